@@ -40,11 +40,6 @@ public enum DType {
         return numpyName;
     }
 
-    /** Returns the dtype code the safetensors format uses for this type, e.g. {@code "F32"}. */
-    String safetensorsName() {
-        return safetensorsName;
-    }
-
     /** Looks up a safetensors dtype code; returns {@code null} for codes dynnc does not support. */
     static DType fromSafetensorsName(String code) {
         for (DType t : values()) {

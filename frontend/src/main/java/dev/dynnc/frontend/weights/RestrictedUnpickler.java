@@ -29,9 +29,9 @@ import java.util.Map;
  * bytes the caller reads from the archive afterwards).
  *
  * <p>Hostile input is bounded: every length is checked against the bytes left before anything is allocated, the
- * stack, memo and mark depth have caps, tuples nest at most {@value #MAX_TUPLE_NESTING} deep (they are the only values
- * compared by content, so hashing them can never recurse deeply), and the interpreter itself is a loop, not a
- * recursion. Lists, dicts and sets use identity equality, so cyclic structures (a list appended to itself) are
+ * stack, memo and mark depth have caps, and the interpreter itself is a loop, not a recursion. Tuples are the only
+ * values compared by content (they can be dict keys); they nest at most {@value #MAX_TUPLE_NESTING} deep, and a key
+ * may unfold to at most {@value #MAX_KEY_TUPLE_WEIGHT} elements, so hashing one is always cheap. Lists, dicts and sets use identity equality, so cyclic structures (a list appended to itself) are
  * harmless.
  */
 final class RestrictedUnpickler {
@@ -44,6 +44,12 @@ final class RestrictedUnpickler {
     static final int MAX_MARK_DEPTH = 1000;
     /** Deepest tuple nesting accepted; bounds the recursion of tuple hashing and equality. */
     static final int MAX_TUPLE_NESTING = 100;
+    /**
+     * Largest tuple, counting nested elements as often as they occur, that may be a dict key. Memo sharing lets a
+     * few bytes of pickle describe a tuple DAG whose unfolded size is exponential, and hashing or comparing such a
+     * key would never finish.
+     */
+    static final int MAX_KEY_TUPLE_WEIGHT = 1000;
     /** Most elements added to lists, dicts and sets over the whole load; bounds memory beyond the pickle's size. */
     static final int MAX_CONTAINER_ITEMS = 1 << 24;
     /** Largest tensor, in bytes, that fits in a Java array. */
@@ -55,17 +61,20 @@ final class RestrictedUnpickler {
 
     /** An immutable Python tuple; equal by content so that it can serve as a dict key. */
     static final class Tuple {
-        static final Tuple EMPTY = new Tuple(Collections.emptyList(), 1, true);
+        static final Tuple EMPTY = new Tuple(Collections.emptyList(), 1, 1, true);
 
         final List<Object> items;
         /** 1 for a tuple without tuple elements; bounded by {@link #MAX_TUPLE_NESTING}. */
         final int nesting;
+        /** 1 plus the weights of its elements (1 for a non-tuple), i.e. the size of the unfolded tree; saturates. */
+        final long weight;
         /** Whether Python could hash it: true unless it (transitively) holds a list, dict, set or other object. */
         final boolean hashable;
 
-        private Tuple(List<Object> items, int nesting, boolean hashable) {
+        private Tuple(List<Object> items, int nesting, long weight, boolean hashable) {
             this.items = items;
             this.nesting = nesting;
+            this.weight = weight;
             this.hashable = hashable;
         }
 
@@ -79,7 +88,7 @@ final class RestrictedUnpickler {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Tuple t && items.equals(t.items);
+            return o == this || (o instanceof Tuple t && items.equals(t.items));
         }
 
         @Override
@@ -342,8 +351,7 @@ final class RestrictedUnpickler {
                 }
                 case FRAME -> {
                     // Frames only tell a streaming reader how much to buffer; the whole pickle is in memory.
-                    long length = i64("FRAME");
-                    checkLength(length, "FRAME");
+                    checkUnsignedLength(u64("FRAME"), "FRAME");
                 }
                 case STOP -> {
                     if (stack.isEmpty()) {
@@ -374,16 +382,16 @@ final class RestrictedUnpickler {
                 // ---- strings and bytes
                 case BINUNICODE -> push(utf8(u32("BINUNICODE"), "BINUNICODE"));
                 case SHORT_BINUNICODE -> push(utf8(u8("SHORT_BINUNICODE"), "SHORT_BINUNICODE"));
-                case BINUNICODE8 -> push(utf8(i64("BINUNICODE8"), "BINUNICODE8"));
+                case BINUNICODE8 -> push(utf8(u64("BINUNICODE8"), "BINUNICODE8"));
                 // Python 2 str; torch.load decodes these as UTF-8, and so do we.
-                case BINSTRING -> push(utf8(i32("BINSTRING"), "BINSTRING"));
+                case BINSTRING -> push(utf8(nonNegativeLength(i32("BINSTRING"), "BINSTRING"), "BINSTRING"));
                 case SHORT_BINSTRING -> push(utf8(u8("SHORT_BINSTRING"), "SHORT_BINSTRING"));
                 case STRING -> push(decodeQuotedString(readLine("STRING")));
                 case UNICODE -> push(decodeRawUnicodeEscape(readLine("UNICODE")));
                 case BINBYTES -> push(new PyBytes(bytes(u32("BINBYTES"), "BINBYTES")));
                 case SHORT_BINBYTES -> push(new PyBytes(bytes(u8("SHORT_BINBYTES"), "SHORT_BINBYTES")));
-                case BINBYTES8 -> push(new PyBytes(bytes(i64("BINBYTES8"), "BINBYTES8")));
-                case BYTEARRAY8 -> push(new PyBytes(bytes(i64("BYTEARRAY8"), "BYTEARRAY8")));
+                case BINBYTES8 -> push(new PyBytes(bytes(u64("BINBYTES8"), "BINBYTES8")));
+                case BYTEARRAY8 -> push(new PyBytes(bytes(u64("BYTEARRAY8"), "BYTEARRAY8")));
                 case NEXT_BUFFER -> throw fail("out-of-band buffers (NEXT_BUFFER) are not supported");
                 case READONLY_BUFFER -> peek("READONLY_BUFFER");
 
@@ -786,20 +794,24 @@ final class RestrictedUnpickler {
 
     private Tuple tuple(List<Object> items) throws CheckpointException {
         int nesting = 1;
+        long weight = 1;
         boolean hashable = true;
         for (Object item : items) {
             if (item instanceof Tuple t) {
                 nesting = Math.max(nesting, t.nesting + 1);
+                weight += t.weight;
                 hashable &= t.hashable;
             } else {
+                weight++;
                 hashable &= isScalar(item);
             }
+            weight = Math.min(weight, Long.MAX_VALUE / 4); // saturate; only "too big" matters
         }
         if (nesting > MAX_TUPLE_NESTING) {
             throw fail("tuples nested more than " + MAX_TUPLE_NESTING + " deep");
         }
         spend(items.size());
-        return new Tuple(Collections.unmodifiableList(new ArrayList<>(items)), nesting, hashable);
+        return new Tuple(Collections.unmodifiableList(new ArrayList<>(items)), nesting, weight, hashable);
     }
 
     private static boolean isScalar(Object o) {
@@ -817,6 +829,10 @@ final class RestrictedUnpickler {
             boolean hashable = key instanceof Tuple t ? t.hashable : isScalar(key);
             if (!hashable) {
                 throw fail("a " + describe(key) + " cannot be a dict key");
+            }
+            if (key instanceof Tuple t && t.weight > MAX_KEY_TUPLE_WEIGHT) {
+                throw fail("a tuple of more than " + MAX_KEY_TUPLE_WEIGHT + " elements, nested ones included, "
+                        + "cannot be a dict key");
             }
             dict.map.put(key, keyValues.get(i + 1));
         }
@@ -917,11 +933,25 @@ final class RestrictedUnpickler {
 
     /** Rejects a length read from the file that exceeds what is left: forged lengths never reach an allocation. */
     private int checkLength(long length, String op) throws CheckpointException {
+        return checkUnsignedLength(nonNegativeLength(length, op), op);
+    }
+
+    /** For the opcodes whose length is a signed 4-byte int (BINSTRING, LONG4). */
+    private long nonNegativeLength(long length, String op) throws CheckpointException {
         if (length < 0) {
             throw fail(op + " has a negative length (" + length + ")");
         }
-        if (length > remaining()) {
-            throw fail(op + " length " + length + " exceeds the " + remaining() + " bytes left in the pickle");
+        return length;
+    }
+
+    /**
+     * As {@link #checkLength}, for unsigned lengths: 8-byte ones beyond 2^63 arrive negative and are reported with
+     * their unsigned value.
+     */
+    private int checkUnsignedLength(long length, String op) throws CheckpointException {
+        if (length < 0 || length > remaining()) {
+            throw fail(op + " length " + Long.toUnsignedString(length) + " exceeds the " + remaining()
+                    + " bytes left in the pickle");
         }
         return (int) length;
     }
@@ -950,8 +980,8 @@ final class RestrictedUnpickler {
         return i32(op) & 0xffffffffL;
     }
 
-    /** An unsigned 64-bit length; values beyond 2^63 come back negative and fail the length check. */
-    private long i64(String op) throws CheckpointException {
+    /** An unsigned 64-bit length; values beyond 2^63 come back negative, which the length checks treat as huge. */
+    private long u64(String op) throws CheckpointException {
         need(8, op);
         long lo = i32(op) & 0xffffffffL;
         long hi = i32(op) & 0xffffffffL;
@@ -959,14 +989,14 @@ final class RestrictedUnpickler {
     }
 
     private byte[] bytes(long length, String op) throws CheckpointException {
-        int n = checkLength(length, op);
+        int n = checkUnsignedLength(length, op);
         byte[] out = Arrays.copyOfRange(data, pos, pos + n);
         pos += n;
         return out;
     }
 
     private String utf8(long length, String op) throws CheckpointException {
-        int n = checkLength(length, op);
+        int n = checkUnsignedLength(length, op);
         String s = decodeUtf8(pos, n, op);
         pos += n;
         return s;

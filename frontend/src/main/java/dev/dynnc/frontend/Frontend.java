@@ -1,0 +1,105 @@
+package dev.dynnc.frontend;
+
+import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.diag.DiagnosticException;
+import dev.dynnc.diag.Diagnostics;
+import dev.dynnc.diag.SourceMap;
+import dev.dynnc.frontend.eval.ModelLowering;
+import dev.dynnc.frontend.weights.CheckpointException;
+import dev.dynnc.frontend.weights.Checkpoints;
+import dev.dynnc.frontend.weights.WeightTensor;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.ir.Verifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The frontend's public API: Python model source + entry + inputs (+ checkpoint) to verified IR.
+ *
+ * <p>Errors come back as diagnostics in the {@link Result}, never as exceptions.
+ */
+public final class Frontend {
+  private Frontend() {}
+
+  /** What the frontend produced: IR and matched weights, or diagnostics (with sources to render them). */
+  public record Result(
+      Optional<Function> function,
+      List<ModelLowering.StateEntry> state,
+      Map<String, WeightTensor> weights,
+      Diagnostics diagnostics,
+      SourceMap sources) {
+    public boolean ok() {
+      return !diagnostics.hasErrors();
+    }
+  }
+
+  public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
+      Optional<Path> checkpoint) {
+    SourceMap sources = new SourceMap();
+    Diagnostics diags = new Diagnostics();
+    try {
+      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources);
+      Verifier.verifyOrThrow(l.function());
+      Map<String, WeightTensor> weights = Map.of();
+      if (checkpoint.isPresent()) {
+        weights = bindWeights(l.state(), checkpoint.get(), diags);
+      }
+      return new Result(Optional.of(l.function()), l.state(), weights, diags, sources);
+    } catch (DiagnosticException e) {
+      diags.addAll(e.diagnostics());
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+    } catch (StackOverflowError e) {
+      diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "model code nests too deeply to evaluate"));
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+    }
+  }
+
+  /**
+   * Matches the checkpoint against the model's parameters and buffers, as load_state_dict(strict=True):
+   * every model key present with the same shape, no extra keys.
+   */
+  static Map<String, WeightTensor> bindWeights(List<ModelLowering.StateEntry> state, Path file, Diagnostics diags) {
+    LinkedHashMap<String, WeightTensor> ckpt;
+    Span at = new Span(file.toString(), 0, 0);
+    try {
+      ckpt = Checkpoints.read(file);
+    } catch (CheckpointException e) {
+      diags.add(Diagnostic.of(Code.DN0300, at, e.getMessage()));
+      return Map.of();
+    } catch (IOException e) {
+      diags.add(Diagnostic.of(Code.DN0300, at, "cannot read checkpoint: " + e.getMessage()));
+      return Map.of();
+    }
+    Map<String, WeightTensor> out = new LinkedHashMap<>();
+    for (ModelLowering.StateEntry s : state) {
+      WeightTensor w = ckpt.get(s.key());
+      if (w == null) {
+        diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), "checkpoint " + file + " has no entry '" + s.key()
+            + "' for the " + s.type() + " created here", "save the weights with torch.save(model.state_dict(), path) from this model"));
+        continue;
+      }
+      long[] dims = s.type().dims();
+      if (!java.util.Arrays.equals(dims, w.shape())) {
+        diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), "checkpoint " + file + " entry '" + s.key() + "' has shape "
+            + java.util.Arrays.toString(w.shape()) + " but the model creates " + java.util.Arrays.toString(dims) + " here",
+            "the checkpoint was saved from a model built with other arguments"));
+        continue;
+      }
+      out.put(s.key(), w);
+    }
+    for (String k : ckpt.keySet()) {
+      if (state.stream().noneMatch(s -> s.key().equals(k))) {
+        diags.add(Diagnostic.of(Code.DN0303, at, "checkpoint entry '" + k + "' matches no parameter or buffer of the model",
+            "check the entry expression's arguments; the checkpoint may belong to another model"));
+      }
+    }
+    return out;
+  }
+}

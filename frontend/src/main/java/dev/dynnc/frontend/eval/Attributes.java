@@ -1,0 +1,155 @@
+package dev.dynnc.frontend.eval;
+
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Span;
+import java.util.List;
+import java.util.Map;
+
+/** Attribute lookup and assignment with Python's rules, plus nn.Module's registration rules. */
+final class Attributes {
+  private Attributes() {}
+
+  static Object get(Interpreter in, Object obj, String name, Span at) {
+    if (obj instanceof PyObject o) {
+      return getOnObject(in, o, name, at);
+    } else if (obj instanceof PyNamespace ns) {
+      if (ns.attrs.containsKey(name)) {
+        return ns.attrs.get(name);
+      }
+      if (ns.opaque) {
+        return new PyNamespace(ns.name + "." + name, new java.util.HashMap<>(), true);
+      }
+      PyNamespace sub = in.moduleCache.get(ns.name + "." + name);
+      if (sub != null) {
+        return sub;
+      }
+      throw Interpreter.error(Code.DN0101, at, "module '" + ns.name + "' has no attribute '" + name + "'",
+          in.torch.isLibrary(ns) ? "dynnc does not model " + ns.name + "." + name + " yet" : null);
+    } else if (obj instanceof PyClass c) {
+      Object v = c.lookup(name);
+      if (v instanceof PyFunction f && f.decoration.equals("classmethod")) {
+        return new BoundMethod(c, f);
+      }
+      if (v != null) {
+        return v;
+      }
+      if (name.equals("__name__")) {
+        return c.name;
+      }
+      throw Interpreter.error(Code.DN0101, at, "class '" + c.name + "' has no attribute '" + name + "'");
+    } else if (obj instanceof Super s) {
+      List<PyClass> mro = objClass(s.self()).mro();
+      int i = mro.indexOf(s.cls());
+      for (int k = i + 1; k < mro.size(); k++) {
+        if (mro.get(k).dict.containsKey(name)) {
+          return bind(s.self(), mro.get(k).dict.get(name), in, at);
+        }
+      }
+      throw Interpreter.error(Code.DN0101, at, "'super' object has no attribute '" + name + "'");
+    } else if (obj instanceof SymTensor || obj instanceof TensorSlot || obj instanceof HostScalar) {
+      return in.torch.tensorAttribute(obj, name, at);
+    }
+    Object m = Builtins.method(in, obj, name, at);
+    if (m != null) {
+      return m;
+    }
+    throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
+  }
+
+  private static PyClass objClass(Object self) {
+    return ((PyObject) self).cls;
+  }
+
+  private static Object bind(Object self, Object v, Interpreter in, Span at) {
+    if (v instanceof PyFunction f) {
+      if (f.decoration.equals("staticmethod")) {
+        return f;
+      }
+      if (f.decoration.equals("property")) {
+        return in.call(f, List.of(self), Map.of(), at);
+      }
+      if (f.decoration.equals("classmethod")) {
+        return new BoundMethod(((PyObject) self).cls, f);
+      }
+      return new BoundMethod(self, f);
+    }
+    if (v instanceof Builtin b) {
+      return new BoundMethod(self, b);
+    }
+    return v;
+  }
+
+  private static Object getOnObject(Interpreter in, PyObject o, String name, Span at) {
+    if (o.dict.containsKey(name)) {
+      return o.dict.get(name);
+    }
+    Object cv = o.cls.lookup(name);
+    if (cv instanceof PyFunction f && f.decoration.equals("property")) {
+      return in.call(f, List.of(o), Map.of(), at);
+    }
+    if (o.module != null) {
+      if (o.module.parameters.containsKey(name)) {
+        return in.torch.slotValue(o.module.parameters.get(name), at);
+      }
+      if (o.module.buffers.containsKey(name)) {
+        return in.torch.slotValue(o.module.buffers.get(name), at);
+      }
+      if (o.module.modules.containsKey(name)) {
+        return o.module.modules.get(name);
+      }
+    }
+    if (cv != null) {
+      return bind(o, cv, in, at);
+    }
+    if (name.equals("__class__")) {
+      return o.cls;
+    }
+    if (o.module != null) {
+      Object m = in.torch.moduleMethod(o, name, at);
+      if (m != null) {
+        return m;
+      }
+      if (o.module.buffers.containsKey(name) || o.module.parameters.containsKey(name)) {
+        return Values.NONE;
+      }
+    }
+    throw Interpreter.error(Code.DN0101, at, "'" + o.cls.name + "' object has no attribute '" + name + "'",
+        o.module != null ? "assign self." + name + " in __init__ before forward uses it" : null);
+  }
+
+  static void set(Interpreter in, Object obj, String name, Object v, Span at) {
+    if (obj instanceof PyObject o) {
+      if (o.module != null) {
+        if (v instanceof PyObject child && child.module != null) {
+          o.dict.remove(name);
+          o.module.parameters.remove(name);
+          o.module.modules.put(name, child);
+          return;
+        }
+        if (v instanceof TensorSlot slot && slot.isParameter) {
+          o.dict.remove(name);
+          o.module.modules.remove(name);
+          o.module.parameters.put(name, slot);
+          return;
+        }
+        if (o.module.buffers.containsKey(name) && v instanceof TensorSlot slot) {
+          o.module.buffers.put(name, slot);
+          return;
+        }
+        if (v == Values.NONE && (o.module.parameters.containsKey(name) || o.module.modules.containsKey(name))) {
+          o.module.parameters.remove(name);
+          o.module.modules.remove(name);
+        }
+        o.module.modules.remove(name);
+      }
+      o.dict.put(name, v);
+      return;
+    }
+    if (obj instanceof PyClass c) {
+      c.dict.put(name, v);
+      return;
+    }
+    throw Interpreter.error(Code.DN0101, at, "cannot set attribute '" + name + "' on '" + Builtins.typeName(obj) + "'");
+  }
+}

@@ -1,0 +1,679 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.ast.Expr;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Span;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Python's builtin functions, the math module and methods of str, list and dict. */
+final class Builtins {
+  private Builtins() {}
+
+  static Map<String, Object> create(Interpreter in) {
+    Map<String, Object> b = new HashMap<>();
+    def(b, "range", (it, a, kw, at) -> {
+      long start = 0;
+      long stop;
+      long step = 1;
+      if (a.size() == 1) {
+        stop = intArg(a.get(0), at);
+      } else if (a.size() >= 2) {
+        start = intArg(a.get(0), at);
+        stop = intArg(a.get(1), at);
+        if (a.size() > 2) {
+          step = intArg(a.get(2), at);
+        }
+      } else {
+        throw Interpreter.error(Code.DN0102, at, "range expected at least 1 argument");
+      }
+      if (step == 0) {
+        throw Interpreter.error(Code.DN0103, at, "range() step must not be zero");
+      }
+      return new PyRange(start, stop, step);
+    });
+    def(b, "len", (it, a, kw, at) -> {
+      Object v = one(a, "len", at);
+      if (v instanceof String s) {
+        return (long) s.codePointCount(0, s.length());
+      }
+      if (v instanceof PyDict d) {
+        return (long) d.map.size();
+      }
+      if (v instanceof PyRange r) {
+        return r.length();
+      }
+      if (v instanceof SymTensor || v instanceof TensorSlot) {
+        return it.torch.len(v, at);
+      }
+      return (long) it.iterate(v, at).size();
+    });
+    def(b, "enumerate", (it, a, kw, at) -> {
+      long start = a.size() > 1 ? intArg(a.get(1), at) : kw.containsKey("start") ? intArg(kw.get("start"), at) : 0;
+      List<Object> out = new ArrayList<>();
+      for (Object v : it.iterate(a.get(0), at)) {
+        out.add(PyTuple.of(start++, v));
+      }
+      return new PyList(out);
+    });
+    def(b, "zip", (it, a, kw, at) -> {
+      List<List<Object>> lists = new ArrayList<>();
+      int n = Integer.MAX_VALUE;
+      for (Object v : a) {
+        List<Object> l = it.iterate(v, at);
+        lists.add(l);
+        n = Math.min(n, l.size());
+      }
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < (lists.isEmpty() ? 0 : n); i++) {
+        List<Object> row = new ArrayList<>();
+        for (List<Object> l : lists) {
+          row.add(l.get(i));
+        }
+        out.add(new PyTuple(ImmutableList.copyOf(row)));
+      }
+      return new PyList(out);
+    });
+    def(b, "int", (it, a, kw, at) -> {
+      if (a.isEmpty()) {
+        return 0L;
+      }
+      Object v = a.get(0);
+      if (v instanceof Long || v instanceof Boolean) {
+        return Operators.asLong(v, at);
+      }
+      if (v instanceof Double d) {
+        return (long) d.doubleValue();
+      }
+      if (v instanceof String s) {
+        try {
+          return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+          throw Interpreter.error(Code.DN0103, at, "invalid literal for int(): '" + s + "'");
+        }
+      }
+      if (v instanceof HostScalar h) {
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.I64, at);
+      }
+      if (v instanceof SymTensor t) {
+        return it.torch.item(t, at);
+      }
+      throw Interpreter.error(Code.DN0102, at, "int() argument must be a number, not '" + typeName(v) + "'");
+    });
+    def(b, "float", (it, a, kw, at) -> {
+      if (a.isEmpty()) {
+        return 0.0;
+      }
+      Object v = a.get(0);
+      if (v instanceof Number || v instanceof Boolean) {
+        return Operators.toDouble(v);
+      }
+      if (v instanceof String s) {
+        String t = s.trim().toLowerCase();
+        if (t.equals("inf") || t.equals("+inf")) {
+          return Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("-inf")) {
+          return Double.NEGATIVE_INFINITY;
+        }
+        if (t.equals("nan")) {
+          return Double.NaN;
+        }
+        return Double.parseDouble(t);
+      }
+      if (v instanceof HostScalar h) {
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.F64, at);
+      }
+      if (v instanceof SymTensor t) {
+        return it.torch.item(t, at);
+      }
+      throw Interpreter.error(Code.DN0102, at, "float() argument must be a number, not '" + typeName(v) + "'");
+    });
+    def(b, "bool", (it, a, kw, at) -> a.isEmpty() ? false : it.truthy(a.get(0), at));
+    def(b, "str", (it, a, kw, at) -> a.isEmpty() ? "" : str(it, a.get(0)));
+    def(b, "repr", (it, a, kw, at) -> repr(it, one(a, "repr", at)));
+    def(b, "list", (it, a, kw, at) -> new PyList(a.isEmpty() ? List.of() : it.iterate(a.get(0), at)));
+    def(b, "tuple", (it, a, kw, at) -> new PyTuple(ImmutableList.copyOf(a.isEmpty() ? List.of() : it.iterate(a.get(0), at))));
+    def(b, "set", (it, a, kw, at) -> {
+      List<Object> out = new ArrayList<>();
+      for (Object o : a.isEmpty() ? List.of() : it.iterate(a.get(0), at)) {
+        if (!out.contains(o)) {
+          out.add(o);
+        }
+      }
+      return new PyList(out);
+    });
+    def(b, "dict", (it, a, kw, at) -> {
+      PyDict d = new PyDict();
+      if (!a.isEmpty()) {
+        if (a.get(0) instanceof PyDict src) {
+          d.map.putAll(src.map);
+        } else {
+          for (Object pair : it.iterate(a.get(0), at)) {
+            List<Object> kv = it.iterate(pair, at);
+            d.map.put(Operators.key(kv.get(0)), kv.get(1));
+          }
+        }
+      }
+      d.map.putAll(kw);
+      return d;
+    });
+    def(b, "sum", (it, a, kw, at) -> {
+      Object acc = a.size() > 1 ? a.get(1) : (Object) 0L;
+      for (Object v : it.iterate(a.get(0), at)) {
+        acc = Operators.binary(it, "+", acc, v, at);
+      }
+      return acc;
+    });
+    def(b, "min", (it, a, kw, at) -> extreme(it, a, at, true));
+    def(b, "max", (it, a, kw, at) -> extreme(it, a, at, false));
+    def(b, "abs", (it, a, kw, at) -> {
+      Object v = one(a, "abs", at);
+      if (v instanceof Long l) {
+        return Math.abs(l);
+      }
+      if (v instanceof Double d) {
+        return Math.abs(d);
+      }
+      return it.torch.call("abs", List.of(v), Map.of(), at);
+    });
+    def(b, "round", (it, a, kw, at) -> {
+      double v = Operators.toDouble(a.get(0));
+      if (a.size() > 1) {
+        double scale = Math.pow(10, intArg(a.get(1), at));
+        return Math.rint(v * scale) / scale;
+      }
+      return (long) Math.rint(v);
+    });
+    def(b, "isinstance", (it, a, kw, at) -> isinstance(a.get(0), a.get(1)));
+    def(b, "issubclass", (it, a, kw, at) -> a.get(0) instanceof PyClass c && a.get(1) instanceof PyClass d && c.isSubclassOf(d));
+    def(b, "getattr", (it, a, kw, at) -> {
+      String name = (String) a.get(1);
+      if (a.size() > 2) {
+        try {
+          return Attributes.get(it, a.get(0), name, at);
+        } catch (dev.dynnc.diag.DiagnosticException e) {
+          return a.get(2);
+        }
+      }
+      return Attributes.get(it, a.get(0), name, at);
+    });
+    def(b, "setattr", (it, a, kw, at) -> {
+      Attributes.set(it, a.get(0), (String) a.get(1), a.get(2), at);
+      return Values.NONE;
+    });
+    def(b, "hasattr", (it, a, kw, at) -> {
+      try {
+        Attributes.get(it, a.get(0), (String) a.get(1), at);
+        return true;
+      } catch (dev.dynnc.diag.DiagnosticException e) {
+        return false;
+      }
+    });
+    def(b, "print", (it, a, kw, at) -> Values.NONE);
+    def(b, "sorted", (it, a, kw, at) -> {
+      List<Object> l = new ArrayList<>(it.iterate(a.get(0), at));
+      l.sort((x, y) -> Operators.pyEquals(x, y) ? 0 : it.truthy(Operators.compare(it, "<", x, y, at), at) ? -1 : 1);
+      if (kw.containsKey("reverse") && it.truthy(kw.get("reverse"), at)) {
+        Collections.reverse(l);
+      }
+      return new PyList(l);
+    });
+    def(b, "reversed", (it, a, kw, at) -> {
+      List<Object> l = new ArrayList<>(it.iterate(a.get(0), at));
+      Collections.reverse(l);
+      return new PyList(l);
+    });
+    def(b, "any", (it, a, kw, at) -> it.iterate(a.get(0), at).stream().anyMatch(v -> it.truthy(v, at)));
+    def(b, "all", (it, a, kw, at) -> it.iterate(a.get(0), at).stream().allMatch(v -> it.truthy(v, at)));
+    def(b, "map", (it, a, kw, at) -> {
+      List<Object> out = new ArrayList<>();
+      for (Object v : it.iterate(a.get(1), at)) {
+        out.add(it.call(a.get(0), List.of(v), Map.of(), at));
+      }
+      return new PyList(out);
+    });
+    def(b, "super", (it, a, kw, at) -> {
+      if (a.size() != 2 || !(a.get(0) instanceof PyClass c)) {
+        throw Interpreter.error(Code.DN0102, at, "super() takes a class and an instance");
+      }
+      return new Super(c, a.get(1));
+    });
+    def(b, "object", (it, a, kw, at) -> new PyObject(new PyClass("object", "object", List.of(), null)));
+    def(b, "type", (it, a, kw, at) -> {
+      Object v = one(a, "type", at);
+      return v instanceof PyObject o ? o.cls : typeName(v);
+    });
+    def(b, "id", (it, a, kw, at) -> (long) System.identityHashCode(a.get(0)));
+    def(b, "pow", (it, a, kw, at) -> Operators.binary(it, "**", a.get(0), a.get(1), at));
+    def(b, "divmod", (it, a, kw, at) -> PyTuple.of(Operators.binary(it, "//", a.get(0), a.get(1), at),
+        Operators.binary(it, "%", a.get(0), a.get(1), at)));
+    for (String exc : List.of("Exception", "ValueError", "TypeError", "RuntimeError", "NotImplementedError",
+        "KeyError", "IndexError", "AssertionError", "AttributeError", "ImportError", "StopIteration")) {
+      def(b, exc, (it, a, kw, at) -> exc + (a.isEmpty() ? "" : "(" + str(it, a.get(0)) + ")"));
+    }
+    b.put("NotImplemented", Values.NONE);
+    return b;
+  }
+
+  static Map<String, Object> mathModule() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("pi", Math.PI);
+    m.put("e", Math.E);
+    m.put("inf", Double.POSITIVE_INFINITY);
+    m.put("nan", Double.NaN);
+    math(m, "sqrt", Math::sqrt);
+    math(m, "exp", Math::exp);
+    math(m, "log2", x -> Math.log(x) / Math.log(2));
+    math(m, "log10", Math::log10);
+    math(m, "sin", Math::sin);
+    math(m, "cos", Math::cos);
+    math(m, "tanh", Math::tanh);
+    math(m, "fabs", Math::abs);
+    def(m, "log", (it, a, kw, at) -> a.size() > 1
+        ? Math.log(Operators.toDouble(a.get(0))) / Math.log(Operators.toDouble(a.get(1)))
+        : Math.log(Operators.toDouble(a.get(0))));
+    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.toDouble(a.get(0))));
+    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.toDouble(a.get(0))));
+    def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.toDouble(a.get(0)), Operators.toDouble(a.get(1))));
+    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.toDouble(a.get(0)) - Operators.toDouble(a.get(1))) <= 1e-9);
+    def(m, "prod", (it, a, kw, at) -> {
+      Object acc = 1L;
+      for (Object v : it.iterate(a.get(0), at)) {
+        acc = Operators.binary(it, "*", acc, v, at);
+      }
+      return acc;
+    });
+    def(m, "gcd", (it, a, kw, at) -> java.math.BigInteger.valueOf(intArg(a.get(0), at))
+        .gcd(java.math.BigInteger.valueOf(intArg(a.get(1), at))).longValue());
+    return m;
+  }
+
+  private static void math(Map<String, Object> m, String name, java.util.function.DoubleUnaryOperator f) {
+    def(m, name, (it, a, kw, at) -> {
+      Object v = one(a, name, at);
+      if (!(v instanceof Number) && !(v instanceof Boolean)) {
+        throw Interpreter.error(Code.DN0102, at, "math." + name + "() needs a number, got '" + typeName(v) + "'",
+            "use torch." + name + " for tensors");
+      }
+      return f.applyAsDouble(Operators.toDouble(v));
+    });
+  }
+
+  static void def(Map<String, Object> m, String name, BuiltinImpl impl) {
+    m.put(name, new Builtin(name, impl));
+  }
+
+  private static Object one(List<Object> a, String name, Span at) {
+    if (a.size() != 1) {
+      throw Interpreter.error(Code.DN0102, at, name + "() takes exactly one argument (" + a.size() + " given)");
+    }
+    return a.get(0);
+  }
+
+  static long intArg(Object v, Span at) {
+    return Operators.asLong(v, at);
+  }
+
+  private static Object extreme(Interpreter it, List<Object> a, Span at, boolean min) {
+    List<Object> items = a.size() == 1 ? it.iterate(a.get(0), at) : a;
+    if (items.isEmpty()) {
+      throw Interpreter.error(Code.DN0103, at, (min ? "min" : "max") + "() of an empty sequence");
+    }
+    Object best = items.get(0);
+    for (Object v : items.subList(1, items.size())) {
+      if (Operators.isTensorLike(v) || Operators.isTensorLike(best)) {
+        best = it.torch.call(min ? "minimum" : "maximum", List.of(best, v), Map.of(), at);
+        continue;
+      }
+      Object lt = Operators.compare(it, "<", v, best, at);
+      if (Interpreter.isDynamic(lt)) {
+        throw Interpreter.error(Code.DN0201, at, "min/max of run-time scalars is not supported", "use torch.max on tensors");
+      }
+      if (min == it.truthy(lt, at) && !Operators.pyEquals(v, best)) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  static boolean isinstance(Object v, Object cls) {
+    if (cls instanceof PyTuple t) {
+      return t.items().stream().anyMatch(c -> isinstance(v, c));
+    }
+    if (cls instanceof PyClass c) {
+      return v instanceof PyObject o && o.cls.isSubclassOf(c);
+    }
+    if (cls instanceof Builtin b) {
+      return switch (b.name()) {
+        case "int" -> v instanceof Long || v instanceof Boolean;
+        case "float" -> v instanceof Double;
+        case "bool" -> v instanceof Boolean;
+        case "str" -> v instanceof String;
+        case "list" -> v instanceof PyList;
+        case "tuple" -> v instanceof PyTuple;
+        case "dict" -> v instanceof PyDict;
+        case "object" -> true;
+        case "Tensor" -> v instanceof SymTensor || v instanceof TensorSlot;
+        default -> false;
+      };
+    }
+    return false;
+  }
+
+  static String typeName(Object v) {
+    if (v == null || v == Values.NONE) {
+      return "NoneType";
+    } else if (v instanceof Long) {
+      return "int";
+    } else if (v instanceof Double) {
+      return "float";
+    } else if (v instanceof Boolean) {
+      return "bool";
+    } else if (v instanceof String) {
+      return "str";
+    } else if (v instanceof PyList) {
+      return "list";
+    } else if (v instanceof PyTuple) {
+      return "tuple";
+    } else if (v instanceof PyDict) {
+      return "dict";
+    } else if (v instanceof PyRange) {
+      return "range";
+    } else if (v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod) {
+      return "function";
+    } else if (v instanceof PyClass) {
+      return "type";
+    } else if (v instanceof PyObject o) {
+      return o.cls.name;
+    } else if (v instanceof PyNamespace) {
+      return "module";
+    } else if (v instanceof SymTensor || v instanceof TensorSlot) {
+      return "Tensor";
+    } else if (v instanceof HostScalar) {
+      return "run-time scalar";
+    }
+    return v.getClass().getSimpleName();
+  }
+
+  static String str(Interpreter in, Object v) {
+    if (v instanceof String s) {
+      return s;
+    }
+    return repr(in, v);
+  }
+
+  static String repr(Interpreter in, Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    } else if (v instanceof Boolean b) {
+      return b ? "True" : "False";
+    } else if (v instanceof Double d) {
+      if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e16) {
+        return String.valueOf(d.longValue()) + ".0";
+      }
+      return Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : Double.isNaN(d) ? "nan" : String.valueOf(d);
+    } else if (v instanceof PyList l) {
+      return "[" + String.join(", ", l.items.stream().map(x -> repr(in, x)).toList()) + "]";
+    } else if (v instanceof PyTuple t) {
+      return "(" + String.join(", ", t.items().stream().map(x -> repr(in, x)).toList()) + (t.items().size() == 1 ? ",)" : ")");
+    } else if (v instanceof PyDict d) {
+      List<String> parts = new ArrayList<>();
+      d.map.forEach((k, x) -> parts.add(repr(in, k) + ": " + repr(in, x)));
+      return "{" + String.join(", ", parts) + "}";
+    }
+    return String.valueOf(v);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Formatting
+
+  static String formatFString(Interpreter in, Expr.FStr fs, Interpreter.Frame f) {
+    StringBuilder sb = new StringBuilder();
+    for (Expr.FPart p : fs.parts()) {
+      if (p.literal().isPresent()) {
+        sb.append(p.literal().get());
+        continue;
+      }
+      Object v = in.eval(p.expr().get(), f);
+      if (p.conversion().isPresent() && p.conversion().get().equals("r")) {
+        v = repr(in, v);
+      }
+      String spec = p.spec().isPresent() ? formatFString(in, (Expr.FStr) p.spec().get(), f) : "";
+      sb.append(formatValue(in, v, spec, fs.span()));
+    }
+    return sb.toString();
+  }
+
+  static String formatValue(Interpreter in, Object v, String spec, Span at) {
+    if (spec.isEmpty()) {
+      return str(in, v);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?:(.)?([<>^=]))?([+\\- ])?(0)?(\\d+)?(,)?(?:\\.(\\d+))?([bcdeEfFgGnosxX%])?").matcher(spec);
+    if (!m.matches()) {
+      throw Interpreter.error(Code.DN0103, at, "unsupported format spec '" + spec + "'");
+    }
+    String type = m.group(8);
+    String prec = m.group(7);
+    String body;
+    if (type == null) {
+      body = prec != null && v instanceof Double d ? String.format("%." + prec + "g", d) : str(in, v);
+    } else {
+      body = switch (type) {
+        case "d", "n" -> String.valueOf(Operators.asLong(v, at));
+        case "f", "F" -> String.format("%." + (prec == null ? "6" : prec) + "f", Operators.toDouble(v));
+        case "e", "E" -> String.format("%." + (prec == null ? "6" : prec) + type, Operators.toDouble(v));
+        case "g", "G" -> String.format("%." + (prec == null ? "6" : prec) + "g", Operators.toDouble(v));
+        case "x" -> Long.toHexString(Operators.asLong(v, at));
+        case "%" -> String.format("%." + (prec == null ? "6" : prec) + "f%%", Operators.toDouble(v) * 100);
+        default -> str(in, v);
+      };
+    }
+    int width = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
+    if (body.length() >= width) {
+      return body;
+    }
+    String fill = m.group(1) != null ? m.group(1) : m.group(4) != null ? "0" : " ";
+    String align = m.group(2) != null ? m.group(2) : (v instanceof Number ? ">" : "<");
+    int pad = width - body.length();
+    return switch (align) {
+      case "<" -> body + fill.repeat(pad);
+      case "^" -> fill.repeat(pad / 2) + body + fill.repeat(pad - pad / 2);
+      default -> fill.repeat(pad) + body;
+    };
+  }
+
+  static String strFormat(Interpreter in, String fmt, List<Object> args, Map<String, Object> kwargs, Span at) {
+    StringBuilder sb = new StringBuilder();
+    int auto = 0;
+    for (int i = 0; i < fmt.length(); i++) {
+      char c = fmt.charAt(i);
+      if (c == '{' && i + 1 < fmt.length() && fmt.charAt(i + 1) == '{') {
+        sb.append('{');
+        i++;
+      } else if (c == '}' && i + 1 < fmt.length() && fmt.charAt(i + 1) == '}') {
+        sb.append('}');
+        i++;
+      } else if (c == '{') {
+        int end = fmt.indexOf('}', i);
+        if (end < 0) {
+          throw Interpreter.error(Code.DN0103, at, "single '{' in format string");
+        }
+        String field = fmt.substring(i + 1, end);
+        String spec = "";
+        int colon = field.indexOf(':');
+        if (colon >= 0) {
+          spec = field.substring(colon + 1);
+          field = field.substring(0, colon);
+        }
+        boolean reprConv = field.endsWith("!r");
+        if (field.contains("!")) {
+          field = field.substring(0, field.indexOf('!'));
+        }
+        Object v;
+        if (field.isEmpty()) {
+          if (auto >= args.size()) {
+            throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
+          }
+          v = args.get(auto++);
+        } else if (field.chars().allMatch(Character::isDigit)) {
+          v = args.get(Integer.parseInt(field));
+        } else {
+          if (!kwargs.containsKey(field)) {
+            throw Interpreter.error(Code.DN0103, at, "format string names '" + field + "' but no such argument was given");
+          }
+          v = kwargs.get(field);
+        }
+        sb.append(formatValue(in, reprConv ? repr(in, v) : v, spec, at));
+        i = end;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  static String percentFormat(Interpreter in, String fmt, Object args, Span at) {
+    List<Object> values = args instanceof PyTuple t ? t.items() : List.of(args);
+    StringBuilder sb = new StringBuilder();
+    int k = 0;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("%([-+ 0]*)(\\d+)?(?:\\.(\\d+))?([sdifgrx%])").matcher(fmt);
+    int last = 0;
+    while (m.find()) {
+      sb.append(fmt, last, m.start());
+      last = m.end();
+      String type = m.group(4);
+      if (type.equals("%")) {
+        sb.append('%');
+        continue;
+      }
+      if (k >= values.size()) {
+        throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
+      }
+      Object v = values.get(k++);
+      String javaFmt = "%" + m.group(1) + (m.group(2) == null ? "" : m.group(2))
+          + (m.group(3) == null ? "" : "." + m.group(3));
+      sb.append(switch (type) {
+        case "d", "i" -> String.format(javaFmt + "d", Operators.asLong(v instanceof Double d ? (Object) d.longValue() : v, at));
+        case "f", "g" -> String.format(javaFmt + type, Operators.toDouble(v));
+        case "x" -> String.format(javaFmt + "x", Operators.asLong(v, at));
+        case "r" -> String.format(javaFmt + "s", repr(in, v));
+        default -> String.format(javaFmt + "s", str(in, v));
+      });
+    }
+    sb.append(fmt.substring(last));
+    return sb.toString();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Methods of builtin types
+
+  static Object method(Interpreter in, Object obj, String name, Span at) {
+    if (obj instanceof String s) {
+      return switch (name) {
+        case "format" -> bound((it, a, kw, at2) -> strFormat(it, s, a, kw, at2));
+        case "join" -> bound((it, a, kw, at2) -> String.join(s, it.iterate(a.get(0), at2).stream().map(x -> str(it, x)).toList()));
+        case "upper" -> bound((it, a, kw, at2) -> s.toUpperCase());
+        case "lower" -> bound((it, a, kw, at2) -> s.toLowerCase());
+        case "strip" -> bound((it, a, kw, at2) -> s.strip());
+        case "startswith" -> bound((it, a, kw, at2) -> s.startsWith((String) a.get(0)));
+        case "endswith" -> bound((it, a, kw, at2) -> s.endsWith((String) a.get(0)));
+        case "replace" -> bound((it, a, kw, at2) -> s.replace((String) a.get(0), (String) a.get(1)));
+        case "split" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(List.of(
+            a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1)))));
+        default -> null;
+      };
+    }
+    if (obj instanceof PyList l) {
+      return switch (name) {
+        case "append" -> bound((it, a, kw, at2) -> {
+          l.items.add(a.get(0));
+          return Values.NONE;
+        });
+        case "extend" -> bound((it, a, kw, at2) -> {
+          l.items.addAll(it.iterate(a.get(0), at2));
+          return Values.NONE;
+        });
+        case "insert" -> bound((it, a, kw, at2) -> {
+          long i = intArg(a.get(0), at2);
+          l.items.add((int) Math.max(0, Math.min(l.items.size(), i < 0 ? i + l.items.size() : i)), a.get(1));
+          return Values.NONE;
+        });
+        case "pop" -> bound((it, a, kw, at2) -> l.items.remove(a.isEmpty() ? l.items.size() - 1
+            : Operators.index(a.get(0), l.items.size(), at2)));
+        case "index" -> bound((it, a, kw, at2) -> {
+          for (int i = 0; i < l.items.size(); i++) {
+            if (Operators.pyEquals(l.items.get(i), a.get(0))) {
+              return (long) i;
+            }
+          }
+          throw Interpreter.error(Code.DN0103, at2, repr(it, a.get(0)) + " is not in list");
+        });
+        case "reverse" -> bound((it, a, kw, at2) -> {
+          Collections.reverse(l.items);
+          return Values.NONE;
+        });
+        case "copy" -> bound((it, a, kw, at2) -> new PyList(l.items));
+        case "count" -> bound((it, a, kw, at2) -> l.items.stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        default -> null;
+      };
+    }
+    if (obj instanceof PyTuple t) {
+      return switch (name) {
+        case "index" -> bound((it, a, kw, at2) -> (long) t.items().indexOf(a.get(0)));
+        case "count" -> bound((it, a, kw, at2) -> t.items().stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        default -> null;
+      };
+    }
+    if (obj instanceof PyDict d) {
+      return switch (name) {
+        case "items" -> bound((it, a, kw, at2) -> new PyList(d.map.entrySet().stream()
+            .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
+        case "keys" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.keySet())));
+        case "values" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.values())));
+        case "get" -> bound((it, a, kw, at2) -> d.map.getOrDefault(Operators.key(a.get(0)), a.size() > 1 ? a.get(1) : Values.NONE));
+        case "pop" -> bound((it, a, kw, at2) -> {
+          Object k = Operators.key(a.get(0));
+          if (d.map.containsKey(k)) {
+            return d.map.remove(k);
+          }
+          if (a.size() > 1) {
+            return a.get(1);
+          }
+          throw Interpreter.error(Code.DN0103, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
+        });
+        case "setdefault" -> bound((it, a, kw, at2) -> d.map.computeIfAbsent(Operators.key(a.get(0)),
+            k -> a.size() > 1 ? a.get(1) : Values.NONE));
+        case "update" -> bound((it, a, kw, at2) -> {
+          if (!a.isEmpty() && a.get(0) instanceof PyDict o) {
+            d.map.putAll(o.map);
+          }
+          d.map.putAll(kw);
+          return Values.NONE;
+        });
+        case "copy" -> bound((it, a, kw, at2) -> {
+          PyDict c = new PyDict();
+          c.map.putAll(d.map);
+          return c;
+        });
+        default -> null;
+      };
+    }
+    return null;
+  }
+
+  private static Builtin bound(BuiltinImpl impl) {
+    return new Builtin("method", impl);
+  }
+
+  static LinkedHashMap<String, Object> kwargsOf(Map<String, Object> kw) {
+    return new LinkedHashMap<>(kw);
+  }
+}

@@ -1,0 +1,903 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.diag.DiagnosticException;
+import dev.dynnc.diag.SourceMap;
+import dev.dynnc.frontend.ast.Expr;
+import dev.dynnc.frontend.ast.Parameter;
+import dev.dynnc.frontend.ast.Stmt;
+import dev.dynnc.frontend.eval.Signals.BreakSignal;
+import dev.dynnc.frontend.eval.Signals.ContinueSignal;
+import dev.dynnc.frontend.eval.Signals.PathEnded;
+import dev.dynnc.frontend.eval.Signals.ReturnSignal;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.frontend.parser.PythonSource;
+import dev.dynnc.ir.Span;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A partial evaluator for the Python of PyTorch models.
+ *
+ * <p>During construction every value is static and the evaluator is an ordinary interpreter.
+ * While lowering {@code forward}, a {@link Staging} is attached: tensor operations on dynamic
+ * values emit IR ops, static conditions and loops are decided here (folded and unrolled), and a
+ * condition on a dynamic value forks the evaluation into both branches (rule DYN-IF in
+ * {@link Staging}). The evaluator never recurses without bound on its own: Python recursion is
+ * capped at {@link #MAX_DEPTH} calls and loops at {@link #MAX_STEPS} iterations, each reported
+ * as a diagnostic, so a hostile model cannot hang or crash the compiler.
+ */
+public final class Interpreter {
+  static final int MAX_DEPTH = 200;
+  static final long MAX_STEPS = 2_000_000;
+
+  final Path sourceRoot;
+  final SourceMap sources;
+  final Map<String, PyNamespace> moduleCache = new HashMap<>();
+  final Map<String, Object> builtins;
+  final TorchLib torch;
+  Staging staging;
+  private int depth;
+  private long steps;
+
+  /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
+  static final class Frame {
+    final Map<String, Object> locals;
+    final Map<String, Object> globals;
+    final Scope closure;
+    final String moduleName;
+    final PyFunction function;
+    final boolean classBody;
+    final List<Staging.Pending> pending = new ArrayList<>();
+
+    Frame(Map<String, Object> locals, Map<String, Object> globals, Scope closure, String moduleName,
+        PyFunction function, boolean classBody) {
+      this.locals = locals;
+      this.globals = globals;
+      this.closure = closure;
+      this.moduleName = moduleName;
+      this.function = function;
+      this.classBody = classBody;
+    }
+  }
+
+  public Interpreter(Path sourceRoot, SourceMap sources) {
+    this.sourceRoot = sourceRoot;
+    this.sources = sources;
+    this.torch = new TorchLib(this);
+    this.builtins = Builtins.create(this);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Errors
+
+  static DiagnosticException error(Code code, Span at, String message) {
+    return new DiagnosticException(Diagnostic.of(code, at, message));
+  }
+
+  static DiagnosticException error(Code code, Span at, String message, String hint) {
+    return new DiagnosticException(Diagnostic.of(code, at, message, hint));
+  }
+
+  void step(Span at) {
+    if (++steps > MAX_STEPS) {
+      throw error(Code.DN0103, at, "evaluation exceeded " + MAX_STEPS + " steps",
+          "an endless loop in model construction? dynnc evaluates __init__ and static loops at compile time");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Modules and imports
+
+  /** Imports a dotted module from the source root (package __init__ files first). */
+  public PyNamespace importModule(String dotted, Span at) {
+    PyNamespace cached = moduleCache.get(dotted);
+    if (cached != null) {
+      return cached;
+    }
+    PyNamespace lib = torch.libraryModule(dotted);
+    if (lib != null) {
+      moduleCache.put(dotted, lib);
+      return lib;
+    }
+    String[] parts = dotted.split("\\.");
+    Path dir = sourceRoot;
+    for (int i = 0; i < parts.length - 1; i++) {
+      dir = dir.resolve(parts[i]);
+    }
+    String last = parts[parts.length - 1];
+    Path file = dir.resolve(last + ".py");
+    Path pkg = dir.resolve(last).resolve("__init__.py");
+    boolean isPackage = false;
+    if (!Files.isRegularFile(file)) {
+      if (Files.isRegularFile(pkg)) {
+        file = pkg;
+        isPackage = true;
+      } else if (Files.isDirectory(dir.resolve(last))) {
+        isPackage = true;
+        file = null;
+      } else {
+        // A library we do not model: importing it is fine, using it is a diagnostic.
+        PyNamespace opaque = new PyNamespace(dotted, new HashMap<>(), true);
+        moduleCache.put(dotted, opaque);
+        return opaque;
+      }
+    }
+    if (parts.length > 1) {
+      importModule(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)), at);
+    }
+    Map<String, Object> globals = new LinkedHashMap<>();
+    globals.put("__name__", dotted);
+    globals.put("__package__", isPackage ? dotted : dotted.contains(".") ? dotted.substring(0, dotted.lastIndexOf('.')) : "");
+    PyNamespace ns = new PyNamespace(dotted, globals, false);
+    moduleCache.put(dotted, ns);
+    if (parts.length > 1) {
+      PyNamespace parent = moduleCache.get(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)));
+      if (parent != null && !parent.opaque) {
+        parent.attrs.put(last, ns);
+      }
+    }
+    if (file != null) {
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw error(Code.DN0004, at, "cannot read " + file + ": " + e.getMessage());
+      }
+      String display = sourceRoot.relativize(file).toString();
+      sources.add(display, text);
+      List<Stmt> body = PythonSource.parseFile(display, text);
+      Frame f = new Frame(globals, globals, null, (String) globals.get("__package__"), null, false);
+      execBlock(body, f);
+    }
+    return ns;
+  }
+
+  private void execImport(Stmt.Import s, Frame f) {
+    for (Stmt.Alias a : s.names()) {
+      PyNamespace m = importModule(a.name(), s.span());
+      if (a.asName().isPresent()) {
+        f.locals.put(a.asName().get(), m);
+      } else {
+        String top = a.name().split("\\.")[0];
+        f.locals.put(top, importModule(top, s.span()));
+      }
+    }
+  }
+
+  private void execImportFrom(Stmt.ImportFrom s, Frame f) {
+    String module = s.module();
+    if (s.level() > 0) {
+      String pkg = f.moduleName == null ? "" : f.moduleName;
+      String[] parts = pkg.isEmpty() ? new String[0] : pkg.split("\\.");
+      int keep = parts.length - (s.level() - 1);
+      if (keep < 0) {
+        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root");
+      }
+      String base = String.join(".", java.util.Arrays.copyOf(parts, keep));
+      module = base.isEmpty() ? module : module.isEmpty() ? base : base + "." + module;
+    }
+    if (module.isEmpty()) {
+      throw error(Code.DN0104, s.span(), "cannot resolve relative import from the top of the source root");
+    }
+    PyNamespace m = importModule(module, s.span());
+    if (s.names().isEmpty()) {
+      for (Map.Entry<String, Object> e : m.attrs.entrySet()) {
+        if (!e.getKey().startsWith("_")) {
+          f.locals.put(e.getKey(), e.getValue());
+        }
+      }
+      return;
+    }
+    for (Stmt.Alias a : s.names()) {
+      Object v;
+      if (m.attrs.containsKey(a.name())) {
+        v = m.attrs.get(a.name());
+      } else if (m.opaque) {
+        v = new PyNamespace(module + "." + a.name(), new HashMap<>(), true);
+      } else {
+        v = importModule(module + "." + a.name(), s.span());
+        if (v instanceof PyNamespace ns && ns.opaque) {
+          throw error(Code.DN0104, s.span(), "cannot import name '" + a.name() + "' from '" + module + "'");
+        }
+      }
+      f.locals.put(a.asName().orElse(a.name()), v);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Statements
+
+  void execBlock(List<Stmt> body, Frame f) {
+    for (Stmt s : body) {
+      exec(s, f);
+    }
+  }
+
+  void exec(Stmt s, Frame f) {
+    step(s.span());
+    if (s instanceof Stmt.ExprStmt e) {
+      eval(e.value(), f);
+    } else if (s instanceof Stmt.Assign a) {
+      Object v = eval(a.value(), f);
+      for (Expr t : a.targets()) {
+        assign(t, v, f);
+      }
+    } else if (s instanceof Stmt.AugAssign a) {
+      Object cur = eval(a.target(), f);
+      Object rhs = eval(a.value(), f);
+      Object v;
+      if (a.op().equals("+") && cur instanceof PyList l) {
+        l.items.addAll(iterate(rhs, a.span()));
+        v = l;
+      } else {
+        v = Operators.binary(this, a.op(), cur, rhs, a.span());
+      }
+      assign(a.target(), v, f);
+    } else if (s instanceof Stmt.AnnAssign a) {
+      if (a.value().isPresent()) {
+        assign(a.target(), eval(a.value().get(), f), f);
+      }
+    } else if (s instanceof Stmt.Return r) {
+      throw new ReturnSignal(r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE, r.span());
+    } else if (s instanceof Stmt.If i) {
+      Object test = eval(i.test(), f);
+      if (isDynamic(test)) {
+        requireStaging(i.span()).dynamicIf(this, f, test, i.body(), i.orelse(), i.span());
+      } else if (truthy(test, i.span())) {
+        execBlock(i.body(), f);
+      } else {
+        execBlock(i.orelse(), f);
+      }
+    } else if (s instanceof Stmt.While w) {
+      execWhile(w, f);
+    } else if (s instanceof Stmt.For fo) {
+      execFor(fo, f);
+    } else if (s instanceof Stmt.Break b) {
+      throw new BreakSignal(b.span());
+    } else if (s instanceof Stmt.Continue c) {
+      throw new ContinueSignal(c.span());
+    } else if (s instanceof Stmt.Pass) {
+      // nothing
+    } else if (s instanceof Stmt.FunctionDef d) {
+      PyFunction fn = makeFunction(d.name(), d.params(), d.body(), null, f, d.span());
+      Object v = fn;
+      for (int k = d.decorators().size() - 1; k >= 0; k--) {
+        v = decorate(d.decorators().get(k), v, fn, f);
+      }
+      f.locals.put(d.name(), v);
+    } else if (s instanceof Stmt.ClassDef c) {
+      f.locals.put(c.name(), makeClass(c, f));
+    } else if (s instanceof Stmt.Import im) {
+      execImport(im, f);
+    } else if (s instanceof Stmt.ImportFrom im) {
+      execImportFrom(im, f);
+    } else if (s instanceof Stmt.With w) {
+      for (Stmt.WithItem item : w.items()) {
+        Object ctx = eval(item.context(), f);
+        if (item.target().isPresent()) {
+          assign(item.target().get(), ctx, f);
+        }
+      }
+      execBlock(w.body(), f);
+    } else if (s instanceof Stmt.Raise r) {
+      String what = r.exc().isPresent() ? describeRaise(r.exc().get(), f) : "re-raise";
+      throw error(Code.DN0103, r.span(), "model code raised " + what,
+          "the model's construction arguments or input shapes reach a 'raise' statement");
+    } else if (s instanceof Stmt.Assert a) {
+      Object t = eval(a.test(), f);
+      if (isDynamic(t)) {
+        return; // A run-time assertion on tensor data is dropped, as TorchScript tracing does.
+      }
+      if (!truthy(t, a.span())) {
+        String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
+        throw error(Code.DN0103, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
+      }
+    } else if (s instanceof Stmt.Global) {
+      throw error(Code.DN0003, s.span(), "'global' and 'nonlocal' are not supported",
+          "pass the value as an argument or keep it on self");
+    } else if (s instanceof Stmt.Del d) {
+      for (Expr t : d.targets()) {
+        if (t instanceof Expr.Name n) {
+          f.locals.remove(n.id());
+        } else if (t instanceof Expr.Subscript sub && eval(sub.value(), f) instanceof PyDict dict) {
+          dict.map.remove(Operators.key(eval(sub.index(), f)));
+        }
+      }
+    } else if (s instanceof Stmt.Try t) {
+      if (staging != null) {
+        throw error(Code.DN0200, t.span(), "try/except in forward is not supported",
+            "exceptions cannot be raised by compiled tensor code; remove the try block");
+      }
+      // Construction code: run the body; a model error inside is still an error (no handlers run).
+      execBlock(t.body(), f);
+      execBlock(t.orelse(), f);
+      execBlock(t.finalbody(), f);
+    } else {
+      throw error(Code.DN0003, s.span(), "unsupported statement");
+    }
+  }
+
+  private String describeRaise(Expr e, Frame f) {
+    try {
+      Object v = eval(e, f);
+      return Builtins.str(this, v);
+    } catch (DiagnosticException ex) {
+      return "an exception";
+    }
+  }
+
+  private void execWhile(Stmt.While w, Frame f) {
+    while (true) {
+      Object t = eval(w.test(), f);
+      if (isDynamic(t)) {
+        throw error(Code.DN0203, w.span(), "this while loop depends on tensor data",
+            "data-dependent loops are planned; for now bound the loop with a static count");
+      }
+      if (!truthy(t, w.span())) {
+        execBlock(w.orelse(), f);
+        return;
+      }
+      step(w.span());
+      try {
+        execBlock(w.body(), f);
+      } catch (BreakSignal b) {
+        return;
+      } catch (ContinueSignal c) {
+        // next iteration
+      }
+    }
+  }
+
+  private void execFor(Stmt.For fo, Frame f) {
+    Object it = eval(fo.iter(), f);
+    if (isDynamic(it)) {
+      throw error(Code.DN0203, fo.span(), "cannot iterate over a run-time tensor",
+          "iterate over range(t.size(0)) or a list of modules instead");
+    }
+    for (Object v : iterate(it, fo.span())) {
+      step(fo.span());
+      assign(fo.target(), v, f);
+      try {
+        execBlock(fo.body(), f);
+      } catch (BreakSignal b) {
+        return;
+      } catch (ContinueSignal c) {
+        // next iteration
+      }
+    }
+    execBlock(fo.orelse(), f);
+  }
+
+  Staging requireStaging(Span at) {
+    if (staging == null) {
+      throw error(Code.DN0103, at, "a run-time tensor value reached construction code");
+    }
+    return staging;
+  }
+
+  void assign(Expr target, Object v, Frame f) {
+    if (target instanceof Expr.Name n) {
+      f.locals.put(n.id(), v);
+    } else if (target instanceof Expr.TupleExpr t) {
+      unpack(t.elts(), v, f, t.span());
+    } else if (target instanceof Expr.ListExpr l) {
+      unpack(l.elts(), v, f, l.span());
+    } else if (target instanceof Expr.Attribute a) {
+      Attributes.set(this, eval(a.value(), f), a.attr(), v, a.span());
+    } else if (target instanceof Expr.Subscript s) {
+      Object container = eval(s.value(), f);
+      Object index = eval(s.index(), f);
+      if (container instanceof PyList l) {
+        l.items.set(Operators.index(index, l.items.size(), s.span()), v);
+      } else if (container instanceof PyDict d) {
+        d.map.put(Operators.key(index), v);
+      } else if (container instanceof PyObject o && o.module != null) {
+        torch.moduleSetItem(o, index, v, s.span());
+      } else {
+        throw error(Code.DN0200, s.span(), "item assignment on " + Builtins.typeName(container) + " is not supported",
+            "build a new tensor with torch.cat / torch.where instead of writing into one");
+      }
+    } else if (target instanceof Expr.Starred st) {
+      throw error(Code.DN0003, st.span(), "starred assignment target outside a tuple");
+    } else {
+      throw error(Code.DN0003, target.span(), "cannot assign to this expression");
+    }
+  }
+
+  private void unpack(List<Expr> targets, Object v, Frame f, Span at) {
+    List<Object> items = iterate(v, at);
+    int star = -1;
+    for (int i = 0; i < targets.size(); i++) {
+      if (targets.get(i) instanceof Expr.Starred) {
+        star = i;
+      }
+    }
+    if (star < 0) {
+      if (items.size() != targets.size()) {
+        throw error(Code.DN0103, at, "cannot unpack " + items.size() + " values into " + targets.size() + " targets");
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        assign(targets.get(i), items.get(i), f);
+      }
+      return;
+    }
+    int after = targets.size() - star - 1;
+    if (items.size() < targets.size() - 1) {
+      throw error(Code.DN0103, at, "not enough values to unpack");
+    }
+    for (int i = 0; i < star; i++) {
+      assign(targets.get(i), items.get(i), f);
+    }
+    assign(((Expr.Starred) targets.get(star)).value(), new PyList(items.subList(star, items.size() - after)), f);
+    for (int i = 0; i < after; i++) {
+      assign(targets.get(star + 1 + i), items.get(items.size() - after + i), f);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Functions and classes
+
+  PyFunction makeFunction(String name, ImmutableList<Parameter> params, List<Stmt> body, Expr lambdaBody, Frame f, Span at) {
+    Map<String, Object> defaults = new HashMap<>();
+    for (Parameter p : params) {
+      if (p.defaultValue().isPresent()) {
+        defaults.put(p.name(), eval(p.defaultValue().get(), f));
+      }
+    }
+    // Methods do not see the class body's names (Python scoping); nested functions see locals.
+    Scope closure = f.classBody ? f.closure : f.locals == f.globals ? null : new Scope(f.locals, f.closure);
+    PyFunction fn = new PyFunction(name, params, body, lambdaBody, defaults, closure, at);
+    fn.globalsRef = f.globals;
+    fn.moduleName = f.moduleName;
+    return fn;
+  }
+
+  private Object decorate(Expr deco, Object v, PyFunction fn, Frame f) {
+    String name = deco instanceof Expr.Name n ? n.id() : deco instanceof Expr.Attribute a ? a.attr() : "";
+    switch (name) {
+      case "staticmethod", "classmethod", "property" -> {
+        fn.decoration = name;
+        return v;
+      }
+      default -> {
+        Object d = eval(deco, f);
+        if (d instanceof Builtin b && b.name().equals("no_grad")) {
+          return v;
+        }
+        return call(d, List.of(v), Map.of(), deco.span());
+      }
+    }
+  }
+
+  private PyClass makeClass(Stmt.ClassDef c, Frame f) {
+    List<PyClass> bases = new ArrayList<>();
+    for (Expr.Arg a : c.bases()) {
+      if (a.kind() != Expr.ArgKind.POSITIONAL) {
+        continue; // metaclass= and friends: ignored
+      }
+      Object b = eval(a.value(), f);
+      if (b instanceof PyClass pc) {
+        bases.add(pc);
+      } else if (!(b instanceof Builtin bi && bi.name().equals("object"))) {
+        throw error(Code.DN0105, a.value().span(), "cannot derive a class from " + Builtins.typeName(b),
+            "model classes derive from nn.Module or from other model classes");
+      }
+    }
+    String qual = f.moduleName == null || f.moduleName.isEmpty() ? c.name() : f.globals.get("__name__") + "." + c.name();
+    PyClass cls = new PyClass(c.name(), qual, bases, null);
+    Frame body = new Frame(cls.dict, f.globals, f.locals == f.globals ? f.closure : new Scope(f.locals, f.closure),
+        f.moduleName, null, true);
+    execBlock(c.body(), body);
+    for (Object v : cls.dict.values()) {
+      if (v instanceof PyFunction fn) {
+        fn.owner = cls;
+      }
+    }
+    return cls;
+  }
+
+  /** Calls any callable value. */
+  public Object call(Object fn, List<Object> args, Map<String, Object> kwargs, Span at) {
+    step(at);
+    if (fn instanceof PyFunction pf) {
+      if (pf.decoration.equals("property")) {
+        throw error(Code.DN0102, at, "'" + pf.name + "' is a property, not a method");
+      }
+      return callFunction(pf, args, kwargs, at);
+    } else if (fn instanceof BoundMethod bm) {
+      List<Object> all = new ArrayList<>(args.size() + 1);
+      all.add(bm.self());
+      all.addAll(args);
+      return call(bm.function(), all, kwargs, at);
+    } else if (fn instanceof Builtin b) {
+      return b.impl().call(this, args, kwargs, at);
+    } else if (fn instanceof PyClass cls) {
+      return instantiate(cls, args, kwargs, at);
+    } else if (fn instanceof PyObject o) {
+      Object callMethod = o.cls.lookup("__call__");
+      if (callMethod != null) {
+        return call(new BoundMethod(o, callMethod), args, kwargs, at);
+      }
+      if (o.module != null) {
+        return torch.callModule(o, args, kwargs, at);
+      }
+    } else if (fn instanceof PyNamespace ns && ns.opaque) {
+      throw error(Code.DN0105, at, "'" + ns.name + "' is not supported by dynnc",
+          "only torch, torch.nn, torch.nn.functional, math and the model's own modules can be called");
+    }
+    throw error(Code.DN0102, at, "'" + Builtins.typeName(fn) + "' object is not callable");
+  }
+
+  Object instantiate(PyClass cls, List<Object> args, Map<String, Object> kwargs, Span at) {
+    PyObject obj = new PyObject(cls);
+    Object init = cls.lookup("__init__");
+    if (init != null) {
+      call(new BoundMethod(obj, init), args, kwargs, at);
+    }
+    if (obj.module != null && obj.module.createdAtUnset()) {
+      obj.module.setCreatedAt(at);
+    }
+    return obj;
+  }
+
+  Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
+    if (++depth > MAX_DEPTH) {
+      depth = 0;
+      throw error(Code.DN0103, at, "calls nest deeper than " + MAX_DEPTH + " levels",
+          "unbounded recursion in model code?");
+    }
+    try {
+      Map<String, Object> locals = new HashMap<>();
+      bindArguments(fn, args, kwargs, locals, at);
+      Frame f = new Frame(locals, fn.globalsRef, fn.closure, fn.moduleName, fn, false);
+      if (fn.lambdaBody != null) {
+        return eval(fn.lambdaBody, f);
+      }
+      if (staging != null) {
+        return staging.runFunction(this, f, fn.body, at);
+      }
+      try {
+        execBlock(fn.body, f);
+      } catch (ReturnSignal r) {
+        return r.value;
+      } catch (BreakSignal | ContinueSignal b) {
+        throw error(Code.DN0003, b.span, "'break' or 'continue' outside a loop");
+      }
+      return Values.NONE;
+    } finally {
+      depth--;
+    }
+  }
+
+  private void bindArguments(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Map<String, Object> locals, Span at) {
+    int ai = 0;
+    Map<String, Object> extraKw = new LinkedHashMap<>(kwargs);
+    String varKw = null;
+    for (Parameter p : fn.params) {
+      switch (p.kind()) {
+        case POSITIONAL -> {
+          if (ai < args.size()) {
+            if (extraKw.containsKey(p.name())) {
+              throw error(Code.DN0102, at, fn.name + "() got multiple values for argument '" + p.name() + "'");
+            }
+            locals.put(p.name(), args.get(ai++));
+          } else if (extraKw.containsKey(p.name())) {
+            locals.put(p.name(), extraKw.remove(p.name()));
+          } else if (fn.defaults.containsKey(p.name())) {
+            locals.put(p.name(), fn.defaults.get(p.name()));
+          } else {
+            throw error(Code.DN0102, at, fn.name + "() missing required argument '" + p.name() + "'");
+          }
+        }
+        case VAR_POSITIONAL -> {
+          locals.put(p.name(), new PyTuple(ImmutableList.copyOf(args.subList(Math.min(ai, args.size()), args.size()))));
+          ai = args.size();
+        }
+        case KEYWORD_ONLY -> {
+          if (extraKw.containsKey(p.name())) {
+            locals.put(p.name(), extraKw.remove(p.name()));
+          } else if (fn.defaults.containsKey(p.name())) {
+            locals.put(p.name(), fn.defaults.get(p.name()));
+          } else {
+            throw error(Code.DN0102, at, fn.name + "() missing required keyword argument '" + p.name() + "'");
+          }
+        }
+        case VAR_KEYWORD -> varKw = p.name();
+      }
+    }
+    if (ai < args.size()) {
+      throw error(Code.DN0102, at, fn.name + "() takes " + ai + " positional arguments but " + args.size() + " were given");
+    }
+    if (varKw != null) {
+      PyDict d = new PyDict();
+      d.map.putAll(extraKw);
+      locals.put(varKw, d);
+    } else if (!extraKw.isEmpty()) {
+      throw error(Code.DN0102, at, fn.name + "() got an unexpected keyword argument '" + extraKw.keySet().iterator().next() + "'");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Expressions
+
+  Object lookup(String name, Frame f, Span at) {
+    Object v = f.locals.get(name);
+    if (v == null && !f.locals.containsKey(name)) {
+      v = null;
+      for (Scope s = f.closure; s != null; s = s.parent) {
+        if (s.vars.containsKey(name)) {
+          v = s.vars.get(name);
+          break;
+        }
+      }
+      if (v == null) {
+        v = f.globals.get(name);
+      }
+      if (v == null) {
+        v = builtins.get(name);
+      }
+      if (v == null) {
+        if (name.equals("__class__") && f.function != null && f.function.owner != null) {
+          return f.function.owner;
+        }
+        throw error(Code.DN0100, at, "name '" + name + "' is not defined");
+      }
+    }
+    if (v instanceof Poison p) {
+      throw error(Code.DN0205, at,
+          "'" + name + "' has different kinds of values after the data-dependent branch at " + p.branch(),
+          "make both branches assign '" + name + "' a tensor of the same shape, or the same constant");
+    }
+    return v;
+  }
+
+  public Object eval(Expr e, Frame f) {
+    if (e instanceof Expr.Name n) {
+      return lookup(n.id(), f, n.span());
+    } else if (e instanceof Expr.Num n) {
+      if (n.value() instanceof java.math.BigInteger) {
+        throw error(Code.DN0103, n.span(), "integer literal does not fit in 64 bits");
+      }
+      return n.value();
+    } else if (e instanceof Expr.Str s) {
+      return s.value();
+    } else if (e instanceof Expr.FStr fs) {
+      return Builtins.formatFString(this, fs, f);
+    } else if (e instanceof Expr.Const c) {
+      return c.value() == Expr.Const.NONE ? Values.NONE : c.value();
+    } else if (e instanceof Expr.TupleExpr t) {
+      return new PyTuple(ImmutableList.copyOf(evalElements(t.elts(), f)));
+    } else if (e instanceof Expr.ListExpr l) {
+      return new PyList(evalElements(l.elts(), f));
+    } else if (e instanceof Expr.SetExpr s) {
+      List<Object> items = new ArrayList<>();
+      for (Object o : evalElements(s.elts(), f)) {
+        if (!items.contains(o)) {
+          items.add(o);
+        }
+      }
+      return new PyList(items);
+    } else if (e instanceof Expr.DictExpr d) {
+      PyDict out = new PyDict();
+      for (int i = 0; i < d.keys().size(); i++) {
+        Object v = eval(d.values().get(i), f);
+        if (d.keys().get(i).isPresent()) {
+          out.map.put(Operators.key(eval(d.keys().get(i).get(), f)), v);
+        } else if (v instanceof PyDict other) {
+          out.map.putAll(other.map);
+        }
+      }
+      return out;
+    } else if (e instanceof Expr.Attribute a) {
+      return Attributes.get(this, eval(a.value(), f), a.attr(), a.span());
+    } else if (e instanceof Expr.Subscript s) {
+      return Operators.subscript(this, eval(s.value(), f), evalIndex(s.index(), f), s.span());
+    } else if (e instanceof Expr.Slice sl) {
+      return evalIndex(sl, f);
+    } else if (e instanceof Expr.Call c) {
+      return evalCall(c, f);
+    } else if (e instanceof Expr.BinOp b) {
+      return Operators.binary(this, b.op(), eval(b.left(), f), eval(b.right(), f), b.span());
+    } else if (e instanceof Expr.UnaryOp u) {
+      Object v = eval(u.operand(), f);
+      if (u.op().equals("not")) {
+        if (isDynamic(v)) {
+          return requireStaging(u.span()).not(this, v, u.span());
+        }
+        return !truthy(v, u.span());
+      }
+      return Operators.unary(this, u.op(), v, u.span());
+    } else if (e instanceof Expr.BoolOp b) {
+      return evalBoolOp(b, f);
+    } else if (e instanceof Expr.Compare c) {
+      Object left = eval(c.left(), f);
+      Object result = Boolean.TRUE;
+      for (int i = 0; i < c.ops().size(); i++) {
+        Object right = eval(c.comparators().get(i), f);
+        Object r = Operators.compare(this, c.ops().get(i), left, right, c.span());
+        result = i == 0 ? r : Operators.and(this, result, r, c.span());
+        if (!isDynamic(result) && !truthy(result, c.span())) {
+          return false;
+        }
+        left = right;
+      }
+      return result;
+    } else if (e instanceof Expr.IfExp i) {
+      Object t = eval(i.test(), f);
+      if (isDynamic(t)) {
+        return requireStaging(i.span()).select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
+      }
+      return truthy(t, i.span()) ? eval(i.body(), f) : eval(i.orelse(), f);
+    } else if (e instanceof Expr.Lambda l) {
+      return makeFunction("<lambda>", l.params(), null, l.body(), f, l.span());
+    } else if (e instanceof Expr.Comprehension c) {
+      return Comprehensions.eval(this, c, f);
+    } else if (e instanceof Expr.Starred s) {
+      throw error(Code.DN0003, s.span(), "starred expression is only allowed in calls, lists and tuples");
+    } else if (e instanceof Expr.Yield y) {
+      throw error(Code.DN0003, y.span(), "'yield' is not supported");
+    }
+    throw error(Code.DN0003, e.span(), "unsupported expression");
+  }
+
+  private Object evalIndex(Expr index, Frame f) {
+    if (index instanceof Expr.Slice sl) {
+      return new Operators.SliceValue(
+          sl.lower().map(x -> eval(x, f)).orElse(Values.NONE),
+          sl.upper().map(x -> eval(x, f)).orElse(Values.NONE),
+          sl.step().map(x -> eval(x, f)).orElse(Values.NONE));
+    }
+    if (index instanceof Expr.TupleExpr t) {
+      List<Object> items = new ArrayList<>();
+      for (Expr x : t.elts()) {
+        items.add(evalIndex(x, f));
+      }
+      return new PyTuple(ImmutableList.copyOf(items));
+    }
+    if (index instanceof Expr.Const c && c.value() == Expr.Const.ELLIPSIS) {
+      return Operators.ELLIPSIS;
+    }
+    return eval(index, f);
+  }
+
+  List<Object> evalElements(List<Expr> elts, Frame f) {
+    List<Object> out = new ArrayList<>();
+    for (Expr x : elts) {
+      if (x instanceof Expr.Starred s) {
+        out.addAll(iterate(eval(s.value(), f), s.span()));
+      } else {
+        out.add(eval(x, f));
+      }
+    }
+    return out;
+  }
+
+  private Object evalBoolOp(Expr.BoolOp b, Frame f) {
+    boolean isAnd = b.op().equals("and");
+    Object acc = null;
+    for (Expr x : b.values()) {
+      Object v = eval(x, f);
+      if (acc == null) {
+        acc = v;
+      } else {
+        acc = isAnd ? Operators.and(this, acc, v, b.span()) : Operators.or(this, acc, v, b.span());
+      }
+      if (!isDynamic(acc)) {
+        boolean t = truthy(acc, b.span());
+        if (isAnd != t) {
+          return acc; // short-circuit: and → falsy value, or → truthy value
+        }
+      }
+    }
+    return acc;
+  }
+
+  private Object evalCall(Expr.Call c, Frame f) {
+    List<Object> args = new ArrayList<>();
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    for (Expr.Arg a : c.args()) {
+      switch (a.kind()) {
+        case POSITIONAL -> args.add(eval(a.value(), f));
+        case KEYWORD -> kwargs.put(a.name().get(), eval(a.value(), f));
+        case STAR -> args.addAll(iterate(eval(a.value(), f), a.value().span()));
+        case DOUBLE_STAR -> {
+          Object d = eval(a.value(), f);
+          if (!(d instanceof PyDict dict)) {
+            throw error(Code.DN0102, a.value().span(), "argument after ** must be a dict");
+          }
+          for (Map.Entry<Object, Object> en : dict.map.entrySet()) {
+            kwargs.put(String.valueOf(en.getKey()), en.getValue());
+          }
+        }
+      }
+    }
+    // Zero-argument super() needs the enclosing class and first argument.
+    if (c.func() instanceof Expr.Name n && n.id().equals("super") && args.isEmpty() && !f.locals.containsKey("super")) {
+      if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
+        throw error(Code.DN0103, c.span(), "super() without arguments outside a method");
+      }
+      return new Super(f.function.owner, f.locals.get(f.function.params.get(0).name()));
+    }
+    Object fn = eval(c.func(), f);
+    return call(fn, args, kwargs, c.span());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Helpers
+
+  public static boolean isDynamic(Object v) {
+    return v instanceof SymTensor || v instanceof HostScalar;
+  }
+
+  boolean truthy(Object v, Span at) {
+    if (v instanceof Boolean b) {
+      return b;
+    } else if (v instanceof Long l) {
+      return l != 0;
+    } else if (v instanceof Double d) {
+      return d != 0.0;
+    } else if (v == Values.NONE) {
+      return false;
+    } else if (v instanceof String s) {
+      return !s.isEmpty();
+    } else if (v instanceof PyList l) {
+      return !l.items.isEmpty();
+    } else if (v instanceof PyTuple t) {
+      return !t.items().isEmpty();
+    } else if (v instanceof PyDict d) {
+      return !d.map.isEmpty();
+    } else if (v instanceof PyObject o && o.module != null) {
+      Object len = o.cls.lookup("__len__");
+      if (len != null) {
+        return truthy(call(new BoundMethod(o, len), List.of(), Map.of(), at), at);
+      }
+      return true;
+    } else if (v instanceof TensorSlot) {
+      throw error(Code.DN0103, at, "the truth value of a tensor made at construction time is not known at compile time",
+          "compare a Python attribute instead, or move the test into forward");
+    }
+    return true;
+  }
+
+  List<Object> iterate(Object v, Span at) {
+    if (v instanceof PyList l) {
+      return new ArrayList<>(l.items);
+    } else if (v instanceof PyTuple t) {
+      return t.items();
+    } else if (v instanceof PyRange r) {
+      if (r.length() > MAX_STEPS) {
+        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time");
+      }
+      List<Object> out = new ArrayList<>();
+      for (long i = 0, x = r.start(); i < r.length(); i++, x += r.step()) {
+        out.add(x);
+      }
+      return out;
+    } else if (v instanceof PyDict d) {
+      return new ArrayList<>(d.map.keySet());
+    } else if (v instanceof String s) {
+      List<Object> out = new ArrayList<>();
+      s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
+      return out;
+    } else if (v instanceof PyObject o && o.module != null) {
+      return torch.iterateModule(o, at);
+    } else if (v instanceof SymTensor t) {
+      return torch.unbind(t, at);
+    }
+    throw error(Code.DN0102, at, "'" + Builtins.typeName(v) + "' object is not iterable");
+  }
+
+  Optional<Object> builtin(String name) {
+    return Optional.ofNullable(builtins.get(name));
+  }
+}

@@ -1,0 +1,136 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.diag.SourceMap;
+import dev.dynnc.frontend.ast.Expr;
+import dev.dynnc.frontend.ast.Parameter;
+import dev.dynnc.frontend.parser.PythonSource;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.ir.ValueId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Drives the evaluator: builds the model from an entry expression, names its state, lowers a method. */
+public final class ModelLowering {
+  private ModelLowering() {}
+
+  /** A parameter or buffer the model expects from the checkpoint. */
+  public record StateEntry(String key, TensorType type, Span createdAt) {}
+
+  /** The result of lowering: the IR and the state the model needs. */
+  public record Lowered(Function function, ImmutableList<StateEntry> state) {}
+
+  public static Lowered lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
+      SourceMap sources) {
+    int colon = entry.indexOf(':');
+    Span entrySpan = new Span("<entry>", 1, 1);
+    sources.add("<entry>", entry);
+    if (colon <= 0 || colon == entry.length() - 1) {
+      throw Interpreter.error(Code.DN0106, entrySpan, "entry '" + entry + "' must look like MODULE:EXPRESSION",
+          "for example models.sdn:build_model(num_classes=10)");
+    }
+    String module = entry.substring(0, colon);
+    Interpreter in = new Interpreter(sourceRoot, sources);
+    PyNamespace ns = in.importModule(module, entrySpan);
+    if (ns.opaque) {
+      throw Interpreter.error(Code.DN0104, entrySpan, "module '" + module + "' was not found under " + sourceRoot,
+          "MODULE is a dotted path relative to --source-root, e.g. models.sdn for models/sdn.py");
+    }
+    Expr expr = PythonSource.parseExpression(entry.substring(colon + 1), new Span("<entry>", 1, colon + 2));
+    Interpreter.Frame f = new Interpreter.Frame(new HashMap<>(), ns.attrs, null, module, null, false);
+    Object model = in.eval(expr, f);
+    if (!(model instanceof PyObject root) || root.module == null) {
+      throw Interpreter.error(Code.DN0106, expr.span(), "the entry expression gives a " + Builtins.typeName(model)
+          + ", not an nn.Module", "the expression after ':' must construct the model");
+    }
+    ImmutableList<StateEntry> state = nameState(root);
+
+    Object target = Attributes.get(in, root, method, entrySpan);
+    List<String> paramNames = methodParams(target);
+    List<Param> params = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    if (paramNames != null) {
+      for (String n : inputs.keySet()) {
+        if (!paramNames.contains(n)) {
+          throw Interpreter.error(Code.DN0400, entrySpan, "input '" + n + "' is not a parameter of " + method + "()",
+              method + "() takes " + String.join(", ", paramNames));
+        }
+      }
+      for (String n : paramNames) {
+        if (inputs.containsKey(n)) {
+          names.add(n);
+        }
+      }
+    } else {
+      names.addAll(inputs.keySet());
+    }
+    for (String n : names) {
+      ValueId id = new ValueId(params.size());
+      params.add(new Param(id, inputs.get(n)));
+      args.add(new SymTensor(id, inputs.get(n)));
+    }
+    Staging staging = new Staging(params.size());
+    in.staging = staging;
+    in.call(target, args, Map.of(), entrySpan);
+    return new Lowered(staging.finish(method, names, params), state);
+  }
+
+  private static List<String> methodParams(Object target) {
+    if (target instanceof BoundMethod bm && bm.function() instanceof PyFunction fn) {
+      List<String> out = new ArrayList<>();
+      for (Parameter p : fn.params.subList(1, fn.params.size())) {
+        out.add(p.name());
+      }
+      return out;
+    }
+    return null;
+  }
+
+  /** Assigns state_dict keys in PyTorch's order: own parameters, own buffers, then children. */
+  static ImmutableList<StateEntry> nameState(PyObject root) {
+    List<StateEntry> out = new ArrayList<>();
+    IdentityHashMap<TensorSlot, Boolean> named = new IdentityHashMap<>();
+    IdentityHashMap<PyObject, Boolean> visited = new IdentityHashMap<>();
+    java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+    stack.push(new Object[] {root, ""});
+    while (!stack.isEmpty()) {
+      Object[] top = stack.pop();
+      PyObject m = (PyObject) top[0];
+      String prefix = (String) top[1];
+      if (visited.put(m, true) != null) {
+        continue; // a module registered twice appears once, like named_modules()
+      }
+      for (var e : m.module.parameters.entrySet()) {
+        add(out, named, e.getValue(), prefix + e.getKey());
+      }
+      for (var e : m.module.buffers.entrySet()) {
+        add(out, named, e.getValue(), prefix + e.getKey());
+      }
+      List<Map.Entry<String, Object>> kids = new ArrayList<>(m.module.modules.entrySet());
+      for (int i = kids.size() - 1; i >= 0; i--) {
+        if (kids.get(i).getValue() instanceof PyObject k && k.module != null) {
+          stack.push(new Object[] {k, prefix + kids.get(i).getKey() + "."});
+        }
+      }
+    }
+    return ImmutableList.copyOf(out);
+  }
+
+  private static void add(List<StateEntry> out, IdentityHashMap<TensorSlot, Boolean> named, TensorSlot s, String key) {
+    if (named.put(s, true) == null) {
+      s.stateKey = key;
+      out.add(new StateEntry(key, s.type, s.createdAt));
+    }
+  }
+}

@@ -1,0 +1,387 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Python operators on static values; anything involving a tensor goes to {@link TorchLib}. */
+final class Operators {
+  private Operators() {}
+
+  static final Object ELLIPSIS = new Object() {
+    @Override
+    public String toString() {
+      return "Ellipsis";
+    }
+  };
+
+  /** A slice value {@code lower:upper:step}; absent parts are {@link Values#NONE}. */
+  record SliceValue(Object lower, Object upper, Object step) {}
+
+  static boolean isTensorLike(Object v) {
+    return v instanceof SymTensor || v instanceof TensorSlot;
+  }
+
+  static Object binary(Interpreter in, String op, Object a, Object b, Span at) {
+    if (isTensorLike(a) || isTensorLike(b)) {
+      return in.torch.binary(op, a, b, at);
+    }
+    if (a instanceof HostScalar || b instanceof HostScalar) {
+      return in.requireStaging(at).hostBinary(in, op, a, b, at);
+    }
+    if (a instanceof Boolean x) {
+      a = x ? 1L : 0L;
+    }
+    if (b instanceof Boolean x) {
+      b = x ? 1L : 0L;
+    }
+    if (a instanceof Long x && b instanceof Long y) {
+      return intOp(op, x, y, at);
+    }
+    if (a instanceof Number x && b instanceof Number y) {
+      return floatOp(op, x.doubleValue(), y.doubleValue(), at);
+    }
+    if (op.equals("+")) {
+      if (a instanceof String x && b instanceof String y) {
+        return x + y;
+      }
+      if (a instanceof PyList x && b instanceof PyList y) {
+        List<Object> out = new ArrayList<>(x.items);
+        out.addAll(y.items);
+        return new PyList(out);
+      }
+      if (a instanceof PyTuple x && b instanceof PyTuple y) {
+        return new PyTuple(ImmutableList.builder().addAll(x.items()).addAll(y.items()).build());
+      }
+    }
+    if (op.equals("*")) {
+      if (b instanceof Long n && (a instanceof String || a instanceof PyList || a instanceof PyTuple)) {
+        return repeat(a, n);
+      }
+      if (a instanceof Long n && (b instanceof String || b instanceof PyList || b instanceof PyTuple)) {
+        return repeat(b, n);
+      }
+    }
+    if (op.equals("%") && a instanceof String fmt) {
+      return Builtins.percentFormat(in, fmt, b, at);
+    }
+    throw Interpreter.error(Code.DN0102, at, "unsupported operand types for " + op + ": '"
+        + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
+  }
+
+  private static Object repeat(Object seq, long n) {
+    if (seq instanceof String s) {
+      return s.repeat((int) Math.max(0, n));
+    }
+    List<Object> items = seq instanceof PyList l ? l.items : ((PyTuple) seq).items();
+    List<Object> out = new ArrayList<>();
+    for (long i = 0; i < n; i++) {
+      out.addAll(items);
+    }
+    return seq instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
+  }
+
+  private static Object intOp(String op, long x, long y, Span at) {
+    switch (op) {
+      case "+": return x + y;
+      case "-": return x - y;
+      case "*": return x * y;
+      case "/":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0103, at, "division by zero");
+        }
+        return (double) x / y;
+      case "//":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0103, at, "integer division by zero");
+        }
+        return Math.floorDiv(x, y);
+      case "%":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0103, at, "integer modulo by zero");
+        }
+        return Math.floorMod(x, y);
+      case "**":
+        if (y < 0) {
+          return Math.pow(x, y);
+        }
+        long r = 1;
+        for (long i = 0; i < y; i++) {
+          r = Math.multiplyExact(r, x);
+        }
+        return r;
+      case "<<": return x << y;
+      case ">>": return x >> y;
+      case "&": return x & y;
+      case "|": return x | y;
+      case "^": return x ^ y;
+      default:
+        throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on ints");
+    }
+  }
+
+  private static Object floatOp(String op, double x, double y, Span at) {
+    switch (op) {
+      case "+": return x + y;
+      case "-": return x - y;
+      case "*": return x * y;
+      case "/":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0103, at, "float division by zero");
+        }
+        return x / y;
+      case "//": return Math.floor(x / y);
+      case "%": return x - Math.floor(x / y) * y;
+      case "**": return Math.pow(x, y);
+      default:
+        throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
+    }
+  }
+
+  static Object unary(Interpreter in, String op, Object v, Span at) {
+    if (isTensorLike(v)) {
+      return in.torch.unary(op, v, at);
+    }
+    if (v instanceof HostScalar) {
+      return in.requireStaging(at).hostBinary(in, "-", 0L, v, at);
+    }
+    if (v instanceof Boolean b) {
+      v = b ? 1L : 0L;
+    }
+    if (v instanceof Long l) {
+      return switch (op) {
+        case "-" -> -l;
+        case "+" -> l;
+        default -> ~l;
+      };
+    }
+    if (v instanceof Double d && !op.equals("~")) {
+      return op.equals("-") ? -d : d;
+    }
+    throw Interpreter.error(Code.DN0102, at, "bad operand type for unary " + op + ": '" + Builtins.typeName(v) + "'");
+  }
+
+  static Object compare(Interpreter in, String op, Object a, Object b, Span at) {
+    if (op.equals("is") || op.equals("is not")) {
+      boolean same = a == b || (a instanceof Boolean && a.equals(b));
+      return op.equals("is") == same;
+    }
+    if (op.equals("in") || op.equals("not in")) {
+      boolean found = contains(in, b, a, at);
+      return op.equals("in") == found;
+    }
+    if (isTensorLike(a) || isTensorLike(b)) {
+      return in.torch.compare(op, a, b, at);
+    }
+    if (a instanceof HostScalar || b instanceof HostScalar) {
+      return in.requireStaging(at).hostCompare(in, op, a, b, at);
+    }
+    if (op.equals("==")) {
+      return pyEquals(a, b);
+    }
+    if (op.equals("!=")) {
+      return !pyEquals(a, b);
+    }
+    int c = order(a, b, at);
+    return switch (op) {
+      case "<" -> c < 0;
+      case "<=" -> c <= 0;
+      case ">" -> c > 0;
+      default -> c >= 0;
+    };
+  }
+
+  static boolean pyEquals(Object a, Object b) {
+    if (a instanceof Number || a instanceof Boolean) {
+      if (b instanceof Number || b instanceof Boolean) {
+        return toDouble(a) == toDouble(b);
+      }
+      return false;
+    }
+    if (a instanceof PyList x && b instanceof PyList y) {
+      return listEquals(x.items, y.items);
+    }
+    if (a instanceof PyTuple x && b instanceof PyTuple y) {
+      return listEquals(x.items(), y.items());
+    }
+    return Objects.equals(a, b) || a == b;
+  }
+
+  private static boolean listEquals(List<Object> a, List<Object> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!pyEquals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static double toDouble(Object v) {
+    if (v instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    return ((Number) v).doubleValue();
+  }
+
+  private static int order(Object a, Object b, Span at) {
+    if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
+      return Double.compare(toDouble(a), toDouble(b));
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
+    if (a instanceof PyTuple x && b instanceof PyTuple y) {
+      for (int i = 0; i < Math.min(x.items().size(), y.items().size()); i++) {
+        int c = order(x.items().get(i), y.items().get(i), at);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return Integer.compare(x.items().size(), y.items().size());
+    }
+    throw Interpreter.error(Code.DN0102, at, "cannot order '" + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
+  }
+
+  private static boolean contains(Interpreter in, Object container, Object item, Span at) {
+    if (container instanceof String s && item instanceof String x) {
+      return s.contains(x);
+    }
+    if (container instanceof PyDict d) {
+      return d.map.containsKey(key(item));
+    }
+    if (container instanceof PyObject o && o.module != null) {
+      return o.module.modules.containsKey(item);
+    }
+    for (Object o : in.iterate(container, at)) {
+      if (pyEquals(o, item) || o == item) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Object and(Interpreter in, Object a, Object b, Span at) {
+    if (Interpreter.isDynamic(a) || Interpreter.isDynamic(b)) {
+      return in.requireStaging(at).logical(in, "logical_and", a, b, at);
+    }
+    return in.truthy(a, at) ? b : a;
+  }
+
+  static Object or(Interpreter in, Object a, Object b, Span at) {
+    if (Interpreter.isDynamic(a) || Interpreter.isDynamic(b)) {
+      return in.requireStaging(at).logical(in, "logical_or", a, b, at);
+    }
+    return in.truthy(a, at) ? a : b;
+  }
+
+  /** Normalizes dict keys so 1, 1.0 and True hash alike as in Python. */
+  static Object key(Object k) {
+    if (k instanceof Boolean b) {
+      return b ? 1L : 0L;
+    }
+    if (k instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
+      return d.longValue();
+    }
+    return k;
+  }
+
+  static int index(Object idx, int size, Span at) {
+    if (!(idx instanceof Long) && !(idx instanceof Boolean)) {
+      throw Interpreter.error(Code.DN0102, at, "indices must be integers, not '" + Builtins.typeName(idx) + "'");
+    }
+    long i = idx instanceof Boolean b ? (b ? 1 : 0) : (Long) idx;
+    if (i < 0) {
+      i += size;
+    }
+    if (i < 0 || i >= size) {
+      throw Interpreter.error(Code.DN0103, at, "index " + idx + " is out of range for length " + size);
+    }
+    return (int) i;
+  }
+
+  /** Resolves a static slice against a length, Python style: start, stop, step. */
+  static long[] resolveSlice(SliceValue s, long len, Span at) {
+    long step = s.step() == Values.NONE ? 1 : asLong(s.step(), at);
+    if (step == 0) {
+      throw Interpreter.error(Code.DN0103, at, "slice step cannot be zero");
+    }
+    long lo = step > 0 ? 0 : len - 1;
+    long hi = step > 0 ? len : -1;
+    if (s.lower() != Values.NONE) {
+      lo = clampIndex(asLong(s.lower(), at), len, step);
+    }
+    if (s.upper() != Values.NONE) {
+      hi = clampIndex(asLong(s.upper(), at), len, step);
+    }
+    return new long[] {lo, hi, step};
+  }
+
+  private static long clampIndex(long i, long len, long step) {
+    if (i < 0) {
+      i += len;
+      if (i < 0) {
+        i = step > 0 ? 0 : -1;
+      }
+    } else if (i >= len) {
+      i = step > 0 ? len : len - 1;
+    }
+    return i;
+  }
+
+  static long asLong(Object v, Span at) {
+    if (v instanceof Long l) {
+      return l;
+    }
+    if (v instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    throw Interpreter.error(Code.DN0102, at, "expected an int, got '" + Builtins.typeName(v) + "'");
+  }
+
+  static Object subscript(Interpreter in, Object v, Object idx, Span at) {
+    if (isTensorLike(v)) {
+      return in.torch.index(v, idx, at);
+    }
+    if (v instanceof PyDict d) {
+      Object k = key(idx);
+      if (!d.map.containsKey(k)) {
+        throw Interpreter.error(Code.DN0103, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
+      }
+      return d.map.get(k);
+    }
+    if (v instanceof PyObject o && o.module != null) {
+      return in.torch.moduleGetItem(o, idx, at);
+    }
+    List<Object> items;
+    if (v instanceof PyList l) {
+      items = l.items;
+    } else if (v instanceof PyTuple t) {
+      items = t.items();
+    } else if (v instanceof String s) {
+      items = in.iterate(s, at);
+    } else if (v instanceof PyRange r) {
+      items = in.iterate(r, at);
+    } else {
+      throw Interpreter.error(Code.DN0102, at, "'" + Builtins.typeName(v) + "' object is not subscriptable");
+    }
+    if (idx instanceof SliceValue s) {
+      long[] r = resolveSlice(s, items.size(), at);
+      List<Object> out = new ArrayList<>();
+      for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
+        out.add(items.get((int) i));
+      }
+      if (v instanceof String) {
+        return String.join("", out.stream().map(String.class::cast).toList());
+      }
+      return v instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
+    }
+    return items.get(index(idx, items.size(), at));
+  }
+}

@@ -1,0 +1,649 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.DType;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.ir.ValueId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The modelled subset of PyTorch: torch, torch.nn, torch.nn.functional, tensor methods.
+ *
+ * <p>At construction time nn classes build the module tree and record parameter shapes; in
+ * forward every tensor function emits IR ops through {@link Staging}. Anything not modelled is a
+ * DN0201 diagnostic naming the function.
+ */
+final class TorchLib {
+  private final Interpreter in;
+  private final Map<String, PyNamespace> libs = new HashMap<>();
+  final PyClass moduleClass;
+  private final Map<String, PyClass> nn = new LinkedHashMap<>();
+
+  TorchLib(Interpreter in) {
+    this.in = in;
+    moduleClass = new PyClass("Module", "torch.nn.Module", List.of(), new Layer() {
+      @Override
+      public void init(Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+        moduleInit(self, at);
+      }
+
+      @Override
+      public Object forward(Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+        throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no forward method");
+      }
+    });
+    layerInit(moduleClass);
+    NnLayers.register(this);
+    Map<String, Object> nnAttrs = new HashMap<>(nn);
+    nnAttrs.put("Module", moduleClass);
+    nnAttrs.put("Parameter", new Builtin("Parameter", (it, a, kw, at) -> {
+      Object t = a.isEmpty() ? kw.get("data") : a.get(0);
+      if (!(t instanceof TensorSlot s)) {
+        throw Interpreter.error(Code.DN0102, at, "nn.Parameter needs a tensor made at construction time");
+      }
+      return new TensorSlot(s.type, at, true);
+    }));
+    PyNamespace init = new PyNamespace("torch.nn.init", new HashMap<>(), false);
+    for (String fn : List.of("normal_", "uniform_", "constant_", "zeros_", "ones_", "xavier_uniform_", "xavier_normal_",
+        "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "_calculate_fan_in_and_fan_out")) {
+      init.attrs.put(fn, new Builtin(fn, (it, a, kw, at) -> a.isEmpty() ? Values.NONE : a.get(0)));
+    }
+    nnAttrs.put("init", init);
+    PyNamespace functional = new PyNamespace("torch.nn.functional", functions(FUNCTIONAL), false);
+    nnAttrs.put("functional", functional);
+    PyNamespace nnNs = new PyNamespace("torch.nn", nnAttrs, false);
+    Map<String, Object> torchAttrs = functions(TORCH);
+    torchAttrs.put("nn", nnNs);
+    for (DType d : DType.values()) {
+      torchAttrs.put(d.numpyName(), d);
+    }
+    torchAttrs.put("float", DType.F32);
+    torchAttrs.put("long", DType.I64);
+    torchAttrs.put("int", DType.I32);
+    torchAttrs.put("double", DType.F64);
+    torchAttrs.put("Tensor", new Builtin("Tensor", (it, a, kw, at) -> {
+      throw Interpreter.error(Code.DN0201, at, "torch.Tensor(...) is not supported", "use torch.zeros or torch.tensor");
+    }));
+    torchAttrs.put("no_grad", new Builtin("no_grad", (it, a, kw, at) -> Values.NONE));
+    torchAttrs.put("device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
+    torchAttrs.put("jit", new PyNamespace("torch.jit", new HashMap<>(), true));
+    PyNamespace torchNs = new PyNamespace("torch", torchAttrs, false);
+    libs.put("torch", torchNs);
+    libs.put("torch.nn", nnNs);
+    libs.put("torch.nn.functional", functional);
+    libs.put("torch.nn.init", init);
+    libs.put("math", new PyNamespace("math", Builtins.mathModule(), false));
+    Map<String, Object> collections = new HashMap<>();
+    collections.put("OrderedDict", new Builtin("OrderedDict", (it, a, kw, at) -> it.builtins.get("dict") instanceof Builtin b
+        ? b.impl().call(it, a, kw, at) : Values.NONE));
+    libs.put("collections", new PyNamespace("collections", collections, false));
+  }
+
+  PyNamespace libraryModule(String dotted) {
+    return libs.get(dotted);
+  }
+
+  boolean isLibrary(PyNamespace ns) {
+    return libs.containsValue(ns);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // nn classes
+
+  void addLayer(String name, Layer layer) {
+    PyClass c = new PyClass(name, "torch.nn." + name, List.of(moduleClass), layer);
+    layerInit(c);
+    nn.put(name, c);
+  }
+
+  private static void layerInit(PyClass c) {
+    Layer layer = c.layer;
+    c.dict.put("__init__", new Builtin("__init__", (it, a, kw, at) -> {
+      PyObject self = (PyObject) a.get(0);
+      layer.init(it, self, a.subList(1, a.size()), kw, at);
+      return Values.NONE;
+    }));
+  }
+
+  void moduleInit(PyObject self, Span at) {
+    if (self.module == null) {
+      self.module = new ModuleState(Span.NONE);
+    }
+  }
+
+  TensorSlot slot(TensorType type, Span at, boolean param) {
+    return new TensorSlot(type, at, param);
+  }
+
+  Object callModule(PyObject o, List<Object> args, Map<String, Object> kwargs, Span at) {
+    if (in.staging == null) {
+      throw Interpreter.error(Code.DN0103, at, "calling a module while the model is being constructed is not supported",
+          "compute shapes with arithmetic in __init__ instead of a dummy forward pass");
+    }
+    Object fwd = o.dict.get("forward");
+    if (fwd != null) {
+      return in.call(fwd, args, kwargs, at);
+    }
+    Object f = o.cls.lookup("forward");
+    if (f instanceof PyFunction) {
+      return in.call(new BoundMethod(o, f), args, kwargs, at);
+    }
+    Layer layer = o.cls.nearestLayer();
+    return layer.forward(in, o, args, kwargs, at);
+  }
+
+  Object moduleMethod(PyObject o, String name, Span at) {
+    if (o.cls.nearestLayer() instanceof NnLayers.Container c) {
+      switch (name) {
+        case "append":
+          return new Builtin(name, (it, a, kw, at2) -> {
+            NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), a.get(0), at2);
+            return o;
+          });
+        case "extend":
+          return new Builtin(name, (it, a, kw, at2) -> {
+            for (Object m : it.iterate(a.get(0), at2)) {
+              NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
+            }
+            return o;
+          });
+        case "insert":
+          return new Builtin(name, (it, a, kw, at2) -> {
+            List<Object> kids = new ArrayList<>(o.module.modules.values());
+            long i = Operators.asLong(a.get(0), at2);
+            kids.add((int) Math.max(0, Math.min(kids.size(), i < 0 ? i + kids.size() : i)), a.get(1));
+            o.module.modules.clear();
+            for (Object m : kids) {
+              NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
+            }
+            return Values.NONE;
+          });
+        case "keys":
+          return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.keySet())));
+        case "values":
+          return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
+        case "items":
+          return new Builtin(name, (it, a, kw, at2) -> new PyList(o.module.modules.entrySet().stream()
+              .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
+        default:
+          break;
+      }
+    }
+    switch (name) {
+      case "training":
+        return false;
+      case "register_buffer":
+        return new Builtin(name, (it, a, kw, at2) -> {
+          Object t = a.size() > 1 ? a.get(1) : kw.get("tensor");
+          if (t == Values.NONE) {
+            return Values.NONE;
+          }
+          if (!(t instanceof TensorSlot s)) {
+            throw Interpreter.error(Code.DN0102, at2, "register_buffer needs a tensor");
+          }
+          boolean persistent = !kw.containsKey("persistent") || it.truthy(kw.get("persistent"), at2);
+          if (!persistent) {
+            throw Interpreter.error(Code.DN0201, at2, "non-persistent buffers are not in the checkpoint, so their values are unknown",
+                "make the buffer persistent, or compute it in forward");
+          }
+          o.module.buffers.put((String) a.get(0), new TensorSlot(s.type, at2, false));
+          return Values.NONE;
+        });
+      case "register_parameter":
+        return new Builtin(name, (it, a, kw, at2) -> {
+          if (a.get(1) instanceof TensorSlot s) {
+            o.module.parameters.put((String) a.get(0), new TensorSlot(s.type, at2, true));
+          }
+          return Values.NONE;
+        });
+      case "add_module":
+      case "register_module":
+        return new Builtin(name, (it, a, kw, at2) -> {
+          Attributes.set(it, o, (String) a.get(0), a.get(1), at2);
+          return Values.NONE;
+        });
+      case "modules":
+        return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(allModules(o))));
+      case "children":
+        return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
+      case "named_children":
+        return new Builtin(name, (it, a, kw, at2) -> new PyList(o.module.modules.entrySet().stream()
+            .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
+      case "parameters":
+        return new Builtin(name, (it, a, kw, at2) -> {
+          List<Object> out = new ArrayList<>();
+          for (PyObject m : allModules(o)) {
+            out.addAll(m.module.parameters.values());
+          }
+          return new PyList(out);
+        });
+      case "apply":
+        return new Builtin(name, (it, a, kw, at2) -> {
+          List<PyObject> mods = allModules(o);
+          for (int i = mods.size() - 1; i >= 0; i--) {
+            it.call(a.get(0), List.of(mods.get(i)), Map.of(), at2);
+          }
+          return o;
+        });
+      case "eval":
+      case "train":
+      case "to":
+      case "cuda":
+      case "cpu":
+      case "float":
+      case "requires_grad_":
+        return new Builtin(name, (it, a, kw, at2) -> o);
+      case "zero_grad":
+        return new Builtin(name, (it, a, kw, at2) -> Values.NONE);
+      default:
+        return null;
+    }
+  }
+
+  /** The module and all its descendants, depth-first, each once (as nn.Module.modules()). */
+  static List<PyObject> allModules(PyObject root) {
+    List<PyObject> out = new ArrayList<>();
+    java.util.ArrayDeque<PyObject> stack = new java.util.ArrayDeque<>();
+    stack.push(root);
+    java.util.Set<PyObject> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    while (!stack.isEmpty()) {
+      PyObject m = stack.pop();
+      if (!seen.add(m)) {
+        continue;
+      }
+      out.add(m);
+      List<Object> kids = new ArrayList<>(m.module.modules.values());
+      for (int i = kids.size() - 1; i >= 0; i--) {
+        if (kids.get(i) instanceof PyObject k && k.module != null) {
+          stack.push(k);
+        }
+      }
+    }
+    return out;
+  }
+
+  List<Object> iterateModule(PyObject o, Span at) {
+    if (o.cls.nearestLayer() instanceof NnLayers.Container) {
+      return new ArrayList<>(o.module.modules.values());
+    }
+    throw Interpreter.error(Code.DN0102, at, "'" + o.cls.name + "' object is not iterable");
+  }
+
+  Object moduleGetItem(PyObject o, Object idx, Span at) {
+    List<Object> kids = new ArrayList<>(o.module.modules.values());
+    if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
+      Object v = o.module.modules.get(idx);
+      if (v == null) {
+        throw Interpreter.error(Code.DN0103, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
+      }
+      return v;
+    }
+    if (idx instanceof Operators.SliceValue s) {
+      long[] r = Operators.resolveSlice(s, kids.size(), at);
+      PyObject out = new PyObject(o.cls);
+      out.module = new ModuleState(at);
+      int k = 0;
+      for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
+        out.module.modules.put(String.valueOf(k++), kids.get((int) i));
+      }
+      return out;
+    }
+    return kids.get(Operators.index(idx, kids.size(), at));
+  }
+
+  void moduleSetItem(PyObject o, Object idx, Object v, Span at) {
+    if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
+      o.module.modules.put(Builtins.str(in, idx), v);
+      return;
+    }
+    List<String> keys = new ArrayList<>(o.module.modules.keySet());
+    o.module.modules.put(keys.get(Operators.index(idx, keys.size(), at)), v);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Tensors
+
+  Staging staging(Span at) {
+    return in.requireStaging(at);
+  }
+
+  Object slotValue(TensorSlot s, Span at) {
+    return in.staging == null ? s : in.staging.weight(s, at);
+  }
+
+  SymTensor tensor(Object v, Span at) {
+    if (v instanceof SymTensor t) {
+      return t;
+    }
+    if (v instanceof TensorSlot s) {
+      return staging(at).weight(s, at);
+    }
+    throw Interpreter.error(Code.DN0201, at, "expected a tensor, got " + Builtins.typeName(v));
+  }
+
+  SymTensor op(String name, List<SymTensor> operands, Map<String, Attr> attrs, Span at) {
+    List<ValueId> ids = new ArrayList<>();
+    List<Type> types = new ArrayList<>();
+    for (SymTensor t : operands) {
+      ids.add(t.id());
+      types.add(t.type());
+    }
+    return (SymTensor) staging(at).emit(name, ids, types, attrs, null, at);
+  }
+
+  SymTensor full(double value, DType dt, Span at) {
+    Attr v = dt.isFloat() ? Attr.of(value) : dt == DType.BOOL ? Attr.of(value != 0) : Attr.of((long) value);
+    return (SymTensor) staging(at).emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt), at);
+  }
+
+  SymTensor cast(SymTensor t, DType to, Span at) {
+    if (t.type().dtype() == to) {
+      return t;
+    }
+    return op("cast", List.of(t), Map.of("dtype", Attr.of(to.irName())), at);
+  }
+
+  SymTensor reshape(SymTensor t, long[] shape, Span at) {
+    if (java.util.Arrays.equals(t.type().dims(), shape)) {
+      return t;
+    }
+    return op("reshape", List.of(t), Map.of("shape", Attr.ints(shape)), at);
+  }
+
+  /** Brings two operands of a binary op to tensors of one dtype (PyTorch's type promotion, simplified). */
+  private SymTensor[] operands(Object a, Object b, boolean trueDiv, Span at) {
+    for (Object v : new Object[] {a, b}) {
+      if (v instanceof HostScalar) {
+        throw Interpreter.error(Code.DN0201, at, "mixing a run-time Python scalar (from .item()) with a tensor is not supported yet",
+            "keep the value as a tensor instead of calling .item()");
+      }
+    }
+    if (!Operators.isTensorLike(a)) {
+      SymTensor tb = tensor(b, at);
+      DType dt = scalarDtype(a, tb.type().dtype(), at);
+      tb = cast(tb, dt, at);
+      a = full(Operators.toDouble(a), dt, at);
+      return finishDiv(new SymTensor[] {(SymTensor) a, tb}, trueDiv, at);
+    }
+    if (!Operators.isTensorLike(b)) {
+      SymTensor ta = tensor(a, at);
+      DType dt = scalarDtype(b, ta.type().dtype(), at);
+      ta = cast(ta, dt, at);
+      return finishDiv(new SymTensor[] {ta, full(Operators.toDouble(b), dt, at)}, trueDiv, at);
+    }
+    SymTensor ta = tensor(a, at);
+    SymTensor tb = tensor(b, at);
+    if (ta.type().dtype() != tb.type().dtype()) {
+      DType dt = ta.type().dtype().isFloat() ? ta.type().dtype() : tb.type().dtype().isFloat() ? tb.type().dtype()
+          : ta.type().dtype() == DType.BOOL ? tb.type().dtype() : ta.type().dtype();
+      ta = cast(ta, dt, at);
+      tb = cast(tb, dt, at);
+    }
+    return finishDiv(new SymTensor[] {ta, tb}, trueDiv, at);
+  }
+
+  private SymTensor[] finishDiv(SymTensor[] ts, boolean trueDiv, Span at) {
+    if (trueDiv && !ts[0].type().dtype().isFloat()) {
+      ts[0] = cast(ts[0], DType.F32, at);
+      ts[1] = cast(ts[1], DType.F32, at);
+    }
+    return ts;
+  }
+
+  private static DType scalarDtype(Object s, DType tensorDtype, Span at) {
+    if (!(s instanceof Long || s instanceof Double || s instanceof Boolean)) {
+      throw Interpreter.error(Code.DN0201, at, "cannot combine a tensor with a " + Builtins.typeName(s));
+    }
+    if (tensorDtype.isFloat()) {
+      return tensorDtype;
+    }
+    if (s instanceof Double) {
+      return DType.F32;
+    }
+    if (s instanceof Long && tensorDtype == DType.BOOL) {
+      return DType.I64;
+    }
+    return tensorDtype;
+  }
+
+  Object binary(String op, Object a, Object b, Span at) {
+    if (op.equals("@")) {
+      return matmul(tensor(a, at), tensor(b, at), at);
+    }
+    String ir = switch (op) {
+      case "+" -> "add";
+      case "-" -> "sub";
+      case "*" -> "mul";
+      case "/" -> "div";
+      case "**" -> "pow";
+      case "//" -> "floor_div";
+      case "%" -> "mod";
+      case "&" -> "logical_and";
+      case "|" -> "logical_or";
+      default -> throw Interpreter.error(Code.DN0201, at, "operator " + op + " on tensors is not supported");
+    };
+    SymTensor[] t = operands(a, b, op.equals("/"), at);
+    return op(ir, List.of(t[0], t[1]), Map.of(), at);
+  }
+
+  Object unary(String op, Object v, Span at) {
+    SymTensor t = tensor(v, at);
+    return switch (op) {
+      case "-" -> op("neg", List.of(t), Map.of(), at);
+      case "+" -> t;
+      default -> op("logical_not", List.of(cast(t, DType.BOOL, at)), Map.of(), at);
+    };
+  }
+
+  Object compare(String op, Object a, Object b, Span at) {
+    String ir = switch (op) {
+      case "<" -> "lt";
+      case "<=" -> "le";
+      case ">" -> "gt";
+      case ">=" -> "ge";
+      case "==" -> "eq";
+      default -> "ne";
+    };
+    SymTensor[] t = operands(a, b, false, at);
+    return op(ir, List.of(t[0], t[1]), Map.of(), at);
+  }
+
+  SymTensor matmul(SymTensor a, SymTensor b, Span at) {
+    if (a.type().rank() == 2 && b.type().rank() == 2) {
+      // linear computes x · Wᵀ, so pass Bᵀ as the weight.
+      SymTensor bt = op("transpose", List.of(b), Map.of("perm", Attr.ints(1, 0)), at);
+      return op("linear", List.of(a, bt), Map.of(), at);
+    }
+    return op("matmul", List.of(a, b), Map.of(), at);
+  }
+
+  Object item(SymTensor t, Span at) {
+    return staging(at).emit("item", List.of(t.id()), List.of(t.type()), Map.of(), null, at);
+  }
+
+  long len(Object v, Span at) {
+    TensorType t = v instanceof SymTensor s ? s.type() : ((TensorSlot) v).type;
+    if (t.rank() == 0) {
+      throw Interpreter.error(Code.DN0102, at, "len() of a 0-d tensor");
+    }
+    return t.shape().get(0);
+  }
+
+  List<Object> unbind(SymTensor t, Span at) {
+    List<Object> out = new ArrayList<>();
+    long n = len(t, at);
+    for (long i = 0; i < n; i++) {
+      out.add(index(t, i, at));
+    }
+    return out;
+  }
+
+  static int axis(long dim, int rank, Span at) {
+    long d = dim < 0 ? dim + rank : dim;
+    if (d < 0 || d >= Math.max(rank, 1)) {
+      throw Interpreter.error(Code.DN0202, at, "dimension " + dim + " is out of range for a tensor of rank " + rank);
+    }
+    return (int) d;
+  }
+
+  /** Basic indexing: ints, slices, None and Ellipsis. */
+  Object index(Object v, Object idx, Span at) {
+    SymTensor t = tensor(v, at);
+    List<Object> items = idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
+    int consumed = (int) items.stream().filter(x -> x != Values.NONE && x != Operators.ELLIPSIS).count();
+    int ell = items.indexOf(Operators.ELLIPSIS);
+    if (ell >= 0) {
+      items.remove(ell);
+      for (int k = 0; k < t.type().rank() - consumed; k++) {
+        items.add(ell, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+      }
+    }
+    int rank = t.type().rank();
+    long[] begin = new long[rank];
+    long[] end = t.type().dims();
+    long[] strides = new long[rank];
+    java.util.Arrays.fill(strides, 1);
+    List<Long> outShape = new ArrayList<>();
+    int dim = 0;
+    for (Object x : items) {
+      if (x == Values.NONE) {
+        outShape.add(1L);
+        continue;
+      }
+      if (dim >= rank) {
+        throw Interpreter.error(Code.DN0202, at, "too many indices for a tensor of rank " + rank);
+      }
+      long size = t.type().shape().get(dim);
+      if (x instanceof Long || x instanceof Boolean) {
+        long i = Operators.asLong(x, at);
+        long j = i < 0 ? i + size : i;
+        if (j < 0 || j >= size) {
+          throw Interpreter.error(Code.DN0202, at, "index " + i + " is out of bounds for dimension " + dim + " with size " + size);
+        }
+        begin[dim] = j;
+        end[dim] = j + 1;
+      } else if (x instanceof Operators.SliceValue s) {
+        long[] r = Operators.resolveSlice(s, size, at);
+        if (r[2] < 0) {
+          throw Interpreter.error(Code.DN0201, at, "negative slice steps are not supported on tensors");
+        }
+        begin[dim] = r[0];
+        end[dim] = Math.max(r[0], r[1]);
+        strides[dim] = r[2];
+        outShape.add((end[dim] - begin[dim] + r[2] - 1) / r[2]);
+      } else {
+        throw Interpreter.error(Code.DN0201, at, "indexing a tensor with a " + Builtins.typeName(x) + " is not supported yet",
+            "use integers, slices and None; index with tensors through torch.gather");
+      }
+      dim++;
+    }
+    for (; dim < rank; dim++) {
+      outShape.add(t.type().shape().get(dim));
+    }
+    SymTensor sliced = t;
+    boolean identity = true;
+    for (int k = 0; k < rank; k++) {
+      identity &= begin[k] == 0 && end[k] == t.type().shape().get(k) && strides[k] == 1;
+    }
+    if (!identity) {
+      sliced = op("strided_slice", List.of(t), Map.of("begin", Attr.ints(begin), "end", Attr.ints(end),
+          "strides", Attr.ints(strides)), at);
+    }
+    return reshape(sliced, outShape.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
+  Object tensorAttribute(Object v, String name, Span at) {
+    if (v instanceof HostScalar h) {
+      if (name.equals("item")) {
+        return new Builtin(name, (it, a, kw, at2) -> h);
+      }
+      throw Interpreter.error(Code.DN0201, at, "attribute '" + name + "' of a run-time scalar is not supported");
+    }
+    TensorType type = v instanceof SymTensor s ? s.type() : ((TensorSlot) v).type;
+    switch (name) {
+      case "shape":
+        return new PyTuple(ImmutableList.copyOf(type.shape()));
+      case "dtype":
+        return type.dtype();
+      case "device":
+        return "cpu";
+      case "data":
+      case "T":
+        if (name.equals("T")) {
+          break;
+        }
+        return v;
+      case "requires_grad":
+      case "is_cuda":
+        return false;
+      case "ndim":
+        return (long) type.rank();
+      default:
+        break;
+    }
+    if (v instanceof TensorSlot slot && in.staging == null) {
+      // Construction-time tensors: shape queries and in-place initializers (overridden by the checkpoint).
+      return new Builtin(name, (it, a, kw, at2) -> {
+        switch (name) {
+          case "size":
+            return a.isEmpty() ? new PyTuple(ImmutableList.copyOf(type.shape()))
+                : type.shape().get(axis(Operators.asLong(a.get(0), at2), type.rank(), at2));
+          case "dim":
+            return (long) type.rank();
+          case "numel":
+            return type.numel();
+          default:
+            if (name.endsWith("_") || name.equals("clone") || name.equals("detach") || name.equals("float")) {
+              return slot;
+            }
+            throw Interpreter.error(Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
+        }
+      });
+    }
+    return new Builtin(name, (it, a, kw, at2) -> {
+      List<Object> all = new ArrayList<>();
+      all.add(v);
+      all.addAll(a);
+      return call(name, all, kw, at2);
+    });
+  }
+
+  /** Calls torch function / tensor method {@code name} with the tensor first. */
+  Object call(String name, List<Object> args, Map<String, Object> kwargs, Span at) {
+    return TensorFunctions.call(this, name, args, kwargs, at);
+  }
+
+  Interpreter interpreter() {
+    return in;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // torch / F namespaces
+
+  private static final List<String> TORCH = List.of("flatten", "softmax", "log_softmax", "max", "min", "argmax", "argmin",
+      "mean", "sum", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "cat", "stack", "unsqueeze", "squeeze",
+      "reshape", "transpose", "permute", "matmul", "bmm", "mm", "where", "clamp", "maximum", "minimum", "zeros", "ones",
+      "full", "zeros_like", "ones_like", "tensor", "arange", "randn", "rand", "empty", "eq", "ne", "gt", "ge", "lt", "le",
+      "add", "mul", "sub", "div", "neg", "erf", "numel", "topk", "any", "all", "is_tensor");
+
+  private static final List<String> FUNCTIONAL = List.of("relu", "relu6", "softmax", "log_softmax", "sigmoid", "tanh",
+      "gelu", "adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "dropout", "linear", "flatten", "conv2d", "batch_norm",
+      "normalize", "pad", "leaky_relu");
+
+  private Map<String, Object> functions(List<String> names) {
+    Map<String, Object> m = new HashMap<>();
+    for (String n : names) {
+      m.put(n, new Builtin(n, (it, a, kw, at) -> call(n, a, kw, at)));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.dynnc.runtime;
+
+/** Signals that a bundle cannot be opened: it is malformed, tampered with, or its native code failed to load. */
+public class BundleException extends Exception {
+    public BundleException(String message) {
+        super(message);
+    }
+
+    public BundleException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

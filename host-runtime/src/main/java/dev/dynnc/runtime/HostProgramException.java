@@ -1,0 +1,8 @@
+package dev.dynnc.runtime;
+
+/** Signals that a bundle's host program failed while running, or returned a value the runtime cannot convert. */
+public class HostProgramException extends Exception {
+    public HostProgramException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

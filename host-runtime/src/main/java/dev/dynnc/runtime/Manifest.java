@@ -1,0 +1,95 @@
+package dev.dynnc.runtime;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Describes a bundle: the {@code manifest.json} at its root, mapped one-to-one onto records for Gson.
+ *
+ * <p>{@code files} maps every bundle-relative path (forward slashes) except {@code manifest.json} itself to
+ * its lower-case SHA-256; {@link Bundle#open} refuses a bundle whose files do not match.
+ */
+public record Manifest(String format, int formatVersion, String target, String device, String entry,
+        String hostClass, List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files) {
+
+    public static final String FILE_NAME = "manifest.json";
+    public static final String FORMAT = "dynnc-bundle";
+    public static final int FORMAT_VERSION = 1;
+    /** Bundle-relative directory that holds the compiled host classes. */
+    public static final String HOST_CLASSES = "host/classes/";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    /** One tensor's type; {@code name} is required for model inputs and optional for subgraph ports. */
+    public record TensorSpec(String name, String dtype, long[] shape) {
+        public String describe() {
+            return HostTensor.describe(dtype, shape);
+        }
+    }
+
+    /** One TVM-compiled subgraph: its library and the types of its inputs and outputs, in call order. */
+    public record SubgraphSpec(String name, String library, List<TensorSpec> inputs, List<TensorSpec> outputs) {}
+
+    public static Manifest parse(String json) throws JsonParseException {
+        Manifest m = GSON.fromJson(json, Manifest.class);
+        if (m == null) {
+            throw new JsonParseException("empty document");
+        }
+        return m;
+    }
+
+    /** Reads {@code manifest.json} from a bundle directory. */
+    public static Manifest read(Path bundleDir) throws IOException {
+        return parse(Files.readString(bundleDir.resolve(FILE_NAME), StandardCharsets.UTF_8));
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /** Writes {@code manifest.json} into a bundle directory atomically. */
+    public void write(Path bundleDir) throws IOException {
+        IoUtil.writeAtomically(bundleDir.resolve(FILE_NAME), (toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A copy of this manifest with {@code files} replaced. */
+    public Manifest withFiles(Map<String, String> newFiles) {
+        return new Manifest(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, newFiles);
+    }
+
+    /** Bundle-relative path of the host class file, e.g. {@code host/classes/dynnc/generated/ForwardHost.class}. */
+    public String hostClassFile() {
+        return HOST_CLASSES + hostClass.replace('.', '/') + ".class";
+    }
+
+    /**
+     * Hashes every regular file under a bundle directory except the root {@code manifest.json}, sorted by path:
+     * exactly the {@code files} map a writer should store.
+     */
+    public static Map<String, String> hashFiles(Path bundleDir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(bundleDir)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                String rel = bundleDir.relativize(p).toString().replace('\\', '/');
+                if (!rel.equals(FILE_NAME)) {
+                    out.put(rel, sha256(p));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Lower-case hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
+        return IoUtil.sha256Hex(file);
+    }
+}
