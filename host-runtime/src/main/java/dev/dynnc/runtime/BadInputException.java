@@ -6,6 +6,8 @@ package dev.dynnc.runtime;
  * <p>It is checked because callers (the CLI, tests) can always report it to the user instead of crashing.
  */
 public class BadInputException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     public BadInputException(String message) {
         super(message);
     }

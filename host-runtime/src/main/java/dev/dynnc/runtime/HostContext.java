@@ -105,11 +105,6 @@ public final class HostContext {
                 List.of(keys));
     }
 
-    /** Adopts an input array so it is freed with the run. */
-    void own(DeviceArray a) {
-        owned.add(a);
-    }
-
     /** Converts what the host program returned, copying device leaves to host memory. */
     OutputValue toOutput(Object v) {
         if (v == null) {

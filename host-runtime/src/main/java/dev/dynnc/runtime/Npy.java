@@ -48,7 +48,10 @@ public final class Npy {
         if (major == 1 && minor == 0) {
             headerLen = b.getShort(8) & 0xffff;
             headerStart = 10;
-        } else if (major == 2 && minor == 0 && bytes.length >= 12) {
+        } else if (major == 2 && minor == 0) {
+            if (bytes.length < 12) {
+                throw bad(source, "truncated header");
+            }
             headerLen = b.getInt(8) & 0xffffffffL;
             headerStart = 12;
         } else {

@@ -7,6 +7,8 @@ package dev.dynnc.runtime;
  * callers can handle at each call site.
  */
 public class TvmException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public TvmException(String message) {
         super(message);
     }

@@ -19,16 +19,21 @@ import org.bytedeco.tvm.global.tvm_runtime;
 public final class TvmRuntime {
     /** DLPack's {@code kDLBool}; newer TVM builds may tag bool tensors with it instead of {@code uint1}. */
     private static final int DL_BOOL = 6;
-    private static boolean loaded;
 
     private TvmRuntime() {}
 
-    /** Loads the native runtime; cheap and safe to call any number of times from any thread. */
-    public static synchronized void init() {
-        if (!loaded) {
+    /** Class initialisation runs the load exactly once, and later calls cost nothing: no lock, no flag. */
+    private static final class Native {
+        static {
             Loader.load(tvm_runtime.class);
-            loaded = true;
         }
+
+        static void touch() {}
+    }
+
+    /** Loads the native runtime; idempotent and safe to call from any thread. */
+    public static void init() {
+        Native.touch();
     }
 
     /** Throws {@link TvmException} with TVM's last error message if {@code rc} signals failure. */

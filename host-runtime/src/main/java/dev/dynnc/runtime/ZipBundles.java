@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ final class ZipBundles {
                 Files.createDirectories(target.getParent());
                 // Count the bytes actually inflated: the sizes in the zip headers are attacker-controlled.
                 try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target,
-                        java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                        StandardOpenOption.CREATE_NEW)) {
                     for (int n; (n = in.read(buf)) > 0; ) {
                         total += n;
                         if (total > maxBytes) {

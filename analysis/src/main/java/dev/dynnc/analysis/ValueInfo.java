@@ -1,0 +1,87 @@
+package dev.dynnc.analysis;
+
+import dev.dynnc.ir.Block;
+import dev.dynnc.ir.BlockId;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-value facts of a function: defining block, placement (static / host / device) and the
+ * blocks and ops that use it.
+ *
+ * <p>Classification: tensors are DEVICE; a host scalar is STATIC when it is a {@code const} or a
+ * host op over STATIC operands (constant folding can remove it), otherwise HOST. Computed in one
+ * pass over blocks in order plus a fixed-point sweep for block parameters (which are HOST: they
+ * merge values from data-dependent paths).
+ */
+public final class ValueInfo {
+  private final Placement[] placement;
+  private final int[] defBlock;
+  private final List<List<Use>> uses;
+
+  /** A use of a value: by an op of a block, or by the block's terminator (op index -1). */
+  public record Use(BlockId block, int opIndex) {}
+
+  private ValueInfo(int n) {
+    placement = new Placement[n];
+    defBlock = new int[n];
+    uses = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      uses.add(new ArrayList<>());
+    }
+  }
+
+  public static ValueInfo compute(Function f) {
+    ValueInfo info = new ValueInfo(f.valueCount());
+    for (Param p : f.params()) {
+      info.placement[p.id().index()] = Placement.DEVICE;
+      info.defBlock[p.id().index()] = 0;
+    }
+    for (Block b : f.blocks()) {
+      for (Param p : b.params()) {
+        info.placement[p.id().index()] = p.type() instanceof Type.TensorType ? Placement.DEVICE : Placement.HOST;
+        info.defBlock[p.id().index()] = b.id().index();
+      }
+      for (int i = 0; i < b.ops().size(); i++) {
+        Op op = b.ops().get(i);
+        info.defBlock[op.result().index()] = b.id().index();
+        Placement pl;
+        if (op.type() instanceof Type.TensorType) {
+          pl = Placement.DEVICE;
+        } else if (op.name().equals("const")
+            || (!op.name().equals("item") && op.operands().stream().allMatch(v -> info.placement[v.index()] == Placement.STATIC))) {
+          pl = Placement.STATIC;
+        } else {
+          pl = Placement.HOST;
+        }
+        info.placement[op.result().index()] = pl;
+        for (ValueId u : op.operands()) {
+          info.uses.get(u.index()).add(new Use(b.id(), i));
+        }
+      }
+      Terminator t = b.terminator();
+      for (ValueId u : t.uses()) {
+        info.uses.get(u.index()).add(new Use(b.id(), -1));
+      }
+    }
+    return info;
+  }
+
+  public Placement placement(ValueId v) {
+    return placement[v.index()];
+  }
+
+  public BlockId definingBlock(ValueId v) {
+    return new BlockId(defBlock[v.index()]);
+  }
+
+  public List<Use> uses(ValueId v) {
+    return uses.get(v.index());
+  }
+}

@@ -1,0 +1,231 @@
+package dev.dynnc.backend;
+
+import com.github.javaparser.ast.CompilationUnit;
+import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.diag.Diagnostics;
+import dev.dynnc.diag.SourceMap;
+import dev.dynnc.frontend.Frontend;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Printer;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.runtime.Manifest;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * The compiler's public API: model source to a bundle (TVM libraries + Java host module).
+ *
+ * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify →
+ * partition into subgraphs + host program → compile each unique subgraph with TVM → generate and
+ * compile the host class → write the bundle. The bundle is assembled in a temporary directory
+ * beside the output and moved into place only when complete (rule ATOMIC-BUNDLE): a failed
+ * compile leaves no partial bundle and an existing bundle untouched.
+ */
+public final class Compiler {
+  private Compiler() {}
+
+  /** What to compile. */
+  public record Request(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, Type.TensorType> inputs,
+      Path weights,
+      String target,
+      Path output) {}
+
+  /** The outcome: diagnostics (empty on success) and a summary. */
+  public record Result(Diagnostics diagnostics, SourceMap sources, Optional<Function> function, int subgraphs, int callSites) {
+    public boolean ok() {
+      return !diagnostics.hasErrors();
+    }
+
+    public String renderDiagnostics() {
+      return diagnostics.render(sources);
+    }
+  }
+
+  public static Result compile(Request req) throws IOException {
+    Diagnostics diags = new Diagnostics();
+    if (!req.target().equals("llvm") && !req.target().equals("cuda")) {
+      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + req.target() + "'", "use llvm (CPU) or cuda (GPU)"));
+      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+    }
+    if (!Files.isRegularFile(req.weights())) {
+      diags.add(Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), "checkpoint file does not exist"));
+      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+    }
+    Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()));
+    if (!fr.ok()) {
+      return new Result(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
+    }
+    Function f = fr.function().get();
+    Partitioner.Result parts = Partitioner.partition(f);
+    Path out = req.output().toAbsolutePath().normalize();
+    Path parent = out.getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+    try {
+      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, req.target(), tmp, diags);
+      if (diags.hasErrors()) {
+        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
+      }
+      String hostClass = writeHost(parts, tmp);
+      Files.writeString(tmp.resolve("ir/" + f.name() + ".ir"), Printer.print(f));
+      List<Manifest.TensorSpec> inputs = new ArrayList<>();
+      for (int i = 0; i < f.params().size(); i++) {
+        inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
+      }
+      Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
+          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs, specs, Map.of());
+      m = m.withFiles(Manifest.hashFiles(tmp));
+      m.write(tmp);
+      install(tmp, out);
+      int sites = (int) parts.host().blocks().stream().filter(b -> b.call().isPresent()).count();
+      return new Result(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static Manifest.TensorSpec spec(String name, Type t) {
+    Type.TensorType tt = (Type.TensorType) t;
+    return new Manifest.TensorSpec(name, tt.dtype().numpyName(), tt.dims());
+  }
+
+  private static List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, String target,
+      Path bundle, Diagnostics diags) throws IOException {
+    List<Manifest.SubgraphSpec> specs = new ArrayList<>();
+    Files.createDirectories(bundle.resolve("lib"));
+    Files.createDirectories(bundle.resolve("relay"));
+    Map<ValueId, Type> types = parts.host().types();
+    CompileService tvm;
+    try {
+      tvm = EmbeddedTvm.get();
+    } catch (CompileService.CompileException e) {
+      diags.add(Diagnostic.of(Code.DN0404, Span.NONE, e.getMessage()));
+      return specs;
+    }
+    for (Subgraph sg : parts.subgraphs()) {
+      String name = "sg" + sg.index();
+      Path work = Files.createTempDirectory(bundle, "work-" + name);
+      Path so = bundle.resolve("lib/" + name + ".so");
+      try {
+        RelayExport.write(sg, fr.weights(), target, work, so);
+        tvm.compile(work.resolve("request.json"), work.resolve("error.txt"));
+        Files.move(work.resolve("relay.txt"), bundle.resolve("relay/" + name + ".relay"));
+      } catch (CompileService.CompileException e) {
+        Span at = sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
+        diags.add(Diagnostic.of(Code.DN0404, at, "TVM could not compile subgraph " + name + ": " + e.getMessage().lines().findFirst().orElse(""),
+            "this is a dynnc bug if the model is supported; please report it with the model"));
+        return specs;
+      } finally {
+        deleteTree(work);
+      }
+      List<Manifest.TensorSpec> ins = new ArrayList<>();
+      for (Param p : sg.inputs()) {
+        ins.add(spec("in" + p.id().index(), p.type()));
+      }
+      List<Manifest.TensorSpec> outs = new ArrayList<>();
+      for (ValueId v : sg.outputs()) {
+        outs.add(spec("out" + v.index(), types.get(v)));
+      }
+      specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs));
+    }
+    return specs;
+  }
+
+  /** Generates the host class, compiles it with javax.tools, returns its binary name. */
+  private static String writeHost(Partitioner.Result parts, Path bundle) throws IOException {
+    CompilationUnit cu = HostCodegen.generate(parts.host());
+    String simple = HostCodegen.className(parts.host().name());
+    Path src = bundle.resolve("host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, cu.toString());
+    Path classes = bundle.resolve("host/classes");
+    Files.createDirectories(classes);
+    Files.createDirectories(bundle.resolve("ir"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    if (javac == null) {
+      throw new IOException("no Java compiler in this runtime; run dynnc on a JDK, not a JRE");
+    }
+    StringWriter log = new StringWriter();
+    try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
+      Iterable<? extends JavaFileObject> units = fm.getJavaFileObjects(src.toFile());
+      List<String> opts = List.of("--release", "17", "-classpath", runtimeClasspath(), "-d", classes.toString(), "-proc:none");
+      boolean ok = javac.getTask(log, fm, null, opts, null, units).call();
+      if (!ok) {
+        throw new IllegalStateException("generated host code does not compile (dynnc bug):\n" + log + "\n" + cu);
+      }
+    }
+    return HostCodegen.PACKAGE + "." + simple;
+  }
+
+  private static String runtimeClasspath() {
+    String cp = System.getProperty("java.class.path");
+    try {
+      Path runtime = Path.of(dev.dynnc.runtime.HostProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return runtime + java.io.File.pathSeparator + cp;
+    } catch (Exception e) {
+      return cp;
+    }
+  }
+
+  private static void install(Path tmp, Path out) throws IOException {
+    Path staged = tmp.resolveSibling(tmp.getFileName() + ".ready");
+    // Copy the finished tree (minus work dirs) so the final step is a single rename.
+    Files.move(tmp, staged, StandardCopyOption.ATOMIC_MOVE);
+    Files.createDirectories(tmp);
+    Path old = null;
+    if (Files.exists(out)) {
+      old = out.resolveSibling("." + out.getFileName() + ".old-" + System.nanoTime());
+      Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    try {
+      Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(staged, out);
+    } catch (IOException e) {
+      if (old != null) {
+        Files.move(old, out, StandardCopyOption.ATOMIC_MOVE);
+      }
+      deleteTree(staged);
+      throw e;
+    }
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}

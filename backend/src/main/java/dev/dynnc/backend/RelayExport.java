@@ -1,0 +1,117 @@
+package dev.dynnc.backend;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.dynnc.frontend.weights.WeightTensor;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.Subgraph;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
+final class RelayExport {
+  private RelayExport() {}
+
+  static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+      throws IOException {
+    Map<String, Object> req = new LinkedHashMap<>();
+    List<Object> inputs = new ArrayList<>();
+    Map<String, Object> shapes = new LinkedHashMap<>();
+    for (Param p : sg.inputs()) {
+      Type.TensorType t = (Type.TensorType) p.type();
+      inputs.add(Map.of("id", p.id().index(), "dtype", t.dtype().numpyName(), "shape", t.shape()));
+      shapes.put(String.valueOf(p.id().index()), t.shape());
+    }
+    List<Object> ops = new ArrayList<>();
+    Map<String, Object> weightIndex = new LinkedHashMap<>();
+    Map<ValueId, Type> types = new LinkedHashMap<>();
+    sg.inputs().forEach(p -> types.put(p.id(), p.type()));
+    Path weightsFile = dir.resolve("weights.bin");
+    try (OutputStream w = Files.newOutputStream(weightsFile)) {
+      long offset = 0;
+      for (Op op : sg.ops()) {
+        Type.TensorType t = (Type.TensorType) op.type();
+        types.put(op.result(), t);
+        shapes.put(String.valueOf(op.result().index()), t.shape());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        op.attrs().forEach((k, v) -> attrs.put(k, attrValue(v)));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", op.result().index());
+        o.put("op", op.name());
+        o.put("args", op.operands().stream().map(ValueId::index).toList());
+        o.put("attrs", attrs);
+        o.put("dtype", t.dtype().numpyName());
+        o.put("shape", t.shape());
+        ops.add(o);
+        if (op.name().equals("weight")) {
+          String name = op.strAttr("name");
+          if (!weightIndex.containsKey(name)) {
+            WeightTensor wt = weights.get(name);
+            if (wt == null) {
+              throw new IllegalStateException("weight '" + name + "' was not bound");
+            }
+            byte[] data = toDtype(wt, t);
+            w.write(data);
+            weightIndex.put(name, Map.of("offset", offset, "dtype", t.dtype().numpyName(), "shape", t.shape()));
+            offset += data.length;
+          }
+        }
+      }
+    }
+    List<Object> outTypes = new ArrayList<>();
+    for (ValueId v : sg.outputs()) {
+      Type.TensorType t = (Type.TensorType) types.get(v);
+      outTypes.add(Map.of("dtype", t.dtype().numpyName(), "shape", t.shape()));
+    }
+    req.put("inputs", inputs);
+    req.put("ops", ops);
+    req.put("outputs", sg.outputs().stream().map(ValueId::index).toList());
+    req.put("output_types", outTypes);
+    req.put("shapes", shapes);
+    req.put("weights", weightIndex);
+    req.put("weights_file", weightsFile.toAbsolutePath().toString());
+    req.put("target", target);
+    req.put("output", output.toAbsolutePath().toString());
+    req.put("relay_file", dir.resolve("relay.txt").toAbsolutePath().toString());
+    req.put("error_file", dir.resolve("error.txt").toAbsolutePath().toString());
+    Gson gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    Files.writeString(dir.resolve("request.json"), gson.toJson(req));
+  }
+
+  private static Object attrValue(Attr a) {
+    if (a instanceof Attr.IntAttr i) {
+      return i.value();
+    } else if (a instanceof Attr.FloatAttr f) {
+      return f.value();
+    } else if (a instanceof Attr.BoolAttr b) {
+      return b.value();
+    } else if (a instanceof Attr.StrAttr s) {
+      return s.value();
+    }
+    return ((Attr.IntsAttr) a).values();
+  }
+
+  /** Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always). */
+  private static byte[] toDtype(WeightTensor w, Type.TensorType t) {
+    if (w.dtype().numpyName().equals(t.dtype().numpyName())) {
+      return w.data();
+    }
+    if (t.dtype() == dev.dynnc.ir.DType.F32) {
+      float[] f = w.toFloatArray();
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      bb.asFloatBuffer().put(f);
+      return bb.array();
+    }
+    throw new IllegalStateException("weight dtype " + w.dtype() + " cannot be used as " + t.dtype());
+  }
+}

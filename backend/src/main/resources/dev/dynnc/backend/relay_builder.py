@@ -1,0 +1,140 @@
+# dynnc's TVM compile service, run inside the JVM's embedded CPython.
+#
+# dynnc_compile(request_path) reads a JSON request written by RelayExport (one conditional-free
+# subgraph: inputs, ops in dynnc's op catalogue, outputs, weights in a raw little-endian file),
+# builds the Relay function, compiles it with relay.build and exports a shared library. Errors
+# are written to request["error_file"] instead of escaping, so the JVM gets a message, not a
+# crash.
+import json
+import os
+import traceback
+
+os.environ.setdefault("TOPHUB_LOCATION", "NONE")
+
+import numpy as np
+import tvm
+from tvm import relay
+
+
+def _const(weights_blob, w):
+    arr = np.frombuffer(weights_blob, dtype=w["dtype"], count=int(np.prod(w["shape"], dtype=np.int64)),
+                        offset=w["offset"]).reshape(w["shape"])
+    return relay.const(arr.copy())
+
+
+def _op(name, a, attrs, out):
+    if name == "conv2d":
+        w = a[1]
+        k = out["weight_shape"]
+        y = relay.nn.conv2d(a[0], w, strides=attrs["strides"], padding=attrs["padding"],
+                            dilation=attrs["dilation"], groups=attrs["groups"],
+                            channels=k[0], kernel_size=(k[2], k[3]))
+        return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
+    if name == "batch_norm":
+        return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=attrs["eps"])[0]
+    if name == "linear":
+        y = relay.nn.dense(a[0], a[1])
+        return relay.nn.bias_add(y, a[2], axis=-1) if len(a) > 2 else y
+    if name == "matmul":
+        return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
+    unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
+             "log": relay.log, "sqrt": relay.sqrt, "abs": relay.abs, "neg": relay.negative,
+             "erf": relay.erf, "logical_not": relay.logical_not}
+    if name in unary:
+        return unary[name](a[0])
+    binary = {"add": relay.add, "sub": relay.subtract, "mul": relay.multiply, "div": relay.divide,
+              "floor_div": relay.floor_divide, "mod": relay.floor_mod, "pow": relay.power,
+              "maximum": relay.maximum, "minimum": relay.minimum, "ge": relay.greater_equal,
+              "gt": relay.greater, "le": relay.less_equal, "lt": relay.less, "eq": relay.equal,
+              "ne": relay.not_equal, "logical_and": relay.logical_and, "logical_or": relay.logical_or}
+    if name in binary:
+        return binary[name](a[0], a[1])
+    if name == "max_pool2d":
+        return relay.nn.max_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
+                                   padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+    if name == "avg_pool2d":
+        return relay.nn.avg_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
+                                   padding=attrs["padding"], ceil_mode=attrs["ceil_mode"],
+                                   count_include_pad=attrs["count_include_pad"])
+    if name == "adaptive_avg_pool2d":
+        return relay.nn.adaptive_avg_pool2d(a[0], output_size=attrs["output_size"])
+    if name == "reshape":
+        return relay.reshape(a[0], newshape=attrs["shape"])
+    if name == "transpose":
+        return relay.transpose(a[0], axes=attrs["perm"])
+    if name == "softmax":
+        return relay.nn.softmax(a[0], axis=attrs["axis"])
+    if name == "log_softmax":
+        return relay.nn.log_softmax(a[0], axis=attrs["axis"])
+    reduce = {"reduce_max": relay.max, "reduce_min": relay.min, "reduce_sum": relay.sum, "reduce_mean": relay.mean}
+    if name in reduce:
+        return reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
+    if name in ("argmax", "argmin"):
+        f = relay.argmax if name == "argmax" else relay.argmin
+        # Relay's argmax yields int32; PyTorch's indices are int64.
+        return relay.cast(f(a[0], axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
+    if name == "concat":
+        return relay.concatenate(a, axis=attrs["axis"])
+    if name == "cast":
+        return relay.cast(a[0], out["dtype"])
+    if name == "clip":
+        return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+    if name == "where":
+        return relay.where(a[0], a[1], a[2])
+    if name == "strided_slice":
+        return relay.strided_slice(a[0], begin=attrs["begin"], end=attrs["end"], strides=attrs["strides"])
+    raise ValueError("no Relay lowering for op '%s'" % name)
+
+
+def _build(req):
+    with open(req["weights_file"], "rb") as fh:
+        blob = fh.read()
+    env = {}
+    params = []
+    for i in req["inputs"]:
+        v = relay.var("in%d" % i["id"], shape=i["shape"], dtype=i["dtype"])
+        env[i["id"]] = v
+        params.append(v)
+    for op in req["ops"]:
+        name = op["op"]
+        if name == "weight":
+            env[op["id"]] = _const(blob, req["weights"][op["attrs"]["name"]])
+            continue
+        if name == "full":
+            env[op["id"]] = relay.const(np.array(op["attrs"]["value"], dtype=op["dtype"]))
+            continue
+        args = [env[x] for x in op["args"]]
+        if name == "conv2d":
+            op = dict(op, weight_shape=[int(d) for d in req["shapes"][str(op["args"][1])]])
+        env[op["id"]] = _op(name, args, op["attrs"], op)
+    outs = [env[o] for o in req["outputs"]]
+    body = outs[0] if len(outs) == 1 else relay.Tuple(outs)
+    mod = tvm.IRModule.from_expr(relay.Function(params, body))
+    mod = relay.transform.InferType()(mod)
+    # Check Relay's view of every output against dynnc's shape inference before compiling.
+    ret = mod["main"].checked_type.ret_type
+    rtypes = list(ret.fields) if isinstance(ret, tvm.ir.TupleType) else [ret]
+    for o, t, expect in zip(req["outputs"], rtypes, req["output_types"]):
+        got = ([int(d) for d in t.shape], str(t.dtype))
+        if got != (expect["shape"], expect["dtype"]):
+            raise ValueError("output %%%d: Relay infers %s but dynnc expects %s" % (o, got, (expect["shape"], expect["dtype"])))
+    target = req["target"]
+    if target == "llvm":
+        target = "llvm -mcpu=" + tvm.target.codegen.llvm_get_system_cpu()
+    with tvm.transform.PassContext(opt_level=3):
+        lib = relay.build(mod, target=tvm.target.Target(target))
+    tmp = req["output"] + ".partial.so"
+    lib.export_library(tmp)
+    os.replace(tmp, req["output"])
+    with open(req["relay_file"], "w") as fh:
+        fh.write(mod.astext(show_meta_data=False))
+
+
+def dynnc_compile(request_path):
+    with open(request_path) as fh:
+        req = json.load(fh)
+    try:
+        _build(req)
+    except BaseException:
+        with open(req["error_file"], "w") as fh:
+            fh.write(traceback.format_exc())

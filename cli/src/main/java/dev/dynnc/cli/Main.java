@@ -1,0 +1,218 @@
+package dev.dynnc.cli;
+
+import dev.dynnc.backend.Compiler;
+import dev.dynnc.ir.DType;
+import dev.dynnc.ir.Type;
+import dev.dynnc.runtime.BadInputException;
+import dev.dynnc.runtime.Bundle;
+import dev.dynnc.runtime.BundleException;
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import dev.dynnc.runtime.OutputValue;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code dynnc} command line: {@code compile} a model to a bundle, {@code run} a bundle.
+ *
+ * <p>Exit codes: 0 success, 1 diagnostics (bad model or input), 2 bad usage, 3 internal error.
+ */
+@Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
+    description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
+    subcommands = {Main.Compile.class, Main.Run.class})
+public final class Main implements Callable<Integer> {
+  static final int OK = 0;
+  static final int DIAGNOSTICS = 1;
+  static final int USAGE = 2;
+  static final int INTERNAL = 3;
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.err);
+    return USAGE;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code (used by tests). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      err.println("internal error: " + e);
+      e.printStackTrace(err);
+      return INTERNAL;
+    });
+    cl.setParameterExceptionHandler((e, a) -> {
+      err.println("error: " + e.getMessage());
+      e.getCommandLine().usage(err);
+      return USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  private static final Pattern INPUT_SPEC = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=([a-z0-9]+)\\[([0-9, ]*)\\]");
+
+  static Map.Entry<String, Type.TensorType> parseInputSpec(String s) {
+    Matcher m = INPUT_SPEC.matcher(s.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--input '" + s + "' must look like NAME=DTYPE[D0,D1,...], e.g. x=float32[1,3,32,32]");
+    }
+    DType dt;
+    try {
+      dt = DType.fromNumpyName(m.group(2));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--input '" + s + "': unknown dtype '" + m.group(2) + "' (float32, float64, int64, int32, bool)");
+    }
+    String dims = m.group(3).trim();
+    long[] shape = dims.isEmpty() ? new long[0] : java.util.Arrays.stream(dims.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+    return Map.entry(m.group(1), Type.TensorType.of(dt, shape));
+  }
+
+  @Command(name = "compile", mixinStandardHelpOptions = true, description = "Compile a model into a bundle.")
+  static final class Compile implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--source-root", required = true, description = "Directory holding the model's Python package.")
+    Path sourceRoot;
+
+    @Option(names = "--entry", required = true, description = "MODULE:EXPR, e.g. models.sdn:build_model(num_classes=10).")
+    String entry;
+
+    @Option(names = "--method", defaultValue = "forward", description = "Method to compile (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--input", required = true, description = "NAME=DTYPE[D0,D1,...], one per model input.")
+    List<String> inputs;
+
+    @Option(names = "--weights", required = true, description = "torch.save state_dict file (.pt/.pth) or .safetensors.")
+    Path weights;
+
+    @Option(names = "--target", defaultValue = "llvm", description = "llvm (CPU) or cuda (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "Bundle directory to write.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = spec.commandLine().getOut();
+      LinkedHashMap<String, Type.TensorType> in = new LinkedHashMap<>();
+      for (String s : inputs) {
+        try {
+          var e = parseInputSpec(s);
+          in.put(e.getKey(), e.getValue());
+        } catch (IllegalArgumentException e) {
+          err.println("error[DN0400]: " + e.getMessage());
+          return USAGE;
+        }
+      }
+      if (!Files.isDirectory(sourceRoot)) {
+        err.println("error[DN0004]: --source-root " + sourceRoot + " is not a directory");
+        return DIAGNOSTICS;
+      }
+      long t0 = System.nanoTime();
+      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output));
+      if (!r.ok()) {
+        err.print(r.renderDiagnostics());
+        err.println("compilation failed; no bundle was written");
+        return DIAGNOSTICS;
+      }
+      out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", entry, r.subgraphs(),
+          r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
+      return OK;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a bundle on .npy inputs.")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Bundle directory or .zip.")
+    Path bundle;
+
+    @Option(names = "--input", required = true, description = "NAME=FILE.npy, one per model input.")
+    List<String> inputs;
+
+    @Option(names = "--output-dir", required = true, description = "Where output_<i>.npy and outputs.json go.")
+    Path outputDir;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = spec.commandLine().getOut();
+      Map<String, HostTensor> in = new LinkedHashMap<>();
+      for (String s : inputs) {
+        int eq = s.indexOf('=');
+        if (eq <= 0) {
+          err.println("error[DN0400]: --input '" + s + "' must look like NAME=FILE.npy");
+          return USAGE;
+        }
+        Path file = Path.of(s.substring(eq + 1));
+        try {
+          in.put(s.substring(0, eq), Npy.read(file));
+        } catch (BadInputException e) {
+          err.println("error[DN0401]: " + e.getMessage());
+          return DIAGNOSTICS;
+        } catch (java.io.IOException e) {
+          err.println("error[DN0401]: " + file + ": cannot read: " + e.getMessage());
+          return DIAGNOSTICS;
+        }
+      }
+      try (Bundle b = Bundle.open(bundle)) {
+        OutputValue result = b.run(in);
+        List<HostTensor> leaves = result.flattenLeaves();
+        Path tmp = Files.createTempDirectory(outputDir.toAbsolutePath().getParent() == null ? Path.of(".")
+            : Files.createDirectories(outputDir.toAbsolutePath().getParent()), ".dynnc-out-");
+        try {
+          for (int i = 0; i < leaves.size(); i++) {
+            Npy.write(tmp.resolve("output_" + i + ".npy"), leaves.get(i));
+          }
+          Files.writeString(tmp.resolve("outputs.json"), result.structureJson() + "\n", StandardCharsets.UTF_8);
+          Files.createDirectories(outputDir);
+          try (var files = Files.list(tmp)) {
+            for (Path p : files.toList()) {
+              Files.move(p, outputDir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+        } finally {
+          try (var files = Files.list(tmp)) {
+            for (Path p : files.toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
+          Files.deleteIfExists(tmp);
+        }
+        out.println(summary(result));
+        out.println("wrote " + leaves.size() + " output(s) to " + outputDir);
+        return OK;
+      } catch (BadInputException e) {
+        err.println("error[DN0402]: " + e.getMessage());
+        return DIAGNOSTICS;
+      } catch (BundleException e) {
+        err.println("error[DN0403]: " + e.getMessage());
+        return DIAGNOSTICS;
+      }
+    }
+  }
+
+  static String summary(OutputValue v) {
+    return "result: " + v.structureJson();
+  }
+}

@@ -1,0 +1,360 @@
+package dev.dynnc.runtime;
+
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Opens a compiled model bundle (a directory or a {@code .zip}) after verifying it, and runs the model.
+ *
+ * <p>Opening checks the manifest format, confines every listed path to the bundle (also through symbolic
+ * links), verifies every listed file's SHA-256, loads each subgraph library into a TVM graph executor and
+ * instantiates the host class. A zip is extracted into a fresh temporary directory that {@link #close}
+ * deletes.
+ *
+ * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one input at a
+ * time; open several bundles to run in parallel.
+ */
+public final class Bundle implements AutoCloseable {
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern BINARY_NAME =
+            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+                    + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
+
+    private final Path source;
+    private final Path root;
+    private final Path tempDir;
+    private final Manifest manifest;
+    private final Device device;
+    private final List<Subgraph> subgraphs;
+    private final URLClassLoader loader;
+    private final HostProgram program;
+    private List<Integer> lastTrace = List.of();
+    private boolean closed;
+
+    private Bundle(Path source, Path root, Path tempDir, Manifest manifest, Device device, List<Subgraph> subgraphs,
+            URLClassLoader loader, HostProgram program) {
+        this.source = source;
+        this.root = root;
+        this.tempDir = tempDir;
+        this.manifest = manifest;
+        this.device = device;
+        this.subgraphs = List.copyOf(subgraphs);
+        this.loader = loader;
+        this.program = program;
+    }
+
+    /** Opens a bundle directory or {@code .zip} file; every problem is reported as a {@link BundleException}. */
+    public static Bundle open(Path path) throws BundleException {
+        Path tempDir = null;
+        List<Subgraph> subgraphs = new ArrayList<>();
+        URLClassLoader loader = null;
+        boolean ok = false;
+        try {
+            Path root;
+            if (Files.isDirectory(path)) {
+                root = path;
+            } else if (Files.isRegularFile(path)) {
+                tempDir = Files.createTempDirectory("dynnc-bundle-");
+                root = ZipBundles.extract(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
+            } else {
+                throw bad(path, "no such bundle directory or zip file");
+            }
+            Manifest m = readManifest(path, root);
+            Device device = checkManifest(path, m);
+            Map<String, Path> files = verifyFiles(path, root, m);
+
+            for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+                try {
+                    subgraphs.add(Subgraph.load(sg.name(), files.get(sg.library()), device, sg.inputs(),
+                            sg.outputs()));
+                } catch (RuntimeException e) {
+                    throw bad(path, "subgraph '" + sg.name() + "' (" + sg.library() + "): " + e.getMessage(), e);
+                }
+            }
+            loader = new HostClassLoader(root.resolve(Manifest.HOST_CLASSES), m.files().keySet());
+            HostProgram program = instantiate(path, m.hostClass(), loader);
+            Bundle b = new Bundle(path, root, tempDir, m, device, subgraphs, loader, program);
+            ok = true;
+            return b;
+        } catch (IOException e) {
+            throw bad(path, "I/O error: " + e, e);
+        } finally {
+            if (!ok) {
+                subgraphs.forEach(Subgraph::close);
+                closeQuietly(loader);
+                IoUtil.deleteTree(tempDir);
+            }
+        }
+    }
+
+    private static Manifest readManifest(Path source, Path root) throws BundleException, IOException {
+        try {
+            return Manifest.read(root);
+        } catch (NoSuchFileException e) {
+            throw bad(source, "no " + Manifest.FILE_NAME + " found");
+        } catch (JsonParseException e) {
+            throw bad(source, Manifest.FILE_NAME + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks everything in the manifest that does not need the files; returns the device. */
+    private static Device checkManifest(Path source, Manifest m) throws BundleException {
+        if (!Manifest.FORMAT.equals(m.format())) {
+            throw bad(source, "format is '" + m.format() + "', expected '" + Manifest.FORMAT + "'");
+        }
+        if (m.formatVersion() != Manifest.FORMAT_VERSION) {
+            throw bad(source, "formatVersion " + m.formatVersion() + " is not supported; this runtime reads "
+                    + "formatVersion " + Manifest.FORMAT_VERSION);
+        }
+        if (m.hostClass() == null || !BINARY_NAME.matcher(m.hostClass()).matches()) {
+            throw bad(source, "hostClass '" + m.hostClass() + "' is not a Java class name");
+        }
+        if (m.inputs() == null || m.subgraphs() == null || m.files() == null) {
+            throw bad(source, Manifest.FILE_NAME + " lacks one of 'inputs', 'subgraphs', 'files'");
+        }
+        Set<String> names = new HashSet<>();
+        for (Manifest.TensorSpec in : m.inputs()) {
+            checkSpec(source, "input '" + in.name() + "'", in);
+            if (in.name() == null || !names.add(in.name())) {
+                throw bad(source, "input names must be present and unique, got '" + in.name() + "'");
+            }
+        }
+        for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+            String what = "subgraph '" + sg.name() + "'";
+            if (sg.library() == null || sg.inputs() == null || sg.outputs() == null) {
+                throw bad(source, what + " lacks one of 'library', 'inputs', 'outputs'");
+            }
+            for (Manifest.TensorSpec t : sg.inputs()) {
+                checkSpec(source, what + " input", t);
+            }
+            for (Manifest.TensorSpec t : sg.outputs()) {
+                checkSpec(source, what + " output", t);
+            }
+            if (!m.files().containsKey(sg.library())) {
+                throw bad(source, what + " library '" + sg.library() + "' is not listed in the manifest's files");
+            }
+        }
+        if (!m.files().containsKey(m.hostClassFile())) {
+            throw bad(source, "host class file '" + m.hostClassFile() + "' is not listed in the manifest's files");
+        }
+        try {
+            return Device.fromManifestName(m.device());
+        } catch (IllegalArgumentException e) {
+            throw bad(source, e.getMessage());
+        }
+    }
+
+    private static void checkSpec(Path source, String what, Manifest.TensorSpec t) throws BundleException {
+        try {
+            HostTensor.itemSize(t.dtype());
+            HostTensor.numel(t.shape());
+        } catch (RuntimeException e) {
+            throw bad(source, what + ": " + (t.shape() == null ? "no shape" : e.getMessage()));
+        }
+    }
+
+    /** Confines each listed path to the bundle and checks its hash; returns the resolved paths. */
+    private static Map<String, Path> verifyFiles(Path source, Path root, Manifest m)
+            throws BundleException, IOException {
+        Path base = root.toAbsolutePath().normalize();
+        Path realBase = root.toRealPath();
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : m.files().entrySet()) {
+            String rel = e.getKey();
+            String problem = ZipBundles.unsafeName(rel);
+            Path p = base.resolve(rel).normalize();
+            if (problem == null && (!p.startsWith(base) || p.equals(base))) {
+                problem = "resolves outside the bundle";
+            }
+            if (problem == null && rel.equals(Manifest.FILE_NAME)) {
+                problem = "is the manifest itself, which cannot list its own hash";
+            }
+            if (problem != null) {
+                throw bad(source, "path '" + rel + "' in manifest " + problem);
+            }
+            if (!Files.isRegularFile(p)) {
+                throw bad(source, "file " + rel + " is listed in the manifest but missing");
+            }
+            // Compare real paths so a symbolic link inside the bundle cannot point outside it.
+            if (!p.toRealPath().startsWith(realBase)) {
+                throw bad(source, "path '" + rel + "' in manifest resolves outside the bundle via a symbolic link");
+            }
+            String expected = e.getValue() == null ? "" : e.getValue().toLowerCase(Locale.ROOT);
+            if (!HEX64.matcher(expected).matches()) {
+                throw bad(source, "file " + rel + ": '" + e.getValue() + "' is not a SHA-256 hex digest");
+            }
+            String found = Manifest.sha256(p);
+            if (!found.equals(expected)) {
+                throw bad(source, "file " + rel + ": SHA-256 mismatch (expected " + expected.substring(0, 12)
+                        + "…, found " + found.substring(0, 12) + "…); the bundle was modified or corrupted");
+            }
+            out.put(rel, p);
+        }
+        return out;
+    }
+
+    private static HostProgram instantiate(Path source, String className, ClassLoader loader)
+            throws BundleException {
+        try {
+            Class<?> cls = Class.forName(className, true, loader);
+            if (cls.getClassLoader() != loader) {
+                throw bad(source, "host class " + className + " resolves to a class outside the bundle");
+            }
+            if (!HostProgram.class.isAssignableFrom(cls)) {
+                throw bad(source, "host class " + className + " does not implement " + HostProgram.class.getName());
+            }
+            return (HostProgram) cls.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw bad(source, "host class " + className + " constructor failed: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw bad(source, "host class " + className + " cannot be loaded: " + e, e);
+        }
+    }
+
+    /**
+     * Runs the model on host tensors keyed by input name; each must match the manifest's dtype and shape
+     * exactly. Every device array of the run is freed before this returns.
+     *
+     * @throws BadInputException if an input is missing, unknown, or of the wrong type
+     * @throws HostProgramException if the host program (or a subgraph it calls) fails
+     */
+    public synchronized OutputValue run(Map<String, HostTensor> inputs)
+            throws BadInputException, HostProgramException {
+        if (closed) {
+            throw new IllegalStateException("bundle " + source + " is closed");
+        }
+        checkInputs(inputs);
+        HostContext ctx = new HostContext(subgraphs, device);
+        try {
+            DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = ctx.upload(inputs.get(manifest.inputs().get(i).name()));
+            }
+            Object result;
+            try {
+                result = program.run(ctx, args);
+            } catch (Exception e) {
+                throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
+            }
+            try {
+                return ctx.toOutput(result);
+            } catch (RuntimeException e) {
+                throw new HostProgramException("host program " + manifest.hostClass()
+                        + " returned an unusable result: " + e.getMessage(), e);
+            }
+        } finally {
+            lastTrace = ctx.trace();
+            ctx.releaseAll();
+        }
+    }
+
+    private void checkInputs(Map<String, HostTensor> inputs) throws BadInputException {
+        List<String> declared = manifest.inputs().stream().map(Manifest.TensorSpec::name).collect(Collectors.toList());
+        for (String name : inputs.keySet()) {
+            if (!declared.contains(name)) {
+                throw new BadInputException("unknown input '" + name + "'; the model's inputs are: "
+                        + String.join(", ", declared));
+            }
+        }
+        for (Manifest.TensorSpec spec : manifest.inputs()) {
+            HostTensor t = inputs.get(spec.name());
+            if (t == null) {
+                throw new BadInputException("missing input '" + spec.name() + "' (expected " + spec.describe() + ")");
+            }
+            if (!t.dtype().equals(spec.dtype()) || !Arrays.equals(t.shape(), spec.shape())) {
+                throw new BadInputException("input '" + spec.name() + "': expected " + spec.describe() + ", got "
+                        + t.describe());
+            }
+        }
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The directory holding the bundle's files (a temporary copy for zip bundles). */
+    public Path root() {
+        return root;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The subgraphs in manifest order. */
+    public List<Subgraph> subgraphs() {
+        return subgraphs;
+    }
+
+    /** The subgraph indices the last {@link #run} called, in order; empty before the first run. */
+    public synchronized List<Integer> lastTrace() {
+        return lastTrace;
+    }
+
+    /** Frees the executors and libraries and deletes a zip bundle's temporary directory; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subgraphs.forEach(Subgraph::close);
+        closeQuietly(loader);
+        IoUtil.deleteTree(tempDir);
+    }
+
+    private static void closeQuietly(URLClassLoader l) {
+        if (l != null) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // Only releases jar handles; a directory loader holds none worth reporting.
+            }
+        }
+    }
+
+    private static BundleException bad(Path source, String problem) {
+        return new BundleException("bad bundle " + source + ": " + problem);
+    }
+
+    private static BundleException bad(Path source, String problem, Throwable cause) {
+        return new BundleException("bad bundle " + source + ": " + problem, cause);
+    }
+
+    /**
+     * Loads host classes from {@code host/classes}, but only class files the manifest lists (and so
+     * {@link #open} has hash-verified): an unlisted file dropped next to them is never executed.
+     */
+    private static final class HostClassLoader extends URLClassLoader {
+        private final Set<String> listed;
+
+        HostClassLoader(Path classesDir, Set<String> listed) throws IOException {
+            super(new URL[] {classesDir.toUri().toURL()}, HostProgram.class.getClassLoader());
+            this.listed = Set.copyOf(listed);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (!listed.contains(Manifest.HOST_CLASSES + name.replace('.', '/') + ".class")) {
+                throw new ClassNotFoundException(name + " (not listed in the bundle manifest)");
+            }
+            return super.findClass(name);
+        }
+    }
+}

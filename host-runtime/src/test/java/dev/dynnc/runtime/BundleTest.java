@@ -1,0 +1,217 @@
+package dev.dynnc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleTest {
+    @TempDir
+    Path tmp;
+
+    private static Map<String, HostTensor> input(float... v) {
+        return Map.of("x", HostTensor.ofFloats(new long[] {1, 4}, v));
+    }
+
+    @Test
+    void runsHostProgramWithDataDependentBranch() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"));
+        try (Bundle b = Bundle.open(dir)) {
+            // max(relu(x)+1) = 5 > 3, so the host program calls the subgraph a second time.
+            OutputValue out = b.run(input(-1, 2, -3, 4));
+            assertEquals(List.of(0, 0), b.lastTrace());
+            List<HostTensor> leaves = out.flattenLeaves();
+            assertArrayEquals(new float[] {2, 4, 2, 6}, leaves.get(0).toFloats());
+            assertEquals(HostTensor.scalarDouble(5.0), leaves.get(1));
+            assertEquals(HostTensor.scalarBool(true), leaves.get(2));
+            assertEquals("{\"type\":\"tuple\",\"items\":["
+                    + "{\"type\":\"tensor\",\"index\":0,\"dtype\":\"float32\",\"shape\":[1,4]},"
+                    + "{\"type\":\"float\",\"index\":1,\"value\":5.0},"
+                    + "{\"type\":\"dict\",\"keys\":[\"big\"],\"items\":[{\"type\":\"bool\",\"index\":2,\"value\":true}]},"
+                    + "{\"type\":\"none\"}]}", out.structureJson());
+
+            // max = 2, so only one call; the same Bundle is reusable across runs.
+            OutputValue small = b.run(input(-1, 0.5f, -3, 1));
+            assertEquals(List.of(0), b.lastTrace());
+            assertArrayEquals(new float[] {1, 1.5f, 1, 2}, small.flattenLeaves().get(0).toFloats());
+            assertEquals(HostTensor.scalarBool(false), small.flattenLeaves().get(2));
+        }
+    }
+
+    @Test
+    void refusesTamperedLibrary() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"));
+        Path so = dir.resolve("lib/sg0.so");
+        String expected = Manifest.sha256(so);
+        byte[] bytes = Files.readAllBytes(so);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(so, bytes);
+        String found = Manifest.sha256(so);
+        assertEquals("bad bundle " + dir + ": file lib/sg0.so: SHA-256 mismatch (expected " + expected.substring(0, 12)
+                + "…, found " + found.substring(0, 12) + "…); the bundle was modified or corrupted", openError(dir));
+    }
+
+    @Test
+    void refusesPathsOutsideTheBundle() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE,
+                m -> withLibrary(m, "../x.so", "0".repeat(64)));
+        assertEquals("bad bundle " + dir + ": path '../x.so' in manifest contains '..'", openError(dir));
+
+        Path abs = TestSupport.writeBundle(tmp.resolve("abs"), TestSupport.HOST_SOURCE,
+                m -> withLibrary(m, "/etc/x.so", "0".repeat(64)));
+        assertEquals("bad bundle " + abs + ": path '/etc/x.so' in manifest is absolute", openError(abs));
+
+        // A symbolic link inside the bundle to a file outside it, with a correct hash, is still refused.
+        Path outside = tmp.resolve("outside.so");
+        Files.copy(TestSupport.modelLibrary(), outside);
+        Path link = TestSupport.writeBundle(tmp.resolve("link"), TestSupport.HOST_SOURCE, m -> m);
+        Files.createSymbolicLink(link.resolve("lib/evil.so"), outside);
+        withLibrary(Manifest.read(link), "lib/evil.so", Manifest.sha256(outside)).write(link);
+        assertEquals("bad bundle " + link + ": path 'lib/evil.so' in manifest resolves outside the bundle via a"
+                + " symbolic link", openError(link));
+    }
+
+    /** Points subgraph 0 at {@code path} and lists that path with {@code hash}. */
+    private static Manifest withLibrary(Manifest m, String path, String hash) {
+        Manifest.SubgraphSpec sg = m.subgraphs().get(0);
+        Map<String, String> files = new LinkedHashMap<>(m.files());
+        files.put(path, hash);
+        return new Manifest(m.format(), m.formatVersion(), m.target(), m.device(), m.entry(), m.hostClass(),
+                m.inputs(), List.of(new Manifest.SubgraphSpec(sg.name(), path, sg.inputs(), sg.outputs())), files);
+    }
+
+    @Test
+    void refusesOtherFormatVersionsAndUnlistedReferences() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE,
+                m -> new Manifest(m.format(), 2, m.target(), m.device(), m.entry(), m.hostClass(), m.inputs(),
+                        m.subgraphs(), m.files()));
+        assertEquals("bad bundle " + dir + ": formatVersion 2 is not supported; this runtime reads formatVersion 1",
+                openError(dir));
+
+        Path unlisted = TestSupport.writeBundle(tmp.resolve("unlisted"), TestSupport.HOST_SOURCE, m -> {
+            Map<String, String> files = new LinkedHashMap<>(m.files());
+            files.remove("lib/sg0.so");
+            return m.withFiles(files);
+        });
+        assertEquals("bad bundle " + unlisted + ": subgraph 'sg0' library 'lib/sg0.so' is not listed in the"
+                + " manifest's files", openError(unlisted));
+    }
+
+    @Test
+    void refusesHostClassNotImplementingHostProgram() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"),
+                "package dynnc.generated; public final class ForwardHost { }", m -> m);
+        assertEquals("bad bundle " + dir + ": host class dynnc.generated.ForwardHost does not implement "
+                + "dev.dynnc.runtime.HostProgram", openError(dir));
+    }
+
+    @Test
+    void refusesLibraryThatDisagreesWithTheManifest() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE, m -> {
+            Manifest.SubgraphSpec sg = m.subgraphs().get(0);
+            return new Manifest(m.format(), m.formatVersion(), m.target(), m.device(), m.entry(), m.hostClass(),
+                    m.inputs(), List.of(new Manifest.SubgraphSpec(sg.name(), sg.library(), sg.inputs(),
+                            sg.outputs().subList(0, 2))), m.files());
+        });
+        assertEquals("bad bundle " + dir + ": subgraph 'sg0' (lib/sg0.so): library has 3 outputs, manifest declares 2",
+                openError(dir));
+    }
+
+    @Test
+    void validatesInputs() throws Exception {
+        try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("b")))) {
+            assertEquals("input 'x': expected float32[1,4], got float32[1,3]", assertThrows(BadInputException.class,
+                    () -> b.run(Map.of("x", HostTensor.ofFloats(new long[] {1, 3}, new float[3])))).getMessage());
+            assertEquals("input 'x': expected float32[1,4], got float64[]", assertThrows(BadInputException.class,
+                    () -> b.run(Map.of("x", HostTensor.scalarDouble(1)))).getMessage());
+            assertEquals("missing input 'x' (expected float32[1,4])",
+                    assertThrows(BadInputException.class, () -> b.run(Map.of())).getMessage());
+            Map<String, HostTensor> extra = new LinkedHashMap<>(input(1, 2, 3, 4));
+            extra.put("y", HostTensor.scalarLong(1));
+            assertEquals("unknown input 'y'; the model's inputs are: x",
+                    assertThrows(BadInputException.class, () -> b.run(extra)).getMessage());
+            b.run(input(1, 1, 1, 1)); // rejected inputs leave the bundle usable
+            assertEquals(List.of(0), b.lastTrace());
+        }
+    }
+
+    @Test
+    void reportsHostProgramFailures() throws Exception {
+        String failing = TestSupport.HOST_SOURCE.replace("double firstMax = ctx.readDouble(o[1]);",
+                "double firstMax = ctx.readDouble(o[0]);");
+        try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("b"), failing, m -> m))) {
+            HostProgramException e = assertThrows(HostProgramException.class, () -> b.run(input(1, 2, 3, 4)));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertEquals("host program dynnc.generated.ForwardHost failed: java.lang.IllegalStateException: expected"
+                    + " a 1-element array to read a scalar from, got float32[1,4]", e.getMessage());
+            assertEquals(List.of(0), b.lastTrace());
+        }
+    }
+
+    @Test
+    void runsZipBundlesAndDeletesTheirExtraction() throws Exception {
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"));
+        for (String prefix : new String[] {"", "model/"}) {
+            Path zip = tmp.resolve("b" + prefix.length() + ".zip");
+            zip(dir, zip, prefix);
+            Path extracted;
+            try (Bundle b = Bundle.open(zip)) {
+                extracted = b.root();
+                assertTrue(Files.isDirectory(extracted));
+                assertFalse(extracted.startsWith(dir));
+                assertArrayEquals(new float[] {1, 1.5f, 1, 2},
+                        b.run(input(-1, 0.5f, -3, 1)).flattenLeaves().get(0).toFloats());
+            }
+            assertFalse(Files.exists(extracted), "temporary extraction must be deleted on close");
+        }
+    }
+
+    @Test
+    void refusesUnsafeZips() throws Exception {
+        Path evil = tmp.resolve("evil.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(evil))) {
+            z.putNextEntry(new ZipEntry("../escape.txt"));
+            z.write(1);
+        }
+        assertEquals("bad bundle " + evil + ": zip entry '../escape.txt' contains '..'", openError(evil));
+        assertFalse(Files.exists(tmp.resolve("escape.txt")));
+
+        Path big = tmp.resolve("big.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(big))) {
+            z.putNextEntry(new ZipEntry("a.bin"));
+            z.write(new byte[1000]);
+        }
+        Path dest = Files.createDirectory(tmp.resolve("dest"));
+        assertEquals("bad bundle " + big + ": zip expands to more than 100 bytes", assertThrows(BundleException.class,
+                () -> ZipBundles.extract(big, dest, 100, 10)).getMessage());
+        assertEquals("bad bundle " + big + ": zip has 1 entries, more than the limit of 0",
+                assertThrows(BundleException.class, () -> ZipBundles.extract(big, dest, 100, 0)).getMessage());
+    }
+
+    private static void zip(Path dir, Path zip, String prefix) throws Exception {
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                z.putNextEntry(new ZipEntry(prefix + dir.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, z);
+                z.closeEntry();
+            }
+        }
+    }
+
+    private static String openError(Path bundle) {
+        return assertThrows(BundleException.class, () -> Bundle.open(bundle).close()).getMessage();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.dynnc.rewrite;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import java.util.Map;
+
+/**
+ * The control skeleton left after partitioning: per block, the subgraph it calls (if any), the
+ * host ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
+ * terminator. Values are the function's value ids throughout.
+ */
+public record HostProgram(
+    String name,
+    ImmutableList<String> inputNames,
+    ImmutableList<Param> inputs,
+    ImmutableList<HostBlock> blocks,
+    Map<ValueId, Type> types) {
+
+  /** A block of the host program. */
+  public record HostBlock(
+      int index,
+      ImmutableList<Param> params,
+      java.util.Optional<Call> call,
+      ImmutableList<Op> hostOps,
+      Terminator terminator) {}
+
+  /** A call of subgraph {@code subgraph} (index into the deduplicated list) with its results bound to values. */
+  public record Call(int subgraph, ImmutableList<ValueId> args, ImmutableList<ValueId> results) {}
+}

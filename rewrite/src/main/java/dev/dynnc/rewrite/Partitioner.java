@@ -1,0 +1,134 @@
+package dev.dynnc.rewrite;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.analysis.Placement;
+import dev.dynnc.analysis.ValueInfo;
+import dev.dynnc.ir.Block;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Printer;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Splits a verified function at its data-dependent control flow into conditional-free subgraphs
+ * and a host program.
+ *
+ * <p>Each block's device ops form one subgraph: device ops never depend on host values (the op
+ * catalogue forbids mixing scalars and tensors), so they can all run before the block's host ops.
+ * A subgraph's inputs are the device values it reads but does not define; its outputs are the
+ * values it defines that anything else reads (host ops, the terminator, other blocks). Subgraphs
+ * that are identical up to value numbering (same ops, attributes, shapes and weights) are
+ * compiled once and called from every site.
+ */
+public final class Partitioner {
+  private Partitioner() {}
+
+  /** The partition: unique subgraphs and the host program that calls them. */
+  public record Result(ImmutableList<Subgraph> subgraphs, HostProgram host) {}
+
+  public static Result partition(Function f) {
+    ValueInfo info = ValueInfo.compute(f);
+    List<Subgraph> unique = new ArrayList<>();
+    Map<String, Integer> byKey = new HashMap<>();
+    List<HostProgram.HostBlock> hostBlocks = new ArrayList<>();
+    Map<ValueId, Type> types = f.types();
+    for (Block b : f.blocks()) {
+      List<Op> device = new ArrayList<>();
+      List<Op> host = new ArrayList<>();
+      for (Op op : b.ops()) {
+        (info.placement(op.result()) == Placement.DEVICE ? device : host).add(op);
+      }
+      Optional<HostProgram.Call> call = Optional.empty();
+      if (!device.isEmpty()) {
+        Set<ValueId> defined = new HashSet<>();
+        LinkedHashSet<ValueId> inputs = new LinkedHashSet<>();
+        for (Op op : device) {
+          for (ValueId u : op.operands()) {
+            if (!defined.contains(u)) {
+              inputs.add(u);
+            }
+          }
+          defined.add(op.result());
+        }
+        Set<Integer> deviceOpIndexes = new HashSet<>();
+        for (int i = 0; i < b.ops().size(); i++) {
+          if (info.placement(b.ops().get(i).result()) == Placement.DEVICE) {
+            deviceOpIndexes.add(i);
+          }
+        }
+        List<ValueId> outputs = new ArrayList<>();
+        for (Op op : device) {
+          boolean usedOutside = info.uses(op.result()).stream().anyMatch(u ->
+              u.block().index() != b.id().index() || u.opIndex() < 0 || !deviceOpIndexes.contains(u.opIndex()));
+          if (usedOutside) {
+            outputs.add(op.result());
+          }
+        }
+        ImmutableList<Param> in = inputs.stream().map(v -> new Param(v, types.get(v))).collect(ImmutableList.toImmutableList());
+        Subgraph sg = new Subgraph(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs));
+        String key = canonicalKey(sg);
+        Integer index = byKey.get(key);
+        if (index == null) {
+          index = unique.size();
+          byKey.put(key, index);
+          unique.add(sg);
+        }
+        call = Optional.of(new HostProgram.Call(index, ImmutableList.copyOf(inputs), ImmutableList.copyOf(outputs)));
+      }
+      hostBlocks.add(new HostProgram.HostBlock(b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
+    }
+    HostProgram hp = new HostProgram(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
+    return new Result(ImmutableList.copyOf(unique), hp);
+  }
+
+  /**
+   * A key equal for subgraphs that differ only in value numbering and source spans: values are
+   * renumbered in order of first appearance (inputs first) and printed without locations.
+   */
+  static String canonicalKey(Subgraph sg) {
+    Map<ValueId, Integer> num = new HashMap<>();
+    StringBuilder sb = new StringBuilder();
+    for (Param p : sg.inputs()) {
+      num.put(p.id(), num.size());
+      sb.append("in ").append(p.type()).append('\n');
+    }
+    for (Op op : sg.ops()) {
+      num.put(op.result(), num.size());
+      sb.append(op.name()).append('(');
+      for (ValueId v : op.operands()) {
+        sb.append(num.get(v)).append(',');
+      }
+      sb.append(')').append(op.attrs()).append(':').append(op.type()).append('\n');
+    }
+    for (ValueId v : sg.outputs()) {
+      sb.append("out ").append(num.get(v)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Debug form of a partition: each subgraph's ops in the IR text format's op syntax. */
+  public static String describe(Result r) {
+    StringBuilder sb = new StringBuilder();
+    for (Subgraph sg : r.subgraphs()) {
+      sb.append("subgraph ").append(sg.index()).append(" inputs ").append(sg.inputs().stream().map(Param::id).toList())
+          .append(" outputs ").append(sg.outputs()).append('\n');
+    }
+    for (HostProgram.HostBlock hb : r.host().blocks()) {
+      sb.append("^bb").append(hb.index()).append(": ");
+      hb.call().ifPresent(c -> sb.append("call sg").append(c.subgraph()).append(c.args()).append(" -> ").append(c.results()).append("; "));
+      sb.append(hb.hostOps().size()).append(" host ops; ").append(Printer.class.getSimpleName().isEmpty() ? "" : "")
+          .append(hb.terminator().getClass().getSimpleName()).append('\n');
+    }
+    return sb.toString();
+  }
+}
