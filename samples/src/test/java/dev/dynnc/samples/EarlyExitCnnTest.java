@@ -1,0 +1,210 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.cli.Main;
+import dev.dynnc.frontend.Frontend;
+import dev.dynnc.ir.DType;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Parser;
+import dev.dynnc.ir.Printer;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.Verifier;
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * End to end on samples/early_exit_cnn: compile with real TVM through the CLI, run every input,
+ * compare with PyTorch outputs computed in this test run, and check every exit is taken.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EarlyExitCnnTest {
+  static final Path SAMPLE = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/early_exit_cnn").toAbsolutePath();
+  static final String ENTRY = "models.sdn:build_model(num_classes=10)";
+  Path work;
+  Path bundle;
+  Path reference;
+
+  record Cli(int code, String out, String err) {}
+
+  static Cli cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  static void python(Path dir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "python timed out");
+    assertEquals(0, p.exitValue(), "python " + args[0] + " failed (is python3-torch installed?):\n" + log);
+  }
+
+  @BeforeAll
+  void compileAndReference() throws Exception {
+    work = Files.createTempDirectory("dynnc-e2e");
+    bundle = work.resolve("bundle");
+    Cli c = cli("compile", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
+        "--weights", SAMPLE.resolve("checkpoint.pt").toString(), "-o", bundle.toString());
+    assertEquals(0, c.code(), c.err());
+    reference = work.resolve("reference");
+    python(SAMPLE, "reference.py", "--checkpoint", "checkpoint.pt", "--inputs-dir", "inputs", "--out-dir", reference.toString());
+  }
+
+  List<Path> inputs() throws Exception {
+    try (Stream<Path> s = Files.list(SAMPLE.resolve("inputs"))) {
+      return s.filter(p -> p.toString().endsWith(".npy")).sorted().toList();
+    }
+  }
+
+  @Test
+  void everyInputMatchesPyTorchAndEveryExitIsTaken() throws Exception {
+    Set<Long> exits = new TreeSet<>();
+    List<Path> inputs = inputs();
+    assertTrue(inputs.size() >= 3);
+    for (Path in : inputs) {
+      String stem = in.getFileName().toString().replace(".npy", "");
+      Path out = work.resolve("out-" + stem);
+      Cli c = cli("run", bundle.toString(), "--input", "x=" + in, "--output-dir", out.toString());
+      assertEquals(0, c.code(), c.err());
+      HostTensor logits = Npy.read(out.resolve("output_0.npy"));
+      HostTensor ref = Npy.read(reference.resolve(stem).resolve("output_0.npy"));
+      assertEquals(HostTensor.describe(ref.dtype(), ref.shape()), HostTensor.describe(logits.dtype(), logits.shape()));
+      double maxErr = 0;
+      for (long i = 0; i < ref.numel(); i++) {
+        maxErr = Math.max(maxErr, Math.abs(ref.getDouble(i) - logits.getDouble(i)));
+      }
+      assertTrue(maxErr <= 1e-4, stem + ": max abs error " + maxErr);
+      long exit = (long) Npy.read(out.resolve("output_1.npy")).getDouble(0);
+      long refExit = (long) Npy.read(reference.resolve(stem).resolve("output_1.npy")).getDouble(0);
+      assertEquals(refExit, exit, stem + " took another exit than PyTorch");
+      exits.add(exit);
+      assertTrue(Files.readString(out.resolve("outputs.json")).contains("\"type\":\"tuple\""));
+    }
+    assertEquals(Set.of(0L, 1L, 2L), exits, "some exit of the model is never taken by the test inputs");
+  }
+
+  @Test
+  void irRoundTripsThroughTextAndVerifies() throws Exception {
+    LinkedHashMap<String, Type.TensorType> in = new LinkedHashMap<>();
+    in.put("x", Type.TensorType.of(DType.F32, 1, 3, 32, 32));
+    Frontend.Result r = Frontend.lower(SAMPLE, ENTRY, "forward", in, Optional.empty());
+    assertTrue(r.ok(), r.diagnostics().render(r.sources()));
+    Function f = r.function().get();
+    Verifier.verifyOrThrow(f);
+    assertEquals(f, Parser.parse(Printer.print(f)));
+    // Three exits: three returns, two data-dependent branches.
+    assertEquals(3, f.blocks().stream().filter(b -> b.terminator() instanceof dev.dynnc.ir.Terminator.Return).count());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Bad input: located, readable errors, exit code 1, no partial bundle.
+
+  Path copyOfSample(String sdnReplaceFrom, String sdnReplaceTo) throws Exception {
+    Path dir = Files.createTempDirectory(work, "model");
+    Files.createDirectories(dir.resolve("models"));
+    for (String f : List.of("__init__.py", "blocks.py", "sdn.py")) {
+      String text = Files.readString(SAMPLE.resolve("models").resolve(f));
+      if (f.equals("sdn.py")) {
+        assertTrue(text.contains(sdnReplaceFrom));
+        text = text.replace(sdnReplaceFrom, sdnReplaceTo);
+      }
+      Files.writeString(dir.resolve("models").resolve(f), text);
+    }
+    return dir;
+  }
+
+  Cli compileFrom(Path root, Path weights, Path out) {
+    return cli("compile", "--source-root", root.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
+        "--weights", weights.toString(), "-o", out.toString());
+  }
+
+  @Test
+  void syntaxErrorIsLocated() throws Exception {
+    Path root = copyOfSample("if i < len(self.exits):", "if i < len(self.exits)");
+    Path out = work.resolve("syntax-bundle");
+    Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
+    assertEquals(1, c.code());
+    assertEquals("""
+        error[DN0001]: models/sdn.py:36:35: invalid syntax: unexpected end of line
+           |
+        36 |             if i < len(self.exits)
+           |                                   ^
+           = hint: a compound statement header ends with ':'
+        compilation failed; no bundle was written
+        """, c.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void unsupportedConstructIsLocated() throws Exception {
+    Path root = copyOfSample("x = block(x)", "x = torch.cumsum(block(x), 1)");
+    Path out = work.resolve("unsupported-bundle");
+    Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
+    assertEquals(1, c.code());
+    assertEquals("""
+        error[DN0101]: models/sdn.py:35:23: module 'torch' has no attribute 'cumsum'
+           |
+        35 |             x = torch.cumsum(block(x), 1)
+           |                       ^
+           = hint: dynnc does not model torch.cumsum yet
+        compilation failed; no bundle was written
+        """, c.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void checkpointWithMissingAndMisshapedKeysIsRejected() throws Exception {
+    Path bad = work.resolve("bad.pt");
+    python(SAMPLE, "-c", "import torch; sd = torch.load('checkpoint.pt'); del sd['final.2.bias']; "
+        + "sd['exits.0.fc.weight'] = torch.zeros(10, 17); torch.save(sd, '" + bad + "')");
+    Path out = work.resolve("ckpt-bundle");
+    Cli c = compileFrom(SAMPLE, bad, out);
+    assertEquals(1, c.code());
+    assertEquals("""
+        error[DN0302]: models/blocks.py:30:22: checkpoint %1$s entry 'exits.0.fc.weight' has shape [10, 17] but the model creates [10, 16] here
+           |
+        30 |         self.fc = nn.Linear(channels, num_classes)
+           |                      ^
+           = hint: the checkpoint was saved from a model built with other arguments
+        error[DN0301]: models/sdn.py:30:16: checkpoint %1$s has no entry 'final.2.bias' for the f32[10] created here
+           |
+        30 |             nn.Linear(widths[-1] * side * side, num_classes),
+           |                ^
+           = hint: save the weights with torch.save(model.state_dict(), path) from this model
+        compilation failed; no bundle was written
+        """.formatted(bad), c.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void runInputOfWrongShapeIsRejected() throws Exception {
+    Path npy = work.resolve("small.npy");
+    Npy.write(npy, HostTensor.ofFloats(new long[] {1, 3, 28, 28}, new float[3 * 28 * 28]));
+    Path out = work.resolve("wrong-shape-out");
+    Cli c = cli("run", bundle.toString(), "--input", "x=" + npy, "--output-dir", out.toString());
+    assertEquals(1, c.code());
+    assertEquals("error[DN0402]: input 'x': expected float32[1,3,32,32], got float32[1,3,28,28]\n", c.err());
+    assertFalse(Files.exists(out));
+  }
+}
