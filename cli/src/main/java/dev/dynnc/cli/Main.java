@@ -199,7 +199,10 @@ public final class Main implements Callable<Integer> {
           }
           Files.deleteIfExists(tmp);
         }
-        out.println(summary(result));
+        for (int i = 0; i < leaves.size(); i++) {
+          out.println("output_" + i + ": " + preview(leaves.get(i)));
+        }
+        out.println("structure: " + result.structureJson());
         out.println("wrote " + leaves.size() + " output(s) to " + outputDir);
         return OK;
       } catch (BadInputException e) {
@@ -212,7 +215,26 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  static String summary(OutputValue v) {
-    return "result: " + v.structureJson();
+  /** A tensor's type and, for up to 16 elements, its values. */
+  static String preview(HostTensor t) {
+    StringBuilder sb = new StringBuilder(HostTensor.describe(t.dtype(), t.shape()));
+    if (t.numel() <= 16) {
+      sb.append(" = ");
+      if (t.shape().length > 0) {
+        sb.append('[');
+      }
+      for (long i = 0; i < t.numel(); i++) {
+        if (i > 0) {
+          sb.append(", ");
+        }
+        double v = t.getDouble(i);
+        sb.append(t.dtype().startsWith("float") ? String.format("%.5g", v) : t.dtype().equals("bool")
+            ? String.valueOf(v != 0) : String.valueOf((long) v));
+      }
+      if (t.shape().length > 0) {
+        sb.append(']');
+      }
+    }
+    return sb.toString();
   }
 }
