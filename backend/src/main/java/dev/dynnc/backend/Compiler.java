@@ -12,7 +12,10 @@ import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.ir.Verifier;
+import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.rewrite.Pipeline;
 import dev.dynnc.rewrite.Subgraph;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
@@ -37,7 +40,7 @@ import javax.tools.ToolProvider;
  * The compiler's public API: model source to a bundle (TVM libraries + Java host module).
  *
  * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify →
- * partition into subgraphs + host program → compile each unique subgraph with TVM → generate and
+ * IR passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique subgraph with TVM → generate and
  * compile the host class → write the bundle. The bundle is assembled in a temporary directory
  * beside the output and moved into place only when complete (rule ATOMIC-BUNDLE): a failed
  * compile leaves no partial bundle and an existing bundle untouched.
@@ -80,7 +83,8 @@ public final class Compiler {
     if (!fr.ok()) {
       return new Result(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
     }
-    Function f = fr.function().get();
+    Function f = Pipeline.run(fr.function().get(), PassContext.DEFAULT);
+    Verifier.verifyOrThrow(f);
     Partitioner.Result parts = Partitioner.partition(f);
     Path out = req.output().toAbsolutePath().normalize();
     Path parent = out.getParent();

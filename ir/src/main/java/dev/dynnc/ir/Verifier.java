@@ -148,6 +148,9 @@ public final class Verifier {
       errors.add(where + ": use of undefined value " + u);
       return false;
     }
+    if (!dom.isReachable(block)) {
+      return true; // reported once as unreachable; dominance means nothing there
+    }
     boolean ok = d[0] == block ? d[1] < position : dom.dominates(d[0], block);
     if (!ok) {
       errors.add(where + ": use of " + u + " is not dominated by its definition");

@@ -1,0 +1,9 @@
+# entry: Net()
+# input: x=float32[1,4]
+# A forward that returns a Python scalar: an int computed at compile time from shapes.
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        return x.size(0) * x.shape[1] + x.dim()

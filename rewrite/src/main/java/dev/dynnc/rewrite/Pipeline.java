@@ -1,0 +1,52 @@
+package dev.dynnc.rewrite;
+
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Verifier;
+import dev.dynnc.rewrite.passes.EliminateDeadCode;
+import dev.dynnc.rewrite.passes.FoldConstants;
+import dev.dynnc.rewrite.passes.MergeBlocks;
+import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ordered list of IR passes run between the frontend and partitioning.
+ *
+ * <p>Static Python conditions and loops are already decided by the partial evaluator while it
+ * lowers forward; these passes clean up what lowering leaves at the IR level (conditions that
+ * became constant once values were known, branches that lost a side, straight-line chains) so
+ * that partitioning sees one block per data-dependent region.
+ */
+public final class Pipeline {
+  private Pipeline() {}
+
+  public static final List<Pass> PASSES = List.of(
+      new FoldConstants(),
+      new RemoveUnreachableBlocks(),
+      new MergeBlocks(),
+      new EliminateDeadCode()
+      // Not yet: subgraph-level dedup of weights across call sites — weights are bound as
+      // constants per subgraph until a dynamic loop makes one subgraph run with shared weights.
+      );
+
+  public static Function run(Function f, PassContext ctx) {
+    return run(f, PASSES, ctx);
+  }
+
+  public static Function run(Function f, List<Pass> passes, PassContext ctx) {
+    for (Pass p : passes) {
+      f = p.run(f, ctx);
+      if (ctx.verifyEach()) {
+        List<String> errors = Verifier.verify(f);
+        if (!errors.isEmpty()) {
+          throw new Verifier.VerifyException("after pass " + p.name() + ": " + String.join("; ", errors));
+        }
+      }
+    }
+    return f;
+  }
+
+  public static Optional<Pass> byName(String name) {
+    return PASSES.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.dynnc.rewrite.passes;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import dev.dynnc.analysis.Analyses;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Block;
+import dev.dynnc.ir.DType;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.Pass;
+import dev.dynnc.rewrite.PassContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds host-scalar ops whose operands are constants into {@code const} ops, and branches on a
+ * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in
+ * reverse postorder so a constant is known before any use it dominates. Arithmetic follows
+ * Python's rules (floor division and modulo round toward negative infinity).
+ */
+public final class FoldConstants implements Pass {
+  @Override
+  public String name() {
+    return "fold-constants";
+  }
+
+  @Override
+  public Function run(Function f, PassContext ctx) {
+    Map<ValueId, Object> consts = new HashMap<>();
+    Block[] blocks = f.blocks().toArray(new Block[0]);
+    boolean changed = false;
+    for (int bi : Analyses.cfg(f).reversePostorder()) {
+      Block b = blocks[bi];
+      List<Op> ops = new ArrayList<>();
+      for (Op op : b.ops()) {
+        Op folded = fold(op, consts);
+        if (folded != op) {
+          changed = true;
+        }
+        if (folded.name().equals("const")) {
+          consts.put(folded.result(), value(folded.attrs().get("value")));
+        }
+        ops.add(folded);
+      }
+      Terminator t = b.terminator();
+      if (t instanceof Terminator.Branch br && consts.get(br.condition()) instanceof Boolean c) {
+        t = c ? new Terminator.Jump(br.ifTrue(), br.trueArgs(), br.span())
+            : new Terminator.Jump(br.ifFalse(), br.falseArgs(), br.span());
+        changed = true;
+      }
+      blocks[bi] = new Block(b.id(), b.params(), ImmutableList.copyOf(ops), t);
+    }
+    if (!changed) {
+      return f;
+    }
+    // A folded branch can leave its untaken side unreachable; drop it so the result verifies.
+    return new RemoveUnreachableBlocks().run(f.withBlocks(ImmutableList.copyOf(blocks)), ctx);
+  }
+
+  private static Object value(Attr a) {
+    if (a instanceof Attr.BoolAttr b) {
+      return b.value();
+    } else if (a instanceof Attr.IntAttr i) {
+      return i.value();
+    }
+    return ((Attr.FloatAttr) a).value();
+  }
+
+  private static Op fold(Op op, Map<ValueId, Object> consts) {
+    if (!(op.type() instanceof Type.ScalarType st) || op.operands().isEmpty() || op.name().equals("item")) {
+      return op;
+    }
+    List<Object> in = new ArrayList<>();
+    for (ValueId v : op.operands()) {
+      Object c = consts.get(v);
+      if (c == null) {
+        return op;
+      }
+      in.add(c);
+    }
+    Object r = evaluate(op.name(), in, st.dtype());
+    if (r == null) {
+      return op;
+    }
+    Attr attr = r instanceof Boolean b ? Attr.of(b) : r instanceof Long l ? Attr.of(l) : Attr.of((Double) r);
+    return new Op(op.result(), "const", ImmutableList.of(), ImmutableSortedMap.of("value", attr), op.type(), op.span());
+  }
+
+  private static double d(Object o) {
+    return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).doubleValue();
+  }
+
+  private static long l(Object o) {
+    return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).longValue();
+  }
+
+  /** Folds one op; null when it cannot be folded safely (e.g. integer division by zero). */
+  static Object evaluate(String name, List<Object> in, DType out) {
+    Object a = in.get(0);
+    Object b = in.size() > 1 ? in.get(1) : null;
+    boolean fp = out.isFloat() || a instanceof Double || b instanceof Double;
+    switch (name) {
+      case "ge": return d(a) >= d(b);
+      case "gt": return d(a) > d(b);
+      case "le": return d(a) <= d(b);
+      case "lt": return d(a) < d(b);
+      case "eq": return d(a) == d(b);
+      case "ne": return d(a) != d(b);
+      case "logical_and": return d(a) != 0 && d(b) != 0;
+      case "logical_or": return d(a) != 0 || d(b) != 0;
+      case "logical_not": return d(a) == 0;
+      case "cast":
+        return out == DType.BOOL ? (Object) (d(a) != 0) : out.isFloat() ? (Object) d(a) : (Object) (long) d(a);
+      default:
+        break;
+    }
+    if (out == DType.BOOL) {
+      return null;
+    }
+    if (fp) {
+      double x = d(a);
+      double y = d(b);
+      switch (name) {
+        case "add": return x + y;
+        case "sub": return x - y;
+        case "mul": return x * y;
+        case "div": return y == 0 ? null : x / y;
+        case "floor_div": return y == 0 ? null : Math.floor(x / y);
+        case "mod": return y == 0 ? null : x - Math.floor(x / y) * y;
+        case "pow": return Math.pow(x, y);
+        case "maximum": return Math.max(x, y);
+        case "minimum": return Math.min(x, y);
+        default: return null;
+      }
+    }
+    long x = l(a);
+    long y = l(b);
+    switch (name) {
+      case "add": return x + y;
+      case "sub": return x - y;
+      case "mul": return x * y;
+      case "floor_div": return y == 0 ? null : Math.floorDiv(x, y);
+      case "mod": return y == 0 ? null : Math.floorMod(x, y);
+      case "maximum": return Math.max(x, y);
+      case "minimum": return Math.min(x, y);
+      default: return null;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.dynnc.rewrite.passes;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.ir.Block;
+import dev.dynnc.ir.BlockId;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.ValueId;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** Small rebuilding helpers shared by the passes: value substitution and block renumbering. */
+final class Rewrites {
+  private Rewrites() {}
+
+  static Terminator mapTerminator(Terminator t, UnaryOperator<ValueId> v, UnaryOperator<BlockId> b) {
+    if (t instanceof Terminator.Jump j) {
+      return new Terminator.Jump(b.apply(j.target()), map(j.args(), v), j.span());
+    } else if (t instanceof Terminator.Branch br) {
+      return new Terminator.Branch(v.apply(br.condition()), b.apply(br.ifTrue()), map(br.trueArgs(), v),
+          b.apply(br.ifFalse()), map(br.falseArgs(), v), br.span());
+    }
+    Terminator.Return r = (Terminator.Return) t;
+    return new Terminator.Return(r.value().mapLeaves(v), r.span());
+  }
+
+  static ImmutableList<ValueId> map(List<ValueId> vs, UnaryOperator<ValueId> f) {
+    return vs.stream().map(f).collect(ImmutableList.toImmutableList());
+  }
+
+  /** Replaces every use of a key of {@code subst} (transitively) by its value. */
+  static Function substitute(Function f, Map<ValueId, ValueId> subst) {
+    if (subst.isEmpty()) {
+      return f;
+    }
+    UnaryOperator<ValueId> v = x -> {
+      ValueId y = x;
+      while (subst.containsKey(y)) {
+        y = subst.get(y);
+      }
+      return y;
+    };
+    ImmutableList.Builder<Block> out = ImmutableList.builder();
+    for (Block b : f.blocks()) {
+      ImmutableList<Op> ops = b.ops().stream().map(op -> op.withOperands(map(op.operands(), v)))
+          .collect(ImmutableList.toImmutableList());
+      out.add(new Block(b.id(), b.params(), ops, mapTerminator(b.terminator(), v, UnaryOperator.identity())));
+    }
+    return f.withBlocks(out.build());
+  }
+
+  /** Keeps the blocks whose keep[i] is set, in order, renumbering ids and targets. */
+  static Function keepBlocks(Function f, boolean[] keep) {
+    int[] newIndex = new int[f.blocks().size()];
+    int n = 0;
+    for (int i = 0; i < keep.length; i++) {
+      newIndex[i] = keep[i] ? n++ : -1;
+    }
+    if (n == keep.length) {
+      return f;
+    }
+    UnaryOperator<BlockId> b = id -> new BlockId(newIndex[id.index()]);
+    ImmutableList.Builder<Block> out = ImmutableList.builder();
+    for (Block blk : f.blocks()) {
+      if (keep[blk.id().index()]) {
+        out.add(new Block(b.apply(blk.id()), blk.params(), blk.ops(),
+            mapTerminator(blk.terminator(), UnaryOperator.identity(), b)));
+      }
+    }
+    return f.withBlocks(out.build());
+  }
+}
