@@ -101,7 +101,7 @@ class VerifierTest {
           ret %0
         }
         """));
-    assertEquals(List.of("%0 is defined more than once"),
-        errors("func @f(%0 \"x\": f32[2]) {\n^bb0:\n  %0 = relu(%0) : f32[2]\n  ret %0\n}\n"));
+    assertEquals(List.of("%1 is defined more than once"),
+        errors("func @f(%0 \"x\": f32[2]) {\n^bb0:\n  %1 = relu(%0) : f32[2]\n  %1 = exp(%0) : f32[2]\n  ret %1\n}\n"));
   }
 }
