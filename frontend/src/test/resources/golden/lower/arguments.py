@@ -31,3 +31,16 @@ class MLP(nn.Module):
 
 def build(*widths, **kwargs):
     return MLP(*widths, **kwargs)
+# ---- expected ----
+# func @forward(%0 "x": f32[2,8]) {
+# ^bb0:
+#   %1 = weight() {name = "layers.0.weight"} : f32[16,8] loc("arguments.py":10:15)
+#   %2 = linear(%0, %1) : f32[2,16] loc("arguments.py":25:17)
+#   %3 = relu(%2) : f32[2,16] loc("arguments.py":26:19)
+#   %4 = weight() {name = "layers.1.weight"} : f32[4,16] loc("arguments.py":10:15)
+#   %5 = linear(%3, %4) : f32[2,4] loc("arguments.py":25:17)
+#   %6 = relu(%5) : f32[2,4] loc("arguments.py":26:19)
+#   %7 = full() {value = 1.0} : f32[] loc("arguments.py":28:19)
+#   %8 = mul(%6, %7) : f32[2,4] loc("arguments.py":28:19)
+#   ret %8 loc("arguments.py":29:9)
+# }

@@ -29,3 +29,17 @@ class Net(nn.Module):
 
 def build():
     return Net()
+# ---- expected ----
+# func @forward(%0 "x": f32[1,4]) {
+# ^bb0:
+#   %1 = weight() {name = "stage_0.weight"} : f32[6,4] loc("comprehensions_strings.py":17:36)
+#   %2 = weight() {name = "stage_0.bias"} : f32[6] loc("comprehensions_strings.py":17:36)
+#   %3 = linear(%0, %1, %2) : f32[1,6] loc("comprehensions_strings.py":26:17)
+#   %4 = weight() {name = "stage_1.weight"} : f32[8,6] loc("comprehensions_strings.py":17:36)
+#   %5 = weight() {name = "stage_1.bias"} : f32[8] loc("comprehensions_strings.py":17:36)
+#   %6 = linear(%3, %4, %5) : f32[1,8] loc("comprehensions_strings.py":26:17)
+#   %7 = weight() {name = "head_2.weight"} : f32[2,8] loc("comprehensions_strings.py":18:52)
+#   %8 = weight() {name = "head_2.bias"} : f32[2] loc("comprehensions_strings.py":18:52)
+#   %9 = linear(%6, %7, %8) : f32[1,2] loc("comprehensions_strings.py":27:16)
+#   ret %9 loc("comprehensions_strings.py":27:9)
+# }

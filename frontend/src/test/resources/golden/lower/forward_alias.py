@@ -16,3 +16,12 @@ class Net(nn.Module):
 
     def forward_fast(self, x):
         return self.fc(x).sigmoid()
+# ---- expected ----
+# func @forward(%0 "x": f32[1,4]) {
+# ^bb0:
+#   %1 = weight() {name = "fc.weight"} : f32[2,4] loc("forward_alias.py":10:22)
+#   %2 = weight() {name = "fc.bias"} : f32[2] loc("forward_alias.py":10:22)
+#   %3 = linear(%0, %1, %2) : f32[1,2] loc("forward_alias.py":18:21)
+#   %4 = sigmoid(%3) : f32[1,2] loc("forward_alias.py":18:27)
+#   ret %4 loc("forward_alias.py":18:9)
+# }

@@ -41,3 +41,17 @@ class Top(Middle):
 
 def build():
     return Top(8)
+# ---- expected ----
+# func @forward(%0 "x": f32[1,8]) {
+# ^bb0:
+#   %1 = weight() {name = "fc.weight"} : f32[32,8] loc("inheritance_super.py":15:22)
+#   %2 = weight() {name = "fc.bias"} : f32[32] loc("inheritance_super.py":15:22)
+#   %3 = linear(%0, %1, %2) : f32[1,32] loc("inheritance_super.py":18:32)
+#   %4 = relu(%3) : f32[1,32] loc("inheritance_super.py":18:22)
+#   %5 = full() {value = 2.0} : f32[] loc("inheritance_super.py":27:35)
+#   %6 = mul(%4, %5) : f32[1,32] loc("inheritance_super.py":27:35)
+#   %7 = weight() {name = "head.weight"} : f32[3,32] loc("inheritance_super.py":35:24)
+#   %8 = weight() {name = "head.bias"} : f32[3] loc("inheritance_super.py":35:24)
+#   %9 = linear(%6, %7, %8) : f32[1,3] loc("inheritance_super.py":39:21)
+#   ret %9 loc("inheritance_super.py":39:9)
+# }

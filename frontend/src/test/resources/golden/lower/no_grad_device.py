@@ -18,3 +18,8 @@ class Net(nn.Module):
             y = self.fc(x.to(x.device)).detach()
         z = torch.zeros(x.size(0), 4).to(x.device)
         return (y + z).cpu()
+# ---- expected ----
+# error[DN0102]: no_grad_device.py:14:12: 'NoneType' object is not callable
+#    |
+# 14 |     @torch.no_grad()
+#    |            ^

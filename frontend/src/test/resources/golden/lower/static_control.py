@@ -32,3 +32,20 @@ class Net(nn.Module):
                 break
             x = x * 2
         return x
+# ---- expected ----
+# func @forward(%0 "x": f32[1,4]) {
+# ^bb0:
+#   %1 = full() {value = 1.0} : f32[] loc("static_control.py":21:19)
+#   %2 = add(%0, %1) : f32[1,4] loc("static_control.py":21:19)
+#   %3 = weight() {name = "fc.weight"} : f32[4,4] loc("static_control.py":14:22)
+#   %4 = weight() {name = "fc.bias"} : f32[4] loc("static_control.py":14:22)
+#   %5 = linear(%2, %3, %4) : f32[1,4] loc("static_control.py":26:22)
+#   %6 = linear(%5, %3, %4) : f32[1,4] loc("static_control.py":26:22)
+#   %7 = relu(%6) : f32[1,4] loc("static_control.py":28:27)
+#   %8 = linear(%7, %3, %4) : f32[1,4] loc("static_control.py":26:22)
+#   %9 = full() {value = 2.0} : f32[] loc("static_control.py":33:19)
+#   %10 = mul(%8, %9) : f32[1,4] loc("static_control.py":33:19)
+#   %11 = full() {value = 2.0} : f32[] loc("static_control.py":33:19)
+#   %12 = mul(%10, %11) : f32[1,4] loc("static_control.py":33:19)
+#   ret %12 loc("static_control.py":34:9)
+# }
