@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
-    subcommands = {Main.Compile.class, Main.Run.class})
+    subcommands = {Main.Compile.class, Main.Run.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int DIAGNOSTICS = 1;
@@ -204,6 +204,61 @@ public final class Main implements Callable<Integer> {
         }
         out.println("structure: " + result.structureJson());
         out.println("wrote " + leaves.size() + " output(s) to " + outputDir);
+        return OK;
+      } catch (BadInputException e) {
+        err.println("error[DN0402]: " + e.getMessage());
+        return DIAGNOSTICS;
+      } catch (BundleException e) {
+        err.println("error[DN0403]: " + e.getMessage());
+        return DIAGNOSTICS;
+      }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Time a bundle on .npy inputs (one row per input file) and print a table.")
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Bundle directory or .zip.")
+    Path bundle;
+
+    @Parameters(index = "1..*", description = "Input files NAME=FILE.npy; each file is one benchmark row.")
+    List<String> inputs;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "Untimed runs per input (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "200", description = "Timed runs per input (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (Bundle b = Bundle.open(bundle)) {
+        out.printf("%-16s %10s %10s %10s  %s%n", "input", "median_us", "p10_us", "p90_us", "subgraph calls");
+        for (String s : inputs) {
+          int eq = s.indexOf('=');
+          if (eq <= 0) {
+            err.println("error[DN0400]: input '" + s + "' must look like NAME=FILE.npy");
+            return USAGE;
+          }
+          Path file = Path.of(s.substring(eq + 1));
+          Map<String, HostTensor> in = Map.of(s.substring(0, eq), Npy.read(file));
+          for (int i = 0; i < warmup; i++) {
+            b.run(in);
+          }
+          long[] ns = new long[iterations];
+          for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            b.run(in);
+            ns[i] = System.nanoTime() - t0;
+          }
+          java.util.Arrays.sort(ns);
+          out.printf("%-16s %10.1f %10.1f %10.1f  %s%n", file.getFileName(), ns[iterations / 2] / 1e3,
+              ns[iterations / 10] / 1e3, ns[iterations * 9 / 10] / 1e3, b.lastTrace());
+        }
         return OK;
       } catch (BadInputException e) {
         err.println("error[DN0402]: " + e.getMessage());
