@@ -6,14 +6,29 @@
 # are written to request["error_file"] instead of escaping, so the JVM gets a message, not a
 # crash.
 import json
+import logging
 import os
 import traceback
 
 os.environ.setdefault("TOPHUB_LOCATION", "NONE")
 
 import numpy as np
-import tvm
-from tvm import relay
+
+# Importing tvm logs spurious C++ errors about Apple targets ("-mcpu=apple-latest is not valid")
+# while it registers target tags; hide stderr for the import only so users see real messages.
+_saved_stderr = os.dup(2)
+_devnull = os.open(os.devnull, os.O_WRONLY)
+os.dup2(_devnull, 2)
+try:
+    import tvm
+    from tvm import relay
+finally:
+    os.dup2(_saved_stderr, 2)
+    os.close(_devnull)
+    os.close(_saved_stderr)
+
+# Without TopHub logs every op is untuned; the warning says so once per build and helps nobody.
+logging.getLogger("autotvm").setLevel(logging.ERROR)
 
 
 def _const(weights_blob, w):
