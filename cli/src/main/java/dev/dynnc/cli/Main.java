@@ -6,6 +6,7 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
 import dev.dynnc.runtime.BundleException;
+import dev.dynnc.runtime.HostProgramException;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import dev.dynnc.runtime.OutputValue;
@@ -210,6 +211,9 @@ public final class Main implements Callable<Integer> {
         return DIAGNOSTICS;
       } catch (BundleException e) {
         err.println("error[DN0403]: " + e.getMessage());
+        return DIAGNOSTICS;
+      } catch (HostProgramException e) {
+        err.println("error[DN0405]: " + e.getMessage());
         return DIAGNOSTICS;
       }
     }

@@ -37,7 +37,8 @@ public enum Code {
   DN0401("bad input file"),
   DN0402("input does not match the model's input"),
   DN0403("bad bundle"),
-  DN0404("compilation by TVM failed");
+  DN0404("compilation by TVM failed"),
+  DN0405("the model failed at run time");
 
   private final String title;
 

@@ -24,8 +24,13 @@ final class Attributes {
       if (sub != null) {
         return sub;
       }
+      if (in.torch.isLibrary(ns)) {
+        String close = Suggest.closest(name, ns.attrs.keySet()).map(c -> "did you mean " + ns.name + "." + c + "? ").orElse("");
+        throw Interpreter.error(Code.DN0105, at, ns.name + "." + name + " is not supported by dynnc yet",
+            close + "the README lists the supported layers and tensor functions");
+      }
       throw Interpreter.error(Code.DN0101, at, "module '" + ns.name + "' has no attribute '" + name + "'",
-          in.torch.isLibrary(ns) ? "dynnc does not model " + ns.name + "." + name + " yet" : null);
+          Suggest.hint(name, new java.util.TreeSet<>(ns.attrs.keySet())));
     } else if (obj instanceof PyClass c) {
       Object v = c.lookup(name);
       if (v instanceof PyFunction f && f.decoration.equals("classmethod")) {
@@ -114,8 +119,20 @@ final class Attributes {
         return Values.NONE;
       }
     }
-    throw Interpreter.error(Code.DN0101, at, "'" + o.cls.name + "' object has no attribute '" + name + "'",
-        o.module != null ? "assign self." + name + " in __init__ before forward uses it" : null);
+    List<String> known = new java.util.ArrayList<>(o.dict.keySet());
+    if (o.module != null) {
+      known.addAll(o.module.parameters.keySet());
+      known.addAll(o.module.buffers.keySet());
+      known.addAll(o.module.modules.keySet());
+    }
+    for (PyClass c : o.cls.mro()) {
+      known.addAll(c.dict.keySet());
+    }
+    String hint = Suggest.hint(name, known);
+    if (hint == null && o.module != null) {
+      hint = "assign self." + name + " in __init__ before forward uses it";
+    }
+    throw Interpreter.error(Code.DN0101, at, "'" + o.cls.name + "' object has no attribute '" + name + "'", hint);
   }
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {

@@ -125,7 +125,11 @@ final class Builtins {
         if (t.equals("nan")) {
           return Double.NaN;
         }
-        return Double.parseDouble(t);
+        try {
+          return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+          throw Interpreter.error(Code.DN0103, at, "could not convert string to float: " + repr(it, s));
+        }
       }
       if (v instanceof HostScalar h) {
         return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.F64, at);
@@ -194,7 +198,7 @@ final class Builtins {
     def(b, "isinstance", (it, a, kw, at) -> isinstance(a.get(0), a.get(1)));
     def(b, "issubclass", (it, a, kw, at) -> a.get(0) instanceof PyClass c && a.get(1) instanceof PyClass d && c.isSubclassOf(d));
     def(b, "getattr", (it, a, kw, at) -> {
-      String name = (String) a.get(1);
+      String name = attrName(a, "getattr", at);
       if (a.size() > 2) {
         try {
           return Attributes.get(it, a.get(0), name, at);
@@ -205,12 +209,12 @@ final class Builtins {
       return Attributes.get(it, a.get(0), name, at);
     });
     def(b, "setattr", (it, a, kw, at) -> {
-      Attributes.set(it, a.get(0), (String) a.get(1), a.get(2), at);
+      Attributes.set(it, a.get(0), attrName(a, "setattr", at), a.get(2), at);
       return Values.NONE;
     });
     def(b, "hasattr", (it, a, kw, at) -> {
       try {
-        Attributes.get(it, a.get(0), (String) a.get(1), at);
+        Attributes.get(it, a.get(0), attrName(a, "hasattr", at), at);
         return true;
       } catch (dev.dynnc.diag.DiagnosticException e) {
         return false;
@@ -256,7 +260,8 @@ final class Builtins {
         Operators.binary(it, "%", a.get(0), a.get(1), at)));
     for (String exc : List.of("Exception", "ValueError", "TypeError", "RuntimeError", "NotImplementedError",
         "KeyError", "IndexError", "AssertionError", "AttributeError", "ImportError", "StopIteration")) {
-      def(b, exc, (it, a, kw, at) -> exc + (a.isEmpty() ? "" : "(" + str(it, a.get(0)) + ")"));
+      // An exception value is its message as CPython prints it; only 'raise' looks at it.
+      def(b, exc, (it, a, kw, at) -> exc + (a.isEmpty() ? "" : ": " + str(it, a.get(0))));
     }
     b.put("NotImplemented", Values.NONE);
     return b;
@@ -304,6 +309,16 @@ final class Builtins {
       }
       return f.applyAsDouble(Operators.toDouble(v));
     });
+  }
+
+  private static String attrName(List<Object> a, String fn, Span at) {
+    if (a.size() < 2) {
+      throw Interpreter.error(Code.DN0102, at, fn + "() takes an object and an attribute name (" + a.size() + " given)");
+    }
+    if (!(a.get(1) instanceof String s)) {
+      throw Interpreter.error(Code.DN0102, at, fn + "(): attribute name must be a string, not '" + typeName(a.get(1)) + "'");
+    }
+    return s;
   }
 
   static void def(Map<String, Object> m, String name, BuiltinImpl impl) {
@@ -520,11 +535,15 @@ final class Builtins {
         Object v;
         if (field.isEmpty()) {
           if (auto >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
+            throw Interpreter.error(Code.DN0103, at, "replacement index " + auto + " out of range for positional args tuple");
           }
           v = args.get(auto++);
         } else if (field.chars().allMatch(Character::isDigit)) {
-          v = args.get(Integer.parseInt(field));
+          int k = Integer.parseInt(field);
+          if (k >= args.size()) {
+            throw Interpreter.error(Code.DN0103, at, "replacement index " + k + " out of range for positional args tuple");
+          }
+          v = args.get(k);
         } else {
           if (!kwargs.containsKey(field)) {
             throw Interpreter.error(Code.DN0103, at, "format string names '" + field + "' but no such argument was given");

@@ -225,6 +225,17 @@ public final class Interpreter {
 
   void exec(Stmt s, Frame f) {
     step(s.span());
+    try {
+      execStmt(s, f);
+    } catch (StackOverflowError e) {
+      // The innermost statement that can still build a diagnostic reports it; DiagnosticException
+      // carries no stack trace, so this needs little stack.
+      throw error(Code.DN0103, s.span(), "this statement nests too deeply to evaluate",
+          "split deeply nested expressions or calls into several statements");
+    }
+  }
+
+  private void execStmt(Stmt s, Frame f) {
     if (s instanceof Stmt.ExprStmt e) {
       eval(e.value(), f);
     } else if (s instanceof Stmt.Assign a) {
@@ -520,7 +531,7 @@ public final class Interpreter {
       all.addAll(args);
       return call(bm.function(), all, kwargs, at);
     } else if (fn instanceof Builtin b) {
-      return b.impl().call(this, args, kwargs, at);
+      return callBuiltin(b, args, kwargs, at);
     } else if (fn instanceof PyClass cls) {
       return instantiate(cls, args, kwargs, at);
     } else if (fn instanceof PyObject o) {
@@ -538,6 +549,24 @@ public final class Interpreter {
     throw error(Code.DN0102, at, "'" + Builtins.typeName(fn) + "' object is not callable");
   }
 
+  /**
+   * Calls a library function. Library functions read their positional arguments by index and
+   * cast them to the types they expect (rule LIB-ARGS): a call with too few arguments or one of
+   * the wrong type is the caller's error, reported at the call like any other bad call.
+   */
+  private Object callBuiltin(Builtin b, List<Object> args, Map<String, Object> kwargs, Span at) {
+    try {
+      return b.impl().call(this, args, kwargs, at);
+    } catch (IndexOutOfBoundsException e) {
+      throw error(Code.DN0102, at, b.name() + "() got too few arguments (" + args.size() + " given)",
+          "check the call against the function's signature in the PyTorch or Python documentation");
+    } catch (ClassCastException e) {
+      throw error(Code.DN0102, at, b.name() + "() got an argument of the wrong type ("
+          + String.join(", ", args.stream().map(Builtins::typeName).toList()) + ")",
+          "check the call against the function's signature in the PyTorch or Python documentation");
+    }
+  }
+
   Object instantiate(PyClass cls, List<Object> args, Map<String, Object> kwargs, Span at) {
     PyObject obj = new PyObject(cls);
     Object init = cls.lookup("__init__");
@@ -552,7 +581,7 @@ public final class Interpreter {
 
   Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (++depth > MAX_DEPTH) {
-      depth = 0;
+      depth--;
       throw error(Code.DN0103, at, "calls nest deeper than " + MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
@@ -583,12 +612,13 @@ public final class Interpreter {
     int ai = 0;
     Map<String, Object> extraKw = new LinkedHashMap<>(kwargs);
     String varKw = null;
+    String name = qualifiedName(fn);
     for (Parameter p : fn.params) {
       switch (p.kind()) {
         case POSITIONAL -> {
           if (ai < args.size()) {
             if (extraKw.containsKey(p.name())) {
-              throw error(Code.DN0102, at, fn.name + "() got multiple values for argument '" + p.name() + "'");
+              throw arityError(fn, at, name + "() got multiple values for argument '" + p.name() + "'");
             }
             locals.put(p.name(), args.get(ai++));
           } else if (extraKw.containsKey(p.name())) {
@@ -596,7 +626,7 @@ public final class Interpreter {
           } else if (fn.defaults.containsKey(p.name())) {
             locals.put(p.name(), fn.defaults.get(p.name()));
           } else {
-            throw error(Code.DN0102, at, fn.name + "() missing required argument '" + p.name() + "'");
+            throw arityError(fn, at, name + "() missing required argument '" + p.name() + "'");
           }
         }
         case VAR_POSITIONAL -> {
@@ -609,22 +639,56 @@ public final class Interpreter {
           } else if (fn.defaults.containsKey(p.name())) {
             locals.put(p.name(), fn.defaults.get(p.name()));
           } else {
-            throw error(Code.DN0102, at, fn.name + "() missing required keyword argument '" + p.name() + "'");
+            throw arityError(fn, at, name + "() missing required keyword argument '" + p.name() + "'");
           }
         }
         case VAR_KEYWORD -> varKw = p.name();
       }
     }
     if (ai < args.size()) {
-      throw error(Code.DN0102, at, fn.name + "() takes " + ai + " positional arguments but " + args.size() + " were given");
+      throw arityError(fn, at, name + "() takes " + ai + " positional argument" + (ai == 1 ? "" : "s") + " but "
+          + args.size() + (args.size() == 1 ? " was" : " were") + " given");
     }
     if (varKw != null) {
       PyDict d = new PyDict();
       d.map.putAll(extraKw);
       locals.put(varKw, d);
     } else if (!extraKw.isEmpty()) {
-      throw error(Code.DN0102, at, fn.name + "() got an unexpected keyword argument '" + extraKw.keySet().iterator().next() + "'");
+      throw arityError(fn, at, name + "() got an unexpected keyword argument '" + extraKw.keySet().iterator().next() + "'");
     }
+  }
+
+  /** {@code Class.method} for methods, the plain name otherwise (as CPython's messages). */
+  static String qualifiedName(PyFunction fn) {
+    return fn.owner != null ? fn.owner.name + "." + fn.name : fn.name;
+  }
+
+  private DiagnosticException arityError(PyFunction fn, Span at, String message) {
+    StringBuilder sig = new StringBuilder();
+    boolean starDone = false;
+    for (Parameter p : fn.params) {
+      if (sig.length() > 0) {
+        sig.append(", ");
+      }
+      switch (p.kind()) {
+        case VAR_POSITIONAL -> {
+          sig.append('*').append(p.name());
+          starDone = true;
+        }
+        case VAR_KEYWORD -> sig.append("**").append(p.name());
+        default -> {
+          if (p.kind() == Parameter.Kind.KEYWORD_ONLY && !starDone) {
+            sig.append("*, ");
+            starDone = true;
+          }
+          sig.append(p.name());
+          if (fn.defaults.containsKey(p.name())) {
+            sig.append('=').append(Builtins.repr(this, fn.defaults.get(p.name())));
+          }
+        }
+      }
+    }
+    return error(Code.DN0102, at, message, "the signature is " + qualifiedName(fn) + "(" + sig + "), defined at " + fn.span);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -650,7 +714,7 @@ public final class Interpreter {
         if (name.equals("__class__") && f.function != null && f.function.owner != null) {
           return f.function.owner;
         }
-        throw error(Code.DN0100, at, "name '" + name + "' is not defined");
+        throw error(Code.DN0100, at, "name '" + name + "' is not defined", Suggest.hint(name, visibleNames(f)));
       }
     }
     if (v instanceof Poison p) {
@@ -659,6 +723,17 @@ public final class Interpreter {
           "make both branches assign '" + name + "' a tensor of the same shape, or the same constant");
     }
     return v;
+  }
+
+  /** Every name a lookup in {@code f} could find, innermost scope first. */
+  private List<String> visibleNames(Frame f) {
+    List<String> out = new ArrayList<>(new java.util.TreeSet<>(f.locals.keySet()));
+    for (Scope s = f.closure; s != null; s = s.parent) {
+      out.addAll(new java.util.TreeSet<>(s.vars.keySet()));
+    }
+    out.addAll(new java.util.TreeSet<>(f.globals.keySet()));
+    out.addAll(new java.util.TreeSet<>(builtins.keySet()));
+    return out;
   }
 
   public Object eval(Expr e, Frame f) {

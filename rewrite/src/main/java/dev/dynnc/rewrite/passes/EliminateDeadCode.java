@@ -13,8 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Removes ops whose results nothing uses. Every IR op is pure (no op has side effects), so an
- * unused op is dead; removal runs on a worklist so chains of dead ops go in one pass.
+ * Removes ops whose results nothing uses. IR ops have no side effects except one: integer
+ * {@code floor_div} and {@code mod} fail on a zero divisor (as Python raises ZeroDivisionError),
+ * so they stay unless the divisor is a non-zero constant. Removal runs on a worklist so chains of
+ * dead ops go in one pass. (Found by {@code PipelinePropertyTest}.)
  */
 public final class EliminateDeadCode implements Pass {
   @Override
@@ -35,7 +37,7 @@ public final class EliminateDeadCode implements Pass {
     }
     boolean[] dead = new boolean[uses.length];
     Deque<ValueId> work = new ArrayDeque<>();
-    defs.keySet().stream().filter(v -> uses[v.index()] == 0).forEach(work::add);
+    defs.keySet().stream().filter(v -> uses[v.index()] == 0 && !mayFail(defs.get(v), defs)).forEach(work::add);
     while (!work.isEmpty()) {
       ValueId v = work.pop();
       if (dead[v.index()]) {
@@ -43,12 +45,13 @@ public final class EliminateDeadCode implements Pass {
       }
       dead[v.index()] = true;
       for (ValueId u : defs.get(v).operands()) {
-        if (--uses[u.index()] == 0 && defs.containsKey(u)) {
+        if (--uses[u.index()] == 0 && defs.containsKey(u) && !mayFail(defs.get(u), defs)) {
           work.push(u);
         }
       }
     }
     boolean any = false;
+    // (mayFail ops are never queued, so they survive even when unused.)
     for (boolean d : dead) {
       any |= d;
     }
@@ -60,5 +63,16 @@ public final class EliminateDeadCode implements Pass {
       out.add(b.withOps(b.ops().stream().filter(op -> !dead[op.result().index()]).collect(ImmutableList.toImmutableList())));
     }
     return f.withBlocks(out.build());
+  }
+
+  /** Whether removing the op could hide a run-time failure (integer division by zero). */
+  static boolean mayFail(Op op, Map<ValueId, Op> defs) {
+    if (!(op.name().equals("floor_div") || op.name().equals("mod")) || op.type().dtype().isFloat()
+        || op.type() instanceof dev.dynnc.ir.Type.TensorType) {
+      return false;
+    }
+    Op divisor = defs.get(op.operands().get(1));
+    return !(divisor != null && divisor.name().equals("const")
+        && divisor.attrs().get("value") instanceof dev.dynnc.ir.Attr.IntAttr i && i.value() != 0);
   }
 }
