@@ -597,37 +597,37 @@ final class Builtins {
   static Object method(Interpreter in, Object obj, String name, Span at) {
     if (obj instanceof String s) {
       return switch (name) {
-        case "format" -> bound((it, a, kw, at2) -> strFormat(it, s, a, kw, at2));
-        case "join" -> bound((it, a, kw, at2) -> String.join(s, it.iterate(a.get(0), at2).stream().map(x -> str(it, x)).toList()));
-        case "upper" -> bound((it, a, kw, at2) -> s.toUpperCase());
-        case "lower" -> bound((it, a, kw, at2) -> s.toLowerCase());
-        case "strip" -> bound((it, a, kw, at2) -> s.strip());
-        case "startswith" -> bound((it, a, kw, at2) -> s.startsWith((String) a.get(0)));
-        case "endswith" -> bound((it, a, kw, at2) -> s.endsWith((String) a.get(0)));
-        case "replace" -> bound((it, a, kw, at2) -> s.replace((String) a.get(0), (String) a.get(1)));
-        case "split" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(List.of(
+        case "format" -> bound("format", (it, a, kw, at2) -> strFormat(it, s, a, kw, at2));
+        case "join" -> bound("join", (it, a, kw, at2) -> String.join(s, it.iterate(a.get(0), at2).stream().map(x -> str(it, x)).toList()));
+        case "upper" -> bound("upper", (it, a, kw, at2) -> s.toUpperCase());
+        case "lower" -> bound("lower", (it, a, kw, at2) -> s.toLowerCase());
+        case "strip" -> bound("strip", (it, a, kw, at2) -> s.strip());
+        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith((String) a.get(0)));
+        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith((String) a.get(0)));
+        case "replace" -> bound("replace", (it, a, kw, at2) -> s.replace((String) a.get(0), (String) a.get(1)));
+        case "split" -> bound("split", (it, a, kw, at2) -> new PyList(new ArrayList<>(List.of(
             a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1)))));
         default -> null;
       };
     }
     if (obj instanceof PyList l) {
       return switch (name) {
-        case "append" -> bound((it, a, kw, at2) -> {
+        case "append" -> bound("append", (it, a, kw, at2) -> {
           l.items.add(a.get(0));
           return Values.NONE;
         });
-        case "extend" -> bound((it, a, kw, at2) -> {
+        case "extend" -> bound("extend", (it, a, kw, at2) -> {
           l.items.addAll(it.iterate(a.get(0), at2));
           return Values.NONE;
         });
-        case "insert" -> bound((it, a, kw, at2) -> {
+        case "insert" -> bound("insert", (it, a, kw, at2) -> {
           long i = intArg(a.get(0), at2);
           l.items.add((int) Math.max(0, Math.min(l.items.size(), i < 0 ? i + l.items.size() : i)), a.get(1));
           return Values.NONE;
         });
-        case "pop" -> bound((it, a, kw, at2) -> l.items.remove(a.isEmpty() ? l.items.size() - 1
+        case "pop" -> bound("pop", (it, a, kw, at2) -> l.items.remove(a.isEmpty() ? l.items.size() - 1
             : Operators.index(a.get(0), l.items.size(), at2)));
-        case "index" -> bound((it, a, kw, at2) -> {
+        case "index" -> bound("index", (it, a, kw, at2) -> {
           for (int i = 0; i < l.items.size(); i++) {
             if (Operators.pyEquals(l.items.get(i), a.get(0))) {
               return (long) i;
@@ -635,30 +635,30 @@ final class Builtins {
           }
           throw Interpreter.error(Code.DN0103, at2, repr(it, a.get(0)) + " is not in list");
         });
-        case "reverse" -> bound((it, a, kw, at2) -> {
+        case "reverse" -> bound("reverse", (it, a, kw, at2) -> {
           Collections.reverse(l.items);
           return Values.NONE;
         });
-        case "copy" -> bound((it, a, kw, at2) -> new PyList(l.items));
-        case "count" -> bound((it, a, kw, at2) -> l.items.stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        case "copy" -> bound("copy", (it, a, kw, at2) -> new PyList(l.items));
+        case "count" -> bound("count", (it, a, kw, at2) -> l.items.stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
         default -> null;
       };
     }
     if (obj instanceof PyTuple t) {
       return switch (name) {
-        case "index" -> bound((it, a, kw, at2) -> (long) t.items().indexOf(a.get(0)));
-        case "count" -> bound((it, a, kw, at2) -> t.items().stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        case "index" -> bound("index", (it, a, kw, at2) -> (long) t.items().indexOf(a.get(0)));
+        case "count" -> bound("count", (it, a, kw, at2) -> t.items().stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
         default -> null;
       };
     }
     if (obj instanceof PyDict d) {
       return switch (name) {
-        case "items" -> bound((it, a, kw, at2) -> new PyList(d.map.entrySet().stream()
+        case "items" -> bound("items", (it, a, kw, at2) -> new PyList(d.map.entrySet().stream()
             .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
-        case "keys" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.keySet())));
-        case "values" -> bound((it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.values())));
-        case "get" -> bound((it, a, kw, at2) -> d.map.getOrDefault(Operators.key(a.get(0)), a.size() > 1 ? a.get(1) : Values.NONE));
-        case "pop" -> bound((it, a, kw, at2) -> {
+        case "keys" -> bound("keys", (it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.keySet())));
+        case "values" -> bound("values", (it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.values())));
+        case "get" -> bound("get", (it, a, kw, at2) -> d.map.getOrDefault(Operators.key(a.get(0)), a.size() > 1 ? a.get(1) : Values.NONE));
+        case "pop" -> bound("pop", (it, a, kw, at2) -> {
           Object k = Operators.key(a.get(0));
           if (d.map.containsKey(k)) {
             return d.map.remove(k);
@@ -668,16 +668,16 @@ final class Builtins {
           }
           throw Interpreter.error(Code.DN0103, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
         });
-        case "setdefault" -> bound((it, a, kw, at2) -> d.map.computeIfAbsent(Operators.key(a.get(0)),
+        case "setdefault" -> bound("setdefault", (it, a, kw, at2) -> d.map.computeIfAbsent(Operators.key(a.get(0)),
             k -> a.size() > 1 ? a.get(1) : Values.NONE));
-        case "update" -> bound((it, a, kw, at2) -> {
+        case "update" -> bound("update", (it, a, kw, at2) -> {
           if (!a.isEmpty() && a.get(0) instanceof PyDict o) {
             d.map.putAll(o.map);
           }
           d.map.putAll(kw);
           return Values.NONE;
         });
-        case "copy" -> bound((it, a, kw, at2) -> {
+        case "copy" -> bound("copy", (it, a, kw, at2) -> {
           PyDict c = new PyDict();
           c.map.putAll(d.map);
           return c;
@@ -688,8 +688,8 @@ final class Builtins {
     return null;
   }
 
-  private static Builtin bound(BuiltinImpl impl) {
-    return new Builtin("method", impl);
+  private static Builtin bound(String name, BuiltinImpl impl) {
+    return new Builtin(name, impl);
   }
 
   static LinkedHashMap<String, Object> kwargsOf(Map<String, Object> kw) {

@@ -341,6 +341,9 @@ public final class Interpreter {
   private String describeRaise(Expr e, Frame f) {
     try {
       Object v = eval(e, f);
+      if (v instanceof Builtin b) {
+        return b.name(); // raise ValueError
+      }
       return Builtins.str(this, v);
     } catch (DiagnosticException ex) {
       return "an exception";

@@ -60,10 +60,10 @@ final class Operators {
     }
     if (op.equals("*")) {
       if (b instanceof Long n && (a instanceof String || a instanceof PyList || a instanceof PyTuple)) {
-        return repeat(a, n);
+        return repeat(a, n, at);
       }
       if (a instanceof Long n && (b instanceof String || b instanceof PyList || b instanceof PyTuple)) {
-        return repeat(b, n);
+        return repeat(b, n, at);
       }
     }
     if (op.equals("%") && a instanceof String fmt) {
@@ -73,7 +73,12 @@ final class Operators {
         + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
   }
 
-  private static Object repeat(Object seq, long n) {
+  private static Object repeat(Object seq, long n, Span at) {
+    long len = seq instanceof String s ? s.length() : seq instanceof PyList l ? l.items.size() : ((PyTuple) seq).items().size();
+    if (n > 0 && len > 0 && n > Interpreter.MAX_STEPS / len) {
+      throw Interpreter.error(Code.DN0103, at, "sequence repetition makes more than " + Interpreter.MAX_STEPS + " elements",
+          "dynnc evaluates construction code at compile time; build smaller sequences");
+    }
     if (seq instanceof String s) {
       return s.repeat((int) Math.max(0, n));
     }
@@ -85,11 +90,21 @@ final class Operators {
     return seq instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
   }
 
+  /** Python int arithmetic on 64 bits; a result that needs more is a diagnostic, never a wrapped value. */
   private static Object intOp(String op, long x, long y, Span at) {
+    try {
+      return exactIntOp(op, x, y, at);
+    } catch (ArithmeticException e) {
+      throw Interpreter.error(Code.DN0103, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
+          "dynnc evaluates Python ints as 64-bit integers");
+    }
+  }
+
+  private static Object exactIntOp(String op, long x, long y, Span at) {
     switch (op) {
-      case "+": return x + y;
-      case "-": return x - y;
-      case "*": return x * y;
+      case "+": return Math.addExact(x, y);
+      case "-": return Math.subtractExact(x, y);
+      case "*": return Math.multiplyExact(x, y);
       case "/":
         if (y == 0) {
           throw Interpreter.error(Code.DN0103, at, "division by zero");
@@ -114,8 +129,19 @@ final class Operators {
           r = Math.multiplyExact(r, x);
         }
         return r;
-      case "<<": return x << y;
-      case ">>": return x >> y;
+      case "<<":
+        if (y < 0) {
+          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+        }
+        if (y >= 64 || (x << y) >> y != x) {
+          throw new ArithmeticException("shift overflow");
+        }
+        return x << y;
+      case ">>":
+        if (y < 0) {
+          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+        }
+        return x >> Math.min(y, 63);
       case "&": return x & y;
       case "|": return x | y;
       case "^": return x ^ y;
