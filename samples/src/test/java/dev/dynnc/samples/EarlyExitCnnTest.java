@@ -207,4 +207,43 @@ class EarlyExitCnnTest {
     assertEquals("error[DN0402]: input 'x': expected float32[1,3,32,32], got float32[1,3,28,28]\n", c.err());
     assertFalse(Files.exists(out));
   }
+
+  @Test
+  void failedCompileLeavesAnExistingBundleUntouched() throws Exception {
+    Path out = work.resolve("kept-bundle");
+    assertEquals(0, compileFrom(SAMPLE, SAMPLE.resolve("checkpoint.pt"), out).code());
+    String manifest = Files.readString(out.resolve("manifest.json"));
+    Path root = copyOfSample("x = block(x)", "x = block(x) +");
+    Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
+    assertEquals(1, c.code());
+    assertEquals(manifest, Files.readString(out.resolve("manifest.json")));
+    try (Stream<Path> s = Files.list(work)) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList(),
+          "temporary bundle directories left behind");
+    }
+  }
+
+  @Test
+  void tamperedBundleIsRefused() throws Exception {
+    Path copy = work.resolve("tampered");
+    try (Stream<Path> s = Files.walk(bundle)) {
+      for (Path p : s.toList()) {
+        Path t = copy.resolve(bundle.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    Path lib = copy.resolve("lib/sg1.so");
+    byte[] bytes = Files.readAllBytes(lib);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(lib, bytes);
+    Cli c = cli("run", copy.toString(), "--input", "x=" + SAMPLE.resolve("inputs/x0.npy"), "--output-dir",
+        work.resolve("tampered-out").toString());
+    assertEquals(1, c.code());
+    assertTrue(c.err().startsWith("error[DN0403]: bad bundle " + copy + ": file lib/sg1.so: SHA-256 mismatch"), c.err());
+    assertFalse(Files.exists(work.resolve("tampered-out")));
+  }
 }
