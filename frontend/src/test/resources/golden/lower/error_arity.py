@@ -16,7 +16,8 @@ class Block(nn.Module):
 def build():
     return Block(4, 4, 0.5)
 # ---- expected ----
-# error[DN0102]: error_arity.py:17:12: __init__() takes 3 positional arguments but 4 were given
+# error[DN0102]: error_arity.py:17:12: Block.__init__() takes 3 positional arguments but 4 were given
 #    |
 # 17 |     return Block(4, 4, 0.5)
 #    |            ^
+#    = hint: the signature is Block.__init__(self, cin, cout), defined at error_arity.py:8:5

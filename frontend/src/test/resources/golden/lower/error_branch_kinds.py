@@ -17,8 +17,8 @@ class Net(nn.Module):
         y = x * 2
         return y + extra
 # ---- expected ----
-# error[DN0205]: error_branch_kinds.py:18:20: 'extra' has different kinds of values after the data-dependent branch at error_branch_kinds.py:13:9
+# error[DN0205]: error_branch_kinds.py:18:20: 'extra' is a Tensor f32[1,4] on one path and the int 0 on the other after the data-dependent branch at error_branch_kinds.py:13:9
 #    |
 # 18 |         return y + extra
 #    |                    ^
-#    = hint: make both branches assign 'extra' a tensor of the same shape, or the same constant
+#    = hint: make every path assign 'extra' a tensor of the same shape, or the same constant

@@ -15,8 +15,8 @@ class Net(nn.Module):
     def forward(self, x):
         return self.body(x)
 # ---- expected ----
-# error[DN0103]: error_raise_in_init.py:13:13: model code raised ValueError(unknown kind 'gru')
+# error[DN0103]: error_raise_in_init.py:13:13: model code raised ValueError: unknown kind 'gru'
 #    |
 # 13 |             raise ValueError(f'unknown kind {kind!r}')
 #    |             ^
-#    = hint: the model's construction arguments or input shapes reach a 'raise' statement
+#    = hint: the model's construction arguments reach a 'raise' statement

@@ -17,3 +17,4 @@ class Net(nn.Module):
 #    |
 # 14 |         return self.fc2(self.fc1(x))
 #    |                     ^
+#    = hint: this Linear was created at error_shape.py:11:23; check its arguments against the shape of its input

@@ -17,3 +17,4 @@ class Net(nn.Module):
 #    |
 # 14 |         return hiden + 1
 #    |                ^
+#    = hint: did you mean 'hidden'?

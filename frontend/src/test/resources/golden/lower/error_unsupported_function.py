@@ -9,8 +9,8 @@ class Net(nn.Module):
     def forward(self, x):
         return torch.einsum('ij->ji', x)
 # ---- expected ----
-# error[DN0101]: error_unsupported_function.py:10:22: module 'torch' has no attribute 'einsum'
+# error[DN0105]: error_unsupported_function.py:10:22: torch.einsum is not supported by dynnc yet
 #    |
 # 10 |         return torch.einsum('ij->ji', x)
 #    |                      ^
-#    = hint: dynnc does not model torch.einsum yet
+#    = hint: the README lists the supported layers and tensor functions

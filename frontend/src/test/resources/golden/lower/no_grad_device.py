@@ -19,7 +19,16 @@ class Net(nn.Module):
         z = torch.zeros(x.size(0), 4).to(x.device)
         return (y + z).cpu()
 # ---- expected ----
-# error[DN0102]: no_grad_device.py:14:12: 'NoneType' object is not callable
-#    |
-# 14 |     @torch.no_grad()
-#    |            ^
+# func @forward(%0 "x": f32[1,4]) {
+# ^bb0:
+#   %1 = weight() {name = "fc.weight"} : f32[4,4] loc("no_grad_device.py":11:22)
+#   %2 = weight() {name = "fc.bias"} : f32[4] loc("no_grad_device.py":11:22)
+#   %3 = linear(%0, %1, %2) : f32[1,4] loc("no_grad_device.py":18:22)
+#   %4 = full() {value = 0.0} : f32[] loc("no_grad_device.py":19:19)
+#   %5 = full() {value = 0.0} : f32[] loc("no_grad_device.py":19:19)
+#   %6 = reshape(%5) {shape = [1, 1]} : f32[1,1] loc("no_grad_device.py":19:19)
+#   %7 = concat(%6, %6, %6, %6) {axis = 1} : f32[1,4] loc("no_grad_device.py":19:19)
+#   %8 = add(%4, %7) : f32[1,4] loc("no_grad_device.py":19:19)
+#   %9 = add(%3, %8) : f32[1,4] loc("no_grad_device.py":20:19)
+#   ret %9 loc("no_grad_device.py":20:9)
+# }

@@ -163,11 +163,11 @@ class EarlyExitCnnTest {
     Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
     assertEquals(1, c.code());
     assertEquals("""
-        error[DN0101]: models/sdn.py:35:23: module 'torch' has no attribute 'cumsum'
+        error[DN0105]: models/sdn.py:35:23: torch.cumsum is not supported by dynnc yet
            |
         35 |             x = torch.cumsum(block(x), 1)
            |                       ^
-           = hint: dynnc does not model torch.cumsum yet
+           = hint: the README lists the supported layers and tensor functions
         compilation failed; no bundle was written
         """, c.err());
     assertFalse(Files.exists(out));

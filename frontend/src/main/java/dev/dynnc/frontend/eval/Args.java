@@ -73,6 +73,26 @@ final class Args {
     return Operators.asLong(values.get(name), at);
   }
 
+  /** An int argument that must be at least {@code min} (sizes, strides, groups). */
+  long getLong(String name, long min, Span at) {
+    long v = getLong(name, at);
+    if (v < min) {
+      throw Interpreter.error(Code.DN0102, at, "argument '" + name + "' must be at least " + min + ", got " + v);
+    }
+    return v;
+  }
+
+  /** {@link #getInts(Interpreter, String, int, Span)} with every value at least {@code min}. */
+  long[] getInts(Interpreter in, String name, int n, long min, Span at) {
+    long[] v = getInts(in, name, n, at);
+    for (long x : v) {
+      if (x < min) {
+        throw Interpreter.error(Code.DN0102, at, "argument '" + name + "' must be at least " + min + ", got " + x);
+      }
+    }
+    return v;
+  }
+
   double getDouble(String name, Span at) {
     Object v = values.get(name);
     if (!(v instanceof Number) && !(v instanceof Boolean)) {

@@ -44,7 +44,7 @@ final class Attributes {
       }
       throw Interpreter.error(Code.DN0101, at, "class '" + c.name + "' has no attribute '" + name + "'");
     } else if (obj instanceof Super s) {
-      List<PyClass> mro = objClass(s.self()).mro();
+      List<PyClass> mro = superMro(s, at);
       int i = mro.indexOf(s.cls());
       for (int k = i + 1; k < mro.size(); k++) {
         if (mro.get(k).dict.containsKey(name)) {
@@ -62,8 +62,14 @@ final class Attributes {
     throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
   }
 
-  private static PyClass objClass(Object self) {
-    return ((PyObject) self).cls;
+  /** The MRO that super(cls, self) searches: self's class's (or self's own, for a class). */
+  private static List<PyClass> superMro(Super s, Span at) {
+    PyClass c = s.self() instanceof PyObject o ? o.cls : s.self() instanceof PyClass k ? k : null;
+    if (c == null || !c.isSubclassOf(s.cls())) {
+      throw Interpreter.error(Code.DN0102, at, "super(type, obj): obj must be an instance or subtype of type '" + s.cls().name + "'",
+          "inside a method, write super().__init__() or super(" + s.cls().name + ", self).__init__()");
+    }
+    return c.mro();
   }
 
   private static Object bind(Object self, Object v, Interpreter in, Span at) {
@@ -72,10 +78,10 @@ final class Attributes {
         return f;
       }
       if (f.decoration.equals("property")) {
-        return in.call(f, List.of(self), Map.of(), at);
+        return in.callFunction(f, List.of(self), Map.of(), at);
       }
       if (f.decoration.equals("classmethod")) {
-        return new BoundMethod(((PyObject) self).cls, f);
+        return new BoundMethod(self instanceof PyObject o ? o.cls : self, f);
       }
       return new BoundMethod(self, f);
     }
@@ -87,11 +93,11 @@ final class Attributes {
 
   private static Object getOnObject(Interpreter in, PyObject o, String name, Span at) {
     if (o.dict.containsKey(name)) {
-      return o.dict.get(name);
+      return Interpreter.checkPoison(o.dict.get(name), "attribute '" + name + "'", at);
     }
     Object cv = o.cls.lookup(name);
     if (cv instanceof PyFunction f && f.decoration.equals("property")) {
-      return in.call(f, List.of(o), Map.of(), at);
+      return in.callFunction(f, List.of(o), Map.of(), at);
     }
     if (o.module != null) {
       if (o.module.parameters.containsKey(name)) {
@@ -137,6 +143,12 @@ final class Attributes {
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
     if (obj instanceof PyObject o) {
+      if (o.module == null && o.cls.nearestLayer() != null
+          && (v instanceof PyObject child && child.module != null || v instanceof TensorSlot slot && slot.isParameter)) {
+        String what = v instanceof PyObject ? "module" : "parameter";
+        throw Interpreter.error(Code.DN0103, at, "cannot assign " + what + " before Module.__init__() call",
+            "call super().__init__() at the start of " + o.cls.name + ".__init__");
+      }
       if (o.module != null) {
         if (v instanceof PyObject child && child.module != null) {
           o.dict.remove(name);

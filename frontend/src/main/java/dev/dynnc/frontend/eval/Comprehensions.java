@@ -44,7 +44,7 @@ final class Comprehensions {
       in.step(g.iter().span());
       in.assign(g.target(), v, f);
       for (Expr cond : g.ifs()) {
-        Object t = in.eval(cond, f);
+        Object t = in.foldCondition(in.eval(cond, f));
         if (Interpreter.isDynamic(t)) {
           throw Interpreter.error(dev.dynnc.diag.Code.DN0203, cond.span(),
               "a comprehension filter depends on tensor data", "filter with a static condition");

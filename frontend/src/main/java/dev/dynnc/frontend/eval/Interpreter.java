@@ -34,7 +34,8 @@ import java.util.Optional;
  * condition on a dynamic value forks the evaluation into both branches (rule DYN-IF in
  * {@link Staging}). The evaluator never recurses without bound on its own: Python recursion is
  * capped at {@link #MAX_DEPTH} calls and loops at {@link #MAX_STEPS} iterations, each reported
- * as a diagnostic, so a hostile model cannot hang or crash the compiler.
+ * as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
+ * than the Java stack allows is reported at the statement that overflowed it.
  */
 public final class Interpreter {
   static final int MAX_DEPTH = 200;
@@ -58,6 +59,8 @@ public final class Interpreter {
     final PyFunction function;
     final boolean classBody;
     final List<Staging.Pending> pending = new ArrayList<>();
+    /** While an inlined call is staged: the journal of its path since it began (rule FORK-STATE). */
+    Journal journal;
 
     Frame(Map<String, Object> locals, Map<String, Object> globals, Scope closure, String moduleName,
         PyFunction function, boolean classBody) {
@@ -190,6 +193,12 @@ public final class Interpreter {
       throw error(Code.DN0104, s.span(), "cannot resolve relative import from the top of the source root");
     }
     PyNamespace m = importModule(module, s.span());
+    if (m.opaque && s.level() > 0) {
+      // A relative import always names the model's own code, never a library we do not model.
+      throw error(Code.DN0104, s.span(), "module '" + module + "' (from '" + ".".repeat(s.level()) + s.module()
+          + "') was not found under the source root",
+          "relative imports need the model's package layout: pass its top directory as the source root");
+    }
     if (s.names().isEmpty()) {
       for (Map.Entry<String, Object> e : m.attrs.entrySet()) {
         if (!e.getKey().startsWith("_")) {
@@ -261,7 +270,7 @@ public final class Interpreter {
     } else if (s instanceof Stmt.Return r) {
       throw new ReturnSignal(r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE, r.span());
     } else if (s instanceof Stmt.If i) {
-      Object test = eval(i.test(), f);
+      Object test = foldCondition(eval(i.test(), f));
       if (isDynamic(test)) {
         requireStaging(i.span()).dynamicIf(this, f, test, i.body(), i.orelse(), i.span());
       } else if (truthy(test, i.span())) {
@@ -302,10 +311,15 @@ public final class Interpreter {
       execBlock(w.body(), f);
     } else if (s instanceof Stmt.Raise r) {
       String what = r.exc().isPresent() ? describeRaise(r.exc().get(), f) : "re-raise";
+      if (staging != null) {
+        throw error(Code.DN0200, r.span(), "forward raises " + what,
+            "compiled code cannot raise: the input shapes reach this 'raise', or a data-dependent check does;"
+                + " check inputs before calling the model instead");
+      }
       throw error(Code.DN0103, r.span(), "model code raised " + what,
-          "the model's construction arguments or input shapes reach a 'raise' statement");
+          "the model's construction arguments reach a 'raise' statement");
     } else if (s instanceof Stmt.Assert a) {
-      Object t = eval(a.test(), f);
+      Object t = foldCondition(eval(a.test(), f));
       if (isDynamic(t)) {
         return; // A run-time assertion on tensor data is dropped, as TorchScript tracing does.
       }
@@ -352,7 +366,7 @@ public final class Interpreter {
 
   private void execWhile(Stmt.While w, Frame f) {
     while (true) {
-      Object t = eval(w.test(), f);
+      Object t = foldCondition(eval(w.test(), f));
       if (isDynamic(t)) {
         throw error(Code.DN0203, w.span(), "this while loop depends on tensor data",
             "data-dependent loops are planned; for now bound the loop with a static count");
@@ -484,11 +498,7 @@ public final class Interpreter {
         return v;
       }
       default -> {
-        Object d = eval(deco, f);
-        if (d instanceof Builtin b && b.name().equals("no_grad")) {
-          return v;
-        }
-        return call(d, List.of(v), Map.of(), deco.span());
+        return call(eval(deco, f), List.of(v), Map.of(), deco.span());
       }
     }
   }
@@ -720,10 +730,14 @@ public final class Interpreter {
         throw error(Code.DN0100, at, "name '" + name + "' is not defined", Suggest.hint(name, visibleNames(f)));
       }
     }
+    return checkPoison(v, "'" + name + "'", at);
+  }
+
+  /** A value that differs in kind between data-dependent paths cannot be used (DN0205). */
+  static Object checkPoison(Object v, String what, Span at) {
     if (v instanceof Poison p) {
-      throw error(Code.DN0205, at,
-          "'" + name + "' has different kinds of values after the data-dependent branch at " + p.branch(),
-          "make both branches assign '" + name + "' a tensor of the same shape, or the same constant");
+      throw error(Code.DN0205, at, what + " " + p.detail() + " after the data-dependent branch at " + p.branch(),
+          "make every path assign " + what + " a tensor of the same shape, or the same constant");
     }
     return v;
   }
@@ -789,6 +803,7 @@ public final class Interpreter {
     } else if (e instanceof Expr.UnaryOp u) {
       Object v = eval(u.operand(), f);
       if (u.op().equals("not")) {
+        v = foldCondition(v);
         if (isDynamic(v)) {
           return requireStaging(u.span()).not(this, v, u.span());
         }
@@ -804,14 +819,15 @@ public final class Interpreter {
         Object right = eval(c.comparators().get(i), f);
         Object r = Operators.compare(this, c.ops().get(i), left, right, c.span());
         result = i == 0 ? r : Operators.and(this, result, r, c.span());
-        if (!isDynamic(result) && !truthy(result, c.span())) {
+        Object folded = foldCondition(result);
+        if (!isDynamic(folded) && !truthy(folded, c.span())) {
           return false;
         }
         left = right;
       }
       return result;
     } else if (e instanceof Expr.IfExp i) {
-      Object t = eval(i.test(), f);
+      Object t = foldCondition(eval(i.test(), f));
       if (isDynamic(t)) {
         return requireStaging(i.span()).select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
       }
@@ -870,8 +886,9 @@ public final class Interpreter {
       } else {
         acc = isAnd ? Operators.and(this, acc, v, b.span()) : Operators.or(this, acc, v, b.span());
       }
-      if (!isDynamic(acc)) {
-        boolean t = truthy(acc, b.span());
+      Object folded = foldCondition(acc);
+      if (!isDynamic(folded)) {
+        boolean t = truthy(folded, b.span());
         if (isAnd != t) {
           return acc; // short-circuit: and → falsy value, or → truthy value
         }
@@ -912,6 +929,17 @@ public final class Interpreter {
 
   // ------------------------------------------------------------------------------------------
   // Helpers
+
+  /**
+   * A value as a condition sees it: a one-element tensor whose value is known at compile time
+   * (rule STATIC-TENSOR in {@link Constants}) becomes that Python value, so the condition folds.
+   */
+  Object foldCondition(Object v) {
+    if (staging != null && v instanceof SymTensor t && t.type().numel() == 1) {
+      return staging.knownValue(t).orElse(v);
+    }
+    return v;
+  }
 
   public static boolean isDynamic(Object v) {
     return v instanceof SymTensor || v instanceof HostScalar;

@@ -85,10 +85,10 @@ final class NnLayers {
       void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
         Args p = Args.bind("Conv2d", a, kw, at, "in_channels", "out_channels", "kernel_size", "stride=1", "padding=0",
             "dilation=1", "groups=1", "bias=True", "padding_mode='zeros'", "device=None", "dtype=None");
-        long cin = p.getLong("in_channels", at);
-        long cout = p.getLong("out_channels", at);
-        long groups = p.getLong("groups", at);
-        long[] k = p.getInts(in, "kernel_size", 2, at);
+        long cin = p.getLong("in_channels", 0, at);
+        long cout = p.getLong("out_channels", 0, at);
+        long groups = p.getLong("groups", 1, at);
+        long[] k = p.getInts(in, "kernel_size", 2, 1, at);
         if (cin % groups != 0 || cout % groups != 0) {
           throw Interpreter.error(Code.DN0103, at, "in_channels and out_channels must be divisible by groups");
         }
@@ -102,13 +102,13 @@ final class NnLayers {
           }
           pad = s.equals("valid") ? new long[] {0, 0} : new long[] {(k[0] - 1) / 2, (k[1] - 1) / 2};
         } else {
-          pad = p.getInts(in, "padding", 2, at);
+          pad = p.getInts(in, "padding", 2, 0, at);
         }
         self.dict.put("in_channels", cin);
         self.dict.put("out_channels", cout);
         self.dict.put("kernel_size", PyTuple.of(k[0], k[1]));
-        long[] s = p.getInts(in, "stride", 2, at);
-        long[] d = p.getInts(in, "dilation", 2, at);
+        long[] s = p.getInts(in, "stride", 2, 1, at);
+        long[] d = p.getInts(in, "dilation", 2, 1, at);
         self.dict.put("stride", PyTuple.of(s[0], s[1]));
         self.dict.put("padding", PyTuple.of(pad[0], pad[1]));
         self.dict.put("dilation", PyTuple.of(d[0], d[1]));
@@ -144,8 +144,8 @@ final class NnLayers {
       @Override
       void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
         Args p = Args.bind("Linear", a, kw, at, "in_features", "out_features", "bias=True", "device=None", "dtype=None");
-        long fin = p.getLong("in_features", at);
-        long fout = p.getLong("out_features", at);
+        long fin = p.getLong("in_features", 0, at);
+        long fout = p.getLong("out_features", 0, at);
         self.dict.put("in_features", fin);
         self.dict.put("out_features", fout);
         param(self, "weight", TensorType.of(DType.F32, fout, fin), at);
@@ -217,6 +217,7 @@ final class NnLayers {
   }
 
   static void param(PyObject self, String name, TensorType type, Span at) {
+    // Layer sizes are validated when bound (Args.getLong with a minimum), so every type here is well formed.
     self.module.parameters.put(name, new TensorSlot(type, at, true));
   }
 
@@ -238,7 +239,7 @@ final class NnLayers {
       void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
         Args p = Args.bind(name, a, kw, at, "num_features", "eps=1e-5", "momentum=0.1", "affine=True",
             "track_running_stats=True", "device=None", "dtype=None");
-        long c = p.getLong("num_features", at);
+        long c = p.getLong("num_features", 0, at);
         self.dict.put("num_features", c);
         self.dict.put("eps", p.getDouble("eps", at));
         if (!p.getBool(in, "affine", at) || !p.getBool(in, "track_running_stats", at)) {

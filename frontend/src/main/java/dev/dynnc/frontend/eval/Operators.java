@@ -124,9 +124,18 @@ final class Operators {
         if (y < 0) {
           return Math.pow(x, y);
         }
+        // Square-and-multiply: O(log y) steps even for 1 ** 10**18.
         long r = 1;
-        for (long i = 0; i < y; i++) {
-          r = Math.multiplyExact(r, x);
+        long base = x;
+        long e = y;
+        while (e > 0) {
+          if ((e & 1) == 1) {
+            r = Math.multiplyExact(r, base);
+          }
+          e >>= 1;
+          if (e > 0) {
+            base = Math.multiplyExact(base, base);
+          }
         }
         return r;
       case "<<":
@@ -380,7 +389,7 @@ final class Operators {
       if (!d.map.containsKey(k)) {
         throw Interpreter.error(Code.DN0103, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
       }
-      return d.map.get(k);
+      return Interpreter.checkPoison(d.map.get(k), "the dict entry " + Builtins.repr(in, idx), at);
     }
     if (v instanceof PyObject o && o.module != null) {
       return in.torch.moduleGetItem(o, idx, at);
@@ -408,6 +417,6 @@ final class Operators {
       }
       return v instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
     }
-    return items.get(index(idx, items.size(), at));
+    return Interpreter.checkPoison(items.get(index(idx, items.size(), at)), "item " + idx, at);
   }
 }

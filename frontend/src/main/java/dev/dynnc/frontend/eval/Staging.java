@@ -41,11 +41,22 @@ import java.util.Set;
  * parameters are the variables that differ (tensors of one type, or host scalars). Rule RET: in
  * the top-level method every pending return becomes a {@code ret}; in an inlined callee they meet
  * in a join block, so the caller continues with one value. Static conditions never reach here:
- * the interpreter folds them, and static loops are unrolled by simply running them.
+ * the interpreter folds them (including conditions on one-element tensors computed from constants,
+ * rule STATIC-TENSOR in {@link Constants}), and static loops are unrolled by simply running them,
+ * up to {@link #MAX_OPS} emitted ops.
+ *
+ * <p>Rule FORK-STATE ({@link Journal}): Python containers (lists, dicts, object attributes) that a
+ * path mutates are rolled back before the other path runs, so each side of a branch starts from
+ * the same heap; at the join, their contents are merged element by element like variables, and a
+ * return remembers the value and the containers as they were on its path.
  */
 final class Staging {
-  /** A path that returned {@code value} at the end of {@code block}. */
-  record Pending(BlockBuilder block, Object value, Span span) {}
+  /**
+   * A path that returned {@code value} at the end of {@code block}; {@code frozen} is a copy of
+   * the value's structure at that moment and {@code heap} the state of the containers the path had
+   * touched since its function began (rule FORK-STATE in {@link Journal}).
+   */
+  record Pending(BlockBuilder block, Object value, Object frozen, Span span, Map<Long, Journal.State> heap) {}
 
   static final class BlockBuilder {
     final BlockId id;
@@ -61,7 +72,13 @@ final class Staging {
 
   private record Outcome(Map<String, Object> locals, BlockBuilder block) {}
 
+  /** Bounds unrolling: real models lower to thousands of ops, a runaway static loop to millions. */
+  static final int MAX_OPS = 200_000;
+
+  private int opCount;
   private final List<BlockBuilder> blocks = new ArrayList<>();
+  /** Values of one-element tensors known at compile time, see {@link Constants}. */
+  private final Map<ValueId, Object> known = new HashMap<>();
   private int nextValue;
   private boolean topPending = true;
   BlockBuilder current;
@@ -107,9 +124,28 @@ final class Staging {
     } catch (OpRegistry.TypeError e) {
       throw Interpreter.error(Code.DN0202, at, e.getMessage());
     }
+    if (++opCount > MAX_OPS) {
+      throw Interpreter.error(Code.DN0200, at, "forward unrolls into more than " + MAX_OPS + " operations",
+          "a static loop in forward runs far too long; check its bounds");
+    }
     ValueId id = newValue();
     b.ops.add(new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
+    if (t instanceof TensorType tt && tt.numel() == 1) {
+      List<Object> values = new ArrayList<>();
+      for (ValueId o : operands) {
+        values.add(known.get(o));
+      }
+      Object k = Constants.fold(op, values, attrs, tt.dtype());
+      if (k != null) {
+        known.put(id, k);
+      }
+    }
     return t instanceof TensorType tt ? new SymTensor(id, tt) : new HostScalar(id, (ScalarType) t);
+  }
+
+  /** The compile-time value of a one-element tensor computed from constants only (rule STATIC-TENSOR). */
+  java.util.Optional<Object> knownValue(SymTensor t) {
+    return java.util.Optional.ofNullable(known.get(t.id()));
   }
 
   SymTensor weight(TensorSlot slot, Span at) {
@@ -242,19 +278,59 @@ final class Staging {
   // ------------------------------------------------------------------------------------------
   // Control flow
 
+  /** How one path sees the contents of containers (rule FORK-STATE): its own saved states, else a fallback. */
+  @FunctionalInterface
+  interface View {
+    Object state(Journal.Tracked c);
+  }
+
+  /** The state a path left in the containers it touched, or {@code fallback} for the others. */
+  private static View view(Map<Long, Journal.State> own, View fallback) {
+    return c -> {
+      Journal.State s = own.get(c.born());
+      return s != null ? s.state() : fallback.state(c);
+    };
+  }
+
+  /** What the heap held before {@code j}'s path mutated it: saved states, else the current ones. */
+  private static View before(Journal j) {
+    return c -> j.recorded(c) ? j.before(c) : c.copyState();
+  }
+
   void dynamicIf(Interpreter in, Interpreter.Frame f, Object test, List<Stmt> body, List<Stmt> orelse, Span at) {
     HostScalar c = toHostBool(in, test, at);
     BlockBuilder t = newBlock();
     BlockBuilder e = newBlock();
     current.terminator = new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
     Map<String, Object> saved = new HashMap<>(f.locals);
-    Outcome ot = runBranch(in, f, body, t, saved);
-    Outcome oe = runBranch(in, f, orelse, e, saved);
+    // Each side runs under its own journal, which is rolled back afterwards, so both start from
+    // the heap as it is here; what each left is kept in its after-states.
+    Journal jt = Journal.push();
+    Outcome ot;
+    try {
+      ot = runBranch(in, f, body, t, saved);
+    } finally {
+      jt.pop();
+    }
+    Map<Long, Journal.State> tAfter = jt.afterStates();
+    jt.rollback();
+    Journal je = Journal.push();
+    Outcome oe;
+    try {
+      oe = runBranch(in, f, orelse, e, saved);
+    } finally {
+      je.pop();
+    }
+    Map<Long, Journal.State> eAfter = je.afterStates();
+    je.rollback();
     if (ot == null && oe == null) {
       throw new PathEnded(at);
     }
     if (ot == null || oe == null) {
       Outcome only = ot == null ? oe : ot;
+      for (Journal.State st : (ot == null ? eAfter : tAfter).values()) {
+        st.container().restoreTracked(st.state()); // the surviving path's heap goes on
+      }
       f.locals.clear();
       f.locals.putAll(only.locals());
       current = only.block();
@@ -264,13 +340,20 @@ final class Staging {
     List<BlockBuilder> preds = List.of(ot.block(), oe.block());
     Map<BlockBuilder, List<ValueId>> args = new LinkedHashMap<>();
     preds.forEach(p -> args.put(p, new ArrayList<>()));
+    List<View> views = List.of(view(tAfter, before(je)), view(eAfter, before(jt)));
     Set<String> names = new LinkedHashSet<>(ot.locals().keySet());
     names.addAll(oe.locals().keySet());
     Map<String, Object> merged = new HashMap<>();
     for (String name : names) {
-      Object a = ot.locals().containsKey(name) ? ot.locals().get(name) : new Poison(name, at);
-      Object b = oe.locals().containsKey(name) ? oe.locals().get(name) : new Poison(name, at);
-      merged.put(name, merge(List.of(a, b), preds, join, args, name, at));
+      Object a = ot.locals().containsKey(name) ? ot.locals().get(name) : onlyOnePath(name, at);
+      Object b = oe.locals().containsKey(name) ? oe.locals().get(name) : onlyOnePath(name, at);
+      merged.put(name, merge(List.of(a, b), views, preds, join, args, name, at));
+    }
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    tAfter.values().forEach(st -> shared.put(st.container().born(), st.container()));
+    eAfter.values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
+    for (Journal.Tracked box : shared.values()) {
+      mergeContents(box, views, preds, join, args, describeContainer(box, merged), "after the data-dependent branch here", at);
     }
     for (BlockBuilder p : preds) {
       p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
@@ -278,6 +361,10 @@ final class Staging {
     f.locals.clear();
     f.locals.putAll(merged);
     current = join;
+  }
+
+  private static Poison onlyOnePath(String name, Span at) {
+    return new Poison(name, at, "is assigned on only one path");
   }
 
   private Outcome runBranch(Interpreter in, Interpreter.Frame f, List<Stmt> body, BlockBuilder block, Map<String, Object> saved) {
@@ -288,7 +375,7 @@ final class Staging {
       in.execBlock(body, f);
       return new Outcome(new HashMap<>(f.locals), current);
     } catch (ReturnSignal r) {
-      f.pending.add(new Pending(current, r.value, r.span));
+      f.pending.add(pending(f, r.value, r.span));
       return null;
     } catch (PathEnded p) {
       return null;
@@ -298,43 +385,109 @@ final class Staging {
     }
   }
 
+  /**
+   * A return on the current path. Other paths may later mutate or roll back the containers the
+   * value is made of, so the value's structure is copied now, and so is the state of every
+   * container the function's path has touched (rule FORK-STATE).
+   */
+  private Pending pending(Interpreter.Frame f, Object value, Span at) {
+    Map<Long, Journal.State> heap = f.journal == null ? Map.of() : Journal.pathStates(f.journal);
+    return new Pending(current, value, freeze(value, new java.util.IdentityHashMap<>()), at, heap);
+  }
+
+  /** A copy of a value's tuples, lists and dicts; tensors, scalars and objects are shared. */
+  private static Object freeze(Object v, Map<Object, Object> done) {
+    Object seen = done.get(v);
+    if (seen != null) {
+      return seen;
+    }
+    if (v instanceof PyList l) {
+      PyList copy = new PyList(List.of());
+      done.put(v, copy);
+      for (Object x : l.items) {
+        copy.items.add(freeze(x, done));
+      }
+      return copy;
+    } else if (v instanceof PyDict d) {
+      PyDict copy = new PyDict();
+      done.put(v, copy);
+      for (Map.Entry<Object, Object> en : d.map.entrySet()) {
+        copy.map.put(en.getKey(), freeze(en.getValue(), done));
+      }
+      return copy;
+    } else if (v instanceof PyTuple t) {
+      List<Object> items = new ArrayList<>();
+      for (Object x : t.items()) {
+        items.add(freeze(x, done));
+      }
+      return new PyTuple(ImmutableList.copyOf(items));
+    }
+    return v;
+  }
+
   /** Evaluates a function body, merging returns from data-dependent paths (rule RET). */
   Object runFunction(Interpreter in, Interpreter.Frame f, List<Stmt> body, Span at) {
     boolean top = topPending;
     topPending = false;
+    if (!top) {
+      f.journal = Journal.push(); // an inlined call: its returns remember the heap from here on
+    }
     try {
-      in.execBlock(body, f);
-      f.pending.add(new Pending(current, Values.NONE, at));
-    } catch (ReturnSignal r) {
-      f.pending.add(new Pending(current, r.value, r.span));
-    } catch (PathEnded p) {
-      // every path returned inside a data-dependent branch
-    } catch (BreakSignal | ContinueSignal s) {
-      throw Interpreter.error(Code.DN0003, s.span, "'break' or 'continue' outside a loop");
-    }
-    if (top) {
-      for (Pending p : f.pending) {
-        p.block().terminator = new Terminator.Return(tree(in, p.block(), p.value(), p.span()), p.span());
+      try {
+        in.execBlock(body, f);
+        f.pending.add(pending(f, Values.NONE, at));
+      } catch (ReturnSignal r) {
+        f.pending.add(pending(f, r.value, r.span));
+      } catch (PathEnded p) {
+        // every path returned inside a data-dependent branch
+      } catch (BreakSignal | ContinueSignal s) {
+        throw Interpreter.error(Code.DN0003, s.span, "'break' or 'continue' outside a loop");
       }
-      return Values.NONE;
+      if (top) {
+        for (Pending p : f.pending) {
+          p.block().terminator = new Terminator.Return(tree(in, p.block(), p.frozen(), p.span()), p.span());
+        }
+        return Values.NONE;
+      }
+      if (f.pending.size() == 1) {
+        current = f.pending.get(0).block();
+        return f.pending.get(0).value();
+      }
+      return joinReturns(f, at);
+    } finally {
+      if (f.journal != null) {
+        f.journal.pop();
+        f.journal.commitToParent();
+      }
     }
-    if (f.pending.size() == 1) {
-      current = f.pending.get(0).block();
-      return f.pending.get(0).value();
-    }
+  }
+
+  /** Joins the paths of an inlined call: one block, its returned values and heaps merged. */
+  private Object joinReturns(Interpreter.Frame f, Span at) {
     BlockBuilder join = newBlock();
     List<BlockBuilder> preds = new ArrayList<>();
     List<Object> values = new ArrayList<>();
+    List<View> views = new ArrayList<>();
     Map<BlockBuilder, List<ValueId>> args = new LinkedHashMap<>();
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    View base = before(f.journal);
     for (Pending p : f.pending) {
       preds.add(p.block());
-      values.add(p.value());
+      values.add(p.frozen());
+      views.add(view(p.heap(), base));
       args.put(p.block(), new ArrayList<>());
+      p.heap().values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
     }
-    Object merged = merge(values, preds, join, args, "the return value of " + f.function.name + "()", at);
-    if (merged instanceof Poison) {
-      throw Interpreter.error(Code.DN0205, at, f.function.name + "() returns different kinds of values on different data-dependent paths",
+    String what = "the return value of " + Interpreter.qualifiedName(f.function) + "()";
+    Object merged = merge(values, views, preds, join, args, what, at);
+    if (merged instanceof Poison p) {
+      throw Interpreter.error(Code.DN0205, at, Interpreter.qualifiedName(f.function) + "() returns " + p.detail().replaceFirst("^is ", "")
+          + " on different data-dependent paths",
           "return tensors of the same shape (or the same constants) from every return statement");
+    }
+    for (Journal.Tracked box : shared.values()) {
+      mergeContents(box, views, preds, join, args, describeContainer(box, f.locals),
+          "when this call returns", at);
     }
     for (BlockBuilder p : preds) {
       p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
@@ -343,16 +496,126 @@ final class Staging {
     return merged;
   }
 
-  private Object merge(List<Object> vals, List<BlockBuilder> preds, BlockBuilder join, Map<BlockBuilder, List<ValueId>> args,
-      String name, Span at) {
+  /**
+   * Merges what several paths left in one container that existed before they split: element by
+   * element for a list (whose length must agree), key by key for a dict or object (a key set on
+   * some paths only becomes a {@link Poison}).
+   */
+  private void mergeContents(Journal.Tracked box, List<View> views, List<BlockBuilder> preds, BlockBuilder join,
+      Map<BlockBuilder, List<ValueId>> args, String name, String where, Span at) {
+    List<Object> states = new ArrayList<>();
+    for (View v : views) {
+      states.add(v.state(box));
+    }
+    Object now = box.copyState();
+    if (box instanceof Journal.TrackedList list) {
+      int n = ((List<?>) states.get(0)).size();
+      for (Object st : states) {
+        if (((List<?>) st).size() != n) {
+          throw Interpreter.error(Code.DN0205, at, name + " has " + sizes(states) + " " + where,
+              "add to the list on every path (or on none), or return early instead");
+        }
+      }
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        final int k = i;
+        out.add(merge(states.stream().map(st -> (Object) ((List<?>) st).get(k)).toList(), views, preds, join, args, name + "[" + i + "]", at));
+      }
+      if (!sameItems(out, (List<?>) now)) {
+        list.clear();
+        list.addAll(out);
+      }
+    } else {
+      @SuppressWarnings("unchecked")
+      Journal.TrackedMap<Object, Object> map = (Journal.TrackedMap<Object, Object>) box;
+      LinkedHashSet<Object> keys = new LinkedHashSet<>();
+      for (Object st : states) {
+        keys.addAll(((Map<?, ?>) st).keySet());
+      }
+      LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+      for (Object key : keys) {
+        String keyName = name + "[" + key + "]";
+        List<Object> vals = new ArrayList<>();
+        for (Object st : states) {
+          Map<?, ?> m = (Map<?, ?>) st;
+          vals.add(m.containsKey(key) ? m.get(key) : new Poison(keyName, at, "is set on only one path"));
+        }
+        out.put(key, merge(vals, views, preds, join, args, keyName, at));
+      }
+      if (!sameItems(new ArrayList<>(out.entrySet()), new ArrayList<>(((Map<?, ?>) now).entrySet()))) {
+        map.clear();
+        map.putAll(out);
+      }
+    }
+  }
+
+  /** "2 items on one path and 1 on the other" / "1, 2 or 3 items depending on the path". */
+  private static String sizes(List<Object> states) {
+    List<String> out = new ArrayList<>();
+    for (Object st : states) {
+      out.add(String.valueOf(((List<?>) st).size()));
+    }
+    if (out.size() == 2) {
+      return out.get(0) + " items on one path and " + out.get(1) + " on the other";
+    }
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(out));
+    return String.join(", ", distinct.subList(0, distinct.size() - 1)) + " or " + distinct.get(distinct.size() - 1)
+        + " items depending on the path";
+  }
+
+  private static boolean sameItems(List<?> a, List<?> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      if (x instanceof Map.Entry<?, ?> ex && y instanceof Map.Entry<?, ?> ey) {
+        if (!ex.getKey().equals(ey.getKey()) || ex.getValue() != ey.getValue()) {
+          return false;
+        }
+      } else if (x != y) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Names a container for a message: the variable or attribute holding it, if one does. */
+  private static String describeContainer(Journal.Tracked box, Map<String, Object> locals) {
+    for (Map.Entry<String, Object> e : new java.util.TreeMap<>(locals).entrySet()) {
+      if (e.getValue() instanceof PyList l && l.items == box) {
+        return "the list '" + e.getKey() + "'";
+      }
+      if (e.getValue() instanceof PyDict d && d.map == box) {
+        return "the dict '" + e.getKey() + "'";
+      }
+      if (e.getValue() instanceof PyObject o) {
+        if (o.dict == box) {
+          return "the attributes of '" + e.getKey() + "'";
+        }
+        for (Map.Entry<String, Object> a : o.dict.entrySet()) {
+          if (a.getValue() instanceof PyList l && l.items == box) {
+            return "the list '" + e.getKey() + "." + a.getKey() + "'";
+          }
+        }
+      }
+    }
+    return box instanceof Journal.TrackedList ? "a list" : "a dict";
+  }
+
+  private Object merge(List<Object> vals, List<View> views, List<BlockBuilder> preds, BlockBuilder join,
+      Map<BlockBuilder, List<ValueId>> args, String name, Span at) {
     Object first = vals.get(0);
     boolean same = vals.stream().allMatch(v -> v == first || (isPrimitive(v) && Operators.pyEquals(v, first)
         && v.getClass() == first.getClass()));
     if (same) {
       return first;
     }
-    if (vals.stream().anyMatch(v -> v instanceof Poison)) {
-      return new Poison(name, at);
+    for (Object v : vals) {
+      if (v instanceof Poison p) {
+        return new Poison(name, at, p.detail());
+      }
     }
     if (vals.stream().allMatch(v -> v instanceof SymTensor s && s.type().equals(((SymTensor) first).type()))) {
       ValueId p = newValue();
@@ -362,7 +625,7 @@ final class Staging {
       }
       return new SymTensor(p, ((SymTensor) first).type());
     }
-    if (vals.stream().allMatch(v -> v instanceof HostScalar || isPrimitive(v) && !(v instanceof String))) {
+    if (vals.stream().allMatch(v -> v instanceof HostScalar || isPrimitive(v) && !(v instanceof String) && v != Values.NONE)) {
       DType dt = DType.BOOL;
       for (Object v : vals) {
         DType d = v instanceof HostScalar h ? h.type().dtype() : v instanceof Boolean ? DType.BOOL
@@ -392,11 +655,85 @@ final class Staging {
       List<Object> items = new ArrayList<>();
       for (int k = 0; k < ((PyTuple) first).items().size(); k++) {
         final int idx = k;
-        items.add(merge(vals.stream().map(v -> ((PyTuple) v).items().get(idx)).toList(), preds, join, args, name, at));
+        items.add(merge(vals.stream().map(v -> ((PyTuple) v).items().get(idx)).toList(), views, preds, join, args,
+            name + "[" + k + "]", at));
       }
       return new PyTuple(ImmutableList.copyOf(items));
     }
-    return new Poison(name, at);
+    if (vals.stream().allMatch(v -> v instanceof PyList)) {
+      // Different lists on different paths: a new list of the merged items, if the lengths agree.
+      List<List<?>> states = new ArrayList<>();
+      for (int i = 0; i < vals.size(); i++) {
+        states.add((List<?>) views.get(i).state((Journal.Tracked) ((PyList) vals.get(i)).items));
+      }
+      int n = states.get(0).size();
+      if (states.stream().allMatch(st -> st.size() == n)) {
+        List<Object> items = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          final int idx = k;
+          items.add(merge(states.stream().map(st -> (Object) st.get(idx)).toList(), views, preds, join, args, name + "[" + k + "]", at));
+        }
+        return new PyList(items);
+      }
+    }
+    if (vals.stream().allMatch(v -> v instanceof PyDict)) {
+      List<Map<?, ?>> states = new ArrayList<>();
+      for (int i = 0; i < vals.size(); i++) {
+        states.add((Map<?, ?>) views.get(i).state((Journal.Tracked) ((PyDict) vals.get(i)).map));
+      }
+      if (states.stream().allMatch(st -> st.keySet().equals(states.get(0).keySet()))) {
+        PyDict out = new PyDict();
+        for (Object key : states.get(0).keySet()) {
+          out.map.put(key, merge(states.stream().map(st -> (Object) st.get(key)).toList(), views, preds, join, args,
+              name + "[" + key + "]", at));
+        }
+        return out;
+      }
+    }
+    return new Poison(name, at, differences(vals, views));
+  }
+
+  /** "is a Tensor f32[1,4] on one path and an int on the other", for messages. */
+  private static String differences(List<Object> vals, List<View> views) {
+    List<String> kinds = new ArrayList<>();
+    for (int i = 0; i < vals.size(); i++) {
+      kinds.add(kind(vals.get(i), views.get(i)));
+    }
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(kinds));
+    if (distinct.size() == 1) {
+      return "is " + distinct.get(0) + " with different contents on different paths";
+    }
+    if (vals.size() == 2) {
+      return "is " + kinds.get(0) + " on one path and " + kinds.get(1) + " on the other";
+    }
+    return "is " + String.join(", ", distinct.subList(0, distinct.size() - 1)) + " or " + distinct.get(distinct.size() - 1)
+        + " depending on the path";
+  }
+
+  private static String kind(Object v, View view) {
+    if (v instanceof SymTensor t) {
+      return "a Tensor " + t.type();
+    } else if (v instanceof HostScalar h) {
+      return "a run-time " + h.type();
+    } else if (v instanceof Long l) {
+      return "the int " + l;
+    } else if (v instanceof Double d) {
+      return "the float " + d;
+    } else if (v instanceof Boolean b) {
+      return "the bool " + (b ? "True" : "False");
+    } else if (v instanceof String s) {
+      return "the str '" + s + "'";
+    } else if (v == Values.NONE) {
+      return "None";
+    } else if (v instanceof PyList l) {
+      return "a list of " + ((List<?>) view.state((Journal.Tracked) l.items)).size() + " items";
+    } else if (v instanceof PyTuple t) {
+      return "a tuple of " + t.items().size() + " items";
+    } else if (v instanceof PyDict d) {
+      return "a dict with keys " + ((Map<?, ?>) view.state((Journal.Tracked) d.map)).keySet();
+    }
+    String t = Builtins.typeName(v);
+    return ("aeiouAEIOU".indexOf(t.charAt(0)) >= 0 ? "an " : "a ") + t;
   }
 
   private static boolean isPrimitive(Object v) {
@@ -430,6 +767,11 @@ final class Staging {
         items.add(tree(in, b, e.getValue(), at));
       }
       return new OutputTree.DictNode(keys.build(), items.build());
+    }
+    if (v instanceof Poison p) {
+      throw Interpreter.error(Code.DN0205, at, "the returned " + p.name() + " " + p.detail()
+          + " after the data-dependent branch at " + p.branch(),
+          "make every path produce a tensor of the same shape, or the same constant");
     }
     throw Interpreter.error(Code.DN0206, at, "forward returns a " + Builtins.typeName(v) + ", which a compiled model cannot return",
         "return tensors, Python numbers, or tuples/lists/dicts of them");

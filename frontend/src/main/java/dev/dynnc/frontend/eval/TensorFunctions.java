@@ -304,7 +304,7 @@ final class TensorFunctions {
       case "adaptive_avg_pool2d" -> {
         Args a = Args.bind(name, args, kw, at, "input", "output_size");
         SymTensor x = t.tensor(a.get("input"), at);
-        long[] o = a.getInts(in, "output_size", 2, at);
+        long[] o = a.getInts(in, "output_size", 2, 1, at);
         return t.op(name, List.of(x), Map.of("output_size", Attr.ints(o)), at);
       }
       case "max_pool2d", "avg_pool2d" -> {
@@ -315,9 +315,9 @@ final class TensorFunctions {
             : Args.bind(name, args, kw, at, "input", "kernel_size", "stride=None", "padding=0", "ceil_mode=False",
                 "count_include_pad=True", "divisor_override=None");
         SymTensor x = t.tensor(a.get("input"), at);
-        long[] k = a.getInts(in, "kernel_size", 2, at);
-        long[] s = a.isNone("stride") ? k : a.getInts(in, "stride", 2, at);
-        long[] p = a.getInts(in, "padding", 2, at);
+        long[] k = a.getInts(in, "kernel_size", 2, 1, at);
+        long[] s = a.isNone("stride") ? k : a.getInts(in, "stride", 2, 1, at);
+        long[] p = a.getInts(in, "padding", 2, 0, at);
         if (max && (a.getInts(in, "dilation", 2, at)[0] != 1 || a.getBool(in, "return_indices", at))) {
           throw Interpreter.error(Code.DN0201, at, "max_pool2d with dilation or return_indices is not supported yet");
         }
@@ -369,6 +369,9 @@ final class TensorFunctions {
     long known = 1;
     for (int i = 0; i < shape.length; i++) {
       shape[i] = Operators.asLong(dims.get(i), at);
+      if (shape[i] < -1) {
+        throw Interpreter.error(Code.DN0202, at, "invalid shape dimension " + shape[i]);
+      }
       if (shape[i] == -1) {
         if (infer >= 0) {
           throw Interpreter.error(Code.DN0202, at, "only one dimension can be inferred (-1)");
@@ -406,7 +409,7 @@ final class TensorFunctions {
       }
       if (name.equals("full") && in.staging != null) {
         List<Object> dims = in.iterate(args.get(0), at);
-        shape = dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray();
+        shape = checkShape(dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray(), name, at);
         SymTensor s = t.full(Operators.toDouble(args.get(1)), dt, at);
         return shape.length == 0 ? s : t.op("add", List.of(s, zerosOf(t, shape, dt, at)), Map.of(), at);
       }
@@ -414,7 +417,7 @@ final class TensorFunctions {
     } else {
       List<Object> dims = args.size() == 1 && (args.get(0) instanceof PyTuple || args.get(0) instanceof PyList)
           ? in.iterate(args.get(0), at) : args;
-      shape = dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray();
+      shape = checkShape(dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray(), name, at);
     }
     if (in.staging == null) {
       return new TensorSlot(TensorType.of(dt, shape), at, false);
@@ -428,8 +431,26 @@ final class TensorFunctions {
     return shape.length == 0 ? s : t.op("add", List.of(s, zerosOf(t, shape, dt, at)), Map.of(), at);
   }
 
+  private static long[] checkShape(long[] shape, String fn, Span at) {
+    for (long d : shape) {
+      if (d < 0) {
+        throw Interpreter.error(Code.DN0202, at, "torch." + fn + ": negative dimension " + d + " in size " + java.util.Arrays.toString(shape));
+      }
+    }
+    return shape;
+  }
+
+  /** Largest dimension {@link #zerosOf} builds from concatenated copies. */
+  private static final long MAX_CONCAT_DIM = 1 << 16;
+
   /** A zero tensor of the given shape, built by broadcasting so no constant data is needed. */
   private static SymTensor zerosOf(TorchLib t, long[] shape, DType dt, Span at) {
+    for (long d : shape) {
+      if (d > MAX_CONCAT_DIM) {
+        throw Interpreter.error(Code.DN0201, at, "creating a tensor with a dimension of " + d + " in forward is not supported yet",
+            "pass the tensor as an input, or register it as a buffer in __init__");
+      }
+    }
     SymTensor z = t.full(0, dt, at);
     long[] ones = new long[shape.length];
     java.util.Arrays.fill(ones, 1);

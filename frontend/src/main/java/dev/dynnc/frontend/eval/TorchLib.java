@@ -2,6 +2,8 @@ package dev.dynnc.frontend.eval;
 
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.DType;
@@ -73,7 +75,12 @@ final class TorchLib {
     torchAttrs.put("Tensor", new Builtin("Tensor", (it, a, kw, at) -> {
       throw Interpreter.error(Code.DN0201, at, "torch.Tensor(...) is not supported", "use torch.zeros or torch.tensor");
     }));
-    torchAttrs.put("no_grad", new Builtin("no_grad", (it, a, kw, at) -> Values.NONE));
+    // Gradient modes do not change eval-mode results. Each is a context manager (`with torch.no_grad():`)
+    // and a decorator, with or without parentheses (`@torch.no_grad()`, `@torch.no_grad`).
+    for (String mode : List.of("no_grad", "enable_grad", "inference_mode", "set_grad_enabled")) {
+      Builtin context = new Builtin(mode, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : Values.NONE);
+      torchAttrs.put(mode, new Builtin(mode, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : context));
+    }
     torchAttrs.put("device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
     torchAttrs.put("jit", new PyNamespace("torch.jit", new HashMap<>(), true));
     PyNamespace torchNs = new PyNamespace("torch", torchAttrs, false);
@@ -86,6 +93,10 @@ final class TorchLib {
     collections.put("OrderedDict", new Builtin("OrderedDict", (it, a, kw, at) -> it.builtins.get("dict") instanceof Builtin b
         ? b.impl().call(it, a, kw, at) : Values.NONE));
     libs.put("collections", new PyNamespace("collections", collections, false));
+  }
+
+  private static boolean isFunction(Object v) {
+    return v instanceof PyFunction || v instanceof BoundMethod || v instanceof Builtin;
   }
 
   PyNamespace libraryModule(String dotted) {
@@ -138,7 +149,17 @@ final class TorchLib {
       return in.call(new BoundMethod(o, f), args, kwargs, at);
     }
     Layer layer = o.cls.nearestLayer();
-    return layer.forward(in, o, args, kwargs, at);
+    try {
+      return layer.forward(in, o, args, kwargs, at);
+    } catch (DiagnosticException e) {
+      // A shape error inside a library layer is usually about how the layer was built: say where.
+      Diagnostic d = e.diagnostics().get(0);
+      if (e.diagnostics().size() == 1 && d.code() == Code.DN0202 && d.hint().isEmpty() && o.module.createdAt().isKnown()) {
+        throw new DiagnosticException(d.withHint("this " + o.cls.name + " was created at " + o.module.createdAt()
+            + "; check its arguments against the shape of its input"));
+      }
+      throw e;
+    }
   }
 
   Object moduleMethod(PyObject o, String name, Span at) {
@@ -467,6 +488,10 @@ final class TorchLib {
   }
 
   Object item(SymTensor t, Span at) {
+    java.util.Optional<Object> k = staging(at).knownValue(t);
+    if (k.isPresent() && t.type().numel() == 1) {
+      return k.get(); // rule STATIC-TENSOR: a Python number, as .item() gives
+    }
     return staging(at).emit("item", List.of(t.id()), List.of(t.type()), Map.of(), null, at);
   }
 

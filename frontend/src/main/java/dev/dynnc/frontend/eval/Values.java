@@ -38,18 +38,18 @@ public final class Values {
     }
   }
 
-  /** A list (mutable, identity semantics). */
+  /** A list (mutable, identity semantics; mutations are journaled, see {@link Journal}). */
   public static final class PyList {
     public final List<Object> items;
 
     public PyList(List<Object> items) {
-      this.items = new ArrayList<>(items);
+      this.items = new Journal.TrackedList(items);
     }
   }
 
-  /** A dict keeping insertion order; keys are static values. */
+  /** A dict keeping insertion order; keys are static values; mutations are journaled. */
   public static final class PyDict {
-    public final LinkedHashMap<Object, Object> map = new LinkedHashMap<>();
+    public final LinkedHashMap<Object, Object> map = new Journal.TrackedMap<>();
   }
 
   public record PyRange(long start, long stop, long step) {
@@ -171,7 +171,8 @@ public final class Values {
   /** An instance of a class; {@link #module} is set once nn.Module.__init__ has run. */
   public static final class PyObject {
     public final PyClass cls;
-    public final LinkedHashMap<String, Object> dict = new LinkedHashMap<>();
+    /** Instance attributes; mutations are journaled, see {@link Journal}. */
+    public final LinkedHashMap<String, Object> dict = new Journal.TrackedMap<>();
     public ModuleState module;
 
     public PyObject(PyClass cls) {
@@ -255,8 +256,12 @@ public final class Values {
   /** {@code super()} bound to a class and instance. */
   public record Super(PyClass cls, Object self) {}
 
-  /** A variable whose value differs between data-dependent branches; any use is an error. */
-  public record Poison(String name, Span branch) {}
+  /**
+   * A value that differs in kind between data-dependent paths (or exists on only one), so no
+   * single run-time value can stand for it; any use is an error. {@code detail} says how the
+   * paths differ, e.g. "a Tensor f32[1,4] on one path and an int on the other".
+   */
+  public record Poison(String name, Span branch, String detail) {}
 
   /** Lexical scope chain for closures. */
   public static final class Scope {

@@ -21,6 +21,9 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /** Builds dynnc's AST from an ANTLR parse tree; ANTLR types never leave this package. */
 final class AstBuilder {
   private final String file;
+  /** Enclosing function definitions and, within the innermost scope, loops: 'return', 'break' and 'continue' are checked as CPython's compiler does. */
+  private int functions;
+  private int loops;
 
   AstBuilder(String file) {
     this.file = file;
@@ -50,10 +53,16 @@ final class AstBuilder {
   }
 
   List<Stmt> stmt(StmtContext ctx) {
-    if (ctx.simple_stmts() != null) {
-      return simpleStmts(ctx.simple_stmts());
+    try {
+      if (ctx.simple_stmts() != null) {
+        return simpleStmts(ctx.simple_stmts());
+      }
+      return List.of(compound(ctx.compound_stmt()));
+    } catch (StackOverflowError e) {
+      // Thousands of chained operators: the innermost statement still able to report does.
+      throw new DiagnosticException(Diagnostic.of(Code.DN0001, span(ctx), "this statement nests too deeply to parse",
+          "split it into several statements"));
     }
-    return List.of(compound(ctx.compound_stmt()));
   }
 
   List<Stmt> simpleStmts(Simple_stmtsContext ctx) {
@@ -81,10 +90,19 @@ final class AstBuilder {
     if (ctx instanceof PassStmtContext) {
       return new Stmt.Pass(sp);
     } else if (ctx instanceof BreakStmtContext) {
+      if (loops == 0) {
+        throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "'break' outside loop"));
+      }
       return new Stmt.Break(sp);
     } else if (ctx instanceof ContinueStmtContext) {
+      if (loops == 0) {
+        throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "'continue' not properly in loop"));
+      }
       return new Stmt.Continue(sp);
     } else if (ctx instanceof ReturnStmtContext r) {
+      if (functions == 0) {
+        throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "'return' outside function"));
+      }
       return new Stmt.Return(Optional.ofNullable(r.testlist_star()).map(this::testlistStar), sp);
     } else if (ctx instanceof RaiseStmtContext r) {
       return new Stmt.Raise(r.test().isEmpty() ? Optional.empty() : Optional.of(test(r.test(0))), sp);
@@ -153,11 +171,11 @@ final class AstBuilder {
       return ifStmt(ctx.if_stmt());
     } else if (ctx.while_stmt() != null) {
       While_stmtContext w = ctx.while_stmt();
-      return new Stmt.While(test(w.test()), block(w.block(0)), w.block().size() > 1 ? block(w.block(1)) : ImmutableList.of(), span(w));
+      return new Stmt.While(test(w.test()), loopBody(w.block(0)), w.block().size() > 1 ? block(w.block(1)) : ImmutableList.of(), span(w));
     } else if (ctx.for_stmt() != null) {
       For_stmtContext f = ctx.for_stmt();
       return new Stmt.For(
-          exprlist(f.exprlist()), testlist(f.testlist()), block(f.block(0)),
+          exprlist(f.exprlist()), testlist(f.testlist()), loopBody(f.block(0)),
           f.block().size() > 1 ? block(f.block(1)) : ImmutableList.of(), span(f));
     } else if (ctx.try_stmt() != null) {
       return tryStmt(ctx.try_stmt());
@@ -211,8 +229,26 @@ final class AstBuilder {
     return new Stmt.Try(body, handlers.build(), orelse, fin, span(ctx));
   }
 
+  private ImmutableList<Stmt> loopBody(BlockContext ctx) {
+    loops++;
+    try {
+      return block(ctx);
+    } finally {
+      loops--;
+    }
+  }
+
   private Stmt funcdef(FuncdefContext ctx, ImmutableList<Expr> decorators) {
-    return new Stmt.FunctionDef(ctx.NAME().getText(), params(ctx.parameters()), block(ctx.block()), decorators, span(ctx));
+    ImmutableList<Parameter> params = params(ctx.parameters());
+    int outerLoops = loops;
+    functions++;
+    loops = 0;
+    try {
+      return new Stmt.FunctionDef(ctx.NAME().getText(), params, block(ctx.block()), decorators, span(ctx));
+    } finally {
+      functions--;
+      loops = outerLoops;
+    }
   }
 
   private ImmutableList<Parameter> params(ParametersContext ctx) {
@@ -221,7 +257,14 @@ final class AstBuilder {
       return b.build();
     }
     boolean keywordOnly = false;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (ParameterContext p : ctx.parameter()) {
+      TerminalNode name = p instanceof PlainParamContext pp ? pp.NAME() : p instanceof StarParamContext sp ? sp.NAME()
+          : p instanceof DoubleStarParamContext dp ? dp.NAME() : null;
+      if (name != null && !seen.add(name.getText())) {
+        throw new DiagnosticException(Diagnostic.of(Code.DN0001, span(name.getSymbol()),
+            "duplicate argument '" + name.getText() + "' in function definition"));
+      }
       if (p instanceof PlainParamContext pp) {
         Optional<Expr> def = Optional.empty();
         // The default is the test after '='; an annotation is the test after ':'.
@@ -245,7 +288,16 @@ final class AstBuilder {
 
   private Stmt classdef(ClassdefContext ctx, ImmutableList<Expr> decorators) {
     ImmutableList<Expr.Arg> bases = ctx.arglist() == null ? ImmutableList.of() : arglist(ctx.arglist());
-    return new Stmt.ClassDef(ctx.NAME().getText(), bases, block(ctx.block()), decorators, span(ctx));
+    int outerFunctions = functions;
+    int outerLoops = loops;
+    functions = 0; // a class body is not a function body, nor inside the loops around it
+    loops = 0;
+    try {
+      return new Stmt.ClassDef(ctx.NAME().getText(), bases, block(ctx.block()), decorators, span(ctx));
+    } finally {
+      functions = outerFunctions;
+      loops = outerLoops;
+    }
   }
 
   // ------------------------------------------------------------------------------------------

@@ -38,12 +38,12 @@ public final class UnifiedDiff {
       if (i < n && j < m && a.get(i).equals(b.get(j))) {
         kinds.add(new char[] {' '});
         pos.add(new int[] {i++, j++});
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        kinds.add(new char[] {'-'}); // deletions before insertions, as diff -u prints them
+        pos.add(new int[] {i++, j});
+      } else {
         kinds.add(new char[] {'+'});
         pos.add(new int[] {i, j++});
-      } else {
-        kinds.add(new char[] {'-'});
-        pos.add(new int[] {i++, j});
       }
     }
     StringBuilder out = new StringBuilder();
