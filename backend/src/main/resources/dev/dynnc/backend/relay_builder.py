@@ -116,7 +116,7 @@ def _build(req):
             env[op["id"]] = _const(blob, req["weights"][op["attrs"]["name"]])
             continue
         if name == "full":
-            env[op["id"]] = relay.const(np.array(op["attrs"]["value"], dtype=op["dtype"]))
+            env[op["id"]] = relay.const(np.full(op["shape"], op["attrs"]["value"], dtype=op["dtype"]))
             continue
         args = [env[x] for x in op["args"]]
         if name == "conv2d":

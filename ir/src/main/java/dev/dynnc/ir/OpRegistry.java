@@ -91,6 +91,16 @@ public final class OpRegistry {
   /** Computes the result type of {@code name} applied to operands with attributes. */
   public static Type infer(String name, List<Type> in, Map<String, Attr> attrs, Type declared)
       throws TypeError {
+    try {
+      return inferUnchecked(name, in, attrs, declared);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      // A negative computed dimension or an attribute of the wrong kind: a type error, not a crash.
+      throw new TypeError("op '" + name + "': " + e.getMessage());
+    }
+  }
+
+  private static Type inferUnchecked(String name, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     if (!isKnown(name)) {
       throw new TypeError("unknown op '" + name + "'");
     }
@@ -396,6 +406,10 @@ public final class OpRegistry {
   }
 
   private static long window(long in, long k, long s, long pad, long dil, boolean ceil) throws TypeError {
+    if (s <= 0 || k <= 0 || dil <= 0 || pad < 0) {
+      throw new TypeError("window needs positive kernel, stride and dilation and non-negative padding (kernel "
+          + k + ", stride " + s + ", dilation " + dil + ", padding " + pad + ")");
+    }
     long eff = dil * (k - 1) + 1;
     long num = in + pad - eff;
     if (num < 0) {

@@ -410,8 +410,7 @@ final class TensorFunctions {
       if (name.equals("full") && in.staging != null) {
         List<Object> dims = in.iterate(args.get(0), at);
         shape = checkShape(dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray(), name, at);
-        SymTensor s = t.full(Operators.toDouble(args.get(1)), dt, at);
-        return shape.length == 0 ? s : t.op("add", List.of(s, zerosOf(t, shape, dt, at)), Map.of(), at);
+        return t.full(Operators.toDouble(args.get(1)), dt, shape, at);
       }
       throw Interpreter.error(Code.DN0201, at, "torch." + name + " with these arguments is not supported yet");
     } else {
@@ -426,9 +425,7 @@ final class TensorFunctions {
       throw Interpreter.error(Code.DN0201, at, "torch." + name + " in forward makes the model nondeterministic",
           "compiled models are deterministic; pass random values as an input");
     }
-    double value = name.startsWith("ones") ? 1.0 : 0.0;
-    SymTensor s = t.full(value, dt, at);
-    return shape.length == 0 ? s : t.op("add", List.of(s, zerosOf(t, shape, dt, at)), Map.of(), at);
+    return t.full(name.startsWith("ones") ? 1.0 : 0.0, dt, shape, at);
   }
 
   private static long[] checkShape(long[] shape, String fn, Span at) {
@@ -438,31 +435,5 @@ final class TensorFunctions {
       }
     }
     return shape;
-  }
-
-  /** Largest dimension {@link #zerosOf} builds from concatenated copies. */
-  private static final long MAX_CONCAT_DIM = 1 << 16;
-
-  /** A zero tensor of the given shape, built by broadcasting so no constant data is needed. */
-  private static SymTensor zerosOf(TorchLib t, long[] shape, DType dt, Span at) {
-    for (long d : shape) {
-      if (d > MAX_CONCAT_DIM) {
-        throw Interpreter.error(Code.DN0201, at, "creating a tensor with a dimension of " + d + " in forward is not supported yet",
-            "pass the tensor as an input, or register it as a buffer in __init__");
-      }
-    }
-    SymTensor z = t.full(0, dt, at);
-    long[] ones = new long[shape.length];
-    java.util.Arrays.fill(ones, 1);
-    SymTensor r = t.reshape(z, ones, at);
-    // Broadcasting against itself does not grow it; use strided expansion through concat along each axis.
-    for (int ax = 0; ax < shape.length; ax++) {
-      List<SymTensor> parts = new ArrayList<>();
-      for (long i = 0; i < shape[ax]; i++) {
-        parts.add(r);
-      }
-      r = shape[ax] == 1 ? r : t.op("concat", parts, Map.of("axis", Attr.of((long) ax)), at);
-    }
-    return r;
   }
 }

@@ -362,8 +362,13 @@ final class TorchLib {
   }
 
   SymTensor full(double value, DType dt, Span at) {
+    return full(value, dt, new long[0], at);
+  }
+
+  /** A tensor of one value; the backend makes it a constant, so no data travels at run time. */
+  SymTensor full(double value, DType dt, long[] shape, Span at) {
     Attr v = dt.isFloat() ? Attr.of(value) : dt == DType.BOOL ? Attr.of(value != 0) : Attr.of((long) value);
-    return (SymTensor) staging(at).emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt), at);
+    return (SymTensor) staging(at).emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt, shape), at);
   }
 
   SymTensor cast(SymTensor t, DType to, Span at) {
