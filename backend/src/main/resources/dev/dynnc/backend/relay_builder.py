@@ -48,8 +48,15 @@ def _op(name, a, attrs, out):
     if name == "batch_norm":
         return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=attrs["eps"])[0]
     if name == "linear":
-        y = relay.nn.dense(a[0], a[1])
-        return relay.nn.bias_add(y, a[2], axis=-1) if len(a) > 2 else y
+        x = a[0]
+        lead = out["shape"][:-1]
+        if len(lead) != 1:
+            # x86 dense schedules take 2-d data only: fold the leading dimensions and restore them.
+            x = relay.reshape(x, newshape=[-1, out["in_features"]])
+        y = relay.nn.dense(x, a[1])
+        if len(a) > 2:
+            y = relay.nn.bias_add(y, a[2], axis=-1)
+        return y if len(lead) == 1 else relay.reshape(y, newshape=out["shape"])
     if name == "matmul":
         return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
     unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
@@ -121,6 +128,8 @@ def _build(req):
         args = [env[x] for x in op["args"]]
         if name == "conv2d":
             op = dict(op, weight_shape=[int(d) for d in req["shapes"][str(op["args"][1])]])
+        if name == "linear":
+            op = dict(op, in_features=int(req["shapes"][str(op["args"][1])][1]))
         env[op["id"]] = _op(name, args, op["attrs"], op)
     outs = [env[o] for o in req["outputs"]]
     body = outs[0] if len(outs) == 1 else relay.Tuple(outs)

@@ -44,6 +44,7 @@ class EarlyExitCnnTest {
 
   record Cli(int code, String out, String err) {}
 
+
   static Cli cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -483,13 +483,76 @@ final class TorchLib {
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
   }
 
+  /**
+   * torch.matmul's rules: 1-d operands gain a dimension that is removed again, an N-d by 2-d
+   * product is one linear over the flattened leading dimensions, and batched products broadcast
+   * their batch dimensions and run as one 3-d batch matmul.
+   */
   SymTensor matmul(SymTensor a, SymTensor b, Span at) {
-    if (a.type().rank() == 2 && b.type().rank() == 2) {
-      // linear computes x · Wᵀ, so pass Bᵀ as the weight.
+    int ra = a.type().rank();
+    int rb = b.type().rank();
+    if (ra == 0 || rb == 0) {
+      throw Interpreter.error(Code.DN0202, at, "matmul needs tensors of at least one dimension, got " + a.type() + " and " + b.type());
+    }
+    if (ra == 1) {
+      SymTensor r = matmul(reshape(a, new long[] {1, a.type().shape().get(0)}, at), b, at);
+      List<Long> shape = new ArrayList<>(r.type().shape());
+      shape.remove(shape.size() - 2);
+      return reshape(r, shape.stream().mapToLong(Long::longValue).toArray(), at);
+    }
+    if (rb == 1) {
+      SymTensor r = matmul(a, reshape(b, new long[] {b.type().shape().get(0), 1}, at), at);
+      List<Long> shape = new ArrayList<>(r.type().shape());
+      shape.remove(shape.size() - 1);
+      return reshape(r, shape.stream().mapToLong(Long::longValue).toArray(), at);
+    }
+    long k = a.type().shape().get(ra - 1);
+    if (k != b.type().shape().get(rb - 2)) {
+      throw Interpreter.error(Code.DN0202, at, "matmul: shapes " + a.type().shape() + " and " + b.type().shape() + " do not fit");
+    }
+    long n = b.type().shape().get(rb - 1);
+    if (rb == 2) {
+      // linear computes x · Wᵀ over the last dimension, so pass Bᵀ as the weight.
       SymTensor bt = op("transpose", List.of(b), Map.of("perm", Attr.ints(1, 0)), at);
       return op("linear", List.of(a, bt), Map.of(), at);
     }
-    return op("matmul", List.of(a, b), Map.of(), at);
+    // Broadcast batch dimensions, then fold them into one for a 3-d batch matmul.
+    List<Long> batchA = a.type().shape().subList(0, ra - 2);
+    List<Long> batchB = b.type().shape().subList(0, rb - 2);
+    int nb = Math.max(batchA.size(), batchB.size());
+    long[] batch = new long[nb];
+    long prod = 1;
+    for (int i = 0; i < nb; i++) {
+      int ia = batchA.size() - nb + i;
+      int ib = batchB.size() - nb + i;
+      long da = ia >= 0 ? batchA.get(ia) : 1;
+      long db = ib >= 0 ? batchB.get(ib) : 1;
+      if (da != db && da != 1 && db != 1) {
+        throw Interpreter.error(Code.DN0202, at, "matmul: batch dimensions of " + a.type().shape() + " and " + b.type().shape() + " do not broadcast");
+      }
+      batch[i] = Math.max(da, db);
+      prod *= batch[i];
+    }
+    SymTensor a3 = reshape(expandBatch(a, batch, at), new long[] {prod, a.type().shape().get(ra - 2), k}, at);
+    SymTensor b3 = reshape(expandBatch(b, batch, at), new long[] {prod, k, n}, at);
+    SymTensor r = op("matmul", List.of(a3, b3), Map.of(), at);
+    long[] out = java.util.Arrays.copyOf(batch, nb + 2);
+    out[nb] = a.type().shape().get(ra - 2);
+    out[nb + 1] = n;
+    return reshape(r, out, at);
+  }
+
+  /** Broadcasts the leading (batch) dimensions of a matrix stack to {@code batch}. */
+  private SymTensor expandBatch(SymTensor t, long[] batch, Span at) {
+    int r = t.type().rank();
+    long[] target = java.util.Arrays.copyOf(batch, batch.length + 2);
+    target[batch.length] = t.type().shape().get(r - 2);
+    target[batch.length + 1] = t.type().shape().get(r - 1);
+    if (java.util.Arrays.equals(target, t.type().dims())) {
+      return t;
+    }
+    // Adding zeros of the target shape broadcasts without a dedicated op.
+    return op("add", List.of(t, full(0, t.type().dtype(), target, at)), Map.of(), at);
   }
 
   Object item(SymTensor t, Span at) {

@@ -1,0 +1,100 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Differential tests: every model in {@code src/test/resources/diff/*.py} (header: {@code # entry:},
+ * {@code # input:}, {@code # inputs:} scales) is given random weights and inputs by PyTorch
+ * (make_case.py, in this run), compiled with TVM by dynnc, run on every input, and every output
+ * leaf is compared with PyTorch's. Adding a model is adding a file.
+ */
+class DifferentialTest {
+  static final Path DIR = EarlyExitCnnTest.SAMPLE.getParent().getParent().resolve("samples/src/test/resources/diff");
+
+  @TestFactory
+  Stream<DynamicTest> models() throws Exception {
+    List<Path> models;
+    try (Stream<Path> s = Files.list(DIR)) {
+      models = s.filter(p -> p.toString().endsWith(".py") && !p.getFileName().toString().equals("make_case.py")).sorted().toList();
+    }
+    assertTrue(models.size() >= 4);
+    return models.stream().map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m)));
+  }
+
+  static void check(Path model) throws Exception {
+    Path work = Files.createTempDirectory("dynnc-diff");
+    Path src = work.resolve("src");
+    Files.createDirectories(src);
+    Files.copy(model, src.resolve("case_model.py"));
+    Path ref = work.resolve("ref");
+    EarlyExitCnnTest.python(DIR, "make_case.py", model.toString(), ref.toString());
+    String entry = null;
+    List<String> specs = new ArrayList<>();
+    for (String line : Files.readAllLines(model)) {
+      if (line.startsWith("# entry:")) {
+        entry = line.substring(8).trim();
+      } else if (line.startsWith("# input:")) {
+        specs.add(line.substring(8).trim());
+      }
+    }
+    List<String> args = new ArrayList<>(List.of("compile", "--source-root", src.toString(), "--entry", "case_model:" + entry,
+        "--weights", ref.resolve("weights.pt").toString(), "-o", work.resolve("bundle").toString()));
+    for (String s : specs) {
+      args.add("--input");
+      args.add(s);
+    }
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
+    assertEquals(0, c.code(), c.err());
+    List<Path> cases;
+    try (Stream<Path> s = Files.list(ref)) {
+      cases = s.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path cs : cases) {
+      List<String> run = new ArrayList<>(List.of("run", work.resolve("bundle").toString(), "--output-dir",
+          work.resolve("out-" + cs.getFileName()).toString()));
+      for (String s : specs) {
+        String name = s.substring(0, s.indexOf('='));
+        run.add("--input");
+        run.add(name + "=" + cs.resolve("in_" + name + ".npy"));
+      }
+      EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli(run.toArray(new String[0]));
+      assertEquals(0, r.code(), r.err());
+      Path out = work.resolve("out-" + cs.getFileName());
+      long expected;
+      try (Stream<Path> s = Files.list(cs)) {
+        expected = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
+      }
+      long actual;
+      try (Stream<Path> s = Files.list(out)) {
+        actual = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
+      }
+      assertEquals(expected, actual, model.getFileName() + " " + cs.getFileName() + ": number of output leaves");
+      for (int k = 0; k < expected; k++) {
+        compare(Npy.read(cs.resolve("output_" + k + ".npy")), Npy.read(out.resolve("output_" + k + ".npy")),
+            model.getFileName() + " " + cs.getFileName() + " output_" + k);
+      }
+    }
+  }
+
+  static void compare(HostTensor want, HostTensor got, String what) {
+    assertEquals(HostTensor.describe(want.dtype(), want.shape()), HostTensor.describe(got.dtype(), got.shape()), what);
+    boolean exact = !want.dtype().startsWith("float");
+    for (long i = 0; i < want.numel(); i++) {
+      double w = want.getDouble(i);
+      double g = got.getDouble(i);
+      double tol = exact ? 0 : 1e-4 + 1e-4 * Math.abs(w);
+      assertTrue(Math.abs(w - g) <= tol, what + "[" + i + "]: PyTorch " + w + ", dynnc " + g);
+    }
+  }
+}
