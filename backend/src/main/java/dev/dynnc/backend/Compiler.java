@@ -71,8 +71,15 @@ public final class Compiler {
 
   public static Result compile(Request req) throws IOException {
     Diagnostics diags = new Diagnostics();
-    if (!req.target().equals("llvm") && !req.target().equals("cuda")) {
-      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + req.target() + "'", "use llvm (CPU) or cuda (GPU)"));
+    if (req.target().equals("cuda")) {
+      // The Maven Central TVM build dynnc uses is CPU-only; the GPU preset (linux-x86_64-gpu) and the
+      // runtime's CUDA device path come with the GPU issue.
+      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "target 'cuda' is not available in this build yet",
+          "compile for --target llvm (CPU)"));
+      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+    }
+    if (!req.target().equals("llvm")) {
+      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + req.target() + "'", "use llvm (CPU)"));
       return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     if (!Files.isRegularFile(req.weights())) {

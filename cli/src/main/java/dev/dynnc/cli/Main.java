@@ -104,7 +104,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "torch.save state_dict file (.pt/.pth) or .safetensors.")
     Path weights;
 
-    @Option(names = "--target", defaultValue = "llvm", description = "llvm (CPU) or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", defaultValue = "llvm", description = "Compilation target: llvm (CPU; cuda is planned) (default: ${DEFAULT-VALUE}).")
     String target;
 
     @Option(names = {"-o", "--output"}, required = true, description = "Bundle directory to write.")
