@@ -194,12 +194,8 @@ public final class HostCodegen {
               new ArrayInitializerExpr(vals))));
     }
     NodeList<Expression> items = new NodeList<>();
-    t.children().forEach(i -> items.add(box(tree(i))));
+    t.children().forEach(i -> items.add(tree(i)));
     return new MethodCallExpr(new NameExpr("HostContext"), t instanceof OutputTree.ListNode ? "list" : "tuple", items);
-  }
-
-  private static Expression box(Expression e) {
-    return e;
   }
 
   private static Expression hostOp(Op op, HostProgram hp) {

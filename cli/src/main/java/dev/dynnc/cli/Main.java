@@ -158,24 +158,17 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
-      Map<String, HostTensor> in = new LinkedHashMap<>();
-      for (String s : inputs) {
-        int eq = s.indexOf('=');
-        if (eq <= 0) {
-          err.println("error[DN0400]: --input '" + s + "' must look like NAME=FILE.npy");
-          return USAGE;
+      return reportingErrors(err, () -> {
+        Map<String, HostTensor> in = new LinkedHashMap<>();
+        for (String s : inputs) {
+          Map.Entry<String, HostTensor> e = readInput(s);
+          in.put(e.getKey(), e.getValue());
         }
-        Path file = Path.of(s.substring(eq + 1));
-        try {
-          in.put(s.substring(0, eq), Npy.read(file));
-        } catch (BadInputException e) {
-          err.println("error[DN0401]: " + e.getMessage());
-          return DIAGNOSTICS;
-        } catch (java.io.IOException e) {
-          err.println("error[DN0401]: " + file + ": cannot read: " + e.getMessage());
-          return DIAGNOSTICS;
-        }
-      }
+        return runBundle(in, out);
+      });
+    }
+
+    private int runBundle(Map<String, HostTensor> in, PrintWriter out) throws Exception {
       try (Bundle b = Bundle.open(bundle)) {
         OutputValue result = b.run(in);
         List<HostTensor> leaves = result.flattenLeaves();
@@ -206,15 +199,6 @@ public final class Main implements Callable<Integer> {
         out.println("structure: " + result.structureJson());
         out.println("wrote " + leaves.size() + " output(s) to " + outputDir);
         return OK;
-      } catch (BadInputException e) {
-        err.println("error[DN0402]: " + e.getMessage());
-        return DIAGNOSTICS;
-      } catch (BundleException e) {
-        err.println("error[DN0403]: " + e.getMessage());
-        return DIAGNOSTICS;
-      } catch (HostProgramException e) {
-        err.println("error[DN0405]: " + e.getMessage());
-        return DIAGNOSTICS;
       }
     }
   }
@@ -240,16 +224,16 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      return reportingErrors(err, () -> bench(out));
+    }
+
+    private int bench(PrintWriter out) throws Exception {
       try (Bundle b = Bundle.open(bundle)) {
         out.printf("%-16s %10s %10s %10s  %s%n", "input", "median_us", "p10_us", "p90_us", "subgraph calls");
         for (String s : inputs) {
-          int eq = s.indexOf('=');
-          if (eq <= 0) {
-            err.println("error[DN0400]: input '" + s + "' must look like NAME=FILE.npy");
-            return USAGE;
-          }
-          Path file = Path.of(s.substring(eq + 1));
-          Map<String, HostTensor> in = Map.of(s.substring(0, eq), Npy.read(file));
+          Map.Entry<String, HostTensor> e = readInput(s);
+          Path file = Path.of(s.substring(s.indexOf('=') + 1));
+          Map<String, HostTensor> in = Map.of(e.getKey(), e.getValue());
           for (int i = 0; i < warmup; i++) {
             b.run(in);
           }
@@ -264,13 +248,54 @@ public final class Main implements Callable<Integer> {
               ns[iterations / 10] / 1e3, ns[iterations * 9 / 10] / 1e3, b.lastTrace());
         }
         return OK;
-      } catch (BadInputException e) {
-        err.println("error[DN0402]: " + e.getMessage());
-        return DIAGNOSTICS;
-      } catch (BundleException e) {
-        err.println("error[DN0403]: " + e.getMessage());
-        return DIAGNOSTICS;
       }
+    }
+  }
+
+  /** A user error found by the CLI itself, with its catalogue code and exit code. */
+  static final class CliError extends Exception {
+    final String code;
+    final int exit;
+
+    CliError(String code, int exit, String message) {
+      super(message);
+      this.code = code;
+      this.exit = exit;
+    }
+  }
+
+  /** Reads {@code NAME=FILE.npy}. */
+  static Map.Entry<String, HostTensor> readInput(String spec) throws CliError {
+    int eq = spec.indexOf('=');
+    if (eq <= 0) {
+      throw new CliError("DN0400", USAGE, "--input '" + spec + "' must look like NAME=FILE.npy");
+    }
+    Path file = Path.of(spec.substring(eq + 1));
+    try {
+      return Map.entry(spec.substring(0, eq), Npy.read(file));
+    } catch (BadInputException e) {
+      throw new CliError("DN0401", DIAGNOSTICS, e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new CliError("DN0401", DIAGNOSTICS, file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Runs a bundle command, turning user errors into catalogue messages and exit code 1 (2 for usage). */
+  static int reportingErrors(PrintWriter err, Callable<Integer> body) throws Exception {
+    try {
+      return body.call();
+    } catch (CliError e) {
+      err.println("error[" + e.code + "]: " + e.getMessage());
+      return e.exit;
+    } catch (BadInputException e) {
+      err.println("error[DN0402]: " + e.getMessage());
+      return DIAGNOSTICS;
+    } catch (BundleException e) {
+      err.println("error[DN0403]: " + e.getMessage());
+      return DIAGNOSTICS;
+    } catch (HostProgramException e) {
+      err.println("error[DN0405]: " + e.getMessage());
+      return DIAGNOSTICS;
     }
   }
 

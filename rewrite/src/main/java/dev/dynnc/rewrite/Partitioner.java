@@ -7,7 +7,6 @@ import dev.dynnc.ir.Block;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Param;
-import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import java.util.ArrayList;
@@ -116,7 +115,7 @@ public final class Partitioner {
     return sb.toString();
   }
 
-  /** Debug form of a partition: each subgraph's ops in the IR text format's op syntax. */
+  /** Debug summary of a partition: subgraph interfaces and what each host block does. */
   public static String describe(Result r) {
     StringBuilder sb = new StringBuilder();
     for (Subgraph sg : r.subgraphs()) {
@@ -126,8 +125,7 @@ public final class Partitioner {
     for (HostProgram.HostBlock hb : r.host().blocks()) {
       sb.append("^bb").append(hb.index()).append(": ");
       hb.call().ifPresent(c -> sb.append("call sg").append(c.subgraph()).append(c.args()).append(" -> ").append(c.results()).append("; "));
-      sb.append(hb.hostOps().size()).append(" host ops; ").append(Printer.class.getSimpleName().isEmpty() ? "" : "")
-          .append(hb.terminator().getClass().getSimpleName()).append('\n');
+      sb.append(hb.hostOps().size()).append(" host ops; ").append(hb.terminator().getClass().getSimpleName()).append('\n');
     }
     return sb.toString();
   }

@@ -247,4 +247,18 @@ class EarlyExitCnnTest {
     assertTrue(c.err().startsWith("error[DN0403]: bad bundle " + copy + ": file lib/sg1.so: SHA-256 mismatch"), c.err());
     assertFalse(Files.exists(work.resolve("tampered-out")));
   }
+
+  @Test
+  void unreadableInputFileIsRejected() throws Exception {
+    Path bad = work.resolve("not-an-array.npy");
+    Files.writeString(bad, "hello");
+    Cli c = cli("run", bundle.toString(), "--input", "x=" + bad, "--output-dir", work.resolve("bad-in-out").toString());
+    assertEquals(1, c.code());
+    assertTrue(c.err().startsWith("error[DN0401]: "), c.err());
+    assertTrue(c.err().contains(bad.toString()), c.err());
+    Cli usage = cli("run", bundle.toString(), "--input", "x", "--output-dir", work.resolve("bad-in-out").toString());
+    assertEquals(2, usage.code());
+    assertEquals("error[DN0400]: --input 'x' must look like NAME=FILE.npy\n", usage.err());
+    assertFalse(Files.exists(work.resolve("bad-in-out")));
+  }
 }
