@@ -1,6 +1,6 @@
 # entry: SkipNet(depth=3)
 # input: x=float32[1,4,6,6]
-# inputs: 0.2, 1.0, 4.0, 0.5, 2.0, 8.0
+# inputs: 0.2, 1.0, 4.0, 0.5, 2.0, 8.0, 12.0, 16.0, 0.05, 24.0, 32.0, 3.0
 # SkipNet-style gating: a small gate decides per block, from the data, whether the block runs.
 import torch
 import torch.nn as nn

@@ -3,6 +3,7 @@ package dev.dynnc.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynnc.runtime.Bundle;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.TestFactory;
  * Differential tests: every model in {@code src/test/resources/diff/*.py} (header: {@code # entry:},
  * {@code # input:}, {@code # inputs:} scales) is given random weights and inputs by PyTorch
  * (make_case.py, in this run), compiled with TVM by dynnc, run on every input, and every output
- * leaf is compared with PyTorch's. Adding a model is adding a file.
+ * leaf is compared with PyTorch's; together the inputs must run every compiled subgraph (drive
+ * every branch). Adding a model is adding a file.
  */
 class DifferentialTest {
   static final Path DIR = EarlyExitCnnTest.SAMPLE.getParent().getParent().resolve("samples/src/test/resources/diff");
@@ -60,31 +62,33 @@ class DifferentialTest {
     try (Stream<Path> s = Files.list(ref)) {
       cases = s.filter(Files::isDirectory).sorted().toList();
     }
-    for (Path cs : cases) {
-      List<String> run = new ArrayList<>(List.of("run", work.resolve("bundle").toString(), "--output-dir",
-          work.resolve("out-" + cs.getFileName()).toString()));
-      for (String s : specs) {
-        String name = s.substring(0, s.indexOf('='));
-        run.add("--input");
-        run.add(name + "=" + cs.resolve("in_" + name + ".npy"));
-      }
-      EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli(run.toArray(new String[0]));
-      assertEquals(0, r.code(), r.err());
-      Path out = work.resolve("out-" + cs.getFileName());
-      long expected;
-      try (Stream<Path> s = Files.list(cs)) {
-        expected = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
-      }
-      long actual;
-      try (Stream<Path> s = Files.list(out)) {
-        actual = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
-      }
-      assertEquals(expected, actual, model.getFileName() + " " + cs.getFileName() + ": number of output leaves");
-      for (int k = 0; k < expected; k++) {
-        compare(Npy.read(cs.resolve("output_" + k + ".npy")), Npy.read(out.resolve("output_" + k + ".npy")),
-            model.getFileName() + " " + cs.getFileName() + " output_" + k);
+    // Run through the runtime API (the CLI path is covered by EarlyExitCnnTest) to see which
+    // subgraphs each input ran: together the inputs must run every compiled subgraph.
+    java.util.Set<Integer> ran = new java.util.TreeSet<>();
+    int subgraphs;
+    try (Bundle b = Bundle.open(work.resolve("bundle"))) {
+      subgraphs = b.subgraphs().size();
+      for (Path cs : cases) {
+        java.util.Map<String, HostTensor> in = new java.util.LinkedHashMap<>();
+        for (String s : specs) {
+          String name = s.substring(0, s.indexOf('='));
+          in.put(name, Npy.read(cs.resolve("in_" + name + ".npy")));
+        }
+        List<HostTensor> leaves = b.run(in).flattenLeaves();
+        ran.addAll(b.lastTrace());
+        long expected;
+        try (Stream<Path> s = Files.list(cs)) {
+          expected = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
+        }
+        assertEquals(expected, leaves.size(), model.getFileName() + " " + cs.getFileName() + ": number of output leaves");
+        for (int k = 0; k < expected; k++) {
+          compare(Npy.read(cs.resolve("output_" + k + ".npy")), leaves.get(k),
+              model.getFileName() + " " + cs.getFileName() + " output_" + k);
+        }
       }
     }
+    assertEquals(subgraphs, ran.size(), model.getFileName() + ": the inputs leave compiled subgraphs unexercised; ran " + ran
+        + " of " + subgraphs + " (add scales to '# inputs:')");
   }
 
   static void compare(HostTensor want, HostTensor got, String what) {
