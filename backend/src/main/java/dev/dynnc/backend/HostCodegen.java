@@ -94,9 +94,12 @@ public final class HostCodegen {
     run.addThrownException(new ClassOrInterfaceType(null, "Exception"));
     BlockStmt body = new BlockStmt();
 
-    // Declarations: inputs from the argument array, every other value with a default.
+    // Declarations: inputs from the argument array, every other value the host touches with a
+    // default (values internal to a subgraph never reach the host).
     Map<Integer, dev.dynnc.ir.Type> all = new TreeMap<>();
-    hp.types().forEach((v, t) -> all.put(v.index(), t));
+    for (ValueId v : hostValues(hp)) {
+      all.put(v.index(), hp.types().get(v));
+    }
     for (int i = 0; i < hp.inputs().size(); i++) {
       Param p = hp.inputs().get(i);
       body.addStatement(declare(javaType(p.type()), var(p.id()),
@@ -143,6 +146,25 @@ public final class HostCodegen {
     body.addStatement(new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw))));
     run.setBody(body);
     return cu;
+  }
+
+  /** Every value the host program reads or writes. */
+  private static java.util.Set<ValueId> hostValues(HostProgram hp) {
+    java.util.Set<ValueId> out = new java.util.HashSet<>();
+    hp.inputs().forEach(p -> out.add(p.id()));
+    for (HostProgram.HostBlock hb : hp.blocks()) {
+      hb.params().forEach(p -> out.add(p.id()));
+      hb.call().ifPresent(c -> {
+        out.addAll(c.args());
+        out.addAll(c.results());
+      });
+      for (Op op : hb.hostOps()) {
+        out.add(op.result());
+        out.addAll(op.operands());
+      }
+      out.addAll(hb.terminator().uses());
+    }
+    return out;
   }
 
   private static void terminator(BlockStmt cb, Terminator t, HostProgram hp) {
