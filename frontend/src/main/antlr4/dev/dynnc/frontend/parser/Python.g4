@@ -21,6 +21,7 @@ simple_stmt
     | 'break'                                                   # BreakStmt
     | 'continue'                                                # ContinueStmt
     | 'return' testlist_star?                                   # ReturnStmt
+    | yield_expr                                                # YieldStmt
     | 'raise' (test ('from' test)?)?                            # RaiseStmt
     | 'global' NAME (',' NAME)*                                 # GlobalStmt
     | 'nonlocal' NAME (',' NAME)*                               # NonlocalStmt

@@ -104,6 +104,8 @@ final class AstBuilder {
         throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "'return' outside function"));
       }
       return new Stmt.Return(Optional.ofNullable(r.testlist_star()).map(this::testlistStar), sp);
+    } else if (ctx instanceof YieldStmtContext y) {
+      throw unsupported(y, "'yield'", "dynnc compiles plain methods; generators are not supported");
     } else if (ctx instanceof RaiseStmtContext r) {
       return new Stmt.Raise(r.test().isEmpty() ? Optional.empty() : Optional.of(test(r.test(0))), sp);
     } else if (ctx instanceof GlobalStmtContext g) {
