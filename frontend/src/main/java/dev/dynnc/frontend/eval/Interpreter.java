@@ -839,7 +839,8 @@ public final class Interpreter {
     } else if (e instanceof Expr.Starred s) {
       throw error(Code.DN0003, s.span(), "starred expression is only allowed in calls, lists and tuples");
     } else if (e instanceof Expr.Yield y) {
-      throw error(Code.DN0003, y.span(), "'yield' is not supported");
+      throw error(Code.DN0003, y.span(), "'yield' is not supported",
+          "dynnc compiles plain methods; generators are not supported");
     }
     throw error(Code.DN0003, e.span(), "unsupported expression");
   }

@@ -105,7 +105,9 @@ final class AstBuilder {
       }
       return new Stmt.Return(Optional.ofNullable(r.testlist_star()).map(this::testlistStar), sp);
     } else if (ctx instanceof YieldStmtContext y) {
-      throw unsupported(y, "'yield'", "dynnc compiles plain methods; generators are not supported");
+      // Parsed so that a generator the model never calls costs nothing; evaluating it is DN0003.
+      Optional<Expr> value = Optional.ofNullable(y.yield_expr().testlist_star()).map(this::testlistStar);
+      return new Stmt.ExprStmt(new Expr.Yield(value, sp), sp);
     } else if (ctx instanceof RaiseStmtContext r) {
       return new Stmt.Raise(r.test().isEmpty() ? Optional.empty() : Optional.of(test(r.test(0))), sp);
     } else if (ctx instanceof GlobalStmtContext g) {
