@@ -108,8 +108,9 @@ public final class Compiler {
       for (int i = 0; i < f.params().size(); i++) {
         inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
       }
+      Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
       Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
-          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs, specs, Map.of());
+          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs, specs, Map.of(), shared);
       m = m.withFiles(Manifest.hashFiles(tmp));
       m.write(tmp);
       install(tmp, out);
@@ -162,9 +163,41 @@ public final class Compiler {
       for (ValueId v : sg.outputs()) {
         outs.add(spec("out" + v.index(), types.get(v)));
       }
-      specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs));
+      List<Manifest.WeightInput> weightInputs = new ArrayList<>();
+      for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+        weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
+      }
+      specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
     }
     return specs;
+  }
+
+  /** Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none. */
+  private static Manifest.SharedWeights writeSharedWeights(Partitioner.Result parts, Frontend.Result fr, Path bundle)
+      throws IOException {
+    Map<String, Subgraph.SharedWeight> byKey = new LinkedHashMap<>();
+    for (Subgraph sg : parts.subgraphs()) {
+      sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
+    }
+    if (byKey.isEmpty()) {
+      return null;
+    }
+    String file = "weights/shared.bin";
+    Files.createDirectories(bundle.resolve("weights"));
+    List<Manifest.WeightSpec> specs = new ArrayList<>();
+    try (java.io.OutputStream out = Files.newOutputStream(bundle.resolve(file))) {
+      long offset = 0;
+      for (Subgraph.SharedWeight w : byKey.values()) {
+        long pad = (64 - offset % 64) % 64;
+        out.write(new byte[(int) pad]);
+        offset += pad;
+        byte[] data = RelayExport.weightBytes(fr.weights().get(w.key()), w.type());
+        out.write(data);
+        specs.add(new Manifest.WeightSpec(w.key(), w.type().dtype().numpyName(), w.type().dims(), offset));
+        offset += data.length;
+      }
+    }
+    return new Manifest.SharedWeights(file, specs);
   }
 
   /** Generates the host class, compiles it with javax.tools, returns its binary name. */

@@ -32,10 +32,17 @@ final class RelayExport {
       inputs.add(Map.of("id", p.id().index(), "dtype", t.dtype().numpyName(), "shape", t.shape()));
       shapes.put(String.valueOf(p.id().index()), t.shape());
     }
+    List<Object> weightInputs = new ArrayList<>();
+    for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+      weightInputs.add(Map.of("id", w.id().index(), "name", inputName(w), "dtype", w.type().dtype().numpyName(),
+          "shape", w.type().shape()));
+      shapes.put(String.valueOf(w.id().index()), w.type().shape());
+    }
     List<Object> ops = new ArrayList<>();
     Map<String, Object> weightIndex = new LinkedHashMap<>();
     Map<ValueId, Type> types = new LinkedHashMap<>();
     sg.inputs().forEach(p -> types.put(p.id(), p.type()));
+    sg.sharedWeights().forEach(w -> types.put(w.id(), w.type()));
     Path weightsFile = dir.resolve("weights.bin");
     try (OutputStream w = Files.newOutputStream(weightsFile)) {
       long offset = 0;
@@ -74,6 +81,7 @@ final class RelayExport {
       outTypes.add(Map.of("dtype", t.dtype().numpyName(), "shape", t.shape()));
     }
     req.put("inputs", inputs);
+    req.put("weight_inputs", weightInputs);
     req.put("ops", ops);
     req.put("outputs", sg.outputs().stream().map(ValueId::index).toList());
     req.put("output_types", outTypes);
@@ -86,6 +94,16 @@ final class RelayExport {
     req.put("error_file", dir.resolve("error.txt").toAbsolutePath().toString());
     Gson gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     Files.writeString(dir.resolve("request.json"), gson.toJson(req));
+  }
+
+  /** The graph executor input that receives a shared weight. */
+  static String inputName(Subgraph.SharedWeight w) {
+    return "w" + w.id().index();
+  }
+
+  /** Checkpoint data in the dtype the IR declares for a weight. */
+  static byte[] weightBytes(WeightTensor w, Type.TensorType t) {
+    return toDtype(w, t);
   }
 
   private static Object attrValue(Attr a) {

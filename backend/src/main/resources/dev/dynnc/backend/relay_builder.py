@@ -117,6 +117,11 @@ def _build(req):
         v = relay.var("in%d" % i["id"], shape=i["shape"], dtype=i["dtype"])
         env[i["id"]] = v
         params.append(v)
+    # Weights shared with other subgraphs arrive as inputs bound once by the runtime.
+    for w in req.get("weight_inputs", []):
+        v = relay.var(w["name"], shape=w["shape"], dtype=w["dtype"])
+        env[w["id"]] = v
+        params.append(v)
     for op in req["ops"]:
         name = op["op"]
         if name == "weight":

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +43,15 @@ public final class Bundle implements AutoCloseable {
     private final Manifest manifest;
     private final Device device;
     private final List<Subgraph> subgraphs;
+    private final List<DeviceArray> sharedWeights;
     private final URLClassLoader loader;
     private final HostProgram program;
     private List<Integer> lastTrace = List.of();
     private boolean closed;
 
     private Bundle(Path source, Path root, Path tempDir, Manifest manifest, Device device, List<Subgraph> subgraphs,
-            URLClassLoader loader, HostProgram program) {
+            List<DeviceArray> sharedWeights, URLClassLoader loader, HostProgram program) {
+        this.sharedWeights = List.copyOf(sharedWeights);
         this.source = source;
         this.root = root;
         this.tempDir = tempDir;
@@ -63,6 +66,7 @@ public final class Bundle implements AutoCloseable {
     public static Bundle open(Path path) throws BundleException {
         Path tempDir = null;
         List<Subgraph> subgraphs = new ArrayList<>();
+        List<DeviceArray> weights = new ArrayList<>();
         URLClassLoader loader = null;
         boolean ok = false;
         try {
@@ -87,9 +91,10 @@ public final class Bundle implements AutoCloseable {
                     throw bad(path, "subgraph '" + sg.name() + "' (" + sg.library() + "): " + e.getMessage(), e);
                 }
             }
+            bindSharedWeights(path, m, files, device, subgraphs, weights);
             loader = new HostClassLoader(root.resolve(Manifest.HOST_CLASSES), m.files().keySet());
             HostProgram program = instantiate(path, m.hostClass(), loader);
-            Bundle b = new Bundle(path, root, tempDir, m, device, subgraphs, loader, program);
+            Bundle b = new Bundle(path, root, tempDir, m, device, subgraphs, weights, loader, program);
             ok = true;
             return b;
         } catch (IOException e) {
@@ -97,8 +102,57 @@ public final class Bundle implements AutoCloseable {
         } finally {
             if (!ok) {
                 subgraphs.forEach(Subgraph::close);
+                weights.forEach(DeviceArray::close);
                 closeQuietly(loader);
                 IoUtil.deleteTree(tempDir);
+            }
+        }
+    }
+
+    /**
+     * Uploads each shared weight once and binds it, without copies, to every subgraph that takes it
+     * (rule: weights live once in memory, whatever the number of subgraphs using them).
+     */
+    private static void bindSharedWeights(Path source, Manifest m, Map<String, Path> files, Device device,
+            List<Subgraph> subgraphs, List<DeviceArray> out) throws BundleException, IOException {
+        Manifest.SharedWeights sw = m.sharedWeights();
+        boolean anyInputs = m.subgraphs().stream().anyMatch(sg -> !sg.weightInputsOrEmpty().isEmpty());
+        if (sw == null) {
+            if (anyInputs) {
+                throw bad(source, "subgraphs take shared weights but the manifest has no 'sharedWeights'");
+            }
+            return;
+        }
+        Path file = files.get(sw.file());
+        if (file == null || sw.tensors() == null) {
+            throw bad(source, "sharedWeights.file '" + sw.file() + "' is not a listed file of the bundle");
+        }
+        byte[] blob = Files.readAllBytes(file);
+        Map<String, DeviceArray> byKey = new HashMap<>();
+        for (Manifest.WeightSpec w : sw.tensors()) {
+            checkSpec(source, "shared weight '" + w.key() + "'", new Manifest.TensorSpec(w.key(), w.dtype(), w.shape()));
+            long bytes = HostTensor.numel(w.shape()) * HostTensor.itemSize(w.dtype());
+            if (w.offset() < 0 || w.offset() + bytes > blob.length || byKey.containsKey(w.key())) {
+                throw bad(source, "shared weight '" + w.key() + "' lies outside " + sw.file() + " or is listed twice");
+            }
+            byte[] data = Arrays.copyOfRange(blob, (int) w.offset(), (int) (w.offset() + bytes));
+            DeviceArray a = DeviceArray.upload(new HostTensor(w.dtype(), w.shape(), data), device);
+            out.add(a);
+            byKey.put(w.key(), a);
+        }
+        for (int i = 0; i < subgraphs.size(); i++) {
+            Manifest.SubgraphSpec spec = m.subgraphs().get(i);
+            for (Manifest.WeightInput wi : spec.weightInputsOrEmpty()) {
+                DeviceArray a = byKey.get(wi.key());
+                if (a == null) {
+                    throw bad(source, "subgraph '" + spec.name() + "' takes shared weight '" + wi.key()
+                            + "', which sharedWeights does not list");
+                }
+                try {
+                    subgraphs.get(i).bindWeight(wi.input(), a);
+                } catch (RuntimeException e) {
+                    throw bad(source, "subgraph '" + spec.name() + "': " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -315,6 +369,7 @@ public final class Bundle implements AutoCloseable {
         }
         closed = true;
         subgraphs.forEach(Subgraph::close);
+        sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
         closeQuietly(loader);
         IoUtil.deleteTree(tempDir);
     }

@@ -19,7 +19,26 @@ import java.util.stream.Stream;
  * its lower-case SHA-256; {@link Bundle#open} refuses a bundle whose files do not match.
  */
 public record Manifest(String format, int formatVersion, String target, String device, String entry,
-        String hostClass, List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files) {
+        String hostClass, List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files,
+        SharedWeights sharedWeights) {
+
+    /** A manifest without weights shared between subgraphs. */
+    public Manifest(String format, int formatVersion, String target, String device, String entry, String hostClass,
+            List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files) {
+        this(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, files, null);
+    }
+
+    /**
+     * Weights that several subgraphs use, stored once in {@code file} (little-endian, each at its
+     * {@code offset}) and bound to every subgraph that names them in {@link SubgraphSpec#weightInputs}.
+     */
+    public record SharedWeights(String file, List<WeightSpec> tensors) {}
+
+    /** One shared weight: its state_dict key, type, and byte offset in the shared weights file. */
+    public record WeightSpec(String key, String dtype, long[] shape, long offset) {}
+
+    /** A subgraph input fed from a shared weight: the executor's input name and the weight's key. */
+    public record WeightInput(String input, String key) {}
 
     public static final String FILE_NAME = "manifest.json";
     public static final String FORMAT = "dynnc-bundle";
@@ -37,7 +56,18 @@ public record Manifest(String format, int formatVersion, String target, String d
     }
 
     /** One TVM-compiled subgraph: its library and the types of its inputs and outputs, in call order. */
-    public record SubgraphSpec(String name, String library, List<TensorSpec> inputs, List<TensorSpec> outputs) {}
+    public record SubgraphSpec(String name, String library, List<TensorSpec> inputs, List<TensorSpec> outputs,
+            List<WeightInput> weightInputs) {
+        /** A subgraph with all its weights compiled in. */
+        public SubgraphSpec(String name, String library, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+            this(name, library, inputs, outputs, List.of());
+        }
+
+        /** Shared-weight inputs; an absent list in older manifests means none. */
+        public List<WeightInput> weightInputsOrEmpty() {
+            return weightInputs == null ? List.of() : weightInputs;
+        }
+    }
 
     public static Manifest parse(String json) throws JsonParseException {
         Manifest m = GSON.fromJson(json, Manifest.class);
@@ -63,7 +93,8 @@ public record Manifest(String format, int formatVersion, String target, String d
 
     /** A copy of this manifest with {@code files} replaced. */
     public Manifest withFiles(Map<String, String> newFiles) {
-        return new Manifest(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, newFiles);
+        return new Manifest(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, newFiles,
+                sharedWeights);
     }
 
     /** Bundle-relative path of the host class file, e.g. {@code host/classes/dynnc/generated/ForwardHost.class}. */

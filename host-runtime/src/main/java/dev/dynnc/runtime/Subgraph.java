@@ -214,6 +214,37 @@ public final class Subgraph implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds a weight to a named input once, without copying ({@code set_input_zero_copy}): the
+     * executor reads the caller's array on every run, so one array can feed several subgraphs. The
+     * array must stay open as long as this subgraph.
+     */
+    public synchronized void bindWeight(String inputName, DeviceArray weight) {
+        TVMFunctionHandle inputIndexOf = function("get_input_index");
+        TVMFunctionHandle getInput = function("get_input");
+        TVMFunctionHandle zeroCopy = function("set_input_zero_copy");
+        try {
+            try (BytePointer s = new BytePointer(inputName)) {
+                args.position(0).v_str(s);
+                codes[0] = kTVMStr;
+                invoke(inputIndexOf, 1, "get_input_index");
+            }
+            long index = ret.v_int64();
+            if (index < 0) {
+                throw new IllegalArgumentException("library has no weight input named '" + inputName + "'");
+            }
+            expectType("weight input '" + inputName + "'", getInput, (int) index,
+                    new Manifest.TensorSpec(inputName, weight.dtype(), weight.shape()));
+            setInt(0, index);
+            setHandle(1, weight.handle());
+            invoke(zeroCopy, 2, "set_input_zero_copy");
+        } finally {
+            TVMFuncFree(inputIndexOf);
+            TVMFuncFree(getInput);
+            TVMFuncFree(zeroCopy);
+        }
+    }
+
     private void setInt(int slot, long v) {
         args.position(slot).v_int64(v);
         codes[slot] = kDLInt;

@@ -27,7 +27,8 @@ import java.util.Set;
  * A subgraph's inputs are the device values it reads but does not define; its outputs are the
  * values it defines that anything else reads (host ops, the terminator, other blocks). Subgraphs
  * that are identical up to value numbering (same ops, attributes, shapes and weights) are
- * compiled once and called from every site.
+ * compiled once and called from every site; a weight that several of the remaining subgraphs
+ * read is shared between them rather than compiled into each ({@link #shareWeights}).
  */
 public final class Partitioner {
   private Partitioner() {}
@@ -74,7 +75,8 @@ public final class Partitioner {
           }
         }
         ImmutableList<Param> in = inputs.stream().map(v -> new Param(v, types.get(v))).collect(ImmutableList.toImmutableList());
-        Subgraph sg = new Subgraph(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs));
+        Subgraph sg = new Subgraph(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs),
+            ImmutableList.of());
         String key = canonicalKey(sg);
         Integer index = byKey.get(key);
         if (index == null) {
@@ -87,7 +89,34 @@ public final class Partitioner {
       hostBlocks.add(new HostProgram.HostBlock(b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
     }
     HostProgram hp = new HostProgram(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
-    return new Result(ImmutableList.copyOf(unique), hp);
+    return new Result(shareWeights(unique), hp);
+  }
+
+  /**
+   * Weights that more than one unique subgraph reads become shared inputs of those subgraphs
+   * instead of constants compiled into each (rule WEIGHTS-ONCE). A weight used by one subgraph
+   * stays a constant, which lets TVM pre-pack it for its layout.
+   */
+  static ImmutableList<Subgraph> shareWeights(List<Subgraph> subgraphs) {
+    Map<String, Integer> users = new HashMap<>();
+    for (Subgraph sg : subgraphs) {
+      sg.ops().stream().filter(op -> op.name().equals("weight")).map(op -> op.strAttr("name")).distinct()
+          .forEach(k -> users.merge(k, 1, Integer::sum));
+    }
+    ImmutableList.Builder<Subgraph> out = ImmutableList.builder();
+    for (Subgraph sg : subgraphs) {
+      List<Op> ops = new ArrayList<>();
+      List<Subgraph.SharedWeight> shared = new ArrayList<>();
+      for (Op op : sg.ops()) {
+        if (op.name().equals("weight") && users.get(op.strAttr("name")) > 1) {
+          shared.add(new Subgraph.SharedWeight(op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
+        } else {
+          ops.add(op);
+        }
+      }
+      out.add(new Subgraph(sg.index(), sg.inputs(), ImmutableList.copyOf(ops), sg.outputs(), ImmutableList.copyOf(shared)));
+    }
+    return out.build();
   }
 
   /**

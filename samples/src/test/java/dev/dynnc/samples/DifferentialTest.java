@@ -87,6 +87,13 @@ class DifferentialTest {
         }
       }
     }
+    if (model.getFileName().toString().equals("shared_head.py")) {
+      // The head's weights are stored once and bound to both subgraphs that use them.
+      dev.dynnc.runtime.Manifest m = dev.dynnc.runtime.Manifest.read(work.resolve("bundle"));
+      assertEquals(List.of("head.weight", "head.bias"),
+          m.sharedWeights().tensors().stream().map(dev.dynnc.runtime.Manifest.WeightSpec::key).toList());
+      assertEquals(2, m.subgraphs().stream().filter(sg -> sg.weightInputsOrEmpty().size() == 2).count());
+    }
     assertEquals(subgraphs, ran.size(), model.getFileName() + ": the inputs leave compiled subgraphs unexercised; ran " + ran
         + " of " + subgraphs + " (add scales to '# inputs:')");
   }
