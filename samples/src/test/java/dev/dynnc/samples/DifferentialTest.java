@@ -36,6 +36,18 @@ class DifferentialTest {
 
   static void check(Path model) throws Exception {
     Path work = Files.createTempDirectory("dynnc-diff");
+    try {
+      check(model, work);
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  static void check(Path model, Path work) throws Exception {
     Path src = work.resolve("src");
     Files.createDirectories(src);
     Files.copy(model, src.resolve("case_model.py"));

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on samples/early_exit_cnn: compile with real TVM through the CLI, run every input,
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 class EarlyExitCnnTest {
   static final Path SAMPLE = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/early_exit_cnn").toAbsolutePath();
   static final String ENTRY = "models.sdn:build_model(num_classes=10)";
-  Path work;
+  @TempDir Path work;
   Path bundle;
   Path reference;
 
@@ -63,7 +64,6 @@ class EarlyExitCnnTest {
 
   @BeforeAll
   void compileAndReference() throws Exception {
-    work = Files.createTempDirectory("dynnc-e2e");
     bundle = work.resolve("bundle");
     Cli c = cli("compile", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
         "--weights", SAMPLE.resolve("checkpoint.pt").toString(), "-o", bundle.toString());
