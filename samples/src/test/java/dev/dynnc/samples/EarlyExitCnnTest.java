@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EarlyExitCnnTest {
   static final Path SAMPLE = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/early_exit_cnn").toAbsolutePath();
   static final String ENTRY = "models.sdn:build_model(num_classes=10)";
-  @TempDir Path work;
+  Path work;
   Path bundle;
   Path reference;
 
@@ -63,7 +63,8 @@ class EarlyExitCnnTest {
   }
 
   @BeforeAll
-  void compileAndReference() throws Exception {
+  void compileAndReference(@TempDir Path dir) throws Exception {
+    work = dir;
     bundle = work.resolve("bundle");
     Cli c = cli("compile", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
         "--weights", SAMPLE.resolve("checkpoint.pt").toString(), "-o", bundle.toString());
