@@ -1,6 +1,7 @@
 """Builds one differential test case with Debian's PyTorch.
 
-make_case.py MODEL.py OUT_DIR: imports MODEL.py, evaluates its `# entry:` expression, randomizes
+make_case.py MODEL.py OUT_DIR: imports MODEL.py, evaluates its `# entry:` expression (and calls its
+`# method:`, forward by default), randomizes
 parameters and batch-norm statistics (seeded), saves the state_dict to OUT_DIR/weights.pt, and
 for every input set of the `# inputs:` scales writes OUT_DIR/case<i>/in_<name>.npy plus the
 model's outputs in eval mode flattened depth-first (tuples/lists by index, dicts in insertion
@@ -17,9 +18,11 @@ DTYPES = {"float32": torch.float32, "int64": torch.int64}
 
 
 def header(path):
-    entry, inputs, scales = None, [], [1.0]
+    entry, inputs, scales, method = None, [], [1.0], "forward"
     for line in open(path):
-        if line.startswith("# entry:"):
+        if line.startswith("# method:"):
+            method = line.split(":", 1)[1].strip()
+        elif line.startswith("# entry:"):
             entry = line.split(":", 1)[1].strip()
         elif line.startswith("# input:"):
             name, spec = line.split(":", 1)[1].strip().split("=")
@@ -27,7 +30,7 @@ def header(path):
             inputs.append((name, dtype, [int(d) for d in dims.rstrip("]\n ").split(",") if d.strip()]))
         elif line.startswith("# inputs:"):
             scales = [float(s) for s in line.split(":", 1)[1].split(",")]
-    return entry, inputs, scales
+    return entry, inputs, scales, method
 
 
 def flatten(v, out):
@@ -51,7 +54,7 @@ def flatten(v, out):
 
 def main():
     model_path, out = sys.argv[1], sys.argv[2]
-    entry, inputs, scales = header(model_path)
+    entry, inputs, scales, method = header(model_path)
     spec = importlib.util.spec_from_file_location("case_model", model_path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -80,7 +83,7 @@ def main():
             np.save(os.path.join(case, "in_%s.npy" % name), x.numpy())
             args.append(x)
         with torch.no_grad():
-            result = model(*args)
+            result = getattr(model, method)(*args)
         leaves = []
         flatten(result, leaves)
         for k, leaf in enumerate(leaves):

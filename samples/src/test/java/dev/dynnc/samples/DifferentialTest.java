@@ -54,15 +54,19 @@ class DifferentialTest {
     Path ref = work.resolve("ref");
     EarlyExitCnnTest.python(DIR, "make_case.py", model.toString(), ref.toString());
     String entry = null;
+    String method = "forward";
     List<String> specs = new ArrayList<>();
     for (String line : Files.readAllLines(model)) {
-      if (line.startsWith("# entry:")) {
+      if (line.startsWith("# method:")) {
+        method = line.substring(9).trim();
+      } else if (line.startsWith("# entry:")) {
         entry = line.substring(8).trim();
       } else if (line.startsWith("# input:")) {
         specs.add(line.substring(8).trim());
       }
     }
     List<String> args = new ArrayList<>(List.of("compile", "--source-root", src.toString(), "--entry", "case_model:" + entry,
+        "--method", method,
         "--weights", ref.resolve("weights.pt").toString(), "-o", work.resolve("bundle").toString()));
     for (String s : specs) {
       args.add("--input");
