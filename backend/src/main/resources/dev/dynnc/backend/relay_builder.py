@@ -47,6 +47,11 @@ def _op(name, a, attrs, out):
         return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
     if name == "batch_norm":
         return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=attrs["eps"])[0]
+    if name == "layer_norm":
+        return relay.nn.layer_norm(a[0], a[1], a[2], axis=-1, epsilon=attrs["eps"])
+    if name == "embedding":
+        # Eval-mode semantics: out-of-range indices are an error in PyTorch; clip keeps TVM in bounds.
+        return relay.take(a[0], a[1], axis=0, mode="clip")
     if name == "linear":
         x = a[0]
         lead = out["shape"][:-1]

@@ -50,6 +50,7 @@ public final class OpRegistry {
           .put("full", List.of("value"))
           .put("conv2d", List.of("strides", "padding", "dilation", "groups"))
           .put("batch_norm", List.of("eps"))
+          .put("layer_norm", List.of("eps"))
           .put("max_pool2d", List.of("kernel", "strides", "padding", "ceil_mode"))
           .put("avg_pool2d", List.of("kernel", "strides", "padding", "ceil_mode", "count_include_pad"))
           .put("adaptive_avg_pool2d", List.of("output_size"))
@@ -74,7 +75,7 @@ public final class OpRegistry {
         || COMPARE.contains(name)
         || UNARY.contains(name)
         || REQUIRED_ATTRS.containsKey(name)
-        || Set.of("linear", "matmul", "item", "where").contains(name);
+        || Set.of("linear", "matmul", "item", "where", "embedding").contains(name);
   }
 
   /** Whether an op with these operand types runs on the host (all operands host scalars). */
@@ -172,6 +173,36 @@ public final class OpRegistry {
           }
         }
         return x;
+      }
+      case "layer_norm": {
+        // Normalizes over the last dimension; gamma and beta have its size.
+        List<TensorType> t = tensors(name, in, 3, 3);
+        TensorType x = t.get(0);
+        if (x.rank() < 1) {
+          throw new TypeError("layer_norm expects at least a 1-d input, got " + x);
+        }
+        long d = x.shape().get(x.rank() - 1);
+        for (int i = 1; i < 3; i++) {
+          if (t.get(i).rank() != 1 || t.get(i).shape().get(0) != d) {
+            throw new TypeError("layer_norm: " + t.get(i) + " does not match the normalized size " + d);
+          }
+        }
+        return x;
+      }
+      case "embedding": {
+        // Rows of the weight table selected by integer indices: indices.shape + [dim].
+        List<TensorType> t = tensors(name, in, 2, 2);
+        TensorType w = t.get(0);
+        TensorType idx = t.get(1);
+        if (w.rank() != 2) {
+          throw new TypeError("embedding table must be 2-d, got " + w);
+        }
+        if (idx.dtype().isFloat() || idx.dtype() == DType.BOOL) {
+          throw new TypeError("embedding indices must be integers, got " + idx);
+        }
+        List<Long> shape = new ArrayList<>(idx.shape());
+        shape.add(w.shape().get(1));
+        return new TensorType(w.dtype(), ImmutableList.copyOf(shape));
       }
       case "linear": {
         List<TensorType> t = tensors(name, in, 2, 3);
