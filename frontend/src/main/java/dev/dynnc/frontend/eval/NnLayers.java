@@ -81,6 +81,10 @@ final class NnLayers {
     }
     t.addLayer("Conv2d", new Conv(2));
     t.addLayer("Conv1d", new Conv(1));
+    t.addLayer("LSTMCell", new Recurrent(true, true));
+    t.addLayer("GRUCell", new Recurrent(false, true));
+    t.addLayer("LSTM", new Recurrent(true, false));
+    t.addLayer("GRU", new Recurrent(false, false));
     t.addLayer("BatchNorm2d", batchNorm("BatchNorm2d"));
     t.addLayer("LayerNorm", new Simple() {
       @Override

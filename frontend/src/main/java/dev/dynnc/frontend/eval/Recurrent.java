@@ -1,0 +1,214 @@
+package dev.dynnc.frontend.eval;
+
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.DType;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type.TensorType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LSTMCell, GRUCell, LSTM and GRU, lowered to linear, slicing and elementwise ops with PyTorch's
+ * gate order (LSTM: input, forget, cell, output; GRU: reset, update, new). Sequence layers unroll
+ * over the time dimension, which is static; the parameters keep PyTorch's names
+ * ({@code weight_ih_l0}, ...), so checkpoints load as they are.
+ */
+final class Recurrent implements Layer {
+  private final boolean lstm;
+  private final boolean cell;
+
+  Recurrent(boolean lstm, boolean cell) {
+    this.lstm = lstm;
+    this.cell = cell;
+  }
+
+  private String name() {
+    return (lstm ? "LSTM" : "GRU") + (cell ? "Cell" : "");
+  }
+
+  private int gates() {
+    return lstm ? 4 : 3;
+  }
+
+  @Override
+  public void init(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+    in.torch.moduleInit(self, at);
+    Args p = cell
+        ? Args.bind(name(), a, kw, at, "input_size", "hidden_size", "bias=True", "device=None", "dtype=None")
+        : Args.bind(name(), a, kw, at, "input_size", "hidden_size", "num_layers=1", "bias=True", "batch_first=False",
+            "dropout=0.0", "bidirectional=False", "proj_size=0", "device=None", "dtype=None");
+    long input = p.getLong("input_size", 1, at);
+    long hidden = p.getLong("hidden_size", 1, at);
+    boolean bias = p.getBool(in, "bias", at);
+    self.dict.put("input_size", input);
+    self.dict.put("hidden_size", hidden);
+    self.dict.put("bias", bias);
+    long layers = 1;
+    if (!cell) {
+      layers = p.getLong("num_layers", 1, at);
+      if (p.getBool(in, "bidirectional", at) || p.getLong("proj_size", 0, at) != 0) {
+        throw Interpreter.error(Code.DN0201, at, name() + " with bidirectional=True or proj_size is not supported yet");
+      }
+      self.dict.put("num_layers", layers);
+      self.dict.put("batch_first", p.getBool(in, "batch_first", at));
+    }
+    long g = gates() * hidden;
+    for (long l = 0; l < layers; l++) {
+      String suffix = cell ? "" : "_l" + l;
+      long in0 = l == 0 ? input : hidden;
+      NnLayers.param(self, "weight_ih" + suffix, TensorType.of(DType.F32, g, in0), at);
+      NnLayers.param(self, "weight_hh" + suffix, TensorType.of(DType.F32, g, hidden), at);
+      if (bias) {
+        NnLayers.param(self, "bias_ih" + suffix, TensorType.of(DType.F32, g), at);
+        NnLayers.param(self, "bias_hh" + suffix, TensorType.of(DType.F32, g), at);
+      }
+    }
+  }
+
+  @Override
+  public Object forward(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+    Args p = Args.bind(name() + ".forward", a, kw, at, "input", "hx=None");
+    TorchLib t = in.torch;
+    SymTensor x = t.tensor(p.get("input"), at);
+    long hidden = (Long) self.dict.get("hidden_size");
+    if (cell) {
+      if (x.type().rank() != 2) {
+        throw Interpreter.error(Code.DN0202, at, name() + " expects a [batch, features] input, got " + x.type());
+      }
+      long batch = x.type().shape().get(0);
+      SymTensor[] state = initialState(t, in, p.get("hx"), batch, hidden, null, at);
+      SymTensor[] next = step(t, in, self, "", x, state, at);
+      return lstm ? PyTuple.of(next[0], next[1]) : next[0];
+    }
+    if (x.type().rank() != 3) {
+      throw Interpreter.error(Code.DN0202, at, name() + " expects a 3-d input, got " + x.type());
+    }
+    boolean batchFirst = (Boolean) self.dict.get("batch_first");
+    long layers = (Long) self.dict.get("num_layers");
+    long[] dims = x.type().dims();
+    long steps = batchFirst ? dims[1] : dims[0];
+    long batch = batchFirst ? dims[0] : dims[1];
+    List<SymTensor> inputs = new ArrayList<>();
+    for (long s = 0; s < steps; s++) {
+      SymTensor xs = slice(t, x, batchFirst ? 1 : 0, s, s + 1, at);
+      inputs.add(t.reshape(xs, new long[] {batch, dims[2]}, at));
+    }
+    List<SymTensor> hn = new ArrayList<>();
+    List<SymTensor> cn = new ArrayList<>();
+    for (long l = 0; l < layers; l++) {
+      SymTensor[] state = initialState(t, in, p.get("hx"), batch, hidden, l, at);
+      List<SymTensor> outs = new ArrayList<>();
+      for (SymTensor xs : inputs) {
+        in.step(at);
+        state = step(t, in, self, "_l" + l, xs, state, at);
+        outs.add(state[0]);
+      }
+      inputs = outs;
+      hn.add(state[0]);
+      if (lstm) {
+        cn.add(state[1]);
+      }
+    }
+    List<SymTensor> seq = new ArrayList<>();
+    for (SymTensor h : inputs) {
+      seq.add(t.reshape(h, batchFirst ? new long[] {batch, 1, hidden} : new long[] {1, batch, hidden}, at));
+    }
+    SymTensor output = seq.size() == 1 ? seq.get(0)
+        : t.op("concat", seq, Map.of("axis", Attr.of(batchFirst ? 1L : 0L)), at);
+    SymTensor h = stack(t, hn, batch, hidden, at);
+    return PyTuple.of(output, lstm ? PyTuple.of(h, stack(t, cn, batch, hidden, at)) : h);
+  }
+
+  private static SymTensor stack(TorchLib t, List<SymTensor> states, long batch, long hidden, Span at) {
+    List<SymTensor> parts = new ArrayList<>();
+    for (SymTensor s : states) {
+      parts.add(t.reshape(s, new long[] {1, batch, hidden}, at));
+    }
+    return parts.size() == 1 ? parts.get(0) : t.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
+  }
+
+  /** The initial (h, c) of one layer: zeros, or the layer's slice of the given hx. */
+  private SymTensor[] initialState(TorchLib t, Interpreter in, Object hx, long batch, long hidden, Long layer, Span at) {
+    if (hx == Values.NONE) {
+      SymTensor z = t.full(0, DType.F32, new long[] {batch, hidden}, at);
+      return new SymTensor[] {z, z};
+    }
+    List<Object> parts = lstm ? in.iterate(hx, at) : List.of(hx);
+    if (parts.size() != (lstm ? 2 : 1)) {
+      throw Interpreter.error(Code.DN0102, at, name() + " state must be " + (lstm ? "a tuple (h, c)" : "one tensor"));
+    }
+    SymTensor[] out = new SymTensor[2];
+    for (int i = 0; i < parts.size(); i++) {
+      SymTensor s = t.tensor(parts.get(i), at);
+      if (layer != null) {
+        s = t.reshape(slice(t, s, 0, layer, layer + 1, at), new long[] {batch, hidden}, at);
+      }
+      if (!java.util.Arrays.equals(s.type().dims(), new long[] {batch, hidden})) {
+        throw Interpreter.error(Code.DN0202, at, name() + " state has shape " + s.type().shape() + ", expected ["
+            + batch + ", " + hidden + "]");
+      }
+      out[i] = s;
+    }
+    if (!lstm) {
+      out[1] = out[0];
+    }
+    return out;
+  }
+
+  /** One time step: returns the new (h, c); for GRU c is h. */
+  private SymTensor[] step(TorchLib t, Interpreter in, PyObject self, String suffix, SymTensor x, SymTensor[] state,
+      Span at) {
+    long hidden = (Long) self.dict.get("hidden_size");
+    boolean bias = (Boolean) self.dict.get("bias");
+    SymTensor gi = linear(t, in, self, x, "weight_ih" + suffix, bias ? "bias_ih" + suffix : null, at);
+    SymTensor gh = linear(t, in, self, state[0], "weight_hh" + suffix, bias ? "bias_hh" + suffix : null, at);
+    if (lstm) {
+      SymTensor gates = (SymTensor) t.binary("+", gi, gh, at);
+      SymTensor i = sig(t, chunk(t, gates, 0, hidden, at), at);
+      SymTensor f = sig(t, chunk(t, gates, 1, hidden, at), at);
+      SymTensor g = t.op("tanh", List.of(chunk(t, gates, 2, hidden, at)), Map.of(), at);
+      SymTensor o = sig(t, chunk(t, gates, 3, hidden, at), at);
+      SymTensor c = (SymTensor) t.binary("+", t.binary("*", f, state[1], at), t.binary("*", i, g, at), at);
+      SymTensor h = (SymTensor) t.binary("*", o, t.op("tanh", List.of(c), Map.of(), at), at);
+      return new SymTensor[] {h, c};
+    }
+    SymTensor r = sig(t, (SymTensor) t.binary("+", chunk(t, gi, 0, hidden, at), chunk(t, gh, 0, hidden, at), at), at);
+    SymTensor z = sig(t, (SymTensor) t.binary("+", chunk(t, gi, 1, hidden, at), chunk(t, gh, 1, hidden, at), at), at);
+    SymTensor n = t.op("tanh", List.of((SymTensor) t.binary("+", chunk(t, gi, 2, hidden, at),
+        t.binary("*", r, chunk(t, gh, 2, hidden, at), at), at)), Map.of(), at);
+    // h' = (1 - z) * n + z * h
+    SymTensor h = (SymTensor) t.binary("+", t.binary("*", t.binary("-", 1.0, z, at), n, at),
+        t.binary("*", z, state[0], at), at);
+    return new SymTensor[] {h, h};
+  }
+
+  private static SymTensor sig(TorchLib t, SymTensor x, Span at) {
+    return t.op("sigmoid", List.of(x), Map.of(), at);
+  }
+
+  private static SymTensor linear(TorchLib t, Interpreter in, PyObject self, SymTensor x, String w, String b, Span at) {
+    List<SymTensor> ops = new ArrayList<>(List.of(x, NnLayers.weight(in, self, w, at)));
+    if (b != null) {
+      ops.add(NnLayers.weight(in, self, b, at));
+    }
+    return t.op("linear", ops, Map.of(), at);
+  }
+
+  /** Gate {@code k} of a [batch, gates * hidden] tensor. */
+  private static SymTensor chunk(TorchLib t, SymTensor x, int k, long hidden, Span at) {
+    return slice(t, x, 1, k * hidden, (k + 1) * hidden, at);
+  }
+
+  static SymTensor slice(TorchLib t, SymTensor x, int axis, long begin, long end, Span at) {
+    long[] b = new long[x.type().rank()];
+    long[] e = x.type().dims();
+    long[] s = new long[b.length];
+    java.util.Arrays.fill(s, 1);
+    b[axis] = begin;
+    e[axis] = end;
+    return t.op("strided_slice", List.of(x), Map.of("begin", Attr.ints(b), "end", Attr.ints(e), "strides", Attr.ints(s)), at);
+  }
+}
