@@ -34,7 +34,8 @@ logging.getLogger("autotvm").setLevel(logging.ERROR)
 def _const(weights_blob, w):
     arr = np.frombuffer(weights_blob, dtype=w["dtype"], count=int(np.prod(w["shape"], dtype=np.int64)),
                         offset=w["offset"]).reshape(w["shape"])
-    return relay.const(arr.copy())
+    # Always pass dtype: relay.const turns int64 arrays into int32 by default.
+    return relay.const(arr.copy(), dtype=w["dtype"])
 
 
 def _op(name, a, attrs, out):
@@ -47,6 +48,8 @@ def _op(name, a, attrs, out):
         return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
     if name == "batch_norm":
         return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=attrs["eps"])[0]
+    if name == "broadcast_to":
+        return relay.broadcast_to(a[0], attrs["shape"])
     if name == "layer_norm":
         return relay.nn.layer_norm(a[0], a[1], a[2], axis=-1, epsilon=attrs["eps"])
     if name == "embedding":
@@ -132,8 +135,13 @@ def _build(req):
         if name == "weight":
             env[op["id"]] = _const(blob, req["weights"][op["attrs"]["name"]])
             continue
+        if name == "arange":
+            n = op["shape"][0]
+            values = op["attrs"]["start"] + op["attrs"]["step"] * np.arange(n, dtype=np.float64)
+            env[op["id"]] = relay.const(values.astype(op["dtype"]), dtype=op["dtype"])
+            continue
         if name == "full":
-            env[op["id"]] = relay.const(np.full(op["shape"], op["attrs"]["value"], dtype=op["dtype"]))
+            env[op["id"]] = relay.const(np.full(op["shape"], op["attrs"]["value"], dtype=op["dtype"]), dtype=op["dtype"])
             continue
         args = [env[x] for x in op["args"]]
         if name == "conv2d":

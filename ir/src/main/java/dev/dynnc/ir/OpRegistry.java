@@ -41,7 +41,7 @@ public final class OpRegistry {
   public static final Set<String> REDUCE = Set.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean");
 
   /** Ops whose result type is written in the program, not inferred. */
-  public static final Set<String> DECLARED = Set.of("weight", "const", "full", "input");
+  public static final Set<String> DECLARED = Set.of("weight", "const", "full", "input", "arange");
 
   private static final Map<String, List<String>> REQUIRED_ATTRS =
       ImmutableMap.<String, List<String>>builder()
@@ -51,6 +51,8 @@ public final class OpRegistry {
           .put("conv2d", List.of("strides", "padding", "dilation", "groups"))
           .put("batch_norm", List.of("eps"))
           .put("layer_norm", List.of("eps"))
+          .put("broadcast_to", List.of("shape"))
+          .put("arange", List.of("start", "step"))
           .put("max_pool2d", List.of("kernel", "strides", "padding", "ceil_mode"))
           .put("avg_pool2d", List.of("kernel", "strides", "padding", "ceil_mode", "count_include_pad"))
           .put("adaptive_avg_pool2d", List.of("output_size"))
@@ -173,6 +175,15 @@ public final class OpRegistry {
           }
         }
         return x;
+      }
+      case "broadcast_to": {
+        TensorType x = tensors(name, in, 1, 1).get(0);
+        long[] shape = ints(attrs, "shape");
+        TensorType target = TensorType.of(x.dtype(), shape);
+        if (x.rank() > shape.length || !broadcast(name, x, target, x.dtype()).equals(target)) {
+          throw new TypeError("cannot expand " + x + " to " + attrs.get("shape"));
+        }
+        return target;
       }
       case "layer_norm": {
         // Normalizes over the last dimension; gamma and beta have its size.
@@ -362,6 +373,9 @@ public final class OpRegistry {
     }
     if (name.equals("weight") && !(attrs.get("name") instanceof Attr.StrAttr)) {
       throw new TypeError("weight name must be a string");
+    }
+    if (name.equals("arange") && ((TensorType) declared).rank() != 1) {
+      throw new TypeError("arange makes a 1-d tensor, declared " + declared);
     }
     return declared;
   }

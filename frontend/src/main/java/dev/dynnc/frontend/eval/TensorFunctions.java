@@ -104,6 +104,27 @@ final class TensorFunctions {
         }
         return t.reshape(x, resolveShape(x.type(), dims, at), at);
       }
+      case "expand", "expand_as" -> {
+        SymTensor x = t.tensor(args.get(0), at);
+        long[] shape;
+        if (name.equals("expand_as")) {
+          shape = t.tensor(args.get(1), at).type().dims();
+        } else {
+          List<Object> dims = args.size() == 2 && (args.get(1) instanceof PyTuple || args.get(1) instanceof PyList)
+              ? in.iterate(args.get(1), at) : args.subList(1, args.size());
+          shape = new long[dims.size()];
+          int offset = dims.size() - x.type().rank();
+          for (int i = 0; i < shape.length; i++) {
+            long d = Operators.asLong(dims.get(i), at);
+            // -1 keeps the existing size (PyTorch's expand rule).
+            shape[i] = d == -1 && i >= offset ? x.type().shape().get(i - offset) : d;
+          }
+        }
+        if (java.util.Arrays.equals(shape, x.type().dims())) {
+          return x;
+        }
+        return t.op("broadcast_to", List.of(x), Map.of("shape", Attr.ints(shape)), at);
+      }
       case "view_as", "reshape_as" -> {
         SymTensor x = t.tensor(args.get(0), at);
         return t.reshape(x, t.tensor(args.get(1), at).type().dims(), at);
@@ -406,6 +427,21 @@ final class TensorFunctions {
         Object v = args.get(0);
         DType d = kw.get("dtype") instanceof DType k ? k : v instanceof Double ? DType.F32 : v instanceof Boolean ? DType.BOOL : DType.I64;
         return t.full(Operators.toDouble(v), d, at);
+      }
+      if (name.equals("arange") && in.staging != null) {
+        Args a = Args.bind(name, args, kw, at, "start", "end=None", "step=1", "dtype=None", "device=None",
+            "requires_grad=False");
+        double start = a.isNone("end") ? 0 : a.getDouble("start", at);
+        double end = a.isNone("end") ? a.getDouble("start", at) : a.getDouble("end", at);
+        double step = a.getDouble("step", at);
+        if (step == 0) {
+          throw Interpreter.error(Code.DN0102, at, "arange step must not be zero");
+        }
+        boolean integral = args.stream().limit(3).allMatch(v -> v instanceof Long) && !(a.get("start") instanceof Double);
+        DType d = a.get("dtype") instanceof DType k ? k : integral ? DType.I64 : DType.F32;
+        long n = (long) Math.max(0, Math.ceil((end - start) / step));
+        return (SymTensor) in.staging.emit("arange", List.of(), List.of(), Map.of("start", Attr.of(start), "step", Attr.of(step)),
+            TensorType.of(d, n), at);
       }
       if (name.equals("full") && in.staging != null) {
         List<Object> dims = in.iterate(args.get(0), at);
