@@ -214,10 +214,10 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "1..*", description = "Input files NAME=FILE.npy; each file is one benchmark row.")
     List<String> inputs;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed runs per input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "500", description = "Untimed runs per input (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "200", description = "Timed runs per input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "500", description = "Timed runs per input (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Override
