@@ -22,6 +22,28 @@ final class Operators {
   /** A slice value {@code lower:upper:step}; absent parts are {@link Values#NONE}. */
   record SliceValue(Object lower, Object upper, Object step) {}
 
+  /** IR op of a Python binary or comparison operator; empty for operators without one. */
+  static java.util.Optional<String> irOp(String op) {
+    return java.util.Optional.ofNullable(switch (op) {
+      case "+" -> "add";
+      case "-" -> "sub";
+      case "*" -> "mul";
+      case "/" -> "div";
+      case "//" -> "floor_div";
+      case "%" -> "mod";
+      case "**" -> "pow";
+      case "&" -> "logical_and";
+      case "|" -> "logical_or";
+      case "<" -> "lt";
+      case "<=" -> "le";
+      case ">" -> "gt";
+      case ">=" -> "ge";
+      case "==" -> "eq";
+      case "!=" -> "ne";
+      default -> null;
+    });
+  }
+
   static boolean isTensorLike(Object v) {
     return v instanceof SymTensor || v instanceof TensorSlot;
   }

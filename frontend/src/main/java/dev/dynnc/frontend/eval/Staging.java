@@ -220,16 +220,8 @@ final class Staging {
   }
 
   Object hostBinary(Interpreter in, String op, Object a, Object b, Span at) {
-    String ir = switch (op) {
-      case "+" -> "add";
-      case "-" -> "sub";
-      case "*" -> "mul";
-      case "/" -> "div";
-      case "//" -> "floor_div";
-      case "%" -> "mod";
-      case "**" -> "pow";
-      default -> throw Interpreter.error(Code.DN0201, at, "operator " + op + " on run-time scalars is not supported");
-    };
+    String ir = Operators.irOp(op).filter(o -> !o.startsWith("logical"))
+        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "operator " + op + " on run-time scalars is not supported"));
     HostScalar x = hostValue(in, a, at);
     HostScalar y = hostValue(in, b, at);
     if (op.equals("/")) {
@@ -240,15 +232,8 @@ final class Staging {
   }
 
   Object hostCompare(Interpreter in, String op, Object a, Object b, Span at) {
-    String ir = switch (op) {
-      case "<" -> "lt";
-      case "<=" -> "le";
-      case ">" -> "gt";
-      case ">=" -> "ge";
-      case "==" -> "eq";
-      case "!=" -> "ne";
-      default -> throw Interpreter.error(Code.DN0201, at, "comparison " + op + " on run-time scalars is not supported");
-    };
+    String ir = Operators.irOp(op)
+        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "comparison " + op + " on run-time scalars is not supported"));
     return hostOp(ir, hostValue(in, a, at), hostValue(in, b, at), at);
   }
 

@@ -445,18 +445,8 @@ final class TorchLib {
     if (op.equals("@")) {
       return matmul(tensor(a, at), tensor(b, at), at);
     }
-    String ir = switch (op) {
-      case "+" -> "add";
-      case "-" -> "sub";
-      case "*" -> "mul";
-      case "/" -> "div";
-      case "**" -> "pow";
-      case "//" -> "floor_div";
-      case "%" -> "mod";
-      case "&" -> "logical_and";
-      case "|" -> "logical_or";
-      default -> throw Interpreter.error(Code.DN0201, at, "operator " + op + " on tensors is not supported");
-    };
+    String ir = Operators.irOp(op)
+        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "operator " + op + " on tensors is not supported"));
     SymTensor[] t = operands(a, b, op.equals("/"), at);
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
   }
@@ -471,14 +461,7 @@ final class TorchLib {
   }
 
   Object compare(String op, Object a, Object b, Span at) {
-    String ir = switch (op) {
-      case "<" -> "lt";
-      case "<=" -> "le";
-      case ">" -> "gt";
-      case ">=" -> "ge";
-      case "==" -> "eq";
-      default -> "ne";
-    };
+    String ir = Operators.irOp(op).orElseThrow();
     SymTensor[] t = operands(a, b, false, at);
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
   }
