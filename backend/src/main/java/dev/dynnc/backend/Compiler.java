@@ -110,7 +110,8 @@ public final class Compiler {
       }
       Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
       Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
-          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs, specs, Map.of(), shared);
+          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs,
+          HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
       m = m.withFiles(Manifest.hashFiles(tmp));
       m.write(tmp);
       install(tmp, out);
@@ -203,7 +204,7 @@ public final class Compiler {
   /** Generates the host class, compiles it with javax.tools, returns its binary name. */
   private static String writeHost(Partitioner.Result parts, Path bundle) throws IOException {
     CompilationUnit cu = HostCodegen.generate(parts.host());
-    String simple = HostCodegen.className(parts.host().name());
+    String simple = HostCodegen.CLASS_NAME;
     Path src = bundle.resolve("host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, cu.toString());

@@ -1,17 +1,26 @@
 package dev.dynnc.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.comments.Comment;
+import com.github.javaparser.ast.expr.StringLiteralExpr;
+import dev.dynnc.ir.Function;
 
 import dev.dynnc.ir.Parser;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.runtime.HostProgram;
+import dev.dynnc.runtime.Manifest;
 import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -52,7 +61,17 @@ class HostCodegenTest {
     String source = HostCodegen.generate(parts.host()).toString();
     assertTrue(source.contains("@javax.annotation.processing.Generated(\"dynnc\")"), source);
     assertTrue(source.contains("Math.floorDiv(v5, v6)"), source);
-    Path src = dir.resolve("dynnc/generated/StepHost.java");
+    assertTrue(source.contains("return ctx.result(0, v13, v14, v16);"), source);
+    assertEquals(List.of(Manifest.OutputNode.dict(List.of("y", "k", "none"), List.of(Manifest.OutputNode.leaf(0),
+        Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1),
+            Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(2))))), Manifest.OutputNode.none()))),
+        HostCodegen.outputStructures(parts.host()));
+    assertTrue(HostProgram.class.isAssignableFrom(compile(source, dir)));
+  }
+
+  /** Compiles generated source with javac and loads the class. */
+  private Class<?> compile(String source, Path dir) throws Exception {
+    Path src = dir.resolve("dynnc/generated/Host.java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -62,9 +81,59 @@ class HostCodegenTest {
         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
     assertTrue(ok, log + "\n" + source);
     try (URLClassLoader cl = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-      Class<?> c = cl.loadClass("dynnc.generated.StepHost");
-      assertTrue(HostProgram.class.isAssignableFrom(c));
-      assertEquals("StepHost", HostCodegen.className("step"));
+      return cl.loadClass("dynnc.generated.Host");
     }
+  }
+
+  /** Dict keys, input names and source file names that would be code if they reached the source. */
+  static final List<String> HOSTILE = List.of("say \"hi\"", "C:\\temp\\new", "*/ /*", "a\nb", "\0",
+      "ключ 🔑", "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"",
+      "__import__('os').system('touch /tmp/pwned')", "x\n//", "\\u0022");
+
+  /** A string literal of the IR text format. */
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  @Test
+  void noModelOrUserTextReachesTheSource(@TempDir Path dir) throws Exception {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < HOSTILE.size(); i++) {
+      keys.append(i == 0 ? "" : ", ").append(quote(HOSTILE.get(i))).append(": %").append(i % 2 == 0 ? 1 : 3);
+    }
+    String file = quote(String.join("", HOSTILE));
+    Function f = Parser.parse("func @forward(%0 " + quote(HOSTILE.get(6)) + ": f32[1]) {\n"
+        + "^bb0:\n"
+        + "  %1 = relu(%0) : f32[1] loc(" + file + ":3:9)\n"
+        + "  %2 = item(%1) : f32 loc(" + file + ":4:9)\n"
+        + "  %3 = const() {value = 0.5} : f64 loc(" + file + ":4:12)\n"
+        + "  %4 = gt(%2, %3) : bool loc(" + file + ":4:9)\n"
+        + "  br %4, ^bb1(), ^bb2() loc(" + file + ":5:5)\n"
+        + "^bb1:\n"
+        + "  ret {" + keys + "} loc(" + file + ":6:9)\n"
+        + "^bb2:\n"
+        + "  ret (%1, {" + quote(HOSTILE.get(2)) + ": None}) loc(" + file + ":7:9)\n"
+        + "}\n");
+    Partitioner.Result parts = Partitioner.partition(f);
+    CompilationUnit cu = HostCodegen.generate(parts.host());
+    String source = cu.toString();
+    for (String h : HOSTILE) {
+      assertFalse(source.contains(h), "model text '" + h + "' in the generated source:\n" + source);
+    }
+    // The whole class of bug: every literal and comment is dynnc's own text.
+    assertEquals(Set.of("dynnc", "no block "),
+        cu.findAll(StringLiteralExpr.class).stream().map(StringLiteralExpr::getValue).collect(Collectors.toSet()));
+    for (Comment c : cu.getAllContainedComments()) {
+      assertTrue(c.getContent().matches(" (at|return at|branch at) [0-9]+:[0-9]+")
+          || c.getContent().contains("Host program of the compiled method"), "comment: " + c.getContent());
+    }
+    // Both returns are described in the manifest, keys exactly as the model wrote them, and named by index.
+    List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
+    assertEquals(HOSTILE, structures.get(0).keys());
+    assertEquals(List.of(HOSTILE.get(2)), structures.get(1).items().get(1).keys());
+    assertTrue(source.contains("return ctx.result(0, "), source);
+    assertTrue(source.contains("return ctx.result(1, "), source);
+    assertEquals(HOSTILE.size(), structures.get(0).checkRoot());
+    assertTrue(HostProgram.class.isAssignableFrom(compile(source, dir)));
   }
 }

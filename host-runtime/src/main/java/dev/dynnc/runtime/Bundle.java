@@ -179,8 +179,18 @@ public final class Bundle implements AutoCloseable {
         if (m.hostClass() == null || !BINARY_NAME.matcher(m.hostClass()).matches()) {
             throw bad(source, "hostClass '" + m.hostClass() + "' is not a Java class name");
         }
-        if (m.inputs() == null || m.subgraphs() == null || m.files() == null) {
-            throw bad(source, Manifest.FILE_NAME + " lacks one of 'inputs', 'subgraphs', 'files'");
+        if (m.inputs() == null || m.outputs() == null || m.subgraphs() == null || m.files() == null) {
+            throw bad(source, Manifest.FILE_NAME + " lacks one of 'inputs', 'outputs', 'subgraphs', 'files'");
+        }
+        for (int i = 0; i < m.outputs().size(); i++) {
+            try {
+                if (m.outputs().get(i) == null) {
+                    throw new IllegalArgumentException("missing");
+                }
+                m.outputs().get(i).checkRoot();
+            } catch (IllegalArgumentException e) {
+                throw bad(source, "outputs[" + i + "]: " + e.getMessage());
+            }
         }
         Set<String> names = new HashSet<>();
         for (Manifest.TensorSpec in : m.inputs()) {
@@ -294,7 +304,7 @@ public final class Bundle implements AutoCloseable {
             throw new IllegalStateException("bundle " + source + " is closed");
         }
         checkInputs(inputs);
-        HostContext ctx = new HostContext(subgraphs, device);
+        HostContext ctx = new HostContext(subgraphs, device, manifest.outputs());
         try {
             DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
             for (int i = 0; i < args.length; i++) {

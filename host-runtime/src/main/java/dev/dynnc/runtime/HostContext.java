@@ -16,23 +16,22 @@ import java.util.Set;
  * with {@link #release}. One context serves one run on one thread.
  */
 public final class HostContext {
-    /** Which Python container a {@link Composite} stands for. */
-    public enum Kind { TUPLE, LIST, DICT }
-
     /**
-     * A tuple, list or dict built by generated code, whose items may still be device arrays; the runtime turns
-     * it into an {@link OutputValue} after the run. {@code keys} is null except for dicts.
+     * What a host program returns: which root of the manifest's {@code outputs} describes the result, and the
+     * leaves in that root's depth-first order (device arrays for tensors, boxed primitives for scalars).
      */
-    public record Composite(Kind kind, List<Object> items, List<String> keys) {}
+    public record Result(int structure, Object[] leaves) {}
 
     private final List<Subgraph> subgraphs;
     private final Device device;
+    private final List<Manifest.OutputNode> outputs;
     private final Set<DeviceArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Integer> trace = new ArrayList<>();
 
-    HostContext(List<Subgraph> subgraphs, Device device) {
+    HostContext(List<Subgraph> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
         this.subgraphs = subgraphs;
         this.device = device;
+        this.outputs = outputs;
     }
 
     /** Runs subgraph {@code index} (manifest order) and returns its outputs; records the call in the trace. */
@@ -88,31 +87,56 @@ public final class HostContext {
         return subgraphs.size();
     }
 
-    public static Object tuple(Object... items) {
-        return new Composite(Kind.TUPLE, Collections.unmodifiableList(Arrays.asList(items.clone())), null);
+    /**
+     * The value a host program returns: the result described by root {@code structure} of the manifest's
+     * {@code outputs}, with {@code leaves} at its leaves. Keys and nesting come from the manifest only.
+     */
+    public Object result(int structure, Object... leaves) {
+        return new Result(structure, leaves.clone());
     }
 
-    public static Object list(Object... items) {
-        return new Composite(Kind.LIST, Collections.unmodifiableList(Arrays.asList(items.clone())), null);
-    }
-
-    public static Object dict(String[] keys, Object[] values) {
-        if (keys.length != values.length) {
-            throw new IllegalArgumentException("dict with " + keys.length + " keys but " + values.length
-                    + " values");
-        }
-        return new Composite(Kind.DICT, Collections.unmodifiableList(Arrays.asList(values.clone())),
-                List.of(keys));
-    }
-
-    /** Converts what the host program returned, copying device leaves to host memory. */
+    /** Rebuilds what the host program returned from the manifest, copying device leaves to host memory. */
     OutputValue toOutput(Object v) {
-        if (v == null) {
-            return OutputValue.NONE;
+        if (!(v instanceof Result r)) {
+            throw new IllegalArgumentException("a host program must return HostContext.result(...), got "
+                    + (v == null ? "null" : v.getClass().getName()));
         }
-        if (v instanceof OutputValue o) {
-            return o;
+        if (r.structure() < 0 || r.structure() >= outputs.size()) {
+            throw new IllegalArgumentException("result structure " + r.structure() + " out of range; the manifest"
+                    + " has " + outputs.size());
         }
+        Manifest.OutputNode root = outputs.get(r.structure());
+        int expected = root.checkRoot();
+        if (r.leaves().length != expected) {
+            throw new IllegalArgumentException("result structure " + r.structure() + " has " + expected
+                    + " leaves, the host program gave " + r.leaves().length);
+        }
+        return build(root, r.leaves());
+    }
+
+    private OutputValue build(Manifest.OutputNode n, Object[] leaves) {
+        switch (n.type()) {
+            case Manifest.OutputNode.LEAF:
+                return leaf(leaves[n.leaf()]);
+            case Manifest.OutputNode.NONE:
+                return OutputValue.NONE;
+            case Manifest.OutputNode.DICT:
+                LinkedHashMap<String, OutputValue> entries = new LinkedHashMap<>();
+                for (int i = 0; i < n.items().size(); i++) {
+                    entries.put(n.keys().get(i), build(n.items().get(i), leaves));
+                }
+                return new OutputValue.Dict(entries);
+            default:
+                List<OutputValue> items = new ArrayList<>(n.items().size());
+                for (Manifest.OutputNode item : n.items()) {
+                    items.add(build(item, leaves));
+                }
+                return n.type().equals(Manifest.OutputNode.TUPLE) ? new OutputValue.Tuple(items)
+                        : new OutputValue.ListV(items);
+        }
+    }
+
+    private static OutputValue leaf(Object v) {
         if (v instanceof DeviceArray a) {
             return new OutputValue.Leaf(a.toHost());
         }
@@ -128,34 +152,8 @@ public final class HostContext {
         if (v instanceof Boolean) {
             return new OutputValue.Scalar(v);
         }
-        if (v instanceof List<?> l) {
-            return new OutputValue.ListV(convertAll(l));
-        }
-        if (v instanceof Composite c) {
-            List<OutputValue> items = convertAll(c.items());
-            if (c.kind() == Kind.TUPLE) {
-                return new OutputValue.Tuple(items);
-            }
-            if (c.kind() == Kind.LIST) {
-                return new OutputValue.ListV(items);
-            }
-            LinkedHashMap<String, OutputValue> entries = new LinkedHashMap<>();
-            for (int i = 0; i < items.size(); i++) {
-                if (entries.put(c.keys().get(i), items.get(i)) != null) {
-                    throw new IllegalArgumentException("duplicate dict key '" + c.keys().get(i) + "'");
-                }
-            }
-            return new OutputValue.Dict(entries);
-        }
-        throw new IllegalArgumentException("unsupported result value of type " + v.getClass().getName());
-    }
-
-    private List<OutputValue> convertAll(List<?> items) {
-        List<OutputValue> out = new ArrayList<>(items.size());
-        for (Object item : items) {
-            out.add(toOutput(item));
-        }
-        return out;
+        throw new IllegalArgumentException("unsupported result leaf "
+                + (v == null ? "null" : "of type " + v.getClass().getName()));
     }
 
     /** Frees every array the run still owns. */

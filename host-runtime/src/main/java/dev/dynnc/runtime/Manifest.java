@@ -19,13 +19,98 @@ import java.util.stream.Stream;
  * its lower-case SHA-256; {@link Bundle#open} refuses a bundle whose files do not match.
  */
 public record Manifest(String format, int formatVersion, String target, String device, String entry,
-        String hostClass, List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files,
-        SharedWeights sharedWeights) {
+        String hostClass, List<TensorSpec> inputs, List<OutputNode> outputs, List<SubgraphSpec> subgraphs,
+        Map<String, String> files, SharedWeights sharedWeights) {
 
     /** A manifest without weights shared between subgraphs. */
     public Manifest(String format, int formatVersion, String target, String device, String entry, String hostClass,
-            List<TensorSpec> inputs, List<SubgraphSpec> subgraphs, Map<String, String> files) {
-        this(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, files, null);
+            List<TensorSpec> inputs, List<OutputNode> outputs, List<SubgraphSpec> subgraphs, Map<String, String> files) {
+        this(format, formatVersion, target, device, entry, hostClass, inputs, outputs, subgraphs, files, null);
+    }
+
+    /**
+     * One node of the structure of a model's result: a tuple, list or dict of nodes, Python's None, or a leaf
+     * (tensor or scalar) that the host program hands over by position. {@code outputs} holds one root per
+     * distinct {@code return} of the model, and the host program names a root by its index
+     * ({@link HostContext#result}), so keys and structure live here as data and never in generated code.
+     *
+     * <p>{@code type} is {@code "leaf"} (with {@code leaf}, numbered depth-first from 0 within its root),
+     * {@code "tuple"}, {@code "list"}, {@code "dict"} (with one key per item, distinct) or {@code "none"}.
+     */
+    public record OutputNode(String type, Integer leaf, List<String> keys, List<OutputNode> items) {
+        public static final String LEAF = "leaf";
+        public static final String TUPLE = "tuple";
+        public static final String LIST = "list";
+        public static final String DICT = "dict";
+        public static final String NONE = "none";
+
+        public static OutputNode leaf(int index) {
+            return new OutputNode(LEAF, index, null, null);
+        }
+
+        public static OutputNode none() {
+            return new OutputNode(NONE, null, null, null);
+        }
+
+        /** A tuple or list node. */
+        public static OutputNode sequence(String type, List<OutputNode> items) {
+            return new OutputNode(type, null, null, List.copyOf(items));
+        }
+
+        public static OutputNode dict(List<String> keys, List<OutputNode> items) {
+            return new OutputNode(DICT, null, List.copyOf(keys), List.copyOf(items));
+        }
+
+        /** Nesting deeper than this is refused, so rebuilding a result cannot exhaust the stack. */
+        public static final int MAX_DEPTH = 100;
+
+        /**
+         * Checks that this is a well-formed root: known types, leaves numbered 0, 1, ... depth-first, dict keys
+         * present, distinct and one per item, nesting within {@link #MAX_DEPTH}. Returns the number of leaves.
+         *
+         * @throws IllegalArgumentException naming the first problem
+         */
+        public int checkRoot() {
+            return check(0, 0);
+        }
+
+        private int check(int nextLeaf, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels");
+            }
+            if (LEAF.equals(type) || NONE.equals(type)) {
+                if (keys != null || items != null) {
+                    throw new IllegalArgumentException("a " + type + " node has keys or items");
+                }
+                if (NONE.equals(type)) {
+                    return nextLeaf;
+                }
+                if (leaf == null || leaf != nextLeaf) {
+                    throw new IllegalArgumentException("leaf " + leaf + " where leaf " + nextLeaf + " was expected "
+                            + "(leaves are numbered depth-first from 0)");
+                }
+                return nextLeaf + 1;
+            }
+            if (!TUPLE.equals(type) && !LIST.equals(type) && !DICT.equals(type)) {
+                throw new IllegalArgumentException("unknown node type '" + type + "'");
+            }
+            if (items == null || leaf != null || (keys != null) != DICT.equals(type)) {
+                throw new IllegalArgumentException("a " + type + " node needs items" + (DICT.equals(type)
+                        ? " and keys" : "") + " and nothing else");
+            }
+            if (keys != null && (keys.size() != items.size() || keys.stream().anyMatch(java.util.Objects::isNull)
+                    || new java.util.HashSet<>(keys).size() != keys.size())) {
+                throw new IllegalArgumentException("a dict node needs one distinct key per item");
+            }
+            int next = nextLeaf;
+            for (OutputNode item : items) {
+                if (item == null) {
+                    throw new IllegalArgumentException("a " + type + " node has a null item");
+                }
+                next = item.check(next, depth + 1);
+            }
+            return next;
+        }
     }
 
     /**
@@ -42,7 +127,8 @@ public record Manifest(String format, int formatVersion, String target, String d
 
     public static final String FILE_NAME = "manifest.json";
     public static final String FORMAT = "dynnc-bundle";
-    public static final int FORMAT_VERSION = 1;
+    /** Version 2 moved the result structure (keys included) out of the host class into {@code outputs}. */
+    public static final int FORMAT_VERSION = 2;
     /** Bundle-relative directory that holds the compiled host classes. */
     public static final String HOST_CLASSES = "host/classes/";
 
@@ -93,8 +179,8 @@ public record Manifest(String format, int formatVersion, String target, String d
 
     /** A copy of this manifest with {@code files} replaced. */
     public Manifest withFiles(Map<String, String> newFiles) {
-        return new Manifest(format, formatVersion, target, device, entry, hostClass, inputs, subgraphs, newFiles,
-                sharedWeights);
+        return new Manifest(format, formatVersion, target, device, entry, hostClass, inputs, outputs, subgraphs,
+                newFiles, sharedWeights);
     }
 
     /** Bundle-relative path of the host class file, e.g. {@code host/classes/dynnc/generated/ForwardHost.class}. */

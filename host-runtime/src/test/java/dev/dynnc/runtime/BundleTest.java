@@ -51,6 +51,85 @@ class BundleTest {
         }
     }
 
+    /** Keys that would be code, or break out of a literal or comment, if they were spliced into source. */
+    static final List<String> HOSTILE_KEYS = List.of("say \"hi\"", "C:\\temp\\new", "*/", "a\nb", "\0", "ключ 🔑",
+            "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"", "{'a': 1}[\"a\"]", "");
+
+    @Test
+    void rebuildsTheResultStructureAndKeysFromTheManifest() throws Exception {
+        List<Manifest.OutputNode> three = List.of(Manifest.OutputNode.leaf(0), Manifest.OutputNode.leaf(1),
+                Manifest.OutputNode.leaf(2));
+        // Leaves 0..2 under hostile keys, then None under every other key, nested in a list.
+        List<Manifest.OutputNode> items = new java.util.ArrayList<>(three);
+        while (items.size() < HOSTILE_KEYS.size()) {
+            items.add(Manifest.OutputNode.none());
+        }
+        Manifest.OutputNode root = Manifest.OutputNode.sequence(Manifest.OutputNode.LIST,
+                List.of(Manifest.OutputNode.dict(HOSTILE_KEYS, items)));
+        Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE, m -> withOutputs(m, root));
+        try (Bundle b = Bundle.open(dir)) {
+            OutputValue out = b.run(input(-1, 2, -3, 4));
+            OutputValue.Dict d = (OutputValue.Dict) ((OutputValue.ListV) out).items().get(0);
+            assertEquals(HOSTILE_KEYS, List.copyOf(d.entries().keySet()));
+            assertEquals(HostTensor.scalarDouble(5.0), out.flattenLeaves().get(1));
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(out.structureJson())
+                    .getAsJsonObject().getAsJsonArray("items").get(0).getAsJsonObject();
+            assertEquals(HOSTILE_KEYS, json.getAsJsonArray("keys").asList().stream()
+                    .map(com.google.gson.JsonElement::getAsString).toList());
+        }
+    }
+
+    @Test
+    void refusesMalformedOutputStructures() throws Exception {
+        Manifest.OutputNode l0 = Manifest.OutputNode.leaf(0);
+        List<Map.Entry<String, Manifest.OutputNode>> bad = new java.util.ArrayList<>();
+        add(bad, "leaf 1 where leaf 0 was expected (leaves are numbered depth-first from 0)",
+                Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(1))));
+        add(bad, "a dict node needs one distinct key per item",
+                Manifest.OutputNode.dict(List.of("k", "k"), List.of(l0, Manifest.OutputNode.leaf(1))));
+        add(bad, "a dict node needs one distinct key per item", Manifest.OutputNode.dict(List.of("k"), List.of()));
+        add(bad, "unknown node type 'set'", new Manifest.OutputNode("set", null, null, List.of(l0)));
+        add(bad, "a tuple node needs items and nothing else", new Manifest.OutputNode("tuple", null, null, null));
+        Manifest.OutputNode deep = l0;
+        for (int i = 0; i < 101; i++) {
+            deep = Manifest.OutputNode.sequence("list", List.of(deep));
+        }
+        add(bad, "nested deeper than 100 levels", deep);
+        int n = 0;
+        for (Map.Entry<String, Manifest.OutputNode> e : bad) {
+            Path dir = TestSupport.writeBundle(tmp.resolve("b" + n++), TestSupport.HOST_SOURCE,
+                    m -> withOutputs(m, e.getValue()));
+            assertEquals("bad bundle " + dir + ": outputs[0]: " + e.getKey(), openError(dir));
+        }
+    }
+
+    @Test
+    void refusesResultsThatDisagreeWithTheManifest() throws Exception {
+        String twoLeaves = TestSupport.HOST_SOURCE.replace("ctx.result(0, o[0], firstMax, ctx.readBool(o[2]))",
+                "ctx.result(0, o[0], firstMax)");
+        try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("b"), twoLeaves, m -> m))) {
+            assertEquals("host program dynnc.generated.ForwardHost returned an unusable result: result structure 0"
+                    + " has 3 leaves, the host program gave 2", assertThrows(HostProgramException.class,
+                            () -> b.run(input(1, 2, 3, 4))).getMessage());
+        }
+        String otherRoot = TestSupport.HOST_SOURCE.replace("ctx.result(0,", "ctx.result(1,");
+        try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("c"), otherRoot, m -> m))) {
+            assertEquals("host program dynnc.generated.ForwardHost returned an unusable result: result structure 1"
+                    + " out of range; the manifest has 1", assertThrows(HostProgramException.class,
+                            () -> b.run(input(1, 2, 3, 4))).getMessage());
+        }
+    }
+
+    private static void add(List<Map.Entry<String, Manifest.OutputNode>> cases, String error,
+            Manifest.OutputNode root) {
+        cases.add(Map.entry(error, root));
+    }
+
+    private static Manifest withOutputs(Manifest m, Manifest.OutputNode root) {
+        return new Manifest(m.format(), m.formatVersion(), m.target(), m.device(), m.entry(), m.hostClass(),
+                m.inputs(), List.of(root), m.subgraphs(), m.files());
+    }
+
     @Test
     void refusesTamperedLibrary() throws Exception {
         Path dir = TestSupport.writeBundle(tmp.resolve("b"));
@@ -90,15 +169,16 @@ class BundleTest {
         Map<String, String> files = new LinkedHashMap<>(m.files());
         files.put(path, hash);
         return new Manifest(m.format(), m.formatVersion(), m.target(), m.device(), m.entry(), m.hostClass(),
-                m.inputs(), List.of(new Manifest.SubgraphSpec(sg.name(), path, sg.inputs(), sg.outputs())), files);
+                m.inputs(), m.outputs(), List.of(new Manifest.SubgraphSpec(sg.name(), path, sg.inputs(), sg.outputs())),
+                files);
     }
 
     @Test
     void refusesOtherFormatVersionsAndUnlistedReferences() throws Exception {
         Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE,
-                m -> new Manifest(m.format(), 2, m.target(), m.device(), m.entry(), m.hostClass(), m.inputs(),
-                        m.subgraphs(), m.files()));
-        assertEquals("bad bundle " + dir + ": formatVersion 2 is not supported; this runtime reads formatVersion 1",
+                m -> new Manifest(m.format(), 1, m.target(), m.device(), m.entry(), m.hostClass(), m.inputs(),
+                        m.outputs(), m.subgraphs(), m.files()));
+        assertEquals("bad bundle " + dir + ": formatVersion 1 is not supported; this runtime reads formatVersion 2",
                 openError(dir));
 
         Path unlisted = TestSupport.writeBundle(tmp.resolve("unlisted"), TestSupport.HOST_SOURCE, m -> {
@@ -123,7 +203,7 @@ class BundleTest {
         Path dir = TestSupport.writeBundle(tmp.resolve("b"), TestSupport.HOST_SOURCE, m -> {
             Manifest.SubgraphSpec sg = m.subgraphs().get(0);
             return new Manifest(m.format(), m.formatVersion(), m.target(), m.device(), m.entry(), m.hostClass(),
-                    m.inputs(), List.of(new Manifest.SubgraphSpec(sg.name(), sg.library(), sg.inputs(),
+                    m.inputs(), m.outputs(), List.of(new Manifest.SubgraphSpec(sg.name(), sg.library(), sg.inputs(),
                             sg.outputs().subList(0, 2))), m.files());
         });
         assertEquals("bad bundle " + dir + ": subgraph 'sg0' (lib/sg0.so): library has 3 outputs, manifest declares 2",

@@ -22,6 +22,11 @@ final class TestSupport {
             new Manifest.TensorSpec(null, "float32", new long[0]),
             new Manifest.TensorSpec(null, "bool", new long[0]));
 
+    /** The structure of the test model's result: {@code (y, first max, {"big": max(y) > 3}, None)}. */
+    static final Manifest.OutputNode RESULT = Manifest.OutputNode.sequence(Manifest.OutputNode.TUPLE, List.of(
+            Manifest.OutputNode.leaf(0), Manifest.OutputNode.leaf(1),
+            Manifest.OutputNode.dict(List.of("big"), List.of(Manifest.OutputNode.leaf(2))), Manifest.OutputNode.none()));
+
     /** Runs subgraph 0, and once more on its own output when max(y) > 3 (data-dependent control flow). */
     static final String HOST_SOURCE = String.join("\n",
             "package dynnc.generated;",
@@ -33,8 +38,7 @@ final class TestSupport {
             "    if (ctx.readBool(o[2])) {",
             "      o = ctx.call(0, o[0]);",
             "    }",
-            "    return HostContext.tuple(o[0], firstMax,",
-            "        HostContext.dict(new String[] {\"big\"}, new Object[] {ctx.readBool(o[2])}), null);",
+            "    return ctx.result(0, o[0], firstMax, ctx.readBool(o[2]));",
             "  }",
             "}");
 
@@ -85,6 +89,7 @@ final class TestSupport {
     static Manifest baseManifest() {
         return new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, "llvm", "cpu", "forward",
                 "dynnc.generated.ForwardHost", List.of(new Manifest.TensorSpec("x", "float32", new long[] {1, 4})),
+                List.of(RESULT),
                 List.of(new Manifest.SubgraphSpec("sg0", "lib/sg0.so",
                         List.of(new Manifest.TensorSpec("x", "float32", new long[] {1, 4})), MODEL_OUTPUTS)),
                 Map.of());
