@@ -604,7 +604,7 @@ final class AstBuilder {
         }
         fparts.addAll(new FStringParser(this, n.getSymbol(), body, isRaw, q + quoteLen).parse());
       } else {
-        String s = isRaw ? body : unescape(body, n.getSymbol());
+        String s = isRaw ? body : unescape(body, n.getSymbol(), prefix.contains("b"));
         if (anyF) {
           fparts.add(new Expr.FPart(Optional.of(s), Optional.empty(), Optional.empty(), Optional.empty()));
         } else {
@@ -618,7 +618,17 @@ final class AstBuilder {
     return new Expr.FStr(ImmutableList.copyOf(fparts), sp);
   }
 
+  /** Decodes a str literal's escapes as Python does. */
   String unescape(String s, Token at) {
+    return unescape(s, at, false);
+  }
+
+  /**
+   * Decodes the escapes of a str (or, with {@code bytes}, a bytes) literal body exactly as Python does,
+   * so strings such as dict keys reach the output as the model wrote them; a malformed escape is the
+   * syntax error Python reports.
+   */
+  String unescape(String s, Token at, boolean bytes) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -631,22 +641,66 @@ final class AstBuilder {
         case 'n' -> sb.append('\n');
         case 't' -> sb.append('\t');
         case 'r' -> sb.append('\r');
-        case '0' -> sb.append('\0');
-        case '\\' -> sb.append('\\');
-        case '\'' -> sb.append('\'');
-        case '"' -> sb.append('"');
-        case '\n' -> {}
-        case 'x' -> {
-          sb.append((char) Integer.parseInt(s.substring(i + 1, Math.min(i + 3, s.length())), 16));
-          i += 2;
+        case 'a' -> sb.append('\u0007');
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'v' -> sb.append('\u000b');
+        case '\\', '\'', '"' -> sb.append(e);
+        case '\n' -> { }
+        case '\r' -> i += i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 1 : 0;
+        case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+          int end = i + 1;
+          while (end < s.length() && end < i + 3 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
+            end++;
+          }
+          sb.append((char) Integer.parseInt(s.substring(i, end), 8));
+          i = end - 1;
         }
-        case 'u' -> {
-          sb.append((char) Integer.parseInt(s.substring(i + 1, Math.min(i + 5, s.length())), 16));
-          i += 4;
+        case 'x' -> i = hexEscape(s, i, 2, sb, at);
+        case 'u' -> i = bytes ? literalEscape(sb, e, i) : hexEscape(s, i, 4, sb, at);
+        case 'U' -> i = bytes ? literalEscape(sb, e, i) : hexEscape(s, i, 8, sb, at);
+        case 'N' -> {
+          int close = s.indexOf('}', i);
+          if (bytes) {
+            i = literalEscape(sb, e, i);
+          } else if (i + 1 >= s.length() || s.charAt(i + 1) != '{' || close < 0) {
+            throw badEscape(at, "malformed \\N character escape");
+          } else {
+            try {
+              sb.appendCodePoint(Character.codePointOf(s.substring(i + 2, close)));
+            } catch (IllegalArgumentException ex) {
+              throw badEscape(at, "unknown Unicode character name");
+            }
+            i = close;
+          }
         }
-        default -> sb.append('\\').append(e);
+        default -> literalEscape(sb, e, i);
       }
     }
     return sb.toString();
+  }
+
+  /** An unrecognised escape stays as written, backslash included. */
+  private static int literalEscape(StringBuilder sb, char e, int i) {
+    sb.append('\\').append(e);
+    return i;
+  }
+
+  /** Decodes exactly {@code digits} hex digits after index {@code i}; returns the index of the last one. */
+  private int hexEscape(String s, int i, int digits, StringBuilder sb, Token at) {
+    String hex = s.substring(i + 1, Math.min(i + 1 + digits, s.length()));
+    if (hex.length() < digits || !hex.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+      throw badEscape(at, "truncated \\" + s.charAt(i) + "X".repeat(digits) + " escape");
+    }
+    long cp = Long.parseLong(hex, 16);
+    if (cp > Character.MAX_CODE_POINT) {
+      throw badEscape(at, "illegal Unicode character");
+    }
+    sb.appendCodePoint((int) cp);
+    return i + digits;
+  }
+
+  private DiagnosticException badEscape(Token at, String what) {
+    return new DiagnosticException(Diagnostic.of(Code.DN0001, span(at), "invalid escape in string literal: " + what));
   }
 }

@@ -485,4 +485,43 @@ class PythonSourceTest {
         () -> PythonSource.parseExpression("build(1,", new Span("<entry>", 1, 8)));
     assertEquals("error[DN0001]: <entry>:1:13: '(' was never closed", e.diagnostics().get(0).toString().lines().findFirst().orElseThrow());
   }
+
+  /** Literals whose escapes must decode exactly as CPython decodes them (checked against python3 below). */
+  static final List<String> ESCAPES = List.of("'say \\\"hi\\\"'", "'C:\\\\temp\\\\new'", "'C:\\temp\\new'",
+      "'\\x00nul \\x7f \\xe9'", "'\\0 \\07 \\012 \\101\\1012 \\777 \\8'", "'\\a\\b\\f\\v\\r\\t'",
+      "'\\u043a\\u043b\\u044e\\u0447 \\U0001F511'", "'\\N{SNOWMAN} \\N{LATIN SMALL LETTER A}'", "'\\q \\d'",
+      "'a\\\nb'", "b'\\x00\\xff \\u0041 \\N{x} \\101'", "'''*/ \" + x + \" ''' \"\\u0022\"",
+      "r'\\x00\\n'", "'ключ 🔑'");
+
+  @Test
+  void escapesDecodeAsInPython(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("literals.txt");
+    Files.writeString(file, String.join("\u001e", ESCAPES));
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+        "import ast, sys",
+        "for lit in open(sys.argv[1], encoding='utf-8').read().split('\\x1e'):",
+        "    v = ast.literal_eval(lit)",
+        "    print(' '.join(str(c) for c in (v if isinstance(v, bytes) else map(ord, v))))"), file.toString())
+        .redirectErrorStream(true).start();
+    List<String> expected = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .lines().toList();
+    assertEquals(0, p.waitFor(), String.join("\n", expected));
+    for (int i = 0; i < ESCAPES.size(); i++) {
+      Expr.Str str = (Expr.Str) PythonSource.parseExpression(ESCAPES.get(i), new Span("m.py", 1, 1));
+      String got = String.join(" ", str.value().codePoints().mapToObj(String::valueOf).toList());
+      assertEquals(expected.get(i), got, ESCAPES.get(i));
+    }
+  }
+
+  @Test
+  void malformedEscapesAreSyntaxErrors() {
+    for (String[] c : new String[][] {{"'\\x4'", "truncated \\xXX escape"}, {"'\\xZZ'", "truncated \\xXX escape"},
+        {"'\\u12'", "truncated \\uXXXX escape"}, {"'\\U00110000'", "illegal Unicode character"},
+        {"'\\N{NO SUCH NAME}'", "unknown Unicode character name"}, {"'\\N'", "malformed \\N character escape"}}) {
+      DiagnosticException e = assertThrows(DiagnosticException.class,
+          () -> PythonSource.parseExpression(c[0], new Span("m.py", 3, 5)));
+      assertEquals("error[DN0001]: m.py:3:5: invalid escape in string literal: " + c[1],
+          e.diagnostics().get(0).toString().lines().findFirst().orElseThrow(), c[0]);
+    }
+  }
 }
