@@ -48,6 +48,28 @@ final class IoUtil {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * Writes each lone UTF-16 surrogate in JSON text as a {@code \\uXXXX} escape. Python strings (and so dict
+     * keys) may hold lone surrogates, which UTF-8 cannot encode; escaped, they survive writing and parse back
+     * to the same string, as Python's {@code json} module does.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder sb = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean encodable = Character.isHighSurrogate(c) ? i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1))
+                    : !Character.isLowSurrogate(c) || (i > 0 && Character.isHighSurrogate(json.charAt(i - 1)));
+            if (!encodable && sb == null) {
+                sb = new StringBuilder(json.substring(0, i));
+            }
+            if (sb != null) {
+                sb.append(encodable ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb == null ? json : sb.toString();
+    }
+
     /** Deletes a directory tree; best effort, because it runs on cleanup paths that must not mask other errors. */
     static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {

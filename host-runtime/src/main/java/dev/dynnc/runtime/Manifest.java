@@ -169,7 +169,7 @@ public record Manifest(String format, int formatVersion, String target, String d
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return IoUtil.escapeLoneSurrogates(GSON.toJson(this));
     }
 
     /** Writes {@code manifest.json} into a bundle directory atomically. */

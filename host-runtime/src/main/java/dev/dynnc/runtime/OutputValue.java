@@ -94,10 +94,10 @@ public sealed interface OutputValue
      * {@code {"type":"tuple","items":[{"type":"tensor","index":0,"dtype":"float32","shape":[1,10]},
      * {"type":"int","index":1,"value":2}]}}. Dicts are {@code {"type":"dict","keys":[...],"items":[...]}};
      * None is {@code {"type":"none"}}; non-finite floats are written as strings ({@code "NaN"}) to stay
-     * valid JSON.
+     * valid JSON; lone surrogates in keys are written as {@code \\uXXXX} escapes so the text is valid UTF-8.
      */
     default String structureJson() {
-        return describe(this, new ArrayList<>()).toString();
+        return IoUtil.escapeLoneSurrogates(describe(this, new ArrayList<>()).toString());
     }
 
     private static JsonElement describe(OutputValue v, List<HostTensor> leaves) {

@@ -53,7 +53,8 @@ class BundleTest {
 
     /** Keys that would be code, or break out of a literal or comment, if they were spliced into source. */
     static final List<String> HOSTILE_KEYS = List.of("say \"hi\"", "C:\\temp\\new", "*/", "a\nb", "\0", "ключ 🔑",
-            "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"", "{'a': 1}[\"a\"]", "");
+            "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"", "{'a': 1}[\"a\"]", "",
+            "lone \uD800 surrogates \uDC00\uD83D", "pair \uD83D\uDD11");
 
     @Test
     void rebuildsTheResultStructureAndKeysFromTheManifest() throws Exception {

@@ -29,6 +29,17 @@ class OutputValueTest {
     }
 
     @Test
+    void loneSurrogatesInKeysAreEscapedSoTheJsonIsValidUtf8() {
+        LinkedHashMap<String, OutputValue> d = new LinkedHashMap<>();
+        d.put("a\uD800b\uDC00\uD83D\uDD11", OutputValue.NONE);
+        String json = new OutputValue.Dict(d).structureJson();
+        assertEquals("{\"type\":\"dict\",\"keys\":[\"a\\ud800b\\udc00\uD83D\uDD11\"],\"items\":[{\"type\":\"none\"}]}",
+                json);
+        assertEquals(d.keySet().iterator().next(), com.google.gson.JsonParser.parseString(json).getAsJsonObject()
+                .getAsJsonArray("keys").get(0).getAsString());
+    }
+
+    @Test
     void scalarsMustBeLongDoubleOrBoolean() {
         assertThrows(IllegalArgumentException.class, () -> new OutputValue.Scalar(1));
         assertEquals("{\"type\":\"none\"}", OutputValue.NONE.structureJson());

@@ -348,7 +348,16 @@ public final class Parser {
       }
       if (c == '\\' && pos < src.length()) {
         char e = src.charAt(pos++);
-        sb.append(e == 'n' ? '\n' : e);
+        if (e == 'u') {
+          String hex = src.substring(pos, Math.min(pos + 4, src.length()));
+          if (hex.length() < 4 || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+            throw error("expected four hex digits after \\u");
+          }
+          sb.append((char) Integer.parseInt(hex, 16));
+          pos += 4;
+        } else {
+          sb.append(e == 'n' ? '\n' : e);
+        }
       } else {
         sb.append(c);
       }

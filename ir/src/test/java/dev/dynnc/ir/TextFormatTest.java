@@ -2,6 +2,7 @@ package dev.dynnc.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,21 @@ class TextFormatTest {
     assertEquals(ALL_FORMS, Printer.print(f));
     assertEquals(f, Parser.parse(Printer.print(f)));
     assertEquals(List.of(), Verifier.verify(f));
+  }
+
+  @Test
+  void hostileStringsRoundTripAndPrintAsOneLineOfValidUtf8() throws Exception {
+    String text = "func @f(%0 \"x\\\"\\u0000\": f32[1]) {\n^bb0:\n  %1 = relu(%0) : f32[1] loc(\"a\\nb\\u000d.py\":1:2)\n"
+        + "  ret {\"k\\u0000\\ud800\\u000d\\\\\": %1, \"\uD83D\uDD11\\u0007\": None} loc(\"m.py\":3:4)\n}\n";
+    Function f = Parser.parse(text);
+    assertEquals(List.of("x\"\0"), f.inputNames());
+    OutputTree.DictNode d = (OutputTree.DictNode) ((Terminator.Return) f.blocks().get(0).terminator()).value();
+    assertEquals(List.of("k\0\uD800\r\\", "\uD83D\uDD11\u0007"), d.keys());
+    String printed = Printer.print(f);
+    assertEquals(text, printed);
+    assertEquals(f, Parser.parse(printed));
+    assertTrue(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(printed));
+    assertThrows(Parser.ParseException.class, () -> Parser.parse(text.replace("\\u0007", "\\u07")));
   }
 
   @Test

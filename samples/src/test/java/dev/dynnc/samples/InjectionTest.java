@@ -138,7 +138,8 @@ class InjectionTest {
       assertEquals("line1\nline2\r\n", keys.get(5));
       assertEquals("nul\0byte", keys.get(6));
       assertEquals("emoji \uD83D\uDD11 \u2603", keys.get(8));
-      assertEquals("\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/dynnc-pwned-inject\")) + \"", keys.get(11));
+      assertEquals("lone \uD800 surrogate", keys.get(11));
+      assertEquals("\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/dynnc-pwned-inject\")) + \"", keys.get(12));
     }
   }
 
@@ -150,7 +151,7 @@ class InjectionTest {
     for (Manifest.OutputNode root : Manifest.read(bundle).outputs()) {
       keys(JsonParser.parseString(new com.google.gson.Gson().toJson(root)), all);
     }
-    assertEquals(16, all.size());
+    assertEquals(17, all.size());
     for (String k : all) {
       assertFalse(!k.isEmpty() && host.contains(k), "key '" + k + "' in the generated source:\n" + host);
     }

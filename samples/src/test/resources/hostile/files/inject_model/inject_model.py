@@ -4,7 +4,7 @@ import torch
 import torch.nn as nn
 
 KEYS = ['say "hi"', 'C:\\temp\\new', 'C:\temp\new', '*/ /* end', '-->', 'line1\nline2\r\n', 'nul\x00byte',
-        'ключ', 'emoji \U0001F511 \N{SNOWMAN}', '\\u0022', '',
+        'ключ', 'emoji \U0001F511 \N{SNOWMAN}', '\\u0022', '', 'lone \ud800 surrogate',
         '" + String.valueOf(Runtime.getRuntime().exec("touch /tmp/dynnc-pwned-inject")) + "',
         "'); __import__('os').system('touch /tmp/dynnc-pwned-inject') #",
         '"""; import os; os.system("touch /tmp/dynnc-pwned-inject"); """']
