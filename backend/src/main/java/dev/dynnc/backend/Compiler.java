@@ -17,6 +17,7 @@ import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Pipeline;
 import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -24,6 +25,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,7 +50,7 @@ import javax.tools.ToolProvider;
 public final class Compiler {
   private Compiler() {}
 
-  /** What to compile. */
+  /** What to compile; with a {@code signingKey} the bundle gets a signature ({@link BundleSignature}) before it is installed. */
   public record Request(
       Path sourceRoot,
       String entry,
@@ -56,7 +58,14 @@ public final class Compiler {
       LinkedHashMap<String, Type.TensorType> inputs,
       Path weights,
       String target,
-      Path output) {}
+      Path output,
+      PrivateKey signingKey) {
+    /** An unsigned bundle. */
+    public Request(Path sourceRoot, String entry, String method, LinkedHashMap<String, Type.TensorType> inputs,
+        Path weights, String target, Path output) {
+      this(sourceRoot, entry, method, inputs, weights, target, output, null);
+    }
+  }
 
   /** The outcome: diagnostics (empty on success) and a summary. */
   public record Result(Diagnostics diagnostics, SourceMap sources, Optional<Function> function, int subgraphs, int callSites) {
@@ -114,6 +123,9 @@ public final class Compiler {
           HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
       m = m.withFiles(Manifest.hashFiles(tmp));
       m.write(tmp);
+      if (req.signingKey() != null) {
+        BundleSignature.sign(tmp, req.signingKey());
+      }
       install(tmp, out);
       int sites = (int) parts.host().blocks().stream().filter(b -> b.call().isPresent()).count();
       return new Result(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);

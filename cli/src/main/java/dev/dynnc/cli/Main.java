@@ -6,10 +6,12 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
 import dev.dynnc.runtime.BundleException;
+import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.HostProgramException;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import dev.dynnc.runtime.OutputValue;
+import dev.dynnc.runtime.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
-    subcommands = {Main.Compile.class, Main.Run.class, Main.Bench.class})
+    subcommands = {Main.Compile.class, Main.Run.class, Main.Bench.class, Main.Keygen.class})
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int DIAGNOSTICS = 1;
@@ -110,6 +112,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, description = "Bundle directory to write.")
     Path output;
 
+    @Option(names = "--sign", description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
+    Path sign;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -124,12 +129,21 @@ public final class Main implements Callable<Integer> {
           return USAGE;
         }
       }
+      java.security.PrivateKey key = null;
+      if (sign != null) {
+        try {
+          key = BundleSignature.readPrivateKey(sign);
+        } catch (BundleSignature.KeyFileException e) {
+          err.println("error[DN0406]: " + e.getMessage());
+          return DIAGNOSTICS;
+        }
+      }
       if (!Files.isDirectory(sourceRoot)) {
         err.println("error[DN0004]: --source-root " + sourceRoot + " is not a directory");
         return DIAGNOSTICS;
       }
       long t0 = System.nanoTime();
-      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output));
+      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output, key));
       if (!r.ok()) {
         err.print(r.renderDiagnostics());
         err.println("compilation failed; no bundle was written");
@@ -154,6 +168,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--output-dir", required = true, description = "Where output_<i>.npy and outputs.json go.")
     Path outputDir;
 
+    @Option(names = "--trust", description = TRUST_HELP)
+    List<Path> trust;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -169,7 +186,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private int runBundle(Map<String, HostTensor> in, PrintWriter out) throws Exception {
-      try (Bundle b = Bundle.open(bundle)) {
+      try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
         OutputValue result = b.run(in);
         List<HostTensor> leaves = result.flattenLeaves();
         Path tmp = Files.createTempDirectory(outputDir.toAbsolutePath().getParent() == null ? Path.of(".")
@@ -220,6 +237,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "500", description = "Timed runs per input (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--trust", description = TRUST_HELP)
+    List<Path> trust;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -228,7 +248,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private int bench(PrintWriter out) throws Exception {
-      try (Bundle b = Bundle.open(bundle)) {
+      try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
         out.printf("%-16s %10s %10s %10s  %s%n", "input", "median_us", "p10_us", "p90_us", "subgraph calls");
         for (String s : inputs) {
           Map.Entry<String, HostTensor> e = readInput(s);
@@ -249,6 +269,60 @@ public final class Main implements Callable<Integer> {
         }
         return OK;
       }
+    }
+  }
+
+  static final String TRUST_HELP = "Ed25519 public key (PEM) whose signature the bundle must carry; repeat to trust"
+      + " several. Without it any intact bundle runs: a bundle is code, so trust where it came from.";
+
+  /** Only bundles signed by one of {@code keys}, or (no keys) any intact bundle. */
+  static TrustPolicy trustPolicy(List<Path> keys) throws CliError {
+    if (keys == null || keys.isEmpty()) {
+      return TrustPolicy.HASHES_ONLY;
+    }
+    List<java.security.PublicKey> trusted = new java.util.ArrayList<>();
+    for (Path k : keys) {
+      try {
+        trusted.add(BundleSignature.readPublicKey(k));
+      } catch (BundleSignature.KeyFileException e) {
+        throw new CliError("DN0406", DIAGNOSTICS, e.getMessage());
+      }
+    }
+    return TrustPolicy.signedBy(trusted);
+  }
+
+  @Command(name = "keygen", mixinStandardHelpOptions = true,
+      description = "Create an Ed25519 key pair for signing bundles (compile --sign) and checking them (run --trust).")
+  static final class Keygen implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out-private", required = true, description = "Private key file to create (PEM, mode 0600); keep it secret.")
+    Path privateKey;
+
+    @Option(names = "--out-public", required = true, description = "Public key file to create (PEM); give it to whoever runs your bundles.")
+    Path publicKey;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      if (privateKey.toAbsolutePath().normalize().equals(publicKey.toAbsolutePath().normalize())) {
+        err.println("error[DN0406]: --out-private and --out-public name the same file");
+        return USAGE;
+      }
+      try {
+        BundleSignature.writeKeyPair(BundleSignature.generateKeyPair(), privateKey, publicKey);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        err.println("error[DN0406]: " + e.getFile() + " already exists; dynnc never overwrites a key file");
+        return USAGE;
+      } catch (java.io.IOException e) {
+        String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        err.println("error[DN0406]: cannot write the key pair: " + why);
+        return DIAGNOSTICS;
+      }
+      spec.commandLine().getOut().println("wrote private key " + privateKey + " (keep it secret) and public key "
+          + publicKey);
+      return OK;
     }
   }
 

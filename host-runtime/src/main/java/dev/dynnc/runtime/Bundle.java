@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ import java.util.stream.Collectors;
 /**
  * Opens a compiled model bundle (a directory or a {@code .zip}) after verifying it, and runs the model.
  *
- * <p>Opening checks the manifest format, confines every listed path to the bundle (also through symbolic
- * links), verifies every listed file's SHA-256, loads each subgraph library into a TVM graph executor and
- * instantiates the host class. A zip is extracted into a fresh temporary directory that {@link #close}
+ * <p>Opening checks the signature when the {@link TrustPolicy} asks for one, then the manifest format,
+ * confines every listed path to the bundle (also through symbolic links), verifies every listed file's
+ * SHA-256, loads each subgraph library into a TVM graph executor and instantiates the host class. A zip is extracted into a fresh temporary directory that {@link #close}
  * deletes.
  *
  * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one input at a
@@ -62,8 +63,19 @@ public final class Bundle implements AutoCloseable {
         this.program = program;
     }
 
-    /** Opens a bundle directory or {@code .zip} file; every problem is reported as a {@link BundleException}. */
+    /**
+     * Opens a bundle directory or {@code .zip} file whose files match its manifest, signed or not; every problem
+     * is reported as a {@link BundleException}.
+     */
     public static Bundle open(Path path) throws BundleException {
+        return open(path, TrustPolicy.HASHES_ONLY);
+    }
+
+    /**
+     * Opens a bundle that {@code trust} accepts: its signature (if the policy asks for one) is checked against
+     * the manifest's bytes before the manifest is parsed or any library or class is loaded.
+     */
+    public static Bundle open(Path path, TrustPolicy trust) throws BundleException {
         Path tempDir = null;
         List<Subgraph> subgraphs = new ArrayList<>();
         List<DeviceArray> weights = new ArrayList<>();
@@ -79,7 +91,9 @@ public final class Bundle implements AutoCloseable {
             } else {
                 throw bad(path, "no such bundle directory or zip file");
             }
-            Manifest m = readManifest(path, root);
+            byte[] manifestBytes = readManifestBytes(path, root);
+            BundleSignature.verify(path, root, manifestBytes, trust);
+            Manifest m = parseManifest(path, manifestBytes);
             Device device = checkManifest(path, m);
             Map<String, Path> files = verifyFiles(path, root, m);
 
@@ -157,11 +171,18 @@ public final class Bundle implements AutoCloseable {
         }
     }
 
-    private static Manifest readManifest(Path source, Path root) throws BundleException, IOException {
+    private static byte[] readManifestBytes(Path source, Path root) throws BundleException, IOException {
         try {
-            return Manifest.read(root);
+            return Files.readAllBytes(root.resolve(Manifest.FILE_NAME));
         } catch (NoSuchFileException e) {
             throw bad(source, "no " + Manifest.FILE_NAME + " found");
+        }
+    }
+
+    /** Parses exactly the bytes that were verified, never a second read that could differ. */
+    private static Manifest parseManifest(Path source, byte[] bytes) throws BundleException {
+        try {
+            return Manifest.parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw bad(source, Manifest.FILE_NAME + " is not valid: " + e.getMessage(), e);
         }

@@ -189,7 +189,8 @@ public record Manifest(String format, int formatVersion, String target, String d
     }
 
     /**
-     * Hashes every regular file under a bundle directory except the root {@code manifest.json}, sorted by path:
+     * Hashes every regular file under a bundle directory except the root {@code manifest.json} and its signature,
+     * sorted by path:
      * exactly the {@code files} map a writer should store.
      */
     public static Map<String, String> hashFiles(Path bundleDir) throws IOException {
@@ -197,7 +198,7 @@ public record Manifest(String format, int formatVersion, String target, String d
         try (Stream<Path> s = Files.walk(bundleDir)) {
             for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
                 String rel = bundleDir.relativize(p).toString().replace('\\', '/');
-                if (!rel.equals(FILE_NAME)) {
+                if (!BundleSignature.UNLISTED.contains(rel)) {
                     out.put(rel, sha256(p));
                 }
             }
