@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  *
  * <p>Opening checks the signature when the {@link TrustPolicy} asks for one, then the manifest format,
  * confines every listed path to the bundle (also through symbolic links), verifies every listed file's
- * SHA-256, loads each subgraph library into a TVM graph executor and instantiates the host class. A zip is extracted into a fresh temporary directory that {@link #close}
- * deletes.
+ * SHA-256, loads each subgraph library into a TVM graph executor and instantiates the host class. A zip is
+ * extracted into a fresh temporary directory that {@link #close} deletes.
  *
  * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one input at a
  * time; open several bundles to run in parallel.

@@ -103,22 +103,24 @@ public final class BundleSignature {
 
     public static PrivateKey readPrivateKey(Path file) throws KeyFileException {
         byte[] der = readPem(file, PRIVATE_PEM, PUBLIC_PEM, "holds a public key, but signing needs the private key");
-        try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (InvalidKeySpecException e) {
-            throw new KeyFileException(file, "not an Ed25519 private key");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK lacks Ed25519", e);
-        }
+        return decode(file, "private", f -> f.generatePrivate(new PKCS8EncodedKeySpec(der)));
     }
 
     public static PublicKey readPublicKey(Path file) throws KeyFileException {
         byte[] der = readPem(file, PUBLIC_PEM, PRIVATE_PEM,
                 "holds a private key, but checking needs the public key (never hand out the private one)");
+        return decode(file, "public", f -> f.generatePublic(new X509EncodedKeySpec(der)));
+    }
+
+    private interface KeyDecoder<K> {
+        K decode(KeyFactory ed25519) throws InvalidKeySpecException;
+    }
+
+    private static <K> K decode(Path file, String kind, KeyDecoder<K> decoder) throws KeyFileException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
+            return decoder.decode(KeyFactory.getInstance(ALGORITHM));
         } catch (InvalidKeySpecException e) {
-            throw new KeyFileException(file, "not an Ed25519 public key");
+            throw new KeyFileException(file, "not an Ed25519 " + kind + " key");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK lacks Ed25519", e);
         }
