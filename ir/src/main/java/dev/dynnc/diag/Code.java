@@ -38,7 +38,8 @@ public enum Code {
   DN0402("input does not match the model's input"),
   DN0403("bad bundle"),
   DN0404("compilation by TVM failed"),
-  DN0405("the model failed at run time");
+  DN0405("the model failed at run time"),
+  DN0406("cannot write the output there");
 
   private final String title;
 
