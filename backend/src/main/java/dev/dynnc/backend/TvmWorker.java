@@ -43,7 +43,8 @@ public final class TvmWorker implements CompileService {
   private static final Gson GSON = new Gson();
   private static TvmWorker shared;
 
-  private Process process;
+  /** Volatile: the shutdown hook stops the worker without waiting for a compile to release the lock. */
+  private volatile Process process;
   private Writer requests;
   private BlockingQueue<String> answers;
   private boolean ready;
@@ -194,8 +195,11 @@ public final class TvmWorker implements CompileService {
     ready = false;
   }
 
-  /** Ends the worker and every process it started (g++ during export); idempotent. */
-  synchronized void stop() {
+  /**
+   * Ends the worker and every process it started (g++ during export); idempotent. Not synchronized,
+   * so that Ctrl-C during a compile ends the worker at once instead of after TVM finishes.
+   */
+  void stop() {
     Process p = process;
     process = null;
     if (p == null) {
@@ -209,11 +213,6 @@ public final class TvmWorker implements CompileService {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** The running worker's process, for tests. */
-  synchronized ProcessHandle handle() {
-    return process == null ? null : process.toHandle();
   }
 
   /**

@@ -142,9 +142,7 @@ class BundleOutputTest {
     Path out = dir.resolve("m.bundle");
     fakeBundle(dir.resolve(".m.bundle.old-" + DEAD), "old");
     fakeBundle(dir.resolve(".m.bundle.ready-" + DEAD), "new");
-    BundleOutput.recover(out);
-    assertEquals("new", Files.readString(out.resolve("lib/marker.txt")));
-    assertEquals(List.of("m.bundle", "src", "w.pt"), names(dir));
+    assertRecoversTo(out, "new");
   }
 
   @Test
@@ -153,9 +151,7 @@ class BundleOutputTest {
     fakeBundle(dir.resolve(".m.bundle.old-" + DEAD), "old");
     Files.createDirectories(dir.resolve(".m.bundle.ready-" + DEAD).resolve("lib")); // no manifest: not a bundle
     Files.createDirectories(dir.resolve(".m.bundle.tmp-" + DEAD).resolve("lib"));
-    BundleOutput.recover(out);
-    assertEquals("old", Files.readString(out.resolve("lib/marker.txt")));
-    assertEquals(List.of("m.bundle", "src", "w.pt"), names(dir));
+    assertRecoversTo(out, "old");
   }
 
   @Test
@@ -164,9 +160,7 @@ class BundleOutputTest {
     fakeBundle(dir.resolve(".m.bundle.old-" + DEAD), "old");
     fakeBundle(dir.resolve(".m.bundle.ready-" + DEAD), "staged");
     Files.createDirectories(dir.resolve(".m.bundle.tmp-" + DEAD));
-    BundleOutput.recover(out);
-    assertEquals("current", Files.readString(out.resolve("lib/marker.txt")));
-    assertEquals(List.of("m.bundle", "src", "w.pt"), names(dir));
+    assertRecoversTo(out, "current");
   }
 
   @Test
@@ -179,6 +173,13 @@ class BundleOutputTest {
     BundleOutput.recover(out);
     assertFalse(Files.exists(out));
     assertTrue(Files.isDirectory(live) && Files.isDirectory(liveTmp) && Files.isDirectory(foreign) && Files.isDirectory(other));
+  }
+
+  /** Runs recovery and expects the bundle with {@code marker} at {@code out} and nothing beside it. */
+  void assertRecoversTo(Path out, String marker) throws IOException {
+    BundleOutput.recover(out);
+    assertEquals(marker, Files.readString(out.resolve("lib/marker.txt")));
+    assertEquals(List.of("m.bundle", "src", "w.pt"), names(dir));
   }
 
   static List<String> names(Path dir) throws IOException {

@@ -77,10 +77,14 @@ public final class Main implements Callable<Integer> {
 
   /** Reports a dynnc bug in one line; the stack trace only with {@code DYNNC_DEBUG=1}. */
   static int internalError(Throwable t, PrintWriter err) {
+    return internalError(t, err, "1".equals(System.getenv("DYNNC_DEBUG")));
+  }
+
+  static int internalError(Throwable t, PrintWriter err, boolean debug) {
     String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     err.println("internal error: " + what.lines().findFirst().orElse("") + " (a dynnc bug; please report it with the command "
         + "line and model; DYNNC_DEBUG=1 prints the stack trace)");
-    if ("1".equals(System.getenv("DYNNC_DEBUG"))) {
+    if (debug) {
       t.printStackTrace(err);
     }
     err.flush();

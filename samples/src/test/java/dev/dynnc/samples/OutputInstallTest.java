@@ -55,6 +55,11 @@ class OutputInstallTest {
     return EarlyExitCnnTest.cli(compileArgs(model, out, extra).toArray(String[]::new));
   }
 
+  void compileOk(String model, Path out) {
+    Cli c = compile(model, out);
+    assertEquals(0, c.code(), c.err());
+  }
+
   static List<String> names(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -69,11 +74,9 @@ class OutputInstallTest {
   void replacesItsOwnBundleWithTheUmasksPermissions() throws Exception {
     Path dir = Files.createDirectories(work.resolve("perm"));
     Path out = dir.resolve("m.bundle");
-    Cli c = compile("Tiny", out);
-    assertEquals(0, c.code(), c.err());
+    compileOk("Tiny", out);
     Files.writeString(out.resolve("ir/stale-file-from-the-old-bundle"), "old");
-    c = compile("Tiny", out);
-    assertEquals(0, c.code(), c.err());
+    compileOk("Tiny", out);
     assertFalse(Files.exists(out.resolve("ir/stale-file-from-the-old-bundle")), "the old bundle must be replaced whole");
     assertEquals(List.of("m.bundle"), names(dir), "nothing may be left beside the bundle");
     // What this JVM's umask gives a new directory and a new file.
@@ -97,7 +100,7 @@ class OutputInstallTest {
   void aCompileKilledMidSwapIsRepairedByTheNextOne() throws Exception {
     Path dir = Files.createDirectories(work.resolve("kill"));
     Path out = dir.resolve("m.bundle");
-    assertEquals(0, compile("Tiny", out).code());
+    compileOk("Tiny", out);
     String before = marker(out);
     Set<Long> workersBefore = workers();
 
@@ -132,7 +135,7 @@ class OutputInstallTest {
     Path dir = Files.createDirectories(work.resolve("timeout"));
     Path out = dir.resolve("slow.bundle");
     // A warm worker: the limit is for TVM's compile, not for the worker's start-up.
-    assertEquals(0, compile("Tiny", dir.resolve("warm.bundle")).code());
+    compileOk("Tiny", dir.resolve("warm.bundle"));
     long t0 = System.nanoTime();
     Cli c = compile("Slow", out, "--compile-timeout", "1");
     double s = (System.nanoTime() - t0) / 1e9;
@@ -143,8 +146,7 @@ class OutputInstallTest {
     assertTrue(s < 60, "the limit must stop TVM promptly, took " + s + " s");
     assertEquals(List.of("warm.bundle"), names(dir), "no partial bundle and no temporaries");
     assertEquals(Set.of(), gccProcessesUnder(dir), "g++ of the stopped compile still runs");
-    Cli again = compile("Tiny", dir.resolve("after.bundle"));
-    assertEquals(0, again.code(), again.err());
+    compileOk("Tiny", dir.resolve("after.bundle"));
   }
 
   /** Rule DATA-NOT-SOURCE on the Python side: quotes, backslashes and newlines in -o are just characters. */
@@ -152,9 +154,8 @@ class OutputInstallTest {
   void outputPathsReachTvmAsData() throws Exception {
     Path dir = Files.createDirectories(work.resolve("names"));
     Path out = dir.resolve("it's \"odd\"\\')\nimport os; os._exit(3)#.bundle");
-    Cli c = compile("Tiny", out);
-    assertEquals(0, c.code(), c.err());
-    assertTrue(Files.isRegularFile(out.resolve("lib/sg0.so")), c.out());
+    compileOk("Tiny", out);
+    assertTrue(Files.isRegularFile(out.resolve("lib/sg0.so")));
     assertEquals(List.of(out.getFileName().toString()), names(dir));
   }
 
