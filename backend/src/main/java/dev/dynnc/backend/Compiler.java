@@ -59,8 +59,8 @@ public final class Compiler {
       String target,
       Path output,
       Duration compileTimeout) {
-    /** Default limit for one subgraph's TVM compile. */
-    public static final Duration DEFAULT_COMPILE_TIMEOUT = Duration.ofSeconds(600);
+    /** Default limit for one subgraph's TVM compile, in seconds. */
+    public static final long DEFAULT_COMPILE_TIMEOUT_S = 600;
   }
 
   /** The outcome: diagnostics (empty on success) and a summary. */

@@ -117,7 +117,7 @@ public final class Main implements Callable<Integer> {
         description = "Bundle directory to write; only a missing path, an empty directory or an earlier bundle is replaced.")
     Path output;
 
-    @Option(names = "--compile-timeout", defaultValue = "600", paramLabel = "SECONDS",
+    @Option(names = "--compile-timeout", defaultValue = "" + Compiler.Request.DEFAULT_COMPILE_TIMEOUT_S, paramLabel = "SECONDS",
         description = "Time limit for TVM's compile of each subgraph (default: ${DEFAULT-VALUE}).")
     long compileTimeout;
 
