@@ -1,6 +1,7 @@
 package dev.dynnc.backend;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Compiles one subgraph request (written by {@link RelayExport}) to a shared library with TVM.
@@ -9,12 +10,19 @@ import java.nio.file.Path;
  * backend is plain Java.
  */
 public interface CompileService {
-  /** Compiles {@code request}; on failure throws with TVM's message. */
-  void compile(Path request, Path errorFile) throws CompileException;
+  /** Compiles {@code request} within {@code timeout}; on failure throws with TVM's message. */
+  void compile(Path request, Path errorFile, Duration timeout) throws CompileException;
 
   /** A TVM compile failure; the message is TVM's traceback's last line plus context. */
-  final class CompileException extends Exception {
+  class CompileException extends Exception {
     public CompileException(String message) {
+      super(message);
+    }
+  }
+
+  /** The compile did not finish within its time limit and was stopped. */
+  final class Timeout extends CompileException {
+    public Timeout(String message) {
       super(message);
     }
   }

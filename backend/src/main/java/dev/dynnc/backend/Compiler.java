@@ -21,10 +21,9 @@ import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,8 +43,10 @@ import javax.tools.ToolProvider;
  * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify →
  * IR passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique subgraph with TVM → generate and
  * compile the host class → write the bundle. The bundle is assembled in a temporary directory
- * beside the output and moved into place only when complete (rule ATOMIC-BUNDLE): a failed
- * compile leaves no partial bundle and an existing bundle untouched.
+ * beside the output and moved into place only when complete (rule ATOMIC-BUNDLE, carried out by
+ * {@link BundleOutput}): a failed compile leaves no partial bundle and an existing bundle
+ * untouched, and the output path is checked before any expensive work. TVM runs in a worker
+ * process ({@link TvmWorker}) with a time limit per subgraph.
  */
 public final class Compiler {
   private Compiler() {}
@@ -59,12 +60,10 @@ public final class Compiler {
       Path weights,
       String target,
       Path output,
+      Duration compileTimeout,
       PrivateKey signingKey) {
-    /** An unsigned bundle. */
-    public Request(Path sourceRoot, String entry, String method, LinkedHashMap<String, Type.TensorType> inputs,
-        Path weights, String target, Path output) {
-      this(sourceRoot, entry, method, inputs, weights, target, output, null);
-    }
+    /** Default limit for one subgraph's TVM compile, in seconds. */
+    public static final long DEFAULT_COMPILE_TIMEOUT_S = 600;
   }
 
   /** The outcome: diagnostics (empty on success) and a summary. */
@@ -91,47 +90,96 @@ public final class Compiler {
       diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + req.target() + "'", "use llvm (CPU)"));
       return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
-    if (!Files.isRegularFile(req.weights())) {
-      diags.add(Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), "checkpoint file does not exist"));
+    Optional<String> notFile = notARegularFile(req.weights());
+    if (notFile.isPresent()) {
+      diags.add(Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), notFile.get()));
       return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
-    Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()));
-    if (!fr.ok()) {
-      return new Result(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
-    }
-    Function f = Pipeline.run(fr.function().get(), PassContext.DEFAULT);
-    Verifier.verifyOrThrow(f);
-    Partitioner.Result parts = Partitioner.partition(f);
-    Path out = req.output().toAbsolutePath().normalize();
-    Path parent = out.getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+    // Rule OUTPUT-GUARD: the output is checked (and a killed compile's swap repaired) before the
+    // frontend and TVM spend any time.
+    BundleOutput output;
     try {
-      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, req.target(), tmp, diags);
+      output = BundleOutput.prepare(req.output(), req.sourceRoot(), req.weights());
+    } catch (BundleOutput.Refused e) {
+      diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
+      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+    } catch (IOException e) {
+      diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot create the bundle " + req.output() + ": " + BundleOutput.reason(e)));
+      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+    }
+    TvmWorker.prestart();
+    boolean installed = false;
+    try {
+      Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()));
+      if (!fr.ok()) {
+        return new Result(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
+      }
+      Function f = Pipeline.run(fr.function().get(), PassContext.DEFAULT);
+      Verifier.verifyOrThrow(f);
+      Partitioner.Result parts = Partitioner.partition(f);
+      Path tmp = output.dir();
+      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, req.target(), tmp, req.compileTimeout(), diags);
       if (diags.hasErrors()) {
         return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
       }
-      String hostClass = writeHost(parts, tmp);
-      Files.writeString(tmp.resolve("ir/" + f.name() + ".ir"), Printer.print(f));
-      List<Manifest.TensorSpec> inputs = new ArrayList<>();
-      for (int i = 0; i < f.params().size(); i++) {
-        inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
+      try {
+        String hostClass = writeHost(parts, tmp);
+        Files.writeString(tmp.resolve("ir/" + f.name() + ".ir"), Printer.print(f));
+        List<Manifest.TensorSpec> inputs = new ArrayList<>();
+        for (int i = 0; i < f.params().size(); i++) {
+          inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
+        }
+        Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
+        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
+            req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs,
+            HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
+        m = m.withFiles(Manifest.hashFiles(tmp));
+        m.write(tmp);
+        if (req.signingKey() != null) {
+          BundleSignature.sign(tmp, req.signingKey());
+        }
+        output.install(req.sourceRoot(), req.weights());
+        installed = true;
+      } catch (BundleOutput.Refused e) {
+        diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
+        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
+      } catch (IOException e) {
+        diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot write the bundle " + req.output() + ": " + BundleOutput.reason(e)));
+        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
       }
-      Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
-      Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
-          req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs,
-          HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
-      m = m.withFiles(Manifest.hashFiles(tmp));
-      m.write(tmp);
-      if (req.signingKey() != null) {
-        BundleSignature.sign(tmp, req.signingKey());
-      }
-      install(tmp, out);
       int sites = (int) parts.host().blocks().stream().filter(b -> b.call().isPresent()).count();
       return new Result(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
     } finally {
-      deleteTree(tmp);
+      if (!installed) {
+        output.discard();
+      }
     }
+  }
+
+  /** Why a checkpoint path cannot be read as one, or empty for a regular file. */
+  private static Optional<String> notARegularFile(Path p) {
+    if (Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    if (!Files.exists(p)) {
+      return Optional.of("checkpoint file does not exist");
+    }
+    if (Files.isDirectory(p)) {
+      return Optional.of("is a directory, not a checkpoint file");
+    }
+    String kind = "a device, pipe or socket";
+    try {
+      int type = (Integer) Files.getAttribute(p, "unix:mode") & 0170000;
+      kind = switch (type) {
+        case 0020000, 0060000 -> "a device";
+        case 0010000 -> "a named pipe";
+        case 0140000 -> "a socket";
+        default -> kind;
+      };
+    } catch (IOException | RuntimeException e) {
+      // No unix attribute view: the generic description stands.
+    }
+    return Optional.of("is " + kind + ", not a checkpoint file");
   }
 
   private static Manifest.TensorSpec spec(String name, Type t) {
@@ -140,29 +188,26 @@ public final class Compiler {
   }
 
   private static List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, String target,
-      Path bundle, Diagnostics diags) throws IOException {
+      Path bundle, Duration timeout, Diagnostics diags) throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
-    CompileService tvm;
-    try {
-      tvm = EmbeddedTvm.get();
-    } catch (CompileService.CompileException e) {
-      diags.add(Diagnostic.of(Code.DN0404, Span.NONE, e.getMessage()));
-      return specs;
-    }
+    CompileService tvm = TvmWorker.shared();
     for (Subgraph sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
       Path work = Files.createTempDirectory(bundle, "work-" + name);
       Path so = bundle.resolve("lib/" + name + ".so");
       try {
         RelayExport.write(sg, fr.weights(), target, work, so);
-        tvm.compile(work.resolve("request.json"), work.resolve("error.txt"));
+        tvm.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
         Files.move(work.resolve("relay.txt"), bundle.resolve("relay/" + name + ".relay"));
+      } catch (CompileService.Timeout e) {
+        diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM did not finish compiling subgraph " + name + " within "
+            + timeout.toSeconds() + " s", "raise the limit with --compile-timeout SECONDS if the model is this large"));
+        return specs;
       } catch (CompileService.CompileException e) {
-        Span at = sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
-        diags.add(Diagnostic.of(Code.DN0404, at, "TVM could not compile subgraph " + name + ": " + e.getMessage().lines().findFirst().orElse(""),
+        diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM could not compile subgraph " + name + ": " + e.getMessage().lines().findFirst().orElse(""),
             "this is a dynnc bug if the model is supported; please report it with the model"));
         return specs;
       } finally {
@@ -183,6 +228,11 @@ public final class Compiler {
       specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
     }
     return specs;
+  }
+
+  /** Where a subgraph's failure is reported: at its last op, the one whose value it computes. */
+  private static Span spanOf(Subgraph sg) {
+    return sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
   }
 
   /** Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none. */
@@ -246,32 +296,6 @@ public final class Compiler {
       return runtime + java.io.File.pathSeparator + cp;
     } catch (Exception e) {
       return cp;
-    }
-  }
-
-  private static void install(Path tmp, Path out) throws IOException {
-    Path staged = tmp.resolveSibling(tmp.getFileName() + ".ready");
-    // Copy the finished tree (minus work dirs) so the final step is a single rename.
-    Files.move(tmp, staged, StandardCopyOption.ATOMIC_MOVE);
-    Files.createDirectories(tmp);
-    Path old = null;
-    if (Files.exists(out)) {
-      old = out.resolveSibling("." + out.getFileName() + ".old-" + System.nanoTime());
-      Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    try {
-      Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(staged, out);
-    } catch (IOException e) {
-      if (old != null) {
-        Files.move(old, out, StandardCopyOption.ATOMIC_MOVE);
-      }
-      deleteTree(staged);
-      throw e;
-    }
-    if (old != null) {
-      deleteTree(old);
     }
   }
 

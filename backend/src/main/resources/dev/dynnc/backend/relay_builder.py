@@ -1,5 +1,6 @@
-# dynnc's TVM compile service, run inside the JVM's embedded CPython.
+# dynnc's TVM compile service, run by the compile worker's embedded CPython (EmbeddedTvm).
 #
+# dynnc_serve() answers requests that arrive as JSON lines on stdin; paths are data, never source.
 # dynnc_compile(request_path) reads a JSON request written by RelayExport (one conditional-free
 # subgraph: inputs, ops in dynnc's op catalogue, outputs, weights in a raw little-endian file),
 # builds the Relay function, compiles it with relay.build and exports a shared library. Errors
@@ -8,6 +9,8 @@
 import json
 import logging
 import os
+import sys
+import tempfile
 import traceback
 
 os.environ.setdefault("TOPHUB_LOCATION", "NONE")
@@ -180,3 +183,31 @@ def dynnc_compile(request_path):
     except BaseException:
         with open(req["error_file"], "w") as fh:
             fh.write(traceback.format_exc())
+
+
+def dynnc_serve():
+    """Answers compile requests until stdin closes.
+
+    Each request is one JSON line {"id": N, "request": PATH} on stdin; each answer one JSON line
+    {"id": N, "error": TRACEBACK or null} on the original stdout, after a first {"ready": true}.
+    """
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    # Whatever TVM, g++ or Python itself print must not corrupt the answers: fd 1 becomes stderr.
+    os.dup2(2, 1)
+    answers.write(json.dumps({"ready": True}) + "\n")
+    while True:
+        line = sys.stdin.buffer.readline()
+        if not line:
+            return
+        msg = json.loads(line)
+        work = os.path.dirname(msg["request"])
+        # TVM's and g++'s temporary files go to the request's work directory, which the compiler
+        # deletes even when it had to kill this worker.
+        tempfile.tempdir = work
+        os.environ["TMPDIR"] = work
+        error = None
+        try:
+            dynnc_compile(msg["request"])
+        except BaseException:
+            error = traceback.format_exc()
+        answers.write(json.dumps({"id": msg["id"], "error": error}) + "\n")

@@ -1,7 +1,8 @@
 package dev.dynnc.cli;
 
+import dev.dynnc.backend.BundleOutput;
 import dev.dynnc.backend.Compiler;
-import dev.dynnc.ir.DType;
+import dev.dynnc.backend.StderrFilter;
 import dev.dynnc.ir.Type;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
@@ -11,17 +12,18 @@ import dev.dynnc.runtime.HostProgramException;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import dev.dynnc.runtime.OutputValue;
+import dev.dynnc.runtime.OwnedDirs;
 import dev.dynnc.runtime.TrustPolicy;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,9 @@ import picocli.CommandLine.Parameters;
  * The {@code dynnc} command line: {@code compile} a model to a bundle, {@code run} a bundle.
  *
  * <p>Exit codes: 0 success, 1 diagnostics (bad model or input), 2 bad usage, 3 internal error.
+ * An internal error (a dynnc bug) prints one line asking for a report; the stack trace follows
+ * only when the environment variable {@code DYNNC_DEBUG} is {@code 1}, so users never see one
+ * by default and maintainers can get one without rebuilding.
  */
 @Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
@@ -40,6 +45,8 @@ public final class Main implements Callable<Integer> {
   static final int DIAGNOSTICS = 1;
   static final int USAGE = 2;
   static final int INTERNAL = 3;
+  /** A day: longer is a typo, not a plan. */
+  static final long MAX_TIMEOUT_S = 86_400;
 
   @Override
   public Integer call() {
@@ -48,6 +55,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    StderrFilter.install();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -56,35 +64,33 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      err.println("internal error: " + e);
-      e.printStackTrace(err);
-      return INTERNAL;
-    });
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> internalError(e, err));
     cl.setParameterExceptionHandler((e, a) -> {
       err.println("error: " + e.getMessage());
       e.getCommandLine().usage(err);
       return USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) { // Errors (out of memory, stack overflow) pass picocli's handler
+      return internalError(t, err);
+    }
   }
 
-  private static final Pattern INPUT_SPEC = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=([a-z0-9]+)\\[([0-9, ]*)\\]");
+  /** Reports a dynnc bug in one line; the stack trace only with {@code DYNNC_DEBUG=1}. */
+  static int internalError(Throwable t, PrintWriter err) {
+    return internalError(t, err, "1".equals(System.getenv("DYNNC_DEBUG")));
+  }
 
-  static Map.Entry<String, Type.TensorType> parseInputSpec(String s) {
-    Matcher m = INPUT_SPEC.matcher(s.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--input '" + s + "' must look like NAME=DTYPE[D0,D1,...], e.g. x=float32[1,3,32,32]");
+  static int internalError(Throwable t, PrintWriter err, boolean debug) {
+    String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    err.println("internal error: " + what.lines().findFirst().orElse("") + " (a dynnc bug; please report it with the command "
+        + "line and model; DYNNC_DEBUG=1 prints the stack trace)");
+    if (debug) {
+      t.printStackTrace(err);
     }
-    DType dt;
-    try {
-      dt = DType.fromNumpyName(m.group(2));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--input '" + s + "': unknown dtype '" + m.group(2) + "' (float32, float64, int64, int32, bool)");
-    }
-    String dims = m.group(3).trim();
-    long[] shape = dims.isEmpty() ? new long[0] : java.util.Arrays.stream(dims.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
-    return Map.entry(m.group(1), Type.TensorType.of(dt, shape));
+    err.flush();
+    return INTERNAL;
   }
 
   @Command(name = "compile", mixinStandardHelpOptions = true, description = "Compile a model into a bundle.")
@@ -109,32 +115,38 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "llvm", description = "Compilation target: llvm (CPU; cuda is planned) (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "Bundle directory to write.")
+    @Option(names = {"-o", "--output"}, required = true,
+        description = "Bundle directory to write; only a missing path, an empty directory or an earlier bundle is replaced.")
     Path output;
 
     @Option(names = "--sign", description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
     Path sign;
 
+    @Option(names = "--compile-timeout", defaultValue = "" + Compiler.Request.DEFAULT_COMPILE_TIMEOUT_S, paramLabel = "SECONDS",
+        description = "Time limit for TVM's compile of each subgraph (default: ${DEFAULT-VALUE}).")
+    long compileTimeout;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
-      LinkedHashMap<String, Type.TensorType> in = new LinkedHashMap<>();
-      for (String s : inputs) {
-        try {
-          var e = parseInputSpec(s);
-          in.put(e.getKey(), e.getValue());
-        } catch (IllegalArgumentException e) {
-          err.println("error[DN0400]: " + e.getMessage());
-          return USAGE;
-        }
+      LinkedHashMap<String, Type.TensorType> in;
+      try {
+        in = InputSpecs.parse(inputs);
+      } catch (IllegalArgumentException e) {
+        err.println("error[DN0400]: " + e.getMessage());
+        return USAGE;
+      }
+      if (compileTimeout < 1 || compileTimeout > MAX_TIMEOUT_S) {
+        err.println("error[DN0400]: --compile-timeout " + compileTimeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
+        return USAGE;
       }
       java.security.PrivateKey key = null;
       if (sign != null) {
         try {
           key = BundleSignature.readPrivateKey(sign);
         } catch (BundleSignature.KeyFileException e) {
-          err.println("error[DN0406]: " + e.getMessage());
+          err.println("error[DN0407]: " + e.getMessage());
           return DIAGNOSTICS;
         }
       }
@@ -142,8 +154,15 @@ public final class Main implements Callable<Integer> {
         err.println("error[DN0004]: --source-root " + sourceRoot + " is not a directory");
         return DIAGNOSTICS;
       }
+      // Rule OUTPUT-GUARD, checked here too so that a refused -o is a usage error (exit 2).
+      Optional<String> refused = BundleOutput.refusal(output, sourceRoot, weights);
+      if (refused.isPresent()) {
+        err.println("error[DN0406]: " + refused.get());
+        return USAGE;
+      }
       long t0 = System.nanoTime();
-      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output, key));
+      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output,
+          Duration.ofSeconds(compileTimeout), key));
       if (!r.ok()) {
         err.print(r.renderDiagnostics());
         err.println("compilation failed; no bundle was written");
@@ -176,6 +195,7 @@ public final class Main implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
       return reportingErrors(err, () -> {
+        checkOutputDir(outputDir);
         Map<String, HostTensor> in = new LinkedHashMap<>();
         for (String s : inputs) {
           Map.Entry<String, HostTensor> e = readInput(s);
@@ -189,8 +209,7 @@ public final class Main implements Callable<Integer> {
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
         OutputValue result = b.run(in);
         List<HostTensor> leaves = result.flattenLeaves();
-        Path tmp = Files.createTempDirectory(outputDir.toAbsolutePath().getParent() == null ? Path.of(".")
-            : Files.createDirectories(outputDir.toAbsolutePath().getParent()), ".dynnc-out-");
+        Path tmp = createOutputTemp(outputDir);
         try {
           for (int i = 0; i < leaves.size(); i++) {
             Npy.write(tmp.resolve("output_" + i + ".npy"), leaves.get(i));
@@ -202,13 +221,10 @@ public final class Main implements Callable<Integer> {
               Files.move(p, outputDir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
           }
+        } catch (java.io.IOException e) {
+          throw new CliError("DN0406", DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
         } finally {
-          try (var files = Files.list(tmp)) {
-            for (Path p : files.toList()) {
-              Files.deleteIfExists(p);
-            }
-          }
-          Files.deleteIfExists(tmp);
+          OwnedDirs.delete(tmp);
         }
         for (int i = 0; i < leaves.size(); i++) {
           out.println("output_" + i + ": " + preview(leaves.get(i)));
@@ -248,6 +264,13 @@ public final class Main implements Callable<Integer> {
     }
 
     private int bench(PrintWriter out) throws Exception {
+      if (inputs == null || inputs.isEmpty()) {
+        throw new CliError("DN0400", USAGE, "bench needs at least one input NAME=FILE.npy after the bundle");
+      }
+      if (iterations < 1 || warmup < 0) {
+        throw new CliError("DN0400", USAGE, "--iterations must be at least 1 and --warmup at least 0 (got "
+            + iterations + " and " + warmup + ")");
+      }
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
         out.printf("%-16s %10s %10s %10s  %s%n", "input", "median_us", "p10_us", "p90_us", "subgraph calls");
         for (String s : inputs) {
@@ -285,7 +308,7 @@ public final class Main implements Callable<Integer> {
       try {
         trusted.add(BundleSignature.readPublicKey(k));
       } catch (BundleSignature.KeyFileException e) {
-        throw new CliError("DN0406", DIAGNOSTICS, e.getMessage());
+        throw new CliError("DN0407", DIAGNOSTICS, e.getMessage());
       }
     }
     return TrustPolicy.signedBy(trusted);
@@ -306,18 +329,18 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       if (privateKey.toAbsolutePath().normalize().equals(publicKey.toAbsolutePath().normalize())) {
-        err.println("error[DN0406]: --out-private and --out-public name the same file");
+        err.println("error[DN0407]: --out-private and --out-public name the same file");
         return USAGE;
       }
       try {
         BundleSignature.writeKeyPair(BundleSignature.generateKeyPair(), privateKey, publicKey);
       } catch (java.nio.file.FileAlreadyExistsException e) {
-        err.println("error[DN0406]: " + e.getFile() + " already exists; dynnc never overwrites a key file");
+        err.println("error[DN0407]: " + e.getFile() + " already exists; dynnc never overwrites a key file");
         return USAGE;
       } catch (java.io.IOException e) {
         String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
             : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-        err.println("error[DN0406]: cannot write the key pair: " + why);
+        err.println("error[DN0407]: cannot write the key pair: " + why);
         return DIAGNOSTICS;
       }
       spec.commandLine().getOut().println("wrote private key " + privateKey + " (keep it secret) and public key "
@@ -337,6 +360,35 @@ public final class Main implements Callable<Integer> {
       this.exit = exit;
     }
   }
+
+  /** Refuses an {@code --output-dir} that is, or lies under, something other than a directory. */
+  static void checkOutputDir(Path dir) throws CliError {
+    Path existing = BundleOutput.nearestExisting(dir);
+    if (!Files.isDirectory(existing)) {
+      throw new CliError("DN0406", USAGE, "--output-dir " + dir + ": " + (existing.equals(dir.toAbsolutePath().normalize())
+          ? "is a file, not a directory" : existing + " is not a directory"));
+    }
+  }
+
+  /**
+   * Creates the directory outputs are written in before they are moved into {@code --output-dir}:
+   * beside it, named after this process, so a killed run's leftovers are removed by the next
+   * (rule OWNED-TEMP).
+   */
+  private static Path createOutputTemp(Path outputDir) throws CliError {
+    Path parent = outputDir.toAbsolutePath().normalize().getParent();
+    try {
+      Files.createDirectories(parent);
+      OwnedDirs.cleanStale(parent, OUT_TEMP);
+      Path tmp = OwnedDirs.create(parent, OUT_TEMP);
+      OwnedDirs.deleteAtExit(tmp);
+      return tmp;
+    } catch (java.io.IOException e) {
+      throw new CliError("DN0406", DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
+    }
+  }
+
+  private static final String OUT_TEMP = ".dynnc-out-";
 
   /** Reads {@code NAME=FILE.npy}. */
   static Map.Entry<String, HostTensor> readInput(String spec) throws CliError {

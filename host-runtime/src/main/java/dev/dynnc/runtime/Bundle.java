@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
  * time; open several bundles to run in parallel.
  */
 public final class Bundle implements AutoCloseable {
+    private static final String TEMP_PREFIX = "dynnc-bundle-";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern BINARY_NAME =
             Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
@@ -86,7 +88,13 @@ public final class Bundle implements AutoCloseable {
             if (Files.isDirectory(path)) {
                 root = path;
             } else if (Files.isRegularFile(path)) {
-                tempDir = Files.createTempDirectory("dynnc-bundle-");
+                // Owner-only, as before: the extracted libraries are loaded from here. Named after this
+                // process so that a later open can delete what a killed run left (rule OWNED-TEMP).
+                Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+                OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
+                tempDir = OwnedDirs.create(tmpRoot, TEMP_PREFIX, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+                OwnedDirs.deleteAtExit(tempDir);
                 root = ZipBundles.extract(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
             } else {
                 throw bad(path, "no such bundle directory or zip file");
@@ -118,7 +126,7 @@ public final class Bundle implements AutoCloseable {
                 subgraphs.forEach(Subgraph::close);
                 weights.forEach(DeviceArray::close);
                 closeQuietly(loader);
-                IoUtil.deleteTree(tempDir);
+                OwnedDirs.delete(tempDir);
             }
         }
     }
@@ -402,7 +410,7 @@ public final class Bundle implements AutoCloseable {
         subgraphs.forEach(Subgraph::close);
         sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
         closeQuietly(loader);
-        IoUtil.deleteTree(tempDir);
+        OwnedDirs.delete(tempDir);
     }
 
     private static void closeQuietly(URLClassLoader l) {

@@ -39,7 +39,8 @@ public enum Code {
   DN0403("bad bundle"),
   DN0404("compilation by TVM failed"),
   DN0405("the model failed at run time"),
-  DN0406("bad key file");
+  DN0406("cannot write the output there"),
+  DN0407("bad key file");
 
   private final String title;
 

@@ -1,0 +1,240 @@
+package dev.dynnc.backend;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compiles subgraphs in a TVM worker process ({@link EmbeddedTvm}) with a time limit per request.
+ *
+ * <p>One worker serves the whole JVM: it starts on first use (or early, by {@link #prestart}, so
+ * that TVM's start-up overlaps the frontend), imports TVM once and then answers one request at a
+ * time over stdin/stdout as JSON lines. A request that runs past its limit, or a worker that dies,
+ * ends that worker (with its g++ children); the next request starts a fresh one. The worker also
+ * ends when this JVM exits or dies, because it watches its parent.
+ *
+ * <p>The worker's classpath is that of the class loader that loaded this class, so the worker
+ * runs the same dynnc and TVM jars inside a Maven plugin as in the CLI.
+ */
+public final class TvmWorker implements CompileService {
+  /** How long TVM's start-up (JVM, natives, {@code import tvm}) may take before a compile fails. */
+  static final Duration STARTUP_LIMIT = Duration.ofSeconds(300);
+  private static final String EOF = "\u0000eof";
+  private static final Gson GSON = new Gson();
+  private static TvmWorker shared;
+
+  /** Volatile: the shutdown hook stops the worker without waiting for a compile to release the lock. */
+  private volatile Process process;
+  private Writer requests;
+  private BlockingQueue<String> answers;
+  private boolean ready;
+  private long nextId;
+
+  private TvmWorker() {}
+
+  /** The JVM-wide worker handle; the process itself starts on first use. */
+  public static synchronized TvmWorker shared() {
+    if (shared == null) {
+      shared = new TvmWorker();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "dynnc-tvm-worker-stop"));
+    }
+    return shared;
+  }
+
+  /** Starts the worker now if it is not running, without waiting for it to be ready. */
+  public static void prestart() {
+    TvmWorker w = shared();
+    synchronized (w) {
+      try {
+        w.ensureStarted();
+      } catch (CompileException e) {
+        // Reported by the first compile, which tries again.
+      }
+    }
+  }
+
+  @Override
+  public synchronized void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
+    ensureStarted();
+    if (!ready) {
+      String hello = await(STARTUP_LIMIT);
+      if (hello == null) {
+        stop();
+        throw new CompileException("TVM's compile worker did not start within " + STARTUP_LIMIT.toSeconds() + " s");
+      }
+      ready = true;
+    }
+    long id = nextId++;
+    JsonObject msg = new JsonObject();
+    msg.addProperty("id", id);
+    msg.addProperty("request", request.toAbsolutePath().toString());
+    try {
+      requests.write(GSON.toJson(msg) + "\n");
+      requests.flush();
+    } catch (IOException e) {
+      throw died();
+    }
+    String line = await(timeout);
+    if (line == null) {
+      stop();
+      throw new Timeout("TVM did not finish within " + timeout.toSeconds() + " s");
+    }
+    JsonObject answer;
+    try {
+      answer = GSON.fromJson(line, JsonObject.class);
+    } catch (JsonParseException e) {
+      stop();
+      throw new CompileException("TVM's compile worker gave an unreadable answer: " + line);
+    }
+    if (answer == null || !answer.has("id") || answer.get("id").getAsLong() != id) {
+      stop();
+      throw new CompileException("TVM's compile worker answered out of turn: " + line);
+    }
+    if (answer.has("error") && !answer.get("error").isJsonNull()) {
+      throw failure(answer.get("error").getAsString());
+    }
+    try {
+      if (Files.exists(errorFile)) {
+        throw failure(Files.readString(errorFile));
+      }
+    } catch (IOException e) {
+      throw new CompileException("cannot read TVM's error report: " + e.getMessage());
+    }
+  }
+
+  private static CompileException failure(String traceback) {
+    String tb = traceback.strip();
+    return new CompileException(tb.substring(tb.lastIndexOf('\n') + 1) + "\n" + tb);
+  }
+
+  /** The next answer line, null after {@code limit}, or a died-exception when the worker ended. */
+  private String await(Duration limit) throws CompileException {
+    String line;
+    try {
+      line = answers.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new CompileException("interrupted while TVM compiled");
+    }
+    if (EOF.equals(line)) {
+      throw died();
+    }
+    return line;
+  }
+
+  private CompileException died() {
+    Process p = process;
+    String how = "";
+    try {
+      if (p != null && p.waitFor(5, TimeUnit.SECONDS)) {
+        int rc = p.exitValue();
+        how = rc > 128 ? " (killed by signal " + (rc - 128) + ")" : " (exit code " + rc + ")";
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stop();
+    return new CompileException("TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
+  }
+
+  private void ensureStarted() throws CompileException {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    stop();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak speed.
+    cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.bytedeco.")).sorted()
+        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+    cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      throw new CompileException("cannot start TVM's compile worker: " + e.getMessage());
+    }
+    BlockingQueue<String> q = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          q.add(line);
+        }
+      } catch (IOException ignored) {
+        // The worker is gone; EOF below says so.
+      }
+      q.add(EOF);
+    }, "dynnc-tvm-worker-answers");
+    reader.setDaemon(true);
+    reader.start();
+    process = p;
+    requests = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+    answers = q;
+    ready = false;
+  }
+
+  /**
+   * Ends the worker and every process it started (g++ during export); idempotent. Not synchronized,
+   * so that Ctrl-C during a compile ends the worker at once instead of after TVM finishes.
+   */
+  void stop() {
+    Process p = process;
+    process = null;
+    if (p == null) {
+      return;
+    }
+    // Children first: once the worker is gone they are no longer its descendants.
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The classpath of the loader that defined this class: its URLs when it is a URLClassLoader (a
+   * Maven plugin realm, for one), else the application class path, which is then exactly its path.
+   */
+  static String classpath() throws CompileException {
+    ClassLoader loader = TvmWorker.class.getClassLoader();
+    Set<String> entries = new LinkedHashSet<>();
+    if (loader instanceof URLClassLoader u) {
+      for (URL url : u.getURLs()) {
+        try {
+          entries.add(Path.of(url.toURI()).toString());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          throw new CompileException("cannot use class path entry " + url + " for TVM's compile worker");
+        }
+      }
+    } else if (loader == ClassLoader.getSystemClassLoader()) {
+      entries.add(System.getProperty("java.class.path"));
+    } else {
+      throw new CompileException("cannot tell the class path of " + loader + " to start TVM's compile worker");
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.dynnc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  @Test
+  void anInternalErrorIsOneLineAskingForAReport() {
+    String line = "internal error: IllegalStateException: bad state (a dynnc bug; please report it with the command line "
+        + "and model; DYNNC_DEBUG=1 prints the stack trace)";
+    StringWriter err = new StringWriter();
+    assertEquals(Main.INTERNAL, Main.internalError(new IllegalStateException("bad state\nsecond line"), new PrintWriter(err, true), false));
+    assertEquals(line + "\n", err.toString());
+    StringWriter debug = new StringWriter();
+    Main.internalError(new IllegalStateException("bad state"), new PrintWriter(debug, true), true);
+    assertEquals(line, debug.toString().lines().findFirst().orElseThrow());
+    assertTrue(debug.toString().contains("\tat dev.dynnc.cli.MainTest."), debug.toString());
+  }
+
+  @Test
+  void aNulInAPathIsAUsageError() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    // A NUL cannot be in a path: refused while parsing the arguments, a usage error.
+    int code = Main.run(new String[] {"run", "b\0ad", "--input", "x=y.npy", "--output-dir", "o"}, new PrintWriter(out, true),
+        new PrintWriter(err, true));
+    assertEquals(Main.USAGE, code, err.toString());
+  }
+}
