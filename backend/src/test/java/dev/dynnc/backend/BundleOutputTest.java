@@ -40,7 +40,7 @@ class BundleOutputTest {
   static Path fakeBundle(Path at, String marker) throws IOException {
     Files.createDirectories(at.resolve("lib"));
     Files.writeString(at.resolve("lib/marker.txt"), marker);
-    new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, "llvm", "cpu", "forward", "a.B", List.of(), List.of(),
+    new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, "llvm", "cpu", "forward", "a.B", List.of(), List.of(), List.of(),
         Map.of(), null).write(at);
     return at;
   }
