@@ -85,17 +85,22 @@ public final class Bundle implements AutoCloseable {
         boolean ok = false;
         try {
             Path root;
-            if (Files.isDirectory(path)) {
+            boolean directory = Files.isDirectory(path);
+            if (directory && !trust.requiresSignature()) {
                 root = path;
-            } else if (Files.isRegularFile(path)) {
-                // Owner-only, as before: the extracted libraries are loaded from here. Named after this
-                // process so that a later open can delete what a killed run left (rule OWNED-TEMP).
+            } else if (directory || Files.isRegularFile(path)) {
+                // Owner-only: the libraries are loaded from here. Named after this process so that a later
+                // open can delete what a killed run left (rule OWNED-TEMP). A signed directory bundle is
+                // copied too (rule PRIVATE-COPY): what is verified is then exactly what is loaded, and
+                // nobody who can write to the bundle directory can swap a file between the two.
                 Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
                 OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
                 tempDir = OwnedDirs.create(tmpRoot, TEMP_PREFIX, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
                 OwnedDirs.deleteAtExit(tempDir);
-                root = ZipBundles.extract(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
+                root = directory
+                        ? ZipBundles.copyTree(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES)
+                        : ZipBundles.extract(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
             } else {
                 throw bad(path, "no such bundle directory or zip file");
             }

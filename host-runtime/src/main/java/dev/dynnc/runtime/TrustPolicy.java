@@ -23,4 +23,9 @@ public record TrustPolicy(List<PublicKey> trustedKeys) {
         }
         return new TrustPolicy(keys);
     }
+
+    /** Whether a bundle must carry a signature by one of the trusted keys. */
+    public boolean requiresSignature() {
+        return !trustedKeys.isEmpty();
+    }
 }

@@ -14,7 +14,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-/** Extracts a zipped bundle safely: no entry may escape the target directory or exceed the size caps. */
+/**
+ * Makes a private copy of a bundle to load from: extracts a zipped bundle, or copies a bundle directory, so that
+ * no entry escapes the target directory, links are never followed, and the size caps hold.
+ */
 final class ZipBundles {
     static final long MAX_TOTAL_BYTES = 4L << 30;
     static final int MAX_ENTRIES = 10_000;
@@ -84,6 +87,42 @@ final class ZipBundles {
     }
 
     /** Why a bundle-relative path (zip entry or manifest key) is unsafe, or null if it is fine. */
+    /**
+     * Copies the regular files and directories under {@code dir} into the empty directory {@code dest} and
+     * returns {@code dest}. A symbolic link or special file anywhere in the tree is refused rather than
+     * followed, and the entry and byte caps hold as for a zip.
+     */
+    static Path copyTree(Path dir, Path dest, long maxBytes, int maxEntries) throws BundleException, IOException {
+        String prefix = "bad bundle " + dir + ": ";
+        Path src = dir.toAbsolutePath().normalize();
+        long total = 0;
+        int entries = 0;
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path rel = src.relativize(p);
+                Path target = dest.resolve(rel.toString());
+                if (++entries > maxEntries) {
+                    throw new BundleException(prefix + "more than " + maxEntries + " files");
+                }
+                if (Files.isSymbolicLink(p)) {
+                    throw new BundleException(prefix + "'" + rel + "' is a symbolic link");
+                }
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(p);
+                    if (total > maxBytes) {
+                        throw new BundleException(prefix + "holds more than " + maxBytes + " bytes");
+                    }
+                    Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                } else {
+                    throw new BundleException(prefix + "'" + rel + "' is not a regular file");
+                }
+            }
+        }
+        return dest;
+    }
+
     static String unsafeName(String name) {
         if (name.isEmpty()) {
             return "is empty";

@@ -65,6 +65,30 @@ class BundleSignatureTest {
         assertFalse(Manifest.hashFiles(dir).containsKey(BundleSignature.FILE_NAME));
     }
 
+    /** Rule PRIVATE-COPY: under a trust policy a directory bundle is loaded from a private copy made before checking. */
+    @Test
+    void signedDirectoryIsLoadedFromAPrivateCopy() throws Exception {
+        Path dir = signedBundle("copied");
+        Path root;
+        try (Bundle b = Bundle.open(dir, trustKey)) {
+            root = b.root();
+            assertFalse(root.startsWith(dir.toAbsolutePath()), "loaded in place: " + root);
+            assertEquals("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]",
+                    new java.util.TreeSet<>(Files.getPosixFilePermissions(root)).toString());
+            // What the bundle directory holds after the check no longer matters to the open bundle.
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.filter(Files::isRegularFile).toList()) {
+                    Files.write(p, new byte[] {0});
+                }
+            }
+            assertArrayEquals(new float[] {1, 1.5f, 1, 2}, run(b));
+        }
+        assertFalse(Files.exists(root), "the private copy outlived close()");
+        Path linked = signedBundle("linked");
+        Files.createSymbolicLink(linked.resolve("extra"), tmp);
+        assertEquals("bad bundle " + linked + ": 'extra' is a symbolic link", openError(linked, trustKey));
+    }
+
     @Test
     void refusesUnsignedBundlesAndBundlesSignedByAnotherKey() throws Exception {
         Path unsigned = TestSupport.writeBundle(tmp.resolve("unsigned"));
