@@ -33,22 +33,20 @@ import java.util.Optional;
  * values emit IR ops, static conditions and loops are decided here (folded and unrolled), and a
  * condition on a dynamic value forks the evaluation into both branches (rule DYN-IF in
  * {@link Staging}). The evaluator never recurses without bound on its own: Python recursion is
- * capped at {@link #MAX_DEPTH} calls and loops at {@link #MAX_STEPS} iterations, each reported
- * as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
+ * capped in depth, and steps, work and created data are bounded by an {@link EvalBudget}, each limit
+ * reported as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
  * than the Java stack allows is reported at the statement that overflowed it.
  */
 public final class Interpreter {
-  static final int MAX_DEPTH = 200;
-  static final long MAX_STEPS = 2_000_000;
-
   final Path sourceRoot;
   final SourceMap sources;
   final Map<String, PyNamespace> moduleCache = new HashMap<>();
   final Map<String, Object> builtins;
   final TorchLib torch;
   Staging staging;
+  /** The limits on steps, work and created data of this compilation. */
+  final EvalBudget budget = new EvalBudget();
   private int depth;
-  private long steps;
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -92,10 +90,7 @@ public final class Interpreter {
   }
 
   void step(Span at) {
-    if (++steps > MAX_STEPS) {
-      throw error(Code.DN0103, at, "evaluation exceeded " + MAX_STEPS + " steps",
-          "an endless loop in model construction? dynnc evaluates __init__ and static loops at compile time");
-    }
+    budget.step(at);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -593,9 +588,9 @@ public final class Interpreter {
   }
 
   Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
-    if (++depth > MAX_DEPTH) {
+    if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
-      throw error(Code.DN0103, at, "calls nest deeper than " + MAX_DEPTH + " levels",
+      throw error(Code.DN0103, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
     try {
@@ -976,23 +971,30 @@ public final class Interpreter {
     return true;
   }
 
+  /** Returns the elements of an iterable value as a list, charging the copy to the budget before making it. */
   List<Object> iterate(Object v, Span at) {
     if (v instanceof PyList l) {
+      budget.slots(l.items.size(), at);
       return new ArrayList<>(l.items);
     } else if (v instanceof PyTuple t) {
       return t.items();
     } else if (v instanceof PyRange r) {
-      if (r.length() > MAX_STEPS) {
-        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time");
+      if (r.length() > EvalBudget.MAX_STEPS) {
+        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
+            "dynnc evaluates model construction at compile time; a loop or list can have at most "
+                + EvalBudget.MAX_STEPS + " elements");
       }
+      budget.boxes(r.length(), at);
       List<Object> out = new ArrayList<>();
       for (long i = 0, x = r.start(); i < r.length(); i++, x += r.step()) {
         out.add(x);
       }
       return out;
     } else if (v instanceof PyDict d) {
+      budget.slots(d.map.size(), at);
       return new ArrayList<>(d.map.keySet());
     } else if (v instanceof String s) {
+      budget.boxes(s.length(), at);
       List<Object> out = new ArrayList<>();
       s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
       return out;
