@@ -38,6 +38,11 @@ import java.util.Optional;
  * than the Java stack allows is reported at the statement that overflowed it.
  */
 public final class Interpreter {
+  /** Largest source file read; model code is kilobytes, and the whole file is held in memory to parse it. */
+  static final long MAX_SOURCE_BYTES = 16L << 20;
+  private static final java.util.regex.Pattern MODULE_NAME =
+      java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_]*(\\.[\\p{L}_][\\p{L}\\p{N}_]*)*");
+
   final Path sourceRoot;
   final SourceMap sources;
   final Map<String, PyNamespace> moduleCache = new HashMap<>();
@@ -107,6 +112,10 @@ public final class Interpreter {
       moduleCache.put(dotted, lib);
       return lib;
     }
+    if (!isModuleName(dotted)) {
+      throw error(Code.DN0104, at, "'" + dotted + "' is not a module name",
+          "a module is a dotted path of Python identifiers relative to the source root, e.g. models.sdn");
+    }
     String[] parts = dotted.split("\\.");
     Path dir = sourceRoot;
     for (int i = 0; i < parts.length - 1; i++) {
@@ -130,6 +139,7 @@ public final class Interpreter {
         return opaque;
       }
     }
+    requireInsideSourceRoot(dotted, file != null ? file : dir.resolve(last), at);
     if (parts.length > 1) {
       importModule(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)), at);
     }
@@ -145,19 +155,48 @@ public final class Interpreter {
       }
     }
     if (file != null) {
-      String text;
+      byte[] bytes;
       try {
-        text = Files.readString(file);
+        if (Files.size(file) > MAX_SOURCE_BYTES) {
+          throw error(Code.DN0004, at, "module '" + dotted + "' is " + Files.size(file) + " bytes, more than the "
+              + (MAX_SOURCE_BYTES >> 20) + " MiB dynnc reads from one source file");
+        }
+        bytes = Files.readAllBytes(file);
       } catch (IOException e) {
         throw error(Code.DN0004, at, "cannot read " + file + ": " + e.getMessage());
       }
       String display = sourceRoot.relativize(file).toString();
+      String text = PythonSource.decode(display, bytes, sources);
       sources.add(display, text);
       List<Stmt> body = PythonSource.parseFile(display, text);
       Frame f = new Frame(globals, globals, null, (String) globals.get("__package__"), null, false);
       execBlock(body, f);
     }
     return ns;
+  }
+
+  /** Whether {@code dotted} is one or more Python identifiers joined by dots. */
+  public static boolean isModuleName(String dotted) {
+    return MODULE_NAME.matcher(dotted).matches();
+  }
+
+  /**
+   * Refuses a module whose file or package directory lies outside the source root once symbolic links are
+   * resolved: model code is read from the source root and nowhere else.
+   */
+  private void requireInsideSourceRoot(String dotted, Path path, Span at) {
+    Path real;
+    Path root;
+    try {
+      real = path.toRealPath();
+      root = sourceRoot.toRealPath();
+    } catch (IOException e) {
+      throw error(Code.DN0004, at, "cannot read " + path + ": " + e.getMessage());
+    }
+    if (!real.startsWith(root)) {
+      throw error(Code.DN0104, at, "module '" + dotted + "' resolves to " + real + ", outside the source root " + root,
+          "dynnc only reads model code under --source-root; copy the module there instead of linking to it");
+    }
   }
 
   private void execImport(Stmt.Import s, Frame f) {
@@ -179,7 +218,8 @@ public final class Interpreter {
       String[] parts = pkg.isEmpty() ? new String[0] : pkg.split("\\.");
       int keep = parts.length - (s.level() - 1);
       if (keep < 0) {
-        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root");
+        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root",
+            "dynnc reads model code only under --source-root; pass the directory holding the top-level package");
       }
       String base = String.join(".", java.util.Arrays.copyOf(parts, keep));
       module = base.isEmpty() ? module : module.isEmpty() ? base : base + "." + module;
