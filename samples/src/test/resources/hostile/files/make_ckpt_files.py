@@ -43,19 +43,14 @@ def rezip(data, path, replace=None):
 def lie_about_size(path, entry, size):
     """Rewrites the uncompressed-size field of `entry` in both its local header and the central directory."""
     raw = bytearray(open(path, 'rb').read())
-    name = entry.encode()
-    local = raw.find(b'PK\x03\x04')
-    while local >= 0:
-        n = struct.unpack_from('<H', raw, local + 26)[0]
-        if raw[local + 30:local + 30 + n] == name:
-            struct.pack_into('<I', raw, local + 22, size)
-        local = raw.find(b'PK\x03\x04', local + 4)
-    central = raw.find(b'PK\x01\x02')
-    while central >= 0:
-        n = struct.unpack_from('<H', raw, central + 28)[0]
-        if raw[central + 46:central + 46 + n] == name:
-            struct.pack_into('<I', raw, central + 24, size)
-        central = raw.find(b'PK\x01\x02', central + 4)
+    # (signature, offset of the name length, offset of the name, offset of the uncompressed size)
+    for sig, name_len_at, name_at, size_at in ((b'PK\x03\x04', 26, 30, 22), (b'PK\x01\x02', 28, 46, 24)):
+        at = raw.find(sig)
+        while at >= 0:
+            n = struct.unpack_from('<H', raw, at + name_len_at)[0]
+            if raw[at + name_at:at + name_at + n] == entry.encode():
+                struct.pack_into('<I', raw, at + size_at, size)
+            at = raw.find(sig, at + 4)
     open(path, 'wb').write(bytes(raw))
 
 

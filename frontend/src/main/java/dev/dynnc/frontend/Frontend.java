@@ -59,6 +59,12 @@ public final class Frontend {
     } catch (StackOverflowError e) {
       diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "model code nests too deeply to evaluate"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+    } catch (OutOfMemoryError e) {
+      // A last resort: the evaluation budget charges what model code creates before it is built, so only a heap
+      // smaller than the budget (or a model whose own tensors do not fit) gets here.
+      diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "the compiler ran out of memory while evaluating the model",
+          "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     }
   }
 
