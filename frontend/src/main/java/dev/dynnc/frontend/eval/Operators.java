@@ -110,8 +110,12 @@ final class Operators {
     in.budget.slots(total, at);
     List<Object> items = seq instanceof PyList l ? l.items : ((PyTuple) seq).items();
     List<Object> out = new ArrayList<>((int) total); // fits: the budget admits far fewer than 2^31 slots
-    for (long i = 0; i < count; i++) {
-      out.addAll(items);
+    if (items.size() == 1) {
+      out.addAll(java.util.Collections.nCopies((int) count, items.get(0))); // [0] * n, the common case, in one fill
+    } else {
+      for (long i = 0; i < count; i++) {
+        out.addAll(items);
+      }
     }
     return seq instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
   }
