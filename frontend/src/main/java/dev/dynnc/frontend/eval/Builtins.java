@@ -598,9 +598,10 @@ final class Builtins {
           }
           v = args.get(auto++);
         } else if (field.chars().allMatch(Character::isDigit)) {
-          int k = Integer.parseInt(field);
+          // Nine digits cannot overflow an int; any longer index is out of range anyway.
+          int k = field.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(field);
           if (k >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + k + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0103, at, "replacement index " + field + " out of range for positional args tuple");
           }
           v = args.get(k);
         } else {
