@@ -558,12 +558,20 @@ final class AstBuilder {
     return new Expr.SetExpr(ImmutableList.copyOf(elts), sp);
   }
 
+  /** Python's default limit on the digits of an int converted from text (sys.get_int_max_str_digits()). */
+  private static final int MAX_INT_DIGITS = 4300;
+
   private Expr number(Token tok) {
     String text = tok.getText().replace("_", "");
     Span sp = span(tok);
     String lower = text.toLowerCase();
     if (lower.endsWith("j")) {
       throw new DiagnosticException(Diagnostic.of(Code.DN0003, sp, "complex literals are not supported"));
+    }
+    if (text.length() > MAX_INT_DIGITS) {
+      // Parsing a long literal takes quadratic time, and no value beyond 64 bits is usable anyway.
+      throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "number literal of " + text.length()
+          + " digits exceeds Python's limit of " + MAX_INT_DIGITS));
     }
     if (lower.startsWith("0x") || lower.startsWith("0o") || lower.startsWith("0b")) {
       int radix = lower.charAt(1) == 'x' ? 16 : lower.charAt(1) == 'o' ? 8 : 2;
@@ -618,6 +626,16 @@ final class AstBuilder {
     return new Expr.FStr(ImmutableList.copyOf(fparts), sp);
   }
 
+  /** The value of the {@code digits} hex digits at {@code from}, as Python requires them after \\x and \\u. */
+  private int hexEscape(String s, int from, int digits, Token at) {
+    int end = from + digits;
+    if (end > s.length() || !s.substring(from, end).chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128)) {
+      throw new DiagnosticException(Diagnostic.of(Code.DN0001, span(at), "truncated \\" + s.charAt(from - 1)
+          + " escape: it needs " + digits + " hex digits"));
+    }
+    return Integer.parseInt(s.substring(from, end), 16);
+  }
+
   String unescape(String s, Token at) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
@@ -637,11 +655,11 @@ final class AstBuilder {
         case '"' -> sb.append('"');
         case '\n' -> {}
         case 'x' -> {
-          sb.append((char) Integer.parseInt(s.substring(i + 1, Math.min(i + 3, s.length())), 16));
+          sb.append((char) hexEscape(s, i + 1, 2, at));
           i += 2;
         }
         case 'u' -> {
-          sb.append((char) Integer.parseInt(s.substring(i + 1, Math.min(i + 5, s.length())), 16));
+          sb.append((char) hexEscape(s, i + 1, 4, at));
           i += 4;
         }
         default -> sb.append('\\').append(e);

@@ -591,4 +591,23 @@ class PythonSourceTest {
     assertEquals("error[DN0001]: m.py:1:7: invalid syntax: unexpected ''" + "a".repeat(36) + "...'",
         rendered.lines().findFirst().orElseThrow());
   }
+
+  @Test
+  void badHexEscapesAndHugeLiteralsAreSyntaxErrors() {
+    assertError("s = 'a\\xzz'\n", """
+        error[DN0001]: m.py:1:5: truncated \\x escape: it needs 2 hex digits
+          |
+        1 | s = 'a\\xzz'
+          |     ^
+        """);
+    assertError("s = '\\u12'\n", """
+        error[DN0001]: m.py:1:5: truncated \\u escape: it needs 4 hex digits
+          |
+        1 | s = '\\u12'
+          |     ^
+        """);
+    DiagnosticException e = assertThrows(DiagnosticException.class,
+        () -> PythonSource.parseFile("m.py", "n = " + "9".repeat(1_000_000) + "\n"));
+    assertEquals("number literal of 1000000 digits exceeds Python's limit of 4300", e.diagnostics().get(0).message());
+  }
 }
