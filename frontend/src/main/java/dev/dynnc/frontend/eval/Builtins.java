@@ -169,9 +169,12 @@ final class Builtins {
       PyDict d = new PyDict();
       if (!a.isEmpty()) {
         if (a.get(0) instanceof PyDict src) {
+          it.budget.slots(2L * src.map.size(), at);
           d.map.putAll(src.map);
         } else {
-          for (Object pair : it.iterate(a.get(0), at)) {
+          List<Object> pairs = it.iterate(a.get(0), at);
+          it.budget.slots(2L * pairs.size(), at);
+          for (Object pair : pairs) {
             List<Object> kv = it.iterate(pair, at);
             d.map.put(Operators.key(kv.get(0)), kv.get(1));
           }
