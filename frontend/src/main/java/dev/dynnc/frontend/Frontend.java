@@ -6,6 +6,7 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.eval.ModelLowering;
+import dev.dynnc.frontend.weights.Checkpoint;
 import dev.dynnc.frontend.weights.CheckpointException;
 import dev.dynnc.frontend.weights.Checkpoints;
 import dev.dynnc.frontend.weights.WeightTensor;
@@ -58,48 +59,64 @@ public final class Frontend {
     } catch (StackOverflowError e) {
       diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "model code nests too deeply to evaluate"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+    } catch (OutOfMemoryError e) {
+      // A last resort: the evaluation budget charges what model code creates before it is built, so only a heap
+      // smaller than the budget (or a model whose own tensors do not fit) gets here.
+      diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "the compiler ran out of memory while evaluating the model",
+          "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     }
   }
 
   /**
    * Matches the checkpoint against the model's parameters and buffers, as load_state_dict(strict=True):
    * every model key present with the same shape, no extra keys.
+   *
+   * <p>Names and shapes are compared with what the file declares before any tensor data is read, and only then are
+   * the model's tensors loaded, within a budget set by their sizes: a checkpoint cannot make dynnc allocate more
+   * than the model needs (see {@link Checkpoint#load}).
    */
   static Map<String, WeightTensor> bindWeights(List<ModelLowering.StateEntry> state, Path file, Diagnostics diags) {
-    LinkedHashMap<String, WeightTensor> ckpt;
     Span at = new Span(file.toString(), 0, 0);
-    try {
-      ckpt = Checkpoints.read(file);
+    try (Checkpoint ckpt = Checkpoints.open(file)) {
+      Map<String, Checkpoint.Entry> declared = ckpt.entries();
+      List<String> keys = new java.util.ArrayList<>();
+      for (ModelLowering.StateEntry s : state) {
+        Checkpoint.Entry w = declared.get(s.key());
+        if (w == null) {
+          diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), "checkpoint " + file + " has no entry '" + s.key()
+              + "' for the " + s.type() + " created here", "save the weights with torch.save(model.state_dict(), path) from this model"));
+          continue;
+        }
+        long[] dims = s.type().dims();
+        if (!java.util.Arrays.equals(dims, w.shape())) {
+          diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), "checkpoint " + file + " entry '" + s.key() + "' has shape "
+              + java.util.Arrays.toString(w.shape()) + " but the model creates " + java.util.Arrays.toString(dims) + " here",
+              "the checkpoint was saved from a model built with other arguments"));
+          continue;
+        }
+        keys.add(s.key());
+      }
+      java.util.Set<String> modelKeys = new java.util.HashSet<>();
+      state.forEach(s -> modelKeys.add(s.key()));
+      for (String k : declared.keySet()) {
+        if (!modelKeys.contains(k)) {
+          diags.add(Diagnostic.of(Code.DN0303, at, "checkpoint entry '" + k + "' matches no parameter or buffer of the model",
+              "check the entry expression's arguments; the checkpoint may belong to another model"));
+        }
+      }
+      if (diags.hasErrors()) {
+        return Map.of(); // nothing is read from a checkpoint that does not fit the model
+      }
+      return ckpt.load(keys);
     } catch (CheckpointException e) {
-      diags.add(Diagnostic.of(Code.DN0300, at, e.getMessage()));
-      return Map.of();
+      // The span already shows the path; the reader's message repeats the file name for callers without one.
+      String message = e.getMessage();
+      String name = file.getFileName() + ": ";
+      diags.add(Diagnostic.of(Code.DN0300, at, message.startsWith(name) ? message.substring(name.length()) : message));
     } catch (IOException e) {
       diags.add(Diagnostic.of(Code.DN0300, at, "cannot read checkpoint: " + e.getMessage()));
-      return Map.of();
     }
-    Map<String, WeightTensor> out = new LinkedHashMap<>();
-    for (ModelLowering.StateEntry s : state) {
-      WeightTensor w = ckpt.get(s.key());
-      if (w == null) {
-        diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), "checkpoint " + file + " has no entry '" + s.key()
-            + "' for the " + s.type() + " created here", "save the weights with torch.save(model.state_dict(), path) from this model"));
-        continue;
-      }
-      long[] dims = s.type().dims();
-      if (!java.util.Arrays.equals(dims, w.shape())) {
-        diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), "checkpoint " + file + " entry '" + s.key() + "' has shape "
-            + java.util.Arrays.toString(w.shape()) + " but the model creates " + java.util.Arrays.toString(dims) + " here",
-            "the checkpoint was saved from a model built with other arguments"));
-        continue;
-      }
-      out.put(s.key(), w);
-    }
-    for (String k : ckpt.keySet()) {
-      if (state.stream().noneMatch(s -> s.key().equals(k))) {
-        diags.add(Diagnostic.of(Code.DN0303, at, "checkpoint entry '" + k + "' matches no parameter or buffer of the model",
-            "check the entry expression's arguments; the checkpoint may belong to another model"));
-      }
-    }
-    return out;
+    return Map.of();
   }
 }

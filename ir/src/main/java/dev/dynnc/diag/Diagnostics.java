@@ -15,6 +15,11 @@ import java.util.List;
  * </pre>
  */
 public final class Diagnostics {
+  /** Longest source line quoted whole; longer ones are cut to this many characters around the caret. */
+  static final int MAX_QUOTED = 120;
+  /** Marks where a quoted line was cut; ASCII, because the terminal's encoding is unknown. */
+  private static final String ELLIPSIS = "...";
+
   private final List<Diagnostic> list = new ArrayList<>();
 
   public void add(Diagnostic d) {
@@ -56,9 +61,23 @@ public final class Diagnostics {
     var text = d.span().isKnown() ? sources.line(d.span().file(), d.span().line()) : java.util.Optional.<String>empty();
     if (text.isPresent()) {
       String line = text.get().replace('\t', ' ');
+      int col = Math.max(1, Math.min(d.span().column(), line.length() + 1));
+      if (line.length() > MAX_QUOTED) {
+        // Quote a window around the caret: a minified or generated line can be megabytes long.
+        int from = Math.max(0, Math.min(col - 1 - MAX_QUOTED / 2, line.length() - MAX_QUOTED));
+        int to = from + MAX_QUOTED;
+        if (from > 0 && Character.isLowSurrogate(line.charAt(from))) {
+          from++;
+        }
+        if (to < line.length() && Character.isLowSurrogate(line.charAt(to))) {
+          to++;
+        }
+        String cut = (from > 0 ? ELLIPSIS : "") + line.substring(from, to) + (to < line.length() ? ELLIPSIS : "");
+        col = col - from + (from > 0 ? ELLIPSIS.length() : 0);
+        line = cut;
+      }
       sb.append(gutter).append(" |\n");
       sb.append(d.span().line()).append(" | ").append(line).append('\n');
-      int col = Math.max(1, Math.min(d.span().column(), line.length() + 1));
       sb.append(gutter).append(" | ").append(" ".repeat(col - 1)).append("^\n");
     }
     d.hint().ifPresent(h -> sb.append(gutter).append(" = hint: ").append(h).append('\n'));

@@ -46,6 +46,12 @@ final class Builtins {
       if (v instanceof PyDict d) {
         return (long) d.map.size();
       }
+      if (v instanceof PyList l) {
+        return (long) l.items.size();
+      }
+      if (v instanceof PyTuple t) {
+        return (long) t.items().size();
+      }
       if (v instanceof PyRange r) {
         return r.length();
       }
@@ -56,8 +62,10 @@ final class Builtins {
     });
     def(b, "enumerate", (it, a, kw, at) -> {
       long start = a.size() > 1 ? intArg(a.get(1), at) : kw.containsKey("start") ? intArg(kw.get("start"), at) : 0;
+      List<Object> items = it.iterate(a.get(0), at);
+      it.budget.boxes(items.size(), at);
       List<Object> out = new ArrayList<>();
-      for (Object v : it.iterate(a.get(0), at)) {
+      for (Object v : items) {
         out.add(PyTuple.of(start++, v));
       }
       return new PyList(out);
@@ -70,6 +78,7 @@ final class Builtins {
         lists.add(l);
         n = Math.min(n, l.size());
       }
+      it.budget.boxes(EvalBudget.times(lists.isEmpty() ? 0 : n, lists.size()), at);
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < (lists.isEmpty() ? 0 : n); i++) {
         List<Object> row = new ArrayList<>();
@@ -92,6 +101,7 @@ final class Builtins {
         return (long) d.doubleValue();
       }
       if (v instanceof String s) {
+        it.budget.work(s.length(), at);
         try {
           return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
@@ -115,6 +125,7 @@ final class Builtins {
         return Operators.toDouble(v);
       }
       if (v instanceof String s) {
+        it.budget.work(s.length(), at);
         String t = s.trim().toLowerCase();
         if (t.equals("inf") || t.equals("+inf")) {
           return Double.POSITIVE_INFINITY;
@@ -147,6 +158,7 @@ final class Builtins {
     def(b, "set", (it, a, kw, at) -> {
       List<Object> out = new ArrayList<>();
       for (Object o : a.isEmpty() ? List.of() : it.iterate(a.get(0), at)) {
+        it.budget.work(out.size(), at);
         if (!out.contains(o)) {
           out.add(o);
         }
@@ -157,9 +169,12 @@ final class Builtins {
       PyDict d = new PyDict();
       if (!a.isEmpty()) {
         if (a.get(0) instanceof PyDict src) {
+          it.budget.slots(2L * src.map.size(), at);
           d.map.putAll(src.map);
         } else {
-          for (Object pair : it.iterate(a.get(0), at)) {
+          List<Object> pairs = it.iterate(a.get(0), at);
+          it.budget.slots(2L * pairs.size(), at);
+          for (Object pair : pairs) {
             List<Object> kv = it.iterate(pair, at);
             d.map.put(Operators.key(kv.get(0)), kv.get(1));
           }
@@ -223,7 +238,8 @@ final class Builtins {
     def(b, "print", (it, a, kw, at) -> Values.NONE);
     def(b, "sorted", (it, a, kw, at) -> {
       List<Object> l = new ArrayList<>(it.iterate(a.get(0), at));
-      l.sort((x, y) -> Operators.pyEquals(x, y) ? 0 : it.truthy(Operators.compare(it, "<", x, y, at), at) ? -1 : 1);
+      it.budget.work(EvalBudget.times(l.size(), 64 - Long.numberOfLeadingZeros(l.size())), at);
+      l.sort((x, y) -> Operators.pyEquals(x, y, it.budget, at) ? 0 : it.truthy(Operators.compare(it, "<", x, y, at), at) ? -1 : 1);
       if (kw.containsKey("reverse") && it.truthy(kw.get("reverse"), at)) {
         Collections.reverse(l);
       }
@@ -351,7 +367,7 @@ final class Builtins {
       if (Interpreter.isDynamic(lt)) {
         throw Interpreter.error(Code.DN0201, at, "min/max of run-time scalars is not supported", "use torch.max on tensors");
       }
-      if (min == it.truthy(lt, at) && !Operators.pyEquals(v, best)) {
+      if (min == it.truthy(lt, at) && !Operators.pyEquals(v, best, it.budget, at)) {
         best = v;
       }
     }
@@ -424,7 +440,49 @@ final class Builtins {
     return repr(in, v);
   }
 
+  /** Python's repr, charged to the budget piece by piece so that the repr of a huge value is refused, not built. */
   static String repr(Interpreter in, Object v) {
+    StringBuilder sb = new StringBuilder();
+    appendRepr(in, v, sb);
+    return sb.toString();
+  }
+
+  private static void appendRepr(Interpreter in, Object v, StringBuilder sb) {
+    if (v instanceof PyList l) {
+      appendItems(in, l.items, "[", "]", sb);
+    } else if (v instanceof PyTuple t) {
+      appendItems(in, t.items(), "(", t.items().size() == 1 ? ",)" : ")", sb);
+    } else if (v instanceof PyDict d) {
+      append(in, "{", sb);
+      boolean first = true;
+      for (Map.Entry<Object, Object> e : d.map.entrySet()) {
+        append(in, first ? "" : ", ", sb);
+        first = false;
+        appendRepr(in, e.getKey(), sb);
+        append(in, ": ", sb);
+        appendRepr(in, e.getValue(), sb);
+      }
+      append(in, "}", sb);
+    } else {
+      append(in, scalarRepr(v), sb);
+    }
+  }
+
+  private static void appendItems(Interpreter in, List<Object> items, String open, String close, StringBuilder sb) {
+    append(in, open, sb);
+    for (int i = 0; i < items.size(); i++) {
+      append(in, i == 0 ? "" : ", ", sb);
+      appendRepr(in, items.get(i), sb);
+    }
+    append(in, close, sb);
+  }
+
+  private static void append(Interpreter in, String part, StringBuilder sb) {
+    in.budget.chars(part.length(), in.budget.current());
+    sb.append(part);
+  }
+
+  private static String scalarRepr(Object v) {
     if (v instanceof String s) {
       return "'" + s + "'";
     } else if (v instanceof Boolean b) {
@@ -434,14 +492,6 @@ final class Builtins {
         return String.valueOf(d.longValue()) + ".0";
       }
       return Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : Double.isNaN(d) ? "nan" : String.valueOf(d);
-    } else if (v instanceof PyList l) {
-      return "[" + String.join(", ", l.items.stream().map(x -> repr(in, x)).toList()) + "]";
-    } else if (v instanceof PyTuple t) {
-      return "(" + String.join(", ", t.items().stream().map(x -> repr(in, x)).toList()) + (t.items().size() == 1 ? ",)" : ")");
-    } else if (v instanceof PyDict d) {
-      List<String> parts = new ArrayList<>();
-      d.map.forEach((k, x) -> parts.add(repr(in, k) + ": " + repr(in, x)));
-      return "{" + String.join(", ", parts) + "}";
     }
     return String.valueOf(v);
   }
@@ -477,6 +527,10 @@ final class Builtins {
     }
     String type = m.group(8);
     String prec = m.group(7);
+    // Width and precision are charged before anything is padded or printed: '{:>1000000000}' is refused here.
+    long width = digits(m.group(5));
+    in.budget.chars(digits(prec), at);
+    in.budget.chars(width, at);
     String body;
     if (type == null) {
       body = prec != null && v instanceof Double d ? String.format("%." + prec + "g", d) : str(in, v);
@@ -491,13 +545,12 @@ final class Builtins {
         default -> str(in, v);
       };
     }
-    int width = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
     if (body.length() >= width) {
       return body;
     }
     String fill = m.group(1) != null ? m.group(1) : m.group(4) != null ? "0" : " ";
     String align = m.group(2) != null ? m.group(2) : (v instanceof Number ? ">" : "<");
-    int pad = width - body.length();
+    int pad = (int) (width - body.length());
     return switch (align) {
       case "<" -> body + fill.repeat(pad);
       case "^" -> fill.repeat(pad / 2) + body + fill.repeat(pad - pad / 2);
@@ -505,7 +558,16 @@ final class Builtins {
     };
   }
 
+  /** Parses an optional run of decimal digits from a format spec; 0 when absent, Long.MAX_VALUE when too long. */
+  private static long digits(String d) {
+    if (d == null) {
+      return 0;
+    }
+    return d.length() > 18 ? Long.MAX_VALUE : Long.parseLong(d);
+  }
+
   static String strFormat(Interpreter in, String fmt, List<Object> args, Map<String, Object> kwargs, Span at) {
+    in.budget.chars(fmt.length(), at);
     StringBuilder sb = new StringBuilder();
     int auto = 0;
     for (int i = 0; i < fmt.length(); i++) {
@@ -539,9 +601,10 @@ final class Builtins {
           }
           v = args.get(auto++);
         } else if (field.chars().allMatch(Character::isDigit)) {
-          int k = Integer.parseInt(field);
+          // Nine digits cannot overflow an int; any longer index is out of range anyway.
+          int k = field.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(field);
           if (k >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + k + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0103, at, "replacement index " + field + " out of range for positional args tuple");
           }
           v = args.get(k);
         } else {
@@ -577,6 +640,8 @@ final class Builtins {
         throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
       }
       Object v = values.get(k++);
+      in.budget.chars(digits(m.group(2)), at);
+      in.budget.chars(digits(m.group(3)), at);
       String javaFmt = "%" + m.group(1) + (m.group(2) == null ? "" : m.group(2))
           + (m.group(3) == null ? "" : "." + m.group(3));
       sb.append(switch (type) {
@@ -598,15 +663,29 @@ final class Builtins {
     if (obj instanceof String s) {
       return switch (name) {
         case "format" -> bound("format", (it, a, kw, at2) -> strFormat(it, s, a, kw, at2));
-        case "join" -> bound("join", (it, a, kw, at2) -> String.join(s, it.iterate(a.get(0), at2).stream().map(x -> str(it, x)).toList()));
-        case "upper" -> bound("upper", (it, a, kw, at2) -> s.toUpperCase());
-        case "lower" -> bound("lower", (it, a, kw, at2) -> s.toLowerCase());
-        case "strip" -> bound("strip", (it, a, kw, at2) -> s.strip());
+        case "join" -> bound("join", (it, a, kw, at2) -> join(it, s, a.get(0), at2));
+        case "upper" -> bound("upper", (it, a, kw, at2) -> {
+          it.budget.chars(s.length(), at2);
+          return s.toUpperCase();
+        });
+        case "lower" -> bound("lower", (it, a, kw, at2) -> {
+          it.budget.chars(s.length(), at2);
+          return s.toLowerCase();
+        });
+        case "strip" -> bound("strip", (it, a, kw, at2) -> {
+          it.budget.chars(s.length(), at2);
+          return s.strip();
+        });
         case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith((String) a.get(0)));
         case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith((String) a.get(0)));
-        case "replace" -> bound("replace", (it, a, kw, at2) -> s.replace((String) a.get(0), (String) a.get(1)));
-        case "split" -> bound("split", (it, a, kw, at2) -> new PyList(new ArrayList<>(List.of(
-            a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1)))));
+        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, (String) a.get(0), (String) a.get(1), at2));
+        case "split" -> bound("split", (it, a, kw, at2) -> {
+          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, (String) a.get(0)), at2);
+          it.budget.chars(s.length(), at2);
+          it.budget.slots(s.length() + 1L, at2);
+          return new PyList(new ArrayList<>(List.of(
+              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1))));
+        });
         default -> null;
       };
     }
@@ -617,46 +696,67 @@ final class Builtins {
           return Values.NONE;
         });
         case "extend" -> bound("extend", (it, a, kw, at2) -> {
-          l.items.addAll(it.iterate(a.get(0), at2));
+          List<Object> more = it.iterate(a.get(0), at2);
+          it.budget.slots(more.size(), at2);
+          l.items.addAll(more);
           return Values.NONE;
         });
         case "insert" -> bound("insert", (it, a, kw, at2) -> {
           long i = intArg(a.get(0), at2);
+          it.budget.work(l.items.size(), at2);
           l.items.add((int) Math.max(0, Math.min(l.items.size(), i < 0 ? i + l.items.size() : i)), a.get(1));
           return Values.NONE;
         });
-        case "pop" -> bound("pop", (it, a, kw, at2) -> l.items.remove(a.isEmpty() ? l.items.size() - 1
-            : Operators.index(a.get(0), l.items.size(), at2)));
+        case "pop" -> bound("pop", (it, a, kw, at2) -> {
+          it.budget.work(l.items.size(), at2);
+          return l.items.remove(a.isEmpty() ? l.items.size() - 1 : Operators.index(a.get(0), l.items.size(), at2));
+        });
         case "index" -> bound("index", (it, a, kw, at2) -> {
+          it.budget.work(l.items.size(), at2);
           for (int i = 0; i < l.items.size(); i++) {
-            if (Operators.pyEquals(l.items.get(i), a.get(0))) {
+            if (Operators.pyEquals(l.items.get(i), a.get(0), it.budget, at2)) {
               return (long) i;
             }
           }
           throw Interpreter.error(Code.DN0103, at2, repr(it, a.get(0)) + " is not in list");
         });
         case "reverse" -> bound("reverse", (it, a, kw, at2) -> {
+          it.budget.work(l.items.size(), at2);
           Collections.reverse(l.items);
           return Values.NONE;
         });
-        case "copy" -> bound("copy", (it, a, kw, at2) -> new PyList(l.items));
-        case "count" -> bound("count", (it, a, kw, at2) -> l.items.stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        case "copy" -> bound("copy", (it, a, kw, at2) -> {
+          it.budget.slots(l.items.size(), at2);
+          return new PyList(l.items);
+        });
+        case "count" -> bound("count", (it, a, kw, at2) -> count(it, l.items, a.get(0), at2));
         default -> null;
       };
     }
     if (obj instanceof PyTuple t) {
       return switch (name) {
-        case "index" -> bound("index", (it, a, kw, at2) -> (long) t.items().indexOf(a.get(0)));
-        case "count" -> bound("count", (it, a, kw, at2) -> t.items().stream().filter(x -> Operators.pyEquals(x, a.get(0))).count());
+        case "index" -> bound("index", (it, a, kw, at2) -> {
+          it.budget.work(t.items().size(), at2);
+          return (long) t.items().indexOf(a.get(0));
+        });
+        case "count" -> bound("count", (it, a, kw, at2) -> count(it, t.items(), a.get(0), at2));
         default -> null;
       };
     }
     if (obj instanceof PyDict d) {
       return switch (name) {
-        case "items" -> bound("items", (it, a, kw, at2) -> new PyList(d.map.entrySet().stream()
-            .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
-        case "keys" -> bound("keys", (it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.keySet())));
-        case "values" -> bound("values", (it, a, kw, at2) -> new PyList(new ArrayList<>(d.map.values())));
+        case "items" -> bound("items", (it, a, kw, at2) -> {
+          it.budget.boxes(d.map.size(), at2);
+          return new PyList(d.map.entrySet().stream().map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList());
+        });
+        case "keys" -> bound("keys", (it, a, kw, at2) -> {
+          it.budget.slots(d.map.size(), at2);
+          return new PyList(new ArrayList<>(d.map.keySet()));
+        });
+        case "values" -> bound("values", (it, a, kw, at2) -> {
+          it.budget.slots(d.map.size(), at2);
+          return new PyList(new ArrayList<>(d.map.values()));
+        });
         case "get" -> bound("get", (it, a, kw, at2) -> d.map.getOrDefault(Operators.key(a.get(0)), a.size() > 1 ? a.get(1) : Values.NONE));
         case "pop" -> bound("pop", (it, a, kw, at2) -> {
           Object k = Operators.key(a.get(0));
@@ -672,12 +772,14 @@ final class Builtins {
             k -> a.size() > 1 ? a.get(1) : Values.NONE));
         case "update" -> bound("update", (it, a, kw, at2) -> {
           if (!a.isEmpty() && a.get(0) instanceof PyDict o) {
+            it.budget.slots(2L * o.map.size(), at2);
             d.map.putAll(o.map);
           }
           d.map.putAll(kw);
           return Values.NONE;
         });
         case "copy" -> bound("copy", (it, a, kw, at2) -> {
+          it.budget.slots(2L * d.map.size(), at2);
           PyDict c = new PyDict();
           c.map.putAll(d.map);
           return c;
@@ -686,6 +788,50 @@ final class Builtins {
       };
     }
     return null;
+  }
+
+  /** {@code sep.join(iterable)}: the result's length is charged before it is built. */
+  private static String join(Interpreter in, String sep, Object iterable, Span at) {
+    List<String> parts = new ArrayList<>();
+    long length = 0;
+    for (Object x : in.iterate(iterable, at)) {
+      String part = str(in, x);
+      length += part.length() + (parts.isEmpty() ? 0 : sep.length());
+      in.budget.work(1, at);
+      parts.add(part);
+    }
+    in.budget.chars(length, at);
+    return String.join(sep, parts);
+  }
+
+  /**
+   * {@code s.replace(old, new)}: counts the occurrences first (charging the search), then charges the result's length,
+   * which can be far larger than {@code s}, before building it.
+   */
+  private static String replace(Interpreter in, String s, String old, String replacement, Span at) {
+    in.budget.work(Operators.searchCost(s, old), at);
+    long count = 0;
+    if (old.isEmpty()) {
+      count = s.length() + 1L; // Python inserts the replacement between every character and at both ends
+    } else {
+      for (int i = s.indexOf(old); i >= 0; i = s.indexOf(old, i + old.length())) {
+        count++;
+      }
+    }
+    in.budget.chars(s.length() + EvalBudget.times(count, replacement.length() - (long) old.length()), at);
+    return s.replace(old, replacement);
+  }
+
+  /** {@code seq.count(x)}: one unit of work per element, more for elements compared deeply. */
+  private static long count(Interpreter in, List<Object> items, Object x, Span at) {
+    in.budget.work(items.size(), at);
+    long n = 0;
+    for (Object item : items) {
+      if (Operators.pyEquals(item, x, in.budget, at)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static Builtin bound(String name, BuiltinImpl impl) {

@@ -33,13 +33,15 @@ import java.util.Optional;
  * values emit IR ops, static conditions and loops are decided here (folded and unrolled), and a
  * condition on a dynamic value forks the evaluation into both branches (rule DYN-IF in
  * {@link Staging}). The evaluator never recurses without bound on its own: Python recursion is
- * capped at {@link #MAX_DEPTH} calls and loops at {@link #MAX_STEPS} iterations, each reported
- * as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
+ * capped in depth, and steps, work and created data are bounded by an {@link EvalBudget}, each limit
+ * reported as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
  * than the Java stack allows is reported at the statement that overflowed it.
  */
 public final class Interpreter {
-  static final int MAX_DEPTH = 200;
-  static final long MAX_STEPS = 2_000_000;
+  /** Largest source file read; model code is kilobytes, and the whole file is held in memory to parse it. */
+  static final long MAX_SOURCE_BYTES = 16L << 20;
+  private static final java.util.regex.Pattern MODULE_NAME =
+      java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_]*(\\.[\\p{L}_][\\p{L}\\p{N}_]*)*");
 
   final Path sourceRoot;
   final SourceMap sources;
@@ -47,8 +49,9 @@ public final class Interpreter {
   final Map<String, Object> builtins;
   final TorchLib torch;
   Staging staging;
+  /** The limits on steps, work and created data of this compilation. */
+  final EvalBudget budget = new EvalBudget();
   private int depth;
-  private long steps;
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -92,10 +95,7 @@ public final class Interpreter {
   }
 
   void step(Span at) {
-    if (++steps > MAX_STEPS) {
-      throw error(Code.DN0103, at, "evaluation exceeded " + MAX_STEPS + " steps",
-          "an endless loop in model construction? dynnc evaluates __init__ and static loops at compile time");
-    }
+    budget.step(at);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -111,6 +111,10 @@ public final class Interpreter {
     if (lib != null) {
       moduleCache.put(dotted, lib);
       return lib;
+    }
+    if (!isModuleName(dotted)) {
+      throw error(Code.DN0104, at, "'" + dotted + "' is not a module name",
+          "a module is a dotted path of Python identifiers relative to the source root, e.g. models.sdn");
     }
     String[] parts = dotted.split("\\.");
     Path dir = sourceRoot;
@@ -135,6 +139,7 @@ public final class Interpreter {
         return opaque;
       }
     }
+    requireInsideSourceRoot(dotted, file != null ? file : dir.resolve(last), at);
     if (parts.length > 1) {
       importModule(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)), at);
     }
@@ -150,19 +155,48 @@ public final class Interpreter {
       }
     }
     if (file != null) {
-      String text;
+      byte[] bytes;
       try {
-        text = Files.readString(file);
+        if (Files.size(file) > MAX_SOURCE_BYTES) {
+          throw error(Code.DN0004, at, "module '" + dotted + "' is " + Files.size(file) + " bytes, more than the "
+              + (MAX_SOURCE_BYTES >> 20) + " MiB dynnc reads from one source file");
+        }
+        bytes = Files.readAllBytes(file);
       } catch (IOException e) {
         throw error(Code.DN0004, at, "cannot read " + file + ": " + e.getMessage());
       }
       String display = sourceRoot.relativize(file).toString();
+      String text = PythonSource.decode(display, bytes, sources);
       sources.add(display, text);
       List<Stmt> body = PythonSource.parseFile(display, text);
       Frame f = new Frame(globals, globals, null, (String) globals.get("__package__"), null, false);
       execBlock(body, f);
     }
     return ns;
+  }
+
+  /** Whether {@code dotted} is one or more Python identifiers joined by dots. */
+  public static boolean isModuleName(String dotted) {
+    return MODULE_NAME.matcher(dotted).matches();
+  }
+
+  /**
+   * Refuses a module whose file or package directory lies outside the source root once symbolic links are
+   * resolved: model code is read from the source root and nowhere else.
+   */
+  private void requireInsideSourceRoot(String dotted, Path path, Span at) {
+    Path real;
+    Path root;
+    try {
+      real = path.toRealPath();
+      root = sourceRoot.toRealPath();
+    } catch (IOException e) {
+      throw error(Code.DN0004, at, "cannot read " + path + ": " + e.getMessage());
+    }
+    if (!real.startsWith(root)) {
+      throw error(Code.DN0104, at, "module '" + dotted + "' resolves to " + real + ", outside the source root " + root,
+          "dynnc only reads model code under --source-root; copy the module there instead of linking to it");
+    }
   }
 
   private void execImport(Stmt.Import s, Frame f) {
@@ -184,7 +218,8 @@ public final class Interpreter {
       String[] parts = pkg.isEmpty() ? new String[0] : pkg.split("\\.");
       int keep = parts.length - (s.level() - 1);
       if (keep < 0) {
-        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root");
+        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root",
+            "dynnc reads model code only under --source-root; pass the directory holding the top-level package");
       }
       String base = String.join(".", java.util.Arrays.copyOf(parts, keep));
       module = base.isEmpty() ? module : module.isEmpty() ? base : base + "." + module;
@@ -593,9 +628,9 @@ public final class Interpreter {
   }
 
   Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
-    if (++depth > MAX_DEPTH) {
+    if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
-      throw error(Code.DN0103, at, "calls nest deeper than " + MAX_DEPTH + " levels",
+      throw error(Code.DN0103, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
     try {
@@ -976,23 +1011,30 @@ public final class Interpreter {
     return true;
   }
 
+  /** Returns the elements of an iterable value as a list, charging the copy to the budget before making it. */
   List<Object> iterate(Object v, Span at) {
     if (v instanceof PyList l) {
+      budget.slots(l.items.size(), at);
       return new ArrayList<>(l.items);
     } else if (v instanceof PyTuple t) {
       return t.items();
     } else if (v instanceof PyRange r) {
-      if (r.length() > MAX_STEPS) {
-        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time");
+      if (r.length() > EvalBudget.MAX_STEPS) {
+        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
+            "dynnc evaluates model construction at compile time; a loop or list can have at most "
+                + EvalBudget.MAX_STEPS + " elements");
       }
+      budget.boxes(r.length(), at);
       List<Object> out = new ArrayList<>();
       for (long i = 0, x = r.start(); i < r.length(); i++, x += r.step()) {
         out.add(x);
       }
       return out;
     } else if (v instanceof PyDict d) {
+      budget.slots(d.map.size(), at);
       return new ArrayList<>(d.map.keySet());
     } else if (v instanceof String s) {
+      budget.boxes(s.length(), at);
       List<Object> out = new ArrayList<>();
       s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
       return out;

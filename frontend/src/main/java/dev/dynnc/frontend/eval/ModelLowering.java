@@ -40,6 +40,10 @@ public final class ModelLowering {
           "for example models.sdn:build_model(num_classes=10)");
     }
     String module = entry.substring(0, colon);
+    if (!Interpreter.isModuleName(module)) {
+      throw Interpreter.error(Code.DN0106, entrySpan, "entry module '" + module + "' is not a dotted Python module name",
+          "MODULE is a dotted path relative to --source-root, e.g. models.sdn for models/sdn.py; paths and '..' are not allowed");
+    }
     Interpreter in = new Interpreter(sourceRoot, sources);
     PyNamespace ns = in.importModule(module, entrySpan);
     if (ns.opaque) {

@@ -69,23 +69,26 @@ final class Operators {
     }
     if (op.equals("+")) {
       if (a instanceof String x && b instanceof String y) {
+        in.budget.chars((long) x.length() + y.length(), at);
         return x + y;
       }
       if (a instanceof PyList x && b instanceof PyList y) {
+        in.budget.slots((long) x.items.size() + y.items.size(), at);
         List<Object> out = new ArrayList<>(x.items);
         out.addAll(y.items);
         return new PyList(out);
       }
       if (a instanceof PyTuple x && b instanceof PyTuple y) {
+        in.budget.slots((long) x.items().size() + y.items().size(), at);
         return new PyTuple(ImmutableList.builder().addAll(x.items()).addAll(y.items()).build());
       }
     }
     if (op.equals("*")) {
       if (b instanceof Long n && (a instanceof String || a instanceof PyList || a instanceof PyTuple)) {
-        return repeat(a, n, at);
+        return repeat(in, a, n, at);
       }
       if (a instanceof Long n && (b instanceof String || b instanceof PyList || b instanceof PyTuple)) {
-        return repeat(b, n, at);
+        return repeat(in, b, n, at);
       }
     }
     if (op.equals("%") && a instanceof String fmt) {
@@ -95,19 +98,24 @@ final class Operators {
         + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
   }
 
-  private static Object repeat(Object seq, long n, Span at) {
+  /** {@code seq * n}, charged to the budget at its full size before anything is built. */
+  private static Object repeat(Interpreter in, Object seq, long n, Span at) {
     long len = seq instanceof String s ? s.length() : seq instanceof PyList l ? l.items.size() : ((PyTuple) seq).items().size();
-    if (n > 0 && len > 0 && n > Interpreter.MAX_STEPS / len) {
-      throw Interpreter.error(Code.DN0103, at, "sequence repetition makes more than " + Interpreter.MAX_STEPS + " elements",
-          "dynnc evaluates construction code at compile time; build smaller sequences");
-    }
+    long count = len == 0 ? 0 : Math.max(0, n); // an empty sequence repeated any number of times is empty
+    long total = EvalBudget.times(len, count);
     if (seq instanceof String s) {
-      return s.repeat((int) Math.max(0, n));
+      in.budget.chars(total, at);
+      return s.repeat((int) count);
     }
+    in.budget.slots(total, at);
     List<Object> items = seq instanceof PyList l ? l.items : ((PyTuple) seq).items();
-    List<Object> out = new ArrayList<>();
-    for (long i = 0; i < n; i++) {
-      out.addAll(items);
+    List<Object> out = new ArrayList<>((int) total); // fits: the budget admits far fewer than 2^31 slots
+    if (items.size() == 1) {
+      out.addAll(java.util.Collections.nCopies((int) count, items.get(0))); // [0] * n, the common case, in one fill
+    } else {
+      for (long i = 0; i < count; i++) {
+        out.addAll(items);
+      }
     }
     return seq instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
   }
@@ -238,10 +246,13 @@ final class Operators {
       return in.requireStaging(at).hostCompare(in, op, a, b, at);
     }
     if (op.equals("==")) {
-      return pyEquals(a, b);
+      return pyEquals(a, b, in.budget, at);
     }
     if (op.equals("!=")) {
-      return !pyEquals(a, b);
+      return !pyEquals(a, b, in.budget, at);
+    }
+    if (a instanceof String x && b instanceof String y) {
+      in.budget.work(Math.min(x.length(), y.length()), at);
     }
     int c = order(a, b, at);
     return switch (op) {
@@ -252,7 +263,13 @@ final class Operators {
     };
   }
 
+  /** Python {@code ==} on values whose comparison costs little: numbers, strings, short containers. */
   static boolean pyEquals(Object a, Object b) {
+    return pyEquals(a, b, null, Span.NONE);
+  }
+
+  /** Python {@code ==}, charging every element compared to {@code budget} (unless null). */
+  static boolean pyEquals(Object a, Object b, EvalBudget budget, Span at) {
     if (a instanceof Number || a instanceof Boolean) {
       if (b instanceof Number || b instanceof Boolean) {
         return toDouble(a) == toDouble(b);
@@ -260,20 +277,26 @@ final class Operators {
       return false;
     }
     if (a instanceof PyList x && b instanceof PyList y) {
-      return listEquals(x.items, y.items);
+      return listEquals(x.items, y.items, budget, at);
     }
     if (a instanceof PyTuple x && b instanceof PyTuple y) {
-      return listEquals(x.items(), y.items());
+      return listEquals(x.items(), y.items(), budget, at);
+    }
+    if (budget != null && a instanceof String x && b instanceof String y && x.length() == y.length()) {
+      budget.work(x.length(), at);
     }
     return Objects.equals(a, b) || a == b;
   }
 
-  private static boolean listEquals(List<Object> a, List<Object> b) {
+  private static boolean listEquals(List<Object> a, List<Object> b, EvalBudget budget, Span at) {
     if (a.size() != b.size()) {
       return false;
     }
+    if (budget != null) {
+      budget.work(a.size(), at);
+    }
     for (int i = 0; i < a.size(); i++) {
-      if (!pyEquals(a.get(i), b.get(i))) {
+      if (!pyEquals(a.get(i), b.get(i), budget, at)) {
         return false;
       }
     }
@@ -308,6 +331,7 @@ final class Operators {
 
   private static boolean contains(Interpreter in, Object container, Object item, Span at) {
     if (container instanceof String s && item instanceof String x) {
+      in.budget.work(searchCost(s, x), at);
       return s.contains(x);
     }
     if (container instanceof PyDict d) {
@@ -316,12 +340,22 @@ final class Operators {
     if (container instanceof PyObject o && o.module != null) {
       return o.module.modules.containsKey(item);
     }
-    for (Object o : in.iterate(container, at)) {
-      if (pyEquals(o, item) || o == item) {
+    List<Object> items = in.iterate(container, at);
+    in.budget.work(items.size(), at);
+    for (Object o : items) {
+      if (pyEquals(o, item, in.budget, at) || o == item) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The work of finding {@code needle} in {@code haystack}: the JDK's search compares up to the needle's length at
+   * every position.
+   */
+  static long searchCost(String haystack, String needle) {
+    return EvalBudget.times(haystack.length() + 1L, Math.max(1, needle.length()));
   }
 
   static Object and(Interpreter in, Object a, Object b, Span at) {
@@ -430,6 +464,7 @@ final class Operators {
     }
     if (idx instanceof SliceValue s) {
       long[] r = resolveSlice(s, items.size(), at);
+      in.budget.slots(Math.max(0, r[2] > 0 ? (r[1] - r[0] + r[2] - 1) / r[2] : (r[0] - r[1] - r[2] - 1) / -r[2]), at);
       List<Object> out = new ArrayList<>();
       for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
         out.add(items.get((int) i));

@@ -558,12 +558,20 @@ final class AstBuilder {
     return new Expr.SetExpr(ImmutableList.copyOf(elts), sp);
   }
 
+  /** Python's default limit on the digits of an int converted from text (sys.get_int_max_str_digits()). */
+  private static final int MAX_INT_DIGITS = 4300;
+
   private Expr number(Token tok) {
     String text = tok.getText().replace("_", "");
     Span sp = span(tok);
     String lower = text.toLowerCase();
     if (lower.endsWith("j")) {
       throw new DiagnosticException(Diagnostic.of(Code.DN0003, sp, "complex literals are not supported"));
+    }
+    if (text.length() > MAX_INT_DIGITS) {
+      // Parsing a long literal takes quadratic time, and no value beyond 64 bits is usable anyway.
+      throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "number literal of " + text.length()
+          + " digits exceeds Python's limit of " + MAX_INT_DIGITS));
     }
     if (lower.startsWith("0x") || lower.startsWith("0o") || lower.startsWith("0b")) {
       int radix = lower.charAt(1) == 'x' ? 16 : lower.charAt(1) == 'o' ? 8 : 2;

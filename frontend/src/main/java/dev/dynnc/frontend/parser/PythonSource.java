@@ -24,6 +24,85 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 public final class PythonSource {
   private PythonSource() {}
 
+  /** PEP 263: a comment on line 1 or 2 naming the file's encoding, e.g. {@code # -*- coding: latin-1 -*-}. */
+  private static final java.util.regex.Pattern CODING =
+      java.util.regex.Pattern.compile("^[ \\t\\f]*#.*?coding[:=][ \\t]*([-\\w.]+)");
+
+  /**
+   * Decodes a source file's bytes as Python does: UTF-8 unless a PEP 263 declaration on line 1 or 2 names another
+   * encoding, with a leading UTF-8 byte-order mark dropped. Bytes that are not valid in the encoding are reported at
+   * the line and column of the first one, never replaced silently.
+   *
+   * @param file the name diagnostics show
+   * @param sources receives the text (bad bytes shown as U+FFFD) so that a diagnostic can quote the line
+   * @throws DiagnosticException (DN0004) for undecodable bytes or an unknown or contradictory declaration
+   */
+  public static String decode(String file, byte[] bytes, dev.dynnc.diag.SourceMap sources) {
+    boolean bom = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf;
+    int start = bom ? 3 : 0;
+    java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+    // The declaration is ASCII in every encoding Python accepts, so it can be looked for before decoding.
+    String head = new String(bytes, start, Math.min(bytes.length - start, 1024), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String[] lines = head.split("\r\n|\r|\n", 3);
+    for (int i = 0; i < Math.min(2, lines.length); i++) {
+      java.util.regex.Matcher m = CODING.matcher(lines[i]);
+      if (m.find()) {
+        Span at = new Span(file, i + 1, m.start(1) + 1);
+        sources.add(file, head); // lets an error about the declaration quote its line
+        charset = charset(m.group(1), bom, at);
+        break;
+      }
+      if (!lines[i].isBlank() && !lines[i].stripLeading().startsWith("#")) {
+        break; // only a comment or blank first line lets the declaration sit on line 2
+      }
+    }
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, start, bytes.length - start);
+    try {
+      return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(in).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // Decode again to find the first bad byte: everything before it is valid and gives its line and column.
+      java.nio.charset.CharsetDecoder d = charset.newDecoder();
+      java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length - start + 1);
+      in = java.nio.ByteBuffer.wrap(bytes, start, bytes.length - start);
+      d.decode(in, out, true);
+      int bad = in.position();
+      String[] before = out.flip().toString().split("\r\n|\r|\n", -1);
+      Span at = new Span(file, before.length, before[before.length - 1].length() + 1);
+      sources.add(file, new String(bytes, start, bytes.length - start, charset));
+      throw new DiagnosticException(Diagnostic.of(Code.DN0004, at, String.format("byte 0x%02x is not valid %s",
+          bytes[bad] & 0xff, charset.name()), charset.equals(java.nio.charset.StandardCharsets.UTF_8)
+              ? "save the file as UTF-8, or declare its encoding on the first line, e.g. # -*- coding: latin-1 -*-"
+              : "the file's bytes do not match its coding declaration"));
+    }
+  }
+
+  /** Resolves a PEP 263 encoding name; a BOM with anything but UTF-8 is a contradiction, as in CPython. */
+  private static java.nio.charset.Charset charset(String name, boolean bom, Span at) {
+    String n = name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    java.nio.charset.Charset c = null;
+    if (n.equals("utf-8") || n.equals("utf8") || n.startsWith("utf-8-")) {
+      c = java.nio.charset.StandardCharsets.UTF_8;
+    } else if (n.equals("latin-1") || n.equals("latin1") || n.equals("l1") || n.equals("iso-8859-1")) {
+      c = java.nio.charset.StandardCharsets.ISO_8859_1;
+    } else {
+      try {
+        c = java.nio.charset.Charset.forName(n);
+      } catch (IllegalArgumentException e) {
+        // unknown or malformed name: reported below
+      }
+    }
+    if (c == null) {
+      throw new DiagnosticException(Diagnostic.of(Code.DN0004, at, "unknown source encoding '" + name + "'",
+          "declare utf-8 or latin-1, or save the file as UTF-8 and drop the declaration"));
+    }
+    if (bom && !c.equals(java.nio.charset.StandardCharsets.UTF_8)) {
+      throw new DiagnosticException(Diagnostic.of(Code.DN0004, at, "the file starts with a UTF-8 byte-order mark "
+          + "but declares the encoding '" + name + "'", "drop the byte-order mark or the declaration"));
+    }
+    return c;
+  }
+
   /**
    * Parses a file. Syntax errors are returned through {@link DiagnosticException}'s diagnostics
    * (first error only: later ones are usually consequences).
@@ -140,7 +219,8 @@ public final class PythonSource {
       case PythonLexer.NEWLINE -> "end of line";
       case PythonParser.INDENT -> "indent";
       case PythonParser.DEDENT -> "dedent";
-      default -> "'" + t.getText() + "'";
+      // A token can be a whole line (a long string literal): quote its start only.
+      default -> "'" + (t.getText().length() > 40 ? t.getText().substring(0, 37) + "..." : t.getText()) + "'";
     };
   }
 }

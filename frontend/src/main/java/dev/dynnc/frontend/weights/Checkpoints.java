@@ -39,9 +39,23 @@ public final class Checkpoints {
     }
 
     /**
-     * Reads every tensor of a checkpoint, keyed by name in file order.
+     * Reads every tensor of a checkpoint, keyed by name in file order; {@link #open} then {@link Checkpoint#load} of
+     * every entry.
      *
-     * <p>The result is the state dict: when the file's top-level dict has exactly one dict value under
+     * @throws CheckpointException when the file is not a supported checkpoint, is corrupt, or references anything
+     *                             beyond plain tensors and data (the message says what and where)
+     * @throws IOException         when the file cannot be read at all
+     */
+    public static LinkedHashMap<String, WeightTensor> read(Path file) throws CheckpointException, IOException {
+        try (Checkpoint c = open(file)) {
+            return c.load(c.entries().keySet());
+        }
+    }
+
+    /**
+     * Opens a checkpoint and reads its declarations (names, dtypes, shapes), but none of its tensor data.
+     *
+     * <p>The tensors are the state dict: when the file's top-level dict has exactly one dict value under
      * {@code "state_dict"}, {@code "model"} or {@code "model_state_dict"} (the usual training-checkpoint layout),
      * that inner dict is read instead. Entries that are not tensors (counters, hyper-parameters, {@code _metadata})
      * are skipped.
@@ -50,15 +64,25 @@ public final class Checkpoints {
      *                             beyond plain tensors and data (the message says what and where)
      * @throws IOException         when the file cannot be read at all
      */
-    public static LinkedHashMap<String, WeightTensor> read(Path file) throws CheckpointException, IOException {
+    public static Checkpoint open(Path file) throws CheckpointException, IOException {
         Path fileName = file.getFileName();
         String name = fileName == null ? file.toString() : fileName.toString();
+        try {
+            return openFormat(file, name);
+        } catch (OutOfMemoryError e) {
+            // The pickle and header are bounded in size, so this should not happen; never let it escape as a crash.
+            throw new CheckpointException(name + ": not enough memory to read the checkpoint's declarations; "
+                    + "give the JVM more heap (-Xmx)");
+        }
+    }
+
+    private static Checkpoint openFormat(Path file, String name) throws CheckpointException, IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(512);
         }
         if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) {
-            return TorchZipReader.read(file, name);
+            return TorchZipReader.open(file, name);
         }
         if (contains(head, 64, LEGACY_MAGIC_LONG1) || contains(head, 64, LEGACY_MAGIC_TEXT) || isTar(head)) {
             throw new CheckpointException(name + ": this is a legacy (pre-1.6, non-zip) torch.save file, which dynnc "
@@ -71,7 +95,7 @@ public final class Checkpoints {
         }
         // A safetensors file starts with a little-endian u64 header length, then the JSON header's '{'.
         if (head.length > 8 && head[8] == '{') {
-            return SafetensorsReader.read(file, name);
+            return SafetensorsReader.open(file, name);
         }
         throw new CheckpointException(name + ": not a PyTorch checkpoint; expected a torch.save zip archive "
                 + "(.pt, .pth, .bin) or a .safetensors file");

@@ -9,7 +9,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,54 +24,117 @@ import java.util.Map;
  * <p>Every number in the header is validated before it is used: the header must fit in the file, each tensor's byte
  * range must lie inside the data section and match its shape and dtype exactly. Tensors come back in header order.
  */
-final class SafetensorsReader {
+final class SafetensorsReader extends Checkpoint {
 
     /** The safetensors reference implementation refuses headers above 100 MB; so do we. */
     static final long MAX_HEADER_BYTES = 100_000_000;
 
-    private SafetensorsReader() {
+    private final FileChannel ch;
+    private long dataStart;
+    private final LinkedHashMap<String, TensorEntry> tensors = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+
+    private SafetensorsReader(FileChannel ch, String name) {
+        super(name);
+        this.ch = ch;
     }
 
-    static LinkedHashMap<String, WeightTensor> read(Path file, String name) throws CheckpointException, IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            ByteBuffer lengthBytes = readFully(ch, 0, 8, name);
-            long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-            // Compared as unsigned: a length with the top bit set is as forged as any other oversized one.
-            if (Long.compareUnsigned(headerLength, fileSize - 8) > 0) {
-                throw new CheckpointException(name + ": safetensors header length "
-                        + Long.toUnsignedString(headerLength) + " exceeds the " + (fileSize - 8)
-                        + " bytes after it; the file is truncated or corrupt");
-            }
-            if (headerLength > MAX_HEADER_BYTES) {
-                throw new CheckpointException(name + ": safetensors header of " + headerLength
-                        + " bytes exceeds the limit of " + MAX_HEADER_BYTES);
-            }
-            String headerText = decodeHeader(readFully(ch, 8, (int) headerLength, name), name);
-            Object header;
-            try {
-                header = MiniJson.parse(headerText);
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(name + ": safetensors header is not valid JSON: " + e.getMessage(), e);
-            }
-            if (!(header instanceof Map<?, ?> entries)) {
-                throw new CheckpointException(name + ": safetensors header must be a JSON object");
-            }
-            long dataStart = 8 + headerLength;
-            long dataLength = fileSize - dataStart;
-            LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : entries.entrySet()) {
-                String key = (String) e.getKey();
-                if (key.equals("__metadata__")) {
-                    continue; // free-form string map (format, framework); nothing dynnc needs
-                }
-                String where = name + ": safetensors tensor '" + RestrictedUnpickler.printable(key) + "'";
-                TensorEntry t = parseEntry(e.getValue(), where, dataLength);
-                ByteBuffer bytes = readFully(ch, dataStart + t.begin, (int) (t.end - t.begin), name);
-                out.put(key, new WeightTensor(t.dtype, t.shape, bytes.array()));
-            }
-            return out;
+    /** Opens the file and validates its header; no tensor data is read yet. */
+    static SafetensorsReader open(Path file, String name) throws CheckpointException, IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            SafetensorsReader reader = new SafetensorsReader(ch, name);
+            reader.readHeader();
+            return reader;
+        } catch (CheckpointException | IOException | RuntimeException | Error e) {
+            ch.close();
+            throw e;
         }
+    }
+
+    private void readHeader() throws CheckpointException, IOException {
+        long fileSize = ch.size();
+        ByteBuffer lengthBytes = readFully(ch, 0, 8, name);
+        long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        // Compared as unsigned: a length with the top bit set is as forged as any other oversized one.
+        if (Long.compareUnsigned(headerLength, fileSize - 8) > 0) {
+            throw new CheckpointException(name + ": safetensors header length "
+                    + Long.toUnsignedString(headerLength) + " exceeds the " + (fileSize - 8)
+                    + " bytes after it; the file is truncated or corrupt");
+        }
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new CheckpointException(name + ": safetensors header of " + headerLength
+                    + " bytes exceeds the limit of " + MAX_HEADER_BYTES);
+        }
+        String headerText = decodeHeader(readFully(ch, 8, (int) headerLength, name), name);
+        Object header;
+        try {
+            header = MiniJson.parse(headerText);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(name + ": safetensors header is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(header instanceof Map<?, ?> map)) {
+            throw new CheckpointException(name + ": safetensors header must be a JSON object");
+        }
+        dataStart = 8 + headerLength;
+        long dataLength = fileSize - dataStart;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = (String) e.getKey();
+            if (key.equals("__metadata__")) {
+                continue; // free-form string map (format, framework); nothing dynnc needs
+            }
+            String where = name + ": safetensors tensor '" + RestrictedUnpickler.printable(key) + "'";
+            TensorEntry t = parseEntry(e.getValue(), where, dataLength);
+            tensors.put(key, t);
+            entries.put(key, new Entry(t.dtype, t.shape));
+        }
+        refuseOverlaps();
+    }
+
+    /**
+     * Refuses two tensors sharing bytes: the format gives every tensor its own range, and shared ranges would let a
+     * small file make the loader allocate its data section many times over.
+     */
+    private void refuseOverlaps() throws CheckpointException {
+        List<Map.Entry<String, TensorEntry>> byStart = new ArrayList<>(tensors.entrySet());
+        byStart.sort(Comparator.comparingLong((Map.Entry<String, TensorEntry> e) -> e.getValue().begin)
+                .thenComparingLong(e -> e.getValue().end));
+        Map.Entry<String, TensorEntry> previous = null;
+        for (Map.Entry<String, TensorEntry> e : byStart) {
+            TensorEntry t = e.getValue();
+            if (t.begin == t.end) {
+                continue; // an empty tensor occupies no bytes
+            }
+            if (previous != null && t.begin < previous.getValue().end) {
+                TensorEntry p = previous.getValue();
+                throw new CheckpointException(where(e.getKey()) + "data_offsets [" + t.begin + ", " + t.end
+                        + "] overlap those of '" + RestrictedUnpickler.printable(previous.getKey()) + "' [" + p.begin
+                        + ", " + p.end + "]; every tensor must have its own bytes, the file is corrupt or hostile");
+            }
+            previous = e;
+        }
+    }
+
+    @Override
+    public LinkedHashMap<String, Entry> entries() {
+        return entries;
+    }
+
+    @Override
+    LinkedHashMap<String, WeightTensor> read(List<String> keys) throws CheckpointException, IOException {
+        LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            TensorEntry t = tensors.get(key);
+            charge(key, t.end - t.begin, "reading " + (t.end - t.begin) + " bytes");
+            ByteBuffer bytes = readFully(ch, dataStart + t.begin, (int) (t.end - t.begin), name);
+            out.put(key, new WeightTensor(t.dtype, t.shape, bytes.array()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
     }
 
     private record TensorEntry(DType dtype, long[] shape, long begin, long end) {

@@ -29,7 +29,7 @@ import java.util.zip.ZipFile;
  * little, in older files. {@code version} and other bookkeeping entries are ignored: the data.pkl + data/ layout is
  * the same in every version of the format.
  */
-final class TorchZipReader {
+final class TorchZipReader extends Checkpoint {
 
     /** Largest data.pkl accepted; a state dict pickle takes roughly 300 bytes per tensor. */
     static final int MAX_PICKLE_BYTES = 64 << 20;
@@ -37,27 +37,43 @@ final class TorchZipReader {
     private static final List<String> NESTED_STATE_DICT_KEYS = List.of("state_dict", "model", "model_state_dict");
 
     private final ZipFile zip;
-    private final String name;
     private final String prefix;
     private boolean bigEndian;
+    private LinkedHashMap<String, TensorSpec> specs;
+    private LinkedHashMap<String, Entry> entries;
 
     private TorchZipReader(ZipFile zip, String name, String prefix) {
+        super(name);
         this.zip = zip;
-        this.name = name;
         this.prefix = prefix;
     }
 
-    static LinkedHashMap<String, WeightTensor> read(Path file, String name) throws CheckpointException, IOException {
+    /** Opens the archive and runs its pickle, which declares the tensors; no storage is read yet. */
+    static TorchZipReader open(Path file, String name) throws CheckpointException, IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
             throw new CheckpointException(name + ": not a valid zip archive; the file is truncated or corrupt", e);
         }
-        try (zip) {
+        try {
             TorchZipReader reader = new TorchZipReader(zip, name, findPrefix(zip, name));
-            return reader.readTensors();
+            reader.readDeclarations();
+            return reader;
+        } catch (CheckpointException | IOException | RuntimeException | Error e) {
+            zip.close();
+            throw e;
         }
+    }
+
+    @Override
+    public LinkedHashMap<String, Entry> entries() {
+        return entries;
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
     }
 
     /** Finds the single {@code <prefix>/data.pkl} and returns {@code "<prefix>/"}. */
@@ -89,13 +105,16 @@ final class TorchZipReader {
         return prefix;
     }
 
-    private LinkedHashMap<String, WeightTensor> readTensors() throws CheckpointException, IOException {
+    private void readDeclarations() throws CheckpointException, IOException {
         bigEndian = readByteOrder();
         String pickleEntry = prefix + "data.pkl";
         byte[] pickle = readEntry(zip.getEntry(pickleEntry), MAX_PICKLE_BYTES, "a weights pickle");
         Object root = new RestrictedUnpickler(pickle, name + ": " + RestrictedUnpickler.printable(pickleEntry)).load();
-        LinkedHashMap<String, TensorSpec> specs = selectStateDict(root);
-        return materialize(specs);
+        specs = selectStateDict(root);
+        entries = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
+            entries.put(e.getKey(), new Entry(e.getValue().storage().dtype(), e.getValue().size()));
+        }
     }
 
     private boolean readByteOrder() throws CheckpointException, IOException {
@@ -154,21 +173,24 @@ final class TorchZipReader {
         return specs;
     }
 
-    /** Loads each storage once, however many views share it, and dropping it after its last view is copied. */
-    private LinkedHashMap<String, WeightTensor> materialize(LinkedHashMap<String, TensorSpec> specs)
-            throws CheckpointException, IOException {
+    /**
+     * Loads each storage the named tensors use once, however many views share it, and drops it after its last view
+     * is copied.
+     */
+    @Override
+    LinkedHashMap<String, WeightTensor> read(List<String> keys) throws CheckpointException, IOException {
         Map<String, Integer> pendingUses = new HashMap<>();
-        for (TensorSpec spec : specs.values()) {
-            pendingUses.merge(spec.storage().key(), 1, Integer::sum);
+        for (String key : keys) {
+            pendingUses.merge(specs.get(key).storage().key(), 1, Integer::sum);
         }
         Map<String, byte[]> loaded = new HashMap<>();
         LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
-            TensorSpec spec = e.getValue();
+        for (String key : keys) {
+            TensorSpec spec = specs.get(key);
             StorageRef storage = spec.storage();
             byte[] bytes = loaded.get(storage.key());
             if (bytes == null) {
-                bytes = loadStorage(storage);
+                bytes = loadStorage(key, storage);
                 loaded.put(storage.key(), bytes);
             }
             int remainingUses = pendingUses.merge(storage.key(), -1, Integer::sum);
@@ -179,42 +201,56 @@ final class TorchZipReader {
                 // The tensor is the whole storage and nothing else needs it: hand over the array, no copy.
                 data = bytes;
             } else {
+                charge(key, spec.numel() * elem, "copying the view out of storage '"
+                        + RestrictedUnpickler.printable(storage.key()) + "'");
                 data = StridedCopy.toContiguous(bytes, elem, spec.offset(), spec.size(), spec.stride());
             }
             if (remainingUses == 0) {
                 loaded.remove(storage.key());
             }
-            out.put(e.getKey(), new WeightTensor(storage.dtype(), spec.size(), data));
+            out.put(key, new WeightTensor(storage.dtype(), spec.size(), data));
         }
         return out;
     }
 
-    private byte[] loadStorage(StorageRef storage) throws CheckpointException, IOException {
+    /**
+     * Reads a storage whole, after checking that the zip directory gives its entry exactly the declared size and
+     * charging that size to the budget; inflation stops after the declared size whatever the headers say.
+     */
+    private byte[] loadStorage(String key, StorageRef storage) throws CheckpointException, IOException {
         String entryName = prefix + "data/" + storage.key();
         String shownEntry = RestrictedUnpickler.printable(entryName);
+        String shownStorage = RestrictedUnpickler.printable(storage.key());
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
-            throw new CheckpointException(name + ": storage '" + RestrictedUnpickler.printable(storage.key())
-                    + "' is missing: the archive has no entry '" + shownEntry + "'");
+            throw new CheckpointException(name + ": storage '" + shownStorage + "' is missing: the archive has no "
+                    + "entry '" + shownEntry + "'");
         }
-        // Fits: the unpickler checked numel * size for overflow, and every tensor is below 2 GiB.
+        // Fits: the unpickler checked numel * size for overflow.
         long needed = storage.numel() * storage.dtype().byteSize();
         if (needed > RestrictedUnpickler.MAX_TENSOR_BYTES) {
-            throw new CheckpointException(name + ": storage '" + RestrictedUnpickler.printable(storage.key())
-                    + "' is " + needed + " bytes, larger than the 2 GiB that dynnc can load");
+            throw new CheckpointException(where(key) + "storage '" + shownStorage + "' is " + needed
+                    + " bytes, larger than the 2 GiB that dynnc can load");
         }
-        // Trust the central directory only as far as the bytes actually read.
         if (entry.getSize() >= 0 && entry.getSize() < needed) {
             throw shortStorage(shownEntry, entry.getSize(), needed, storage);
         }
-        byte[] bytes;
+        if (entry.getSize() > needed) {
+            throw longStorage(key, shownEntry, entry.getSize() + " bytes", needed, storage);
+        }
+        charge(key, needed, "loading storage '" + shownStorage + "' of " + needed + " bytes");
+        byte[] bytes = new byte[(int) needed];
         try (InputStream in = zip.getInputStream(entry)) {
-            bytes = in.readNBytes((int) needed);
+            int n = in.readNBytes(bytes, 0, bytes.length);
+            if (n < needed) {
+                throw shortStorage(shownEntry, n, needed, storage);
+            }
+            // The directory may lie about a deflated entry's size: one byte more than declared is enough to refuse.
+            if (in.read() >= 0) {
+                throw longStorage(key, shownEntry, "more than " + needed + " bytes", needed, storage);
+            }
         } catch (ZipException | EOFException e) {
             throw unreadable(shownEntry, e);
-        }
-        if (bytes.length < needed) {
-            throw shortStorage(shownEntry, bytes.length, needed, storage);
         }
         if (bigEndian) {
             swapBytes(bytes, storage.dtype().byteSize());
@@ -226,6 +262,12 @@ final class TorchZipReader {
         return new CheckpointException(name + ": zip entry '" + entry + "' holds " + size + " bytes, but storage '"
                 + RestrictedUnpickler.printable(storage.key()) + "' needs " + needed + " (" + storage.numel() + " "
                 + storage.dtype().numpyName() + " elements); the file is truncated or corrupt");
+    }
+
+    private CheckpointException longStorage(String key, String entry, String size, long needed, StorageRef storage) {
+        return new CheckpointException(where(key) + "zip entry '" + entry + "' holds " + size + ", but storage '"
+                + RestrictedUnpickler.printable(storage.key()) + "' declares " + needed + " (" + storage.numel() + " "
+                + storage.dtype().numpyName() + " elements); the file is corrupt or hostile");
     }
 
     private CheckpointException unreadable(String entry, IOException e) {

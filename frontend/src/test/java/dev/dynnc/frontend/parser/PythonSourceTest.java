@@ -43,7 +43,9 @@ class PythonSourceTest {
     Path samples = repoRoot().resolve("samples");
     List<Path> files;
     try (Stream<Path> s = Files.walk(samples)) {
-      files = s.filter(p -> p.toString().endsWith(".py") && !p.toString().contains("/target/")).sorted().toList();
+      // The hostile-input corpus holds deliberately unreadable sources; its cases check those.
+      files = s.filter(p -> p.toString().endsWith(".py") && !p.toString().contains("/target/")
+          && !p.toString().contains("/hostile/")).sorted().toList();
     }
     assertFalse(files.isEmpty(), "no Python files under " + samples.toAbsolutePath());
     return files.stream().map(p -> DynamicTest.dynamicTest(samples.relativize(p).toString(), p.toUri(), () -> {
@@ -523,5 +525,128 @@ class PythonSourceTest {
       assertEquals("error[DN0001]: m.py:3:5: invalid escape in string literal: " + c[1],
           e.diagnostics().get(0).toString().lines().findFirst().orElseThrow(), c[0]);
     }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Source bytes: encodings, byte-order marks, long lines
+
+  /** Decodes bytes as a file would be, then parses the text; returns the rendered diagnostic, or "" when it parses. */
+  private static String decodeAndParse(byte[] bytes) {
+    SourceMap sources = new SourceMap();
+    try {
+      String text = PythonSource.decode("m.py", bytes, sources);
+      sources.add("m.py", text);
+      PythonSource.parseFile("m.py", text);
+      return "";
+    } catch (DiagnosticException e) {
+      Diagnostics d = new Diagnostics();
+      d.addAll(e.diagnostics());
+      return d.render(sources);
+    }
+  }
+
+  private static byte[] bytes(int... values) {
+    byte[] out = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (byte) values[i];
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aUtf8ByteOrderMarkIsDropped() {
+    byte[] file = concat(bytes(0xef, 0xbb, 0xbf), "x = 'caf\u00e9'\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("x = 'caf\u00e9'\n", PythonSource.decode("m.py", file, new SourceMap()));
+    assertEquals("", decodeAndParse(file));
+  }
+
+  @Test
+  void latin1BytesWithoutADeclarationAreReportedAtTheFirstBadByte() {
+    byte[] file = concat("import torch\n\n# caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII), bytes(0xe9),
+        "s \u00e0\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals("""
+        error[DN0004]: m.py:3:6: byte 0xe9 is not valid UTF-8
+          |
+        3 | # caf\ufffds \ufffd
+          |      ^
+          = hint: save the file as UTF-8, or declare its encoding on the first line, e.g. # -*- coding: latin-1 -*-
+        """, decodeAndParse(file));
+  }
+
+  @Test
+  void aPep263DeclarationIsHonoured() {
+    byte[] file = concat("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nname = 'caf".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII), bytes(0xe9), "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(PythonSource.decode("m.py", file, new SourceMap()).endsWith("name = 'caf\u00e9'\n"));
+    assertEquals("", decodeAndParse(file));
+    // Only on line 1 or 2, and on line 2 only after a comment: here it is a plain comment and UTF-8 applies.
+    byte[] late = concat("x = 1\n# coding: latin-1\ny = '".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        bytes(0xe9), "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(decodeAndParse(late).startsWith("error[DN0004]: m.py:3:6: byte 0xe9 is not valid UTF-8\n"));
+  }
+
+  @Test
+  void unknownOrContradictoryDeclarationsAreErrors() {
+    assertEquals("""
+        error[DN0004]: m.py:1:11: unknown source encoding 'klingon'
+          |
+        1 | # coding: klingon
+          |           ^
+          = hint: declare utf-8 or latin-1, or save the file as UTF-8 and drop the declaration
+        """, decodeAndParse("# coding: klingon\nx = 1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    byte[] bomLatin = concat(bytes(0xef, 0xbb, 0xbf), "# coding: latin-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(decodeAndParse(bomLatin).startsWith("error[DN0004]: m.py:1:11: the file starts with a UTF-8 byte-order "
+        + "mark but declares the encoding 'latin-1'\n"), decodeAndParse(bomLatin));
+  }
+
+  @Test
+  void aTenKilobyteLineIsQuotedAsAWindowWithTheCaretInPlace() {
+    String line = "x = [" + "1, ".repeat(2000) + "$" + ", 2".repeat(2000) + "]";
+    String rendered = decodeAndParse((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    List<String> lines = rendered.lines().toList();
+    assertEquals("error[DN0001]: m.py:1:6006: invalid syntax: unexpected '$'", lines.get(0));
+    String quoted = lines.get(2);
+    String caret = lines.get(3);
+    assertTrue(quoted.startsWith("1 | ...") && quoted.endsWith("..."), quoted);
+    assertTrue(quoted.length() < 140, "quoted " + quoted.length() + " characters");
+    assertEquals('$', quoted.charAt(caret.indexOf('^')), "caret under the '$':\n" + quoted + "\n" + caret);
+    // Near the start of the line the window begins at column 1 and only the end is cut.
+    String early = decodeAndParse(("$ = [" + "1, ".repeat(3000) + "]\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(early.lines().toList().get(2).startsWith("1 | $ = [1, 1,"), early);
+    assertEquals("  | ^", early.lines().toList().get(3));
+  }
+
+  @Test
+  void aHugeTokenIsQuotedByItsStartInTheMessage() {
+    String rendered = decodeAndParse(("x = 1 '" + "a".repeat(10000) + "'\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals("error[DN0001]: m.py:1:7: invalid syntax: unexpected ''" + "a".repeat(36) + "...'",
+        rendered.lines().findFirst().orElseThrow());
+  }
+
+  @Test
+  void badHexEscapesAndHugeLiteralsAreSyntaxErrors() {
+    assertError("s = 'a\\xzz'\n", """
+        error[DN0001]: m.py:1:5: invalid escape in string literal: truncated \\xXX escape
+          |
+        1 | s = 'a\\xzz'
+          |     ^
+        """);
+    assertError("s = '\\u12'\n", """
+        error[DN0001]: m.py:1:5: invalid escape in string literal: truncated \\uXXXX escape
+          |
+        1 | s = '\\u12'
+          |     ^
+        """);
+    DiagnosticException e = assertThrows(DiagnosticException.class,
+        () -> PythonSource.parseFile("m.py", "n = " + "9".repeat(1_000_000) + "\n"));
+    assertEquals("number literal of 1000000 digits exceeds Python's limit of 4300", e.diagnostics().get(0).message());
   }
 }

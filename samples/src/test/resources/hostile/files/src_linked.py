@@ -1,0 +1,1 @@
+../../../../../early_exit_cnn/reference.py
