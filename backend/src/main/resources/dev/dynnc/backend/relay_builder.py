@@ -38,6 +38,34 @@ def _const(weights_blob, w):
     return relay.const(arr.copy(), dtype=w["dtype"])
 
 
+# PyTorch's NaN rules. TVM lowers max/min to `a > b ? a : b` selects and its max/min reducers
+# keep NaN only when it comes last, so relu, clamp, maximum/minimum, max pooling, max/min
+# reductions and argmax/argmin would turn NaN into a number (and a branch on it would go another
+# way than in PyTorch). These lowerings state the NaN case explicitly with selects, which fuse
+# into the surrounding elementwise kernel; the reductions need one more pass over their input.
+def _is_float(dtype):
+    return str(dtype).startswith("float")
+
+
+def _nan_select(keep_a, a, b):
+    """where(keep_a, a, b) with keep_a widened to NaN in a: PyTorch's max/min of two tensors."""
+    return relay.where(relay.logical_or(keep_a, relay.isnan(a)), a, b)
+
+
+def _with_nan(y, x, reduce):
+    """y, or NaN where a NaN of x reaches the element through `reduce` (a summing pool or relay.sum)."""
+    s = reduce(relay.where(relay.isnan(x), x, relay.zeros_like(x)))
+    return relay.where(relay.isnan(s), s, y)
+
+
+def _nan_arg(f, x, axis, keepdims):
+    """argmax/argmin as in PyTorch: the index of the first NaN along the axis when there is one."""
+    nan = relay.cast(relay.isnan(x), "int8")
+    first_nan = relay.argmax(nan, axis=axis, keepdims=keepdims)
+    has_nan = relay.cast(relay.max(nan, axis=axis, keepdims=keepdims), "bool")
+    return relay.where(has_nan, first_nan, f(x, axis=axis, keepdims=keepdims))
+
+
 def _op(name, a, attrs, out):
     if name == "conv2d":
         w = a[1]
@@ -67,6 +95,14 @@ def _op(name, a, attrs, out):
         return y if len(lead) == 1 else relay.reshape(y, newshape=out["shape"])
     if name == "matmul":
         return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
+    fp = _is_float(out["dtype"])
+    if name == "relu" and fp:
+        # relay.nn.relu is max(x, 0), which maps NaN to 0; PyTorch's relu keeps NaN.
+        return relay.where(relay.less(a[0], relay.zeros_like(a[0])), relay.zeros_like(a[0]), a[0])
+    if name in ("maximum", "minimum") and fp:
+        keep_a = relay.greater(a[0], a[1]) if name == "maximum" else relay.less(a[0], a[1])
+        # A NaN in b is chosen by the select already (a > NaN is false).
+        return _nan_select(keep_a, a[0], a[1])
     unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
              "log": relay.log, "sqrt": relay.sqrt, "abs": relay.abs, "neg": relay.negative,
              "erf": relay.erf, "logical_not": relay.logical_not}
@@ -80,8 +116,14 @@ def _op(name, a, attrs, out):
     if name in binary:
         return binary[name](a[0], a[1])
     if name == "max_pool2d":
-        return relay.nn.max_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
-                                   padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+        y = relay.nn.max_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
+                                padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+        if not fp:
+            return y
+        # F.max_pool2d gives NaN for a window holding a NaN.
+        return _with_nan(y, a[0], lambda m: relay.nn.avg_pool2d(
+            m, pool_size=attrs["kernel"], strides=attrs["strides"], padding=attrs["padding"],
+            ceil_mode=attrs["ceil_mode"]))
     if name == "avg_pool2d":
         return relay.nn.avg_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
                                    padding=attrs["padding"], ceil_mode=attrs["ceil_mode"],
@@ -98,17 +140,32 @@ def _op(name, a, attrs, out):
         return relay.nn.log_softmax(a[0], axis=attrs["axis"])
     reduce = {"reduce_max": relay.max, "reduce_min": relay.min, "reduce_sum": relay.sum, "reduce_mean": relay.mean}
     if name in reduce:
-        return reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
+        y = reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
+        if name in ("reduce_max", "reduce_min") and fp:
+            # torch.max/min reductions give NaN when the reduced elements hold one.
+            y = _with_nan(y, a[0], lambda m: relay.sum(m, axis=attrs["axes"], keepdims=attrs["keepdims"]))
+        return y
     if name in ("argmax", "argmin"):
         f = relay.argmax if name == "argmax" else relay.argmin
+        axis = [attrs["axis"]]
+        if _is_float(relay.transform.InferTypeLocal(a[0]).dtype):
+            y = _nan_arg(f, a[0], axis, attrs["keepdims"])
+        else:
+            y = f(a[0], axis=axis, keepdims=attrs["keepdims"])
         # Relay's argmax yields int32; PyTorch's indices are int64.
-        return relay.cast(f(a[0], axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
+        return relay.cast(y, "int64")
     if name == "concat":
         return relay.concatenate(a, axis=attrs["axis"])
     if name == "cast":
         return relay.cast(a[0], out["dtype"])
     if name == "clip":
-        return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        if not fp:
+            return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN.
+        x = a[0]
+        lo = relay.const(attrs["min"], dtype=out["dtype"])
+        hi = relay.const(attrs["max"], dtype=out["dtype"])
+        return relay.where(relay.less(x, lo), lo, relay.where(relay.greater(x, hi), hi, x))
     if name == "where":
         return relay.where(a[0], a[1], a[2])
     if name == "strided_slice":
