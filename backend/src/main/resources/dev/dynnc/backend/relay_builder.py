@@ -38,32 +38,58 @@ def _const(weights_blob, w):
     return relay.const(arr.copy(), dtype=w["dtype"])
 
 
-# PyTorch's NaN rules. TVM lowers max/min to `a > b ? a : b` selects and its max/min reducers
-# keep NaN only when it comes last, so relu, clamp, maximum/minimum, max pooling, max/min
-# reductions and argmax/argmin would turn NaN into a number (and a branch on it would go another
-# way than in PyTorch). These lowerings state the NaN case explicitly with selects, which fuse
-# into the surrounding elementwise kernel; the reductions need one more pass over their input.
+# PyTorch's NaN rules. TVM lowers max/min to `a > b ? a : b` selects, so relu, clamp,
+# maximum/minimum map NaN to a number, and its max/min reducers (max pooling, max/min, argmax/
+# argmin) keep a NaN only when it comes last; a branch on the result would then go another way
+# than in PyTorch. The lowerings below restore PyTorch's rules with elementwise ops only (no
+# `where`, whose missing layout rule would cut relu off the convolution it fuses into), so they
+# fuse into the neighbouring kernel and add no pass over memory.
 def _is_float(dtype):
-    return str(dtype).startswith("float")
+    return str(dtype) in _KEY_INT
 
 
-def _nan_select(keep_a, a, b):
-    """where(keep_a, a, b) with keep_a widened to NaN in a: PyTorch's max/min of two tensors."""
-    return relay.where(relay.logical_or(keep_a, relay.isnan(a)), a, b)
+def _dtype(e):
+    return str(relay.transform.InferTypeLocal(e).dtype)
 
 
-def _with_nan(y, x, reduce):
-    """y, or NaN where a NaN of x reaches the element through `reduce` (a summing pool or relay.sum)."""
-    s = reduce(relay.where(relay.isnan(x), x, relay.zeros_like(x)))
-    return relay.where(relay.isnan(s), s, y)
+def _keep_nan(y, x, dtype):
+    """y, but NaN wherever x (of float type dtype) is NaN; x broadcasts to y.
+
+    sqrt(-1) is NaN and sqrt(-0) is -0, and y + -0 == y for every y (zeros and infinities
+    included), so adding sqrt(-isnan(x)) changes exactly the NaN positions.
+    """
+    mask = relay.cast(relay.isnan(x), dtype)
+    return relay.add(y, relay.sqrt(relay.negative(mask)))
 
 
-def _nan_arg(f, x, axis, keepdims):
-    """argmax/argmin as in PyTorch: the index of the first NaN along the axis when there is one."""
-    nan = relay.cast(relay.isnan(x), "int8")
-    first_nan = relay.argmax(nan, axis=axis, keepdims=keepdims)
-    has_nan = relay.cast(relay.max(nan, axis=axis, keepdims=keepdims), "bool")
-    return relay.where(has_nan, first_nan, f(x, axis=axis, keepdims=keepdims))
+# Max/min reductions run on integer keys that order floats as PyTorch does: a float's bits with
+# the magnitude bits flipped for negative numbers compare as signed integers like the floats,
+# and a NaN, given the sign that puts it beyond the infinity on the reduction's side, wins. The
+# mapping is an involution, so the reduced key maps back to the winning float exactly.
+_KEY_INT = {"float32": ("int32", 31), "float64": ("int64", 63)}
+
+
+def _flip(bits, it, top):
+    return relay.bitwise_xor(bits, relay.bitwise_and(relay.right_shift(bits, relay.const(top, it)),
+                                                     relay.const((1 << top) - 1, it)))
+
+
+def _to_key(x, dtype, nan_high, merge_zeros=False):
+    it, top = _KEY_INT[dtype]
+    bits = relay.reinterpret(x, it)
+    nan_sign = relay.left_shift(relay.cast(relay.isnan(x), it), relay.const(top, it))
+    bits = relay.bitwise_and(bits, relay.bitwise_not(nan_sign)) if nan_high else relay.bitwise_or(bits, nan_sign)
+    key = _flip(bits, it, top)
+    if merge_zeros:
+        # -0.0 (key -1) ties with 0.0 (key 0) in PyTorch's comparisons, so argmax/argmin must
+        # see them as one value and take the first.
+        key = relay.add(key, relay.cast(relay.equal(key, relay.const(-1, it)), it))
+    return key
+
+
+def _from_key(key, dtype):
+    it, top = _KEY_INT[dtype]
+    return relay.reinterpret(_flip(key, it, top), dtype)
 
 
 def _op(name, a, attrs, out):
@@ -97,33 +123,35 @@ def _op(name, a, attrs, out):
         return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
     fp = _is_float(out["dtype"])
     if name == "relu" and fp:
-        # relay.nn.relu is max(x, 0), which maps NaN to 0; PyTorch's relu keeps NaN.
-        return relay.where(relay.less(a[0], relay.zeros_like(a[0])), relay.zeros_like(a[0]), a[0])
+        return _keep_nan(relay.nn.relu(a[0]), a[0], out["dtype"])
     if name in ("maximum", "minimum") and fp:
-        keep_a = relay.greater(a[0], a[1]) if name == "maximum" else relay.less(a[0], a[1])
-        # A NaN in b is chosen by the select already (a > NaN is false).
-        return _nan_select(keep_a, a[0], a[1])
+        f = relay.maximum if name == "maximum" else relay.minimum
+        return _keep_nan(_keep_nan(f(a[0], a[1]), a[0], out["dtype"]), a[1], out["dtype"])
     unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
              "log": relay.log, "sqrt": relay.sqrt, "abs": relay.abs, "neg": relay.negative,
-             "erf": relay.erf, "logical_not": relay.logical_not}
+             "erf": relay.erf}
     if name in unary:
         return unary[name](a[0])
+    if name == "ne" and _is_float(_dtype(a[0])):
+        # TVM's not_equal is LLVM's ordered `one`, false when either side is NaN, and its
+        # simplifier turns not(equal) into not_equal; PyTorch's != is true at a NaN.
+        return relay.logical_or(relay.not_equal(a[0], a[1]), relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1])))
+    if name == "logical_not":
+        # TVM's simplifier rewrites not(a < b) into a >= b, which is false at a NaN where
+        # PyTorch's ~(a < b) is true; comparing with True is not rewritten.
+        return relay.not_equal(a[0], relay.const(True))
     binary = {"add": relay.add, "sub": relay.subtract, "mul": relay.multiply, "div": relay.divide,
               "floor_div": relay.floor_divide, "mod": relay.floor_mod, "pow": relay.power,
               "maximum": relay.maximum, "minimum": relay.minimum, "ge": relay.greater_equal,
               "gt": relay.greater, "le": relay.less_equal, "lt": relay.less, "eq": relay.equal,
-              "ne": relay.not_equal, "logical_and": relay.logical_and, "logical_or": relay.logical_or}
+              "logical_and": relay.logical_and, "logical_or": relay.logical_or}
     if name in binary:
         return binary[name](a[0], a[1])
     if name == "max_pool2d":
-        y = relay.nn.max_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
-                                padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
-        if not fp:
-            return y
-        # F.max_pool2d gives NaN for a window holding a NaN.
-        return _with_nan(y, a[0], lambda m: relay.nn.avg_pool2d(
-            m, pool_size=attrs["kernel"], strides=attrs["strides"], padding=attrs["padding"],
-            ceil_mode=attrs["ceil_mode"]))
+        pool = lambda x: relay.nn.max_pool2d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
+                                             padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+        # F.max_pool2d gives NaN for a window holding a NaN. Padding is the key type's minimum.
+        return _from_key(pool(_to_key(a[0], out["dtype"], True)), out["dtype"]) if fp else pool(a[0])
     if name == "avg_pool2d":
         return relay.nn.avg_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
                                    padding=attrs["padding"], ceil_mode=attrs["ceil_mode"],
@@ -139,33 +167,32 @@ def _op(name, a, attrs, out):
     if name == "log_softmax":
         return relay.nn.log_softmax(a[0], axis=attrs["axis"])
     reduce = {"reduce_max": relay.max, "reduce_min": relay.min, "reduce_sum": relay.sum, "reduce_mean": relay.mean}
+    if name in ("reduce_max", "reduce_min") and fp:
+        # torch.max/min reductions give NaN when the reduced elements hold one.
+        key = _to_key(a[0], out["dtype"], name == "reduce_max")
+        return _from_key(reduce[name](key, axis=attrs["axes"], keepdims=attrs["keepdims"]), out["dtype"])
     if name in reduce:
-        y = reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
-        if name in ("reduce_max", "reduce_min") and fp:
-            # torch.max/min reductions give NaN when the reduced elements hold one.
-            y = _with_nan(y, a[0], lambda m: relay.sum(m, axis=attrs["axes"], keepdims=attrs["keepdims"]))
-        return y
+        return reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
     if name in ("argmax", "argmin"):
         f = relay.argmax if name == "argmax" else relay.argmin
-        axis = [attrs["axis"]]
-        if _is_float(relay.transform.InferTypeLocal(a[0]).dtype):
-            y = _nan_arg(f, a[0], axis, attrs["keepdims"])
-        else:
-            y = f(a[0], axis=axis, keepdims=attrs["keepdims"])
+        x = a[0]
+        dtype = _dtype(x)
+        if _is_float(dtype):
+            # torch.argmax/argmin give the index of the first NaN when there is one.
+            x = _to_key(x, dtype, name == "argmax", merge_zeros=True)
         # Relay's argmax yields int32; PyTorch's indices are int64.
-        return relay.cast(y, "int64")
+        return relay.cast(f(x, axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
     if name == "concat":
         return relay.concatenate(a, axis=attrs["axis"])
     if name == "cast":
+        if out["dtype"] == "bool" and _is_float(_dtype(a[0])):
+            # TVM casts to bool as x != 0, false at NaN; in PyTorch NaN is true.
+            return relay.logical_or(relay.not_equal(a[0], relay.const(0, _dtype(a[0]))), relay.isnan(a[0]))
         return relay.cast(a[0], out["dtype"])
     if name == "clip":
-        if not fp:
-            return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
         # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN.
-        x = a[0]
-        lo = relay.const(attrs["min"], dtype=out["dtype"])
-        hi = relay.const(attrs["max"], dtype=out["dtype"])
-        return relay.where(relay.less(x, lo), lo, relay.where(relay.greater(x, hi), hi, x))
+        y = relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        return _keep_nan(y, a[0], out["dtype"]) if fp else y
     if name == "where":
         return relay.where(a[0], a[1], a[2])
     if name == "strided_slice":

@@ -52,7 +52,41 @@ class HostCodegenTest {
     String source = HostCodegen.generate(parts.host()).toString();
     assertTrue(source.contains("@javax.annotation.processing.Generated(\"dynnc\")"), source);
     assertTrue(source.contains("Math.floorDiv(v5, v6)"), source);
-    Path src = dir.resolve("dynnc/generated/StepHost.java");
+    try (URLClassLoader cl = compile(dir, "StepHost", source)) {
+      Class<?> c = cl.loadClass("dynnc.generated.StepHost");
+      assertTrue(HostProgram.class.isAssignableFrom(c));
+      assertEquals("StepHost", HostCodegen.className("step"));
+    }
+  }
+
+  /** Float %, // and max/min of host scalars follow CPython on NaN and infinities (PyFloat), not Java's operators. */
+  @Test
+  void floatHostArithmeticUsesPythonSemantics(@TempDir Path dir) throws Exception {
+    String program = """
+        func @py(%0 "x": f32[1]) {
+        ^bb0:
+          %1 = item(%0) : f32
+          %2 = cast(%1) {dtype = "f64"} : f64
+          %3 = const() {value = Infinity} : f64
+          %4 = mod(%2, %3) : f64
+          %5 = floor_div(%2, %3) : f64
+          %6 = maximum(%2, %3) : f64
+          %7 = minimum(%2, %3) : f64
+          %8 = const() {value = 3} : i64
+          %9 = maximum(%8, %8) : i64
+          ret (%4, %5, %6, %7, %9)
+        }
+        """;
+    String source = HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
+    for (String call : List.of("dev.dynnc.ir.PyFloat.mod(v2, v3)", "dev.dynnc.ir.PyFloat.floorDiv(v2, v3)",
+        "dev.dynnc.ir.PyFloat.max(v2, v3)", "dev.dynnc.ir.PyFloat.min(v2, v3)", "Math.max(v8, v8)")) {
+      assertTrue(source.contains(call), call + " missing in\n" + source);
+    }
+    compile(dir, "PyHost", source).close();
+  }
+
+  static URLClassLoader compile(Path dir, String simpleName, String source) throws Exception {
+    Path src = dir.resolve("dynnc/generated/" + simpleName + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -61,10 +95,6 @@ class HostCodegenTest {
         List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()), null,
         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
     assertTrue(ok, log + "\n" + source);
-    try (URLClassLoader cl = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-      Class<?> c = cl.loadClass("dynnc.generated.StepHost");
-      assertTrue(HostProgram.class.isAssignableFrom(c));
-      assertEquals("StepHost", HostCodegen.className("step"));
-    }
+    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, HostCodegenTest.class.getClassLoader());
   }
 }
