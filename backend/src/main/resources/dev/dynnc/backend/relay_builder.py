@@ -38,48 +38,56 @@ def _const(weights_blob, w):
     return relay.const(arr.copy(), dtype=w["dtype"])
 
 
-# PyTorch's NaN rules. TVM lowers max/min to `a > b ? a : b` selects, so relu, clamp,
-# maximum/minimum map NaN to a number, and its max/min reducers (max pooling, max/min, argmax/
-# argmin) keep a NaN only when it comes last; a branch on the result would then go another way
-# than in PyTorch. The lowerings below restore PyTorch's rules with elementwise ops only (no
-# `where`, whose missing layout rule would cut relu off the convolution it fuses into), so they
-# fuse into the neighbouring kernel and add no pass over memory.
+# PyTorch's NaN rules. TVM lowers maximum(a, b) to `a > b ? a : b`, so it keeps a NaN b but
+# drops a NaN a: relu (max(x, 0)), clip and maximum/minimum map NaN to a number, and its max/min
+# reducers (max pooling, max/min, argmax/argmin) keep a NaN only when it comes last; a branch on
+# the result would then go another way than in PyTorch. The lowerings below restore PyTorch's
+# rules with elementwise integer ops on the float bits (no `where`, whose missing layout rule
+# would cut relu off the convolution it fuses into, and no isnan, which TVM does not vectorize),
+# so they fuse into the neighbouring kernel.
+_BITS = {"float32": ("int32", 31, 0x7F800000, 0x7FC00000),
+         "float64": ("int64", 63, 0x7FF0000000000000, 0x7FF8000000000000)}
+
+
 def _is_float(dtype):
-    return str(dtype) in _KEY_INT
+    return str(dtype) in _BITS
 
 
 def _dtype(e):
     return str(relay.transform.InferTypeLocal(e).dtype)
 
 
-def _keep_nan(y, x, dtype):
-    """y, but NaN wherever x (of float type dtype) is NaN; x broadcasts to y.
+def _nan_mask(bits, dtype):
+    """-1 (all bits set) where the float with these bits is NaN, 0 elsewhere."""
+    it, top, inf, _ = _BITS[dtype]
+    magnitude = relay.bitwise_and(bits, relay.const((1 << top) - 1, it))
+    # inf - magnitude is negative exactly for NaN; the arithmetic shift spreads its sign.
+    return relay.right_shift(relay.subtract(relay.const(inf, it), magnitude), relay.const(top, it))
 
-    sqrt(-1) is NaN and sqrt(-0) is -0, and y + -0 == y for every y (zeros and infinities
-    included), so adding sqrt(-isnan(x)) changes exactly the NaN positions.
-    """
-    mask = relay.cast(relay.isnan(x), dtype)
-    return relay.add(y, relay.sqrt(relay.negative(mask)))
+
+def _keep_nan(y, x, dtype):
+    """y, but NaN wherever x (broadcasting to y) is NaN."""
+    it, _, _, quiet_nan = _BITS[dtype]
+    nan = relay.bitwise_and(_nan_mask(relay.reinterpret(x, it), dtype), relay.const(quiet_nan, it))
+    return relay.reinterpret(relay.bitwise_or(relay.reinterpret(y, it), nan), dtype)
 
 
 # Max/min reductions run on integer keys that order floats as PyTorch does: a float's bits with
 # the magnitude bits flipped for negative numbers compare as signed integers like the floats,
 # and a NaN, given the sign that puts it beyond the infinity on the reduction's side, wins. The
 # mapping is an involution, so the reduced key maps back to the winning float exactly.
-_KEY_INT = {"float32": ("int32", 31), "float64": ("int64", 63)}
-
-
-def _flip(bits, it, top):
+def _flip(bits, dtype):
+    it, top, _, _ = _BITS[dtype]
     return relay.bitwise_xor(bits, relay.bitwise_and(relay.right_shift(bits, relay.const(top, it)),
                                                      relay.const((1 << top) - 1, it)))
 
 
 def _to_key(x, dtype, nan_high, merge_zeros=False):
-    it, top = _KEY_INT[dtype]
+    it, top, _, _ = _BITS[dtype]
     bits = relay.reinterpret(x, it)
-    nan_sign = relay.left_shift(relay.cast(relay.isnan(x), it), relay.const(top, it))
+    nan_sign = relay.bitwise_and(_nan_mask(bits, dtype), relay.const(-(1 << top), it))
     bits = relay.bitwise_and(bits, relay.bitwise_not(nan_sign)) if nan_high else relay.bitwise_or(bits, nan_sign)
-    key = _flip(bits, it, top)
+    key = _flip(bits, dtype)
     if merge_zeros:
         # -0.0 (key -1) ties with 0.0 (key 0) in PyTorch's comparisons, so argmax/argmin must
         # see them as one value and take the first.
@@ -88,8 +96,7 @@ def _to_key(x, dtype, nan_high, merge_zeros=False):
 
 
 def _from_key(key, dtype):
-    it, top = _KEY_INT[dtype]
-    return relay.reinterpret(_flip(key, it, top), dtype)
+    return relay.reinterpret(_flip(key, dtype), dtype)
 
 
 def _op(name, a, attrs, out):
@@ -123,7 +130,9 @@ def _op(name, a, attrs, out):
         return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
     fp = _is_float(out["dtype"])
     if name == "relu" and fp:
-        return _keep_nan(relay.nn.relu(a[0]), a[0], out["dtype"])
+        # maximum(0, x) is `0 > x ? 0 : x`: NaN passes as in PyTorch, at no cost (relay's relu
+        # is maximum(x, 0), which gives 0).
+        return relay.maximum(relay.const(0, out["dtype"]), a[0])
     if name in ("maximum", "minimum") and fp:
         f = relay.maximum if name == "maximum" else relay.minimum
         return _keep_nan(_keep_nan(f(a[0], a[1]), a[0], out["dtype"]), a[1], out["dtype"])
@@ -190,9 +199,13 @@ def _op(name, a, attrs, out):
             return relay.logical_or(relay.not_equal(a[0], relay.const(0, _dtype(a[0]))), relay.isnan(a[0]))
         return relay.cast(a[0], out["dtype"])
     if name == "clip":
-        # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN.
-        y = relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
-        return _keep_nan(y, a[0], out["dtype"]) if fp else y
+        if not fp:
+            return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN. With the
+        # bound first, `lo > x ? lo : x` and `hi < y ? hi : y` pass NaN as relu does.
+        lo = relay.const(attrs["min"], out["dtype"])
+        hi = relay.const(attrs["max"], out["dtype"])
+        return relay.minimum(hi, relay.maximum(lo, a[0]))
     if name == "where":
         return relay.where(a[0], a[1], a[2])
     if name == "strided_slice":
