@@ -5,8 +5,10 @@
 # inputs: 1.0
 # special: x[0,1,2,3]=nan x[1,0,4,4]=inf x[1,2,0,1]=-inf v[0,1]=nan v[1,0]=inf v[1,3]=nan v[2,5]=-inf v[3,2]=inf v[3,4]=-inf w[0,3]=nan w[2,5]=nan w[3,0]=inf
 # special: x[0,0,0,0]=inf x[0,0,0,1]=-inf x[1,1,5,5]=nan v[0,0]=inf v[0,5]=-inf v[1,2]=nan v[1,4]=nan v[2,0]=-inf w[1,1]=-inf w[3,3]=inf
+# special: x[0,2,3,3]=-nan x[1,1,2,2]=-nan v[0,0]=-inf v[0,1]=-inf v[0,2]=-inf v[0,3]=-inf v[0,4]=-inf v[0,5]=-inf v[2,2]=-nan w[1,0]=inf w[1,1]=inf w[1,2]=inf w[1,3]=inf w[1,4]=inf w[1,5]=inf w[3,1]=-nan
 # Every op with NaN, +Inf and -Inf inputs: the `# special:` cases put them at fixed positions of
-# random inputs; values, the NaN pattern and signed infinities must equal PyTorch's.
+# random inputs (-nan is a NaN with the sign bit set, as x86 makes them; the third case has rows
+# of only -inf and only +inf); values, the NaN pattern and signed infinities must equal PyTorch's.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
