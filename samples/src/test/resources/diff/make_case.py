@@ -6,6 +6,10 @@ parameters and batch-norm statistics (seeded), saves the state_dict to OUT_DIR/w
 for every input set of the `# inputs:` scales writes OUT_DIR/case<i>/in_<name>.npy plus the
 model's outputs in eval mode flattened depth-first (tuples/lists by index, dicts in insertion
 order, Python scalars as 0-d arrays) as OUT_DIR/case<i>/output_<k>.npy.
+
+Each `# special: NAME[i,j,...]=VALUE ...` line adds one more input set after the scaled ones:
+random inputs of scale 1 with the listed elements set to VALUE (nan, inf, -inf or a number), to
+check that NaN and infinities flow through the compiled model as through PyTorch.
 """
 import importlib.util
 import os
@@ -18,7 +22,7 @@ DTYPES = {"float32": torch.float32, "int64": torch.int64}
 
 
 def header(path):
-    entry, inputs, scales, method = None, [], [1.0], "forward"
+    entry, inputs, scales, method, specials = None, [], [1.0], "forward", []
     for line in open(path):
         if line.startswith("# method:"):
             method = line.split(":", 1)[1].strip()
@@ -30,7 +34,16 @@ def header(path):
             inputs.append((name, dtype, [int(d) for d in dims.rstrip("]\n ").split(",") if d.strip()]))
         elif line.startswith("# inputs:"):
             scales = [float(s) for s in line.split(":", 1)[1].split(",")]
-    return entry, inputs, scales, method
+        elif line.startswith("# special:"):
+            specials.append([special(item) for item in line.split(":", 1)[1].split()])
+    return entry, inputs, scales, method, specials
+
+
+def special(item):
+    """'v[1,2]=-inf' -> ('v', (1, 2), -inf)."""
+    target, value = item.split("=")
+    name, index = target.rstrip("]").split("[")
+    return name, tuple(int(i) for i in index.split(",")), float(value)
 
 
 def flatten(v, out):
@@ -54,7 +67,10 @@ def flatten(v, out):
 
 def main():
     model_path, out = sys.argv[1], sys.argv[2]
-    entry, inputs, scales, method = header(model_path)
+    entry, inputs, scales, method, specials = header(model_path)
+    unknown = {t for c in specials for t, _, _ in c} - {name for name, _, _ in inputs}
+    if unknown:
+        raise ValueError("# special: names no '# input:' %s" % sorted(unknown))
     spec = importlib.util.spec_from_file_location("case_model", model_path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -71,7 +87,7 @@ def main():
     model.eval()
     os.makedirs(out, exist_ok=True)
     torch.save(model.state_dict(), os.path.join(out, "weights.pt"))
-    for i, scale in enumerate(scales):
+    for i, (scale, changes) in enumerate([(s, []) for s in scales] + [(1.0, c) for c in specials]):
         case = os.path.join(out, "case%d" % i)
         os.makedirs(case, exist_ok=True)
         args = []
@@ -80,6 +96,9 @@ def main():
                 x = torch.randn(dims, generator=g) * scale
             else:
                 x = torch.randint(0, 5, dims, generator=g)
+            for target, index, value in changes:
+                if target == name:
+                    x[index] = value
             np.save(os.path.join(case, "in_%s.npy" % name), x.numpy())
             args.append(x)
         with torch.no_grad():

@@ -47,6 +47,7 @@ import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
+import dev.dynnc.ir.PyFloat;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.HostProgram;
@@ -291,16 +292,12 @@ public final class HostCodegen {
       case "logical_and": return bin(a, BinaryExpr.Operator.AND);
       case "logical_or": return bin(a, BinaryExpr.Operator.OR);
       case "logical_not": return new UnaryExpr(new EnclosedExpr(a.get(0)), UnaryExpr.Operator.LOGICAL_COMPLEMENT);
-      case "maximum": return math("max", a);
-      case "minimum": return math("min", a);
+      // Python's float semantics where Java's differ (NaN, infinities): see PyFloat.
+      case "maximum": return out.isFloat() ? pyFloat("max", a) : math("max", a);
+      case "minimum": return out.isFloat() ? pyFloat("min", a) : math("min", a);
       case "pow": return cast(math("pow", a), out);
-      case "floor_div":
-        return out.isFloat() ? math("floor", List.of(bin(a, BinaryExpr.Operator.DIVIDE))) : math("floorDiv", a);
-      case "mod":
-        return out.isFloat()
-            ? bin(List.of(a.get(0), bin(List.of(math("floor", List.of(bin(a, BinaryExpr.Operator.DIVIDE))), a.get(1)),
-                BinaryExpr.Operator.MULTIPLY)), BinaryExpr.Operator.MINUS)
-            : math("floorMod", a);
+      case "floor_div": return out.isFloat() ? pyFloat("floorDiv", a) : math("floorDiv", a);
+      case "mod": return out.isFloat() ? pyFloat("mod", a) : math("floorMod", a);
       case "cast": {
         DType in = hp.types().get(op.operands().get(0)).dtype();
         if (out == DType.BOOL) {
@@ -323,6 +320,10 @@ public final class HostCodegen {
 
   private static Expression math(String fn, List<Expression> a) {
     return new MethodCallExpr(new NameExpr("Math"), fn, new NodeList<>(a));
+  }
+
+  private static Expression pyFloat(String fn, List<Expression> a) {
+    return new MethodCallExpr(new NameExpr(PyFloat.class.getName()), fn, new NodeList<>(a));
   }
 
   private static Expression cast(Expression e, DType to) {

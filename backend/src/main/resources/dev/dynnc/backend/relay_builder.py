@@ -41,6 +41,67 @@ def _const(weights_blob, w):
     return relay.const(arr.copy(), dtype=w["dtype"])
 
 
+# PyTorch's NaN rules. TVM lowers maximum(a, b) to `a > b ? a : b`, so it keeps a NaN b but
+# drops a NaN a: relu (max(x, 0)), clip and maximum/minimum map NaN to a number, and its max/min
+# reducers (max pooling, max/min, argmax/argmin) keep a NaN only when it comes last; a branch on
+# the result would then go another way than in PyTorch. The lowerings below restore PyTorch's
+# rules with elementwise integer ops on the float bits (no `where`, whose missing layout rule
+# would cut relu off the convolution it fuses into, and no isnan, which TVM does not vectorize),
+# so they fuse into the neighbouring kernel.
+_BITS = {"float32": ("int32", 31, 0x7F800000, 0x7FC00000),
+         "float64": ("int64", 63, 0x7FF0000000000000, 0x7FF8000000000000)}
+
+
+def _is_float(dtype):
+    return str(dtype) in _BITS
+
+
+def _dtype(e):
+    return str(relay.transform.InferTypeLocal(e).dtype)
+
+
+def _nan_mask(bits, dtype):
+    """-1 (all bits set) where the float with these bits is NaN, 0 elsewhere."""
+    it, top, inf, _ = _BITS[dtype]
+    magnitude = relay.bitwise_and(bits, relay.const((1 << top) - 1, it))
+    # inf - magnitude is negative exactly for NaN; the arithmetic shift spreads its sign.
+    return relay.right_shift(relay.subtract(relay.const(inf, it), magnitude), relay.const(top, it))
+
+
+def _keep_nan(y, x, dtype):
+    """y, but NaN wherever x (broadcasting to y) is NaN."""
+    it, _, _, quiet_nan = _BITS[dtype]
+    nan = relay.bitwise_and(_nan_mask(relay.reinterpret(x, it), dtype), relay.const(quiet_nan, it))
+    return relay.reinterpret(relay.bitwise_or(relay.reinterpret(y, it), nan), dtype)
+
+
+# Max/min reductions run on integer keys that order floats as PyTorch does: a float's bits with
+# the magnitude bits flipped for negative numbers compare as signed integers like the floats,
+# and a NaN, given the sign that puts it beyond the infinity on the reduction's side, wins. The
+# mapping is an involution, so the reduced key maps back to the winning float exactly.
+def _flip(bits, dtype):
+    it, top, _, _ = _BITS[dtype]
+    return relay.bitwise_xor(bits, relay.bitwise_and(relay.right_shift(bits, relay.const(top, it)),
+                                                     relay.const((1 << top) - 1, it)))
+
+
+def _to_key(x, dtype, nan_high, merge_zeros=False):
+    it, top, _, _ = _BITS[dtype]
+    bits = relay.reinterpret(x, it)
+    nan_sign = relay.bitwise_and(_nan_mask(bits, dtype), relay.const(-(1 << top), it))
+    bits = relay.bitwise_and(bits, relay.bitwise_not(nan_sign)) if nan_high else relay.bitwise_or(bits, nan_sign)
+    key = _flip(bits, dtype)
+    if merge_zeros:
+        # -0.0 (key -1) ties with 0.0 (key 0) in PyTorch's comparisons, so argmax/argmin must
+        # see them as one value and take the first.
+        key = relay.add(key, relay.cast(relay.equal(key, relay.const(-1, it)), it))
+    return key
+
+
+def _from_key(key, dtype):
+    return relay.reinterpret(_flip(key, dtype), dtype)
+
+
 def _op(name, a, attrs, out):
     if name == "conv2d":
         w = a[1]
@@ -70,21 +131,39 @@ def _op(name, a, attrs, out):
         return y if len(lead) == 1 else relay.reshape(y, newshape=out["shape"])
     if name == "matmul":
         return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
+    fp = _is_float(out["dtype"])
+    if name == "relu" and fp:
+        # maximum(0, x) is `0 > x ? 0 : x`: NaN passes as in PyTorch, at no cost (relay's relu
+        # is maximum(x, 0), which gives 0).
+        return relay.maximum(relay.const(0, out["dtype"]), a[0])
+    if name in ("maximum", "minimum") and fp:
+        f = relay.maximum if name == "maximum" else relay.minimum
+        return _keep_nan(_keep_nan(f(a[0], a[1]), a[0], out["dtype"]), a[1], out["dtype"])
     unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
              "log": relay.log, "sqrt": relay.sqrt, "abs": relay.abs, "neg": relay.negative,
-             "erf": relay.erf, "logical_not": relay.logical_not}
+             "erf": relay.erf}
     if name in unary:
         return unary[name](a[0])
+    if name == "ne" and _is_float(_dtype(a[0])):
+        # TVM's not_equal is LLVM's ordered `one`, false when either side is NaN, and its
+        # simplifier turns not(equal) into not_equal; PyTorch's != is true at a NaN.
+        return relay.logical_or(relay.not_equal(a[0], a[1]), relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1])))
+    if name == "logical_not":
+        # TVM's simplifier rewrites not(a < b) into a >= b, which is false at a NaN where
+        # PyTorch's ~(a < b) is true; comparing with True is not rewritten.
+        return relay.not_equal(a[0], relay.const(True))
     binary = {"add": relay.add, "sub": relay.subtract, "mul": relay.multiply, "div": relay.divide,
               "floor_div": relay.floor_divide, "mod": relay.floor_mod, "pow": relay.power,
               "maximum": relay.maximum, "minimum": relay.minimum, "ge": relay.greater_equal,
               "gt": relay.greater, "le": relay.less_equal, "lt": relay.less, "eq": relay.equal,
-              "ne": relay.not_equal, "logical_and": relay.logical_and, "logical_or": relay.logical_or}
+              "logical_and": relay.logical_and, "logical_or": relay.logical_or}
     if name in binary:
         return binary[name](a[0], a[1])
     if name == "max_pool2d":
-        return relay.nn.max_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
-                                   padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+        pool = lambda x: relay.nn.max_pool2d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
+                                             padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+        # F.max_pool2d gives NaN for a window holding a NaN. Padding is the key type's minimum.
+        return _from_key(pool(_to_key(a[0], out["dtype"], True)), out["dtype"]) if fp else pool(a[0])
     if name == "avg_pool2d":
         return relay.nn.avg_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
                                    padding=attrs["padding"], ceil_mode=attrs["ceil_mode"],
@@ -100,18 +179,36 @@ def _op(name, a, attrs, out):
     if name == "log_softmax":
         return relay.nn.log_softmax(a[0], axis=attrs["axis"])
     reduce = {"reduce_max": relay.max, "reduce_min": relay.min, "reduce_sum": relay.sum, "reduce_mean": relay.mean}
+    if name in ("reduce_max", "reduce_min") and fp:
+        # torch.max/min reductions give NaN when the reduced elements hold one.
+        key = _to_key(a[0], out["dtype"], name == "reduce_max")
+        return _from_key(reduce[name](key, axis=attrs["axes"], keepdims=attrs["keepdims"]), out["dtype"])
     if name in reduce:
         return reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
     if name in ("argmax", "argmin"):
         f = relay.argmax if name == "argmax" else relay.argmin
+        x = a[0]
+        dtype = _dtype(x)
+        if _is_float(dtype):
+            # torch.argmax/argmin give the index of the first NaN when there is one.
+            x = _to_key(x, dtype, name == "argmax", merge_zeros=True)
         # Relay's argmax yields int32; PyTorch's indices are int64.
-        return relay.cast(f(a[0], axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
+        return relay.cast(f(x, axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
     if name == "concat":
         return relay.concatenate(a, axis=attrs["axis"])
     if name == "cast":
+        if out["dtype"] == "bool" and _is_float(_dtype(a[0])):
+            # TVM casts to bool as x != 0, false at NaN; in PyTorch NaN is true.
+            return relay.logical_or(relay.not_equal(a[0], relay.const(0, _dtype(a[0]))), relay.isnan(a[0]))
         return relay.cast(a[0], out["dtype"])
     if name == "clip":
-        return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        if not fp:
+            return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN. With the
+        # bound first, `lo > x ? lo : x` and `hi < y ? hi : y` pass NaN as relu does.
+        lo = relay.const(attrs["min"], out["dtype"])
+        hi = relay.const(attrs["max"], out["dtype"])
+        return relay.minimum(hi, relay.maximum(lo, a[0]))
     if name == "where":
         return relay.where(a[0], a[1], a[2])
     if name == "strided_slice":

@@ -66,12 +66,39 @@ class HostCodegenTest {
         Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1),
             Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(2))))), Manifest.OutputNode.none()))),
         HostCodegen.outputStructures(parts.host()));
-    assertTrue(HostProgram.class.isAssignableFrom(compile(source, dir)));
+    try (URLClassLoader cl = compile(dir, "Host", source)) {
+      assertTrue(HostProgram.class.isAssignableFrom(cl.loadClass("dynnc.generated.Host")));
+    }
   }
 
-  /** Compiles generated source with javac and loads the class. */
-  private Class<?> compile(String source, Path dir) throws Exception {
-    Path src = dir.resolve("dynnc/generated/Host.java");
+  /** Float %, // and max/min of host scalars follow CPython on NaN and infinities (PyFloat), not Java's operators. */
+  @Test
+  void floatHostArithmeticUsesPythonSemantics(@TempDir Path dir) throws Exception {
+    String program = """
+        func @py(%0 "x": f32[1]) {
+        ^bb0:
+          %1 = item(%0) : f32
+          %2 = cast(%1) {dtype = "f64"} : f64
+          %3 = const() {value = Infinity} : f64
+          %4 = mod(%2, %3) : f64
+          %5 = floor_div(%2, %3) : f64
+          %6 = maximum(%2, %3) : f64
+          %7 = minimum(%2, %3) : f64
+          %8 = const() {value = 3} : i64
+          %9 = maximum(%8, %8) : i64
+          ret (%4, %5, %6, %7, %9)
+        }
+        """;
+    String source = HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
+    for (String call : List.of("dev.dynnc.ir.PyFloat.mod(v2, v3)", "dev.dynnc.ir.PyFloat.floorDiv(v2, v3)",
+        "dev.dynnc.ir.PyFloat.max(v2, v3)", "dev.dynnc.ir.PyFloat.min(v2, v3)", "Math.max(v8, v8)")) {
+      assertTrue(source.contains(call), call + " missing in\n" + source);
+    }
+    compile(dir, "Host", source).close();
+  }
+
+  static URLClassLoader compile(Path dir, String simpleName, String source) throws Exception {
+    Path src = dir.resolve("dynnc/generated/" + simpleName + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -80,9 +107,7 @@ class HostCodegenTest {
         List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()), null,
         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
     assertTrue(ok, log + "\n" + source);
-    try (URLClassLoader cl = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-      return cl.loadClass("dynnc.generated.Host");
-    }
+    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, HostCodegenTest.class.getClassLoader());
   }
 
   /** Dict keys, input names and source file names that would be code if they reached the source. */
@@ -134,6 +159,8 @@ class HostCodegenTest {
     assertTrue(source.contains("return ctx.result(0, "), source);
     assertTrue(source.contains("return ctx.result(1, "), source);
     assertEquals(HOSTILE.size(), structures.get(0).checkRoot());
-    assertTrue(HostProgram.class.isAssignableFrom(compile(source, dir)));
+    try (URLClassLoader cl = compile(dir, "Host", source)) {
+      assertTrue(HostProgram.class.isAssignableFrom(cl.loadClass("dynnc.generated.Host")));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.dynnc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.runtime.Bundle;
@@ -12,14 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Differential tests: every model in {@code src/test/resources/diff/*.py} (header: {@code # entry:},
- * {@code # input:}, {@code # inputs:} scales) is given random weights and inputs by PyTorch
+ * {@code # input:}, {@code # inputs:} scales, {@code # special:} inputs with NaN and infinities at
+ * chosen positions) is given random weights and inputs by PyTorch
  * (make_case.py, in this run), compiled with TVM by dynnc, run on every input, and every output
  * leaf is compared with PyTorch's; together the inputs must run every compiled subgraph (drive
- * every branch). Adding a model is adding a file.
+ * every branch). NaN must meet NaN and an infinity the same infinity. Adding a model is adding a file.
  */
 class DifferentialTest {
   static final Path DIR = EarlyExitCnnTest.SAMPLE.getParent().getParent().resolve("samples/src/test/resources/diff");
@@ -31,6 +34,9 @@ class DifferentialTest {
       models = s.filter(p -> p.toString().endsWith(".py") && !p.getFileName().toString().equals("make_case.py")).sorted().toList();
     }
     assertTrue(models.size() >= 4);
+    // -Ddynnc.diff.only=PREFIX runs only the models whose file name starts with PREFIX.
+    String only = System.getProperty("dynnc.diff.only", "");
+    models = models.stream().filter(m -> m.getFileName().toString().startsWith(only)).toList();
     return models.stream().map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m)));
   }
 
@@ -115,13 +121,40 @@ class DifferentialTest {
   }
 
   static void compare(HostTensor want, HostTensor got, String what) {
+    compare(want, got, what, 1e-4, 1e-4);
+  }
+
+  /** Floats within atol + rtol·|want| (NaN and infinities exactly, see close), other dtypes exactly. */
+  static void compare(HostTensor want, HostTensor got, String what, double atol, double rtol) {
     assertEquals(HostTensor.describe(want.dtype(), want.shape()), HostTensor.describe(got.dtype(), got.shape()), what);
     boolean exact = !want.dtype().startsWith("float");
     for (long i = 0; i < want.numel(); i++) {
       double w = want.getDouble(i);
       double g = got.getDouble(i);
-      double tol = exact ? 0 : 1e-4 + 1e-4 * Math.abs(w);
-      assertTrue(Math.abs(w - g) <= tol, what + "[" + i + "]: PyTorch " + w + ", dynnc " + g);
+      assertTrue(close(w, g, exact ? 0 : atol + rtol * Math.abs(w)), what + "[" + i + "]: PyTorch " + w + ", dynnc " + g);
     }
+  }
+
+  /** Within tol, except that NaN must meet NaN and an infinity the same infinity. */
+  static boolean close(double want, double got, double tol) {
+    if (Double.isNaN(want) || Double.isNaN(got)) {
+      return Double.isNaN(want) && Double.isNaN(got);
+    }
+    if (Double.isInfinite(want) || Double.isInfinite(got)) {
+      return want == got;
+    }
+    return Math.abs(want - got) <= tol;
+  }
+
+  @Test
+  void comparisonRequiresTheNanAndInfinityPattern() {
+    assertTrue(close(Double.NaN, Double.NaN, 1e-4));
+    assertTrue(close(Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0));
+    assertTrue(close(1.0, 1.00005, 1e-4));
+    assertFalse(close(Double.NaN, 1.0, 1e-4));
+    assertFalse(close(1.0, Double.NaN, 1e-4));
+    assertFalse(close(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-4));
+    assertFalse(close(Double.POSITIVE_INFINITY, Double.MAX_VALUE, 1e-4));
+    assertFalse(close(3.0e38, Double.POSITIVE_INFINITY, 1e30));
   }
 }

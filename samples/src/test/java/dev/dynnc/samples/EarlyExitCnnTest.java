@@ -73,8 +73,8 @@ class EarlyExitCnnTest {
     python(SAMPLE, "reference.py", "--checkpoint", "checkpoint.pt", "--inputs-dir", "inputs", "--out-dir", reference.toString());
   }
 
-  List<Path> inputs() throws Exception {
-    try (Stream<Path> s = Files.list(SAMPLE.resolve("inputs"))) {
+  static List<Path> inputs(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".npy")).sorted().toList();
     }
   }
@@ -82,28 +82,61 @@ class EarlyExitCnnTest {
   @Test
   void everyInputMatchesPyTorchAndEveryExitIsTaken() throws Exception {
     Set<Long> exits = new TreeSet<>();
-    List<Path> inputs = inputs();
+    List<Path> inputs = inputs(SAMPLE.resolve("inputs"));
     assertTrue(inputs.size() >= 3);
     for (Path in : inputs) {
-      String stem = in.getFileName().toString().replace(".npy", "");
-      Path out = work.resolve("out-" + stem);
-      Cli c = cli("run", bundle.toString(), "--input", "x=" + in, "--output-dir", out.toString());
-      assertEquals(0, c.code(), c.err());
-      HostTensor logits = Npy.read(out.resolve("output_0.npy"));
-      HostTensor ref = Npy.read(reference.resolve(stem).resolve("output_0.npy"));
-      assertEquals(HostTensor.describe(ref.dtype(), ref.shape()), HostTensor.describe(logits.dtype(), logits.shape()));
-      double maxErr = 0;
-      for (long i = 0; i < ref.numel(); i++) {
-        maxErr = Math.max(maxErr, Math.abs(ref.getDouble(i) - logits.getDouble(i)));
-      }
-      assertTrue(maxErr <= 1e-4, stem + ": max abs error " + maxErr);
-      long exit = (long) Npy.read(out.resolve("output_1.npy")).getDouble(0);
-      long refExit = (long) Npy.read(reference.resolve(stem).resolve("output_1.npy")).getDouble(0);
-      assertEquals(refExit, exit, stem + " took another exit than PyTorch");
-      exits.add(exit);
-      assertTrue(Files.readString(out.resolve("outputs.json")).contains("\"type\":\"tuple\""));
+      exits.add(runAndCompare(in, reference));
     }
     assertEquals(Set.of(0L, 1L, 2L), exits, "some exit of the model is never taken by the test inputs");
+  }
+
+  /**
+   * NaN and infinite pixels: PyTorch's max pooling, max and softmax carry the NaN to a NaN
+   * confidence, which fails {@code >= threshold} at every exit, so the last exit returns NaN
+   * logits; an infinite pixel alone gives its own mix of NaN and infinities. dynnc must agree on
+   * values, the NaN pattern and the exit taken.
+   */
+  @Test
+  void nanAndInfinitePixelsTakeTheExitPyTorchTakes() throws Exception {
+    Path dir = work.resolve("special-inputs");
+    Files.createDirectories(dir);
+    Path ref = work.resolve("special-reference");
+    // x0 exits early when finite; x3 at the second exit.
+    python(SAMPLE, "-c", "import numpy as np, sys\n"
+        + "d = sys.argv[1]\n"
+        + "for name, src, changes in [('nan_inf', 'x0', [((0, 0, 5, 7), np.nan), ((0, 1, 20, 11), np.inf)]),\n"
+        + "                           ('inf', 'x0', [((0, 2, 30, 1), np.inf)]),\n"
+        + "                           ('neg_inf', 'x3', [((0, 0, 16, 16), -np.inf)])]:\n"
+        + "    x = np.load('inputs/%s.npy' % src)\n"
+        + "    for at, v in changes:\n"
+        + "        x[at] = v\n"
+        + "    np.save('%s/%s.npy' % (d, name), x)\n", dir.toString());
+    python(SAMPLE, "reference.py", "--checkpoint", "checkpoint.pt", "--inputs-dir", dir.toString(), "--out-dir", ref.toString());
+    List<Path> inputs = inputs(dir);
+    assertEquals(3, inputs.size());
+    for (Path in : inputs) {
+      runAndCompare(in, ref);
+    }
+    HostTensor nanLogits = Npy.read(work.resolve("out-nan_inf").resolve("output_0.npy"));
+    for (long i = 0; i < nanLogits.numel(); i++) {
+      assertTrue(Double.isNaN(nanLogits.getDouble(i)), "logit " + i + " of the NaN input is " + nanLogits.getDouble(i));
+    }
+    assertEquals(2L, (long) Npy.read(work.resolve("out-nan_inf").resolve("output_1.npy")).getDouble(0));
+  }
+
+  /** Runs the bundle on one input through the CLI, compares with PyTorch's outputs under ref, returns the exit. */
+  long runAndCompare(Path in, Path ref) throws Exception {
+    String stem = in.getFileName().toString().replace(".npy", "");
+    Path out = work.resolve("out-" + stem);
+    Cli c = cli("run", bundle.toString(), "--input", "x=" + in, "--output-dir", out.toString());
+    assertEquals(0, c.code(), c.err());
+    DifferentialTest.compare(Npy.read(ref.resolve(stem).resolve("output_0.npy")), Npy.read(out.resolve("output_0.npy")),
+        stem + " logits", 1e-4, 0);
+    long exit = (long) Npy.read(out.resolve("output_1.npy")).getDouble(0);
+    long refExit = (long) Npy.read(ref.resolve(stem).resolve("output_1.npy")).getDouble(0);
+    assertEquals(refExit, exit, stem + " took another exit than PyTorch");
+    assertTrue(Files.readString(out.resolve("outputs.json")).contains("\"type\":\"tuple\""));
+    return exit;
   }
 
   @Test

@@ -363,11 +363,13 @@ final class Builtins {
         best = it.torch.call(min ? "minimum" : "maximum", List.of(best, v), Map.of(), at);
         continue;
       }
-      Object lt = Operators.compare(it, "<", v, best, at);
-      if (Interpreter.isDynamic(lt)) {
+      // CPython's rule: a later item replaces the best only when it compares strictly better, so
+      // a NaN is kept only when it comes first (max(1.0, nan) is 1.0, max(nan, 1.0) is nan).
+      Object better = Operators.compare(it, min ? "<" : ">", v, best, at);
+      if (Interpreter.isDynamic(better)) {
         throw Interpreter.error(Code.DN0201, at, "min/max of run-time scalars is not supported", "use torch.max on tensors");
       }
-      if (min == it.truthy(lt, at) && !Operators.pyEquals(v, best, it.budget, at)) {
+      if (it.truthy(better, at)) {
         best = v;
       }
     }

@@ -2,6 +2,7 @@ package dev.dynnc.frontend.eval;
 
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.DType;
+import dev.dynnc.ir.PyFloat;
 import java.util.List;
 import java.util.Map;
 
@@ -61,15 +62,17 @@ final class Constants {
     boolean ints = !(a instanceof Double) && !(b instanceof Double);
     switch (op) {
       case "eq", "ne", "lt", "le", "gt", "ge" -> {
-        int c = ints ? Long.compare(asLong(a), asLong(b)) : Double.compare(asDouble(a), asDouble(b));
-        boolean nan = !ints && (Double.isNaN(asDouble(a)) || Double.isNaN(asDouble(b)));
+        // Floats compare as IEEE values: NaN is unordered, -0.0 equals 0.0.
+        int c = ints ? Long.compare(asLong(a), asLong(b)) : 0;
+        double x = asDouble(a);
+        double y = asDouble(b);
         boolean r = switch (op) {
-          case "eq" -> !nan && c == 0;
-          case "ne" -> nan || c != 0;
-          case "lt" -> !nan && c < 0;
-          case "le" -> !nan && c <= 0;
-          case "gt" -> !nan && c > 0;
-          default -> !nan && c >= 0;
+          case "eq" -> ints ? c == 0 : x == y;
+          case "ne" -> ints ? c != 0 : x != y;
+          case "lt" -> ints ? c < 0 : x < y;
+          case "le" -> ints ? c <= 0 : x <= y;
+          case "gt" -> ints ? c > 0 : x > y;
+          default -> ints ? c >= 0 : x >= y;
         };
         return convert(r, result);
       }
@@ -103,8 +106,10 @@ final class Constants {
       case "mul" -> convert(x * y, result);
       case "div" -> convert(x / y, result);
       case "pow" -> convert(Math.pow(x, y), result);
-      case "floor_div" -> convert(Math.floor(x / y), result);
-      case "mod" -> convert(x - Math.floor(x / y) * y, result);
+      // torch's floor division and remainder agree with Python's on NaN and infinities; by
+      // zero they give an infinity (or NaN) and NaN where Python raises.
+      case "floor_div" -> convert(y == 0 ? x / y : PyFloat.floorDiv(x, y), result);
+      case "mod" -> convert(PyFloat.mod(x, y), result);
       case "maximum" -> convert(Math.max(x, y), result);
       case "minimum" -> convert(Math.min(x, y), result);
       default -> null;

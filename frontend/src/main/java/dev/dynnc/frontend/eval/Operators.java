@@ -254,7 +254,42 @@ final class Operators {
     if (a instanceof String x && b instanceof String y) {
       in.budget.work(Math.min(x.length(), y.length()), at);
     }
-    int c = order(a, b, at);
+    return ordered(op, a, b, at);
+  }
+
+  /**
+   * Python's {@code <, <=, >, >=}: numbers compare as IEEE values (every comparison with NaN is
+   * false), strings by code point, tuples by their first unequal items, then by length.
+   */
+  private static boolean ordered(String op, Object a, Object b, Span at) {
+    if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
+      if (!(a instanceof Double) && !(b instanceof Double)) {
+        return holds(op, Long.compare(asLong(a, at), asLong(b, at)));
+      }
+      double x = toDouble(a);
+      double y = toDouble(b);
+      return switch (op) {
+        case "<" -> x < y;
+        case "<=" -> x <= y;
+        case ">" -> x > y;
+        default -> x >= y;
+      };
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return holds(op, x.compareTo(y));
+    }
+    if (a instanceof PyTuple x && b instanceof PyTuple y) {
+      for (int i = 0; i < Math.min(x.items().size(), y.items().size()); i++) {
+        if (!pyEquals(x.items().get(i), y.items().get(i))) {
+          return ordered(op, x.items().get(i), y.items().get(i), at);
+        }
+      }
+      return holds(op, Integer.compare(x.items().size(), y.items().size()));
+    }
+    throw Interpreter.error(Code.DN0102, at, "cannot order '" + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
+  }
+
+  private static boolean holds(String op, int c) {
     return switch (op) {
       case "<" -> c < 0;
       case "<=" -> c <= 0;
@@ -308,25 +343,6 @@ final class Operators {
       return b ? 1 : 0;
     }
     return ((Number) v).doubleValue();
-  }
-
-  private static int order(Object a, Object b, Span at) {
-    if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
-      return Double.compare(toDouble(a), toDouble(b));
-    }
-    if (a instanceof String x && b instanceof String y) {
-      return x.compareTo(y);
-    }
-    if (a instanceof PyTuple x && b instanceof PyTuple y) {
-      for (int i = 0; i < Math.min(x.items().size(), y.items().size()); i++) {
-        int c = order(x.items().get(i), y.items().get(i), at);
-        if (c != 0) {
-          return c;
-        }
-      }
-      return Integer.compare(x.items().size(), y.items().size());
-    }
-    throw Interpreter.error(Code.DN0102, at, "cannot order '" + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
   }
 
   private static boolean contains(Interpreter in, Object container, Object item, Span at) {

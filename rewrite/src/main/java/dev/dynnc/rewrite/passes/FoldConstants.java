@@ -8,6 +8,7 @@ import dev.dynnc.ir.Block;
 import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
+import dev.dynnc.ir.PyFloat;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
@@ -22,7 +23,8 @@ import java.util.Map;
  * Folds host-scalar ops whose operands are constants into {@code const} ops, and branches on a
  * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in
  * reverse postorder so a constant is known before any use it dominates. Arithmetic follows
- * Python's rules (floor division and modulo round toward negative infinity).
+ * Python's rules (floor division and modulo round toward negative infinity; NaN and infinities
+ * as in CPython, see {@link PyFloat}), so a folded value equals the one the host would compute.
  */
 public final class FoldConstants implements Pass {
   @Override
@@ -131,11 +133,11 @@ public final class FoldConstants implements Pass {
         case "sub": return x - y;
         case "mul": return x * y;
         case "div": return y == 0 ? null : x / y;
-        case "floor_div": return y == 0 ? null : Math.floor(x / y);
-        case "mod": return y == 0 ? null : x - Math.floor(x / y) * y;
+        case "floor_div": return y == 0 ? null : PyFloat.floorDiv(x, y);
+        case "mod": return y == 0 ? null : PyFloat.mod(x, y);
         case "pow": return Math.pow(x, y);
-        case "maximum": return Math.max(x, y);
-        case "minimum": return Math.min(x, y);
+        case "maximum": return PyFloat.max(x, y);
+        case "minimum": return PyFloat.min(x, y);
         default: return null;
       }
     }

@@ -1,0 +1,66 @@
+package dev.dynnc.ir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Checks {@link PyFloat} against CPython (/usr/bin/python3) on every pair of special values. */
+class PyFloatTest {
+  static final double[] VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 5.0, -5.0,
+      2.5, -3.0, 7.0, 1e308, -1e-300, 0.1};
+
+  /** Equal as Python prints it: same NaN-ness, same sign of zero, same value. */
+  static void assertSame(double want, double got, String what) {
+    assertEquals(Double.isNaN(want) ? "NaN" : Double.toString(want), Double.isNaN(got) ? "NaN" : Double.toString(got), what);
+  }
+
+  @Test
+  void modFloorDivMaxMinMatchCPython() throws Exception {
+    StringBuilder script = new StringBuilder("import sys\nfor line in sys.stdin:\n    a, b = map(float, line.split())\n"
+        + "    r = [max(a, b), min(a, b)]\n"
+        + "    r += ['zde', 'zde'] if b == 0 else [a % b, a // b]\n"
+        // Java's names: NaN, Infinity.
+        + "    print(' '.join(repr(x).replace('nan', 'NaN').replace('inf', 'Infinity') for x in r))\n");
+    StringBuilder input = new StringBuilder();
+    List<double[]> pairs = new ArrayList<>();
+    for (double a : VALUES) {
+      for (double b : VALUES) {
+        pairs.add(new double[] {a, b});
+        input.append(a).append(' ').append(b).append('\n');
+      }
+    }
+    List<String> lines = python(script.toString(), input.toString());
+    assertEquals(pairs.size(), lines.size());
+    int checked = 0;
+    for (int i = 0; i < pairs.size(); i++) {
+      double a = pairs.get(i)[0];
+      double b = pairs.get(i)[1];
+      String[] r = lines.get(i).split(" ");
+      String at = a + ", " + b;
+      assertSame(Double.parseDouble(r[0]), PyFloat.max(a, b), "max(" + at + ")");
+      assertSame(Double.parseDouble(r[1]), PyFloat.min(a, b), "min(" + at + ")");
+      if (!r[2].equals("'zde'")) {
+        assertSame(Double.parseDouble(r[2]), PyFloat.mod(a, b), at + " %");
+        assertSame(Double.parseDouble(r[3]), PyFloat.floorDiv(a, b), at + " //");
+        checked++;
+      }
+    }
+    assertTrue(checked > 100, "too few pairs reached % and //");
+  }
+
+  static List<String> python(String script, String stdin) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();
+    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python timed out");
+    assertEquals(0, p.exitValue(), out);
+    return out.lines().toList();
+  }
+}
