@@ -31,14 +31,30 @@ public final class Npy {
 
     private Npy() {}
 
+    /** Largest .npy file read: a tensor lives in one Java array, so its data is below 2 GiB. */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
+
+    /** Reads a regular {@code .npy} file of at most {@link #MAX_FILE_BYTES}; devices and pipes are refused unread. */
     public static HostTensor read(Path file) throws IOException, BadInputException {
+        if (!Files.isRegularFile(file)) {
+            throw bad(file.toString(), Files.isDirectory(file) ? "is a directory, not a .npy file"
+                    : Files.exists(file) ? "is not a regular file (a device, pipe or socket)" : "no such file");
+        }
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw bad(file.toString(), "is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " bytes one tensor can hold");
+        }
         return parse(Files.readAllBytes(file), file.toString());
     }
 
     /** Parses {@code .npy} bytes; {@code source} names the origin in error messages. */
     public static HostTensor parse(byte[] bytes, String source) throws BadInputException {
-        if (bytes.length < 10 || !startsWithMagic(bytes)) {
+        if (bytes.length < 8 || !startsWithMagic(bytes)) {
             throw bad(source, "not a .npy file (missing \\x93NUMPY magic)");
+        }
+        if (bytes.length < 10) {
+            throw bad(source, "truncated header");
         }
         int major = bytes[6] & 0xff;
         int minor = bytes[7] & 0xff;

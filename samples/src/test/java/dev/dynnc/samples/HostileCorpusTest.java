@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code exit: N} — the expected exit code (1 diagnostics, 2 usage; 3 is never acceptable);
  *   <li>{@code err: TEXT} — a line that stderr must contain (repeatable); {@code out:} likewise for stdout;
  *   <li>{@code creates: NAME} — a path under work the command may create (repeatable); anything else
- *       new in the work directory fails the case.
+ *       new in the work directory fails the case;
+ *   <li>{@code absent: PATH} — a path (placeholders expanded) that must not exist after the run: the
+ *       mark of code that an attack tried to run or of a file it tried to write outside the bundle.
  * </ul>
  * Every file placed in the work directory before the run must be there, unchanged, afterwards.
  */
@@ -88,6 +90,7 @@ class HostileCorpusTest {
     List<String> errs = new ArrayList<>();
     List<String> outs = new ArrayList<>();
     Set<String> creates = new TreeSet<>();
+    List<Path> absent = new ArrayList<>();
     Integer exit = null;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -112,10 +115,14 @@ class HostileCorpusTest {
         case "err" -> errs.add(expand(unescape(value), work));
         case "out" -> outs.add(expand(unescape(value), work));
         case "creates" -> creates.add(value.trim());
+        case "absent" -> absent.add(Path.of(expand(value.trim(), work)));
         default -> fail(file + ": unknown directive '" + key + "'");
       }
     }
     assertTrue(exit != null, file + ": no 'exit:' line");
+    for (Path p : absent) {
+      Files.deleteIfExists(p);
+    }
     Snapshot before = Snapshot.of(work);
     Cli c = cli(args.toArray(String[]::new));
     String both = c.out() + c.err();
@@ -128,6 +135,9 @@ class HostileCorpusTest {
     }
     for (String o : outs) {
       assertTrue(c.out().contains(o), "stdout lacks '" + o + "'; it was:\n" + c.out());
+    }
+    for (Path p : absent) {
+      assertFalse(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the attack left " + p + "\n" + both);
     }
     Snapshot after = Snapshot.of(work);
     for (var e : before.files().entrySet()) {
