@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.dynnc.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,19 +53,10 @@ class HostileCorpusTest {
   @BeforeAll
   void compileSample(@TempDir Path dir) {
     bundle = dir.resolve("sample.bundle");
-    Cli c = cli("compile", "--source-root", EarlyExitCnnTest.SAMPLE.toString(), "--entry", EarlyExitCnnTest.ENTRY,
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", EarlyExitCnnTest.SAMPLE.toString(), "--entry", EarlyExitCnnTest.ENTRY,
         "--input", "x=float32[1,3,32,32]", "--weights", EarlyExitCnnTest.SAMPLE.resolve("checkpoint.pt").toString(),
         "-o", bundle.toString());
     assertEquals(0, c.code(), c.err());
-  }
-
-  record Cli(int code, String out, String err) {}
-
-  static Cli cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Cli(code, out.toString(), err.toString());
   }
 
   @TestFactory
@@ -124,7 +112,7 @@ class HostileCorpusTest {
       Files.deleteIfExists(p);
     }
     Snapshot before = Snapshot.of(work);
-    Cli c = cli(args.toArray(String[]::new));
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(String[]::new));
     String both = c.out() + c.err();
     assertTrue(c.code() != 3, "internal error (exit 3):\n" + both);
     assertFalse(both.contains("\tat ") || both.contains("Exception") || both.contains("internal error"),
