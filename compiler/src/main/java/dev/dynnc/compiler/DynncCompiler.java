@@ -204,8 +204,9 @@ public final class DynncCompiler {
           inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
         }
         Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
-        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, target.tvmName(), target.device(), f.name(),
-            hostClass, inputs, HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
+        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, target.tvmName(),
+            target.device().manifestName(), f.name(), hostClass, inputs, HostCodegen.outputStructures(parts.host()),
+            specs, Map.of(), shared);
         m = m.withFiles(Manifest.hashFiles(tmp));
         m.write(tmp);
         if (req.signingKey() != null) {

@@ -1,18 +1,19 @@
 package dev.dynnc.compiler;
 
+import dev.dynnc.runtime.Device;
 import java.util.Optional;
 
 /** A compilation target: what TVM generates code for and which device the bundle runs on. */
 public enum Target {
   /** CPU code through TVM's LLVM backend. */
-  LLVM("llvm", "cpu"),
+  LLVM("llvm", Device.CPU),
   /** NVIDIA GPUs; named so that it gets its own message, refused until the GPU build of TVM is used. */
-  CUDA("cuda", "cuda");
+  CUDA("cuda", Device.CUDA);
 
   private final String tvmName;
-  private final String device;
+  private final Device device;
 
-  Target(String tvmName, String device) {
+  Target(String tvmName, Device device) {
     this.tvmName = tvmName;
     this.device = device;
   }
@@ -22,8 +23,8 @@ public enum Target {
     return tvmName;
   }
 
-  /** The device the bundle's libraries run on, as written in the manifest. */
-  public String device() {
+  /** The device the bundle's libraries run on. */
+  public Device device() {
     return device;
   }
 
