@@ -13,6 +13,9 @@ public interface CompileService {
   /** Compiles {@code request} within {@code timeout}; on failure throws with TVM's message. */
   void compile(Path request, Path errorFile, Duration timeout) throws CompileException;
 
+  /** Begins any slow start-up now, without waiting for it, so that it overlaps the frontend's work. */
+  default void warmUp() {}
+
   /** A TVM compile failure; the message is TVM's traceback's last line plus context. */
   class CompileException extends Exception {
     public CompileException(String message) {

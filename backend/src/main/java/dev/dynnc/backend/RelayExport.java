@@ -2,7 +2,7 @@ package dev.dynnc.backend;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import dev.dynnc.frontend.weights.WeightTensor;
+import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Param;
@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
-final class RelayExport {
+public final class RelayExport {
   private RelayExport() {}
 
-  static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+  public static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
@@ -97,12 +97,12 @@ final class RelayExport {
   }
 
   /** The graph executor input that receives a shared weight. */
-  static String inputName(Subgraph.SharedWeight w) {
+  public static String inputName(Subgraph.SharedWeight w) {
     return "w" + w.id().index();
   }
 
   /** Checkpoint data in the dtype the IR declares for a weight. */
-  static byte[] weightBytes(WeightTensor w, Type.TensorType t) {
+  public static byte[] weightBytes(WeightTensor w, Type.TensorType t) {
     return toDtype(w, t);
   }
 

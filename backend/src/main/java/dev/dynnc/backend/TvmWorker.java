@@ -74,6 +74,11 @@ public final class TvmWorker implements CompileService {
   }
 
   @Override
+  public void warmUp() {
+    prestart();
+  }
+
+  @Override
   public synchronized void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
     ensureStarted();
     if (!ready) {

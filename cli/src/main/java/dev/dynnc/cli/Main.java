@@ -1,8 +1,14 @@
 package dev.dynnc.cli;
 
 import dev.dynnc.backend.BundleOutput;
-import dev.dynnc.backend.Compiler;
 import dev.dynnc.backend.StderrFilter;
+import dev.dynnc.compiler.CompileRequest;
+import dev.dynnc.compiler.CompileResult;
+import dev.dynnc.compiler.DynncCompiler;
+import dev.dynnc.compiler.InputSpecs;
+import dev.dynnc.compiler.Target;
+import dev.dynnc.diag.Diagnostics;
+import dev.dynnc.diag.SourceMap;
 import dev.dynnc.ir.Type;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
@@ -122,7 +128,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--sign", description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
     Path sign;
 
-    @Option(names = "--compile-timeout", defaultValue = "" + Compiler.Request.DEFAULT_COMPILE_TIMEOUT_S, paramLabel = "SECONDS",
+    @Option(names = "--compile-timeout", defaultValue = "" + CompileRequest.DEFAULT_COMPILE_TIMEOUT_S, paramLabel = "SECONDS",
         description = "Time limit for TVM's compile of each subgraph (default: ${DEFAULT-VALUE}).")
     long compileTimeout;
 
@@ -160,17 +166,28 @@ public final class Main implements Callable<Integer> {
         err.println("error[DN0406]: " + refused.get());
         return USAGE;
       }
+      Optional<Target> t = Target.named(target);
+      if (t.isEmpty()) {
+        return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(target), new SourceMap()));
+      }
       long t0 = System.nanoTime();
-      Compiler.Result r = Compiler.compile(new Compiler.Request(sourceRoot, entry, method, in, weights, target, output,
+      DynncCompiler compiler = DynncCompiler.builder().target(t.get())
+          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).build();
+      CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
           Duration.ofSeconds(compileTimeout), key));
       if (!r.ok()) {
-        err.print(r.renderDiagnostics());
-        err.println("compilation failed; no bundle was written");
-        return DIAGNOSTICS;
+        return failed(err, "");
       }
       out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", entry, r.subgraphs(),
           r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
       return OK;
+    }
+
+    /** Ends a failed compile: {@code diagnostics} (already rendered) and the line saying nothing was written. */
+    private static int failed(PrintWriter err, String diagnostics) {
+      err.print(diagnostics);
+      err.println("compilation failed; no bundle was written");
+      return DIAGNOSTICS;
     }
   }
 

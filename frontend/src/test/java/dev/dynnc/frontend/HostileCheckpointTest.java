@@ -8,7 +8,7 @@ import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.frontend.eval.ModelLowering;
-import dev.dynnc.frontend.weights.WeightTensor;
+import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Type.TensorType;
 import java.lang.management.ManagementFactory;

@@ -1,8 +1,8 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
-import dev.dynnc.frontend.weights.RestrictedUnpickler.PyDict;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.StorageRef;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.TensorSpec;
+import dev.dynnc.weights.RestrictedUnpickler.PyDict;
+import dev.dynnc.weights.RestrictedUnpickler.StorageRef;
+import dev.dynnc.weights.RestrictedUnpickler.TensorSpec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

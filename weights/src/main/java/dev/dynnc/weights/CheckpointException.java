@@ -1,4 +1,4 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
 /**
  * Thrown when a checkpoint file is malformed, unsupported or unsafe; the message names the file and, where it helps,

@@ -1,6 +1,12 @@
-package dev.dynnc.backend;
+package dev.dynnc.compiler;
 
 import com.github.javaparser.ast.CompilationUnit;
+import dev.dynnc.backend.BundleOutput;
+import dev.dynnc.backend.CompileService;
+import dev.dynnc.backend.HostCodegen;
+import dev.dynnc.backend.RelayExport;
+import dev.dynnc.backend.TvmWorker;
+import dev.dynnc.compiler.ProgressListener.Stage;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.diag.Diagnostics;
@@ -24,12 +30,12 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -41,59 +47,122 @@ import javax.tools.ToolProvider;
  * The compiler's public API: model source to a bundle (TVM libraries + Java host module).
  *
  * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify →
- * IR passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique subgraph with TVM → generate and
- * compile the host class → write the bundle. The bundle is assembled in a temporary directory
- * beside the output and moved into place only when complete (rule ATOMIC-BUNDLE, carried out by
- * {@link BundleOutput}): a failed compile leaves no partial bundle and an existing bundle
- * untouched, and the output path is checked before any expensive work. TVM runs in a worker
- * process ({@link TvmWorker}) with a time limit per subgraph.
+ * IR passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique
+ * subgraph with the {@link CompileService} → generate and compile the host class → write the
+ * bundle. The bundle is assembled in a temporary directory beside the output and moved into place
+ * only when complete (rule ATOMIC-BUNDLE, carried out by {@link BundleOutput}): a failed compile
+ * leaves no partial bundle and an existing bundle untouched, and the output path is checked before
+ * any expensive work. By default TVM runs in a worker process ({@link TvmWorker}) with a time limit
+ * per subgraph; a test can inject any other service.
+ *
+ * <pre>{@code
+ * DynncCompiler c = DynncCompiler.builder().target(Target.LLVM).diagnostics(sink).build();
+ * CompileResult r = c.compile(request);
+ * }</pre>
+ *
+ * <p>An instance holds only its configuration; compiles may run one after another on it.
  */
-public final class Compiler {
-  private Compiler() {}
+public final class DynncCompiler {
+  private final Target target;
+  private final CompileService service;
+  private final Optional<Path> cacheDir;
+  private final DiagnosticSink sink;
+  private final ProgressListener progress;
 
-  /** What to compile; with a {@code signingKey} the bundle gets a signature ({@link BundleSignature}) before it is installed. */
-  public record Request(
-      Path sourceRoot,
-      String entry,
-      String method,
-      LinkedHashMap<String, Type.TensorType> inputs,
-      Path weights,
-      String target,
-      Path output,
-      Duration compileTimeout,
-      PrivateKey signingKey) {
-    /** Default limit for one subgraph's TVM compile, in seconds. */
-    public static final long DEFAULT_COMPILE_TIMEOUT_S = 600;
+  private DynncCompiler(Builder b) {
+    this.target = b.target;
+    this.service = b.service != null ? b.service : TvmWorker.shared();
+    this.cacheDir = Optional.ofNullable(b.cacheDir);
+    this.sink = b.sink;
+    this.progress = b.progress;
   }
 
-  /** The outcome: diagnostics (empty on success) and a summary. */
-  public record Result(Diagnostics diagnostics, SourceMap sources, Optional<Function> function, int subgraphs, int callSites) {
-    public boolean ok() {
-      return !diagnostics.hasErrors();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link DynncCompiler}; every setting has a default. */
+  public static final class Builder {
+    private Target target = Target.LLVM;
+    private CompileService service;
+    private Path cacheDir;
+    private DiagnosticSink sink = DiagnosticSink.NONE;
+    private ProgressListener progress = ProgressListener.NONE;
+
+    private Builder() {}
+
+    /** What to compile for (default {@link Target#LLVM}). */
+    public Builder target(Target t) {
+      this.target = Objects.requireNonNull(t, "target");
+      return this;
     }
 
-    public String renderDiagnostics() {
-      return diagnostics.render(sources);
+    /** Who compiles subgraphs to libraries (default: the JVM-wide TVM worker, {@link TvmWorker#shared()}). */
+    public Builder compileService(CompileService s) {
+      this.service = Objects.requireNonNull(s, "compileService");
+      return this;
+    }
+
+    /**
+     * Reserved for the compile cache (compiled subgraphs keyed by their content), which lands with a
+     * later issue; today the directory is only recorded ({@link #cacheDir()}), never read or written.
+     */
+    public Builder cacheDir(Path dir) {
+      this.cacheDir = Objects.requireNonNull(dir, "cacheDir");
+      return this;
+    }
+
+    /** Where each diagnostic goes when a compile ends (default: nowhere; they are in the result too). */
+    public Builder diagnostics(DiagnosticSink s) {
+      this.sink = Objects.requireNonNull(s, "diagnostics");
+      return this;
+    }
+
+    /** Who hears about each stage as it starts (default: nobody). */
+    public Builder progress(ProgressListener p) {
+      this.progress = Objects.requireNonNull(p, "progress");
+      return this;
+    }
+
+    public DynncCompiler build() {
+      return new DynncCompiler(this);
     }
   }
 
-  public static Result compile(Request req) throws IOException {
+  public Target target() {
+    return target;
+  }
+
+  /** The cache directory given to the builder; reserved, not used yet (see {@link Builder#cacheDir}). */
+  public Optional<Path> cacheDir() {
+    return cacheDir;
+  }
+
+  /** Compiles {@code req} into a bundle at {@code req.output()}; every diagnostic is also given to the sink. */
+  public CompileResult compile(CompileRequest req) throws IOException {
+    CompileResult r = run(req);
+    r.diagnostics().all().forEach(d -> sink.report(d, r.sources()));
+    return r;
+  }
+
+  /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */
+  public static Diagnostic unknownTarget(String name) {
+    return Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + name + "'", "use llvm (CPU)");
+  }
+
+  private CompileResult run(CompileRequest req) throws IOException {
     Diagnostics diags = new Diagnostics();
-    if (req.target().equals("cuda")) {
+    if (target == Target.CUDA) {
       // The Maven Central TVM build dynnc uses is CPU-only; the GPU preset (linux-x86_64-gpu) and the
       // runtime's CUDA device path come with the GPU issue.
       diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "target 'cuda' is not available in this build yet",
           "compile for --target llvm (CPU)"));
-      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
-    }
-    if (!req.target().equals("llvm")) {
-      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + req.target() + "'", "use llvm (CPU)"));
-      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+      return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     Optional<String> notFile = notARegularFile(req.weights());
     if (notFile.isPresent()) {
       diags.add(Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), notFile.get()));
-      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+      return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     // Rule OUTPUT-GUARD: the output is checked (and a killed compile's swap repaired) before the
     // frontend and TVM spend any time.
@@ -102,37 +171,42 @@ public final class Compiler {
       output = BundleOutput.prepare(req.output(), req.sourceRoot(), req.weights());
     } catch (BundleOutput.Refused e) {
       diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
-      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+      return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     } catch (IOException e) {
       diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot create the bundle " + req.output() + ": " + BundleOutput.reason(e)));
-      return new Result(diags, new SourceMap(), Optional.empty(), 0, 0);
+      return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
-    TvmWorker.prestart();
+    service.warmUp();
     boolean installed = false;
     try {
+      progress.stage(Stage.FRONTEND, "");
       Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()));
       if (!fr.ok()) {
-        return new Result(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
+        return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
       }
+      progress.stage(Stage.PASSES, "");
       Function f = Pipeline.run(fr.function().get(), PassContext.DEFAULT);
       Verifier.verifyOrThrow(f);
+      progress.stage(Stage.PARTITION, "");
       Partitioner.Result parts = Partitioner.partition(f);
       Path tmp = output.dir();
-      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, req.target(), tmp, req.compileTimeout(), diags);
+      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), diags);
       if (diags.hasErrors()) {
-        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
+        return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
       try {
+        progress.stage(Stage.HOST, "");
         String hostClass = writeHost(parts, tmp);
+        progress.stage(Stage.BUNDLE, "");
         Files.writeString(tmp.resolve("ir/" + f.name() + ".ir"), Printer.print(f));
         List<Manifest.TensorSpec> inputs = new ArrayList<>();
         for (int i = 0; i < f.params().size(); i++) {
           inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
         }
         Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
-        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, req.target(),
-            req.target().equals("cuda") ? "cuda" : "cpu", f.name(), hostClass, inputs,
-            HostCodegen.outputStructures(parts.host()), specs, Map.of(), shared);
+        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, target.tvmName(),
+            target.device().manifestName(), f.name(), hostClass, inputs, HostCodegen.outputStructures(parts.host()),
+            specs, Map.of(), shared);
         m = m.withFiles(Manifest.hashFiles(tmp));
         m.write(tmp);
         if (req.signingKey() != null) {
@@ -142,13 +216,13 @@ public final class Compiler {
         installed = true;
       } catch (BundleOutput.Refused e) {
         diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
-        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
+        return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       } catch (IOException e) {
         diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot write the bundle " + req.output() + ": " + BundleOutput.reason(e)));
-        return new Result(diags, fr.sources(), Optional.of(f), 0, 0);
+        return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
       int sites = (int) parts.host().blocks().stream().filter(b -> b.call().isPresent()).count();
-      return new Result(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
+      return new CompileResult(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
     } finally {
       if (!installed) {
         output.discard();
@@ -187,20 +261,20 @@ public final class Compiler {
     return new Manifest.TensorSpec(name, tt.dtype().numpyName(), tt.dims());
   }
 
-  private static List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, String target,
-      Path bundle, Duration timeout, Diagnostics diags) throws IOException {
+  private List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, Path bundle,
+      Duration timeout, Diagnostics diags) throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
-    CompileService tvm = TvmWorker.shared();
     for (Subgraph sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
+      progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
       Path work = Files.createTempDirectory(bundle, "work-" + name);
       Path so = bundle.resolve("lib/" + name + ".so");
       try {
-        RelayExport.write(sg, fr.weights(), target, work, so);
-        tvm.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+        RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
+        service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
         Files.move(work.resolve("relay.txt"), bundle.resolve("relay/" + name + ".relay"));
       } catch (CompileService.Timeout e) {
         diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM did not finish compiling subgraph " + name + " within "
@@ -280,7 +354,7 @@ public final class Compiler {
     StringWriter log = new StringWriter();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
       Iterable<? extends JavaFileObject> units = fm.getJavaFileObjects(src.toFile());
-      List<String> opts = List.of("--release", "17", "-classpath", runtimeClasspath(), "-d", classes.toString(), "-proc:none");
+      List<String> opts = List.of("--release", "17", "-classpath", HostClasspath.asString(), "-d", classes.toString(), "-proc:none");
       boolean ok = javac.getTask(log, fm, null, opts, null, units).call();
       if (!ok) {
         throw new IllegalStateException("generated host code does not compile (dynnc bug):\n" + log + "\n" + cu);
@@ -289,17 +363,7 @@ public final class Compiler {
     return HostCodegen.PACKAGE + "." + simple;
   }
 
-  private static String runtimeClasspath() {
-    String cp = System.getProperty("java.class.path");
-    try {
-      Path runtime = Path.of(dev.dynnc.runtime.HostProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return runtime + java.io.File.pathSeparator + cp;
-    } catch (Exception e) {
-      return cp;
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
+  private static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
 /**
  * Copies a strided view of a storage (size, stride, offset, all in elements) into a new row-major contiguous array.

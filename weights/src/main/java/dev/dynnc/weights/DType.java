@@ -1,4 +1,4 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
 /**
  * The element types a {@link WeightTensor} can hold, i.e. the PyTorch dtypes that dynnc reads from checkpoints.

@@ -1,4 +1,4 @@
-package dev.dynnc.cli;
+package dev.dynnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dynnc.frontend.weights.RestrictedUnpickler.PyBytes;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.PyDict;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.PyList;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.PySet;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.TensorSpec;
-import dev.dynnc.frontend.weights.RestrictedUnpickler.Tuple;
+import dev.dynnc.weights.RestrictedUnpickler.PyBytes;
+import dev.dynnc.weights.RestrictedUnpickler.PyDict;
+import dev.dynnc.weights.RestrictedUnpickler.PyList;
+import dev.dynnc.weights.RestrictedUnpickler.PySet;
+import dev.dynnc.weights.RestrictedUnpickler.TensorSpec;
+import dev.dynnc.weights.RestrictedUnpickler.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.dynnc.cli;
+package dev.dynnc.compiler;
 
 import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Type;
@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * number. Names must be distinct; whether they are parameters of the method is checked by the
  * frontend, which knows them.
  */
-final class InputSpecs {
+public final class InputSpecs {
   /** The largest input, in bytes: the runtime holds a tensor in one Java byte array. */
-  static final long MAX_BYTES = Integer.MAX_VALUE;
+  public static final long MAX_BYTES = Integer.MAX_VALUE;
 
   private static final Pattern SPEC = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=([a-z0-9]+)\\[([^\\]]*)\\]");
   private static final Pattern DIM = Pattern.compile("-?[0-9]+");
@@ -29,7 +29,7 @@ final class InputSpecs {
   private InputSpecs() {}
 
   /** Parses all specs in order; the message of the exception is complete and user-facing. */
-  static LinkedHashMap<String, Type.TensorType> parse(List<String> specs) {
+  public static LinkedHashMap<String, Type.TensorType> parse(List<String> specs) {
     LinkedHashMap<String, Type.TensorType> out = new LinkedHashMap<>();
     for (String s : specs) {
       Type.TensorType t = parseOne(s);

@@ -1,4 +1,4 @@
-package dev.dynnc.frontend.weights;
+package dev.dynnc.weights;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

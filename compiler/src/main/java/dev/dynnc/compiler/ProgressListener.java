@@ -1,0 +1,27 @@
+package dev.dynnc.compiler;
+
+/** Told when each stage of a compile starts, so a front end can show where a long compile is. */
+@FunctionalInterface
+public interface ProgressListener {
+  /** Ignores progress. */
+  ProgressListener NONE = (stage, detail) -> {};
+
+  /** The stages, in the order a successful compile runs them. */
+  enum Stage {
+    /** Parse, evaluate construction, lower {@code forward}, bind weights. */
+    FRONTEND,
+    /** Verify the IR and run the rewrite passes. */
+    PASSES,
+    /** Split into subgraphs and a host program. */
+    PARTITION,
+    /** Compile one subgraph with the compile service; the detail names it ({@code sg0 (1/3)}). */
+    SUBGRAPH,
+    /** Generate and compile the host class. */
+    HOST,
+    /** Write the manifest, sign and install the bundle. */
+    BUNDLE
+  }
+
+  /** {@code stage} starts; {@code detail} is empty except for {@link Stage#SUBGRAPH}. */
+  void stage(Stage stage, String detail);
+}

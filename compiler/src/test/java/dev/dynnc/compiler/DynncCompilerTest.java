@@ -1,0 +1,242 @@
+package dev.dynnc.compiler;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import dev.dynnc.backend.CompileService;
+import dev.dynnc.compiler.ProgressListener.Stage;
+import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.runtime.HostProgram;
+import dev.dynnc.runtime.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole pipeline with a fake {@link CompileService} (no TVM): checks what the service was
+ * asked to compile, the bundle the compiler wrote around its libraries, and that the host class
+ * compiles against {@link HostClasspath}, not {@code java.class.path}.
+ */
+class DynncCompilerTest {
+  /** A head shared by both sides of a data-dependent branch: two subgraphs and one shared weight set. */
+  static final String MODEL = """
+      import torch
+      import torch.nn as nn
+
+
+      class Net(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.fc = nn.Linear(4, 4)
+              self.head = nn.Linear(4, 2)
+
+          def forward(self, x):
+              h = torch.relu(self.fc(x))
+              if h.sum() > 1.0:
+                  return self.head(h)
+              return self.head(h * 2.0) - 1.0
+      """;
+
+  @TempDir static Path dir;
+  static Path weights;
+
+  /** Records each compile request and writes a stand-in library where the request says. */
+  static final class FakeService implements CompileService {
+    final List<Map<String, Object>> requests = new ArrayList<>();
+    final String failWith;
+
+    FakeService(String failWith) {
+      this.failWith = failWith;
+    }
+
+    @Override
+    public void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
+      Map<String, Object> req;
+      try {
+        req = new Gson().fromJson(Files.readString(request), new TypeToken<Map<String, Object>>() {}.getType());
+        requests.add(req);
+        if (failWith != null) {
+          throw new CompileException(failWith);
+        }
+        Files.writeString(Path.of((String) req.get("output")), "fake library " + requests.size());
+        Files.writeString(Path.of((String) req.get("relay_file")), "fake relay");
+      } catch (IOException e) {
+        throw new CompileException(e.toString());
+      }
+    }
+
+    /** The op names of request {@code i}. */
+    @SuppressWarnings("unchecked")
+    TreeSet<String> ops(int i) {
+      TreeSet<String> out = new TreeSet<>();
+      for (Object o : (List<Object>) requests.get(i).get("ops")) {
+        out.add((String) ((Map<String, Object>) o).get("op"));
+      }
+      return out;
+    }
+  }
+
+  @BeforeAll
+  static void writeModel() throws IOException {
+    Files.createDirectories(dir.resolve("src/m"));
+    Files.writeString(dir.resolve("src/m/__init__.py"), "");
+    Files.writeString(dir.resolve("src/m/net.py"), MODEL);
+    weights = dir.resolve("net.safetensors");
+    writeSafetensors(weights, new String[] {"fc.weight", "fc.bias", "head.weight", "head.bias"},
+        new long[][] {{4, 4}, {4}, {2, 4}, {2}});
+  }
+
+  /** A float32 safetensors file with small distinct values. */
+  static void writeSafetensors(Path file, String[] names, long[][] shapes) throws IOException {
+    StringBuilder header = new StringBuilder("{");
+    long offset = 0;
+    for (int i = 0; i < names.length; i++) {
+      long n = 1;
+      for (long d : shapes[i]) {
+        n *= d;
+      }
+      header.append(i == 0 ? "" : ",").append('"').append(names[i]).append("\":{\"dtype\":\"F32\",\"shape\":")
+          .append(java.util.Arrays.toString(shapes[i]).replace(" ", "")).append(",\"data_offsets\":[").append(offset)
+          .append(',').append(offset + 4 * n).append("]}");
+      offset += 4 * n;
+    }
+    byte[] h = header.append('}').toString().getBytes(UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    for (int i = 0; b.hasRemaining(); i++) {
+      b.putFloat((i % 7 - 3) / 10f);
+    }
+    Files.write(file, b.array());
+  }
+
+  static CompileRequest request(Path out) {
+    return new CompileRequest(dir.resolve("src"), "m.net:Net()", "forward", InputSpecs.parse(List.of("x=float32[1,4]")),
+        weights, out, Duration.ofSeconds(5), null);
+  }
+
+  @Test
+  void runsThePipelineWithAFakeServiceAndWritesTheBundle() throws Exception {
+    FakeService fake = new FakeService(null);
+    List<String> stages = new ArrayList<>();
+    List<Diagnostic> reported = new ArrayList<>();
+    DynncCompiler c = DynncCompiler.builder().target(Target.LLVM).compileService(fake)
+        .cacheDir(dir.resolve("cache")).diagnostics((d, s) -> reported.add(d))
+        .progress((stage, detail) -> stages.add(detail.isEmpty() ? stage.name() : stage + " " + detail)).build();
+    Path out = dir.resolve("bundle");
+    CompileResult r = c.compile(request(out));
+
+    assertTrue(r.ok(), r::renderDiagnostics);
+    assertTrue(reported.isEmpty());
+    assertEquals(3, r.subgraphs());
+    assertEquals(List.of("FRONTEND", "PASSES", "PARTITION", "SUBGRAPH sg0 (1/3)", "SUBGRAPH sg1 (2/3)", "SUBGRAPH sg2 (3/3)",
+        "HOST", "BUNDLE"), stages);
+    // What the service was asked: one request per subgraph, for llvm, writing lib/sg<i>.so of the bundle:
+    // the condition (fc, relu, sum > 1, with fc's weights compiled in), then each side of the branch, both
+    // taking the shared head's weights as inputs.
+    assertEquals(3, fake.requests.size());
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> req = fake.requests.get(i);
+      assertEquals("llvm", req.get("target"));
+      assertTrue(((String) req.get("output")).endsWith("/lib/sg" + i + ".so"), (String) req.get("output"));
+      assertEquals(i == 0 ? 0 : 2, ((List<?>) req.get("weight_inputs")).size(), "shared weight inputs of sg" + i);
+    }
+    assertTrue(fake.ops(0).containsAll(List.of("linear", "relu", "reduce_sum", "gt", "weight")), fake.ops(0)::toString);
+    assertEquals(List.of("linear"), List.copyOf(fake.ops(1)));
+    assertTrue(fake.ops(2).containsAll(List.of("linear", "mul", "sub")), fake.ops(2)::toString);
+    assertFalse(fake.ops(2).contains("relu"), fake.ops(2)::toString);
+
+    Manifest m = Manifest.read(out);
+    assertEquals("llvm", m.target());
+    assertEquals("cpu", m.device());
+    assertEquals("dynnc.generated.Host", m.hostClass());
+    assertEquals(List.of("sg0", "sg1", "sg2"), m.subgraphs().stream().map(Manifest.SubgraphSpec::name).toList());
+    assertEquals(List.of("x"), m.inputs().stream().map(Manifest.TensorSpec::name).toList());
+    assertArrayEquals(new long[] {1, 4}, m.inputs().get(0).shape());
+    // The head is used by both subgraphs, so its weights are stored once beside them.
+    assertEquals(List.of("head.bias", "head.weight"),
+        m.sharedWeights().tensors().stream().map(Manifest.WeightSpec::key).sorted().toList());
+    assertEquals("fake library 1", Files.readString(out.resolve("lib/sg0.so")));
+    assertEquals("fake library 3", Files.readString(out.resolve("lib/sg2.so")));
+    assertEquals("fake relay", Files.readString(out.resolve("relay/sg1.relay")));
+    assertTrue(Files.isRegularFile(out.resolve("host/classes/dynnc/generated/Host.class")));
+    assertTrue(Files.isRegularFile(out.resolve("host/src/dynnc/generated/Host.java")));
+    assertEquals(m.files().keySet(), bundleFiles(out), "the manifest hashes every file but itself");
+    assertEquals(Path.of(dir.resolve("cache").toString()), c.cacheDir().orElseThrow());
+    assertFalse(Files.exists(dir.resolve("cache")), "the cache directory is reserved and must not be written yet");
+  }
+
+  static java.util.Set<String> bundleFiles(Path bundle) throws IOException {
+    try (var s = Files.walk(bundle)) {
+      return s.filter(Files::isRegularFile).map(p -> bundle.relativize(p).toString())
+          .filter(p -> !p.equals(Manifest.FILE_NAME)).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  @Test
+  void aFailingServiceIsReportedAtTheSubgraphAndLeavesNoBundle() throws Exception {
+    FakeService fake = new FakeService("TVMError: no schedule");
+    List<Diagnostic> reported = new ArrayList<>();
+    Path out = dir.resolve("failed");
+    CompileResult r = DynncCompiler.builder().compileService(fake).diagnostics((d, s) -> reported.add(d)).build()
+        .compile(request(out));
+    assertFalse(r.ok());
+    assertEquals(1, fake.requests.size());
+    assertEquals(r.diagnostics().all(), reported);
+    assertEquals(Code.DN0404, reported.get(0).code());
+    assertEquals("TVM could not compile subgraph sg0: TVMError: no schedule", reported.get(0).message());
+    assertTrue(reported.get(0).span().isKnown(), "located at the subgraph's last op");
+    assertFalse(Files.exists(out));
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("failed")).toList());
+    }
+  }
+
+  @Test
+  void cudaIsRefusedBeforeAnyWork() throws Exception {
+    FakeService fake = new FakeService(null);
+    Path out = dir.resolve("cuda");
+    CompileResult r = DynncCompiler.builder().target(Target.CUDA).compileService(fake).build().compile(request(out));
+    assertEquals(List.of(Code.DN0400), r.diagnostics().all().stream().map(Diagnostic::code).toList());
+    assertEquals("target 'cuda' is not available in this build yet", r.diagnostics().all().get(0).message());
+    assertTrue(fake.requests.isEmpty());
+    assertFalse(Files.exists(out));
+    assertEquals(Target.CUDA, Target.named("cuda").orElseThrow());
+    assertTrue(Target.named("LLVM").isEmpty(), "target names are exact");
+  }
+
+  @Test
+  void hostClassCompilesAgainstTheRuntimesCodeSourceNotJavaClassPath() throws Exception {
+    Path runtime = Path.of(HostProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path junit = Path.of(Test.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<Path> cp = HostClasspath.entries();
+    assertEquals(runtime, cp.get(0));
+    assertEquals(2, cp.size(), cp::toString);
+    assertFalse(cp.contains(junit));
+    String saved = System.getProperty("java.class.path");
+    System.setProperty("java.class.path", dir.resolve("nothing-here.jar").toString());
+    try {
+      Path out = dir.resolve("bundle-without-class-path");
+      CompileResult r = DynncCompiler.builder().compileService(new FakeService(null)).build().compile(request(out));
+      assertTrue(r.ok(), r::renderDiagnostics);
+      assertTrue(Files.isRegularFile(out.resolve("host/classes/dynnc/generated/Host.class")));
+    } finally {
+      System.setProperty("java.class.path", saved);
+    }
+  }
+}
