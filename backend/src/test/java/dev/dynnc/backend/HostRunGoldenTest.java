@@ -15,10 +15,7 @@ import dev.dynnc.runtime.OutputValue;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,45 +38,45 @@ class HostRunGoldenTest {
     return Golden.suite("host", "ir", HostRunGoldenTest::run);
   }
 
-  private static String run(GoldenFile g) throws Exception {
+  /** The partition of a golden file's function, which must verify. */
+  static Partitioner.Result partition(GoldenFile g) throws Exception {
     Function f = Parser.parse(g.input());
     assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
-    Partitioner.Result parts = Partitioner.partition(f);
+    return Partitioner.partition(f);
+  }
+
+  private static String run(GoldenFile g) throws Exception {
+    Partitioner.Result parts = partition(g);
+    List<String> cases = g.directives("case");
+    if (cases.isEmpty()) {
+      throw new AssertionError(g.path() + " has no '// case: ...' directive");
+    }
     List<List<FakeHostRun.Output>> outputs = new ArrayList<>();
     for (Subgraph sg : parts.subgraphs()) {
       outputs.add(sg.outputs().stream().map(v -> output(parts.host().types().get(v))).toList());
     }
     List<HostTensor> inputs = new ArrayList<>();
-    for (int i = 0; i < f.params().size(); i++) {
-      FakeHostRun.Output in = output(f.params().get(i).type());
+    for (int i = 0; i < parts.host().inputs().size(); i++) {
+      FakeHostRun.Output in = output(parts.host().inputs().get(i).type());
       inputs.add(FakeHostRun.filled(in.dtype(), in.shape(), 10 * (i + 1)));
     }
     List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
-    Path dir = Files.createTempDirectory("dynnc-host-golden");
-    StringBuilder sb = new StringBuilder();
-    try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME,
-        HostCodegen.generate(parts.host()).toString())) {
-      dev.dynnc.runtime.HostProgram program = (dev.dynnc.runtime.HostProgram) cl
-          .loadClass(HostCodegen.PACKAGE + "." + HostCodegen.CLASS_NAME).getDeclaredConstructor().newInstance();
-      List<String> cases = g.directives("case");
-      if (cases.isEmpty()) {
-        throw new AssertionError(g.path() + " has no '// case: ...' directive");
-      }
-      for (String c : cases) {
-        List<Double> choices = Stream.of(c.split("[ ,]+")).filter(s -> !s.isEmpty()).map(Double::valueOf).toList();
-        FakeHostRun.Run r = FakeHostRun.run(program, outputs, structures, inputs, choices);
-        sb.append("case ").append(c).append(":\n");
-        r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
-        sb.append("  result ").append(render(r.result())).append('\n');
-      }
-    } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
+    String source = HostCodegen.generate(parts.host()).toString();
+    return Golden.inTempDir(dir -> {
+      StringBuilder sb = new StringBuilder();
+      try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
+        dev.dynnc.runtime.HostProgram program = (dev.dynnc.runtime.HostProgram) cl
+            .loadClass(HostCodegen.PACKAGE + "." + HostCodegen.CLASS_NAME).getDeclaredConstructor().newInstance();
+        for (String c : cases) {
+          List<Double> choices = Stream.of(c.split("[ ,]+")).filter(s -> !s.isEmpty()).map(Double::valueOf).toList();
+          FakeHostRun.Run r = FakeHostRun.run(program, outputs, structures, inputs, choices);
+          sb.append("case ").append(c).append(":\n");
+          r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
+          sb.append("  result ").append(render(r.result())).append('\n');
         }
       }
-    }
-    return sb.toString();
+      return sb.toString();
+    });
   }
 
   private static FakeHostRun.Output output(Type t) {

@@ -1,7 +1,5 @@
 package dev.dynnc.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -10,11 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.dynnc.frontend.weights.DType;
 import dev.dynnc.frontend.weights.WeightTensor;
-import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
-import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Type;
-import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Subgraph;
 import dev.dynnc.testing.Golden;
@@ -24,7 +19,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +47,12 @@ class RelayExportGoldenTest {
   }
 
   private static String export(GoldenFile g) throws Exception {
-    Function f = Parser.parse(g.input());
-    assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
     Map<String, DType> stored = new HashMap<>();
     for (String d : g.directives("checkpoint")) {
       String[] kv = d.split("=");
       stored.put(kv[0].trim(), DType.valueOf(kv[1].trim().toUpperCase()));
     }
-    Partitioner.Result parts = Partitioner.partition(f);
+    Partitioner.Result parts = HostRunGoldenTest.partition(g);
     Map<String, WeightTensor> weights = new HashMap<>();
     for (Subgraph sg : parts.subgraphs()) {
       for (Op op : sg.ops()) {
@@ -70,9 +62,8 @@ class RelayExportGoldenTest {
         }
       }
     }
-    StringBuilder sb = new StringBuilder();
-    Path work = Files.createTempDirectory("dynnc-relay-golden");
-    try {
+    return Golden.inTempDir(work -> {
+      StringBuilder sb = new StringBuilder();
       for (Subgraph sg : parts.subgraphs()) {
         Path dir = Files.createDirectories(work.resolve("sg" + sg.index()));
         RelayExport.write(sg, weights, g.directive("target").orElse("llvm"), dir, dir.resolve("sg.so"));
@@ -95,14 +86,8 @@ class RelayExportGoldenTest {
         }
         sb.append("subgraph ").append(sg.index()).append(" weights.bin: ").append(floats).append('\n');
       }
-    } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    return sb.toString();
+      return sb.toString();
+    });
   }
 
   /** The JSON with every object's keys sorted: the request's key order carries no meaning and is not stable. */

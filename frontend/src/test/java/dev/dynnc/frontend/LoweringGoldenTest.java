@@ -16,7 +16,6 @@ import dev.dynnc.testing.GoldenFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -66,11 +65,10 @@ class LoweringGoldenTest {
     return g.directive("method").orElse("forward");
   }
 
-  private static String lower(GoldenFile g) throws IOException {
+  private static String lower(GoldenFile g) throws Exception {
     String name = g.path().getFileName().toString();
     String module = name.substring(0, name.length() - ".py".length());
-    Path root = Files.createTempDirectory("dynnc-golden");
-    try {
+    return Golden.inTempDir(root -> {
       Files.writeString(root.resolve(name), g.text());
       Frontend.Result r = Frontend.lower(root, module + ":" + g.required("entry"), method(g), inputs(g), Optional.empty());
       if (!r.ok()) {
@@ -88,16 +86,6 @@ class LoweringGoldenTest {
         fail("the printed IR does not parse back: " + e.getMessage() + "\n" + actual);
       }
       return actual;
-    } finally {
-      deleteTree(root);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    });
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -27,6 +28,26 @@ public final class Golden {
   @FunctionalInterface
   public interface Runner {
     String run(GoldenFile file) throws Exception;
+  }
+
+  /** Work done in a scratch directory. */
+  @FunctionalInterface
+  public interface InDirectory<T> {
+    T run(Path dir) throws Exception;
+  }
+
+  /** Runs {@code body} in a fresh temporary directory, which is deleted afterwards whatever happens. */
+  public static <T> T inTempDir(InDirectory<T> body) throws Exception {
+    Path dir = Files.createTempDirectory("dynnc-golden");
+    try {
+      return body.run(dir);
+    } finally {
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   /** One dynamic test per {@code *.ext} file in {@code golden/name}, plus one that fails on files no test reads. */
