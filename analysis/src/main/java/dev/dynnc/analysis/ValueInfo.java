@@ -12,17 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-value facts of a function: defining block, placement (static / host / device) and the
- * blocks and ops that use it.
+ * Per-value facts of a function: placement (static / host / device) and the blocks and ops that
+ * use it.
  *
- * <p>Classification: tensors are DEVICE; a host scalar is STATIC when it is a {@code const} or a
- * host op over STATIC operands (constant folding can remove it), otherwise HOST. Computed in one
- * pass over blocks in order plus a fixed-point sweep for block parameters (which are HOST: they
- * merge values from data-dependent paths).
+ * <p>Classification: tensors, function parameters included, are DEVICE; a host scalar is STATIC
+ * when it is a {@code const} or a host op other than {@code item} over STATIC operands (constant
+ * folding can remove it), otherwise HOST. Scalar block parameters are HOST: they merge values
+ * from the paths that jump to the block. Computed in one pass over the blocks in order.
  */
 public final class ValueInfo {
   private final Placement[] placement;
-  private final int[] defBlock;
   private final List<List<Use>> uses;
 
   /** A use of a value: by an op of a block, or by the block's terminator (op index -1). */
@@ -30,7 +29,6 @@ public final class ValueInfo {
 
   private ValueInfo(int n) {
     placement = new Placement[n];
-    defBlock = new int[n];
     uses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       uses.add(new ArrayList<>());
@@ -41,16 +39,13 @@ public final class ValueInfo {
     ValueInfo info = new ValueInfo(f.valueCount());
     for (Param p : f.params()) {
       info.placement[p.id().index()] = Placement.DEVICE;
-      info.defBlock[p.id().index()] = 0;
     }
     for (Block b : f.blocks()) {
       for (Param p : b.params()) {
         info.placement[p.id().index()] = p.type() instanceof Type.TensorType ? Placement.DEVICE : Placement.HOST;
-        info.defBlock[p.id().index()] = b.id().index();
       }
       for (int i = 0; i < b.ops().size(); i++) {
         Op op = b.ops().get(i);
-        info.defBlock[op.result().index()] = b.id().index();
         Placement pl;
         if (op.type() instanceof Type.TensorType) {
           pl = Placement.DEVICE;
@@ -75,10 +70,6 @@ public final class ValueInfo {
 
   public Placement placement(ValueId v) {
     return placement[v.index()];
-  }
-
-  public BlockId definingBlock(ValueId v) {
-    return new BlockId(defBlock[v.index()]);
   }
 
   public List<Use> uses(ValueId v) {

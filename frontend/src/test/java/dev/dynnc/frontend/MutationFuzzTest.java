@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dynnc.diag.Diagnostic;
-import dev.dynnc.frontend.testing.GoldenFile;
-import dev.dynnc.ir.DType;
-import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.testing.GoldenFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -48,13 +45,13 @@ class MutationFuzzTest {
       for (int k = 0; k < count; k++) {
         Path file = files.get(rnd.nextInt(files.size()));
         GoldenFile g = GoldenFile.read(file);
-        String mutated = mutate(g.text(), rnd);
+        String mutated = mutate(g.input(), rnd);
         String name = file.getFileName().toString();
         Files.writeString(root.resolve(name), mutated);
         String module = name.substring(0, name.length() - 3);
         try {
-          Frontend.Result r = Frontend.lower(root, module + ":" + g.directive("entry").orElseThrow(), "forward",
-              inputs(g), Optional.empty());
+          Frontend.Result r = Frontend.lower(root, module + ":" + g.required("entry"), LoweringGoldenTest.method(g),
+              LoweringGoldenTest.inputs(g), Optional.empty());
           for (Diagnostic d : r.diagnostics().all()) {
             assertTrue(d.span().isKnown(), "case " + k + ": diagnostic without a location: " + d + "\n" + mutated);
           }
@@ -71,9 +68,7 @@ class MutationFuzzTest {
     }
   }
 
-  private static String mutate(String text, Random rnd) {
-    int cut = text.indexOf(GoldenFile.TRAILER);
-    String code = cut >= 0 ? text.substring(0, cut) : text;
+  private static String mutate(String code, Random rnd) {
     List<String> tokens = new ArrayList<>();
     Matcher all = TOKEN.matcher(code);
     while (all.find()) {
@@ -118,16 +113,5 @@ class MutationFuzzTest {
       }
     }
     return String.join("\n", lines);
-  }
-
-  private static LinkedHashMap<String, TensorType> inputs(GoldenFile g) {
-    LinkedHashMap<String, TensorType> out = new LinkedHashMap<>();
-    for (String spec : g.directives("input")) {
-      String[] kv = spec.split("=");
-      String dims = kv[1].substring(kv[1].indexOf('[') + 1, kv[1].length() - 1);
-      out.put(kv[0], TensorType.of(DType.fromNumpyName(kv[1].substring(0, kv[1].indexOf('['))),
-          Stream.of(dims.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray()));
-    }
-    return out;
   }
 }

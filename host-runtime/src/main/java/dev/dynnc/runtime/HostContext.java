@@ -22,13 +22,19 @@ public final class HostContext {
      */
     public record Result(int structure, Object[] leaves) {}
 
-    private final List<Subgraph> subgraphs;
+    /** What {@link #call} runs: a bundle's {@link Subgraph}, or a recording stand-in in tests of generated hosts. */
+    @FunctionalInterface
+    interface Callee {
+        DeviceArray[] call(DeviceArray... inputs);
+    }
+
+    private final List<? extends Callee> subgraphs;
     private final Device device;
     private final List<Manifest.OutputNode> outputs;
     private final Set<DeviceArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Integer> trace = new ArrayList<>();
 
-    HostContext(List<Subgraph> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
+    HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
         this.subgraphs = subgraphs;
         this.device = device;
         this.outputs = outputs;

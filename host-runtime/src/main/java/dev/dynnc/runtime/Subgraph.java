@@ -30,7 +30,7 @@ import org.bytedeco.tvm.TVMValue;
  * only the native calls themselves. A graph executor holds state (its input and output buffers), hence
  * {@link #call} is synchronized.
  */
-public final class Subgraph implements AutoCloseable {
+public final class Subgraph implements HostContext.Callee, AutoCloseable {
     private final String name;
     private final Device device;
     private final List<Manifest.TensorSpec> inputs;
@@ -174,6 +174,7 @@ public final class Subgraph implements AutoCloseable {
      * ({@code get_output(i)}) because the executor reuses its output buffers: a referenced output would be
      * overwritten by the next call of the same subgraph, e.g. in the next loop iteration.
      */
+    @Override
     public synchronized DeviceArray[] call(DeviceArray... in) {
         if (executor == null) {
             throw new IllegalStateException("subgraph '" + name + "' is closed");

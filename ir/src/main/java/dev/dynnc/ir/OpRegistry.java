@@ -80,17 +80,6 @@ public final class OpRegistry {
         || Set.of("linear", "matmul", "item", "where", "embedding").contains(name);
   }
 
-  /** Whether an op with these operand types runs on the host (all operands host scalars). */
-  public static boolean isHostOp(String name, List<Type> operands) {
-    if (name.equals("const")) {
-      return true;
-    }
-    if (operands.isEmpty()) {
-      return false;
-    }
-    return operands.stream().allMatch(t -> t instanceof ScalarType);
-  }
-
   /** Computes the result type of {@code name} applied to operands with attributes. */
   public static Type infer(String name, List<Type> in, Map<String, Attr> attrs, Type declared)
       throws TypeError {

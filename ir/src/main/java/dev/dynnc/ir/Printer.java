@@ -39,17 +39,28 @@ public final class Printer {
       }
       sb.append(":\n");
       for (Op op : b.ops()) {
-        sb.append("  ").append(op.result()).append(" = ").append(op.name());
-        sb.append(op.operands().stream().map(ValueId::toString).collect(Collectors.joining(", ", "(", ")")));
-        if (!op.attrs().isEmpty()) {
-          sb.append(' ').append(attrs(op.attrs()));
-        }
-        sb.append(" : ").append(op.type()).append(loc(op.span())).append('\n');
+        sb.append("  ").append(op(op)).append('\n');
       }
-      sb.append("  ").append(terminator(b.terminator())).append(loc(b.terminator().span())).append('\n');
+      sb.append("  ").append(terminatorLine(b.terminator())).append('\n');
     }
     sb.append("}\n");
     return sb.toString();
+  }
+
+  /** One op as a block prints it, without indentation, e.g. {@code %2 = relu(%1) : f32[1] loc("m.py":3:9)}. */
+  public static String op(Op op) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(op.result()).append(" = ").append(op.name());
+    sb.append(op.operands().stream().map(ValueId::toString).collect(Collectors.joining(", ", "(", ")")));
+    if (!op.attrs().isEmpty()) {
+      sb.append(' ').append(attrs(op.attrs()));
+    }
+    return sb.append(" : ").append(op.type()).append(loc(op.span())).toString();
+  }
+
+  /** A terminator as a block prints it, location included, e.g. {@code br %3, ^bb1(), ^bb2()}. */
+  public static String terminatorLine(Terminator t) {
+    return terminator(t) + loc(t.span());
   }
 
   static String attrs(Map<String, Attr> attrs) {

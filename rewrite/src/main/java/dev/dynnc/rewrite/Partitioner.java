@@ -143,19 +143,4 @@ public final class Partitioner {
     }
     return sb.toString();
   }
-
-  /** Debug summary of a partition: subgraph interfaces and what each host block does. */
-  public static String describe(Result r) {
-    StringBuilder sb = new StringBuilder();
-    for (Subgraph sg : r.subgraphs()) {
-      sb.append("subgraph ").append(sg.index()).append(" inputs ").append(sg.inputs().stream().map(Param::id).toList())
-          .append(" outputs ").append(sg.outputs()).append('\n');
-    }
-    for (HostProgram.HostBlock hb : r.host().blocks()) {
-      sb.append("^bb").append(hb.index()).append(": ");
-      hb.call().ifPresent(c -> sb.append("call sg").append(c.subgraph()).append(c.args()).append(" -> ").append(c.results()).append("; "));
-      sb.append(hb.hostOps().size()).append(" host ops; ").append(hb.terminator().getClass().getSimpleName()).append('\n');
-    }
-    return sb.toString();
-  }
 }

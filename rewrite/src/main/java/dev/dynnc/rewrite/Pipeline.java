@@ -24,10 +24,7 @@ public final class Pipeline {
       new FoldConstants(),
       new RemoveUnreachableBlocks(),
       new MergeBlocks(),
-      new EliminateDeadCode()
-      // Not yet: subgraph-level dedup of weights across call sites — weights are bound as
-      // constants per subgraph until a dynamic loop makes one subgraph run with shared weights.
-      );
+      new EliminateDeadCode());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);

@@ -12,7 +12,8 @@ import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.ast.Stmt;
 import dev.dynnc.frontend.testing.AstDump;
-import dev.dynnc.frontend.testing.GoldenFile;
+import dev.dynnc.testing.Golden;
+import dev.dynnc.testing.GoldenFile;
 import dev.dynnc.ir.Span;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class PythonSourceTest {
   @TestFactory
   Stream<DynamicTest> goldenModelsParse() throws IOException {
     List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("src/test/resources/golden/lower"))) {
+    try (Stream<Path> s = Files.list(Golden.ROOT.resolve("lower"))) {
       files = s.filter(p -> p.toString().endsWith(".py")).sorted().toList();
     }
     return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), p.toUri(), () -> {

@@ -1,0 +1,111 @@
+package dev.dynnc.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Parser;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.Verifier;
+import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.runtime.FakeHostRun;
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Manifest;
+import dev.dynnc.runtime.OutputValue;
+import dev.dynnc.testing.Golden;
+import dev.dynnc.testing.GoldenFile;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Golden tests that run generated host code: each {@code src/test/resources/golden/host/*.ir} file
+ * holds a function and one or more {@code // case: V V ...} directives. The function is
+ * partitioned, its host class generated and compiled, and then run once per case on stand-in
+ * subgraphs ({@link FakeHostRun}) whose outputs, call after call, are filled with the case's values:
+ * the values choose the predicates the host reads back and so the path it takes. Input {@code i}
+ * is filled with {@code 10 * (i + 1)}. The expectation lists, per case, the subgraph calls made
+ * and the result rebuilt from the manifest structures, as {@code Bundle.run} returns it.
+ */
+class HostRunGoldenTest {
+  @TestFactory
+  Stream<DynamicTest> host() throws Exception {
+    return Golden.suite("host", "ir", HostRunGoldenTest::run);
+  }
+
+  /** The partition of a golden file's function, which must verify. */
+  static Partitioner.Result partition(GoldenFile g) throws Exception {
+    Function f = Parser.parse(g.input());
+    assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
+    return Partitioner.partition(f);
+  }
+
+  private static String run(GoldenFile g) throws Exception {
+    Partitioner.Result parts = partition(g);
+    List<String> cases = g.directives("case");
+    if (cases.isEmpty()) {
+      throw new AssertionError(g.path() + " has no '// case: ...' directive");
+    }
+    List<List<FakeHostRun.Output>> outputs = new ArrayList<>();
+    for (Subgraph sg : parts.subgraphs()) {
+      outputs.add(sg.outputs().stream().map(v -> output(parts.host().types().get(v))).toList());
+    }
+    List<HostTensor> inputs = new ArrayList<>();
+    for (int i = 0; i < parts.host().inputs().size(); i++) {
+      FakeHostRun.Output in = output(parts.host().inputs().get(i).type());
+      inputs.add(FakeHostRun.filled(in.dtype(), in.shape(), 10 * (i + 1)));
+    }
+    List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
+    String source = HostCodegen.generate(parts.host()).toString();
+    return Golden.inTempDir(dir -> {
+      StringBuilder sb = new StringBuilder();
+      try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
+        dev.dynnc.runtime.HostProgram program = (dev.dynnc.runtime.HostProgram) cl
+            .loadClass(HostCodegen.PACKAGE + "." + HostCodegen.CLASS_NAME).getDeclaredConstructor().newInstance();
+        for (String c : cases) {
+          List<Double> choices = Stream.of(c.split("[ ,]+")).filter(s -> !s.isEmpty()).map(Double::valueOf).toList();
+          FakeHostRun.Run r = FakeHostRun.run(program, outputs, structures, inputs, choices);
+          sb.append("case ").append(c).append(":\n");
+          r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
+          sb.append("  result ").append(render(r.result())).append('\n');
+        }
+      }
+      return sb.toString();
+    });
+  }
+
+  private static FakeHostRun.Output output(Type t) {
+    Type.TensorType tt = (Type.TensorType) t;
+    return new FakeHostRun.Output(tt.dtype().numpyName(), tt.shape().stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** A result as Python would show its structure; a tensor as its type and its (here uniform) value. */
+  private static String render(OutputValue v) {
+    if (v instanceof OutputValue.Leaf l) {
+      HostTensor t = l.tensor();
+      List<Double> distinct = new ArrayList<>();
+      for (long i = 0; i < t.numel(); i++) {
+        if (!distinct.contains(t.getDouble(i))) {
+          distinct.add(t.getDouble(i));
+        }
+      }
+      return t.describe() + (distinct.size() == 1 ? " all " + distinct.get(0) : " " + distinct);
+    } else if (v instanceof OutputValue.Scalar s) {
+      return s.value() instanceof Boolean b ? (b ? "True" : "False") : s.value().toString();
+    } else if (v instanceof OutputValue.Tuple t) {
+      return t.items().size() == 1 ? "(" + render(t.items().get(0)) + ",)"
+          : t.items().stream().map(HostRunGoldenTest::render).collect(Collectors.joining(", ", "(", ")"));
+    } else if (v instanceof OutputValue.ListV l) {
+      return l.items().stream().map(HostRunGoldenTest::render).collect(Collectors.joining(", ", "[", "]"));
+    } else if (v instanceof OutputValue.Dict d) {
+      return d.entries().entrySet().stream().map((Map.Entry<String, OutputValue> e) -> "'" + e.getKey() + "': "
+          + render(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
+    }
+    return "None";
+  }
+}
