@@ -41,12 +41,24 @@ public final class Frontend {
     }
   }
 
+  /** How many errors one run reports at most, unless the caller says otherwise (as javac's -Xmaxerrs). */
+  public static final int DEFAULT_MAX_ERRORS = 20;
+
   public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
       Optional<Path> checkpoint) {
+    return lower(sourceRoot, entry, method, inputs, checkpoint, DEFAULT_MAX_ERRORS);
+  }
+
+  /**
+   * Lowers {@code method} of the model {@code entry} builds, reporting up to {@code maxErrors} (at least 1) independent
+   * errors of the model code in one run.
+   */
+  public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
+      Optional<Path> checkpoint, int maxErrors) {
     SourceMap sources = new SourceMap();
     Diagnostics diags = new Diagnostics();
     try {
-      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources);
+      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources, maxErrors);
       Verifier.verifyOrThrow(l.function());
       Map<String, WeightTensor> weights = Map.of();
       if (checkpoint.isPresent()) {

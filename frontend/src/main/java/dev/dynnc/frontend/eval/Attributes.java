@@ -11,6 +11,7 @@ final class Attributes {
   private Attributes() {}
 
   static Object get(Interpreter in, Object obj, String name, Span at) {
+    Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       return getOnObject(in, o, name, at);
     } else if (obj instanceof PyNamespace ns) {
@@ -142,6 +143,7 @@ final class Attributes {
   }
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
+    Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       if (o.module == null && o.cls.nearestLayer() != null
           && (v instanceof PyObject child && child.module != null || v instanceof TensorSlot slot && slot.isParameter)) {

@@ -52,6 +52,12 @@ public final class Interpreter {
   /** The limits on steps, work and created data of this compilation. */
   final EvalBudget budget = new EvalBudget();
   private int depth;
+  /** The errors recorded so far, in order, each once (a statement in a loop fails on every pass). */
+  private final java.util.LinkedHashSet<Diagnostic> errors = new java.util.LinkedHashSet<>();
+  /** Evaluation stops once this many errors are recorded. */
+  private final int maxErrors;
+  /** Set by an error after which going on is pointless (a limit was hit, or {@link #maxErrors} reached). */
+  private boolean stopped;
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -76,9 +82,13 @@ public final class Interpreter {
     }
   }
 
-  public Interpreter(Path sourceRoot, SourceMap sources) {
+  public Interpreter(Path sourceRoot, SourceMap sources, int maxErrors) {
+    if (maxErrors < 1) {
+      throw new IllegalArgumentException("maxErrors must be at least 1, got " + maxErrors);
+    }
     this.sourceRoot = sourceRoot;
     this.sources = sources;
+    this.maxErrors = maxErrors;
     this.torch = new TorchLib(this);
     this.builtins = Builtins.create(this);
   }
@@ -96,6 +106,35 @@ public final class Interpreter {
 
   void step(Span at) {
     budget.step(at);
+  }
+
+  /**
+   * Records the diagnostics of a failed statement so evaluation can go on and find more; rethrows when it must stop
+   * instead: an evaluation limit was hit, or {@link #maxErrors} errors are recorded.
+   */
+  private void record(DiagnosticException e) {
+    errors.addAll(e.diagnostics());
+    if (stopped || budget.exhausted() || errors.size() >= maxErrors) {
+      stopped = true;
+      throw e;
+    }
+  }
+
+  /** Whether an error was recorded. */
+  public boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  /**
+   * All errors of this evaluation: those recorded, then those of {@code last} (the error that ended it, or null), each
+   * once and at most {@link #maxErrors}.
+   */
+  public List<Diagnostic> errors(DiagnosticException last) {
+    java.util.LinkedHashSet<Diagnostic> all = new java.util.LinkedHashSet<>(errors);
+    if (last != null) {
+      all.addAll(last.diagnostics());
+    }
+    return all.stream().limit(maxErrors).toList();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -271,11 +310,87 @@ public final class Interpreter {
     step(s.span());
     try {
       execStmt(s, f);
+    } catch (DiagnosticException e) {
+      if (s instanceof Stmt.Raise || s instanceof Stmt.Assert) {
+        stopped = true; // as in Python, nothing after a raise runs: going on would report what the raise prevents
+      }
+      record(e);
+      recover(s, f);
+    } catch (Signals.FailedUse e) {
+      recover(s, f);
     } catch (StackOverflowError e) {
       // The innermost statement that can still build a diagnostic reports it; DiagnosticException
-      // carries no stack trace, so this needs little stack.
+      // carries no stack trace, so this needs little stack. Nothing more is evaluated after it.
+      stopped = true;
       throw error(Code.DN0103, s.span(), "this statement nests too deeply to evaluate",
           "split deeply nested expressions or calls into several statements");
+    }
+  }
+
+  /**
+   * Goes on after statement {@code s} failed: every name it would have bound (in any of its branches or loop bodies)
+   * and every {@code self.attr} it would have set is bound to {@link Values#FAILED}, and a failed {@code return}
+   * returns FAILED, so later uses are silent instead of reporting undefined names.
+   */
+  private void recover(Stmt s, Frame f) {
+    if (s instanceof Stmt.Return r) {
+      throw new ReturnSignal(Values.FAILED, r.span());
+    }
+    List<Expr> targets = new ArrayList<>();
+    boundTargets(s, targets);
+    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
+      Expr t = targets.get(i);
+      if (t instanceof Expr.Name n) {
+        f.locals.put(n.id(), Values.FAILED);
+      } else if (t instanceof Expr.Attribute a && a.value() instanceof Expr.Name owner) {
+        try {
+          Attributes.set(this, lookup(owner.id(), f, owner.span()), a.attr(), Values.FAILED, a.span());
+        } catch (DiagnosticException | Signals.FailedUse e) {
+          // the owner itself is unusable: uses of the attribute fail at the owner, already reported or reported there
+        }
+      } else if (t instanceof Expr.TupleExpr tu) {
+        targets.addAll(tu.elts());
+      } else if (t instanceof Expr.ListExpr l) {
+        targets.addAll(l.elts());
+      } else if (t instanceof Expr.Starred st) {
+        targets.add(st.value());
+      }
+    }
+  }
+
+  /** Collects the assignment targets of {@code s} and of the statements nested in it (functions and classes by name). */
+  private static void boundTargets(Stmt s, List<Expr> out) {
+    if (s instanceof Stmt.Assign a) {
+      out.addAll(a.targets());
+    } else if (s instanceof Stmt.AugAssign a) {
+      out.add(a.target());
+    } else if (s instanceof Stmt.AnnAssign a) {
+      out.add(a.target());
+    } else if (s instanceof Stmt.For fo) {
+      out.add(fo.target());
+      fo.body().forEach(x -> boundTargets(x, out));
+      fo.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.If i) {
+      i.body().forEach(x -> boundTargets(x, out));
+      i.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.While w) {
+      w.body().forEach(x -> boundTargets(x, out));
+      w.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.With w) {
+      w.items().forEach(item -> item.target().ifPresent(out::add));
+      w.body().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.Try t) {
+      t.body().forEach(x -> boundTargets(x, out));
+      t.orelse().forEach(x -> boundTargets(x, out));
+      t.finalbody().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.FunctionDef d) {
+      out.add(new Expr.Name(d.name(), d.span()));
+    } else if (s instanceof Stmt.ClassDef c) {
+      out.add(new Expr.Name(c.name(), c.span()));
+    } else if (s instanceof Stmt.Import im) {
+      im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name().split("\\.")[0]), im.span())));
+    } else if (s instanceof Stmt.ImportFrom im) {
+      im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name()), im.span())));
     }
   }
 
@@ -568,6 +683,12 @@ public final class Interpreter {
   /** Calls any callable value. */
   public Object call(Object fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     step(at);
+    Signals.use(fn, at);
+    if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
+      // Library code cannot take a failed value; the model's own functions can, and are evaluated for their errors.
+      Signals.useAll(args, at);
+      Signals.useAll(kwargs.values(), at);
+    }
     if (fn instanceof PyFunction pf) {
       if (pf.decoration.equals("property")) {
         throw error(Code.DN0102, at, "'" + pf.name + "' is a property, not a method");
@@ -630,6 +751,7 @@ public final class Interpreter {
   Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
+      stopped = true; // recursion would go on failing at this depth
       throw error(Code.DN0103, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
@@ -982,6 +1104,7 @@ public final class Interpreter {
   }
 
   boolean truthy(Object v, Span at) {
+    Signals.use(v, at);
     if (v instanceof Boolean b) {
       return b;
     } else if (v instanceof Long l) {
@@ -1013,6 +1136,7 @@ public final class Interpreter {
 
   /** Returns the elements of an iterable value as a list, charging the copy to the budget before making it. */
   List<Object> iterate(Object v, Span at) {
+    Signals.use(v, at);
     if (v instanceof PyList l) {
       budget.slots(l.items.size(), at);
       return new ArrayList<>(l.items);

@@ -49,6 +49,9 @@ final class Operators {
   }
 
   static Object binary(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
+
     if (isTensorLike(a) || isTensorLike(b)) {
       return in.torch.binary(op, a, b, at);
     }
@@ -208,6 +211,8 @@ final class Operators {
   }
 
   static Object unary(Interpreter in, String op, Object v, Span at) {
+    Signals.use(v, at);
+
     if (isTensorLike(v)) {
       return in.torch.unary(op, v, at);
     }
@@ -231,6 +236,9 @@ final class Operators {
   }
 
   static Object compare(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
+
     if (op.equals("is") || op.equals("is not")) {
       boolean same = a == b || (a instanceof Boolean && a.equals(b));
       return op.equals("is") == same;
@@ -453,6 +461,9 @@ final class Operators {
   }
 
   static Object subscript(Interpreter in, Object v, Object idx, Span at) {
+    Signals.use(v, at);
+    Signals.use(idx, at);
+
     if (isTensorLike(v)) {
       return in.torch.index(v, idx, at);
     }
