@@ -148,7 +148,7 @@ final class Attributes {
       if (o.module == null && o.cls.nearestLayer() != null
           && (v instanceof PyObject child && child.module != null || v instanceof TensorSlot slot && slot.isParameter)) {
         String what = v instanceof PyObject ? "module" : "parameter";
-        throw Interpreter.error(Code.DN0103, at, "cannot assign " + what + " before Module.__init__() call",
+        throw Interpreter.error(Code.DN0101, at, "cannot assign " + what + " before Module.__init__() call",
             "call super().__init__() at the start of " + o.cls.name + ".__init__");
       }
       if (o.module != null) {

@@ -525,7 +525,7 @@ final class Builtins {
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("(?:(.)?([<>^=]))?([+\\- ])?(0)?(\\d+)?(,)?(?:\\.(\\d+))?([bcdeEfFgGnosxX%])?").matcher(spec);
     if (!m.matches()) {
-      throw Interpreter.error(Code.DN0103, at, "unsupported format spec '" + spec + "'");
+      throw Interpreter.error(Code.DN0110, at, "unsupported format spec '" + spec + "'");
     }
     String type = m.group(8);
     String prec = m.group(7);
@@ -583,7 +583,7 @@ final class Builtins {
       } else if (c == '{') {
         int end = fmt.indexOf('}', i);
         if (end < 0) {
-          throw Interpreter.error(Code.DN0103, at, "single '{' in format string");
+          throw Interpreter.error(Code.DN0110, at, "single '{' in format string");
         }
         String field = fmt.substring(i + 1, end);
         String spec = "";
@@ -599,19 +599,19 @@ final class Builtins {
         Object v;
         if (field.isEmpty()) {
           if (auto >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + auto + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0110, at, "replacement index " + auto + " out of range for positional args tuple");
           }
           v = args.get(auto++);
         } else if (field.chars().allMatch(Character::isDigit)) {
           // Nine digits cannot overflow an int; any longer index is out of range anyway.
           int k = field.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(field);
           if (k >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + field + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0110, at, "replacement index " + field + " out of range for positional args tuple");
           }
           v = args.get(k);
         } else {
           if (!kwargs.containsKey(field)) {
-            throw Interpreter.error(Code.DN0103, at, "format string names '" + field + "' but no such argument was given");
+            throw Interpreter.error(Code.DN0110, at, "format string names '" + field + "' but no such argument was given");
           }
           v = kwargs.get(field);
         }
@@ -639,7 +639,7 @@ final class Builtins {
         continue;
       }
       if (k >= values.size()) {
-        throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
+        throw Interpreter.error(Code.DN0110, at, "not enough arguments for format string");
       }
       Object v = values.get(k++);
       in.budget.chars(digits(m.group(2)), at);
@@ -720,7 +720,7 @@ final class Builtins {
               return (long) i;
             }
           }
-          throw Interpreter.error(Code.DN0103, at2, repr(it, a.get(0)) + " is not in list");
+          throw Interpreter.error(Code.DN0109, at2, repr(it, a.get(0)) + " is not in list");
         });
         case "reverse" -> bound("reverse", (it, a, kw, at2) -> {
           it.budget.work(l.items.size(), at2);
@@ -768,7 +768,7 @@ final class Builtins {
           if (a.size() > 1) {
             return a.get(1);
           }
-          throw Interpreter.error(Code.DN0103, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
+          throw Interpreter.error(Code.DN0109, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
         });
         case "setdefault" -> bound("setdefault", (it, a, kw, at2) -> d.map.computeIfAbsent(Operators.key(a.get(0)),
             k -> a.size() > 1 ? a.get(1) : Values.NONE));

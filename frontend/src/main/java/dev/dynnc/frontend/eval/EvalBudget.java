@@ -63,7 +63,7 @@ final class EvalBudget {
 
   private DiagnosticException exceeded(Span at, String message, String hint) {
     exhausted = true;
-    return Interpreter.error(Code.DN0103, at, message, hint);
+    return Interpreter.error(Code.DN0107, at, message, hint);
   }
 
   /** Returns the location of the latest step. */

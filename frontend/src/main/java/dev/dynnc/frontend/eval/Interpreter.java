@@ -322,7 +322,7 @@ public final class Interpreter {
       // The innermost statement that can still build a diagnostic reports it; DiagnosticException
       // carries no stack trace, so this needs little stack. Nothing more is evaluated after it.
       stopped = true;
-      throw error(Code.DN0103, s.span(), "this statement nests too deeply to evaluate",
+      throw error(Code.DN0107, s.span(), "this statement nests too deeply to evaluate",
           "split deeply nested expressions or calls into several statements");
     }
   }
@@ -466,7 +466,7 @@ public final class Interpreter {
             "compiled code cannot raise: the input shapes reach this 'raise', or a data-dependent check does;"
                 + " check inputs before calling the model instead");
       }
-      throw error(Code.DN0103, r.span(), "model code raised " + what,
+      throw error(Code.DN0111, r.span(), "model code raised " + what,
           "the model's construction arguments reach a 'raise' statement");
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
@@ -475,7 +475,7 @@ public final class Interpreter {
       }
       if (!truthy(t, a.span())) {
         String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
-        throw error(Code.DN0103, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
+        throw error(Code.DN0111, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
       }
     } else if (s instanceof Stmt.Global) {
       throw error(Code.DN0003, s.span(), "'global' and 'nonlocal' are not supported",
@@ -558,7 +558,7 @@ public final class Interpreter {
 
   Staging requireStaging(Span at) {
     if (staging == null) {
-      throw error(Code.DN0103, at, "a run-time tensor value reached construction code");
+      throw error(Code.DN0112, at, "a run-time tensor value reached construction code");
     }
     return staging;
   }
@@ -752,7 +752,7 @@ public final class Interpreter {
     if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
       stopped = true; // recursion would go on failing at this depth
-      throw error(Code.DN0103, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
+      throw error(Code.DN0107, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
     try {
@@ -884,7 +884,7 @@ public final class Interpreter {
         if (name.equals("__class__") && f.function != null && f.function.owner != null) {
           return f.function.owner;
         }
-        throw error(Code.DN0100, at, "name '" + name + "' is not defined", Suggest.hint(name, visibleNames(f)));
+        throw error(Code.DN0100, at, Code.DN0100.format(name), Suggest.hint(name, visibleNames(f)));
       }
     }
     return checkPoison(v, "'" + name + "'", at);
@@ -915,7 +915,7 @@ public final class Interpreter {
       return lookup(n.id(), f, n.span());
     } else if (e instanceof Expr.Num n) {
       if (n.value() instanceof java.math.BigInteger) {
-        throw error(Code.DN0103, n.span(), "integer literal does not fit in 64 bits");
+        throw error(Code.DN0108, n.span(), "integer literal does not fit in 64 bits");
       }
       return n.value();
     } else if (e instanceof Expr.Str s) {
@@ -1077,7 +1077,7 @@ public final class Interpreter {
     // Zero-argument super() needs the enclosing class and first argument.
     if (c.func() instanceof Expr.Name n && n.id().equals("super") && args.isEmpty() && !f.locals.containsKey("super")) {
       if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
-        throw error(Code.DN0103, c.span(), "super() without arguments outside a method");
+        throw error(Code.DN0102, c.span(), "super() without arguments outside a method");
       }
       return new Super(f.function.owner, f.locals.get(f.function.params.get(0).name()));
     }
@@ -1128,7 +1128,7 @@ public final class Interpreter {
       }
       return true;
     } else if (v instanceof TensorSlot) {
-      throw error(Code.DN0103, at, "the truth value of a tensor made at construction time is not known at compile time",
+      throw error(Code.DN0112, at, "the truth value of a tensor made at construction time is not known at compile time",
           "compare a Python attribute instead, or move the test into forward");
     }
     return true;
@@ -1144,7 +1144,7 @@ public final class Interpreter {
       return t.items();
     } else if (v instanceof PyRange r) {
       if (r.length() > EvalBudget.MAX_STEPS) {
-        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
+        throw error(Code.DN0107, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
             "dynnc evaluates model construction at compile time; a loop or list can have at most "
                 + EvalBudget.MAX_STEPS + " elements");
       }

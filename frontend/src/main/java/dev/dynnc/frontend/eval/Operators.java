@@ -128,7 +128,7 @@ final class Operators {
     try {
       return exactIntOp(op, x, y, at);
     } catch (ArithmeticException e) {
-      throw Interpreter.error(Code.DN0103, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
+      throw Interpreter.error(Code.DN0108, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
           "dynnc evaluates Python ints as 64-bit integers");
     }
   }
@@ -140,17 +140,17 @@ final class Operators {
       case "*": return Math.multiplyExact(x, y);
       case "/":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "division by zero");
+          throw Interpreter.error(Code.DN0108, at, "division by zero");
         }
         return (double) x / y;
       case "//":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "integer division by zero");
+          throw Interpreter.error(Code.DN0108, at, "integer division by zero");
         }
         return Math.floorDiv(x, y);
       case "%":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "integer modulo by zero");
+          throw Interpreter.error(Code.DN0108, at, "integer modulo by zero");
         }
         return Math.floorMod(x, y);
       case "**":
@@ -173,7 +173,7 @@ final class Operators {
         return r;
       case "<<":
         if (y < 0) {
-          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+          throw Interpreter.error(Code.DN0108, at, "negative shift count");
         }
         if (y >= 64 || (x << y) >> y != x) {
           throw new ArithmeticException("shift overflow");
@@ -181,7 +181,7 @@ final class Operators {
         return x << y;
       case ">>":
         if (y < 0) {
-          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+          throw Interpreter.error(Code.DN0108, at, "negative shift count");
         }
         return x >> Math.min(y, 63);
       case "&": return x & y;
@@ -199,7 +199,7 @@ final class Operators {
       case "*": return x * y;
       case "/":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "float division by zero");
+          throw Interpreter.error(Code.DN0108, at, "float division by zero");
         }
         return x / y;
       case "//": return Math.floor(x / y);
@@ -416,7 +416,7 @@ final class Operators {
       i += size;
     }
     if (i < 0 || i >= size) {
-      throw Interpreter.error(Code.DN0103, at, "index " + idx + " is out of range for length " + size);
+      throw Interpreter.error(Code.DN0109, at, "index " + idx + " is out of range for length " + size);
     }
     return (int) i;
   }
@@ -470,7 +470,7 @@ final class Operators {
     if (v instanceof PyDict d) {
       Object k = key(idx);
       if (!d.map.containsKey(k)) {
-        throw Interpreter.error(Code.DN0103, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
+        throw Interpreter.error(Code.DN0109, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
       }
       return Interpreter.checkPoison(d.map.get(k), "the dict entry " + Builtins.repr(in, idx), at);
     }

@@ -759,7 +759,7 @@ final class Staging {
           + " after the data-dependent branch at " + p.branch(),
           "make every path produce a tensor of the same shape, or the same constant");
     }
-    throw Interpreter.error(Code.DN0206, at, "forward returns a " + Builtins.typeName(v) + ", which a compiled model cannot return",
+    throw Interpreter.error(Code.DN0206, at, Code.DN0206.format(Builtins.typeName(v)),
         "return tensors, Python numbers, or tuples/lists/dicts of them");
   }
 }

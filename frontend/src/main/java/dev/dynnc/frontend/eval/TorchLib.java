@@ -137,7 +137,7 @@ final class TorchLib {
 
   Object callModule(PyObject o, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (in.staging == null) {
-      throw Interpreter.error(Code.DN0103, at, "calling a module while the model is being constructed is not supported",
+      throw Interpreter.error(Code.DN0112, at, "calling a module while the model is being constructed is not supported",
           "compute shapes with arithmetic in __init__ instead of a dummy forward pass");
     }
     Object fwd = o.dict.get("forward");
@@ -304,7 +304,7 @@ final class TorchLib {
     if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
       Object v = o.module.modules.get(idx);
       if (v == null) {
-        throw Interpreter.error(Code.DN0103, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
+        throw Interpreter.error(Code.DN0109, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
       }
       return v;
     }
