@@ -122,7 +122,7 @@ final class Builtins {
       }
       Object v = a.get(0);
       if (v instanceof Number || v instanceof Boolean) {
-        return Operators.toDouble(v);
+        return Operators.asDouble(v, at);
       }
       if (v instanceof String s) {
         it.budget.work(s.length(), at);
@@ -203,7 +203,7 @@ final class Builtins {
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
-      double v = Operators.toDouble(a.get(0));
+      double v = Operators.asDouble(a.get(0), at);
       if (a.size() > 1) {
         double scale = Math.pow(10, intArg(a.get(1), at));
         return Math.rint(v * scale) / scale;
@@ -298,12 +298,12 @@ final class Builtins {
     math(m, "tanh", Math::tanh);
     math(m, "fabs", Math::abs);
     def(m, "log", (it, a, kw, at) -> a.size() > 1
-        ? Math.log(Operators.toDouble(a.get(0))) / Math.log(Operators.toDouble(a.get(1)))
-        : Math.log(Operators.toDouble(a.get(0))));
-    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.toDouble(a.get(0))));
-    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.toDouble(a.get(0))));
-    def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.toDouble(a.get(0)), Operators.toDouble(a.get(1))));
-    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.toDouble(a.get(0)) - Operators.toDouble(a.get(1))) <= 1e-9);
+        ? Math.log(Operators.asDouble(a.get(0), at)) / Math.log(Operators.asDouble(a.get(1), at))
+        : Math.log(Operators.asDouble(a.get(0), at)));
+    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.asDouble(a.get(0), at)));
+    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.asDouble(a.get(0), at)));
+    def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
+    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.asDouble(a.get(0), at) - Operators.asDouble(a.get(1), at)) <= 1e-9);
     def(m, "prod", (it, a, kw, at) -> {
       Object acc = 1L;
       for (Object v : it.iterate(a.get(0), at)) {
@@ -323,7 +323,7 @@ final class Builtins {
         throw Interpreter.error(Code.DN0102, at, "math." + name + "() needs a number, got '" + typeName(v) + "'",
             "use torch." + name + " for tensors");
       }
-      return f.applyAsDouble(Operators.toDouble(v));
+      return f.applyAsDouble(Operators.asDouble(v, at));
     });
   }
 
@@ -539,11 +539,11 @@ final class Builtins {
     } else {
       body = switch (type) {
         case "d", "n" -> String.valueOf(Operators.asLong(v, at));
-        case "f", "F" -> String.format("%." + (prec == null ? "6" : prec) + "f", Operators.toDouble(v));
-        case "e", "E" -> String.format("%." + (prec == null ? "6" : prec) + type, Operators.toDouble(v));
-        case "g", "G" -> String.format("%." + (prec == null ? "6" : prec) + "g", Operators.toDouble(v));
+        case "f", "F" -> String.format("%." + (prec == null ? "6" : prec) + "f", Operators.asDouble(v, at));
+        case "e", "E" -> String.format("%." + (prec == null ? "6" : prec) + type, Operators.asDouble(v, at));
+        case "g", "G" -> String.format("%." + (prec == null ? "6" : prec) + "g", Operators.asDouble(v, at));
         case "x" -> Long.toHexString(Operators.asLong(v, at));
-        case "%" -> String.format("%." + (prec == null ? "6" : prec) + "f%%", Operators.toDouble(v) * 100);
+        case "%" -> String.format("%." + (prec == null ? "6" : prec) + "f%%", Operators.asDouble(v, at) * 100);
         default -> str(in, v);
       };
     }
@@ -648,7 +648,7 @@ final class Builtins {
           + (m.group(3) == null ? "" : "." + m.group(3));
       sb.append(switch (type) {
         case "d", "i" -> String.format(javaFmt + "d", Operators.asLong(v instanceof Double d ? (Object) d.longValue() : v, at));
-        case "f", "g" -> String.format(javaFmt + type, Operators.toDouble(v));
+        case "f", "g" -> String.format(javaFmt + type, Operators.asDouble(v, at));
         case "x" -> String.format(javaFmt + "x", Operators.asLong(v, at));
         case "r" -> String.format(javaFmt + "s", repr(in, v));
         default -> String.format(javaFmt + "s", str(in, v));
@@ -678,15 +678,16 @@ final class Builtins {
           it.budget.chars(s.length(), at2);
           return s.strip();
         });
-        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith((String) a.get(0)));
-        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith((String) a.get(0)));
-        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, (String) a.get(0), (String) a.get(1), at2));
+        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith(Args.as(String.class, "startswith", a.get(0), at2)));
+        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith(Args.as(String.class, "endswith", a.get(0), at2)));
+        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, Args.as(String.class, "replace", a.get(0), at2),
+            Args.as(String.class, "replace", a.get(1), at2), at2));
         case "split" -> bound("split", (it, a, kw, at2) -> {
-          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, (String) a.get(0)), at2);
+          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, Args.as(String.class, "split", a.get(0), at2)), at2);
           it.budget.chars(s.length(), at2);
           it.budget.slots(s.length() + 1L, at2);
           return new PyList(new ArrayList<>(List.of(
-              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1))));
+              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote(Args.as(String.class, "split", a.get(0), at2)), -1))));
         });
         default -> null;
       };

@@ -719,21 +719,13 @@ public final class Interpreter {
   }
 
   /**
-   * Calls a library function. Library functions read their positional arguments by index and
-   * cast them to the types they expect (rule LIB-ARGS): a call with too few arguments or one of
-   * the wrong type is the caller's error, reported at the call like any other bad call.
+   * Calls a library function. Library functions read their positional arguments by index from a list that checks the
+   * arity ({@link Args#positional}: too few arguments is the caller's located error) and check each argument's type
+   * as they convert it (rule LIB-ARGS). No Java exception is turned into a diagnostic here: one escaping from a
+   * library function is a bug in dynnc, reported as an internal error.
    */
   private Object callBuiltin(Builtin b, List<Object> args, Map<String, Object> kwargs, Span at) {
-    try {
-      return b.impl().call(this, args, kwargs, at);
-    } catch (IndexOutOfBoundsException e) {
-      throw error(Code.DN0102, at, b.name() + "() got too few arguments (" + args.size() + " given)",
-          "check the call against the function's signature in the PyTorch or Python documentation");
-    } catch (ClassCastException e) {
-      throw error(Code.DN0102, at, b.name() + "() got an argument of the wrong type ("
-          + String.join(", ", args.stream().map(Builtins::typeName).toList()) + ")",
-          "check the call against the function's signature in the PyTorch or Python documentation");
-    }
+    return b.impl().call(this, Args.positional(b.name(), args, at), kwargs, at);
   }
 
   Object instantiate(PyClass cls, List<Object> args, Map<String, Object> kwargs, Span at) {

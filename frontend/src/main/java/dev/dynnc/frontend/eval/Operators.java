@@ -450,6 +450,14 @@ final class Operators {
     return i;
   }
 
+  /** A float from an int, bool or float argument; anything else is the caller's DN0102 (not a ClassCastException). */
+  static double asDouble(Object v, Span at) {
+    if (v instanceof Number || v instanceof Boolean) {
+      return toDouble(v);
+    }
+    throw Interpreter.error(Code.DN0102, at, "expected a number, got '" + Builtins.typeName(v) + "'");
+  }
+
   static long asLong(Object v, Span at) {
     if (v instanceof Long l) {
       return l;
