@@ -176,6 +176,10 @@ final class Builtins {
           it.budget.slots(2L * pairs.size(), at);
           for (Object pair : pairs) {
             List<Object> kv = it.iterate(pair, at);
+            if (kv.size() != 2) {
+              throw Interpreter.error(Code.DN0103, at, "dictionary update sequence element has length " + kv.size()
+                  + "; 2 is required");
+            }
             d.map.put(Operators.key(kv.get(0)), kv.get(1));
           }
         }

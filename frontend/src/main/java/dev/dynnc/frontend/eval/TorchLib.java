@@ -689,7 +689,7 @@ final class TorchLib {
       List<Object> all = new ArrayList<>();
       all.add(v);
       all.addAll(a);
-      return call(name, all, kw, at2);
+      return call(name, Args.positional(name, all, at2), kw, at2);
     });
   }
 
