@@ -12,7 +12,7 @@ def build(n):
     layers = [nn.Linear(4, 4) for _ in range(depth_of(n))]
     return nn.Sequential(*layers)
 # ---- expected ----
-# error[DN0103]: error_deep_recursion.py:8:12: calls nest deeper than 200 levels
+# error[DN0107]: error_deep_recursion.py:8:12: calls nest deeper than 200 levels
 #   |
 # 8 |     return depth_of(n + 1) + 1
 #   |            ^

@@ -15,7 +15,7 @@ class Net(nn.Module):
     def forward(self, x):
         return x
 # ---- expected ----
-# error[DN0103]: error_endless_loop.py:11:9: evaluation exceeded 2000000 steps
+# error[DN0107]: error_endless_loop.py:11:9: evaluation exceeded 2000000 steps
 #    |
 # 11 |         while True:
 #    |         ^

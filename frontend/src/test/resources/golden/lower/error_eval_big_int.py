@@ -8,7 +8,7 @@ def build():
     n = 10**10**8
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_big_int.py:8:11: integer overflow: 10 ** 100000000 does not fit in 64 bits
+# error[DN0108]: error_eval_big_int.py:8:11: integer overflow: 10 ** 100000000 does not fit in 64 bits
 #   |
 # 8 |     n = 10**10**8
 #   |           ^

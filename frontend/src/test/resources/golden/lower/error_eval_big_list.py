@@ -8,7 +8,7 @@ def build():
     zeros = [0] * 10**9
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_big_list.py:8:17: evaluation would create a container of 1000000000 elements, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_big_list.py:8:17: evaluation would create a container of 1000000000 elements, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 8 |     zeros = [0] * 10**9
 #   |                 ^

@@ -10,7 +10,7 @@ def build():
         big.count(1)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_count.py:10:13: evaluation exceeded 50000000 work units (searching, comparing, copying and formatting count one unit per element or character)
+# error[DN0107]: error_eval_count.py:10:13: evaluation exceeded 50000000 work units (searching, comparing, copying and formatting count one unit per element or character)
 #    |
 # 10 |         big.count(1)
 #    |             ^

@@ -10,7 +10,7 @@ def build():
         s = s + s
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_doubling.py:10:15: evaluation would create a string of 67108864 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_doubling.py:10:15: evaluation would create a string of 67108864 characters, taking the strings and containers created at compile time past 256 MiB
 #    |
 # 10 |         s = s + s
 #    |               ^

@@ -8,7 +8,7 @@ def build():
     s = '{99999999999}'.format(1)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_format_index.py:8:25: replacement index 99999999999 out of range for positional args tuple
+# error[DN0110]: error_eval_format_index.py:8:25: replacement index 99999999999 out of range for positional args tuple
 #   |
 # 8 |     s = '{99999999999}'.format(1)
 #   |                         ^

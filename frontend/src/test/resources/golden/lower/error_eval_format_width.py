@@ -8,7 +8,7 @@ def build():
     s = '{:>1000000000}'.format(1)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_format_width.py:8:26: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_format_width.py:8:26: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 8 |     s = '{:>1000000000}'.format(1)
 #   |                          ^

@@ -8,7 +8,7 @@ def build():
     s = f'{1.5:.999999999f}'
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_fstring_precision.py:8:9: evaluation would create a string of 999999999 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_fstring_precision.py:8:9: evaluation would create a string of 999999999 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 8 |     s = f'{1.5:.999999999f}'
 #   |         ^

@@ -9,7 +9,7 @@ def build():
     s = ','.join(parts)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_join.py:9:13: evaluation would create a string of 1000000999999 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_join.py:9:13: evaluation would create a string of 1000000999999 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 9 |     s = ','.join(parts)
 #   |             ^

@@ -8,7 +8,7 @@ def build():
     grid = [[[0] * 10000 for _ in range(100)] for _ in range(1000)]
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_nested_comprehension.py:8:18: evaluation would create a container of 10000 elements, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_nested_comprehension.py:8:18: evaluation would create a container of 10000 elements, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 8 |     grid = [[[0] * 10000 for _ in range(100)] for _ in range(1000)]
 #   |                  ^

@@ -8,7 +8,7 @@ def build():
     s = '%1000000000d' % 1
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_percent_width.py:8:24: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_percent_width.py:8:24: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 8 |     s = '%1000000000d' % 1
 #   |                        ^

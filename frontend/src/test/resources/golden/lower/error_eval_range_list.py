@@ -8,7 +8,7 @@ def build():
     xs = list(range(10**12))
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_range_list.py:8:10: range of 1000000000000 elements is too long to evaluate at compile time
+# error[DN0107]: error_eval_range_list.py:8:10: range of 1000000000000 elements is too long to evaluate at compile time
 #   |
 # 8 |     xs = list(range(10**12))
 #   |          ^

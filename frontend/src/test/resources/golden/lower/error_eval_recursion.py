@@ -10,7 +10,7 @@ def build():
     total = fan(40)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_recursion.py:9:9: evaluation exceeded 2000000 steps
+# error[DN0107]: error_eval_recursion.py:9:9: evaluation exceeded 2000000 steps
 #   |
 # 9 |         return 1 if n == 0 else fan(n - 1) + fan(n - 1)
 #   |         ^

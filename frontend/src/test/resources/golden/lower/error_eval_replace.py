@@ -9,7 +9,7 @@ def build():
     s = s.replace('x', 'y' * 1000000)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_replace.py:9:11: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_replace.py:9:11: evaluation would create a string of 1000000000 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 9 |     s = s.replace('x', 'y' * 1000000)
 #   |           ^

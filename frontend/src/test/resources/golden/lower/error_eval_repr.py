@@ -9,7 +9,7 @@ def build():
     text = str([s] * 1000)
     return nn.Linear(4, 4)
 # ---- expected ----
-# error[DN0103]: error_eval_repr.py:9:12: evaluation would create a string of 10000002 characters, taking the strings and containers created at compile time past 256 MiB
+# error[DN0107]: error_eval_repr.py:9:12: evaluation would create a string of 10000002 characters, taking the strings and containers created at compile time past 256 MiB
 #   |
 # 9 |     text = str([s] * 1000)
 #   |            ^

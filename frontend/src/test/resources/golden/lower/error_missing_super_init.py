@@ -11,7 +11,7 @@ class Net(nn.Module):
     def forward(self, x):
         return self.fc(x)
 # ---- expected ----
-# error[DN0103]: error_missing_super_init.py:9:14: cannot assign module before Module.__init__() call
+# error[DN0101]: error_missing_super_init.py:9:14: cannot assign module before Module.__init__() call
 #   |
 # 9 |         self.fc = nn.Linear(4, 4)
 #   |              ^

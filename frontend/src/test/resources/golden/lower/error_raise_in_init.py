@@ -15,7 +15,7 @@ class Net(nn.Module):
     def forward(self, x):
         return self.body(x)
 # ---- expected ----
-# error[DN0103]: error_raise_in_init.py:13:13: model code raised ValueError: unknown kind 'gru'
+# error[DN0111]: error_raise_in_init.py:13:13: model code raised ValueError: unknown kind 'gru'
 #    |
 # 13 |             raise ValueError(f'unknown kind {kind!r}')
 #    |             ^

@@ -41,12 +41,24 @@ public final class Frontend {
     }
   }
 
+  /** How many errors one run reports at most, unless the caller says otherwise (as javac's -Xmaxerrs). */
+  public static final int DEFAULT_MAX_ERRORS = 20;
+
   public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
       Optional<Path> checkpoint) {
+    return lower(sourceRoot, entry, method, inputs, checkpoint, DEFAULT_MAX_ERRORS);
+  }
+
+  /**
+   * Lowers {@code method} of the model {@code entry} builds, reporting up to {@code maxErrors} (at least 1) independent
+   * errors of the model code in one run.
+   */
+  public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
+      Optional<Path> checkpoint, int maxErrors) {
     SourceMap sources = new SourceMap();
     Diagnostics diags = new Diagnostics();
     try {
-      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources);
+      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources, maxErrors);
       Verifier.verifyOrThrow(l.function());
       Map<String, WeightTensor> weights = Map.of();
       if (checkpoint.isPresent()) {
@@ -57,12 +69,12 @@ public final class Frontend {
       diags.addAll(e.diagnostics());
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     } catch (StackOverflowError e) {
-      diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "model code nests too deeply to evaluate"));
+      diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "model code nests too deeply to evaluate"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     } catch (OutOfMemoryError e) {
       // A last resort: the evaluation budget charges what model code creates before it is built, so only a heap
       // smaller than the budget (or a model whose own tensors do not fit) gets here.
-      diags.add(Diagnostic.of(Code.DN0103, Span.NONE, "the compiler ran out of memory while evaluating the model",
+      diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "the compiler ran out of memory while evaluating the model",
           "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     }
@@ -84,14 +96,13 @@ public final class Frontend {
       for (ModelLowering.StateEntry s : state) {
         Checkpoint.Entry w = declared.get(s.key());
         if (w == null) {
-          diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), "checkpoint " + file + " has no entry '" + s.key()
-              + "' for the " + s.type() + " created here", "save the weights with torch.save(model.state_dict(), path) from this model"));
+          diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), Code.DN0301.format(file, s.key(), s.type()), "save the weights with torch.save(model.state_dict(), path) from this model"));
           continue;
         }
         long[] dims = s.type().dims();
         if (!java.util.Arrays.equals(dims, w.shape())) {
-          diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), "checkpoint " + file + " entry '" + s.key() + "' has shape "
-              + java.util.Arrays.toString(w.shape()) + " but the model creates " + java.util.Arrays.toString(dims) + " here",
+          diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), Code.DN0302.format(file, s.key(),
+              java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(dims)),
               "the checkpoint was saved from a model built with other arguments"));
           continue;
         }
@@ -101,7 +112,7 @@ public final class Frontend {
       state.forEach(s -> modelKeys.add(s.key()));
       for (String k : declared.keySet()) {
         if (!modelKeys.contains(k)) {
-          diags.add(Diagnostic.of(Code.DN0303, at, "checkpoint entry '" + k + "' matches no parameter or buffer of the model",
+          diags.add(Diagnostic.of(Code.DN0303, at, Code.DN0303.format(k),
               "check the entry expression's arguments; the checkpoint may belong to another model"));
         }
       }

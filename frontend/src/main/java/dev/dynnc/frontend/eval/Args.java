@@ -5,6 +5,7 @@ import dev.dynnc.ir.Span;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.dynnc.frontend.eval.Values.PyObject;
 
 /**
  * Binds a library call's arguments to a signature written as {@code "name"} (required) or
@@ -13,6 +14,51 @@ import java.util.Map;
 final class Args {
   private static final Object MISSING = new Object();
   private final Map<String, Object> values = new HashMap<>();
+
+  /**
+   * The positional arguments of a call of library function {@code fn}, as a list whose {@code get} of an argument that
+   * was not given is the caller's located error (DN0102), so library code reads arguments by index with its arity
+   * checked, and an index bug inside dynnc itself still surfaces as an internal error.
+   */
+  static List<Object> positional(String fn, List<Object> args, Span at) {
+    return new Positional(fn, args, at);
+  }
+
+  private static final class Positional extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+    private final String fn;
+    private final List<Object> args;
+    private final Span at;
+
+    Positional(String fn, List<Object> args, Span at) {
+      this.fn = fn;
+      this.args = args;
+      this.at = at;
+    }
+
+    @Override
+    public Object get(int i) {
+      if (i < 0 || i >= args.size()) {
+        throw Interpreter.error(Code.DN0102, at, fn + "() got too few arguments (" + args.size() + " given)",
+            "check the call against the function's signature in the PyTorch or Python documentation");
+      }
+      return args.get(i);
+    }
+
+    @Override
+    public int size() {
+      return args.size();
+    }
+  }
+
+  /** Argument {@code v} of library function {@code fn} as a {@code type}; anything else is the caller's DN0102. */
+  static <T> T as(Class<T> type, String fn, Object v, Span at) {
+    if (!type.isInstance(v)) {
+      throw Interpreter.error(Code.DN0102, at, fn + "() got " + Builtins.typeName(v) + " where it needs "
+          + (type == String.class ? "a str" : type == PyObject.class ? "an object" : "a " + type.getSimpleName()),
+          "check the call against the function's signature in the PyTorch or Python documentation");
+    }
+    return type.cast(v);
+  }
 
   static Args bind(String fn, List<Object> args, Map<String, Object> kwargs, Span at, String... signature) {
     Args out = new Args();
@@ -98,7 +144,7 @@ final class Args {
     if (!(v instanceof Number) && !(v instanceof Boolean)) {
       throw Interpreter.error(Code.DN0102, at, "argument '" + name + "' must be a number, got " + Builtins.typeName(v));
     }
-    return Operators.toDouble(v);
+    return Operators.asDouble(v, at);
   }
 
   boolean getBool(Interpreter in, String name, Span at) {

@@ -11,6 +11,7 @@ final class Attributes {
   private Attributes() {}
 
   static Object get(Interpreter in, Object obj, String name, Span at) {
+    Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       return getOnObject(in, o, name, at);
     } else if (obj instanceof PyNamespace ns) {
@@ -142,11 +143,12 @@ final class Attributes {
   }
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
+    Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       if (o.module == null && o.cls.nearestLayer() != null
           && (v instanceof PyObject child && child.module != null || v instanceof TensorSlot slot && slot.isParameter)) {
         String what = v instanceof PyObject ? "module" : "parameter";
-        throw Interpreter.error(Code.DN0103, at, "cannot assign " + what + " before Module.__init__() call",
+        throw Interpreter.error(Code.DN0101, at, "cannot assign " + what + " before Module.__init__() call",
             "call super().__init__() at the start of " + o.cls.name + ".__init__");
       }
       if (o.module != null) {

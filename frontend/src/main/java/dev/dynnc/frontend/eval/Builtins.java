@@ -122,7 +122,7 @@ final class Builtins {
       }
       Object v = a.get(0);
       if (v instanceof Number || v instanceof Boolean) {
-        return Operators.toDouble(v);
+        return Operators.asDouble(v, at);
       }
       if (v instanceof String s) {
         it.budget.work(s.length(), at);
@@ -176,6 +176,10 @@ final class Builtins {
           it.budget.slots(2L * pairs.size(), at);
           for (Object pair : pairs) {
             List<Object> kv = it.iterate(pair, at);
+            if (kv.size() != 2) {
+              throw Interpreter.error(Code.DN0103, at, "dictionary update sequence element has length " + kv.size()
+                  + "; 2 is required");
+            }
             d.map.put(Operators.key(kv.get(0)), kv.get(1));
           }
         }
@@ -203,7 +207,7 @@ final class Builtins {
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
-      double v = Operators.toDouble(a.get(0));
+      double v = Operators.asDouble(a.get(0), at);
       if (a.size() > 1) {
         double scale = Math.pow(10, intArg(a.get(1), at));
         return Math.rint(v * scale) / scale;
@@ -298,12 +302,12 @@ final class Builtins {
     math(m, "tanh", Math::tanh);
     math(m, "fabs", Math::abs);
     def(m, "log", (it, a, kw, at) -> a.size() > 1
-        ? Math.log(Operators.toDouble(a.get(0))) / Math.log(Operators.toDouble(a.get(1)))
-        : Math.log(Operators.toDouble(a.get(0))));
-    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.toDouble(a.get(0))));
-    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.toDouble(a.get(0))));
-    def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.toDouble(a.get(0)), Operators.toDouble(a.get(1))));
-    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.toDouble(a.get(0)) - Operators.toDouble(a.get(1))) <= 1e-9);
+        ? Math.log(Operators.asDouble(a.get(0), at)) / Math.log(Operators.asDouble(a.get(1), at))
+        : Math.log(Operators.asDouble(a.get(0), at)));
+    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.asDouble(a.get(0), at)));
+    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.asDouble(a.get(0), at)));
+    def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
+    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.asDouble(a.get(0), at) - Operators.asDouble(a.get(1), at)) <= 1e-9);
     def(m, "prod", (it, a, kw, at) -> {
       Object acc = 1L;
       for (Object v : it.iterate(a.get(0), at)) {
@@ -323,7 +327,7 @@ final class Builtins {
         throw Interpreter.error(Code.DN0102, at, "math." + name + "() needs a number, got '" + typeName(v) + "'",
             "use torch." + name + " for tensors");
       }
-      return f.applyAsDouble(Operators.toDouble(v));
+      return f.applyAsDouble(Operators.asDouble(v, at));
     });
   }
 
@@ -525,7 +529,7 @@ final class Builtins {
     java.util.regex.Matcher m = java.util.regex.Pattern
         .compile("(?:(.)?([<>^=]))?([+\\- ])?(0)?(\\d+)?(,)?(?:\\.(\\d+))?([bcdeEfFgGnosxX%])?").matcher(spec);
     if (!m.matches()) {
-      throw Interpreter.error(Code.DN0103, at, "unsupported format spec '" + spec + "'");
+      throw Interpreter.error(Code.DN0110, at, "unsupported format spec '" + spec + "'");
     }
     String type = m.group(8);
     String prec = m.group(7);
@@ -539,11 +543,11 @@ final class Builtins {
     } else {
       body = switch (type) {
         case "d", "n" -> String.valueOf(Operators.asLong(v, at));
-        case "f", "F" -> String.format("%." + (prec == null ? "6" : prec) + "f", Operators.toDouble(v));
-        case "e", "E" -> String.format("%." + (prec == null ? "6" : prec) + type, Operators.toDouble(v));
-        case "g", "G" -> String.format("%." + (prec == null ? "6" : prec) + "g", Operators.toDouble(v));
+        case "f", "F" -> String.format("%." + (prec == null ? "6" : prec) + "f", Operators.asDouble(v, at));
+        case "e", "E" -> String.format("%." + (prec == null ? "6" : prec) + type, Operators.asDouble(v, at));
+        case "g", "G" -> String.format("%." + (prec == null ? "6" : prec) + "g", Operators.asDouble(v, at));
         case "x" -> Long.toHexString(Operators.asLong(v, at));
-        case "%" -> String.format("%." + (prec == null ? "6" : prec) + "f%%", Operators.toDouble(v) * 100);
+        case "%" -> String.format("%." + (prec == null ? "6" : prec) + "f%%", Operators.asDouble(v, at) * 100);
         default -> str(in, v);
       };
     }
@@ -583,7 +587,7 @@ final class Builtins {
       } else if (c == '{') {
         int end = fmt.indexOf('}', i);
         if (end < 0) {
-          throw Interpreter.error(Code.DN0103, at, "single '{' in format string");
+          throw Interpreter.error(Code.DN0110, at, "single '{' in format string");
         }
         String field = fmt.substring(i + 1, end);
         String spec = "";
@@ -599,19 +603,19 @@ final class Builtins {
         Object v;
         if (field.isEmpty()) {
           if (auto >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + auto + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0110, at, "replacement index " + auto + " out of range for positional args tuple");
           }
           v = args.get(auto++);
         } else if (field.chars().allMatch(Character::isDigit)) {
           // Nine digits cannot overflow an int; any longer index is out of range anyway.
           int k = field.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(field);
           if (k >= args.size()) {
-            throw Interpreter.error(Code.DN0103, at, "replacement index " + field + " out of range for positional args tuple");
+            throw Interpreter.error(Code.DN0110, at, "replacement index " + field + " out of range for positional args tuple");
           }
           v = args.get(k);
         } else {
           if (!kwargs.containsKey(field)) {
-            throw Interpreter.error(Code.DN0103, at, "format string names '" + field + "' but no such argument was given");
+            throw Interpreter.error(Code.DN0110, at, "format string names '" + field + "' but no such argument was given");
           }
           v = kwargs.get(field);
         }
@@ -639,7 +643,7 @@ final class Builtins {
         continue;
       }
       if (k >= values.size()) {
-        throw Interpreter.error(Code.DN0103, at, "not enough arguments for format string");
+        throw Interpreter.error(Code.DN0110, at, "not enough arguments for format string");
       }
       Object v = values.get(k++);
       in.budget.chars(digits(m.group(2)), at);
@@ -648,7 +652,7 @@ final class Builtins {
           + (m.group(3) == null ? "" : "." + m.group(3));
       sb.append(switch (type) {
         case "d", "i" -> String.format(javaFmt + "d", Operators.asLong(v instanceof Double d ? (Object) d.longValue() : v, at));
-        case "f", "g" -> String.format(javaFmt + type, Operators.toDouble(v));
+        case "f", "g" -> String.format(javaFmt + type, Operators.asDouble(v, at));
         case "x" -> String.format(javaFmt + "x", Operators.asLong(v, at));
         case "r" -> String.format(javaFmt + "s", repr(in, v));
         default -> String.format(javaFmt + "s", str(in, v));
@@ -678,15 +682,16 @@ final class Builtins {
           it.budget.chars(s.length(), at2);
           return s.strip();
         });
-        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith((String) a.get(0)));
-        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith((String) a.get(0)));
-        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, (String) a.get(0), (String) a.get(1), at2));
+        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith(Args.as(String.class, "startswith", a.get(0), at2)));
+        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith(Args.as(String.class, "endswith", a.get(0), at2)));
+        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, Args.as(String.class, "replace", a.get(0), at2),
+            Args.as(String.class, "replace", a.get(1), at2), at2));
         case "split" -> bound("split", (it, a, kw, at2) -> {
-          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, (String) a.get(0)), at2);
+          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, Args.as(String.class, "split", a.get(0), at2)), at2);
           it.budget.chars(s.length(), at2);
           it.budget.slots(s.length() + 1L, at2);
           return new PyList(new ArrayList<>(List.of(
-              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote((String) a.get(0)), -1))));
+              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote(Args.as(String.class, "split", a.get(0), at2)), -1))));
         });
         default -> null;
       };
@@ -720,7 +725,7 @@ final class Builtins {
               return (long) i;
             }
           }
-          throw Interpreter.error(Code.DN0103, at2, repr(it, a.get(0)) + " is not in list");
+          throw Interpreter.error(Code.DN0109, at2, repr(it, a.get(0)) + " is not in list");
         });
         case "reverse" -> bound("reverse", (it, a, kw, at2) -> {
           it.budget.work(l.items.size(), at2);
@@ -768,7 +773,7 @@ final class Builtins {
           if (a.size() > 1) {
             return a.get(1);
           }
-          throw Interpreter.error(Code.DN0103, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
+          throw Interpreter.error(Code.DN0109, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
         });
         case "setdefault" -> bound("setdefault", (it, a, kw, at2) -> d.map.computeIfAbsent(Operators.key(a.get(0)),
             k -> a.size() > 1 ? a.get(1) : Values.NONE));

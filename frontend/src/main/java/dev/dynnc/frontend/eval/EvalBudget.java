@@ -1,6 +1,7 @@
 package dev.dynnc.frontend.eval;
 
 import dev.dynnc.diag.Code;
+import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.ir.Span;
 
 /**
@@ -43,14 +44,26 @@ final class EvalBudget {
   private long created;
   /** Where the latest step was taken: the location reported by charges made where no better one is known. */
   private Span current = Span.NONE;
+  /** Set when a limit was exceeded: evaluation must stop, not go on to look for further errors. */
+  private boolean exhausted;
 
   /** Counts one statement, loop iteration or call. */
   void step(Span at) {
     current = at;
     if (++steps > MAX_STEPS) {
-      throw Interpreter.error(Code.DN0103, at, "evaluation exceeded " + MAX_STEPS + " steps",
+      throw exceeded(at, "evaluation exceeded " + MAX_STEPS + " steps",
           "an endless loop in model construction? dynnc evaluates __init__ and static loops at compile time");
     }
+  }
+
+  /** Whether a limit was exceeded. */
+  boolean exhausted() {
+    return exhausted;
+  }
+
+  private DiagnosticException exceeded(Span at, String message, String hint) {
+    exhausted = true;
+    return Interpreter.error(Code.DN0107, at, message, hint);
   }
 
   /** Returns the location of the latest step. */
@@ -61,7 +74,7 @@ final class EvalBudget {
   /** Charges {@code units} of work (elements visited, characters scanned) about to be done. */
   void work(long units, Span at) {
     if (units < 0 || units > MAX_WORK - work) {
-      throw Interpreter.error(Code.DN0103, at, "evaluation exceeded " + MAX_WORK + " work units (searching, "
+      throw exceeded(at, "evaluation exceeded " + MAX_WORK + " work units (searching, "
           + "comparing, copying and formatting count one unit per element or character)", HINT);
     }
     work += units;
@@ -84,7 +97,7 @@ final class EvalBudget {
 
   private void create(long count, long bytesEach, String what, Span at) {
     if (count < 0 || count > (MAX_CREATED_BYTES - created) / bytesEach) {
-      throw Interpreter.error(Code.DN0103, at, "evaluation would create " + what + ", taking the strings and "
+      throw exceeded(at, "evaluation would create " + what + ", taking the strings and "
           + "containers created at compile time past " + (MAX_CREATED_BYTES >> 20) + " MiB", HINT);
     }
     created += count * bytesEach;

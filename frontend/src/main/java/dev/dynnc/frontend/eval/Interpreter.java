@@ -52,6 +52,12 @@ public final class Interpreter {
   /** The limits on steps, work and created data of this compilation. */
   final EvalBudget budget = new EvalBudget();
   private int depth;
+  /** The errors recorded so far, in order, each once (a statement in a loop fails on every pass). */
+  private final java.util.LinkedHashSet<Diagnostic> errors = new java.util.LinkedHashSet<>();
+  /** Evaluation stops once this many errors are recorded. */
+  private final int maxErrors;
+  /** Set by an error after which going on is pointless (a limit was hit, or {@link #maxErrors} reached). */
+  private boolean stopped;
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -76,9 +82,13 @@ public final class Interpreter {
     }
   }
 
-  public Interpreter(Path sourceRoot, SourceMap sources) {
+  public Interpreter(Path sourceRoot, SourceMap sources, int maxErrors) {
+    if (maxErrors < 1) {
+      throw new IllegalArgumentException("maxErrors must be at least 1, got " + maxErrors);
+    }
     this.sourceRoot = sourceRoot;
     this.sources = sources;
+    this.maxErrors = maxErrors;
     this.torch = new TorchLib(this);
     this.builtins = Builtins.create(this);
   }
@@ -96,6 +106,35 @@ public final class Interpreter {
 
   void step(Span at) {
     budget.step(at);
+  }
+
+  /**
+   * Records the diagnostics of a failed statement so evaluation can go on and find more; rethrows when it must stop
+   * instead: an evaluation limit was hit, or {@link #maxErrors} errors are recorded.
+   */
+  private void record(DiagnosticException e) {
+    errors.addAll(e.diagnostics());
+    if (stopped || budget.exhausted() || errors.size() >= maxErrors) {
+      stopped = true;
+      throw e;
+    }
+  }
+
+  /** Whether an error was recorded. */
+  public boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  /**
+   * All errors of this evaluation: those recorded, then those of {@code last} (the error that ended it, or null), each
+   * once and at most {@link #maxErrors}.
+   */
+  public List<Diagnostic> errors(DiagnosticException last) {
+    java.util.LinkedHashSet<Diagnostic> all = new java.util.LinkedHashSet<>(errors);
+    if (last != null) {
+      all.addAll(last.diagnostics());
+    }
+    return all.stream().limit(maxErrors).toList();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -271,11 +310,87 @@ public final class Interpreter {
     step(s.span());
     try {
       execStmt(s, f);
+    } catch (DiagnosticException e) {
+      if (s instanceof Stmt.Raise || s instanceof Stmt.Assert) {
+        stopped = true; // as in Python, nothing after a raise runs: going on would report what the raise prevents
+      }
+      record(e);
+      recover(s, f);
+    } catch (Signals.FailedUse e) {
+      recover(s, f);
     } catch (StackOverflowError e) {
       // The innermost statement that can still build a diagnostic reports it; DiagnosticException
-      // carries no stack trace, so this needs little stack.
-      throw error(Code.DN0103, s.span(), "this statement nests too deeply to evaluate",
+      // carries no stack trace, so this needs little stack. Nothing more is evaluated after it.
+      stopped = true;
+      throw error(Code.DN0107, s.span(), "this statement nests too deeply to evaluate",
           "split deeply nested expressions or calls into several statements");
+    }
+  }
+
+  /**
+   * Goes on after statement {@code s} failed: every name it would have bound (in any of its branches or loop bodies)
+   * and every {@code self.attr} it would have set is bound to {@link Values#FAILED}, and a failed {@code return}
+   * returns FAILED, so later uses are silent instead of reporting undefined names.
+   */
+  private void recover(Stmt s, Frame f) {
+    if (s instanceof Stmt.Return r) {
+      throw new ReturnSignal(Values.FAILED, r.span());
+    }
+    List<Expr> targets = new ArrayList<>();
+    boundTargets(s, targets);
+    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
+      Expr t = targets.get(i);
+      if (t instanceof Expr.Name n) {
+        f.locals.put(n.id(), Values.FAILED);
+      } else if (t instanceof Expr.Attribute a && a.value() instanceof Expr.Name owner) {
+        try {
+          Attributes.set(this, lookup(owner.id(), f, owner.span()), a.attr(), Values.FAILED, a.span());
+        } catch (DiagnosticException | Signals.FailedUse e) {
+          // the owner itself is unusable: uses of the attribute fail at the owner, already reported or reported there
+        }
+      } else if (t instanceof Expr.TupleExpr tu) {
+        targets.addAll(tu.elts());
+      } else if (t instanceof Expr.ListExpr l) {
+        targets.addAll(l.elts());
+      } else if (t instanceof Expr.Starred st) {
+        targets.add(st.value());
+      }
+    }
+  }
+
+  /** Collects the assignment targets of {@code s} and of the statements nested in it (functions and classes by name). */
+  private static void boundTargets(Stmt s, List<Expr> out) {
+    if (s instanceof Stmt.Assign a) {
+      out.addAll(a.targets());
+    } else if (s instanceof Stmt.AugAssign a) {
+      out.add(a.target());
+    } else if (s instanceof Stmt.AnnAssign a) {
+      out.add(a.target());
+    } else if (s instanceof Stmt.For fo) {
+      out.add(fo.target());
+      fo.body().forEach(x -> boundTargets(x, out));
+      fo.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.If i) {
+      i.body().forEach(x -> boundTargets(x, out));
+      i.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.While w) {
+      w.body().forEach(x -> boundTargets(x, out));
+      w.orelse().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.With w) {
+      w.items().forEach(item -> item.target().ifPresent(out::add));
+      w.body().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.Try t) {
+      t.body().forEach(x -> boundTargets(x, out));
+      t.orelse().forEach(x -> boundTargets(x, out));
+      t.finalbody().forEach(x -> boundTargets(x, out));
+    } else if (s instanceof Stmt.FunctionDef d) {
+      out.add(new Expr.Name(d.name(), d.span()));
+    } else if (s instanceof Stmt.ClassDef c) {
+      out.add(new Expr.Name(c.name(), c.span()));
+    } else if (s instanceof Stmt.Import im) {
+      im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name().split("\\.")[0]), im.span())));
+    } else if (s instanceof Stmt.ImportFrom im) {
+      im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name()), im.span())));
     }
   }
 
@@ -351,7 +466,7 @@ public final class Interpreter {
             "compiled code cannot raise: the input shapes reach this 'raise', or a data-dependent check does;"
                 + " check inputs before calling the model instead");
       }
-      throw error(Code.DN0103, r.span(), "model code raised " + what,
+      throw error(Code.DN0111, r.span(), "model code raised " + what,
           "the model's construction arguments reach a 'raise' statement");
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
@@ -360,7 +475,7 @@ public final class Interpreter {
       }
       if (!truthy(t, a.span())) {
         String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
-        throw error(Code.DN0103, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
+        throw error(Code.DN0111, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
       }
     } else if (s instanceof Stmt.Global) {
       throw error(Code.DN0003, s.span(), "'global' and 'nonlocal' are not supported",
@@ -443,7 +558,7 @@ public final class Interpreter {
 
   Staging requireStaging(Span at) {
     if (staging == null) {
-      throw error(Code.DN0103, at, "a run-time tensor value reached construction code");
+      throw error(Code.DN0112, at, "a run-time tensor value reached construction code");
     }
     return staging;
   }
@@ -568,6 +683,12 @@ public final class Interpreter {
   /** Calls any callable value. */
   public Object call(Object fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     step(at);
+    Signals.use(fn, at);
+    if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
+      // Library code cannot take a failed value; the model's own functions can, and are evaluated for their errors.
+      Signals.useAll(args, at);
+      Signals.useAll(kwargs.values(), at);
+    }
     if (fn instanceof PyFunction pf) {
       if (pf.decoration.equals("property")) {
         throw error(Code.DN0102, at, "'" + pf.name + "' is a property, not a method");
@@ -598,21 +719,13 @@ public final class Interpreter {
   }
 
   /**
-   * Calls a library function. Library functions read their positional arguments by index and
-   * cast them to the types they expect (rule LIB-ARGS): a call with too few arguments or one of
-   * the wrong type is the caller's error, reported at the call like any other bad call.
+   * Calls a library function. Library functions read their positional arguments by index from a list that checks the
+   * arity ({@link Args#positional}: too few arguments is the caller's located error) and check each argument's type
+   * as they convert it (rule LIB-ARGS). No Java exception is turned into a diagnostic here: one escaping from a
+   * library function is a bug in dynnc, reported as an internal error.
    */
   private Object callBuiltin(Builtin b, List<Object> args, Map<String, Object> kwargs, Span at) {
-    try {
-      return b.impl().call(this, args, kwargs, at);
-    } catch (IndexOutOfBoundsException e) {
-      throw error(Code.DN0102, at, b.name() + "() got too few arguments (" + args.size() + " given)",
-          "check the call against the function's signature in the PyTorch or Python documentation");
-    } catch (ClassCastException e) {
-      throw error(Code.DN0102, at, b.name() + "() got an argument of the wrong type ("
-          + String.join(", ", args.stream().map(Builtins::typeName).toList()) + ")",
-          "check the call against the function's signature in the PyTorch or Python documentation");
-    }
+    return b.impl().call(this, Args.positional(b.name(), args, at), kwargs, at);
   }
 
   Object instantiate(PyClass cls, List<Object> args, Map<String, Object> kwargs, Span at) {
@@ -630,7 +743,8 @@ public final class Interpreter {
   Object callFunction(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
-      throw error(Code.DN0103, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
+      stopped = true; // recursion would go on failing at this depth
+      throw error(Code.DN0107, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
     try {
@@ -762,7 +876,7 @@ public final class Interpreter {
         if (name.equals("__class__") && f.function != null && f.function.owner != null) {
           return f.function.owner;
         }
-        throw error(Code.DN0100, at, "name '" + name + "' is not defined", Suggest.hint(name, visibleNames(f)));
+        throw error(Code.DN0100, at, Code.DN0100.format(name), Suggest.hint(name, visibleNames(f)));
       }
     }
     return checkPoison(v, "'" + name + "'", at);
@@ -793,7 +907,7 @@ public final class Interpreter {
       return lookup(n.id(), f, n.span());
     } else if (e instanceof Expr.Num n) {
       if (n.value() instanceof java.math.BigInteger) {
-        throw error(Code.DN0103, n.span(), "integer literal does not fit in 64 bits");
+        throw error(Code.DN0108, n.span(), "integer literal does not fit in 64 bits");
       }
       return n.value();
     } else if (e instanceof Expr.Str s) {
@@ -955,7 +1069,7 @@ public final class Interpreter {
     // Zero-argument super() needs the enclosing class and first argument.
     if (c.func() instanceof Expr.Name n && n.id().equals("super") && args.isEmpty() && !f.locals.containsKey("super")) {
       if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
-        throw error(Code.DN0103, c.span(), "super() without arguments outside a method");
+        throw error(Code.DN0102, c.span(), "super() without arguments outside a method");
       }
       return new Super(f.function.owner, f.locals.get(f.function.params.get(0).name()));
     }
@@ -982,6 +1096,7 @@ public final class Interpreter {
   }
 
   boolean truthy(Object v, Span at) {
+    Signals.use(v, at);
     if (v instanceof Boolean b) {
       return b;
     } else if (v instanceof Long l) {
@@ -1005,7 +1120,7 @@ public final class Interpreter {
       }
       return true;
     } else if (v instanceof TensorSlot) {
-      throw error(Code.DN0103, at, "the truth value of a tensor made at construction time is not known at compile time",
+      throw error(Code.DN0112, at, "the truth value of a tensor made at construction time is not known at compile time",
           "compare a Python attribute instead, or move the test into forward");
     }
     return true;
@@ -1013,6 +1128,7 @@ public final class Interpreter {
 
   /** Returns the elements of an iterable value as a list, charging the copy to the budget before making it. */
   List<Object> iterate(Object v, Span at) {
+    Signals.use(v, at);
     if (v instanceof PyList l) {
       budget.slots(l.items.size(), at);
       return new ArrayList<>(l.items);
@@ -1020,7 +1136,7 @@ public final class Interpreter {
       return t.items();
     } else if (v instanceof PyRange r) {
       if (r.length() > EvalBudget.MAX_STEPS) {
-        throw error(Code.DN0103, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
+        throw error(Code.DN0107, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
             "dynnc evaluates model construction at compile time; a loop or list can have at most "
                 + EvalBudget.MAX_STEPS + " elements");
       }

@@ -2,6 +2,8 @@ package dev.dynnc.frontend.eval;
 
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
+import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.ast.Parameter;
@@ -30,8 +32,13 @@ public final class ModelLowering {
   /** The result of lowering: the IR and the state the model needs. */
   public record Lowered(Function function, ImmutableList<StateEntry> state) {}
 
+  /**
+   * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end the evaluation: its
+   * error is recorded, what it would have bound becomes {@link Values#FAILED}, and evaluation goes on, so one run
+   * reports up to {@code maxErrors} independent mistakes; they are thrown together at the end.
+   */
   public static Lowered lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
-      SourceMap sources) {
+      SourceMap sources, int maxErrors) {
     int colon = entry.indexOf(':');
     Span entrySpan = new Span("<entry>", 1, 1);
     sources.add("<entry>", entry);
@@ -44,7 +51,28 @@ public final class ModelLowering {
       throw Interpreter.error(Code.DN0106, entrySpan, "entry module '" + module + "' is not a dotted Python module name",
           "MODULE is a dotted path relative to --source-root, e.g. models.sdn for models/sdn.py; paths and '..' are not allowed");
     }
-    Interpreter in = new Interpreter(sourceRoot, sources);
+    Interpreter in = new Interpreter(sourceRoot, sources, maxErrors);
+    Lowered lowered;
+    try {
+      lowered = lower(in, entry, colon, module, entrySpan, method, inputs);
+    } catch (DiagnosticException e) {
+      throw new DiagnosticException(in.errors(e));
+    } catch (Signals.FailedUse e) {
+      lowered = null; // a failed value reached the entry or the outputs: its error is recorded
+    }
+    List<Diagnostic> errors = in.errors(null);
+    if (!errors.isEmpty()) {
+      throw new DiagnosticException(errors);
+    }
+    if (lowered == null) {
+      throw new IllegalStateException("a failed value without a recorded error"); // a dynnc bug, not a model error
+    }
+    return lowered;
+  }
+
+  private static Lowered lower(Interpreter in, String entry, int colon, String module, Span entrySpan, String method,
+      LinkedHashMap<String, TensorType> inputs) {
+    Path sourceRoot = in.sourceRoot;
     PyNamespace ns = in.importModule(module, entrySpan);
     if (ns.opaque) {
       throw Interpreter.error(Code.DN0104, entrySpan, "module '" + module + "' was not found under " + sourceRoot,
@@ -53,13 +81,18 @@ public final class ModelLowering {
     Expr expr = PythonSource.parseExpression(entry.substring(colon + 1), new Span("<entry>", 1, colon + 2));
     Interpreter.Frame f = new Interpreter.Frame(new HashMap<>(), ns.attrs, null, module, null, false);
     Object model = in.eval(expr, f);
+    if (in.hasErrors() && !(model instanceof PyObject built && built.module != null)) {
+      return null; // construction failed before the model was a module: nothing more to check, and no follow-up error
+    }
     if (!(model instanceof PyObject root) || root.module == null) {
       throw Interpreter.error(Code.DN0106, expr.span(), "the entry expression gives a " + Builtins.typeName(model)
           + ", not an nn.Module", "the expression after ':' must construct the model");
     }
     ImmutableList<StateEntry> state = nameState(root);
 
-    Object target = Attributes.get(in, root, method, entrySpan);
+    // A library layer has no Python forward: the model is then the layer itself, called as PyTorch would.
+    Object target = method.equals("forward") && root.cls.lookup(method) == null && !root.dict.containsKey(method)
+        && root.cls.nearestLayer() != null ? root : Attributes.get(in, root, method, entrySpan);
     List<String> paramNames = methodParams(target);
     List<Param> params = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -87,6 +120,9 @@ public final class ModelLowering {
     Staging staging = new Staging(params.size());
     in.staging = staging;
     in.call(target, args, Map.of(), entrySpan);
+    if (in.hasErrors()) {
+      return null; // the staged IR of a failed lowering is incomplete; only the errors are reported
+    }
     return new Lowered(staging.finish(method, names, params), state);
   }
 

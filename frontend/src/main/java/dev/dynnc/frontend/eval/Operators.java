@@ -49,6 +49,9 @@ final class Operators {
   }
 
   static Object binary(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
+
     if (isTensorLike(a) || isTensorLike(b)) {
       return in.torch.binary(op, a, b, at);
     }
@@ -125,7 +128,7 @@ final class Operators {
     try {
       return exactIntOp(op, x, y, at);
     } catch (ArithmeticException e) {
-      throw Interpreter.error(Code.DN0103, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
+      throw Interpreter.error(Code.DN0108, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
           "dynnc evaluates Python ints as 64-bit integers");
     }
   }
@@ -137,17 +140,17 @@ final class Operators {
       case "*": return Math.multiplyExact(x, y);
       case "/":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "division by zero");
+          throw Interpreter.error(Code.DN0108, at, "division by zero");
         }
         return (double) x / y;
       case "//":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "integer division by zero");
+          throw Interpreter.error(Code.DN0108, at, "integer division by zero");
         }
         return Math.floorDiv(x, y);
       case "%":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "integer modulo by zero");
+          throw Interpreter.error(Code.DN0108, at, "integer modulo by zero");
         }
         return Math.floorMod(x, y);
       case "**":
@@ -170,7 +173,7 @@ final class Operators {
         return r;
       case "<<":
         if (y < 0) {
-          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+          throw Interpreter.error(Code.DN0108, at, "negative shift count");
         }
         if (y >= 64 || (x << y) >> y != x) {
           throw new ArithmeticException("shift overflow");
@@ -178,7 +181,7 @@ final class Operators {
         return x << y;
       case ">>":
         if (y < 0) {
-          throw Interpreter.error(Code.DN0103, at, "negative shift count");
+          throw Interpreter.error(Code.DN0108, at, "negative shift count");
         }
         return x >> Math.min(y, 63);
       case "&": return x & y;
@@ -196,7 +199,7 @@ final class Operators {
       case "*": return x * y;
       case "/":
         if (y == 0) {
-          throw Interpreter.error(Code.DN0103, at, "float division by zero");
+          throw Interpreter.error(Code.DN0108, at, "float division by zero");
         }
         return x / y;
       case "//": return Math.floor(x / y);
@@ -208,6 +211,8 @@ final class Operators {
   }
 
   static Object unary(Interpreter in, String op, Object v, Span at) {
+    Signals.use(v, at);
+
     if (isTensorLike(v)) {
       return in.torch.unary(op, v, at);
     }
@@ -231,6 +236,9 @@ final class Operators {
   }
 
   static Object compare(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
+
     if (op.equals("is") || op.equals("is not")) {
       boolean same = a == b || (a instanceof Boolean && a.equals(b));
       return op.equals("is") == same;
@@ -408,7 +416,7 @@ final class Operators {
       i += size;
     }
     if (i < 0 || i >= size) {
-      throw Interpreter.error(Code.DN0103, at, "index " + idx + " is out of range for length " + size);
+      throw Interpreter.error(Code.DN0109, at, "index " + idx + " is out of range for length " + size);
     }
     return (int) i;
   }
@@ -442,6 +450,14 @@ final class Operators {
     return i;
   }
 
+  /** A float from an int, bool or float argument; anything else is the caller's DN0102 (not a ClassCastException). */
+  static double asDouble(Object v, Span at) {
+    if (v instanceof Number || v instanceof Boolean) {
+      return toDouble(v);
+    }
+    throw Interpreter.error(Code.DN0102, at, "expected a number, got '" + Builtins.typeName(v) + "'");
+  }
+
   static long asLong(Object v, Span at) {
     if (v instanceof Long l) {
       return l;
@@ -453,13 +469,16 @@ final class Operators {
   }
 
   static Object subscript(Interpreter in, Object v, Object idx, Span at) {
+    Signals.use(v, at);
+    Signals.use(idx, at);
+
     if (isTensorLike(v)) {
       return in.torch.index(v, idx, at);
     }
     if (v instanceof PyDict d) {
       Object k = key(idx);
       if (!d.map.containsKey(k)) {
-        throw Interpreter.error(Code.DN0103, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
+        throw Interpreter.error(Code.DN0109, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
       }
       return Interpreter.checkPoison(d.map.get(k), "the dict entry " + Builtins.repr(in, idx), at);
     }

@@ -42,4 +42,34 @@ final class Signals {
       super(span);
     }
   }
+
+  /**
+   * An operation met {@link Values#FAILED}: its statement is abandoned without a new diagnostic (the error that made
+   * the value is already recorded), and what the statement would have bound becomes FAILED too.
+   */
+  static final class FailedUse extends Signal {
+    FailedUse(Span span) {
+      super(span);
+    }
+  }
+
+  /** Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}. */
+  static Object use(Object v, Span at) {
+    if (v == Values.FAILED) {
+      throw new FailedUse(at);
+    }
+    return v;
+  }
+
+  /** Abandons the current statement if any argument (or any item of a list or tuple argument) is FAILED. */
+  static void useAll(java.util.Collection<Object> args, Span at) {
+    for (Object a : args) {
+      use(a, at);
+      if (a instanceof Values.PyList l) {
+        l.items.forEach(x -> use(x, at));
+      } else if (a instanceof Values.PyTuple t) {
+        t.items().forEach(x -> use(x, at));
+      }
+    }
+  }
 }

@@ -594,8 +594,8 @@ final class Staging {
     Object first = vals.get(0);
     boolean same = vals.stream().allMatch(v -> v == first || (isPrimitive(v) && Operators.pyEquals(v, first)
         && v.getClass() == first.getClass()));
-    if (same) {
-      return first;
+    if (same || vals.contains(Values.FAILED)) {
+      return vals.contains(Values.FAILED) ? Values.FAILED : first; // a failed path's error is reported already
     }
     for (Object v : vals) {
       if (v instanceof Poison p) {
@@ -753,12 +753,13 @@ final class Staging {
       }
       return new OutputTree.DictNode(keys.build(), items.build());
     }
+    Signals.use(v, at);
     if (v instanceof Poison p) {
       throw Interpreter.error(Code.DN0205, at, "the returned " + p.name() + " " + p.detail()
           + " after the data-dependent branch at " + p.branch(),
           "make every path produce a tensor of the same shape, or the same constant");
     }
-    throw Interpreter.error(Code.DN0206, at, "forward returns a " + Builtins.typeName(v) + ", which a compiled model cannot return",
+    throw Interpreter.error(Code.DN0206, at, Code.DN0206.format(Builtins.typeName(v)),
         "return tensors, Python numbers, or tuples/lists/dicts of them");
   }
 }

@@ -294,10 +294,10 @@ final class TensorFunctions {
         SymTensor ty = Operators.isTensorLike(y) ? t.tensor(y, at) : null;
         DType dt = tx != null ? tx.type().dtype() : ty != null ? ty.type().dtype() : DType.F32;
         if (tx == null) {
-          tx = t.full(Operators.toDouble(x), dt, at);
+          tx = t.full(Operators.asDouble(x, at), dt, at);
         }
         if (ty == null) {
-          ty = t.full(Operators.toDouble(y), dt, at);
+          ty = t.full(Operators.asDouble(y, at), dt, at);
         }
         return t.op("where", List.of(c, tx, ty), Map.of(), at);
       }
@@ -416,7 +416,7 @@ final class TensorFunctions {
     DType dt = kw.get("dtype") instanceof DType d ? d : DType.F32;
     long[] shape;
     if (name.endsWith("_like")) {
-      TensorType ty = args.get(0) instanceof SymTensor s ? s.type() : ((TensorSlot) args.get(0)).type;
+      TensorType ty = args.get(0) instanceof SymTensor s ? s.type() : Args.as(TensorSlot.class, name, args.get(0), at).type;
       shape = ty.dims();
       if (!(kw.get("dtype") instanceof DType)) {
         dt = ty.dtype();
@@ -426,7 +426,7 @@ final class TensorFunctions {
           && in.staging != null) {
         Object v = args.get(0);
         DType d = kw.get("dtype") instanceof DType k ? k : v instanceof Double ? DType.F32 : v instanceof Boolean ? DType.BOOL : DType.I64;
-        return t.full(Operators.toDouble(v), d, at);
+        return t.full(Operators.asDouble(v, at), d, at);
       }
       if (name.equals("arange") && in.staging != null) {
         Args a = Args.bind(name, args, kw, at, "start", "end=None", "step=1", "dtype=None", "device=None",
@@ -446,7 +446,7 @@ final class TensorFunctions {
       if (name.equals("full") && in.staging != null) {
         List<Object> dims = in.iterate(args.get(0), at);
         shape = checkShape(dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray(), name, at);
-        return t.full(Operators.toDouble(args.get(1)), dt, shape, at);
+        return t.full(Operators.asDouble(args.get(1), at), dt, shape, at);
       }
       throw Interpreter.error(Code.DN0201, at, "torch." + name + " with these arguments is not supported yet");
     } else {

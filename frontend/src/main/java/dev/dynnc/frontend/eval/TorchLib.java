@@ -119,7 +119,7 @@ final class TorchLib {
   private static void layerInit(PyClass c) {
     Layer layer = c.layer;
     c.dict.put("__init__", new Builtin("__init__", (it, a, kw, at) -> {
-      PyObject self = (PyObject) a.get(0);
+      PyObject self = Args.as(PyObject.class, c.name + ".__init__", a.get(0), at);
       layer.init(it, self, a.subList(1, a.size()), kw, at);
       return Values.NONE;
     }));
@@ -137,7 +137,7 @@ final class TorchLib {
 
   Object callModule(PyObject o, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (in.staging == null) {
-      throw Interpreter.error(Code.DN0103, at, "calling a module while the model is being constructed is not supported",
+      throw Interpreter.error(Code.DN0112, at, "calling a module while the model is being constructed is not supported",
           "compute shapes with arithmetic in __init__ instead of a dummy forward pass");
     }
     Object fwd = o.dict.get("forward");
@@ -216,20 +216,20 @@ final class TorchLib {
             throw Interpreter.error(Code.DN0201, at2, "non-persistent buffers are not in the checkpoint, so their values are unknown",
                 "make the buffer persistent, or compute it in forward");
           }
-          o.module.buffers.put((String) a.get(0), new TensorSlot(s.type, at2, false));
+          o.module.buffers.put(Args.as(String.class, "register_buffer", a.get(0), at2), new TensorSlot(s.type, at2, false));
           return Values.NONE;
         });
       case "register_parameter":
         return new Builtin(name, (it, a, kw, at2) -> {
           if (a.get(1) instanceof TensorSlot s) {
-            o.module.parameters.put((String) a.get(0), new TensorSlot(s.type, at2, true));
+            o.module.parameters.put(Args.as(String.class, "register_parameter", a.get(0), at2), new TensorSlot(s.type, at2, true));
           }
           return Values.NONE;
         });
       case "add_module":
       case "register_module":
         return new Builtin(name, (it, a, kw, at2) -> {
-          Attributes.set(it, o, (String) a.get(0), a.get(1), at2);
+          Attributes.set(it, o, Args.as(String.class, name, a.get(0), at2), a.get(1), at2);
           return Values.NONE;
         });
       case "modules":
@@ -304,7 +304,7 @@ final class TorchLib {
     if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
       Object v = o.module.modules.get(idx);
       if (v == null) {
-        throw Interpreter.error(Code.DN0103, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
+        throw Interpreter.error(Code.DN0109, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
       }
       return v;
     }
@@ -689,7 +689,7 @@ final class TorchLib {
       List<Object> all = new ArrayList<>();
       all.add(v);
       all.addAll(a);
-      return call(name, all, kw, at2);
+      return call(name, Args.positional(name, all, at2), kw, at2);
     });
   }
 

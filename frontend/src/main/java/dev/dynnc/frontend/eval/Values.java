@@ -263,6 +263,18 @@ public final class Values {
    */
   public record Poison(String name, Span branch, String detail) {}
 
+  /**
+   * The value of an expression whose evaluation failed with a diagnostic already recorded (the evaluator goes on to
+   * find further errors). Any operation on it abandons its statement silently ({@link Signals.FailedUse}), so one
+   * mistake is reported once, not again at every use of its result.
+   */
+  public static final Object FAILED = new Object() {
+    @Override
+    public String toString() {
+      return "<failed>";
+    }
+  };
+
   /** Lexical scope chain for closures. */
   public static final class Scope {
     public final Map<String, Object> vars;
