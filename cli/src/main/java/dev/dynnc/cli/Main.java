@@ -132,6 +132,10 @@ public final class Main implements Callable<Integer> {
         description = "Time limit for TVM's compile of each subgraph (default: ${DEFAULT-VALUE}).")
     long compileTimeout;
 
+    @Option(names = "--max-errors", defaultValue = "20", paramLabel = "N",
+        description = "Report at most N independent errors of the model (default: ${DEFAULT-VALUE}).")
+    int maxErrors;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -141,6 +145,10 @@ public final class Main implements Callable<Integer> {
         in = InputSpecs.parse(inputs);
       } catch (IllegalArgumentException e) {
         err.println("error[DN0400]: " + e.getMessage());
+        return USAGE;
+      }
+      if (maxErrors < 1) {
+        err.println("error[DN0400]: --max-errors " + maxErrors + " must be at least 1");
         return USAGE;
       }
       if (compileTimeout < 1 || compileTimeout > MAX_TIMEOUT_S) {
@@ -171,7 +179,7 @@ public final class Main implements Callable<Integer> {
         return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(target), new SourceMap()));
       }
       long t0 = System.nanoTime();
-      DynncCompiler compiler = DynncCompiler.builder().target(t.get())
+      DynncCompiler compiler = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
           .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).build();
       CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
           Duration.ofSeconds(compileTimeout), key));

@@ -68,6 +68,7 @@ public final class DynncCompiler {
   private final Optional<Path> cacheDir;
   private final DiagnosticSink sink;
   private final ProgressListener progress;
+  private final int maxErrors;
 
   private DynncCompiler(Builder b) {
     this.target = b.target;
@@ -75,6 +76,7 @@ public final class DynncCompiler {
     this.cacheDir = Optional.ofNullable(b.cacheDir);
     this.sink = b.sink;
     this.progress = b.progress;
+    this.maxErrors = b.maxErrors;
   }
 
   public static Builder builder() {
@@ -88,6 +90,7 @@ public final class DynncCompiler {
     private Path cacheDir;
     private DiagnosticSink sink = DiagnosticSink.NONE;
     private ProgressListener progress = ProgressListener.NONE;
+    private int maxErrors = Frontend.DEFAULT_MAX_ERRORS;
 
     private Builder() {}
 
@@ -121,6 +124,15 @@ public final class DynncCompiler {
     /** Who hears about each stage as it starts (default: nobody). */
     public Builder progress(ProgressListener p) {
       this.progress = Objects.requireNonNull(p, "progress");
+      return this;
+    }
+
+    /** How many independent errors of the model one compile reports at most (default 20, as javac's -Xmaxerrs). */
+    public Builder maxErrors(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxErrors must be at least 1, got " + n);
+      }
+      this.maxErrors = n;
       return this;
     }
 
@@ -180,7 +192,8 @@ public final class DynncCompiler {
     boolean installed = false;
     try {
       progress.stage(Stage.FRONTEND, "");
-      Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()));
+      Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()),
+          maxErrors);
       if (!fr.ok()) {
         return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
       }

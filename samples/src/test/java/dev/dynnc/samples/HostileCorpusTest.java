@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code write: NAME=TEXT} — writes TEXT (escapes decoded) to {@code work/NAME}, creating parents;
  *   <li>{@code exit: N} — the expected exit code (1 diagnostics, 2 usage; 3 is never acceptable);
  *   <li>{@code err: TEXT} — a line that stderr must contain (repeatable); {@code out:} likewise for stdout;
+ *       {@code not-err: TEXT} — text that stderr must not contain (repeatable);
  *   <li>{@code creates: NAME} — a path under work the command may create (repeatable); anything else
  *       new in the work directory fails the case;
  *   <li>{@code absent: PATH} — a path (placeholders expanded) that must not exist after the run: the
@@ -77,6 +78,7 @@ class HostileCorpusTest {
     List<String> args = new ArrayList<>();
     List<String> errs = new ArrayList<>();
     List<String> outs = new ArrayList<>();
+    List<String> notErrs = new ArrayList<>();
     Set<String> creates = new TreeSet<>();
     List<Path> absent = new ArrayList<>();
     Integer exit = null;
@@ -102,6 +104,7 @@ class HostileCorpusTest {
         case "exit" -> exit = Integer.parseInt(value.trim());
         case "err" -> errs.add(expand(unescape(value), work));
         case "out" -> outs.add(expand(unescape(value), work));
+        case "not-err" -> notErrs.add(expand(unescape(value), work));
         case "creates" -> creates.add(value.trim());
         case "absent" -> absent.add(Path.of(expand(value.trim(), work)));
         default -> fail(file + ": unknown directive '" + key + "'");
@@ -120,6 +123,9 @@ class HostileCorpusTest {
     assertEquals(exit, c.code(), "exit code; output was:\n" + both);
     for (String e : errs) {
       assertTrue(c.err().contains(e), "stderr lacks '" + e + "'; it was:\n" + c.err());
+    }
+    for (String e : notErrs) {
+      assertFalse(c.err().contains(e), "stderr has '" + e + "'; it was:\n" + c.err());
     }
     for (String o : outs) {
       assertTrue(c.out().contains(o), "stdout lacks '" + o + "'; it was:\n" + c.out());
