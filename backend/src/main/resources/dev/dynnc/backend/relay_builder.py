@@ -102,6 +102,10 @@ def _from_key(key, dtype):
     return relay.reinterpret(_flip(key, dtype), dtype)
 
 
+def _shape(e):
+    return [int(d) for d in relay.transform.InferTypeLocal(e).shape]
+
+
 def _op(name, a, attrs, out):
     if name == "conv2d":
         w = a[1]
@@ -213,6 +217,28 @@ def _op(name, a, attrs, out):
         return relay.where(a[0], a[1], a[2])
     if name == "strided_slice":
         return relay.strided_slice(a[0], begin=attrs["begin"], end=attrs["end"], strides=attrs["strides"])
+    if name == "cumsum":
+        return relay.cumsum(a[0], axis=attrs["axis"], dtype=out["dtype"])
+    if name == "gather":
+        # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
+        n = _shape(a[0])[attrs["axis"]]
+        return relay.gather(a[0], attrs["axis"], relay.clip(a[1], a_min=0, a_max=n - 1))
+    if name == "index_select":
+        return relay.take(a[0], a[1], axis=attrs["axis"], mode="clip")
+    if name in ("topk_values", "topk_indices"):
+        x = a[0]
+        dtype = _dtype(x)
+        if _is_float(dtype):
+            # torch.topk orders NaN above every number, for largest and smallest alike.
+            x = _to_key(x, dtype, True)
+        ret = "values" if name == "topk_values" else "indices"
+        y = relay.topk(x, k=attrs["k"], axis=attrs["axis"], ret_type=ret, is_ascend=not attrs["largest"],
+                       dtype="int64")
+        return _from_key(y, dtype) if ret == "values" and _is_float(dtype) else y
+    if name == "pad":
+        w = attrs["pad_width"]
+        return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
+                            pad_value=relay.const(attrs["value"], out["dtype"]))
     raise ValueError("no Relay lowering for op '%s'" % name)
 
 

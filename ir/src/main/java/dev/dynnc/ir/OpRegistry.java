@@ -70,6 +70,12 @@ public final class OpRegistry {
           .put("reduce_min", List.of("axes", "keepdims"))
           .put("reduce_sum", List.of("axes", "keepdims"))
           .put("reduce_mean", List.of("axes", "keepdims"))
+          .put("cumsum", List.of("axis"))
+          .put("gather", List.of("axis"))
+          .put("index_select", List.of("axis"))
+          .put("topk_values", List.of("k", "axis", "largest"))
+          .put("topk_indices", List.of("k", "axis", "largest"))
+          .put("pad", List.of("pad_width", "value"))
           .build();
 
   public static boolean isKnown(String name) {
@@ -340,6 +346,65 @@ public final class OpRegistry {
             throw new TypeError("strided_slice: slice " + b[i] + ":" + e[i] + ":" + s[i] + " out of range for " + x);
           }
           out[i] = (e[i] - b[i] + s[i] - 1) / s[i];
+        }
+        return TensorType.of(x.dtype(), out);
+      }
+      case "cumsum": {
+        TensorType x = tensors(name, in, 1, 1).get(0);
+        axis(x, ((Attr.IntAttr) attrs.get("axis")).value());
+        return x;
+      }
+      case "gather": {
+        List<TensorType> t = tensors(name, in, 2, 2);
+        TensorType x = t.get(0);
+        TensorType idx = t.get(1);
+        int ax = axis(x, ((Attr.IntAttr) attrs.get("axis")).value());
+        if (idx.dtype().isFloat() || idx.rank() != x.rank()) {
+          throw new TypeError("gather: index " + idx + " must be an integer tensor of the rank of " + x);
+        }
+        for (int i = 0; i < x.rank(); i++) {
+          if (i != ax && idx.shape().get(i) > x.shape().get(i)) {
+            throw new TypeError("gather: index " + idx + " is larger than " + x + " outside dimension " + ax);
+          }
+        }
+        return idx.withDtype(x.dtype());
+      }
+      case "index_select": {
+        List<TensorType> t = tensors(name, in, 2, 2);
+        TensorType x = t.get(0);
+        TensorType idx = t.get(1);
+        int ax = axis(x, ((Attr.IntAttr) attrs.get("axis")).value());
+        if (idx.dtype().isFloat() || idx.rank() > 1) {
+          throw new TypeError("index_select: index " + idx + " must be a 1-d integer tensor");
+        }
+        List<Long> shape = new ArrayList<>(x.shape());
+        shape.set(ax, idx.numel());
+        return new TensorType(x.dtype(), ImmutableList.copyOf(shape));
+      }
+      case "topk_values":
+      case "topk_indices": {
+        TensorType x = tensors(name, in, 1, 1).get(0);
+        int ax = axis(x, ((Attr.IntAttr) attrs.get("axis")).value());
+        long k = ((Attr.IntAttr) attrs.get("k")).value();
+        if (k < 0 || k > x.shape().get(ax)) {
+          throw new TypeError("topk: k=" + k + " is out of range for dimension " + ax + " of " + x);
+        }
+        List<Long> shape = new ArrayList<>(x.shape());
+        shape.set(ax, k);
+        return new TensorType(name.equals("topk_values") ? x.dtype() : DType.I64, ImmutableList.copyOf(shape));
+      }
+      case "pad": {
+        TensorType x = tensors(name, in, 1, 1).get(0);
+        long[] w = ints(attrs, "pad_width");
+        if (w.length != 2 * x.rank()) {
+          throw new TypeError("pad: pad_width " + attrs.get("pad_width") + " needs two entries per dimension of " + x);
+        }
+        long[] out = new long[x.rank()];
+        for (int i = 0; i < out.length; i++) {
+          if (w[2 * i] < 0 || w[2 * i + 1] < 0) {
+            throw new TypeError("pad: negative padding " + attrs.get("pad_width"));
+          }
+          out[i] = x.shape().get(i) + w[2 * i] + w[2 * i + 1];
         }
         return TensorType.of(x.dtype(), out);
       }

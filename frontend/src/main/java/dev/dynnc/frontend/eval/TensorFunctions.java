@@ -355,6 +355,114 @@ final class TensorFunctions {
       case "dropout" -> {
         return args.get(0);
       }
+      case "cumsum" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "dim", "dtype=None");
+        SymTensor x = t.tensor(a.get("input"), at);
+        // PyTorch accumulates integers and bools in int64.
+        DType dt = a.get("dtype") instanceof DType d ? d : x.type().dtype().isFloat() ? x.type().dtype() : DType.I64;
+        return t.op(name, List.of(t.cast(x, dt, at)),
+            Map.of("axis", Attr.of((long) TorchLib.axis(a.getLong("dim", at), x.type().rank(), at))), at);
+      }
+      case "gather", "index_select" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "dim", "index");
+        SymTensor x = t.tensor(a.get("input"), at);
+        SymTensor idx = t.tensor(a.get("index"), at);
+        if (idx.type().dtype().isFloat() || idx.type().dtype() == DType.BOOL) {
+          throw Interpreter.error(Code.DN0102, at, name + "() needs an integer index, got " + idx.type().dtype());
+        }
+        return t.op(name, List.of(x, t.cast(idx, DType.I64, at)),
+            Map.of("axis", Attr.of((long) TorchLib.axis(a.getLong("dim", at), x.type().rank(), at))), at);
+      }
+      case "topk" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "k", "dim=-1", "largest=True", "sorted=True");
+        SymTensor x = t.tensor(a.get("input"), at);
+        int ax = TorchLib.axis(a.getLong("dim", at), x.type().rank(), at);
+        long k = a.getLong("k", 0, at);
+        if (k > x.type().shape().get(ax)) {
+          throw Interpreter.error(Code.DN0202, at, "topk: k=" + k + " is larger than dimension " + ax + " of size "
+              + x.type().shape().get(ax));
+        }
+        // sorted=False lets PyTorch return any order; the sorted order is one of them.
+        Map<String, Attr> attrs = Map.of("k", Attr.of(k), "axis", Attr.of((long) ax),
+            "largest", Attr.of(a.getBool(in, "largest", at)));
+        return PyTuple.of(t.op("topk_values", List.of(x), attrs, at), t.op("topk_indices", List.of(x), attrs, at));
+      }
+      case "pad" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "pad", "mode='constant'", "value=None");
+        SymTensor x = t.tensor(a.get("input"), at);
+        if (!"constant".equals(a.get("mode"))) {
+          throw Interpreter.error(Code.DN0201, at, "F.pad mode '" + a.get("mode") + "' is not supported yet",
+              "only mode='constant' is supported");
+        }
+        List<Object> p = in.iterate(a.get("pad"), at);
+        int rank = x.type().rank();
+        if (p.size() % 2 != 0 || p.size() / 2 > rank) {
+          throw Interpreter.error(Code.DN0102, at, "F.pad: padding length " + p.size()
+              + " must be even and at most twice the rank " + rank);
+        }
+        // F.pad lists (before, after) pairs from the last dimension backwards.
+        long[] width = new long[2 * rank];
+        for (int i = 0; i < p.size(); i++) {
+          long v = Operators.asLong(p.get(i), at);
+          if (v < 0) {
+            throw Interpreter.error(Code.DN0201, at, "F.pad with negative padding (cropping) is not supported yet");
+          }
+          width[2 * (rank - 1 - i / 2) + i % 2] = v;
+        }
+        double value = a.isNone("value") ? 0.0 : a.getDouble("value", at);
+        return t.op(name, List.of(x), Map.of("pad_width", Attr.ints(width), "value", Attr.of(value)), at);
+      }
+      case "normalize" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "p=2.0", "dim=1", "eps=1e-12", "out=None");
+        SymTensor x = t.tensor(a.get("input"), at);
+        double p = a.getDouble("p", at);
+        if (p != 1.0 && p != 2.0) {
+          throw Interpreter.error(Code.DN0201, at, "F.normalize with p=" + p + " is not supported yet", "use p=1 or p=2");
+        }
+        if (!a.isNone("out")) {
+          throw Interpreter.error(Code.DN0201, at, "F.normalize with out= is not supported");
+        }
+        Map<String, Attr> attrs = Map.of("axes", Attr.ints(TorchLib.axis(a.getLong("dim", at), x.type().rank(), at)),
+            "keepdims", Attr.of(true));
+        // x / max(‖x‖_p, eps) along dim, as F.normalize computes it.
+        SymTensor norm = p == 1.0
+            ? t.op("reduce_sum", List.of(t.op("abs", List.of(x), Map.of(), at)), attrs, at)
+            : t.op("sqrt", List.of(t.op("reduce_sum", List.of((SymTensor) t.binary("*", x, x, at)), attrs, at)), Map.of(), at);
+        SymTensor denom = t.op("maximum", List.of(norm, t.full(a.getDouble("eps", at), x.type().dtype(), at)), Map.of(), at);
+        return t.binary("/", x, denom, at);
+      }
+      case "conv2d" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "weight", "bias=None", "stride=1", "padding=0", "dilation=1",
+            "groups=1");
+        List<SymTensor> ops = new ArrayList<>(List.of(t.tensor(a.get("input"), at), t.tensor(a.get("weight"), at)));
+        if (!a.isNone("bias")) {
+          ops.add(t.tensor(a.get("bias"), at));
+        }
+        if (a.get("padding") instanceof String) {
+          throw Interpreter.error(Code.DN0201, at, "F.conv2d with a padding string is not supported yet",
+              "give the padding as numbers");
+        }
+        long[] s = a.getInts(in, "stride", 2, 1, at);
+        long[] p = a.getInts(in, "padding", 2, 0, at);
+        long[] d = a.getInts(in, "dilation", 2, 1, at);
+        return t.op(name, ops, Map.of("strides", Attr.ints(s), "padding", Attr.ints(p[0], p[1], p[0], p[1]),
+            "dilation", Attr.ints(d), "groups", Attr.of(a.getLong("groups", 1, at))), at);
+      }
+      case "batch_norm" -> {
+        Args a = Args.bind(name, args, kw, at, "input", "running_mean", "running_var", "weight=None", "bias=None",
+            "training=False", "momentum=0.1", "eps=1e-5");
+        if (a.getBool(in, "training", at)) {
+          throw Interpreter.error(Code.DN0201, at, "F.batch_norm with training=True is not supported",
+              "compiled models run in eval mode; pass training=False");
+        }
+        SymTensor x = t.tensor(a.get("input"), at);
+        SymTensor mean = t.tensor(a.get("running_mean"), at);
+        long[] c = mean.type().dims();
+        SymTensor w = a.isNone("weight") ? t.full(1.0, mean.type().dtype(), c, at) : t.tensor(a.get("weight"), at);
+        SymTensor b = a.isNone("bias") ? t.full(0.0, mean.type().dtype(), c, at) : t.tensor(a.get("bias"), at);
+        return t.op(name, List.of(x, w, b, mean, t.tensor(a.get("running_var"), at)),
+            Map.of("eps", Attr.of(a.getDouble("eps", at))), at);
+      }
       default -> throw Interpreter.error(Code.DN0201, at, "torch function or tensor method '" + name + "' is not supported yet",
           "see the README's list of supported operations");
     }

@@ -618,7 +618,7 @@ final class TorchLib {
         outShape.add((end[dim] - begin[dim] + r[2] - 1) / r[2]);
       } else {
         throw Interpreter.error(Code.DN0201, at, "indexing a tensor with a " + Builtins.typeName(x) + " is not supported yet",
-            "use integers, slices and None; index with tensors through torch.gather");
+            "use integers, slices and None; index with tensors through torch.index_select or torch.gather");
       }
       dim++;
     }
@@ -709,7 +709,8 @@ final class TorchLib {
       "mean", "sum", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "cat", "stack", "unsqueeze", "squeeze",
       "reshape", "transpose", "permute", "matmul", "bmm", "mm", "where", "clamp", "maximum", "minimum", "zeros", "ones",
       "full", "zeros_like", "ones_like", "tensor", "arange", "randn", "rand", "empty", "eq", "ne", "gt", "ge", "lt", "le",
-      "add", "mul", "sub", "div", "neg", "erf", "numel", "topk", "any", "all", "is_tensor");
+      "add", "mul", "sub", "div", "neg", "erf", "numel", "topk", "any", "all", "is_tensor",
+      "cumsum", "gather", "index_select");
 
   private static final List<String> FUNCTIONAL = List.of("relu", "relu6", "softmax", "log_softmax", "sigmoid", "tanh",
       "gelu", "adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "dropout", "linear", "flatten", "conv2d", "batch_norm",
