@@ -368,7 +368,7 @@ final class TensorFunctions {
         SymTensor x = t.tensor(a.get("input"), at);
         SymTensor idx = t.tensor(a.get("index"), at);
         if (idx.type().dtype().isFloat() || idx.type().dtype() == DType.BOOL) {
-          throw Interpreter.error(Code.DN0102, at, name + "() needs an integer index, got " + idx.type().dtype());
+          throw Interpreter.error(Code.DN0102, at, name + "() needs an integer index, got " + idx.type().dtype().numpyName());
         }
         return t.op(name, List.of(x, t.cast(idx, DType.I64, at)),
             Map.of("axis", Attr.of((long) TorchLib.axis(a.getLong("dim", at), x.type().rank(), at))), at);
