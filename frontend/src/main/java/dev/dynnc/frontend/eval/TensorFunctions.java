@@ -359,7 +359,8 @@ final class TensorFunctions {
         Args a = Args.bind(name, args, kw, at, "input", "dim", "dtype=None");
         SymTensor x = t.tensor(a.get("input"), at);
         // PyTorch accumulates integers and bools in int64.
-        DType dt = a.get("dtype") instanceof DType d ? d : x.type().dtype().isFloat() ? x.type().dtype() : DType.I64;
+        DType dt = !a.isNone("dtype") ? Args.as(DType.class, name, a.get("dtype"), at)
+            : x.type().dtype().isFloat() ? x.type().dtype() : DType.I64;
         return t.op(name, List.of(t.cast(x, dt, at)),
             Map.of("axis", Attr.of((long) TorchLib.axis(a.getLong("dim", at), x.type().rank(), at))), at);
       }
@@ -415,6 +416,10 @@ final class TensorFunctions {
       case "normalize" -> {
         Args a = Args.bind(name, args, kw, at, "input", "p=2.0", "dim=1", "eps=1e-12", "out=None");
         SymTensor x = t.tensor(a.get("input"), at);
+        if (!x.type().dtype().isFloat()) {
+          throw Interpreter.error(Code.DN0102, at, "F.normalize needs a floating-point tensor, got "
+              + x.type().dtype().numpyName());
+        }
         double p = a.getDouble("p", at);
         if (p != 1.0 && p != 2.0) {
           throw Interpreter.error(Code.DN0201, at, "F.normalize with p=" + p + " is not supported yet", "use p=1 or p=2");
