@@ -193,14 +193,14 @@ class EarlyExitCnnTest {
 
   @Test
   void unsupportedConstructIsLocated() throws Exception {
-    Path root = copyOfSample("x = block(x)", "x = torch.cumsum(block(x), 1)");
+    Path root = copyOfSample("x = block(x)", "x = torch.cummax(block(x), 1)");
     Path out = work.resolve("unsupported-bundle");
     Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
     assertEquals(1, c.code());
     assertEquals("""
-        error[DN0105]: models/sdn.py:35:23: torch.cumsum is not supported by dynnc yet
+        error[DN0105]: models/sdn.py:35:23: torch.cummax is not supported by dynnc yet
            |
-        35 |             x = torch.cumsum(block(x), 1)
+        35 |             x = torch.cummax(block(x), 1)
            |                       ^
            = hint: the README lists the supported layers and tensor functions
         compilation failed; no bundle was written
