@@ -3,6 +3,8 @@ package dev.dynnc.frontend.eval;
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.PyFloat;
+import dev.dynnc.ir.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,44 +135,46 @@ final class Operators {
     }
   }
 
+  /**
+   * A 64-bit int result of {@code f} (one of {@link PyScalar}'s exact operations), or a located
+   * diagnostic naming {@code what} when Python's result would need more bits.
+   */
+  static long exact(java.util.function.LongSupplier f, String what, Span at) {
+    try {
+      return f.getAsLong();
+    } catch (ArithmeticException e) {
+      throw Interpreter.error(Code.DN0108, at, what + " does not fit in 64 bits", "dynnc evaluates Python ints as 64-bit integers");
+    }
+  }
+
   private static Object exactIntOp(String op, long x, long y, Span at) {
     switch (op) {
-      case "+": return Math.addExact(x, y);
-      case "-": return Math.subtractExact(x, y);
-      case "*": return Math.multiplyExact(x, y);
+      case "+": return PyScalar.add(x, y);
+      case "-": return PyScalar.sub(x, y);
+      case "*": return PyScalar.mul(x, y);
       case "/":
         if (y == 0) {
           throw Interpreter.error(Code.DN0108, at, "division by zero");
         }
-        return (double) x / y;
+        return PyScalar.div(x, y);
       case "//":
         if (y == 0) {
           throw Interpreter.error(Code.DN0108, at, "integer division by zero");
         }
-        return Math.floorDiv(x, y);
+        return PyScalar.floorDiv(x, y);
       case "%":
         if (y == 0) {
           throw Interpreter.error(Code.DN0108, at, "integer modulo by zero");
         }
-        return Math.floorMod(x, y);
+        return PyScalar.mod(x, y);
       case "**":
         if (y < 0) {
-          return Math.pow(x, y);
-        }
-        // Square-and-multiply: O(log y) steps even for 1 ** 10**18.
-        long r = 1;
-        long base = x;
-        long e = y;
-        while (e > 0) {
-          if ((e & 1) == 1) {
-            r = Math.multiplyExact(r, base);
+          if (x == 0) {
+            throw Interpreter.error(Code.DN0108, at, "0 cannot be raised to a negative power");
           }
-          e >>= 1;
-          if (e > 0) {
-            base = Math.multiplyExact(base, base);
-          }
+          return PyScalar.truePow(x, y);
         }
-        return r;
+        return PyScalar.pow(x, y);
       case "<<":
         if (y < 0) {
           throw Interpreter.error(Code.DN0108, at, "negative shift count");
@@ -202,8 +206,16 @@ final class Operators {
           throw Interpreter.error(Code.DN0108, at, "float division by zero");
         }
         return x / y;
-      case "//": return Math.floor(x / y);
-      case "%": return x - Math.floor(x / y) * y;
+      case "//":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0108, at, "float floor division by zero");
+        }
+        return PyFloat.floorDiv(x, y);
+      case "%":
+        if (y == 0) {
+          throw Interpreter.error(Code.DN0108, at, "float modulo by zero");
+        }
+        return PyFloat.mod(x, y);
       case "**": return Math.pow(x, y);
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
@@ -224,7 +236,7 @@ final class Operators {
     }
     if (v instanceof Long l) {
       return switch (op) {
-        case "-" -> -l;
+        case "-" -> exact(() -> PyScalar.neg(l), "-(" + l + ")", at);
         case "+" -> l;
         default -> ~l;
       };
@@ -271,17 +283,7 @@ final class Operators {
    */
   private static boolean ordered(String op, Object a, Object b, Span at) {
     if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
-      if (!(a instanceof Double) && !(b instanceof Double)) {
-        return holds(op, Long.compare(asLong(a, at), asLong(b, at)));
-      }
-      double x = toDouble(a);
-      double y = toDouble(b);
-      return switch (op) {
-        case "<" -> x < y;
-        case "<=" -> x <= y;
-        case ">" -> x > y;
-        default -> x >= y;
-      };
+      return PyScalar.compare(irOp(op).orElseThrow(), a, b);
     }
     if (a instanceof String x && b instanceof String y) {
       return holds(op, x.compareTo(y));
@@ -315,7 +317,7 @@ final class Operators {
   static boolean pyEquals(Object a, Object b, EvalBudget budget, Span at) {
     if (a instanceof Number || a instanceof Boolean) {
       if (b instanceof Number || b instanceof Boolean) {
-        return toDouble(a) == toDouble(b);
+        return PyScalar.compare("eq", a, b);
       }
       return false;
     }
