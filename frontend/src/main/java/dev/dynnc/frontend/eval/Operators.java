@@ -147,26 +147,22 @@ final class Operators {
     }
   }
 
+  /** The divisor {@code y} of {@code op}, or Python's ZeroDivisionError ("{kind}division by zero"). */
+  private static <T extends Number> T nonZero(String op, T y, String kind, Span at) {
+    if (y.doubleValue() == 0) {
+      throw Interpreter.error(Code.DN0108, at, kind + (op.equals("%") ? "modulo" : "division") + " by zero");
+    }
+    return y;
+  }
+
   private static Object exactIntOp(String op, long x, long y, Span at) {
     switch (op) {
       case "+": return PyScalar.add(x, y);
       case "-": return PyScalar.sub(x, y);
       case "*": return PyScalar.mul(x, y);
-      case "/":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "division by zero");
-        }
-        return PyScalar.div(x, y);
-      case "//":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "integer division by zero");
-        }
-        return PyScalar.floorDiv(x, y);
-      case "%":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "integer modulo by zero");
-        }
-        return PyScalar.mod(x, y);
+      case "/": return PyScalar.div(x, nonZero(op, y, "", at));
+      case "//": return PyScalar.floorDiv(x, nonZero(op, y, "integer ", at));
+      case "%": return PyScalar.mod(x, nonZero(op, y, "integer ", at));
       case "**":
         if (y < 0) {
           if (x == 0) {
@@ -201,21 +197,9 @@ final class Operators {
       case "+": return x + y;
       case "-": return x - y;
       case "*": return x * y;
-      case "/":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "float division by zero");
-        }
-        return x / y;
-      case "//":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "float floor division by zero");
-        }
-        return PyFloat.floorDiv(x, y);
-      case "%":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "float modulo by zero");
-        }
-        return PyFloat.mod(x, y);
+      case "/": return x / nonZero(op, y, "float ", at);
+      case "//": return PyFloat.floorDiv(x, nonZero(op, y, "float floor ", at));
+      case "%": return PyFloat.mod(x, nonZero(op, y, "float ", at));
       case "**": return Math.pow(x, y);
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
