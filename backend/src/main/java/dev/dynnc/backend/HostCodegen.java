@@ -48,6 +48,7 @@ import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.PyFloat;
+import dev.dynnc.ir.PyScalar;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.HostProgram;
@@ -279,25 +280,28 @@ public final class HostCodegen {
         String read = in.isFloat() ? "readDouble" : in == DType.BOOL ? "readBool" : "readLong";
         return new MethodCallExpr(new NameExpr("ctx"), read, new NodeList<>(a.get(0)));
       }
-      case "add": return bin(a, BinaryExpr.Operator.PLUS);
-      case "sub": return bin(a, BinaryExpr.Operator.MINUS);
-      case "mul": return bin(a, BinaryExpr.Operator.MULTIPLY);
+      // Python's int semantics where Java's differ (overflow raises, int/float compare exactly): see PyScalar.
+      case "add": return out.isFloat() ? bin(a, BinaryExpr.Operator.PLUS) : pyScalar("add", a);
+      case "sub": return out.isFloat() ? bin(a, BinaryExpr.Operator.MINUS) : pyScalar("sub", a);
+      case "mul": return out.isFloat() ? bin(a, BinaryExpr.Operator.MULTIPLY) : pyScalar("mul", a);
       case "div": return bin(a, BinaryExpr.Operator.DIVIDE);
-      case "ge": return bin(a, BinaryExpr.Operator.GREATER_EQUALS);
-      case "gt": return bin(a, BinaryExpr.Operator.GREATER);
-      case "le": return bin(a, BinaryExpr.Operator.LESS_EQUALS);
-      case "lt": return bin(a, BinaryExpr.Operator.LESS);
-      case "eq": return bin(a, BinaryExpr.Operator.EQUALS);
-      case "ne": return bin(a, BinaryExpr.Operator.NOT_EQUALS);
+      case "ge", "gt", "le", "lt", "eq", "ne": {
+        DType x = hp.types().get(op.operands().get(0)).dtype();
+        DType y = hp.types().get(op.operands().get(1)).dtype();
+        if (x.isFloat() != y.isFloat() && x != DType.BOOL && y != DType.BOOL) {
+          return pyScalar(op.name(), a);
+        }
+        return bin(a, COMPARISONS.get(op.name()));
+      }
       case "logical_and": return bin(a, BinaryExpr.Operator.AND);
       case "logical_or": return bin(a, BinaryExpr.Operator.OR);
       case "logical_not": return new UnaryExpr(new EnclosedExpr(a.get(0)), UnaryExpr.Operator.LOGICAL_COMPLEMENT);
       // Python's float semantics where Java's differ (NaN, infinities): see PyFloat.
       case "maximum": return out.isFloat() ? pyFloat("max", a) : math("max", a);
       case "minimum": return out.isFloat() ? pyFloat("min", a) : math("min", a);
-      case "pow": return cast(math("pow", a), out);
-      case "floor_div": return out.isFloat() ? pyFloat("floorDiv", a) : math("floorDiv", a);
-      case "mod": return out.isFloat() ? pyFloat("mod", a) : math("floorMod", a);
+      case "pow": return out.isFloat() ? math("pow", a) : pyScalar("pow", a);
+      case "floor_div": return out.isFloat() ? pyFloat("floorDiv", a) : pyScalar("floorDiv", a);
+      case "mod": return out.isFloat() ? pyFloat("mod", a) : pyScalar("mod", a);
       case "cast": {
         DType in = hp.types().get(op.operands().get(0)).dtype();
         if (out == DType.BOOL) {
@@ -307,7 +311,7 @@ public final class HostCodegen {
           return new ConditionalExpr(a.get(0), out.isFloat() ? new DoubleLiteralExpr("1.0") : new LongLiteralExpr("1L"),
               out.isFloat() ? new DoubleLiteralExpr("0.0") : new LongLiteralExpr("0L"));
         }
-        return cast(a.get(0), out);
+        return in.isFloat() && !out.isFloat() ? pyScalar("trunc", a) : cast(a.get(0), out);
       }
       default:
         throw new IllegalStateException("no host lowering for op '" + op.name() + "'");
@@ -320,6 +324,15 @@ public final class HostCodegen {
 
   private static Expression math(String fn, List<Expression> a) {
     return new MethodCallExpr(new NameExpr("Math"), fn, new NodeList<>(a));
+  }
+
+  private static final Map<String, BinaryExpr.Operator> COMPARISONS = Map.of(
+      "ge", BinaryExpr.Operator.GREATER_EQUALS, "gt", BinaryExpr.Operator.GREATER,
+      "le", BinaryExpr.Operator.LESS_EQUALS, "lt", BinaryExpr.Operator.LESS,
+      "eq", BinaryExpr.Operator.EQUALS, "ne", BinaryExpr.Operator.NOT_EQUALS);
+
+  private static Expression pyScalar(String fn, List<Expression> a) {
+    return new MethodCallExpr(new NameExpr(PyScalar.class.getName()), fn, new NodeList<>(a));
   }
 
   private static Expression pyFloat(String fn, List<Expression> a) {

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -98,7 +99,7 @@ final class Builtins {
         return Operators.asLong(v, at);
       }
       if (v instanceof Double d) {
-        return (long) d.doubleValue();
+        return toInt(() -> PyScalar.trunc(d), "int", d, at);
       }
       if (v instanceof String s) {
         it.budget.work(s.length(), at);
@@ -199,20 +200,30 @@ final class Builtins {
     def(b, "abs", (it, a, kw, at) -> {
       Object v = one(a, "abs", at);
       if (v instanceof Long l) {
-        return Math.abs(l);
+        return Operators.exact(() -> PyScalar.abs(l), "abs(" + l + ")", at);
       }
       if (v instanceof Double d) {
         return Math.abs(d);
       }
+      if (v instanceof HostScalar h && h.type().dtype() != dev.dynnc.ir.DType.BOOL) {
+        return it.requireStaging(at).hostAbs(it, h, at);
+      }
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
+      if (a.get(0) instanceof HostScalar) {
+        throw Interpreter.error(Code.DN0201, at, "round() of a run-time scalar is not supported",
+            "use torch.round on the tensor before .item()");
+      }
+      if (a.size() == 1 && (a.get(0) instanceof Long || a.get(0) instanceof Boolean)) {
+        return Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
+      }
       double v = Operators.asDouble(a.get(0), at);
       if (a.size() > 1) {
         double scale = Math.pow(10, intArg(a.get(1), at));
         return Math.rint(v * scale) / scale;
       }
-      return (long) Math.rint(v);
+      return toInt(() -> PyScalar.round(v), "round", v, at);
     });
     def(b, "isinstance", (it, a, kw, at) -> isinstance(a.get(0), a.get(1)));
     def(b, "issubclass", (it, a, kw, at) -> a.get(0) instanceof PyClass c && a.get(1) instanceof PyClass d && c.isSubclassOf(d));
@@ -356,6 +367,24 @@ final class Builtins {
     return Operators.asLong(v, at);
   }
 
+  /** A float made an int by {@code f} ({@code int()} or {@code round()}), or CPython's error for NaN, infinities and ints beyond 64 bits. */
+  private static long toInt(java.util.function.LongSupplier f, String fn, double v, Span at) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      throw Interpreter.error(Code.DN0108, at, "cannot convert float " + (Double.isNaN(v) ? "NaN" : "infinity") + " to integer");
+    }
+    return Operators.exact(f, fn + "(" + v + ")", at);
+  }
+
+  /** True for an int or float that the host can take the min or max of: same kind as {@code other}. */
+  private static boolean hostNumber(Object v, boolean isFloat) {
+    return v instanceof HostScalar h ? h.type().dtype() != dev.dynnc.ir.DType.BOOL && h.type().dtype().isFloat() == isFloat
+        : isFloat ? v instanceof Double : v instanceof Long;
+  }
+
+  private static boolean isFloatNumber(Object v) {
+    return v instanceof HostScalar h ? h.type().dtype().isFloat() : v instanceof Double;
+  }
+
   private static Object extreme(Interpreter it, List<Object> a, Span at, boolean min) {
     List<Object> items = a.size() == 1 ? it.iterate(a.get(0), at) : a;
     if (items.isEmpty()) {
@@ -371,7 +400,15 @@ final class Builtins {
       // a NaN is kept only when it comes first (max(1.0, nan) is 1.0, max(nan, 1.0) is nan).
       Object better = Operators.compare(it, min ? "<" : ">", v, best, at);
       if (Interpreter.isDynamic(better)) {
-        throw Interpreter.error(Code.DN0201, at, "min/max of run-time scalars is not supported", "use torch.max on tensors");
+        // Two ints or two floats: the host's minimum/maximum keep CPython's rule (see PyFloat.max).
+        // An int with a float is refused: Python's result keeps the winner's type, unknown until run time.
+        boolean fp = isFloatNumber(best);
+        if (hostNumber(best, fp) && hostNumber(v, fp)) {
+          best = it.requireStaging(at).hostExtreme(it, min ? "minimum" : "maximum", best, v, at);
+          continue;
+        }
+        throw Interpreter.error(Code.DN0201, at, "min/max of a run-time int with a float is not supported",
+            "convert both with int() or float() first");
       }
       if (it.truthy(better, at)) {
         best = v;

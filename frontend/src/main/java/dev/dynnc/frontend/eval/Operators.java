@@ -3,6 +3,8 @@ package dev.dynnc.frontend.eval;
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.PyFloat;
+import dev.dynnc.ir.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,44 +135,42 @@ final class Operators {
     }
   }
 
+  /**
+   * A 64-bit int result of {@code f} (one of {@link PyScalar}'s exact operations), or a located
+   * diagnostic naming {@code what} when Python's result would need more bits.
+   */
+  static long exact(java.util.function.LongSupplier f, String what, Span at) {
+    try {
+      return f.getAsLong();
+    } catch (ArithmeticException e) {
+      throw Interpreter.error(Code.DN0108, at, what + " does not fit in 64 bits", "dynnc evaluates Python ints as 64-bit integers");
+    }
+  }
+
+  /** The divisor {@code y} of {@code op}, or Python's ZeroDivisionError ("{kind}division by zero"). */
+  private static <T extends Number> T nonZero(String op, T y, String kind, Span at) {
+    if (y.doubleValue() == 0) {
+      throw Interpreter.error(Code.DN0108, at, kind + (op.equals("%") ? "modulo" : "division") + " by zero");
+    }
+    return y;
+  }
+
   private static Object exactIntOp(String op, long x, long y, Span at) {
     switch (op) {
-      case "+": return Math.addExact(x, y);
-      case "-": return Math.subtractExact(x, y);
-      case "*": return Math.multiplyExact(x, y);
-      case "/":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "division by zero");
-        }
-        return (double) x / y;
-      case "//":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "integer division by zero");
-        }
-        return Math.floorDiv(x, y);
-      case "%":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "integer modulo by zero");
-        }
-        return Math.floorMod(x, y);
+      case "+": return PyScalar.add(x, y);
+      case "-": return PyScalar.sub(x, y);
+      case "*": return PyScalar.mul(x, y);
+      case "/": return PyScalar.div(x, nonZero(op, y, "", at));
+      case "//": return PyScalar.floorDiv(x, nonZero(op, y, "integer ", at));
+      case "%": return PyScalar.mod(x, nonZero(op, y, "integer ", at));
       case "**":
         if (y < 0) {
-          return Math.pow(x, y);
-        }
-        // Square-and-multiply: O(log y) steps even for 1 ** 10**18.
-        long r = 1;
-        long base = x;
-        long e = y;
-        while (e > 0) {
-          if ((e & 1) == 1) {
-            r = Math.multiplyExact(r, base);
+          if (x == 0) {
+            throw Interpreter.error(Code.DN0108, at, "0 cannot be raised to a negative power");
           }
-          e >>= 1;
-          if (e > 0) {
-            base = Math.multiplyExact(base, base);
-          }
+          return PyScalar.truePow(x, y);
         }
-        return r;
+        return PyScalar.pow(x, y);
       case "<<":
         if (y < 0) {
           throw Interpreter.error(Code.DN0108, at, "negative shift count");
@@ -197,13 +197,9 @@ final class Operators {
       case "+": return x + y;
       case "-": return x - y;
       case "*": return x * y;
-      case "/":
-        if (y == 0) {
-          throw Interpreter.error(Code.DN0108, at, "float division by zero");
-        }
-        return x / y;
-      case "//": return Math.floor(x / y);
-      case "%": return x - Math.floor(x / y) * y;
+      case "/": return x / nonZero(op, y, "float ", at);
+      case "//": return PyFloat.floorDiv(x, nonZero(op, y, "float floor ", at));
+      case "%": return PyFloat.mod(x, nonZero(op, y, "float ", at));
       case "**": return Math.pow(x, y);
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
@@ -224,7 +220,7 @@ final class Operators {
     }
     if (v instanceof Long l) {
       return switch (op) {
-        case "-" -> -l;
+        case "-" -> exact(() -> PyScalar.neg(l), "-(" + l + ")", at);
         case "+" -> l;
         default -> ~l;
       };
@@ -271,17 +267,7 @@ final class Operators {
    */
   private static boolean ordered(String op, Object a, Object b, Span at) {
     if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
-      if (!(a instanceof Double) && !(b instanceof Double)) {
-        return holds(op, Long.compare(asLong(a, at), asLong(b, at)));
-      }
-      double x = toDouble(a);
-      double y = toDouble(b);
-      return switch (op) {
-        case "<" -> x < y;
-        case "<=" -> x <= y;
-        case ">" -> x > y;
-        default -> x >= y;
-      };
+      return PyScalar.compare(irOp(op).orElseThrow(), a, b);
     }
     if (a instanceof String x && b instanceof String y) {
       return holds(op, x.compareTo(y));
@@ -315,7 +301,7 @@ final class Operators {
   static boolean pyEquals(Object a, Object b, EvalBudget budget, Span at) {
     if (a instanceof Number || a instanceof Boolean) {
       if (b instanceof Number || b instanceof Boolean) {
-        return toDouble(a) == toDouble(b);
+        return PyScalar.compare("eq", a, b);
       }
       return false;
     }

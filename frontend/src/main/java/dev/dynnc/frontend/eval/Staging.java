@@ -231,6 +231,21 @@ final class Staging {
     return hostOp(ir, x, y, at);
   }
 
+  /** {@code min}/{@code max} of two ints or two floats, at least one a run-time scalar. */
+  Object hostExtreme(Interpreter in, String irOp, Object a, Object b, Span at) {
+    return hostOp(irOp, hostValue(in, a, at), hostValue(in, b, at), at);
+  }
+
+  /**
+   * {@code abs(h)} as {@code maximum(0 - h, h)}: exact for ints (0 - (-2**63) raises), and for
+   * floats CPython's max keeps its first argument unless the second is greater, so abs(-0.0) is
+   * 0.0 and abs(nan) is nan.
+   */
+  Object hostAbs(Interpreter in, HostScalar h, Span at) {
+    HostScalar zero = constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
+    return hostOp("maximum", hostOp("sub", zero, h, at), h, at);
+  }
+
   Object hostCompare(Interpreter in, String op, Object a, Object b, Span at) {
     String ir = Operators.irOp(op)
         .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "comparison " + op + " on run-time scalars is not supported"));

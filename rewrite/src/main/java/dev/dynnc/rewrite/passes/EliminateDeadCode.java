@@ -2,6 +2,7 @@ package dev.dynnc.rewrite.passes;
 
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.ir.Block;
+import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.ValueId;
@@ -13,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Removes ops whose results nothing uses. IR ops have no side effects except one: integer
- * {@code floor_div} and {@code mod} fail on a zero divisor (as Python raises ZeroDivisionError),
- * so they stay unless the divisor is a non-zero constant. Removal runs on a worklist so chains of
+ * Removes ops whose results nothing uses. IR ops have no side effects except failure: host int
+ * ops raise where Python's result needs more than 64 bits, integer {@code floor_div} and {@code
+ * mod} on a zero divisor (as Python raises ZeroDivisionError), so they stay (see mayFail). Removal runs on a worklist so chains of
  * dead ops go in one pass. (Found by {@code PipelinePropertyTest}.)
  */
 public final class EliminateDeadCode implements Pass {
@@ -65,14 +66,31 @@ public final class EliminateDeadCode implements Pass {
     return f.withBlocks(out.build());
   }
 
-  /** Whether removing the op could hide a run-time failure (integer division by zero). */
+  /**
+   * Whether removing the op could hide a run-time failure: a host int op whose Python result
+   * needs more than 64 bits raises (see PyScalar) as does integer division by zero, and so does
+   * int() of a float that is NaN, infinite or too large.
+   */
   static boolean mayFail(Op op, Map<ValueId, Op> defs) {
-    if (!(op.name().equals("floor_div") || op.name().equals("mod")) || op.type().dtype().isFloat()
-        || op.type() instanceof dev.dynnc.ir.Type.TensorType) {
+    if (op.type() instanceof dev.dynnc.ir.Type.TensorType || op.type().dtype().isFloat() || op.type().dtype() == DType.BOOL) {
       return false;
     }
-    Op divisor = defs.get(op.operands().get(1));
-    return !(divisor != null && divisor.name().equals("const")
-        && divisor.attrs().get("value") instanceof dev.dynnc.ir.Attr.IntAttr i && i.value() != 0);
+    switch (op.name()) {
+      case "add", "sub", "mul", "pow":
+        return true;
+      case "cast": {
+        Op in = defs.get(op.operands().get(0));
+        return in == null || in.type().dtype().isFloat();
+      }
+      case "floor_div", "mod": {
+        // A constant divisor other than 0 cannot fail, nor -1 for mod; -2**63 // -1 overflows.
+        Op divisor = defs.get(op.operands().get(1));
+        return !(divisor != null && divisor.name().equals("const")
+            && divisor.attrs().get("value") instanceof dev.dynnc.ir.Attr.IntAttr i && i.value() != 0
+            && (i.value() != -1 || op.name().equals("mod")));
+      }
+      default:
+        return false;
+    }
   }
 }

@@ -9,6 +9,7 @@ import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.PyFloat;
+import dev.dynnc.ir.PyScalar;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
@@ -24,7 +25,8 @@ import java.util.Map;
  * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in
  * reverse postorder so a constant is known before any use it dominates. Arithmetic follows
  * Python's rules (floor division and modulo round toward negative infinity; NaN and infinities
- * as in CPython, see {@link PyFloat}), so a folded value equals the one the host would compute.
+ * as in CPython, see {@link PyFloat}; ints exact and compared with floats exactly, see {@link
+ * PyScalar}), so a folded value equals the one the host would compute.
  */
 public final class FoldConstants implements Pass {
   @Override
@@ -102,23 +104,30 @@ public final class FoldConstants implements Pass {
     return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).longValue();
   }
 
-  /** Folds one op; null when it cannot be folded safely (e.g. integer division by zero). */
+  /**
+   * Folds one op; null when it cannot be folded safely: integer division by zero, or an int
+   * result beyond 64 bits (left to run time, where the host raises instead of wrapping).
+   */
   static Object evaluate(String name, List<Object> in, DType out) {
     Object a = in.get(0);
     Object b = in.size() > 1 ? in.get(1) : null;
     boolean fp = out.isFloat() || a instanceof Double || b instanceof Double;
     switch (name) {
-      case "ge": return d(a) >= d(b);
-      case "gt": return d(a) > d(b);
-      case "le": return d(a) <= d(b);
-      case "lt": return d(a) < d(b);
-      case "eq": return d(a) == d(b);
-      case "ne": return d(a) != d(b);
+      case "ge", "gt", "le", "lt", "eq", "ne": return PyScalar.compare(name, a, b);
       case "logical_and": return d(a) != 0 && d(b) != 0;
       case "logical_or": return d(a) != 0 || d(b) != 0;
       case "logical_not": return d(a) == 0;
       case "cast":
-        return out == DType.BOOL ? (Object) (d(a) != 0) : out.isFloat() ? (Object) d(a) : (Object) (long) d(a);
+        if (out == DType.BOOL) {
+          return d(a) != 0;
+        } else if (out.isFloat()) {
+          return d(a);
+        }
+        try {
+          return a instanceof Double x ? PyScalar.trunc(x) : l(a);
+        } catch (ArithmeticException e) {
+          return null;
+        }
       default:
         break;
     }
@@ -143,15 +152,20 @@ public final class FoldConstants implements Pass {
     }
     long x = l(a);
     long y = l(b);
-    switch (name) {
-      case "add": return x + y;
-      case "sub": return x - y;
-      case "mul": return x * y;
-      case "floor_div": return y == 0 ? null : Math.floorDiv(x, y);
-      case "mod": return y == 0 ? null : Math.floorMod(x, y);
-      case "maximum": return Math.max(x, y);
-      case "minimum": return Math.min(x, y);
-      default: return null;
+    try {
+      switch (name) {
+        case "add": return PyScalar.add(x, y);
+        case "sub": return PyScalar.sub(x, y);
+        case "mul": return PyScalar.mul(x, y);
+        case "floor_div": return PyScalar.floorDiv(x, y);
+        case "mod": return PyScalar.mod(x, y);
+        case "pow": return y < 0 ? null : PyScalar.pow(x, y);
+        case "maximum": return Math.max(x, y);
+        case "minimum": return Math.min(x, y);
+        default: return null;
+      }
+    } catch (ArithmeticException e) {
+      return null;
     }
   }
 }

@@ -1,0 +1,235 @@
+package dev.dynnc.ir;
+
+/**
+ * CPython's int arithmetic and its int-with-float comparisons, on 64-bit ints, where Java's
+ * operators differ from Python's; together with {@link PyFloat} the one scalar evaluator that the
+ * constant folders, the generated host code (which calls these methods at run time) and the test
+ * oracles share.
+ *
+ * <p>Python ints are unbounded; dynnc keeps them in a {@code long}, so a result that needs more
+ * than 64 bits throws {@link ArithmeticException} (the caller turns it into a located diagnostic
+ * or a run-time error), never a wrapped value. Division and modulo by zero also throw. Comparisons
+ * of an int with a float are exact, as CPython's float_richcompare makes them: {@code 2**53 + 1 ==
+ * 2.0**53} is false although {@code (double) (2**53 + 1) == 2.0**53}.
+ */
+public final class PyScalar {
+  private PyScalar() {}
+
+  private static final double TWO_63 = 0x1p63;
+
+  /** {@code x + y}, exact. */
+  public static long add(long x, long y) {
+    return Math.addExact(x, y);
+  }
+
+  /** {@code x - y}, exact. */
+  public static long sub(long x, long y) {
+    return Math.subtractExact(x, y);
+  }
+
+  /** {@code x * y}, exact. */
+  public static long mul(long x, long y) {
+    return Math.multiplyExact(x, y);
+  }
+
+  /** {@code -x}, exact. */
+  public static long neg(long x) {
+    return Math.negateExact(x);
+  }
+
+  /** {@code abs(x)}, exact ({@code abs(-2**63)} needs 65 bits). */
+  public static long abs(long x) {
+    return x < 0 ? Math.negateExact(x) : x;
+  }
+
+  /** {@code x // y}: rounds toward negative infinity, so the remainder has the divisor's sign. */
+  public static long floorDiv(long x, long y) {
+    if (y == 0) {
+      throw new ArithmeticException("integer division or modulo by zero");
+    }
+    if (x == Long.MIN_VALUE && y == -1) {
+      throw new ArithmeticException("integer overflow");
+    }
+    return Math.floorDiv(x, y);
+  }
+
+  /** {@code x % y}: the sign of the divisor. */
+  public static long mod(long x, long y) {
+    if (y == 0) {
+      throw new ArithmeticException("integer division or modulo by zero");
+    }
+    return Math.floorMod(x, y);
+  }
+
+  /** {@code x ** y} for {@code y >= 0}, exact; a negative exponent gives a float in Python: see {@link #truePow}. */
+  public static long pow(long x, long y) {
+    if (y < 0) {
+      throw new ArithmeticException("negative exponent of an int gives a float");
+    }
+    // Square-and-multiply: O(log y) steps even for 1 ** 10**18.
+    long r = 1;
+    long base = x;
+    long e = y;
+    while (e > 0) {
+      if ((e & 1) == 1) {
+        r = Math.multiplyExact(r, base);
+      }
+      e >>= 1;
+      if (e > 0) {
+        base = Math.multiplyExact(base, base);
+      }
+    }
+    return r;
+  }
+
+  /** {@code x ** y} for a negative int exponent: a float, and {@code 0 ** -1} an error as in Python. */
+  public static double truePow(long x, long y) {
+    if (x == 0 && y < 0) {
+      throw new ArithmeticException("0.0 cannot be raised to a negative power");
+    }
+    return Math.pow(x, y);
+  }
+
+  /** {@code x / y} on ints: a float, correctly rounded for operands up to 2**53. */
+  public static double div(long x, long y) {
+    if (y == 0) {
+      throw new ArithmeticException("division by zero");
+    }
+    return (double) x / y;
+  }
+
+  /** {@code round(x)}: to the nearest int, halves to even ({@code round(2.5) == 2}). */
+  public static long round(double x) {
+    if (Double.isNaN(x)) {
+      throw new ArithmeticException("cannot convert float NaN to integer");
+    }
+    double r = Math.rint(x);
+    if (!(r >= -TWO_63 && r < TWO_63)) {
+      throw new ArithmeticException("cannot convert " + x + " to a 64-bit integer");
+    }
+    return (long) r;
+  }
+
+  /** {@code int(x)}: truncation toward zero; NaN, infinities and values beyond 64 bits are errors. */
+  public static long trunc(double x) {
+    if (Double.isNaN(x)) {
+      throw new ArithmeticException("cannot convert float NaN to integer");
+    }
+    if (!(x > -TWO_63 - 1 && x < TWO_63)) {
+      throw new ArithmeticException("cannot convert " + x + " to a 64-bit integer");
+    }
+    return (long) x;
+  }
+
+  /**
+   * Compares an int with a non-NaN float exactly: negative, zero or positive as {@code x} is
+   * less than, equal to or greater than {@code y}. The int is never rounded to a double.
+   */
+  public static int compare(long x, double y) {
+    if (y >= TWO_63) {
+      return -1; // also +inf
+    }
+    if (y < -TWO_63) {
+      return 1; // also -inf
+    }
+    long t = (long) y; // exact: |y| < 2**63, fraction dropped toward zero
+    if (x != t) {
+      return Long.compare(x, t);
+    }
+    double frac = y - t; // exact: below 2**52 a double holds the fraction, above it has none
+    return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+  }
+
+  public static boolean eq(long x, double y) {
+    return !Double.isNaN(y) && compare(x, y) == 0;
+  }
+
+  public static boolean eq(double x, long y) {
+    return eq(y, x);
+  }
+
+  public static boolean ne(long x, double y) {
+    return !eq(x, y);
+  }
+
+  public static boolean ne(double x, long y) {
+    return !eq(y, x);
+  }
+
+  public static boolean lt(long x, double y) {
+    return !Double.isNaN(y) && compare(x, y) < 0;
+  }
+
+  public static boolean lt(double x, long y) {
+    return !Double.isNaN(x) && compare(y, x) > 0;
+  }
+
+  public static boolean le(long x, double y) {
+    return !Double.isNaN(y) && compare(x, y) <= 0;
+  }
+
+  public static boolean le(double x, long y) {
+    return !Double.isNaN(x) && compare(y, x) >= 0;
+  }
+
+  public static boolean gt(long x, double y) {
+    return lt(y, x);
+  }
+
+  public static boolean gt(double x, long y) {
+    return lt(y, x);
+  }
+
+  public static boolean ge(long x, double y) {
+    return le(y, x);
+  }
+
+  public static boolean ge(double x, long y) {
+    return le(y, x);
+  }
+
+  /**
+   * Compares two Python numbers ({@link Long}, {@link Double} or {@link Boolean}) as Python's
+   * {@code op} does ({@code eq ne lt le gt ge}); ints with ints and ints with floats exactly, floats
+   * as IEEE values (NaN unordered).
+   */
+  public static boolean compare(String op, Object a, Object b) {
+    int c;
+    if (a instanceof Double x && b instanceof Double y) {
+      return switch (op) {
+        case "eq" -> x.doubleValue() == y.doubleValue();
+        case "ne" -> x.doubleValue() != y.doubleValue();
+        case "lt" -> x < y;
+        case "le" -> x <= y;
+        case "gt" -> x > y;
+        case "ge" -> x >= y;
+        default -> throw new IllegalArgumentException(op);
+      };
+    } else if (a instanceof Double x) {
+      if (Double.isNaN(x)) {
+        return op.equals("ne");
+      }
+      c = -compare(asLong(b), x);
+    } else if (b instanceof Double y) {
+      if (Double.isNaN(y)) {
+        return op.equals("ne");
+      }
+      c = compare(asLong(a), y);
+    } else {
+      c = Long.compare(asLong(a), asLong(b));
+    }
+    return switch (op) {
+      case "eq" -> c == 0;
+      case "ne" -> c != 0;
+      case "lt" -> c < 0;
+      case "le" -> c <= 0;
+      case "gt" -> c > 0;
+      case "ge" -> c >= 0;
+      default -> throw new IllegalArgumentException(op);
+    };
+  }
+
+  private static long asLong(Object v) {
+    return v instanceof Boolean b ? (b ? 1L : 0L) : (Long) v;
+  }
+}
