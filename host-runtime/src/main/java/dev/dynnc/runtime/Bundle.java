@@ -347,6 +347,11 @@ public final class Bundle implements AutoCloseable {
             Object result;
             try {
                 result = program.run(ctx, args);
+            } catch (ArithmeticException e) {
+                // Python would raise here too (overflow past 64 bits, division by zero, int(nan)): the
+                // model's arithmetic failed on this input, which is the user's to know, not a dynnc bug.
+                String why = "long overflow".equals(e.getMessage()) ? "integer overflow beyond 64 bits" : e.getMessage();
+                throw new HostProgramException("the model's host arithmetic failed on this input: " + why, e);
             } catch (Exception e) {
                 throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
             }
