@@ -60,7 +60,7 @@ class HostCodegenTest {
     Partitioner.Result parts = Partitioner.partition(Parser.parse(PROGRAM));
     String source = HostCodegen.generate(parts.host()).toString();
     assertTrue(source.contains("@javax.annotation.processing.Generated(\"dynnc\")"), source);
-    assertTrue(source.contains("dev.dynnc.ir.PyScalar.floorDiv(v5, v6)"), source); // exact: -2**63 // -1 raises
+    assertTrue(source.contains("dev.dynnc.semantics.PyScalar.floorDiv(v5, v6)"), source); // exact: -2**63 // -1 raises
     assertTrue(source.contains("return ctx.result(0, v13, v14, v16);"), source);
     assertEquals(List.of(Manifest.OutputNode.dict(List.of("y", "k", "none"), List.of(Manifest.OutputNode.leaf(0),
         Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1),
@@ -90,8 +90,8 @@ class HostCodegenTest {
         }
         """;
     String source = HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
-    for (String call : List.of("dev.dynnc.ir.PyFloat.mod(v2, v3)", "dev.dynnc.ir.PyFloat.floorDiv(v2, v3)",
-        "dev.dynnc.ir.PyFloat.max(v2, v3)", "dev.dynnc.ir.PyFloat.min(v2, v3)", "Math.max(v8, v8)")) {
+    for (String call : List.of("dev.dynnc.semantics.PyFloat.mod(v2, v3)", "dev.dynnc.semantics.PyFloat.floorDiv(v2, v3)",
+        "dev.dynnc.semantics.PyFloat.max(v2, v3)", "dev.dynnc.semantics.PyFloat.min(v2, v3)", "Math.max(v8, v8)")) {
       assertTrue(source.contains(call), call + " missing in\n" + source);
     }
     compile(dir, "Host", source).close();

@@ -1,6 +1,6 @@
 package dev.dynnc.compiler;
 
-import dev.dynnc.ir.PyFloat;
+import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.runtime.HostProgram;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -15,7 +15,7 @@ import java.util.Set;
  * were loaded from, not {@code java.class.path}, which inside a Maven plugin is Maven's launcher.
  *
  * <p>The host class uses host-runtime ({@link HostProgram} and its context and arrays) and
- * {@code ir}'s {@link PyFloat} for Python's float semantics; nothing else, so these two code
+ * {@code semantics}' {@link PyFloat} and PyScalar for Python's scalar semantics; nothing else, so these two code
  * sources (jars, or class directories in a reactor build) are the whole path.
  */
 public final class HostClasspath {

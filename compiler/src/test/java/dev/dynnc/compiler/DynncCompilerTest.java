@@ -227,6 +227,10 @@ class DynncCompilerTest {
     List<Path> cp = HostClasspath.entries();
     assertEquals(runtime, cp.get(0));
     assertEquals(2, cp.size(), cp::toString);
+    // Python's scalar semantics come from their own dependency-free module, not from the compiler's ir.
+    assertEquals(Path.of(dev.dynnc.semantics.PyScalar.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+        cp.get(1));
+    assertFalse(cp.contains(Path.of(dev.dynnc.ir.Op.class.getProtectionDomain().getCodeSource().getLocation().toURI())));
     assertFalse(cp.contains(junit));
     String saved = System.getProperty("java.class.path");
     System.setProperty("java.class.path", dir.resolve("nothing-here.jar").toString());

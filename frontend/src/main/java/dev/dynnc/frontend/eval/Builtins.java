@@ -4,7 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.eval.Values.*;
-import dev.dynnc.ir.PyScalar;
+import dev.dynnc.semantics.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
 import java.util.Collections;

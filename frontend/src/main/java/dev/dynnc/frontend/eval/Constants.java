@@ -2,7 +2,7 @@ package dev.dynnc.frontend.eval;
 
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.DType;
-import dev.dynnc.ir.PyFloat;
+import dev.dynnc.semantics.PyFloat;
 import java.util.List;
 import java.util.Map;
 

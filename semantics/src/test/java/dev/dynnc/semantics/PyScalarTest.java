@@ -1,4 +1,4 @@
-package dev.dynnc.ir;
+package dev.dynnc.semantics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.dynnc.ir;
+package dev.dynnc.semantics;
 
 /**
  * CPython's int arithmetic and its int-with-float comparisons, on 64-bit ints, where Java's

@@ -1,4 +1,4 @@
-package dev.dynnc.ir;
+package dev.dynnc.semantics;
 
 /**
  * CPython's float arithmetic where Java's operators differ from it, so that host-scalar ops give
