@@ -158,9 +158,9 @@ public record ModelSpec(
             + " letters, digits, '_' or '-'" + (name.isPresent() ? "" : " (it defaults to the spec's directory name;"
             + " set 'name:')"));
       }
-      Path sourceRoot = dir.resolve(text("source-root").orElse("."));
+      Path sourceRoot = dir.resolve(text("source-root").orElse(".")).normalize();
       String entry = required("entry");
-      Path weights = dir.resolve(required("weights"));
+      Path weights = dir.resolve(required("weights")).normalize();
       return new ModelSpec(file, n, sourceRoot, entry, text("method"), inputs(), weights, text("target"),
           positive("compile-timeout"), positive("max-errors"));
     }
@@ -216,14 +216,14 @@ public record ModelSpec(
         try {
           InputSpecs.parse(List.of(spec));
         } catch (IllegalArgumentException e) {
-          throw new SpecException(at(file, k.getStartMark()) + e.getMessage());
+          throw new SpecException(at(file, k.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
         }
         out.add(spec);
       }
       try {
         InputSpecs.parse(out);
       } catch (IllegalArgumentException e) {
-        throw new SpecException(at(file, v.getStartMark()) + e.getMessage());
+        throw new SpecException(at(file, v.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
       }
       return List.copyOf(out);
     }
