@@ -1,6 +1,9 @@
 package dev.dynnc.maven;
 
-import com.github.javaparser.StaticJavaParser;
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.ast.CompilationUnit;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Manifest;
 import dev.dynnc.runtime.Manifest.OutputNode;
@@ -130,7 +133,12 @@ final class TypedApiWriter {
     }
     s.append("}\n");
     // A parse proves the text is one well-formed class; the printer gives it a stable layout.
-    return StaticJavaParser.parse(s.toString()).toString();
+    ParseResult<CompilationUnit> parsed = new JavaParser(new ParserConfiguration()
+        .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)).parse(s.toString());
+    if (!parsed.isSuccessful() || parsed.getResult().isEmpty()) {
+      throw new IllegalStateException("dynnc wrote an invalid class for " + className + ": " + parsed.getProblems());
+    }
+    return parsed.getResult().get().toString();
   }
 
   private static List<String> paramNames(Manifest m) {
