@@ -1,10 +1,9 @@
 package dev.dynnc.maven;
 
+import dev.dynnc.compiler.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,9 +27,8 @@ final class BundleZip {
     try (Stream<Path> walk = Files.walk(bundleDir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    Path tmp = Files.createTempFile(zip.getParent(), "." + zip.getFileName(), ".partial");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream z = new ZipOutputStream(out)) {
+    AtomicFiles.write(zip, out -> {
+      try (ZipOutputStream z = new ZipOutputStream(out)) {
         for (Path f : files) {
           ZipEntry e = new ZipEntry(bundleDir.relativize(f).toString().replace('\\', '/'));
           e.setLastModifiedTime(EPOCH);
@@ -39,9 +37,6 @@ final class BundleZip {
           z.closeEntry();
         }
       }
-      Files.move(tmp, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }

@@ -1,5 +1,6 @@
 package dev.dynnc.maven;
 
+import dev.dynnc.compiler.AtomicFiles;
 import dev.dynnc.compiler.CompileRequest;
 import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -205,13 +205,7 @@ public class CompileMojo extends AbstractMojo {
     Manifest m = Manifest.read(bundle);
     String java = TypedApiWriter.write(packageName, cls, m);
     Files.createDirectories(javaFile.getParent());
-    Path tmp = Files.createTempFile(javaFile.getParent(), "." + cls, ".partial");
-    try {
-      Files.writeString(tmp, java, StandardCharsets.UTF_8);
-      Files.move(tmp, javaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(javaFile, java.getBytes(StandardCharsets.UTF_8));
     BundleZip.write(bundle, zipFile);
     if (fingerprint != null) {
       Files.createDirectories(stateFile.getParent());
