@@ -76,7 +76,6 @@ final class BoundArgs {
   /** Binds a call to one schema. */
   static BoundArgs bind(Schema s, Interpreter in, List<Object> args, Map<String, Object> kwargs, Span at) {
     String fn = s.name() + "()";
-    String hint = "the signature is " + s;
     Map<String, Object> kw = new LinkedHashMap<>(kwargs);
     Map<String, Object> values = new HashMap<>();
     Map<String, Object> given = new HashMap<>();
@@ -102,26 +101,31 @@ final class BoundArgs {
         given.put(p.name(), p.fallback());
         continue;
       } else {
-        throw Interpreter.error(Code.DN0102, at, fn + " missing required argument '" + p.name() + "'", hint);
+        throw Interpreter.error(Code.DN0102, at, fn + " missing required argument '" + p.name() + "'", signature(s));
       }
       if (positional && kw.containsKey(p.name())) {
-        throw Interpreter.error(Code.DN0102, at, fn + " got multiple values for argument '" + p.name() + "'", hint);
+        throw Interpreter.error(Code.DN0102, at, fn + " got multiple values for argument '" + p.name() + "'", signature(s));
       }
-      values.put(p.name(), convert(p, positional ? i + 1 : 0, v, fn, hint, in, at));
+      values.put(p.name(), convert(p, positional ? i + 1 : 0, v, s, in, at));
       given.put(p.name(), v);
     }
     if (next < args.size()) {
       long most = s.params().stream().filter(p -> !p.keywordOnly()).count();
       throw Interpreter.error(Code.DN0102, at, fn + " takes at most " + most + " positional arguments (" + args.size()
-          + " given)", hint);
+          + " given)", signature(s));
     }
     if (!kw.isEmpty()) {
       String name = kw.keySet().iterator().next();
       String close = Suggest.hint(name, s.params().stream().map(Param::name).toList());
       throw Interpreter.error(Code.DN0102, at, fn + " got an unexpected keyword argument '" + name + "'",
-          close != null ? close : hint);
+          close != null ? close : signature(s));
     }
     return new BoundArgs(s, values, given, in, at);
+  }
+
+  /** The hint of an argument error (made only then: binding is on every library call's path). */
+  private static String signature(Schema s) {
+    return "the signature is " + s;
   }
 
   private static long[] repeat(long v, int n) {
@@ -131,7 +135,8 @@ final class BoundArgs {
   }
 
   /** Checks {@code v} against parameter {@code p} and converts it; {@code position} is 1-based, 0 for a keyword. */
-  private static Object convert(Param p, int position, Object v, String fn, String hint, Interpreter in, Span at) {
+  private static Object convert(Param p, int position, Object v, Schema s, Interpreter in, Span at) {
+    String fn = s.name() + "()";
     if (v == Values.NONE && p.optional()) {
       return v;
     }
@@ -151,7 +156,7 @@ final class BoundArgs {
     };
     if (out == null) {
       throw Interpreter.error(Code.DN0102, at, fn + ": argument '" + p.name() + "'" + (position > 0 ? " (position "
-          + position + ")" : "") + " must be " + p.type().replace("?", "") + ", not " + Builtins.typeName(v), hint);
+          + position + ")" : "") + " must be " + p.type().replace("?", "") + ", not " + Builtins.typeName(v), signature(s));
     }
     return out;
   }

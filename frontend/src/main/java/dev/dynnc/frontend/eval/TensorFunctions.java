@@ -651,6 +651,10 @@ final class TensorFunctions {
         "bernoulli", "normal", "poisson", "manual_seed", "seed");
     r.unsupported(TORCH, "files are not read or written by compiled code; pass the checkpoint to dynnc instead",
         "save", "load");
+    r.unsupported(TORCH, "not available to model code compiled by dynnc", "Size", "Generator", "finfo", "iinfo",
+        "get_default_dtype", "set_default_dtype", "is_floating_point", "is_grad_enabled", "set_printoptions", "cuda",
+        "backends", "autograd", "distributions", "optim", "utils", "onnx", "hub", "special", "sparse", "testing",
+        "compile", "fx", "quantization", "ao", "amp", "distributed", "multiprocessing", "profiler", "overrides");
     r.unsupported(FUNCTIONAL, notYet, "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
         "avg_pool1d", "max_pool3d", "adaptive_max_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
         "layer_norm", "group_norm", "instance_norm", "local_response_norm", "embedding", "one_hot", "elu", "selu",
