@@ -39,6 +39,8 @@ public enum Code {
   DN0111(Severity.ERROR, "model code raised an exception", "{0}"),
   /** Construction code used something that exists only when forward runs (a module call, a tensor's value). */
   DN0112(Severity.ERROR, "run-time value used during model construction", "{0}"),
+  /** A torch, torch.nn.functional or torch.nn name, or a tensor method, that is neither supported nor a known PyTorch name. */
+  DN0113(Severity.ERROR, "unknown PyTorch name", "{0}"),
   // Frontend: lowering forward.
   DN0200(Severity.ERROR, "unsupported construct in forward", "{0}"),
   DN0201(Severity.ERROR, "unsupported tensor operation", "{0}"),

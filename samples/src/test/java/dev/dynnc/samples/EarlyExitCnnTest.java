@@ -202,7 +202,7 @@ class EarlyExitCnnTest {
            |
         35 |             x = torch.cummax(block(x), 1)
            |                       ^
-           = hint: the README lists the supported layers and tensor functions
+           = hint: docs/supported-api.md lists the supported functions, methods and layers
         compilation failed; no bundle was written
         """, c.err());
     assertFalse(Files.exists(out));
