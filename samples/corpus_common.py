@@ -1,0 +1,167 @@
+"""Shared pieces of the corpus samples' generators (make_sample.py) and of corpus_reference.py.
+
+Each corpus sample is a Python package (models/...) built by an entry expression such as
+'models.skipnet:build_model()'. Its generator starts from PyTorch's random initialization
+(seeded), randomizes the BatchNorm statistics, calibrates the gates or exit heads on a pool of
+random inputs so that every dynamic decision goes both ways, records the decisions each pool input
+takes (with forward hooks on the modules that decide), and keeps a few inputs that together take
+every outcome, each decision at least a margin away from its threshold.
+Run with Debian's PyTorch: /usr/bin/python3.
+"""
+import importlib
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+
+def load_entry(sample_dir, entry):
+    """Imports MODULE from sample_dir and evaluates EXPR in it, as dynnc's --entry MODULE:EXPR does."""
+    sample_dir = os.path.abspath(sample_dir)
+    if sample_dir not in sys.path:
+        sys.path.insert(0, sample_dir)
+    module, expr = entry.split(':', 1)
+    return eval(expr, dict(vars(importlib.import_module(module))))
+
+
+def seed_everything(seed):
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    torch.set_num_threads(1)
+    return torch.Generator().manual_seed(seed)
+
+
+def randomize_batchnorm(model, gen):
+    """Gives every BatchNorm random running statistics and affine parameters, as after training."""
+    for m in model.modules():
+        if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+            n = m.num_features
+            with torch.no_grad():
+                m.running_mean.copy_(0.1 * torch.randn(n, generator=gen))
+                m.running_var.copy_(0.5 + torch.rand(n, generator=gen))
+                m.weight.copy_(0.8 + 0.4 * torch.rand(n, generator=gen))
+                m.bias.copy_(0.1 * torch.randn(n, generator=gen))
+                m.num_batches_tracked.fill_(1000)
+
+
+def candidate_pool(n, gen):
+    """n inputs [1,3,32,32] of varied kinds: white noise, smooth images, and mixtures, at several scales."""
+    xs = []
+    for i in range(n):
+        kind = i % 3
+        scale = 0.25 + 2.0 * torch.rand(1, generator=gen).item()
+        if kind == 0:
+            x = torch.randn(1, 3, 32, 32, generator=gen)
+        else:
+            coarse = torch.randn(1, 3, 2 + 2 * kind, 2 + 2 * kind, generator=gen)
+            x = torch.nn.functional.interpolate(coarse, size=(32, 32), mode='bilinear', align_corners=False)
+            x = x / x.std()
+            if kind == 2:
+                x = x + 0.5 * torch.randn(1, 3, 32, 32, generator=gen)
+        shift = 0.5 * torch.randn(1, 3, 1, 1, generator=gen)
+        xs.append((scale * x + shift).contiguous())
+    return xs
+
+
+class Recorder(object):
+    """Records the outputs of the given modules, in call order, while the model runs."""
+
+    def __init__(self, modules):
+        self.calls = []
+        self.handles = [m.register_forward_hook(self._hook(name)) for name, m in modules]
+
+    def _hook(self, name):
+        def hook(module, inputs, output):
+            self.calls.append((name, output.detach().clone() if torch.is_tensor(output) else output))
+        return hook
+
+    def run(self, fn, x):
+        self.calls = []
+        with torch.no_grad():
+            result = fn(x)
+        return result, list(self.calls)
+
+    def close(self):
+        for h in self.handles:
+            h.remove()
+
+
+def bisect_scale(fraction_at, target, lo=1e-3, hi=1e3, steps=40):
+    """The factor s in [lo, hi] (geometric bisection) where fraction_at(s), increasing in s, crosses target."""
+    for _ in range(steps):
+        mid = (lo * hi) ** 0.5
+        if fraction_at(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo * hi) ** 0.5
+
+
+def select_inputs(traces, required, min_margin, max_inputs=8):
+    """Greedy cover: traces[i] = (outcomes, margin); returns indices covering every required outcome.
+
+    Only candidates whose every decision is at least min_margin from its threshold are used. After
+    the cover, inputs taking not yet seen combinations of outcomes are added up to max_inputs.
+    """
+    ok = [i for i, (_, margin) in enumerate(traces) if margin >= min_margin]
+    missing = set(required)
+    chosen = []
+    while missing:
+        best = max(ok, key=lambda i: (len(missing & set(traces[i][0])), traces[i][1]), default=None)
+        if best is None or not (missing & set(traces[best][0])):
+            raise SystemExit('error: no safe candidate takes ' + ', '.join(sorted(map(str, missing))))
+        chosen.append(best)
+        missing -= set(traces[best][0])
+    seen = {tuple(traces[i][0]) for i in chosen}
+    for i in sorted(ok, key=lambda i: -traces[i][1]):
+        if len(chosen) >= max_inputs:
+            break
+        if tuple(traces[i][0]) not in seen:
+            seen.add(tuple(traces[i][0]))
+            chosen.append(i)
+    return chosen
+
+
+def write_sample(out_dir, model, xs, chosen, traces, required):
+    """Saves checkpoint.pt, inputs/x<i>.npy and inputs/expected_paths.json; asserts the coverage."""
+    inputs_dir = os.path.join(out_dir, 'inputs')
+    os.makedirs(inputs_dir, exist_ok=True)
+    for f in os.listdir(inputs_dir):
+        if f.endswith('.npy') or f.endswith('.json'):
+            os.remove(os.path.join(inputs_dir, f))
+    expected = {}
+    covered = set()
+    for k, i in enumerate(chosen):
+        name = 'x%d.npy' % k
+        np.save(os.path.join(inputs_dir, name), np.ascontiguousarray(xs[i].numpy(), dtype=np.float32))
+        expected[name] = {'outcomes': [str(o) for o in traces[i][0]], 'margin': round(float(traces[i][1]), 4)}
+        covered |= set(traces[i][0])
+        print('%s: %s (margin %.4f)' % (name, ' '.join(map(str, traces[i][0])), traces[i][1]))
+    assert covered >= set(required), 'outcomes never taken: %s' % sorted(map(str, set(required) - covered))
+    with open(os.path.join(inputs_dir, 'expected_paths.json'), 'w') as f:
+        json.dump({'required': sorted(map(str, required)), 'inputs': expected}, f, indent=2, sort_keys=True)
+        f.write('\n')
+    torch.save(model.state_dict(), os.path.join(out_dir, 'checkpoint.pt'))
+    print('wrote %d inputs and checkpoint.pt (%d bytes) to %s'
+          % (len(chosen), os.path.getsize(os.path.join(out_dir, 'checkpoint.pt')), out_dir))
+
+
+def flatten_outputs(value):
+    """The leaves of a returned value, depth-first, as dynnc run writes them (output_<i>.npy)."""
+    if torch.is_tensor(value):
+        return [value.detach().numpy()]
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in flatten_outputs(v)]
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in flatten_outputs(v)]
+    if isinstance(value, (bool, np.bool_)):
+        return [np.array(bool(value))]
+    if isinstance(value, np.generic):
+        return [np.array(value)]
+    if isinstance(value, int):
+        return [np.array(value, dtype=np.int64)]
+    if isinstance(value, float):
+        return [np.array(value, dtype=np.float64)]
+    raise TypeError('unsupported output leaf %r' % type(value))
