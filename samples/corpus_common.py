@@ -99,6 +99,44 @@ def bisect_scale(fraction_at, target, lo=1e-3, hi=1e3, steps=40):
     return (lo * hi) ** 0.5
 
 
+def exit_confidence(logits):
+    """Maximum softmax probability of [1, C] logits, the confidence early-exit networks compare."""
+    return torch.softmax(logits.double(), dim=1).max().item()
+
+
+def exit_trace(recorder, run, x, thresholds):
+    """(['exit<k>'], margin) for an early-exit network whose recorder hooks the heads of all exits
+    but the last: the exit taken (the first head whose confidence reaches its threshold) and the
+    smallest distance of a compared confidence from its threshold."""
+    _, calls = recorder.run(run, x)
+    margins = []
+    for k, (_, logits) in enumerate(calls):
+        conf = exit_confidence(logits)
+        margins.append(abs(conf - thresholds[k]))
+        if conf >= thresholds[k]:
+            return ['exit%d' % k], min(margins)
+    return ['exit%d' % len(thresholds)], min(margins)
+
+
+def calibrate_exits(run, xs, heads, thresholds):
+    """Scales the final linear layer of each early exit (but the last), in order, so that about an
+    equal share of the pool inputs leaves at every exit: the confidence is increasing in the scale."""
+    recorder = Recorder([('exit%d' % k, h) for k, h in enumerate(heads)])
+    for k, head in enumerate(heads):
+        reached = [calls[k][1] for calls in (recorder.run(run, x)[1] for x in xs) if len(calls) > k]
+        z = torch.cat(reached).double()
+        target = 1.0 / (len(heads) + 1 - k)
+
+        def fraction(s):
+            return (torch.softmax(s * z, dim=1).max(dim=1).values >= thresholds[k]).double().mean().item()
+
+        s = bisect_scale(fraction, target)
+        with torch.no_grad():
+            head.weight *= s
+            head.bias *= s
+    recorder.close()
+
+
 def select_inputs(traces, required, min_margin, max_inputs=8):
     """Greedy cover: traces[i] = (outcomes, margin); returns indices covering every required outcome.
 
