@@ -186,6 +186,26 @@ def write_sample(out_dir, model, xs, chosen, traces, required):
           % (len(chosen), os.path.getsize(os.path.join(out_dir, 'checkpoint.pt')), out_dir))
 
 
+def verify_sample(out_dir, sample_dir, entry, make_tracer, min_margin):
+    """Rebuilds the model from sample_dir, loads out_dir's checkpoint and checks that every saved input
+    takes the recorded outcomes, at least min_margin from every threshold.
+
+    make_tracer(model) returns a function x -> (outcomes, margin) for that model."""
+    model = load_entry(sample_dir, entry)
+    model.load_state_dict(torch.load(os.path.join(out_dir, 'checkpoint.pt')))
+    model.eval()
+    trace = make_tracer(model)
+    with open(os.path.join(out_dir, 'inputs', 'expected_paths.json')) as f:
+        expected = json.load(f)['inputs']
+    for name, info in sorted(expected.items()):
+        x = torch.from_numpy(np.load(os.path.join(out_dir, 'inputs', name)))
+        outcomes, margin = trace(x)
+        assert [str(o) for o in outcomes] == info['outcomes'], \
+            '%s: took %s, recorded %s' % (name, outcomes, info['outcomes'])
+        assert margin >= min_margin, '%s: margin %.5f' % (name, margin)
+    print('verified %d inputs against a fresh model and the saved checkpoint' % len(expected))
+
+
 def flatten_outputs(value):
     """The leaves of a returned value, depth-first, as dynnc run writes them (output_<i>.npy)."""
     if torch.is_tensor(value):

@@ -9,6 +9,7 @@ drop every block, each agent logit at least MARGIN from 0 (the 0.5 probability t
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -53,6 +54,8 @@ def main():
     required = ['block%d:%s' % (t, o) for t in range(model.agent.logit.out_features) for o in ('keep', 'drop')]
     chosen = cc.select_inputs(traces, required, MARGIN)
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY,
+                     lambda m: functools.partial(trace, m, cc.Recorder([('agent', m.agent.logit)])), MARGIN)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ every MoE layer, the chosen expert's logit at least MARGIN above the runner-up's
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -22,6 +23,10 @@ ENTRY = 'models.moe:build_model()'
 SEED = 13
 POOL = 300
 MARGIN = 0.05
+
+
+def gate_layers(model):
+    return [('moe%d' % i, m.gate.w_gate) for i, m in enumerate(model.moe_layers)]
 
 
 def trace(model, recorder, x):
@@ -43,7 +48,7 @@ def main():
     cc.randomize_batchnorm(model, gen)
     model.eval()
     xs = cc.candidate_pool(POOL, gen)
-    gates = [('moe%d' % i, m.gate.w_gate) for i, m in enumerate(model.moe_layers)]
+    gates = gate_layers(model)
     recorder = cc.Recorder(gates)
     n = model.config.num_experts
     for k, (_, layer) in enumerate(gates):
@@ -62,6 +67,8 @@ def main():
     required = ['%s:expert%d' % (name, e) for name, _ in gates for e in range(n)]
     chosen = cc.select_inputs(traces, required, MARGIN)
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY,
+                     lambda m: functools.partial(trace, m, cc.Recorder(gate_layers(m))), MARGIN)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ each compared confidence at least MARGIN from its threshold.
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -20,6 +21,12 @@ ENTRY = 'models.msdnet:build_model()'
 SEED = 3
 POOL = 300
 MARGIN = 0.01
+
+
+def make_tracer(m):
+    heads = [c.linear for c in m.classifier][:-1]
+    recorder = cc.Recorder([('exit%d' % k, h) for k, h in enumerate(heads)])
+    return functools.partial(cc.exit_trace, recorder, m, thresholds=m.args.thresholds)
 
 
 def main():
@@ -34,8 +41,8 @@ def main():
     heads = [c.linear for c in model.classifier][:-1]
     thresholds = model.args.thresholds
     cc.calibrate_exits(model, xs, heads, thresholds)
-    recorder = cc.Recorder([('exit%d' % k, h) for k, h in enumerate(heads)])
-    traces = [cc.exit_trace(recorder, model, x, thresholds) for x in xs]
+    trace = make_tracer(model)
+    traces = [trace(x) for x in xs]
     required = ['exit%d' % k for k in range(len(heads) + 1)]
     print('pool exits:', {r: sum(t[0] == [r] for t in traces) for r in required})
     chosen = cc.select_inputs(traces, required, MARGIN, max_inputs=len(required))
@@ -44,6 +51,7 @@ def main():
         extra = [i for i, t in enumerate(traces) if t[0] == [r] and t[1] >= MARGIN and i not in chosen]
         chosen += extra[:2]
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY, make_tracer, MARGIN)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ confidence at least MARGIN from the threshold.
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -20,6 +21,13 @@ ENTRY = 'models.sdn_vgg:create_vgg_sdn()'
 SEED = 17
 POOL = 300
 MARGIN = 0.01
+
+
+def make_tracer(m):
+    heads = [layer.exit.linear for layer in m.layers if layer.has_exit]
+    recorder = cc.Recorder([('exit%d' % k, h) for k, h in enumerate(heads)])
+    thresholds = [m.confidence_threshold] * len(heads)
+    return functools.partial(cc.exit_trace, recorder, m.predict_early, thresholds=thresholds)
 
 
 def main():
@@ -34,8 +42,8 @@ def main():
     heads = [layer.exit.linear for layer in model.layers if layer.has_exit]
     thresholds = [model.confidence_threshold] * len(heads)
     cc.calibrate_exits(model.predict_early, xs, heads, thresholds)
-    recorder = cc.Recorder([('exit%d' % k, h) for k, h in enumerate(heads)])
-    traces = [cc.exit_trace(recorder, model.predict_early, x, thresholds) for x in xs]
+    trace = make_tracer(model)
+    traces = [trace(x) for x in xs]
     required = ['exit%d' % k for k in range(len(heads) + 1)]
     print('pool exits:', {r: sum(t[0] == [r] for t in traces) for r in required})
     chosen = cc.select_inputs(traces, required, MARGIN, max_inputs=len(required))
@@ -43,6 +51,7 @@ def main():
         extra = [i for i, t in enumerate(traces) if t[0] == [r] and t[1] >= MARGIN and i not in chosen]
         chosen += extra[:1]
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY, make_tracer, MARGIN)
 
 
 if __name__ == '__main__':

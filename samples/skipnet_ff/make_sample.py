@@ -9,6 +9,7 @@ each gate logit at least MARGIN from 0 (the 0.5 probability threshold).
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -55,6 +56,8 @@ def main():
     required = ['%s:%s' % (name, o) for name, _ in gate_list for o in ('run', 'skip')]
     chosen = cc.select_inputs(traces, required, MARGIN)
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY,
+                     lambda m: functools.partial(trace, m, cc.Recorder(gates(m))), MARGIN)
 
 
 if __name__ == '__main__':

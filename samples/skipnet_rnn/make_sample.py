@@ -10,6 +10,7 @@ MARGIN from 0 (the 0.5 probability threshold).
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -78,6 +79,8 @@ def main():
     print('pool outcomes:', counts)
     chosen = cc.select_inputs(traces, required, MARGIN)
     cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
+    cc.verify_sample(args.out_dir, HERE, ENTRY,
+                     lambda m: functools.partial(trace, m, cc.Recorder([('proj', m.control.proj)])), MARGIN)
 
 
 if __name__ == '__main__':
