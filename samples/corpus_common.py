@@ -8,6 +8,8 @@ takes (with forward hooks on the modules that decide), and keeps a few inputs th
 every outcome, each decision at least a margin away from its threshold.
 Run with Debian's PyTorch: /usr/bin/python3.
 """
+import argparse
+import functools
 import importlib
 import json
 import os
@@ -99,6 +101,12 @@ def bisect_scale(fraction_at, target, lo=1e-3, hi=1e3, steps=40):
     return (lo * hi) ** 0.5
 
 
+def sign_outcomes(labels, logits, positive, negative):
+    """(['<label>:<positive or negative>' per decision], smallest |logit|) for decisions 'logit > 0'."""
+    outcomes = ['%s:%s' % (label, positive if v > 0 else negative) for label, v in zip(labels, logits)]
+    return outcomes, min(abs(v) for v in logits)
+
+
 def exit_confidence(logits):
     """Maximum softmax probability of [1, C] logits, the confidence early-exit networks compare."""
     return torch.softmax(logits.double(), dim=1).max().item()
@@ -137,11 +145,12 @@ def calibrate_exits(run, xs, heads, thresholds):
     recorder.close()
 
 
-def select_inputs(traces, required, min_margin, max_inputs=8):
+def select_inputs(traces, required, min_margin, max_inputs=8, per_outcome=1):
     """Greedy cover: traces[i] = (outcomes, margin); returns indices covering every required outcome.
 
     Only candidates whose every decision is at least min_margin from its threshold are used. After
-    the cover, inputs taking not yet seen combinations of outcomes are added up to max_inputs.
+    the cover, more inputs (in pool order) until every required outcome is taken by per_outcome of
+    them, then inputs taking not yet seen combinations of outcomes, up to max_inputs in all.
     """
     ok = [i for i, (_, margin) in enumerate(traces) if margin >= min_margin]
     missing = set(required)
@@ -152,6 +161,9 @@ def select_inputs(traces, required, min_margin, max_inputs=8):
             raise SystemExit('error: no safe candidate takes ' + ', '.join(sorted(map(str, missing))))
         chosen.append(best)
         missing -= set(traces[best][0])
+    for r in required:
+        extra = [i for i in ok if r in traces[i][0] and i not in chosen]
+        chosen += extra[:max(0, per_outcome - sum(r in traces[i][0] for i in chosen))]
     seen = {tuple(traces[i][0]) for i in chosen}
     for i in sorted(ok, key=lambda i: -traces[i][1]):
         if len(chosen) >= max_inputs:
@@ -204,6 +216,45 @@ def verify_sample(out_dir, sample_dir, entry, make_tracer, min_margin):
             '%s: took %s, recorded %s' % (name, outcomes, info['outcomes'])
         assert margin >= min_margin, '%s: margin %.5f' % (name, margin)
     print('verified %d inputs against a fresh model and the saved checkpoint' % len(expected))
+
+
+class Sample(object):
+    """One generator run: parses --out-dir, seeds, builds the model with random BatchNorm statistics
+    (in eval mode) and a pool of candidate inputs; finish() picks, saves and re-checks the inputs."""
+
+    def __init__(self, doc, sample_dir, entry, seed, pool=300):
+        ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+        ap.add_argument('--out-dir', default=sample_dir)
+        self.out_dir = ap.parse_args().out_dir
+        self.sample_dir = sample_dir
+        self.entry = entry
+        gen = seed_everything(seed)
+        self.model = load_entry(sample_dir, entry)
+        randomize_batchnorm(self.model, gen)
+        self.model.eval()
+        self.xs = candidate_pool(pool, gen)
+
+    def finish(self, make_tracer, required, min_margin, per_outcome=1):
+        """make_tracer(model) gives x -> (outcomes, margin); keeps inputs covering required."""
+        trace = make_tracer(self.model)
+        traces = [trace(x) for x in self.xs]
+        print('pool outcomes:', {r: sum(r in t[0] for t in traces) for r in required})
+        chosen = select_inputs(traces, required, min_margin, per_outcome=per_outcome)
+        write_sample(self.out_dir, self.model, self.xs, chosen, traces, required)
+        verify_sample(self.out_dir, self.sample_dir, self.entry, make_tracer, min_margin)
+
+
+def make_exit_sample(doc, sample_dir, entry, seed, heads_of, run_of, thresholds_of, per_exit, min_margin=0.01):
+    """The generator of an early-exit network: heads_of(model) lists the last linear layer of every
+    exit but the last, run_of(model) the inference method, thresholds_of(model) their thresholds."""
+    def make_tracer(m):
+        recorder = Recorder([('exit%d' % k, h) for k, h in enumerate(heads_of(m))])
+        return functools.partial(exit_trace, recorder, run_of(m), thresholds=thresholds_of(m))
+
+    sample = Sample(doc, sample_dir, entry, seed)
+    heads = heads_of(sample.model)
+    calibrate_exits(run_of(sample.model), sample.xs, heads, thresholds_of(sample.model))
+    sample.finish(make_tracer, ['exit%d' % k for k in range(len(heads) + 1)], min_margin, per_outcome=per_exit)
 
 
 def flatten_outputs(value):

@@ -8,7 +8,6 @@ every MoE layer, the chosen expert's logit at least MARGIN above the runner-up's
 
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
-import argparse
 import functools
 import os
 import sys
@@ -19,9 +18,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import corpus_common as cc  # noqa: E402
 
-ENTRY = 'models.moe:build_model()'
-SEED = 13
-POOL = 300
 MARGIN = 0.05
 
 
@@ -39,15 +35,13 @@ def trace(model, recorder, x):
     return outcomes, min(margins)
 
 
+def make_tracer(model):
+    return functools.partial(trace, model, cc.Recorder(gate_layers(model)))
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--out-dir', default=HERE)
-    args = ap.parse_args()
-    gen = cc.seed_everything(SEED)
-    model = cc.load_entry(HERE, ENTRY)
-    cc.randomize_batchnorm(model, gen)
-    model.eval()
-    xs = cc.candidate_pool(POOL, gen)
+    sample = cc.Sample(__doc__, HERE, 'models.moe:build_model()', seed=13)
+    model, xs = sample.model, sample.xs
     gates = gate_layers(model)
     recorder = cc.Recorder(gates)
     n = model.config.num_experts
@@ -63,12 +57,8 @@ def main():
                 layer.bias += (0.2 * (1.0 / n - share)).float()
             share = torch.bincount((z + layer.bias).argmax(dim=1), minlength=n).double() / len(xs)
         print('%s expert shares %s' % (gates[k][0], share.tolist()))
-    traces = [trace(model, recorder, x) for x in xs]
-    required = ['%s:expert%d' % (name, e) for name, _ in gates for e in range(n)]
-    chosen = cc.select_inputs(traces, required, MARGIN)
-    cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
-    cc.verify_sample(args.out_dir, HERE, ENTRY,
-                     lambda m: functools.partial(trace, m, cc.Recorder(gate_layers(m))), MARGIN)
+    recorder.close()
+    sample.finish(make_tracer, ['%s:expert%d' % (name, e) for name, _ in gates for e in range(n)], MARGIN)
 
 
 if __name__ == '__main__':

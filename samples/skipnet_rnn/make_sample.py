@@ -9,7 +9,6 @@ MARGIN from 0 (the 0.5 probability threshold).
 
 Usage: /usr/bin/python3 make_sample.py [--out-dir DIR]   (default: this script's directory)
 """
-import argparse
 import functools
 import os
 import sys
@@ -20,17 +19,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import corpus_common as cc  # noqa: E402
 
-ENTRY = 'models.skipnet_rnn:build_model()'
 SEED = 11
-POOL = 300
 MARGIN = 0.05
 
 
 def trace(model, recorder, x):
     _, calls = recorder.run(model, x)
-    logits = [out.item() for _, out in calls]
-    outcomes = ['gate%d:%s' % (k, 'run' if v > 0 else 'skip') for k, v in enumerate(logits)]
-    return outcomes, min(abs(v) for v in logits)
+    return cc.sign_outcomes(['gate%d' % k for k in range(len(calls))], [out.item() for _, out in calls], 'run', 'skip')
+
+
+def make_tracer(model):
+    return functools.partial(trace, model, cc.Recorder([('proj', model.control.proj)]))
 
 
 def balance_gates(model, xs, n_gates, steps=40, batch=48):
@@ -62,25 +61,10 @@ def balance_gates(model, xs, n_gates, steps=40, batch=48):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--out-dir', default=HERE)
-    args = ap.parse_args()
-    gen = cc.seed_everything(SEED)
-    model = cc.load_entry(HERE, ENTRY)
-    cc.randomize_batchnorm(model, gen)
-    model.eval()
-    xs = cc.candidate_pool(POOL, gen)
-    recorder = cc.Recorder([('proj', model.control.proj)])
-    n_gates = len(model.blocks) - 1
-    balance_gates(model, xs, n_gates)
-    traces = [trace(model, recorder, x) for x in xs]
-    required = ['gate%d:%s' % (k, o) for k in range(n_gates) for o in ('run', 'skip')]
-    counts = {r: sum(r in t[0] for t in traces) for r in required}
-    print('pool outcomes:', counts)
-    chosen = cc.select_inputs(traces, required, MARGIN)
-    cc.write_sample(args.out_dir, model, xs, chosen, traces, required)
-    cc.verify_sample(args.out_dir, HERE, ENTRY,
-                     lambda m: functools.partial(trace, m, cc.Recorder([('proj', m.control.proj)])), MARGIN)
+    sample = cc.Sample(__doc__, HERE, 'models.skipnet_rnn:build_model()', seed=SEED)
+    n_gates = len(sample.model.blocks) - 1
+    balance_gates(sample.model, sample.xs, n_gates)
+    sample.finish(make_tracer, ['gate%d:%s' % (k, o) for k in range(n_gates) for o in ('run', 'skip')], MARGIN)
 
 
 if __name__ == '__main__':
