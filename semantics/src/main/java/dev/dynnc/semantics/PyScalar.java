@@ -42,6 +42,16 @@ public final class PyScalar {
     return x < 0 ? Math.negateExact(x) : x;
   }
 
+  /** Python's {@code max(x, y)} on ints. */
+  public static long max(long x, long y) {
+    return Math.max(x, y);
+  }
+
+  /** Python's {@code min(x, y)} on ints. */
+  public static long min(long x, long y) {
+    return Math.min(x, y);
+  }
+
   /** {@code x // y}: rounds toward negative infinity, so the remainder has the divisor's sign. */
   public static long floorDiv(long x, long y) {
     if (y == 0) {
@@ -110,6 +120,20 @@ public final class PyScalar {
     return (long) r;
   }
 
+  /**
+   * {@code round(x, n)} on ints: {@code x} itself for {@code n >= 0}, else rounded to a multiple of
+   * {@code 10**-n}, halves to even ({@code round(250, -2) == 200}); exact, 64 bits or an error.
+   */
+  public static long round(long x, long n) {
+    if (n >= 0) {
+      return x;
+    }
+    if (n < -19) {
+      return 0; // 10**20 > 2 * |x| for every 64-bit x, so the multiple is 0
+    }
+    return java.math.BigDecimal.valueOf(x).setScale((int) n, java.math.RoundingMode.HALF_EVEN).longValueExact();
+  }
+
   /** {@code int(x)}: truncation toward zero; NaN, infinities and values beyond 64 bits are errors. */
   public static long trunc(double x) {
     if (Double.isNaN(x)) {
@@ -138,6 +162,31 @@ public final class PyScalar {
     }
     double frac = y - t; // exact: below 2**52 a double holds the fraction, above it has none
     return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+  }
+
+  /** {@code x == y} on ints; the other comparisons follow. */
+  public static boolean eq(long x, long y) {
+    return x == y;
+  }
+
+  public static boolean ne(long x, long y) {
+    return x != y;
+  }
+
+  public static boolean lt(long x, long y) {
+    return x < y;
+  }
+
+  public static boolean le(long x, long y) {
+    return x <= y;
+  }
+
+  public static boolean gt(long x, long y) {
+    return x > y;
+  }
+
+  public static boolean ge(long x, long y) {
+    return x >= y;
   }
 
   public static boolean eq(long x, double y) {
@@ -186,6 +235,51 @@ public final class PyScalar {
 
   public static boolean ge(double x, long y) {
     return le(y, x);
+  }
+
+  /** {@code x and y} on bools (the host evaluates both sides; neither has side effects). */
+  public static boolean logicalAnd(boolean x, boolean y) {
+    return x && y;
+  }
+
+  /** {@code x or y} on bools. */
+  public static boolean logicalOr(boolean x, boolean y) {
+    return x || y;
+  }
+
+  /** {@code not x}. */
+  public static boolean logicalNot(boolean x) {
+    return !x;
+  }
+
+  /** {@code bool(x)}: Python's truth value of an int. */
+  public static boolean toBool(long x) {
+    return x != 0;
+  }
+
+  /** {@code bool(x)}: Python's truth value of a float; NaN is true. */
+  public static boolean toBool(double x) {
+    return x != 0;
+  }
+
+  /** {@code int(x)} of a bool. */
+  public static long toInt(boolean x) {
+    return x ? 1 : 0;
+  }
+
+  /** {@code int(x)} of a float: see {@link #trunc}. */
+  public static long toInt(double x) {
+    return trunc(x);
+  }
+
+  /** {@code float(x)} of a bool. */
+  public static double toFloat(boolean x) {
+    return x ? 1.0 : 0.0;
+  }
+
+  /** {@code float(x)} of an int: the nearest double, as CPython rounds it. */
+  public static double toFloat(long x) {
+    return x;
   }
 
   /**
