@@ -81,6 +81,29 @@ public final class ScalarEval {
     return method(fn.get().method(), params, result).map(m -> new Call(Optional.of(m), params));
   }
 
+  /**
+   * Whether {@code op} on host scalars of these kinds may raise as Python does (an int result
+   * beyond 64 bits, division by zero, {@code int(nan)}): its method, or a conversion of an operand,
+   * declares {@link ArithmeticException}.
+   */
+  public static boolean mayRaise(String op, List<Kind> operands, Kind result) {
+    Optional<Call> c = call(op, operands, result);
+    if (c.isEmpty()) {
+      return false;
+    }
+    boolean raises = c.get().method().map(ScalarEval::declaresArithmetic).orElse(false);
+    for (int i = 0; i < operands.size(); i++) {
+      if (operands.get(i) != c.get().params().get(i)) {
+        raises |= declaresArithmetic(conversion(operands.get(i), c.get().params().get(i)).orElseThrow());
+      }
+    }
+    return raises;
+  }
+
+  private static boolean declaresArithmetic(Method m) {
+    return List.of(m.getExceptionTypes()).contains(ArithmeticException.class);
+  }
+
   /** PyScalar's method that converts a value of one kind to another, as {@code bool()}, {@code int()}, {@code float()} do. */
   public static Optional<Method> conversion(Kind from, Kind to) {
     return method("to" + to.title, List.of(from), to);

@@ -82,7 +82,7 @@ public final class PyFloat {
    * 2.67 because 2.675 is stored as 2.67499999...). NaN and infinities are returned unchanged, a
    * zero keeps x's sign, and a result too large for a double raises as in CPython.
    */
-  public static double round(double x, long n) {
+  public static double round(double x, long n) throws ArithmeticException {
     if (Double.isNaN(x) || Double.isInfinite(x) || x == 0 || n > 400) {
       return x; // beyond 400 digits every double is already exact
     }
