@@ -47,8 +47,7 @@ import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
-import dev.dynnc.semantics.PyFloat;
-import dev.dynnc.semantics.PyScalar;
+import dev.dynnc.ir.ScalarEval;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.HostProgram;
@@ -280,67 +279,25 @@ public final class HostCodegen {
         String read = in.isFloat() ? "readDouble" : in == DType.BOOL ? "readBool" : "readLong";
         return new MethodCallExpr(new NameExpr("ctx"), read, new NodeList<>(a.get(0)));
       }
-      // Python's int semantics where Java's differ (overflow raises, int/float compare exactly): see PyScalar.
-      case "add": return out.isFloat() ? bin(a, BinaryExpr.Operator.PLUS) : pyScalar("add", a);
-      case "sub": return out.isFloat() ? bin(a, BinaryExpr.Operator.MINUS) : pyScalar("sub", a);
-      case "mul": return out.isFloat() ? bin(a, BinaryExpr.Operator.MULTIPLY) : pyScalar("mul", a);
-      case "div": return bin(a, BinaryExpr.Operator.DIVIDE);
-      case "ge", "gt", "le", "lt", "eq", "ne": {
-        DType x = hp.types().get(op.operands().get(0)).dtype();
-        DType y = hp.types().get(op.operands().get(1)).dtype();
-        if (x.isFloat() != y.isFloat() && x != DType.BOOL && y != DType.BOOL) {
-          return pyScalar(op.name(), a);
+      default: {
+        // Every other host op is one call of its Python-semantics method from the op table, the
+        // method constant folding also uses (ScalarEval), on operands converted as Python does.
+        List<ScalarEval.Kind> kinds = op.operands().stream().map(v -> ScalarEval.Kind.of(hp.types().get(v).dtype())).toList();
+        ScalarEval.Call c = ScalarEval.call(op.name(), kinds, ScalarEval.Kind.of(out))
+            .orElseThrow(() -> new IllegalStateException("no host lowering for op '" + op.name() + "' on " + kinds));
+        NodeList<Expression> args = new NodeList<>();
+        for (int i = 0; i < a.size(); i++) {
+          args.add(kinds.get(i) == c.params().get(i) ? a.get(i)
+              : call(ScalarEval.conversion(kinds.get(i), c.params().get(i)).orElseThrow(), new NodeList<>(a.get(i))));
         }
-        return bin(a, COMPARISONS.get(op.name()));
+        return c.method().isPresent() ? call(c.method().get(), args) : args.get(0);
       }
-      case "logical_and": return bin(a, BinaryExpr.Operator.AND);
-      case "logical_or": return bin(a, BinaryExpr.Operator.OR);
-      case "logical_not": return new UnaryExpr(new EnclosedExpr(a.get(0)), UnaryExpr.Operator.LOGICAL_COMPLEMENT);
-      // Python's float semantics where Java's differ (NaN, infinities): see PyFloat.
-      case "maximum": return out.isFloat() ? pyFloat("max", a) : math("max", a);
-      case "minimum": return out.isFloat() ? pyFloat("min", a) : math("min", a);
-      case "pow": return out.isFloat() ? math("pow", a) : pyScalar("pow", a);
-      case "floor_div": return out.isFloat() ? pyFloat("floorDiv", a) : pyScalar("floorDiv", a);
-      case "mod": return out.isFloat() ? pyFloat("mod", a) : pyScalar("mod", a);
-      case "cast": {
-        DType in = hp.types().get(op.operands().get(0)).dtype();
-        if (out == DType.BOOL) {
-          return in == DType.BOOL ? a.get(0) : bin(List.of(a.get(0), new IntegerLiteralExpr("0")), BinaryExpr.Operator.NOT_EQUALS);
-        }
-        if (in == DType.BOOL) {
-          return new ConditionalExpr(a.get(0), out.isFloat() ? new DoubleLiteralExpr("1.0") : new LongLiteralExpr("1L"),
-              out.isFloat() ? new DoubleLiteralExpr("0.0") : new LongLiteralExpr("0L"));
-        }
-        return in.isFloat() && !out.isFloat() ? pyScalar("trunc", a) : cast(a.get(0), out);
-      }
-      default:
-        throw new IllegalStateException("no host lowering for op '" + op.name() + "'");
     }
   }
 
-  private static Expression bin(List<Expression> a, BinaryExpr.Operator op) {
-    return new EnclosedExpr(new BinaryExpr(a.get(0), a.get(1), op));
-  }
-
-  private static Expression math(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr("Math"), fn, new NodeList<>(a));
-  }
-
-  private static final Map<String, BinaryExpr.Operator> COMPARISONS = Map.of(
-      "ge", BinaryExpr.Operator.GREATER_EQUALS, "gt", BinaryExpr.Operator.GREATER,
-      "le", BinaryExpr.Operator.LESS_EQUALS, "lt", BinaryExpr.Operator.LESS,
-      "eq", BinaryExpr.Operator.EQUALS, "ne", BinaryExpr.Operator.NOT_EQUALS);
-
-  private static Expression pyScalar(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr(PyScalar.class.getName()), fn, new NodeList<>(a));
-  }
-
-  private static Expression pyFloat(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr(PyFloat.class.getName()), fn, new NodeList<>(a));
-  }
-
-  private static Expression cast(Expression e, DType to) {
-    return new CastExpr(to.isFloat() ? PrimitiveType.doubleType() : PrimitiveType.longType(), new EnclosedExpr(e));
+  /** A call of a static method of dynnc's semantics module: the generated code names only dynnc's classes. */
+  private static Expression call(java.lang.reflect.Method m, NodeList<Expression> args) {
+    return new MethodCallExpr(new NameExpr(m.getDeclaringClass().getName()), m.getName(), args);
   }
 
   static Type javaType(dev.dynnc.ir.Type t) {

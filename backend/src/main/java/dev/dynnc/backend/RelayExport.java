@@ -5,6 +5,8 @@ import com.google.gson.GsonBuilder;
 import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
+import dev.dynnc.ir.OpDef;
+import dev.dynnc.ir.Ops;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
@@ -18,7 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
+/**
+ * Writes a subgraph as a compile request for relay_builder.py: JSON ops, the Relay lowering of
+ * each op name they use (from the op table), plus a raw weights file.
+ */
 public final class RelayExport {
   private RelayExport() {}
 
@@ -39,6 +44,7 @@ public final class RelayExport {
       shapes.put(String.valueOf(w.id().index()), w.type().shape());
     }
     List<Object> ops = new ArrayList<>();
+    Map<String, Object> lowerings = new LinkedHashMap<>();
     Map<String, Object> weightIndex = new LinkedHashMap<>();
     Map<ValueId, Type> types = new LinkedHashMap<>();
     sg.inputs().forEach(p -> types.put(p.id(), p.type()));
@@ -60,6 +66,7 @@ public final class RelayExport {
         o.put("dtype", t.dtype().numpyName());
         o.put("shape", t.shape());
         ops.add(o);
+        lowerings.computeIfAbsent(op.name(), RelayExport::lowering);
         if (op.name().equals("weight")) {
           String name = op.strAttr("name");
           if (!weightIndex.containsKey(name)) {
@@ -83,6 +90,7 @@ public final class RelayExport {
     req.put("inputs", inputs);
     req.put("weight_inputs", weightInputs);
     req.put("ops", ops);
+    req.put("lowerings", lowerings);
     req.put("outputs", sg.outputs().stream().map(ValueId::index).toList());
     req.put("output_types", outTypes);
     req.put("shapes", shapes);
@@ -94,6 +102,34 @@ public final class RelayExport {
     req.put("error_file", dir.resolve("error.txt").toAbsolutePath().toString());
     Gson gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     Files.writeString(dir.resolve("request.json"), gson.toJson(req));
+  }
+
+  /**
+   * An op's Relay lowering from the op table, as relay_builder.py reads it: {@code {"special":
+   * NAME}} for a named function of its {@code _SPECIAL} table, else {@code {"fn": "nn.softmax",
+   * "attrs": {"axis": "axis"}, "consts": {...}, "list": true}} for a plain call whose keywords
+   * take op attributes and fixed values.
+   */
+  static Map<String, Object> lowering(String op) {
+    OpDef.Lowering l = Ops.get(op).map(OpDef::lowering).orElseThrow(() -> new IllegalStateException("unknown op '" + op + "'"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (l instanceof OpDef.Lowering.Special s) {
+      out.put("special", s.name());
+    } else if (l instanceof OpDef.Lowering.Relay r) {
+      out.put("fn", r.fn());
+      if (!r.attrs().isEmpty()) {
+        out.put("attrs", r.attrs());
+      }
+      if (!r.consts().isEmpty()) {
+        out.put("consts", r.consts());
+      }
+      if (r.listOperands()) {
+        out.put("list", true);
+      }
+    } else {
+      throw new IllegalStateException("op '" + op + "' runs on the host only and cannot be in a subgraph");
+    }
+    return out;
   }
 
   /** The graph executor input that receives a shared weight. */

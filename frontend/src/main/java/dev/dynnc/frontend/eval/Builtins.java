@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.semantics.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
@@ -211,17 +212,16 @@ final class Builtins {
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
-      if (a.get(0) instanceof HostScalar) {
-        throw Interpreter.error(Code.DN0201, at, "round() of a run-time scalar is not supported",
-            "use torch.round on the tensor before .item()");
+      if (a.get(0) instanceof HostScalar || a.size() > 1 && a.get(1) instanceof HostScalar) {
+        return it.requireStaging(at).hostRound(it, a.get(0), a.size() > 1 ? a.get(1) : null, at);
       }
-      if (a.size() == 1 && (a.get(0) instanceof Long || a.get(0) instanceof Boolean)) {
-        return Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
+      if (a.get(0) instanceof Long || a.get(0) instanceof Boolean) {
+        long x = Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
+        return a.size() == 1 ? x : Operators.exact(() -> PyScalar.round(x, intArg(a.get(1), at)), "round(" + x + ")", at);
       }
       double v = Operators.asDouble(a.get(0), at);
       if (a.size() > 1) {
-        double scale = Math.pow(10, intArg(a.get(1), at));
-        return Math.rint(v * scale) / scale;
+        return PyFloat.round(v, intArg(a.get(1), at));
       }
       return toInt(() -> PyScalar.round(v), "round", v, at);
     });
