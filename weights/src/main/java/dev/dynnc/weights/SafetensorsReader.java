@@ -69,7 +69,7 @@ final class SafetensorsReader extends Checkpoint {
         String headerText = decodeHeader(readFully(ch, 8, (int) headerLength, name), name);
         Object header;
         try {
-            header = MiniJson.parse(headerText);
+            header = SafetensorsHeader.parse(headerText);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(name + ": safetensors header is not valid JSON: " + e.getMessage(), e);
         }
