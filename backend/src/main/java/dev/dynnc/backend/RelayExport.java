@@ -121,10 +121,10 @@ public final class RelayExport {
 
   /** Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always). */
   private static byte[] toDtype(WeightTensor w, Type.TensorType t) {
-    if (w.dtype().numpyName().equals(t.dtype().numpyName())) {
+    if (w.dtype() == t.dtype()) {
       return w.data();
     }
-    if (t.dtype() == dev.dynnc.ir.DType.F32) {
+    if (t.dtype() == dev.dynnc.semantics.DType.F32) {
       float[] f = w.toFloatArray();
       java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       bb.asFloatBuffer().put(f);

@@ -6,14 +6,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.dynnc.weights.DType;
-import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
+import dev.dynnc.weights.WeightTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class RelayExportGoldenTest {
     Map<String, DType> stored = new HashMap<>();
     for (String d : g.directives("checkpoint")) {
       String[] kv = d.split("=");
-      stored.put(kv[0].trim(), DType.valueOf(kv[1].trim().toUpperCase()));
+      stored.put(kv[0].trim(), DType.fromNumpyName(kv[1].trim()));
     }
     Partitioner.Result parts = HostRunGoldenTest.partition(g);
     Map<String, WeightTensor> weights = new HashMap<>();
@@ -58,7 +58,7 @@ class RelayExportGoldenTest {
       for (Op op : sg.ops()) {
         if (op.name().equals("weight")) {
           weights.put(op.strAttr("name"), checkpoint((Type.TensorType) op.type(),
-              stored.getOrDefault(op.strAttr("name"), DType.FLOAT32)));
+              stored.getOrDefault(op.strAttr("name"), DType.F32)));
         }
       }
     }
@@ -111,7 +111,7 @@ class RelayExportGoldenTest {
     int n = Math.toIntExact(Stream.of(t.shape().toArray(new Long[0])).reduce(1L, Math::multiplyExact));
     ByteBuffer b = ByteBuffer.allocate(n * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
-      if (dtype == DType.FLOAT64) {
+      if (dtype == DType.F64) {
         b.putDouble(i * 0.5);
       } else {
         b.putFloat(i * 0.5f);

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.dynnc.ir.Type.ScalarType;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.dynnc.frontend.eval;
 
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.semantics.PyFloat;
 import java.util.List;
 import java.util.Map;

@@ -2,12 +2,12 @@ package dev.dynnc.rewrite.passes;
 
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.ir.Block;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
