@@ -89,6 +89,11 @@ public enum Code {
     return template;
   }
 
+  /** How a one-line report of this code opens, as rustc prints it: {@code error[DN0400]: }. */
+  public String prefix() {
+    return severity.label() + "[" + name() + "]: ";
+  }
+
   /** Fills the template: {@code DN0100.format("x")} is "name 'x' is not defined". */
   public String format(Object... args) {
     // Strings only: MessageFormat would print a number with grouping separators (1,000).
