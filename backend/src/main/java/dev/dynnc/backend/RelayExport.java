@@ -20,6 +20,12 @@ import java.util.Map;
 
 /** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
 public final class RelayExport {
+  /**
+   * The request's fields that name files of this one compile rather than describe what is compiled: the compile cache
+   * leaves them out of its key (the weights file's content goes in instead).
+   */
+  public static final List<String> PATH_FIELDS = List.of("weights_file", "output", "relay_file", "error_file");
+
   private RelayExport() {}
 
   public static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)

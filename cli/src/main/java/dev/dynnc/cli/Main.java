@@ -137,10 +137,21 @@ public final class Main implements Callable<Integer> {
         description = "Report at most N independent errors of the model (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+        description = "Compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Compile every subgraph with TVM; neither read nor write the cache.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
+      if (noCache && cacheDir != null) {
+        err.println(Code.DN0400.prefix() + "--cache-dir and --no-cache contradict each other; give one");
+        return USAGE;
+      }
       LinkedHashMap<String, Type.TensorType> in;
       try {
         in = InputSpecs.parse(inputs);
@@ -180,8 +191,12 @@ public final class Main implements Callable<Integer> {
         return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(target), new SourceMap()));
       }
       long t0 = System.nanoTime();
-      DynncCompiler compiler = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
-          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).build();
+      DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
+          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)));
+      if (!noCache) {
+        builder.cacheDir(cacheDir != null ? cacheDir : defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+      }
+      DynncCompiler compiler = builder.build();
       CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
           Duration.ofSeconds(compileTimeout), key));
       if (!r.ok()) {
@@ -190,6 +205,14 @@ public final class Main implements Callable<Integer> {
       out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", entry, r.subgraphs(),
           r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
       return OK;
+    }
+
+    /** {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec) relative. */
+    static Path defaultCacheDir(String xdgCacheHome) {
+      if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
+        return Path.of(xdgCacheHome, "dynnc");
+      }
+      return Path.of(System.getProperty("user.home"), ".cache", "dynnc");
     }
 
     /** Ends a failed compile: {@code diagnostics} (already rendered) and the line saying nothing was written. */

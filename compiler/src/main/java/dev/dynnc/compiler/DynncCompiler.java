@@ -107,8 +107,9 @@ public final class DynncCompiler {
     }
 
     /**
-     * Reserved for the compile cache (compiled subgraphs keyed by their content), which lands with a
-     * later issue; today the directory is only recorded ({@link #cacheDir()}), never read or written.
+     * Where compiled subgraph libraries are kept, keyed by their content ({@link CompileCache}), so that an unchanged
+     * subgraph is not compiled again (default: no cache). A directory that is a symbolic link, another user's, or
+     * writable by group or others is not used; the compile then reports a warning and runs without it.
      */
     public Builder cacheDir(Path dir) {
       this.cacheDir = Objects.requireNonNull(dir, "cacheDir");
@@ -145,7 +146,7 @@ public final class DynncCompiler {
     return target;
   }
 
-  /** The cache directory given to the builder; reserved, not used yet (see {@link Builder#cacheDir}). */
+  /** The compile cache's directory, if one was given (see {@link Builder#cacheDir}). */
   public Optional<Path> cacheDir() {
     return cacheDir;
   }
@@ -189,6 +190,7 @@ public final class DynncCompiler {
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     service.warmUp();
+    CompileCache cache = openCache();
     boolean installed = false;
     try {
       progress.stage(Stage.FRONTEND, "");
@@ -203,7 +205,7 @@ public final class DynncCompiler {
       progress.stage(Stage.PARTITION, "");
       Partitioner.Result parts = Partitioner.partition(f);
       Path tmp = output.dir();
-      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), diags);
+      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, diags);
       if (diags.hasErrors()) {
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
@@ -274,8 +276,35 @@ public final class DynncCompiler {
     return new Manifest.TensorSpec(name, tt.dtype().numpyName(), tt.dims());
   }
 
+  /** The cache, or null when none was configured or its directory is refused (reported as a warning). */
+  private CompileCache openCache() {
+    if (cacheDir.isEmpty()) {
+      return null;
+    }
+    try {
+      return CompileCache.open(cacheDir.get());
+    } catch (CompileCache.Refused e) {
+      warn(e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics, every one of which
+   * fails the compile.
+   */
+  private void warn(String message) {
+    sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
+  }
+
+  /** dynnc's version, part of the compile cache's key; "dev" when run from classes rather than a released jar. */
+  private static String dynncVersion() {
+    String v = DynncCompiler.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   private List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, Path bundle,
-      Duration timeout, Diagnostics diags) throws IOException {
+      Duration timeout, CompileCache cache, Diagnostics diags) throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
@@ -285,10 +314,23 @@ public final class DynncCompiler {
       progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
       Path work = Files.createTempDirectory(bundle, "work-" + name);
       Path so = bundle.resolve("lib/" + name + ".so");
+      Path relay = bundle.resolve("relay/" + name + ".relay");
       try {
         RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
-        service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
-        Files.move(work.resolve("relay.txt"), bundle.resolve("relay/" + name + ".relay"));
+        String key = cache == null ? null : CompileCache.key(work.resolve("request.json"), service.identity(),
+            dynncVersion());
+        CompileCache.Lookup found = key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
+        if (found == CompileCache.Lookup.CORRUPT) {
+          warn("compile cache entry " + key.substring(0, 12) + " for subgraph " + name
+              + " does not match its hashes; it was removed and the subgraph is compiled again");
+        }
+        if (found != CompileCache.Lookup.HIT) {
+          service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+          Files.move(work.resolve("relay.txt"), relay);
+          if (key != null) {
+            storeQuietly(cache, key, so, relay);
+          }
+        }
       } catch (CompileService.Timeout e) {
         diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM did not finish compiling subgraph " + name + " within "
             + timeout.toSeconds() + " s", "raise the limit with --compile-timeout SECONDS if the model is this large"));
@@ -315,6 +357,15 @@ public final class DynncCompiler {
       specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
     }
     return specs;
+  }
+
+  /** Stores a compiled subgraph; a cache that cannot take it (a full disk) costs a warning, not the compile. */
+  private void storeQuietly(CompileCache cache, String key, Path so, Path relay) {
+    try {
+      cache.store(key, so, relay);
+    } catch (IOException e) {
+      warn("cannot store a compiled subgraph in the compile cache: " + e.getMessage());
+    }
   }
 
   /** Where a subgraph's failure is reported: at its last op, the one whose value it computes. */
@@ -376,7 +427,7 @@ public final class DynncCompiler {
     return HostCodegen.PACKAGE + "." + simple;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

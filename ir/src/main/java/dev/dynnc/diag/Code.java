@@ -63,7 +63,9 @@ public enum Code {
   DN0404(Severity.ERROR, "compilation by TVM failed", "{0}"),
   DN0405(Severity.ERROR, "the model failed at run time", "{0}"),
   DN0406(Severity.ERROR, "cannot write the output there", "{0}"),
-  DN0407(Severity.ERROR, "bad key file", "{0}");
+  DN0407(Severity.ERROR, "bad key file", "{0}"),
+  /** The compile cache's directory was refused or an entry was unusable; the compile goes on without it. */
+  DN0408(Severity.WARNING, "compile cache not used", "{0}");
 
   private final Severity severity;
   private final String title;
