@@ -8,7 +8,7 @@ import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ public final class RelayExport {
 
   private RelayExport() {}
 
-  public static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+  public static void write(SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
@@ -39,7 +39,7 @@ public final class RelayExport {
       shapes.put(String.valueOf(p.id().index()), t.shape());
     }
     List<Object> weightInputs = new ArrayList<>();
-    for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+    for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
       weightInputs.add(Map.of("id", w.id().index(), "name", inputName(w), "dtype", w.type().dtype().numpyName(),
           "shape", w.type().shape()));
       shapes.put(String.valueOf(w.id().index()), w.type().shape());
@@ -103,7 +103,7 @@ public final class RelayExport {
   }
 
   /** The graph executor input that receives a shared weight. */
-  public static String inputName(Subgraph.SharedWeight w) {
+  public static String inputName(SubgraphPlan.SharedWeight w) {
     return "w" + w.id().index();
   }
 

@@ -9,7 +9,7 @@ import com.google.gson.JsonParser;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.semantics.DType;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
@@ -54,7 +54,7 @@ class RelayExportGoldenTest {
     }
     Partitioner.Result parts = HostRunGoldenTest.partition(g);
     Map<String, WeightTensor> weights = new HashMap<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       for (Op op : sg.ops()) {
         if (op.name().equals("weight")) {
           weights.put(op.strAttr("name"), checkpoint((Type.TensorType) op.type(),
@@ -64,7 +64,7 @@ class RelayExportGoldenTest {
     }
     return Golden.inTempDir(work -> {
       StringBuilder sb = new StringBuilder();
-      for (Subgraph sg : parts.subgraphs()) {
+      for (SubgraphPlan sg : parts.subgraphs()) {
         Path dir = Files.createDirectories(work.resolve("sg" + sg.index()));
         RelayExport.write(sg, weights, g.directive("target").orElse("llvm"), dir, dir.resolve("sg.so"));
         JsonObject request = JsonParser.parseString(Files.readString(dir.resolve("request.json"))).getAsJsonObject();

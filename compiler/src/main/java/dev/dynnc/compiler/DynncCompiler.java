@@ -22,7 +22,7 @@ import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Pipeline;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
@@ -63,6 +63,9 @@ import javax.tools.ToolProvider;
  * <p>An instance holds only its configuration; compiles may run one after another on it.
  */
 public final class DynncCompiler {
+  /** Where a bundle names its host ops' source files; {@code Bundle} reads it to locate run-time errors. */
+  static final String SOURCES_FILE = dev.dynnc.runtime.Bundle.SOURCES_FILE;
+
   private final Target target;
   private final CompileService service;
   private final Optional<Path> cacheDir;
@@ -309,7 +312,7 @@ public final class DynncCompiler {
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
       progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
       Path work = Files.createTempDirectory(bundle, "work-" + name);
@@ -351,7 +354,7 @@ public final class DynncCompiler {
         outs.add(spec("out" + v.index(), types.get(v)));
       }
       List<Manifest.WeightInput> weightInputs = new ArrayList<>();
-      for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+      for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
         weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
       }
       specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
@@ -369,15 +372,15 @@ public final class DynncCompiler {
   }
 
   /** Where a subgraph's failure is reported: at its last op, the one whose value it computes. */
-  private static Span spanOf(Subgraph sg) {
+  private static Span spanOf(SubgraphPlan sg) {
     return sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
   }
 
   /** Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none. */
   private static Manifest.SharedWeights writeSharedWeights(Partitioner.Result parts, Frontend.Result fr, Path bundle)
       throws IOException {
-    Map<String, Subgraph.SharedWeight> byKey = new LinkedHashMap<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
+    for (SubgraphPlan sg : parts.subgraphs()) {
       sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
     }
     if (byKey.isEmpty()) {
@@ -388,7 +391,7 @@ public final class DynncCompiler {
     List<Manifest.WeightSpec> specs = new ArrayList<>();
     try (java.io.OutputStream out = Files.newOutputStream(bundle.resolve(file))) {
       long offset = 0;
-      for (Subgraph.SharedWeight w : byKey.values()) {
+      for (SubgraphPlan.SharedWeight w : byKey.values()) {
         long pad = (64 - offset % 64) % 64;
         out.write(new byte[(int) pad]);
         offset += pad;
@@ -408,6 +411,8 @@ public final class DynncCompiler {
     Path src = bundle.resolve("host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, cu.toString());
+    // The file names host arithmetic errors are reported in, as data beside the class (HostCodegen.sourceFiles).
+    Files.writeString(bundle.resolve(SOURCES_FILE), new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(parts.host())));
     Path classes = bundle.resolve("host/classes");
     Files.createDirectories(classes);
     Files.createDirectories(bundle.resolve("ir"));
