@@ -2,6 +2,9 @@ package dev.dynnc.backend;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
 public final class RelayExport {
@@ -100,6 +104,24 @@ public final class RelayExport {
     req.put("error_file", dir.resolve("error.txt").toAbsolutePath().toString());
     Gson gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     Files.writeString(dir.resolve("request.json"), gson.toJson(req));
+  }
+
+  /**
+   * The JSON value with every object's members in name order. A request's member order carries no meaning and is
+   * not stable (parts are written from {@code Map.of}, whose order differs between JVMs): compare or hash this form.
+   */
+  public static JsonElement canonical(JsonElement e) {
+    if (e.isJsonObject()) {
+      JsonObject sorted = new JsonObject();
+      new TreeMap<>(e.getAsJsonObject().asMap()).forEach((k, v) -> sorted.add(k, canonical(v)));
+      return sorted;
+    }
+    if (e.isJsonArray()) {
+      JsonArray a = new JsonArray();
+      e.getAsJsonArray().forEach(x -> a.add(canonical(x)));
+      return a;
+    }
+    return e;
   }
 
   /** The graph executor input that receives a shared weight. */

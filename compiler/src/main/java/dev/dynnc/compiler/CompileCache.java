@@ -2,13 +2,13 @@ package dev.dynnc.compiler;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.dynnc.backend.RelayExport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -25,9 +25,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -143,7 +143,7 @@ final class CompileCache {
     Path weights = Path.of(req.get("weights_file").getAsString());
     RelayExport.PATH_FIELDS.forEach(req::remove);
     MessageDigest md = sha256();
-    for (String part : new String[] {FORMAT, dynncVersion, identity, canonical(req).toString()}) {
+    for (String part : new String[] {FORMAT, dynncVersion, identity, RelayExport.canonical(req).toString()}) {
       byte[] b = part.getBytes(StandardCharsets.UTF_8);
       // Each part length-prefixed, so no two different splits of the same bytes give one key.
       md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
@@ -156,24 +156,6 @@ final class CompileCache {
       }
     }
     return HexFormat.of().formatHex(md.digest());
-  }
-
-  /**
-   * The JSON value with every object's members in name order: the request is written partly from {@code Map.of}, whose
-   * iteration order differs from one JVM to the next, and a key must not.
-   */
-  private static JsonElement canonical(JsonElement e) {
-    if (e.isJsonObject()) {
-      JsonObject sorted = new JsonObject();
-      new TreeMap<>(e.getAsJsonObject().asMap()).forEach((k, v) -> sorted.add(k, canonical(v)));
-      return sorted;
-    }
-    if (e.isJsonArray()) {
-      JsonArray a = new JsonArray();
-      e.getAsJsonArray().forEach(x -> a.add(canonical(x)));
-      return a;
-    }
-    return e;
   }
 
   /** What {@link #fetch} found. */
@@ -205,7 +187,15 @@ final class CompileCache {
       DynncCompiler.deleteTree(entry);
       return Lookup.CORRUPT;
     }
-    Files.write(so, lib, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // Executable less the umask, as the linker leaves the libraries it writes, so a bundle's files have the same
+    // modes whether they came from the cache or from TVM.
+    try (SeekableByteChannel out = Files.newByteChannel(so, EnumSet.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")))) {
+      ByteBuffer b = ByteBuffer.wrap(lib);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    }
     Files.write(relay, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return Lookup.HIT;
   }

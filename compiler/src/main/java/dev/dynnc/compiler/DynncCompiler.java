@@ -312,6 +312,7 @@ public final class DynncCompiler {
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
+    String identity = cache == null ? null : service.identity();
     for (SubgraphPlan sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
       progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
@@ -320,8 +321,7 @@ public final class DynncCompiler {
       Path relay = bundle.resolve("relay/" + name + ".relay");
       try {
         RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
-        String key = cache == null ? null : CompileCache.key(work.resolve("request.json"), service.identity(),
-            dynncVersion());
+        String key = cache == null ? null : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
         CompileCache.Lookup found = key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
         if (found == CompileCache.Lookup.CORRUPT) {
           warn("compile cache entry " + key.substring(0, 12) + " for subgraph " + name

@@ -71,6 +71,9 @@ class CompileCacheTest {
       assertEquals(Files.readString(first.bundle().resolve(f)), Files.readString(second.bundle().resolve(f)), f);
     }
     assertEquals("fake library 3", Files.readString(second.bundle().resolve("lib/sg2.so")));
+    // A library from the cache is executable (less the umask), as one the linker writes.
+    assertTrue(Files.getPosixFilePermissions(second.bundle().resolve("lib/sg0.so"))
+        .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
     try (Stream<Path> s = Files.list(cache)) {
       assertEquals(3, s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count(),
           "three entries and no temporaries");
