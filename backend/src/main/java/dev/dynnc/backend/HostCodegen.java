@@ -29,6 +29,7 @@ import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.CatchClause;
 import com.github.javaparser.ast.stmt.ContinueStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
@@ -37,21 +38,25 @@ import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.SwitchEntry;
 import com.github.javaparser.ast.stmt.SwitchStmt;
 import com.github.javaparser.ast.stmt.ThrowStmt;
+import com.github.javaparser.ast.stmt.TryStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.PrimitiveType;
 import com.github.javaparser.ast.type.Type;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.ScalarEval;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.ValueId;
-import dev.dynnc.rewrite.HostProgram;
+import dev.dynnc.rewrite.HostPlan;
+import dev.dynnc.runtime.HostArithmeticException;
 import dev.dynnc.runtime.Manifest;
+import dev.dynnc.semantics.DType;
+import dev.dynnc.semantics.PyFloat;
+import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +64,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Synthesizes the Java host module from a {@link HostProgram}, as a JavaParser AST.
+ * Synthesizes the Java host module from a {@link HostPlan}, as a JavaParser AST.
  *
  * <p>Shape of the generated code: every value is a local ({@code DeviceArray} for tensors,
  * {@code double}/{@code long}/{@code boolean} for host scalars); the block graph becomes a
@@ -83,10 +88,11 @@ public final class HostCodegen {
 
   private HostCodegen() {}
 
-  public static CompilationUnit generate(HostProgram hp) {
+  public static CompilationUnit generate(HostPlan hp) {
     CompilationUnit cu = new CompilationUnit();
     cu.setPackageDeclaration(PACKAGE);
     cu.addImport("dev.dynnc.runtime.DeviceArray");
+    cu.addImport("dev.dynnc.runtime.HostArithmeticException");
     cu.addImport("dev.dynnc.runtime.HostContext");
     cu.addImport("dev.dynnc.runtime.HostProgram");
     ClassOrInterfaceDeclaration cls = cu.addClass(CLASS_NAME, Modifier.Keyword.PUBLIC, Modifier.Keyword.FINAL);
@@ -121,9 +127,13 @@ public final class HostCodegen {
     }
     body.addStatement(declare(new ArrayType(new ClassOrInterfaceType(null, "DeviceArray")), "r", new NullLiteralExpr()));
     body.addStatement(declare(PrimitiveType.intType(), "block", new IntegerLiteralExpr("0")));
+    // The source position of the host op running now, as a number (HostArithmeticException.encode): a Python
+    // arithmetic error is reported at its line and column, with no model text in this class.
+    body.addStatement(declare(PrimitiveType.longType(), "pos", new LongLiteralExpr("-1L")));
+    List<String> files = sourceFiles(hp);
 
     NodeList<SwitchEntry> cases = new NodeList<>();
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       BlockStmt cb = new BlockStmt();
       hb.call().ifPresent(c -> {
         NodeList<Expression> args = new NodeList<>();
@@ -136,7 +146,13 @@ public final class HostCodegen {
         }
       });
       for (Op op : hb.hostOps()) {
-        ExpressionStmt s = assign(var(op.result()), hostOp(op, hp));
+        Expression value = hostOp(op, hp);
+        long pos = op.span().isKnown() && mayRaise(value)
+            ? HostArithmeticException.encode(files.indexOf(op.span().file()), op.span().line(), op.span().column()) : -1;
+        if (pos >= 0) {
+          cb.addStatement(assign("pos", new LongLiteralExpr(pos + "L")));
+        }
+        ExpressionStmt s = assign(var(op.result()), value);
         if (op.span().isKnown()) {
           s.setComment(new LineComment(" at " + at(op.span())));
         }
@@ -152,16 +168,20 @@ public final class HostCodegen {
         new NodeList<>(new BinaryExpr(new StringLiteralExpr("no block "), new NameExpr("block"), BinaryExpr.Operator.PLUS)))));
     cases.add(new SwitchEntry(new NodeList<>(), SwitchEntry.Type.BLOCK, new NodeList<>(bad)));
     SwitchStmt sw = new SwitchStmt(new NameExpr("block"), cases);
-    body.addStatement(new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw))));
+    WhileStmt loop = new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw)));
+    BlockStmt located = new BlockStmt(new NodeList<>(new ThrowStmt(new MethodCallExpr(
+        new NameExpr("HostArithmeticException"), "at", new NodeList<>(new NameExpr("pos"), new NameExpr("e"))))));
+    body.addStatement(new TryStmt(new BlockStmt(new NodeList<>(loop)), new NodeList<>(new CatchClause(
+        new Parameter(new ClassOrInterfaceType(null, "ArithmeticException"), "e"), located)), null));
     run.setBody(body);
     return cu;
   }
 
   /** Every value the host program reads or writes. */
-  private static java.util.Set<ValueId> hostValues(HostProgram hp) {
+  private static java.util.Set<ValueId> hostValues(HostPlan hp) {
     java.util.Set<ValueId> out = new java.util.HashSet<>();
     hp.inputs().forEach(p -> out.add(p.id()));
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       hb.params().forEach(p -> out.add(p.id()));
       hb.call().ifPresent(c -> {
         out.addAll(c.args());
@@ -176,7 +196,7 @@ public final class HostCodegen {
     return out;
   }
 
-  private static void terminator(BlockStmt cb, Terminator t, HostProgram hp, Map<Manifest.OutputNode, Integer> structures) {
+  private static void terminator(BlockStmt cb, Terminator t, HostPlan hp, Map<Manifest.OutputNode, Integer> structures) {
     if (t instanceof Terminator.Return r) {
       NodeList<Expression> args = new NodeList<>();
       args.add(new IntegerLiteralExpr(String.valueOf(structures.get(structure(r.value())))));
@@ -198,7 +218,7 @@ public final class HostCodegen {
     }
   }
 
-  private static void jump(BlockStmt cb, int target, List<ValueId> args, HostProgram hp) {
+  private static void jump(BlockStmt cb, int target, List<ValueId> args, HostPlan hp) {
     List<Param> params = hp.blocks().get(target).params();
     // Parallel copy: read every argument before writing any parameter.
     for (int i = 0; i < args.size(); i++) {
@@ -215,13 +235,13 @@ public final class HostCodegen {
    * The result structures of the program's returns, in block order without repeats: the manifest's
    * {@code outputs}, which generated code names by index.
    */
-  public static List<Manifest.OutputNode> outputStructures(HostProgram hp) {
+  public static List<Manifest.OutputNode> outputStructures(HostPlan hp) {
     return List.copyOf(structureIndex(hp).keySet());
   }
 
-  private static Map<Manifest.OutputNode, Integer> structureIndex(HostProgram hp) {
+  private static Map<Manifest.OutputNode, Integer> structureIndex(HostPlan hp) {
     Map<Manifest.OutputNode, Integer> index = new LinkedHashMap<>();
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       if (hb.terminator() instanceof Terminator.Return r) {
         index.putIfAbsent(structure(r.value()), index.size());
       }
@@ -249,12 +269,34 @@ public final class HostCodegen {
         items);
   }
 
+  /**
+   * The source files of the host ops, in order of first use: generated code names a file by its index here, and
+   * the bundle keeps the names as data in {@code host/sources.json}.
+   */
+  public static List<String> sourceFiles(HostPlan hp) {
+    java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+    for (HostPlan.HostBlock hb : hp.blocks()) {
+      for (Op op : hb.hostOps()) {
+        if (op.span().isKnown()) {
+          files.add(op.span().file());
+        }
+      }
+    }
+    return List.copyOf(files);
+  }
+
+  /** Whether a host op's code can raise Python's arithmetic errors: the PyScalar and PyFloat calls can. */
+  private static boolean mayRaise(Expression e) {
+    return e instanceof MethodCallExpr m && m.getScope().map(Object::toString)
+        .filter(n -> n.equals(PyScalar.class.getName()) || n.equals(PyFloat.class.getName())).isPresent();
+  }
+
   /** A source position as dynnc-made text: line and column only (the file name is the user's text). */
   private static String at(dev.dynnc.ir.Span s) {
     return s.isKnown() ? s.line() + ":" + s.column() : "unknown position";
   }
 
-  private static Expression hostOp(Op op, HostProgram hp) {
+  private static Expression hostOp(Op op, HostPlan hp) {
     List<Expression> a = new ArrayList<>();
     op.operands().forEach(v -> a.add(new NameExpr(var(v))));
     DType out = op.type().dtype();

@@ -2,6 +2,9 @@ package dev.dynnc.backend;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
@@ -10,7 +13,7 @@ import dev.dynnc.ir.Ops;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -19,15 +22,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a subgraph as a compile request for relay_builder.py: JSON ops, the Relay lowering of
  * each op name they use (from the op table), plus a raw weights file.
  */
 public final class RelayExport {
+  /**
+   * The request's fields that name files of this one compile rather than describe what is compiled: the compile cache
+   * leaves them out of its key (the weights file's content goes in instead).
+   */
+  public static final List<String> PATH_FIELDS = List.of("weights_file", "output", "relay_file", "error_file");
+
   private RelayExport() {}
 
-  public static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+  public static void write(SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
@@ -38,7 +48,7 @@ public final class RelayExport {
       shapes.put(String.valueOf(p.id().index()), t.shape());
     }
     List<Object> weightInputs = new ArrayList<>();
-    for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+    for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
       weightInputs.add(Map.of("id", w.id().index(), "name", inputName(w), "dtype", w.type().dtype().numpyName(),
           "shape", w.type().shape()));
       shapes.put(String.valueOf(w.id().index()), w.type().shape());
@@ -132,8 +142,26 @@ public final class RelayExport {
     return out;
   }
 
+  /**
+   * The JSON value with every object's members in name order. A request's member order carries no meaning and is
+   * not stable (parts are written from {@code Map.of}, whose order differs between JVMs): compare or hash this form.
+   */
+  public static JsonElement canonical(JsonElement e) {
+    if (e.isJsonObject()) {
+      JsonObject sorted = new JsonObject();
+      new TreeMap<>(e.getAsJsonObject().asMap()).forEach((k, v) -> sorted.add(k, canonical(v)));
+      return sorted;
+    }
+    if (e.isJsonArray()) {
+      JsonArray a = new JsonArray();
+      e.getAsJsonArray().forEach(x -> a.add(canonical(x)));
+      return a;
+    }
+    return e;
+  }
+
   /** The graph executor input that receives a shared weight. */
-  public static String inputName(Subgraph.SharedWeight w) {
+  public static String inputName(SubgraphPlan.SharedWeight w) {
     return "w" + w.id().index();
   }
 
@@ -157,10 +185,10 @@ public final class RelayExport {
 
   /** Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always). */
   private static byte[] toDtype(WeightTensor w, Type.TensorType t) {
-    if (w.dtype().numpyName().equals(t.dtype().numpyName())) {
+    if (w.dtype() == t.dtype()) {
       return w.data();
     }
-    if (t.dtype() == dev.dynnc.ir.DType.F32) {
+    if (t.dtype() == dev.dynnc.semantics.DType.F32) {
       float[] f = w.toFloatArray();
       java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       bb.asFloatBuffer().put(f);

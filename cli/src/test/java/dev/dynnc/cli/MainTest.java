@@ -30,4 +30,14 @@ class MainTest {
         new PrintWriter(err, true));
     assertEquals(Main.USAGE, code, err.toString());
   }
+
+  @Test
+  void theDefaultCacheFollowsXdgCacheHome() {
+    assertEquals(java.nio.file.Path.of("/xdg/dynnc"), Main.Compile.defaultCacheDir("/xdg"));
+    java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "dynnc");
+    assertEquals(home, Main.Compile.defaultCacheDir(null));
+    assertEquals(home, Main.Compile.defaultCacheDir(""));
+    // The XDG spec says a relative value is invalid and to be ignored.
+    assertEquals(home, Main.Compile.defaultCacheDir("relative/cache"));
+  }
 }

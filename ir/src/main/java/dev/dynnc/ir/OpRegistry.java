@@ -1,6 +1,7 @@
 package dev.dynnc.ir;
 
 import dev.dynnc.ir.Type.ScalarType;
+import dev.dynnc.semantics.DType;
 import java.util.List;
 import java.util.Map;
 

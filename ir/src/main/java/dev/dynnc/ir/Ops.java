@@ -1,5 +1,6 @@
 package dev.dynnc.ir;
 
+import dev.dynnc.semantics.DType;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.dynnc.ir.OpDef.AttrKind;

@@ -1,5 +1,6 @@
 package dev.dynnc.ir;
 
+import dev.dynnc.semantics.DType;
 import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.semantics.PyScalar;
 import java.lang.reflect.InvocationTargetException;

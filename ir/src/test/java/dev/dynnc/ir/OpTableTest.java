@@ -1,5 +1,6 @@
 package dev.dynnc.ir;
 
+import dev.dynnc.semantics.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.cli.Main;
 import dev.dynnc.frontend.Frontend;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Printer;
@@ -14,6 +13,7 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
+import dev.dynnc.semantics.DType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

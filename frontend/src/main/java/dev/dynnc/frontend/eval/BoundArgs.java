@@ -5,7 +5,7 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.Schema.Kind;
 import dev.dynnc.frontend.eval.Schema.Param;
 import dev.dynnc.frontend.eval.Values.*;
-import dev.dynnc.ir.DType;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
 import java.util.ArrayList;

@@ -111,7 +111,7 @@ final class Builtins {
         }
       }
       if (v instanceof HostScalar h) {
-        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.I64, at);
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.semantics.DType.I64, at);
       }
       if (v instanceof SymTensor t) {
         return it.torch.item(t, at);
@@ -145,7 +145,7 @@ final class Builtins {
         }
       }
       if (v instanceof HostScalar h) {
-        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.F64, at);
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.semantics.DType.F64, at);
       }
       if (v instanceof SymTensor t) {
         return it.torch.item(t, at);
@@ -206,7 +206,7 @@ final class Builtins {
       if (v instanceof Double d) {
         return Math.abs(d);
       }
-      if (v instanceof HostScalar h && h.type().dtype() != dev.dynnc.ir.DType.BOOL) {
+      if (v instanceof HostScalar h && h.type().dtype() != dev.dynnc.semantics.DType.BOOL) {
         return it.requireStaging(at).hostAbs(it, h, at);
       }
       return it.torch.call("abs", List.of(v), Map.of(), at);
@@ -377,7 +377,7 @@ final class Builtins {
 
   /** True for an int or float that the host can take the min or max of: same kind as {@code other}. */
   private static boolean hostNumber(Object v, boolean isFloat) {
-    return v instanceof HostScalar h ? h.type().dtype() != dev.dynnc.ir.DType.BOOL && h.type().dtype().isFloat() == isFloat
+    return v instanceof HostScalar h ? h.type().dtype() != dev.dynnc.semantics.DType.BOOL && h.type().dtype().isFloat() == isFloat
         : isFloat ? v instanceof Double : v instanceof Long;
   }
 

@@ -1,8 +1,8 @@
 package dev.dynnc.frontend.eval;
 
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.ScalarEval;
+import dev.dynnc.semantics.DType;
 import java.util.List;
 import java.util.Map;
 

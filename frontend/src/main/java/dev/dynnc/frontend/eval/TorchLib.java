@@ -7,11 +7,11 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.TorchRegistry.Space;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,7 +68,7 @@ final class TorchLib {
     PyNamespace nnNs = new PyNamespace("torch.nn", nnAttrs, false);
     Map<String, Object> torchAttrs = functions(Space.TORCH);
     torchAttrs.put("nn", nnNs);
-    for (DType d : DType.values()) {
+    for (DType d : DType.irTypes()) {
       torchAttrs.put(d.numpyName(), d);
     }
     torchAttrs.put("float", DType.F32);

@@ -14,7 +14,7 @@ import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.eval.TorchRegistry.Space;
 import dev.dynnc.frontend.eval.Values.PyTuple;
 import dev.dynnc.frontend.eval.Values.TensorSlot;
-import dev.dynnc.ir.DType;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
