@@ -33,8 +33,8 @@ class Net(nn.Module):
 #    |
 # 12 |         self.width = undefined_width * 2
 #    |                      ^
-# error[DN0201]: error_failed_value_no_cascade.py:17:15: torch function or tensor method 'no_such_method' is not supported yet
+# error[DN0113]: error_failed_value_no_cascade.py:17:15: Tensor.no_such_method is not a PyTorch name dynnc knows
 #    |
 # 17 |         y = x.no_such_method()
 #    |               ^
-#    = hint: see the README's list of supported operations
+#    = hint: check the spelling; docs/supported-api.md lists the supported functions, methods and layers

@@ -33,11 +33,11 @@ class Net(nn.Module):
 # 15 |         self.register_buffer(5, torch.zeros(4))
 #    |              ^
 #    = hint: check the call against the function's signature in the PyTorch or Python documentation
-# error[DN0102]: error_library_arguments.py:18:19: where() got too few arguments (1 given)
+# error[DN0102]: error_library_arguments.py:18:19: where() missing required argument 'input'
 #    |
 # 18 |         y = torch.where(x > 0)
 #    |                   ^
-#    = hint: check the call against the function's signature in the PyTorch or Python documentation
+#    = hint: the signature is where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor
 # error[DN0102]: error_library_arguments.py:19:19: replace() got too few arguments (1 given)
 #    |
 # 19 |         z = 'a,b'.replace(',')

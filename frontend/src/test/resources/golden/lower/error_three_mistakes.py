@@ -28,18 +28,18 @@ class Net(nn.Module):
         c = x.squish()
         return torch.relu(b + c)
 # ---- expected ----
-# error[DN0105]: error_three_mistakes.py:15:19: torch.frobnicate is not supported by dynnc yet
+# error[DN0113]: error_three_mistakes.py:15:19: torch.frobnicate is not a PyTorch name dynnc knows
 #    |
 # 15 |         y = torch.frobnicate(self.fc(x))
 #    |                   ^
-#    = hint: the README lists the supported layers and tensor functions
+#    = hint: check the spelling; docs/supported-api.md lists the supported functions, methods and layers
 # error[DN0101]: error_three_mistakes.py:27:18: 'Net' object has no attribute 'haed'
 #    |
 # 27 |         b = self.haed(a)
 #    |                  ^
 #    = hint: did you mean 'head'?
-# error[DN0201]: error_three_mistakes.py:28:15: torch function or tensor method 'squish' is not supported yet
+# error[DN0113]: error_three_mistakes.py:28:15: Tensor.squish is not a PyTorch name dynnc knows
 #    |
 # 28 |         c = x.squish()
 #    |               ^
-#    = hint: see the README's list of supported operations
+#    = hint: check the spelling; docs/supported-api.md lists the supported functions, methods and layers

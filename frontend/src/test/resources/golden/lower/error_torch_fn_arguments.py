@@ -25,6 +25,7 @@ class Net(nn.Module):
 #    |
 # 12 |         a = torch.topk(x)
 #    |                   ^
+#    = hint: the signature is topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor, Tensor)
 # error[DN0102]: error_torch_fn_arguments.py:13:19: gather() needs an integer index, got float32
 #    |
 # 13 |         b = torch.gather(x, 1, x)
@@ -33,6 +34,7 @@ class Net(nn.Module):
 #    |
 # 14 |         c = x.index_select(0)
 #    |               ^
+#    = hint: the signature is index_select(Tensor input, int dim, Tensor index) -> Tensor
 # error[DN0202]: error_torch_fn_arguments.py:15:19: topk: k=9 is larger than dimension 1 of size 5
 #    |
 # 15 |         d = torch.topk(x, 9)

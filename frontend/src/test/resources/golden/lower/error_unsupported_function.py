@@ -13,4 +13,4 @@ class Net(nn.Module):
 #    |
 # 10 |         return torch.einsum('ij->ji', x)
 #    |                      ^
-#    = hint: the README lists the supported layers and tensor functions
+#    = hint: docs/supported-api.md lists the supported functions, methods and layers

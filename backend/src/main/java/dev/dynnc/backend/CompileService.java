@@ -13,6 +13,14 @@ public interface CompileService {
   /** Compiles {@code request} within {@code timeout}; on failure throws with TVM's message. */
   void compile(Path request, Path errorFile, Duration timeout) throws CompileException;
 
+  /**
+   * What besides the request decides the library this service builds: its compiler's version, its own code and the
+   * machine it tunes for. Part of the compile cache's key, so that a change to any of them compiles again.
+   */
+  default String identity() {
+    return getClass().getName();
+  }
+
   /** Begins any slow start-up now, without waiting for it, so that it overlaps the frontend's work. */
   default void warmUp() {}
 

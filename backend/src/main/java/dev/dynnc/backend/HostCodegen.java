@@ -29,6 +29,7 @@ import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.CatchClause;
 import com.github.javaparser.ast.stmt.ContinueStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
@@ -37,22 +38,25 @@ import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.SwitchEntry;
 import com.github.javaparser.ast.stmt.SwitchStmt;
 import com.github.javaparser.ast.stmt.ThrowStmt;
+import com.github.javaparser.ast.stmt.TryStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.PrimitiveType;
 import com.github.javaparser.ast.type.Type;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
-import dev.dynnc.semantics.PyFloat;
-import dev.dynnc.semantics.PyScalar;
+import dev.dynnc.ir.ScalarEval;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.ValueId;
-import dev.dynnc.rewrite.HostProgram;
+import dev.dynnc.rewrite.HostPlan;
+import dev.dynnc.runtime.HostArithmeticException;
 import dev.dynnc.runtime.Manifest;
+import dev.dynnc.semantics.DType;
+import dev.dynnc.semantics.PyFloat;
+import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +64,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Synthesizes the Java host module from a {@link HostProgram}, as a JavaParser AST.
+ * Synthesizes the Java host module from a {@link HostPlan}, as a JavaParser AST.
  *
  * <p>Shape of the generated code: every value is a local ({@code DeviceArray} for tensors,
  * {@code double}/{@code long}/{@code boolean} for host scalars); the block graph becomes a
@@ -84,10 +88,11 @@ public final class HostCodegen {
 
   private HostCodegen() {}
 
-  public static CompilationUnit generate(HostProgram hp) {
+  public static CompilationUnit generate(HostPlan hp) {
     CompilationUnit cu = new CompilationUnit();
     cu.setPackageDeclaration(PACKAGE);
     cu.addImport("dev.dynnc.runtime.DeviceArray");
+    cu.addImport("dev.dynnc.runtime.HostArithmeticException");
     cu.addImport("dev.dynnc.runtime.HostContext");
     cu.addImport("dev.dynnc.runtime.HostProgram");
     ClassOrInterfaceDeclaration cls = cu.addClass(CLASS_NAME, Modifier.Keyword.PUBLIC, Modifier.Keyword.FINAL);
@@ -122,9 +127,13 @@ public final class HostCodegen {
     }
     body.addStatement(declare(new ArrayType(new ClassOrInterfaceType(null, "DeviceArray")), "r", new NullLiteralExpr()));
     body.addStatement(declare(PrimitiveType.intType(), "block", new IntegerLiteralExpr("0")));
+    // The source position of the host op running now, as a number (HostArithmeticException.encode): a Python
+    // arithmetic error is reported at its line and column, with no model text in this class.
+    body.addStatement(declare(PrimitiveType.longType(), "pos", new LongLiteralExpr("-1L")));
+    List<String> files = sourceFiles(hp);
 
     NodeList<SwitchEntry> cases = new NodeList<>();
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       BlockStmt cb = new BlockStmt();
       hb.call().ifPresent(c -> {
         NodeList<Expression> args = new NodeList<>();
@@ -137,7 +146,13 @@ public final class HostCodegen {
         }
       });
       for (Op op : hb.hostOps()) {
-        ExpressionStmt s = assign(var(op.result()), hostOp(op, hp));
+        Expression value = hostOp(op, hp);
+        long pos = op.span().isKnown() && mayRaise(value)
+            ? HostArithmeticException.encode(files.indexOf(op.span().file()), op.span().line(), op.span().column()) : -1;
+        if (pos >= 0) {
+          cb.addStatement(assign("pos", new LongLiteralExpr(pos + "L")));
+        }
+        ExpressionStmt s = assign(var(op.result()), value);
         if (op.span().isKnown()) {
           s.setComment(new LineComment(" at " + at(op.span())));
         }
@@ -153,16 +168,20 @@ public final class HostCodegen {
         new NodeList<>(new BinaryExpr(new StringLiteralExpr("no block "), new NameExpr("block"), BinaryExpr.Operator.PLUS)))));
     cases.add(new SwitchEntry(new NodeList<>(), SwitchEntry.Type.BLOCK, new NodeList<>(bad)));
     SwitchStmt sw = new SwitchStmt(new NameExpr("block"), cases);
-    body.addStatement(new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw))));
+    WhileStmt loop = new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw)));
+    BlockStmt located = new BlockStmt(new NodeList<>(new ThrowStmt(new MethodCallExpr(
+        new NameExpr("HostArithmeticException"), "at", new NodeList<>(new NameExpr("pos"), new NameExpr("e"))))));
+    body.addStatement(new TryStmt(new BlockStmt(new NodeList<>(loop)), new NodeList<>(new CatchClause(
+        new Parameter(new ClassOrInterfaceType(null, "ArithmeticException"), "e"), located)), null));
     run.setBody(body);
     return cu;
   }
 
   /** Every value the host program reads or writes. */
-  private static java.util.Set<ValueId> hostValues(HostProgram hp) {
+  private static java.util.Set<ValueId> hostValues(HostPlan hp) {
     java.util.Set<ValueId> out = new java.util.HashSet<>();
     hp.inputs().forEach(p -> out.add(p.id()));
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       hb.params().forEach(p -> out.add(p.id()));
       hb.call().ifPresent(c -> {
         out.addAll(c.args());
@@ -177,7 +196,7 @@ public final class HostCodegen {
     return out;
   }
 
-  private static void terminator(BlockStmt cb, Terminator t, HostProgram hp, Map<Manifest.OutputNode, Integer> structures) {
+  private static void terminator(BlockStmt cb, Terminator t, HostPlan hp, Map<Manifest.OutputNode, Integer> structures) {
     if (t instanceof Terminator.Return r) {
       NodeList<Expression> args = new NodeList<>();
       args.add(new IntegerLiteralExpr(String.valueOf(structures.get(structure(r.value(), hp.types())))));
@@ -199,7 +218,7 @@ public final class HostCodegen {
     }
   }
 
-  private static void jump(BlockStmt cb, int target, List<ValueId> args, HostProgram hp) {
+  private static void jump(BlockStmt cb, int target, List<ValueId> args, HostPlan hp) {
     List<Param> params = hp.blocks().get(target).params();
     // Parallel copy: read every argument before writing any parameter.
     for (int i = 0; i < args.size(); i++) {
@@ -216,13 +235,13 @@ public final class HostCodegen {
    * The result structures of the program's returns, in block order without repeats: the manifest's
    * {@code outputs}, which generated code names by index.
    */
-  public static List<Manifest.OutputNode> outputStructures(HostProgram hp) {
+  public static List<Manifest.OutputNode> outputStructures(HostPlan hp) {
     return List.copyOf(structureIndex(hp).keySet());
   }
 
-  private static Map<Manifest.OutputNode, Integer> structureIndex(HostProgram hp) {
+  private static Map<Manifest.OutputNode, Integer> structureIndex(HostPlan hp) {
     Map<Manifest.OutputNode, Integer> index = new LinkedHashMap<>();
-    for (HostProgram.HostBlock hb : hp.blocks()) {
+    for (HostPlan.HostBlock hb : hp.blocks()) {
       if (hb.terminator() instanceof Terminator.Return r) {
         index.putIfAbsent(structure(r.value(), hp.types()), index.size());
       }
@@ -261,12 +280,34 @@ public final class HostCodegen {
         items);
   }
 
+  /**
+   * The source files of the host ops, in order of first use: generated code names a file by its index here, and
+   * the bundle keeps the names as data in {@code host/sources.json}.
+   */
+  public static List<String> sourceFiles(HostPlan hp) {
+    java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+    for (HostPlan.HostBlock hb : hp.blocks()) {
+      for (Op op : hb.hostOps()) {
+        if (op.span().isKnown()) {
+          files.add(op.span().file());
+        }
+      }
+    }
+    return List.copyOf(files);
+  }
+
+  /** Whether a host op's code can raise Python's arithmetic errors: the PyScalar and PyFloat calls can. */
+  private static boolean mayRaise(Expression e) {
+    return e instanceof MethodCallExpr m && m.getScope().map(Object::toString)
+        .filter(n -> n.equals(PyScalar.class.getName()) || n.equals(PyFloat.class.getName())).isPresent();
+  }
+
   /** A source position as dynnc-made text: line and column only (the file name is the user's text). */
   private static String at(dev.dynnc.ir.Span s) {
     return s.isKnown() ? s.line() + ":" + s.column() : "unknown position";
   }
 
-  private static Expression hostOp(Op op, HostProgram hp) {
+  private static Expression hostOp(Op op, HostPlan hp) {
     List<Expression> a = new ArrayList<>();
     op.operands().forEach(v -> a.add(new NameExpr(var(v))));
     DType out = op.type().dtype();
@@ -291,67 +332,25 @@ public final class HostCodegen {
         String read = in.isFloat() ? "readDouble" : in == DType.BOOL ? "readBool" : "readLong";
         return new MethodCallExpr(new NameExpr("ctx"), read, new NodeList<>(a.get(0)));
       }
-      // Python's int semantics where Java's differ (overflow raises, int/float compare exactly): see PyScalar.
-      case "add": return out.isFloat() ? bin(a, BinaryExpr.Operator.PLUS) : pyScalar("add", a);
-      case "sub": return out.isFloat() ? bin(a, BinaryExpr.Operator.MINUS) : pyScalar("sub", a);
-      case "mul": return out.isFloat() ? bin(a, BinaryExpr.Operator.MULTIPLY) : pyScalar("mul", a);
-      case "div": return bin(a, BinaryExpr.Operator.DIVIDE);
-      case "ge", "gt", "le", "lt", "eq", "ne": {
-        DType x = hp.types().get(op.operands().get(0)).dtype();
-        DType y = hp.types().get(op.operands().get(1)).dtype();
-        if (x.isFloat() != y.isFloat() && x != DType.BOOL && y != DType.BOOL) {
-          return pyScalar(op.name(), a);
+      default: {
+        // Every other host op is one call of its Python-semantics method from the op table, the
+        // method constant folding also uses (ScalarEval), on operands converted as Python does.
+        List<ScalarEval.Kind> kinds = op.operands().stream().map(v -> ScalarEval.Kind.of(hp.types().get(v).dtype())).toList();
+        ScalarEval.Call c = ScalarEval.call(op.name(), kinds, ScalarEval.Kind.of(out))
+            .orElseThrow(() -> new IllegalStateException("no host lowering for op '" + op.name() + "' on " + kinds));
+        NodeList<Expression> args = new NodeList<>();
+        for (int i = 0; i < a.size(); i++) {
+          args.add(kinds.get(i) == c.params().get(i) ? a.get(i)
+              : call(ScalarEval.conversion(kinds.get(i), c.params().get(i)).orElseThrow(), new NodeList<>(a.get(i))));
         }
-        return bin(a, COMPARISONS.get(op.name()));
+        return c.method().isPresent() ? call(c.method().get(), args) : args.get(0);
       }
-      case "logical_and": return bin(a, BinaryExpr.Operator.AND);
-      case "logical_or": return bin(a, BinaryExpr.Operator.OR);
-      case "logical_not": return new UnaryExpr(new EnclosedExpr(a.get(0)), UnaryExpr.Operator.LOGICAL_COMPLEMENT);
-      // Python's float semantics where Java's differ (NaN, infinities): see PyFloat.
-      case "maximum": return out.isFloat() ? pyFloat("max", a) : math("max", a);
-      case "minimum": return out.isFloat() ? pyFloat("min", a) : math("min", a);
-      case "pow": return out.isFloat() ? math("pow", a) : pyScalar("pow", a);
-      case "floor_div": return out.isFloat() ? pyFloat("floorDiv", a) : pyScalar("floorDiv", a);
-      case "mod": return out.isFloat() ? pyFloat("mod", a) : pyScalar("mod", a);
-      case "cast": {
-        DType in = hp.types().get(op.operands().get(0)).dtype();
-        if (out == DType.BOOL) {
-          return in == DType.BOOL ? a.get(0) : bin(List.of(a.get(0), new IntegerLiteralExpr("0")), BinaryExpr.Operator.NOT_EQUALS);
-        }
-        if (in == DType.BOOL) {
-          return new ConditionalExpr(a.get(0), out.isFloat() ? new DoubleLiteralExpr("1.0") : new LongLiteralExpr("1L"),
-              out.isFloat() ? new DoubleLiteralExpr("0.0") : new LongLiteralExpr("0L"));
-        }
-        return in.isFloat() && !out.isFloat() ? pyScalar("trunc", a) : cast(a.get(0), out);
-      }
-      default:
-        throw new IllegalStateException("no host lowering for op '" + op.name() + "'");
     }
   }
 
-  private static Expression bin(List<Expression> a, BinaryExpr.Operator op) {
-    return new EnclosedExpr(new BinaryExpr(a.get(0), a.get(1), op));
-  }
-
-  private static Expression math(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr("Math"), fn, new NodeList<>(a));
-  }
-
-  private static final Map<String, BinaryExpr.Operator> COMPARISONS = Map.of(
-      "ge", BinaryExpr.Operator.GREATER_EQUALS, "gt", BinaryExpr.Operator.GREATER,
-      "le", BinaryExpr.Operator.LESS_EQUALS, "lt", BinaryExpr.Operator.LESS,
-      "eq", BinaryExpr.Operator.EQUALS, "ne", BinaryExpr.Operator.NOT_EQUALS);
-
-  private static Expression pyScalar(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr(PyScalar.class.getName()), fn, new NodeList<>(a));
-  }
-
-  private static Expression pyFloat(String fn, List<Expression> a) {
-    return new MethodCallExpr(new NameExpr(PyFloat.class.getName()), fn, new NodeList<>(a));
-  }
-
-  private static Expression cast(Expression e, DType to) {
-    return new CastExpr(to.isFloat() ? PrimitiveType.doubleType() : PrimitiveType.longType(), new EnclosedExpr(e));
+  /** A call of a static method of dynnc's semantics module: the generated code names only dynnc's classes. */
+  private static Expression call(java.lang.reflect.Method m, NodeList<Expression> args) {
+    return new MethodCallExpr(new NameExpr(m.getDeclaringClass().getName()), m.getName(), args);
   }
 
   static Type javaType(dev.dynnc.ir.Type t) {

@@ -2,13 +2,18 @@ package dev.dynnc.backend;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
+import dev.dynnc.ir.OpDef;
+import dev.dynnc.ir.Ops;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,12 +22,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Writes a subgraph as a compile request for relay_builder.py: JSON ops plus a raw weights file. */
+/**
+ * Writes a subgraph as a compile request for relay_builder.py: JSON ops, the Relay lowering of
+ * each op name they use (from the op table), plus a raw weights file.
+ */
 public final class RelayExport {
+  /**
+   * The request's fields that name files of this one compile rather than describe what is compiled: the compile cache
+   * leaves them out of its key (the weights file's content goes in instead).
+   */
+  public static final List<String> PATH_FIELDS = List.of("weights_file", "output", "relay_file", "error_file");
+
   private RelayExport() {}
 
-  public static void write(Subgraph sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+  public static void write(SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
@@ -33,12 +48,13 @@ public final class RelayExport {
       shapes.put(String.valueOf(p.id().index()), t.shape());
     }
     List<Object> weightInputs = new ArrayList<>();
-    for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+    for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
       weightInputs.add(Map.of("id", w.id().index(), "name", inputName(w), "dtype", w.type().dtype().numpyName(),
           "shape", w.type().shape()));
       shapes.put(String.valueOf(w.id().index()), w.type().shape());
     }
     List<Object> ops = new ArrayList<>();
+    Map<String, Object> lowerings = new LinkedHashMap<>();
     Map<String, Object> weightIndex = new LinkedHashMap<>();
     Map<ValueId, Type> types = new LinkedHashMap<>();
     sg.inputs().forEach(p -> types.put(p.id(), p.type()));
@@ -60,6 +76,7 @@ public final class RelayExport {
         o.put("dtype", t.dtype().numpyName());
         o.put("shape", t.shape());
         ops.add(o);
+        lowerings.computeIfAbsent(op.name(), RelayExport::lowering);
         if (op.name().equals("weight")) {
           String name = op.strAttr("name");
           if (!weightIndex.containsKey(name)) {
@@ -83,6 +100,7 @@ public final class RelayExport {
     req.put("inputs", inputs);
     req.put("weight_inputs", weightInputs);
     req.put("ops", ops);
+    req.put("lowerings", lowerings);
     req.put("outputs", sg.outputs().stream().map(ValueId::index).toList());
     req.put("output_types", outTypes);
     req.put("shapes", shapes);
@@ -96,8 +114,54 @@ public final class RelayExport {
     Files.writeString(dir.resolve("request.json"), gson.toJson(req));
   }
 
+  /**
+   * An op's Relay lowering from the op table, as relay_builder.py reads it: {@code {"special":
+   * NAME}} for a named function of its {@code _SPECIAL} table, else {@code {"fn": "nn.softmax",
+   * "attrs": {"axis": "axis"}, "consts": {...}, "list": true}} for a plain call whose keywords
+   * take op attributes and fixed values.
+   */
+  static Map<String, Object> lowering(String op) {
+    OpDef.Lowering l = Ops.get(op).map(OpDef::lowering).orElseThrow(() -> new IllegalStateException("unknown op '" + op + "'"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (l instanceof OpDef.Lowering.Special s) {
+      out.put("special", s.name());
+    } else if (l instanceof OpDef.Lowering.Relay r) {
+      out.put("fn", r.fn());
+      if (!r.attrs().isEmpty()) {
+        out.put("attrs", r.attrs());
+      }
+      if (!r.consts().isEmpty()) {
+        out.put("consts", r.consts());
+      }
+      if (r.listOperands()) {
+        out.put("list", true);
+      }
+    } else {
+      throw new IllegalStateException("op '" + op + "' runs on the host only and cannot be in a subgraph");
+    }
+    return out;
+  }
+
+  /**
+   * The JSON value with every object's members in name order. A request's member order carries no meaning and is
+   * not stable (parts are written from {@code Map.of}, whose order differs between JVMs): compare or hash this form.
+   */
+  public static JsonElement canonical(JsonElement e) {
+    if (e.isJsonObject()) {
+      JsonObject sorted = new JsonObject();
+      new TreeMap<>(e.getAsJsonObject().asMap()).forEach((k, v) -> sorted.add(k, canonical(v)));
+      return sorted;
+    }
+    if (e.isJsonArray()) {
+      JsonArray a = new JsonArray();
+      e.getAsJsonArray().forEach(x -> a.add(canonical(x)));
+      return a;
+    }
+    return e;
+  }
+
   /** The graph executor input that receives a shared weight. */
-  public static String inputName(Subgraph.SharedWeight w) {
+  public static String inputName(SubgraphPlan.SharedWeight w) {
     return "w" + w.id().index();
   }
 
@@ -121,10 +185,10 @@ public final class RelayExport {
 
   /** Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always). */
   private static byte[] toDtype(WeightTensor w, Type.TensorType t) {
-    if (w.dtype().numpyName().equals(t.dtype().numpyName())) {
+    if (w.dtype() == t.dtype()) {
       return w.data();
     }
-    if (t.dtype() == dev.dynnc.ir.DType.F32) {
+    if (t.dtype() == dev.dynnc.semantics.DType.F32) {
       float[] f = w.toFloatArray();
       java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       bb.asFloatBuffer().put(f);

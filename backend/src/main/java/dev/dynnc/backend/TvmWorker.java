@@ -6,8 +6,10 @@ import com.google.gson.JsonParseException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -19,10 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Compiles subgraphs in a TVM worker process ({@link EmbeddedTvm}) with a time limit per request.
@@ -70,6 +74,51 @@ public final class TvmWorker implements CompileService {
       } catch (CompileException e) {
         // Reported by the first compile, which tries again.
       }
+    }
+  }
+
+  /**
+   * TVM's version, the host CPU and the text of {@code relay_builder.py}: a target of plain {@code llvm} is compiled
+   * for {@code -mcpu=}this machine's CPU, so a library built here may use instructions another machine lacks.
+   */
+  @Override
+  public String identity() {
+    return "tvm " + tvmVersion() + "\n" + cpuDescription() + "relay_builder.py:\n" + relayBuilder();
+  }
+
+  /** The TVM presets' version from their jar's Maven metadata, without loading any TVM class. */
+  private static String tvmVersion() {
+    Properties p = new Properties();
+    try (InputStream in = TvmWorker.class.getClassLoader()
+        .getResourceAsStream("META-INF/maven/org.bytedeco/tvm/pom.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // An unknown version still gives a key; it only cannot tell two unknown versions apart.
+    }
+    return p.getProperty("version", "unknown");
+  }
+
+  /** The first processor's model name and feature flags (what LLVM's host CPU detection sees), where Linux tells. */
+  private static String cpuDescription() {
+    StringBuilder sb = new StringBuilder(System.getProperty("os.arch")).append('\n');
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      lines.takeWhile(l -> !l.isBlank())
+          .filter(l -> l.startsWith("model name") || l.startsWith("flags") || l.startsWith("Features")
+              || l.startsWith("CPU part"))
+          .forEach(l -> sb.append(l).append('\n'));
+    } catch (IOException | UncheckedIOException e) {
+      // No /proc: the architecture alone.
+    }
+    return sb.toString();
+  }
+
+  private static String relayBuilder() {
+    try (InputStream in = EmbeddedTvm.class.getResourceAsStream("relay_builder.py")) {
+      return in == null ? "missing" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "unreadable";
     }
   }
 

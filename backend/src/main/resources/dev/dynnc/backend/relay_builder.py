@@ -106,145 +106,203 @@ def _shape(e):
     return [int(d) for d in relay.transform.InferTypeLocal(e).shape]
 
 
-def _op(name, a, attrs, out):
-    if name == "conv2d":
-        w = a[1]
-        k = out["weight_shape"]
-        y = relay.nn.conv2d(a[0], w, strides=attrs["strides"], padding=attrs["padding"],
-                            dilation=attrs["dilation"], groups=attrs["groups"],
-                            channels=k[0], kernel_size=(k[2], k[3]))
-        return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
-    if name == "batch_norm":
-        return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=attrs["eps"])[0]
-    if name == "broadcast_to":
-        return relay.broadcast_to(a[0], attrs["shape"])
-    if name == "layer_norm":
-        return relay.nn.layer_norm(a[0], a[1], a[2], axis=-1, epsilon=attrs["eps"])
-    if name == "embedding":
-        # Eval-mode semantics: out-of-range indices are an error in PyTorch; clip keeps TVM in bounds.
-        return relay.take(a[0], a[1], axis=0, mode="clip")
-    if name == "linear":
-        x = a[0]
-        lead = out["shape"][:-1]
-        if len(lead) != 1:
-            # x86 dense schedules take 2-d data only: fold the leading dimensions and restore them.
-            x = relay.reshape(x, newshape=[-1, out["in_features"]])
-        y = relay.nn.dense(x, a[1])
-        if len(a) > 2:
-            y = relay.nn.bias_add(y, a[2], axis=-1)
-        return y if len(lead) == 1 else relay.reshape(y, newshape=out["shape"])
-    if name == "matmul":
-        return relay.nn.batch_matmul(a[0], a[1], transpose_b=False)
-    fp = _is_float(out["dtype"])
-    if name == "relu" and fp:
-        # maximum(0, x) is `0 > x ? 0 : x`: NaN passes as in PyTorch, at no cost (relay's relu
-        # is maximum(x, 0), which gives 0).
-        return relay.maximum(relay.const(0, out["dtype"]), a[0])
-    if name in ("maximum", "minimum") and fp:
-        f = relay.maximum if name == "maximum" else relay.minimum
-        return _keep_nan(_keep_nan(f(a[0], a[1]), a[0], out["dtype"]), a[1], out["dtype"])
-    unary = {"relu": relay.nn.relu, "sigmoid": relay.sigmoid, "tanh": relay.tanh, "exp": relay.exp,
-             "log": relay.log, "sqrt": relay.sqrt, "abs": relay.abs, "neg": relay.negative,
-             "erf": relay.erf}
-    if name in unary:
-        return unary[name](a[0])
-    if name == "ne" and _is_float(_dtype(a[0])):
-        # TVM's not_equal is LLVM's ordered `one`, false when either side is NaN, and its
-        # simplifier turns not(equal) into not_equal; PyTorch's != is true at a NaN.
-        return relay.logical_or(relay.not_equal(a[0], a[1]), relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1])))
-    if name == "logical_not":
-        # TVM's simplifier rewrites not(a < b) into a >= b, which is false at a NaN where
-        # PyTorch's ~(a < b) is true; comparing with True is not rewritten.
-        return relay.not_equal(a[0], relay.const(True))
-    binary = {"add": relay.add, "sub": relay.subtract, "mul": relay.multiply, "div": relay.divide,
-              "floor_div": relay.floor_divide, "mod": relay.floor_mod, "pow": relay.power,
-              "maximum": relay.maximum, "minimum": relay.minimum, "ge": relay.greater_equal,
-              "gt": relay.greater, "le": relay.less_equal, "lt": relay.less, "eq": relay.equal,
-              "logical_and": relay.logical_and, "logical_or": relay.logical_or}
-    if name in binary:
-        return binary[name](a[0], a[1])
-    if name == "max_pool2d":
-        pool = lambda x: relay.nn.max_pool2d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
-                                             padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
-        # F.max_pool2d gives NaN for a window holding a NaN. Padding is the key type's minimum.
-        return _from_key(pool(_to_key(a[0], out["dtype"], True)), out["dtype"]) if fp else pool(a[0])
-    if name == "avg_pool2d":
-        return relay.nn.avg_pool2d(a[0], pool_size=attrs["kernel"], strides=attrs["strides"],
-                                   padding=attrs["padding"], ceil_mode=attrs["ceil_mode"],
-                                   count_include_pad=attrs["count_include_pad"])
-    if name == "adaptive_avg_pool2d":
-        return relay.nn.adaptive_avg_pool2d(a[0], output_size=attrs["output_size"])
-    if name == "reshape":
-        return relay.reshape(a[0], newshape=attrs["shape"])
-    if name == "transpose":
-        return relay.transpose(a[0], axes=attrs["perm"])
-    if name == "softmax":
-        return relay.nn.softmax(a[0], axis=attrs["axis"])
-    if name == "log_softmax":
-        return relay.nn.log_softmax(a[0], axis=attrs["axis"])
-    reduce = {"reduce_max": relay.max, "reduce_min": relay.min, "reduce_sum": relay.sum, "reduce_mean": relay.mean}
-    if name in ("reduce_max", "reduce_min") and fp:
+# Lowerings that are more than one plain Relay call, by the name the op table gives them (ir's
+# Ops). Each takes the operand expressions, the op as RelayExport wrote it (attrs, dtype, shape,
+# args) and the request. A plain lowering needs nothing here: _lower interprets it.
+
+
+def _weight(a, op, req):
+    return _const(req["weights_blob"], req["weights"][op["attrs"]["name"]])
+
+
+def _arange(a, op, req):
+    n = op["shape"][0]
+    values = op["attrs"]["start"] + op["attrs"]["step"] * np.arange(n, dtype=np.float64)
+    return relay.const(values.astype(op["dtype"]), dtype=op["dtype"])
+
+
+def _full(a, op, req):
+    return relay.const(np.full(op["shape"], op["attrs"]["value"], dtype=op["dtype"]), dtype=op["dtype"])
+
+
+def _conv2d(a, op, req):
+    attrs = op["attrs"]
+    k = [int(d) for d in req["shapes"][str(op["args"][1])]]
+    y = relay.nn.conv2d(a[0], a[1], strides=attrs["strides"], padding=attrs["padding"],
+                        dilation=attrs["dilation"], groups=attrs["groups"],
+                        channels=k[0], kernel_size=(k[2], k[3]))
+    return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
+
+
+def _batch_norm(a, op, req):
+    return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=op["attrs"]["eps"])[0]
+
+
+def _linear(a, op, req):
+    x = a[0]
+    lead = op["shape"][:-1]
+    if len(lead) != 1:
+        # x86 dense schedules take 2-d data only: fold the leading dimensions and restore them.
+        x = relay.reshape(x, newshape=[-1, int(req["shapes"][str(op["args"][1])][1])])
+    y = relay.nn.dense(x, a[1])
+    if len(a) > 2:
+        y = relay.nn.bias_add(y, a[2], axis=-1)
+    return y if len(lead) == 1 else relay.reshape(y, newshape=op["shape"])
+
+
+def _relu(a, op, req):
+    if not _is_float(op["dtype"]):
+        return relay.nn.relu(a[0])
+    # maximum(0, x) is `0 > x ? 0 : x`: NaN passes as in PyTorch, at no cost (relay's relu
+    # is maximum(x, 0), which gives 0).
+    return relay.maximum(relay.const(0, op["dtype"]), a[0])
+
+
+def _extreme(f):
+    def lower(a, op, req):
+        if not _is_float(op["dtype"]):
+            return f(a[0], a[1])
+        return _keep_nan(_keep_nan(f(a[0], a[1]), a[0], op["dtype"]), a[1], op["dtype"])
+    return lower
+
+
+def _ne(a, op, req):
+    if not _is_float(_dtype(a[0])):
+        return relay.not_equal(a[0], a[1])
+    # TVM's not_equal is LLVM's ordered `one`, false when either side is NaN, and its
+    # simplifier turns not(equal) into not_equal; PyTorch's != is true at a NaN.
+    return relay.logical_or(relay.not_equal(a[0], a[1]), relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1])))
+
+
+def _logical_not(a, op, req):
+    # TVM's simplifier rewrites not(a < b) into a >= b, which is false at a NaN where
+    # PyTorch's ~(a < b) is true; comparing with True is not rewritten.
+    return relay.not_equal(a[0], relay.const(True))
+
+
+def _max_pool2d(a, op, req):
+    attrs = op["attrs"]
+    pool = lambda x: relay.nn.max_pool2d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
+                                         padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+    # F.max_pool2d gives NaN for a window holding a NaN. Padding is the key type's minimum.
+    return _from_key(pool(_to_key(a[0], op["dtype"], True)), op["dtype"]) if _is_float(op["dtype"]) else pool(a[0])
+
+
+def _reduce_extreme(f, nan_high):
+    def lower(a, op, req):
+        attrs = op["attrs"]
+        if not _is_float(op["dtype"]):
+            return f(a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
         # torch.max/min reductions give NaN when the reduced elements hold one.
-        key = _to_key(a[0], out["dtype"], name == "reduce_max")
-        return _from_key(reduce[name](key, axis=attrs["axes"], keepdims=attrs["keepdims"]), out["dtype"])
-    if name in reduce:
-        return reduce[name](a[0], axis=attrs["axes"], keepdims=attrs["keepdims"])
-    if name in ("argmax", "argmin"):
-        f = relay.argmax if name == "argmax" else relay.argmin
+        key = _to_key(a[0], op["dtype"], nan_high)
+        return _from_key(f(key, axis=attrs["axes"], keepdims=attrs["keepdims"]), op["dtype"])
+    return lower
+
+
+def _arg_extreme(f, nan_high):
+    def lower(a, op, req):
         x = a[0]
         dtype = _dtype(x)
         if _is_float(dtype):
             # torch.argmax/argmin give the index of the first NaN when there is one.
-            x = _to_key(x, dtype, name == "argmax", merge_zeros=True)
+            x = _to_key(x, dtype, nan_high, merge_zeros=True)
         # Relay's argmax yields int32; PyTorch's indices are int64.
-        return relay.cast(f(x, axis=[attrs["axis"]], keepdims=attrs["keepdims"]), "int64")
-    if name == "concat":
-        return relay.concatenate(a, axis=attrs["axis"])
-    if name == "cast":
-        if out["dtype"] == "bool" and _is_float(_dtype(a[0])):
-            # TVM casts to bool as x != 0, false at NaN; in PyTorch NaN is true.
-            return relay.logical_or(relay.not_equal(a[0], relay.const(0, _dtype(a[0]))), relay.isnan(a[0]))
-        return relay.cast(a[0], out["dtype"])
-    if name == "clip":
-        if not fp:
-            return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
-        # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN. With the
-        # bound first, `lo > x ? lo : x` and `hi < y ? hi : y` pass NaN as relu does.
-        lo = relay.const(attrs["min"], out["dtype"])
-        hi = relay.const(attrs["max"], out["dtype"])
-        return relay.minimum(hi, relay.maximum(lo, a[0]))
-    if name == "where":
-        return relay.where(a[0], a[1], a[2])
-    if name == "strided_slice":
-        return relay.strided_slice(a[0], begin=attrs["begin"], end=attrs["end"], strides=attrs["strides"])
-    if name == "cumsum":
-        return relay.cumsum(a[0], axis=attrs["axis"], dtype=out["dtype"])
-    if name == "gather":
-        # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
-        n = _shape(a[0])[attrs["axis"]]
-        return relay.gather(a[0], attrs["axis"], relay.clip(a[1], a_min=0, a_max=n - 1))
-    if name == "index_select":
-        return relay.take(a[0], a[1], axis=attrs["axis"], mode="clip")
-    if name in ("topk_values", "topk_indices"):
+        return relay.cast(f(x, axis=[op["attrs"]["axis"]], keepdims=op["attrs"]["keepdims"]), "int64")
+    return lower
+
+
+def _cast(a, op, req):
+    if op["dtype"] == "bool" and _is_float(_dtype(a[0])):
+        # TVM casts to bool as x != 0, false at NaN; in PyTorch NaN is true.
+        return relay.logical_or(relay.not_equal(a[0], relay.const(0, _dtype(a[0]))), relay.isnan(a[0]))
+    return relay.cast(a[0], op["dtype"])
+
+
+def _clip(a, op, req):
+    attrs = op["attrs"]
+    if not _is_float(op["dtype"]):
+        return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+    # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN. With the
+    # bound first, `lo > x ? lo : x` and `hi < y ? hi : y` pass NaN as relu does.
+    lo = relay.const(attrs["min"], op["dtype"])
+    hi = relay.const(attrs["max"], op["dtype"])
+    return relay.minimum(hi, relay.maximum(lo, a[0]))
+
+
+def _cumsum(a, op, req):
+    return relay.cumsum(a[0], axis=op["attrs"]["axis"], dtype=op["dtype"])
+
+
+def _gather(a, op, req):
+    # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
+    axis = op["attrs"]["axis"]
+    n = _shape(a[0])[axis]
+    return relay.gather(a[0], axis, relay.clip(a[1], a_min=0, a_max=n - 1))
+
+
+def _topk(ret):
+    def lower(a, op, req):
+        attrs = op["attrs"]
         x = a[0]
         dtype = _dtype(x)
         if _is_float(dtype):
             # torch.topk orders NaN above every number, for largest and smallest alike.
             x = _to_key(x, dtype, True)
-        ret = "values" if name == "topk_values" else "indices"
         y = relay.topk(x, k=attrs["k"], axis=attrs["axis"], ret_type=ret, is_ascend=not attrs["largest"],
                        dtype="int64")
         return _from_key(y, dtype) if ret == "values" and _is_float(dtype) else y
-    if name == "pad":
-        w = attrs["pad_width"]
-        return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
-                            pad_value=relay.const(attrs["value"], out["dtype"]))
-    raise ValueError("no Relay lowering for op '%s'" % name)
+    return lower
+
+
+def _pad(a, op, req):
+    w = op["attrs"]["pad_width"]
+    return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
+                        pad_value=relay.const(op["attrs"]["value"], op["dtype"]))
+
+
+_SPECIAL = {
+    "weight": _weight,
+    "arange": _arange,
+    "full": _full,
+    "conv2d": _conv2d,
+    "batch_norm": _batch_norm,
+    "linear": _linear,
+    "relu": _relu,
+    "maximum": _extreme(relay.maximum),
+    "minimum": _extreme(relay.minimum),
+    "ne": _ne,
+    "logical_not": _logical_not,
+    "max_pool2d": _max_pool2d,
+    "reduce_max": _reduce_extreme(relay.max, True),
+    "reduce_min": _reduce_extreme(relay.min, False),
+    "argmax": _arg_extreme(relay.argmax, True),
+    "argmin": _arg_extreme(relay.argmin, False),
+    "cast": _cast,
+    "clip": _clip,
+    "cumsum": _cumsum,
+    "gather": _gather,
+    "topk_values": _topk("values"),
+    "topk_indices": _topk("indices"),
+    "pad": _pad,
+}
+
+
+def _lower(lowering, a, op, req):
+    """The Relay expression of one op, from its lowering in the op table (sent by RelayExport)."""
+    if "special" in lowering:
+        return _SPECIAL[lowering["special"]](a, op, req)
+    # A plain call relay.<fn>(operands, **kwargs): fn is the table's name of a Relay function.
+    fn = relay
+    for part in lowering["fn"].split("."):
+        fn = getattr(fn, part)
+    kwargs = {kw: op["attrs"][attr] for kw, attr in lowering.get("attrs", {}).items()}
+    kwargs.update(lowering.get("consts", {}))
+    return fn(a, **kwargs) if lowering.get("list") else fn(*a, **kwargs)
 
 
 def _build(req):
     with open(req["weights_file"], "rb") as fh:
-        blob = fh.read()
+        req["weights_blob"] = fh.read()
     env = {}
     params = []
     for i in req["inputs"]:
@@ -257,24 +315,7 @@ def _build(req):
         env[w["id"]] = v
         params.append(v)
     for op in req["ops"]:
-        name = op["op"]
-        if name == "weight":
-            env[op["id"]] = _const(blob, req["weights"][op["attrs"]["name"]])
-            continue
-        if name == "arange":
-            n = op["shape"][0]
-            values = op["attrs"]["start"] + op["attrs"]["step"] * np.arange(n, dtype=np.float64)
-            env[op["id"]] = relay.const(values.astype(op["dtype"]), dtype=op["dtype"])
-            continue
-        if name == "full":
-            env[op["id"]] = relay.const(np.full(op["shape"], op["attrs"]["value"], dtype=op["dtype"]), dtype=op["dtype"])
-            continue
-        args = [env[x] for x in op["args"]]
-        if name == "conv2d":
-            op = dict(op, weight_shape=[int(d) for d in req["shapes"][str(op["args"][1])]])
-        if name == "linear":
-            op = dict(op, in_features=int(req["shapes"][str(op["args"][1])][1]))
-        env[op["id"]] = _op(name, args, op["attrs"], op)
+        env[op["id"]] = _lower(req["lowerings"][op["op"]], [env[x] for x in op["args"]], op, req)
     outs = [env[o] for o in req["outputs"]]
     body = outs[0] if len(outs) == 1 else relay.Tuple(outs)
     mod = tvm.IRModule.from_expr(relay.Function(params, body))

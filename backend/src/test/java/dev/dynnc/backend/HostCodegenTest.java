@@ -94,7 +94,7 @@ class HostCodegenTest {
         """;
     String source = HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
     for (String call : List.of("dev.dynnc.semantics.PyFloat.mod(v2, v3)", "dev.dynnc.semantics.PyFloat.floorDiv(v2, v3)",
-        "dev.dynnc.semantics.PyFloat.max(v2, v3)", "dev.dynnc.semantics.PyFloat.min(v2, v3)", "Math.max(v8, v8)")) {
+        "dev.dynnc.semantics.PyFloat.max(v2, v3)", "dev.dynnc.semantics.PyFloat.min(v2, v3)", "dev.dynnc.semantics.PyScalar.max(v8, v8)")) {
       assertTrue(source.contains(call), call + " missing in\n" + source);
     }
     compile(dir, "Host", source).close();

@@ -7,7 +7,7 @@ import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.Partitioner;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.runtime.FakeHostRun;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Manifest;
@@ -52,7 +52,7 @@ class HostRunGoldenTest {
       throw new AssertionError(g.path() + " has no '// case: ...' directive");
     }
     List<List<FakeHostRun.Output>> outputs = new ArrayList<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       outputs.add(sg.outputs().stream().map(v -> output(parts.host().types().get(v))).toList());
     }
     List<HostTensor> inputs = new ArrayList<>();

@@ -2,18 +2,17 @@ package dev.dynnc.backend;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.dynnc.weights.DType;
-import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
+import dev.dynnc.weights.WeightTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -50,27 +48,27 @@ class RelayExportGoldenTest {
     Map<String, DType> stored = new HashMap<>();
     for (String d : g.directives("checkpoint")) {
       String[] kv = d.split("=");
-      stored.put(kv[0].trim(), DType.valueOf(kv[1].trim().toUpperCase()));
+      stored.put(kv[0].trim(), DType.fromNumpyName(kv[1].trim()));
     }
     Partitioner.Result parts = HostRunGoldenTest.partition(g);
     Map<String, WeightTensor> weights = new HashMap<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       for (Op op : sg.ops()) {
         if (op.name().equals("weight")) {
           weights.put(op.strAttr("name"), checkpoint((Type.TensorType) op.type(),
-              stored.getOrDefault(op.strAttr("name"), DType.FLOAT32)));
+              stored.getOrDefault(op.strAttr("name"), DType.F32)));
         }
       }
     }
     return Golden.inTempDir(work -> {
       StringBuilder sb = new StringBuilder();
-      for (Subgraph sg : parts.subgraphs()) {
+      for (SubgraphPlan sg : parts.subgraphs()) {
         Path dir = Files.createDirectories(work.resolve("sg" + sg.index()));
         RelayExport.write(sg, weights, g.directive("target").orElse("llvm"), dir, dir.resolve("sg.so"));
         JsonObject request = JsonParser.parseString(Files.readString(dir.resolve("request.json"))).getAsJsonObject();
         sb.append("subgraph ").append(sg.index()).append(" request.json:\n");
         for (String key : new TreeSet<>(request.keySet())) {
-          JsonElement v = sorted(request.get(key));
+          JsonElement v = RelayExport.canonical(request.get(key));
           if (v.isJsonArray() && key.equals("ops")) {
             sb.append("  ops:\n");
             v.getAsJsonArray().forEach(op -> sb.append("    ").append(GSON.toJson(op)).append('\n'));
@@ -90,28 +88,13 @@ class RelayExportGoldenTest {
     });
   }
 
-  /** The JSON with every object's keys sorted: the request's key order carries no meaning and is not stable. */
-  private static JsonElement sorted(JsonElement e) {
-    if (e.isJsonObject()) {
-      JsonObject out = new JsonObject();
-      new TreeMap<>(e.getAsJsonObject().asMap()).forEach((k, v) -> out.add(k, sorted(v)));
-      return out;
-    }
-    if (e.isJsonArray()) {
-      JsonArray out = new JsonArray();
-      e.getAsJsonArray().forEach(x -> out.add(sorted(x)));
-      return out;
-    }
-    return e;
-  }
-
   /** A checkpoint tensor of {@code t}'s shape holding 0, 0.5, 1, ... in {@code dtype}. */
   private static WeightTensor checkpoint(Type.TensorType t, DType dtype) {
     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
     int n = Math.toIntExact(Stream.of(t.shape().toArray(new Long[0])).reduce(1L, Math::multiplyExact));
     ByteBuffer b = ByteBuffer.allocate(n * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
-      if (dtype == DType.FLOAT64) {
+      if (dtype == DType.F64) {
         b.putDouble(i * 0.5);
       } else {
         b.putFloat(i * 0.5f);

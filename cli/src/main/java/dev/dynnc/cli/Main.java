@@ -7,6 +7,7 @@ import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
 import dev.dynnc.compiler.InputSpecs;
 import dev.dynnc.compiler.Target;
+import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.ir.Type;
@@ -137,23 +138,34 @@ public final class Main implements Callable<Integer> {
         description = "Report at most N independent errors of the model (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+        description = "Compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Compile every subgraph with TVM; neither read nor write the cache.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
+      if (noCache && cacheDir != null) {
+        err.println(Code.DN0400.prefix() + "--cache-dir and --no-cache contradict each other; give one");
+        return USAGE;
+      }
       LinkedHashMap<String, Type.TensorType> in;
       try {
         in = InputSpecs.parse(inputs);
       } catch (IllegalArgumentException e) {
-        err.println("error[DN0400]: " + e.getMessage());
+        err.println(Code.DN0400.prefix() + e.getMessage());
         return USAGE;
       }
       if (maxErrors < 1) {
-        err.println("error[DN0400]: --max-errors " + maxErrors + " must be at least 1");
+        err.println(Code.DN0400.prefix() + "--max-errors " + maxErrors + " must be at least 1");
         return USAGE;
       }
       if (compileTimeout < 1 || compileTimeout > MAX_TIMEOUT_S) {
-        err.println("error[DN0400]: --compile-timeout " + compileTimeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
+        err.println(Code.DN0400.prefix() + "--compile-timeout " + compileTimeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
         return USAGE;
       }
       java.security.PrivateKey key = null;
@@ -161,18 +173,18 @@ public final class Main implements Callable<Integer> {
         try {
           key = BundleSignature.readPrivateKey(sign);
         } catch (BundleSignature.KeyFileException e) {
-          err.println("error[DN0407]: " + e.getMessage());
+          err.println(Code.DN0407.prefix() + e.getMessage());
           return DIAGNOSTICS;
         }
       }
       if (!Files.isDirectory(sourceRoot)) {
-        err.println("error[DN0004]: --source-root " + sourceRoot + " is not a directory");
+        err.println(Code.DN0004.prefix() + "--source-root " + sourceRoot + " is not a directory");
         return DIAGNOSTICS;
       }
       // Rule OUTPUT-GUARD, checked here too so that a refused -o is a usage error (exit 2).
       Optional<String> refused = BundleOutput.refusal(output, sourceRoot, weights);
       if (refused.isPresent()) {
-        err.println("error[DN0406]: " + refused.get());
+        err.println(Code.DN0406.prefix() + refused.get());
         return USAGE;
       }
       Optional<Target> t = Target.named(target);
@@ -180,8 +192,12 @@ public final class Main implements Callable<Integer> {
         return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(target), new SourceMap()));
       }
       long t0 = System.nanoTime();
-      DynncCompiler compiler = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
-          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).build();
+      DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
+          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)));
+      if (!noCache) {
+        builder.cacheDir(cacheDir != null ? cacheDir : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+      }
+      DynncCompiler compiler = builder.build();
       CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
           Duration.ofSeconds(compileTimeout), key));
       if (!r.ok()) {
@@ -248,7 +264,7 @@ public final class Main implements Callable<Integer> {
             }
           }
         } catch (java.io.IOException e) {
-          throw new CliError("DN0406", DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
+          throw new CliError(Code.DN0406, DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
         } finally {
           OwnedDirs.delete(tmp);
         }
@@ -291,10 +307,10 @@ public final class Main implements Callable<Integer> {
 
     private int bench(PrintWriter out) throws Exception {
       if (inputs == null || inputs.isEmpty()) {
-        throw new CliError("DN0400", USAGE, "bench needs at least one input NAME=FILE.npy after the bundle");
+        throw new CliError(Code.DN0400, USAGE, "bench needs at least one input NAME=FILE.npy after the bundle");
       }
       if (iterations < 1 || warmup < 0) {
-        throw new CliError("DN0400", USAGE, "--iterations must be at least 1 and --warmup at least 0 (got "
+        throw new CliError(Code.DN0400, USAGE, "--iterations must be at least 1 and --warmup at least 0 (got "
             + iterations + " and " + warmup + ")");
       }
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
@@ -334,7 +350,7 @@ public final class Main implements Callable<Integer> {
       try {
         trusted.add(BundleSignature.readPublicKey(k));
       } catch (BundleSignature.KeyFileException e) {
-        throw new CliError("DN0407", DIAGNOSTICS, e.getMessage());
+        throw new CliError(Code.DN0407, DIAGNOSTICS, e.getMessage());
       }
     }
     return TrustPolicy.signedBy(trusted);
@@ -355,18 +371,18 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       if (privateKey.toAbsolutePath().normalize().equals(publicKey.toAbsolutePath().normalize())) {
-        err.println("error[DN0407]: --out-private and --out-public name the same file");
+        err.println(Code.DN0407.prefix() + "--out-private and --out-public name the same file");
         return USAGE;
       }
       try {
         BundleSignature.writeKeyPair(BundleSignature.generateKeyPair(), privateKey, publicKey);
       } catch (java.nio.file.FileAlreadyExistsException e) {
-        err.println("error[DN0407]: " + e.getFile() + " already exists; dynnc never overwrites a key file");
+        err.println(Code.DN0407.prefix() + e.getFile() + " already exists; dynnc never overwrites a key file");
         return USAGE;
       } catch (java.io.IOException e) {
         String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
             : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-        err.println("error[DN0407]: cannot write the key pair: " + why);
+        err.println(Code.DN0407.prefix() + "cannot write the key pair: " + why);
         return DIAGNOSTICS;
       }
       spec.commandLine().getOut().println("wrote private key " + privateKey + " (keep it secret) and public key "
@@ -377,10 +393,10 @@ public final class Main implements Callable<Integer> {
 
   /** A user error found by the CLI itself, with its catalogue code and exit code. */
   static final class CliError extends Exception {
-    final String code;
+    final Code code;
     final int exit;
 
-    CliError(String code, int exit, String message) {
+    CliError(Code code, int exit, String message) {
       super(message);
       this.code = code;
       this.exit = exit;
@@ -391,7 +407,7 @@ public final class Main implements Callable<Integer> {
   static void checkOutputDir(Path dir) throws CliError {
     Path existing = BundleOutput.nearestExisting(dir);
     if (!Files.isDirectory(existing)) {
-      throw new CliError("DN0406", USAGE, "--output-dir " + dir + ": " + (existing.equals(dir.toAbsolutePath().normalize())
+      throw new CliError(Code.DN0406, USAGE, "--output-dir " + dir + ": " + (existing.equals(dir.toAbsolutePath().normalize())
           ? "is a file, not a directory" : existing + " is not a directory"));
     }
   }
@@ -410,7 +426,7 @@ public final class Main implements Callable<Integer> {
       OwnedDirs.deleteAtExit(tmp);
       return tmp;
     } catch (java.io.IOException e) {
-      throw new CliError("DN0406", DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
+      throw new CliError(Code.DN0406, DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
     }
   }
 
@@ -420,15 +436,15 @@ public final class Main implements Callable<Integer> {
   static Map.Entry<String, HostTensor> readInput(String spec) throws CliError {
     int eq = spec.indexOf('=');
     if (eq <= 0) {
-      throw new CliError("DN0400", USAGE, "--input '" + spec + "' must look like NAME=FILE.npy");
+      throw new CliError(Code.DN0400, USAGE, "--input '" + spec + "' must look like NAME=FILE.npy");
     }
     Path file = Path.of(spec.substring(eq + 1));
     try {
       return Map.entry(spec.substring(0, eq), Npy.read(file));
     } catch (BadInputException e) {
-      throw new CliError("DN0401", DIAGNOSTICS, e.getMessage());
+      throw new CliError(Code.DN0401, DIAGNOSTICS, e.getMessage());
     } catch (java.io.IOException e) {
-      throw new CliError("DN0401", DIAGNOSTICS, file + ": cannot read: " + e.getMessage());
+      throw new CliError(Code.DN0401, DIAGNOSTICS, file + ": cannot read: " + e.getMessage());
     }
   }
 
@@ -437,16 +453,16 @@ public final class Main implements Callable<Integer> {
     try {
       return body.call();
     } catch (CliError e) {
-      err.println("error[" + e.code + "]: " + e.getMessage());
+      err.println(e.code.prefix() + e.getMessage());
       return e.exit;
     } catch (BadInputException e) {
-      err.println("error[DN0402]: " + e.getMessage());
+      err.println(Code.DN0402.prefix() + e.getMessage());
       return DIAGNOSTICS;
     } catch (BundleException e) {
-      err.println("error[DN0403]: " + e.getMessage());
+      err.println(Code.DN0403.prefix() + e.getMessage());
       return DIAGNOSTICS;
     } catch (HostProgramException e) {
-      err.println("error[DN0405]: " + e.getMessage());
+      err.println(Code.DN0405.prefix() + e.getMessage());
       return DIAGNOSTICS;
     }
   }

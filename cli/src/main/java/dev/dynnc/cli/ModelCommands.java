@@ -7,6 +7,7 @@ import dev.dynnc.compiler.Graphviz;
 import dev.dynnc.compiler.InputSpecs;
 import dev.dynnc.compiler.ModelSpec;
 import dev.dynnc.compiler.ProgramGraph;
+import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.ir.Block;
 import dev.dynnc.ir.Function;
@@ -15,7 +16,7 @@ import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ final class ModelCommands {
         try {
           s = Optional.of(ModelSpec.read(spec));
         } catch (ModelSpec.SpecException e) {
-          throw new Main.CliError("DN0400", Main.USAGE, e.getMessage());
+          throw new Main.CliError(Code.DN0400, Main.USAGE, e.getMessage());
         }
       }
       Path root = sourceRoot != null ? sourceRoot : s.map(ModelSpec::sourceRoot).orElse(null);
@@ -94,21 +95,21 @@ final class ModelCommands {
         missing.add("--weights");
       }
       if (!missing.isEmpty()) {
-        throw new Main.CliError("DN0400", Main.USAGE, "missing " + String.join(", ", missing)
+        throw new Main.CliError(Code.DN0400, Main.USAGE, "missing " + String.join(", ", missing)
             + " (give them as flags or in a model spec with --spec FILE)");
       }
       LinkedHashMap<String, Type.TensorType> parsed;
       try {
         parsed = InputSpecs.parse(in);
       } catch (IllegalArgumentException e) {
-        throw new Main.CliError("DN0400", Main.USAGE, e.getMessage());
+        throw new Main.CliError(Code.DN0400, Main.USAGE, e.getMessage());
       }
       if (!Files.isDirectory(root)) {
-        throw new Main.CliError("DN0004", Main.DIAGNOSTICS, "--source-root " + root + " is not a directory");
+        throw new Main.CliError(Code.DN0004, Main.DIAGNOSTICS, "--source-root " + root + " is not a directory");
       }
       int errors = maxErrors != null ? maxErrors : s.flatMap(x -> box(x.maxErrors())).orElse(20);
       if (errors < 1) {
-        throw new Main.CliError("DN0400", Main.USAGE, "--max-errors " + errors + " must be at least 1");
+        throw new Main.CliError(Code.DN0400, Main.USAGE, "--max-errors " + errors + " must be at least 1");
       }
       String m = method != null ? method : s.flatMap(ModelSpec::method).orElse("forward");
       return new Model(root, ent, m, parsed, Optional.ofNullable(w), errors,
@@ -222,16 +223,16 @@ final class ModelCommands {
       try {
         f = Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new Main.CliError("DN0400", Main.USAGE, "--format must be text, dot, svg or png, not '" + format + "'");
+        throw new Main.CliError(Code.DN0400, Main.USAGE, "--format must be text, dot, svg or png, not '" + format + "'");
       }
       if (f == Format.PNG && output == null) {
-        throw new Main.CliError("DN0400", Main.USAGE, "--format png writes a binary picture: give -o FILE");
+        throw new Main.CliError(Code.DN0400, Main.USAGE, "--format png writes a binary picture: give -o FILE");
       }
       List<Analysis.Stage> stages;
       Partitioner.Result parts;
       if (bundle != null) {
         if (model.spec != null || model.sourceRoot != null || model.entry != null) {
-          throw new Main.CliError("DN0400", Main.USAGE, "give a bundle or a model (--spec or flags), not both");
+          throw new Main.CliError(Code.DN0400, Main.USAGE, "give a bundle or a model (--spec or flags), not both");
         }
         Function fn = readBundleProgram(bundle);
         stages = List.of(new Analysis.Stage("bundle", fn));
@@ -252,7 +253,7 @@ final class ModelCommands {
           try {
             yield Graphviz.render(ProgramGraph.dot(parts), f == Format.SVG ? Graphviz.Format.SVG : Graphviz.Format.PNG);
           } catch (Graphviz.GraphvizException e) {
-            throw new Main.CliError("DN0400", Main.DIAGNOSTICS, e.getMessage());
+            throw new Main.CliError(Code.DN0400, Main.DIAGNOSTICS, e.getMessage());
           }
         }
       };
@@ -271,23 +272,23 @@ final class ModelCommands {
   static Function readBundleProgram(Path bundle) throws Main.CliError {
     Path ir = bundle.resolve("ir");
     if (!Files.isDirectory(bundle) || !Files.isDirectory(ir)) {
-      throw new Main.CliError("DN0403", Main.DIAGNOSTICS, bundle + " is not a bundle directory with an ir/ folder");
+      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + " is not a bundle directory with an ir/ folder");
     }
     try (Stream<Path> files = Files.list(ir)) {
       List<Path> irs = files.filter(p -> p.getFileName().toString().endsWith(".ir") && Files.isRegularFile(p))
           .sorted().toList();
       if (irs.size() != 1) {
-        throw new Main.CliError("DN0403", Main.DIAGNOSTICS, bundle + "/ir holds " + irs.size()
+        throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + "/ir holds " + irs.size()
             + " programs; a bundle holds one");
       }
       if (Files.size(irs.get(0)) > 64L << 20) {
-        throw new Main.CliError("DN0403", Main.DIAGNOSTICS, irs.get(0) + " is larger than 64 MiB");
+        throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, irs.get(0) + " is larger than 64 MiB");
       }
       return Parser.parse(Files.readString(irs.get(0), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new Main.CliError("DN0403", Main.DIAGNOSTICS, "cannot read " + ir + ": " + e.getMessage());
+      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, "cannot read " + ir + ": " + e.getMessage());
     } catch (Parser.ParseException | RuntimeException e) {
-      throw new Main.CliError("DN0403", Main.DIAGNOSTICS, bundle + "/ir is not a valid dynnc program: "
+      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + "/ir is not a valid dynnc program: "
           + e.getMessage());
     }
   }
@@ -302,7 +303,7 @@ final class ModelCommands {
     Dynamism d = Dynamism.of(last);
     b.append("== partition: ").append(parts.subgraphs().size()).append(" subgraph(s), ").append(d.conditions())
         .append(" dynamic condition(s), ").append(d.loops()).append(" loop(s) ==\n");
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       b.append("subgraph sg").append(sg.index()).append(": ").append(sg.inputs().size()).append(" in, ")
           .append(sg.outputs().size()).append(" out\n");
       sg.ops().forEach(op -> b.append("  ").append(Printer.op(op)).append('\n'));
@@ -318,12 +319,12 @@ final class ModelCommands {
 
   private static void write(Path file, byte[] bytes) throws Main.CliError {
     if (Files.isDirectory(file)) {
-      throw new Main.CliError("DN0406", Main.USAGE, "-o " + file + " is a directory; name a file");
+      throw new Main.CliError(Code.DN0406, Main.USAGE, "-o " + file + " is a directory; name a file");
     }
     try {
       AtomicFiles.write(file, bytes);
     } catch (IOException e) {
-      throw new Main.CliError("DN0406", Main.DIAGNOSTICS, "cannot write " + file + ": " + e.getMessage());
+      throw new Main.CliError(Code.DN0406, Main.DIAGNOSTICS, "cannot write " + file + ": " + e.getMessage());
     }
   }
 

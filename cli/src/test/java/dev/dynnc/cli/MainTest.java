@@ -30,4 +30,14 @@ class MainTest {
         new PrintWriter(err, true));
     assertEquals(Main.USAGE, code, err.toString());
   }
+
+  @Test
+  void theDefaultCacheFollowsXdgCacheHome() {
+    assertEquals(java.nio.file.Path.of("/xdg/dynnc"), dev.dynnc.compiler.DynncCompiler.defaultCacheDir("/xdg"));
+    java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "dynnc");
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(null));
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(""));
+    // The XDG spec says a relative value is invalid and to be ignored.
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir("relative/cache"));
+  }
 }

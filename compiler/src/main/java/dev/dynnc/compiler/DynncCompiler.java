@@ -22,7 +22,7 @@ import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Pipeline;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
@@ -63,6 +63,9 @@ import javax.tools.ToolProvider;
  * <p>An instance holds only its configuration; compiles may run one after another on it.
  */
 public final class DynncCompiler {
+  /** Where a bundle names its host ops' source files; {@code Bundle} reads it to locate run-time errors. */
+  static final String SOURCES_FILE = dev.dynnc.runtime.Bundle.SOURCES_FILE;
+
   private final Target target;
   private final CompileService service;
   private final Optional<Path> cacheDir;
@@ -107,8 +110,9 @@ public final class DynncCompiler {
     }
 
     /**
-     * Reserved for the compile cache (compiled subgraphs keyed by their content), which lands with a
-     * later issue; today the directory is only recorded ({@link #cacheDir()}), never read or written.
+     * Where compiled subgraph libraries are kept, keyed by their content ({@link CompileCache}), so that an unchanged
+     * subgraph is not compiled again (default: no cache). A directory that is a symbolic link, another user's, or
+     * writable by group or others is not used; the compile then reports a warning and runs without it.
      */
     public Builder cacheDir(Path dir) {
       this.cacheDir = Objects.requireNonNull(dir, "cacheDir");
@@ -145,7 +149,15 @@ public final class DynncCompiler {
     return target;
   }
 
-  /** The cache directory given to the builder; reserved, not used yet (see {@link Builder#cacheDir}). */
+  /** {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec) relative. */
+  public static Path defaultCacheDir(String xdgCacheHome) {
+    if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
+      return Path.of(xdgCacheHome, "dynnc");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "dynnc");
+  }
+
+  /** The compile cache's directory, if one was given (see {@link Builder#cacheDir}). */
   public Optional<Path> cacheDir() {
     return cacheDir;
   }
@@ -212,6 +224,7 @@ public final class DynncCompiler {
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     service.warmUp();
+    CompileCache cache = openCache();
     boolean installed = false;
     try {
       progress.stage(Stage.FRONTEND, "");
@@ -226,7 +239,7 @@ public final class DynncCompiler {
       progress.stage(Stage.PARTITION, "");
       Partitioner.Result parts = Partitioner.partition(f);
       Path tmp = output.dir();
-      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), diags);
+      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, diags);
       if (diags.hasErrors()) {
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
@@ -297,21 +310,61 @@ public final class DynncCompiler {
     return new Manifest.TensorSpec(name, tt.dtype().numpyName(), tt.dims());
   }
 
+  /** The cache, or null when none was configured or its directory is refused (reported as a warning). */
+  private CompileCache openCache() {
+    if (cacheDir.isEmpty()) {
+      return null;
+    }
+    try {
+      return CompileCache.open(cacheDir.get());
+    } catch (CompileCache.Refused e) {
+      warn(e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics, every one of which
+   * fails the compile.
+   */
+  private void warn(String message) {
+    sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
+  }
+
+  /** dynnc's version, part of the compile cache's key; "dev" when run from classes rather than a released jar. */
+  private static String dynncVersion() {
+    String v = DynncCompiler.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   private List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, Path bundle,
-      Duration timeout, Diagnostics diags) throws IOException {
+      Duration timeout, CompileCache cache, Diagnostics diags) throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
-    for (Subgraph sg : parts.subgraphs()) {
+    String identity = cache == null ? null : service.identity();
+    for (SubgraphPlan sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
       progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
       Path work = Files.createTempDirectory(bundle, "work-" + name);
       Path so = bundle.resolve("lib/" + name + ".so");
+      Path relay = bundle.resolve("relay/" + name + ".relay");
       try {
         RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
-        service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
-        Files.move(work.resolve("relay.txt"), bundle.resolve("relay/" + name + ".relay"));
+        String key = cache == null ? null : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
+        CompileCache.Lookup found = key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
+        if (found == CompileCache.Lookup.CORRUPT) {
+          warn("compile cache entry " + key.substring(0, 12) + " for subgraph " + name
+              + " does not match its hashes; it was removed and the subgraph is compiled again");
+        }
+        if (found != CompileCache.Lookup.HIT) {
+          service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+          Files.move(work.resolve("relay.txt"), relay);
+          if (key != null) {
+            storeQuietly(cache, key, so, relay);
+          }
+        }
       } catch (CompileService.Timeout e) {
         diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM did not finish compiling subgraph " + name + " within "
             + timeout.toSeconds() + " s", "raise the limit with --compile-timeout SECONDS if the model is this large"));
@@ -332,7 +385,7 @@ public final class DynncCompiler {
         outs.add(spec("out" + v.index(), types.get(v)));
       }
       List<Manifest.WeightInput> weightInputs = new ArrayList<>();
-      for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+      for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
         weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
       }
       specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
@@ -340,16 +393,25 @@ public final class DynncCompiler {
     return specs;
   }
 
+  /** Stores a compiled subgraph; a cache that cannot take it (a full disk) costs a warning, not the compile. */
+  private void storeQuietly(CompileCache cache, String key, Path so, Path relay) {
+    try {
+      cache.store(key, so, relay);
+    } catch (IOException e) {
+      warn("cannot store a compiled subgraph in the compile cache: " + e.getMessage());
+    }
+  }
+
   /** Where a subgraph's failure is reported: at its last op, the one whose value it computes. */
-  private static Span spanOf(Subgraph sg) {
+  private static Span spanOf(SubgraphPlan sg) {
     return sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
   }
 
   /** Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none. */
   private static Manifest.SharedWeights writeSharedWeights(Partitioner.Result parts, Frontend.Result fr, Path bundle)
       throws IOException {
-    Map<String, Subgraph.SharedWeight> byKey = new LinkedHashMap<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
+    for (SubgraphPlan sg : parts.subgraphs()) {
       sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
     }
     if (byKey.isEmpty()) {
@@ -360,7 +422,7 @@ public final class DynncCompiler {
     List<Manifest.WeightSpec> specs = new ArrayList<>();
     try (java.io.OutputStream out = Files.newOutputStream(bundle.resolve(file))) {
       long offset = 0;
-      for (Subgraph.SharedWeight w : byKey.values()) {
+      for (SubgraphPlan.SharedWeight w : byKey.values()) {
         long pad = (64 - offset % 64) % 64;
         out.write(new byte[(int) pad]);
         offset += pad;
@@ -380,6 +442,8 @@ public final class DynncCompiler {
     Path src = bundle.resolve("host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, cu.toString());
+    // The file names host arithmetic errors are reported in, as data beside the class (HostCodegen.sourceFiles).
+    Files.writeString(bundle.resolve(SOURCES_FILE), new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(parts.host())));
     Path classes = bundle.resolve("host/classes");
     Files.createDirectories(classes);
     Files.createDirectories(bundle.resolve("ir"));
@@ -399,7 +463,7 @@ public final class DynncCompiler {
     return HostCodegen.PACKAGE + "." + simple;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -1,7 +1,7 @@
 package dev.dynnc.compiler;
 
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Type;
+import dev.dynnc.semantics.DType;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +50,9 @@ public final class InputSpecs {
     DType dt;
     try {
       dt = DType.fromNumpyName(m.group(2));
+      if (!dt.inIr()) {
+        throw new IllegalArgumentException("a storage type only");
+      }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at + "unknown dtype '" + m.group(2) + "' (float32, float64, int64, int32, bool)");
     }

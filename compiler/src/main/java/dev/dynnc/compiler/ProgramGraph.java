@@ -5,9 +5,9 @@ import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Terminator;
-import dev.dynnc.rewrite.HostProgram;
+import dev.dynnc.rewrite.HostPlan;
 import dev.dynnc.rewrite.Partitioner;
-import dev.dynnc.rewrite.Subgraph;
+import dev.dynnc.rewrite.SubgraphPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ public final class ProgramGraph {
   private ProgramGraph() {}
 
   public static String dot(Partitioner.Result parts) {
-    HostProgram hp = parts.host();
+    HostPlan hp = parts.host();
     StringBuilder s = new StringBuilder();
     s.append("digraph dynnc {\n");
     s.append("  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, labeljust=l];\n");
@@ -42,10 +42,10 @@ public final class ProgramGraph {
     s.append("  edge [fontname=\"Helvetica\", fontsize=9];\n");
     s.append("  entry [shape=point, label=\"\"];\n");
     Map<BlockId, Integer> order = new HashMap<>();
-    for (HostProgram.HostBlock b : hp.blocks()) {
+    for (HostPlan.HostBlock b : hp.blocks()) {
       order.put(new BlockId(b.index()), b.index());
     }
-    for (HostProgram.HostBlock b : hp.blocks()) {
+    for (HostPlan.HostBlock b : hp.blocks()) {
       String id = "bb" + b.index();
       List<String> lines = new ArrayList<>();
       lines.add("^bb" + b.index());
@@ -76,7 +76,7 @@ public final class ProgramGraph {
       s.append("  entry -> bb").append(hp.blocks().get(0).index()).append(";\n");
     }
     Set<Integer> drawn = new HashSet<>();
-    for (Subgraph sg : parts.subgraphs()) {
+    for (SubgraphPlan sg : parts.subgraphs()) {
       if (!drawn.add(sg.index())) {
         continue;
       }
@@ -95,7 +95,7 @@ public final class ProgramGraph {
       s.append("    sg").append(sg.index()).append(" [shape=note, label=").append(label(ops)).append("];\n");
       s.append("  }\n");
     }
-    for (HostProgram.HostBlock b : hp.blocks()) {
+    for (HostPlan.HostBlock b : hp.blocks()) {
       b.call().ifPresent(c -> s.append("  bb").append(b.index()).append(" -> sg").append(c.subgraph())
           .append(" [style=dashed, arrowhead=none, color=\"#6f8fd8\"];\n"));
     }

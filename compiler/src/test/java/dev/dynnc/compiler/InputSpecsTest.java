@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Type;
+import dev.dynnc.semantics.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +50,8 @@ class InputSpecsTest {
     assertEquals("--input 'x=float32[1,,4]': dimension 2 ('') is not a whole number", error("x=float32[1,,4]"));
     assertEquals("--input 'x=float32[1.5]': dimension 1 ('1.5') is not a whole number", error("x=float32[1.5]"));
     assertEquals("--input 'x=half[1]': unknown dtype 'half' (float32, float64, int64, int32, bool)", error("x=half[1]"));
+    // A checkpoint storage type is a dtype dynnc knows, but not one a compiled model computes with.
+    assertEquals("--input 'x=float16[1]': unknown dtype 'float16' (float32, float64, int64, int32, bool)", error("x=float16[1]"));
     assertEquals("--input 'x[1]': must look like NAME=DTYPE[D0,D1,...], e.g. x=float32[1,3,32,32]", error("x[1]"));
     assertEquals("--input x is given twice; give each input once", error("x=float32[1]", "y=float32[1]", " x=float32[2]"));
   }

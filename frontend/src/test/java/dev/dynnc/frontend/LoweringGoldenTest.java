@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dynnc.diag.Diagnostic;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.Verifier;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -42,6 +42,9 @@ public final class Bundle implements AutoCloseable {
             Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
                     + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
+    /** The bundle file naming the source files of host ops, by the index generated code holds (a JSON list). */
+    public static final String SOURCES_FILE = "host/sources.json";
+
     private final Path source;
     private final Path root;
     private final Path tempDir;
@@ -393,7 +396,8 @@ public final class Bundle implements AutoCloseable {
                 // Python would raise here too (overflow past 64 bits, division by zero, int(nan)): the
                 // model's arithmetic failed on this input, which is the user's to know, not a dynnc bug.
                 String why = "long overflow".equals(e.getMessage()) ? "integer overflow beyond 64 bits" : e.getMessage();
-                throw new HostProgramException("the model's host arithmetic failed on this input: " + why, e);
+                throw new HostProgramException(location(e) + "the model's host arithmetic failed on this input: " + why,
+                        e);
             } catch (Exception e) {
                 throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
             }
@@ -407,6 +411,41 @@ public final class Bundle implements AutoCloseable {
             lastTrace = ctx.trace();
             ctx.releaseAll();
         }
+    }
+
+    /**
+     * {@code "models/x.py:12:9: "} for a located host arithmetic error: the file name comes from the bundle's
+     * {@link #SOURCES_FILE} (data, hashed with the rest of the bundle), the line and column from the generated code.
+     * Without that file (a bundle of an older dynnc) the position is given without a file name.
+     */
+    private String location(ArithmeticException e) {
+        if (!(e instanceof HostArithmeticException h) || !h.located()) {
+            return "";
+        }
+        String file = "line";
+        try {
+            java.util.List<?> names = new com.google.gson.Gson().fromJson(Files.readString(root.resolve(SOURCES_FILE)),
+                    java.util.List.class);
+            if (h.file() < names.size() && names.get(h.file()) instanceof String name) {
+                file = printable(name);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // The position alone still says where.
+        }
+        return file + ":" + h.line() + ":" + h.column() + ": ";
+    }
+
+    /** The text with control characters escaped, so a file name cannot drive the user's terminal. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     private void checkInputs(Map<String, HostTensor> inputs) throws BadInputException {

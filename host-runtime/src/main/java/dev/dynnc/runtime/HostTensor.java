@@ -1,5 +1,6 @@
 package dev.dynnc.runtime;
 
+import dev.dynnc.semantics.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -30,20 +31,18 @@ public record HostTensor(String dtype, long[] shape, byte[] data) {
 
     /** Bytes per element of a supported dtype; throws {@link IllegalArgumentException} for any other name. */
     public static int itemSize(String dtype) {
-        switch (dtype) {
-            case "float64":
-            case "int64":
-                return 8;
-            case "float32":
-            case "int32":
-                return 4;
-            case "bool":
-            case "uint8":
-                return 1;
-            default:
-                throw new IllegalArgumentException("unsupported dtype '" + dtype
-                        + "' (supported: float32, float64, int64, int32, bool, uint8)");
+        DType d = null;
+        try {
+            d = DType.fromNumpyName(dtype);
+        } catch (IllegalArgumentException e) {
+            // reported below with the supported list
         }
+        // The IR's types plus uint8, the set named in the class comment.
+        if (d == null || !(d.inIr() || d == DType.U8)) {
+            throw new IllegalArgumentException("unsupported dtype '" + dtype
+                    + "' (supported: float32, float64, int64, int32, bool, uint8)");
+        }
+        return d.byteSize();
     }
 
     /** Element count of a shape (1 for a 0-d shape); rejects negative dimensions. */

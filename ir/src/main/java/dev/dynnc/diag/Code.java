@@ -39,6 +39,8 @@ public enum Code {
   DN0111(Severity.ERROR, "model code raised an exception", "{0}"),
   /** Construction code used something that exists only when forward runs (a module call, a tensor's value). */
   DN0112(Severity.ERROR, "run-time value used during model construction", "{0}"),
+  /** A torch, torch.nn.functional or torch.nn name, or a tensor method, that is neither supported nor a known PyTorch name. */
+  DN0113(Severity.ERROR, "unknown PyTorch name", "{0}"),
   // Frontend: lowering forward.
   DN0200(Severity.ERROR, "unsupported construct in forward", "{0}"),
   DN0201(Severity.ERROR, "unsupported tensor operation", "{0}"),
@@ -63,7 +65,9 @@ public enum Code {
   DN0404(Severity.ERROR, "compilation by TVM failed", "{0}"),
   DN0405(Severity.ERROR, "the model failed at run time", "{0}"),
   DN0406(Severity.ERROR, "cannot write the output there", "{0}"),
-  DN0407(Severity.ERROR, "bad key file", "{0}");
+  DN0407(Severity.ERROR, "bad key file", "{0}"),
+  /** The compile cache's directory was refused or an entry was unusable; the compile goes on without it. */
+  DN0408(Severity.WARNING, "compile cache not used", "{0}");
 
   private final Severity severity;
   private final String title;
@@ -87,6 +91,11 @@ public enum Code {
   /** The message template, {@link MessageFormat} syntax. */
   public String template() {
     return template;
+  }
+
+  /** How a one-line report of this code opens, as rustc prints it: {@code error[DN0400]: }. */
+  public String prefix() {
+    return severity.label() + "[" + name() + "]: ";
   }
 
   /** Fills the template: {@code DN0100.format("x")} is "name 'x' is not defined". */

@@ -48,7 +48,7 @@ public final class Diagnostics {
 
   public static String render(Diagnostic d, SourceMap sources) {
     StringBuilder sb = new StringBuilder();
-    sb.append(d.code().severity().label()).append('[').append(d.code().name()).append("]: ");
+    sb.append(d.code().prefix());
     if (!d.span().file().isEmpty()) {
       sb.append(d.span().file());
       if (d.span().isKnown()) {

@@ -1,6 +1,7 @@
 package dev.dynnc.ir;
 
 import com.google.common.collect.ImmutableList;
+import dev.dynnc.semantics.DType;
 import java.util.stream.Collectors;
 
 /**

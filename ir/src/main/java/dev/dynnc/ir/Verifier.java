@@ -1,6 +1,7 @@
 package dev.dynnc.ir;
 
 import dev.dynnc.graph.Dominators;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

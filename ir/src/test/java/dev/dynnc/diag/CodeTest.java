@@ -35,5 +35,7 @@ class CodeTest {
     Diagnostic d = Diagnostic.of(Code.DN0107, new Span("m.py", 3, 5), "too long");
     assertEquals(Severity.ERROR, d.code().severity());
     assertEquals("error[DN0107]: m.py:3:5: too long\n", Diagnostics.render(d, SourceMap.EMPTY));
+    assertEquals("error[DN0400]: ", Code.DN0400.prefix());
+    assertEquals("warning[DN0408]: ", Code.DN0408.prefix());
   }
 }

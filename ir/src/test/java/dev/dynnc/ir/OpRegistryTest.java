@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dynnc.ir.OpRegistry.TypeError;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

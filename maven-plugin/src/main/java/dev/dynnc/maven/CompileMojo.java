@@ -84,6 +84,14 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.maxErrors")
   private Integer maxErrors;
 
+  /** The compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc). */
+  @Parameter(property = "dynnc.cacheDirectory")
+  private File cacheDirectory;
+
+  /** Compiles every subgraph with TVM, neither reading nor writing the compile cache. */
+  @Parameter(property = "dynnc.noCache", defaultValue = "false")
+  private boolean noCache;
+
   /** Compiles even models whose fingerprint is unchanged. */
   @Parameter(property = "dynnc.force", defaultValue = "false")
   private boolean force;
@@ -194,8 +202,13 @@ public class CompileMojo extends AbstractMojo {
     getLog().info("dynnc: compiling " + spec.name() + " (" + spec.file() + ")");
     Path bundle = work.resolve("bundles").resolve(cls + ".bundle");
     Files.createDirectories(bundle.getParent());
-    DynncCompiler compiler = DynncCompiler.builder().target(t.get()).maxErrors(errors)
-        .diagnostics((d, src) -> logDiagnostic(d, spec, src)).build();
+    DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(errors)
+        .diagnostics((d, src) -> logDiagnostic(d, spec, src));
+    if (!noCache) {
+      builder.cacheDir(cacheDirectory != null ? cacheDirectory.toPath()
+          : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+    }
+    DynncCompiler compiler = builder.build();
     CompileResult r = compiler.compile(new CompileRequest(spec.sourceRoot(), spec.entry(),
         spec.method().orElse("forward"), InputSpecs.parse(spec.inputs()), spec.weights(), bundle,
         Duration.ofSeconds(timeout), null));

@@ -34,13 +34,13 @@ public final class Partitioner {
   private Partitioner() {}
 
   /** The partition: unique subgraphs and the host program that calls them. */
-  public record Result(ImmutableList<Subgraph> subgraphs, HostProgram host) {}
+  public record Result(ImmutableList<SubgraphPlan> subgraphs, HostPlan host) {}
 
   public static Result partition(Function f) {
     ValueInfo info = ValueInfo.compute(f);
-    List<Subgraph> unique = new ArrayList<>();
+    List<SubgraphPlan> unique = new ArrayList<>();
     Map<String, Integer> byKey = new HashMap<>();
-    List<HostProgram.HostBlock> hostBlocks = new ArrayList<>();
+    List<HostPlan.HostBlock> hostBlocks = new ArrayList<>();
     Map<ValueId, Type> types = f.types();
     for (Block b : f.blocks()) {
       List<Op> device = new ArrayList<>();
@@ -48,7 +48,7 @@ public final class Partitioner {
       for (Op op : b.ops()) {
         (info.placement(op.result()) == Placement.DEVICE ? device : host).add(op);
       }
-      Optional<HostProgram.Call> call = Optional.empty();
+      Optional<HostPlan.Call> call = Optional.empty();
       if (!device.isEmpty()) {
         Set<ValueId> defined = new HashSet<>();
         LinkedHashSet<ValueId> inputs = new LinkedHashSet<>();
@@ -75,7 +75,7 @@ public final class Partitioner {
           }
         }
         ImmutableList<Param> in = inputs.stream().map(v -> new Param(v, types.get(v))).collect(ImmutableList.toImmutableList());
-        Subgraph sg = new Subgraph(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs),
+        SubgraphPlan sg = new SubgraphPlan(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs),
             ImmutableList.of());
         String key = canonicalKey(sg);
         Integer index = byKey.get(key);
@@ -84,11 +84,11 @@ public final class Partitioner {
           byKey.put(key, index);
           unique.add(sg);
         }
-        call = Optional.of(new HostProgram.Call(index, ImmutableList.copyOf(inputs), ImmutableList.copyOf(outputs)));
+        call = Optional.of(new HostPlan.Call(index, ImmutableList.copyOf(inputs), ImmutableList.copyOf(outputs)));
       }
-      hostBlocks.add(new HostProgram.HostBlock(b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
+      hostBlocks.add(new HostPlan.HostBlock(b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
     }
-    HostProgram hp = new HostProgram(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
+    HostPlan hp = new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
     return new Result(shareWeights(unique), hp);
   }
 
@@ -97,24 +97,24 @@ public final class Partitioner {
    * instead of constants compiled into each (rule WEIGHTS-ONCE). A weight used by one subgraph
    * stays a constant, which lets TVM pre-pack it for its layout.
    */
-  static ImmutableList<Subgraph> shareWeights(List<Subgraph> subgraphs) {
+  static ImmutableList<SubgraphPlan> shareWeights(List<SubgraphPlan> subgraphs) {
     Map<String, Integer> users = new HashMap<>();
-    for (Subgraph sg : subgraphs) {
+    for (SubgraphPlan sg : subgraphs) {
       sg.ops().stream().filter(op -> op.name().equals("weight")).map(op -> op.strAttr("name")).distinct()
           .forEach(k -> users.merge(k, 1, Integer::sum));
     }
-    ImmutableList.Builder<Subgraph> out = ImmutableList.builder();
-    for (Subgraph sg : subgraphs) {
+    ImmutableList.Builder<SubgraphPlan> out = ImmutableList.builder();
+    for (SubgraphPlan sg : subgraphs) {
       List<Op> ops = new ArrayList<>();
-      List<Subgraph.SharedWeight> shared = new ArrayList<>();
+      List<SubgraphPlan.SharedWeight> shared = new ArrayList<>();
       for (Op op : sg.ops()) {
         if (op.name().equals("weight") && users.get(op.strAttr("name")) > 1) {
-          shared.add(new Subgraph.SharedWeight(op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
+          shared.add(new SubgraphPlan.SharedWeight(op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
         } else {
           ops.add(op);
         }
       }
-      out.add(new Subgraph(sg.index(), sg.inputs(), ImmutableList.copyOf(ops), sg.outputs(), ImmutableList.copyOf(shared)));
+      out.add(new SubgraphPlan(sg.index(), sg.inputs(), ImmutableList.copyOf(ops), sg.outputs(), ImmutableList.copyOf(shared)));
     }
     return out.build();
   }
@@ -123,7 +123,7 @@ public final class Partitioner {
    * A key equal for subgraphs that differ only in value numbering and source spans: values are
    * renumbered in order of first appearance (inputs first) and printed without locations.
    */
-  static String canonicalKey(Subgraph sg) {
+  static String canonicalKey(SubgraphPlan sg) {
     Map<ValueId, Integer> num = new HashMap<>();
     StringBuilder sb = new StringBuilder();
     for (Param p : sg.inputs()) {

@@ -35,9 +35,9 @@ class PartitionGoldenTest {
 
   static String render(Partitioner.Result r) {
     StringBuilder sb = new StringBuilder();
-    for (Subgraph sg : r.subgraphs()) {
+    for (SubgraphPlan sg : r.subgraphs()) {
       sb.append("subgraph ").append(sg.index()).append(params(sg.inputs())).append(" {\n");
-      for (Subgraph.SharedWeight w : sg.sharedWeights()) {
+      for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
         sb.append("  shared ").append(w.id()).append(" = weight \"").append(w.key()).append("\" : ")
             .append(w.type()).append('\n');
       }
@@ -46,10 +46,10 @@ class PartitionGoldenTest {
       }
       sb.append("  out ").append(values(sg.outputs())).append("\n}\n");
     }
-    HostProgram hp = r.host();
+    HostPlan hp = r.host();
     sb.append("host @").append(hp.name()).append(params(hp.inputs())).append(" inputs ").append(hp.inputNames())
         .append(" {\n");
-    for (HostProgram.HostBlock b : hp.blocks()) {
+    for (HostPlan.HostBlock b : hp.blocks()) {
       sb.append("^bb").append(b.index()).append(b.params().isEmpty() ? "" : params(b.params())).append(":\n");
       b.call().ifPresent(c -> sb.append("  ").append(values(c.results())).append(" = call subgraph ")
           .append(c.subgraph()).append(values(c.args())).append('\n'));

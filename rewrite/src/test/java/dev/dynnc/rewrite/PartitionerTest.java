@@ -34,13 +34,13 @@ class PartitionerTest {
   void eachBlockDeviceOpsFormOneSubgraphWithLiveInsAndLiveOuts() throws Exception {
     Partitioner.Result r = Partitioner.partition(Parser.parse(EARLY_EXIT));
     assertEquals(2, r.subgraphs().size());
-    Subgraph first = r.subgraphs().get(0);
+    SubgraphPlan first = r.subgraphs().get(0);
     assertEquals(List.of(new ValueId(0)), first.inputs().stream().map(Param::id).toList());
     // %1 is returned by ^bb1 and %2 is read back by the host: both leave the subgraph.
     assertEquals(List.of(new ValueId(1), new ValueId(2)), first.outputs());
-    Subgraph second = r.subgraphs().get(1);
+    SubgraphPlan second = r.subgraphs().get(1);
     assertEquals(List.of(new ValueId(10)), second.outputs(), "%8 is used only inside the subgraph");
-    HostProgram hp = r.host();
+    HostPlan hp = r.host();
     assertEquals(3, hp.blocks().size());
     assertTrue(hp.blocks().get(1).call().isEmpty(), "^bb1 computes nothing on the device");
     assertEquals(List.of("const", "item", "ge").stream().sorted().toList(),

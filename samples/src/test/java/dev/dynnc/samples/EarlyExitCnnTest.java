@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.cli.Main;
 import dev.dynnc.frontend.Frontend;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Printer;
@@ -14,6 +13,7 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
+import dev.dynnc.semantics.DType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -202,7 +202,7 @@ class EarlyExitCnnTest {
            |
         35 |             x = torch.cummax(block(x), 1)
            |                       ^
-           = hint: the README lists the supported layers and tensor functions
+           = hint: docs/supported-api.md lists the supported functions, methods and layers
         compilation failed; no bundle was written
         """, c.err());
     assertFalse(Files.exists(out));

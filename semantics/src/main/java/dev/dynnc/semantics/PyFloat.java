@@ -15,6 +15,87 @@ package dev.dynnc.semantics;
 public final class PyFloat {
   private PyFloat() {}
 
+  /** Python's {@code x + y} on floats (IEEE, as Java's operator). */
+  public static double add(double x, double y) {
+    return x + y;
+  }
+
+  /** Python's {@code x - y}. */
+  public static double sub(double x, double y) {
+    return x - y;
+  }
+
+  /** Python's {@code x * y}. */
+  public static double mul(double x, double y) {
+    return x * y;
+  }
+
+  /** Python's {@code x / y} for a non-zero y (by zero: the caller's concern, see the class comment). */
+  public static double div(double x, double y) {
+    return x / y;
+  }
+
+  /** Python's {@code x ** y} on floats, as {@link Math#pow}. */
+  public static double pow(double x, double y) {
+    return Math.pow(x, y);
+  }
+
+  /** Python's {@code -x}. */
+  public static double neg(double x) {
+    return -x;
+  }
+
+  /** Python's {@code abs(x)}: {@code abs(-0.0)} is 0.0, {@code abs(nan)} NaN. */
+  public static double abs(double x) {
+    return Math.abs(x);
+  }
+
+  /** {@code x == y} on floats: IEEE (NaN unequal to everything, -0.0 equal to 0.0); the others follow. */
+  public static boolean eq(double x, double y) {
+    return x == y;
+  }
+
+  public static boolean ne(double x, double y) {
+    return x != y;
+  }
+
+  public static boolean lt(double x, double y) {
+    return x < y;
+  }
+
+  public static boolean le(double x, double y) {
+    return x <= y;
+  }
+
+  public static boolean gt(double x, double y) {
+    return x > y;
+  }
+
+  public static boolean ge(double x, double y) {
+    return x >= y;
+  }
+
+  /**
+   * Python's {@code round(x, n)} on a float: the exact binary value of x rounded to n decimal
+   * digits (halves to even, which exact ties rarely are), then the nearest double, as CPython's
+   * float round does through its correctly rounded string conversion ({@code round(2.675, 2)} is
+   * 2.67 because 2.675 is stored as 2.67499999...). NaN and infinities are returned unchanged, a
+   * zero keeps x's sign, and a result too large for a double raises as in CPython.
+   */
+  public static double round(double x, long n) throws ArithmeticException {
+    if (Double.isNaN(x) || Double.isInfinite(x) || x == 0 || n > 400) {
+      return x; // beyond 400 digits every double is already exact
+    }
+    if (n < -400) {
+      return 0.0 * x;
+    }
+    double r = new java.math.BigDecimal(x).setScale((int) n, java.math.RoundingMode.HALF_EVEN).doubleValue();
+    if (Double.isInfinite(r)) {
+      throw new ArithmeticException("rounded value too large to represent");
+    }
+    return r == 0 ? Math.copySign(0.0, x) : r;
+  }
+
   /** Python's {@code x % y}: the sign of y, computed from fmod as CPython's float_rem does. */
   public static double mod(double x, double y) {
     double m = x % y;

@@ -8,7 +8,9 @@ package dev.dynnc.semantics;
  *
  * <p>Python ints are unbounded; dynnc keeps them in a {@code long}, so a result that needs more
  * than 64 bits throws {@link ArithmeticException} (the caller turns it into a located diagnostic
- * or a run-time error), never a wrapped value. Division and modulo by zero also throw. Comparisons
+ * or a run-time error), never a wrapped value. Division and modulo by zero also throw. Every
+ * method that can throw declares it, and dead-code elimination reads that: an unused op that may
+ * raise stays. Comparisons
  * of an int with a float are exact, as CPython's float_richcompare makes them: {@code 2**53 + 1 ==
  * 2.0**53} is false although {@code (double) (2**53 + 1) == 2.0**53}.
  */
@@ -18,32 +20,42 @@ public final class PyScalar {
   private static final double TWO_63 = 0x1p63;
 
   /** {@code x + y}, exact. */
-  public static long add(long x, long y) {
+  public static long add(long x, long y) throws ArithmeticException {
     return Math.addExact(x, y);
   }
 
   /** {@code x - y}, exact. */
-  public static long sub(long x, long y) {
+  public static long sub(long x, long y) throws ArithmeticException {
     return Math.subtractExact(x, y);
   }
 
   /** {@code x * y}, exact. */
-  public static long mul(long x, long y) {
+  public static long mul(long x, long y) throws ArithmeticException {
     return Math.multiplyExact(x, y);
   }
 
   /** {@code -x}, exact. */
-  public static long neg(long x) {
+  public static long neg(long x) throws ArithmeticException {
     return Math.negateExact(x);
   }
 
   /** {@code abs(x)}, exact ({@code abs(-2**63)} needs 65 bits). */
-  public static long abs(long x) {
+  public static long abs(long x) throws ArithmeticException {
     return x < 0 ? Math.negateExact(x) : x;
   }
 
+  /** Python's {@code max(x, y)} on ints. */
+  public static long max(long x, long y) {
+    return Math.max(x, y);
+  }
+
+  /** Python's {@code min(x, y)} on ints. */
+  public static long min(long x, long y) {
+    return Math.min(x, y);
+  }
+
   /** {@code x // y}: rounds toward negative infinity, so the remainder has the divisor's sign. */
-  public static long floorDiv(long x, long y) {
+  public static long floorDiv(long x, long y) throws ArithmeticException {
     if (y == 0) {
       throw new ArithmeticException("integer division or modulo by zero");
     }
@@ -54,7 +66,7 @@ public final class PyScalar {
   }
 
   /** {@code x % y}: the sign of the divisor. */
-  public static long mod(long x, long y) {
+  public static long mod(long x, long y) throws ArithmeticException {
     if (y == 0) {
       throw new ArithmeticException("integer division or modulo by zero");
     }
@@ -62,7 +74,7 @@ public final class PyScalar {
   }
 
   /** {@code x ** y} for {@code y >= 0}, exact; a negative exponent gives a float in Python: see {@link #truePow}. */
-  public static long pow(long x, long y) {
+  public static long pow(long x, long y) throws ArithmeticException {
     if (y < 0) {
       throw new ArithmeticException("negative exponent of an int gives a float");
     }
@@ -83,7 +95,7 @@ public final class PyScalar {
   }
 
   /** {@code x ** y} for a negative int exponent: a float, and {@code 0 ** -1} an error as in Python. */
-  public static double truePow(long x, long y) {
+  public static double truePow(long x, long y) throws ArithmeticException {
     if (x == 0 && y < 0) {
       throw new ArithmeticException("0.0 cannot be raised to a negative power");
     }
@@ -91,7 +103,7 @@ public final class PyScalar {
   }
 
   /** {@code x / y} on ints: a float, correctly rounded for operands up to 2**53. */
-  public static double div(long x, long y) {
+  public static double div(long x, long y) throws ArithmeticException {
     if (y == 0) {
       throw new ArithmeticException("division by zero");
     }
@@ -99,7 +111,7 @@ public final class PyScalar {
   }
 
   /** {@code round(x)}: to the nearest int, halves to even ({@code round(2.5) == 2}). */
-  public static long round(double x) {
+  public static long round(double x) throws ArithmeticException {
     if (Double.isNaN(x)) {
       throw new ArithmeticException("cannot convert float NaN to integer");
     }
@@ -110,8 +122,22 @@ public final class PyScalar {
     return (long) r;
   }
 
+  /**
+   * {@code round(x, n)} on ints: {@code x} itself for {@code n >= 0}, else rounded to a multiple of
+   * {@code 10**-n}, halves to even ({@code round(250, -2) == 200}); exact, 64 bits or an error.
+   */
+  public static long round(long x, long n) throws ArithmeticException {
+    if (n >= 0) {
+      return x;
+    }
+    if (n < -19) {
+      return 0; // 10**20 > 2 * |x| for every 64-bit x, so the multiple is 0
+    }
+    return java.math.BigDecimal.valueOf(x).setScale((int) n, java.math.RoundingMode.HALF_EVEN).longValueExact();
+  }
+
   /** {@code int(x)}: truncation toward zero; NaN, infinities and values beyond 64 bits are errors. */
-  public static long trunc(double x) {
+  public static long trunc(double x) throws ArithmeticException {
     if (Double.isNaN(x)) {
       throw new ArithmeticException("cannot convert float NaN to integer");
     }
@@ -138,6 +164,31 @@ public final class PyScalar {
     }
     double frac = y - t; // exact: below 2**52 a double holds the fraction, above it has none
     return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+  }
+
+  /** {@code x == y} on ints; the other comparisons follow. */
+  public static boolean eq(long x, long y) {
+    return x == y;
+  }
+
+  public static boolean ne(long x, long y) {
+    return x != y;
+  }
+
+  public static boolean lt(long x, long y) {
+    return x < y;
+  }
+
+  public static boolean le(long x, long y) {
+    return x <= y;
+  }
+
+  public static boolean gt(long x, long y) {
+    return x > y;
+  }
+
+  public static boolean ge(long x, long y) {
+    return x >= y;
   }
 
   public static boolean eq(long x, double y) {
@@ -186,6 +237,51 @@ public final class PyScalar {
 
   public static boolean ge(double x, long y) {
     return le(y, x);
+  }
+
+  /** {@code x and y} on bools (the host evaluates both sides; neither has side effects). */
+  public static boolean logicalAnd(boolean x, boolean y) {
+    return x && y;
+  }
+
+  /** {@code x or y} on bools. */
+  public static boolean logicalOr(boolean x, boolean y) {
+    return x || y;
+  }
+
+  /** {@code not x}. */
+  public static boolean logicalNot(boolean x) {
+    return !x;
+  }
+
+  /** {@code bool(x)}: Python's truth value of an int. */
+  public static boolean toBool(long x) {
+    return x != 0;
+  }
+
+  /** {@code bool(x)}: Python's truth value of a float; NaN is true. */
+  public static boolean toBool(double x) {
+    return x != 0;
+  }
+
+  /** {@code int(x)} of a bool. */
+  public static long toInt(boolean x) {
+    return x ? 1 : 0;
+  }
+
+  /** {@code int(x)} of a float: see {@link #trunc}. */
+  public static long toInt(double x) throws ArithmeticException {
+    return trunc(x);
+  }
+
+  /** {@code float(x)} of a bool. */
+  public static double toFloat(boolean x) {
+    return x ? 1.0 : 0.0;
+  }
+
+  /** {@code float(x)} of an int: the nearest double, as CPython rounds it. */
+  public static double toFloat(long x) {
+    return x;
   }
 
   /**

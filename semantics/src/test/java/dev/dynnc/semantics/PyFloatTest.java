@@ -1,6 +1,7 @@
 package dev.dynnc.semantics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -52,6 +53,44 @@ class PyFloatTest {
       }
     }
     assertTrue(checked > 100, "too few pairs reached % and //");
+  }
+
+  /**
+   * {@code round(x, n)} as CPython computes it (correctly rounded, halves to even on exact ties,
+   * signed zeros kept, OverflowError past the largest double) on values whose decimal form is not
+   * their binary value (2.675 is 2.67499999...), ties, huge and tiny values, for n from -310 to 20.
+   */
+  @Test
+  void roundWithDigitsMatchesCPython() throws Exception {
+    double[] xs = {2.675, 0.125, 0.375, -0.25, 2.5, -2.5, 1.005, 123456.789, -0.4, 0.0, -0.0, 1e300, 1.7976931348623157e308,
+        5e-324, 1e-7, 0.1 + 0.2, -987654321.123456789, 1e22, Double.NaN, Double.POSITIVE_INFINITY};
+    long[] ns = {-310, -308, -300, -22, -5, -2, -1, 0, 1, 2, 3, 7, 15, 20};
+    StringBuilder input = new StringBuilder();
+    List<double[]> cases = new ArrayList<>();
+    for (double x : xs) {
+      for (long n : ns) {
+        cases.add(new double[] {x, n});
+        input.append(Double.isNaN(x) ? "nan" : Double.isInfinite(x) ? "inf" : Double.toString(x)).append(' ').append(n).append('\n');
+      }
+    }
+    String script = "import sys\nfor line in sys.stdin:\n    a, n = line.split()\n    try:\n"
+        + "        print(repr(round(float(a), int(n))).replace('nan', 'NaN').replace('inf', 'Infinity'))\n"
+        + "    except OverflowError:\n        print('overflow')\n";
+    List<String> lines = python(script, input.toString());
+    assertEquals(cases.size(), lines.size());
+    int overflows = 0;
+    for (int i = 0; i < cases.size(); i++) {
+      double x = cases.get(i)[0];
+      long n = (long) cases.get(i)[1];
+      String what = "round(" + x + ", " + n + ")";
+      if (lines.get(i).equals("overflow")) {
+        assertThrows(ArithmeticException.class, () -> PyFloat.round(x, n), what);
+        overflows++;
+      } else {
+        assertSame(Double.parseDouble(lines.get(i)), PyFloat.round(x, n), what);
+      }
+    }
+    assertTrue(overflows > 0, "no case reached CPython's OverflowError");
   }
 
   static List<String> python(String script, String stdin) throws IOException, InterruptedException {

@@ -123,4 +123,29 @@ class PyScalarTest {
       assertInt(lines.get(i), got, "round(" + b + ")");
     }
   }
+
+  @Test
+  void roundOfAnIntWithDigitsMatchesCPython() throws Exception {
+    long[] ns = {-25, -19, -18, -3, -2, -1, 0, 2};
+    String script = PRELUDE + "for line in sys.stdin:\n    a, n = map(int, line.split())\n    print(s(lambda: round(a, n)))\n";
+    StringBuilder input = new StringBuilder();
+    List<long[]> cases = new ArrayList<>();
+    for (long a : INTS) {
+      for (long n : ns) {
+        cases.add(new long[] {a, n});
+        input.append(a).append(' ').append(n).append('\n');
+      }
+    }
+    for (long a : new long[] {150, 250, -250, 350, 1249, 1250, 1251, 4_611_686_018_427_387_904L}) {
+      cases.add(new long[] {a, -2});
+      input.append(a).append(" -2\n");
+    }
+    List<String> lines = PyFloatTest.python(script, input.toString());
+    assertEquals(cases.size(), lines.size());
+    for (int i = 0; i < cases.size(); i++) {
+      long a = cases.get(i)[0];
+      long n = cases.get(i)[1];
+      assertInt(lines.get(i), java(PyScalar::round, a, n), "round(" + a + ", " + n + ")");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.dynnc.weights;
 
+import dev.dynnc.semantics.DType;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package dev.dynnc.weights;
 
+import dev.dynnc.semantics.DType;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -217,9 +218,9 @@ final class RestrictedUnpickler {
         // Storage classes as torch.save names them in persistent ids: torch 1.x and 2.x write the legacy typed
         // names ("torch FloatStorage") whatever the device; the torch.cuda variants only occur in old files.
         String[][] storages = {
-            {"FloatStorage", "FLOAT32"}, {"DoubleStorage", "FLOAT64"}, {"HalfStorage", "FLOAT16"},
-            {"BFloat16Storage", "BFLOAT16"}, {"LongStorage", "INT64"}, {"IntStorage", "INT32"},
-            {"ShortStorage", "INT16"}, {"CharStorage", "INT8"}, {"ByteStorage", "UINT8"}, {"BoolStorage", "BOOL"},
+            {"FloatStorage", "F32"}, {"DoubleStorage", "F64"}, {"HalfStorage", "F16"},
+            {"BFloat16Storage", "BF16"}, {"LongStorage", "I64"}, {"IntStorage", "I32"},
+            {"ShortStorage", "I16"}, {"CharStorage", "I8"}, {"ByteStorage", "U8"}, {"BoolStorage", "BOOL"},
         };
         for (String[] s : storages) {
             DType t = DType.valueOf(s[1]);
@@ -227,8 +228,8 @@ final class RestrictedUnpickler {
             add(m, "torch.cuda." + s[0], GlobalKind.STORAGE_TYPE, t);
         }
         // A raw UntypedStorage counts its size in bytes, so it reads as uint8.
-        add(m, "torch.UntypedStorage", GlobalKind.STORAGE_TYPE, DType.UINT8);
-        add(m, "torch.storage.UntypedStorage", GlobalKind.STORAGE_TYPE, DType.UINT8);
+        add(m, "torch.UntypedStorage", GlobalKind.STORAGE_TYPE, DType.U8);
+        add(m, "torch.storage.UntypedStorage", GlobalKind.STORAGE_TYPE, DType.U8);
         // dtype objects pickle as globals ("torch float32"); they only occur as metadata values.
         for (DType t : DType.values()) {
             add(m, "torch." + t.numpyName(), GlobalKind.DTYPE, t);

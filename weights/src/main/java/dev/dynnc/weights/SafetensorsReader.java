@@ -1,5 +1,6 @@
 package dev.dynnc.weights;
 
+import dev.dynnc.semantics.DType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,7 +70,7 @@ final class SafetensorsReader extends Checkpoint {
         String headerText = decodeHeader(readFully(ch, 8, (int) headerLength, name), name);
         Object header;
         try {
-            header = MiniJson.parse(headerText);
+            header = SafetensorsHeader.parse(headerText);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(name + ": safetensors header is not valid JSON: " + e.getMessage(), e);
         }

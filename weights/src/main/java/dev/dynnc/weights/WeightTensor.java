@@ -1,5 +1,6 @@
 package dev.dynnc.weights;
 
+import dev.dynnc.semantics.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -57,44 +58,44 @@ public record WeightTensor(DType dtype, long[] shape, byte[] data) {
         float[] out = new float[n];
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
-            case FLOAT32 -> buf.asFloatBuffer().get(out);
-            case FLOAT64 -> {
+            case F32 -> buf.asFloatBuffer().get(out);
+            case F64 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = (float) buf.getDouble(i * 8);
                 }
             }
-            case FLOAT16 -> {
+            case F16 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = halfToFloat(buf.getShort(i * 2));
                 }
             }
-            case BFLOAT16 -> {
+            case BF16 -> {
                 // bfloat16 is the upper half of a float32, so widening is a shift.
                 for (int i = 0; i < n; i++) {
                     out[i] = Float.intBitsToFloat((buf.getShort(i * 2) & 0xffff) << 16);
                 }
             }
-            case INT64 -> {
+            case I64 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = buf.getLong(i * 8);
                 }
             }
-            case INT32 -> {
+            case I32 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = buf.getInt(i * 4);
                 }
             }
-            case INT16 -> {
+            case I16 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = buf.getShort(i * 2);
                 }
             }
-            case INT8 -> {
+            case I8 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = data[i];
                 }
             }
-            case UINT8 -> {
+            case U8 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = data[i] & 0xff;
                 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.dynnc.semantics.DType;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -236,7 +237,7 @@ class CheckpointsTest {
         assertArrayEquals(new long[] {4, 3, 3, 3}, sd.get("0.weight").shape());
         assertArrayEquals(new long[] {2, 16}, sd.get("3.weight").shape());
         WeightTensor tracked = sd.get("1.num_batches_tracked");
-        assertEquals(DType.INT64, tracked.dtype());
+        assertEquals(DType.I64, tracked.dtype());
         assertArrayEquals(new long[0], tracked.shape());
         assertArrayEquals(new float[] {1f}, tracked.toFloatArray());
         assertMatchesPython(sd, "seq");
@@ -245,8 +246,8 @@ class CheckpointsTest {
     @Test
     void readsEveryDtype() throws Exception {
         Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("dtypes.pt"));
-        assertEquals(List.of(DType.FLOAT64, DType.FLOAT16, DType.BFLOAT16, DType.INT64, DType.INT32, DType.INT16,
-                DType.INT8, DType.UINT8, DType.BOOL), sd.values().stream().map(WeightTensor::dtype).toList());
+        assertEquals(List.of(DType.F64, DType.F16, DType.BF16, DType.I64, DType.I32, DType.I16,
+                DType.I8, DType.U8, DType.BOOL), sd.values().stream().map(WeightTensor::dtype).toList());
         assertArrayEquals(new float[] {1f, 0f, 1f}, sd.get("bool").toFloatArray());
         assertArrayEquals(new float[] {0f, 128f, 255f}, sd.get("u8").toFloatArray());
         assertMatchesPython(sd, "dtypes");

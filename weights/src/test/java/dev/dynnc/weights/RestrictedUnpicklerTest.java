@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.dynnc.semantics.DType;
 import dev.dynnc.weights.RestrictedUnpickler.PyBytes;
 import dev.dynnc.weights.RestrictedUnpickler.PyDict;
 import dev.dynnc.weights.RestrictedUnpickler.PyList;
@@ -125,11 +126,11 @@ class RestrictedUnpicklerTest {
         TensorSpec row = (TensorSpec) d.map.get("row");
         TensorSpec scalar = (TensorSpec) d.map.get("scalar");
         assertSame(matrix.storage(), row.storage());
-        assertEquals(DType.FLOAT32, matrix.storage().dtype());
+        assertEquals(DType.F32, matrix.storage().dtype());
         assertEquals(12, matrix.storage().numel());
         assertArrayEquals(new long[] {3, 4}, matrix.size());
         assertEquals(4, row.offset());
-        assertEquals(DType.INT64, scalar.storage().dtype());
+        assertEquals(DType.I64, scalar.storage().dtype());
         assertEquals(1, scalar.numel());
     }
 
@@ -146,7 +147,7 @@ class RestrictedUnpicklerTest {
                 .op('}', 't', 'R')
                 .op('u', '.');
         PyDict d = (PyDict) load(p);
-        assertEquals(DType.FLOAT16, ((TensorSpec) d.map.get("param")).storage().dtype());
+        assertEquals(DType.F16, ((TensorSpec) d.map.get("param")).storage().dtype());
         assertArrayEquals(new long[] {3}, ((TensorSpec) d.map.get("typed")).size());
     }
 

@@ -1,6 +1,7 @@
 package dev.dynnc.frontend.eval;
 
 import dev.dynnc.diag.Code;
+import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Span;
 import java.util.List;
@@ -24,6 +25,10 @@ final class Attributes {
       PyNamespace sub = in.moduleCache.get(ns.name + "." + name);
       if (sub != null) {
         return sub;
+      }
+      DiagnosticException missing = in.torch.missingName(ns, name, at);
+      if (missing != null) {
+        throw missing;
       }
       if (in.torch.isLibrary(ns)) {
         String close = Suggest.closest(name, ns.attrs.keySet()).map(c -> "did you mean " + ns.name + "." + c + "? ").orElse("");

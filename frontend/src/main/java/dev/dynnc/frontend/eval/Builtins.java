@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.semantics.PyScalar;
 import dev.dynnc.ir.Span;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ final class Builtins {
         }
       }
       if (v instanceof HostScalar h) {
-        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.I64, at);
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.semantics.DType.I64, at);
       }
       if (v instanceof SymTensor t) {
         return it.torch.item(t, at);
@@ -144,7 +145,7 @@ final class Builtins {
         }
       }
       if (v instanceof HostScalar h) {
-        return it.requireStaging(at).hostCast(it, h, dev.dynnc.ir.DType.F64, at);
+        return it.requireStaging(at).hostCast(it, h, dev.dynnc.semantics.DType.F64, at);
       }
       if (v instanceof SymTensor t) {
         return it.torch.item(t, at);
@@ -205,23 +206,22 @@ final class Builtins {
       if (v instanceof Double d) {
         return Math.abs(d);
       }
-      if (v instanceof HostScalar h && h.type().dtype() != dev.dynnc.ir.DType.BOOL) {
+      if (v instanceof HostScalar h && h.type().dtype() != dev.dynnc.semantics.DType.BOOL) {
         return it.requireStaging(at).hostAbs(it, h, at);
       }
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
-      if (a.get(0) instanceof HostScalar) {
-        throw Interpreter.error(Code.DN0201, at, "round() of a run-time scalar is not supported",
-            "use torch.round on the tensor before .item()");
+      if (a.get(0) instanceof HostScalar || a.size() > 1 && a.get(1) instanceof HostScalar) {
+        return it.requireStaging(at).hostRound(it, a.get(0), a.size() > 1 ? a.get(1) : null, at);
       }
-      if (a.size() == 1 && (a.get(0) instanceof Long || a.get(0) instanceof Boolean)) {
-        return Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
+      if (a.get(0) instanceof Long || a.get(0) instanceof Boolean) {
+        long x = Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
+        return a.size() == 1 ? x : Operators.exact(() -> PyScalar.round(x, intArg(a.get(1), at)), "round(" + x + ")", at);
       }
       double v = Operators.asDouble(a.get(0), at);
       if (a.size() > 1) {
-        double scale = Math.pow(10, intArg(a.get(1), at));
-        return Math.rint(v * scale) / scale;
+        return PyFloat.round(v, intArg(a.get(1), at));
       }
       return toInt(() -> PyScalar.round(v), "round", v, at);
     });
@@ -377,7 +377,7 @@ final class Builtins {
 
   /** True for an int or float that the host can take the min or max of: same kind as {@code other}. */
   private static boolean hostNumber(Object v, boolean isFloat) {
-    return v instanceof HostScalar h ? h.type().dtype() != dev.dynnc.ir.DType.BOOL && h.type().dtype().isFloat() == isFloat
+    return v instanceof HostScalar h ? h.type().dtype() != dev.dynnc.semantics.DType.BOOL && h.type().dtype().isFloat() == isFloat
         : isFloat ? v instanceof Double : v instanceof Long;
   }
 

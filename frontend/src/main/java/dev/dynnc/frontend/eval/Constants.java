@@ -1,8 +1,8 @@
 package dev.dynnc.frontend.eval;
 
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
-import dev.dynnc.semantics.PyFloat;
+import dev.dynnc.ir.ScalarEval;
+import dev.dynnc.semantics.DType;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +14,8 @@ import java.util.Map;
  * emitted (the tensor may flow into other ops), it simply never decides control flow at run time.
  *
  * <p>Values follow the tensor's dtype: {@link Boolean} for bool, {@link Long} for integer types
- * (wrapping like int64 tensors), {@link Double} rounded to float precision for f32.
+ * (an int32 result wraps as the tensor does), {@link Double} rounded to float precision for f32.
+ * They are computed by the op table's evaluator ({@link ScalarEval}), as for host scalars.
  */
 final class Constants {
   private Constants() {}
@@ -37,81 +38,38 @@ final class Constants {
         return null;
       }
     }
-    switch (op) {
-      case "cast", "reshape" -> {
-        return operands.size() == 1 ? convert(operands.get(0), result) : null;
-      }
-      case "neg" -> {
-        Object x = operands.get(0);
-        return x instanceof Long l ? convert(-l, result) : convert(-asDouble(x), result);
-      }
-      case "abs" -> {
-        Object x = operands.get(0);
-        return x instanceof Long l ? convert(Math.abs(l), result) : convert(Math.abs(asDouble(x)), result);
-      }
-      case "logical_not" -> {
-        return convert(!truthy(operands.get(0)), result);
-      }
-      default -> {}
+    if (op.equals("reshape")) {
+      return operands.size() == 1 ? convert(operands.get(0), result) : null; // one element keeps its value
     }
-    if (operands.size() != 2) {
+    Double torchOnly = torchValue(op, operands);
+    if (torchOnly != null) {
+      return convert(torchOnly, result);
+    }
+    // The op table's evaluator (Python's semantics, as the host computes). Where Python would
+    // raise or need more than 64 bits, the tensor's value differs (int64 tensors wrap): it is left
+    // to run time, not folded.
+    try {
+      Object v = ScalarEval.evaluate(op, operands, result);
+      return v == null ? null : convert(v, result);
+    } catch (ArithmeticException e) {
       return null;
     }
-    Object a = operands.get(0);
-    Object b = operands.get(1);
-    boolean ints = !(a instanceof Double) && !(b instanceof Double);
-    switch (op) {
-      case "eq", "ne", "lt", "le", "gt", "ge" -> {
-        // Floats compare as IEEE values: NaN is unordered, -0.0 equals 0.0.
-        int c = ints ? Long.compare(asLong(a), asLong(b)) : 0;
-        double x = asDouble(a);
-        double y = asDouble(b);
-        boolean r = switch (op) {
-          case "eq" -> ints ? c == 0 : x == y;
-          case "ne" -> ints ? c != 0 : x != y;
-          case "lt" -> ints ? c < 0 : x < y;
-          case "le" -> ints ? c <= 0 : x <= y;
-          case "gt" -> ints ? c > 0 : x > y;
-          default -> ints ? c >= 0 : x >= y;
-        };
-        return convert(r, result);
-      }
-      case "logical_and" -> {
-        return convert(truthy(a) && truthy(b), result);
-      }
-      case "logical_or" -> {
-        return convert(truthy(a) || truthy(b), result);
-      }
-      default -> {}
+  }
+
+  /**
+   * torch's value where a float tensor op differs from Python's scalar op, the table's evaluator:
+   * torch.maximum/minimum propagate NaN and order -0.0 below 0.0 (as Java's Math.max/min do), where
+   * the builtin max/min keep their first operand; and a floor division by zero gives an infinity or
+   * NaN, as {@code x / 0.0} does, where Python raises. Null where the two agree.
+   */
+  private static Double torchValue(String op, List<Object> operands) {
+    if (operands.size() != 2 || !(operands.get(0) instanceof Double x) || !(operands.get(1) instanceof Double y)) {
+      return null;
     }
-    if (ints && !result.isFloat()) {
-      long x = asLong(a);
-      long y = asLong(b);
-      return switch (op) {
-        case "add" -> convert(x + y, result);
-        case "sub" -> convert(x - y, result);
-        case "mul" -> convert(x * y, result);
-        case "floor_div" -> y == 0 ? null : convert(Math.floorDiv(x, y), result);
-        case "mod" -> y == 0 ? null : convert(Math.floorMod(x, y), result);
-        case "maximum" -> convert(Math.max(x, y), result);
-        case "minimum" -> convert(Math.min(x, y), result);
-        default -> null; // int pow and true division: left to run time
-      };
-    }
-    double x = asDouble(a);
-    double y = asDouble(b);
     return switch (op) {
-      case "add" -> convert(x + y, result);
-      case "sub" -> convert(x - y, result);
-      case "mul" -> convert(x * y, result);
-      case "div" -> convert(x / y, result);
-      case "pow" -> convert(Math.pow(x, y), result);
-      // torch's floor division and remainder agree with Python's on NaN and infinities; by
-      // zero they give an infinity (or NaN) and NaN where Python raises.
-      case "floor_div" -> convert(y == 0 ? x / y : PyFloat.floorDiv(x, y), result);
-      case "mod" -> convert(PyFloat.mod(x, y), result);
-      case "maximum" -> convert(Math.max(x, y), result);
-      case "minimum" -> convert(Math.min(x, y), result);
+      case "maximum" -> Math.max(x, y);
+      case "minimum" -> Math.min(x, y);
+      case "floor_div" -> y == 0 ? x / y : null;
       default -> null;
     };
   }

@@ -3,9 +3,9 @@ package dev.dynnc.frontend.eval;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,10 +16,11 @@ final class NnLayers {
   private NnLayers() {}
 
   /** Sequential, ModuleList, ModuleDict: children registered under "0", "1", ... or their keys. */
-  static final class Container implements Layer {
+  static final class Container extends Declared {
     private final String kind;
 
     Container(String kind) {
+      super(kind.equals("Sequential") ? "Sequential(Any... args) -> Sequential" : kind + "(Any? modules=None) -> " + kind);
       this.kind = kind;
     }
 
@@ -28,10 +29,11 @@ final class NnLayers {
     }
 
     @Override
-    public void init(Interpreter in, PyObject self, List<Object> args, Map<String, Object> kw, Span at) {
-      in.torch.moduleInit(self, at);
+    void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
       List<Object> items;
       if (kind.equals("Sequential")) {
+        @SuppressWarnings("unchecked")
+        List<Object> args = (List<Object>) p.raw("args");
         items = args.size() == 1 && args.get(0) instanceof PyDict d ? null : args;
         if (items == null) {
           for (Map.Entry<Object, Object> e : ((PyDict) args.get(0)).map.entrySet()) {
@@ -40,14 +42,14 @@ final class NnLayers {
           return;
         }
       } else if (isDict()) {
-        if (!args.isEmpty() && args.get(0) instanceof PyDict d) {
+        if (p.raw("modules") instanceof PyDict d) {
           for (Map.Entry<Object, Object> e : d.map.entrySet()) {
             add(in, self, String.valueOf(e.getKey()), e.getValue(), at);
           }
         }
         return;
       } else {
-        items = args.isEmpty() || args.get(0) == Values.NONE ? List.of() : in.iterate(args.get(0), at);
+        items = p.isNone("modules") ? List.of() : in.iterate(p.raw("modules"), at);
       }
       for (Object m : items) {
         add(in, self, String.valueOf(self.module.modules.size()), m, at);
@@ -75,36 +77,52 @@ final class NnLayers {
     }
   }
 
-  static void register(TorchLib t) {
+  /** The torch.nn classes dynnc knows but does not support. */
+  static void declare(TorchRegistry r) {
+    layers(r);
+    r.unsupported(TorchRegistry.Space.NN, TorchRegistry.NOT_YET, "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+        "ConvTranspose3d", "MaxPool1d", "MaxPool3d", "AvgPool1d", "AvgPool3d", "AdaptiveAvgPool1d",
+        "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
+        "InstanceNorm2d", "LocalResponseNorm", "LeakyReLU", "ELU", "SELU", "CELU", "SiLU", "Mish", "Hardswish",
+        "Hardsigmoid", "Hardtanh", "Softplus", "Softsign", "PReLU", "GLU", "Softmin", "Softmax2d", "RNN", "RNNCell",
+        "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerEncoderLayer", "TransformerDecoder",
+        "TransformerDecoderLayer", "EmbeddingBag", "Bilinear", "Upsample", "UpsamplingNearest2d",
+        "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle", "Unflatten", "Fold", "Unfold", "ZeroPad2d",
+        "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d", "ParameterList", "ParameterDict", "CosineSimilarity",
+        "PairwiseDistance", "ChannelShuffle", "AlphaDropout", "Dropout1d", "Dropout3d");
+    r.unsupported(TorchRegistry.Space.NN, "a training loss; compiled models run inference only", "CrossEntropyLoss",
+        "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "HuberLoss");
+  }
+
+  /** Declares the torch.nn classes (each constructor bound to its schema) in the registry. */
+  private static void layers(TorchRegistry r) {
     for (String kind : List.of("Sequential", "ModuleList", "ModuleDict")) {
-      t.addLayer(kind, new Container(kind));
+      r.layer("a container of modules", new Container(kind));
     }
-    t.addLayer("Conv2d", new Conv(2));
-    t.addLayer("Conv1d", new Conv(1));
-    t.addLayer("LSTMCell", new Recurrent(true, true));
-    t.addLayer("GRUCell", new Recurrent(false, true));
-    t.addLayer("LSTM", new Recurrent(true, false));
-    t.addLayer("GRU", new Recurrent(false, false));
-    t.addLayer("BatchNorm2d", batchNorm("BatchNorm2d"));
-    t.addLayer("LayerNorm", new Simple() {
+    r.layer("", new Conv(2));
+    r.layer("a 2-d convolution over a height of 1", new Conv(1));
+    String rnn = "unrolled over the (static) time dimension";
+    r.layer("", new Recurrent(true, true));
+    r.layer("", new Recurrent(false, true));
+    r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(true, false));
+    r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(false, false));
+    r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm2d"));
+    r.layer("", new Simple("LayerNorm(int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True,"
+        + " bool bias=True, Device? device=None, ScalarType? dtype=None) -> LayerNorm") {
       @Override
-      void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        Args p = Args.bind("LayerNorm", a, kw, at, "normalized_shape", "eps=1e-5", "elementwise_affine=True",
-            "bias=True", "device=None", "dtype=None");
-        Object ns = p.get("normalized_shape");
-        List<Object> dims = ns instanceof Long ? List.of(ns) : in.iterate(ns, at);
-        long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = Operators.asLong(dims.get(i), at);
-          if (shape[i] <= 0) {
-            throw Interpreter.error(Code.DN0102, at, "normalized_shape must be positive, got " + dims);
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+        long[] shape = p.ints("normalized_shape");
+        for (long d : shape) {
+          if (d <= 0) {
+            throw Interpreter.error(Code.DN0102, at, "normalized_shape must be positive, got "
+                + java.util.Arrays.toString(shape));
           }
         }
         self.dict.put("normalized_shape", Conv.tuple(shape));
-        self.dict.put("eps", p.getDouble("eps", at));
-        if (p.getBool(in, "elementwise_affine", at)) {
+        self.dict.put("eps", p.real("eps"));
+        if (p.bool("elementwise_affine")) {
           param(self, "weight", TensorType.of(DType.F32, shape), at);
-          if (p.getBool(in, "bias", at)) {
+          if (p.bool("bias")) {
             param(self, "bias", TensorType.of(DType.F32, shape), at);
           }
         }
@@ -137,17 +155,16 @@ final class NnLayers {
         return t.reshape(y, dims, at);
       }
     });
-    t.addLayer("Embedding", new Simple() {
+    r.layer("max_norm=None only", new Simple("Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None,"
+        + " float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False,"
+        + " Tensor? _weight=None, bool _freeze=False, Device? device=None, ScalarType? dtype=None) -> Embedding") {
       @Override
-      void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        Args p = Args.bind("Embedding", a, kw, at, "num_embeddings", "embedding_dim", "padding_idx=None",
-            "max_norm=None", "norm_type=2.0", "scale_grad_by_freq=False", "sparse=False", "_weight=None",
-            "_freeze=False", "device=None", "dtype=None");
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
         if (!p.isNone("max_norm")) {
           throw Interpreter.error(Code.DN0201, at, "Embedding with max_norm is not supported yet");
         }
-        long num = p.getLong("num_embeddings", 1, at);
-        long dim = p.getLong("embedding_dim", 1, at);
+        long num = p.integer("num_embeddings", 1);
+        long dim = p.integer("embedding_dim", 1);
         self.dict.put("num_embeddings", num);
         self.dict.put("embedding_dim", dim);
         param(self, "weight", TensorType.of(DType.F32, num, dim), at);
@@ -159,17 +176,17 @@ final class NnLayers {
         return in.torch.op("embedding", List.of(weight(in, self, "weight", at), idx), Map.of(), at);
       }
     });
-    t.addLayer("BatchNorm1d", batchNorm("BatchNorm1d"));
-    t.addLayer("Linear", new Simple() {
+    r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm1d"));
+    r.layer("", new Simple("Linear(int in_features, int out_features, bool bias=True, Device? device=None,"
+        + " ScalarType? dtype=None) -> Linear") {
       @Override
-      void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        Args p = Args.bind("Linear", a, kw, at, "in_features", "out_features", "bias=True", "device=None", "dtype=None");
-        long fin = p.getLong("in_features", 0, at);
-        long fout = p.getLong("out_features", 0, at);
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+        long fin = p.integer("in_features", 0);
+        long fout = p.integer("out_features", 0);
         self.dict.put("in_features", fin);
         self.dict.put("out_features", fout);
         param(self, "weight", TensorType.of(DType.F32, fout, fin), at);
-        if (p.getBool(in, "bias", at)) {
+        if (p.bool("bias")) {
           param(self, "bias", TensorType.of(DType.F32, fout), at);
         } else {
           self.dict.put("bias", Values.NONE);
@@ -185,34 +202,50 @@ final class NnLayers {
         return in.torch.op("linear", ops, Map.of(), at);
       }
     });
-    for (String act : List.of("ReLU", "ReLU6", "Sigmoid", "Tanh", "GELU", "Identity", "Dropout", "Dropout2d")) {
-      t.addLayer(act, new Simple() {
+    Map<String, String> activations = new java.util.LinkedHashMap<>();
+    activations.put("ReLU", "bool inplace=False");
+    activations.put("ReLU6", "bool inplace=False");
+    activations.put("Sigmoid", "");
+    activations.put("Tanh", "");
+    activations.put("GELU", "str approximate='none'");
+    activations.put("Identity", "Any... args");
+    activations.put("Dropout", "float p=0.5, bool inplace=False");
+    activations.put("Dropout2d", "float p=0.5, bool inplace=False");
+    for (Map.Entry<String, String> e : activations.entrySet()) {
+      String act = e.getKey();
+      r.layer(act.startsWith("Dropout") ? "the identity: compiled models run in eval mode"
+          : act.equals("GELU") ? "approximate='none' only" : "", new Simple(act + "(" + e.getValue() + ") -> " + act) {
         @Override
-        void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-          // inplace=, p=, approximate= and the like do not change eval-mode results.
+        void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+          if (act.equals("GELU") && !p.str("approximate").equals("none")) {
+            throw Interpreter.error(Code.DN0201, at, "nn.GELU with approximate='" + p.str("approximate")
+                + "' is not supported yet", "use approximate='none'");
+          }
+          // inplace= and p= do not change eval-mode results.
         }
 
         @Override
         Object run(Interpreter in, PyObject self, Object x, Span at) {
           return switch (act) {
-            case "ReLU" -> in.torch.call("relu", List.of(x), Map.of(), at);
-            case "ReLU6" -> in.torch.call("relu6", List.of(x), Map.of(), at);
-            case "Sigmoid" -> in.torch.call("sigmoid", List.of(x), Map.of(), at);
-            case "Tanh" -> in.torch.call("tanh", List.of(x), Map.of(), at);
-            case "GELU" -> in.torch.call("gelu", List.of(x), Map.of(), at);
+            case "ReLU" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "relu", List.of(x), Map.of(), at);
+            case "ReLU6" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "relu6", List.of(x), Map.of(), at);
+            case "Sigmoid" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "sigmoid", List.of(x), Map.of(), at);
+            case "Tanh" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "tanh", List.of(x), Map.of(), at);
+            case "GELU" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
             default -> x; // Identity; Dropout is the identity in eval mode
           };
         }
       });
     }
-    t.addLayer("Softmax", withConfig("softmax", "dim=None"));
-    t.addLayer("LogSoftmax", withConfig("log_softmax", "dim=None"));
-    t.addLayer("Flatten", withConfig("flatten", "start_dim=1", "end_dim=-1"));
-    t.addLayer("MaxPool2d", withConfig("max_pool2d", "kernel_size", "stride=None", "padding=0", "dilation=1",
-        "return_indices=False", "ceil_mode=False"));
-    t.addLayer("AvgPool2d", withConfig("avg_pool2d", "kernel_size", "stride=None", "padding=0", "ceil_mode=False",
-        "count_include_pad=True", "divisor_override=None"));
-    t.addLayer("AdaptiveAvgPool2d", withConfig("adaptive_avg_pool2d", "output_size"));
+    r.layer("dim is required, as for F.softmax", withConfig("softmax", "Softmax(int? dim=None) -> Softmax"));
+    r.layer("dim is required, as for F.log_softmax", withConfig("log_softmax", "LogSoftmax(int? dim=None) -> LogSoftmax"));
+    r.layer("", withConfig("flatten", "Flatten(int start_dim=1, int end_dim=-1) -> Flatten"));
+    r.layer("as F.max_pool2d", withConfig("max_pool2d", "MaxPool2d(int[2] kernel_size, int[2]? stride=None,"
+        + " int[2] padding=0, int[2] dilation=1, bool return_indices=False, bool ceil_mode=False) -> MaxPool2d"));
+    r.layer("as F.avg_pool2d", withConfig("avg_pool2d", "AvgPool2d(int[2] kernel_size, int[2]? stride=None,"
+        + " int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)"
+        + " -> AvgPool2d"));
+    r.layer("", withConfig("adaptive_avg_pool2d", "AdaptiveAvgPool2d(int[2] output_size) -> AdaptiveAvgPool2d"));
   }
 
   /**
@@ -223,26 +256,32 @@ final class NnLayers {
     private final int n;
 
     Conv(int n) {
+      super(signature(n, "int[" + n + "] padding=0"), signature(n, "str padding"));
       this.n = n;
     }
 
+    /** Conv1d and Conv2d take the padding as numbers, or as 'same' or 'valid' (a second overload, as in PyTorch). */
+    private static String signature(int n, String padding) {
+      String ints = "int[" + n + "]";
+      return "Conv" + n + "d(int in_channels, int out_channels, " + ints + " kernel_size, " + ints + " stride=1, "
+          + padding + (padding.startsWith("str") ? "='valid'" : "") + ", " + ints + " dilation=1, int groups=1,"
+          + " bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None) -> Conv" + n + "d";
+    }
+
     @Override
-    void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-      String cls = "Conv" + n + "d";
-      Args p = Args.bind(cls, a, kw, at, "in_channels", "out_channels", "kernel_size", "stride=1", "padding=0",
-          "dilation=1", "groups=1", "bias=True", "padding_mode='zeros'", "device=None", "dtype=None");
-      long cin = p.getLong("in_channels", 0, at);
-      long cout = p.getLong("out_channels", 0, at);
-      long groups = p.getLong("groups", 1, at);
-      long[] k = p.getInts(in, "kernel_size", n, 1, at);
+    void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+      long cin = p.integer("in_channels", 0);
+      long cout = p.integer("out_channels", 0);
+      long groups = p.integer("groups", 1);
+      long[] k = p.ints("kernel_size", 1);
       if (cin % groups != 0 || cout % groups != 0) {
         throw Interpreter.error(Code.DN0103, at, "in_channels and out_channels must be divisible by groups");
       }
-      if (!"zeros".equals(p.get("padding_mode"))) {
-        throw Interpreter.error(Code.DN0201, at, "padding_mode '" + p.get("padding_mode") + "' is not supported yet");
+      if (!"zeros".equals(p.str("padding_mode"))) {
+        throw Interpreter.error(Code.DN0201, at, "padding_mode '" + p.str("padding_mode") + "' is not supported yet");
       }
       long[] pad = new long[n];
-      if (p.get("padding") instanceof String s) {
+      if (p.raw("padding") instanceof String s) {
         if (!s.equals("same") && !s.equals("valid")) {
           throw Interpreter.error(Code.DN0102, at, "padding must be 'same', 'valid' or numbers");
         }
@@ -250,10 +289,10 @@ final class NnLayers {
           pad[i] = (k[i] - 1) / 2;
         }
       } else {
-        pad = p.getInts(in, "padding", n, 0, at);
+        pad = p.ints("padding", 0);
       }
-      long[] stride = p.getInts(in, "stride", n, 1, at);
-      long[] dil = p.getInts(in, "dilation", n, 1, at);
+      long[] stride = p.ints("stride", 1);
+      long[] dil = p.ints("dilation", 1);
       self.dict.put("in_channels", cin);
       self.dict.put("out_channels", cout);
       self.dict.put("kernel_size", tuple(k));
@@ -266,7 +305,7 @@ final class NnLayers {
       wshape[1] = cin / groups;
       System.arraycopy(k, 0, wshape, 2, n);
       param(self, "weight", TensorType.of(DType.F32, wshape), at);
-      if (p.getBool(in, "bias", at)) {
+      if (p.bool("bias")) {
         param(self, "bias", TensorType.of(DType.F32, cout), at);
       } else {
         self.dict.put("bias", Values.NONE);
@@ -323,17 +362,33 @@ final class NnLayers {
     }
   }
 
-  /** A layer whose forward takes one input. */
-  abstract static class Simple implements Layer {
-    abstract void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at);
+  /**
+   * A torch.nn class whose constructor is declared with its schema (several for overloads): its arguments are bound
+   * by {@link BoundArgs} before {@link #build} sees them, and the registry documents the schema.
+   */
+  abstract static class Declared implements Layer {
+    final List<Schema> schemas;
 
-    abstract Object run(Interpreter in, PyObject self, Object x, Span at);
+    Declared(String... schemas) {
+      this.schemas = java.util.Arrays.stream(schemas).map(Schema::parse).toList();
+    }
+
+    abstract void build(Interpreter in, PyObject self, BoundArgs p, Span at);
 
     @Override
     public void init(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
       in.torch.moduleInit(self, at);
-      build(in, self, a, kw, at);
+      build(in, self, BoundArgs.bind(schemas, in, a, kw, at), at);
     }
+  }
+
+  /** A layer whose forward takes one input. */
+  abstract static class Simple extends Declared {
+    Simple(String... schemas) {
+      super(schemas);
+    }
+
+    abstract Object run(Interpreter in, PyObject self, Object x, Span at);
 
     @Override
     public Object forward(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
@@ -345,7 +400,7 @@ final class NnLayers {
   }
 
   static void param(PyObject self, String name, TensorType type, Span at) {
-    // Layer sizes are validated when bound (Args.getLong with a minimum), so every type here is well formed.
+    // Layer sizes are validated when bound (BoundArgs.integer with a minimum), so every type here is well formed.
     self.module.parameters.put(name, new TensorSlot(type, at, true));
   }
 
@@ -361,16 +416,15 @@ final class NnLayers {
     return in.staging.weight(s, at);
   }
 
-  private static Layer batchNorm(String name) {
-    return new Simple() {
+  private static Simple batchNorm(String name) {
+    return new Simple(name + "(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True,"
+        + " bool track_running_stats=True, Device? device=None, ScalarType? dtype=None) -> " + name) {
       @Override
-      void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        Args p = Args.bind(name, a, kw, at, "num_features", "eps=1e-5", "momentum=0.1", "affine=True",
-            "track_running_stats=True", "device=None", "dtype=None");
-        long c = p.getLong("num_features", 0, at);
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+        long c = p.integer("num_features", 0);
         self.dict.put("num_features", c);
-        self.dict.put("eps", p.getDouble("eps", at));
-        if (!p.getBool(in, "affine", at) || !p.getBool(in, "track_running_stats", at)) {
+        self.dict.put("eps", p.real("eps"));
+        if (!p.bool("affine") || !p.bool("track_running_stats")) {
           throw Interpreter.error(Code.DN0201, at, name + " without affine parameters or running statistics is not supported yet");
         }
         param(self, "weight", TensorType.of(DType.F32, c), at);
@@ -390,16 +444,15 @@ final class NnLayers {
   }
 
   /** A layer that stores its constructor arguments and forwards to a functional op with them. */
-  private static Layer withConfig(String fn, String... signature) {
-    return new Simple() {
+  private static Simple withConfig(String fn, String schema) {
+    return new Simple(schema) {
       @Override
-      void build(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        Args p = Args.bind(fn, a, kw, at, signature);
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
         Map<String, Object> config = new HashMap<>();
-        for (String s : signature) {
-          String n = s.contains("=") ? s.substring(0, s.indexOf('=')) : s;
-          config.put(n, p.get(n));
-          self.dict.put(n, p.get(n));
+        for (Schema.Param param : p.schema().params()) {
+          // As written, like PyTorch's attributes (kernel_size=2 stays 2); forward passes them on to F.
+          config.put(param.name(), p.given(param.name()));
+          self.dict.put(param.name(), p.given(param.name()));
         }
         self.dict.put("__config__", config);
       }
@@ -408,7 +461,7 @@ final class NnLayers {
       @SuppressWarnings("unchecked")
       Object run(Interpreter in, PyObject self, Object x, Span at) {
         Map<String, Object> config = (Map<String, Object>) self.dict.get("__config__");
-        return in.torch.call(fn, List.of(x), config, at);
+        return in.torch.call(TorchRegistry.Space.FUNCTIONAL, fn, List.of(x), config, at);
       }
     };
   }

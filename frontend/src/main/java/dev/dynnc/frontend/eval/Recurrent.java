@@ -3,9 +3,9 @@ package dev.dynnc.frontend.eval;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +16,22 @@ import java.util.Map;
  * over the time dimension, which is static; the parameters keep PyTorch's names
  * ({@code weight_ih_l0}, ...), so checkpoints load as they are.
  */
-final class Recurrent implements Layer {
+final class Recurrent extends NnLayers.Declared {
+  private static final Schema FORWARD = Schema.parse("forward(Tensor input, Any? hx=None) -> Any");
   private final boolean lstm;
   private final boolean cell;
 
   Recurrent(boolean lstm, boolean cell) {
+    super(signature(lstm, cell));
     this.lstm = lstm;
     this.cell = cell;
+  }
+
+  private static String signature(boolean lstm, boolean cell) {
+    String name = (lstm ? "LSTM" : "GRU") + (cell ? "Cell" : "");
+    return name + "(int input_size, int hidden_size, " + (cell ? "bool bias=True" : "int num_layers=1, bool bias=True,"
+        + " bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0")
+        + ", Device? device=None, ScalarType? dtype=None) -> " + name;
   }
 
   private String name() {
@@ -34,26 +43,21 @@ final class Recurrent implements Layer {
   }
 
   @Override
-  public void init(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-    in.torch.moduleInit(self, at);
-    Args p = cell
-        ? Args.bind(name(), a, kw, at, "input_size", "hidden_size", "bias=True", "device=None", "dtype=None")
-        : Args.bind(name(), a, kw, at, "input_size", "hidden_size", "num_layers=1", "bias=True", "batch_first=False",
-            "dropout=0.0", "bidirectional=False", "proj_size=0", "device=None", "dtype=None");
-    long input = p.getLong("input_size", 1, at);
-    long hidden = p.getLong("hidden_size", 1, at);
-    boolean bias = p.getBool(in, "bias", at);
+  void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+    long input = p.integer("input_size", 1);
+    long hidden = p.integer("hidden_size", 1);
+    boolean bias = p.bool("bias");
     self.dict.put("input_size", input);
     self.dict.put("hidden_size", hidden);
     self.dict.put("bias", bias);
     long layers = 1;
     if (!cell) {
-      layers = p.getLong("num_layers", 1, at);
-      if (p.getBool(in, "bidirectional", at) || p.getLong("proj_size", 0, at) != 0) {
+      layers = p.integer("num_layers", 1);
+      if (p.bool("bidirectional") || p.integer("proj_size", 0) != 0) {
         throw Interpreter.error(Code.DN0201, at, name() + " with bidirectional=True or proj_size is not supported yet");
       }
       self.dict.put("num_layers", layers);
-      self.dict.put("batch_first", p.getBool(in, "batch_first", at));
+      self.dict.put("batch_first", p.bool("batch_first"));
     }
     long g = gates() * hidden;
     for (long l = 0; l < layers; l++) {
@@ -70,16 +74,16 @@ final class Recurrent implements Layer {
 
   @Override
   public Object forward(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-    Args p = Args.bind(name() + ".forward", a, kw, at, "input", "hx=None");
+    BoundArgs p = BoundArgs.bind(FORWARD, in, a, kw, at);
     TorchLib t = in.torch;
-    SymTensor x = t.tensor(p.get("input"), at);
+    SymTensor x = p.tensor("input");
     long hidden = (Long) self.dict.get("hidden_size");
     if (cell) {
       if (x.type().rank() != 2) {
         throw Interpreter.error(Code.DN0202, at, name() + " expects a [batch, features] input, got " + x.type());
       }
       long batch = x.type().shape().get(0);
-      SymTensor[] state = initialState(t, in, p.get("hx"), batch, hidden, null, at);
+      SymTensor[] state = initialState(t, in, p.raw("hx"), batch, hidden, null, at);
       SymTensor[] next = step(t, in, self, "", x, state, at);
       return lstm ? PyTuple.of(next[0], next[1]) : next[0];
     }
@@ -99,7 +103,7 @@ final class Recurrent implements Layer {
     List<SymTensor> hn = new ArrayList<>();
     List<SymTensor> cn = new ArrayList<>();
     for (long l = 0; l < layers; l++) {
-      SymTensor[] state = initialState(t, in, p.get("hx"), batch, hidden, l, at);
+      SymTensor[] state = initialState(t, in, p.raw("hx"), batch, hidden, l, at);
       List<SymTensor> outs = new ArrayList<>();
       for (SymTensor xs : inputs) {
         in.step(at);

@@ -12,7 +12,6 @@ import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Block;
 import dev.dynnc.ir.BlockId;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OpRegistry;
@@ -24,6 +23,7 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Type.ScalarType;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -244,6 +244,27 @@ final class Staging {
   Object hostAbs(Interpreter in, HostScalar h, Span at) {
     HostScalar zero = constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
     return hostOp("maximum", hostOp("sub", zero, h, at), h, at);
+  }
+
+  /**
+   * Python's {@code round(x)} (an int) or {@code round(x, n)} with a run-time operand: the table's
+   * {@code round} op, halves to even as CPython rounds. {@code round} of an int without digits is
+   * the int itself.
+   */
+  Object hostRound(Interpreter in, Object x, Object ndigits, Span at) {
+    HostScalar h = hostValue(in, x, at);
+    if (h.type().dtype() == DType.BOOL) {
+      h = hostCast(in, h, DType.I64, at);
+    }
+    if (ndigits == null) {
+      return h.type().dtype().isFloat() ? emit("round", List.of(h.id()), List.of(h.type()), Map.of(), null, at) : h;
+    }
+    HostScalar n = hostValue(in, ndigits, at);
+    if (n.type().dtype().isFloat()) {
+      throw Interpreter.error(Code.DN0102, at, "'float' object cannot be interpreted as an integer");
+    }
+    n = hostCast(in, n, DType.I64, at);
+    return emit("round", List.of(h.id(), n.id()), List.of(h.type(), n.type()), Map.of(), null, at);
   }
 
   Object hostCompare(Interpreter in, String op, Object a, Object b, Span at) {

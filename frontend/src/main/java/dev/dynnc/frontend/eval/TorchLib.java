@@ -4,13 +4,14 @@ import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.diag.DiagnosticException;
+import dev.dynnc.frontend.eval.TorchRegistry.Space;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Attr;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,7 +45,9 @@ final class TorchLib {
       }
     });
     layerInit(moduleClass);
-    NnLayers.register(this);
+    for (TorchRegistry.Entry e : TorchRegistry.REGISTRY.entries(Space.NN)) {
+      addLayer(e.name(), e.layer());
+    }
     Map<String, Object> nnAttrs = new HashMap<>(nn);
     nnAttrs.put("Module", moduleClass);
     nnAttrs.put("Parameter", new Builtin("Parameter", (it, a, kw, at) -> {
@@ -60,12 +63,12 @@ final class TorchLib {
       init.attrs.put(fn, new Builtin(fn, (it, a, kw, at) -> a.isEmpty() ? Values.NONE : a.get(0)));
     }
     nnAttrs.put("init", init);
-    PyNamespace functional = new PyNamespace("torch.nn.functional", functions(FUNCTIONAL), false);
+    PyNamespace functional = new PyNamespace("torch.nn.functional", functions(Space.FUNCTIONAL), false);
     nnAttrs.put("functional", functional);
     PyNamespace nnNs = new PyNamespace("torch.nn", nnAttrs, false);
-    Map<String, Object> torchAttrs = functions(TORCH);
+    Map<String, Object> torchAttrs = functions(Space.TORCH);
     torchAttrs.put("nn", nnNs);
-    for (DType d : DType.values()) {
+    for (DType d : DType.irTypes()) {
       torchAttrs.put(d.numpyName(), d);
     }
     torchAttrs.put("float", DType.F32);
@@ -666,36 +669,68 @@ final class TorchLib {
       default:
         break;
     }
-    if (v instanceof TensorSlot slot && in.staging == null) {
-      // Construction-time tensors: shape queries and in-place initializers (overridden by the checkpoint).
+    TorchRegistry.Entry method = TorchRegistry.REGISTRY.find(Space.TENSOR, name);
+    if (v instanceof TensorSlot slot && in.staging == null && (method == null || !method.atConstruction())) {
+      // Construction-time tensors: in-place initializers (overridden by the checkpoint) and shape queries.
       return new Builtin(name, (it, a, kw, at2) -> {
-        switch (name) {
-          case "size":
-            return a.isEmpty() ? new PyTuple(ImmutableList.copyOf(type.shape()))
-                : type.shape().get(axis(Operators.asLong(a.get(0), at2), type.rank(), at2));
-          case "dim":
-            return (long) type.rank();
-          case "numel":
-            return type.numel();
-          default:
-            if (name.endsWith("_") || name.equals("clone") || name.equals("detach") || name.equals("float")) {
-              return slot;
-            }
-            throw Interpreter.error(Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
+        if (name.endsWith("_") || name.equals("clone") || name.equals("detach") || name.equals("float")) {
+          return slot;
         }
+        if (method == null) {
+          throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at2);
+        }
+        throw Interpreter.error(Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
       });
+    }
+    if (method == null) {
+      throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at);
     }
     return new Builtin(name, (it, a, kw, at2) -> {
       List<Object> all = new ArrayList<>();
       all.add(v);
       all.addAll(a);
-      return call(name, Args.positional(name, all, at2), kw, at2);
+      return invoke(method, all, kw, at2);
     });
   }
 
-  /** Calls torch function / tensor method {@code name} with the tensor first. */
+  /** Tensor attributes that are not methods, for suggestions. */
+  private static final List<String> TENSOR_ATTRIBUTES = List.of("shape", "dtype", "device", "data", "T",
+      "requires_grad", "is_cuda", "ndim");
+
+  /** Calls torch function {@code name} with the tensor first. */
   Object call(String name, List<Object> args, Map<String, Object> kwargs, Span at) {
-    return TensorFunctions.call(this, name, args, kwargs, at);
+    return call(Space.TORCH, name, args, kwargs, at);
+  }
+
+  /** Calls registered function {@code name} of {@code space}, which must exist. */
+  Object call(Space space, String name, List<Object> args, Map<String, Object> kwargs, Span at) {
+    TorchRegistry.Entry e = TorchRegistry.REGISTRY.find(space, name);
+    if (e == null) {
+      throw new IllegalArgumentException(space.qualify(name) + " is not registered");
+    }
+    return invoke(e, args, kwargs, at);
+  }
+
+  /** Binds a call to a registered function's signature and lowers it. */
+  private Object invoke(TorchRegistry.Entry e, List<Object> args, Map<String, Object> kwargs, Span at) {
+    if (in.staging == null && !e.atConstruction()) {
+      throw Interpreter.error(Code.DN0201, at, e.space().qualify(e.name()) + " on construction-time values is not supported",
+          "dynnc evaluates __init__ at compile time; tensor arithmetic belongs in forward");
+    }
+    return e.impl().call(this, BoundArgs.bind(e.overloads(), in, args, kwargs, at), at);
+  }
+
+  /**
+   * The error for a name that a torch namespace lacks: known but unsupported, or unknown with a suggestion; null for
+   * a namespace that is not torch's (math, collections).
+   */
+  DiagnosticException missingName(PyNamespace ns, String name, Span at) {
+    for (Space s : Space.values()) {
+      if (s.prefix.equals(ns.name) && libs.get(ns.name) == ns) {
+        return TorchRegistry.REGISTRY.missing(s, name, ns.attrs.keySet(), at);
+      }
+    }
+    return null;
   }
 
   Interpreter interpreter() {
@@ -705,21 +740,11 @@ final class TorchLib {
   // ------------------------------------------------------------------------------------------
   // torch / F namespaces
 
-  private static final List<String> TORCH = List.of("flatten", "softmax", "log_softmax", "max", "min", "argmax", "argmin",
-      "mean", "sum", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "cat", "stack", "unsqueeze", "squeeze",
-      "reshape", "transpose", "permute", "matmul", "bmm", "mm", "where", "clamp", "maximum", "minimum", "zeros", "ones",
-      "full", "zeros_like", "ones_like", "tensor", "arange", "randn", "rand", "empty", "eq", "ne", "gt", "ge", "lt", "le",
-      "add", "mul", "sub", "div", "neg", "erf", "numel", "topk", "any", "all", "is_tensor",
-      "cumsum", "gather", "index_select");
-
-  private static final List<String> FUNCTIONAL = List.of("relu", "relu6", "softmax", "log_softmax", "sigmoid", "tanh",
-      "gelu", "adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "dropout", "linear", "flatten", "conv2d", "batch_norm",
-      "normalize", "pad", "leaky_relu");
-
-  private Map<String, Object> functions(List<String> names) {
+  /** The registered functions of {@code space}, as callables of its namespace. */
+  private Map<String, Object> functions(Space space) {
     Map<String, Object> m = new HashMap<>();
-    for (String n : names) {
-      m.put(n, new Builtin(n, (it, a, kw, at) -> call(n, a, kw, at)));
+    for (TorchRegistry.Entry e : TorchRegistry.REGISTRY.entries(space)) {
+      m.put(e.name(), new Builtin(e.name(), (it, a, kw, at) -> invoke(e, a, kw, at)));
     }
     return m;
   }

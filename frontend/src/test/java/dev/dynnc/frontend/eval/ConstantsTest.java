@@ -3,7 +3,7 @@ package dev.dynnc.frontend.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynnc.ir.DType;
+import dev.dynnc.semantics.DType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

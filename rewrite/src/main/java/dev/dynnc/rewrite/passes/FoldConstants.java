@@ -5,16 +5,17 @@ import com.google.common.collect.ImmutableSortedMap;
 import dev.dynnc.analysis.Analyses;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Block;
-import dev.dynnc.ir.DType;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
-import dev.dynnc.semantics.PyFloat;
-import dev.dynnc.semantics.PyScalar;
+import dev.dynnc.ir.ScalarEval;
 import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
+import dev.dynnc.semantics.DType;
+import dev.dynnc.semantics.PyFloat;
+import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +24,9 @@ import java.util.Map;
 /**
  * Folds host-scalar ops whose operands are constants into {@code const} ops, and branches on a
  * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in
- * reverse postorder so a constant is known before any use it dominates. Arithmetic follows
- * Python's rules (floor division and modulo round toward negative infinity; NaN and infinities
- * as in CPython, see {@link PyFloat}; ints exact and compared with floats exactly, see {@link
- * PyScalar}), so a folded value equals the one the host would compute.
+ * reverse postorder so a constant is known before any use it dominates. Values come from the op
+ * table's host evaluator ({@link ScalarEval}: Python's rules, from PyScalar and PyFloat), the same
+ * method the generated host calls, so a folded value equals the one the host would compute.
  */
 public final class FoldConstants implements Pass {
   @Override
@@ -96,74 +96,15 @@ public final class FoldConstants implements Pass {
     return new Op(op.result(), "const", ImmutableList.of(), ImmutableSortedMap.of("value", attr), op.type(), op.span());
   }
 
-  private static double d(Object o) {
-    return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).doubleValue();
-  }
-
-  private static long l(Object o) {
-    return o instanceof Boolean b ? (b ? 1 : 0) : ((Number) o).longValue();
-  }
-
   /**
-   * Folds one op; null when it cannot be folded safely: integer division by zero, or an int
-   * result beyond 64 bits (left to run time, where the host raises instead of wrapping).
+   * Folds one op with the op table's evaluator, the method the host would call ({@link ScalarEval});
+   * null when it cannot be folded safely: where Python raises (integer division by zero, {@code
+   * int(nan)}) or an int result needs more than 64 bits, the op is left to run time, where the host
+   * raises instead of wrapping.
    */
   static Object evaluate(String name, List<Object> in, DType out) {
-    Object a = in.get(0);
-    Object b = in.size() > 1 ? in.get(1) : null;
-    boolean fp = out.isFloat() || a instanceof Double || b instanceof Double;
-    switch (name) {
-      case "ge", "gt", "le", "lt", "eq", "ne": return PyScalar.compare(name, a, b);
-      case "logical_and": return d(a) != 0 && d(b) != 0;
-      case "logical_or": return d(a) != 0 || d(b) != 0;
-      case "logical_not": return d(a) == 0;
-      case "cast":
-        if (out == DType.BOOL) {
-          return d(a) != 0;
-        } else if (out.isFloat()) {
-          return d(a);
-        }
-        try {
-          return a instanceof Double x ? PyScalar.trunc(x) : l(a);
-        } catch (ArithmeticException e) {
-          return null;
-        }
-      default:
-        break;
-    }
-    if (out == DType.BOOL) {
-      return null;
-    }
-    if (fp) {
-      double x = d(a);
-      double y = d(b);
-      switch (name) {
-        case "add": return x + y;
-        case "sub": return x - y;
-        case "mul": return x * y;
-        case "div": return y == 0 ? null : x / y;
-        case "floor_div": return y == 0 ? null : PyFloat.floorDiv(x, y);
-        case "mod": return y == 0 ? null : PyFloat.mod(x, y);
-        case "pow": return Math.pow(x, y);
-        case "maximum": return PyFloat.max(x, y);
-        case "minimum": return PyFloat.min(x, y);
-        default: return null;
-      }
-    }
-    long x = l(a);
-    long y = l(b);
     try {
-      switch (name) {
-        case "add": return PyScalar.add(x, y);
-        case "sub": return PyScalar.sub(x, y);
-        case "mul": return PyScalar.mul(x, y);
-        case "floor_div": return PyScalar.floorDiv(x, y);
-        case "mod": return PyScalar.mod(x, y);
-        case "pow": return y < 0 ? null : PyScalar.pow(x, y);
-        case "maximum": return Math.max(x, y);
-        case "minimum": return Math.min(x, y);
-        default: return null;
-      }
+      return ScalarEval.evaluate(name, in, out);
     } catch (ArithmeticException e) {
       return null;
     }

@@ -11,8 +11,11 @@ import dev.dynnc.ir.ValueId;
  * straight-line ops and outputs the host program keeps. Weights used by this subgraph alone are
  * {@code weight} ops among {@link #ops} (compiled in as constants); weights several subgraphs use
  * are {@link #sharedWeights}, bound once at load time so they live once in memory.
+ *
+ * <p>The compile side's plan of a subgraph; host-runtime's {@code Subgraph} is the compiled library loaded from a
+ * bundle.
  */
-public record Subgraph(
+public record SubgraphPlan(
     int index,
     ImmutableList<Param> inputs,
     ImmutableList<Op> ops,

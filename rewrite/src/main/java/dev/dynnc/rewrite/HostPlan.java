@@ -12,8 +12,11 @@ import java.util.Map;
  * The control skeleton left after partitioning: per block, the subgraph it calls (if any), the
  * host ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
  * terminator. Values are the function's value ids throughout.
+ *
+ * <p>The compile side's plan, from which {@code HostCodegen} generates the host class; that class implements
+ * host-runtime's {@code HostProgram}, which runs it.
  */
-public record HostProgram(
+public record HostPlan(
     String name,
     ImmutableList<String> inputNames,
     ImmutableList<Param> inputs,

@@ -1,0 +1,243 @@
+package dev.dynnc.compiler;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.dynnc.backend.RelayExport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A content-addressed store of compiled subgraph libraries, so that compiling an unchanged subgraph again costs a hash
+ * instead of a TVM compile.
+ *
+ * <p>An entry's key is the SHA-256 of everything that decides the library: the compile request as {@link RelayExport}
+ * writes it (ops, types, attributes, target) less its file paths, the bytes of the weights compiled into it, the
+ * compile service's {@link dev.dynnc.backend.CompileService#identity identity} (TVM's version, the host CPU,
+ * {@code relay_builder.py}) and dynnc's version. An entry is a directory named by its key holding the library, the
+ * Relay text and their SHA-256s. It is assembled under a temporary name and renamed into place, so no reader sees
+ * half an entry, and it is verified on every read: an entry whose files do not match its hashes is deleted and
+ * compiled again, never copied into a bundle.
+ *
+ * <p>The directory must be the user's own, because a library placed in it runs when a bundle is opened: it is
+ * created with mode 0700, and {@link #open} refuses it (the compile then runs without a cache) when it is a symbolic
+ * link, is owned by another user, or is writable by group or others.
+ */
+final class CompileCache {
+  private static final String LIB = "lib.so";
+  private static final String RELAY = "relay.txt";
+  private static final String DIGESTS = "sha256";
+  private static final String TEMP_PREFIX = ".tmp-";
+  /** A temporary entry older than this belongs to a killed compile and is removed. */
+  private static final Duration STALE = Duration.ofHours(1);
+  /** Bumped when the key's make-up or the entry layout changes, so old entries are simply never found. */
+  private static final String FORMAT = "dynnc compile cache 1";
+
+  private final Path dir;
+
+  private CompileCache(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Why a cache directory was not used; the message says which directory and why. */
+  static final class Refused extends Exception {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** Opens (creating with mode 0700 if missing) the cache in {@code dir}, or says why it will not be used. */
+  static CompileCache open(Path dir) throws Refused {
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      if (!Files.exists(abs, NOFOLLOW_LINKS)) {
+        Files.createDirectories(abs.getParent());
+        try {
+          Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+          // Created by someone else meanwhile: checked below like any existing directory.
+        }
+      }
+      String why = insecurity(abs);
+      if (why != null) {
+        throw new Refused("compile cache " + abs + " is not used: it " + why + "; compiling without a cache");
+      }
+      removeStaleTemporaries(abs);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new Refused("compile cache " + abs + " is not used: " + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "; compiling without a cache");
+    }
+    return new CompileCache(abs);
+  }
+
+  /** What makes {@code dir} unsafe to load libraries from, or null when it is the user's own private directory. */
+  private static String insecurity(Path dir) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      return "is a symbolic link";
+    }
+    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, NOFOLLOW_LINKS);
+    if (!a.isDirectory()) {
+      return "is not a directory";
+    }
+    if (!ownedByThisUser(dir)) {
+      return "is owned by " + a.owner().getName() + ", not by this user";
+    }
+    Set<PosixFilePermission> p = a.permissions();
+    if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+      return "is writable by " + (p.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group")
+          + " (mode " + PosixFilePermissions.toString(p) + "); make it private with chmod 700";
+    }
+    return null;
+  }
+
+  /** Compares numeric user ids where Linux gives this process's (the owner of /proc/self), else user names. */
+  private static boolean ownedByThisUser(Path dir) throws IOException {
+    Path self = Path.of("/proc/self");
+    if (Files.isDirectory(self)) {
+      return Files.getAttribute(dir, "unix:uid", NOFOLLOW_LINKS).equals(Files.getAttribute(self, "unix:uid"));
+    }
+    return Files.getOwner(dir, NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+  }
+
+  private static void removeStaleTemporaries(Path dir) throws IOException {
+    Instant before = Instant.now().minus(STALE);
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+        FileTime t = Files.getLastModifiedTime(p, NOFOLLOW_LINKS);
+        if (t.toInstant().isBefore(before)) {
+          DynncCompiler.deleteTree(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * The key of the compile {@code request} (a {@link RelayExport} request file) by a service of the given identity:
+   * lower-case hex SHA-256.
+   */
+  static String key(Path request, String identity, String dynncVersion) throws IOException {
+    JsonObject req = JsonParser.parseString(Files.readString(request)).getAsJsonObject();
+    Path weights = Path.of(req.get("weights_file").getAsString());
+    RelayExport.PATH_FIELDS.forEach(req::remove);
+    MessageDigest md = sha256();
+    for (String part : new String[] {FORMAT, dynncVersion, identity, RelayExport.canonical(req).toString()}) {
+      byte[] b = part.getBytes(StandardCharsets.UTF_8);
+      // Each part length-prefixed, so no two different splits of the same bytes give one key.
+      md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+      md.update(b);
+    }
+    try (InputStream in = Files.newInputStream(weights)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** What {@link #fetch} found. */
+  enum Lookup { HIT, MISS, CORRUPT }
+
+  /**
+   * Writes the entry's library to {@code so} and its Relay text to {@code relay} if there is an entry and it matches
+   * its hashes. A corrupt entry is deleted (and nothing written), so that the compile that follows replaces it.
+   */
+  Lookup fetch(String key, Path so, Path relay) throws IOException {
+    Path entry = dir.resolve(key);
+    if (!Files.isDirectory(entry, NOFOLLOW_LINKS)) {
+      return Lookup.MISS;
+    }
+    byte[] lib;
+    byte[] text;
+    String digests;
+    try {
+      lib = readRegular(entry.resolve(LIB));
+      text = readRegular(entry.resolve(RELAY));
+      digests = new String(readRegular(entry.resolve(DIGESTS)), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      DynncCompiler.deleteTree(entry);
+      return Lookup.CORRUPT;
+    }
+    // The bytes written out are the ones just verified, so a change to the entry after this check cannot reach the
+    // bundle.
+    if (!digests.equals(digests(lib, text))) {
+      DynncCompiler.deleteTree(entry);
+      return Lookup.CORRUPT;
+    }
+    // Executable less the umask, as the linker leaves the libraries it writes, so a bundle's files have the same
+    // modes whether they came from the cache or from TVM.
+    try (SeekableByteChannel out = Files.newByteChannel(so, EnumSet.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")))) {
+      ByteBuffer b = ByteBuffer.wrap(lib);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    }
+    Files.write(relay, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return Lookup.HIT;
+  }
+
+  /** Stores a freshly compiled library and its Relay text under {@code key}; a concurrent store of it wins. */
+  void store(String key, Path so, Path relay) throws IOException {
+    Path tmp = Files.createTempDirectory(dir, TEMP_PREFIX + key.substring(0, 16) + "-");
+    try {
+      byte[] lib = Files.readAllBytes(so);
+      byte[] text = Files.readAllBytes(relay);
+      Files.write(tmp.resolve(LIB), lib);
+      Files.write(tmp.resolve(RELAY), text);
+      Files.writeString(tmp.resolve(DIGESTS), digests(lib, text), StandardCharsets.US_ASCII);
+      try {
+        Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+        // Another compile stored the same key first (its content is the same), or the file system cannot rename
+        // atomically, in which case dynnc does without the entry rather than risk a half-visible one.
+      }
+    } finally {
+      DynncCompiler.deleteTree(tmp);
+    }
+  }
+
+  private static byte[] readRegular(Path p) throws IOException {
+    if (!Files.isRegularFile(p, NOFOLLOW_LINKS)) {
+      throw new IOException(p + " is not a regular file");
+    }
+    return Files.readAllBytes(p);
+  }
+
+  private static String digests(byte[] lib, byte[] text) {
+    HexFormat hex = HexFormat.of();
+    return LIB + " " + hex.formatHex(sha256().digest(lib)) + "\n" + RELAY + " " + hex.formatHex(sha256().digest(text))
+        + "\n";
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The research-style corpus under samples/ (see samples/CORPUS-STATUS.md): runs every sample in
+ * PyTorch on its committed checkpoint and inputs, reads the dynamic decisions each input took back
+ * from the outputs, and checks them against inputs/expected_paths.json and that together they take
+ * every required outcome. The decoders are the ones a compile-and-compare test needs once dynnc
+ * takes these sources unmodified; today none compiles (CORPUS-STATUS.md lists why).
+ */
+class CorpusSamplesTest {
+  static final Path SAMPLES = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples").toAbsolutePath();
+
+  /** One sample: how to build and call it, and how to read its decisions from its outputs (output_i.npy). */
+  record Spec(String dir, String entry, String method, String input, Function<List<HostTensor>, List<String>> decisions) {
+    @Override
+    public String toString() {
+      return dir;
+    }
+  }
+
+  static long scalar(HostTensor t) {
+    assertEquals(1, t.numel());
+    return Math.round(t.getDouble(0));
+  }
+
+  /** Gate masks (0-d, 0 or 1) at outputs first..first+labels-1, as label:run or label:skip. */
+  static Function<List<HostTensor>, List<String>> masks(int first, String... labels) {
+    return out -> {
+      List<String> d = new ArrayList<>();
+      for (int k = 0; k < labels.length; k++) {
+        d.add(labels[k] + (scalar(out.get(first + k)) == 1 ? ":run" : ":skip"));
+      }
+      return d;
+    };
+  }
+
+  static Stream<Spec> samples() {
+    return Stream.of(
+        new Spec("skipnet_ff", "models.skipnet:build_model()", "forward", "x",
+            masks(1, "group1_gate0", "group1_gate1", "group2_gate0", "group2_gate1", "group3_gate0")),
+        new Spec("skipnet_rnn", "models.skipnet_rnn:build_model()", "forward", "x",
+            masks(1, "gate0", "gate1", "gate2", "gate3", "gate4")),
+        new Spec("blockdrop", "models.blockdrop:build_model()", "forward", "inputs", out -> {
+          HostTensor policy = out.get(1);
+          List<String> d = new ArrayList<>();
+          for (int t = 0; t < policy.numel(); t++) {
+            d.add("block" + t + (policy.getDouble(t) == 1.0 ? ":keep" : ":drop"));
+          }
+          return d;
+        }),
+        new Spec("msdnet", "models.msdnet:build_model()", "forward", "x", out -> List.of("exit" + scalar(out.get(1)))),
+        new Spec("moe_top1", "models.moe:build_model()", "forward", "x",
+            out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
+        new Spec("sdn", "models.sdn_vgg:create_vgg_sdn()", "predict_early", "x", out -> List.of("exit" + scalar(out.get(1)))));
+  }
+
+  static final Pattern STRINGS = Pattern.compile("\"([^\"]*)\"");
+  static final Pattern INPUT = Pattern.compile("\"(x\\d+\\.npy)\": \\{[^}]*\"outcomes\": \\[([^\\]]*)\\]");
+  static final Pattern REQUIRED = Pattern.compile("\"required\": \\[([^\\]]*)\\]");
+
+  static List<String> strings(String list) {
+    return STRINGS.matcher(list).results().map(r -> r.group(1)).toList();
+  }
+
+  /**
+   * expected_paths.json (as corpus_common.write_sample writes it: sorted keys, no nested lists) as 'required' -> the
+   * outcomes every sample input together must take, and 'xN.npy' -> the outcomes of that input in order.
+   */
+  static Map<String, List<String>> expected(Path sample) throws Exception {
+    String json = Files.readString(sample.resolve("inputs/expected_paths.json"));
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    Matcher r = REQUIRED.matcher(json);
+    assertTrue(r.find(), "no 'required' list in " + sample);
+    m.put("required", strings(r.group(1)));
+    INPUT.matcher(json).results().forEach(i -> m.put(i.group(1), strings(i.group(2))));
+    return m;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void pyTorchTakesTheRecordedPathsAndEveryOutcome(Spec spec, @TempDir Path work) throws Exception {
+    Path sample = SAMPLES.resolve(spec.dir());
+    Path ref = work.resolve("reference");
+    EarlyExitCnnTest.python(SAMPLES, "corpus_reference.py", "--sample", sample.toString(), "--entry", spec.entry(),
+        "--method", spec.method(), "--checkpoint", sample.resolve("checkpoint.pt").toString(), "--inputs-dir",
+        sample.resolve("inputs").toString(), "--out-dir", ref.toString());
+    Map<String, List<String>> expected = expected(sample);
+    List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
+    assertEquals(expected.size() - 1, inputs.size(), "inputs and expected_paths.json disagree");
+    Set<String> taken = new TreeSet<>();
+    for (Path in : inputs) {
+      String name = in.getFileName().toString();
+      Path dir = ref.resolve(name.replace(".npy", ""));
+      List<HostTensor> outputs = new ArrayList<>();
+      for (int i = 0; Files.exists(dir.resolve("output_" + i + ".npy")); i++) {
+        outputs.add(Npy.read(dir.resolve("output_" + i + ".npy")));
+      }
+      List<String> decisions = spec.decisions().apply(outputs);
+      assertEquals(expected.get(name), decisions, spec.dir() + "/" + name);
+      taken.addAll(decisions);
+    }
+    Set<String> missing = new TreeSet<>(expected.get("required"));
+    missing.removeAll(taken);
+    assertEquals(Set.of(), missing, spec.dir() + ": outcomes no input takes");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Python arithmetic error in host code at run time (an int past 64 bits, an integer division by zero) is reported
+ * by {@code dynnc run} as the model's error on that input, at the file, line and column of the expression, the
+ * file name coming from the bundle's data and never from its generated code. The column is that of the operator, as
+ * in compile-time diagnostics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunTimeErrorTest {
+  static final String MODEL = """
+      import torch
+      import torch.nn as nn
+
+
+      class Net(nn.Module):
+          def forward(self, x):
+              n = int(x.sum().item())
+              m = 7 // (n + 5)
+              if n * 4611686018427387904 > m:
+                  return x + 1.0
+              return x - 1.0
+      """;
+
+  Path work;
+  Path bundle;
+
+  @BeforeAll
+  void compile(@TempDir Path dir) throws Exception {
+    work = dir;
+    Files.createDirectories(work.resolve("src/models"));
+    Files.writeString(work.resolve("src/models/__init__.py"), "");
+    Files.writeString(work.resolve("src/models/net.py"), MODEL);
+    // A model without parameters: an empty safetensors checkpoint.
+    byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
+    Files.write(work.resolve("empty.safetensors"), ByteBuffer.allocate(8 + header.length)
+        .order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array());
+    bundle = work.resolve("net.bundle");
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", work.resolve("src").toString(),
+        "--entry", "models.net:Net()", "--input", "x=float32[2]", "--weights", work.resolve("empty.safetensors").toString(),
+        "-o", bundle.toString(), "--no-cache");
+    assertEquals(0, c.code(), c.err());
+    String host = Files.readString(bundle.resolve("host/src/dynnc/generated/Host.java"));
+    assertFalse(host.contains("net.py"), "file names stay out of generated code");
+    assertEquals("[\"models/net.py\"]", Files.readString(bundle.resolve("host/sources.json")));
+  }
+
+  EarlyExitCnnTest.Cli run(String name, float a, float b) throws Exception {
+    Path x = work.resolve(name + ".npy");
+    ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(a).putFloat(b);
+    Npy.write(x, new HostTensor("float32", new long[] {2}, data.array()));
+    return EarlyExitCnnTest.cli("run", bundle.toString(), "--input", "x=" + x, "--output-dir", work.resolve(name).toString());
+  }
+
+  @Test
+  void anIntPast64BitsIsReportedAtItsExpression() throws Exception {
+    EarlyExitCnnTest.Cli c = run("big", 1f, 1f);
+    assertEquals(1, c.code(), c.err());
+    assertEquals("error[DN0405]: models/net.py:9:14: the model's host arithmetic failed on this input: integer "
+        + "overflow beyond 64 bits\n", c.err());
+  }
+
+  @Test
+  void aDivisionByZeroIsReportedAtItsExpression() throws Exception {
+    EarlyExitCnnTest.Cli c = run("zero", -2f, -3f);
+    assertEquals(1, c.code(), c.err());
+    assertEquals("error[DN0405]: models/net.py:8:15: the model's host arithmetic failed on this input: integer "
+        + "division or modulo by zero\n", c.err());
+  }
+
+  @Test
+  void otherInputsRun() throws Exception {
+    EarlyExitCnnTest.Cli c = run("fine", -1f, 0f);
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains("output_0"), c.out());
+  }
+}
