@@ -199,7 +199,7 @@ public final class HostCodegen {
   private static void terminator(BlockStmt cb, Terminator t, HostPlan hp, Map<Manifest.OutputNode, Integer> structures) {
     if (t instanceof Terminator.Return r) {
       NodeList<Expression> args = new NodeList<>();
-      args.add(new IntegerLiteralExpr(String.valueOf(structures.get(structure(r.value())))));
+      args.add(new IntegerLiteralExpr(String.valueOf(structures.get(structure(r.value(), hp.types())))));
       r.value().leaves().forEach(v -> args.add(new NameExpr(var(v))));
       ReturnStmt ret = new ReturnStmt(new MethodCallExpr(new NameExpr("ctx"), "result", args));
       ret.setComment(new LineComment(" return at " + at(r.span())));
@@ -243,25 +243,36 @@ public final class HostCodegen {
     Map<Manifest.OutputNode, Integer> index = new LinkedHashMap<>();
     for (HostPlan.HostBlock hb : hp.blocks()) {
       if (hb.terminator() instanceof Terminator.Return r) {
-        index.putIfAbsent(structure(r.value()), index.size());
+        index.putIfAbsent(structure(r.value(), hp.types()), index.size());
       }
     }
     return index;
   }
 
-  /** The manifest form of a returned tree, leaves numbered depth-first as {@link OutputTree#leaves} lists them. */
-  static Manifest.OutputNode structure(OutputTree t) {
-    return structure(t, new int[1]);
+  /**
+   * The manifest form of a returned tree, leaves numbered depth-first as {@link OutputTree#leaves} lists them
+   * and typed from {@code types}.
+   */
+  static Manifest.OutputNode structure(OutputTree t, Map<ValueId, dev.dynnc.ir.Type> types) {
+    return structure(t, types, new int[1]);
   }
 
-  private static Manifest.OutputNode structure(OutputTree t, int[] nextLeaf) {
-    if (t instanceof OutputTree.Leaf) {
+  private static Manifest.OutputNode structure(OutputTree t, Map<ValueId, dev.dynnc.ir.Type> types, int[] nextLeaf) {
+    if (t instanceof OutputTree.Leaf leaf) {
+      dev.dynnc.ir.Type ty = types.get(leaf.value());
+      if (ty instanceof dev.dynnc.ir.Type.TensorType tt) {
+        return Manifest.OutputNode.leaf(nextLeaf[0]++, tt.dtype().numpyName(),
+            tt.shape().stream().mapToLong(Long::longValue).toArray());
+      }
+      if (ty instanceof dev.dynnc.ir.Type.ScalarType st) {
+        return Manifest.OutputNode.leaf(nextLeaf[0]++, st.dtype().numpyName(), null);
+      }
       return Manifest.OutputNode.leaf(nextLeaf[0]++);
     } else if (t instanceof OutputTree.NoneNode) {
       return Manifest.OutputNode.none();
     }
     List<Manifest.OutputNode> items = new ArrayList<>();
-    t.children().forEach(c -> items.add(structure(c, nextLeaf)));
+    t.children().forEach(c -> items.add(structure(c, types, nextLeaf)));
     if (t instanceof OutputTree.DictNode d) {
       return Manifest.OutputNode.dict(d.keys(), items);
     }

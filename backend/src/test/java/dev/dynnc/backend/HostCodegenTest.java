@@ -62,9 +62,12 @@ class HostCodegenTest {
     assertTrue(source.contains("@javax.annotation.processing.Generated(\"dynnc\")"), source);
     assertTrue(source.contains("dev.dynnc.semantics.PyScalar.floorDiv(v5, v6)"), source); // exact: -2**63 // -1 raises
     assertTrue(source.contains("return ctx.result(0, v13, v14, v16);"), source);
-    assertEquals(List.of(Manifest.OutputNode.dict(List.of("y", "k", "none"), List.of(Manifest.OutputNode.leaf(0),
-        Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1),
-            Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(2))))), Manifest.OutputNode.none()))),
+    // Leaves carry their types: a f32[1] tensor, a Python int and a Python float.
+    assertEquals(List.of(Manifest.OutputNode.dict(List.of("y", "k", "none"), List.of(
+        Manifest.OutputNode.leaf(0, "float32", new long[] {1}),
+        Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1, "int64", null),
+            Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(2, "float64", null))))),
+        Manifest.OutputNode.none()))),
         HostCodegen.outputStructures(parts.host()));
     try (URLClassLoader cl = compile(dir, "Host", source)) {
       assertTrue(HostProgram.class.isAssignableFrom(cl.loadClass("dynnc.generated.Host")));

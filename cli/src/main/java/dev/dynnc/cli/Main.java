@@ -46,7 +46,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
-    subcommands = {Main.Compile.class, Main.Run.class, Main.Bench.class, Main.Keygen.class})
+    subcommands = {Main.Compile.class, ModelCommands.Check.class, ModelCommands.Inspect.class, Main.Run.class,
+        Main.Bench.class, Main.Keygen.class})
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int DIAGNOSTICS = 1;
@@ -194,7 +195,7 @@ public final class Main implements Callable<Integer> {
       DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
           .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)));
       if (!noCache) {
-        builder.cacheDir(cacheDir != null ? cacheDir : defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+        builder.cacheDir(cacheDir != null ? cacheDir : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
       }
       DynncCompiler compiler = builder.build();
       CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
@@ -205,14 +206,6 @@ public final class Main implements Callable<Integer> {
       out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", entry, r.subgraphs(),
           r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
       return OK;
-    }
-
-    /** {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec) relative. */
-    static Path defaultCacheDir(String xdgCacheHome) {
-      if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
-        return Path.of(xdgCacheHome, "dynnc");
-      }
-      return Path.of(System.getProperty("user.home"), ".cache", "dynnc");
     }
 
     /** Ends a failed compile: {@code diagnostics} (already rendered) and the line saying nothing was written. */

@@ -33,11 +33,11 @@ class MainTest {
 
   @Test
   void theDefaultCacheFollowsXdgCacheHome() {
-    assertEquals(java.nio.file.Path.of("/xdg/dynnc"), Main.Compile.defaultCacheDir("/xdg"));
+    assertEquals(java.nio.file.Path.of("/xdg/dynnc"), dev.dynnc.compiler.DynncCompiler.defaultCacheDir("/xdg"));
     java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "dynnc");
-    assertEquals(home, Main.Compile.defaultCacheDir(null));
-    assertEquals(home, Main.Compile.defaultCacheDir(""));
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(null));
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(""));
     // The XDG spec says a relative value is invalid and to be ignored.
-    assertEquals(home, Main.Compile.defaultCacheDir("relative/cache"));
+    assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir("relative/cache"));
   }
 }

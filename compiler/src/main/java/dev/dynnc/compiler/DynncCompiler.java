@@ -149,6 +149,14 @@ public final class DynncCompiler {
     return target;
   }
 
+  /** {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec) relative. */
+  public static Path defaultCacheDir(String xdgCacheHome) {
+    if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
+      return Path.of(xdgCacheHome, "dynnc");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "dynnc");
+  }
+
   /** The compile cache's directory, if one was given (see {@link Builder#cacheDir}). */
   public Optional<Path> cacheDir() {
     return cacheDir;
@@ -159,6 +167,29 @@ public final class DynncCompiler {
     CompileResult r = run(req);
     r.diagnostics().all().forEach(d -> sink.report(d, r.sources()));
     return r;
+  }
+
+  /**
+   * Runs the front half of a compile: the frontend (weights are matched when given), the IR passes
+   * and partitioning, keeping the program after each stage. Nothing is compiled with TVM and
+   * nothing is written.
+   */
+  public Analysis analyze(Path sourceRoot, String entry, String method,
+      LinkedHashMap<String, Type.TensorType> inputs, Optional<Path> weights) {
+    Frontend.Result fr = Frontend.lower(sourceRoot, entry, method, inputs, weights, maxErrors);
+    List<Analysis.Stage> stages = new ArrayList<>();
+    if (!fr.ok() || fr.function().isEmpty()) {
+      fr.diagnostics().all().forEach(d -> sink.report(d, fr.sources()));
+      return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.empty());
+    }
+    Function f = fr.function().get();
+    stages.add(new Analysis.Stage("lowered", f));
+    for (dev.dynnc.rewrite.Pass p : Pipeline.PASSES) {
+      f = Pipeline.run(f, List.of(p), PassContext.DEFAULT);
+      stages.add(new Analysis.Stage(p.name(), f));
+    }
+    Verifier.verifyOrThrow(f);
+    return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.of(Partitioner.partition(f)));
   }
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */

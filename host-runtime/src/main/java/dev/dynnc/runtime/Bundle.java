@@ -2,6 +2,8 @@ package dev.dynnc.runtime;
 
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -74,6 +76,46 @@ public final class Bundle implements AutoCloseable {
      */
     public static Bundle open(Path path) throws BundleException {
         return open(path, TrustPolicy.HASHES_ONLY);
+    }
+
+    /**
+     * Opens a zipped bundle shipped as a class-path resource (how the Maven plugin packages a model
+     * into an application's jar). {@code resource} is resolved as {@link Class#getResourceAsStream}
+     * does, relative to {@code anchor}'s package unless it starts with '/'. The zip is copied into a
+     * private temporary file, opened as {@link #open(Path, TrustPolicy)} opens any zip (its files are
+     * checked against the manifest, and its signature when {@code trust} asks for one), and deleted.
+     */
+    public static Bundle openResource(Class<?> anchor, String resource, TrustPolicy trust) throws BundleException {
+        Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = null;
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new BundleException("bundle resource '" + resource + "' is not on the class path of "
+                        + anchor.getName());
+            }
+            OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
+            dir = OwnedDirs.create(tmpRoot, TEMP_PREFIX, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            OwnedDirs.deleteAtExit(dir);
+            Path zip = dir.resolve("bundle.zip");
+            try (OutputStream out = Files.newOutputStream(zip)) {
+                byte[] buf = new byte[1 << 16];
+                long total = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    total += n;
+                    if (total > ZipBundles.MAX_TOTAL_BYTES) {
+                        throw new BundleException("bundle resource '" + resource + "' is larger than "
+                                + ZipBundles.MAX_TOTAL_BYTES + " bytes");
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+            return open(zip, trust);
+        } catch (IOException e) {
+            throw new BundleException("cannot read bundle resource '" + resource + "': " + e.getMessage(), e);
+        } finally {
+            OwnedDirs.delete(dir);
+        }
     }
 
     /**

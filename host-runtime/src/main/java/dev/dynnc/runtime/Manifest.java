@@ -36,16 +36,29 @@ public record Manifest(String format, int formatVersion, String target, String d
      *
      * <p>{@code type} is {@code "leaf"} (with {@code leaf}, numbered depth-first from 0 within its root),
      * {@code "tuple"}, {@code "list"}, {@code "dict"} (with one key per item, distinct) or {@code "none"}.
+     * A leaf may say what it holds, for typed APIs generated from the manifest: {@code dtype}, with the
+     * {@code shape} of a tensor, or no shape for a Python scalar (int64: int, float64: float, bool).
      */
-    public record OutputNode(String type, Integer leaf, List<String> keys, List<OutputNode> items) {
+    public record OutputNode(String type, Integer leaf, List<String> keys, List<OutputNode> items, String dtype,
+            long[] shape) {
         public static final String LEAF = "leaf";
         public static final String TUPLE = "tuple";
         public static final String LIST = "list";
         public static final String DICT = "dict";
         public static final String NONE = "none";
 
+        /** A node without a leaf type. */
+        public OutputNode(String type, Integer leaf, List<String> keys, List<OutputNode> items) {
+            this(type, leaf, keys, items, null, null);
+        }
+
         public static OutputNode leaf(int index) {
             return new OutputNode(LEAF, index, null, null);
+        }
+
+        /** A leaf that holds a tensor of {@code shape}, or a Python scalar when {@code shape} is null. */
+        public static OutputNode leaf(int index, String dtype, long[] shape) {
+            return new OutputNode(LEAF, index, null, null, dtype, shape == null ? null : shape.clone());
         }
 
         public static OutputNode none() {
@@ -59,6 +72,25 @@ public record Manifest(String format, int formatVersion, String target, String d
 
         public static OutputNode dict(List<String> keys, List<OutputNode> items) {
             return new OutputNode(DICT, null, List.copyOf(keys), List.copyOf(items));
+        }
+
+        /** Whether this leaf holds a Python scalar rather than a tensor (known only for typed leaves). */
+        public boolean isScalarLeaf() {
+            return LEAF.equals(type) && dtype != null && shape == null;
+        }
+
+        // A record's equals compares arrays by identity; structures are deduplicated by value.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OutputNode n && java.util.Objects.equals(type, n.type)
+                    && java.util.Objects.equals(leaf, n.leaf) && java.util.Objects.equals(keys, n.keys)
+                    && java.util.Objects.equals(items, n.items) && java.util.Objects.equals(dtype, n.dtype)
+                    && java.util.Arrays.equals(shape, n.shape);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(type, leaf, keys, items, dtype, java.util.Arrays.hashCode(shape));
         }
 
         /** Nesting deeper than this is refused, so rebuilding a result cannot exhaust the stack. */
@@ -77,6 +109,13 @@ public record Manifest(String format, int formatVersion, String target, String d
         private int check(int nextLeaf, int depth) {
             if (depth > MAX_DEPTH) {
                 throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels");
+            }
+            if (!LEAF.equals(type) && (dtype != null || shape != null)) {
+                throw new IllegalArgumentException("a " + type + " node has a dtype or shape; only leaves do");
+            }
+            if (LEAF.equals(type) && (shape != null && dtype == null
+                    || shape != null && java.util.Arrays.stream(shape).anyMatch(d -> d < 0))) {
+                throw new IllegalArgumentException("leaf " + leaf + " has a shape without a dtype or a negative dim");
             }
             if (LEAF.equals(type) || NONE.equals(type)) {
                 if (keys != null || items != null) {

@@ -89,6 +89,32 @@ public sealed interface OutputValue
     }
 
     /**
+     * The leaves in the order of {@link #flattenLeaves()}, as values: a {@link HostTensor} for a tensor and a
+     * {@link Long}, {@link Double} or {@link Boolean} for a Python scalar (exact, where
+     * {@link #flattenLeaves()} turns scalars into 0-d tensors). Typed APIs generated from a manifest read
+     * their fields from here by leaf number.
+     */
+    default List<Object> leafValues() {
+        List<Object> out = new ArrayList<>();
+        collectValues(this, out);
+        return out;
+    }
+
+    private static void collectValues(OutputValue v, List<Object> out) {
+        if (v instanceof Leaf leaf) {
+            out.add(leaf.tensor());
+        } else if (v instanceof Scalar s) {
+            out.add(s.value());
+        } else if (v instanceof Tuple t) {
+            t.items().forEach(i -> collectValues(i, out));
+        } else if (v instanceof ListV l) {
+            l.items().forEach(i -> collectValues(i, out));
+        } else if (v instanceof Dict d) {
+            d.entries().values().forEach(i -> collectValues(i, out));
+        }
+    }
+
+    /**
      * A compact JSON description of the structure whose {@code index} fields number the leaves as
      * {@link #flattenLeaves()} does, e.g.
      * {@code {"type":"tuple","items":[{"type":"tensor","index":0,"dtype":"float32","shape":[1,10]},

@@ -91,6 +91,10 @@ class BundleTest {
         add(bad, "a dict node needs one distinct key per item", Manifest.OutputNode.dict(List.of("k"), List.of()));
         add(bad, "unknown node type 'set'", new Manifest.OutputNode("set", null, null, List.of(l0)));
         add(bad, "a tuple node needs items and nothing else", new Manifest.OutputNode("tuple", null, null, null));
+        add(bad, "a tuple node has a dtype or shape; only leaves do",
+                new Manifest.OutputNode("tuple", null, null, List.of(l0), "float32", null));
+        add(bad, "leaf 0 has a shape without a dtype or a negative dim",
+                new Manifest.OutputNode("leaf", 0, null, null, "float32", new long[] {-1}));
         Manifest.OutputNode deep = l0;
         for (int i = 0; i < 101; i++) {
             deep = Manifest.OutputNode.sequence("list", List.of(deep));
