@@ -5,12 +5,10 @@ import dev.dynnc.backend.StderrFilter;
 import dev.dynnc.compiler.CompileRequest;
 import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
-import dev.dynnc.compiler.InputSpecs;
 import dev.dynnc.compiler.Target;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
-import dev.dynnc.ir.Type;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
 import dev.dynnc.runtime.BundleException;
@@ -105,22 +103,9 @@ public final class Main implements Callable<Integer> {
   static final class Compile implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--source-root", required = true, description = "Directory holding the model's Python package.")
-    Path sourceRoot;
+    @CommandLine.Mixin ModelCommands.ModelOptions model;
 
-    @Option(names = "--entry", required = true, description = "MODULE:EXPR, e.g. models.sdn:build_model(num_classes=10).")
-    String entry;
-
-    @Option(names = "--method", defaultValue = "forward", description = "Method to compile (default: ${DEFAULT-VALUE}).")
-    String method;
-
-    @Option(names = "--input", required = true, description = "NAME=DTYPE[D0,D1,...], one per model input.")
-    List<String> inputs;
-
-    @Option(names = "--weights", required = true, description = "torch.save state_dict file (.pt/.pth) or .safetensors.")
-    Path weights;
-
-    @Option(names = "--target", defaultValue = "llvm", description = "Compilation target: llvm (CPU; cuda is planned) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", description = "Compilation target: llvm (CPU; cuda is planned) (default: llvm).")
     String target;
 
     @Option(names = {"-o", "--output"}, required = true,
@@ -130,13 +115,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--sign", description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
     Path sign;
 
-    @Option(names = "--compile-timeout", defaultValue = "" + CompileRequest.DEFAULT_COMPILE_TIMEOUT_S, paramLabel = "SECONDS",
-        description = "Time limit for TVM's compile of each subgraph (default: ${DEFAULT-VALUE}).")
-    long compileTimeout;
-
-    @Option(names = "--max-errors", defaultValue = "20", paramLabel = "N",
-        description = "Report at most N independent errors of the model (default: ${DEFAULT-VALUE}).")
-    int maxErrors;
+    @Option(names = "--compile-timeout", paramLabel = "SECONDS",
+        description = "Time limit for TVM's compile of each subgraph (default: "
+            + CompileRequest.DEFAULT_COMPILE_TIMEOUT_S + ").")
+    Long compileTimeout;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
         description = "Compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc).")
@@ -153,19 +135,17 @@ public final class Main implements Callable<Integer> {
         err.println(Code.DN0400.prefix() + "--cache-dir and --no-cache contradict each other; give one");
         return USAGE;
       }
-      LinkedHashMap<String, Type.TensorType> in;
+      ModelCommands.Model m;
       try {
-        in = InputSpecs.parse(inputs);
-      } catch (IllegalArgumentException e) {
-        err.println(Code.DN0400.prefix() + e.getMessage());
-        return USAGE;
+        m = model.resolve(true);
+      } catch (CliError e) {
+        err.println(e.code.prefix() + e.getMessage());
+        return e.exit;
       }
-      if (maxErrors < 1) {
-        err.println(Code.DN0400.prefix() + "--max-errors " + maxErrors + " must be at least 1");
-        return USAGE;
-      }
-      if (compileTimeout < 1 || compileTimeout > MAX_TIMEOUT_S) {
-        err.println(Code.DN0400.prefix() + "--compile-timeout " + compileTimeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
+      long timeout = compileTimeout != null ? compileTimeout
+          : m.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
+      if (timeout < 1 || timeout > MAX_TIMEOUT_S) {
+        err.println(Code.DN0400.prefix() + "--compile-timeout " + timeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
         return USAGE;
       }
       java.security.PrivateKey key = null;
@@ -177,33 +157,31 @@ public final class Main implements Callable<Integer> {
           return DIAGNOSTICS;
         }
       }
-      if (!Files.isDirectory(sourceRoot)) {
-        err.println(Code.DN0004.prefix() + "--source-root " + sourceRoot + " is not a directory");
-        return DIAGNOSTICS;
-      }
+      Path weights = m.weights().orElseThrow();
       // Rule OUTPUT-GUARD, checked here too so that a refused -o is a usage error (exit 2).
-      Optional<String> refused = BundleOutput.refusal(output, sourceRoot, weights);
+      Optional<String> refused = BundleOutput.refusal(output, m.sourceRoot(), weights);
       if (refused.isPresent()) {
         err.println(Code.DN0406.prefix() + refused.get());
         return USAGE;
       }
-      Optional<Target> t = Target.named(target);
+      String targetName = target != null ? target : m.target().orElse(Target.LLVM.tvmName());
+      Optional<Target> t = Target.named(targetName);
       if (t.isEmpty()) {
-        return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(target), new SourceMap()));
+        return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
       }
       long t0 = System.nanoTime();
-      DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(maxErrors)
+      DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(m.maxErrors())
           .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)));
       if (!noCache) {
         builder.cacheDir(cacheDir != null ? cacheDir : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
       }
       DynncCompiler compiler = builder.build();
-      CompileResult r = compiler.compile(new CompileRequest(sourceRoot, entry, method, in, weights, output,
-          Duration.ofSeconds(compileTimeout), key));
+      CompileResult r = compiler.compile(new CompileRequest(m.sourceRoot(), m.entry(), m.method(), m.inputs(), weights,
+          output, Duration.ofSeconds(timeout), key));
       if (!r.ok()) {
         return failed(err, "");
       }
-      out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", entry, r.subgraphs(),
+      out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", m.entry(), r.subgraphs(),
           r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
       return OK;
     }

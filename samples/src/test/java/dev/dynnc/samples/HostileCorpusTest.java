@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       sample's directory, the case's fresh work directory, {@code hostile/files} and a bundle of the
  *       sample compiled once for the class;
  *   <li>{@code file: NAME} — copies {@code hostile/files/NAME} into the work directory first;
- *   <li>{@code write: NAME=TEXT} — writes TEXT (escapes decoded) to {@code work/NAME}, creating parents;
+ *   <li>{@code write: NAME=TEXT} — writes TEXT (escapes decoded, placeholders expanded) to {@code work/NAME},
+ *       creating parents;
  *   <li>{@code exit: N} — the expected exit code (1 diagnostics, 2 usage; 3 is never acceptable);
  *   <li>{@code err: TEXT} — a line that stderr must contain (repeatable); {@code out:} likewise for stdout;
  *       {@code not-err: TEXT} — text that stderr must not contain (repeatable);
@@ -99,7 +100,7 @@ class HostileCorpusTest {
           int eq = value.indexOf('=');
           Path target = work.resolve(value.substring(0, eq));
           Files.createDirectories(target.getParent());
-          Files.writeString(target, unescape(value.substring(eq + 1)), StandardCharsets.UTF_8);
+          Files.writeString(target, expand(unescape(value.substring(eq + 1)), work), StandardCharsets.UTF_8);
         }
         case "exit" -> exit = Integer.parseInt(value.trim());
         case "err" -> errs.add(expand(unescape(value), work));
