@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
  * only when the environment variable {@code DYNNC_DEBUG} is {@code 1}, so users never see one
  * by default and maintainers can get one without rebuilding.
  */
-@Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0",
+@Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0", scope = CommandLine.ScopeType.INHERIT,
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
     subcommands = {Main.Compile.class, ModelCommands.Check.class, ModelCommands.Inspect.class, Main.Run.class,
         Main.Bench.class, Main.Keygen.class})
@@ -257,20 +257,21 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "bench", mixinStandardHelpOptions = true,
-      description = "Time a bundle on .npy inputs (one row per input file) and print a table.")
+      description = "Time a bundle on .npy inputs and print a table, one row per input set. Inputs are given as for"
+          + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", description = "Bundle directory or .zip.")
     Path bundle;
 
-    @Parameters(index = "1..*", description = "Input files NAME=FILE.npy; each file is one benchmark row.")
+    @Option(names = "--input", description = "NAME=FILE.npy, one per model input; repeat a name for another input set.")
     List<String> inputs;
 
-    @Option(names = "--warmup", defaultValue = "500", description = "Untimed runs per input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "500", description = "Untimed runs per input set (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "500", description = "Timed runs per input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "500", description = "Timed runs per input set (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Option(names = "--trust", description = TRUST_HELP)
@@ -285,33 +286,61 @@ public final class Main implements Callable<Integer> {
 
     private int bench(PrintWriter out) throws Exception {
       if (inputs == null || inputs.isEmpty()) {
-        throw new CliError(Code.DN0400, USAGE, "bench needs at least one input NAME=FILE.npy after the bundle");
+        throw new CliError(Code.DN0400, USAGE, "bench needs at least one --input NAME=FILE.npy");
       }
       if (iterations < 1 || warmup < 0) {
         throw new CliError(Code.DN0400, USAGE, "--iterations must be at least 1 and --warmup at least 0 (got "
             + iterations + " and " + warmup + ")");
       }
+      List<InputSet> sets = inputSets(inputs);
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
-        out.printf("%-16s %10s %10s %10s  %s%n", "input", "median_us", "p10_us", "p90_us", "subgraph calls");
-        for (String s : inputs) {
-          Map.Entry<String, HostTensor> e = readInput(s);
-          Path file = Path.of(s.substring(s.indexOf('=') + 1));
-          Map<String, HostTensor> in = Map.of(e.getKey(), e.getValue());
+        out.printf("%-24s %10s %10s %10s  %s%n", "inputs", "median_us", "p10_us", "p90_us", "subgraph calls");
+        for (InputSet set : sets) {
           for (int i = 0; i < warmup; i++) {
-            b.run(in);
+            b.run(set.tensors());
           }
           long[] ns = new long[iterations];
           for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
-            b.run(in);
+            b.run(set.tensors());
             ns[i] = System.nanoTime() - t0;
           }
           java.util.Arrays.sort(ns);
-          out.printf("%-16s %10.1f %10.1f %10.1f  %s%n", file.getFileName(), ns[iterations / 2] / 1e3,
+          out.printf("%-24s %10.1f %10.1f %10.1f  %s%n", set.label(), ns[iterations / 2] / 1e3,
               ns[iterations / 10] / 1e3, ns[iterations * 9 / 10] / 1e3, b.lastTrace());
         }
         return OK;
       }
+    }
+
+    /** One row of the table: the tensors of one run and the file names that label it. */
+    record InputSet(Map<String, HostTensor> tensors, String label) {}
+
+    /**
+     * Groups {@code --input} values into input sets in order: a name already in the current set
+     * starts the next one. Every set must name the same inputs as the first.
+     */
+    static List<InputSet> inputSets(List<String> specs) throws CliError {
+      List<Map<String, HostTensor>> sets = new java.util.ArrayList<>();
+      List<List<String>> labels = new java.util.ArrayList<>();
+      for (String s : specs) {
+        Map.Entry<String, HostTensor> e = readInput(s);
+        if (sets.isEmpty() || sets.get(sets.size() - 1).containsKey(e.getKey())) {
+          sets.add(new LinkedHashMap<>());
+          labels.add(new java.util.ArrayList<>());
+        }
+        sets.get(sets.size() - 1).put(e.getKey(), e.getValue());
+        labels.get(labels.size() - 1).add(Path.of(s.substring(s.indexOf('=') + 1)).getFileName().toString());
+      }
+      List<InputSet> out = new java.util.ArrayList<>();
+      for (int i = 0; i < sets.size(); i++) {
+        if (!sets.get(i).keySet().equals(sets.get(0).keySet())) {
+          throw new CliError(Code.DN0400, USAGE, "input set " + (i + 1) + " gives " + sets.get(i).keySet()
+              + " but the first gives " + sets.get(0).keySet() + "; every set gives every input once");
+        }
+        out.add(new InputSet(sets.get(i), String.join(",", labels.get(i))));
+      }
+      return out;
     }
   }
 

@@ -77,7 +77,7 @@ class SignedBundleTest {
   void signedBundleRunsAndBenchesUnderItsKey() {
     assertTrue(Files.isRegularFile(signed.resolve("manifest.sig")));
     assertTrue(ok(run(signed, "k.pub")).out().contains("wrote 1 output(s)"));
-    EarlyExitCnnTest.Cli b = ok(EarlyExitCnnTest.cli("bench", signed.toString(), "x=" + input, "--warmup", "1", "--iterations",
+    EarlyExitCnnTest.Cli b = ok(EarlyExitCnnTest.cli("bench", signed.toString(), "--input", "x=" + input, "--warmup", "1", "--iterations",
         "2", "--trust", work.resolve("o.pub").toString(), "--trust", work.resolve("k.pub").toString()));
     assertTrue(b.out().contains("x_1x4.npy"), b.out());
   }
@@ -113,7 +113,7 @@ class SignedBundleTest {
     Manifest.read(dir).withFiles(Manifest.hashFiles(dir)).write(dir);
     for (String cmd : new String[] {"run", "bench"}) {
       EarlyExitCnnTest.Cli r = cmd.equals("run") ? run(dir, "k.pub") : EarlyExitCnnTest.cli("bench", dir.toString(),
-          "x=" + input, "--trust", work.resolve("k.pub").toString());
+          "--input", "x=" + input, "--trust", work.resolve("k.pub").toString());
       assertEquals(1, r.code(), r.err());
       assertTrue(r.err().startsWith("error[DN0403]: bad bundle " + dir + ": its signature does not verify"), r.err());
       assertFalse(Files.exists(marker), "the swapped library's constructor ran under --trust");

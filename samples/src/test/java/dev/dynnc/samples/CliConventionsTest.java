@@ -1,0 +1,115 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.runtime.HostTensor;
+import dev.dynnc.runtime.Npy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line's conventions: help and version on every command (to stdout, exit 0), and one way
+ * to pass inputs ({@code --input NAME=FILE}) for run and bench alike, with several inputs per run and
+ * several input sets per bench.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliConventionsTest {
+  static final List<String> COMMANDS = List.of("compile", "check", "inspect", "run", "bench", "keygen");
+
+  Path work;
+  Path bundle;
+
+  @BeforeAll
+  void compileATwoInputModel(@TempDir Path dir) throws Exception {
+    work = dir;
+    Files.createDirectories(work.resolve("src/m"));
+    Files.writeString(work.resolve("src/m/__init__.py"), "");
+    Files.writeString(work.resolve("src/m/two.py"), """
+        import torch.nn as nn
+
+
+        class Two(nn.Module):
+            def forward(self, x, h):
+                if x.sum().item() > 0:
+                    return x + h
+                return x * h
+        """);
+    byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
+    Files.write(work.resolve("empty.safetensors"), ByteBuffer.allocate(8 + header.length)
+        .order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array());
+    bundle = work.resolve("two.bundle");
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", work.resolve("src").toString(),
+        "--entry", "m.two:Two()", "--input", "x=float32[2]", "--input", "h=float32[2]",
+        "--weights", work.resolve("empty.safetensors").toString(), "-o", bundle.toString(), "--no-cache");
+    assertEquals(0, c.code(), c.err());
+    npy("xpos", 1f, 2f);
+    npy("xneg", -1f, -2f);
+    npy("h", 3f, 4f);
+  }
+
+  private void npy(String name, float a, float b) throws Exception {
+    ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(a).putFloat(b);
+    Npy.write(work.resolve(name + ".npy"), new HostTensor("float32", new long[] {2}, data.array()));
+  }
+
+  private String in(String name, String file) {
+    return name + "=" + work.resolve(file + ".npy");
+  }
+
+  @Test
+  void everyCommandHasHelpAndVersionOnStdout() {
+    for (String cmd : COMMANDS) {
+      EarlyExitCnnTest.Cli help = EarlyExitCnnTest.cli(cmd, "--help");
+      assertEquals(0, help.code(), cmd + ": " + help.err());
+      assertTrue(help.out().startsWith("Usage: dynnc " + cmd), cmd + ": " + help.out());
+      assertEquals("", help.err(), cmd);
+      EarlyExitCnnTest.Cli version = EarlyExitCnnTest.cli(cmd, "-V");
+      assertEquals(0, version.code(), cmd);
+      assertEquals("dynnc 0.1.0\n", version.out(), cmd);
+    }
+    EarlyExitCnnTest.Cli top = EarlyExitCnnTest.cli("--version");
+    assertEquals("dynnc 0.1.0\n", top.out());
+  }
+
+  @Test
+  void runTakesSeveralInputs() {
+    EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli("run", bundle.toString(), "--input", in("x", "xneg"), "--input",
+        in("h", "h"), "--output-dir", work.resolve("out").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("output_0: float32[2] = [-3.0000, -8.0000]"), r.out());
+  }
+
+  @Test
+  void benchTakesTheSameInputsAndSeveralInputSets() {
+    EarlyExitCnnTest.Cli b = EarlyExitCnnTest.cli("bench", bundle.toString(), "--warmup", "1", "--iterations", "3",
+        "--input", in("x", "xpos"), "--input", in("h", "h"), "--input", in("x", "xneg"), "--input", in("h", "h"));
+    assertEquals(0, b.code(), b.err());
+    List<String> rows = b.out().lines().toList();
+    assertEquals(3, rows.size(), b.out());
+    assertTrue(rows.get(0).startsWith("inputs "), b.out());
+    assertTrue(rows.get(1).startsWith("xpos.npy,h.npy "), b.out());
+    assertTrue(rows.get(2).startsWith("xneg.npy,h.npy "), b.out());
+    // The two sets take different paths: different subgraph traces.
+    String trace1 = rows.get(1).substring(rows.get(1).indexOf('['));
+    String trace2 = rows.get(2).substring(rows.get(2).indexOf('['));
+    assertTrue(!trace1.equals(trace2), b.out());
+  }
+
+  @Test
+  void errorsGoToStderrOnly() {
+    EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli("run", bundle.toString(), "--input", in("x", "xpos"),
+        "--output-dir", work.resolve("o2").toString());
+    assertEquals(1, r.code());
+    assertEquals("", r.out());
+    assertTrue(r.err().startsWith("error[DN0402]: "), r.err());
+  }
+}
