@@ -5,6 +5,7 @@ import dev.dynnc.backend.StderrFilter;
 import dev.dynnc.compiler.CompileRequest;
 import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
+import dev.dynnc.compiler.ProgressListener;
 import dev.dynnc.compiler.Target;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
@@ -127,6 +128,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Compile every subgraph with TVM; neither read nor write the cache.")
     boolean noCache;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print each stage's time and every compile-cache hit.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors: no progress, no summary line.")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -170,16 +177,31 @@ public final class Main implements Callable<Integer> {
         return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
       }
       long t0 = System.nanoTime();
+      if (quiet && verbose) {
+        err.println(Code.DN0400.prefix() + "--quiet and --verbose contradict each other; give one");
+        return USAGE;
+      }
+      ProgressListener progress = ProgressDisplay.forCommand(err, quiet, verbose);
       DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(m.maxErrors())
-          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)));
+          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).progress(progress);
       if (!noCache) {
         builder.cacheDir(cacheDir != null ? cacheDir : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
       }
       DynncCompiler compiler = builder.build();
-      CompileResult r = compiler.compile(new CompileRequest(m.sourceRoot(), m.entry(), m.method(), m.inputs(), weights,
-          output, Duration.ofSeconds(timeout), key));
+      CompileResult r;
+      try {
+        r = compiler.compile(new CompileRequest(m.sourceRoot(), m.entry(), m.method(), m.inputs(), weights, output,
+            Duration.ofSeconds(timeout), key));
+      } finally {
+        if (progress instanceof ProgressDisplay p) {
+          p.done();
+        }
+      }
       if (!r.ok()) {
         return failed(err, "");
+      }
+      if (quiet) {
+        return OK;
       }
       out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", m.entry(), r.subgraphs(),
           r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);

@@ -358,7 +358,9 @@ public final class DynncCompiler {
           warn("compile cache entry " + key.substring(0, 12) + " for subgraph " + name
               + " does not match its hashes; it was removed and the subgraph is compiled again");
         }
-        if (found != CompileCache.Lookup.HIT) {
+        if (found == CompileCache.Lookup.HIT) {
+          progress.cacheHit(name);
+        } else {
           service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
           Files.move(work.resolve("relay.txt"), relay);
           if (key != null) {

@@ -105,6 +105,32 @@ class CliConventionsTest {
   }
 
   @Test
+  void verboseTimesEveryStageAndQuietPrintsNothing() {
+    List<String> model = List.of("compile", "--source-root", work.resolve("src").toString(), "--entry", "m.two:Two()",
+        "--input", "x=float32[2]", "--input", "h=float32[2]", "--weights", work.resolve("empty.safetensors").toString(),
+        "--cache-dir", work.resolve("cache").toString());
+    EarlyExitCnnTest.Cli cold = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v1.bundle").toString(), "-v"));
+    assertEquals(0, cold.code(), cold.err());
+    List<String> stages = cold.err().lines().map(l -> l.split("\\s+")[1]).toList();
+    assertEquals(List.of("frontend", "passes", "partition", "subgraph", "subgraph", "subgraph", "host", "bundle", "3"), stages,
+        cold.err());
+    assertTrue(cold.err().endsWith("dynnc: 3 subgraph(s), 0 from the compile cache, 3 compiled by TVM\n"), cold.err());
+    EarlyExitCnnTest.Cli warm = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v2.bundle").toString(), "-v"));
+    assertTrue(warm.err().contains("dynnc: sg0 from the compile cache\n"), warm.err());
+    assertTrue(warm.err().endsWith("dynnc: 3 subgraph(s), 3 from the compile cache, 0 compiled by TVM\n"), warm.err());
+    EarlyExitCnnTest.Cli quiet = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v3.bundle").toString(), "-q"));
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.out() + quiet.err());
+    EarlyExitCnnTest.Cli both = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v4.bundle").toString(), "-q", "-v"));
+    assertEquals(2, both.code());
+    assertEquals("error[DN0400]: --quiet and --verbose contradict each other; give one\n", both.err());
+  }
+
+  private static String[] args(List<String> base, String... more) {
+    return java.util.stream.Stream.concat(base.stream(), java.util.Arrays.stream(more)).toArray(String[]::new);
+  }
+
+  @Test
   void errorsGoToStderrOnly() {
     EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli("run", bundle.toString(), "--input", in("x", "xpos"),
         "--output-dir", work.resolve("o2").toString());
