@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0", scope = CommandLine.ScopeType.INHERIT,
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
     subcommands = {Main.Compile.class, ModelCommands.Check.class, ModelCommands.Inspect.class, Main.Run.class,
-        Main.Bench.class, Main.Keygen.class})
+        Main.Bench.class, Main.Keygen.class, ManPages.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int DIAGNOSTICS = 1;
