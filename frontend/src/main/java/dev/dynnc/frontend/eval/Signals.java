@@ -53,10 +53,16 @@ final class Signals {
     }
   }
 
-  /** Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}. */
+  /**
+   * Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}; a {@link Values.Opaque} value
+   * is the located error naming where it came from.
+   */
   static Object use(Object v, Span at) {
     if (v == Values.FAILED) {
       throw new FailedUse(at);
+    }
+    if (v instanceof Values.Opaque o) {
+      throw o.useError(at);
     }
     return v;
   }

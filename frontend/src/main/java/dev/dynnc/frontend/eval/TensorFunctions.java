@@ -568,7 +568,9 @@ final class TensorFunctions {
       shape = checkShape(dims.stream().mapToLong(o -> Operators.asLong(o, at)).toArray(), name, at);
     }
     if (in.staging == null) {
-      return new TensorSlot(TensorType.of(dt, shape), at, false);
+      TensorSlot made = new TensorSlot(TensorType.of(dt, shape), at, false);
+      made.fill = name.startsWith("zeros") ? 0.0 : name.startsWith("ones") ? 1.0 : null;
+      return made;
     }
     if (name.startsWith("rand") || name.equals("empty")) {
       throw Interpreter.error(Code.DN0201, at, "torch." + name + " in forward makes the model nondeterministic",
