@@ -676,6 +676,9 @@ final class Builtins {
   }
 
   private static void appendRepr(Interpreter in, Object v, StringBuilder sb) {
+    if (v instanceof Opaque o) {
+      throw o.useError(in.budget.current()); // its text is unknown: a name or key made from it would be wrong
+    }
     if (v instanceof PyList l) {
       appendItems(in, l.items, "[", "]", sb);
     } else if (v instanceof PyTuple t) {

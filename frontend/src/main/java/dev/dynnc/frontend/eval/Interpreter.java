@@ -163,6 +163,15 @@ public final class Interpreter {
     if (lib == null) {
       lib = torch.libraryModule(dotted);
     }
+    int dot = dotted.lastIndexOf('.');
+    if (lib == null && dot > 0 && (library.module(dotted.substring(0, dot)) != null
+        || torch.libraryModule(dotted.substring(0, dot)) != null)) {
+      // A submodule a library namespace holds as an attribute: torch.autograd, torch.jit, collections.abc.
+      PyNamespace parent = importModule(dotted.substring(0, dot), at);
+      if (parent.attrs.get(dotted.substring(dot + 1)) instanceof PyNamespace sub) {
+        lib = sub;
+      }
+    }
     if (lib != null) {
       moduleCache.put(dotted, lib);
       return lib;

@@ -29,7 +29,9 @@ final class PyLibrary {
       Map.entry("NotImplementedError", "RuntimeError"), Map.entry("AttributeError", "Exception"),
       Map.entry("NameError", "Exception"), Map.entry("ImportError", "Exception"),
       Map.entry("ModuleNotFoundError", "ImportError"), Map.entry("StopIteration", "Exception"),
-      Map.entry("AssertionError", "Exception"));
+      Map.entry("AssertionError", "Exception"), Map.entry("Warning", "Exception"), Map.entry("UserWarning", "Warning"),
+      Map.entry("DeprecationWarning", "Warning"), Map.entry("FutureWarning", "Warning"),
+      Map.entry("RuntimeWarning", "Warning"));
 
   private final Map<String, PyNamespace> modules = new HashMap<>();
   /** Attributes of library functions that have some ({@code itertools.chain.from_iterable}). */
