@@ -14,3 +14,8 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0111]: error_assert_in_construction.py:12:9: assertion failed: depth 3 must be even
+#    |
+# 12 |         assert cfg.depth % 2 == 0, f'depth {cfg.depth} must be even'
+#    |         ^

@@ -13,3 +13,9 @@ class Net(nn.Module):
     def forward(self, x):
         with torch.cuda.amp.autocast():
             return self.fc(x)
+# ---- expected ----
+# error[DN0105]: error_autocast_in_forward.py:14:29: 'torch.cuda.amp' is outside the part of PyTorch that dynnc models, so it cannot be used here
+#    |
+# 14 |         with torch.cuda.amp.autocast():
+#    |                             ^
+#    = hint: named here: error_autocast_in_forward.py:14

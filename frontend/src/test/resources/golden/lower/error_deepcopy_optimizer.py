@@ -16,3 +16,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0105]: error_deepcopy_optimizer.py:15:25: 'torch.optim.SGD(...)' is outside the part of PyTorch that dynnc models, so it cannot be used here
+#    |
+# 15 |         self.opt = copy.deepcopy(optim.SGD(self.fc.parameters(), lr=0.1))
+#    |                         ^
+#    = hint: imported here: error_deepcopy_optimizer.py:8

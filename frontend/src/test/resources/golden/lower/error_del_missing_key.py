@@ -13,3 +13,8 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0109]: error_del_missing_key.py:11:16: key 'depth' is not in the dict
+#    |
+# 11 |         del cfg['depth']
+#    |                ^

@@ -16,3 +16,8 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0109]: error_except_other_type.py:12:24: key 'depth' is not in the dict
+#    |
+# 12 |             depth = cfg['depth']
+#    |                        ^

@@ -12,3 +12,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0101]: error_flatten_parameters_not_rnn.py:11:17: 'Linear' object has no attribute 'flatten_parameters'
+#    |
+# 11 |         self.fc.flatten_parameters()
+#    |                 ^
+#    = hint: flatten_parameters is a method of nn.RNN, nn.LSTM and nn.GRU

@@ -14,3 +14,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0103]: error_itertools_repeat_endless.py:12:33: itertools.repeat without a count never ends
+#    |
+# 12 |         widths = list(itertools.repeat(4))
+#    |                                 ^
+#    = hint: dynnc evaluates construction code eagerly: write repeat(x, n)

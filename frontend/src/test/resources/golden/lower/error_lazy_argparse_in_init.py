@@ -18,3 +18,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0105]: error_lazy_argparse_in_init.py:17:22: 'argparse.ArgumentParser(...).parse_args(...).width' is from 'argparse', a library dynnc does not model, so it cannot be used here
+#    |
+# 17 |         self.fc = nn.Linear(args.width, 4)
+#    |                      ^
+#    = hint: imported here: error_lazy_argparse_in_init.py:5

@@ -18,3 +18,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0105]: error_lazy_dataset_class_used.py:17:32: 'Digits(...)' is a class derived from 'torch.utils.data.Dataset', which is outside the part of PyTorch that dynnc models, so it cannot be used here
+#    |
+# 17 |         self.fc = nn.Linear(4, len(Digits()))
+#    |                                ^
+#    = hint: imported here: error_lazy_dataset_class_used.py:6

@@ -13,3 +13,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return sps.expit(self.fc(x))
+# ---- expected ----
+# error[DN0105]: error_lazy_import_used_in_forward.py:15:20: 'scipy.special' is from 'scipy', a library dynnc does not model, so it cannot be used here
+#    |
+# 15 |         return sps.expit(self.fc(x))
+#    |                    ^
+#    = hint: imported here: error_lazy_import_used_in_forward.py:5

@@ -13,3 +13,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.criterion(self.fc(x), x)
+# ---- expected ----
+# error[DN0105]: error_lazy_loss_called_in_forward.py:15:21: 'torch.nn.CrossEntropyLoss(...)' is not supported by dynnc, so it cannot be used here
+#    |
+# 15 |         return self.criterion(self.fc(x), x)
+#    |                     ^
+#    = hint: named here: error_lazy_loss_called_in_forward.py:12

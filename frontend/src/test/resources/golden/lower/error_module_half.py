@@ -11,3 +11,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0201]: error_module_half.py:10:35: Module.half() changes the dtype of the module's parameters, which dynnc does not model
+#    |
+# 10 |         self.fc = nn.Linear(4, 4).half()
+#    |                                   ^
+#    = hint: dynnc compiles the model in float32, as the checkpoint stores it

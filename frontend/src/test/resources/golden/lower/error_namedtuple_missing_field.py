@@ -16,3 +16,8 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x)
+# ---- expected ----
+# error[DN0102]: error_namedtuple_missing_field.py:14:16: Spec() missing required argument 'stride'
+#    |
+# 14 |         spec = Spec(4, 4)
+#    |                ^

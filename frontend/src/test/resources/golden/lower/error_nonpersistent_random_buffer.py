@@ -14,3 +14,9 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.fc(x) + self.noise
+# ---- expected ----
+# error[DN0201]: error_nonpersistent_random_buffer.py:16:34: the buffer registered at error_nonpersistent_random_buffer.py:13:14 with persistent=False is not in the checkpoint, and dynnc knows its values only when torch.zeros or torch.ones made it
+#    |
+# 16 |         return self.fc(x) + self.noise
+#    |                                  ^
+#    = hint: register it with persistent=True, so that the checkpoint holds its values

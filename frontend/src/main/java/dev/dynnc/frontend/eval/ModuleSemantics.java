@@ -45,7 +45,13 @@ final class ModuleSemantics {
         registerBuffer(it, o, a, kw, at2);
         return Values.NONE;
       });
-      case "flatten_parameters" -> isRecurrent(o) ? fn(name, (it, a, kw, at2) -> Values.NONE) : null;
+      case "flatten_parameters" -> {
+        if (!isRecurrent(o)) {
+          throw Interpreter.error(Code.DN0101, at, "'" + o.cls.name + "' object has no attribute 'flatten_parameters'",
+              "flatten_parameters is a method of nn.RNN, nn.LSTM and nn.GRU");
+        }
+        yield fn(name, (it, a, kw, at2) -> Values.NONE);
+      }
       case "train", "eval", "requires_grad_", "share_memory", "to", "cuda", "cpu", "float", "type" ->
           fn(name, (it, a, kw, at2) -> o); // eval mode and float32 on the CPU is what dynnc compiles
       case "zero_grad" -> fn(name, (it, a, kw, at2) -> Values.NONE);

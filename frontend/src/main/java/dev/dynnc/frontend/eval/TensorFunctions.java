@@ -569,7 +569,7 @@ final class TensorFunctions {
     }
     if (in.staging == null) {
       TensorSlot made = new TensorSlot(TensorType.of(dt, shape), at, false);
-      made.fill = name.startsWith("zeros") ? 0.0 : name.startsWith("ones") ? 1.0 : null;
+      made.fill = name.startsWith("zeros") ? Double.valueOf(0) : name.startsWith("ones") ? Double.valueOf(1) : null;
       return made;
     }
     if (name.startsWith("rand") || name.equals("empty")) {
