@@ -880,7 +880,7 @@ public final class Interpreter {
     }
     Signals.use(fn, at);
     if (fn instanceof Builtin b && opaqueTolerant.contains(b)) {
-      Signals.useAll(args.stream().filter(x -> !(x instanceof Opaque)).toList(), at);
+      Signals.useAll(args.stream().filter(x -> !(x instanceof Opaque)).map(Signals::failedOnly).toList(), at);
     } else if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
       // Library code cannot take a failed value; the model's own functions can, and are evaluated for their errors.
       Signals.useAll(args, at);
@@ -906,6 +906,9 @@ public final class Interpreter {
       Object callMethod = o.cls.lookup("__call__");
       if (callMethod != null) {
         return call(new BoundMethod(o, callMethod), args, kwargs, at);
+      }
+      if (o.module != null && !o.dict.containsKey("forward") && o.cls.lookup("forward") instanceof Opaque op) {
+        throw op.useError(at); // forward wrapped by a decorator from a library dynnc does not model
       }
       if (o.module != null) {
         return torch.callModule(o, args, kwargs, at);

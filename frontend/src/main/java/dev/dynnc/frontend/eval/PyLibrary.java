@@ -67,7 +67,8 @@ final class PyLibrary {
       modules.put("collections.abc", abc);
     });
     module("functools", m -> {
-      def(m, "partial", (it, a, kw, at) -> {
+      // partial stores what it is given: a factory of an unmodelled library (an optimizer) waits in it unused.
+      in.opaqueTolerant.add(def(m, "partial", (it, a, kw, at) -> {
         Object fn = a.get(0);
         List<Object> bound = List.copyOf(a.subList(1, a.size()));
         Map<String, Object> boundKw = Map.copyOf(kw);
@@ -78,7 +79,7 @@ final class PyLibrary {
           allKw.putAll(kw2);
           return it2.call(fn, all, allKw, at2);
         });
-      });
+      }));
       def(m, "reduce", (it, a, kw, at) -> {
         List<Object> items = it.iterate(a.get(1), at);
         if (items.isEmpty() && a.size() < 3) {

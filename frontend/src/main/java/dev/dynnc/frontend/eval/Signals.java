@@ -67,6 +67,22 @@ final class Signals {
     return v;
   }
 
+  /**
+   * {@code v} with the values of unmodelled libraries left out of a list or tuple, for a function that takes them as
+   * they are ({@code isinstance(m, (nn.Conv2d, SyncBatchNorm))}): only a failed value abandons its statement.
+   */
+  static Object failedOnly(Object v) {
+    if (v instanceof Values.PyTuple t) {
+      return new Values.PyTuple(t.items().stream().filter(x -> !(x instanceof Values.Opaque))
+          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
+    }
+    if (v instanceof Values.PyList l) {
+      return new Values.PyTuple(l.items.stream().filter(x -> !(x instanceof Values.Opaque))
+          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
+    }
+    return v;
+  }
+
   /** Abandons the current statement if any argument (or any item of a list or tuple argument) is FAILED. */
   static void useAll(java.util.Collection<Object> args, Span at) {
     for (Object a : args) {
