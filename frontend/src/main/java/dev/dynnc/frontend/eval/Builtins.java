@@ -59,6 +59,9 @@ final class Builtins {
       if (v instanceof SymTensor || v instanceof TensorSlot) {
         return it.torch.len(v, at);
       }
+      if (v instanceof PyObject o && o.cls.lookup("__len__") != null) {
+        return Operators.asLong(it.call(new BoundMethod(o, o.cls.lookup("__len__")), List.of(), Map.of(), at), at);
+      }
       return (long) it.iterate(v, at).size();
     });
     def(b, "enumerate", (it, a, kw, at) -> {
@@ -106,7 +109,7 @@ final class Builtins {
         try {
           return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
-          throw Interpreter.error(Code.DN0103, at, "invalid literal for int(): '" + s + "'");
+          throw Interpreter.error(Code.DN0103, at, "invalid literal for int() with base 10: " + repr(it, s));
         }
       }
       if (v instanceof HostScalar h) {

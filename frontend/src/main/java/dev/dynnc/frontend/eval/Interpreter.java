@@ -510,7 +510,9 @@ public final class Interpreter {
       }
       DiagnosticException raised = error(Code.DN0111, r.span(), "model code raised " + what,
           "the model's construction arguments reach a 'raise' statement");
-      raisedTypes.put(raised, raisedType(r, f));
+      String type = raisedType(r, f);
+      raisedTypes.put(raised, new String[] {type, what.startsWith(type + ": ") ? what.substring(type.length() + 2)
+          : what.equals(type) ? "" : what});
       throw raised;
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
@@ -544,8 +546,11 @@ public final class Interpreter {
     }
   }
 
-  /** The Python exception class each raised error stands for, for the handlers of construction-time try blocks. */
-  private final Map<DiagnosticException, String> raisedTypes = new java.util.IdentityHashMap<>();
+  /**
+   * The Python exception class and message of each error a raise statement raised, for the handlers of
+   * construction-time try blocks (other errors stand for the class {@link PyLibrary#exceptionOf} names).
+   */
+  private final Map<DiagnosticException, String[]> raisedTypes = new java.util.IdentityHashMap<>();
 
   /** The class name of the exception a {@code raise} statement raises ("Exception" when it cannot be told). */
   private String raisedType(Stmt.Raise r, Frame f) {
@@ -561,7 +566,8 @@ public final class Interpreter {
    * A construction-time try statement with CPython's semantics: an error raised in the body (a raise statement, or a
    * failed operation, which raises the exception CPython would: KeyError, IndexError, TypeError, ...) runs the first
    * handler whose class matches; an error no handler takes goes on as the model's error. Running out of an evaluation
-   * limit is never caught. A handler's {@code as} name is bound to the error's message.
+   * limit is never caught. A handler's {@code as} name is bound to the exception's message (str(e)): the raised one, or
+   * for an error dynnc found, its diagnostic's text.
    */
   private void execTry(Stmt.Try t, Frame f) {
     DiagnosticException caught = null;
@@ -581,11 +587,12 @@ public final class Interpreter {
         execBlock(t.orelse(), f);
         return;
       }
-      String type = raisedTypes.getOrDefault(caught, PyLibrary.exceptionOf(caught.diagnostics().get(0)));
+      String[] raised = raisedTypes.get(caught);
+      String type = raised != null ? raised[0] : PyLibrary.exceptionOf(caught.diagnostics().get(0));
       for (Stmt.Handler h : t.handlers()) {
         if (h.type().isEmpty() || PyLibrary.handles(eval(h.type().get(), f), type)) {
           if (h.name().isPresent()) {
-            f.locals.put(h.name().get(), caught.diagnostics().get(0).message());
+            f.locals.put(h.name().get(), raised != null ? raised[1] : caught.diagnostics().get(0).message());
           }
           execBlock(h.body(), f);
           return;
@@ -1317,7 +1324,11 @@ public final class Interpreter {
       return !d.map.isEmpty();
     } else if (v instanceof PyObject o && o.module != null && o.cls.nearestLayer() instanceof NnLayers.Container) {
       return !o.module.modules.isEmpty(); // Sequential, ModuleList and ModuleDict have a length
-    } else if (v instanceof PyObject o && o.module != null) {
+    } else if (v instanceof PyObject o) {
+      Object bool = o.cls.lookup("__bool__");
+      if (bool != null) {
+        return truthy(call(new BoundMethod(o, bool), List.of(), Map.of(), at), at);
+      }
       Object len = o.cls.lookup("__len__");
       if (len != null) {
         return truthy(call(new BoundMethod(o, len), List.of(), Map.of(), at), at);

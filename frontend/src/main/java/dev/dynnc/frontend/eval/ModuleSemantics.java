@@ -53,14 +53,31 @@ final class ModuleSemantics {
         yield fn(name, (it, a, kw, at2) -> Values.NONE);
       }
       case "train", "eval", "requires_grad_", "share_memory", "to", "cuda", "cpu", "float", "type" ->
-          fn(name, (it, a, kw, at2) -> o); // eval mode and float32 on the CPU is what dynnc compiles
+          fn(name, (it, a, kw, at2) -> { // eval mode and float32 on the CPU is what dynnc compiles
+            for (Object v : concat(a, kw.values())) {
+              if (v instanceof dev.dynnc.ir.DType d && d != dev.dynnc.ir.DType.F32) {
+                throw changesDtype(name + "(" + d.numpyName() + ")", at2);
+              }
+            }
+            return o;
+          });
       case "zero_grad" -> fn(name, (it, a, kw, at2) -> Values.NONE);
       case "half", "double", "bfloat16" -> fn(name, (it, a, kw, at2) -> {
-        throw Interpreter.error(Code.DN0201, at2, "Module." + name + "() changes the dtype of the module's parameters, "
-            + "which dynnc does not model", "dynnc compiles the model in float32, as the checkpoint stores it");
+        throw changesDtype(name + "()", at2);
       });
       default -> null;
     };
+  }
+
+  private static dev.dynnc.diag.DiagnosticException changesDtype(String call, Span at) {
+    return Interpreter.error(Code.DN0201, at, "Module." + call + " changes the dtype of the module's parameters, "
+        + "which dynnc does not model", "dynnc compiles the model in float32, as the checkpoint stores it");
+  }
+
+  private static List<Object> concat(List<Object> a, java.util.Collection<Object> b) {
+    List<Object> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static Builtin fn(String name, BuiltinImpl impl) {
