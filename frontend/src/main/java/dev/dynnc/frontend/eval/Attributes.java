@@ -1,5 +1,6 @@
 package dev.dynnc.frontend.eval;
 
+import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.Values.*;
@@ -12,6 +13,14 @@ final class Attributes {
   private Attributes() {}
 
   static Object get(Interpreter in, Object obj, String name, Span at) {
+    if (obj instanceof Opaque o) {
+      if (o.known() != null && o.known().attrs.containsKey(name)) {
+        return o.known().attrs.get(name);
+      }
+      if (in.staging == null) {
+        return o.attribute(name);
+      }
+    }
     Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       return getOnObject(in, o, name, at);
@@ -20,7 +29,7 @@ final class Attributes {
         return ns.attrs.get(name);
       }
       if (ns.opaque) {
-        return new PyNamespace(ns.name + "." + name, new java.util.HashMap<>(), true);
+        return new Opaque(ns.name + "." + name, at, false, Interpreter.opaqueDetail(ns.name), null);
       }
       PyNamespace sub = in.moduleCache.get(ns.name + "." + name);
       if (sub != null) {
@@ -31,6 +40,10 @@ final class Attributes {
         throw missing;
       }
       if (in.torch.isLibrary(ns)) {
+        if (in.staging == null) {
+          // An optimizer, a loss or a data loader named in construction or training code: only a use is an error.
+          return new Opaque(ns.name + "." + name, at, false, unsupported(ns, name), null);
+        }
         String close = Suggest.closest(name, ns.attrs.keySet()).map(c -> "did you mean " + ns.name + "." + c + "? ").orElse("");
         throw Interpreter.error(Code.DN0105, at, ns.name + "." + name + " is not supported by dynnc yet",
             close + "the README lists the supported layers and tensor functions");
@@ -60,10 +73,54 @@ final class Attributes {
       throw Interpreter.error(Code.DN0101, at, "'super' object has no attribute '" + name + "'");
     } else if (obj instanceof SymTensor || obj instanceof TensorSlot || obj instanceof HostScalar) {
       return in.torch.tensorAttribute(obj, name, at);
+    } else if (obj instanceof PyTuple t && t.fields() != null) {
+      Object v = PyLibrary.namedTupleAttribute(t, name);
+      if (v != null) {
+        return v;
+      }
+    } else if (obj instanceof Builtin b) {
+      Object v = name.equals("__name__") ? b.name() : in.library.functionAttribute(b, name);
+      if (v != null) {
+        return v;
+      }
+    } else if (obj instanceof PyFunction f && name.equals("__name__")) {
+      return f.name;
+    } else if (obj instanceof NamedTupleType nt) {
+      if (name.equals("_fields")) {
+        return new PyTuple(ImmutableList.copyOf(nt.fields()));
+      }
+      if (name.equals("__name__")) {
+        return nt.name();
+      }
     }
     Object m = Builtins.method(in, obj, name, at);
     if (m != null) {
       return m;
+    }
+    throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
+  }
+
+  /** Why {@code ns.name} is opaque, completing "'torch.nn.X' is ...", with the closest modelled name if one is close. */
+  static String unsupported(PyNamespace ns, String name) {
+    return "not supported by dynnc" + Suggest.closest(name, ns.attrs.keySet()).map(c -> " (did you mean " + ns.name + "." + c + "?)")
+        .orElse("");
+  }
+
+  /** {@code del obj.name}: an instance attribute, or a module's child, parameter or buffer. */
+  static void delete(Interpreter in, Object obj, String name, Span at) {
+    Signals.use(obj, at);
+    if (obj instanceof PyObject o) {
+      boolean found = o.dict.remove(name) != null;
+      if (o.module != null) {
+        found |= o.module.modules.remove(name) != null;
+        found |= o.module.parameters.remove(name) != null;
+        found |= o.module.buffers.remove(name) != null;
+      }
+      if (found) {
+        return;
+      }
+    } else if (obj instanceof PyClass c && c.dict.remove(name) != null) {
+      return;
     }
     throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
   }
@@ -122,8 +179,17 @@ final class Attributes {
     if (name.equals("__class__")) {
       return o.cls;
     }
+    if (name.equals("__dict__") && o.module == null) {
+      PyDict d = new PyDict();
+      in.budget.slots(2L * o.dict.size(), at);
+      d.map.putAll(o.dict);
+      return d;
+    }
     if (o.module != null) {
-      Object m = in.torch.moduleMethod(o, name, at);
+      Object m = ModuleSemantics.method(in, o, name, at);
+      if (m == null) {
+        m = in.torch.moduleMethod(o, name, at);
+      }
       if (m != null) {
         return m;
       }
@@ -148,6 +214,9 @@ final class Attributes {
   }
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
+    if (obj instanceof Opaque && in.staging == null) {
+      return; // torch.backends.cudnn.benchmark = True: a setting of a library dynnc does not model
+    }
     Signals.use(obj, at);
     if (obj instanceof PyObject o) {
       if (o.module == null && o.cls.nearestLayer() != null

@@ -60,6 +60,9 @@ final class Builtins {
       if (v instanceof SymTensor || v instanceof TensorSlot) {
         return it.torch.len(v, at);
       }
+      if (v instanceof PyObject o && o.cls.lookup("__len__") != null) {
+        return Operators.asLong(it.call(new BoundMethod(o, o.cls.lookup("__len__")), List.of(), Map.of(), at), at);
+      }
       return (long) it.iterate(v, at).size();
     });
     def(b, "enumerate", (it, a, kw, at) -> {
@@ -107,7 +110,7 @@ final class Builtins {
         try {
           return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
-          throw Interpreter.error(Code.DN0103, at, "invalid literal for int(): '" + s + "'");
+          throw Interpreter.error(Code.DN0103, at, "invalid literal for int() with base 10: " + repr(it, s));
         }
       }
       if (v instanceof HostScalar h) {
@@ -190,14 +193,14 @@ final class Builtins {
       return d;
     });
     def(b, "sum", (it, a, kw, at) -> {
-      Object acc = a.size() > 1 ? a.get(1) : (Object) 0L;
+      Object acc = a.size() > 1 ? a.get(1) : kw.getOrDefault("start", 0L);
       for (Object v : it.iterate(a.get(0), at)) {
         acc = Operators.binary(it, "+", acc, v, at);
       }
       return acc;
     });
-    def(b, "min", (it, a, kw, at) -> extreme(it, a, at, true));
-    def(b, "max", (it, a, kw, at) -> extreme(it, a, at, false));
+    def(b, "min", (it, a, kw, at) -> extreme(it, a, kw, at, true));
+    def(b, "max", (it, a, kw, at) -> extreme(it, a, kw, at, false));
     def(b, "abs", (it, a, kw, at) -> {
       Object v = one(a, "abs", at);
       if (v instanceof Long l) {
@@ -212,20 +215,26 @@ final class Builtins {
       return it.torch.call("abs", List.of(v), Map.of(), at);
     });
     def(b, "round", (it, a, kw, at) -> {
-      if (a.get(0) instanceof HostScalar || a.size() > 1 && a.get(1) instanceof HostScalar) {
-        return it.requireStaging(at).hostRound(it, a.get(0), a.size() > 1 ? a.get(1) : null, at);
+      Object digits = a.size() > 1 ? a.get(1) : kw.getOrDefault("ndigits", Values.NONE);
+      boolean hasDigits = digits != Values.NONE;
+      if (a.get(0) instanceof HostScalar || digits instanceof HostScalar) {
+        return it.requireStaging(at).hostRound(it, a.get(0), hasDigits ? digits : null, at);
       }
       if (a.get(0) instanceof Long || a.get(0) instanceof Boolean) {
         long x = Operators.asLong(a.get(0), at); // round(int) is the int itself, even beyond 2**53
-        return a.size() == 1 ? x : Operators.exact(() -> PyScalar.round(x, intArg(a.get(1), at)), "round(" + x + ")", at);
+        return !hasDigits ? x : Operators.exact(() -> PyScalar.round(x, intArg(digits, at)), "round(" + x + ")", at);
       }
       double v = Operators.asDouble(a.get(0), at);
-      if (a.size() > 1) {
-        return PyFloat.round(v, intArg(a.get(1), at));
+      if (hasDigits) {
+        // CPython rounds the float's exact binary value, half to even: round(2.675, 2) is 2.67
+        return PyFloat.round(v, intArg(digits, at));
       }
       return toInt(() -> PyScalar.round(v), "round", v, at);
     });
-    def(b, "isinstance", (it, a, kw, at) -> isinstance(a.get(0), a.get(1)));
+    def(b, "isinstance", (it, a, kw, at) -> {
+      Signals.use(a.get(0), at); // an unmodelled library's value: its class is unknown
+      return isinstance(it, a.get(0), a.get(1));
+    });
     def(b, "issubclass", (it, a, kw, at) -> a.get(0) instanceof PyClass c && a.get(1) instanceof PyClass d && c.isSubclassOf(d));
     def(b, "getattr", (it, a, kw, at) -> {
       String name = attrName(a, "getattr", at);
@@ -251,14 +260,49 @@ final class Builtins {
       }
     });
     def(b, "print", (it, a, kw, at) -> Values.NONE);
-    def(b, "sorted", (it, a, kw, at) -> {
-      List<Object> l = new ArrayList<>(it.iterate(a.get(0), at));
-      it.budget.work(EvalBudget.times(l.size(), 64 - Long.numberOfLeadingZeros(l.size())), at);
-      l.sort((x, y) -> Operators.pyEquals(x, y, it.budget, at) ? 0 : it.truthy(Operators.compare(it, "<", x, y, at), at) ? -1 : 1);
-      if (kw.containsKey("reverse") && it.truthy(kw.get("reverse"), at)) {
-        Collections.reverse(l);
+    def(b, "sorted", (it, a, kw, at) -> sorted(it, it.iterate(a.get(0), at), kw, at));
+    def(b, "filter", (it, a, kw, at) -> {
+      List<Object> out = new ArrayList<>();
+      for (Object v : it.iterate(a.get(1), at)) {
+        if (it.truthy(a.get(0) == Values.NONE ? v : it.call(a.get(0), List.of(v), Map.of(), at), at)) {
+          out.add(v);
+        }
       }
-      return new PyList(l);
+      return new PyList(out);
+    });
+    def(b, "callable", (it, a, kw, at) -> {
+      Object v = one(a, "callable", at);
+      return v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod || v instanceof PyClass
+          || v instanceof NamedTupleType || v instanceof Opaque
+          || v instanceof PyObject o && (o.module != null || o.cls.lookup("__call__") != null);
+    });
+    def(b, "vars", (it, a, kw, at) -> Attributes.get(it, one(a, "vars", at), "__dict__", at));
+    // An iterator is a fresh list that next() consumes from the front: next(iter(self.parameters())).
+    def(b, "iter", (it, a, kw, at) -> new PyList(it.iterate(one(a, "iter", at), at)));
+    def(b, "next", (it, a, kw, at) -> {
+      PyList l = Args.as(PyList.class, "next", a.get(0), at);
+      if (l.items.isEmpty()) {
+        if (a.size() > 1) {
+          return a.get(1);
+        }
+        throw Interpreter.error(Code.DN0109, at, "next() of an exhausted iterator (StopIteration)");
+      }
+      it.budget.work(l.items.size(), at);
+      return l.items.remove(0);
+    });
+    def(b, "ord", (it, a, kw, at) -> {
+      String s = Args.as(String.class, "ord", one(a, "ord", at), at);
+      if (s.codePointCount(0, s.length()) != 1) {
+        throw Interpreter.error(Code.DN0102, at, "ord() expected a character, but string of length " + s.length() + " found");
+      }
+      return (long) s.codePointAt(0);
+    });
+    def(b, "chr", (it, a, kw, at) -> {
+      long c = intArg(one(a, "chr", at), at);
+      if (c < 0 || c > Character.MAX_CODE_POINT) {
+        throw Interpreter.error(Code.DN0103, at, "chr() arg not in range(0x110000)");
+      }
+      return new String(Character.toChars((int) c));
     });
     def(b, "reversed", (it, a, kw, at) -> {
       List<Object> l = new ArrayList<>(it.iterate(a.get(0), at));
@@ -268,9 +312,21 @@ final class Builtins {
     def(b, "any", (it, a, kw, at) -> it.iterate(a.get(0), at).stream().anyMatch(v -> it.truthy(v, at)));
     def(b, "all", (it, a, kw, at) -> it.iterate(a.get(0), at).stream().allMatch(v -> it.truthy(v, at)));
     def(b, "map", (it, a, kw, at) -> {
+      a.get(1); // map() needs at least one iterable
+      List<List<Object>> lists = new ArrayList<>();
+      int n = Integer.MAX_VALUE;
+      for (Object v : a.subList(1, a.size())) {
+        lists.add(it.iterate(v, at));
+        n = Math.min(n, lists.get(lists.size() - 1).size());
+      }
+      it.budget.slots(n, at);
       List<Object> out = new ArrayList<>();
-      for (Object v : it.iterate(a.get(1), at)) {
-        out.add(it.call(a.get(0), List.of(v), Map.of(), at));
+      for (int i = 0; i < n; i++) {
+        List<Object> args = new ArrayList<>();
+        for (List<Object> l : lists) {
+          args.add(l.get(i));
+        }
+        out.add(it.call(a.get(0), args, Map.of(), at));
       }
       return new PyList(out);
     });
@@ -283,18 +339,32 @@ final class Builtins {
     def(b, "object", (it, a, kw, at) -> new PyObject(new PyClass("object", "object", List.of(), null)));
     def(b, "type", (it, a, kw, at) -> {
       Object v = one(a, "type", at);
-      return v instanceof PyObject o ? o.cls : typeName(v);
+      if (v instanceof PyObject o) {
+        return o.cls;
+      }
+      if (v instanceof PyTuple t && t.fields() != null) {
+        return t.fields();
+      }
+      // `type(x) is int`: the class of a builtin value is the builtin itself.
+      Object cls = switch (typeName(v)) {
+        case "int", "float", "bool", "str", "list", "tuple", "dict", "range" -> it.builtins.get(typeName(v));
+        case "Tensor" -> it.torch.libraryModule("torch").attrs.get("Tensor");
+        default -> null;
+      };
+      return cls != null ? cls : typeName(v);
     });
     def(b, "id", (it, a, kw, at) -> (long) System.identityHashCode(a.get(0)));
     def(b, "pow", (it, a, kw, at) -> Operators.binary(it, "**", a.get(0), a.get(1), at));
     def(b, "divmod", (it, a, kw, at) -> PyTuple.of(Operators.binary(it, "//", a.get(0), a.get(1), at),
         Operators.binary(it, "%", a.get(0), a.get(1), at)));
-    for (String exc : List.of("Exception", "ValueError", "TypeError", "RuntimeError", "NotImplementedError",
-        "KeyError", "IndexError", "AssertionError", "AttributeError", "ImportError", "StopIteration")) {
+    for (String exc : PyLibrary.EXCEPTIONS.keySet()) {
       // An exception value is its message as CPython prints it; only 'raise' looks at it.
       def(b, exc, (it, a, kw, at) -> exc + (a.isEmpty() ? "" : ": " + str(it, a.get(0))));
     }
     b.put("NotImplemented", Values.NONE);
+    for (String name : List.of("print", "isinstance", "issubclass", "getattr", "hasattr", "setattr", "id", "callable")) {
+      in.opaqueTolerant.add((Builtin) b.get(name));
+    }
     return b;
   }
 
@@ -315,10 +385,74 @@ final class Builtins {
     def(m, "log", (it, a, kw, at) -> a.size() > 1
         ? Math.log(Operators.asDouble(a.get(0), at)) / Math.log(Operators.asDouble(a.get(1), at))
         : Math.log(Operators.asDouble(a.get(0), at)));
-    def(m, "floor", (it, a, kw, at) -> (long) Math.floor(Operators.asDouble(a.get(0), at)));
-    def(m, "ceil", (it, a, kw, at) -> (long) Math.ceil(Operators.asDouble(a.get(0), at)));
+    m.put("tau", 2 * Math.PI);
+    math(m, "tan", Math::tan);
+    math(m, "asin", Math::asin);
+    math(m, "acos", Math::acos);
+    math(m, "atan", Math::atan);
+    math(m, "sinh", Math::sinh);
+    math(m, "cosh", Math::cosh);
+    math(m, "log1p", Math::log1p);
+    math(m, "expm1", Math::expm1);
+    math(m, "degrees", Math::toDegrees);
+    math(m, "radians", Math::toRadians);
+    def(m, "atan2", (it, a, kw, at) -> Math.atan2(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
+    def(m, "hypot", (it, a, kw, at) -> Math.hypot(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
+    def(m, "copysign", (it, a, kw, at) -> Math.copySign(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
+    def(m, "isnan", (it, a, kw, at) -> Double.isNaN(Operators.asDouble(a.get(0), at)));
+    def(m, "isinf", (it, a, kw, at) -> Double.isInfinite(Operators.asDouble(a.get(0), at)));
+    def(m, "isfinite", (it, a, kw, at) -> Double.isFinite(Operators.asDouble(a.get(0), at)));
+    for (String f : List.of("floor", "ceil", "trunc")) {
+      def(m, f, (it, a, kw, at) -> {
+        if (a.get(0) instanceof Long || a.get(0) instanceof Boolean) {
+          return Operators.asLong(a.get(0), at);
+        }
+        double v = Operators.asDouble(a.get(0), at);
+        double r = f.equals("floor") ? Math.floor(v) : f.equals("ceil") ? Math.ceil(v) : v < 0 ? Math.ceil(v) : Math.floor(v);
+        return toInt(() -> PyScalar.trunc(r), "math." + f, v, at);
+      });
+    }
     def(m, "pow", (it, a, kw, at) -> Math.pow(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
-    def(m, "isclose", (it, a, kw, at) -> Math.abs(Operators.asDouble(a.get(0), at) - Operators.asDouble(a.get(1), at)) <= 1e-9);
+    def(m, "isclose", (it, a, kw, at) -> {
+      double x = Operators.asDouble(a.get(0), at);
+      double y = Operators.asDouble(a.get(1), at);
+      double rel = Operators.asDouble(kw.getOrDefault("rel_tol", 1e-9), at);
+      double abs = Operators.asDouble(kw.getOrDefault("abs_tol", 0.0), at);
+      return x == y || Double.isFinite(x) && Double.isFinite(y)
+          && Math.abs(x - y) <= Math.max(rel * Math.max(Math.abs(x), Math.abs(y)), abs);
+    });
+    def(m, "factorial", (it, a, kw, at) -> {
+      long n = intArg(a.get(0), at);
+      if (n < 0) {
+        throw Interpreter.error(Code.DN0103, at, "factorial() not defined for negative values");
+      }
+      long r = 1;
+      for (long i = 2; i <= n; i++) {
+        long k = i;
+        long acc = r;
+        r = Operators.exact(() -> Math.multiplyExact(acc, k), "math.factorial(" + n + ")", at);
+      }
+      return r;
+    });
+    def(m, "comb", (it, a, kw, at) -> {
+      long n = intArg(a.get(0), at);
+      long k = intArg(a.get(1), at);
+      if (n < 0 || k < 0) {
+        throw Interpreter.error(Code.DN0103, at, "n and k must be non-negative integers");
+      }
+      java.math.BigInteger r = java.math.BigInteger.ONE;
+      for (long i = 0; i < Math.min(k, n - k) && k <= n; i++) {
+        it.budget.work(1, at);
+        r = r.multiply(java.math.BigInteger.valueOf(n - i)).divide(java.math.BigInteger.valueOf(i + 1));
+      }
+      if (k > n) {
+        return 0L;
+      }
+      if (r.bitLength() > 63) {
+        throw Interpreter.error(Code.DN0108, at, "math.comb(" + n + ", " + k + ") does not fit in 64 bits");
+      }
+      return r.longValue();
+    });
     def(m, "prod", (it, a, kw, at) -> {
       Object acc = 1L;
       for (Object v : it.iterate(a.get(0), at)) {
@@ -385,10 +519,27 @@ final class Builtins {
     return v instanceof HostScalar h ? h.type().dtype().isFloat() : v instanceof Double;
   }
 
-  private static Object extreme(Interpreter it, List<Object> a, Span at, boolean min) {
+  private static Object extreme(Interpreter it, List<Object> a, Map<String, Object> kw, Span at, boolean min) {
     List<Object> items = a.size() == 1 ? it.iterate(a.get(0), at) : a;
+    if (items.isEmpty() && kw.containsKey("default")) {
+      return kw.get("default");
+    }
     if (items.isEmpty()) {
       throw Interpreter.error(Code.DN0103, at, (min ? "min" : "max") + "() of an empty sequence");
+    }
+    Object key = kw.getOrDefault("key", Values.NONE);
+    if (key != Values.NONE) {
+      // With a key: the first item whose key is strictly better wins, as in CPython.
+      Object best = items.get(0);
+      Object bestKey = it.call(key, List.of(best), Map.of(), at);
+      for (Object v : items.subList(1, items.size())) {
+        Object k = it.call(key, List.of(v), Map.of(), at);
+        if (it.truthy(Operators.compare(it, min ? "<" : ">", k, bestKey, at), at)) {
+          best = v;
+          bestKey = k;
+        }
+      }
+      return best;
     }
     Object best = items.get(0);
     for (Object v : items.subList(1, items.size())) {
@@ -417,15 +568,41 @@ final class Builtins {
     return best;
   }
 
-  static boolean isinstance(Object v, Object cls) {
+  /** {@code sorted(items, key=, reverse=)}: stable, and with reverse=True equal items keep their order, as in CPython. */
+  static PyList sorted(Interpreter it, List<Object> items, Map<String, Object> kw, Span at) {
+    List<Object> l = new ArrayList<>(items);
+    it.budget.work(EvalBudget.times(l.size(), 64 - Long.numberOfLeadingZeros(l.size())), at);
+    Object key = kw.getOrDefault("key", Values.NONE);
+    boolean reverse = kw.containsKey("reverse") && it.truthy(kw.get("reverse"), at);
+    List<Object[]> pairs = new ArrayList<>();
+    for (Object v : l) {
+      pairs.add(new Object[] {v, key == Values.NONE ? v : it.call(key, List.of(v), Map.of(), at)});
+    }
+    java.util.Comparator<Object[]> order = (x, y) -> Operators.pyEquals(x[1], y[1], it.budget, at) ? 0
+        : it.truthy(Operators.compare(it, "<", x[1], y[1], at), at) ? -1 : 1;
+    pairs.sort(reverse ? order.reversed() : order);
+    return new PyList(new ArrayList<>(pairs.stream().map(p -> p[0]).toList()));
+  }
+
+  static boolean isinstance(Interpreter in, Object v, Object cls) {
     if (cls instanceof PyTuple t) {
-      return t.items().stream().anyMatch(c -> isinstance(v, c));
+      return t.items().stream().anyMatch(c -> isinstance(in, v, c));
     }
     if (cls instanceof PyClass c) {
       return v instanceof PyObject o && o.cls.isSubclassOf(c);
     }
+    if (cls instanceof NamedTupleType nt) {
+      return v instanceof PyTuple t && t.fields() == nt;
+    }
     if (cls instanceof Builtin b) {
       return switch (b.name()) {
+        case "Iterable" -> v instanceof PyList || v instanceof PyTuple || v instanceof PyDict || v instanceof String
+            || v instanceof PyRange || v instanceof SymTensor || v instanceof TensorSlot
+            || v instanceof PyObject o && o.cls.nearestLayer() instanceof NnLayers.Container;
+        case "Sequence" -> v instanceof PyList || v instanceof PyTuple || v instanceof String || v instanceof PyRange;
+        case "Mapping" -> v instanceof PyDict;
+        case "Callable" -> v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod || v instanceof PyClass
+            || v instanceof PyObject o && o.module != null;
         case "int" -> v instanceof Long || v instanceof Boolean;
         case "float" -> v instanceof Double;
         case "bool" -> v instanceof Boolean;
@@ -462,8 +639,10 @@ final class Builtins {
       return "range";
     } else if (v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod) {
       return "function";
-    } else if (v instanceof PyClass) {
+    } else if (v instanceof PyClass || v instanceof NamedTupleType) {
       return "type";
+    } else if (v instanceof Opaque o) {
+      return o.name();
     } else if (v instanceof PyObject o) {
       return o.cls.name;
     } else if (v instanceof PyNamespace) {
@@ -491,6 +670,9 @@ final class Builtins {
   }
 
   private static void appendRepr(Interpreter in, Object v, StringBuilder sb) {
+    if (v instanceof Opaque o) {
+      throw o.useError(in.budget.current()); // its text is unknown: a name or key made from it would be wrong
+    }
     if (v instanceof PyList l) {
       appendItems(in, l.items, "[", "]", sb);
     } else if (v instanceof PyTuple t) {
@@ -715,20 +897,108 @@ final class Builtins {
           it.budget.chars(s.length(), at2);
           return s.toLowerCase();
         });
-        case "strip" -> bound("strip", (it, a, kw, at2) -> {
+        case "strip", "lstrip", "rstrip" -> bound(name, (it, a, kw, at2) -> {
           it.budget.chars(s.length(), at2);
-          return s.strip();
+          String chars = a.isEmpty() || a.get(0) == Values.NONE ? null : Args.as(String.class, name, a.get(0), at2);
+          it.budget.work(EvalBudget.times(s.length(), chars == null ? 1 : Math.max(1, chars.length())), at2);
+          int lo = 0;
+          int hi = s.length();
+          while (!name.equals("rstrip") && lo < hi && strippable(s.charAt(lo), chars)) {
+            lo++;
+          }
+          while (!name.equals("lstrip") && hi > lo && strippable(s.charAt(hi - 1), chars)) {
+            hi--;
+          }
+          return s.substring(lo, hi);
         });
-        case "startswith" -> bound("startswith", (it, a, kw, at2) -> s.startsWith(Args.as(String.class, "startswith", a.get(0), at2)));
-        case "endswith" -> bound("endswith", (it, a, kw, at2) -> s.endsWith(Args.as(String.class, "endswith", a.get(0), at2)));
-        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, Args.as(String.class, "replace", a.get(0), at2),
-            Args.as(String.class, "replace", a.get(1), at2), at2));
-        case "split" -> bound("split", (it, a, kw, at2) -> {
-          it.budget.work(a.isEmpty() ? s.length() : Operators.searchCost(s, Args.as(String.class, "split", a.get(0), at2)), at2);
+        case "startswith", "endswith" -> bound(name, (it, a, kw, at2) -> {
+          List<Object> options = a.get(0) instanceof PyTuple t ? t.items() : List.of(a.get(0));
+          for (Object o : options) {
+            String x = Args.as(String.class, name, o, at2);
+            if (name.equals("startswith") ? s.startsWith(x) : s.endsWith(x)) {
+              return true;
+            }
+          }
+          return false;
+        });
+        case "find", "rfind", "index", "rindex" -> bound(name, (it, a, kw, at2) -> {
+          String x = Args.as(String.class, name, a.get(0), at2);
+          it.budget.work(Operators.searchCost(s, x), at2);
+          int i = name.startsWith("r") ? s.lastIndexOf(x) : s.indexOf(x);
+          if (i < 0 && name.endsWith("index")) {
+            throw Interpreter.error(Code.DN0103, at2, "substring not found");
+          }
+          return i < 0 ? -1L : (long) s.codePointCount(0, i);
+        });
+        case "count" -> bound(name, (it, a, kw, at2) -> {
+          String x = Args.as(String.class, name, a.get(0), at2);
+          it.budget.work(Operators.searchCost(s, x), at2);
+          if (x.isEmpty()) {
+            return s.codePointCount(0, s.length()) + 1L;
+          }
+          long n = 0;
+          for (int i = s.indexOf(x); i >= 0; i = s.indexOf(x, i + x.length())) {
+            n++;
+          }
+          return n;
+        });
+        case "isdigit", "isnumeric", "isdecimal", "isalpha", "isalnum", "isspace", "isupper", "islower", "isidentifier" ->
+            bound(name, (it, a, kw, at2) -> {
+              it.budget.work(s.length(), at2);
+              return stringTest(s, name);
+            });
+        case "title", "capitalize", "swapcase", "casefold" -> bound(name, (it, a, kw, at2) -> {
+          it.budget.chars(s.length(), at2);
+          return recase(s, name);
+        });
+        case "zfill", "center", "ljust", "rjust" -> bound(name, (it, a, kw, at2) -> {
+          long width = intArg(a.get(0), at2);
+          String fill = a.size() > 1 ? Args.as(String.class, name, a.get(1), at2) : name.equals("zfill") ? "0" : " ";
+          it.budget.chars(Math.max(width, s.length()), at2);
+          int pad = (int) Math.max(0, width - s.length());
+          if (name.equals("zfill") && !s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            return s.charAt(0) + "0".repeat(pad) + s.substring(1);
+          }
+          return switch (name) {
+            case "ljust" -> s + fill.repeat(pad);
+            case "center" -> { // CPython puts the odd fill character on the left when the width is odd
+              int left = pad / 2 + (int) (pad & width & 1);
+              yield fill.repeat(left) + s + fill.repeat(pad - left);
+            }
+            default -> fill.repeat(pad) + s;
+          };
+        });
+        case "partition", "rpartition" -> bound(name, (it, a, kw, at2) -> {
+          String sep = Args.as(String.class, name, a.get(0), at2);
+          it.budget.work(Operators.searchCost(s, sep), at2);
+          it.budget.chars(s.length(), at2);
+          int i = name.equals("partition") ? s.indexOf(sep) : s.lastIndexOf(sep);
+          if (i < 0) {
+            return name.equals("partition") ? PyTuple.of(s, "", "") : PyTuple.of("", "", s);
+          }
+          return PyTuple.of(s.substring(0, i), sep, s.substring(i + sep.length()));
+        });
+        case "splitlines" -> bound(name, (it, a, kw, at2) -> {
           it.budget.chars(s.length(), at2);
           it.budget.slots(s.length() + 1L, at2);
-          return new PyList(new ArrayList<>(List.of(
-              a.isEmpty() ? s.trim().split("\\s+") : s.split(java.util.regex.Pattern.quote(Args.as(String.class, "split", a.get(0), at2)), -1))));
+          List<Object> lines = new ArrayList<>(List.of(s.split("\r\n|\n|\r", -1)));
+          if (!lines.isEmpty() && lines.get(lines.size() - 1).equals("")) {
+            lines.remove(lines.size() - 1);
+          }
+          return new PyList(lines);
+        });
+        case "replace" -> bound("replace", (it, a, kw, at2) -> replace(it, s, Args.as(String.class, "replace", a.get(0), at2),
+            Args.as(String.class, "replace", a.get(1), at2), at2));
+        case "split", "rsplit" -> bound(name, (it, a, kw, at2) -> {
+          BoundArgs b = BoundArgs.bind(Schema.parse(name + "(str? sep=None, int maxsplit=-1) -> Any"), it, a, kw, at2);
+          String sep = b.isNone("sep") ? null : b.str("sep");
+          if (sep != null && sep.isEmpty()) {
+            throw Interpreter.error(Code.DN0103, at2, "empty separator");
+          }
+          it.budget.work(sep == null ? s.length() : Operators.searchCost(s, sep), at2);
+          it.budget.chars(s.length(), at2);
+          it.budget.slots(s.length() + 1L, at2);
+          return new PyList(split(s, sep, b.integer("maxsplit"), name.equals("rsplit")));
         });
         default -> null;
       };
@@ -832,6 +1102,92 @@ final class Builtins {
       };
     }
     return null;
+  }
+
+  private static boolean strippable(char c, String chars) {
+    return chars == null ? Character.isWhitespace(c) : chars.indexOf(c) >= 0;
+  }
+
+  private static boolean stringTest(String s, String test) {
+    if (test.equals("isidentifier")) {
+      return Interpreter.isModuleName(s) && !s.contains(".");
+    }
+    if (s.isEmpty()) {
+      return false;
+    }
+    boolean cased = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = switch (test) {
+        case "isdigit", "isnumeric", "isdecimal" -> Character.isDigit(c);
+        case "isalpha" -> Character.isLetter(c);
+        case "isalnum" -> Character.isLetterOrDigit(c);
+        case "isspace" -> Character.isWhitespace(c);
+        case "isupper" -> !Character.isLowerCase(c);
+        default -> !Character.isUpperCase(c);
+      };
+      cased |= Character.isUpperCase(c) || Character.isLowerCase(c);
+      if (!ok) {
+        return false;
+      }
+    }
+    return !test.equals("isupper") && !test.equals("islower") || cased;
+  }
+
+  private static String recase(String s, String how) {
+    StringBuilder sb = new StringBuilder();
+    boolean startOfWord = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(switch (how) {
+        case "title" -> startOfWord ? Character.toUpperCase(c) : Character.toLowerCase(c);
+        case "capitalize" -> i == 0 ? Character.toUpperCase(c) : Character.toLowerCase(c);
+        case "swapcase" -> Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c);
+        default -> Character.toLowerCase(c);
+      });
+      startOfWord = !Character.isLetter(c);
+    }
+    return sb.toString();
+  }
+
+  /** {@code str.split} and {@code str.rsplit}: by runs of whitespace when {@code sep} is null, at most maxsplit times. */
+  private static List<Object> split(String s, String sep, long maxsplit, boolean fromRight) {
+    List<Object> parts = new ArrayList<>();
+    if (sep == null) {
+      String[] words = s.strip().isEmpty() ? new String[0] : s.strip().split("\\s+");
+      if (maxsplit < 0 || words.length <= maxsplit + 1) {
+        parts.addAll(List.of(words));
+        return parts;
+      }
+      // Keep the unsplit rest as it is written.
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(s);
+      List<int[]> spans = new ArrayList<>();
+      while (m.find()) {
+        spans.add(new int[] {m.start(), m.end()});
+      }
+      int k = (int) maxsplit;
+      if (fromRight) {
+        parts.add(s.substring(spans.get(0)[0], spans.get(spans.size() - k - 1)[1]));
+        spans.subList(spans.size() - k, spans.size()).forEach(sp -> parts.add(s.substring(sp[0], sp[1])));
+      } else {
+        spans.subList(0, k).forEach(sp -> parts.add(s.substring(sp[0], sp[1])));
+        parts.add(s.substring(spans.get(k)[0], spans.get(spans.size() - 1)[1]));
+      }
+      return parts;
+    }
+    List<Object> all = new ArrayList<>(List.of(s.split(java.util.regex.Pattern.quote(sep), -1)));
+    if (maxsplit < 0 || all.size() <= maxsplit + 1) {
+      return all;
+    }
+    int k = (int) maxsplit;
+    if (fromRight) {
+      parts.add(String.join(sep, all.subList(0, all.size() - k).stream().map(String.class::cast).toList()));
+      parts.addAll(all.subList(all.size() - k, all.size()));
+    } else {
+      parts.addAll(all.subList(0, k));
+      parts.add(String.join(sep, all.subList(k, all.size()).stream().map(String.class::cast).toList()));
+    }
+    return parts;
   }
 
   /** {@code sep.join(iterable)}: the result's length is charged before it is built. */

@@ -58,6 +58,13 @@ public final class Interpreter {
   private final int maxErrors;
   /** Set by an error after which going on is pointless (a limit was hit, or {@link #maxErrors} reached). */
   private boolean stopped;
+  /**
+   * How many construction-time {@code try} bodies are being run: inside one, a failed statement's error is an exception
+   * that a handler may catch, so it propagates to the {@code try} instead of being recorded where it happened.
+   */
+  private int tryDepth;
+  /** Library functions that take values from unmodelled libraries as they are (print, logging, isinstance). */
+  final java.util.Set<Builtin> opaqueTolerant = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -70,6 +77,8 @@ public final class Interpreter {
     final List<Staging.Pending> pending = new ArrayList<>();
     /** While an inlined call is staged: the journal of its path since it began (rule FORK-STATE). */
     Journal journal;
+    /** Names declared {@code global} or {@code nonlocal} in this function: assignments go to their outer binding. */
+    java.util.Set<String> outerNames;
 
     Frame(Map<String, Object> locals, Map<String, Object> globals, Scope closure, String moduleName,
         PyFunction function, boolean classBody) {
@@ -91,7 +100,11 @@ public final class Interpreter {
     this.maxErrors = maxErrors;
     this.torch = new TorchLib(this);
     this.builtins = Builtins.create(this);
+    this.library = new PyLibrary(this);
   }
+
+  /** Python's standard library as construction code uses it (copy, functools, itertools, logging, ...). */
+  final PyLibrary library;
 
   // ------------------------------------------------------------------------------------------
   // Errors
@@ -146,7 +159,19 @@ public final class Interpreter {
     if (cached != null) {
       return cached;
     }
-    PyNamespace lib = torch.libraryModule(dotted);
+    PyNamespace lib = library.module(dotted);
+    if (lib == null) {
+      lib = torch.libraryModule(dotted);
+    }
+    int dot = dotted.lastIndexOf('.');
+    if (lib == null && dot > 0 && (library.module(dotted.substring(0, dot)) != null
+        || torch.libraryModule(dotted.substring(0, dot)) != null)) {
+      // A submodule a library namespace holds as an attribute: torch.autograd, torch.jit, collections.abc.
+      PyNamespace parent = importModule(dotted.substring(0, dot), at);
+      if (parent.attrs.get(dotted.substring(dot + 1)) instanceof PyNamespace sub) {
+        lib = sub;
+      }
+    }
     if (lib != null) {
       moduleCache.put(dotted, lib);
       return lib;
@@ -242,12 +267,27 @@ public final class Interpreter {
     for (Stmt.Alias a : s.names()) {
       PyNamespace m = importModule(a.name(), s.span());
       if (a.asName().isPresent()) {
-        f.locals.put(a.asName().get(), m);
+        f.locals.put(a.asName().get(), bindable(m, s.span()));
       } else {
         String top = a.name().split("\\.")[0];
-        f.locals.put(top, importModule(top, s.span()));
+        f.locals.put(top, bindable(importModule(top, s.span()), s.span()));
       }
     }
+  }
+
+  /**
+   * What an import binds: the module, or for a library dynnc does not model (wholly or in part), an {@link Opaque}
+   * that remembers the import statement, so a later use can say where the name came from.
+   */
+  private static Object bindable(PyNamespace m, Span at) {
+    return m.opaque ? new Opaque(m.name, at, true, opaqueDetail(m.name), m.attrs.isEmpty() ? null : m) : m;
+  }
+
+  /** Why a name from module {@code dotted} is opaque: torch's training and data parts, or another library. */
+  static String opaqueDetail(String dotted) {
+    String top = dotted.split("\\.")[0];
+    return top.equals("torch") ? "outside the part of PyTorch that dynnc models"
+        : "from '" + top + "', a library dynnc does not model";
   }
 
   private void execImportFrom(Stmt.ImportFrom s, Frame f) {
@@ -267,7 +307,7 @@ public final class Interpreter {
       throw error(Code.DN0104, s.span(), "cannot resolve relative import from the top of the source root");
     }
     PyNamespace m = importModule(module, s.span());
-    if (m.opaque && s.level() > 0) {
+    if (m.opaque && m.attrs.isEmpty() && s.level() > 0) {
       // A relative import always names the model's own code, never a library we do not model.
       throw error(Code.DN0104, s.span(), "module '" + module + "' (from '" + ".".repeat(s.level()) + s.module()
           + "') was not found under the source root",
@@ -285,8 +325,13 @@ public final class Interpreter {
       Object v;
       if (m.attrs.containsKey(a.name())) {
         v = m.attrs.get(a.name());
+        if (v instanceof PyNamespace sub && sub.opaque) {
+          v = bindable(sub, s.span());
+        }
       } else if (m.opaque) {
-        v = new PyNamespace(module + "." + a.name(), new HashMap<>(), true);
+        v = new Opaque(module + "." + a.name(), s.span(), true, opaqueDetail(module), null);
+      } else if (torch.isLibrary(m) && moduleCache.get(module + "." + a.name()) == null) {
+        v = new Opaque(module + "." + a.name(), s.span(), true, Attributes.unsupported(m, a.name()), null);
       } else {
         v = importModule(module + "." + a.name(), s.span());
         if (v instanceof PyNamespace ns && ns.opaque) {
@@ -311,6 +356,9 @@ public final class Interpreter {
     try {
       execStmt(s, f);
     } catch (DiagnosticException e) {
+      if (tryDepth > 0 && !budget.exhausted() && !stopped) {
+        throw e; // an exception the enclosing try may handle
+      }
       if (s instanceof Stmt.Raise || s instanceof Stmt.Assert) {
         stopped = true; // as in Python, nothing after a raise runs: going on would report what the raise prevents
       }
@@ -452,13 +500,7 @@ public final class Interpreter {
     } else if (s instanceof Stmt.ImportFrom im) {
       execImportFrom(im, f);
     } else if (s instanceof Stmt.With w) {
-      for (Stmt.WithItem item : w.items()) {
-        Object ctx = eval(item.context(), f);
-        if (item.target().isPresent()) {
-          assign(item.target().get(), ctx, f);
-        }
-      }
-      execBlock(w.body(), f);
+      execWith(w, 0, f);
     } else if (s instanceof Stmt.Raise r) {
       String what = r.exc().isPresent() ? describeRaise(r.exc().get(), f) : "re-raise";
       if (staging != null) {
@@ -466,8 +508,12 @@ public final class Interpreter {
             "compiled code cannot raise: the input shapes reach this 'raise', or a data-dependent check does;"
                 + " check inputs before calling the model instead");
       }
-      throw error(Code.DN0111, r.span(), "model code raised " + what,
+      DiagnosticException raised = error(Code.DN0111, r.span(), "model code raised " + what,
           "the model's construction arguments reach a 'raise' statement");
+      String type = raisedType(r, f);
+      raisedTypes.put(raised, new String[] {type, what.startsWith(type + ": ") ? what.substring(type.length() + 2)
+          : what.equals(type) ? "" : what});
+      throw raised;
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
       if (isDynamic(t)) {
@@ -477,28 +523,161 @@ public final class Interpreter {
         String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
         throw error(Code.DN0111, a.span(), "assertion failed" + (msg.isEmpty() ? "" : ": " + msg));
       }
-    } else if (s instanceof Stmt.Global) {
-      throw error(Code.DN0003, s.span(), "'global' and 'nonlocal' are not supported",
-          "pass the value as an argument or keep it on self");
+    } else if (s instanceof Stmt.Global g) {
+      if (f.locals == f.globals) {
+        return; // 'global' at module level changes nothing
+      }
+      if (f.outerNames == null) {
+        f.outerNames = new java.util.HashSet<>();
+      }
+      f.outerNames.addAll(g.names());
     } else if (s instanceof Stmt.Del d) {
       for (Expr t : d.targets()) {
-        if (t instanceof Expr.Name n) {
-          f.locals.remove(n.id());
-        } else if (t instanceof Expr.Subscript sub && eval(sub.value(), f) instanceof PyDict dict) {
-          dict.map.remove(Operators.key(eval(sub.index(), f)));
-        }
+        delete(t, f);
       }
     } else if (s instanceof Stmt.Try t) {
       if (staging != null) {
         throw error(Code.DN0200, t.span(), "try/except in forward is not supported",
             "exceptions cannot be raised by compiled tensor code; remove the try block");
       }
-      // Construction code: run the body; a model error inside is still an error (no handlers run).
-      execBlock(t.body(), f);
-      execBlock(t.orelse(), f);
-      execBlock(t.finalbody(), f);
+      execTry(t, f);
     } else {
       throw error(Code.DN0003, s.span(), "unsupported statement");
+    }
+  }
+
+  /**
+   * The Python exception class and message of each error a raise statement raised, for the handlers of
+   * construction-time try blocks (other errors stand for the class {@link PyLibrary#exceptionOf} names).
+   */
+  private final Map<DiagnosticException, String[]> raisedTypes = new java.util.IdentityHashMap<>();
+
+  /** The class name of the exception a {@code raise} statement raises ("Exception" when it cannot be told). */
+  private String raisedType(Stmt.Raise r, Frame f) {
+    if (r.exc().isEmpty()) {
+      return "Exception";
+    }
+    Expr e = r.exc().get() instanceof Expr.Call c ? c.func() : r.exc().get();
+    String name = e instanceof Expr.Name n ? n.id() : e instanceof Expr.Attribute a ? a.attr() : "Exception";
+    return PyLibrary.EXCEPTIONS.containsKey(name) ? name : "Exception";
+  }
+
+  /**
+   * A construction-time try statement with CPython's semantics: an error raised in the body (a raise statement, or a
+   * failed operation, which raises the exception CPython would: KeyError, IndexError, TypeError, ...) runs the first
+   * handler whose class matches; an error no handler takes goes on as the model's error. Running out of an evaluation
+   * limit is never caught. A handler's {@code as} name is bound to the exception's message (str(e)): the raised one, or
+   * for an error dynnc found, its diagnostic's text.
+   */
+  private void execTry(Stmt.Try t, Frame f) {
+    DiagnosticException caught = null;
+    tryDepth++;
+    try {
+      execBlock(t.body(), f);
+    } catch (DiagnosticException e) {
+      if (budget.exhausted() || stopped) {
+        throw e;
+      }
+      caught = e;
+    } finally {
+      tryDepth--;
+    }
+    try {
+      if (caught == null) {
+        execBlock(t.orelse(), f);
+        return;
+      }
+      String[] raised = raisedTypes.get(caught);
+      String type = raised != null ? raised[0] : PyLibrary.exceptionOf(caught.diagnostics().get(0));
+      for (Stmt.Handler h : t.handlers()) {
+        if (h.type().isEmpty() || PyLibrary.handles(eval(h.type().get(), f), type)) {
+          if (h.name().isPresent()) {
+            f.locals.put(h.name().get(), raised != null ? raised[1] : caught.diagnostics().get(0).message());
+          }
+          execBlock(h.body(), f);
+          return;
+        }
+      }
+      throw caught;
+    } finally {
+      execBlock(t.finalbody(), f);
+    }
+  }
+
+  /**
+   * A with statement: the value's {@code __enter__} (for a class of the model's own) gives the {@code as} target, and
+   * its {@code __exit__} runs when the body is left; library context managers (torch.no_grad) have no effect.
+   */
+  private void execWith(Stmt.With w, int k, Frame f) {
+    if (k == w.items().size()) {
+      execBlock(w.body(), f);
+      return;
+    }
+    Stmt.WithItem item = w.items().get(k);
+    Object ctx = eval(item.context(), f);
+    if (ctx instanceof Opaque o && staging != null) {
+      throw o.useError(item.context().span());
+    }
+    Object enter = ctx instanceof PyObject o ? o.cls.lookup("__enter__") : null;
+    Object exit = ctx instanceof PyObject o ? o.cls.lookup("__exit__") : null;
+    Object v = enter != null ? call(new BoundMethod(ctx, enter), List.of(), Map.of(), item.context().span()) : ctx;
+    if (item.target().isPresent()) {
+      assign(item.target().get(), v, f);
+    }
+    boolean normal = false;
+    try {
+      execWith(w, k + 1, f);
+      normal = true;
+    } catch (Signals.Signal sig) {
+      normal = true; // return, break or continue: __exit__ still runs
+      throw sig;
+    } finally {
+      if (exit != null && normal) {
+        call(new BoundMethod(ctx, exit), List.of(Values.NONE, Values.NONE, Values.NONE), Map.of(), item.context().span());
+      }
+    }
+  }
+
+  /** {@code del target}: a name, a list item or slice, a dict key, an attribute or a module's child. */
+  private void delete(Expr t, Frame f) {
+    if (t instanceof Expr.Name n) {
+      if (f.locals.remove(n.id()) == null && !f.globals.containsKey(n.id())) {
+        throw error(Code.DN0100, n.span(), Code.DN0100.format(n.id()));
+      }
+      if (f.outerNames != null && f.outerNames.contains(n.id())) {
+        f.globals.remove(n.id());
+      }
+    } else if (t instanceof Expr.TupleExpr tu) {
+      tu.elts().forEach(x -> delete(x, f));
+    } else if (t instanceof Expr.Attribute a) {
+      Attributes.delete(this, eval(a.value(), f), a.attr(), a.span());
+    } else if (t instanceof Expr.Subscript sub) {
+      Object container = eval(sub.value(), f);
+      Object index = evalIndex(sub.index(), f);
+      if (container instanceof PyDict dict) {
+        Object key = Operators.key(index);
+        if (!dict.map.containsKey(key)) {
+          throw error(Code.DN0109, sub.span(), "key " + Builtins.repr(this, index) + " is not in the dict");
+        }
+        dict.map.remove(key);
+      } else if (container instanceof PyList l && index instanceof Operators.SliceValue sl) {
+        long[] r = Operators.resolveSlice(sl, l.items.size(), sub.span());
+        java.util.TreeSet<Integer> drop = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
+          drop.add((int) i);
+        }
+        budget.work(l.items.size(), sub.span());
+        drop.forEach(i -> l.items.remove((int) i));
+      } else if (container instanceof PyList l) {
+        budget.work(l.items.size(), sub.span());
+        l.items.remove(Operators.index(index, l.items.size(), sub.span()));
+      } else if (container instanceof PyObject o && o.module != null) {
+        ModuleSemantics.delItem(this, o, index, sub.span());
+      } else {
+        throw error(Code.DN0102, sub.span(), "'" + Builtins.typeName(container) + "' object does not support item deletion");
+      }
+    } else {
+      throw error(Code.DN0003, t.span(), "cannot delete this expression");
     }
   }
 
@@ -565,6 +744,10 @@ public final class Interpreter {
 
   void assign(Expr target, Object v, Frame f) {
     if (target instanceof Expr.Name n) {
+      if (f.outerNames != null && f.outerNames.contains(n.id())) {
+        assignOuter(n.id(), v, f);
+        return;
+      }
       f.locals.put(n.id(), v);
     } else if (target instanceof Expr.TupleExpr t) {
       unpack(t.elts(), v, f, t.span());
@@ -590,6 +773,17 @@ public final class Interpreter {
     } else {
       throw error(Code.DN0003, target.span(), "cannot assign to this expression");
     }
+  }
+
+  /** Assigns a name declared nonlocal (bound in an enclosing function) or global (anywhere else). */
+  private static void assignOuter(String name, Object v, Frame f) {
+    for (Scope s = f.closure; s != null; s = s.parent) {
+      if (s.vars.containsKey(name) && s.vars != f.globals) {
+        s.vars.put(name, v);
+        return;
+      }
+    }
+    f.globals.put(name, v);
   }
 
   private void unpack(List<Expr> targets, Object v, Frame f, Span at) {
@@ -653,13 +847,18 @@ public final class Interpreter {
     }
   }
 
-  private PyClass makeClass(Stmt.ClassDef c, Frame f) {
+  private Object makeClass(Stmt.ClassDef c, Frame f) {
     List<PyClass> bases = new ArrayList<>();
     for (Expr.Arg a : c.bases()) {
       if (a.kind() != Expr.ArgKind.POSITIONAL) {
         continue; // metaclass= and friends: ignored
       }
       Object b = eval(a.value(), f);
+      if (b instanceof Opaque o) {
+        // A dataset, loss or trainer class: it costs nothing until something uses it.
+        return new Opaque(c.name(), o.origin(), o.imported(), "a class derived from '" + o.name() + "', which is "
+            + o.detail(), null);
+      }
       if (b instanceof PyClass pc) {
         bases.add(pc);
       } else if (!(b instanceof Builtin bi && bi.name().equals("object"))) {
@@ -683,8 +882,13 @@ public final class Interpreter {
   /** Calls any callable value. */
   public Object call(Object fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     step(at);
+    if (fn instanceof Opaque o && staging == null) {
+      return o.called(); // construction code may call into an unmodelled library: only using the result matters
+    }
     Signals.use(fn, at);
-    if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
+    if (fn instanceof Builtin b && opaqueTolerant.contains(b)) {
+      Signals.useAll(args.stream().filter(x -> !(x instanceof Opaque)).map(Signals::failedOnly).toList(), at);
+    } else if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
       // Library code cannot take a failed value; the model's own functions can, and are evaluated for their errors.
       Signals.useAll(args, at);
       Signals.useAll(kwargs.values(), at);
@@ -701,12 +905,17 @@ public final class Interpreter {
       return call(bm.function(), all, kwargs, at);
     } else if (fn instanceof Builtin b) {
       return callBuiltin(b, args, kwargs, at);
+    } else if (fn instanceof NamedTupleType nt) {
+      return PyLibrary.makeNamedTuple(this, nt, args, kwargs, at);
     } else if (fn instanceof PyClass cls) {
       return instantiate(cls, args, kwargs, at);
     } else if (fn instanceof PyObject o) {
       Object callMethod = o.cls.lookup("__call__");
       if (callMethod != null) {
         return call(new BoundMethod(o, callMethod), args, kwargs, at);
+      }
+      if (o.module != null && !o.dict.containsKey("forward") && o.cls.lookup("forward") instanceof Opaque op) {
+        throw op.useError(at); // forward wrapped by a decorator from a library dynnc does not model
       }
       if (o.module != null) {
         return torch.callModule(o, args, kwargs, at);
@@ -1113,7 +1322,13 @@ public final class Interpreter {
       return !t.items().isEmpty();
     } else if (v instanceof PyDict d) {
       return !d.map.isEmpty();
-    } else if (v instanceof PyObject o && o.module != null) {
+    } else if (v instanceof PyObject o && o.module != null && o.cls.nearestLayer() instanceof NnLayers.Container) {
+      return !o.module.modules.isEmpty(); // Sequential, ModuleList and ModuleDict have a length
+    } else if (v instanceof PyObject o) {
+      Object bool = o.cls.lookup("__bool__");
+      if (bool != null) {
+        return truthy(call(new BoundMethod(o, bool), List.of(), Map.of(), at), at);
+      }
       Object len = o.cls.lookup("__len__");
       if (len != null) {
         return truthy(call(new BoundMethod(o, len), List.of(), Map.of(), at), at);

@@ -88,7 +88,7 @@ public final class ModelLowering {
       throw Interpreter.error(Code.DN0106, expr.span(), "the entry expression gives a " + Builtins.typeName(model)
           + ", not an nn.Module", "the expression after ':' must construct the model");
     }
-    ImmutableList<StateEntry> state = nameState(root);
+    ImmutableList<StateEntry> state = nameState(in, root);
 
     // A library layer has no Python forward: the model is then the layer itself, called as PyTorch would.
     Object target = method.equals("forward") && root.cls.lookup(method) == null && !root.dict.containsKey(method)
@@ -137,40 +137,47 @@ public final class ModelLowering {
     return null;
   }
 
-  /** Assigns state_dict keys in PyTorch's order: own parameters, own buffers, then children. */
-  static ImmutableList<StateEntry> nameState(PyObject root) {
+  /**
+   * Assigns state_dict keys as {@code model.state_dict()} writes them: own parameters, own persistent buffers, then
+   * each child's under its name. A module or tensor reachable under several names is listed under every one of them,
+   * as PyTorch does, so the checkpoint must hold each; the first name is the one the compiled model reads. Every
+   * entry is charged to the budget, so a tree whose paths multiply (a module shared at every level) is refused, not
+   * walked for ever.
+   */
+  static ImmutableList<StateEntry> nameState(Interpreter in, PyObject root) {
     List<StateEntry> out = new ArrayList<>();
-    IdentityHashMap<TensorSlot, Boolean> named = new IdentityHashMap<>();
-    IdentityHashMap<PyObject, Boolean> visited = new IdentityHashMap<>();
-    java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
-    stack.push(new Object[] {root, ""});
-    while (!stack.isEmpty()) {
-      Object[] top = stack.pop();
-      PyObject m = (PyObject) top[0];
-      String prefix = (String) top[1];
-      if (visited.put(m, true) != null) {
-        continue; // a module registered twice appears once, like named_modules()
-      }
-      for (var e : m.module.parameters.entrySet()) {
-        add(out, named, e.getValue(), prefix + e.getKey());
-      }
-      for (var e : m.module.buffers.entrySet()) {
-        add(out, named, e.getValue(), prefix + e.getKey());
-      }
-      List<Map.Entry<String, Object>> kids = new ArrayList<>(m.module.modules.entrySet());
-      for (int i = kids.size() - 1; i >= 0; i--) {
-        if (kids.get(i).getValue() instanceof PyObject k && k.module != null) {
-          stack.push(new Object[] {k, prefix + kids.get(i).getKey() + "."});
-        }
-      }
-    }
+    nameState(in, root, "", out, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
     return ImmutableList.copyOf(out);
   }
 
-  private static void add(List<StateEntry> out, IdentityHashMap<TensorSlot, Boolean> named, TensorSlot s, String key) {
-    if (named.put(s, true) == null) {
-      s.stateKey = key;
-      out.add(new StateEntry(key, s.type, s.createdAt));
+  private static void nameState(Interpreter in, PyObject m, String prefix, List<StateEntry> out,
+      java.util.Set<PyObject> path) {
+    if (!path.add(m)) {
+      return; // a module inside itself: PyTorch would recurse without end; its state is already listed above
     }
+    in.step(m.module.createdAt());
+    for (var e : m.module.parameters.entrySet()) {
+      add(in, out, e.getValue(), prefix + e.getKey());
+    }
+    for (var e : m.module.buffers.entrySet()) {
+      if (!m.module.nonPersistent.contains(e.getKey())) {
+        add(in, out, e.getValue(), prefix + e.getKey());
+      }
+    }
+    for (var e : m.module.modules.entrySet()) {
+      if (e.getValue() instanceof PyObject k && k.module != null) {
+        nameState(in, k, prefix + e.getKey() + ".", out, path);
+      }
+    }
+    path.remove(m);
   }
+
+  private static void add(Interpreter in, List<StateEntry> out, TensorSlot s, String key) {
+    in.budget.slots(1, s.createdAt);
+    if (s.stateKey == null) {
+      s.stateKey = key;
+    }
+    out.add(new StateEntry(key, s.type, s.createdAt));
+  }
+
 }

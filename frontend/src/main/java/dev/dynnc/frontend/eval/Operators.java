@@ -232,13 +232,19 @@ final class Operators {
   }
 
   static Object compare(Interpreter in, String op, Object a, Object b, Span at) {
-    Signals.use(a, at);
-    Signals.use(b, at);
-
     if (op.equals("is") || op.equals("is not")) {
+      // Identity needs no value: `x is None` is fine on a value from a library dynnc does not model.
+      for (Object v : new Object[] {a, b}) {
+        if (!(v instanceof Values.Opaque)) {
+          Signals.use(v, at);
+        }
+      }
       boolean same = a == b || (a instanceof Boolean && a.equals(b));
       return op.equals("is") == same;
     }
+    Signals.use(a, at);
+    Signals.use(b, at);
+
     if (op.equals("in") || op.equals("not in")) {
       boolean found = contains(in, b, a, at);
       return op.equals("in") == found;
@@ -463,6 +469,13 @@ final class Operators {
     }
     if (v instanceof PyDict d) {
       Object k = key(idx);
+      if (!d.map.containsKey(k) && d.defaultFactory != null) {
+        Object made = d.defaultFactory == Values.NONE ? null : in.call(d.defaultFactory, List.of(), java.util.Map.of(), at);
+        if (made != null) {
+          d.map.put(k, made);
+          return made;
+        }
+      }
       if (!d.map.containsKey(k)) {
         throw Interpreter.error(Code.DN0109, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
       }

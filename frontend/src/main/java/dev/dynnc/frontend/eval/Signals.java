@@ -53,10 +53,32 @@ final class Signals {
     }
   }
 
-  /** Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}. */
+  /**
+   * Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}; a {@link Values.Opaque} value
+   * is the located error naming where it came from.
+   */
   static Object use(Object v, Span at) {
     if (v == Values.FAILED) {
       throw new FailedUse(at);
+    }
+    if (v instanceof Values.Opaque o) {
+      throw o.useError(at);
+    }
+    return v;
+  }
+
+  /**
+   * {@code v} with the values of unmodelled libraries left out of a list or tuple, for a function that takes them as
+   * they are ({@code isinstance(m, (nn.Conv2d, SyncBatchNorm))}): only a failed value abandons its statement.
+   */
+  static Object failedOnly(Object v) {
+    if (v instanceof Values.PyTuple t) {
+      return new Values.PyTuple(t.items().stream().filter(x -> !(x instanceof Values.Opaque))
+          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
+    }
+    if (v instanceof Values.PyList l) {
+      return new Values.PyTuple(l.items.stream().filter(x -> !(x instanceof Values.Opaque))
+          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
     }
     return v;
   }

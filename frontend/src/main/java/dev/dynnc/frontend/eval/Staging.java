@@ -149,6 +149,17 @@ final class Staging {
   }
 
   SymTensor weight(TensorSlot slot, Span at) {
+    if (slot.stateKey == null && slot.fill != null) {
+      // A non-persistent buffer of zeros or ones: not in the checkpoint, and a constant of the compiled code.
+      DType dt = slot.type.dtype();
+      Attr v = dt.isFloat() ? Attr.of(slot.fill) : dt == DType.BOOL ? Attr.of(slot.fill != 0) : Attr.of(slot.fill.longValue());
+      return (SymTensor) emit("full", List.of(), List.of(), Map.of("value", v), slot.type, at);
+    }
+    if (slot.stateKey == null && slot.nonPersistent) {
+      throw Interpreter.error(Code.DN0201, at, "the buffer registered at " + slot.createdAt + " with persistent=False is "
+          + "not in the checkpoint, and dynnc knows its values only when torch.zeros or torch.ones made it",
+          "register it with persistent=True, so that the checkpoint holds its values");
+    }
     if (slot.stateKey == null) {
       throw Interpreter.error(Code.DN0201, at, "this tensor was created in __init__ but is neither a parameter nor a buffer",
           "register it with self.register_buffer(name, tensor) so its values come from the checkpoint");

@@ -80,7 +80,10 @@ final class TensorFunctions {
   private static Object filled(TorchLib t, String name, long[] size, DType dt, Span at) {
     long[] shape = checkShape(size, name, at);
     if (t.interpreter().staging == null) {
-      return new TensorSlot(TensorType.of(dt, shape), at, false);
+      TensorSlot made = new TensorSlot(TensorType.of(dt, shape), at, false);
+      // A non-persistent buffer made this way has known values (Staging.weight).
+      made.fill = name.startsWith("zeros") ? Double.valueOf(0) : name.startsWith("ones") ? Double.valueOf(1) : null;
+      return made;
     }
     if (name.startsWith("rand") || name.equals("empty")) {
       throw Interpreter.error(Code.DN0201, at, "torch." + name + " in forward makes the model nondeterministic",

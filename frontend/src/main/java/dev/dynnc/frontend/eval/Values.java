@@ -31,10 +31,22 @@ public final class Values {
     }
   };
 
-  /** A tuple (immutable). */
-  public record PyTuple(ImmutableList<Object> items) {
+  /** A tuple (immutable); {@code fields} names its items when it was made by a namedtuple class, else it is null. */
+  public record PyTuple(ImmutableList<Object> items, NamedTupleType fields) {
+    public PyTuple(ImmutableList<Object> items) {
+      this(items, null);
+    }
+
     public static PyTuple of(Object... items) {
       return new PyTuple(ImmutableList.copyOf(items));
+    }
+  }
+
+  /** A class made by {@code collections.namedtuple}: its name and field names. Calling it makes a {@link PyTuple}. */
+  public record NamedTupleType(String name, ImmutableList<String> fields, Map<String, Object> defaults) {
+    @Override
+    public String toString() {
+      return "<class '" + name + "'>";
     }
   }
 
@@ -50,6 +62,8 @@ public final class Values {
   /** A dict keeping insertion order; keys are static values; mutations are journaled. */
   public static final class PyDict {
     public final LinkedHashMap<Object, Object> map = new Journal.TrackedMap<>();
+    /** The factory of a {@code collections.defaultdict}, called for a missing key; null for a plain dict. */
+    public Object defaultFactory;
   }
 
   public record PyRange(long start, long stop, long step) {
@@ -190,6 +204,8 @@ public final class Values {
     public final LinkedHashMap<String, Object> modules = new LinkedHashMap<>();
     public final LinkedHashMap<String, TensorSlot> parameters = new LinkedHashMap<>();
     public final LinkedHashMap<String, TensorSlot> buffers = new LinkedHashMap<>();
+    /** Buffers registered with {@code persistent=False}: not in the state_dict. */
+    public final java.util.Set<String> nonPersistent = new java.util.HashSet<>();
     private Span createdAt;
 
     public ModuleState(Span createdAt) {
@@ -220,6 +236,10 @@ public final class Values {
     public final boolean isParameter;
     /** The state_dict key, assigned when the model tree is finished. */
     public String stateKey;
+    /** The one value of every element when it is known at construction ({@code torch.zeros}, {@code torch.ones}), or null. */
+    public Double fill;
+    /** A buffer registered with {@code persistent=False}: its values are not in the checkpoint. */
+    public boolean nonPersistent;
 
     public TensorSlot(Type.TensorType type, Span createdAt, boolean isParameter) {
       this.type = type;
@@ -250,6 +270,41 @@ public final class Values {
     @Override
     public String toString() {
       return "<module '" + name + "'>";
+    }
+  }
+
+  /**
+   * A value from a library dynnc does not model (an import of scipy, tqdm or argparse, or a torch name outside the
+   * inference subset such as an optimizer or a loss): construction code may store it, pass it along, take its
+   * attributes and call it (each giving another Opaque), since definitions that are never called cost nothing; any
+   * other use is a DN0105 naming where it came from. {@code known} is the modelled part of a library that dynnc models
+   * partly (argparse.Namespace), or null.
+   *
+   * @param name the dotted name as written, with "(...)" for calls, e.g. {@code scipy.special.expit(...)}
+   * @param origin the import statement (or, for a torch name, the expression) it came from
+   * @param imported whether {@code origin} is an import (the note says "imported here") or a use ("named here")
+   * @param detail why it is opaque, completing "'NAME' is ...", e.g. "from a library dynnc does not model"
+   */
+  public record Opaque(String name, Span origin, boolean imported, String detail, PyNamespace known) {
+    /** The value of {@code this.attr}. */
+    Opaque attribute(String attr) {
+      return new Opaque(name + "." + attr, origin, imported, detail, null);
+    }
+
+    /** The value of a call of this. */
+    Opaque called() {
+      return new Opaque(name + "(...)", origin, imported, detail, null);
+    }
+
+    /** The located error for using this where its value matters. */
+    dev.dynnc.diag.DiagnosticException useError(Span at) {
+      return Interpreter.error(dev.dynnc.diag.Code.DN0105, at, "'" + name + "' is " + detail + ", so it cannot be used here",
+          (imported ? "imported here: " : "named here: ") + origin.file() + ":" + origin.line());
+    }
+
+    @Override
+    public String toString() {
+      return "<" + name + ">";
     }
   }
 
