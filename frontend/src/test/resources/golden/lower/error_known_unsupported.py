@@ -2,7 +2,8 @@
 # input: x=float32[2,4]
 # Real PyTorch names that dynnc does not support are DN0105 with the reason, never "unknown": a torch
 # submodule (torch.fft), a function whose result shape depends on the data, an in-place method, an nn
-# class and a training loss in F; all reported in one run.
+# class (made in __init__, which is fine, and reported where forward uses it) and a training loss in F;
+# all reported in one run.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -18,30 +19,31 @@ class Net(nn.Module):
         b = torch.nonzero(x)
         c = x.scatter_(1, x, x)
         d = F.cross_entropy(x, x)
+        e = self.act(x)
         return x
 # ---- expected ----
-# error[DN0105]: error_known_unsupported.py:14:23: torch.nn.LeakyReLU is not supported by dynnc yet
+# error[DN0105]: error_known_unsupported.py:18:19: torch.fft is not supported by dynnc: complex tensors are not supported
 #    |
-# 14 |         self.act = nn.LeakyReLU(0.1)
-#    |                       ^
-#    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:17:19: torch.fft is not supported by dynnc: complex tensors are not supported
-#    |
-# 17 |         a = torch.fft.fft(x)
+# 18 |         a = torch.fft.fft(x)
 #    |                   ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:18:19: torch.nonzero is not supported by dynnc: its result's shape depends on the data, which compiled code cannot express yet
+# error[DN0105]: error_known_unsupported.py:19:19: torch.nonzero is not supported by dynnc: its result's shape depends on the data, which compiled code cannot express yet
 #    |
-# 18 |         b = torch.nonzero(x)
+# 19 |         b = torch.nonzero(x)
 #    |                   ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:19:15: Tensor.scatter_ is not supported by dynnc: in-place tensor updates are not supported in forward; use the out-of-place form
+# error[DN0105]: error_known_unsupported.py:20:15: Tensor.scatter_ is not supported by dynnc: in-place tensor updates are not supported in forward; use the out-of-place form
 #    |
-# 19 |         c = x.scatter_(1, x, x)
+# 20 |         c = x.scatter_(1, x, x)
 #    |               ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:20:15: torch.nn.functional.cross_entropy is not supported by dynnc: a training loss; compiled models run inference only
+# error[DN0105]: error_known_unsupported.py:21:15: torch.nn.functional.cross_entropy is not supported by dynnc: a training loss; compiled models run inference only
 #    |
-# 20 |         d = F.cross_entropy(x, x)
+# 21 |         d = F.cross_entropy(x, x)
 #    |               ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
+# error[DN0105]: error_known_unsupported.py:22:18: 'torch.nn.LeakyReLU(...)' is not supported by dynnc yet, so it cannot be used here
+#    |
+# 22 |         e = self.act(x)
+#    |                  ^
+#    = hint: named here: error_known_unsupported.py:15

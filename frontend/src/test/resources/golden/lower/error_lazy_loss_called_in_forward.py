@@ -14,7 +14,7 @@ class Net(nn.Module):
     def forward(self, x):
         return self.criterion(self.fc(x), x)
 # ---- expected ----
-# error[DN0105]: error_lazy_loss_called_in_forward.py:15:21: 'torch.nn.CrossEntropyLoss(...)' is not supported by dynnc, so it cannot be used here
+# error[DN0105]: error_lazy_loss_called_in_forward.py:15:21: 'torch.nn.CrossEntropyLoss(...)' is not supported by dynnc (a training loss; compiled models run inference only), so it cannot be used here
 #    |
 # 15 |         return self.criterion(self.fc(x), x)
 #    |                     ^

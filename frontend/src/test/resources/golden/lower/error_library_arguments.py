@@ -28,11 +28,11 @@ class Net(nn.Module):
 # 14 |         self.ok = 'abc'.startswith(3)
 #    |                         ^
 #    = hint: check the call against the function's signature in the PyTorch or Python documentation
-# error[DN0102]: error_library_arguments.py:15:14: register_buffer() got int where it needs a str
+# error[DN0102]: error_library_arguments.py:15:14: register_buffer(): argument 'name' (position 1) must be str, not int
 #    |
 # 15 |         self.register_buffer(5, torch.zeros(4))
 #    |              ^
-#    = hint: check the call against the function's signature in the PyTorch or Python documentation
+#    = hint: the signature is register_buffer(str name, Any? tensor, bool persistent=True) -> None
 # error[DN0102]: error_library_arguments.py:18:19: where() missing required argument 'input'
 #    |
 # 18 |         y = torch.where(x > 0)

@@ -35,6 +35,12 @@ final class Attributes {
       if (sub != null) {
         return sub;
       }
+      String known = in.staging == null ? in.torch.unsupportedDetail(ns, name) : null;
+      if (known != null) {
+        // A loss, an optimizer or another known torch name outside inference, named in construction
+        // or training code: only a use where its value matters is an error.
+        return new Opaque(ns.name + "." + name, at, false, known, null);
+      }
       DiagnosticException missing = in.torch.missingName(ns, name, at);
       if (missing != null) {
         throw missing;

@@ -733,6 +733,16 @@ final class TorchLib {
     return null;
   }
 
+  /** {@link TorchRegistry#unsupportedDetail} for a name of one of torch's own namespaces, else null. */
+  String unsupportedDetail(PyNamespace ns, String name) {
+    for (Space s : Space.values()) {
+      if (s.prefix.equals(ns.name) && libs.get(ns.name) == ns) {
+        return TorchRegistry.REGISTRY.unsupportedDetail(s, name);
+      }
+    }
+    return null;
+  }
+
   Interpreter interpreter() {
     return in;
   }

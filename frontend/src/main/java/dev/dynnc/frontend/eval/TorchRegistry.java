@@ -154,6 +154,15 @@ final class TorchRegistry {
    * The error for {@code name}, which is not supported in {@code space}: a known PyTorch name gets the reason (DN0105);
    * anything else is unknown (DN0113), with the nearest supported name, or one of {@code alsoDefined}, as a hint.
    */
+  /**
+   * Why a known PyTorch name is not supported, completing "'torch.nn.X' is ...", or null when the
+   * name is not a known unsupported one.
+   */
+  String unsupportedDetail(Space space, String name) {
+    String reason = unsupported.get(space).get(name);
+    return reason == null ? null : "not supported by dynnc" + (reason.equals(NOT_YET) ? " yet" : " (" + reason + ")");
+  }
+
   DiagnosticException missing(Space space, String name, Collection<String> alsoDefined, Span at) {
     String qualified = space.qualify(name);
     String reason = unsupported.get(space).get(name);
