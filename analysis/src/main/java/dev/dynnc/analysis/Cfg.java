@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The control-flow graph of a function: successors, predecessors, reverse postorder, dominators
- * and post-dominators (the latter from a virtual exit joining every {@code ret}).
+ * The control-flow graph of a function: successors, predecessors, reverse postorder, dominators and
+ * post-dominators (the latter from a virtual exit joining every {@code ret}).
  */
 public final class Cfg {
   private final int[][] succ;
@@ -26,7 +26,8 @@ public final class Cfg {
       preds.add(new ArrayList<>());
     }
     for (Block b : f.blocks()) {
-      succ[b.id().index()] = b.terminator().successors().stream().mapToInt(BlockId::index).toArray();
+      succ[b.id().index()] =
+          b.terminator().successors().stream().mapToInt(BlockId::index).toArray();
       for (int s : succ[b.id().index()]) {
         preds.get(s).add(b.id().index());
       }
@@ -86,7 +87,10 @@ public final class Cfg {
     return postDom.dominates(a, b);
   }
 
-  /** Immediate post-dominator, or -1 when it is the virtual exit (the block returns on some path alone). */
+  /**
+   * Immediate post-dominator, or -1 when it is the virtual exit (the block returns on some path
+   * alone).
+   */
   public int ipostdom(int block) {
     int p = postDom.idom(block);
     return p == exit ? -1 : p;

@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-value facts of a function: placement (static / host / device) and the blocks and ops that
- * use it.
+ * Per-value facts of a function: placement (static / host / device) and the blocks and ops that use
+ * it.
  *
  * <p>Classification: tensors, function parameters included, are DEVICE; a host scalar is STATIC
  * when it is a {@code const} or a host op other than {@code item} over STATIC operands (constant
- * folding can remove it), otherwise HOST. Scalar block parameters are HOST: they merge values
- * from the paths that jump to the block. Computed in one pass over the blocks in order.
+ * folding can remove it), otherwise HOST. Scalar block parameters are HOST: they merge values from
+ * the paths that jump to the block. Computed in one pass over the blocks in order.
  */
 public final class ValueInfo {
   private final Placement[] placement;
@@ -42,7 +42,8 @@ public final class ValueInfo {
     }
     for (Block b : f.blocks()) {
       for (Param p : b.params()) {
-        info.placement[p.id().index()] = p.type() instanceof Type.TensorType ? Placement.DEVICE : Placement.HOST;
+        info.placement[p.id().index()] =
+            p.type() instanceof Type.TensorType ? Placement.DEVICE : Placement.HOST;
       }
       for (int i = 0; i < b.ops().size(); i++) {
         Op op = b.ops().get(i);
@@ -50,7 +51,9 @@ public final class ValueInfo {
         if (op.type() instanceof Type.TensorType) {
           pl = Placement.DEVICE;
         } else if (op.name().equals("const")
-            || (!op.name().equals("item") && op.operands().stream().allMatch(v -> info.placement[v.index()] == Placement.STATIC))) {
+            || (!op.name().equals("item")
+                && op.operands().stream()
+                    .allMatch(v -> info.placement[v.index()] == Placement.STATIC))) {
           pl = Placement.STATIC;
         } else {
           pl = Placement.HOST;

@@ -11,7 +11,8 @@ import dev.dynnc.ir.ValueId;
 import org.junit.jupiter.api.Test;
 
 class AnalysisTest {
-  static final String DIAMOND = """
+  static final String DIAMOND =
+      """
       func @f(%0 "x": f32[1]) {
       ^bb0:
         %1 = item(%0) : f32

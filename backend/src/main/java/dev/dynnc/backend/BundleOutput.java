@@ -23,29 +23,32 @@ import java.util.stream.Stream;
 /**
  * Writes a bundle to the {@code -o} path: refuses any path whose replacement could destroy
  * something that is not a dynnc bundle, builds in a temporary directory beside it, and swaps it in
- * so that a kill at any instant leaves the old or the new bundle there once the next compile to
- * the same path has run.
+ * so that a kill at any instant leaves the old or the new bundle there once the next compile to the
+ * same path has run.
  *
  * <p>Rule OUTPUT-GUARD: {@code -o} may name nothing, an empty directory or a directory holding a
  * {@code manifest.json} of format {@value Manifest#FORMAT}; never the current directory, the
- * sources, the checkpoint, a file, a symbolic link or any other directory. It is checked before
- * any expensive work and again just before the swap.
+ * sources, the checkpoint, a file, a symbolic link or any other directory. It is checked before any
+ * expensive work and again just before the swap.
  *
- * <p>Rule RECOVERABLE-SWAP: beside {@code NAME} live only directories named
- * {@code .NAME.tmp-TAG} (being built), {@code .NAME.ready-TAG} (complete, about to be installed)
- * and {@code .NAME.old-TAG} (the previous bundle, moved aside), where TAG names the owning
- * process ({@link OwnedDirs}). The swap is: tmp → ready, NAME → old, ready → NAME, delete old,
- * each step one rename. Before writing, {@link #recover} looks at the leftovers of dead owners:
- * if NAME is missing it completes the swap from a ready bundle, else puts the old one back; then
- * it deletes the rest. Only verifiable bundles are ever renamed to NAME.
+ * <p>Rule RECOVERABLE-SWAP: beside {@code NAME} live only directories named {@code .NAME.tmp-TAG}
+ * (being built), {@code .NAME.ready-TAG} (complete, about to be installed) and {@code
+ * .NAME.old-TAG} (the previous bundle, moved aside), where TAG names the owning process ({@link
+ * OwnedDirs}). The swap is: tmp → ready, NAME → old, ready → NAME, delete old, each step one
+ * rename. Before writing, {@link #recover} looks at the leftovers of dead owners: if NAME is
+ * missing it completes the swap from a ready bundle, else puts the old one back; then it deletes
+ * the rest. Only verifiable bundles are ever renamed to NAME.
  *
- * <p>Rule UMASK: the bundle gets the permissions that new files and directories get under the
- * umask (the temporary directory's own, created with {@link Files#createDirectory}), so a bundle
- * built by one account can be read by another when the umask allows it.
+ * <p>Rule UMASK: the bundle gets the permissions that new files and directories get under the umask
+ * (the temporary directory's own, created with {@link Files#createDirectory}), so a bundle built by
+ * one account can be read by another when the umask allows it.
  */
 public final class BundleOutput {
-  /** Test-only: {@code -Ddynnc.test.haltAfter=STEP} stops the JVM at once after STEP of the swap. */
+  /**
+   * Test-only: {@code -Ddynnc.test.haltAfter=STEP} stops the JVM at once after STEP of the swap.
+   */
   static final String HALT_PROPERTY = "dynnc.test.haltAfter";
+
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
 
   private final Path out;
@@ -80,7 +83,8 @@ public final class BundleOutput {
     Path real = real(out);
     Path cwd = real(Path.of("").toAbsolutePath());
     if (cwd.startsWith(real)) {
-      return Optional.of(at + (cwd.equals(real) ? "is" : "contains") + " the current directory; " + REPLACES_ONLY);
+      return Optional.of(
+          at + (cwd.equals(real) ? "is" : "contains") + " the current directory; " + REPLACES_ONLY);
     }
     if (sourceRoot != null) {
       Path src = real(sourceRoot.toAbsolutePath().normalize());
@@ -91,18 +95,27 @@ public final class BundleOutput {
         return Optional.of(at + "contains --source-root " + sourceRoot + "; " + REPLACES_ONLY);
       }
       if (real.startsWith(src)) {
-        return Optional.of(at + "lies inside --source-root " + sourceRoot + "; write the bundle outside the model's sources");
+        return Optional.of(
+            at
+                + "lies inside --source-root "
+                + sourceRoot
+                + "; write the bundle outside the model's sources");
       }
     }
     if (weights != null) {
       Path w = real(weights.toAbsolutePath().normalize());
       if (w.startsWith(real)) {
-        return Optional.of(at + (w.equals(real) ? "is the --weights file" : "contains the --weights file") + "; " + REPLACES_ONLY);
+        return Optional.of(
+            at
+                + (w.equals(real) ? "is the --weights file" : "contains the --weights file")
+                + "; "
+                + REPLACES_ONLY);
       }
     }
     Path existing = nearestExisting(out);
     if (!existing.equals(out)) {
-      return Files.isDirectory(existing) ? Optional.empty()
+      return Files.isDirectory(existing)
+          ? Optional.empty()
           : Optional.of(at + existing + " is not a directory");
     }
     if (Files.isSymbolicLink(out)) {
@@ -112,22 +125,30 @@ public final class BundleOutput {
       return Optional.of(at + "is a file, not a dynnc bundle; " + REPLACES_ONLY);
     }
     if (!isEmptyDir(out) && !isBundle(out)) {
-      return Optional.of(at + "is a directory but not a dynnc bundle (no " + Manifest.FILE_NAME + " of format "
-          + Manifest.FORMAT + "); " + REPLACES_ONLY);
+      return Optional.of(
+          at
+              + "is a directory but not a dynnc bundle (no "
+              + Manifest.FILE_NAME
+              + " of format "
+              + Manifest.FORMAT
+              + "); "
+              + REPLACES_ONLY);
     }
     return Optional.empty();
   }
 
-  private static final String REPLACES_ONLY = "dynnc only replaces an empty directory or a bundle it wrote";
+  private static final String REPLACES_ONLY =
+      "dynnc only replaces an empty directory or a bundle it wrote";
 
   /**
-   * Checks {@code output} again, finishes or undoes swaps that a killed compile left, and creates the
-   * temporary directory (and any missing parents, removed again by {@link #discard}).
+   * Checks {@code output} again, finishes or undoes swaps that a killed compile left, and creates
+   * the temporary directory (and any missing parents, removed again by {@link #discard}).
    *
    * @throws Refused when the path must not be written
    * @throws IOException when the file system refuses
    */
-  public static BundleOutput prepare(Path output, Path sourceRoot, Path weights) throws IOException {
+  public static BundleOutput prepare(Path output, Path sourceRoot, Path weights)
+      throws IOException {
     Optional<String> no = refusal(output, sourceRoot, weights);
     if (no.isPresent()) {
       throw new Refused(no.get());
@@ -151,7 +172,9 @@ public final class BundleOutput {
     }
   }
 
-  /** Deletes the temporary directory and the parents {@link #prepare} created; for failed compiles. */
+  /**
+   * Deletes the temporary directory and the parents {@link #prepare} created; for failed compiles.
+   */
   public void discard() {
     OwnedDirs.delete(tmp);
     removeEmpty(createdParents);
@@ -199,8 +222,8 @@ public final class BundleOutput {
   /**
    * Repairs what killed compiles to {@code out} left (rule RECOVERABLE-SWAP): with {@code out}
    * missing, the newest verifiable ready bundle, else the newest verifiable old one, is renamed to
-   * {@code out}; every other dead owner's temporary, ready and old directory is deleted. Directories
-   * of live owners are left alone.
+   * {@code out}; every other dead owner's temporary, ready and old directory is deleted.
+   * Directories of live owners are left alone.
    */
   static void recover(Path out) throws IOException {
     Path parent = out.getParent();
@@ -222,7 +245,8 @@ public final class BundleOutput {
         }
       }
     }
-    Comparator<Path> newestFirst = Comparator.comparing((Path p) -> startOf(p.getFileName().toString())).reversed();
+    Comparator<Path> newestFirst =
+        Comparator.comparing((Path p) -> startOf(p.getFileName().toString())).reversed();
     readies.sort(newestFirst);
     olds.sort(newestFirst);
     if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
@@ -247,7 +271,8 @@ public final class BundleOutput {
   public static boolean isBundle(Path dir) {
     Path m = dir.resolve(Manifest.FILE_NAME);
     try {
-      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+          || !Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
           || Files.size(m) > MAX_MANIFEST_BYTES) {
         return false;
       }
@@ -292,7 +317,8 @@ public final class BundleOutput {
   }
 
   private static long startOf(String name) {
-    String[] parts = name.substring(name.lastIndexOf('-', name.lastIndexOf('-') - 1) + 1).split("-");
+    String[] parts =
+        name.substring(name.lastIndexOf('-', name.lastIndexOf('-') - 1) + 1).split("-");
     try {
       return Long.parseLong(parts[0]);
     } catch (NumberFormatException e) {
@@ -300,7 +326,10 @@ public final class BundleOutput {
     }
   }
 
-  /** Deletes a bundle directory, manifest first, so that a half-deleted one is never taken for a bundle. */
+  /**
+   * Deletes a bundle directory, manifest first, so that a half-deleted one is never taken for a
+   * bundle.
+   */
   private static void deleteBundle(Path dir) throws IOException {
     Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
     OwnedDirs.delete(dir);
@@ -328,13 +357,18 @@ public final class BundleOutput {
   private static Path real(Path p) {
     Path existing = nearestExisting(p);
     try {
-      return existing.toRealPath().resolve(existing.relativize(p.toAbsolutePath().normalize())).normalize();
+      return existing
+          .toRealPath()
+          .resolve(existing.relativize(p.toAbsolutePath().normalize()))
+          .normalize();
     } catch (IOException e) {
       return p.toAbsolutePath().normalize();
     }
   }
 
-  /** Gives every file and directory under {@code root} the permissions new ones get under the umask. */
+  /**
+   * Gives every file and directory under {@code root} the permissions new ones get under the umask.
+   */
   private static void applyUmask(Path root) throws IOException {
     Set<PosixFilePermission> dirPerms;
     try {
@@ -343,14 +377,19 @@ public final class BundleOutput {
       return; // not a POSIX file system: nothing like a umask to honour
     }
     Set<PosixFilePermission> filePerms = EnumSet.copyOf(dirPerms);
-    filePerms.removeAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
-        PosixFilePermission.OTHERS_EXECUTE));
+    filePerms.removeAll(
+        EnumSet.of(
+            PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_EXECUTE));
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.toList()) {
         if (Files.isSymbolicLink(p)) {
           continue;
         }
-        boolean exec = Files.isDirectory(p) || Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE);
+        boolean exec =
+            Files.isDirectory(p)
+                || Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE);
         Files.setPosixFilePermissions(p, exec ? dirPerms : filePerms);
       }
     }

@@ -14,14 +14,17 @@ public interface CompileService {
   void compile(Path request, Path errorFile, Duration timeout) throws CompileException;
 
   /**
-   * What besides the request decides the library this service builds: its compiler's version, its own code and the
-   * machine it tunes for. Part of the compile cache's key, so that a change to any of them compiles again.
+   * What besides the request decides the library this service builds: its compiler's version, its
+   * own code and the machine it tunes for. Part of the compile cache's key, so that a change to any
+   * of them compiles again.
    */
   default String identity() {
     return getClass().getName();
   }
 
-  /** Begins any slow start-up now, without waiting for it, so that it overlaps the frontend's work. */
+  /**
+   * Begins any slow start-up now, without waiting for it, so that it overlaps the frontend's work.
+   */
   default void warmUp() {}
 
   /** A TVM compile failure; the message is TVM's traceback's last line plus context. */

@@ -12,13 +12,13 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Why embedded: Relay's op strategies are registered from Python, so relay.build needs it; the
  * preset ships CPython, numpy and the tvm package, so no system Python is involved. Why in its own
- * process ({@link TvmWorker} starts it): a CPython thread cannot be stopped safely inside a JVM,
- * so a compile past its time limit is ended by killing the process, and a crash in TVM's native
- * code ends the worker, not the compiler.
+ * process ({@link TvmWorker} starts it): a CPython thread cannot be stopped safely inside a JVM, so
+ * a compile past its time limit is ended by killing the process, and a crash in TVM's native code
+ * ends the worker, not the compiler.
  *
  * <p>Rule DATA-NOT-SOURCE: the only Python source run here is {@code relay_builder.py} and the
- * constant call {@code dynnc_serve()}; request paths arrive as JSON on stdin and are never part
- * of source text.
+ * constant call {@code dynnc_serve()}; request paths arrive as JSON on stdin and are never part of
+ * source text.
  */
 public final class EmbeddedTvm {
   private EmbeddedTvm() {}
@@ -26,11 +26,15 @@ public final class EmbeddedTvm {
   public static void main(String[] args) {
     StderrFilter.install();
     // The worker must not outlive the compiler that started it, even in the middle of a compile.
-    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(2)));
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(2)));
     try {
-      org.bytedeco.cpython.helper.python.Py_Initialize(org.bytedeco.tvm.presets.tvm.cachePackages());
+      org.bytedeco.cpython.helper.python.Py_Initialize(
+          org.bytedeco.tvm.presets.tvm.cachePackages());
     } catch (IOException e) {
-      System.err.println("dynnc TVM worker: cannot unpack TVM's Python packages: " + e.getMessage());
+      System.err.println(
+          "dynnc TVM worker: cannot unpack TVM's Python packages: " + e.getMessage());
       System.exit(1);
     }
     String script;

@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OpDef;
@@ -14,6 +13,7 @@ import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.SubgraphPlan;
+import dev.dynnc.weights.WeightTensor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,19 +25,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a subgraph as a compile request for relay_builder.py: JSON ops, the Relay lowering of
- * each op name they use (from the op table), plus a raw weights file.
+ * Writes a subgraph as a compile request for relay_builder.py: JSON ops, the Relay lowering of each
+ * op name they use (from the op table), plus a raw weights file.
  */
 public final class RelayExport {
   /**
-   * The request's fields that name files of this one compile rather than describe what is compiled: the compile cache
-   * leaves them out of its key (the weights file's content goes in instead).
+   * The request's fields that name files of this one compile rather than describe what is compiled:
+   * the compile cache leaves them out of its key (the weights file's content goes in instead).
    */
-  public static final List<String> PATH_FIELDS = List.of("weights_file", "output", "relay_file", "error_file");
+  public static final List<String> PATH_FIELDS =
+      List.of("weights_file", "output", "relay_file", "error_file");
 
   private RelayExport() {}
 
-  public static void write(SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
+  public static void write(
+      SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
@@ -49,8 +51,16 @@ public final class RelayExport {
     }
     List<Object> weightInputs = new ArrayList<>();
     for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
-      weightInputs.add(Map.of("id", w.id().index(), "name", inputName(w), "dtype", w.type().dtype().numpyName(),
-          "shape", w.type().shape()));
+      weightInputs.add(
+          Map.of(
+              "id",
+              w.id().index(),
+              "name",
+              inputName(w),
+              "dtype",
+              w.type().dtype().numpyName(),
+              "shape",
+              w.type().shape()));
       shapes.put(String.valueOf(w.id().index()), w.type().shape());
     }
     List<Object> ops = new ArrayList<>();
@@ -86,7 +96,8 @@ public final class RelayExport {
             }
             byte[] data = toDtype(wt, t);
             w.write(data);
-            weightIndex.put(name, Map.of("offset", offset, "dtype", t.dtype().numpyName(), "shape", t.shape()));
+            weightIndex.put(
+                name, Map.of("offset", offset, "dtype", t.dtype().numpyName(), "shape", t.shape()));
             offset += data.length;
           }
         }
@@ -117,11 +128,14 @@ public final class RelayExport {
   /**
    * An op's Relay lowering from the op table, as relay_builder.py reads it: {@code {"special":
    * NAME}} for a named function of its {@code _SPECIAL} table, else {@code {"fn": "nn.softmax",
-   * "attrs": {"axis": "axis"}, "consts": {...}, "list": true}} for a plain call whose keywords
-   * take op attributes and fixed values.
+   * "attrs": {"axis": "axis"}, "consts": {...}, "list": true}} for a plain call whose keywords take
+   * op attributes and fixed values.
    */
   static Map<String, Object> lowering(String op) {
-    OpDef.Lowering l = Ops.get(op).map(OpDef::lowering).orElseThrow(() -> new IllegalStateException("unknown op '" + op + "'"));
+    OpDef.Lowering l =
+        Ops.get(op)
+            .map(OpDef::lowering)
+            .orElseThrow(() -> new IllegalStateException("unknown op '" + op + "'"));
     Map<String, Object> out = new LinkedHashMap<>();
     if (l instanceof OpDef.Lowering.Special s) {
       out.put("special", s.name());
@@ -137,14 +151,16 @@ public final class RelayExport {
         out.put("list", true);
       }
     } else {
-      throw new IllegalStateException("op '" + op + "' runs on the host only and cannot be in a subgraph");
+      throw new IllegalStateException(
+          "op '" + op + "' runs on the host only and cannot be in a subgraph");
     }
     return out;
   }
 
   /**
-   * The JSON value with every object's members in name order. A request's member order carries no meaning and is
-   * not stable (parts are written from {@code Map.of}, whose order differs between JVMs): compare or hash this form.
+   * The JSON value with every object's members in name order. A request's member order carries no
+   * meaning and is not stable (parts are written from {@code Map.of}, whose order differs between
+   * JVMs): compare or hash this form.
    */
   public static JsonElement canonical(JsonElement e) {
     if (e.isJsonObject()) {
@@ -183,17 +199,21 @@ public final class RelayExport {
     return ((Attr.IntsAttr) a).values();
   }
 
-  /** Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always). */
+  /**
+   * Checkpoint data converted to the dtype the IR declares for the weight (float32 almost always).
+   */
   private static byte[] toDtype(WeightTensor w, Type.TensorType t) {
     if (w.dtype() == t.dtype()) {
       return w.data();
     }
     if (t.dtype() == dev.dynnc.semantics.DType.F32) {
       float[] f = w.toFloatArray();
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer bb =
+          java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       bb.asFloatBuffer().put(f);
       return bb.array();
     }
-    throw new IllegalStateException("weight dtype " + w.dtype() + " cannot be used as " + t.dtype());
+    throw new IllegalStateException(
+        "weight dtype " + w.dtype() + " cannot be used as " + t.dtype());
   }
 }

@@ -10,21 +10,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Drops JavaCPP's "Versions of org.bytedeco:javacpp:... do not match" warning from
- * {@code System.err} and passes every other byte through unchanged.
+ * Drops JavaCPP's "Versions of org.bytedeco:javacpp:... do not match" warning from {@code
+ * System.err} and passes every other byte through unchanged.
  *
- * <p>The TVM preset depends on opencl/dnnl presets of an older JavaCPP release, the versions it
- * was built against, so the warning is noise to users. JavaCPP has no switch for it: its default
- * logger prints to whatever {@code System.err} is at the time, so the filter replaces that
- * stream. Filtering here rather than with {@code grep} in {@code bin/dynnc} keeps NUL bytes and
+ * <p>The TVM preset depends on opencl/dnnl presets of an older JavaCPP release, the versions it was
+ * built against, so the warning is noise to users. JavaCPP has no switch for it: its default logger
+ * prints to whatever {@code System.err} is at the time, so the filter replaces that stream.
+ * Filtering here rather than with {@code grep} in {@code bin/dynnc} keeps NUL bytes and
  * unterminated lines intact and works for every way of starting dynnc.
  */
 public final class StderrFilter extends OutputStream {
-  private static final byte[] NOISE = "Warning: Versions of org.bytedeco:".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOISE =
+      "Warning: Versions of org.bytedeco:".getBytes(StandardCharsets.UTF_8);
 
   private final OutputStream out;
+
   /** The start of the current line while it may still be the warning. */
   private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
   private boolean passing;
   private boolean dropping;
 
@@ -34,7 +37,10 @@ public final class StderrFilter extends OutputStream {
 
   /** Replaces {@code System.err} with a filtered stream writing to file descriptor 2. */
   public static void install() {
-    System.setErr(new PrintStream(new StderrFilter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err))), true));
+    System.setErr(
+        new PrintStream(
+            new StderrFilter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err))),
+            true));
   }
 
   @Override

@@ -37,18 +37,22 @@ import java.util.stream.Stream;
  * ends that worker (with its g++ children); the next request starts a fresh one. The worker also
  * ends when this JVM exits or dies, because it watches its parent.
  *
- * <p>The worker's classpath is that of the class loader that loaded this class, so the worker
- * runs the same dynnc and TVM jars inside a Maven plugin as in the CLI.
+ * <p>The worker's classpath is that of the class loader that loaded this class, so the worker runs
+ * the same dynnc and TVM jars inside a Maven plugin as in the CLI.
  */
 public final class TvmWorker implements CompileService {
   /** How long TVM's start-up (JVM, natives, {@code import tvm}) may take before a compile fails. */
   static final Duration STARTUP_LIMIT = Duration.ofSeconds(300);
+
   private static final String EOF = "\u0000eof";
   private static final Gson GSON = new Gson();
   private static TvmWorker shared;
 
-  /** Volatile: the shutdown hook stops the worker without waiting for a compile to release the lock. */
+  /**
+   * Volatile: the shutdown hook stops the worker without waiting for a compile to release the lock.
+   */
   private volatile Process process;
+
   private Writer requests;
   private BlockingQueue<String> answers;
   private boolean ready;
@@ -78,8 +82,9 @@ public final class TvmWorker implements CompileService {
   }
 
   /**
-   * TVM's version, the host CPU and the text of {@code relay_builder.py}: a target of plain {@code llvm} is compiled
-   * for {@code -mcpu=}this machine's CPU, so a library built here may use instructions another machine lacks.
+   * TVM's version, the host CPU and the text of {@code relay_builder.py}: a target of plain {@code
+   * llvm} is compiled for {@code -mcpu=}this machine's CPU, so a library built here may use
+   * instructions another machine lacks.
    */
   @Override
   public String identity() {
@@ -89,8 +94,10 @@ public final class TvmWorker implements CompileService {
   /** The TVM presets' version from their jar's Maven metadata, without loading any TVM class. */
   private static String tvmVersion() {
     Properties p = new Properties();
-    try (InputStream in = TvmWorker.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.bytedeco/tvm/pom.properties")) {
+    try (InputStream in =
+        TvmWorker.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.bytedeco/tvm/pom.properties")) {
       if (in != null) {
         p.load(in);
       }
@@ -100,13 +107,21 @@ public final class TvmWorker implements CompileService {
     return p.getProperty("version", "unknown");
   }
 
-  /** The first processor's model name and feature flags (what LLVM's host CPU detection sees), where Linux tells. */
+  /**
+   * The first processor's model name and feature flags (what LLVM's host CPU detection sees), where
+   * Linux tells.
+   */
   private static String cpuDescription() {
     StringBuilder sb = new StringBuilder(System.getProperty("os.arch")).append('\n');
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      lines.takeWhile(l -> !l.isBlank())
-          .filter(l -> l.startsWith("model name") || l.startsWith("flags") || l.startsWith("Features")
-              || l.startsWith("CPU part"))
+      lines
+          .takeWhile(l -> !l.isBlank())
+          .filter(
+              l ->
+                  l.startsWith("model name")
+                      || l.startsWith("flags")
+                      || l.startsWith("Features")
+                      || l.startsWith("CPU part"))
           .forEach(l -> sb.append(l).append('\n'));
     } catch (IOException | UncheckedIOException e) {
       // No /proc: the architecture alone.
@@ -128,13 +143,15 @@ public final class TvmWorker implements CompileService {
   }
 
   @Override
-  public synchronized void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
+  public synchronized void compile(Path request, Path errorFile, Duration timeout)
+      throws CompileException {
     ensureStarted();
     if (!ready) {
       String hello = await(STARTUP_LIMIT);
       if (hello == null) {
         stop();
-        throw new CompileException("TVM's compile worker did not start within " + STARTUP_LIMIT.toSeconds() + " s");
+        throw new CompileException(
+            "TVM's compile worker did not start within " + STARTUP_LIMIT.toSeconds() + " s");
       }
       ready = true;
     }
@@ -209,7 +226,8 @@ public final class TvmWorker implements CompileService {
       Thread.currentThread().interrupt();
     }
     stop();
-    return new CompileException("TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
+    return new CompileException(
+        "TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
   }
 
   private void ensureStarted() throws CompileException {
@@ -219,9 +237,12 @@ public final class TvmWorker implements CompileService {
     stop();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak speed.
+    // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
+    // speed.
     cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.bytedeco.")).sorted()
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith("org.bytedeco."))
+        .sorted()
         .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
     cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
     Process p;
@@ -231,16 +252,21 @@ public final class TvmWorker implements CompileService {
       throw new CompileException("cannot start TVM's compile worker: " + e.getMessage());
     }
     BlockingQueue<String> q = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          q.add(line);
-        }
-      } catch (IOException ignored) {
-        // The worker is gone; EOF below says so.
-      }
-      q.add(EOF);
-    }, "dynnc-tvm-worker-answers");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  q.add(line);
+                }
+              } catch (IOException ignored) {
+                // The worker is gone; EOF below says so.
+              }
+              q.add(EOF);
+            },
+            "dynnc-tvm-worker-answers");
     reader.setDaemon(true);
     reader.start();
     process = p;
@@ -281,13 +307,15 @@ public final class TvmWorker implements CompileService {
         try {
           entries.add(Path.of(url.toURI()).toString());
         } catch (URISyntaxException | IllegalArgumentException e) {
-          throw new CompileException("cannot use class path entry " + url + " for TVM's compile worker");
+          throw new CompileException(
+              "cannot use class path entry " + url + " for TVM's compile worker");
         }
       }
     } else if (loader == ClassLoader.getSystemClassLoader()) {
       entries.add(System.getProperty("java.class.path"));
     } else {
-      throw new CompileException("cannot tell the class path of " + loader + " to start TVM's compile worker");
+      throw new CompileException(
+          "cannot tell the class path of " + loader + " to start TVM's compile worker");
     }
     return String.join(File.pathSeparator, entries);
   }

@@ -40,8 +40,19 @@ class BundleOutputTest {
   static Path fakeBundle(Path at, String marker) throws IOException {
     Files.createDirectories(at.resolve("lib"));
     Files.writeString(at.resolve("lib/marker.txt"), marker);
-    new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, "llvm", "cpu", "forward", "a.B", List.of(), List.of(), List.of(),
-        Map.of(), null).write(at);
+    new Manifest(
+            Manifest.FORMAT,
+            Manifest.FORMAT_VERSION,
+            "llvm",
+            "cpu",
+            "forward",
+            "a.B",
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(),
+            null)
+        .write(at);
     return at;
   }
 
@@ -52,26 +63,45 @@ class BundleOutputTest {
   @Test
   void refusesWhatIsNotABundle() throws IOException {
     String keep = "; dynnc only replaces an empty directory or a bundle it wrote";
-    assertEquals("-o is empty; name the bundle directory to write, e.g. -o model.bundle", refusal(Path.of("")));
+    assertEquals(
+        "-o is empty; name the bundle directory to write, e.g. -o model.bundle",
+        refusal(Path.of("")));
     assertEquals("-o .: is the current directory" + keep, refusal(Path.of(".")));
     assertEquals("-o /: is the file system root", refusal(Path.of("/")));
     assertEquals("-o " + src + ": is the --source-root directory" + keep, refusal(src));
-    assertEquals("-o " + dir.resolve("src") + ": contains --source-root " + src + keep, refusal(dir.resolve("src")));
-    assertEquals("-o " + src.resolve("b") + ": lies inside --source-root " + src + "; write the bundle outside the model's sources",
+    assertEquals(
+        "-o " + dir.resolve("src") + ": contains --source-root " + src + keep,
+        refusal(dir.resolve("src")));
+    assertEquals(
+        "-o "
+            + src.resolve("b")
+            + ": lies inside --source-root "
+            + src
+            + "; write the bundle outside the model's sources",
         refusal(src.resolve("b")));
     assertEquals("-o " + weights + ": is the --weights file" + keep, refusal(weights));
     Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
     assertEquals("-o " + file + ": is a file, not a dynnc bundle" + keep, refusal(file));
-    assertEquals("-o " + file.resolve("x.b") + ": " + file + " is not a directory", refusal(file.resolve("x.b")));
+    assertEquals(
+        "-o " + file.resolve("x.b") + ": " + file + " is not a directory",
+        refusal(file.resolve("x.b")));
     Path mine = Files.createDirectories(dir.resolve("mine"));
     Files.writeString(mine.resolve("thesis.tex"), "years of work");
-    assertEquals("-o " + mine + ": is a directory but not a dynnc bundle (no manifest.json of format dynnc-bundle)" + keep,
+    assertEquals(
+        "-o "
+            + mine
+            + ": is a directory but not a dynnc bundle (no manifest.json of format dynnc-bundle)"
+            + keep,
         refusal(mine));
     Files.writeString(mine.resolve("manifest.json"), "{\"format\": \"something-else\"}");
     assertTrue(refusal(mine).contains("is a directory but not a dynnc bundle"));
-    Path link = Files.createSymbolicLink(dir.resolve("link.bundle"), fakeBundle(dir.resolve("real.bundle"), "a"));
+    Path link =
+        Files.createSymbolicLink(
+            dir.resolve("link.bundle"), fakeBundle(dir.resolve("real.bundle"), "a"));
     assertEquals("-o " + link + ": is a symbolic link" + keep, refusal(link));
-    assertEquals("-o " + link.resolve("..") + ": contains --source-root " + src + keep, refusal(link.resolve("..")));
+    assertEquals(
+        "-o " + link.resolve("..") + ": contains --source-root " + src + keep,
+        refusal(link.resolve("..")));
   }
 
   @Test
@@ -87,14 +117,16 @@ class BundleOutputTest {
     BundleOutput o = BundleOutput.prepare(out, src, weights);
     fakeBundle(o.dir(), "new");
     Files.writeString(o.dir().resolve("lib/run.sh"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(o.dir().resolve("lib/run.sh"), PosixFilePermissions.fromString("rwx------"));
-    Files.setPosixFilePermissions(o.dir().resolve("lib/marker.txt"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        o.dir().resolve("lib/run.sh"), PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        o.dir().resolve("lib/marker.txt"), PosixFilePermissions.fromString("rw-------"));
     o.install(src, weights);
     assertEquals("new", Files.readString(out.resolve("lib/marker.txt")));
     assertEquals(List.of("m.bundle", "src", "w.pt"), names(dir));
     Set<PosixFilePermission> dirs = umaskDirPermissions();
-    Set<PosixFilePermission> files = PosixFilePermissions.fromString(
-        PosixFilePermissions.toString(dirs).replace('x', '-'));
+    Set<PosixFilePermission> files =
+        PosixFilePermissions.fromString(PosixFilePermissions.toString(dirs).replace('x', '-'));
     try (Stream<Path> s = Files.walk(out)) {
       for (Path p : s.toList()) {
         Set<PosixFilePermission> want = Files.isDirectory(p) || p.endsWith("run.sh") ? dirs : files;
@@ -103,10 +135,15 @@ class BundleOutputTest {
     }
   }
 
-  /** What the umask leaves of rwxrwxrwx, read from the kernel rather than derived as the code does. */
+  /**
+   * What the umask leaves of rwxrwxrwx, read from the kernel rather than derived as the code does.
+   */
   static Set<PosixFilePermission> umaskDirPermissions() throws IOException {
-    String line = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
-        .findFirst().orElseThrow();
+    String line =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("Umask:"))
+            .findFirst()
+            .orElseThrow();
     int umask = Integer.parseInt(line.substring(6).trim(), 8);
     int mode = 0777 & ~umask;
     StringBuilder sb = new StringBuilder();
@@ -122,7 +159,8 @@ class BundleOutputTest {
     BundleOutput o = BundleOutput.prepare(out, src, weights);
     fakeBundle(o.dir(), "new");
     Files.writeString(out, "a file someone wrote while TVM ran");
-    BundleOutput.Refused e = assertThrows(BundleOutput.Refused.class, () -> o.install(src, weights));
+    BundleOutput.Refused e =
+        assertThrows(BundleOutput.Refused.class, () -> o.install(src, weights));
     assertTrue(e.getMessage().contains("is a file, not a dynnc bundle"), e.getMessage());
     assertEquals("a file someone wrote while TVM ran", Files.readString(out));
     o.discard();
@@ -149,7 +187,8 @@ class BundleOutputTest {
   void recoveryPutsTheOldBundleBackWhenNothingNewIsComplete() throws IOException {
     Path out = dir.resolve("m.bundle");
     fakeBundle(dir.resolve(".m.bundle.old-" + DEAD), "old");
-    Files.createDirectories(dir.resolve(".m.bundle.ready-" + DEAD).resolve("lib")); // no manifest: not a bundle
+    Files.createDirectories(
+        dir.resolve(".m.bundle.ready-" + DEAD).resolve("lib")); // no manifest: not a bundle
     Files.createDirectories(dir.resolve(".m.bundle.tmp-" + DEAD).resolve("lib"));
     assertRecoversTo(out, "old");
   }
@@ -172,10 +211,16 @@ class BundleOutputTest {
     Path other = Files.createDirectories(dir.resolve(".other.bundle.tmp-" + DEAD));
     BundleOutput.recover(out);
     assertFalse(Files.exists(out));
-    assertTrue(Files.isDirectory(live) && Files.isDirectory(liveTmp) && Files.isDirectory(foreign) && Files.isDirectory(other));
+    assertTrue(
+        Files.isDirectory(live)
+            && Files.isDirectory(liveTmp)
+            && Files.isDirectory(foreign)
+            && Files.isDirectory(other));
   }
 
-  /** Runs recovery and expects the bundle with {@code marker} at {@code out} and nothing beside it. */
+  /**
+   * Runs recovery and expects the bundle with {@code marker} at {@code out} and nothing beside it.
+   */
   void assertRecoversTo(Path out, String marker) throws IOException {
     BundleOutput.recover(out);
     assertEquals(marker, Files.readString(out.resolve("lib/marker.txt")));
@@ -190,8 +235,11 @@ class BundleOutputTest {
 
   @Test
   void reasonsNameNoExceptionClass() {
-    assertEquals("permission denied", BundleOutput.reason(new java.nio.file.AccessDeniedException("/x")));
-    assertEquals("read-only file system",
-        BundleOutput.reason(new java.nio.file.FileSystemException("/x", null, "Read-only file system")));
+    assertEquals(
+        "permission denied", BundleOutput.reason(new java.nio.file.AccessDeniedException("/x")));
+    assertEquals(
+        "read-only file system",
+        BundleOutput.reason(
+            new java.nio.file.FileSystemException("/x", null, "Read-only file system")));
   }
 }

@@ -8,7 +8,6 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.comments.Comment;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import dev.dynnc.ir.Function;
-
 import dev.dynnc.ir.Parser;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.runtime.HostProgram;
@@ -27,8 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HostCodegenTest {
-  /** A join with tensor and scalar parameters, scalar arithmetic of every kind, and nested returns. */
-  static final String PROGRAM = """
+  /**
+   * A join with tensor and scalar parameters, scalar arithmetic of every kind, and nested returns.
+   */
+  static final String PROGRAM =
+      """
       func @step(%0 "x": f32[1]) {
       ^bb0:
         %1 = item(%0) : f32
@@ -60,24 +62,38 @@ class HostCodegenTest {
     Partitioner.Result parts = Partitioner.partition(Parser.parse(PROGRAM));
     String source = HostCodegen.generate(parts.host()).toString();
     assertTrue(source.contains("@javax.annotation.processing.Generated(\"dynnc\")"), source);
-    assertTrue(source.contains("dev.dynnc.semantics.PyScalar.floorDiv(v5, v6)"), source); // exact: -2**63 // -1 raises
+    assertTrue(
+        source.contains("dev.dynnc.semantics.PyScalar.floorDiv(v5, v6)"),
+        source); // exact: -2**63 // -1 raises
     assertTrue(source.contains("return ctx.result(0, v13, v14, v16);"), source);
     // Leaves carry their types: a f32[1] tensor, a Python int and a Python float.
-    assertEquals(List.of(Manifest.OutputNode.dict(List.of("y", "k", "none"), List.of(
-        Manifest.OutputNode.leaf(0, "float32", new long[] {1}),
-        Manifest.OutputNode.sequence("list", List.of(Manifest.OutputNode.leaf(1, "int64", null),
-            Manifest.OutputNode.sequence("tuple", List.of(Manifest.OutputNode.leaf(2, "float64", null))))),
-        Manifest.OutputNode.none()))),
+    assertEquals(
+        List.of(
+            Manifest.OutputNode.dict(
+                List.of("y", "k", "none"),
+                List.of(
+                    Manifest.OutputNode.leaf(0, "float32", new long[] {1}),
+                    Manifest.OutputNode.sequence(
+                        "list",
+                        List.of(
+                            Manifest.OutputNode.leaf(1, "int64", null),
+                            Manifest.OutputNode.sequence(
+                                "tuple", List.of(Manifest.OutputNode.leaf(2, "float64", null))))),
+                    Manifest.OutputNode.none()))),
         HostCodegen.outputStructures(parts.host()));
     try (URLClassLoader cl = compile(dir, "Host", source)) {
       assertTrue(HostProgram.class.isAssignableFrom(cl.loadClass("dynnc.generated.Host")));
     }
   }
 
-  /** Float %, // and max/min of host scalars follow CPython on NaN and infinities (PyFloat), not Java's operators. */
+  /**
+   * Float %, // and max/min of host scalars follow CPython on NaN and infinities (PyFloat), not
+   * Java's operators.
+   */
   @Test
   void floatHostArithmeticUsesPythonSemantics(@TempDir Path dir) throws Exception {
-    String program = """
+    String program =
+        """
         func @py(%0 "x": f32[1]) {
         ^bb0:
           %1 = item(%0) : f32
@@ -92,9 +108,15 @@ class HostCodegenTest {
           ret (%4, %5, %6, %7, %9)
         }
         """;
-    String source = HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
-    for (String call : List.of("dev.dynnc.semantics.PyFloat.mod(v2, v3)", "dev.dynnc.semantics.PyFloat.floorDiv(v2, v3)",
-        "dev.dynnc.semantics.PyFloat.max(v2, v3)", "dev.dynnc.semantics.PyFloat.min(v2, v3)", "dev.dynnc.semantics.PyScalar.max(v8, v8)")) {
+    String source =
+        HostCodegen.generate(Partitioner.partition(Parser.parse(program)).host()).toString();
+    for (String call :
+        List.of(
+            "dev.dynnc.semantics.PyFloat.mod(v2, v3)",
+            "dev.dynnc.semantics.PyFloat.floorDiv(v2, v3)",
+            "dev.dynnc.semantics.PyFloat.max(v2, v3)",
+            "dev.dynnc.semantics.PyFloat.min(v2, v3)",
+            "dev.dynnc.semantics.PyScalar.max(v8, v8)")) {
       assertTrue(source.contains(call), call + " missing in\n" + source);
     }
     compile(dir, "Host", source).close();
@@ -106,17 +128,34 @@ class HostCodegenTest {
     Files.writeString(src, source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter log = new StringWriter();
-    boolean ok = javac.getTask(log, null, null,
-        List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()), null,
-        javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
+    boolean ok =
+        javac
+            .getTask(
+                log,
+                null,
+                null,
+                List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()),
+                null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile()))
+            .call();
     assertTrue(ok, log + "\n" + source);
-    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, HostCodegenTest.class.getClassLoader());
+    return new URLClassLoader(
+        new URL[] {dir.toUri().toURL()}, HostCodegenTest.class.getClassLoader());
   }
 
   /** Dict keys, input names and source file names that would be code if they reached the source. */
-  static final List<String> HOSTILE = List.of("say \"hi\"", "C:\\temp\\new", "*/ /*", "a\nb", "\0",
-      "ключ 🔑", "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"",
-      "__import__('os').system('touch /tmp/pwned')", "x\n//", "\\u0022");
+  static final List<String> HOSTILE =
+      List.of(
+          "say \"hi\"",
+          "C:\\temp\\new",
+          "*/ /*",
+          "a\nb",
+          "\0",
+          "ключ 🔑",
+          "\" + String.valueOf(Runtime.getRuntime().exec(\"touch /tmp/pwned\")) + \"",
+          "__import__('os').system('touch /tmp/pwned')",
+          "x\n//",
+          "\\u0022");
 
   /** A string literal of the IR text format. */
   private static String quote(String s) {
@@ -127,21 +166,46 @@ class HostCodegenTest {
   void noModelOrUserTextReachesTheSource(@TempDir Path dir) throws Exception {
     StringBuilder keys = new StringBuilder();
     for (int i = 0; i < HOSTILE.size(); i++) {
-      keys.append(i == 0 ? "" : ", ").append(quote(HOSTILE.get(i))).append(": %").append(i % 2 == 0 ? 1 : 3);
+      keys.append(i == 0 ? "" : ", ")
+          .append(quote(HOSTILE.get(i)))
+          .append(": %")
+          .append(i % 2 == 0 ? 1 : 3);
     }
     String file = quote(String.join("", HOSTILE));
-    Function f = Parser.parse("func @forward(%0 " + quote(HOSTILE.get(6)) + ": f32[1]) {\n"
-        + "^bb0:\n"
-        + "  %1 = relu(%0) : f32[1] loc(" + file + ":3:9)\n"
-        + "  %2 = item(%1) : f32 loc(" + file + ":4:9)\n"
-        + "  %3 = const() {value = 0.5} : f64 loc(" + file + ":4:12)\n"
-        + "  %4 = gt(%2, %3) : bool loc(" + file + ":4:9)\n"
-        + "  br %4, ^bb1(), ^bb2() loc(" + file + ":5:5)\n"
-        + "^bb1:\n"
-        + "  ret {" + keys + "} loc(" + file + ":6:9)\n"
-        + "^bb2:\n"
-        + "  ret (%1, {" + quote(HOSTILE.get(2)) + ": None}) loc(" + file + ":7:9)\n"
-        + "}\n");
+    Function f =
+        Parser.parse(
+            "func @forward(%0 "
+                + quote(HOSTILE.get(6))
+                + ": f32[1]) {\n"
+                + "^bb0:\n"
+                + "  %1 = relu(%0) : f32[1] loc("
+                + file
+                + ":3:9)\n"
+                + "  %2 = item(%1) : f32 loc("
+                + file
+                + ":4:9)\n"
+                + "  %3 = const() {value = 0.5} : f64 loc("
+                + file
+                + ":4:12)\n"
+                + "  %4 = gt(%2, %3) : bool loc("
+                + file
+                + ":4:9)\n"
+                + "  br %4, ^bb1(), ^bb2() loc("
+                + file
+                + ":5:5)\n"
+                + "^bb1:\n"
+                + "  ret {"
+                + keys
+                + "} loc("
+                + file
+                + ":6:9)\n"
+                + "^bb2:\n"
+                + "  ret (%1, {"
+                + quote(HOSTILE.get(2))
+                + ": None}) loc("
+                + file
+                + ":7:9)\n"
+                + "}\n");
     Partitioner.Result parts = Partitioner.partition(f);
     CompilationUnit cu = HostCodegen.generate(parts.host());
     String source = cu.toString();
@@ -149,13 +213,19 @@ class HostCodegenTest {
       assertFalse(source.contains(h), "model text '" + h + "' in the generated source:\n" + source);
     }
     // The whole class of bug: every literal and comment is dynnc's own text.
-    assertEquals(Set.of("dynnc", "no block "),
-        cu.findAll(StringLiteralExpr.class).stream().map(StringLiteralExpr::getValue).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of("dynnc", "no block "),
+        cu.findAll(StringLiteralExpr.class).stream()
+            .map(StringLiteralExpr::getValue)
+            .collect(Collectors.toSet()));
     for (Comment c : cu.getAllContainedComments()) {
-      assertTrue(c.getContent().matches(" (at|return at|branch at) [0-9]+:[0-9]+")
-          || c.getContent().contains("Host program of the compiled method"), "comment: " + c.getContent());
+      assertTrue(
+          c.getContent().matches(" (at|return at|branch at) [0-9]+:[0-9]+")
+              || c.getContent().contains("Host program of the compiled method"),
+          "comment: " + c.getContent());
     }
-    // Both returns are described in the manifest, keys exactly as the model wrote them, and named by index.
+    // Both returns are described in the manifest, keys exactly as the model wrote them, and named
+    // by index.
     List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
     assertEquals(HOSTILE, structures.get(0).keys());
     assertEquals(List.of(HOSTILE.get(2)), structures.get(1).items().get(1).keys());

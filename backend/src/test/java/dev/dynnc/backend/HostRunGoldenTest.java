@@ -27,10 +27,10 @@ import org.junit.jupiter.api.TestFactory;
  * Golden tests that run generated host code: each {@code src/test/resources/golden/host/*.ir} file
  * holds a function and one or more {@code // case: V V ...} directives. The function is
  * partitioned, its host class generated and compiled, and then run once per case on stand-in
- * subgraphs ({@link FakeHostRun}) whose outputs, call after call, are filled with the case's values:
- * the values choose the predicates the host reads back and so the path it takes. Input {@code i}
- * is filled with {@code 10 * (i + 1)}. The expectation lists, per case, the subgraph calls made
- * and the result rebuilt from the manifest structures, as {@code Bundle.run} returns it.
+ * subgraphs ({@link FakeHostRun}) whose outputs, call after call, are filled with the case's
+ * values: the values choose the predicates the host reads back and so the path it takes. Input
+ * {@code i} is filled with {@code 10 * (i + 1)}. The expectation lists, per case, the subgraph
+ * calls made and the result rebuilt from the manifest structures, as {@code Bundle.run} returns it.
  */
 class HostRunGoldenTest {
   @TestFactory
@@ -62,29 +62,40 @@ class HostRunGoldenTest {
     }
     List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
     String source = HostCodegen.generate(parts.host()).toString();
-    return Golden.inTempDir(dir -> {
-      StringBuilder sb = new StringBuilder();
-      try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
-        dev.dynnc.runtime.HostProgram program = (dev.dynnc.runtime.HostProgram) cl
-            .loadClass(HostCodegen.PACKAGE + "." + HostCodegen.CLASS_NAME).getDeclaredConstructor().newInstance();
-        for (String c : cases) {
-          List<Double> choices = Stream.of(c.split("[ ,]+")).filter(s -> !s.isEmpty()).map(Double::valueOf).toList();
-          FakeHostRun.Run r = FakeHostRun.run(program, outputs, structures, inputs, choices);
-          sb.append("case ").append(c).append(":\n");
-          r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
-          sb.append("  result ").append(render(r.result())).append('\n');
-        }
-      }
-      return sb.toString();
-    });
+    return Golden.inTempDir(
+        dir -> {
+          StringBuilder sb = new StringBuilder();
+          try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
+            dev.dynnc.runtime.HostProgram program =
+                (dev.dynnc.runtime.HostProgram)
+                    cl.loadClass(HostCodegen.PACKAGE + "." + HostCodegen.CLASS_NAME)
+                        .getDeclaredConstructor()
+                        .newInstance();
+            for (String c : cases) {
+              List<Double> choices =
+                  Stream.of(c.split("[ ,]+"))
+                      .filter(s -> !s.isEmpty())
+                      .map(Double::valueOf)
+                      .toList();
+              FakeHostRun.Run r = FakeHostRun.run(program, outputs, structures, inputs, choices);
+              sb.append("case ").append(c).append(":\n");
+              r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
+              sb.append("  result ").append(render(r.result())).append('\n');
+            }
+          }
+          return sb.toString();
+        });
   }
 
   private static FakeHostRun.Output output(Type t) {
     Type.TensorType tt = (Type.TensorType) t;
-    return new FakeHostRun.Output(tt.dtype().numpyName(), tt.shape().stream().mapToLong(Long::longValue).toArray());
+    return new FakeHostRun.Output(
+        tt.dtype().numpyName(), tt.shape().stream().mapToLong(Long::longValue).toArray());
   }
 
-  /** A result as Python would show its structure; a tensor as its type and its (here uniform) value. */
+  /**
+   * A result as Python would show its structure; a tensor as its type and its (here uniform) value.
+   */
   private static String render(OutputValue v) {
     if (v instanceof OutputValue.Leaf l) {
       HostTensor t = l.tensor();
@@ -98,13 +109,20 @@ class HostRunGoldenTest {
     } else if (v instanceof OutputValue.Scalar s) {
       return s.value() instanceof Boolean b ? (b ? "True" : "False") : s.value().toString();
     } else if (v instanceof OutputValue.Tuple t) {
-      return t.items().size() == 1 ? "(" + render(t.items().get(0)) + ",)"
-          : t.items().stream().map(HostRunGoldenTest::render).collect(Collectors.joining(", ", "(", ")"));
+      return t.items().size() == 1
+          ? "(" + render(t.items().get(0)) + ",)"
+          : t.items().stream()
+              .map(HostRunGoldenTest::render)
+              .collect(Collectors.joining(", ", "(", ")"));
     } else if (v instanceof OutputValue.ListV l) {
-      return l.items().stream().map(HostRunGoldenTest::render).collect(Collectors.joining(", ", "[", "]"));
+      return l.items().stream()
+          .map(HostRunGoldenTest::render)
+          .collect(Collectors.joining(", ", "[", "]"));
     } else if (v instanceof OutputValue.Dict d) {
-      return d.entries().entrySet().stream().map((Map.Entry<String, OutputValue> e) -> "'" + e.getKey() + "': "
-          + render(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
+      return d.entries().entrySet().stream()
+          .map(
+              (Map.Entry<String, OutputValue> e) -> "'" + e.getKey() + "': " + render(e.getValue()))
+          .collect(Collectors.joining(", ", "{", "}"));
     }
     return "None";
   }

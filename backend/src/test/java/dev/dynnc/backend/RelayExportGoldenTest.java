@@ -29,12 +29,13 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Golden tests of {@link RelayExport}: each {@code src/test/resources/golden/relay/*.ir} file holds
  * a function; every subgraph of its partition is exported, and the expectation is the compile
- * request relay_builder.py receives (pretty-printed, the work directory shown as {@code $WORK})
- * and the contents of the weights file as float32 values.
+ * request relay_builder.py receives (pretty-printed, the work directory shown as {@code $WORK}) and
+ * the contents of the weights file as float32 values.
  *
  * <p>Weight {@code NAME} of {@code n} elements holds {@code 0, 0.5, 1, ...} in the checkpoint,
  * stored as float32 unless a {@code // checkpoint: NAME=float64} directive says otherwise (the
- * export converts it to the IR's dtype). {@code // target: T} sets the target (default {@code llvm}).
+ * export converts it to the IR's dtype). {@code // target: T} sets the target (default {@code
+ * llvm}).
  */
 class RelayExportGoldenTest {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -55,43 +56,60 @@ class RelayExportGoldenTest {
     for (SubgraphPlan sg : parts.subgraphs()) {
       for (Op op : sg.ops()) {
         if (op.name().equals("weight")) {
-          weights.put(op.strAttr("name"), checkpoint((Type.TensorType) op.type(),
-              stored.getOrDefault(op.strAttr("name"), DType.F32)));
+          weights.put(
+              op.strAttr("name"),
+              checkpoint(
+                  (Type.TensorType) op.type(), stored.getOrDefault(op.strAttr("name"), DType.F32)));
         }
       }
     }
-    return Golden.inTempDir(work -> {
-      StringBuilder sb = new StringBuilder();
-      for (SubgraphPlan sg : parts.subgraphs()) {
-        Path dir = Files.createDirectories(work.resolve("sg" + sg.index()));
-        RelayExport.write(sg, weights, g.directive("target").orElse("llvm"), dir, dir.resolve("sg.so"));
-        JsonObject request = JsonParser.parseString(Files.readString(dir.resolve("request.json"))).getAsJsonObject();
-        sb.append("subgraph ").append(sg.index()).append(" request.json:\n");
-        for (String key : new TreeSet<>(request.keySet())) {
-          JsonElement v = RelayExport.canonical(request.get(key));
-          if (v.isJsonArray() && key.equals("ops")) {
-            sb.append("  ops:\n");
-            v.getAsJsonArray().forEach(op -> sb.append("    ").append(GSON.toJson(op)).append('\n'));
-          } else {
-            sb.append("  ").append(key).append(": ")
-                .append(GSON.toJson(v).replace(work.toAbsolutePath().toString(), "$WORK")).append('\n');
+    return Golden.inTempDir(
+        work -> {
+          StringBuilder sb = new StringBuilder();
+          for (SubgraphPlan sg : parts.subgraphs()) {
+            Path dir = Files.createDirectories(work.resolve("sg" + sg.index()));
+            RelayExport.write(
+                sg, weights, g.directive("target").orElse("llvm"), dir, dir.resolve("sg.so"));
+            JsonObject request =
+                JsonParser.parseString(Files.readString(dir.resolve("request.json")))
+                    .getAsJsonObject();
+            sb.append("subgraph ").append(sg.index()).append(" request.json:\n");
+            for (String key : new TreeSet<>(request.keySet())) {
+              JsonElement v = RelayExport.canonical(request.get(key));
+              if (v.isJsonArray() && key.equals("ops")) {
+                sb.append("  ops:\n");
+                v.getAsJsonArray()
+                    .forEach(op -> sb.append("    ").append(GSON.toJson(op)).append('\n'));
+              } else {
+                sb.append("  ")
+                    .append(key)
+                    .append(": ")
+                    .append(GSON.toJson(v).replace(work.toAbsolutePath().toString(), "$WORK"))
+                    .append('\n');
+              }
+            }
+            ByteBuffer bin =
+                ByteBuffer.wrap(Files.readAllBytes(dir.resolve("weights.bin")))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            List<Float> floats = new ArrayList<>();
+            while (bin.remaining() >= 4) {
+              floats.add(bin.getFloat());
+            }
+            sb.append("subgraph ")
+                .append(sg.index())
+                .append(" weights.bin: ")
+                .append(floats)
+                .append('\n');
           }
-        }
-        ByteBuffer bin = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("weights.bin"))).order(ByteOrder.LITTLE_ENDIAN);
-        List<Float> floats = new ArrayList<>();
-        while (bin.remaining() >= 4) {
-          floats.add(bin.getFloat());
-        }
-        sb.append("subgraph ").append(sg.index()).append(" weights.bin: ").append(floats).append('\n');
-      }
-      return sb.toString();
-    });
+          return sb.toString();
+        });
   }
 
   /** A checkpoint tensor of {@code t}'s shape holding 0, 0.5, 1, ... in {@code dtype}. */
   private static WeightTensor checkpoint(Type.TensorType t, DType dtype) {
     long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
-    int n = Math.toIntExact(Stream.of(t.shape().toArray(new Long[0])).reduce(1L, Math::multiplyExact));
+    int n =
+        Math.toIntExact(Stream.of(t.shape().toArray(new Long[0])).reduce(1L, Math::multiplyExact));
     ByteBuffer b = ByteBuffer.allocate(n * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
       if (dtype == DType.F64) {

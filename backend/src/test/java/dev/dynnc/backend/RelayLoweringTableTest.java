@@ -39,9 +39,12 @@ class RelayLoweringTableTest {
         table.add(s.name());
       }
     }
-    assertEquals(table, python, "special lowerings in the op table vs. relay_builder.py's _SPECIAL");
+    assertEquals(
+        table, python, "special lowerings in the op table vs. relay_builder.py's _SPECIAL");
     assertTrue(python.size() > 15, python.toString());
     // No second dispatch on op names: the builder reads lowerings, not names.
-    assertFalse(Pattern.compile("(name|op\\[\"op\"\\]) (==|in) ").matcher(py).find(), "relay_builder.py dispatches on op names");
+    assertFalse(
+        Pattern.compile("(name|op\\[\"op\"\\]) (==|in) ").matcher(py).find(),
+        "relay_builder.py dispatches on op names");
   }
 }

@@ -38,20 +38,33 @@ import picocli.CommandLine.Parameters;
 /**
  * The {@code dynnc} command line: {@code compile} a model to a bundle, {@code run} a bundle.
  *
- * <p>Exit codes: 0 success, 1 diagnostics (bad model or input), 2 bad usage, 3 internal error.
- * An internal error (a dynnc bug) prints one line asking for a report; the stack trace follows
- * only when the environment variable {@code DYNNC_DEBUG} is {@code 1}, so users never see one
- * by default and maintainers can get one without rebuilding.
+ * <p>Exit codes: 0 success, 1 diagnostics (bad model or input), 2 bad usage, 3 internal error. An
+ * internal error (a dynnc bug) prints one line asking for a report; the stack trace follows only
+ * when the environment variable {@code DYNNC_DEBUG} is {@code 1}, so users never see one by default
+ * and maintainers can get one without rebuilding.
  */
-@Command(name = "dynnc", mixinStandardHelpOptions = true, version = "dynnc 0.1.0", scope = CommandLine.ScopeType.INHERIT,
+@Command(
+    name = "dynnc",
+    mixinStandardHelpOptions = true,
+    version = "dynnc 0.1.0",
+    scope = CommandLine.ScopeType.INHERIT,
     description = "Compile dynamic PyTorch models to TVM subgraphs plus a Java host module.",
-    subcommands = {Main.Compile.class, ModelCommands.Check.class, ModelCommands.Inspect.class, Main.Run.class,
-        Main.Bench.class, Main.Keygen.class, ManPages.class, picocli.AutoComplete.GenerateCompletion.class})
+    subcommands = {
+      Main.Compile.class,
+      ModelCommands.Check.class,
+      ModelCommands.Inspect.class,
+      Main.Run.class,
+      Main.Bench.class,
+      Main.Keygen.class,
+      ManPages.class,
+      picocli.AutoComplete.GenerateCompletion.class
+    })
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int DIAGNOSTICS = 1;
   static final int USAGE = 2;
   static final int INTERNAL = 3;
+
   /** A day: longer is a typo, not a plan. */
   static final long MAX_TIMEOUT_S = 86_400;
 
@@ -72,11 +85,12 @@ public final class Main implements Callable<Integer> {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> internalError(e, err));
-    cl.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage());
-      e.getCommandLine().usage(err);
-      return USAGE;
-    });
+    cl.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("error: " + e.getMessage());
+          e.getCommandLine().usage(err);
+          return USAGE;
+        });
     try {
       return cl.execute(args);
     } catch (Throwable t) { // Errors (out of memory, stack overflow) pass picocli's handler
@@ -90,9 +104,15 @@ public final class Main implements Callable<Integer> {
   }
 
   static int internalError(Throwable t, PrintWriter err, boolean debug) {
-    String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
-    err.println("internal error: " + what.lines().findFirst().orElse("") + " (a dynnc bug; please report it with the command "
-        + "line and model; DYNNC_DEBUG=1 prints the stack trace)");
+    String what =
+        t.getMessage() == null
+            ? t.getClass().getSimpleName()
+            : t.getClass().getSimpleName() + ": " + t.getMessage();
+    err.println(
+        "internal error: "
+            + what.lines().findFirst().orElse("")
+            + " (a dynnc bug; please report it with the command "
+            + "line and model; DYNNC_DEBUG=1 prints the stack trace)");
     if (debug) {
       t.printStackTrace(err);
     }
@@ -100,38 +120,61 @@ public final class Main implements Callable<Integer> {
     return INTERNAL;
   }
 
-  @Command(name = "compile", mixinStandardHelpOptions = true, description = "Compile a model into a bundle.")
+  @Command(
+      name = "compile",
+      mixinStandardHelpOptions = true,
+      description = "Compile a model into a bundle.")
   static final class Compile implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin ModelCommands.ModelOptions model;
 
-    @Option(names = "--target", description = "Compilation target: llvm (CPU; cuda is planned) (default: llvm).")
+    @Option(
+        names = "--target",
+        description = "Compilation target: llvm (CPU; cuda is planned) (default: llvm).")
     String target;
 
-    @Option(names = {"-o", "--output"}, required = true,
-        description = "Bundle directory to write; only a missing path, an empty directory or an earlier bundle is replaced.")
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        description =
+            "Bundle directory to write; only a missing path, an empty directory or an earlier bundle is replaced.")
     Path output;
 
-    @Option(names = "--sign", description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
+    @Option(
+        names = "--sign",
+        description = "Ed25519 private key (PEM, from 'dynnc keygen') to sign the bundle with.")
     Path sign;
 
-    @Option(names = "--compile-timeout", paramLabel = "SECONDS",
-        description = "Time limit for TVM's compile of each subgraph (default: "
-            + CompileRequest.DEFAULT_COMPILE_TIMEOUT_S + ").")
+    @Option(
+        names = "--compile-timeout",
+        paramLabel = "SECONDS",
+        description =
+            "Time limit for TVM's compile of each subgraph (default: "
+                + CompileRequest.DEFAULT_COMPILE_TIMEOUT_S
+                + ").")
     Long compileTimeout;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-        description = "Compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc).")
+    @Option(
+        names = "--cache-dir",
+        paramLabel = "DIR",
+        description =
+            "Compile cache of subgraph libraries (default: $XDG_CACHE_HOME/dynnc or ~/.cache/dynnc).")
     Path cacheDir;
 
-    @Option(names = "--no-cache", description = "Compile every subgraph with TVM; neither read nor write the cache.")
+    @Option(
+        names = "--no-cache",
+        description = "Compile every subgraph with TVM; neither read nor write the cache.")
     boolean noCache;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print each stage's time and every compile-cache hit.")
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "Print each stage's time and every compile-cache hit.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors: no progress, no summary line.")
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Print nothing but errors: no progress, no summary line.")
     boolean quiet;
 
     @Override
@@ -139,7 +182,8 @@ public final class Main implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
       if (noCache && cacheDir != null) {
-        err.println(Code.DN0400.prefix() + "--cache-dir and --no-cache contradict each other; give one");
+        err.println(
+            Code.DN0400.prefix() + "--cache-dir and --no-cache contradict each other; give one");
         return USAGE;
       }
       ModelCommands.Model m;
@@ -149,10 +193,18 @@ public final class Main implements Callable<Integer> {
         err.println(e.code.prefix() + e.getMessage());
         return e.exit;
       }
-      long timeout = compileTimeout != null ? compileTimeout
-          : m.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
+      long timeout =
+          compileTimeout != null
+              ? compileTimeout
+              : m.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
       if (timeout < 1 || timeout > MAX_TIMEOUT_S) {
-        err.println(Code.DN0400.prefix() + "--compile-timeout " + timeout + " must be between 1 and " + MAX_TIMEOUT_S + " seconds");
+        err.println(
+            Code.DN0400.prefix()
+                + "--compile-timeout "
+                + timeout
+                + " must be between 1 and "
+                + MAX_TIMEOUT_S
+                + " seconds");
         return USAGE;
       }
       java.security.PrivateKey key = null;
@@ -174,7 +226,8 @@ public final class Main implements Callable<Integer> {
       String targetName = target != null ? target : m.target().orElse(Target.LLVM.tvmName());
       Optional<Target> t = Target.named(targetName);
       if (t.isEmpty()) {
-        return failed(err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
+        return failed(
+            err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
       }
       long t0 = System.nanoTime();
       if (quiet && verbose) {
@@ -182,16 +235,32 @@ public final class Main implements Callable<Integer> {
         return USAGE;
       }
       ProgressListener progress = ProgressDisplay.forCommand(err, quiet, verbose);
-      DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(m.maxErrors())
-          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).progress(progress);
+      DynncCompiler.Builder builder =
+          DynncCompiler.builder()
+              .target(t.get())
+              .maxErrors(m.maxErrors())
+              .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
+              .progress(progress);
       if (!noCache) {
-        builder.cacheDir(cacheDir != null ? cacheDir : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+        builder.cacheDir(
+            cacheDir != null
+                ? cacheDir
+                : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
       }
       DynncCompiler compiler = builder.build();
       CompileResult r;
       try {
-        r = compiler.compile(new CompileRequest(m.sourceRoot(), m.entry(), m.method(), m.inputs(), weights, output,
-            Duration.ofSeconds(timeout), key));
+        r =
+            compiler.compile(
+                new CompileRequest(
+                    m.sourceRoot(),
+                    m.entry(),
+                    m.method(),
+                    m.inputs(),
+                    weights,
+                    output,
+                    Duration.ofSeconds(timeout),
+                    key));
       } finally {
         if (progress instanceof ProgressDisplay p) {
           p.done();
@@ -203,12 +272,21 @@ public final class Main implements Callable<Integer> {
       if (quiet) {
         return OK;
       }
-      out.printf("compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n", m.entry(), r.subgraphs(),
-          r.callSites(), r.function().get().blocks().size(), output, (System.nanoTime() - t0) / 1e9);
+      out.printf(
+          "compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n",
+          m.entry(),
+          r.subgraphs(),
+          r.callSites(),
+          r.function().get().blocks().size(),
+          output,
+          (System.nanoTime() - t0) / 1e9);
       return OK;
     }
 
-    /** Ends a failed compile: {@code diagnostics} (already rendered) and the line saying nothing was written. */
+    /**
+     * Ends a failed compile: {@code diagnostics} (already rendered) and the line saying nothing was
+     * written.
+     */
     private static int failed(PrintWriter err, String diagnostics) {
       err.print(diagnostics);
       err.println("compilation failed; no bundle was written");
@@ -216,7 +294,10 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a bundle on .npy inputs.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Run a bundle on .npy inputs.")
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -226,7 +307,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "NAME=FILE.npy, one per model input.")
     List<String> inputs;
 
-    @Option(names = "--output-dir", required = true, description = "Where output_<i>.npy and outputs.json go.")
+    @Option(
+        names = "--output-dir",
+        required = true,
+        description = "Where output_<i>.npy and outputs.json go.")
     Path outputDir;
 
     @Option(names = "--trust", description = TRUST_HELP)
@@ -236,15 +320,17 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter out = spec.commandLine().getOut();
-      return reportingErrors(err, () -> {
-        checkOutputDir(outputDir);
-        Map<String, HostTensor> in = new LinkedHashMap<>();
-        for (String s : inputs) {
-          Map.Entry<String, HostTensor> e = readInput(s);
-          in.put(e.getKey(), e.getValue());
-        }
-        return runBundle(in, out);
-      });
+      return reportingErrors(
+          err,
+          () -> {
+            checkOutputDir(outputDir);
+            Map<String, HostTensor> in = new LinkedHashMap<>();
+            for (String s : inputs) {
+              Map.Entry<String, HostTensor> e = readInput(s);
+              in.put(e.getKey(), e.getValue());
+            }
+            return runBundle(in, out);
+          });
     }
 
     private int runBundle(Map<String, HostTensor> in, PrintWriter out) throws Exception {
@@ -256,15 +342,22 @@ public final class Main implements Callable<Integer> {
           for (int i = 0; i < leaves.size(); i++) {
             Npy.write(tmp.resolve("output_" + i + ".npy"), leaves.get(i));
           }
-          Files.writeString(tmp.resolve("outputs.json"), result.structureJson() + "\n", StandardCharsets.UTF_8);
+          Files.writeString(
+              tmp.resolve("outputs.json"), result.structureJson() + "\n", StandardCharsets.UTF_8);
           Files.createDirectories(outputDir);
           try (var files = Files.list(tmp)) {
             for (Path p : files.toList()) {
-              Files.move(p, outputDir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              Files.move(
+                  p,
+                  outputDir.resolve(p.getFileName()),
+                  java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
           }
         } catch (java.io.IOException e) {
-          throw new CliError(Code.DN0406, DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
+          throw new CliError(
+              Code.DN0406,
+              DIAGNOSTICS,
+              "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
         } finally {
           OwnedDirs.delete(tmp);
         }
@@ -278,22 +371,33 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "bench", mixinStandardHelpOptions = true,
-      description = "Time a bundle on .npy inputs and print a table, one row per input set. Inputs are given as for"
-          + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows.")
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
+      description =
+          "Time a bundle on .npy inputs and print a table, one row per input set. Inputs are given as for"
+              + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", description = "Bundle directory or .zip.")
     Path bundle;
 
-    @Option(names = "--input", description = "NAME=FILE.npy, one per model input; repeat a name for another input set.")
+    @Option(
+        names = "--input",
+        description = "NAME=FILE.npy, one per model input; repeat a name for another input set.")
     List<String> inputs;
 
-    @Option(names = "--warmup", defaultValue = "500", description = "Untimed runs per input set (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--warmup",
+        defaultValue = "500",
+        description = "Untimed runs per input set (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "500", description = "Timed runs per input set (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--iterations",
+        defaultValue = "500",
+        description = "Timed runs per input set (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Option(names = "--trust", description = TRUST_HELP)
@@ -311,12 +415,20 @@ public final class Main implements Callable<Integer> {
         throw new CliError(Code.DN0400, USAGE, "bench needs at least one --input NAME=FILE.npy");
       }
       if (iterations < 1 || warmup < 0) {
-        throw new CliError(Code.DN0400, USAGE, "--iterations must be at least 1 and --warmup at least 0 (got "
-            + iterations + " and " + warmup + ")");
+        throw new CliError(
+            Code.DN0400,
+            USAGE,
+            "--iterations must be at least 1 and --warmup at least 0 (got "
+                + iterations
+                + " and "
+                + warmup
+                + ")");
       }
       List<InputSet> sets = inputSets(inputs);
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
-        out.printf("%-24s %10s %10s %10s  %s%n", "inputs", "median_us", "p10_us", "p90_us", "subgraph calls");
+        out.printf(
+            "%-24s %10s %10s %10s  %s%n",
+            "inputs", "median_us", "p10_us", "p90_us", "subgraph calls");
         for (InputSet set : sets) {
           for (int i = 0; i < warmup; i++) {
             b.run(set.tensors());
@@ -328,8 +440,13 @@ public final class Main implements Callable<Integer> {
             ns[i] = System.nanoTime() - t0;
           }
           java.util.Arrays.sort(ns);
-          out.printf("%-24s %10.1f %10.1f %10.1f  %s%n", set.label(), ns[iterations / 2] / 1e3,
-              ns[iterations / 10] / 1e3, ns[iterations * 9 / 10] / 1e3, b.lastTrace());
+          out.printf(
+              "%-24s %10.1f %10.1f %10.1f  %s%n",
+              set.label(),
+              ns[iterations / 2] / 1e3,
+              ns[iterations / 10] / 1e3,
+              ns[iterations * 9 / 10] / 1e3,
+              b.lastTrace());
         }
         return OK;
       }
@@ -352,13 +469,23 @@ public final class Main implements Callable<Integer> {
           labels.add(new java.util.ArrayList<>());
         }
         sets.get(sets.size() - 1).put(e.getKey(), e.getValue());
-        labels.get(labels.size() - 1).add(Path.of(s.substring(s.indexOf('=') + 1)).getFileName().toString());
+        labels
+            .get(labels.size() - 1)
+            .add(Path.of(s.substring(s.indexOf('=') + 1)).getFileName().toString());
       }
       List<InputSet> out = new java.util.ArrayList<>();
       for (int i = 0; i < sets.size(); i++) {
         if (!sets.get(i).keySet().equals(sets.get(0).keySet())) {
-          throw new CliError(Code.DN0400, USAGE, "input set " + (i + 1) + " gives " + sets.get(i).keySet()
-              + " but the first gives " + sets.get(0).keySet() + "; every set gives every input once");
+          throw new CliError(
+              Code.DN0400,
+              USAGE,
+              "input set "
+                  + (i + 1)
+                  + " gives "
+                  + sets.get(i).keySet()
+                  + " but the first gives "
+                  + sets.get(0).keySet()
+                  + "; every set gives every input once");
         }
         out.add(new InputSet(sets.get(i), String.join(",", labels.get(i))));
       }
@@ -366,8 +493,9 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  static final String TRUST_HELP = "Ed25519 public key (PEM) whose signature the bundle must carry; repeat to trust"
-      + " several. Without it any intact bundle runs: a bundle is code, so trust where it came from.";
+  static final String TRUST_HELP =
+      "Ed25519 public key (PEM) whose signature the bundle must carry; repeat to trust"
+          + " several. Without it any intact bundle runs: a bundle is code, so trust where it came from.";
 
   /** Only bundles signed by one of {@code keys}, or (no keys) any intact bundle. */
   static TrustPolicy trustPolicy(List<Path> keys) throws CliError {
@@ -385,15 +513,24 @@ public final class Main implements Callable<Integer> {
     return TrustPolicy.signedBy(trusted);
   }
 
-  @Command(name = "keygen", mixinStandardHelpOptions = true,
-      description = "Create an Ed25519 key pair for signing bundles (compile --sign) and checking them (run --trust).")
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create an Ed25519 key pair for signing bundles (compile --sign) and checking them (run --trust).")
   static final class Keygen implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--out-private", required = true, description = "Private key file to create (PEM, mode 0600); keep it secret.")
+    @Option(
+        names = "--out-private",
+        required = true,
+        description = "Private key file to create (PEM, mode 0600); keep it secret.")
     Path privateKey;
 
-    @Option(names = "--out-public", required = true, description = "Public key file to create (PEM); give it to whoever runs your bundles.")
+    @Option(
+        names = "--out-public",
+        required = true,
+        description = "Public key file to create (PEM); give it to whoever runs your bundles.")
     Path publicKey;
 
     @Override
@@ -406,16 +543,25 @@ public final class Main implements Callable<Integer> {
       try {
         BundleSignature.writeKeyPair(BundleSignature.generateKeyPair(), privateKey, publicKey);
       } catch (java.nio.file.FileAlreadyExistsException e) {
-        err.println(Code.DN0407.prefix() + e.getFile() + " already exists; dynnc never overwrites a key file");
+        err.println(
+            Code.DN0407.prefix()
+                + e.getFile()
+                + " already exists; dynnc never overwrites a key file");
         return USAGE;
       } catch (java.io.IOException e) {
-        String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
-            : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        String why =
+            e instanceof java.nio.file.NoSuchFileException
+                ? "its directory does not exist"
+                : e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied"
+                    : String.valueOf(e.getMessage());
         err.println(Code.DN0407.prefix() + "cannot write the key pair: " + why);
         return DIAGNOSTICS;
       }
-      spec.commandLine().getOut().println("wrote private key " + privateKey + " (keep it secret) and public key "
-          + publicKey);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "wrote private key " + privateKey + " (keep it secret) and public key " + publicKey);
       return OK;
     }
   }
@@ -436,15 +582,22 @@ public final class Main implements Callable<Integer> {
   static void checkOutputDir(Path dir) throws CliError {
     Path existing = BundleOutput.nearestExisting(dir);
     if (!Files.isDirectory(existing)) {
-      throw new CliError(Code.DN0406, USAGE, "--output-dir " + dir + ": " + (existing.equals(dir.toAbsolutePath().normalize())
-          ? "is a file, not a directory" : existing + " is not a directory"));
+      throw new CliError(
+          Code.DN0406,
+          USAGE,
+          "--output-dir "
+              + dir
+              + ": "
+              + (existing.equals(dir.toAbsolutePath().normalize())
+                  ? "is a file, not a directory"
+                  : existing + " is not a directory"));
     }
   }
 
   /**
    * Creates the directory outputs are written in before they are moved into {@code --output-dir}:
-   * beside it, named after this process, so a killed run's leftovers are removed by the next
-   * (rule OWNED-TEMP).
+   * beside it, named after this process, so a killed run's leftovers are removed by the next (rule
+   * OWNED-TEMP).
    */
   private static Path createOutputTemp(Path outputDir) throws CliError {
     Path parent = outputDir.toAbsolutePath().normalize().getParent();
@@ -455,7 +608,10 @@ public final class Main implements Callable<Integer> {
       OwnedDirs.deleteAtExit(tmp);
       return tmp;
     } catch (java.io.IOException e) {
-      throw new CliError(Code.DN0406, DIAGNOSTICS, "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
+      throw new CliError(
+          Code.DN0406,
+          DIAGNOSTICS,
+          "cannot write the outputs to " + outputDir + ": " + BundleOutput.reason(e));
     }
   }
 
@@ -477,7 +633,10 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Runs a bundle command, turning user errors into catalogue messages and exit code 1 (2 for usage). */
+  /**
+   * Runs a bundle command, turning user errors into catalogue messages and exit code 1 (2 for
+   * usage).
+   */
   static int reportingErrors(PrintWriter err, Callable<Integer> body) throws Exception {
     try {
       return body.call();
@@ -509,8 +668,10 @@ public final class Main implements Callable<Integer> {
           sb.append(", ");
         }
         double v = t.getDouble(i);
-        sb.append(t.dtype().startsWith("float") ? String.format("%.5g", v) : t.dtype().equals("bool")
-            ? String.valueOf(v != 0) : String.valueOf((long) v));
+        sb.append(
+            t.dtype().startsWith("float")
+                ? String.format("%.5g", v)
+                : t.dtype().equals("bool") ? String.valueOf(v != 0) : String.valueOf((long) v));
       }
       if (t.shape().length > 0) {
         sb.append(']');

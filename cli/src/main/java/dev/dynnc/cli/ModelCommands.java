@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The commands that look at a model without compiling it with TVM: {@code check} (what dynnc
- * does not support, and what it found dynamic) and {@code inspect} (what the compiler did with the
+ * The commands that look at a model without compiling it with TVM: {@code check} (what dynnc does
+ * not support, and what it found dynamic) and {@code inspect} (what the compiler did with the
  * model, as text or a picture). They share the model options of {@code compile}, and a model spec
  * ({@code --spec dynnc.yaml}) whose settings the flags override.
  */
@@ -46,13 +46,18 @@ final class ModelCommands {
 
   /** The model a command works on: from {@code --spec}, from flags, or both (flags win). */
   static final class ModelOptions {
-    @Option(names = "--spec", paramLabel = "FILE", description = "Model spec (dynnc.yaml); flags override its settings.")
+    @Option(
+        names = "--spec",
+        paramLabel = "FILE",
+        description = "Model spec (dynnc.yaml); flags override its settings.")
     Path spec;
 
     @Option(names = "--source-root", description = "Directory holding the model's Python package.")
     Path sourceRoot;
 
-    @Option(names = "--entry", description = "MODULE:EXPR, e.g. models.sdn:build_model(num_classes=10).")
+    @Option(
+        names = "--entry",
+        description = "MODULE:EXPR, e.g. models.sdn:build_model(num_classes=10).")
     String entry;
 
     @Option(names = "--method", description = "Method to compile (default: forward).")
@@ -61,10 +66,15 @@ final class ModelCommands {
     @Option(names = "--input", description = "NAME=DTYPE[D0,D1,...], one per model input.")
     List<String> inputs;
 
-    @Option(names = "--weights", description = "torch.save state_dict file (.pt/.pth) or .safetensors.")
+    @Option(
+        names = "--weights",
+        description = "torch.save state_dict file (.pt/.pth) or .safetensors.")
     Path weights;
 
-    @Option(names = "--max-errors", paramLabel = "N", description = "Report at most N independent errors (default: 20).")
+    @Option(
+        names = "--max-errors",
+        paramLabel = "N",
+        description = "Report at most N independent errors (default: 20).")
     Integer maxErrors;
 
     /** The merged settings; a missing required one is a usage error naming both ways to give it. */
@@ -95,8 +105,12 @@ final class ModelCommands {
         missing.add("--weights");
       }
       if (!missing.isEmpty()) {
-        throw new Main.CliError(Code.DN0400, Main.USAGE, "missing " + String.join(", ", missing)
-            + " (give them as flags or in a model spec with --spec FILE)");
+        throw new Main.CliError(
+            Code.DN0400,
+            Main.USAGE,
+            "missing "
+                + String.join(", ", missing)
+                + " (give them as flags or in a model spec with --spec FILE)");
       }
       LinkedHashMap<String, Type.TensorType> parsed;
       try {
@@ -105,15 +119,24 @@ final class ModelCommands {
         throw new Main.CliError(Code.DN0400, Main.USAGE, e.getMessage());
       }
       if (!Files.isDirectory(root)) {
-        throw new Main.CliError(Code.DN0004, Main.DIAGNOSTICS, "--source-root " + root + " is not a directory");
+        throw new Main.CliError(
+            Code.DN0004, Main.DIAGNOSTICS, "--source-root " + root + " is not a directory");
       }
       int errors = maxErrors != null ? maxErrors : s.flatMap(x -> box(x.maxErrors())).orElse(20);
       if (errors < 1) {
-        throw new Main.CliError(Code.DN0400, Main.USAGE, "--max-errors " + errors + " must be at least 1");
+        throw new Main.CliError(
+            Code.DN0400, Main.USAGE, "--max-errors " + errors + " must be at least 1");
       }
       String m = method != null ? method : s.flatMap(ModelSpec::method).orElse("forward");
-      return new Model(root, ent, m, parsed, Optional.ofNullable(w), errors,
-          s.flatMap(ModelSpec::target), s.map(ModelSpec::compileTimeoutSeconds).orElse(OptionalInt.empty()));
+      return new Model(
+          root,
+          ent,
+          m,
+          parsed,
+          Optional.ofNullable(w),
+          errors,
+          s.flatMap(ModelSpec::target),
+          s.map(ModelSpec::compileTimeoutSeconds).orElse(OptionalInt.empty()));
     }
 
     private static Optional<Integer> box(OptionalInt i) {
@@ -122,11 +145,21 @@ final class ModelCommands {
   }
 
   /** A resolved model: what to analyze or compile. */
-  record Model(Path sourceRoot, String entry, String method, LinkedHashMap<String, Type.TensorType> inputs,
-      Optional<Path> weights, int maxErrors, Optional<String> target, OptionalInt compileTimeoutSeconds) {
+  record Model(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, Type.TensorType> inputs,
+      Optional<Path> weights,
+      int maxErrors,
+      Optional<String> target,
+      OptionalInt compileTimeoutSeconds) {
     Analysis analyze(PrintWriter err) {
-      DynncCompiler c = DynncCompiler.builder().maxErrors(maxErrors)
-          .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources))).build();
+      DynncCompiler c =
+          DynncCompiler.builder()
+              .maxErrors(maxErrors)
+              .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
+              .build();
       return c.analyze(sourceRoot, entry, method, inputs, weights);
     }
   }
@@ -160,9 +193,12 @@ final class ModelCommands {
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Report everything in a model that dynnc does not support, without compiling it with TVM;"
-          + " the first command to run on a new model.")
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description =
+          "Report everything in a model that dynnc does not support, without compiling it with TVM;"
+              + " the first command to run on a new model.")
   static final class Check implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
     @Mixin ModelOptions model;
@@ -171,44 +207,70 @@ final class ModelCommands {
     public Integer call() throws Exception {
       PrintWriter out = cmd.commandLine().getOut();
       PrintWriter err = cmd.commandLine().getErr();
-      return Main.reportingErrors(err, () -> {
-        Model m = model.resolve(false);
-        Analysis a = m.analyze(err);
-        if (!a.ok()) {
-          long n = a.diagnostics().all().stream().filter(d -> d.code().severity() == dev.dynnc.diag.Severity.ERROR)
-              .count();
-          err.println("check failed: " + n + " error(s) in " + m.entry());
-          return Main.DIAGNOSTICS;
-        }
-        Function f = a.stages().get(a.stages().size() - 1).function();
-        Dynamism d = Dynamism.of(f);
-        Partitioner.Result p = a.partition().orElseThrow();
-        out.printf("%s: supported; %d dynamic condition(s), %d dynamic loop(s), %d subgraph(s)%s%n", m.entry(),
-            d.conditions(), d.loops(), p.subgraphs().size(),
-            m.weights().isPresent() ? "" : " (weights not checked: no --weights)");
-        return Main.OK;
-      });
+      return Main.reportingErrors(
+          err,
+          () -> {
+            Model m = model.resolve(false);
+            Analysis a = m.analyze(err);
+            if (!a.ok()) {
+              long n =
+                  a.diagnostics().all().stream()
+                      .filter(d -> d.code().severity() == dev.dynnc.diag.Severity.ERROR)
+                      .count();
+              err.println("check failed: " + n + " error(s) in " + m.entry());
+              return Main.DIAGNOSTICS;
+            }
+            Function f = a.stages().get(a.stages().size() - 1).function();
+            Dynamism d = Dynamism.of(f);
+            Partitioner.Result p = a.partition().orElseThrow();
+            out.printf(
+                "%s: supported; %d dynamic condition(s), %d dynamic loop(s), %d subgraph(s)%s%n",
+                m.entry(),
+                d.conditions(),
+                d.loops(),
+                p.subgraphs().size(),
+                m.weights().isPresent() ? "" : " (weights not checked: no --weights)");
+            return Main.OK;
+          });
     }
   }
 
   /** What {@code inspect} prints. */
-  enum Format { TEXT, DOT, SVG, PNG }
+  enum Format {
+    TEXT,
+    DOT,
+    SVG,
+    PNG
+  }
 
-  @Command(name = "inspect", mixinStandardHelpOptions = true,
-      description = "Show what the compiler did with a model (a spec, flags, or a compiled bundle): the program after"
-          + " each stage as text, or its control-flow graph with decisions, loops and subgraphs as DOT, SVG or PNG.")
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show what the compiler did with a model (a spec, flags, or a compiled bundle): the program after"
+              + " each stage as text, or its control-flow graph with decisions, loops and subgraphs as DOT, SVG or PNG.")
   static final class Inspect implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
     @Mixin ModelOptions model;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "BUNDLE", description = "A compiled bundle directory.")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "BUNDLE",
+        description = "A compiled bundle directory.")
     Path bundle;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, dot, svg or png (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--format",
+        defaultValue = "text",
+        description = "text, dot, svg or png (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-        description = "Write here instead of stdout (required for png); an existing file is replaced.")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description =
+            "Write here instead of stdout (required for png); an existing file is replaced.")
     Path output;
 
     @Override
@@ -223,16 +285,21 @@ final class ModelCommands {
       try {
         f = Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new Main.CliError(Code.DN0400, Main.USAGE, "--format must be text, dot, svg or png, not '" + format + "'");
+        throw new Main.CliError(
+            Code.DN0400,
+            Main.USAGE,
+            "--format must be text, dot, svg or png, not '" + format + "'");
       }
       if (f == Format.PNG && output == null) {
-        throw new Main.CliError(Code.DN0400, Main.USAGE, "--format png writes a binary picture: give -o FILE");
+        throw new Main.CliError(
+            Code.DN0400, Main.USAGE, "--format png writes a binary picture: give -o FILE");
       }
       List<Analysis.Stage> stages;
       Partitioner.Result parts;
       if (bundle != null) {
         if (model.spec != null || model.sourceRoot != null || model.entry != null) {
-          throw new Main.CliError(Code.DN0400, Main.USAGE, "give a bundle or a model (--spec or flags), not both");
+          throw new Main.CliError(
+              Code.DN0400, Main.USAGE, "give a bundle or a model (--spec or flags), not both");
         }
         Function fn = readBundleProgram(bundle);
         stages = List.of(new Analysis.Stage("bundle", fn));
@@ -246,17 +313,20 @@ final class ModelCommands {
         stages = a.stages();
         parts = a.partition().orElseThrow();
       }
-      byte[] result = switch (f) {
-        case TEXT -> text(stages, parts).getBytes(StandardCharsets.UTF_8);
-        case DOT -> ProgramGraph.dot(parts).getBytes(StandardCharsets.UTF_8);
-        case SVG, PNG -> {
-          try {
-            yield Graphviz.render(ProgramGraph.dot(parts), f == Format.SVG ? Graphviz.Format.SVG : Graphviz.Format.PNG);
-          } catch (Graphviz.GraphvizException e) {
-            throw new Main.CliError(Code.DN0400, Main.DIAGNOSTICS, e.getMessage());
-          }
-        }
-      };
+      byte[] result =
+          switch (f) {
+            case TEXT -> text(stages, parts).getBytes(StandardCharsets.UTF_8);
+            case DOT -> ProgramGraph.dot(parts).getBytes(StandardCharsets.UTF_8);
+            case SVG, PNG -> {
+              try {
+                yield Graphviz.render(
+                    ProgramGraph.dot(parts),
+                    f == Format.SVG ? Graphviz.Format.SVG : Graphviz.Format.PNG);
+              } catch (Graphviz.GraphvizException e) {
+                throw new Main.CliError(Code.DN0400, Main.DIAGNOSTICS, e.getMessage());
+              }
+            }
+          };
       if (output == null) {
         out.print(new String(result, StandardCharsets.UTF_8));
         out.flush();
@@ -272,24 +342,34 @@ final class ModelCommands {
   static Function readBundleProgram(Path bundle) throws Main.CliError {
     Path ir = bundle.resolve("ir");
     if (!Files.isDirectory(bundle) || !Files.isDirectory(ir)) {
-      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + " is not a bundle directory with an ir/ folder");
+      throw new Main.CliError(
+          Code.DN0403, Main.DIAGNOSTICS, bundle + " is not a bundle directory with an ir/ folder");
     }
     try (Stream<Path> files = Files.list(ir)) {
-      List<Path> irs = files.filter(p -> p.getFileName().toString().endsWith(".ir") && Files.isRegularFile(p))
-          .sorted().toList();
+      List<Path> irs =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".ir") && Files.isRegularFile(p))
+              .sorted()
+              .toList();
       if (irs.size() != 1) {
-        throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + "/ir holds " + irs.size()
-            + " programs; a bundle holds one");
+        throw new Main.CliError(
+            Code.DN0403,
+            Main.DIAGNOSTICS,
+            bundle + "/ir holds " + irs.size() + " programs; a bundle holds one");
       }
       if (Files.size(irs.get(0)) > 64L << 20) {
-        throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, irs.get(0) + " is larger than 64 MiB");
+        throw new Main.CliError(
+            Code.DN0403, Main.DIAGNOSTICS, irs.get(0) + " is larger than 64 MiB");
       }
       return Parser.parse(Files.readString(irs.get(0), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, "cannot read " + ir + ": " + e.getMessage());
+      throw new Main.CliError(
+          Code.DN0403, Main.DIAGNOSTICS, "cannot read " + ir + ": " + e.getMessage());
     } catch (Parser.ParseException | RuntimeException e) {
-      throw new Main.CliError(Code.DN0403, Main.DIAGNOSTICS, bundle + "/ir is not a valid dynnc program: "
-          + e.getMessage());
+      throw new Main.CliError(
+          Code.DN0403,
+          Main.DIAGNOSTICS,
+          bundle + "/ir is not a valid dynnc program: " + e.getMessage());
     }
   }
 
@@ -297,35 +377,53 @@ final class ModelCommands {
   static String text(List<Analysis.Stage> stages, Partitioner.Result parts) {
     StringBuilder b = new StringBuilder();
     for (Analysis.Stage s : stages) {
-      b.append("== after ").append(s.name()).append(" ==\n").append(Printer.print(s.function())).append('\n');
+      b.append("== after ")
+          .append(s.name())
+          .append(" ==\n")
+          .append(Printer.print(s.function()))
+          .append('\n');
     }
     Function last = stages.get(stages.size() - 1).function();
     Dynamism d = Dynamism.of(last);
-    b.append("== partition: ").append(parts.subgraphs().size()).append(" subgraph(s), ").append(d.conditions())
-        .append(" dynamic condition(s), ").append(d.loops()).append(" loop(s) ==\n");
+    b.append("== partition: ")
+        .append(parts.subgraphs().size())
+        .append(" subgraph(s), ")
+        .append(d.conditions())
+        .append(" dynamic condition(s), ")
+        .append(d.loops())
+        .append(" loop(s) ==\n");
     for (SubgraphPlan sg : parts.subgraphs()) {
-      b.append("subgraph sg").append(sg.index()).append(": ").append(sg.inputs().size()).append(" in, ")
-          .append(sg.outputs().size()).append(" out\n");
+      b.append("subgraph sg")
+          .append(sg.index())
+          .append(": ")
+          .append(sg.inputs().size())
+          .append(" in, ")
+          .append(sg.outputs().size())
+          .append(" out\n");
       sg.ops().forEach(op -> b.append("  ").append(Printer.op(op)).append('\n'));
     }
     for (var hb : parts.host().blocks()) {
       b.append("host ^bb").append(hb.index()).append(':');
       hb.call().ifPresent(c -> b.append(" call sg").append(c.subgraph()).append(';'));
-      b.append(' ').append(hb.hostOps().size()).append(" host op(s); ")
-          .append(Printer.terminatorLine(hb.terminator())).append('\n');
+      b.append(' ')
+          .append(hb.hostOps().size())
+          .append(" host op(s); ")
+          .append(Printer.terminatorLine(hb.terminator()))
+          .append('\n');
     }
     return b.toString();
   }
 
   private static void write(Path file, byte[] bytes) throws Main.CliError {
     if (Files.isDirectory(file)) {
-      throw new Main.CliError(Code.DN0406, Main.USAGE, "-o " + file + " is a directory; name a file");
+      throw new Main.CliError(
+          Code.DN0406, Main.USAGE, "-o " + file + " is a directory; name a file");
     }
     try {
       AtomicFiles.write(file, bytes);
     } catch (IOException e) {
-      throw new Main.CliError(Code.DN0406, Main.DIAGNOSTICS, "cannot write " + file + ": " + e.getMessage());
+      throw new Main.CliError(
+          Code.DN0406, Main.DIAGNOSTICS, "cannot write " + file + ": " + e.getMessage());
     }
   }
-
 }

@@ -59,14 +59,23 @@ final class ProgressDisplay implements ProgressListener {
     }
   }
 
-  /** Ends the display: prints the last stage's time and the cache summary (verbose), clears the line. */
+  /**
+   * Ends the display: prints the last stage's time and the cache summary (verbose), clears the
+   * line.
+   */
   synchronized void done() {
     finishStage();
     current = null;
     clearLine();
     if (verbose && subgraphs > 0) {
-      err.println("dynnc: " + subgraphs + " subgraph(s), " + hits + " from the compile cache, "
-          + (subgraphs - hits) + " compiled by TVM");
+      err.println(
+          "dynnc: "
+              + subgraphs
+              + " subgraph(s), "
+              + hits
+              + " from the compile cache, "
+              + (subgraphs - hits)
+              + " compiled by TVM");
     }
     err.flush();
   }
@@ -74,8 +83,12 @@ final class ProgressDisplay implements ProgressListener {
   private void finishStage() {
     if (current != null && verbose) {
       clearLine();
-      err.printf(Locale.ROOT, "dynnc: %-9s%s %.2f s%n", name(current),
-          currentDetail.isEmpty() ? "" : " " + currentDetail, (System.nanoTime() - started) / 1e9);
+      err.printf(
+          Locale.ROOT,
+          "dynnc: %-9s%s %.2f s%n",
+          name(current),
+          currentDetail.isEmpty() ? "" : " " + currentDetail,
+          (System.nanoTime() - started) / 1e9);
     }
   }
 

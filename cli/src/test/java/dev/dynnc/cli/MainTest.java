@@ -10,10 +10,16 @@ import org.junit.jupiter.api.Test;
 class MainTest {
   @Test
   void anInternalErrorIsOneLineAskingForAReport() {
-    String line = "internal error: IllegalStateException: bad state (a dynnc bug; please report it with the command line "
-        + "and model; DYNNC_DEBUG=1 prints the stack trace)";
+    String line =
+        "internal error: IllegalStateException: bad state (a dynnc bug; please report it with the command line "
+            + "and model; DYNNC_DEBUG=1 prints the stack trace)";
     StringWriter err = new StringWriter();
-    assertEquals(Main.INTERNAL, Main.internalError(new IllegalStateException("bad state\nsecond line"), new PrintWriter(err, true), false));
+    assertEquals(
+        Main.INTERNAL,
+        Main.internalError(
+            new IllegalStateException("bad state\nsecond line"),
+            new PrintWriter(err, true),
+            false));
     assertEquals(line + "\n", err.toString());
     StringWriter debug = new StringWriter();
     Main.internalError(new IllegalStateException("bad state"), new PrintWriter(debug, true), true);
@@ -26,15 +32,21 @@ class MainTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     // A NUL cannot be in a path: refused while parsing the arguments, a usage error.
-    int code = Main.run(new String[] {"run", "b\0ad", "--input", "x=y.npy", "--output-dir", "o"}, new PrintWriter(out, true),
-        new PrintWriter(err, true));
+    int code =
+        Main.run(
+            new String[] {"run", "b\0ad", "--input", "x=y.npy", "--output-dir", "o"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
     assertEquals(Main.USAGE, code, err.toString());
   }
 
   @Test
   void theDefaultCacheFollowsXdgCacheHome() {
-    assertEquals(java.nio.file.Path.of("/xdg/dynnc"), dev.dynnc.compiler.DynncCompiler.defaultCacheDir("/xdg"));
-    java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "dynnc");
+    assertEquals(
+        java.nio.file.Path.of("/xdg/dynnc"),
+        dev.dynnc.compiler.DynncCompiler.defaultCacheDir("/xdg"));
+    java.nio.file.Path home =
+        java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "dynnc");
     assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(null));
     assertEquals(home, dev.dynnc.compiler.DynncCompiler.defaultCacheDir(""));
     // The XDG spec says a relative value is invalid and to be ignored.

@@ -19,17 +19,26 @@ class ManPagesTest {
   void everyCommandGetsAPageWithEveryOption(@TempDir Path dir) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    assertEquals(0, Main.run(new String[] {"man", "-o", dir.toString()}, new PrintWriter(out, true),
-        new PrintWriter(err, true)), err.toString());
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {"man", "-o", dir.toString()},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true)),
+        err.toString());
     CommandLine cl = new CommandLine(new Main());
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(cl.getSubcommands().size() + 1, files.count());
     }
     for (var sub : cl.getSubcommands().entrySet()) {
       String page = Files.readString(dir.resolve("dynnc-" + sub.getKey() + ".1"));
-      assertTrue(page.startsWith(".TH DYNNC-" + sub.getKey().toUpperCase(java.util.Locale.ROOT) + " 1 "), page);
+      assertTrue(
+          page.startsWith(".TH DYNNC-" + sub.getKey().toUpperCase(java.util.Locale.ROOT) + " 1 "),
+          page);
       for (var o : sub.getValue().getCommandSpec().options()) {
-        assertTrue(page.contains(ManPages.esc(o.longestName())), sub.getKey() + " lacks " + o.longestName());
+        assertTrue(
+            page.contains(ManPages.esc(o.longestName())),
+            sub.getKey() + " lacks " + o.longestName());
       }
     }
     String top = Files.readString(dir.resolve("dynnc.1"));
@@ -45,8 +54,12 @@ class ManPagesTest {
   @Test
   void bashCompletionKnowsTheCommands() {
     StringWriter out = new StringWriter();
-    assertEquals(0, Main.run(new String[] {"generate-completion"}, new PrintWriter(out, true),
-        new PrintWriter(new StringWriter(), true)));
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {"generate-completion"},
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true)));
     String script = out.toString();
     for (String cmd : List.of("compile", "check", "inspect", "run", "bench", "keygen")) {
       assertTrue(script.contains(cmd), cmd);

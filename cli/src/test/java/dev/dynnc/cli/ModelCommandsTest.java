@@ -13,8 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dynnc check} and {@code dynnc inspect}, on the early-exit sample (no TVM involved). */
 class ModelCommandsTest {
-  static final Path SAMPLE = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/early_exit_cnn")
-      .toAbsolutePath().normalize();
+  static final Path SAMPLE =
+      Path.of(System.getProperty("dynnc.repo.root", ".."))
+          .resolve("samples/early_exit_cnn")
+          .toAbsolutePath()
+          .normalize();
   static final String ENTRY = "models.sdn:build_model(num_classes=10)";
 
   @TempDir Path dir;
@@ -30,17 +33,29 @@ class ModelCommandsTest {
 
   @Test
   void checkCountsWhatIsDynamic() {
-    Out r = run("check", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
-        "--weights", SAMPLE.resolve("checkpoint.pt").toString());
+    Out r =
+        run(
+            "check",
+            "--source-root",
+            SAMPLE.toString(),
+            "--entry",
+            ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]",
+            "--weights",
+            SAMPLE.resolve("checkpoint.pt").toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals(ENTRY + ": supported; 2 dynamic condition(s), 0 dynamic loop(s), 3 subgraph(s)\n", r.out());
+    assertEquals(
+        ENTRY + ": supported; 2 dynamic condition(s), 0 dynamic loop(s), 3 subgraph(s)\n", r.out());
   }
 
   @Test
   void checkReportsEveryErrorInOneRun() throws Exception {
     Path pkg = Files.createDirectories(dir.resolve("m"));
     Files.writeString(pkg.resolve("__init__.py"), "");
-    Files.writeString(pkg.resolve("net.py"), """
+    Files.writeString(
+        pkg.resolve("net.py"),
+        """
         import torch
         import torch.nn as nn
 
@@ -55,9 +70,19 @@ class ModelCommandsTest {
                 z = x.frobnicate()
                 return y, z
         """);
-    Out r = run("check", "--source-root", dir.toString(), "--entry", "m.net:Net()", "--input", "x=float32[1,4]");
+    Out r =
+        run(
+            "check",
+            "--source-root",
+            dir.toString(),
+            "--entry",
+            "m.net:Net()",
+            "--input",
+            "x=float32[1,4]");
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("error[DN0101]: m/net.py:11:31: 'Net' object has no attribute 'missing'"), r.err());
+    assertTrue(
+        r.err().contains("error[DN0101]: m/net.py:11:31: 'Net' object has no attribute 'missing'"),
+        r.err());
     assertTrue(r.err().contains("]: m/net.py:12:15: "), r.err());
     assertTrue(r.err().endsWith("check failed: 2 error(s) in m.net:Net()\n"), r.err());
     assertEquals("", r.out());
@@ -65,10 +90,17 @@ class ModelCommandsTest {
 
   @Test
   void aSpecGivesTheModelAndFlagsOverrideIt() throws Exception {
-    Path spec = Files.writeString(dir.resolve("dynnc.yaml"), "source-root: " + SAMPLE + "\n"
-        + "entry: models.sdn:no_such_factory()\n"
-        + "inputs:\n  x: float32[1,3,32,32]\n"
-        + "weights: " + SAMPLE.resolve("checkpoint.pt") + "\n");
+    Path spec =
+        Files.writeString(
+            dir.resolve("dynnc.yaml"),
+            "source-root: "
+                + SAMPLE
+                + "\n"
+                + "entry: models.sdn:no_such_factory()\n"
+                + "inputs:\n  x: float32[1,3,32,32]\n"
+                + "weights: "
+                + SAMPLE.resolve("checkpoint.pt")
+                + "\n");
     Out bad = run("check", "--spec", spec.toString());
     assertEquals(1, bad.code(), bad.err());
     Out good = run("check", "--spec", spec.toString(), "--entry", ENTRY);
@@ -80,29 +112,56 @@ class ModelCommandsTest {
   void missingSettingsAreAUsageError() throws Exception {
     Out r = run("check", "--entry", ENTRY);
     assertEquals(2, r.code());
-    assertEquals("error[DN0400]: missing --source-root, --input (give them as flags or in a model spec with"
-        + " --spec FILE)\n", r.err());
+    assertEquals(
+        "error[DN0400]: missing --source-root, --input (give them as flags or in a model spec with"
+            + " --spec FILE)\n",
+        r.err());
     Path spec = Files.writeString(dir.resolve("dynnc.yaml"), "entry: a:b()\nbogus: 1\n");
     Out s = run("inspect", "--spec", spec.toString());
     assertEquals(2, s.code());
-    assertEquals("error[DN0400]: " + spec + ":2:1: unknown setting 'bogus'; a model spec has name, source-root,"
-        + " entry, method, inputs, weights, target, compile-timeout, max-errors\n", s.err());
-    Out png = run("inspect", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
-        "--format", "png");
+    assertEquals(
+        "error[DN0400]: "
+            + spec
+            + ":2:1: unknown setting 'bogus'; a model spec has name, source-root,"
+            + " entry, method, inputs, weights, target, compile-timeout, max-errors\n",
+        s.err());
+    Out png =
+        run(
+            "inspect",
+            "--source-root",
+            SAMPLE.toString(),
+            "--entry",
+            ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]",
+            "--format",
+            "png");
     assertEquals(2, png.code());
     assertEquals("error[DN0400]: --format png writes a binary picture: give -o FILE\n", png.err());
   }
 
   @Test
   void inspectShowsEveryStageAndDrawsTheGraph() throws Exception {
-    List<String> model = List.of("--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input",
-        "x=float32[1,3,32,32]");
+    List<String> model =
+        List.of(
+            "--source-root",
+            SAMPLE.toString(),
+            "--entry",
+            ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]");
     Out text = run(concat(List.of("inspect"), model));
     assertEquals(0, text.code(), text.err());
     List<String> headers = text.out().lines().filter(l -> l.startsWith("== ")).toList();
-    assertEquals(List.of("== after lowered ==", "== after fold-constants ==", "== after remove-unreachable-blocks ==",
-        "== after merge-blocks ==", "== after eliminate-dead-code ==",
-        "== partition: 3 subgraph(s), 2 dynamic condition(s), 0 loop(s) =="), headers);
+    assertEquals(
+        List.of(
+            "== after lowered ==",
+            "== after fold-constants ==",
+            "== after remove-unreachable-blocks ==",
+            "== after merge-blocks ==",
+            "== after eliminate-dead-code ==",
+            "== partition: 3 subgraph(s), 2 dynamic condition(s), 0 loop(s) =="),
+        headers);
     Path svg = dir.resolve("g.svg");
     Out pic = run(concat(List.of("inspect", "--format", "svg", "-o", svg.toString()), model));
     assertEquals(0, pic.code(), pic.err());
@@ -113,8 +172,12 @@ class ModelCommandsTest {
     // The same program read back from a bundle's ir/ folder draws the same graph.
     Out dot = run(concat(List.of("inspect", "--format", "dot"), model));
     Path bundle = Files.createDirectories(dir.resolve("b.bundle/ir"));
-    String ir = text.out().substring(text.out().indexOf("== after eliminate-dead-code ==\n")
-        + "== after eliminate-dead-code ==\n".length(), text.out().indexOf("\n== partition"));
+    String ir =
+        text.out()
+            .substring(
+                text.out().indexOf("== after eliminate-dead-code ==\n")
+                    + "== after eliminate-dead-code ==\n".length(),
+                text.out().indexOf("\n== partition"));
     Files.writeString(bundle.resolve("forward.ir"), ir);
     Out fromBundle = run("inspect", "--format", "dot", dir.resolve("b.bundle").toString());
     assertEquals(0, fromBundle.code(), fromBundle.err());

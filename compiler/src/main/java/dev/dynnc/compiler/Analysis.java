@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The front half of a compile, without TVM: the program after each stage and its partition, or
- * the diagnostics that stopped it. What {@code dynnc check} and {@code dynnc inspect} show.
+ * The front half of a compile, without TVM: the program after each stage and its partition, or the
+ * diagnostics that stopped it. What {@code dynnc check} and {@code dynnc inspect} show.
  *
  * @param stages the program after lowering and after each IR pass, in order
  * @param partition the subgraphs and host program, when every stage succeeded
  */
-public record Analysis(Diagnostics diagnostics, SourceMap sources, List<Stage> stages,
+public record Analysis(
+    Diagnostics diagnostics,
+    SourceMap sources,
+    List<Stage> stages,
     Optional<Partitioner.Result> partition) {
   /** The program as one stage left it. */
   public record Stage(String name, Function function) {}

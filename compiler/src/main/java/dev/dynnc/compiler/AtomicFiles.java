@@ -31,10 +31,18 @@ public final class AtomicFiles {
 
   public static void write(Path file, Writer writer) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Long.toHexString(RANDOM.nextLong()) + ".partial");
+    Path tmp =
+        dir.resolve(
+            "."
+                + file.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "."
+                + Long.toHexString(RANDOM.nextLong())
+                + ".partial");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writer.writeTo(out);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

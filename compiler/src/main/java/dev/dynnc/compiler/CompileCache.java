@@ -31,29 +31,35 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A content-addressed store of compiled subgraph libraries, so that compiling an unchanged subgraph again costs a hash
- * instead of a TVM compile.
+ * A content-addressed store of compiled subgraph libraries, so that compiling an unchanged subgraph
+ * again costs a hash instead of a TVM compile.
  *
- * <p>An entry's key is the SHA-256 of everything that decides the library: the compile request as {@link RelayExport}
- * writes it (ops, types, attributes, target) less its file paths, the bytes of the weights compiled into it, the
- * compile service's {@link dev.dynnc.backend.CompileService#identity identity} (TVM's version, the host CPU,
- * {@code relay_builder.py}) and dynnc's version. An entry is a directory named by its key holding the library, the
- * Relay text and their SHA-256s. It is assembled under a temporary name and renamed into place, so no reader sees
- * half an entry, and it is verified on every read: an entry whose files do not match its hashes is deleted and
- * compiled again, never copied into a bundle.
+ * <p>An entry's key is the SHA-256 of everything that decides the library: the compile request as
+ * {@link RelayExport} writes it (ops, types, attributes, target) less its file paths, the bytes of
+ * the weights compiled into it, the compile service's {@link
+ * dev.dynnc.backend.CompileService#identity identity} (TVM's version, the host CPU, {@code
+ * relay_builder.py}) and dynnc's version. An entry is a directory named by its key holding the
+ * library, the Relay text and their SHA-256s. It is assembled under a temporary name and renamed
+ * into place, so no reader sees half an entry, and it is verified on every read: an entry whose
+ * files do not match its hashes is deleted and compiled again, never copied into a bundle.
  *
- * <p>The directory must be the user's own, because a library placed in it runs when a bundle is opened: it is
- * created with mode 0700, and {@link #open} refuses it (the compile then runs without a cache) when it is a symbolic
- * link, is owned by another user, or is writable by group or others.
+ * <p>The directory must be the user's own, because a library placed in it runs when a bundle is
+ * opened: it is created with mode 0700, and {@link #open} refuses it (the compile then runs without
+ * a cache) when it is a symbolic link, is owned by another user, or is writable by group or others.
  */
 final class CompileCache {
   private static final String LIB = "lib.so";
   private static final String RELAY = "relay.txt";
   private static final String DIGESTS = "sha256";
   private static final String TEMP_PREFIX = ".tmp-";
+
   /** A temporary entry older than this belongs to a killed compile and is removed. */
   private static final Duration STALE = Duration.ofHours(1);
-  /** Bumped when the key's make-up or the entry layout changes, so old entries are simply never found. */
+
+  /**
+   * Bumped when the key's make-up or the entry layout changes, so old entries are simply never
+   * found.
+   */
   private static final String FORMAT = "dynnc compile cache 1";
 
   private final Path dir;
@@ -69,31 +75,46 @@ final class CompileCache {
     }
   }
 
-  /** Opens (creating with mode 0700 if missing) the cache in {@code dir}, or says why it will not be used. */
+  /**
+   * Opens (creating with mode 0700 if missing) the cache in {@code dir}, or says why it will not be
+   * used.
+   */
   static CompileCache open(Path dir) throws Refused {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       if (!Files.exists(abs, NOFOLLOW_LINKS)) {
         Files.createDirectories(abs.getParent());
         try {
-          Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          Files.createDirectory(
+              abs,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
           // Created by someone else meanwhile: checked below like any existing directory.
         }
       }
       String why = insecurity(abs);
       if (why != null) {
-        throw new Refused("compile cache " + abs + " is not used: it " + why + "; compiling without a cache");
+        throw new Refused(
+            "compile cache " + abs + " is not used: it " + why + "; compiling without a cache");
       }
       removeStaleTemporaries(abs);
     } catch (IOException | UnsupportedOperationException e) {
-      throw new Refused("compile cache " + abs + " is not used: " + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + "; compiling without a cache");
+      throw new Refused(
+          "compile cache "
+              + abs
+              + " is not used: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "; compiling without a cache");
     }
     return new CompileCache(abs);
   }
 
-  /** What makes {@code dir} unsafe to load libraries from, or null when it is the user's own private directory. */
+  /**
+   * What makes {@code dir} unsafe to load libraries from, or null when it is the user's own private
+   * directory.
+   */
   private static String insecurity(Path dir) throws IOException {
     if (Files.isSymbolicLink(dir)) {
       return "is a symbolic link";
@@ -106,18 +127,26 @@ final class CompileCache {
       return "is owned by " + a.owner().getName() + ", not by this user";
     }
     Set<PosixFilePermission> p = a.permissions();
-    if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-      return "is writable by " + (p.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group")
-          + " (mode " + PosixFilePermissions.toString(p) + "); make it private with chmod 700";
+    if (p.contains(PosixFilePermission.GROUP_WRITE)
+        || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+      return "is writable by "
+          + (p.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group")
+          + " (mode "
+          + PosixFilePermissions.toString(p)
+          + "); make it private with chmod 700";
     }
     return null;
   }
 
-  /** Compares numeric user ids where Linux gives this process's (the owner of /proc/self), else user names. */
+  /**
+   * Compares numeric user ids where Linux gives this process's (the owner of /proc/self), else user
+   * names.
+   */
   private static boolean ownedByThisUser(Path dir) throws IOException {
     Path self = Path.of("/proc/self");
     if (Files.isDirectory(self)) {
-      return Files.getAttribute(dir, "unix:uid", NOFOLLOW_LINKS).equals(Files.getAttribute(self, "unix:uid"));
+      return Files.getAttribute(dir, "unix:uid", NOFOLLOW_LINKS)
+          .equals(Files.getAttribute(self, "unix:uid"));
     }
     return Files.getOwner(dir, NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
   }
@@ -135,15 +164,16 @@ final class CompileCache {
   }
 
   /**
-   * The key of the compile {@code request} (a {@link RelayExport} request file) by a service of the given identity:
-   * lower-case hex SHA-256.
+   * The key of the compile {@code request} (a {@link RelayExport} request file) by a service of the
+   * given identity: lower-case hex SHA-256.
    */
   static String key(Path request, String identity, String dynncVersion) throws IOException {
     JsonObject req = JsonParser.parseString(Files.readString(request)).getAsJsonObject();
     Path weights = Path.of(req.get("weights_file").getAsString());
     RelayExport.PATH_FIELDS.forEach(req::remove);
     MessageDigest md = sha256();
-    for (String part : new String[] {FORMAT, dynncVersion, identity, RelayExport.canonical(req).toString()}) {
+    for (String part :
+        new String[] {FORMAT, dynncVersion, identity, RelayExport.canonical(req).toString()}) {
       byte[] b = part.getBytes(StandardCharsets.UTF_8);
       // Each part length-prefixed, so no two different splits of the same bytes give one key.
       md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
@@ -159,11 +189,16 @@ final class CompileCache {
   }
 
   /** What {@link #fetch} found. */
-  enum Lookup { HIT, MISS, CORRUPT }
+  enum Lookup {
+    HIT,
+    MISS,
+    CORRUPT
+  }
 
   /**
-   * Writes the entry's library to {@code so} and its Relay text to {@code relay} if there is an entry and it matches
-   * its hashes. A corrupt entry is deleted (and nothing written), so that the compile that follows replaces it.
+   * Writes the entry's library to {@code so} and its Relay text to {@code relay} if there is an
+   * entry and it matches its hashes. A corrupt entry is deleted (and nothing written), so that the
+   * compile that follows replaces it.
    */
   Lookup fetch(String key, Path so, Path relay) throws IOException {
     Path entry = dir.resolve(key);
@@ -181,16 +216,21 @@ final class CompileCache {
       DynncCompiler.deleteTree(entry);
       return Lookup.CORRUPT;
     }
-    // The bytes written out are the ones just verified, so a change to the entry after this check cannot reach the
+    // The bytes written out are the ones just verified, so a change to the entry after this check
+    // cannot reach the
     // bundle.
     if (!digests.equals(digests(lib, text))) {
       DynncCompiler.deleteTree(entry);
       return Lookup.CORRUPT;
     }
-    // Executable less the umask, as the linker leaves the libraries it writes, so a bundle's files have the same
+    // Executable less the umask, as the linker leaves the libraries it writes, so a bundle's files
+    // have the same
     // modes whether they came from the cache or from TVM.
-    try (SeekableByteChannel out = Files.newByteChannel(so, EnumSet.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")))) {
+    try (SeekableByteChannel out =
+        Files.newByteChannel(
+            so,
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")))) {
       ByteBuffer b = ByteBuffer.wrap(lib);
       while (b.hasRemaining()) {
         out.write(b);
@@ -200,7 +240,10 @@ final class CompileCache {
     return Lookup.HIT;
   }
 
-  /** Stores a freshly compiled library and its Relay text under {@code key}; a concurrent store of it wins. */
+  /**
+   * Stores a freshly compiled library and its Relay text under {@code key}; a concurrent store of
+   * it wins.
+   */
   void store(String key, Path so, Path relay) throws IOException {
     Path tmp = Files.createTempDirectory(dir, TEMP_PREFIX + key.substring(0, 16) + "-");
     try {
@@ -211,9 +254,13 @@ final class CompileCache {
       Files.writeString(tmp.resolve(DIGESTS), digests(lib, text), StandardCharsets.US_ASCII);
       try {
         Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-        // Another compile stored the same key first (its content is the same), or the file system cannot rename
-        // atomically, in which case dynnc does without the entry rather than risk a half-visible one.
+      } catch (FileAlreadyExistsException
+          | DirectoryNotEmptyException
+          | AtomicMoveNotSupportedException e) {
+        // Another compile stored the same key first (its content is the same), or the file system
+        // cannot rename
+        // atomically, in which case dynnc does without the entry rather than risk a half-visible
+        // one.
       }
     } finally {
       DynncCompiler.deleteTree(tmp);
@@ -229,7 +276,13 @@ final class CompileCache {
 
   private static String digests(byte[] lib, byte[] text) {
     HexFormat hex = HexFormat.of();
-    return LIB + " " + hex.formatHex(sha256().digest(lib)) + "\n" + RELAY + " " + hex.formatHex(sha256().digest(text))
+    return LIB
+        + " "
+        + hex.formatHex(sha256().digest(lib))
+        + "\n"
+        + RELAY
+        + " "
+        + hex.formatHex(sha256().digest(text))
         + "\n";
   }
 

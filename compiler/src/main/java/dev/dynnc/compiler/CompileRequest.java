@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 
 /**
- * One model to compile into one bundle; with a {@code signingKey} the bundle is signed
- * ({@link dev.dynnc.runtime.BundleSignature}) before it is installed at {@code output}.
+ * One model to compile into one bundle; with a {@code signingKey} the bundle is signed ({@link
+ * dev.dynnc.runtime.BundleSignature}) before it is installed at {@code output}.
  *
  * @param inputs the input specs in order, as {@link InputSpecs#parse} returns them
  * @param compileTimeout the limit for TVM's compile of each subgraph

@@ -5,8 +5,8 @@ import dev.dynnc.diag.SourceMap;
 
 /**
  * Receives each diagnostic of a compile, in order, when the compile ends, with the sources to
- * render it against ({@link dev.dynnc.diag.Diagnostics#render(Diagnostic, SourceMap)}); the
- * same diagnostics are also in the {@link CompileResult}.
+ * render it against ({@link dev.dynnc.diag.Diagnostics#render(Diagnostic, SourceMap)}); the same
+ * diagnostics are also in the {@link CompileResult}.
  */
 @FunctionalInterface
 public interface DiagnosticSink {

@@ -19,17 +19,17 @@ import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.ir.Verifier;
-import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.rewrite.Pipeline;
 import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -46,8 +46,8 @@ import javax.tools.ToolProvider;
 /**
  * The compiler's public API: model source to a bundle (TVM libraries + Java host module).
  *
- * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify →
- * IR passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique
+ * <p>Pipeline: frontend (parse, evaluate construction, lower forward, bind weights) → verify → IR
+ * passes ({@link Pipeline}) → partition into subgraphs + host program → compile each unique
  * subgraph with the {@link CompileService} → generate and compile the host class → write the
  * bundle. The bundle is assembled in a temporary directory beside the output and moved into place
  * only when complete (rule ATOMIC-BUNDLE, carried out by {@link BundleOutput}): a failed compile
@@ -63,7 +63,10 @@ import javax.tools.ToolProvider;
  * <p>An instance holds only its configuration; compiles may run one after another on it.
  */
 public final class DynncCompiler {
-  /** Where a bundle names its host ops' source files; {@code Bundle} reads it to locate run-time errors. */
+  /**
+   * Where a bundle names its host ops' source files; {@code Bundle} reads it to locate run-time
+   * errors.
+   */
   static final String SOURCES_FILE = dev.dynnc.runtime.Bundle.SOURCES_FILE;
 
   private final Target target;
@@ -103,23 +106,30 @@ public final class DynncCompiler {
       return this;
     }
 
-    /** Who compiles subgraphs to libraries (default: the JVM-wide TVM worker, {@link TvmWorker#shared()}). */
+    /**
+     * Who compiles subgraphs to libraries (default: the JVM-wide TVM worker, {@link
+     * TvmWorker#shared()}).
+     */
     public Builder compileService(CompileService s) {
       this.service = Objects.requireNonNull(s, "compileService");
       return this;
     }
 
     /**
-     * Where compiled subgraph libraries are kept, keyed by their content ({@link CompileCache}), so that an unchanged
-     * subgraph is not compiled again (default: no cache). A directory that is a symbolic link, another user's, or
-     * writable by group or others is not used; the compile then reports a warning and runs without it.
+     * Where compiled subgraph libraries are kept, keyed by their content ({@link CompileCache}), so
+     * that an unchanged subgraph is not compiled again (default: no cache). A directory that is a
+     * symbolic link, another user's, or writable by group or others is not used; the compile then
+     * reports a warning and runs without it.
      */
     public Builder cacheDir(Path dir) {
       this.cacheDir = Objects.requireNonNull(dir, "cacheDir");
       return this;
     }
 
-    /** Where each diagnostic goes when a compile ends (default: nowhere; they are in the result too). */
+    /**
+     * Where each diagnostic goes when a compile ends (default: nowhere; they are in the result
+     * too).
+     */
     public Builder diagnostics(DiagnosticSink s) {
       this.sink = Objects.requireNonNull(s, "diagnostics");
       return this;
@@ -131,7 +141,10 @@ public final class DynncCompiler {
       return this;
     }
 
-    /** How many independent errors of the model one compile reports at most (default 20, as javac's -Xmaxerrs). */
+    /**
+     * How many independent errors of the model one compile reports at most (default 20, as javac's
+     * -Xmaxerrs).
+     */
     public Builder maxErrors(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("maxErrors must be at least 1, got " + n);
@@ -149,7 +162,10 @@ public final class DynncCompiler {
     return target;
   }
 
-  /** {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec) relative. */
+  /**
+   * {@code $XDG_CACHE_HOME/dynnc}, or {@code ~/.cache/dynnc} when it is unset or (against the spec)
+   * relative.
+   */
   public static Path defaultCacheDir(String xdgCacheHome) {
     if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
       return Path.of(xdgCacheHome, "dynnc");
@@ -162,7 +178,10 @@ public final class DynncCompiler {
     return cacheDir;
   }
 
-  /** Compiles {@code req} into a bundle at {@code req.output()}; every diagnostic is also given to the sink. */
+  /**
+   * Compiles {@code req} into a bundle at {@code req.output()}; every diagnostic is also given to
+   * the sink.
+   */
   public CompileResult compile(CompileRequest req) throws IOException {
     CompileResult r = run(req);
     r.diagnostics().all().forEach(d -> sink.report(d, r.sources()));
@@ -174,8 +193,12 @@ public final class DynncCompiler {
    * and partitioning, keeping the program after each stage. Nothing is compiled with TVM and
    * nothing is written.
    */
-  public Analysis analyze(Path sourceRoot, String entry, String method,
-      LinkedHashMap<String, Type.TensorType> inputs, Optional<Path> weights) {
+  public Analysis analyze(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, Type.TensorType> inputs,
+      Optional<Path> weights) {
     Frontend.Result fr = Frontend.lower(sourceRoot, entry, method, inputs, weights, maxErrors);
     List<Analysis.Stage> stages = new ArrayList<>();
     if (!fr.ok() || fr.function().isEmpty()) {
@@ -189,7 +212,8 @@ public final class DynncCompiler {
       stages.add(new Analysis.Stage(p.name(), f));
     }
     Verifier.verifyOrThrow(f);
-    return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.of(Partitioner.partition(f)));
+    return new Analysis(
+        fr.diagnostics(), fr.sources(), stages, Optional.of(Partitioner.partition(f)));
   }
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */
@@ -200,15 +224,21 @@ public final class DynncCompiler {
   private CompileResult run(CompileRequest req) throws IOException {
     Diagnostics diags = new Diagnostics();
     if (target == Target.CUDA) {
-      // The Maven Central TVM build dynnc uses is CPU-only; the GPU preset (linux-x86_64-gpu) and the
+      // The Maven Central TVM build dynnc uses is CPU-only; the GPU preset (linux-x86_64-gpu) and
+      // the
       // runtime's CUDA device path come with the GPU issue.
-      diags.add(Diagnostic.of(Code.DN0400, Span.NONE, "target 'cuda' is not available in this build yet",
-          "compile for --target llvm (CPU)"));
+      diags.add(
+          Diagnostic.of(
+              Code.DN0400,
+              Span.NONE,
+              "target 'cuda' is not available in this build yet",
+              "compile for --target llvm (CPU)"));
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     Optional<String> notFile = notARegularFile(req.weights());
     if (notFile.isPresent()) {
-      diags.add(Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), notFile.get()));
+      diags.add(
+          Diagnostic.of(Code.DN0300, new Span(req.weights().toString(), 0, 0), notFile.get()));
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     // Rule OUTPUT-GUARD: the output is checked (and a killed compile's swap repaired) before the
@@ -220,7 +250,11 @@ public final class DynncCompiler {
       diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     } catch (IOException e) {
-      diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot create the bundle " + req.output() + ": " + BundleOutput.reason(e)));
+      diags.add(
+          Diagnostic.of(
+              Code.DN0406,
+              Span.NONE,
+              "cannot create the bundle " + req.output() + ": " + BundleOutput.reason(e)));
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     service.warmUp();
@@ -228,8 +262,14 @@ public final class DynncCompiler {
     boolean installed = false;
     try {
       progress.stage(Stage.FRONTEND, "");
-      Frontend.Result fr = Frontend.lower(req.sourceRoot(), req.entry(), req.method(), req.inputs(), Optional.of(req.weights()),
-          maxErrors);
+      Frontend.Result fr =
+          Frontend.lower(
+              req.sourceRoot(),
+              req.entry(),
+              req.method(),
+              req.inputs(),
+              Optional.of(req.weights()),
+              maxErrors);
       if (!fr.ok()) {
         return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
       }
@@ -239,7 +279,8 @@ public final class DynncCompiler {
       progress.stage(Stage.PARTITION, "");
       Partitioner.Result parts = Partitioner.partition(f);
       Path tmp = output.dir();
-      List<Manifest.SubgraphSpec> specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, diags);
+      List<Manifest.SubgraphSpec> specs =
+          compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, diags);
       if (diags.hasErrors()) {
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
@@ -253,9 +294,19 @@ public final class DynncCompiler {
           inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
         }
         Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
-        Manifest m = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, target.tvmName(),
-            target.device().manifestName(), f.name(), hostClass, inputs, HostCodegen.outputStructures(parts.host()),
-            specs, Map.of(), shared);
+        Manifest m =
+            new Manifest(
+                Manifest.FORMAT,
+                Manifest.FORMAT_VERSION,
+                target.tvmName(),
+                target.device().manifestName(),
+                f.name(),
+                hostClass,
+                inputs,
+                HostCodegen.outputStructures(parts.host()),
+                specs,
+                Map.of(),
+                shared);
         m = m.withFiles(Manifest.hashFiles(tmp));
         m.write(tmp);
         if (req.signingKey() != null) {
@@ -267,11 +318,16 @@ public final class DynncCompiler {
         diags.add(Diagnostic.of(Code.DN0406, Span.NONE, e.getMessage()));
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       } catch (IOException e) {
-        diags.add(Diagnostic.of(Code.DN0406, Span.NONE, "cannot write the bundle " + req.output() + ": " + BundleOutput.reason(e)));
+        diags.add(
+            Diagnostic.of(
+                Code.DN0406,
+                Span.NONE,
+                "cannot write the bundle " + req.output() + ": " + BundleOutput.reason(e)));
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
       int sites = (int) parts.host().blocks().stream().filter(b -> b.call().isPresent()).count();
-      return new CompileResult(diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
+      return new CompileResult(
+          diags, fr.sources(), Optional.of(f), parts.subgraphs().size(), sites);
     } finally {
       if (!installed) {
         output.discard();
@@ -293,12 +349,13 @@ public final class DynncCompiler {
     String kind = "a device, pipe or socket";
     try {
       int type = (Integer) Files.getAttribute(p, "unix:mode") & 0170000;
-      kind = switch (type) {
-        case 0020000, 0060000 -> "a device";
-        case 0010000 -> "a named pipe";
-        case 0140000 -> "a socket";
-        default -> kind;
-      };
+      kind =
+          switch (type) {
+            case 0020000, 0060000 -> "a device";
+            case 0010000 -> "a named pipe";
+            case 0140000 -> "a socket";
+            default -> kind;
+          };
     } catch (IOException | RuntimeException e) {
       // No unix attribute view: the generic description stands.
     }
@@ -310,7 +367,10 @@ public final class DynncCompiler {
     return new Manifest.TensorSpec(name, tt.dtype().numpyName(), tt.dims());
   }
 
-  /** The cache, or null when none was configured or its directory is refused (reported as a warning). */
+  /**
+   * The cache, or null when none was configured or its directory is refused (reported as a
+   * warning).
+   */
   private CompileCache openCache() {
     if (cacheDir.isEmpty()) {
       return null;
@@ -324,21 +384,30 @@ public final class DynncCompiler {
   }
 
   /**
-   * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics, every one of which
-   * fails the compile.
+   * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics,
+   * every one of which fails the compile.
    */
   private void warn(String message) {
     sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
   }
 
-  /** dynnc's version, part of the compile cache's key; "dev" when run from classes rather than a released jar. */
+  /**
+   * dynnc's version, part of the compile cache's key; "dev" when run from classes rather than a
+   * released jar.
+   */
   private static String dynncVersion() {
     String v = DynncCompiler.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }
 
-  private List<Manifest.SubgraphSpec> compileSubgraphs(Partitioner.Result parts, Frontend.Result fr, Path bundle,
-      Duration timeout, CompileCache cache, Diagnostics diags) throws IOException {
+  private List<Manifest.SubgraphSpec> compileSubgraphs(
+      Partitioner.Result parts,
+      Frontend.Result fr,
+      Path bundle,
+      Duration timeout,
+      CompileCache cache,
+      Diagnostics diags)
+      throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
     Files.createDirectories(bundle.resolve("lib"));
     Files.createDirectories(bundle.resolve("relay"));
@@ -346,17 +415,26 @@ public final class DynncCompiler {
     String identity = cache == null ? null : service.identity();
     for (SubgraphPlan sg : parts.subgraphs()) {
       String name = "sg" + sg.index();
-      progress.stage(Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
+      progress.stage(
+          Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
       Path work = Files.createTempDirectory(bundle, "work-" + name);
       Path so = bundle.resolve("lib/" + name + ".so");
       Path relay = bundle.resolve("relay/" + name + ".relay");
       try {
         RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
-        String key = cache == null ? null : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
-        CompileCache.Lookup found = key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
+        String key =
+            cache == null
+                ? null
+                : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
+        CompileCache.Lookup found =
+            key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
         if (found == CompileCache.Lookup.CORRUPT) {
-          warn("compile cache entry " + key.substring(0, 12) + " for subgraph " + name
-              + " does not match its hashes; it was removed and the subgraph is compiled again");
+          warn(
+              "compile cache entry "
+                  + key.substring(0, 12)
+                  + " for subgraph "
+                  + name
+                  + " does not match its hashes; it was removed and the subgraph is compiled again");
         }
         if (found == CompileCache.Lookup.HIT) {
           progress.cacheHit(name);
@@ -368,12 +446,27 @@ public final class DynncCompiler {
           }
         }
       } catch (CompileService.Timeout e) {
-        diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM did not finish compiling subgraph " + name + " within "
-            + timeout.toSeconds() + " s", "raise the limit with --compile-timeout SECONDS if the model is this large"));
+        diags.add(
+            Diagnostic.of(
+                Code.DN0404,
+                spanOf(sg),
+                "TVM did not finish compiling subgraph "
+                    + name
+                    + " within "
+                    + timeout.toSeconds()
+                    + " s",
+                "raise the limit with --compile-timeout SECONDS if the model is this large"));
         return specs;
       } catch (CompileService.CompileException e) {
-        diags.add(Diagnostic.of(Code.DN0404, spanOf(sg), "TVM could not compile subgraph " + name + ": " + e.getMessage().lines().findFirst().orElse(""),
-            "this is a dynnc bug if the model is supported; please report it with the model"));
+        diags.add(
+            Diagnostic.of(
+                Code.DN0404,
+                spanOf(sg),
+                "TVM could not compile subgraph "
+                    + name
+                    + ": "
+                    + e.getMessage().lines().findFirst().orElse(""),
+                "this is a dynnc bug if the model is supported; please report it with the model"));
         return specs;
       } finally {
         deleteTree(work);
@@ -395,7 +488,10 @@ public final class DynncCompiler {
     return specs;
   }
 
-  /** Stores a compiled subgraph; a cache that cannot take it (a full disk) costs a warning, not the compile. */
+  /**
+   * Stores a compiled subgraph; a cache that cannot take it (a full disk) costs a warning, not the
+   * compile.
+   */
   private void storeQuietly(CompileCache cache, String key, Path so, Path relay) {
     try {
       cache.store(key, so, relay);
@@ -409,9 +505,11 @@ public final class DynncCompiler {
     return sg.ops().isEmpty() ? Span.NONE : sg.ops().get(sg.ops().size() - 1).span();
   }
 
-  /** Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none. */
-  private static Manifest.SharedWeights writeSharedWeights(Partitioner.Result parts, Frontend.Result fr, Path bundle)
-      throws IOException {
+  /**
+   * Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none.
+   */
+  private static Manifest.SharedWeights writeSharedWeights(
+      Partitioner.Result parts, Frontend.Result fr, Path bundle) throws IOException {
     Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
     for (SubgraphPlan sg : parts.subgraphs()) {
       sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
@@ -430,7 +528,9 @@ public final class DynncCompiler {
         offset += pad;
         byte[] data = RelayExport.weightBytes(fr.weights().get(w.key()), w.type());
         out.write(data);
-        specs.add(new Manifest.WeightSpec(w.key(), w.type().dtype().numpyName(), w.type().dims(), offset));
+        specs.add(
+            new Manifest.WeightSpec(
+                w.key(), w.type().dtype().numpyName(), w.type().dims(), offset));
         offset += data.length;
       }
     }
@@ -441,11 +541,16 @@ public final class DynncCompiler {
   private static String writeHost(Partitioner.Result parts, Path bundle) throws IOException {
     CompilationUnit cu = HostCodegen.generate(parts.host());
     String simple = HostCodegen.CLASS_NAME;
-    Path src = bundle.resolve("host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
+    Path src =
+        bundle.resolve(
+            "host/src/" + HostCodegen.PACKAGE.replace('.', '/') + "/" + simple + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, cu.toString());
-    // The file names host arithmetic errors are reported in, as data beside the class (HostCodegen.sourceFiles).
-    Files.writeString(bundle.resolve(SOURCES_FILE), new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(parts.host())));
+    // The file names host arithmetic errors are reported in, as data beside the class
+    // (HostCodegen.sourceFiles).
+    Files.writeString(
+        bundle.resolve(SOURCES_FILE),
+        new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(parts.host())));
     Path classes = bundle.resolve("host/classes");
     Files.createDirectories(classes);
     Files.createDirectories(bundle.resolve("ir"));
@@ -456,10 +561,19 @@ public final class DynncCompiler {
     StringWriter log = new StringWriter();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
       Iterable<? extends JavaFileObject> units = fm.getJavaFileObjects(src.toFile());
-      List<String> opts = List.of("--release", "17", "-classpath", HostClasspath.asString(), "-d", classes.toString(), "-proc:none");
+      List<String> opts =
+          List.of(
+              "--release",
+              "17",
+              "-classpath",
+              HostClasspath.asString(),
+              "-d",
+              classes.toString(),
+              "-proc:none");
       boolean ok = javac.getTask(log, fm, null, opts, null, units).call();
       if (!ok) {
-        throw new IllegalStateException("generated host code does not compile (dynnc bug):\n" + log + "\n" + cu);
+        throw new IllegalStateException(
+            "generated host code does not compile (dynnc bug):\n" + log + "\n" + cu);
       }
     }
     return HostCodegen.PACKAGE + "." + simple;

@@ -43,8 +43,12 @@ public final class Graphviz {
     try {
       p = new ProcessBuilder(List.of("dot", "-T" + format.flag)).start();
     } catch (IOException e) {
-      throw new GraphvizException("cannot run Graphviz's 'dot' to draw the " + format.flag + " picture ("
-          + e.getMessage() + "); install it (Debian: apt-get install graphviz) or ask for --format dot");
+      throw new GraphvizException(
+          "cannot run Graphviz's 'dot' to draw the "
+              + format.flag
+              + " picture ("
+              + e.getMessage()
+              + "); install it (Debian: apt-get install graphviz) or ask for --format dot");
     }
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -61,8 +65,11 @@ public final class Graphviz {
       reader.join();
       errReader.join();
       if (p.exitValue() != 0) {
-        throw new GraphvizException("Graphviz's 'dot' failed (exit " + p.exitValue() + "): "
-            + err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+        throw new GraphvizException(
+            "Graphviz's 'dot' failed (exit "
+                + p.exitValue()
+                + "): "
+                + err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(""));
       }
       return out.toByteArray();
     } catch (IOException e) {

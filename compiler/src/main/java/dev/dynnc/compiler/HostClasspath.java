@@ -1,7 +1,7 @@
 package dev.dynnc.compiler;
 
-import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.runtime.HostProgram;
+import dev.dynnc.semantics.PyFloat;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The classpath the generated host class is compiled against: where the runtime's own classes
- * were loaded from, not {@code java.class.path}, which inside a Maven plugin is Maven's launcher.
+ * The classpath the generated host class is compiled against: where the runtime's own classes were
+ * loaded from, not {@code java.class.path}, which inside a Maven plugin is Maven's launcher.
  *
- * <p>The host class uses host-runtime ({@link HostProgram} and its context and arrays) and
- * {@code semantics}' {@link PyFloat} and PyScalar for Python's scalar semantics; nothing else, so these two code
- * sources (jars, or class directories in a reactor build) are the whole path.
+ * <p>The host class uses host-runtime ({@link HostProgram} and its context and arrays) and {@code
+ * semantics}' {@link PyFloat} and PyScalar for Python's scalar semantics; nothing else, so these
+ * two code sources (jars, or class directories in a reactor build) are the whole path.
  */
 public final class HostClasspath {
   private HostClasspath() {}
@@ -41,12 +41,14 @@ public final class HostClasspath {
   private static Path codeSource(Class<?> c) {
     CodeSource cs = c.getProtectionDomain().getCodeSource();
     if (cs == null || cs.getLocation() == null) {
-      throw new IllegalStateException("cannot tell where " + c.getName() + " was loaded from to compile the host class");
+      throw new IllegalStateException(
+          "cannot tell where " + c.getName() + " was loaded from to compile the host class");
     }
     try {
       return Path.of(cs.getLocation().toURI());
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot compile the host class against " + cs.getLocation() + ": not a file", e);
+      throw new IllegalStateException(
+          "cannot compile the host class against " + cs.getLocation() + ": not a file", e);
     }
   }
 }

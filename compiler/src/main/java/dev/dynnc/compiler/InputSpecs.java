@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses and checks the {@code --input NAME=DTYPE[D0,D1,...]} specs of {@code dynnc compile}
- * before any work starts.
+ * Parses and checks the {@code --input NAME=DTYPE[D0,D1,...]} specs of {@code dynnc compile} before
+ * any work starts.
  *
  * <p>Every dimension must be at least 1 (no stage of dynnc handles empty tensors), and a whole
  * input must fit in {@value #MAX_BYTES} bytes, because the runtime holds a tensor in one Java
@@ -22,7 +22,8 @@ public final class InputSpecs {
   /** The largest input, in bytes: the runtime holds a tensor in one Java byte array. */
   public static final long MAX_BYTES = Integer.MAX_VALUE;
 
-  private static final Pattern SPEC = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=([a-z0-9]+)\\[([^\\]]*)\\]");
+  private static final Pattern SPEC =
+      Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=([a-z0-9]+)\\[([^\\]]*)\\]");
   private static final Pattern DIM = Pattern.compile("-?[0-9]+");
   private static final int SHOWN = 80;
 
@@ -35,7 +36,8 @@ public final class InputSpecs {
       Type.TensorType t = parseOne(s);
       String name = s.trim().substring(0, s.trim().indexOf('='));
       if (out.putIfAbsent(name, t) != null) {
-        throw new IllegalArgumentException("--input " + name + " is given twice; give each input once");
+        throw new IllegalArgumentException(
+            "--input " + name + " is given twice; give each input once");
       }
     }
     return out;
@@ -45,7 +47,8 @@ public final class InputSpecs {
     String at = "--input '" + shown(s) + "': ";
     Matcher m = SPEC.matcher(s.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException(at + "must look like NAME=DTYPE[D0,D1,...], e.g. x=float32[1,3,32,32]");
+      throw new IllegalArgumentException(
+          at + "must look like NAME=DTYPE[D0,D1,...], e.g. x=float32[1,3,32,32]");
     }
     DType dt;
     try {
@@ -54,7 +57,8 @@ public final class InputSpecs {
         throw new IllegalArgumentException("a storage type only");
       }
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + "unknown dtype '" + m.group(2) + "' (float32, float64, int64, int32, bool)");
+      throw new IllegalArgumentException(
+          at + "unknown dtype '" + m.group(2) + "' (float32, float64, int64, int32, bool)");
     }
     String dims = m.group(3).trim();
     String[] parts = dims.isEmpty() ? new String[0] : dims.split(",", -1);
@@ -63,20 +67,34 @@ public final class InputSpecs {
     for (int i = 0; i < parts.length; i++) {
       String d = parts[i].trim();
       if (!DIM.matcher(d).matches()) {
-        throw new IllegalArgumentException(at + "dimension " + (i + 1) + " ('" + shown(d) + "') is not a whole number");
+        throw new IllegalArgumentException(
+            at + "dimension " + (i + 1) + " ('" + shown(d) + "') is not a whole number");
       }
       BigInteger v = new BigInteger(d);
       if (v.signum() <= 0) {
-        throw new IllegalArgumentException(at + "dimension " + (i + 1) + " is " + v
-            + "; every dimension must be at least 1 (dynnc does not compile empty tensors)");
+        throw new IllegalArgumentException(
+            at
+                + "dimension "
+                + (i + 1)
+                + " is "
+                + v
+                + "; every dimension must be at least 1 (dynnc does not compile empty tensors)");
       }
       elements = elements.multiply(v);
       shape[i] = v.bitLength() < 63 ? v.longValue() : Long.MAX_VALUE;
     }
     BigInteger bytes = elements.multiply(BigInteger.valueOf(dt.byteSize()));
     if (bytes.compareTo(BigInteger.valueOf(MAX_BYTES)) > 0) {
-      throw new IllegalArgumentException(at + count(elements) + " elements of " + dt.numpyName() + " take " + count(bytes)
-          + " bytes; an input may take at most " + MAX_BYTES + " bytes (2 GiB)");
+      throw new IllegalArgumentException(
+          at
+              + count(elements)
+              + " elements of "
+              + dt.numpyName()
+              + " take "
+              + count(bytes)
+              + " bytes; an input may take at most "
+              + MAX_BYTES
+              + " bytes (2 GiB)");
     }
     return Type.TensorType.of(dt, shape);
   }

@@ -26,8 +26,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * One model's compile settings as written in a {@code dynnc.yaml} file: what the flags of
- * {@code dynnc compile} hold, shared by the CLI ({@code --spec}) and the Maven plugin.
+ * One model's compile settings as written in a {@code dynnc.yaml} file: what the flags of {@code
+ * dynnc compile} hold, shared by the CLI ({@code --spec}) and the Maven plugin.
  *
  * <pre>{@code
  * name: early_exit_cnn                # optional; default: the spec's directory name
@@ -65,15 +65,27 @@ public record ModelSpec(
     OptionalInt maxErrors) {
 
   /** The keys a spec may have; anything else is a located error. */
-  public static final List<String> KEYS = List.of("name", "source-root", "entry", "method", "inputs", "weights",
-      "target", "compile-timeout", "max-errors");
+  public static final List<String> KEYS =
+      List.of(
+          "name",
+          "source-root",
+          "entry",
+          "method",
+          "inputs",
+          "weights",
+          "target",
+          "compile-timeout",
+          "max-errors");
 
   /** The largest spec file read, in bytes: a spec is a dozen lines. */
   public static final int MAX_BYTES = 64 * 1024;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
-  /** A spec that cannot be used; the message starts with {@code file:line:col:} when a place is known. */
+  /**
+   * A spec that cannot be used; the message starts with {@code file:line:col:} when a place is
+   * known.
+   */
   public static final class SpecException extends Exception {
     public SpecException(String message) {
       super(message);
@@ -88,15 +100,20 @@ public record ModelSpec(
         throw new SpecException(file + ": not a regular file");
       }
       if (Files.size(file) > MAX_BYTES) {
-        throw new SpecException(file + ": a model spec is at most " + MAX_BYTES + " bytes, this one has "
-            + Files.size(file));
+        throw new SpecException(
+            file
+                + ": a model spec is at most "
+                + MAX_BYTES
+                + " bytes, this one has "
+                + Files.size(file));
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new SpecException(file + ": cannot read: " + e.getMessage());
     }
     Node root;
-    try (Reader r = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
+    try (Reader r =
+        new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
       root = yaml().compose(r);
     } catch (MarkedYAMLException e) {
       throw new SpecException(at(file, e.getProblemMark()) + "invalid YAML: " + e.getProblem());
@@ -104,8 +121,10 @@ public record ModelSpec(
       throw new SpecException(file + ": invalid YAML: " + e.getMessage());
     }
     if (!(root instanceof MappingNode map)) {
-      throw new SpecException(file + ": a model spec is a mapping of settings (name, entry, inputs, weights, ...)"
-          + (root == null ? "; the file is empty" : ""));
+      throw new SpecException(
+          file
+              + ": a model spec is a mapping of settings (name, entry, inputs, weights, ...)"
+              + (root == null ? "; the file is empty" : ""));
     }
     return new SpecWalker(file, map).spec();
   }
@@ -122,7 +141,9 @@ public record ModelSpec(
   }
 
   private static String at(Path file, Mark m) {
-    return m == null ? file + ": " : file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": ";
+    return m == null
+        ? file + ": "
+        : file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": ";
   }
 
   /** Walks the composed node tree, so that each error has the line and column of its value. */
@@ -135,14 +156,20 @@ public record ModelSpec(
       this.file = file;
       for (NodeTuple t : map.getValue()) {
         if (!(t.getKeyNode() instanceof ScalarNode k)) {
-          throw new SpecException(at(file, t.getKeyNode().getStartMark()) + "a setting's name must be plain text");
+          throw new SpecException(
+              at(file, t.getKeyNode().getStartMark()) + "a setting's name must be plain text");
         }
         if (!KEYS.contains(k.getValue())) {
-          throw new SpecException(at(file, k.getStartMark()) + "unknown setting '" + shown(k.getValue())
-              + "'; a model spec has " + String.join(", ", KEYS));
+          throw new SpecException(
+              at(file, k.getStartMark())
+                  + "unknown setting '"
+                  + shown(k.getValue())
+                  + "'; a model spec has "
+                  + String.join(", ", KEYS));
         }
         if (values.put(k.getValue(), t.getValueNode()) != null) {
-          throw new SpecException(at(file, k.getStartMark()) + "setting '" + k.getValue() + "' is given twice");
+          throw new SpecException(
+              at(file, k.getStartMark()) + "setting '" + k.getValue() + "' is given twice");
         }
         keys.put(k.getValue(), k);
       }
@@ -154,19 +181,35 @@ public record ModelSpec(
       String n = name.orElse(dir.getFileName() == null ? "" : dir.getFileName().toString());
       if (!NAME.matcher(n).matches()) {
         Mark m = name.isPresent() ? values.get("name").getStartMark() : null;
-        throw new SpecException(at(file, m) + "model name '" + shown(n) + "' must be a letter followed by at most 63"
-            + " letters, digits, '_' or '-'" + (name.isPresent() ? "" : " (it defaults to the spec's directory name;"
-            + " set 'name:')"));
+        throw new SpecException(
+            at(file, m)
+                + "model name '"
+                + shown(n)
+                + "' must be a letter followed by at most 63"
+                + " letters, digits, '_' or '-'"
+                + (name.isPresent()
+                    ? ""
+                    : " (it defaults to the spec's directory name;" + " set 'name:')"));
       }
       Path sourceRoot = dir.resolve(text("source-root").orElse(".")).normalize();
       String entry = required("entry");
       Path weights = dir.resolve(required("weights")).normalize();
-      return new ModelSpec(file, n, sourceRoot, entry, text("method"), inputs(), weights, text("target"),
-          positive("compile-timeout"), positive("max-errors"));
+      return new ModelSpec(
+          file,
+          n,
+          sourceRoot,
+          entry,
+          text("method"),
+          inputs(),
+          weights,
+          text("target"),
+          positive("compile-timeout"),
+          positive("max-errors"));
     }
 
     private String required(String key) throws SpecException {
-      return text(key).orElseThrow(() -> new SpecException(file + ": the model spec needs '" + key + ":'"));
+      return text(key)
+          .orElseThrow(() -> new SpecException(file + ": the model spec needs '" + key + ":'"));
     }
 
     private Optional<String> text(String key) throws SpecException {
@@ -175,7 +218,8 @@ public record ModelSpec(
         return Optional.empty();
       }
       if (!(v instanceof ScalarNode s) || s.getValue().isEmpty()) {
-        throw new SpecException(at(file, v.getStartMark()) + "'" + key + "' must be a non-empty text value");
+        throw new SpecException(
+            at(file, v.getStartMark()) + "'" + key + "' must be a non-empty text value");
       }
       return Optional.of(s.getValue());
     }
@@ -193,37 +237,52 @@ public record ModelSpec(
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new SpecException(at(file, values.get(key).getStartMark()) + "'" + key + "' must be a whole number"
-          + " from 1 to " + Integer.MAX_VALUE + ", got '" + shown(t.get()) + "'");
+      throw new SpecException(
+          at(file, values.get(key).getStartMark())
+              + "'"
+              + key
+              + "' must be a whole number"
+              + " from 1 to "
+              + Integer.MAX_VALUE
+              + ", got '"
+              + shown(t.get())
+              + "'");
     }
 
     private List<String> inputs() throws SpecException {
       Node v = values.get("inputs");
       if (v == null) {
-        throw new SpecException(file + ": the model spec needs 'inputs:', e.g. 'x: float32[1,3,32,32]'");
+        throw new SpecException(
+            file + ": the model spec needs 'inputs:', e.g. 'x: float32[1,3,32,32]'");
       }
       if (!(v instanceof MappingNode m) || m.getValue().isEmpty()) {
-        throw new SpecException(at(file, v.getStartMark()) + "'inputs' maps each input's name to DTYPE[D0,D1,...],"
-            + " e.g. 'x: float32[1,3,32,32]'");
+        throw new SpecException(
+            at(file, v.getStartMark())
+                + "'inputs' maps each input's name to DTYPE[D0,D1,...],"
+                + " e.g. 'x: float32[1,3,32,32]'");
       }
       List<String> out = new ArrayList<>();
       for (NodeTuple t : m.getValue()) {
-        if (!(t.getKeyNode() instanceof ScalarNode k) || !(t.getValueNode() instanceof ScalarNode val)) {
-          throw new SpecException(at(file, t.getKeyNode().getStartMark())
-              + "each input is 'NAME: DTYPE[D0,D1,...]', e.g. 'x: float32[1,3,32,32]'");
+        if (!(t.getKeyNode() instanceof ScalarNode k)
+            || !(t.getValueNode() instanceof ScalarNode val)) {
+          throw new SpecException(
+              at(file, t.getKeyNode().getStartMark())
+                  + "each input is 'NAME: DTYPE[D0,D1,...]', e.g. 'x: float32[1,3,32,32]'");
         }
         String spec = k.getValue() + "=" + val.getValue();
         try {
           InputSpecs.parse(List.of(spec));
         } catch (IllegalArgumentException e) {
-          throw new SpecException(at(file, k.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
+          throw new SpecException(
+              at(file, k.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
         }
         out.add(spec);
       }
       try {
         InputSpecs.parse(out);
       } catch (IllegalArgumentException e) {
-        throw new SpecException(at(file, v.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
+        throw new SpecException(
+            at(file, v.getStartMark()) + e.getMessage().replaceFirst("^--input ", "input "));
       }
       return List.copyOf(out);
     }
@@ -232,13 +291,15 @@ public record ModelSpec(
   private static String shown(String s) {
     String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
     StringBuilder b = new StringBuilder();
-    t.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", c));
-      } else {
-        b.appendCodePoint(c);
-      }
-    });
+    t.codePoints()
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
     return b.toString();
   }
 }

@@ -19,10 +19,10 @@ import java.util.Set;
  * Draws a partitioned program as a Graphviz DOT graph: what the compiler did with a model.
  *
  * <p>Each host block is a box that names the subgraph it calls and the host ops it runs; a
- * data-dependent decision is a diamond with its source line, its two edges labelled true and
- * false; a return is an oval. Every unique subgraph is a cluster listing its ops with their
- * shapes, linked by dashed edges to the blocks that call it. An edge that goes back to an earlier
- * block (a loop) is drawn bold and labelled {@code loop}. Layout is Graphviz's.
+ * data-dependent decision is a diamond with its source line, its two edges labelled true and false;
+ * a return is an oval. Every unique subgraph is a cluster listing its ops with their shapes, linked
+ * by dashed edges to the blocks that call it. An edge that goes back to an earlier block (a loop)
+ * is drawn bold and labelled {@code loop}. Layout is Graphviz's.
  *
  * <p>Model text (weight names, file names, dict keys) appears only inside quoted labels, escaped,
  * so a hostile name cannot change the graph's structure.
@@ -49,17 +49,33 @@ public final class ProgramGraph {
       String id = "bb" + b.index();
       List<String> lines = new ArrayList<>();
       lines.add("^bb" + b.index());
-      b.call().ifPresent(c -> lines.add("call sg" + c.subgraph() + " (" + c.args().size() + " in, "
-          + c.results().size() + " out)"));
+      b.call()
+          .ifPresent(
+              c ->
+                  lines.add(
+                      "call sg"
+                          + c.subgraph()
+                          + " ("
+                          + c.args().size()
+                          + " in, "
+                          + c.results().size()
+                          + " out)"));
       for (Op op : b.hostOps()) {
         lines.add("host: " + Printer.op(op));
       }
-      s.append("  ").append(id).append(" [shape=box, style=rounded, label=").append(label(lines)).append("];\n");
+      s.append("  ")
+          .append(id)
+          .append(" [shape=box, style=rounded, label=")
+          .append(label(lines))
+          .append("];\n");
       Terminator t = b.terminator();
       if (t instanceof Terminator.Branch br) {
         String d = id + "_br";
-        s.append("  ").append(d).append(" [shape=diamond, style=filled, fillcolor=\"#ffe9a8\", label=")
-            .append(label(List.of("if " + br.condition() + where(br.span())))).append("];\n");
+        s.append("  ")
+            .append(d)
+            .append(" [shape=diamond, style=filled, fillcolor=\"#ffe9a8\", label=")
+            .append(label(List.of("if " + br.condition() + where(br.span()))))
+            .append("];\n");
         s.append("  ").append(id).append(" -> ").append(d).append(";\n");
         edge(s, d, br.ifTrue(), "true", b.index(), order);
         edge(s, d, br.ifFalse(), "false", b.index(), order);
@@ -67,8 +83,11 @@ public final class ProgramGraph {
         edge(s, id, j.target(), "", b.index(), order);
       } else if (t instanceof Terminator.Return r) {
         String ret = id + "_ret";
-        s.append("  ").append(ret).append(" [shape=oval, style=filled, fillcolor=\"#d9f2d9\", label=")
-            .append(label(List.of("return" + where(r.span())))).append("];\n");
+        s.append("  ")
+            .append(ret)
+            .append(" [shape=oval, style=filled, fillcolor=\"#d9f2d9\", label=")
+            .append(label(List.of("return" + where(r.span()))))
+            .append("];\n");
         s.append("  ").append(id).append(" -> ").append(ret).append(";\n");
       }
     }
@@ -82,8 +101,20 @@ public final class ProgramGraph {
       }
       s.append("  subgraph cluster_sg").append(sg.index()).append(" {\n");
       s.append("    style=filled; fillcolor=\"#e8f0fe\"; color=\"#6f8fd8\";\n");
-      s.append("    label=").append(label(List.of("subgraph sg" + sg.index() + " (TVM): " + sg.ops().size()
-          + " ops, " + sg.inputs().size() + " inputs, " + sg.outputs().size() + " outputs"))).append(";\n");
+      s.append("    label=")
+          .append(
+              label(
+                  List.of(
+                      "subgraph sg"
+                          + sg.index()
+                          + " (TVM): "
+                          + sg.ops().size()
+                          + " ops, "
+                          + sg.inputs().size()
+                          + " inputs, "
+                          + sg.outputs().size()
+                          + " outputs")))
+          .append(";\n");
       List<String> ops = new ArrayList<>();
       for (int i = 0; i < sg.ops().size() && i < MAX_OPS_SHOWN; i++) {
         Op op = sg.ops().get(i);
@@ -92,18 +123,33 @@ public final class ProgramGraph {
       if (sg.ops().size() > MAX_OPS_SHOWN) {
         ops.add("... " + (sg.ops().size() - MAX_OPS_SHOWN) + " more");
       }
-      s.append("    sg").append(sg.index()).append(" [shape=note, label=").append(label(ops)).append("];\n");
+      s.append("    sg")
+          .append(sg.index())
+          .append(" [shape=note, label=")
+          .append(label(ops))
+          .append("];\n");
       s.append("  }\n");
     }
     for (HostPlan.HostBlock b : hp.blocks()) {
-      b.call().ifPresent(c -> s.append("  bb").append(b.index()).append(" -> sg").append(c.subgraph())
-          .append(" [style=dashed, arrowhead=none, color=\"#6f8fd8\"];\n"));
+      b.call()
+          .ifPresent(
+              c ->
+                  s.append("  bb")
+                      .append(b.index())
+                      .append(" -> sg")
+                      .append(c.subgraph())
+                      .append(" [style=dashed, arrowhead=none, color=\"#6f8fd8\"];\n"));
     }
     s.append("}\n");
     return s.toString();
   }
 
-  private static void edge(StringBuilder s, String from, BlockId to, String text, int fromIndex,
+  private static void edge(
+      StringBuilder s,
+      String from,
+      BlockId to,
+      String text,
+      int fromIndex,
       Map<BlockId, Integer> order) {
     boolean back = order.getOrDefault(to, Integer.MAX_VALUE) <= fromIndex;
     List<String> attrs = new ArrayList<>();
@@ -115,15 +161,21 @@ public final class ProgramGraph {
       attrs.add("style=bold");
       attrs.add("constraint=false");
     }
-    s.append("  ").append(from).append(" -> bb").append(to.index())
-        .append(attrs.isEmpty() ? "" : " [" + String.join(", ", attrs) + "]").append(";\n");
+    s.append("  ")
+        .append(from)
+        .append(" -> bb")
+        .append(to.index())
+        .append(attrs.isEmpty() ? "" : " [" + String.join(", ", attrs) + "]")
+        .append(";\n");
   }
 
   private static String where(Span span) {
     return span.isKnown() ? "\n" + span.file() + ":" + span.line() + ":" + span.column() : "";
   }
 
-  /** A DOT quoted string, left-justified lines; quotes, backslashes and control characters escaped. */
+  /**
+   * A DOT quoted string, left-justified lines; quotes, backslashes and control characters escaped.
+   */
   static String label(List<String> lines) {
     StringBuilder b = new StringBuilder("\"");
     for (String line : lines) {

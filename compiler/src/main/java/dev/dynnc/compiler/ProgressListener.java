@@ -25,6 +25,8 @@ public interface ProgressListener {
   /** {@code stage} starts; {@code detail} is empty except for {@link Stage#SUBGRAPH}. */
   void stage(Stage stage, String detail);
 
-  /** The subgraph that {@link Stage#SUBGRAPH} just announced came from the compile cache, not TVM. */
+  /**
+   * The subgraph that {@link Stage#SUBGRAPH} just announced came from the compile cache, not TVM.
+   */
   default void cacheHit(String subgraph) {}
 }

@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum Target {
   /** CPU code through TVM's LLVM backend. */
   LLVM("llvm", Device.CPU),
-  /** NVIDIA GPUs; named so that it gets its own message, refused until the GPU build of TVM is used. */
+  /**
+   * NVIDIA GPUs; named so that it gets its own message, refused until the GPU build of TVM is used.
+   */
   CUDA("cuda", Device.CUDA);
 
   private final String tvmName;
@@ -28,7 +30,10 @@ public enum Target {
     return device;
   }
 
-  /** The target called {@code name} on the command line ({@code llvm}, {@code cuda}), if there is one. */
+  /**
+   * The target called {@code name} on the command line ({@code llvm}, {@code cuda}), if there is
+   * one.
+   */
   public static Optional<Target> named(String name) {
     for (Target t : values()) {
       if (t.tvmName.equals(name)) {

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The compile cache with a fake compile service: what is compiled again after what change, corrupt entries, and
- * cache directories that must not be trusted. {@link DynncCompilerTest#MODEL} has three subgraphs: the condition,
- * with {@code fc}'s weights compiled in, and the two sides of the branch, which take {@code head}'s weights as inputs.
+ * The compile cache with a fake compile service: what is compiled again after what change, corrupt
+ * entries, and cache directories that must not be trusted. {@link DynncCompilerTest#MODEL} has
+ * three subgraphs: the condition, with {@code fc}'s weights compiled in, and the two sides of the
+ * branch, which take {@code head}'s weights as inputs.
  */
 class CompileCacheTest {
   static final String[] NAMES = {"fc.weight", "fc.bias", "head.weight", "head.bias"};
@@ -50,10 +51,22 @@ class CompileCacheTest {
   static Run compile(Path cache, Path weightsFile, FakeService fake) throws IOException {
     List<Diagnostic> reported = new ArrayList<>();
     Path out = dir.resolve("bundle" + bundles++);
-    CompileResult r = DynncCompiler.builder().compileService(fake).cacheDir(cache)
-        .diagnostics((d, s) -> reported.add(d)).build()
-        .compile(new CompileRequest(dir.resolve("src"), "m.net:Net()", "forward",
-            InputSpecs.parse(List.of("x=float32[1,4]")), weightsFile, out, Duration.ofSeconds(5), null));
+    CompileResult r =
+        DynncCompiler.builder()
+            .compileService(fake)
+            .cacheDir(cache)
+            .diagnostics((d, s) -> reported.add(d))
+            .build()
+            .compile(
+                new CompileRequest(
+                    dir.resolve("src"),
+                    "m.net:Net()",
+                    "forward",
+                    InputSpecs.parse(List.of("x=float32[1,4]")),
+                    weightsFile,
+                    out,
+                    Duration.ofSeconds(5),
+                    null));
     assertTrue(r.ok(), r::renderDiagnostics);
     return new Run(r, fake, reported, out);
   }
@@ -68,14 +81,20 @@ class CompileCacheTest {
     assertEquals(0, second.service().requests.size(), "every subgraph comes from the cache");
     assertEquals(List.of(), second.warnings());
     for (String f : List.of("lib/sg0.so", "lib/sg1.so", "lib/sg2.so", "relay/sg2.relay")) {
-      assertEquals(Files.readString(first.bundle().resolve(f)), Files.readString(second.bundle().resolve(f)), f);
+      assertEquals(
+          Files.readString(first.bundle().resolve(f)),
+          Files.readString(second.bundle().resolve(f)),
+          f);
     }
     assertEquals("fake library 3", Files.readString(second.bundle().resolve("lib/sg2.so")));
     // A library from the cache is executable (less the umask), as one the linker writes.
-    assertTrue(Files.getPosixFilePermissions(second.bundle().resolve("lib/sg0.so"))
-        .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+    assertTrue(
+        Files.getPosixFilePermissions(second.bundle().resolve("lib/sg0.so"))
+            .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
     try (Stream<Path> s = Files.list(cache)) {
-      assertEquals(3, s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count(),
+      assertEquals(
+          3,
+          s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count(),
           "three entries and no temporaries");
     }
   }
@@ -88,8 +107,11 @@ class CompileCacheTest {
     writeWithFirstFloatOf(changed, 0, 0.5f);
     Run r = compile(cache, changed);
     assertEquals(1, r.service().requests.size(), "only the condition holds fc.weight");
-    assertTrue(r.service().ops(0).containsAll(List.of("linear", "relu", "gt")), r.service().ops(0)::toString);
-    // head's weights are the branches' inputs, stored beside the libraries, so changing them compiles nothing.
+    assertTrue(
+        r.service().ops(0).containsAll(List.of("linear", "relu", "gt")),
+        r.service().ops(0)::toString);
+    // head's weights are the branches' inputs, stored beside the libraries, so changing them
+    // compiles nothing.
     Path head = dir.resolve("changed-head.safetensors");
     writeWithFirstFloatOf(head, 4 * 4 + 4, 0.5f);
     assertEquals(0, compile(cache, head).service().requests.size());
@@ -100,35 +122,60 @@ class CompileCacheTest {
     Path w1 = Files.write(dir.resolve("w1.bin"), new byte[] {1, 2, 3});
     Path w2 = Files.write(dir.resolve("w2.bin"), new byte[] {1, 2, 3});
     Path w3 = Files.write(dir.resolve("w3.bin"), new byte[] {1, 2, 4});
-    String a = key("{\"ops\":[{\"id\":0,\"dtype\":\"float32\"}],\"target\":\"llvm\",\"weights_file\":\"" + w1
-        + "\",\"output\":\"/a/sg0.so\",\"relay_file\":\"/a/r\",\"error_file\":\"/a/e\"}");
-    // The same request written by another JVM (Map.of orders members differently) for another bundle.
-    String b = key("{\"error_file\":\"/b/e\",\"target\":\"llvm\",\"ops\":[{\"dtype\":\"float32\",\"id\":0}],"
-        + "\"output\":\"/b/sg1.so\",\"relay_file\":\"/b/r\",\"weights_file\":\"" + w2 + "\"}");
+    String a =
+        key(
+            "{\"ops\":[{\"id\":0,\"dtype\":\"float32\"}],\"target\":\"llvm\",\"weights_file\":\""
+                + w1
+                + "\",\"output\":\"/a/sg0.so\",\"relay_file\":\"/a/r\",\"error_file\":\"/a/e\"}");
+    // The same request written by another JVM (Map.of orders members differently) for another
+    // bundle.
+    String b =
+        key(
+            "{\"error_file\":\"/b/e\",\"target\":\"llvm\",\"ops\":[{\"dtype\":\"float32\",\"id\":0}],"
+                + "\"output\":\"/b/sg1.so\",\"relay_file\":\"/b/r\",\"weights_file\":\""
+                + w2
+                + "\"}");
     assertEquals(a, b);
     assertTrue(a.matches("[0-9a-f]{64}"), a);
-    String otherWeights = key("{\"ops\":[{\"id\":0,\"dtype\":\"float32\"}],\"target\":\"llvm\",\"weights_file\":\""
-        + w3 + "\"}");
-    String otherOps = key("{\"ops\":[{\"id\":0,\"dtype\":\"float64\"}],\"target\":\"llvm\",\"weights_file\":\""
-        + w1 + "\"}");
-    assertEquals(4, java.util.Set.of(a, otherWeights, otherOps,
-        CompileCache.key(Files.writeString(dir.resolve("r.json"), "{\"weights_file\":\"" + w1 + "\"}"), "x", "1")).size());
+    String otherWeights =
+        key(
+            "{\"ops\":[{\"id\":0,\"dtype\":\"float32\"}],\"target\":\"llvm\",\"weights_file\":\""
+                + w3
+                + "\"}");
+    String otherOps =
+        key(
+            "{\"ops\":[{\"id\":0,\"dtype\":\"float64\"}],\"target\":\"llvm\",\"weights_file\":\""
+                + w1
+                + "\"}");
+    assertEquals(
+        4,
+        java.util.Set.of(
+                a,
+                otherWeights,
+                otherOps,
+                CompileCache.key(
+                    Files.writeString(dir.resolve("r.json"), "{\"weights_file\":\"" + w1 + "\"}"),
+                    "x",
+                    "1"))
+            .size());
   }
 
   private static String key(String requestJson) throws IOException {
-    return CompileCache.key(Files.writeString(dir.resolve("request.json"), requestJson), "tvm 1", "0.1");
+    return CompileCache.key(
+        Files.writeString(dir.resolve("request.json"), requestJson), "tvm 1", "0.1");
   }
 
   @Test
   void anotherCompilerIdentityCompilesAgain() throws Exception {
     Path cache = dir.resolve("identity");
     compile(cache, weights);
-    FakeService newerTvm = new FakeService(null) {
-      @Override
-      public String identity() {
-        return "a newer TVM";
-      }
-    };
+    FakeService newerTvm =
+        new FakeService(null) {
+          @Override
+          public String identity() {
+            return "a newer TVM";
+          }
+        };
     assertEquals(3, compile(cache, weights, newerTvm).service().requests.size());
   }
 
@@ -145,11 +192,19 @@ class CompileCacheTest {
     assertEquals(1, r.service().requests.size());
     assertEquals(1, r.warnings().size(), r.warnings()::toString);
     assertEquals(Code.DN0408, r.warnings().get(0).code());
-    assertTrue(r.warnings().get(0).message().matches("compile cache entry [0-9a-f]{12} for subgraph sg\\d does not "
-        + "match its hashes; it was removed and the subgraph is compiled again"), r.warnings().get(0).message());
+    assertTrue(
+        r.warnings()
+            .get(0)
+            .message()
+            .matches(
+                "compile cache entry [0-9a-f]{12} for subgraph sg\\d does not "
+                    + "match its hashes; it was removed and the subgraph is compiled again"),
+        r.warnings().get(0).message());
     try (Stream<Path> s = Files.walk(r.bundle())) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
-        assertTrue(!Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1).contains("planted"), p::toString);
+        assertTrue(
+            !Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1).contains("planted"),
+            p::toString);
       }
     }
     // The recompiled library replaced the entry: the next compile finds all three intact.
@@ -160,8 +215,10 @@ class CompileCacheTest {
 
   @Test
   void anUntrustworthyDirectoryIsRefusedAndTheCompileRunsWithoutIt() throws Exception {
-    Path real = Files.createDirectory(dir.resolve("real"), PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwx------")));
+    Path real =
+        Files.createDirectory(
+            dir.resolve("real"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);
     Path open = Files.createDirectory(dir.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -169,10 +226,13 @@ class CompileCacheTest {
     Files.setPosixFilePermissions(group, PosixFilePermissions.fromString("rwxrwx---"));
     Path file = Files.writeString(dir.resolve("file"), "");
     String[][] cases = {
-        {link.toString(), "is a symbolic link"},
-        {open.toString(), "is writable by others (mode rwxrwxrwx); make it private with chmod 700"},
-        {group.toString(), "is writable by its group (mode rwxrwx---); make it private with chmod 700"},
-        {file.toString(), "is not a directory"},
+      {link.toString(), "is a symbolic link"},
+      {open.toString(), "is writable by others (mode rwxrwxrwx); make it private with chmod 700"},
+      {
+        group.toString(),
+        "is writable by its group (mode rwxrwx---); make it private with chmod 700"
+      },
+      {file.toString(), "is not a directory"},
     };
     for (String[] c : cases) {
       Path cache = Path.of(c[0]);
@@ -180,7 +240,8 @@ class CompileCacheTest {
       assertEquals(3, r.service().requests.size(), "no cache is read: " + c[0]);
       assertEquals(1, r.warnings().size());
       assertEquals(Code.DN0408, r.warnings().get(0).code());
-      assertEquals("compile cache " + cache + " is not used: it " + c[1] + "; compiling without a cache",
+      assertEquals(
+          "compile cache " + cache + " is not used: it " + c[1] + "; compiling without a cache",
           r.warnings().get(0).message());
     }
     for (Path d : List.of(real, open, group)) {
@@ -192,7 +253,8 @@ class CompileCacheTest {
 
   @Test
   void anotherUsersDirectoryIsRefused() throws Exception {
-    // As root, a directory given to nobody (uid 65534); as anyone else, the root directory, which root owns.
+    // As root, a directory given to nobody (uid 65534); as anyone else, the root directory, which
+    // root owns.
     Path cache = Path.of("/");
     if (Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
       cache = Files.createDirectory(dir.resolve("nobodys"));
@@ -200,8 +262,14 @@ class CompileCacheTest {
     }
     Run r = compile(cache, weights);
     assertEquals(3, r.service().requests.size());
-    assertTrue(r.warnings().get(0).message().matches("compile cache " + cache.toString().replace("/", "\\/")
-        + " is not used: it is owned by \\S+, not by this user; compiling without a cache"),
+    assertTrue(
+        r.warnings()
+            .get(0)
+            .message()
+            .matches(
+                "compile cache "
+                    + cache.toString().replace("/", "\\/")
+                    + " is not used: it is owned by \\S+, not by this user; compiling without a cache"),
         r.warnings().get(0).message());
   }
 
@@ -209,9 +277,11 @@ class CompileCacheTest {
   static void writeWithFirstFloatOf(Path file, int index, float value) throws IOException {
     DynncCompilerTest.writeSafetensors(file, NAMES, SHAPES);
     byte[] b = Files.readAllBytes(file);
-    long headerLength = java.nio.ByteBuffer.wrap(b, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat((int) (8 + headerLength + 4L * index),
-        value);
+    long headerLength =
+        java.nio.ByteBuffer.wrap(b, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    java.nio.ByteBuffer.wrap(b)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putFloat((int) (8 + headerLength + 4L * index), value);
     Files.write(file, b);
   }
 }

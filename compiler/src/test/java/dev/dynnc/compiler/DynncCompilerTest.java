@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.dynnc.backend.CompileService;
-import dev.dynnc.compiler.ProgressListener.Stage;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.runtime.HostProgram;
@@ -34,8 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * compiles against {@link HostClasspath}, not {@code java.class.path}.
  */
 class DynncCompilerTest {
-  /** A head shared by both sides of a data-dependent branch: two subgraphs and one shared weight set. */
-  static final String MODEL = """
+  /**
+   * A head shared by both sides of a data-dependent branch: two subgraphs and one shared weight
+   * set.
+   */
+  static final String MODEL =
+      """
       import torch
       import torch.nn as nn
 
@@ -69,7 +72,10 @@ class DynncCompilerTest {
     public void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
       Map<String, Object> req;
       try {
-        req = new Gson().fromJson(Files.readString(request), new TypeToken<Map<String, Object>>() {}.getType());
+        req =
+            new Gson()
+                .fromJson(
+                    Files.readString(request), new TypeToken<Map<String, Object>>() {}.getType());
         requests.add(req);
         if (failWith != null) {
           throw new CompileException(failWith);
@@ -98,7 +104,9 @@ class DynncCompilerTest {
     Files.writeString(dir.resolve("src/m/__init__.py"), "");
     Files.writeString(dir.resolve("src/m/net.py"), MODEL);
     weights = dir.resolve("net.safetensors");
-    writeSafetensors(weights, new String[] {"fc.weight", "fc.bias", "head.weight", "head.bias"},
+    writeSafetensors(
+        weights,
+        new String[] {"fc.weight", "fc.bias", "head.weight", "head.bias"},
         new long[][] {{4, 4}, {4}, {2, 4}, {2}});
   }
 
@@ -111,9 +119,17 @@ class DynncCompilerTest {
       for (long d : shapes[i]) {
         n *= d;
       }
-      header.append(i == 0 ? "" : ",").append('"').append(names[i]).append("\":{\"dtype\":\"F32\",\"shape\":")
-          .append(java.util.Arrays.toString(shapes[i]).replace(" ", "")).append(",\"data_offsets\":[").append(offset)
-          .append(',').append(offset + 4 * n).append("]}");
+      header
+          .append(i == 0 ? "" : ",")
+          .append('"')
+          .append(names[i])
+          .append("\":{\"dtype\":\"F32\",\"shape\":")
+          .append(java.util.Arrays.toString(shapes[i]).replace(" ", ""))
+          .append(",\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset + 4 * n)
+          .append("]}");
       offset += 4 * n;
     }
     byte[] h = header.append('}').toString().getBytes(UTF_8);
@@ -126,8 +142,15 @@ class DynncCompilerTest {
   }
 
   static CompileRequest request(Path out) {
-    return new CompileRequest(dir.resolve("src"), "m.net:Net()", "forward", InputSpecs.parse(List.of("x=float32[1,4]")),
-        weights, out, Duration.ofSeconds(5), null);
+    return new CompileRequest(
+        dir.resolve("src"),
+        "m.net:Net()",
+        "forward",
+        InputSpecs.parse(List.of("x=float32[1,4]")),
+        weights,
+        out,
+        Duration.ofSeconds(5),
+        null);
   }
 
   @Test
@@ -135,28 +158,52 @@ class DynncCompilerTest {
     FakeService fake = new FakeService(null);
     List<String> stages = new ArrayList<>();
     List<Diagnostic> reported = new ArrayList<>();
-    DynncCompiler c = DynncCompiler.builder().target(Target.LLVM).compileService(fake)
-        .cacheDir(dir.resolve("cache")).diagnostics((d, s) -> reported.add(d))
-        .progress((stage, detail) -> stages.add(detail.isEmpty() ? stage.name() : stage + " " + detail)).build();
+    DynncCompiler c =
+        DynncCompiler.builder()
+            .target(Target.LLVM)
+            .compileService(fake)
+            .cacheDir(dir.resolve("cache"))
+            .diagnostics((d, s) -> reported.add(d))
+            .progress(
+                (stage, detail) ->
+                    stages.add(detail.isEmpty() ? stage.name() : stage + " " + detail))
+            .build();
     Path out = dir.resolve("bundle");
     CompileResult r = c.compile(request(out));
 
     assertTrue(r.ok(), r::renderDiagnostics);
     assertTrue(reported.isEmpty());
     assertEquals(3, r.subgraphs());
-    assertEquals(List.of("FRONTEND", "PASSES", "PARTITION", "SUBGRAPH sg0 (1/3)", "SUBGRAPH sg1 (2/3)", "SUBGRAPH sg2 (3/3)",
-        "HOST", "BUNDLE"), stages);
-    // What the service was asked: one request per subgraph, for llvm, writing lib/sg<i>.so of the bundle:
-    // the condition (fc, relu, sum > 1, with fc's weights compiled in), then each side of the branch, both
+    assertEquals(
+        List.of(
+            "FRONTEND",
+            "PASSES",
+            "PARTITION",
+            "SUBGRAPH sg0 (1/3)",
+            "SUBGRAPH sg1 (2/3)",
+            "SUBGRAPH sg2 (3/3)",
+            "HOST",
+            "BUNDLE"),
+        stages);
+    // What the service was asked: one request per subgraph, for llvm, writing lib/sg<i>.so of the
+    // bundle:
+    // the condition (fc, relu, sum > 1, with fc's weights compiled in), then each side of the
+    // branch, both
     // taking the shared head's weights as inputs.
     assertEquals(3, fake.requests.size());
     for (int i = 0; i < 3; i++) {
       Map<String, Object> req = fake.requests.get(i);
       assertEquals("llvm", req.get("target"));
-      assertTrue(((String) req.get("output")).endsWith("/lib/sg" + i + ".so"), (String) req.get("output"));
-      assertEquals(i == 0 ? 0 : 2, ((List<?>) req.get("weight_inputs")).size(), "shared weight inputs of sg" + i);
+      assertTrue(
+          ((String) req.get("output")).endsWith("/lib/sg" + i + ".so"), (String) req.get("output"));
+      assertEquals(
+          i == 0 ? 0 : 2,
+          ((List<?>) req.get("weight_inputs")).size(),
+          "shared weight inputs of sg" + i);
     }
-    assertTrue(fake.ops(0).containsAll(List.of("linear", "relu", "reduce_sum", "gt", "weight")), fake.ops(0)::toString);
+    assertTrue(
+        fake.ops(0).containsAll(List.of("linear", "relu", "reduce_sum", "gt", "weight")),
+        fake.ops(0)::toString);
     assertEquals(List.of("linear"), List.copyOf(fake.ops(1)));
     assertTrue(fake.ops(2).containsAll(List.of("linear", "mul", "sub")), fake.ops(2)::toString);
     assertFalse(fake.ops(2).contains("relu"), fake.ops(2)::toString);
@@ -165,11 +212,14 @@ class DynncCompilerTest {
     assertEquals("llvm", m.target());
     assertEquals("cpu", m.device());
     assertEquals("dynnc.generated.Host", m.hostClass());
-    assertEquals(List.of("sg0", "sg1", "sg2"), m.subgraphs().stream().map(Manifest.SubgraphSpec::name).toList());
+    assertEquals(
+        List.of("sg0", "sg1", "sg2"),
+        m.subgraphs().stream().map(Manifest.SubgraphSpec::name).toList());
     assertEquals(List.of("x"), m.inputs().stream().map(Manifest.TensorSpec::name).toList());
     assertArrayEquals(new long[] {1, 4}, m.inputs().get(0).shape());
     // The head is used by both subgraphs, so its weights are stored once beside them.
-    assertEquals(List.of("head.bias", "head.weight"),
+    assertEquals(
+        List.of("head.bias", "head.weight"),
         m.sharedWeights().tensors().stream().map(Manifest.WeightSpec::key).sorted().toList());
     assertEquals("fake library 1", Files.readString(out.resolve("lib/sg0.so")));
     assertEquals("fake library 3", Files.readString(out.resolve("lib/sg2.so")));
@@ -185,8 +235,10 @@ class DynncCompilerTest {
 
   static java.util.Set<String> bundleFiles(Path bundle) throws IOException {
     try (var s = Files.walk(bundle)) {
-      return s.filter(Files::isRegularFile).map(p -> bundle.relativize(p).toString())
-          .filter(p -> !p.equals(Manifest.FILE_NAME)).collect(java.util.stream.Collectors.toSet());
+      return s.filter(Files::isRegularFile)
+          .map(p -> bundle.relativize(p).toString())
+          .filter(p -> !p.equals(Manifest.FILE_NAME))
+          .collect(java.util.stream.Collectors.toSet());
     }
   }
 
@@ -195,17 +247,23 @@ class DynncCompilerTest {
     FakeService fake = new FakeService("TVMError: no schedule");
     List<Diagnostic> reported = new ArrayList<>();
     Path out = dir.resolve("failed");
-    CompileResult r = DynncCompiler.builder().compileService(fake).diagnostics((d, s) -> reported.add(d)).build()
-        .compile(request(out));
+    CompileResult r =
+        DynncCompiler.builder()
+            .compileService(fake)
+            .diagnostics((d, s) -> reported.add(d))
+            .build()
+            .compile(request(out));
     assertFalse(r.ok());
     assertEquals(1, fake.requests.size());
     assertEquals(r.diagnostics().all(), reported);
     assertEquals(Code.DN0404, reported.get(0).code());
-    assertEquals("TVM could not compile subgraph sg0: TVMError: no schedule", reported.get(0).message());
+    assertEquals(
+        "TVM could not compile subgraph sg0: TVMError: no schedule", reported.get(0).message());
     assertTrue(reported.get(0).span().isKnown(), "located at the subgraph's last op");
     assertFalse(Files.exists(out));
     try (var left = Files.list(dir)) {
-      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("failed")).toList());
+      assertEquals(
+          List.of(), left.filter(p -> p.getFileName().toString().contains("failed")).toList());
     }
   }
 
@@ -213,9 +271,16 @@ class DynncCompilerTest {
   void cudaIsRefusedBeforeAnyWork() throws Exception {
     FakeService fake = new FakeService(null);
     Path out = dir.resolve("cuda");
-    CompileResult r = DynncCompiler.builder().target(Target.CUDA).compileService(fake).build().compile(request(out));
-    assertEquals(List.of(Code.DN0400), r.diagnostics().all().stream().map(Diagnostic::code).toList());
-    assertEquals("target 'cuda' is not available in this build yet", r.diagnostics().all().get(0).message());
+    CompileResult r =
+        DynncCompiler.builder()
+            .target(Target.CUDA)
+            .compileService(fake)
+            .build()
+            .compile(request(out));
+    assertEquals(
+        List.of(Code.DN0400), r.diagnostics().all().stream().map(Diagnostic::code).toList());
+    assertEquals(
+        "target 'cuda' is not available in this build yet", r.diagnostics().all().get(0).message());
     assertTrue(fake.requests.isEmpty());
     assertFalse(Files.exists(out));
     assertEquals(Target.CUDA, Target.named("cuda").orElseThrow());
@@ -224,21 +289,40 @@ class DynncCompilerTest {
 
   @Test
   void hostClassCompilesAgainstTheRuntimesCodeSourceNotJavaClassPath() throws Exception {
-    Path runtime = Path.of(HostProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path runtime =
+        Path.of(HostProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path junit = Path.of(Test.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Path> cp = HostClasspath.entries();
     assertEquals(runtime, cp.get(0));
     assertEquals(2, cp.size(), cp::toString);
-    // Python's scalar semantics come from their own dependency-free module, not from the compiler's ir.
-    assertEquals(Path.of(dev.dynnc.semantics.PyScalar.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+    // Python's scalar semantics come from their own dependency-free module, not from the compiler's
+    // ir.
+    assertEquals(
+        Path.of(
+            dev.dynnc.semantics.PyScalar.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI()),
         cp.get(1));
-    assertFalse(cp.contains(Path.of(dev.dynnc.ir.Op.class.getProtectionDomain().getCodeSource().getLocation().toURI())));
+    assertFalse(
+        cp.contains(
+            Path.of(
+                dev.dynnc.ir.Op.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI())));
     assertFalse(cp.contains(junit));
     String saved = System.getProperty("java.class.path");
     System.setProperty("java.class.path", dir.resolve("nothing-here.jar").toString());
     try {
       Path out = dir.resolve("bundle-without-class-path");
-      CompileResult r = DynncCompiler.builder().compileService(new FakeService(null)).build().compile(request(out));
+      CompileResult r =
+          DynncCompiler.builder()
+              .compileService(new FakeService(null))
+              .build()
+              .compile(request(out));
       assertTrue(r.ok(), r::renderDiagnostics);
       assertTrue(Files.isRegularFile(out.resolve("host/classes/dynnc/generated/Host.class")));
     } finally {

@@ -21,13 +21,16 @@ class ModelSpecTest {
 
   private String error(String text) throws Exception {
     Path f = spec(text);
-    return assertThrows(ModelSpec.SpecException.class, () -> ModelSpec.read(f)).getMessage()
+    return assertThrows(ModelSpec.SpecException.class, () -> ModelSpec.read(f))
+        .getMessage()
         .replace(f.toString(), "SPEC");
   }
 
   @Test
   void readsEverySettingWithPathsBesideTheSpec() throws Exception {
-    Path f = spec("""
+    Path f =
+        spec(
+            """
         name: early-exit
         source-root: src
         entry: models.sdn:build_model(num_classes=10)
@@ -65,36 +68,62 @@ class ModelSpecTest {
   @Test
   void mistakesAreLocated() throws Exception {
     String base = "entry: m:f()\nweights: w.pt\n";
-    assertEquals("SPEC:3:1: unknown setting 'entyr'; a model spec has name, source-root, entry, method, inputs,"
-        + " weights, target, compile-timeout, max-errors", error(base + "entyr: x\n"));
-    assertEquals("SPEC:4:3: input 'x=float32[1,0]': dimension 2 is 0; every dimension must be at least 1"
-        + " (dynnc does not compile empty tensors)",
+    assertEquals(
+        "SPEC:3:1: unknown setting 'entyr'; a model spec has name, source-root, entry, method, inputs,"
+            + " weights, target, compile-timeout, max-errors",
+        error(base + "entyr: x\n"));
+    assertEquals(
+        "SPEC:4:3: input 'x=float32[1,0]': dimension 2 is 0; every dimension must be at least 1"
+            + " (dynnc does not compile empty tensors)",
         error(base + "inputs:\n  x: float32[1,0]\n"));
-    assertEquals("SPEC:3:18: 'compile-timeout' must be a whole number from 1 to 2147483647, got '-3'",
+    assertEquals(
+        "SPEC:3:18: 'compile-timeout' must be a whole number from 1 to 2147483647, got '-3'",
         error(base + "compile-timeout: -3\ninputs: {x: 'float32[1]'}\n"));
     assertEquals("SPEC: the model spec needs 'inputs:', e.g. 'x: float32[1,3,32,32]'", error(base));
-    assertEquals("SPEC: the model spec needs 'weights:'", error("entry: m:f()\ninputs: {x: 'float32[1]'}\n"));
-    assertEquals("SPEC:1:7: model name '1bad' must be a letter followed by at most 63 letters, digits, '_' or '-'",
+    assertEquals(
+        "SPEC: the model spec needs 'weights:'",
+        error("entry: m:f()\ninputs: {x: 'float32[1]'}\n"));
+    assertEquals(
+        "SPEC:1:7: model name '1bad' must be a letter followed by at most 63 letters, digits, '_' or '-'",
         error("name: 1bad\n" + base + "inputs: {x: 'float32[1]'}\n"));
-    assertEquals("SPEC: a model spec is a mapping of settings (name, entry, inputs, weights, ...)",
+    assertEquals(
+        "SPEC: a model spec is a mapping of settings (name, entry, inputs, weights, ...)",
         error("- a\n- b\n"));
   }
 
   @Test
   void hostileYamlIsRefusedWithoutConstructingAnything() throws Exception {
     // A global tag that a full loader would instantiate is refused by the safe loader.
-    assertEquals("SPEC:1:8: invalid YAML: Global tag is not allowed: tag:yaml.org,2002:javax.script.ScriptEngineManager",
-        error("entry: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://x\"]]]]\n"
-            + "weights: w.pt\ninputs: {x: 'float32[1]'}\n"));
+    assertEquals(
+        "SPEC:1:8: invalid YAML: Global tag is not allowed: tag:yaml.org,2002:javax.script.ScriptEngineManager",
+        error(
+            "entry: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://x\"]]]]\n"
+                + "weights: w.pt\ninputs: {x: 'float32[1]'}\n"));
     // Billion laughs: aliases are capped.
     StringBuilder b = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
     for (char c = 'b'; c <= 'l'; c++) {
       String p = String.valueOf((char) (c - 1));
-      b.append(c).append(": &").append(c).append(" [*").append(p).append(", *").append(p).append(", *").append(p)
-          .append(", *").append(p).append(", *").append(p).append(", *").append(p).append("]\n");
+      b.append(c)
+          .append(": &")
+          .append(c)
+          .append(" [*")
+          .append(p)
+          .append(", *")
+          .append(p)
+          .append(", *")
+          .append(p)
+          .append(", *")
+          .append(p)
+          .append(", *")
+          .append(p)
+          .append(", *")
+          .append(p)
+          .append("]\n");
     }
     String e = error(b.toString());
-    assertEquals("SPEC: invalid YAML: Number of aliases for non-scalar nodes exceeds the specified max=10", e);
+    assertEquals(
+        "SPEC: invalid YAML: Number of aliases for non-scalar nodes exceeds the specified max=10",
+        e);
     assertEquals("SPEC:2:1: setting 'entry' is given twice", error("entry: a:b()\nentry: c:d()\n"));
   }
 }

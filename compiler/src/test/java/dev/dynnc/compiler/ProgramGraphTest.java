@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ProgramGraphTest {
   /** An early exit, then a data-dependent loop that doubles x until its sum passes a bound. */
-  static final String PROGRAM = """
+  static final String PROGRAM =
+      """
       func @f(%0 "x": f32[1,4]) {
       ^bb0:
         %1 = weight() {name = "w\\" -> evil [label=\\"pwn"} : f32[1,4]
@@ -45,14 +46,17 @@ class ProgramGraphTest {
     assertEquals(2, count(dot, "shape=diamond"), dot);
     assertEquals(2, count(dot, "shape=oval"), dot);
     assertEquals(parts.subgraphs().size(), count(dot, "subgraph cluster_sg"), dot);
-    assertTrue(dot.contains("bb2_br -> bb2 [label=\"true (loop)\\l\", style=bold, constraint=false];"), dot);
+    assertTrue(
+        dot.contains("bb2_br -> bb2 [label=\"true (loop)\\l\", style=bold, constraint=false];"),
+        dot);
     assertTrue(dot.contains("label=\"false\\l\""), dot);
     String svg = new String(Graphviz.render(dot, Graphviz.Format.SVG), StandardCharsets.UTF_8);
     // The hostile weight name stays text inside its label: Graphviz draws exactly dynnc's nodes
     // (entry, 4 blocks, 2 decisions, 2 returns, 2 subgraphs) and no node named evil.
     assertEquals(11, count(svg, "class=\"node\""), svg);
     assertEquals(0, count(svg, "<title>evil</title>"), svg);
-    assertTrue(svg.contains("{name = &quot;w\\&quot; &#45;&gt; evil [label=\\&quot;pwn&quot;}"), svg);
+    assertTrue(
+        svg.contains("{name = &quot;w\\&quot; &#45;&gt; evil [label=\\&quot;pwn&quot;}"), svg);
     assertTrue(svg.contains("<svg"), svg);
     assertTrue(svg.contains("if %6"), svg);
     assertTrue(svg.contains("call sg"), svg);
@@ -62,8 +66,10 @@ class ProgramGraphTest {
 
   @Test
   void brokenDotIsAnErrorNotAHang() {
-    Graphviz.GraphvizException e = org.junit.jupiter.api.Assertions.assertThrows(Graphviz.GraphvizException.class,
-        () -> Graphviz.render("digraph { a -> }", Graphviz.Format.SVG));
+    Graphviz.GraphvizException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Graphviz.GraphvizException.class,
+            () -> Graphviz.render("digraph { a -> }", Graphviz.Format.SVG));
     assertTrue(e.getMessage().startsWith("Graphviz's 'dot' failed (exit 1): "), e.getMessage());
   }
 

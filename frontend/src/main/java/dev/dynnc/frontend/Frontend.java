@@ -6,14 +6,14 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.eval.ModelLowering;
-import dev.dynnc.weights.Checkpoint;
-import dev.dynnc.weights.CheckpointException;
-import dev.dynnc.weights.Checkpoints;
-import dev.dynnc.weights.WeightTensor;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.Verifier;
+import dev.dynnc.weights.Checkpoint;
+import dev.dynnc.weights.CheckpointException;
+import dev.dynnc.weights.Checkpoints;
+import dev.dynnc.weights.WeightTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,7 +29,10 @@ import java.util.Optional;
 public final class Frontend {
   private Frontend() {}
 
-  /** What the frontend produced: IR and matched weights, or diagnostics (with sources to render them). */
+  /**
+   * What the frontend produced: IR and matched weights, or diagnostics (with sources to render
+   * them).
+   */
   public record Result(
       Optional<Function> function,
       List<ModelLowering.StateEntry> state,
@@ -41,24 +44,37 @@ public final class Frontend {
     }
   }
 
-  /** How many errors one run reports at most, unless the caller says otherwise (as javac's -Xmaxerrs). */
+  /**
+   * How many errors one run reports at most, unless the caller says otherwise (as javac's
+   * -Xmaxerrs).
+   */
   public static final int DEFAULT_MAX_ERRORS = 20;
 
-  public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
+  public static Result lower(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, TensorType> inputs,
       Optional<Path> checkpoint) {
     return lower(sourceRoot, entry, method, inputs, checkpoint, DEFAULT_MAX_ERRORS);
   }
 
   /**
-   * Lowers {@code method} of the model {@code entry} builds, reporting up to {@code maxErrors} (at least 1) independent
-   * errors of the model code in one run.
+   * Lowers {@code method} of the model {@code entry} builds, reporting up to {@code maxErrors} (at
+   * least 1) independent errors of the model code in one run.
    */
-  public static Result lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
-      Optional<Path> checkpoint, int maxErrors) {
+  public static Result lower(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, TensorType> inputs,
+      Optional<Path> checkpoint,
+      int maxErrors) {
     SourceMap sources = new SourceMap();
     Diagnostics diags = new Diagnostics();
     try {
-      ModelLowering.Lowered l = ModelLowering.lower(sourceRoot, entry, method, inputs, sources, maxErrors);
+      ModelLowering.Lowered l =
+          ModelLowering.lower(sourceRoot, entry, method, inputs, sources, maxErrors);
       Verifier.verifyOrThrow(l.function());
       Map<String, WeightTensor> weights = Map.of();
       if (checkpoint.isPresent()) {
@@ -72,23 +88,29 @@ public final class Frontend {
       diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "model code nests too deeply to evaluate"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     } catch (OutOfMemoryError e) {
-      // A last resort: the evaluation budget charges what model code creates before it is built, so only a heap
+      // A last resort: the evaluation budget charges what model code creates before it is built, so
+      // only a heap
       // smaller than the budget (or a model whose own tensors do not fit) gets here.
-      diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "the compiler ran out of memory while evaluating the model",
-          "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
+      diags.add(
+          Diagnostic.of(
+              Code.DN0107,
+              Span.NONE,
+              "the compiler ran out of memory while evaluating the model",
+              "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
       return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
     }
   }
 
   /**
-   * Matches the checkpoint against the model's parameters and buffers, as load_state_dict(strict=True):
-   * every model key present with the same shape, no extra keys.
+   * Matches the checkpoint against the model's parameters and buffers, as
+   * load_state_dict(strict=True): every model key present with the same shape, no extra keys.
    *
-   * <p>Names and shapes are compared with what the file declares before any tensor data is read, and only then are
-   * the model's tensors loaded, within a budget set by their sizes: a checkpoint cannot make dynnc allocate more
-   * than the model needs (see {@link Checkpoint#load}).
+   * <p>Names and shapes are compared with what the file declares before any tensor data is read,
+   * and only then are the model's tensors loaded, within a budget set by their sizes: a checkpoint
+   * cannot make dynnc allocate more than the model needs (see {@link Checkpoint#load}).
    */
-  static Map<String, WeightTensor> bindWeights(List<ModelLowering.StateEntry> state, Path file, Diagnostics diags) {
+  static Map<String, WeightTensor> bindWeights(
+      List<ModelLowering.StateEntry> state, Path file, Diagnostics diags) {
     Span at = new Span(file.toString(), 0, 0);
     try (Checkpoint ckpt = Checkpoints.open(file)) {
       Map<String, Checkpoint.Entry> declared = ckpt.entries();
@@ -96,14 +118,26 @@ public final class Frontend {
       for (ModelLowering.StateEntry s : state) {
         Checkpoint.Entry w = declared.get(s.key());
         if (w == null) {
-          diags.add(Diagnostic.of(Code.DN0301, s.createdAt(), Code.DN0301.format(file, s.key(), s.type()), "save the weights with torch.save(model.state_dict(), path) from this model"));
+          diags.add(
+              Diagnostic.of(
+                  Code.DN0301,
+                  s.createdAt(),
+                  Code.DN0301.format(file, s.key(), s.type()),
+                  "save the weights with torch.save(model.state_dict(), path) from this model"));
           continue;
         }
         long[] dims = s.type().dims();
         if (!java.util.Arrays.equals(dims, w.shape())) {
-          diags.add(Diagnostic.of(Code.DN0302, s.createdAt(), Code.DN0302.format(file, s.key(),
-              java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(dims)),
-              "the checkpoint was saved from a model built with other arguments"));
+          diags.add(
+              Diagnostic.of(
+                  Code.DN0302,
+                  s.createdAt(),
+                  Code.DN0302.format(
+                      file,
+                      s.key(),
+                      java.util.Arrays.toString(w.shape()),
+                      java.util.Arrays.toString(dims)),
+                  "the checkpoint was saved from a model built with other arguments"));
           continue;
         }
         keys.add(s.key());
@@ -112,8 +146,12 @@ public final class Frontend {
       state.forEach(s -> modelKeys.add(s.key()));
       for (String k : declared.keySet()) {
         if (!modelKeys.contains(k)) {
-          diags.add(Diagnostic.of(Code.DN0303, at, Code.DN0303.format(k),
-              "check the entry expression's arguments; the checkpoint may belong to another model"));
+          diags.add(
+              Diagnostic.of(
+                  Code.DN0303,
+                  at,
+                  Code.DN0303.format(k),
+                  "check the entry expression's arguments; the checkpoint may belong to another model"));
         }
       }
       if (diags.hasErrors()) {
@@ -121,10 +159,15 @@ public final class Frontend {
       }
       return ckpt.load(keys);
     } catch (CheckpointException e) {
-      // The span already shows the path; the reader's message repeats the file name for callers without one.
+      // The span already shows the path; the reader's message repeats the file name for callers
+      // without one.
       String message = e.getMessage();
       String name = file.getFileName() + ": ";
-      diags.add(Diagnostic.of(Code.DN0300, at, message.startsWith(name) ? message.substring(name.length()) : message));
+      diags.add(
+          Diagnostic.of(
+              Code.DN0300,
+              at,
+              message.startsWith(name) ? message.substring(name.length()) : message));
     } catch (IOException e) {
       diags.add(Diagnostic.of(Code.DN0300, at, "cannot read checkpoint: " + e.getMessage()));
     }

@@ -16,10 +16,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests how many errors one run of {@link Frontend#lower} reports: all independent ones, up to maxErrors. */
+/**
+ * Tests how many errors one run of {@link Frontend#lower} reports: all independent ones, up to
+ * maxErrors.
+ */
 class ErrorLimitTest {
   /** Five independent mistakes on lines 7 to 11, one a line; a loop repeats the fourth. */
-  private static final String MODEL = """
+  private static final String MODEL =
+      """
       import torch
       import torch.nn as nn
 
@@ -35,8 +39,7 @@ class ErrorLimitTest {
               return x
       """;
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private Frontend.Result lower(int maxErrors) throws IOException {
     Files.writeString(root.resolve("five.py"), MODEL);

@@ -1,7 +1,6 @@
 package dev.dynnc.frontend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.testing.GoldenFile;
@@ -35,10 +34,16 @@ class MutationFuzzTest {
     Random rnd = new Random(Long.getLong("fuzz.seed", 20240601L));
     List<Path> files;
     try (Stream<Path> s = Files.list(LoweringGoldenTest.DIR)) {
-      // The error_eval_ files run the compile-time budgets to exhaustion (seconds each): mutating them tests the
+      // The error_eval_ files run the compile-time budgets to exhaustion (seconds each): mutating
+      // them tests the
       // budgets again, not the parser or evaluator, and would triple this test's time.
-      files = s.filter(p -> p.toString().endsWith(".py") && !p.getFileName().toString().startsWith("error_eval_"))
-          .sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.toString().endsWith(".py")
+                          && !p.getFileName().toString().startsWith("error_eval_"))
+              .sorted()
+              .toList();
     }
     Path root = Files.createTempDirectory("dynnc-fuzz");
     try {
@@ -50,13 +55,21 @@ class MutationFuzzTest {
         Files.writeString(root.resolve(name), mutated);
         String module = name.substring(0, name.length() - 3);
         try {
-          Frontend.Result r = Frontend.lower(root, module + ":" + g.required("entry"), LoweringGoldenTest.method(g),
-              LoweringGoldenTest.inputs(g), Optional.empty());
+          Frontend.Result r =
+              Frontend.lower(
+                  root,
+                  module + ":" + g.required("entry"),
+                  LoweringGoldenTest.method(g),
+                  LoweringGoldenTest.inputs(g),
+                  Optional.empty());
           for (Diagnostic d : r.diagnostics().all()) {
-            assertTrue(d.span().isKnown(), "case " + k + ": diagnostic without a location: " + d + "\n" + mutated);
+            assertTrue(
+                d.span().isKnown(),
+                "case " + k + ": diagnostic without a location: " + d + "\n" + mutated);
           }
         } catch (RuntimeException | StackOverflowError e) {
-          throw new AssertionError("case " + k + " (" + name + ") threw " + e + "; source:\n" + mutated, e);
+          throw new AssertionError(
+              "case " + k + " (" + name + ") threw " + e + "; source:\n" + mutated, e);
         }
       }
     } finally {
@@ -95,7 +108,9 @@ class MutationFuzzTest {
         }
         case 4 -> {
           int c = line.isEmpty() ? 0 : rnd.nextInt(line.length());
-          lines.set(li, line.substring(0, c) + "([{)]}:.,*='\t".charAt(rnd.nextInt(13)) + line.substring(c));
+          lines.set(
+              li,
+              line.substring(0, c) + "([{)]}:.,*='\t".charAt(rnd.nextInt(13)) + line.substring(c));
         }
         default -> {
           Matcher lm = TOKEN.matcher(line);
@@ -105,8 +120,10 @@ class MutationFuzzTest {
           }
           if (!spans.isEmpty()) {
             int[] sp = spans.get(rnd.nextInt(spans.size()));
-            String rep = rnd.nextInt(3) == 0 ? List.of("0", "-1", "1", "2", "100", "3.5").get(rnd.nextInt(6))
-                : tokens.get(rnd.nextInt(tokens.size()));
+            String rep =
+                rnd.nextInt(3) == 0
+                    ? List.of("0", "-1", "1", "2", "100", "3.5").get(rnd.nextInt(6))
+                    : tokens.get(rnd.nextInt(tokens.size()));
             lines.set(li, line.substring(0, sp[0]) + rep + line.substring(sp[1]));
           }
         }

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How {@link Frontend#lower} reads model sources: encodings as Python reads them, and nothing from outside the source
- * root, whatever the entry string, a symbolic link or a relative import says.
+ * How {@link Frontend#lower} reads model sources: encodings as Python reads them, and nothing from
+ * outside the source root, whatever the entry string, a symbolic link or a relative import says.
  */
 class SourceRootTest {
-  static final String MODEL = "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x + 1\n";
+  static final String MODEL =
+      "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x + 1\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path root() throws IOException {
     return Files.createDirectories(dir.resolve("root"));
@@ -54,7 +54,9 @@ class SourceRootTest {
   @Test
   void aModuleDeclaringLatin1Lowers() throws IOException {
     Path root = root();
-    Files.write(root.resolve("m.py"), ("# -*- coding: latin-1 -*-\n# caf\u00e9\n" + MODEL).getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        root.resolve("m.py"),
+        ("# -*- coding: latin-1 -*-\n# caf\u00e9\n" + MODEL).getBytes(StandardCharsets.ISO_8859_1));
     Frontend.Result r = lower(root, "m:Net()");
     assertTrue(r.ok(), r.diagnostics().render(r.sources()));
   }
@@ -63,7 +65,8 @@ class SourceRootTest {
   void entryModulesThatAreNotDottedNamesAreRefused() throws IOException {
     Path root = root();
     Files.writeString(dir.resolve("outside.py"), MODEL);
-    for (String module : new String[] {"..", dir.resolve("outside").toString(), "a..b", ".m", "m.", "../outside"}) {
+    for (String module :
+        new String[] {"..", dir.resolve("outside").toString(), "a..b", ".m", "m.", "../outside"}) {
       Diagnostic d = onlyError(lower(root, module + ":Net()"));
       assertEquals(Code.DN0106, d.code(), module);
       assertEquals("entry module '" + module + "' is not a dotted Python module name", d.message());
@@ -73,12 +76,17 @@ class SourceRootTest {
   @Test
   void aModuleLinkedFromOutsideTheRootIsRefused() throws IOException {
     Path root = root();
-    Files.writeString(dir.resolve("outside.py"), "raise RuntimeError('read from outside the root')\n");
+    Files.writeString(
+        dir.resolve("outside.py"), "raise RuntimeError('read from outside the root')\n");
     Files.createSymbolicLink(root.resolve("m.py"), dir.resolve("outside.py"));
     Diagnostic d = onlyError(lower(root, "m:Net()"));
     assertEquals(Code.DN0104, d.code());
-    assertEquals("module 'm' resolves to " + dir.resolve("outside.py").toRealPath() + ", outside the source root "
-        + root.toRealPath(), d.message());
+    assertEquals(
+        "module 'm' resolves to "
+            + dir.resolve("outside.py").toRealPath()
+            + ", outside the source root "
+            + root.toRealPath(),
+        d.message());
   }
 
   @Test

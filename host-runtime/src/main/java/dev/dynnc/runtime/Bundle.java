@@ -25,521 +25,606 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Opens a compiled model bundle (a directory or a {@code .zip}) after verifying it, and runs the model.
+ * Opens a compiled model bundle (a directory or a {@code .zip}) after verifying it, and runs the
+ * model.
  *
- * <p>Opening checks the signature when the {@link TrustPolicy} asks for one, then the manifest format,
- * confines every listed path to the bundle (also through symbolic links), verifies every listed file's
- * SHA-256, loads each subgraph library into a TVM graph executor and instantiates the host class. A zip is
- * extracted into a fresh temporary directory that {@link #close} deletes.
+ * <p>Opening checks the signature when the {@link TrustPolicy} asks for one, then the manifest
+ * format, confines every listed path to the bundle (also through symbolic links), verifies every
+ * listed file's SHA-256, loads each subgraph library into a TVM graph executor and instantiates the
+ * host class. A zip is extracted into a fresh temporary directory that {@link #close} deletes.
  *
- * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one input at a
- * time; open several bundles to run in parallel.
+ * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one
+ * input at a time; open several bundles to run in parallel.
  */
 public final class Bundle implements AutoCloseable {
-    private static final String TEMP_PREFIX = "dynnc-bundle-";
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern BINARY_NAME =
-            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
-                    + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
+  private static final String TEMP_PREFIX = "dynnc-bundle-";
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern BINARY_NAME =
+      Pattern.compile(
+          "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+              + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
-    /** The bundle file naming the source files of host ops, by the index generated code holds (a JSON list). */
-    public static final String SOURCES_FILE = "host/sources.json";
+  /**
+   * The bundle file naming the source files of host ops, by the index generated code holds (a JSON
+   * list).
+   */
+  public static final String SOURCES_FILE = "host/sources.json";
 
-    private final Path source;
-    private final Path root;
-    private final Path tempDir;
-    private final Manifest manifest;
-    private final Device device;
-    private final List<Subgraph> subgraphs;
-    private final List<DeviceArray> sharedWeights;
-    private final URLClassLoader loader;
-    private final HostProgram program;
-    private List<Integer> lastTrace = List.of();
-    private boolean closed;
+  private final Path source;
+  private final Path root;
+  private final Path tempDir;
+  private final Manifest manifest;
+  private final Device device;
+  private final List<Subgraph> subgraphs;
+  private final List<DeviceArray> sharedWeights;
+  private final URLClassLoader loader;
+  private final HostProgram program;
+  private List<Integer> lastTrace = List.of();
+  private boolean closed;
 
-    private Bundle(Path source, Path root, Path tempDir, Manifest manifest, Device device, List<Subgraph> subgraphs,
-            List<DeviceArray> sharedWeights, URLClassLoader loader, HostProgram program) {
-        this.sharedWeights = List.copyOf(sharedWeights);
-        this.source = source;
-        this.root = root;
-        this.tempDir = tempDir;
-        this.manifest = manifest;
-        this.device = device;
-        this.subgraphs = List.copyOf(subgraphs);
-        this.loader = loader;
-        this.program = program;
+  private Bundle(
+      Path source,
+      Path root,
+      Path tempDir,
+      Manifest manifest,
+      Device device,
+      List<Subgraph> subgraphs,
+      List<DeviceArray> sharedWeights,
+      URLClassLoader loader,
+      HostProgram program) {
+    this.sharedWeights = List.copyOf(sharedWeights);
+    this.source = source;
+    this.root = root;
+    this.tempDir = tempDir;
+    this.manifest = manifest;
+    this.device = device;
+    this.subgraphs = List.copyOf(subgraphs);
+    this.loader = loader;
+    this.program = program;
+  }
+
+  /**
+   * Opens a bundle directory or {@code .zip} file whose files match its manifest, signed or not;
+   * every problem is reported as a {@link BundleException}.
+   */
+  public static Bundle open(Path path) throws BundleException {
+    return open(path, TrustPolicy.HASHES_ONLY);
+  }
+
+  /**
+   * Opens a zipped bundle shipped as a class-path resource (how the Maven plugin packages a model
+   * into an application's jar). {@code resource} is resolved as {@link Class#getResourceAsStream}
+   * does, relative to {@code anchor}'s package unless it starts with '/'. The zip is copied into a
+   * private temporary file, opened as {@link #open(Path, TrustPolicy)} opens any zip (its files are
+   * checked against the manifest, and its signature when {@code trust} asks for one), and deleted.
+   */
+  public static Bundle openResource(Class<?> anchor, String resource, TrustPolicy trust)
+      throws BundleException {
+    Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+    Path dir = null;
+    try (InputStream in = anchor.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new BundleException(
+            "bundle resource '" + resource + "' is not on the class path of " + anchor.getName());
+      }
+      OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
+      dir =
+          OwnedDirs.create(
+              tmpRoot,
+              TEMP_PREFIX,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      OwnedDirs.deleteAtExit(dir);
+      Path zip = dir.resolve("bundle.zip");
+      try (OutputStream out = Files.newOutputStream(zip)) {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+          total += n;
+          if (total > ZipBundles.MAX_TOTAL_BYTES) {
+            throw new BundleException(
+                "bundle resource '"
+                    + resource
+                    + "' is larger than "
+                    + ZipBundles.MAX_TOTAL_BYTES
+                    + " bytes");
+          }
+          out.write(buf, 0, n);
+        }
+      }
+      return open(zip, trust);
+    } catch (IOException e) {
+      throw new BundleException(
+          "cannot read bundle resource '" + resource + "': " + e.getMessage(), e);
+    } finally {
+      OwnedDirs.delete(dir);
     }
+  }
 
-    /**
-     * Opens a bundle directory or {@code .zip} file whose files match its manifest, signed or not; every problem
-     * is reported as a {@link BundleException}.
-     */
-    public static Bundle open(Path path) throws BundleException {
-        return open(path, TrustPolicy.HASHES_ONLY);
-    }
-
-    /**
-     * Opens a zipped bundle shipped as a class-path resource (how the Maven plugin packages a model
-     * into an application's jar). {@code resource} is resolved as {@link Class#getResourceAsStream}
-     * does, relative to {@code anchor}'s package unless it starts with '/'. The zip is copied into a
-     * private temporary file, opened as {@link #open(Path, TrustPolicy)} opens any zip (its files are
-     * checked against the manifest, and its signature when {@code trust} asks for one), and deleted.
-     */
-    public static Bundle openResource(Class<?> anchor, String resource, TrustPolicy trust) throws BundleException {
+  /**
+   * Opens a bundle that {@code trust} accepts: its signature (if the policy asks for one) is
+   * checked against the manifest's bytes before the manifest is parsed or any library or class is
+   * loaded.
+   */
+  public static Bundle open(Path path, TrustPolicy trust) throws BundleException {
+    Path tempDir = null;
+    List<Subgraph> subgraphs = new ArrayList<>();
+    List<DeviceArray> weights = new ArrayList<>();
+    URLClassLoader loader = null;
+    boolean ok = false;
+    try {
+      Path root;
+      boolean directory = Files.isDirectory(path);
+      if (directory && !trust.requiresSignature()) {
+        root = path;
+      } else if (directory || Files.isRegularFile(path)) {
+        // Owner-only: the libraries are loaded from here. Named after this process so that a later
+        // open can delete what a killed run left (rule OWNED-TEMP). A signed directory bundle is
+        // copied too (rule PRIVATE-COPY): what is verified is then exactly what is loaded, and
+        // nobody who can write to the bundle directory can swap a file between the two.
         Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
-        Path dir = null;
-        try (InputStream in = anchor.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new BundleException("bundle resource '" + resource + "' is not on the class path of "
-                        + anchor.getName());
-            }
-            OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
-            dir = OwnedDirs.create(tmpRoot, TEMP_PREFIX, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-            OwnedDirs.deleteAtExit(dir);
-            Path zip = dir.resolve("bundle.zip");
-            try (OutputStream out = Files.newOutputStream(zip)) {
-                byte[] buf = new byte[1 << 16];
-                long total = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    total += n;
-                    if (total > ZipBundles.MAX_TOTAL_BYTES) {
-                        throw new BundleException("bundle resource '" + resource + "' is larger than "
-                                + ZipBundles.MAX_TOTAL_BYTES + " bytes");
-                    }
-                    out.write(buf, 0, n);
-                }
-            }
-            return open(zip, trust);
-        } catch (IOException e) {
-            throw new BundleException("cannot read bundle resource '" + resource + "': " + e.getMessage(), e);
-        } finally {
-            OwnedDirs.delete(dir);
-        }
-    }
+        OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
+        tempDir =
+            OwnedDirs.create(
+                tmpRoot,
+                TEMP_PREFIX,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        OwnedDirs.deleteAtExit(tempDir);
+        root =
+            directory
+                ? ZipBundles.copyTree(
+                    path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES)
+                : ZipBundles.extract(
+                    path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
+      } else {
+        throw bad(path, "no such bundle directory or zip file");
+      }
+      byte[] manifestBytes = readManifestBytes(path, root);
+      BundleSignature.verify(path, root, manifestBytes, trust);
+      Manifest m = parseManifest(path, manifestBytes);
+      Device device = checkManifest(path, m);
+      Map<String, Path> files = verifyFiles(path, root, m);
 
-    /**
-     * Opens a bundle that {@code trust} accepts: its signature (if the policy asks for one) is checked against
-     * the manifest's bytes before the manifest is parsed or any library or class is loaded.
-     */
-    public static Bundle open(Path path, TrustPolicy trust) throws BundleException {
-        Path tempDir = null;
-        List<Subgraph> subgraphs = new ArrayList<>();
-        List<DeviceArray> weights = new ArrayList<>();
-        URLClassLoader loader = null;
-        boolean ok = false;
+      for (Manifest.SubgraphSpec sg : m.subgraphs()) {
         try {
-            Path root;
-            boolean directory = Files.isDirectory(path);
-            if (directory && !trust.requiresSignature()) {
-                root = path;
-            } else if (directory || Files.isRegularFile(path)) {
-                // Owner-only: the libraries are loaded from here. Named after this process so that a later
-                // open can delete what a killed run left (rule OWNED-TEMP). A signed directory bundle is
-                // copied too (rule PRIVATE-COPY): what is verified is then exactly what is loaded, and
-                // nobody who can write to the bundle directory can swap a file between the two.
-                Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
-                OwnedDirs.cleanStale(tmpRoot, TEMP_PREFIX);
-                tempDir = OwnedDirs.create(tmpRoot, TEMP_PREFIX, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-                OwnedDirs.deleteAtExit(tempDir);
-                root = directory
-                        ? ZipBundles.copyTree(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES)
-                        : ZipBundles.extract(path, tempDir, ZipBundles.MAX_TOTAL_BYTES, ZipBundles.MAX_ENTRIES);
-            } else {
-                throw bad(path, "no such bundle directory or zip file");
-            }
-            byte[] manifestBytes = readManifestBytes(path, root);
-            BundleSignature.verify(path, root, manifestBytes, trust);
-            Manifest m = parseManifest(path, manifestBytes);
-            Device device = checkManifest(path, m);
-            Map<String, Path> files = verifyFiles(path, root, m);
-
-            for (Manifest.SubgraphSpec sg : m.subgraphs()) {
-                try {
-                    subgraphs.add(Subgraph.load(sg.name(), files.get(sg.library()), device, sg.inputs(),
-                            sg.outputs()));
-                } catch (RuntimeException e) {
-                    throw bad(path, "subgraph '" + sg.name() + "' (" + sg.library() + "): " + e.getMessage(), e);
-                }
-            }
-            bindSharedWeights(path, m, files, device, subgraphs, weights);
-            loader = new HostClassLoader(root.resolve(Manifest.HOST_CLASSES), m.files().keySet());
-            HostProgram program = instantiate(path, m.hostClass(), loader);
-            Bundle b = new Bundle(path, root, tempDir, m, device, subgraphs, weights, loader, program);
-            ok = true;
-            return b;
-        } catch (IOException e) {
-            throw bad(path, "I/O error: " + e, e);
-        } finally {
-            if (!ok) {
-                subgraphs.forEach(Subgraph::close);
-                weights.forEach(DeviceArray::close);
-                closeQuietly(loader);
-                OwnedDirs.delete(tempDir);
-            }
-        }
-    }
-
-    /**
-     * Uploads each shared weight once and binds it, without copies, to every subgraph that takes it
-     * (rule: weights live once in memory, whatever the number of subgraphs using them).
-     */
-    private static void bindSharedWeights(Path source, Manifest m, Map<String, Path> files, Device device,
-            List<Subgraph> subgraphs, List<DeviceArray> out) throws BundleException, IOException {
-        Manifest.SharedWeights sw = m.sharedWeights();
-        boolean anyInputs = m.subgraphs().stream().anyMatch(sg -> !sg.weightInputsOrEmpty().isEmpty());
-        if (sw == null) {
-            if (anyInputs) {
-                throw bad(source, "subgraphs take shared weights but the manifest has no 'sharedWeights'");
-            }
-            return;
-        }
-        Path file = files.get(sw.file());
-        if (file == null || sw.tensors() == null) {
-            throw bad(source, "sharedWeights.file '" + sw.file() + "' is not a listed file of the bundle");
-        }
-        byte[] blob = Files.readAllBytes(file);
-        Map<String, DeviceArray> byKey = new HashMap<>();
-        for (Manifest.WeightSpec w : sw.tensors()) {
-            checkSpec(source, "shared weight '" + w.key() + "'", new Manifest.TensorSpec(w.key(), w.dtype(), w.shape()));
-            long bytes = HostTensor.numel(w.shape()) * HostTensor.itemSize(w.dtype());
-            if (w.offset() < 0 || w.offset() + bytes > blob.length || byKey.containsKey(w.key())) {
-                throw bad(source, "shared weight '" + w.key() + "' lies outside " + sw.file() + " or is listed twice");
-            }
-            byte[] data = Arrays.copyOfRange(blob, (int) w.offset(), (int) (w.offset() + bytes));
-            DeviceArray a = DeviceArray.upload(new HostTensor(w.dtype(), w.shape(), data), device);
-            out.add(a);
-            byKey.put(w.key(), a);
-        }
-        for (int i = 0; i < subgraphs.size(); i++) {
-            Manifest.SubgraphSpec spec = m.subgraphs().get(i);
-            for (Manifest.WeightInput wi : spec.weightInputsOrEmpty()) {
-                DeviceArray a = byKey.get(wi.key());
-                if (a == null) {
-                    throw bad(source, "subgraph '" + spec.name() + "' takes shared weight '" + wi.key()
-                            + "', which sharedWeights does not list");
-                }
-                try {
-                    subgraphs.get(i).bindWeight(wi.input(), a);
-                } catch (RuntimeException e) {
-                    throw bad(source, "subgraph '" + spec.name() + "': " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    private static byte[] readManifestBytes(Path source, Path root) throws BundleException, IOException {
-        try {
-            return Files.readAllBytes(root.resolve(Manifest.FILE_NAME));
-        } catch (NoSuchFileException e) {
-            throw bad(source, "no " + Manifest.FILE_NAME + " found");
-        }
-    }
-
-    /** Parses exactly the bytes that were verified, never a second read that could differ. */
-    private static Manifest parseManifest(Path source, byte[] bytes) throws BundleException {
-        try {
-            return Manifest.parse(new String(bytes, StandardCharsets.UTF_8));
-        } catch (JsonParseException e) {
-            throw bad(source, Manifest.FILE_NAME + " is not valid: " + e.getMessage(), e);
-        }
-    }
-
-    /** Checks everything in the manifest that does not need the files; returns the device. */
-    private static Device checkManifest(Path source, Manifest m) throws BundleException {
-        if (!Manifest.FORMAT.equals(m.format())) {
-            throw bad(source, "format is '" + m.format() + "', expected '" + Manifest.FORMAT + "'");
-        }
-        if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-            throw bad(source, "formatVersion " + m.formatVersion() + " is not supported; this runtime reads "
-                    + "formatVersion " + Manifest.FORMAT_VERSION);
-        }
-        if (m.hostClass() == null || !BINARY_NAME.matcher(m.hostClass()).matches()) {
-            throw bad(source, "hostClass '" + m.hostClass() + "' is not a Java class name");
-        }
-        if (m.inputs() == null || m.outputs() == null || m.subgraphs() == null || m.files() == null) {
-            throw bad(source, Manifest.FILE_NAME + " lacks one of 'inputs', 'outputs', 'subgraphs', 'files'");
-        }
-        for (int i = 0; i < m.outputs().size(); i++) {
-            try {
-                if (m.outputs().get(i) == null) {
-                    throw new IllegalArgumentException("missing");
-                }
-                m.outputs().get(i).checkRoot();
-            } catch (IllegalArgumentException e) {
-                throw bad(source, "outputs[" + i + "]: " + e.getMessage());
-            }
-        }
-        Set<String> names = new HashSet<>();
-        for (Manifest.TensorSpec in : m.inputs()) {
-            checkSpec(source, "input '" + in.name() + "'", in);
-            if (in.name() == null || !names.add(in.name())) {
-                throw bad(source, "input names must be present and unique, got '" + in.name() + "'");
-            }
-        }
-        for (Manifest.SubgraphSpec sg : m.subgraphs()) {
-            String what = "subgraph '" + sg.name() + "'";
-            if (sg.library() == null || sg.inputs() == null || sg.outputs() == null) {
-                throw bad(source, what + " lacks one of 'library', 'inputs', 'outputs'");
-            }
-            for (Manifest.TensorSpec t : sg.inputs()) {
-                checkSpec(source, what + " input", t);
-            }
-            for (Manifest.TensorSpec t : sg.outputs()) {
-                checkSpec(source, what + " output", t);
-            }
-            if (!m.files().containsKey(sg.library())) {
-                throw bad(source, what + " library '" + sg.library() + "' is not listed in the manifest's files");
-            }
-        }
-        if (!m.files().containsKey(m.hostClassFile())) {
-            throw bad(source, "host class file '" + m.hostClassFile() + "' is not listed in the manifest's files");
-        }
-        try {
-            return Device.fromManifestName(m.device());
-        } catch (IllegalArgumentException e) {
-            throw bad(source, e.getMessage());
-        }
-    }
-
-    private static void checkSpec(Path source, String what, Manifest.TensorSpec t) throws BundleException {
-        try {
-            HostTensor.itemSize(t.dtype());
-            HostTensor.numel(t.shape());
+          subgraphs.add(
+              Subgraph.load(sg.name(), files.get(sg.library()), device, sg.inputs(), sg.outputs()));
         } catch (RuntimeException e) {
-            throw bad(source, what + ": " + (t.shape() == null ? "no shape" : e.getMessage()));
+          throw bad(
+              path, "subgraph '" + sg.name() + "' (" + sg.library() + "): " + e.getMessage(), e);
         }
-    }
-
-    /** Confines each listed path to the bundle and checks its hash; returns the resolved paths. */
-    private static Map<String, Path> verifyFiles(Path source, Path root, Manifest m)
-            throws BundleException, IOException {
-        Path base = root.toAbsolutePath().normalize();
-        Path realBase = root.toRealPath();
-        Map<String, Path> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : m.files().entrySet()) {
-            String rel = e.getKey();
-            String problem = ZipBundles.unsafeName(rel);
-            Path p = base.resolve(rel).normalize();
-            if (problem == null && (!p.startsWith(base) || p.equals(base))) {
-                problem = "resolves outside the bundle";
-            }
-            if (problem == null && rel.equals(Manifest.FILE_NAME)) {
-                problem = "is the manifest itself, which cannot list its own hash";
-            }
-            if (problem != null) {
-                throw bad(source, "path '" + rel + "' in manifest " + problem);
-            }
-            if (!Files.isRegularFile(p)) {
-                throw bad(source, "file " + rel + " is listed in the manifest but missing");
-            }
-            // Compare real paths so a symbolic link inside the bundle cannot point outside it.
-            if (!p.toRealPath().startsWith(realBase)) {
-                throw bad(source, "path '" + rel + "' in manifest resolves outside the bundle via a symbolic link");
-            }
-            String expected = e.getValue() == null ? "" : e.getValue().toLowerCase(Locale.ROOT);
-            if (!HEX64.matcher(expected).matches()) {
-                throw bad(source, "file " + rel + ": '" + e.getValue() + "' is not a SHA-256 hex digest");
-            }
-            String found = Manifest.sha256(p);
-            if (!found.equals(expected)) {
-                throw bad(source, "file " + rel + ": SHA-256 mismatch (expected " + expected.substring(0, 12)
-                        + "…, found " + found.substring(0, 12) + "…); the bundle was modified or corrupted");
-            }
-            out.put(rel, p);
-        }
-        return out;
-    }
-
-    private static HostProgram instantiate(Path source, String className, ClassLoader loader)
-            throws BundleException {
-        try {
-            Class<?> cls = Class.forName(className, true, loader);
-            if (cls.getClassLoader() != loader) {
-                throw bad(source, "host class " + className + " resolves to a class outside the bundle");
-            }
-            if (!HostProgram.class.isAssignableFrom(cls)) {
-                throw bad(source, "host class " + className + " does not implement " + HostProgram.class.getName());
-            }
-            return (HostProgram) cls.getConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            throw bad(source, "host class " + className + " constructor failed: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw bad(source, "host class " + className + " cannot be loaded: " + e, e);
-        }
-    }
-
-    /**
-     * Runs the model on host tensors keyed by input name; each must match the manifest's dtype and shape
-     * exactly. Every device array of the run is freed before this returns.
-     *
-     * @throws BadInputException if an input is missing, unknown, or of the wrong type
-     * @throws HostProgramException if the host program (or a subgraph it calls) fails
-     */
-    public synchronized OutputValue run(Map<String, HostTensor> inputs)
-            throws BadInputException, HostProgramException {
-        if (closed) {
-            throw new IllegalStateException("bundle " + source + " is closed");
-        }
-        checkInputs(inputs);
-        HostContext ctx = new HostContext(subgraphs, device, manifest.outputs());
-        try {
-            DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = ctx.upload(inputs.get(manifest.inputs().get(i).name()));
-            }
-            Object result;
-            try {
-                result = program.run(ctx, args);
-            } catch (ArithmeticException e) {
-                // Python would raise here too (overflow past 64 bits, division by zero, int(nan)): the
-                // model's arithmetic failed on this input, which is the user's to know, not a dynnc bug.
-                String why = "long overflow".equals(e.getMessage()) ? "integer overflow beyond 64 bits" : e.getMessage();
-                throw new HostProgramException(location(e) + "the model's host arithmetic failed on this input: " + why,
-                        e);
-            } catch (Exception e) {
-                throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
-            }
-            try {
-                return ctx.toOutput(result);
-            } catch (RuntimeException e) {
-                throw new HostProgramException("host program " + manifest.hostClass()
-                        + " returned an unusable result: " + e.getMessage(), e);
-            }
-        } finally {
-            lastTrace = ctx.trace();
-            ctx.releaseAll();
-        }
-    }
-
-    /**
-     * {@code "models/x.py:12:9: "} for a located host arithmetic error: the file name comes from the bundle's
-     * {@link #SOURCES_FILE} (data, hashed with the rest of the bundle), the line and column from the generated code.
-     * Without that file (a bundle of an older dynnc) the position is given without a file name.
-     */
-    private String location(ArithmeticException e) {
-        if (!(e instanceof HostArithmeticException h) || !h.located()) {
-            return "";
-        }
-        String file = "line";
-        try {
-            java.util.List<?> names = new com.google.gson.Gson().fromJson(Files.readString(root.resolve(SOURCES_FILE)),
-                    java.util.List.class);
-            if (h.file() < names.size() && names.get(h.file()) instanceof String name) {
-                file = printable(name);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // The position alone still says where.
-        }
-        return file + ":" + h.line() + ":" + h.column() + ": ";
-    }
-
-    /** The text with control characters escaped, so a file name cannot drive the user's terminal. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                sb.append(String.format("\\u%04x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
-    }
-
-    private void checkInputs(Map<String, HostTensor> inputs) throws BadInputException {
-        List<String> declared = manifest.inputs().stream().map(Manifest.TensorSpec::name).collect(Collectors.toList());
-        for (String name : inputs.keySet()) {
-            if (!declared.contains(name)) {
-                throw new BadInputException("unknown input '" + name + "'; the model's inputs are: "
-                        + String.join(", ", declared));
-            }
-        }
-        for (Manifest.TensorSpec spec : manifest.inputs()) {
-            HostTensor t = inputs.get(spec.name());
-            if (t == null) {
-                throw new BadInputException("missing input '" + spec.name() + "' (expected " + spec.describe() + ")");
-            }
-            if (!t.dtype().equals(spec.dtype()) || !Arrays.equals(t.shape(), spec.shape())) {
-                throw new BadInputException("input '" + spec.name() + "': expected " + spec.describe() + ", got "
-                        + t.describe());
-            }
-        }
-    }
-
-    public Manifest manifest() {
-        return manifest;
-    }
-
-    /** The directory holding the bundle's files (a temporary copy for zip bundles). */
-    public Path root() {
-        return root;
-    }
-
-    public Device device() {
-        return device;
-    }
-
-    /** The subgraphs in manifest order. */
-    public List<Subgraph> subgraphs() {
-        return subgraphs;
-    }
-
-    /** The subgraph indices the last {@link #run} called, in order; empty before the first run. */
-    public synchronized List<Integer> lastTrace() {
-        return lastTrace;
-    }
-
-    /** Frees the executors and libraries and deletes a zip bundle's temporary directory; idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+      }
+      bindSharedWeights(path, m, files, device, subgraphs, weights);
+      loader = new HostClassLoader(root.resolve(Manifest.HOST_CLASSES), m.files().keySet());
+      HostProgram program = instantiate(path, m.hostClass(), loader);
+      Bundle b = new Bundle(path, root, tempDir, m, device, subgraphs, weights, loader, program);
+      ok = true;
+      return b;
+    } catch (IOException e) {
+      throw bad(path, "I/O error: " + e, e);
+    } finally {
+      if (!ok) {
         subgraphs.forEach(Subgraph::close);
-        sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
+        weights.forEach(DeviceArray::close);
         closeQuietly(loader);
         OwnedDirs.delete(tempDir);
+      }
     }
+  }
 
-    private static void closeQuietly(URLClassLoader l) {
-        if (l != null) {
-            try {
-                l.close();
-            } catch (IOException ignored) {
-                // Only releases jar handles; a directory loader holds none worth reporting.
-            }
+  /**
+   * Uploads each shared weight once and binds it, without copies, to every subgraph that takes it
+   * (rule: weights live once in memory, whatever the number of subgraphs using them).
+   */
+  private static void bindSharedWeights(
+      Path source,
+      Manifest m,
+      Map<String, Path> files,
+      Device device,
+      List<Subgraph> subgraphs,
+      List<DeviceArray> out)
+      throws BundleException, IOException {
+    Manifest.SharedWeights sw = m.sharedWeights();
+    boolean anyInputs = m.subgraphs().stream().anyMatch(sg -> !sg.weightInputsOrEmpty().isEmpty());
+    if (sw == null) {
+      if (anyInputs) {
+        throw bad(source, "subgraphs take shared weights but the manifest has no 'sharedWeights'");
+      }
+      return;
+    }
+    Path file = files.get(sw.file());
+    if (file == null || sw.tensors() == null) {
+      throw bad(
+          source, "sharedWeights.file '" + sw.file() + "' is not a listed file of the bundle");
+    }
+    byte[] blob = Files.readAllBytes(file);
+    Map<String, DeviceArray> byKey = new HashMap<>();
+    for (Manifest.WeightSpec w : sw.tensors()) {
+      checkSpec(
+          source,
+          "shared weight '" + w.key() + "'",
+          new Manifest.TensorSpec(w.key(), w.dtype(), w.shape()));
+      long bytes = HostTensor.numel(w.shape()) * HostTensor.itemSize(w.dtype());
+      if (w.offset() < 0 || w.offset() + bytes > blob.length || byKey.containsKey(w.key())) {
+        throw bad(
+            source,
+            "shared weight '" + w.key() + "' lies outside " + sw.file() + " or is listed twice");
+      }
+      byte[] data = Arrays.copyOfRange(blob, (int) w.offset(), (int) (w.offset() + bytes));
+      DeviceArray a = DeviceArray.upload(new HostTensor(w.dtype(), w.shape(), data), device);
+      out.add(a);
+      byKey.put(w.key(), a);
+    }
+    for (int i = 0; i < subgraphs.size(); i++) {
+      Manifest.SubgraphSpec spec = m.subgraphs().get(i);
+      for (Manifest.WeightInput wi : spec.weightInputsOrEmpty()) {
+        DeviceArray a = byKey.get(wi.key());
+        if (a == null) {
+          throw bad(
+              source,
+              "subgraph '"
+                  + spec.name()
+                  + "' takes shared weight '"
+                  + wi.key()
+                  + "', which sharedWeights does not list");
         }
-    }
-
-    private static BundleException bad(Path source, String problem) {
-        return new BundleException("bad bundle " + source + ": " + problem);
-    }
-
-    private static BundleException bad(Path source, String problem, Throwable cause) {
-        return new BundleException("bad bundle " + source + ": " + problem, cause);
-    }
-
-    /**
-     * Loads host classes from {@code host/classes}, but only class files the manifest lists (and so
-     * {@link #open} has hash-verified): an unlisted file dropped next to them is never executed.
-     */
-    private static final class HostClassLoader extends URLClassLoader {
-        private final Set<String> listed;
-
-        HostClassLoader(Path classesDir, Set<String> listed) throws IOException {
-            super(new URL[] {classesDir.toUri().toURL()}, HostProgram.class.getClassLoader());
-            this.listed = Set.copyOf(listed);
+        try {
+          subgraphs.get(i).bindWeight(wi.input(), a);
+        } catch (RuntimeException e) {
+          throw bad(source, "subgraph '" + spec.name() + "': " + e.getMessage(), e);
         }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            if (!listed.contains(Manifest.HOST_CLASSES + name.replace('.', '/') + ".class")) {
-                throw new ClassNotFoundException(name + " (not listed in the bundle manifest)");
-            }
-            return super.findClass(name);
-        }
+      }
     }
+  }
+
+  private static byte[] readManifestBytes(Path source, Path root)
+      throws BundleException, IOException {
+    try {
+      return Files.readAllBytes(root.resolve(Manifest.FILE_NAME));
+    } catch (NoSuchFileException e) {
+      throw bad(source, "no " + Manifest.FILE_NAME + " found");
+    }
+  }
+
+  /** Parses exactly the bytes that were verified, never a second read that could differ. */
+  private static Manifest parseManifest(Path source, byte[] bytes) throws BundleException {
+    try {
+      return Manifest.parse(new String(bytes, StandardCharsets.UTF_8));
+    } catch (JsonParseException e) {
+      throw bad(source, Manifest.FILE_NAME + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks everything in the manifest that does not need the files; returns the device. */
+  private static Device checkManifest(Path source, Manifest m) throws BundleException {
+    if (!Manifest.FORMAT.equals(m.format())) {
+      throw bad(source, "format is '" + m.format() + "', expected '" + Manifest.FORMAT + "'");
+    }
+    if (m.formatVersion() != Manifest.FORMAT_VERSION) {
+      throw bad(
+          source,
+          "formatVersion "
+              + m.formatVersion()
+              + " is not supported; this runtime reads "
+              + "formatVersion "
+              + Manifest.FORMAT_VERSION);
+    }
+    if (m.hostClass() == null || !BINARY_NAME.matcher(m.hostClass()).matches()) {
+      throw bad(source, "hostClass '" + m.hostClass() + "' is not a Java class name");
+    }
+    if (m.inputs() == null || m.outputs() == null || m.subgraphs() == null || m.files() == null) {
+      throw bad(
+          source, Manifest.FILE_NAME + " lacks one of 'inputs', 'outputs', 'subgraphs', 'files'");
+    }
+    for (int i = 0; i < m.outputs().size(); i++) {
+      try {
+        if (m.outputs().get(i) == null) {
+          throw new IllegalArgumentException("missing");
+        }
+        m.outputs().get(i).checkRoot();
+      } catch (IllegalArgumentException e) {
+        throw bad(source, "outputs[" + i + "]: " + e.getMessage());
+      }
+    }
+    Set<String> names = new HashSet<>();
+    for (Manifest.TensorSpec in : m.inputs()) {
+      checkSpec(source, "input '" + in.name() + "'", in);
+      if (in.name() == null || !names.add(in.name())) {
+        throw bad(source, "input names must be present and unique, got '" + in.name() + "'");
+      }
+    }
+    for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+      String what = "subgraph '" + sg.name() + "'";
+      if (sg.library() == null || sg.inputs() == null || sg.outputs() == null) {
+        throw bad(source, what + " lacks one of 'library', 'inputs', 'outputs'");
+      }
+      for (Manifest.TensorSpec t : sg.inputs()) {
+        checkSpec(source, what + " input", t);
+      }
+      for (Manifest.TensorSpec t : sg.outputs()) {
+        checkSpec(source, what + " output", t);
+      }
+      if (!m.files().containsKey(sg.library())) {
+        throw bad(
+            source, what + " library '" + sg.library() + "' is not listed in the manifest's files");
+      }
+    }
+    if (!m.files().containsKey(m.hostClassFile())) {
+      throw bad(
+          source,
+          "host class file '" + m.hostClassFile() + "' is not listed in the manifest's files");
+    }
+    try {
+      return Device.fromManifestName(m.device());
+    } catch (IllegalArgumentException e) {
+      throw bad(source, e.getMessage());
+    }
+  }
+
+  private static void checkSpec(Path source, String what, Manifest.TensorSpec t)
+      throws BundleException {
+    try {
+      HostTensor.itemSize(t.dtype());
+      HostTensor.numel(t.shape());
+    } catch (RuntimeException e) {
+      throw bad(source, what + ": " + (t.shape() == null ? "no shape" : e.getMessage()));
+    }
+  }
+
+  /** Confines each listed path to the bundle and checks its hash; returns the resolved paths. */
+  private static Map<String, Path> verifyFiles(Path source, Path root, Manifest m)
+      throws BundleException, IOException {
+    Path base = root.toAbsolutePath().normalize();
+    Path realBase = root.toRealPath();
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : m.files().entrySet()) {
+      String rel = e.getKey();
+      String problem = ZipBundles.unsafeName(rel);
+      Path p = base.resolve(rel).normalize();
+      if (problem == null && (!p.startsWith(base) || p.equals(base))) {
+        problem = "resolves outside the bundle";
+      }
+      if (problem == null && rel.equals(Manifest.FILE_NAME)) {
+        problem = "is the manifest itself, which cannot list its own hash";
+      }
+      if (problem != null) {
+        throw bad(source, "path '" + rel + "' in manifest " + problem);
+      }
+      if (!Files.isRegularFile(p)) {
+        throw bad(source, "file " + rel + " is listed in the manifest but missing");
+      }
+      // Compare real paths so a symbolic link inside the bundle cannot point outside it.
+      if (!p.toRealPath().startsWith(realBase)) {
+        throw bad(
+            source,
+            "path '" + rel + "' in manifest resolves outside the bundle via a symbolic link");
+      }
+      String expected = e.getValue() == null ? "" : e.getValue().toLowerCase(Locale.ROOT);
+      if (!HEX64.matcher(expected).matches()) {
+        throw bad(source, "file " + rel + ": '" + e.getValue() + "' is not a SHA-256 hex digest");
+      }
+      String found = Manifest.sha256(p);
+      if (!found.equals(expected)) {
+        throw bad(
+            source,
+            "file "
+                + rel
+                + ": SHA-256 mismatch (expected "
+                + expected.substring(0, 12)
+                + "…, found "
+                + found.substring(0, 12)
+                + "…); the bundle was modified or corrupted");
+      }
+      out.put(rel, p);
+    }
+    return out;
+  }
+
+  private static HostProgram instantiate(Path source, String className, ClassLoader loader)
+      throws BundleException {
+    try {
+      Class<?> cls = Class.forName(className, true, loader);
+      if (cls.getClassLoader() != loader) {
+        throw bad(source, "host class " + className + " resolves to a class outside the bundle");
+      }
+      if (!HostProgram.class.isAssignableFrom(cls)) {
+        throw bad(
+            source,
+            "host class " + className + " does not implement " + HostProgram.class.getName());
+      }
+      return (HostProgram) cls.getConstructor().newInstance();
+    } catch (InvocationTargetException e) {
+      throw bad(
+          source, "host class " + className + " constructor failed: " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw bad(source, "host class " + className + " cannot be loaded: " + e, e);
+    }
+  }
+
+  /**
+   * Runs the model on host tensors keyed by input name; each must match the manifest's dtype and
+   * shape exactly. Every device array of the run is freed before this returns.
+   *
+   * @throws BadInputException if an input is missing, unknown, or of the wrong type
+   * @throws HostProgramException if the host program (or a subgraph it calls) fails
+   */
+  public synchronized OutputValue run(Map<String, HostTensor> inputs)
+      throws BadInputException, HostProgramException {
+    if (closed) {
+      throw new IllegalStateException("bundle " + source + " is closed");
+    }
+    checkInputs(inputs);
+    HostContext ctx = new HostContext(subgraphs, device, manifest.outputs());
+    try {
+      DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = ctx.upload(inputs.get(manifest.inputs().get(i).name()));
+      }
+      Object result;
+      try {
+        result = program.run(ctx, args);
+      } catch (ArithmeticException e) {
+        // Python would raise here too (overflow past 64 bits, division by zero, int(nan)): the
+        // model's arithmetic failed on this input, which is the user's to know, not a dynnc bug.
+        String why =
+            "long overflow".equals(e.getMessage())
+                ? "integer overflow beyond 64 bits"
+                : e.getMessage();
+        throw new HostProgramException(
+            location(e) + "the model's host arithmetic failed on this input: " + why, e);
+      } catch (Exception e) {
+        throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
+      }
+      try {
+        return ctx.toOutput(result);
+      } catch (RuntimeException e) {
+        throw new HostProgramException(
+            "host program "
+                + manifest.hostClass()
+                + " returned an unusable result: "
+                + e.getMessage(),
+            e);
+      }
+    } finally {
+      lastTrace = ctx.trace();
+      ctx.releaseAll();
+    }
+  }
+
+  /**
+   * {@code "models/x.py:12:9: "} for a located host arithmetic error: the file name comes from the
+   * bundle's {@link #SOURCES_FILE} (data, hashed with the rest of the bundle), the line and column
+   * from the generated code. Without that file (a bundle of an older dynnc) the position is given
+   * without a file name.
+   */
+  private String location(ArithmeticException e) {
+    if (!(e instanceof HostArithmeticException h) || !h.located()) {
+      return "";
+    }
+    String file = "line";
+    try {
+      java.util.List<?> names =
+          new com.google.gson.Gson()
+              .fromJson(Files.readString(root.resolve(SOURCES_FILE)), java.util.List.class);
+      if (h.file() < names.size() && names.get(h.file()) instanceof String name) {
+        file = printable(name);
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // The position alone still says where.
+    }
+    return file + ":" + h.line() + ":" + h.column() + ": ";
+  }
+
+  /** The text with control characters escaped, so a file name cannot drive the user's terminal. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", c));
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
+    return sb.toString();
+  }
+
+  private void checkInputs(Map<String, HostTensor> inputs) throws BadInputException {
+    List<String> declared =
+        manifest.inputs().stream().map(Manifest.TensorSpec::name).collect(Collectors.toList());
+    for (String name : inputs.keySet()) {
+      if (!declared.contains(name)) {
+        throw new BadInputException(
+            "unknown input '" + name + "'; the model's inputs are: " + String.join(", ", declared));
+      }
+    }
+    for (Manifest.TensorSpec spec : manifest.inputs()) {
+      HostTensor t = inputs.get(spec.name());
+      if (t == null) {
+        throw new BadInputException(
+            "missing input '" + spec.name() + "' (expected " + spec.describe() + ")");
+      }
+      if (!t.dtype().equals(spec.dtype()) || !Arrays.equals(t.shape(), spec.shape())) {
+        throw new BadInputException(
+            "input '" + spec.name() + "': expected " + spec.describe() + ", got " + t.describe());
+      }
+    }
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The directory holding the bundle's files (a temporary copy for zip bundles). */
+  public Path root() {
+    return root;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** The subgraphs in manifest order. */
+  public List<Subgraph> subgraphs() {
+    return subgraphs;
+  }
+
+  /** The subgraph indices the last {@link #run} called, in order; empty before the first run. */
+  public synchronized List<Integer> lastTrace() {
+    return lastTrace;
+  }
+
+  /**
+   * Frees the executors and libraries and deletes a zip bundle's temporary directory; idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    subgraphs.forEach(Subgraph::close);
+    sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
+    closeQuietly(loader);
+    OwnedDirs.delete(tempDir);
+  }
+
+  private static void closeQuietly(URLClassLoader l) {
+    if (l != null) {
+      try {
+        l.close();
+      } catch (IOException ignored) {
+        // Only releases jar handles; a directory loader holds none worth reporting.
+      }
+    }
+  }
+
+  private static BundleException bad(Path source, String problem) {
+    return new BundleException("bad bundle " + source + ": " + problem);
+  }
+
+  private static BundleException bad(Path source, String problem, Throwable cause) {
+    return new BundleException("bad bundle " + source + ": " + problem, cause);
+  }
+
+  /**
+   * Loads host classes from {@code host/classes}, but only class files the manifest lists (and so
+   * {@link #open} has hash-verified): an unlisted file dropped next to them is never executed.
+   */
+  private static final class HostClassLoader extends URLClassLoader {
+    private final Set<String> listed;
+
+    HostClassLoader(Path classesDir, Set<String> listed) throws IOException {
+      super(new URL[] {classesDir.toUri().toURL()}, HostProgram.class.getClassLoader());
+      this.listed = Set.copyOf(listed);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      if (!listed.contains(Manifest.HOST_CLASSES + name.replace('.', '/') + ".class")) {
+        throw new ClassNotFoundException(name + " (not listed in the bundle manifest)");
+      }
+      return super.findClass(name);
+    }
+  }
 }

@@ -16,168 +16,179 @@ import org.bytedeco.tvm.DLTensor;
  * <p>Arrays are dense, C-order, and of a fixed dtype and shape. Not thread-safe.
  */
 public final class DeviceArray implements AutoCloseable {
-    private final String dtype;
-    private final long[] shape;
-    private final long numel;
-    private final Device device;
-    private DLTensor tensor; // null once closed
+  private final String dtype;
+  private final long[] shape;
+  private final long numel;
+  private final Device device;
+  private DLTensor tensor; // null once closed
 
-    private DeviceArray(String dtype, long[] shape, Device device, DLTensor tensor) {
-        this.dtype = dtype;
-        this.shape = shape;
-        this.numel = HostTensor.numel(shape);
-        this.device = device;
-        this.tensor = tensor;
-    }
+  private DeviceArray(String dtype, long[] shape, Device device, DLTensor tensor) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.numel = HostTensor.numel(shape);
+    this.device = device;
+    this.tensor = tensor;
+  }
 
-    /** Allocates an uninitialised array. */
-    public static DeviceArray alloc(String dtype, long[] shape, Device device) {
-        TvmRuntime.init();
-        int[] t = TvmRuntime.dlType(dtype);
-        long[] dims = shape.clone();
-        HostTensor.numel(dims); // rejects negative dimensions before TVM sees them
-        try (PointerPointer<DLTensor> out = new PointerPointer<>(1)) {
-            TvmRuntime.check(TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
-                    "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-            return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
-        }
+  /** Allocates an uninitialised array. */
+  public static DeviceArray alloc(String dtype, long[] shape, Device device) {
+    TvmRuntime.init();
+    int[] t = TvmRuntime.dlType(dtype);
+    long[] dims = shape.clone();
+    HostTensor.numel(dims); // rejects negative dimensions before TVM sees them
+    try (PointerPointer<DLTensor> out = new PointerPointer<>(1)) {
+      TvmRuntime.check(
+          TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
+          "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
+      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
     }
+  }
 
-    /** Allocates an array shaped like {@code t} and copies {@code t} into it. */
-    public static DeviceArray upload(HostTensor t, Device device) {
-        DeviceArray a = alloc(t.dtype(), t.shape(), device);
-        try {
-            a.copyFrom(t);
-            return a;
-        } catch (RuntimeException e) {
-            a.close();
-            throw e;
-        }
+  /** Allocates an array shaped like {@code t} and copies {@code t} into it. */
+  public static DeviceArray upload(HostTensor t, Device device) {
+    DeviceArray a = alloc(t.dtype(), t.shape(), device);
+    try {
+      a.copyFrom(t);
+      return a;
+    } catch (RuntimeException e) {
+      a.close();
+      throw e;
     }
+  }
 
-    public String dtype() {
-        return dtype;
-    }
+  public String dtype() {
+    return dtype;
+  }
 
-    public long[] shape() {
-        return shape.clone();
-    }
+  public long[] shape() {
+    return shape.clone();
+  }
 
-    public long numel() {
-        return numel;
-    }
+  public long numel() {
+    return numel;
+  }
 
-    public Device device() {
-        return device;
-    }
+  public Device device() {
+    return device;
+  }
 
-    /** The type as error messages show it, e.g. {@code float32[1,10]}. */
-    public String describe() {
-        return HostTensor.describe(dtype, shape);
-    }
+  /** The type as error messages show it, e.g. {@code float32[1,10]}. */
+  public String describe() {
+    return HostTensor.describe(dtype, shape);
+  }
 
-    public boolean isClosed() {
-        return tensor == null;
-    }
+  public boolean isClosed() {
+    return tensor == null;
+  }
 
-    /** Copies a host tensor of exactly this array's dtype and shape into it. */
-    public void copyFrom(HostTensor t) {
-        if (!t.dtype().equals(dtype) || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("cannot copy " + t.describe() + " into " + describe());
-        }
-        DLTensor h = handle();
-        if (t.data().length == 0) {
-            return;
-        }
-        try (BytePointer bytes = new BytePointer(t.data())) {
-            TvmRuntime.check(TVMArrayCopyFromBytes(h, bytes, t.data().length), "TVMArrayCopyFromBytes");
-        }
+  /** Copies a host tensor of exactly this array's dtype and shape into it. */
+  public void copyFrom(HostTensor t) {
+    if (!t.dtype().equals(dtype) || !Arrays.equals(t.shape(), shape)) {
+      throw new IllegalArgumentException("cannot copy " + t.describe() + " into " + describe());
     }
+    DLTensor h = handle();
+    if (t.data().length == 0) {
+      return;
+    }
+    try (BytePointer bytes = new BytePointer(t.data())) {
+      TvmRuntime.check(TVMArrayCopyFromBytes(h, bytes, t.data().length), "TVMArrayCopyFromBytes");
+    }
+  }
 
-    /** Copies the array back into Java memory. */
-    public HostTensor toHost() {
-        DLTensor h = handle();
-        byte[] data = new byte[Math.toIntExact(Math.multiplyExact(numel, HostTensor.itemSize(dtype)))];
-        if (data.length > 0) {
-            try (BytePointer bytes = new BytePointer(data.length)) {
-                TvmRuntime.check(TVMArrayCopyToBytes(h, bytes, data.length), "TVMArrayCopyToBytes");
-                bytes.get(data);
-            }
-        }
-        return new HostTensor(dtype, shape, data);
+  /** Copies the array back into Java memory. */
+  public HostTensor toHost() {
+    DLTensor h = handle();
+    byte[] data = new byte[Math.toIntExact(Math.multiplyExact(numel, HostTensor.itemSize(dtype)))];
+    if (data.length > 0) {
+      try (BytePointer bytes = new BytePointer(data.length)) {
+        TvmRuntime.check(TVMArrayCopyToBytes(h, bytes, data.length), "TVMArrayCopyToBytes");
+        bytes.get(data);
+      }
     }
+    return new HostTensor(dtype, shape, data);
+  }
 
-    /** The single element of a 1-element array as double (bool reads as 0 or 1). */
-    public double readDouble() {
-        return readNumber().doubleValue();
-    }
+  /** The single element of a 1-element array as double (bool reads as 0 or 1). */
+  public double readDouble() {
+    return readNumber().doubleValue();
+  }
 
-    /** The single element of a 1-element array as long; floating values are truncated toward zero. */
-    public long readLong() {
-        Number n = readNumber();
-        return n instanceof Double || n instanceof Float ? (long) n.doubleValue() : n.longValue();
-    }
+  /** The single element of a 1-element array as long; floating values are truncated toward zero. */
+  public long readLong() {
+    Number n = readNumber();
+    return n instanceof Double || n instanceof Float ? (long) n.doubleValue() : n.longValue();
+  }
 
-    /** The single element of a 1-element array as a truth value (non-zero is true, like Python's bool()). */
-    public boolean readBool() {
-        return readNumber().doubleValue() != 0;
-    }
+  /**
+   * The single element of a 1-element array as a truth value (non-zero is true, like Python's
+   * bool()).
+   */
+  public boolean readBool() {
+    return readNumber().doubleValue() != 0;
+  }
 
-    /**
-     * Reads one element without building a HostTensor: on the CPU straight from the array's memory, elsewhere
-     * through one 8-byte copy.
-     */
-    private Number readNumber() {
-        DLTensor h = handle();
-        if (numel != 1) {
-            throw new IllegalStateException("expected a 1-element array to read a scalar from, got " + describe());
-        }
-        if (device == Device.CPU) {
-            return decode(new BytePointer(h.data()), h.byte_offset());
-        }
-        try (BytePointer tmp = new BytePointer(8)) {
-            TvmRuntime.check(TVMArrayCopyToBytes(h, tmp, HostTensor.itemSize(dtype)), "TVMArrayCopyToBytes");
-            return decode(tmp, 0);
-        }
+  /**
+   * Reads one element without building a HostTensor: on the CPU straight from the array's memory,
+   * elsewhere through one 8-byte copy.
+   */
+  private Number readNumber() {
+    DLTensor h = handle();
+    if (numel != 1) {
+      throw new IllegalStateException(
+          "expected a 1-element array to read a scalar from, got " + describe());
     }
+    if (device == Device.CPU) {
+      return decode(new BytePointer(h.data()), h.byte_offset());
+    }
+    try (BytePointer tmp = new BytePointer(8)) {
+      TvmRuntime.check(
+          TVMArrayCopyToBytes(h, tmp, HostTensor.itemSize(dtype)), "TVMArrayCopyToBytes");
+      return decode(tmp, 0);
+    }
+  }
 
-    private Number decode(BytePointer p, long offset) {
-        switch (dtype) {
-            case "float32":
-                return p.getFloat(offset);
-            case "float64":
-                return p.getDouble(offset);
-            case "int64":
-                return p.getLong(offset);
-            case "int32":
-                return p.getInt(offset);
-            case "uint8":
-                return p.get(offset) & 0xff;
-            default: // bool
-                return p.get(offset) != 0 ? 1 : 0;
-        }
+  private Number decode(BytePointer p, long offset) {
+    switch (dtype) {
+      case "float32":
+        return p.getFloat(offset);
+      case "float64":
+        return p.getDouble(offset);
+      case "int64":
+        return p.getLong(offset);
+      case "int32":
+        return p.getInt(offset);
+      case "uint8":
+        return p.get(offset) & 0xff;
+      default: // bool
+        return p.get(offset) != 0 ? 1 : 0;
     }
+  }
 
-    /** The native handle; package-private so only runtime code passes it to TVM. */
-    DLTensor handle() {
-        if (tensor == null) {
-            throw new IllegalStateException("device array " + describe() + " was already closed or released");
-        }
-        return tensor;
+  /** The native handle; package-private so only runtime code passes it to TVM. */
+  DLTensor handle() {
+    if (tensor == null) {
+      throw new IllegalStateException(
+          "device array " + describe() + " was already closed or released");
     }
+    return tensor;
+  }
 
-    /** Frees the native array; idempotent. */
-    @Override
-    public void close() {
-        if (tensor != null) {
-            DLTensor t = tensor;
-            tensor = null;
-            TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
-        }
+  /** Frees the native array; idempotent. */
+  @Override
+  public void close() {
+    if (tensor != null) {
+      DLTensor t = tensor;
+      tensor = null;
+      TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
     }
+  }
 
-    @Override
-    public String toString() {
-        return "DeviceArray[" + describe() + " on " + device.manifestName() + (tensor == null ? ", closed]" : "]");
-    }
+  @Override
+  public String toString() {
+    return "DeviceArray["
+        + describe()
+        + " on "
+        + device.manifestName()
+        + (tensor == null ? ", closed]" : "]");
+  }
 }

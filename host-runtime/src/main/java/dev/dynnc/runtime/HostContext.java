@@ -9,172 +9,195 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Gives a running {@link HostProgram} access to its bundle's subgraphs and owns every device array of the run.
+ * Gives a running {@link HostProgram} access to its bundle's subgraphs and owns every device array
+ * of the run.
  *
- * <p>Arrays returned by {@link #call} and {@link #upload}, and the inputs, belong to the context and are freed
- * when the run ends, so generated code never has to manage native memory; long loops may free arrays early
- * with {@link #release}. One context serves one run on one thread.
+ * <p>Arrays returned by {@link #call} and {@link #upload}, and the inputs, belong to the context
+ * and are freed when the run ends, so generated code never has to manage native memory; long loops
+ * may free arrays early with {@link #release}. One context serves one run on one thread.
  */
 public final class HostContext {
-    /**
-     * What a host program returns: which root of the manifest's {@code outputs} describes the result, and the
-     * leaves in that root's depth-first order (device arrays for tensors, boxed primitives for scalars).
-     */
-    public record Result(int structure, Object[] leaves) {}
+  /**
+   * What a host program returns: which root of the manifest's {@code outputs} describes the result,
+   * and the leaves in that root's depth-first order (device arrays for tensors, boxed primitives
+   * for scalars).
+   */
+  public record Result(int structure, Object[] leaves) {}
 
-    /** What {@link #call} runs: a bundle's {@link Subgraph}, or a recording stand-in in tests of generated hosts. */
-    @FunctionalInterface
-    interface Callee {
-        DeviceArray[] call(DeviceArray... inputs);
+  /**
+   * What {@link #call} runs: a bundle's {@link Subgraph}, or a recording stand-in in tests of
+   * generated hosts.
+   */
+  @FunctionalInterface
+  interface Callee {
+    DeviceArray[] call(DeviceArray... inputs);
+  }
+
+  private final List<? extends Callee> subgraphs;
+  private final Device device;
+  private final List<Manifest.OutputNode> outputs;
+  private final Set<DeviceArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<Integer> trace = new ArrayList<>();
+
+  HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
+    this.subgraphs = subgraphs;
+    this.device = device;
+    this.outputs = outputs;
+  }
+
+  /**
+   * Runs subgraph {@code index} (manifest order) and returns its outputs; records the call in the
+   * trace.
+   */
+  public DeviceArray[] call(int index, DeviceArray... inputs) {
+    if (index < 0 || index >= subgraphs.size()) {
+      throw new IndexOutOfBoundsException(
+          "subgraph index " + index + " out of range; the bundle has " + subgraphs.size());
     }
+    trace.add(index);
+    DeviceArray[] out = subgraphs.get(index).call(inputs);
+    owned.addAll(Arrays.asList(out));
+    return out;
+  }
 
-    private final List<? extends Callee> subgraphs;
-    private final Device device;
-    private final List<Manifest.OutputNode> outputs;
-    private final Set<DeviceArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final List<Integer> trace = new ArrayList<>();
+  /** Copies a host tensor to the bundle's device, e.g. a loop counter fed to a subgraph. */
+  public DeviceArray upload(HostTensor t) {
+    DeviceArray a = DeviceArray.upload(t, device);
+    owned.add(a);
+    return a;
+  }
 
-    HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
-        this.subgraphs = subgraphs;
-        this.device = device;
-        this.outputs = outputs;
+  /** Frees arrays before the run ends; an array must not be used (or returned) after release. */
+  public void release(DeviceArray... arrays) {
+    for (DeviceArray a : arrays) {
+      if (owned.remove(a)) {
+        a.close();
+      }
     }
+  }
 
-    /** Runs subgraph {@code index} (manifest order) and returns its outputs; records the call in the trace. */
-    public DeviceArray[] call(int index, DeviceArray... inputs) {
-        if (index < 0 || index >= subgraphs.size()) {
-            throw new IndexOutOfBoundsException("subgraph index " + index + " out of range; the bundle has "
-                    + subgraphs.size());
+  public double readDouble(DeviceArray a) {
+    return a.readDouble();
+  }
+
+  public long readLong(DeviceArray a) {
+    return a.readLong();
+  }
+
+  public boolean readBool(DeviceArray a) {
+    return a.readBool();
+  }
+
+  /** The indices of the subgraphs called so far, in call order. */
+  public List<Integer> trace() {
+    return List.copyOf(trace);
+  }
+
+  public int callCount() {
+    return trace.size();
+  }
+
+  public int subgraphCount() {
+    return subgraphs.size();
+  }
+
+  /**
+   * The value a host program returns: the result described by root {@code structure} of the
+   * manifest's {@code outputs}, with {@code leaves} at its leaves. Keys and nesting come from the
+   * manifest only.
+   */
+  public Object result(int structure, Object... leaves) {
+    return new Result(structure, leaves.clone());
+  }
+
+  /**
+   * Rebuilds what the host program returned from the manifest, copying device leaves to host
+   * memory.
+   */
+  OutputValue toOutput(Object v) {
+    if (!(v instanceof Result r)) {
+      throw new IllegalArgumentException(
+          "a host program must return HostContext.result(...), got "
+              + (v == null ? "null" : v.getClass().getName()));
+    }
+    if (r.structure() < 0 || r.structure() >= outputs.size()) {
+      throw new IllegalArgumentException(
+          "result structure "
+              + r.structure()
+              + " out of range; the manifest"
+              + " has "
+              + outputs.size());
+    }
+    Manifest.OutputNode root = outputs.get(r.structure());
+    int expected = root.checkRoot();
+    if (r.leaves().length != expected) {
+      throw new IllegalArgumentException(
+          "result structure "
+              + r.structure()
+              + " has "
+              + expected
+              + " leaves, the host program gave "
+              + r.leaves().length);
+    }
+    return build(root, r.leaves());
+  }
+
+  private OutputValue build(Manifest.OutputNode n, Object[] leaves) {
+    switch (n.type()) {
+      case Manifest.OutputNode.LEAF:
+        return leaf(leaves[n.leaf()]);
+      case Manifest.OutputNode.NONE:
+        return OutputValue.NONE;
+      case Manifest.OutputNode.DICT:
+        LinkedHashMap<String, OutputValue> entries = new LinkedHashMap<>();
+        for (int i = 0; i < n.items().size(); i++) {
+          entries.put(n.keys().get(i), build(n.items().get(i), leaves));
         }
-        trace.add(index);
-        DeviceArray[] out = subgraphs.get(index).call(inputs);
-        owned.addAll(Arrays.asList(out));
-        return out;
-    }
-
-    /** Copies a host tensor to the bundle's device, e.g. a loop counter fed to a subgraph. */
-    public DeviceArray upload(HostTensor t) {
-        DeviceArray a = DeviceArray.upload(t, device);
-        owned.add(a);
-        return a;
-    }
-
-    /** Frees arrays before the run ends; an array must not be used (or returned) after release. */
-    public void release(DeviceArray... arrays) {
-        for (DeviceArray a : arrays) {
-            if (owned.remove(a)) {
-                a.close();
-            }
+        return new OutputValue.Dict(entries);
+      default:
+        List<OutputValue> items = new ArrayList<>(n.items().size());
+        for (Manifest.OutputNode item : n.items()) {
+          items.add(build(item, leaves));
         }
+        return n.type().equals(Manifest.OutputNode.TUPLE)
+            ? new OutputValue.Tuple(items)
+            : new OutputValue.ListV(items);
     }
+  }
 
-    public double readDouble(DeviceArray a) {
-        return a.readDouble();
+  private static OutputValue leaf(Object v) {
+    if (v instanceof DeviceArray a) {
+      return new OutputValue.Leaf(a.toHost());
     }
+    if (v instanceof HostTensor t) {
+      return new OutputValue.Leaf(t);
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return new OutputValue.Scalar(((Number) v).longValue());
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return new OutputValue.Scalar(((Number) v).doubleValue());
+    }
+    if (v instanceof Boolean) {
+      return new OutputValue.Scalar(v);
+    }
+    throw new IllegalArgumentException(
+        "unsupported result leaf " + (v == null ? "null" : "of type " + v.getClass().getName()));
+  }
 
-    public long readLong(DeviceArray a) {
-        return a.readLong();
+  /** Frees every array the run still owns. */
+  void releaseAll() {
+    RuntimeException first = null;
+    for (DeviceArray a : owned) {
+      try {
+        a.close();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
     }
-
-    public boolean readBool(DeviceArray a) {
-        return a.readBool();
+    owned.clear();
+    if (first != null) {
+      throw first;
     }
-
-    /** The indices of the subgraphs called so far, in call order. */
-    public List<Integer> trace() {
-        return List.copyOf(trace);
-    }
-
-    public int callCount() {
-        return trace.size();
-    }
-
-    public int subgraphCount() {
-        return subgraphs.size();
-    }
-
-    /**
-     * The value a host program returns: the result described by root {@code structure} of the manifest's
-     * {@code outputs}, with {@code leaves} at its leaves. Keys and nesting come from the manifest only.
-     */
-    public Object result(int structure, Object... leaves) {
-        return new Result(structure, leaves.clone());
-    }
-
-    /** Rebuilds what the host program returned from the manifest, copying device leaves to host memory. */
-    OutputValue toOutput(Object v) {
-        if (!(v instanceof Result r)) {
-            throw new IllegalArgumentException("a host program must return HostContext.result(...), got "
-                    + (v == null ? "null" : v.getClass().getName()));
-        }
-        if (r.structure() < 0 || r.structure() >= outputs.size()) {
-            throw new IllegalArgumentException("result structure " + r.structure() + " out of range; the manifest"
-                    + " has " + outputs.size());
-        }
-        Manifest.OutputNode root = outputs.get(r.structure());
-        int expected = root.checkRoot();
-        if (r.leaves().length != expected) {
-            throw new IllegalArgumentException("result structure " + r.structure() + " has " + expected
-                    + " leaves, the host program gave " + r.leaves().length);
-        }
-        return build(root, r.leaves());
-    }
-
-    private OutputValue build(Manifest.OutputNode n, Object[] leaves) {
-        switch (n.type()) {
-            case Manifest.OutputNode.LEAF:
-                return leaf(leaves[n.leaf()]);
-            case Manifest.OutputNode.NONE:
-                return OutputValue.NONE;
-            case Manifest.OutputNode.DICT:
-                LinkedHashMap<String, OutputValue> entries = new LinkedHashMap<>();
-                for (int i = 0; i < n.items().size(); i++) {
-                    entries.put(n.keys().get(i), build(n.items().get(i), leaves));
-                }
-                return new OutputValue.Dict(entries);
-            default:
-                List<OutputValue> items = new ArrayList<>(n.items().size());
-                for (Manifest.OutputNode item : n.items()) {
-                    items.add(build(item, leaves));
-                }
-                return n.type().equals(Manifest.OutputNode.TUPLE) ? new OutputValue.Tuple(items)
-                        : new OutputValue.ListV(items);
-        }
-    }
-
-    private static OutputValue leaf(Object v) {
-        if (v instanceof DeviceArray a) {
-            return new OutputValue.Leaf(a.toHost());
-        }
-        if (v instanceof HostTensor t) {
-            return new OutputValue.Leaf(t);
-        }
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return new OutputValue.Scalar(((Number) v).longValue());
-        }
-        if (v instanceof Double || v instanceof Float) {
-            return new OutputValue.Scalar(((Number) v).doubleValue());
-        }
-        if (v instanceof Boolean) {
-            return new OutputValue.Scalar(v);
-        }
-        throw new IllegalArgumentException("unsupported result leaf "
-                + (v == null ? "null" : "of type " + v.getClass().getName()));
-    }
-
-    /** Frees every array the run still owns. */
-    void releaseAll() {
-        RuntimeException first = null;
-        for (DeviceArray a : owned) {
-            try {
-                a.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        owned.clear();
-        if (first != null) {
-            throw first;
-        }
-    }
+  }
 }

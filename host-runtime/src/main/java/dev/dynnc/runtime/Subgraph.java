@@ -24,277 +24,312 @@ import org.bytedeco.tvm.TVMModuleHandle;
 import org.bytedeco.tvm.TVMValue;
 
 /**
- * Runs one TVM-compiled, conditional-free subgraph through a graph executor created from its {@code .so}.
+ * Runs one TVM-compiled, conditional-free subgraph through a graph executor created from its {@code
+ * .so}.
  *
- * <p>The executor's function handles and the argument buffers are created once and reused, so a call costs
- * only the native calls themselves. A graph executor holds state (its input and output buffers), hence
- * {@link #call} is synchronized.
+ * <p>The executor's function handles and the argument buffers are created once and reused, so a
+ * call costs only the native calls themselves. A graph executor holds state (its input and output
+ * buffers), hence {@link #call} is synchronized.
  */
 public final class Subgraph implements HostContext.Callee, AutoCloseable {
-    private final String name;
-    private final Device device;
-    private final List<Manifest.TensorSpec> inputs;
-    private final List<Manifest.TensorSpec> outputs;
-    private final int[] inputIndex;
-    private final TVMValue args = new TVMValue(2);
-    private final TVMValue ret = new TVMValue(1);
-    private final int[] codes = new int[2];
-    private final int[] retCode = new int[1];
-    private TVMModuleHandle lib;
-    private TVMModuleHandle executor;
-    private TVMFunctionHandle setInput;
-    private TVMFunctionHandle run;
-    private TVMFunctionHandle getOutput;
+  private final String name;
+  private final Device device;
+  private final List<Manifest.TensorSpec> inputs;
+  private final List<Manifest.TensorSpec> outputs;
+  private final int[] inputIndex;
+  private final TVMValue args = new TVMValue(2);
+  private final TVMValue ret = new TVMValue(1);
+  private final int[] codes = new int[2];
+  private final int[] retCode = new int[1];
+  private TVMModuleHandle lib;
+  private TVMModuleHandle executor;
+  private TVMFunctionHandle setInput;
+  private TVMFunctionHandle run;
+  private TVMFunctionHandle getOutput;
 
-    /**
-     * Loads a library and creates its graph executor, checking that the executor's inputs and outputs have
-     * the given types (inputs with a {@code name} are looked up by name, the others taken by position).
-     *
-     * @throws TvmException if TVM cannot load the library
-     * @throws IllegalArgumentException if the library does not match the specs
-     */
-    public static Subgraph load(String name, Path library, Device device, List<Manifest.TensorSpec> inputs,
-            List<Manifest.TensorSpec> outputs) {
-        return new Subgraph(name, library, device, inputs, outputs);
+  /**
+   * Loads a library and creates its graph executor, checking that the executor's inputs and outputs
+   * have the given types (inputs with a {@code name} are looked up by name, the others taken by
+   * position).
+   *
+   * @throws TvmException if TVM cannot load the library
+   * @throws IllegalArgumentException if the library does not match the specs
+   */
+  public static Subgraph load(
+      String name,
+      Path library,
+      Device device,
+      List<Manifest.TensorSpec> inputs,
+      List<Manifest.TensorSpec> outputs) {
+    return new Subgraph(name, library, device, inputs, outputs);
+  }
+
+  private Subgraph(
+      String name,
+      Path library,
+      Device device,
+      List<Manifest.TensorSpec> inputs,
+      List<Manifest.TensorSpec> outputs) {
+    TvmRuntime.init();
+    this.name = name;
+    this.device = device;
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
+    this.inputIndex = new int[inputs.size()];
+    try {
+      lib = new TVMModuleHandle();
+      TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
+      createExecutor();
+      setInput = function("set_input");
+      run = function("run");
+      getOutput = function("get_output");
+      checkSignature();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
+  }
 
-    private Subgraph(String name, Path library, Device device, List<Manifest.TensorSpec> inputs,
-            List<Manifest.TensorSpec> outputs) {
-        TvmRuntime.init();
-        this.name = name;
-        this.device = device;
-        this.inputs = List.copyOf(inputs);
-        this.outputs = List.copyOf(outputs);
-        this.inputIndex = new int[inputs.size()];
-        try {
-            lib = new TVMModuleHandle();
-            TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
-            createExecutor();
-            setInput = function("set_input");
-            run = function("run");
-            getOutput = function("get_output");
-            checkSignature();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
+  private void createExecutor() {
+    TVMFunctionHandle factory = functionOf(lib, "default");
+    try (DLDevice dev = new DLDevice()) {
+      dev.device_type(device.dlDeviceType()).device_id(0);
+      args.position(0).v_device(dev);
+      codes[0] = kDLDevice;
+      invoke(factory, 1, "creating the graph executor");
+      if (retCode[0] != kTVMModuleHandle) {
+        throw new TvmException(
+            "subgraph '"
+                + name
+                + "': 'default' returned type code "
+                + retCode[0]
+                + " instead of a module");
+      }
+      executor = new TVMModuleHandle(ret.v_handle());
+    } finally {
+      TVMFuncFree(factory);
+    }
+  }
+
+  /**
+   * Compares the executor's own buffers with the specs, so a stale manifest fails at load, not
+   * mid-run.
+   */
+  private void checkSignature() {
+    TVMFunctionHandle numOutputs = function("get_num_outputs");
+    TVMFunctionHandle inputIndexOf = function("get_input_index");
+    TVMFunctionHandle getInput = function("get_input");
+    try {
+      invoke(numOutputs, 0, "get_num_outputs");
+      if (ret.v_int64() != outputs.size()) {
+        throw new IllegalArgumentException(
+            "library has " + ret.v_int64() + " outputs, manifest declares " + outputs.size());
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        String inName = inputs.get(i).name();
+        if (inName == null) {
+          inputIndex[i] = i;
+        } else {
+          try (BytePointer s = new BytePointer(inName)) {
+            args.position(0).v_str(s);
+            codes[0] = kTVMStr;
+            invoke(inputIndexOf, 1, "get_input_index");
+          }
+          if (ret.v_int64() < 0) {
+            throw new IllegalArgumentException("library has no input named '" + inName + "'");
+          }
+          inputIndex[i] = (int) ret.v_int64();
         }
+        expectType("input " + i, getInput, inputIndex[i], inputs.get(i));
+      }
+      for (int i = 0; i < outputs.size(); i++) {
+        expectType("output " + i, getOutput, i, outputs.get(i));
+      }
+    } finally {
+      TVMFuncFree(numOutputs);
+      TVMFuncFree(inputIndexOf);
+      TVMFuncFree(getInput);
     }
+  }
 
-    private void createExecutor() {
-        TVMFunctionHandle factory = functionOf(lib, "default");
-        try (DLDevice dev = new DLDevice()) {
-            dev.device_type(device.dlDeviceType()).device_id(0);
-            args.position(0).v_device(dev);
-            codes[0] = kDLDevice;
-            invoke(factory, 1, "creating the graph executor");
-            if (retCode[0] != kTVMModuleHandle) {
-                throw new TvmException("subgraph '" + name + "': 'default' returned type code " + retCode[0]
-                        + " instead of a module");
-            }
-            executor = new TVMModuleHandle(ret.v_handle());
-        } finally {
-            TVMFuncFree(factory);
+  private void expectType(
+      String what, TVMFunctionHandle getter, int index, Manifest.TensorSpec spec) {
+    setInt(0, index);
+    invoke(getter, 1, "reading " + what);
+    if (retCode[0] != kTVMNDArrayHandle) {
+      throw new TvmException(
+          "subgraph '" + name + "': " + what + " is not an array (type code " + retCode[0] + ")");
+    }
+    DLTensor t = new DLTensor(ret.v_handle());
+    String actual = HostTensor.describe(TvmRuntime.dtypeName(t), TvmRuntime.shapeOf(t));
+    TVMArrayFree(t); // the getter handed us a new reference to the executor's buffer
+    if (!actual.equals(spec.describe())) {
+      throw new IllegalArgumentException(
+          what + " is " + actual + " in the library but " + spec.describe() + " in the manifest");
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public List<Manifest.TensorSpec> inputs() {
+    return inputs;
+  }
+
+  public List<Manifest.TensorSpec> outputs() {
+    return outputs;
+  }
+
+  /**
+   * Runs the subgraph: sets each input, runs, and copies every output into a fresh array the caller
+   * owns.
+   *
+   * <p>Outputs are copied ({@code get_output(i, out)}) rather than taken by reference ({@code
+   * get_output(i)}) because the executor reuses its output buffers: a referenced output would be
+   * overwritten by the next call of the same subgraph, e.g. in the next loop iteration.
+   */
+  @Override
+  public synchronized DeviceArray[] call(DeviceArray... in) {
+    if (executor == null) {
+      throw new IllegalStateException("subgraph '" + name + "' is closed");
+    }
+    if (in.length != inputs.size()) {
+      throw new IllegalArgumentException(
+          "subgraph '" + name + "' takes " + inputs.size() + " inputs, got " + in.length);
+    }
+    for (int i = 0; i < in.length; i++) {
+      Manifest.TensorSpec spec = inputs.get(i);
+      if (!in[i].dtype().equals(spec.dtype())
+          || !Arrays.equals(in[i].shape(), spec.shape())
+          || in[i].device() != device) {
+        throw new IllegalArgumentException(
+            "subgraph '"
+                + name
+                + "' input "
+                + i
+                + ": expected "
+                + spec.describe()
+                + " on "
+                + device.manifestName()
+                + ", got "
+                + in[i].describe()
+                + " on "
+                + in[i].device().manifestName());
+      }
+      setInt(0, inputIndex[i]);
+      setHandle(1, in[i].handle());
+      invoke(setInput, 2, "set_input");
+    }
+    invoke(run, 0, "run");
+    DeviceArray[] out = new DeviceArray[outputs.size()];
+    try {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = DeviceArray.alloc(outputs.get(i).dtype(), outputs.get(i).shape(), device);
+        setInt(0, i);
+        setHandle(1, out[i].handle());
+        invoke(getOutput, 2, "get_output");
+      }
+      return out;
+    } catch (RuntimeException e) {
+      for (DeviceArray a : out) {
+        if (a != null) {
+          a.close();
         }
+      }
+      throw e;
     }
+  }
 
-    /** Compares the executor's own buffers with the specs, so a stale manifest fails at load, not mid-run. */
-    private void checkSignature() {
-        TVMFunctionHandle numOutputs = function("get_num_outputs");
-        TVMFunctionHandle inputIndexOf = function("get_input_index");
-        TVMFunctionHandle getInput = function("get_input");
-        try {
-            invoke(numOutputs, 0, "get_num_outputs");
-            if (ret.v_int64() != outputs.size()) {
-                throw new IllegalArgumentException("library has " + ret.v_int64() + " outputs, manifest declares "
-                        + outputs.size());
-            }
-            for (int i = 0; i < inputs.size(); i++) {
-                String inName = inputs.get(i).name();
-                if (inName == null) {
-                    inputIndex[i] = i;
-                } else {
-                    try (BytePointer s = new BytePointer(inName)) {
-                        args.position(0).v_str(s);
-                        codes[0] = kTVMStr;
-                        invoke(inputIndexOf, 1, "get_input_index");
-                    }
-                    if (ret.v_int64() < 0) {
-                        throw new IllegalArgumentException("library has no input named '" + inName + "'");
-                    }
-                    inputIndex[i] = (int) ret.v_int64();
-                }
-                expectType("input " + i, getInput, inputIndex[i], inputs.get(i));
-            }
-            for (int i = 0; i < outputs.size(); i++) {
-                expectType("output " + i, getOutput, i, outputs.get(i));
-            }
-        } finally {
-            TVMFuncFree(numOutputs);
-            TVMFuncFree(inputIndexOf);
-            TVMFuncFree(getInput);
-        }
+  /**
+   * Binds a weight to a named input once, without copying ({@code set_input_zero_copy}): the
+   * executor reads the caller's array on every run, so one array can feed several subgraphs. The
+   * array must stay open as long as this subgraph.
+   */
+  public synchronized void bindWeight(String inputName, DeviceArray weight) {
+    TVMFunctionHandle inputIndexOf = function("get_input_index");
+    TVMFunctionHandle getInput = function("get_input");
+    TVMFunctionHandle zeroCopy = function("set_input_zero_copy");
+    try {
+      try (BytePointer s = new BytePointer(inputName)) {
+        args.position(0).v_str(s);
+        codes[0] = kTVMStr;
+        invoke(inputIndexOf, 1, "get_input_index");
+      }
+      long index = ret.v_int64();
+      if (index < 0) {
+        throw new IllegalArgumentException("library has no weight input named '" + inputName + "'");
+      }
+      expectType(
+          "weight input '" + inputName + "'",
+          getInput,
+          (int) index,
+          new Manifest.TensorSpec(inputName, weight.dtype(), weight.shape()));
+      setInt(0, index);
+      setHandle(1, weight.handle());
+      invoke(zeroCopy, 2, "set_input_zero_copy");
+    } finally {
+      TVMFuncFree(inputIndexOf);
+      TVMFuncFree(getInput);
+      TVMFuncFree(zeroCopy);
     }
+  }
 
-    private void expectType(String what, TVMFunctionHandle getter, int index, Manifest.TensorSpec spec) {
-        setInt(0, index);
-        invoke(getter, 1, "reading " + what);
-        if (retCode[0] != kTVMNDArrayHandle) {
-            throw new TvmException("subgraph '" + name + "': " + what + " is not an array (type code "
-                    + retCode[0] + ")");
-        }
-        DLTensor t = new DLTensor(ret.v_handle());
-        String actual = HostTensor.describe(TvmRuntime.dtypeName(t), TvmRuntime.shapeOf(t));
-        TVMArrayFree(t); // the getter handed us a new reference to the executor's buffer
-        if (!actual.equals(spec.describe())) {
-            throw new IllegalArgumentException(what + " is " + actual + " in the library but "
-                    + spec.describe() + " in the manifest");
-        }
-    }
+  private void setInt(int slot, long v) {
+    args.position(slot).v_int64(v);
+    codes[slot] = kDLInt;
+  }
 
-    public String name() {
-        return name;
-    }
+  private void setHandle(int slot, DLTensor t) {
+    args.position(slot).v_handle(t);
+    codes[slot] = kTVMDLTensorHandle;
+  }
 
-    public Device device() {
-        return device;
-    }
+  private void invoke(TVMFunctionHandle f, int nargs, String what) {
+    TvmRuntime.check(
+        TVMFuncCall(f, args.position(0), codes, nargs, ret, retCode),
+        "subgraph '" + name + "': " + what);
+  }
 
-    public List<Manifest.TensorSpec> inputs() {
-        return inputs;
-    }
+  private TVMFunctionHandle function(String fname) {
+    return functionOf(executor, fname);
+  }
 
-    public List<Manifest.TensorSpec> outputs() {
-        return outputs;
+  private TVMFunctionHandle functionOf(TVMModuleHandle mod, String fname) {
+    TVMFunctionHandle f = new TVMFunctionHandle();
+    TvmRuntime.check(
+        TVMModGetFunction(mod, fname, 0, f), "subgraph '" + name + "': looking up " + fname);
+    if (f.isNull()) { // TVM reports "not found" as success with a null handle
+      throw new TvmException("subgraph '" + name + "': module has no function '" + fname + "'");
     }
+    return f;
+  }
 
-    /**
-     * Runs the subgraph: sets each input, runs, and copies every output into a fresh array the caller owns.
-     *
-     * <p>Outputs are copied ({@code get_output(i, out)}) rather than taken by reference
-     * ({@code get_output(i)}) because the executor reuses its output buffers: a referenced output would be
-     * overwritten by the next call of the same subgraph, e.g. in the next loop iteration.
-     */
-    @Override
-    public synchronized DeviceArray[] call(DeviceArray... in) {
-        if (executor == null) {
-            throw new IllegalStateException("subgraph '" + name + "' is closed");
-        }
-        if (in.length != inputs.size()) {
-            throw new IllegalArgumentException("subgraph '" + name + "' takes " + inputs.size()
-                    + " inputs, got " + in.length);
-        }
-        for (int i = 0; i < in.length; i++) {
-            Manifest.TensorSpec spec = inputs.get(i);
-            if (!in[i].dtype().equals(spec.dtype()) || !Arrays.equals(in[i].shape(), spec.shape())
-                    || in[i].device() != device) {
-                throw new IllegalArgumentException("subgraph '" + name + "' input " + i + ": expected "
-                        + spec.describe() + " on " + device.manifestName() + ", got " + in[i].describe() + " on "
-                        + in[i].device().manifestName());
-            }
-            setInt(0, inputIndex[i]);
-            setHandle(1, in[i].handle());
-            invoke(setInput, 2, "set_input");
-        }
-        invoke(run, 0, "run");
-        DeviceArray[] out = new DeviceArray[outputs.size()];
-        try {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = DeviceArray.alloc(outputs.get(i).dtype(), outputs.get(i).shape(), device);
-                setInt(0, i);
-                setHandle(1, out[i].handle());
-                invoke(getOutput, 2, "get_output");
-            }
-            return out;
-        } catch (RuntimeException e) {
-            for (DeviceArray a : out) {
-                if (a != null) {
-                    a.close();
-                }
-            }
-            throw e;
-        }
+  /** Frees the executor and the library; idempotent. */
+  @Override
+  public synchronized void close() {
+    for (TVMFunctionHandle f : new TVMFunctionHandle[] {setInput, run, getOutput}) {
+      if (f != null && !f.isNull()) {
+        TVMFuncFree(f);
+      }
     }
+    setInput = run = getOutput = null;
+    if (executor != null) {
+      TVMModFree(executor);
+      executor = null;
+    }
+    if (lib != null && !lib.isNull()) {
+      TVMModFree(lib);
+    }
+    lib = null;
+  }
 
-    /**
-     * Binds a weight to a named input once, without copying ({@code set_input_zero_copy}): the
-     * executor reads the caller's array on every run, so one array can feed several subgraphs. The
-     * array must stay open as long as this subgraph.
-     */
-    public synchronized void bindWeight(String inputName, DeviceArray weight) {
-        TVMFunctionHandle inputIndexOf = function("get_input_index");
-        TVMFunctionHandle getInput = function("get_input");
-        TVMFunctionHandle zeroCopy = function("set_input_zero_copy");
-        try {
-            try (BytePointer s = new BytePointer(inputName)) {
-                args.position(0).v_str(s);
-                codes[0] = kTVMStr;
-                invoke(inputIndexOf, 1, "get_input_index");
-            }
-            long index = ret.v_int64();
-            if (index < 0) {
-                throw new IllegalArgumentException("library has no weight input named '" + inputName + "'");
-            }
-            expectType("weight input '" + inputName + "'", getInput, (int) index,
-                    new Manifest.TensorSpec(inputName, weight.dtype(), weight.shape()));
-            setInt(0, index);
-            setHandle(1, weight.handle());
-            invoke(zeroCopy, 2, "set_input_zero_copy");
-        } finally {
-            TVMFuncFree(inputIndexOf);
-            TVMFuncFree(getInput);
-            TVMFuncFree(zeroCopy);
-        }
-    }
-
-    private void setInt(int slot, long v) {
-        args.position(slot).v_int64(v);
-        codes[slot] = kDLInt;
-    }
-
-    private void setHandle(int slot, DLTensor t) {
-        args.position(slot).v_handle(t);
-        codes[slot] = kTVMDLTensorHandle;
-    }
-
-    private void invoke(TVMFunctionHandle f, int nargs, String what) {
-        TvmRuntime.check(TVMFuncCall(f, args.position(0), codes, nargs, ret, retCode),
-                "subgraph '" + name + "': " + what);
-    }
-
-    private TVMFunctionHandle function(String fname) {
-        return functionOf(executor, fname);
-    }
-
-    private TVMFunctionHandle functionOf(TVMModuleHandle mod, String fname) {
-        TVMFunctionHandle f = new TVMFunctionHandle();
-        TvmRuntime.check(TVMModGetFunction(mod, fname, 0, f), "subgraph '" + name + "': looking up " + fname);
-        if (f.isNull()) { // TVM reports "not found" as success with a null handle
-            throw new TvmException("subgraph '" + name + "': module has no function '" + fname + "'");
-        }
-        return f;
-    }
-
-    /** Frees the executor and the library; idempotent. */
-    @Override
-    public synchronized void close() {
-        for (TVMFunctionHandle f : new TVMFunctionHandle[] {setInput, run, getOutput}) {
-            if (f != null && !f.isNull()) {
-                TVMFuncFree(f);
-            }
-        }
-        setInput = run = getOutput = null;
-        if (executor != null) {
-            TVMModFree(executor);
-            executor = null;
-        }
-        if (lib != null && !lib.isNull()) {
-            TVMModFree(lib);
-        }
-        lib = null;
-    }
-
-    @Override
-    public String toString() {
-        return "Subgraph[" + name + "]";
-    }
+  @Override
+  public String toString() {
+    return "Subgraph[" + name + "]";
+  }
 }

@@ -9,67 +9,95 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SubgraphTest {
-    private static final List<Manifest.TensorSpec> IN =
-            List.of(new Manifest.TensorSpec(null, "float32", new long[] {1, 4}));
+  private static final List<Manifest.TensorSpec> IN =
+      List.of(new Manifest.TensorSpec(null, "float32", new long[] {1, 4}));
 
-    @Test
-    void outputsAreOwnedCopiesThatLaterCallsDoNotOverwrite() throws Exception {
-        try (Subgraph sg = Subgraph.load("sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-                DeviceArray a = DeviceArray.upload(HostTensor.ofFloats(new long[] {1, 4},
-                        new float[] {-1, 2, -3, 4}), Device.CPU);
-                DeviceArray b = DeviceArray.upload(HostTensor.ofFloats(new long[] {1, 4},
-                        new float[] {0, 0, 0, 0}), Device.CPU)) {
-            DeviceArray[] first = sg.call(a);
-            DeviceArray[] second = sg.call(b);
-            assertArrayEquals(new float[] {1, 3, 1, 5}, first[0].toHost().toFloats());
-            assertEquals(5.0, first[1].readDouble());
-            assertEquals(5L, first[1].readLong());
-            assertTrue(first[2].readBool());
-            assertEquals("bool[]", first[2].describe());
-            assertArrayEquals(new float[] {1, 1, 1, 1}, second[0].toHost().toFloats());
-            assertEquals(false, second[2].readBool());
-            assertEquals(HostTensor.scalarBool(false), second[2].toHost());
-            for (DeviceArray o : first) {
-                o.close();
-            }
-            for (DeviceArray o : second) {
-                o.close();
-                o.close(); // idempotent
-            }
-            assertThrows(IllegalStateException.class, () -> second[0].toHost());
-        }
+  @Test
+  void outputsAreOwnedCopiesThatLaterCallsDoNotOverwrite() throws Exception {
+    try (Subgraph sg =
+            Subgraph.load(
+                "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
+        DeviceArray a =
+            DeviceArray.upload(
+                HostTensor.ofFloats(new long[] {1, 4}, new float[] {-1, 2, -3, 4}), Device.CPU);
+        DeviceArray b =
+            DeviceArray.upload(
+                HostTensor.ofFloats(new long[] {1, 4}, new float[] {0, 0, 0, 0}), Device.CPU)) {
+      DeviceArray[] first = sg.call(a);
+      DeviceArray[] second = sg.call(b);
+      assertArrayEquals(new float[] {1, 3, 1, 5}, first[0].toHost().toFloats());
+      assertEquals(5.0, first[1].readDouble());
+      assertEquals(5L, first[1].readLong());
+      assertTrue(first[2].readBool());
+      assertEquals("bool[]", first[2].describe());
+      assertArrayEquals(new float[] {1, 1, 1, 1}, second[0].toHost().toFloats());
+      assertEquals(false, second[2].readBool());
+      assertEquals(HostTensor.scalarBool(false), second[2].toHost());
+      for (DeviceArray o : first) {
+        o.close();
+      }
+      for (DeviceArray o : second) {
+        o.close();
+        o.close(); // idempotent
+      }
+      assertThrows(IllegalStateException.class, () -> second[0].toHost());
     }
+  }
 
-    @Test
-    void rejectsMismatchedInputsAndManifests() throws Exception {
-        try (Subgraph sg = Subgraph.load("sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-                DeviceArray wrong = DeviceArray.alloc("float32", new long[] {1, 3}, Device.CPU)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sg.call(wrong));
-            assertEquals("subgraph 'sg0' input 0: expected float32[1,4] on cpu, got float32[1,3] on cpu",
-                    e.getMessage());
-        }
-        List<Manifest.TensorSpec> badOut = List.of(TestSupport.MODEL_OUTPUTS.get(0),
-                new Manifest.TensorSpec(null, "float32", new long[] {1}), TestSupport.MODEL_OUTPUTS.get(2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Subgraph.load("sg0", TestSupport.modelLibrary(), Device.CPU, IN, badOut));
-        assertEquals("output 1 is float32[] in the library but float32[1] in the manifest", e.getMessage());
-        List<Manifest.TensorSpec> badName = List.of(new Manifest.TensorSpec("y", "float32", new long[] {1, 4}));
-        e = assertThrows(IllegalArgumentException.class,
-                () -> Subgraph.load("sg0", TestSupport.modelLibrary(), Device.CPU, badName, TestSupport.MODEL_OUTPUTS));
-        assertEquals("library has no input named 'y'", e.getMessage());
+  @Test
+  void rejectsMismatchedInputsAndManifests() throws Exception {
+    try (Subgraph sg =
+            Subgraph.load(
+                "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
+        DeviceArray wrong = DeviceArray.alloc("float32", new long[] {1, 3}, Device.CPU)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> sg.call(wrong));
+      assertEquals(
+          "subgraph 'sg0' input 0: expected float32[1,4] on cpu, got float32[1,3] on cpu",
+          e.getMessage());
     }
+    List<Manifest.TensorSpec> badOut =
+        List.of(
+            TestSupport.MODEL_OUTPUTS.get(0),
+            new Manifest.TensorSpec(null, "float32", new long[] {1}),
+            TestSupport.MODEL_OUTPUTS.get(2));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Subgraph.load("sg0", TestSupport.modelLibrary(), Device.CPU, IN, badOut));
+    assertEquals(
+        "output 1 is float32[] in the library but float32[1] in the manifest", e.getMessage());
+    List<Manifest.TensorSpec> badName =
+        List.of(new Manifest.TensorSpec("y", "float32", new long[] {1, 4}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Subgraph.load(
+                    "sg0",
+                    TestSupport.modelLibrary(),
+                    Device.CPU,
+                    badName,
+                    TestSupport.MODEL_OUTPUTS));
+    assertEquals("library has no input named 'y'", e.getMessage());
+  }
 
-    @Test
-    void deviceArraysRoundTripEveryDtype() {
-        for (HostTensor t : new HostTensor[] {HostTensor.scalarLong(-9), HostTensor.scalarDouble(0.125),
-                HostTensor.scalarBool(true), new HostTensor("int32", new long[] {2}, new byte[] {1, 0, 0, 0, -1, -1, -1, -1}),
-                new HostTensor("uint8", new long[] {1}, new byte[] {(byte) 200})}) {
-            try (DeviceArray a = DeviceArray.upload(t, Device.CPU)) {
-                assertEquals(t, a.toHost());
-                if (a.numel() == 1) {
-                    assertEquals(t.getDouble(0), a.readDouble());
-                }
-            }
+  @Test
+  void deviceArraysRoundTripEveryDtype() {
+    for (HostTensor t :
+        new HostTensor[] {
+          HostTensor.scalarLong(-9),
+          HostTensor.scalarDouble(0.125),
+          HostTensor.scalarBool(true),
+          new HostTensor("int32", new long[] {2}, new byte[] {1, 0, 0, 0, -1, -1, -1, -1}),
+          new HostTensor("uint8", new long[] {1}, new byte[] {(byte) 200})
+        }) {
+      try (DeviceArray a = DeviceArray.upload(t, Device.CPU)) {
+        assertEquals(t, a.toHost());
+        if (a.numel() == 1) {
+          assertEquals(t.getDouble(0), a.readDouble());
         }
+      }
     }
+  }
 }

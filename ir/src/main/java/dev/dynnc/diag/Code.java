@@ -4,13 +4,13 @@ import java.text.MessageFormat;
 import java.util.Locale;
 
 /**
- * The diagnostics catalogue: every user-facing error dynnc reports, with its stable code, severity, title and message
- * template.
+ * The diagnostics catalogue: every user-facing error dynnc reports, with its stable code, severity,
+ * title and message template.
  *
- * <p>Codes never change meaning once released, and no code is used for unrelated errors: a new kind of error gets a
- * new code, appended to its group. A message is made with {@link #format}, which fills the
- * template's {@code {0}}, {@code {1}}, ... ({@link MessageFormat} syntax: a literal quote is written twice); a template
- * of only {@code {0}} takes a message written whole at the call site.
+ * <p>Codes never change meaning once released, and no code is used for unrelated errors: a new kind
+ * of error gets a new code, appended to its group. A message is made with {@link #format}, which
+ * fills the template's {@code {0}}, {@code {1}}, ... ({@link MessageFormat} syntax: a literal quote
+ * is written twice); a template of only {@code {0}} takes a message written whole at the call site.
  */
 public enum Code {
   // Frontend: reading Python.
@@ -22,24 +22,42 @@ public enum Code {
   DN0100(Severity.ERROR, "name is not defined", "name ''{0}'' is not defined"),
   DN0101(Severity.ERROR, "attribute error", "{0}"),
   DN0102(Severity.ERROR, "wrong arguments in a call", "{0}"),
-  /** A value Python itself would refuse (ValueError): int('x'), min([]), range step 0, unpacking counts. */
+  /**
+   * A value Python itself would refuse (ValueError): int('x'), min([]), range step 0, unpacking
+   * counts.
+   */
   DN0103(Severity.ERROR, "invalid value in model code", "{0}"),
   DN0104(Severity.ERROR, "module not found", "{0}"),
   DN0105(Severity.ERROR, "unsupported library call", "{0}"),
   DN0106(Severity.ERROR, "bad entry expression", "{0}"),
-  /** Evaluation went past one of its limits (steps, work, created data, call depth, nesting, memory). */
+  /**
+   * Evaluation went past one of its limits (steps, work, created data, call depth, nesting,
+   * memory).
+   */
   DN0107(Severity.ERROR, "evaluation limit exceeded", "{0}"),
-  /** ZeroDivisionError and OverflowError: division or modulo by zero, ints beyond 64 bits, negative shifts. */
+  /**
+   * ZeroDivisionError and OverflowError: division or modulo by zero, ints beyond 64 bits, negative
+   * shifts.
+   */
   DN0108(Severity.ERROR, "arithmetic error in model code", "{0}"),
-  /** IndexError and KeyError: an index out of range, a missing key or module name, list.index of an absent item. */
+  /**
+   * IndexError and KeyError: an index out of range, a missing key or module name, list.index of an
+   * absent item.
+   */
   DN0109(Severity.ERROR, "index or key not found", "{0}"),
   /** A str.format, f-string or % format that Python would refuse. */
   DN0110(Severity.ERROR, "bad format string", "{0}"),
   /** The model's code raised an exception or failed an assertion while it was evaluated. */
   DN0111(Severity.ERROR, "model code raised an exception", "{0}"),
-  /** Construction code used something that exists only when forward runs (a module call, a tensor's value). */
+  /**
+   * Construction code used something that exists only when forward runs (a module call, a tensor's
+   * value).
+   */
   DN0112(Severity.ERROR, "run-time value used during model construction", "{0}"),
-  /** A torch, torch.nn.functional or torch.nn name, or a tensor method, that is neither supported nor a known PyTorch name. */
+  /**
+   * A torch, torch.nn.functional or torch.nn name, or a tensor method, that is neither supported
+   * nor a known PyTorch name.
+   */
   DN0113(Severity.ERROR, "unknown PyTorch name", "{0}"),
   // Frontend: lowering forward.
   DN0200(Severity.ERROR, "unsupported construct in forward", "{0}"),
@@ -48,14 +66,23 @@ public enum Code {
   DN0203(Severity.ERROR, "data-dependent loop not supported yet", "{0}"),
   DN0204(Severity.ERROR, "break or continue under a data-dependent condition", "{0}"),
   DN0205(Severity.ERROR, "value differs between data-dependent branches", "{0}"),
-  DN0206(Severity.ERROR, "forward does not return a tensor result", "forward returns a {0}, which a compiled model cannot return"),
+  DN0206(
+      Severity.ERROR,
+      "forward does not return a tensor result",
+      "forward returns a {0}, which a compiled model cannot return"),
   // Weights.
   DN0300(Severity.ERROR, "cannot read checkpoint", "{0}"),
-  DN0301(Severity.ERROR, "checkpoint lacks a parameter of the model",
+  DN0301(
+      Severity.ERROR,
+      "checkpoint lacks a parameter of the model",
       "checkpoint {0} has no entry ''{1}'' for the {2} created here"),
-  DN0302(Severity.ERROR, "checkpoint parameter has the wrong shape",
+  DN0302(
+      Severity.ERROR,
+      "checkpoint parameter has the wrong shape",
       "checkpoint {0} entry ''{1}'' has shape {2} but the model creates {3} here"),
-  DN0303(Severity.ERROR, "checkpoint has a parameter the model does not",
+  DN0303(
+      Severity.ERROR,
+      "checkpoint has a parameter the model does not",
       "checkpoint entry ''{0}'' matches no parameter or buffer of the model"),
   // Command line and bundles.
   DN0400(Severity.ERROR, "bad input specification", "{0}"),
@@ -66,7 +93,10 @@ public enum Code {
   DN0405(Severity.ERROR, "the model failed at run time", "{0}"),
   DN0406(Severity.ERROR, "cannot write the output there", "{0}"),
   DN0407(Severity.ERROR, "bad key file", "{0}"),
-  /** The compile cache's directory was refused or an entry was unusable; the compile goes on without it. */
+  /**
+   * The compile cache's directory was refused or an entry was unusable; the compile goes on without
+   * it.
+   */
   DN0408(Severity.WARNING, "compile cache not used", "{0}");
 
   private final Severity severity;
@@ -101,6 +131,7 @@ public enum Code {
   /** Fills the template: {@code DN0100.format("x")} is "name 'x' is not defined". */
   public String format(Object... args) {
     // Strings only: MessageFormat would print a number with grouping separators (1,000).
-    return new MessageFormat(template, Locale.ROOT).format(java.util.Arrays.stream(args).map(String::valueOf).toArray());
+    return new MessageFormat(template, Locale.ROOT)
+        .format(java.util.Arrays.stream(args).map(String::valueOf).toArray());
   }
 }

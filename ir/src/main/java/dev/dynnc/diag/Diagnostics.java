@@ -15,8 +15,11 @@ import java.util.List;
  * </pre>
  */
 public final class Diagnostics {
-  /** Longest source line quoted whole; longer ones are cut to this many characters around the caret. */
+  /**
+   * Longest source line quoted whole; longer ones are cut to this many characters around the caret.
+   */
   static final int MAX_QUOTED = 120;
+
   /** Marks where a quoted line was cut; ASCII, because the terminal's encoding is unknown. */
   private static final String ELLIPSIS = "...";
 
@@ -58,7 +61,10 @@ public final class Diagnostics {
     }
     sb.append(d.message()).append('\n');
     String gutter = " ".repeat(String.valueOf(Math.max(d.span().line(), 1)).length());
-    var text = d.span().isKnown() ? sources.line(d.span().file(), d.span().line()) : java.util.Optional.<String>empty();
+    var text =
+        d.span().isKnown()
+            ? sources.line(d.span().file(), d.span().line())
+            : java.util.Optional.<String>empty();
     if (text.isPresent()) {
       String line = text.get().replace('\t', ' ');
       int col = Math.max(1, Math.min(d.span().column(), line.length() + 1));
@@ -72,7 +78,10 @@ public final class Diagnostics {
         if (to < line.length() && Character.isLowSurrogate(line.charAt(to))) {
           to++;
         }
-        String cut = (from > 0 ? ELLIPSIS : "") + line.substring(from, to) + (to < line.length() ? ELLIPSIS : "");
+        String cut =
+            (from > 0 ? ELLIPSIS : "")
+                + line.substring(from, to)
+                + (to < line.length() ? ELLIPSIS : "");
         col = col - from + (from > 0 ? ELLIPSIS.length() : 0);
         line = cut;
       }

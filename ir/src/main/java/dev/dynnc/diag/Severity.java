@@ -8,7 +8,10 @@ public enum Severity {
   WARNING,
   NOTE;
 
-  /** The word that opens a rendered diagnostic, as rustc and javac print it: {@code error}, {@code warning}. */
+  /**
+   * The word that opens a rendered diagnostic, as rustc and javac print it: {@code error}, {@code
+   * warning}.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -10,8 +10,8 @@ import java.util.function.IntFunction;
 /**
  * Immediate dominators of a rooted directed graph whose nodes are {@code 0..n-1}.
  *
- * <p>Algorithm: Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm" (2001) —
- * iterate {@code idom(b) = intersect(processed preds)} in reverse postorder to a fixed point.
+ * <p>Algorithm: Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm" (2001) — iterate
+ * {@code idom(b) = intersect(processed preds)} in reverse postorder to a fixed point.
  * Post-dominators are dominators of the reversed graph from a virtual exit. Iterative throughout:
  * no recursion over the graph, so deep CFGs cannot overflow the stack.
  */

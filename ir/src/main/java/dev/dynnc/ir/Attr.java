@@ -71,20 +71,28 @@ public sealed interface Attr {
   }
 
   /**
-   * A string literal of the text format; control characters and lone surrogates (which Python strings may
-   * hold but UTF-8 cannot) are written as {@code \\uXXXX}, so IR text stays one op a line and valid UTF-8.
+   * A string literal of the text format; control characters and lone surrogates (which Python
+   * strings may hold but UTF-8 cannot) are written as {@code \\uXXXX}, so IR text stays one op a
+   * line and valid UTF-8.
    */
   static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean lone = Character.isHighSurrogate(c) ? i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
-          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+      boolean lone =
+          Character.isHighSurrogate(c)
+              ? i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+              : Character.isLowSurrogate(c)
+                  && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
       switch (c) {
         case '"' -> sb.append("\\\"");
         case '\\' -> sb.append("\\\\");
         case '\n' -> sb.append("\\n");
-        default -> sb.append(lone || Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        default ->
+            sb.append(
+                lone || Character.isISOControl(c)
+                    ? String.format("\\u%04x", (int) c)
+                    : String.valueOf(c));
       }
     }
     return sb.append('"').toString();

@@ -10,7 +10,10 @@ import java.util.Map;
  * <p>Invariants are listed in {@link Verifier}.
  */
 public record Function(
-    String name, ImmutableList<String> inputNames, ImmutableList<Param> params, ImmutableList<Block> blocks) {
+    String name,
+    ImmutableList<String> inputNames,
+    ImmutableList<Param> params,
+    ImmutableList<Block> blocks) {
 
   public Block entry() {
     return blocks.get(0);

@@ -1,13 +1,12 @@
 package dev.dynnc.ir;
 
 import dev.dynnc.ir.Type.ScalarType;
-import dev.dynnc.semantics.DType;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Types and checks ops against the op table ({@link Ops}): arity, attributes and the op's shape
- * and dtype rule.
+ * Types and checks ops against the op table ({@link Ops}): arity, attributes and the op's shape and
+ * dtype rule.
  *
  * <p>{@link #infer} is the single source of shape and dtype rules: the frontend calls it to type
  * the ops it emits and the {@link Verifier} calls it to check every op's declared type. Ops whose
@@ -29,13 +28,21 @@ public final class OpRegistry {
   }
 
   /** Computes the result type of {@code name} applied to operands with attributes. */
-  public static Type infer(String name, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  public static Type infer(String name, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     OpDef def = Ops.get(name).orElseThrow(() -> new TypeError("unknown op '" + name + "'"));
     if (in.size() < def.minOperands() || in.size() > def.maxOperands()) {
       int min = def.minOperands();
       int max = def.maxOperands();
-      throw new TypeError("op '" + name + "' takes " + (min == max ? "" + min : max == Integer.MAX_VALUE ? "at least " + min
-          : min + ".." + max) + " operands, got " + in.size());
+      throw new TypeError(
+          "op '"
+              + name
+              + "' takes "
+              + (min == max
+                  ? "" + min
+                  : max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max)
+              + " operands, got "
+              + in.size());
     }
     for (OpDef.AttrSpec a : def.attrs()) {
       Attr v = attrs.get(a.name());
@@ -44,7 +51,15 @@ public final class OpRegistry {
           throw new TypeError("op '" + name + "' needs attribute '" + a.name() + "'");
         }
       } else if (!a.kind().accepts(v)) {
-        throw new TypeError("op '" + name + "': attribute '" + a.name() + "' must be " + describe(a.kind()) + ", got " + v);
+        throw new TypeError(
+            "op '"
+                + name
+                + "': attribute '"
+                + a.name()
+                + "' must be "
+                + describe(a.kind())
+                + ", got "
+                + v);
       }
     }
     try {
@@ -67,14 +82,19 @@ public final class OpRegistry {
     };
   }
 
-  /** The rule of ops whose type is declared in the program: a host scalar for {@code const}, else a tensor. */
-  static Type declared(String name, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  /**
+   * The rule of ops whose type is declared in the program: a host scalar for {@code const}, else a
+   * tensor.
+   */
+  static Type declared(String name, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     if (declared == null) {
       throw new TypeError("op '" + name + "' needs a declared type");
     }
     boolean scalar = name.equals("const");
     if (scalar != (declared instanceof ScalarType)) {
-      throw new TypeError("op '" + name + "' must have a " + (scalar ? "host scalar" : "tensor") + " type");
+      throw new TypeError(
+          "op '" + name + "' must have a " + (scalar ? "host scalar" : "tensor") + " type");
     }
     if (name.equals("arange") && ((Type.TensorType) declared).rank() != 1) {
       throw new TypeError("arange makes a 1-d tensor, declared " + declared);

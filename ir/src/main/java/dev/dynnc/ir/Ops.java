@@ -1,6 +1,5 @@
 package dev.dynnc.ir;
 
-import dev.dynnc.semantics.DType;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.dynnc.ir.OpDef.AttrKind;
@@ -12,6 +11,7 @@ import dev.dynnc.ir.OpDef.TypeRule;
 import dev.dynnc.ir.OpRegistry.TypeError;
 import dev.dynnc.ir.Type.ScalarType;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The op table: every op of the IR declared once, with its arity, attributes, shape and dtype
- * rule, host-scalar evaluator and Relay lowering ({@link OpDef}).
+ * The op table: every op of the IR declared once, with its arity, attributes, shape and dtype rule,
+ * host-scalar evaluator and Relay lowering ({@link OpDef}).
  *
  * <p>Adding an op is one entry here plus, unless it is a plain Relay call, one named function in
  * relay_builder.py's {@code _SPECIAL} table. {@link OpRegistry} types and checks ops from this
@@ -32,6 +32,7 @@ public final class Ops {
   private Ops() {}
 
   private static final Map<String, OpDef> TABLE = new LinkedHashMap<>();
+
   /** Declarations being collected while the class initializes. */
   private static final List<B> BUILDERS = new ArrayList<>();
 
@@ -40,7 +41,10 @@ public final class Ops {
     op("weight", 0, 0).attr("name", AttrKind.STR).type(Ops::declared).special("weight");
     op("const", 0, 0).attr("value", AttrKind.SCALAR).type(Ops::declared).hostOnly();
     op("full", 0, 0).attr("value", AttrKind.SCALAR).type(Ops::declared).special("full");
-    op("arange", 0, 0).attr("start", AttrKind.NUMBER).attr("step", AttrKind.NUMBER).type(Ops::declared)
+    op("arange", 0, 0)
+        .attr("start", AttrKind.NUMBER)
+        .attr("step", AttrKind.NUMBER)
+        .type(Ops::declared)
         .special("arange");
 
     // Elementwise arithmetic, on tensors or on two host scalars (Python's rules there).
@@ -65,7 +69,9 @@ public final class Ops {
     op("ne", 2, 2).type(compare()).host("ne", Operands.NUMBERS).special("ne");
     op("logical_and", 2, 2).type(compare()).host("logicalAnd", Operands.TRUTH).relay("logical_and");
     op("logical_or", 2, 2).type(compare()).host("logicalOr", Operands.TRUTH).relay("logical_or");
-    op("logical_not", 1, 1).type((op, in, a, d) -> withDtype(in.get(0), DType.BOOL)).host("logicalNot", Operands.TRUTH)
+    op("logical_not", 1, 1)
+        .type((op, in, a, d) -> withDtype(in.get(0), DType.BOOL))
+        .host("logicalNot", Operands.TRUTH)
         .special("logical_not");
 
     // Unary: abs and neg also on host scalars, the rest on tensors only.
@@ -80,65 +86,150 @@ public final class Ops {
     op("erf", 1, 1).type(sameTensor()).relay("erf");
 
     // Conversions: on the host Python's bool()/int()/float(); on tensors a cast.
-    op("cast", 1, 1).attr("dtype", AttrKind.STR).type(Ops::cast).host("", Operands.CONVERT).special("cast");
-    // Python's round(x) -> int and round(x, n), halves to even; the host only (torch.round is not this op).
+    op("cast", 1, 1)
+        .attr("dtype", AttrKind.STR)
+        .type(Ops::cast)
+        .host("", Operands.CONVERT)
+        .special("cast");
+    // Python's round(x) -> int and round(x, n), halves to even; the host only (torch.round is not
+    // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
 
     // Reductions.
     for (String r : List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean")) {
-      B b = op(r, 1, 1).attr("axes", AttrKind.INTS).attr("keepdims", AttrKind.BOOL).type(Ops::reduce);
+      B b =
+          op(r, 1, 1).attr("axes", AttrKind.INTS).attr("keepdims", AttrKind.BOOL).type(Ops::reduce);
       if (r.equals("reduce_sum") || r.equals("reduce_mean")) {
         b.relay(r.substring("reduce_".length()), "axis", "axes", "keepdims", "keepdims");
       } else {
         b.special(r); // NaN wins, as in torch.max/min
       }
     }
-    op("argmax", 1, 1).attr("axis", AttrKind.INT).attr("keepdims", AttrKind.BOOL).type(Ops::argReduce).special("argmax");
-    op("argmin", 1, 1).attr("axis", AttrKind.INT).attr("keepdims", AttrKind.BOOL).type(Ops::argReduce).special("argmin");
+    op("argmax", 1, 1)
+        .attr("axis", AttrKind.INT)
+        .attr("keepdims", AttrKind.BOOL)
+        .type(Ops::argReduce)
+        .special("argmax");
+    op("argmin", 1, 1)
+        .attr("axis", AttrKind.INT)
+        .attr("keepdims", AttrKind.BOOL)
+        .type(Ops::argReduce)
+        .special("argmin");
     op("cumsum", 1, 1).attr("axis", AttrKind.INT).type(Ops::sameAlongAxis).special("cumsum");
-    op("softmax", 1, 1).attr("axis", AttrKind.INT).type(Ops::sameAlongAxis).relay("nn.softmax", "axis", "axis");
-    op("log_softmax", 1, 1).attr("axis", AttrKind.INT).type(Ops::sameAlongAxis).relay("nn.log_softmax", "axis", "axis");
+    op("softmax", 1, 1)
+        .attr("axis", AttrKind.INT)
+        .type(Ops::sameAlongAxis)
+        .relay("nn.softmax", "axis", "axis");
+    op("log_softmax", 1, 1)
+        .attr("axis", AttrKind.INT)
+        .type(Ops::sameAlongAxis)
+        .relay("nn.log_softmax", "axis", "axis");
 
     // Layers.
-    op("conv2d", 2, 3).attr("strides", AttrKind.INTS).attr("padding", AttrKind.INTS).attr("dilation", AttrKind.INTS)
-        .attr("groups", AttrKind.INT).type(Ops::conv2d).special("conv2d");
+    op("conv2d", 2, 3)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("dilation", AttrKind.INTS)
+        .attr("groups", AttrKind.INT)
+        .type(Ops::conv2d)
+        .special("conv2d");
     op("linear", 2, 3).type(Ops::linear).special("linear");
     op("matmul", 2, 2).type(Ops::matmul).relay("nn.batch_matmul").consts("transpose_b", false);
     op("batch_norm", 5, 5).attr("eps", AttrKind.FLOAT).type(Ops::batchNorm).special("batch_norm");
     // Normalizes over the last dimension.
-    op("layer_norm", 3, 3).attr("eps", AttrKind.FLOAT).type(Ops::layerNorm)
-        .relay("nn.layer_norm", "epsilon", "eps").consts("axis", -1);
+    op("layer_norm", 3, 3)
+        .attr("eps", AttrKind.FLOAT)
+        .type(Ops::layerNorm)
+        .relay("nn.layer_norm", "epsilon", "eps")
+        .consts("axis", -1);
     // Eval-mode semantics: out-of-range indices are an error in PyTorch; clip keeps TVM in bounds.
     op("embedding", 2, 2).type(Ops::embedding).relay("take").consts("axis", 0, "mode", "clip");
-    op("max_pool2d", 1, 1).attr("kernel", AttrKind.INTS).attr("strides", AttrKind.INTS).attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL).type(Ops::pool2d).special("max_pool2d");
-    op("avg_pool2d", 1, 1).attr("kernel", AttrKind.INTS).attr("strides", AttrKind.INTS).attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL).attr("count_include_pad", AttrKind.BOOL).type(Ops::pool2d)
-        .relay("nn.avg_pool2d", "pool_size", "kernel", "strides", "strides", "padding", "padding", "ceil_mode", "ceil_mode",
-            "count_include_pad", "count_include_pad");
-    op("adaptive_avg_pool2d", 1, 1).attr("output_size", AttrKind.INTS).type(Ops::adaptivePool2d)
+    op("max_pool2d", 1, 1)
+        .attr("kernel", AttrKind.INTS)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("ceil_mode", AttrKind.BOOL)
+        .type(Ops::pool2d)
+        .special("max_pool2d");
+    op("avg_pool2d", 1, 1)
+        .attr("kernel", AttrKind.INTS)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("ceil_mode", AttrKind.BOOL)
+        .attr("count_include_pad", AttrKind.BOOL)
+        .type(Ops::pool2d)
+        .relay(
+            "nn.avg_pool2d",
+            "pool_size",
+            "kernel",
+            "strides",
+            "strides",
+            "padding",
+            "padding",
+            "ceil_mode",
+            "ceil_mode",
+            "count_include_pad",
+            "count_include_pad");
+    op("adaptive_avg_pool2d", 1, 1)
+        .attr("output_size", AttrKind.INTS)
+        .type(Ops::adaptivePool2d)
         .relay("nn.adaptive_avg_pool2d", "output_size", "output_size");
 
     // Shapes and indexing.
-    op("broadcast_to", 1, 1).attr("shape", AttrKind.INTS).type(Ops::broadcastTo).relay("broadcast_to", "shape", "shape");
-    op("reshape", 1, 1).attr("shape", AttrKind.INTS).type(Ops::reshape).relay("reshape", "newshape", "shape");
-    op("transpose", 1, 1).attr("perm", AttrKind.INTS).type(Ops::transpose).relay("transpose", "axes", "perm");
-    op("concat", 1, Integer.MAX_VALUE).attr("axis", AttrKind.INT).type(Ops::concat).relay("concatenate", "axis", "axis")
+    op("broadcast_to", 1, 1)
+        .attr("shape", AttrKind.INTS)
+        .type(Ops::broadcastTo)
+        .relay("broadcast_to", "shape", "shape");
+    op("reshape", 1, 1)
+        .attr("shape", AttrKind.INTS)
+        .type(Ops::reshape)
+        .relay("reshape", "newshape", "shape");
+    op("transpose", 1, 1)
+        .attr("perm", AttrKind.INTS)
+        .type(Ops::transpose)
+        .relay("transpose", "axes", "perm");
+    op("concat", 1, Integer.MAX_VALUE)
+        .attr("axis", AttrKind.INT)
+        .type(Ops::concat)
+        .relay("concatenate", "axis", "axis")
         .listOperands();
-    op("strided_slice", 1, 1).attr("begin", AttrKind.INTS).attr("end", AttrKind.INTS).attr("strides", AttrKind.INTS)
-        .type(Ops::stridedSlice).relay("strided_slice", "begin", "begin", "end", "end", "strides", "strides");
+    op("strided_slice", 1, 1)
+        .attr("begin", AttrKind.INTS)
+        .attr("end", AttrKind.INTS)
+        .attr("strides", AttrKind.INTS)
+        .type(Ops::stridedSlice)
+        .relay("strided_slice", "begin", "begin", "end", "end", "strides", "strides");
     op("where", 3, 3).type(Ops::where).relay("where");
-    op("clip", 1, 1).attr("min", AttrKind.NUMBER).attr("max", AttrKind.NUMBER).type(sameTensor()).special("clip");
+    op("clip", 1, 1)
+        .attr("min", AttrKind.NUMBER)
+        .attr("max", AttrKind.NUMBER)
+        .type(sameTensor())
+        .special("clip");
     op("gather", 2, 2).attr("axis", AttrKind.INT).type(Ops::gather).special("gather");
     // An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
-    op("index_select", 2, 2).attr("axis", AttrKind.INT).type(Ops::indexSelect).relay("take", "axis", "axis")
+    op("index_select", 2, 2)
+        .attr("axis", AttrKind.INT)
+        .type(Ops::indexSelect)
+        .relay("take", "axis", "axis")
         .consts("mode", "clip");
-    op("topk_values", 1, 1).attr("k", AttrKind.INT).attr("axis", AttrKind.INT).attr("largest", AttrKind.BOOL)
-        .type(topk(false)).special("topk_values");
-    op("topk_indices", 1, 1).attr("k", AttrKind.INT).attr("axis", AttrKind.INT).attr("largest", AttrKind.BOOL)
-        .type(topk(true)).special("topk_indices");
-    op("pad", 1, 1).attr("pad_width", AttrKind.INTS).attr("value", AttrKind.NUMBER).type(Ops::pad).special("pad");
+    op("topk_values", 1, 1)
+        .attr("k", AttrKind.INT)
+        .attr("axis", AttrKind.INT)
+        .attr("largest", AttrKind.BOOL)
+        .type(topk(false))
+        .special("topk_values");
+    op("topk_indices", 1, 1)
+        .attr("k", AttrKind.INT)
+        .attr("axis", AttrKind.INT)
+        .attr("largest", AttrKind.BOOL)
+        .type(topk(true))
+        .special("topk_indices");
+    op("pad", 1, 1)
+        .attr("pad_width", AttrKind.INTS)
+        .attr("value", AttrKind.NUMBER)
+        .type(Ops::pad)
+        .special("pad");
 
     for (B b : BUILDERS) {
       TABLE.put(b.name, b.build());
@@ -244,7 +335,8 @@ public final class Ops {
   // ------------------------------------------------------------------------------------------
   // Type rules
 
-  private static Type declared(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type declared(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     return OpRegistry.declared(op, in, attrs, declared);
   }
 
@@ -253,14 +345,17 @@ public final class Ops {
   }
 
   /** Like {@link #arith}, but on host scalars Python's true division: always a float. */
-  private static Type trueDiv(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type trueDiv(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     Type t = elementwise(op, in.get(0), in.get(1), false);
     return t instanceof ScalarType ? new ScalarType(DType.F64) : t;
   }
 
   /** The operand's type; on a host bool Python's int ({@code -True == -1}). */
   private static Type unaryArith(String op, List<Type> in, Map<String, Attr> attrs, Type declared) {
-    return in.get(0) instanceof ScalarType s && s.dtype() == DType.BOOL ? new ScalarType(DType.I64) : in.get(0);
+    return in.get(0) instanceof ScalarType s && s.dtype() == DType.BOOL
+        ? new ScalarType(DType.I64)
+        : in.get(0);
   }
 
   private static TypeRule compare() {
@@ -279,7 +374,8 @@ public final class Ops {
     return withDtype(in.get(0), DType.fromIrName(((Attr.StrAttr) attrs.get("dtype")).value()));
   }
 
-  private static Type round(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type round(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     if (!(in.get(0) instanceof ScalarType x) || x.dtype() == DType.BOOL) {
       throw new TypeError("round needs an int or float host scalar, got " + in.get(0));
     }
@@ -295,7 +391,8 @@ public final class Ops {
     return new ScalarType(x.dtype().isFloat() ? DType.F64 : DType.I64);
   }
 
-  private static Type item(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type item(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     if (x.numel() != 1) {
       throw new TypeError("item() needs a tensor with one element, got shape " + x.shape());
@@ -303,23 +400,27 @@ public final class Ops {
     return new ScalarType(x.dtype());
   }
 
-  private static Type reduce(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type reduce(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     return reduce(x, ints(attrs, "axes"), bool(attrs, "keepdims"), x.dtype());
   }
 
-  private static Type argReduce(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type argReduce(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     return reduce(x, new long[] {intAttr(attrs, "axis")}, bool(attrs, "keepdims"), DType.I64);
   }
 
-  private static Type sameAlongAxis(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type sameAlongAxis(
+      String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
     TensorType x = tensors(op, in).get(0);
     axis(x, intAttr(attrs, "axis"));
     return x;
   }
 
-  private static Type conv2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type conv2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     TensorType w = t.get(1);
@@ -333,18 +434,27 @@ public final class Ops {
     long cin = x.shape().get(1);
     if (cin != w.shape().get(1) * groups) {
       throw new TypeError(
-          "conv2d: input has " + cin + " channels but weight " + w + " with groups=" + groups
-              + " expects " + w.shape().get(1) * groups);
+          "conv2d: input has "
+              + cin
+              + " channels but weight "
+              + w
+              + " with groups="
+              + groups
+              + " expects "
+              + w.shape().get(1) * groups);
     }
-    if (t.size() == 3 && (t.get(2).rank() != 1 || !t.get(2).shape().get(0).equals(w.shape().get(0)))) {
-      throw new TypeError("conv2d: bias " + t.get(2) + " does not match " + w.shape().get(0) + " output channels");
+    if (t.size() == 3
+        && (t.get(2).rank() != 1 || !t.get(2).shape().get(0).equals(w.shape().get(0)))) {
+      throw new TypeError(
+          "conv2d: bias " + t.get(2) + " does not match " + w.shape().get(0) + " output channels");
     }
     long h = window(x.shape().get(2), w.shape().get(2), s[0], p[0] + p[2], d[0], false);
     long wd = window(x.shape().get(3), w.shape().get(3), s[1], p[1] + p[3], d[1], false);
     return TensorType.of(x.dtype(), x.shape().get(0), w.shape().get(0), h, wd);
   }
 
-  private static Type batchNorm(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type batchNorm(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     if (x.rank() < 2) {
@@ -352,24 +462,32 @@ public final class Ops {
     }
     for (int i = 1; i < 5; i++) {
       if (t.get(i).rank() != 1 || !t.get(i).shape().get(0).equals(x.shape().get(1))) {
-        throw new TypeError("batch_norm: statistics " + t.get(i) + " do not match " + x.shape().get(1) + " channels");
+        throw new TypeError(
+            "batch_norm: statistics "
+                + t.get(i)
+                + " do not match "
+                + x.shape().get(1)
+                + " channels");
       }
     }
     return x;
   }
 
-  private static Type broadcastTo(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type broadcastTo(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] shape = ints(attrs, "shape");
     TensorType target = TensorType.of(x.dtype(), shape);
-    if (x.rank() > shape.length || !broadcast("broadcast_to", x, target, x.dtype()).equals(target)) {
+    if (x.rank() > shape.length
+        || !broadcast("broadcast_to", x, target, x.dtype()).equals(target)) {
       throw new TypeError("cannot expand " + x + " to " + attrs.get("shape"));
     }
     return target;
   }
 
   /** Normalizes over the last dimension; gamma and beta have its size. */
-  private static Type layerNorm(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type layerNorm(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     if (x.rank() < 1) {
@@ -385,7 +503,8 @@ public final class Ops {
   }
 
   /** Rows of the weight table selected by integer indices: indices.shape + [dim]. */
-  private static Type embedding(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type embedding(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType w = t.get(0);
     TensorType idx = t.get(1);
@@ -400,7 +519,8 @@ public final class Ops {
     return new TensorType(w.dtype(), ImmutableList.copyOf(shape));
   }
 
-  private static Type linear(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type linear(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     TensorType w = t.get(1);
@@ -412,22 +532,28 @@ public final class Ops {
     return new TensorType(x.dtype(), ImmutableList.copyOf(shape));
   }
 
-  private static Type matmul(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type matmul(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType a = t.get(0);
     TensorType b = t.get(1);
-    if (a.rank() < 2 || b.rank() < 2 || !a.shape().get(a.rank() - 1).equals(b.shape().get(b.rank() - 2))) {
+    if (a.rank() < 2
+        || b.rank() < 2
+        || !a.shape().get(a.rank() - 1).equals(b.shape().get(b.rank() - 2))) {
       throw new TypeError("matmul: shapes " + a.shape() + " and " + b.shape() + " do not fit");
     }
-    if (a.rank() != b.rank() || !a.shape().subList(0, a.rank() - 2).equals(b.shape().subList(0, b.rank() - 2))) {
-      throw new TypeError("matmul: batch dimensions of " + a.shape() + " and " + b.shape() + " differ");
+    if (a.rank() != b.rank()
+        || !a.shape().subList(0, a.rank() - 2).equals(b.shape().subList(0, b.rank() - 2))) {
+      throw new TypeError(
+          "matmul: batch dimensions of " + a.shape() + " and " + b.shape() + " differ");
     }
     List<Long> shape = new ArrayList<>(a.shape().subList(0, a.rank() - 1));
     shape.add(b.shape().get(b.rank() - 1));
     return new TensorType(a.dtype(), ImmutableList.copyOf(shape));
   }
 
-  private static Type pool2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type pool2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     if (x.rank() != 4) {
       throw new TypeError(op + " expects a 4-d input, got " + x);
@@ -441,7 +567,8 @@ public final class Ops {
     return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), h, w);
   }
 
-  private static Type adaptivePool2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type adaptivePool2d(
+      String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] o = ints(attrs, "output_size");
     if (x.rank() != 4 || o.length != 2) {
@@ -450,7 +577,8 @@ public final class Ops {
     return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), o[0], o[1]);
   }
 
-  private static Type reshape(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type reshape(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] shape = ints(attrs, "shape");
     long n = 1;
@@ -461,12 +589,14 @@ public final class Ops {
       n *= d;
     }
     if (n != x.numel()) {
-      throw new TypeError("cannot reshape " + x + " (" + x.numel() + " elements) to " + attrs.get("shape"));
+      throw new TypeError(
+          "cannot reshape " + x + " (" + x.numel() + " elements) to " + attrs.get("shape"));
     }
     return TensorType.of(x.dtype(), shape);
   }
 
-  private static Type transpose(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type transpose(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] perm = ints(attrs, "perm");
     if (perm.length != x.rank()) {
@@ -484,7 +614,8 @@ public final class Ops {
     return TensorType.of(x.dtype(), out);
   }
 
-  private static Type concat(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type concat(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     int axis = axis(t.get(0), intAttr(attrs, "axis"));
     long total = 0;
@@ -494,7 +625,8 @@ public final class Ops {
       }
       for (int i = 0; i < x.rank(); i++) {
         if (i != axis && !x.shape().get(i).equals(t.get(0).shape().get(i))) {
-          throw new TypeError("concat: " + x + " differs from " + t.get(0) + " outside axis " + axis);
+          throw new TypeError(
+              "concat: " + x + " differs from " + t.get(0) + " outside axis " + axis);
         }
       }
       total += x.shape().get(axis);
@@ -504,47 +636,55 @@ public final class Ops {
     return new TensorType(t.get(0).dtype(), ImmutableList.copyOf(shape));
   }
 
-  private static Type where(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type where(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     Type ab = elementwise(op, t.get(1), t.get(2), false);
     return broadcast(op, t.get(0), (TensorType) ab, ((TensorType) ab).dtype());
   }
 
-  private static Type stridedSlice(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type stridedSlice(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] b = ints(attrs, "begin");
     long[] e = ints(attrs, "end");
     long[] s = ints(attrs, "strides");
     if (b.length != x.rank() || e.length != x.rank() || s.length != x.rank()) {
-      throw new TypeError("strided_slice: begin/end/strides must have one entry per dimension of " + x);
+      throw new TypeError(
+          "strided_slice: begin/end/strides must have one entry per dimension of " + x);
     }
     long[] out = new long[x.rank()];
     for (int i = 0; i < x.rank(); i++) {
       if (s[i] <= 0 || b[i] < 0 || e[i] > x.shape().get(i) || b[i] > e[i]) {
-        throw new TypeError("strided_slice: slice " + b[i] + ":" + e[i] + ":" + s[i] + " out of range for " + x);
+        throw new TypeError(
+            "strided_slice: slice " + b[i] + ":" + e[i] + ":" + s[i] + " out of range for " + x);
       }
       out[i] = (e[i] - b[i] + s[i] - 1) / s[i];
     }
     return TensorType.of(x.dtype(), out);
   }
 
-  private static Type gather(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type gather(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     TensorType idx = t.get(1);
     int ax = axis(x, intAttr(attrs, "axis"));
     if (idx.dtype().isFloat() || idx.rank() != x.rank()) {
-      throw new TypeError("gather: index " + idx + " must be an integer tensor of the rank of " + x);
+      throw new TypeError(
+          "gather: index " + idx + " must be an integer tensor of the rank of " + x);
     }
     for (int i = 0; i < x.rank(); i++) {
       if (i != ax && idx.shape().get(i) > x.shape().get(i)) {
-        throw new TypeError("gather: index " + idx + " is larger than " + x + " outside dimension " + ax);
+        throw new TypeError(
+            "gather: index " + idx + " is larger than " + x + " outside dimension " + ax);
       }
     }
     return idx.withDtype(x.dtype());
   }
 
-  private static Type indexSelect(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type indexSelect(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     List<TensorType> t = tensors(op, in);
     TensorType x = t.get(0);
     TensorType idx = t.get(1);
@@ -572,11 +712,13 @@ public final class Ops {
     };
   }
 
-  private static Type pad(String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+  private static Type pad(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
     TensorType x = tensors(op, in).get(0);
     long[] w = ints(attrs, "pad_width");
     if (w.length != 2 * x.rank()) {
-      throw new TypeError("pad: pad_width " + attrs.get("pad_width") + " needs two entries per dimension of " + x);
+      throw new TypeError(
+          "pad: pad_width " + attrs.get("pad_width") + " needs two entries per dimension of " + x);
     }
     long[] out = new long[x.rank()];
     for (int i = 0; i < out.length; i++) {
@@ -591,7 +733,8 @@ public final class Ops {
   // ------------------------------------------------------------------------------------------
   // Rule helpers
 
-  private static Type elementwise(String name, Type a, Type b, boolean boolResult) throws TypeError {
+  private static Type elementwise(String name, Type a, Type b, boolean boolResult)
+      throws TypeError {
     if (a instanceof ScalarType sa && b instanceof ScalarType sb) {
       // Python's arithmetic on two bools gives an int (True + True == 2).
       DType d = promote(sa.dtype(), sb.dtype());
@@ -616,7 +759,8 @@ public final class Ops {
   }
 
   /** Numpy broadcasting of two shapes. */
-  public static TensorType broadcast(String name, TensorType a, TensorType b, DType dtype) throws TypeError {
+  public static TensorType broadcast(String name, TensorType a, TensorType b, DType dtype)
+      throws TypeError {
     int rank = Math.max(a.rank(), b.rank());
     long[] out = new long[rank];
     for (int i = 0; i < rank; i++) {
@@ -625,14 +769,16 @@ public final class Ops {
       long da = ia >= 0 ? a.shape().get(ia) : 1;
       long db = ib >= 0 ? b.shape().get(ib) : 1;
       if (da != db && da != 1 && db != 1) {
-        throw new TypeError(name + ": shapes " + a.shape() + " and " + b.shape() + " do not broadcast");
+        throw new TypeError(
+            name + ": shapes " + a.shape() + " and " + b.shape() + " do not broadcast");
       }
       out[i] = da == 1 ? db : da;
     }
     return TensorType.of(dtype, out);
   }
 
-  private static TensorType reduce(TensorType x, long[] axes, boolean keepdims, DType dtype) throws TypeError {
+  private static TensorType reduce(TensorType x, long[] axes, boolean keepdims, DType dtype)
+      throws TypeError {
     boolean[] reduced = new boolean[x.rank()];
     for (long a : axes) {
       reduced[axis(x, a)] = true;
@@ -655,15 +801,31 @@ public final class Ops {
     return (int) axis;
   }
 
-  private static long window(long in, long k, long s, long pad, long dil, boolean ceil) throws TypeError {
+  private static long window(long in, long k, long s, long pad, long dil, boolean ceil)
+      throws TypeError {
     if (s <= 0 || k <= 0 || dil <= 0 || pad < 0) {
-      throw new TypeError("window needs positive kernel, stride and dilation and non-negative padding (kernel "
-          + k + ", stride " + s + ", dilation " + dil + ", padding " + pad + ")");
+      throw new TypeError(
+          "window needs positive kernel, stride and dilation and non-negative padding (kernel "
+              + k
+              + ", stride "
+              + s
+              + ", dilation "
+              + dil
+              + ", padding "
+              + pad
+              + ")");
     }
     long eff = dil * (k - 1) + 1;
     long num = in + pad - eff;
     if (num < 0) {
-      throw new TypeError("window of size " + k + " does not fit an input of size " + in + " (padding " + pad + ")");
+      throw new TypeError(
+          "window of size "
+              + k
+              + " does not fit an input of size "
+              + in
+              + " (padding "
+              + pad
+              + ")");
     }
     long out = (ceil ? (num + s - 1) / s : num / s) + 1;
     // PyTorch rule: with ceil_mode the last window must start inside the input or left padding.

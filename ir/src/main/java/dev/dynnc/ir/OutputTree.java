@@ -16,7 +16,8 @@ public sealed interface OutputTree {
 
   record ListNode(ImmutableList<OutputTree> items) implements OutputTree {}
 
-  record DictNode(ImmutableList<String> keys, ImmutableList<OutputTree> items) implements OutputTree {}
+  record DictNode(ImmutableList<String> keys, ImmutableList<OutputTree> items)
+      implements OutputTree {}
 
   /** Python None. */
   record NoneNode() implements OutputTree {}
@@ -61,7 +62,8 @@ public sealed interface OutputTree {
     return this;
   }
 
-  private static ImmutableList<OutputTree> map(ImmutableList<OutputTree> items, UnaryOperator<ValueId> f) {
+  private static ImmutableList<OutputTree> map(
+      ImmutableList<OutputTree> items, UnaryOperator<ValueId> f) {
     return items.stream().map(i -> i.mapLeaves(f)).collect(ImmutableList.toImmutableList());
   }
 }

@@ -62,7 +62,11 @@ public final class Parser {
       blocks.add(block());
     }
     expect('}');
-    return new Function(name, ImmutableList.copyOf(inputNames), ImmutableList.copyOf(params), ImmutableList.copyOf(blocks));
+    return new Function(
+        name,
+        ImmutableList.copyOf(inputNames),
+        ImmutableList.copyOf(params),
+        ImmutableList.copyOf(blocks));
   }
 
   private Block block() throws ParseException {
@@ -115,31 +119,36 @@ public final class Parser {
     expect(':');
     Type type = type();
     Span span = loc();
-    return new Op(result, name, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), type, span);
+    return new Op(
+        result, name, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), type, span);
   }
 
   private Terminator terminator() throws ParseException {
     String kw = ident();
     switch (kw) {
-      case "jump": {
-        BlockId t = blockId();
-        List<ValueId> args = args();
-        return new Terminator.Jump(t, ImmutableList.copyOf(args), loc());
-      }
-      case "br": {
-        ValueId c = valueId();
-        expect(',');
-        BlockId t = blockId();
-        List<ValueId> ta = args();
-        expect(',');
-        BlockId f = blockId();
-        List<ValueId> fa = args();
-        return new Terminator.Branch(c, t, ImmutableList.copyOf(ta), f, ImmutableList.copyOf(fa), loc());
-      }
-      case "ret": {
-        OutputTree tree = tree();
-        return new Terminator.Return(tree, loc());
-      }
+      case "jump":
+        {
+          BlockId t = blockId();
+          List<ValueId> args = args();
+          return new Terminator.Jump(t, ImmutableList.copyOf(args), loc());
+        }
+      case "br":
+        {
+          ValueId c = valueId();
+          expect(',');
+          BlockId t = blockId();
+          List<ValueId> ta = args();
+          expect(',');
+          BlockId f = blockId();
+          List<ValueId> fa = args();
+          return new Terminator.Branch(
+              c, t, ImmutableList.copyOf(ta), f, ImmutableList.copyOf(fa), loc());
+        }
+      case "ret":
+        {
+          OutputTree tree = tree();
+          return new Terminator.Return(tree, loc());
+        }
       default:
         throw error("expected an op or a terminator (jump, br, ret), found '" + kw + "'");
     }
@@ -327,7 +336,8 @@ public final class Parser {
   private String ident() throws ParseException {
     skipSpace();
     int start = pos;
-    while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+    while (pos < src.length()
+        && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
       pos++;
     }
     if (start == pos) {
@@ -375,7 +385,11 @@ public final class Parser {
   private void expect(char c) throws ParseException {
     skipSpace();
     if (pos >= src.length() || src.charAt(pos) != c) {
-      throw error("expected '" + c + "'" + (pos < src.length() ? ", found '" + src.charAt(pos) + "'" : " at end of input"));
+      throw error(
+          "expected '"
+              + c
+              + "'"
+              + (pos < src.length() ? ", found '" + src.charAt(pos) + "'" : " at end of input"));
     }
     pos++;
   }

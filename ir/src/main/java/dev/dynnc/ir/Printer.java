@@ -29,13 +29,20 @@ public final class Printer {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(p.id()).append(' ').append(Attr.quote(f.inputNames().get(i))).append(": ").append(p.type());
+      sb.append(p.id())
+          .append(' ')
+          .append(Attr.quote(f.inputNames().get(i)))
+          .append(": ")
+          .append(p.type());
     }
     sb.append(") {\n");
     for (Block b : f.blocks()) {
       sb.append(b.id());
       if (!b.params().isEmpty()) {
-        sb.append(b.params().stream().map(p -> p.id() + ": " + p.type()).collect(Collectors.joining(", ", "(", ")")));
+        sb.append(
+            b.params().stream()
+                .map(p -> p.id() + ": " + p.type())
+                .collect(Collectors.joining(", ", "(", ")")));
       }
       sb.append(":\n");
       for (Op op : b.ops()) {
@@ -47,11 +54,15 @@ public final class Printer {
     return sb.toString();
   }
 
-  /** One op as a block prints it, without indentation, e.g. {@code %2 = relu(%1) : f32[1] loc("m.py":3:9)}. */
+  /**
+   * One op as a block prints it, without indentation, e.g. {@code %2 = relu(%1) : f32[1]
+   * loc("m.py":3:9)}.
+   */
   public static String op(Op op) {
     StringBuilder sb = new StringBuilder();
     sb.append(op.result()).append(" = ").append(op.name());
-    sb.append(op.operands().stream().map(ValueId::toString).collect(Collectors.joining(", ", "(", ")")));
+    sb.append(
+        op.operands().stream().map(ValueId::toString).collect(Collectors.joining(", ", "(", ")")));
     if (!op.attrs().isEmpty()) {
       sb.append(' ').append(attrs(op.attrs()));
     }
@@ -73,7 +84,12 @@ public final class Printer {
     if (t instanceof Terminator.Jump j) {
       return "jump " + target(j.target(), j.args());
     } else if (t instanceof Terminator.Branch b) {
-      return "br " + b.condition() + ", " + target(b.ifTrue(), b.trueArgs()) + ", " + target(b.ifFalse(), b.falseArgs());
+      return "br "
+          + b.condition()
+          + ", "
+          + target(b.ifTrue(), b.trueArgs())
+          + ", "
+          + target(b.ifFalse(), b.falseArgs());
     }
     return "ret " + tree(((Terminator.Return) t).value());
   }
@@ -105,6 +121,8 @@ public final class Printer {
   }
 
   private static String loc(Span s) {
-    return s.isKnown() ? " loc(" + Attr.quote(s.file()) + ":" + s.line() + ":" + s.column() + ")" : "";
+    return s.isKnown()
+        ? " loc(" + Attr.quote(s.file()) + ":" + s.line() + ":" + s.column() + ")"
+        : "";
   }
 }

@@ -29,7 +29,9 @@ public final class ScalarEval {
 
   /** A host scalar's kind and the Java type that holds it. */
   public enum Kind {
-    BOOL(boolean.class, "Bool"), INT(long.class, "Int"), FLOAT(double.class, "Float");
+    BOOL(boolean.class, "Bool"),
+    INT(long.class, "Int"),
+    FLOAT(double.class, "Float");
 
     final Class<?> javaType;
     final String title;
@@ -65,18 +67,20 @@ public final class ScalarEval {
     }
     List<Kind> params = new ArrayList<>();
     for (Kind k : operands) {
-      params.add(switch (fn.get().operands()) {
-        case RESULT -> result;
-        case NUMBERS -> k == Kind.BOOL ? Kind.INT : k;
-        case TRUTH -> Kind.BOOL;
-        case AS_IS, CONVERT -> k;
-      });
+      params.add(
+          switch (fn.get().operands()) {
+            case RESULT -> result;
+            case NUMBERS -> k == Kind.BOOL ? Kind.INT : k;
+            case TRUTH -> Kind.BOOL;
+            case AS_IS, CONVERT -> k;
+          });
     }
     if (fn.get().operands() == OpDef.Operands.CONVERT) {
       if (params.size() != 1) {
         return Optional.empty();
       }
-      return params.get(0) == result ? Optional.of(new Call(Optional.empty(), params))
+      return params.get(0) == result
+          ? Optional.of(new Call(Optional.empty(), params))
           : conversion(params.get(0), result).map(m -> new Call(Optional.of(m), params));
     }
     return method(fn.get().method(), params, result).map(m -> new Call(Optional.of(m), params));
@@ -95,7 +99,8 @@ public final class ScalarEval {
     boolean raises = c.get().method().map(ScalarEval::declaresArithmetic).orElse(false);
     for (int i = 0; i < operands.size(); i++) {
       if (operands.get(i) != c.get().params().get(i)) {
-        raises |= declaresArithmetic(conversion(operands.get(i), c.get().params().get(i)).orElseThrow());
+        raises |=
+            declaresArithmetic(conversion(operands.get(i), c.get().params().get(i)).orElseThrow());
       }
     }
     return raises;
@@ -105,7 +110,10 @@ public final class ScalarEval {
     return List.of(m.getExceptionTypes()).contains(ArithmeticException.class);
   }
 
-  /** PyScalar's method that converts a value of one kind to another, as {@code bool()}, {@code int()}, {@code float()} do. */
+  /**
+   * PyScalar's method that converts a value of one kind to another, as {@code bool()}, {@code
+   * int()}, {@code float()} do.
+   */
   public static Optional<Method> conversion(Kind from, Kind to) {
     return method("to" + to.title, List.of(from), to);
   }
@@ -115,8 +123,8 @@ public final class ScalarEval {
    * with a result of dtype {@code result}, by Python's rules; null when the op does not compute on
    * host scalars of these kinds.
    *
-   * @throws ArithmeticException where Python raises (division by zero, {@code int(nan)}) or the
-   *     int result needs more than 64 bits
+   * @throws ArithmeticException where Python raises (division by zero, {@code int(nan)}) or the int
+   *     result needs more than 64 bits
    */
   public static Object evaluate(String op, List<Object> values, DType result) {
     List<Kind> kinds = values.stream().map(Kind::ofValue).toList();
@@ -148,26 +156,31 @@ public final class ScalarEval {
     }
   }
 
-  /** The one public static method {@code name(params)} returning {@code result}'s type in PyScalar or PyFloat. */
+  /**
+   * The one public static method {@code name(params)} returning {@code result}'s type in PyScalar
+   * or PyFloat.
+   */
   private static Optional<Method> method(String name, List<Kind> params, Kind result) {
     String key = name + params + result;
-    return METHODS.computeIfAbsent(key, k -> {
-      Class<?>[] types = params.stream().map(p -> p.javaType).toArray(Class<?>[]::new);
-      List<Method> found = new ArrayList<>();
-      for (Class<?> c : SEMANTICS) {
-        try {
-          Method m = c.getMethod(name, types);
-          if (Modifier.isStatic(m.getModifiers()) && m.getReturnType() == result.javaType) {
-            found.add(m);
+    return METHODS.computeIfAbsent(
+        key,
+        k -> {
+          Class<?>[] types = params.stream().map(p -> p.javaType).toArray(Class<?>[]::new);
+          List<Method> found = new ArrayList<>();
+          for (Class<?> c : SEMANTICS) {
+            try {
+              Method m = c.getMethod(name, types);
+              if (Modifier.isStatic(m.getModifiers()) && m.getReturnType() == result.javaType) {
+                found.add(m);
+              }
+            } catch (NoSuchMethodException e) {
+              // not in this class
+            }
           }
-        } catch (NoSuchMethodException e) {
-          // not in this class
-        }
-      }
-      if (found.size() > 1) {
-        throw new IllegalStateException("both PyScalar and PyFloat define " + key);
-      }
-      return found.stream().findFirst();
-    });
+          if (found.size() > 1) {
+            throw new IllegalStateException("both PyScalar and PyFloat define " + key);
+          }
+          return found.stream().findFirst();
+        });
   }
 }

@@ -42,7 +42,11 @@ public sealed interface Terminator {
 
     @Override
     public List<ValueId> uses() {
-      return ImmutableList.<ValueId>builder().add(condition).addAll(trueArgs).addAll(falseArgs).build();
+      return ImmutableList.<ValueId>builder()
+          .add(condition)
+          .addAll(trueArgs)
+          .addAll(falseArgs)
+          .build();
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The type of an IR value: a device tensor of static shape, or a host scalar.
  *
- * <p>Text forms: {@code f32[1,3,32,32]} and {@code f32[]} (0-d tensor) for tensors; bare
- * {@code f64}, {@code i64}, {@code bool} for host scalars.
+ * <p>Text forms: {@code f32[1,3,32,32]} and {@code f32[]} (0-d tensor) for tensors; bare {@code
+ * f64}, {@code i64}, {@code bool} for host scalars.
  */
 public sealed interface Type {
   DType dtype();

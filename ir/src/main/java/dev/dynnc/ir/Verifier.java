@@ -40,7 +40,12 @@ public final class Verifier {
     List<String> errors = verify(f);
     if (!errors.isEmpty()) {
       throw new VerifyException(
-          "IR verification failed for @" + f.name() + ":\n  " + String.join("\n  ", errors) + "\n" + Printer.print(f));
+          "IR verification failed for @"
+              + f.name()
+              + ":\n  "
+              + String.join("\n  ", errors)
+              + "\n"
+              + Printer.print(f));
     }
   }
 
@@ -106,7 +111,14 @@ public final class Verifier {
         try {
           Type inferred = OpRegistry.infer(op.name(), in, op.attrs(), op.type());
           if (!inferred.equals(op.type())) {
-            errors.add(op.result() + " = " + op.name() + ": declared type " + op.type() + " but operands give " + inferred);
+            errors.add(
+                op.result()
+                    + " = "
+                    + op.name()
+                    + ": declared type "
+                    + op.type()
+                    + " but operands give "
+                    + inferred);
           }
         } catch (OpRegistry.TypeError e) {
           errors.add(op.result() + " = " + op.name() + ": " + e.getMessage());
@@ -121,7 +133,12 @@ public final class Verifier {
         checkArgs(f, j.target(), j.args(), types, errors, where);
       } else if (t instanceof Terminator.Branch br) {
         if (!new Type.ScalarType(DType.BOOL).equals(types.get(br.condition()))) {
-          errors.add(where + ": condition " + br.condition() + " must be a host bool, is " + types.get(br.condition()));
+          errors.add(
+              where
+                  + ": condition "
+                  + br.condition()
+                  + " must be a host bool, is "
+                  + types.get(br.condition()));
         }
         checkArgs(f, br.ifTrue(), br.trueArgs(), types, errors, where);
         checkArgs(f, br.ifFalse(), br.falseArgs(), types, errors, where);
@@ -135,7 +152,12 @@ public final class Verifier {
   }
 
   private static void define(
-      ValueId id, int[] at, Type type, Map<ValueId, int[]> defs, Map<ValueId, Type> types, List<String> errors) {
+      ValueId id,
+      int[] at,
+      Type type,
+      Map<ValueId, int[]> defs,
+      Map<ValueId, Type> types,
+      List<String> errors) {
     if (defs.put(id, at) != null) {
       errors.add(id + " is defined more than once");
     }
@@ -143,7 +165,13 @@ public final class Verifier {
   }
 
   private static boolean checkUse(
-      ValueId u, int block, int position, Map<ValueId, int[]> defs, Dominators dom, List<String> errors, String where) {
+      ValueId u,
+      int block,
+      int position,
+      Map<ValueId, int[]> defs,
+      Dominators dom,
+      List<String> errors,
+      String where) {
     int[] d = defs.get(u);
     if (d == null) {
       errors.add(where + ": use of undefined value " + u);
@@ -160,16 +188,29 @@ public final class Verifier {
   }
 
   private static void checkArgs(
-      Function f, BlockId target, List<ValueId> args, Map<ValueId, Type> types, List<String> errors, String where) {
+      Function f,
+      BlockId target,
+      List<ValueId> args,
+      Map<ValueId, Type> types,
+      List<String> errors,
+      String where) {
     List<Param> params = f.block(target).params();
     if (params.size() != args.size()) {
-      errors.add(where + ": " + target + " takes " + params.size() + " arguments, got " + args.size());
+      errors.add(
+          where + ": " + target + " takes " + params.size() + " arguments, got " + args.size());
       return;
     }
     for (int i = 0; i < args.size(); i++) {
       Type t = types.get(args.get(i));
       if (t != null && !t.equals(params.get(i).type())) {
-        errors.add(where + ": argument " + args.get(i) + " of type " + t + " does not match " + params.get(i));
+        errors.add(
+            where
+                + ": argument "
+                + args.get(i)
+                + " of type "
+                + t
+                + " does not match "
+                + params.get(i));
       }
     }
   }

@@ -9,7 +9,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Tests the catalogue: distinct titles, well-formed templates, and the severity in rendered diagnostics. */
+/**
+ * Tests the catalogue: distinct titles, well-formed templates, and the severity in rendered
+ * diagnostics.
+ */
 class CodeTest {
   @Test
   void everyCodeHasItsOwnTitleAndAWellFormedTemplate() {
@@ -18,7 +21,8 @@ class CodeTest {
       assertTrue(c.name().matches("DN\\d{4}"), c.name());
       assertTrue(titles.add(c.title()), "title used twice: " + c.title());
       assertFalse(c.template().isEmpty(), c.name());
-      // MessageFormat rejects an unbalanced brace; every template takes at least the call site's {0}.
+      // MessageFormat rejects an unbalanced brace; every template takes at least the call site's
+      // {0}.
       assertTrue(c.format("A", "B", "C", "D").contains("A"), c.name() + ": " + c.template());
     }
   }
@@ -26,7 +30,9 @@ class CodeTest {
   @Test
   void formatFillsTheTemplateWithoutGroupingNumbers() {
     assertEquals("name 'x' is not defined", Code.DN0100.format("x"));
-    assertEquals("checkpoint entry '1234567' matches no parameter or buffer of the model", Code.DN0303.format(1234567));
+    assertEquals(
+        "checkpoint entry '1234567' matches no parameter or buffer of the model",
+        Code.DN0303.format(1234567));
     assertEquals("any text {with} 'quotes'", Code.DN0103.format("any text {with} 'quotes'"));
   }
 

@@ -1,6 +1,5 @@
 package dev.dynnc.ir;
 
-import dev.dynnc.semantics.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +10,7 @@ import dev.dynnc.ir.OpDef.AttrKind;
 import dev.dynnc.ir.OpDef.AttrSpec;
 import dev.dynnc.ir.ScalarEval.Kind;
 import dev.dynnc.ir.Type.ScalarType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +35,12 @@ class OpTableTest {
       if (op.lowering() instanceof OpDef.Lowering.Relay r) {
         assertTrue(r.fn().matches("[a-z_]+(\\.[a-z_0-9]+)?"), op.name() + ": " + r.fn());
         for (String attr : r.attrs().values()) {
-          assertTrue(op.attrs().stream().anyMatch(a -> a.name().equals(attr)),
-              op.name() + "'s lowering reads attribute '" + attr + "', which the op does not declare");
+          assertTrue(
+              op.attrs().stream().anyMatch(a -> a.name().equals(attr)),
+              op.name()
+                  + "'s lowering reads attribute '"
+                  + attr
+                  + "', which the op does not declare");
         }
       }
       if (op.lowering() instanceof OpDef.Lowering.None) {
@@ -63,8 +67,13 @@ class OpTableTest {
             continue; // not on these scalars
           }
           List<Kind> k = kinds.stream().map(Kind::of).toList();
-          assertTrue(ScalarEval.call(op.name(), k, Kind.of(t.dtype())).isPresent(),
-              op.name() + attrs + " types on host scalars " + kinds + " but has no scalar evaluator");
+          assertTrue(
+              ScalarEval.call(op.name(), k, Kind.of(t.dtype())).isPresent(),
+              op.name()
+                  + attrs
+                  + " types on host scalars "
+                  + kinds
+                  + " but has no scalar evaluator");
           checked++;
         }
       }
@@ -88,8 +97,12 @@ class OpTableTest {
     assertEquals(-2L, ScalarEval.evaluate("round", List.of(-1.5), DType.I64));
     assertEquals(2.67, ScalarEval.evaluate("round", List.of(2.675, 2L), DType.F64));
     assertEquals(1200L, ScalarEval.evaluate("round", List.of(1250L, -2L), DType.I64));
-    assertThrows(ArithmeticException.class, () -> ScalarEval.evaluate("mul", List.of(1L << 62, 2L), DType.I64));
-    assertThrows(ArithmeticException.class, () -> ScalarEval.evaluate("round", List.of(Double.NaN), DType.I64));
+    assertThrows(
+        ArithmeticException.class,
+        () -> ScalarEval.evaluate("mul", List.of(1L << 62, 2L), DType.I64));
+    assertThrows(
+        ArithmeticException.class,
+        () -> ScalarEval.evaluate("round", List.of(Double.NaN), DType.I64));
     assertEquals(null, ScalarEval.evaluate("relu", List.of(1.0), DType.F64));
   }
 
@@ -137,13 +150,15 @@ class OpTableTest {
     for (DType target : SCALARS) {
       Map<String, Attr> m = new HashMap<>();
       for (AttrSpec a : op.attrs()) {
-        m.put(a.name(), switch (a.kind()) {
-          case INT -> Attr.of(0L);
-          case FLOAT, NUMBER, SCALAR -> Attr.of(0.0);
-          case BOOL -> Attr.of(false);
-          case STR -> Attr.of(a.name().equals("dtype") ? target.irName() : "x");
-          case INTS -> Attr.ints(0);
-        });
+        m.put(
+            a.name(),
+            switch (a.kind()) {
+              case INT -> Attr.of(0L);
+              case FLOAT, NUMBER, SCALAR -> Attr.of(0.0);
+              case BOOL -> Attr.of(false);
+              case STR -> Attr.of(a.name().equals("dtype") ? target.irName() : "x");
+              case INTS -> Attr.ints(0);
+            });
       }
       out.add(m);
       if (op.attrs().stream().noneMatch(a -> a.kind() == AttrKind.STR)) {

@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TextFormatTest {
-  static final String ALL_FORMS = """
+  static final String ALL_FORMS =
+      """
       func @forward(%0 "x": f32[1,3], %1 "mask": bool[]) {
       ^bb0:
         %2 = weight() {name = "fc.weight"} : f32[4,3] loc("m.py":3:14)
@@ -35,11 +36,13 @@ class TextFormatTest {
 
   @Test
   void hostileStringsRoundTripAndPrintAsOneLineOfValidUtf8() throws Exception {
-    String text = "func @f(%0 \"x\\\"\\u0000\": f32[1]) {\n^bb0:\n  %1 = relu(%0) : f32[1] loc(\"a\\nb\\u000d.py\":1:2)\n"
-        + "  ret {\"k\\u0000\\ud800\\u000d\\\\\": %1, \"\uD83D\uDD11\\u0007\": None} loc(\"m.py\":3:4)\n}\n";
+    String text =
+        "func @f(%0 \"x\\\"\\u0000\": f32[1]) {\n^bb0:\n  %1 = relu(%0) : f32[1] loc(\"a\\nb\\u000d.py\":1:2)\n"
+            + "  ret {\"k\\u0000\\ud800\\u000d\\\\\": %1, \"\uD83D\uDD11\\u0007\": None} loc(\"m.py\":3:4)\n}\n";
     Function f = Parser.parse(text);
     assertEquals(List.of("x\"\0"), f.inputNames());
-    OutputTree.DictNode d = (OutputTree.DictNode) ((Terminator.Return) f.blocks().get(0).terminator()).value();
+    OutputTree.DictNode d =
+        (OutputTree.DictNode) ((Terminator.Return) f.blocks().get(0).terminator()).value();
     assertEquals(List.of("k\0\uD800\r\\", "\uD83D\uDD11\u0007"), d.keys());
     String printed = Printer.print(f);
     assertEquals(text, printed);
@@ -50,10 +53,15 @@ class TextFormatTest {
 
   @Test
   void parseErrorsNameLineAndColumn() {
-    Parser.ParseException e = assertThrows(Parser.ParseException.class,
-        () -> Parser.parse("func @f() {\n^bb0:\n  %1 = relu(%0) : q32[1] \n  ret %1\n}\n"));
+    Parser.ParseException e =
+        assertThrows(
+            Parser.ParseException.class,
+            () -> Parser.parse("func @f() {\n^bb0:\n  %1 = relu(%0) : q32[1] \n  ret %1\n}\n"));
     assertEquals("ir:3:22: unknown dtype 'q32'", e.getMessage());
-    e = assertThrows(Parser.ParseException.class, () -> Parser.parse("func @f() {\n^bb0:\n  frob %1\n}\n"));
-    assertEquals("ir:3:7: expected an op or a terminator (jump, br, ret), found 'frob'", e.getMessage());
+    e =
+        assertThrows(
+            Parser.ParseException.class, () -> Parser.parse("func @f() {\n^bb0:\n  frob %1\n}\n"));
+    assertEquals(
+        "ir:3:7: expected an op or a terminator (jump, br, ret), found 'frob'", e.getMessage());
   }
 }

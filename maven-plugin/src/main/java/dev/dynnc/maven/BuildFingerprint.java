@@ -14,11 +14,13 @@ import java.util.stream.Stream;
 
 /**
  * What a model's compile depends on, as one SHA-256: the dynnc version, the effective settings, the
- * spec file, the checkpoint and every Python file under the source root. Equal fingerprints mean the
- * bundle and class from the last build are still right, so the plugin compiles nothing.
+ * spec file, the checkpoint and every Python file under the source root. Equal fingerprints mean
+ * the bundle and class from the last build are still right, so the plugin compiles nothing.
  */
 final class BuildFingerprint {
-  /** More Python files than this under a source root: no fingerprint, the model is always compiled. */
+  /**
+   * More Python files than this under a source root: no fingerprint, the model is always compiled.
+   */
   static final int MAX_SOURCE_FILES = 20_000;
 
   private final MessageDigest sha;
@@ -35,7 +37,8 @@ final class BuildFingerprint {
    * The fingerprint, or null when the source tree is too large to fingerprint (then the caller
    * compiles every time and says why).
    */
-  static String of(String dynncVersion, String settings, Path spec, Path weights, Path sourceRoot) throws IOException {
+  static String of(String dynncVersion, String settings, Path spec, Path weights, Path sourceRoot)
+      throws IOException {
     BuildFingerprint f = new BuildFingerprint();
     f.text("dynnc " + dynncVersion);
     f.text(settings);

@@ -27,16 +27,18 @@ final class BundleZip {
     try (Stream<Path> walk = Files.walk(bundleDir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    AtomicFiles.write(zip, out -> {
-      try (ZipOutputStream z = new ZipOutputStream(out)) {
-        for (Path f : files) {
-          ZipEntry e = new ZipEntry(bundleDir.relativize(f).toString().replace('\\', '/'));
-          e.setLastModifiedTime(EPOCH);
-          z.putNextEntry(e);
-          Files.copy(f, z);
-          z.closeEntry();
-        }
-      }
-    });
+    AtomicFiles.write(
+        zip,
+        out -> {
+          try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Path f : files) {
+              ZipEntry e = new ZipEntry(bundleDir.relativize(f).toString().replace('\\', '/'));
+              e.setLastModifiedTime(EPOCH);
+              z.putNextEntry(e);
+              Files.copy(f, z);
+              z.closeEntry();
+            }
+          }
+        });
   }
 }

@@ -34,9 +34,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /**
- * {@code dynnc:compile}: compiles every model spec ({@code dynnc.yaml}) under {@link #specDirectory}
- * into a bundle, shipped as a class-path resource, and one typed Java class per model in
- * {@link #packageName}, so that {@code EarlyExitCnn.load().forward(x)} works in the project's code.
+ * {@code dynnc:compile}: compiles every model spec ({@code dynnc.yaml}) under {@link
+ * #specDirectory} into a bundle, shipped as a class-path resource, and one typed Java class per
+ * model in {@link #packageName}, so that {@code EarlyExitCnn.load().forward(x)} works in the
+ * project's code.
  *
  * <p>Incremental: a model whose fingerprint ({@link BuildFingerprint}: dynnc version, settings,
  * spec, checkpoint, Python sources) matches the last successful build is not compiled again.
@@ -59,12 +60,14 @@ public class CompileMojo extends AbstractMojo {
   private File specDirectory;
 
   /** Where the typed classes are written; added to the project's compile source roots. */
-  @Parameter(property = "dynnc.generatedSourcesDirectory",
+  @Parameter(
+      property = "dynnc.generatedSourcesDirectory",
       defaultValue = "${project.build.directory}/generated-sources/dynnc")
   private File generatedSourcesDirectory;
 
   /** Where the bundles are written; added to the project's resources, so they ship in its jar. */
-  @Parameter(property = "dynnc.generatedResourcesDirectory",
+  @Parameter(
+      property = "dynnc.generatedResourcesDirectory",
       defaultValue = "${project.build.directory}/generated-resources/dynnc")
   private File generatedResourcesDirectory;
 
@@ -107,14 +110,18 @@ public class CompileMojo extends AbstractMojo {
       return;
     }
     if (!TypedApiWriter.isValidPackage(packageName)) {
-      throw new MojoFailureException("dynnc: packageName '" + packageName + "' is not a Java package name"
-          + " (lower-case letters, digits and '_', separated by '.')");
+      throw new MojoFailureException(
+          "dynnc: packageName '"
+              + packageName
+              + "' is not a Java package name"
+              + " (lower-case letters, digits and '_', separated by '.')");
     }
     Path specs = specDirectory.toPath();
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(specs)) {
       try (Stream<Path> walk = Files.walk(specs)) {
-        walk.filter(p -> p.getFileName().toString().equals(SPEC_FILE) && Files.isRegularFile(p)).sorted()
+        walk.filter(p -> p.getFileName().toString().equals(SPEC_FILE) && Files.isRegularFile(p))
+            .sorted()
             .forEach(files::add);
       } catch (IOException e) {
         throw new MojoExecutionException("dynnc: cannot list " + specs + ": " + e.getMessage(), e);
@@ -135,8 +142,15 @@ public class CompileMojo extends AbstractMojo {
         String cls = TypedApiWriter.className(spec.name());
         Path other = classes.putIfAbsent(cls, specFile);
         if (other != null) {
-          throw new ModelSpec.SpecException(specFile + ": model '" + spec.name() + "' gives class " + cls
-              + ", as " + other + " does; give one of them another 'name:'");
+          throw new ModelSpec.SpecException(
+              specFile
+                  + ": model '"
+                  + spec.name()
+                  + "' gives class "
+                  + cls
+                  + ", as "
+                  + other
+                  + " does; give one of them another 'name:'");
         }
         if (!compileModel(spec, cls, sources, resources, work)) {
           failed.add(spec.name());
@@ -149,14 +163,19 @@ public class CompileMojo extends AbstractMojo {
       }
     }
     project.addCompileSourceRoot(sources.toString());
-    if (project.getResources().stream().noneMatch(r -> resources.toString().equals(r.getDirectory()))) {
+    if (project.getResources().stream()
+        .noneMatch(r -> resources.toString().equals(r.getDirectory()))) {
       Resource r = new Resource();
       r.setDirectory(resources.toString());
       project.addResource(r);
     }
     if (!failed.isEmpty()) {
-      throw new MojoFailureException("dynnc: " + failed.size() + " model(s) failed to compile: "
-          + String.join(", ", failed) + " (see the errors above)");
+      throw new MojoFailureException(
+          "dynnc: "
+              + failed.size()
+              + " model(s) failed to compile: "
+              + String.join(", ", failed)
+              + " (see the errors above)");
     }
   }
 
@@ -169,49 +188,86 @@ public class CompileMojo extends AbstractMojo {
       logDiagnostic(DynncCompiler.unknownTarget(targetName), spec, new SourceMap());
       return false;
     }
-    int timeout = compileTimeout != null ? compileTimeout
-        : spec.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
+    int timeout =
+        compileTimeout != null
+            ? compileTimeout
+            : spec.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
     int errors = maxErrors != null ? maxErrors : spec.maxErrors().orElse(20);
     if (timeout < 1 || errors < 1) {
-      throw new ModelSpec.SpecException("dynnc.compileTimeout and dynnc.maxErrors must be at least 1");
+      throw new ModelSpec.SpecException(
+          "dynnc.compileTimeout and dynnc.maxErrors must be at least 1");
     }
     String pkgPath = packageName.replace('.', File.separatorChar);
     Path javaFile = sources.resolve(pkgPath).resolve(cls + ".java");
     Path zipFile = resources.resolve(pkgPath).resolve(TypedApiWriter.bundleResource(cls));
     Path stateFile = work.resolve("state").resolve(cls + ".sha256");
-    String settings = String.join("\n", "target=" + t.get().tvmName(), "timeout=" + timeout, "maxErrors=" + errors,
-        "package=" + packageName, "class=" + cls, "method=" + spec.method().orElse("forward"));
+    String settings =
+        String.join(
+            "\n",
+            "target=" + t.get().tvmName(),
+            "timeout=" + timeout,
+            "maxErrors=" + errors,
+            "package=" + packageName,
+            "class=" + cls,
+            "method=" + spec.method().orElse("forward"));
     if (!Files.isRegularFile(spec.weights())) {
-      throw new ModelSpec.SpecException(spec.file() + ": weights " + spec.weights() + " is not a regular file");
+      throw new ModelSpec.SpecException(
+          spec.file() + ": weights " + spec.weights() + " is not a regular file");
     }
     if (!Files.isDirectory(spec.sourceRoot())) {
-      throw new ModelSpec.SpecException(spec.file() + ": source-root " + spec.sourceRoot() + " is not a directory");
+      throw new ModelSpec.SpecException(
+          spec.file() + ": source-root " + spec.sourceRoot() + " is not a directory");
     }
-    String fingerprint = BuildFingerprint.of(dynncVersion(), settings, spec.file(), spec.weights(), spec.sourceRoot());
-    if (!force && fingerprint != null && Files.isRegularFile(javaFile) && Files.isRegularFile(zipFile)
+    String fingerprint =
+        BuildFingerprint.of(
+            dynncVersion(), settings, spec.file(), spec.weights(), spec.sourceRoot());
+    if (!force
+        && fingerprint != null
+        && Files.isRegularFile(javaFile)
+        && Files.isRegularFile(zipFile)
         && Files.isRegularFile(stateFile)
         && fingerprint.equals(Files.readString(stateFile, StandardCharsets.UTF_8).trim())) {
       getLog().info("dynnc: " + spec.name() + " is up to date");
       return true;
     }
     if (fingerprint == null) {
-      getLog().warn("dynnc: " + spec.sourceRoot() + " holds more than " + BuildFingerprint.MAX_SOURCE_FILES
-          + " Python files; " + spec.name() + " is compiled on every build");
+      getLog()
+          .warn(
+              "dynnc: "
+                  + spec.sourceRoot()
+                  + " holds more than "
+                  + BuildFingerprint.MAX_SOURCE_FILES
+                  + " Python files; "
+                  + spec.name()
+                  + " is compiled on every build");
     }
     Files.deleteIfExists(stateFile);
     getLog().info("dynnc: compiling " + spec.name() + " (" + spec.file() + ")");
     Path bundle = work.resolve("bundles").resolve(cls + ".bundle");
     Files.createDirectories(bundle.getParent());
-    DynncCompiler.Builder builder = DynncCompiler.builder().target(t.get()).maxErrors(errors)
-        .diagnostics((d, src) -> logDiagnostic(d, spec, src));
+    DynncCompiler.Builder builder =
+        DynncCompiler.builder()
+            .target(t.get())
+            .maxErrors(errors)
+            .diagnostics((d, src) -> logDiagnostic(d, spec, src));
     if (!noCache) {
-      builder.cacheDir(cacheDirectory != null ? cacheDirectory.toPath()
-          : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
+      builder.cacheDir(
+          cacheDirectory != null
+              ? cacheDirectory.toPath()
+              : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
     }
     DynncCompiler compiler = builder.build();
-    CompileResult r = compiler.compile(new CompileRequest(spec.sourceRoot(), spec.entry(),
-        spec.method().orElse("forward"), InputSpecs.parse(spec.inputs()), spec.weights(), bundle,
-        Duration.ofSeconds(timeout), null));
+    CompileResult r =
+        compiler.compile(
+            new CompileRequest(
+                spec.sourceRoot(),
+                spec.entry(),
+                spec.method().orElse("forward"),
+                InputSpecs.parse(spec.inputs()),
+                spec.weights(),
+                bundle,
+                Duration.ofSeconds(timeout),
+                null));
     if (!r.ok()) {
       return false;
     }
@@ -224,7 +280,16 @@ public class CompileMojo extends AbstractMojo {
       Files.createDirectories(stateFile.getParent());
       Files.writeString(stateFile, fingerprint + "\n", StandardCharsets.UTF_8);
     }
-    getLog().info("dynnc: " + spec.name() + ": " + r.subgraphs() + " subgraph(s); class " + packageName + "." + cls);
+    getLog()
+        .info(
+            "dynnc: "
+                + spec.name()
+                + ": "
+                + r.subgraphs()
+                + " subgraph(s); class "
+                + packageName
+                + "."
+                + cls);
     return true;
   }
 
@@ -233,11 +298,22 @@ public class CompileMojo extends AbstractMojo {
    * pick up from Maven's output, followed by dynnc's rendering with the source line.
    */
   private void logDiagnostic(Diagnostic d, ModelSpec spec, SourceMap sources) {
-    String where = d.span().isKnown()
-        ? spec.sourceRoot().resolve(d.span().file()) + ":[" + d.span().line() + "," + d.span().column() + "] "
-        : spec.file() + ": ";
-    String first = where + d.code().severity().name().toLowerCase(java.util.Locale.ROOT) + "[" + d.code().name()
-        + "]: " + d.message();
+    String where =
+        d.span().isKnown()
+            ? spec.sourceRoot().resolve(d.span().file())
+                + ":["
+                + d.span().line()
+                + ","
+                + d.span().column()
+                + "] "
+            : spec.file() + ": ";
+    String first =
+        where
+            + d.code().severity().name().toLowerCase(java.util.Locale.ROOT)
+            + "["
+            + d.code().name()
+            + "]: "
+            + d.message();
     String rendered = Diagnostics.render(d, sources);
     if (d.code().severity() == dev.dynnc.diag.Severity.ERROR) {
       getLog().error(first);

@@ -16,8 +16,11 @@ class FixtureReferenceTest {
   @Test
   void committedReferencesAreExactlyPyTorchs() throws Exception {
     Path fixture = Path.of("src/it/typed-api");
-    Process p = new ProcessBuilder("/usr/bin/python3", "make_fixture.py", "--check").directory(fixture.toFile())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/python3", "make_fixture.py", "--check")
+            .directory(fixture.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(120, TimeUnit.SECONDS);
     assertEquals(0, p.exitValue(), out);

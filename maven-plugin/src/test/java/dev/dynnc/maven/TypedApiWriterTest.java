@@ -26,8 +26,17 @@ class TypedApiWriterTest {
   @TempDir Path dir;
 
   private static Manifest manifest(List<Manifest.TensorSpec> inputs, List<OutputNode> outputs) {
-    return new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, "llvm", "cpu", "forward", "dynnc.generated.Host",
-        inputs, outputs, List.of(), Map.of());
+    return new Manifest(
+        Manifest.FORMAT,
+        Manifest.FORMAT_VERSION,
+        "llvm",
+        "cpu",
+        "forward",
+        "dynnc.generated.Host",
+        inputs,
+        outputs,
+        List.of(),
+        Map.of());
   }
 
   private static Manifest.TensorSpec input(String name) {
@@ -40,23 +49,44 @@ class TypedApiWriterTest {
     Files.createDirectories(src.getParent());
     Files.writeString(src, source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    String cp = Path.of(Bundle.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", cp, "-Xlint:all,-processing", "-Werror", src.toString());
+    String cp =
+        Path.of(Bundle.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            dir.toString(),
+            "-cp",
+            cp,
+            "-Xlint:all,-processing",
+            "-Werror",
+            src.toString());
     assertEquals(0, rc, source);
-    URLClassLoader cl = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+    URLClassLoader cl =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
     return cl.loadClass(pkg + "." + cls);
   }
 
   @Test
   void dictResultBecomesARecordWithNamedFields() throws Exception {
-    OutputNode root = OutputNode.dict(List.of("logits", "exit"),
-        List.of(OutputNode.leaf(0, "float32", new long[] {1, 5}), OutputNode.leaf(1, "int64", null)));
+    OutputNode root =
+        OutputNode.dict(
+            List.of("logits", "exit"),
+            List.of(
+                OutputNode.leaf(0, "float32", new long[] {1, 5}),
+                OutputNode.leaf(1, "int64", null)));
     // Two returns of the same structure (the two exits) give one result type.
-    String src = TypedApiWriter.write("dynnc.models", "TinyExit", manifest(List.of(input("x")), List.of(root, root)));
+    String src =
+        TypedApiWriter.write(
+            "dynnc.models", "TinyExit", manifest(List.of(input("x")), List.of(root, root)));
     Class<?> c = compile("dynnc.models", "TinyExit", src);
     Method forward = c.getMethod("forward", dev.dynnc.runtime.HostTensor.class);
     Class<?> result = forward.getReturnType();
-    assertEquals("TinyExit$Result", result.getName().substring(result.getName().lastIndexOf('.') + 1));
+    assertEquals(
+        "TinyExit$Result", result.getName().substring(result.getName().lastIndexOf('.') + 1));
     RecordComponent[] rc = result.getRecordComponents();
     assertEquals("logits", rc[0].getName());
     assertEquals(dev.dynnc.runtime.HostTensor.class, rc[0].getType());
@@ -69,19 +99,33 @@ class TypedApiWriterTest {
 
   @Test
   void nestedTuplesListsAndScalarsFollowThePythonStructure() throws Exception {
-    OutputNode root = OutputNode.sequence(OutputNode.TUPLE, List.of(
-        OutputNode.leaf(0, "float32", new long[] {2}),
-        OutputNode.sequence(OutputNode.LIST, List.of(OutputNode.leaf(1, "float64", null),
-            OutputNode.leaf(2, "float64", null))),
-        OutputNode.none(),
-        OutputNode.dict(List.of("done", "class"), List.of(OutputNode.leaf(3, "bool", null),
-            OutputNode.leaf(4, "int64", null)))));
-    Class<?> c = compile("p", "M", TypedApiWriter.write("p", "M", manifest(List.of(input("x"), input("h")),
-        List.of(root))));
-    Class<?> result = c.getMethod("forward", dev.dynnc.runtime.HostTensor.class, dev.dynnc.runtime.HostTensor.class)
-        .getReturnType();
+    OutputNode root =
+        OutputNode.sequence(
+            OutputNode.TUPLE,
+            List.of(
+                OutputNode.leaf(0, "float32", new long[] {2}),
+                OutputNode.sequence(
+                    OutputNode.LIST,
+                    List.of(
+                        OutputNode.leaf(1, "float64", null), OutputNode.leaf(2, "float64", null))),
+                OutputNode.none(),
+                OutputNode.dict(
+                    List.of("done", "class"),
+                    List.of(OutputNode.leaf(3, "bool", null), OutputNode.leaf(4, "int64", null)))));
+    Class<?> c =
+        compile(
+            "p",
+            "M",
+            TypedApiWriter.write(
+                "p", "M", manifest(List.of(input("x"), input("h")), List.of(root))));
+    Class<?> result =
+        c.getMethod(
+                "forward", dev.dynnc.runtime.HostTensor.class, dev.dynnc.runtime.HostTensor.class)
+            .getReturnType();
     RecordComponent[] rc = result.getRecordComponents();
-    assertEquals(List.of("item0", "item1", "item3"), List.of(rc[0].getName(), rc[1].getName(), rc[2].getName()));
+    assertEquals(
+        List.of("item0", "item1", "item3"),
+        List.of(rc[0].getName(), rc[1].getName(), rc[2].getName()));
     assertEquals(List.class, rc[1].getType());
     assertEquals("java.util.List<java.lang.Double>", rc[1].getGenericType().getTypeName());
     RecordComponent[] inner = rc[2].getType().getRecordComponents();
@@ -93,10 +137,16 @@ class TypedApiWriterTest {
   @Test
   void modelTextNeverEntersTheSource() throws Exception {
     String evil = "x\"); Runtime.getRuntime().exec(\"touch /tmp/pwned\"); //";
-    OutputNode root = OutputNode.dict(List.of("a\nb", "*/ class X {} /*", "ok"),
-        List.of(OutputNode.leaf(0, "float32", new long[] {1}), OutputNode.leaf(1, "int64", null),
-            OutputNode.leaf(2, "int64", null)));
-    String src = TypedApiWriter.write("p", "M", manifest(List.of(input(evil), input("class")), List.of(root)));
+    OutputNode root =
+        OutputNode.dict(
+            List.of("a\nb", "*/ class X {} /*", "ok"),
+            List.of(
+                OutputNode.leaf(0, "float32", new long[] {1}),
+                OutputNode.leaf(1, "int64", null),
+                OutputNode.leaf(2, "int64", null)));
+    String src =
+        TypedApiWriter.write(
+            "p", "M", manifest(List.of(input(evil), input("class")), List.of(root)));
     assertFalse(src.contains("Runtime"), src);
     assertFalse(src.contains("class X"), src);
     assertFalse(src.contains("a\nb"), src);
@@ -104,23 +154,41 @@ class TypedApiWriterTest {
     assertTrue(src.contains("in.put(bundle.manifest().inputs().get(0).name(), input0);"), src);
     assertTrue(src.contains("in.put(bundle.manifest().inputs().get(1).name(), input1);"), src);
     Class<?> c = compile("p", "M", src);
-    RecordComponent[] rc = c.getMethod("forward", dev.dynnc.runtime.HostTensor.class,
-        dev.dynnc.runtime.HostTensor.class).getReturnType().getRecordComponents();
-    assertEquals(List.of("value0", "value1", "ok"), List.of(rc[0].getName(), rc[1].getName(), rc[2].getName()));
+    RecordComponent[] rc =
+        c.getMethod(
+                "forward", dev.dynnc.runtime.HostTensor.class, dev.dynnc.runtime.HostTensor.class)
+            .getReturnType()
+            .getRecordComponents();
+    assertEquals(
+        List.of("value0", "value1", "ok"),
+        List.of(rc[0].getName(), rc[1].getName(), rc[2].getName()));
   }
 
   @Test
   void returnsOfDifferentStructureGiveTheUntypedValue() throws Exception {
     OutputNode a = OutputNode.leaf(0, "float32", new long[] {1});
-    OutputNode b = OutputNode.sequence(OutputNode.TUPLE, List.of(OutputNode.leaf(0, "float32", new long[] {1}),
-        OutputNode.leaf(1, "int64", null)));
-    Class<?> c = compile("p", "Two", TypedApiWriter.write("p", "Two", manifest(List.of(input("x")), List.of(a, b))));
-    assertEquals(dev.dynnc.runtime.OutputValue.class,
+    OutputNode b =
+        OutputNode.sequence(
+            OutputNode.TUPLE,
+            List.of(
+                OutputNode.leaf(0, "float32", new long[] {1}), OutputNode.leaf(1, "int64", null)));
+    Class<?> c =
+        compile(
+            "p",
+            "Two",
+            TypedApiWriter.write("p", "Two", manifest(List.of(input("x")), List.of(a, b))));
+    assertEquals(
+        dev.dynnc.runtime.OutputValue.class,
         c.getMethod("forward", dev.dynnc.runtime.HostTensor.class).getReturnType());
     // An untyped leaf (a bundle from before leaves carried types) also gives the untyped value.
-    Class<?> old = compile("p", "Old", TypedApiWriter.write("p", "Old", manifest(List.of(input("x")),
-        List.of(OutputNode.leaf(0)))));
-    assertEquals(dev.dynnc.runtime.OutputValue.class,
+    Class<?> old =
+        compile(
+            "p",
+            "Old",
+            TypedApiWriter.write(
+                "p", "Old", manifest(List.of(input("x")), List.of(OutputNode.leaf(0)))));
+    assertEquals(
+        dev.dynnc.runtime.OutputValue.class,
         old.getMethod("forward", dev.dynnc.runtime.HostTensor.class).getReturnType());
   }
 
@@ -128,10 +196,12 @@ class TypedApiWriterTest {
   void namesAreChecked() {
     assertEquals("EarlyExitCnn", TypedApiWriter.className("early_exit_cnn"));
     assertEquals("SkipNetFf", TypedApiWriter.className("skip-net-ff"));
-    assertThrows(IllegalArgumentException.class, () -> TypedApiWriter.write("Bad.Package", "M",
-        manifest(List.of(), List.of())));
-    assertThrows(IllegalArgumentException.class, () -> TypedApiWriter.write("p.class", "M",
-        manifest(List.of(), List.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TypedApiWriter.write("Bad.Package", "M", manifest(List.of(), List.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TypedApiWriter.write("p.class", "M", manifest(List.of(), List.of())));
     assertFalse(TypedApiWriter.isSafeIdentifier("enum"));
     assertFalse(TypedApiWriter.isSafeIdentifier("é"));
     assertTrue(TypedApiWriter.isSafeIdentifier("logits_2"));

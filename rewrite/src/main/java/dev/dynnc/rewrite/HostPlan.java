@@ -9,12 +9,12 @@ import dev.dynnc.ir.ValueId;
 import java.util.Map;
 
 /**
- * The control skeleton left after partitioning: per block, the subgraph it calls (if any), the
- * host ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
+ * The control skeleton left after partitioning: per block, the subgraph it calls (if any), the host
+ * ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
  * terminator. Values are the function's value ids throughout.
  *
- * <p>The compile side's plan, from which {@code HostCodegen} generates the host class; that class implements
- * host-runtime's {@code HostProgram}, which runs it.
+ * <p>The compile side's plan, from which {@code HostCodegen} generates the host class; that class
+ * implements host-runtime's {@code HostProgram}, which runs it.
  */
 public record HostPlan(
     String name,
@@ -31,6 +31,9 @@ public record HostPlan(
       ImmutableList<Op> hostOps,
       Terminator terminator) {}
 
-  /** A call of subgraph {@code subgraph} (index into the deduplicated list) with its results bound to values. */
+  /**
+   * A call of subgraph {@code subgraph} (index into the deduplicated list) with its results bound
+   * to values.
+   */
   public record Call(int subgraph, ImmutableList<ValueId> args, ImmutableList<ValueId> results) {}
 }

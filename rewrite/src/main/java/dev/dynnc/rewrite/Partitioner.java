@@ -19,16 +19,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Splits a verified function at its data-dependent control flow into conditional-free subgraphs
- * and a host program.
+ * Splits a verified function at its data-dependent control flow into conditional-free subgraphs and
+ * a host program.
  *
  * <p>Each block's device ops form one subgraph: device ops never depend on host values (the op
- * catalogue forbids mixing scalars and tensors), so they can all run before the block's host ops.
- * A subgraph's inputs are the device values it reads but does not define; its outputs are the
- * values it defines that anything else reads (host ops, the terminator, other blocks). Subgraphs
- * that are identical up to value numbering (same ops, attributes, shapes and weights) are
- * compiled once and called from every site; a weight that several of the remaining subgraphs
- * read is shared between them rather than compiled into each ({@link #shareWeights}).
+ * catalogue forbids mixing scalars and tensors), so they can all run before the block's host ops. A
+ * subgraph's inputs are the device values it reads but does not define; its outputs are the values
+ * it defines that anything else reads (host ops, the terminator, other blocks). Subgraphs that are
+ * identical up to value numbering (same ops, attributes, shapes and weights) are compiled once and
+ * called from every site; a weight that several of the remaining subgraphs read is shared between
+ * them rather than compiled into each ({@link #shareWeights}).
  */
 public final class Partitioner {
   private Partitioner() {}
@@ -68,15 +68,28 @@ public final class Partitioner {
         }
         List<ValueId> outputs = new ArrayList<>();
         for (Op op : device) {
-          boolean usedOutside = info.uses(op.result()).stream().anyMatch(u ->
-              u.block().index() != b.id().index() || u.opIndex() < 0 || !deviceOpIndexes.contains(u.opIndex()));
+          boolean usedOutside =
+              info.uses(op.result()).stream()
+                  .anyMatch(
+                      u ->
+                          u.block().index() != b.id().index()
+                              || u.opIndex() < 0
+                              || !deviceOpIndexes.contains(u.opIndex()));
           if (usedOutside) {
             outputs.add(op.result());
           }
         }
-        ImmutableList<Param> in = inputs.stream().map(v -> new Param(v, types.get(v))).collect(ImmutableList.toImmutableList());
-        SubgraphPlan sg = new SubgraphPlan(unique.size(), in, ImmutableList.copyOf(device), ImmutableList.copyOf(outputs),
-            ImmutableList.of());
+        ImmutableList<Param> in =
+            inputs.stream()
+                .map(v -> new Param(v, types.get(v)))
+                .collect(ImmutableList.toImmutableList());
+        SubgraphPlan sg =
+            new SubgraphPlan(
+                unique.size(),
+                in,
+                ImmutableList.copyOf(device),
+                ImmutableList.copyOf(outputs),
+                ImmutableList.of());
         String key = canonicalKey(sg);
         Integer index = byKey.get(key);
         if (index == null) {
@@ -84,11 +97,17 @@ public final class Partitioner {
           byKey.put(key, index);
           unique.add(sg);
         }
-        call = Optional.of(new HostPlan.Call(index, ImmutableList.copyOf(inputs), ImmutableList.copyOf(outputs)));
+        call =
+            Optional.of(
+                new HostPlan.Call(
+                    index, ImmutableList.copyOf(inputs), ImmutableList.copyOf(outputs)));
       }
-      hostBlocks.add(new HostPlan.HostBlock(b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
+      hostBlocks.add(
+          new HostPlan.HostBlock(
+              b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
     }
-    HostPlan hp = new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
+    HostPlan hp =
+        new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
     return new Result(shareWeights(unique), hp);
   }
 
@@ -100,7 +119,10 @@ public final class Partitioner {
   static ImmutableList<SubgraphPlan> shareWeights(List<SubgraphPlan> subgraphs) {
     Map<String, Integer> users = new HashMap<>();
     for (SubgraphPlan sg : subgraphs) {
-      sg.ops().stream().filter(op -> op.name().equals("weight")).map(op -> op.strAttr("name")).distinct()
+      sg.ops().stream()
+          .filter(op -> op.name().equals("weight"))
+          .map(op -> op.strAttr("name"))
+          .distinct()
           .forEach(k -> users.merge(k, 1, Integer::sum));
     }
     ImmutableList.Builder<SubgraphPlan> out = ImmutableList.builder();
@@ -109,12 +131,20 @@ public final class Partitioner {
       List<SubgraphPlan.SharedWeight> shared = new ArrayList<>();
       for (Op op : sg.ops()) {
         if (op.name().equals("weight") && users.get(op.strAttr("name")) > 1) {
-          shared.add(new SubgraphPlan.SharedWeight(op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
+          shared.add(
+              new SubgraphPlan.SharedWeight(
+                  op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
         } else {
           ops.add(op);
         }
       }
-      out.add(new SubgraphPlan(sg.index(), sg.inputs(), ImmutableList.copyOf(ops), sg.outputs(), ImmutableList.copyOf(shared)));
+      out.add(
+          new SubgraphPlan(
+              sg.index(),
+              sg.inputs(),
+              ImmutableList.copyOf(ops),
+              sg.outputs(),
+              ImmutableList.copyOf(shared)));
     }
     return out.build();
   }

@@ -14,17 +14,18 @@ import java.util.Optional;
  *
  * <p>Static Python conditions and loops are already decided by the partial evaluator while it
  * lowers forward; these passes clean up what lowering leaves at the IR level (conditions that
- * became constant once values were known, branches that lost a side, straight-line chains) so
- * that partitioning sees one block per data-dependent region.
+ * became constant once values were known, branches that lost a side, straight-line chains) so that
+ * partitioning sees one block per data-dependent region.
  */
 public final class Pipeline {
   private Pipeline() {}
 
-  public static final List<Pass> PASSES = List.of(
-      new FoldConstants(),
-      new RemoveUnreachableBlocks(),
-      new MergeBlocks(),
-      new EliminateDeadCode());
+  public static final List<Pass> PASSES =
+      List.of(
+          new FoldConstants(),
+          new RemoveUnreachableBlocks(),
+          new MergeBlocks(),
+          new EliminateDeadCode());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);
@@ -36,7 +37,8 @@ public final class Pipeline {
       if (ctx.verifyEach()) {
         List<String> errors = Verifier.verify(f);
         if (!errors.isEmpty()) {
-          throw new Verifier.VerifyException("after pass " + p.name() + ": " + String.join("; ", errors));
+          throw new Verifier.VerifyException(
+              "after pass " + p.name() + ": " + String.join("; ", errors));
         }
       }
     }

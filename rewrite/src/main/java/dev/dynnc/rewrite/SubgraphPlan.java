@@ -12,8 +12,8 @@ import dev.dynnc.ir.ValueId;
  * {@code weight} ops among {@link #ops} (compiled in as constants); weights several subgraphs use
  * are {@link #sharedWeights}, bound once at load time so they live once in memory.
  *
- * <p>The compile side's plan of a subgraph; host-runtime's {@code Subgraph} is the compiled library loaded from a
- * bundle.
+ * <p>The compile side's plan of a subgraph; host-runtime's {@code Subgraph} is the compiled library
+ * loaded from a bundle.
  */
 public record SubgraphPlan(
     int index,

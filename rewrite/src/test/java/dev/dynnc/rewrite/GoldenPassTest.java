@@ -16,8 +16,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Golden tests of the IR passes: each {@code src/test/resources/golden/passes/*.ir} file holds
- * {@code // passes: pass,pass,...}, the input function, and after {@code // ---- expected ----}
- * the printed output function. Adding a test is adding a file; the harness is {@link Golden}.
+ * {@code // passes: pass,pass,...}, the input function, and after {@code // ---- expected ----} the
+ * printed output function. Adding a test is adding a file; the harness is {@link Golden}.
  */
 class GoldenPassTest {
   @TestFactory
@@ -28,7 +28,9 @@ class GoldenPassTest {
   private static String run(GoldenFile g) throws Exception {
     List<Pass> passes = new ArrayList<>();
     for (String name : g.required("passes").split(",")) {
-      passes.add(Pipeline.byName(name.trim()).orElseThrow(() -> new AssertionError("unknown pass " + name)));
+      passes.add(
+          Pipeline.byName(name.trim())
+              .orElseThrow(() -> new AssertionError("unknown pass " + name)));
     }
     Function in = Parser.parse(g.input());
     assertEquals(List.of(), Verifier.verify(in), "input of " + g.path() + " does not verify");

@@ -10,7 +10,6 @@ import dev.dynnc.ir.Printer;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.testing.Golden;
-import dev.dynnc.testing.GoldenFile;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,11 +25,14 @@ import org.junit.jupiter.api.TestFactory;
 class PartitionGoldenTest {
   @TestFactory
   Stream<DynamicTest> partition() throws Exception {
-    return Golden.suite("partition", "ir", g -> {
-      Function f = Parser.parse(g.input());
-      assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
-      return render(Partitioner.partition(f));
-    });
+    return Golden.suite(
+        "partition",
+        "ir",
+        g -> {
+          Function f = Parser.parse(g.input());
+          assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
+          return render(Partitioner.partition(f));
+        });
   }
 
   static String render(Partitioner.Result r) {
@@ -38,8 +40,13 @@ class PartitionGoldenTest {
     for (SubgraphPlan sg : r.subgraphs()) {
       sb.append("subgraph ").append(sg.index()).append(params(sg.inputs())).append(" {\n");
       for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
-        sb.append("  shared ").append(w.id()).append(" = weight \"").append(w.key()).append("\" : ")
-            .append(w.type()).append('\n');
+        sb.append("  shared ")
+            .append(w.id())
+            .append(" = weight \"")
+            .append(w.key())
+            .append("\" : ")
+            .append(w.type())
+            .append('\n');
       }
       for (Op op : sg.ops()) {
         sb.append("  ").append(Printer.op(op)).append('\n');
@@ -47,12 +54,26 @@ class PartitionGoldenTest {
       sb.append("  out ").append(values(sg.outputs())).append("\n}\n");
     }
     HostPlan hp = r.host();
-    sb.append("host @").append(hp.name()).append(params(hp.inputs())).append(" inputs ").append(hp.inputNames())
+    sb.append("host @")
+        .append(hp.name())
+        .append(params(hp.inputs()))
+        .append(" inputs ")
+        .append(hp.inputNames())
         .append(" {\n");
     for (HostPlan.HostBlock b : hp.blocks()) {
-      sb.append("^bb").append(b.index()).append(b.params().isEmpty() ? "" : params(b.params())).append(":\n");
-      b.call().ifPresent(c -> sb.append("  ").append(values(c.results())).append(" = call subgraph ")
-          .append(c.subgraph()).append(values(c.args())).append('\n'));
+      sb.append("^bb")
+          .append(b.index())
+          .append(b.params().isEmpty() ? "" : params(b.params()))
+          .append(":\n");
+      b.call()
+          .ifPresent(
+              c ->
+                  sb.append("  ")
+                      .append(values(c.results()))
+                      .append(" = call subgraph ")
+                      .append(c.subgraph())
+                      .append(values(c.args()))
+                      .append('\n'));
       for (Op op : b.hostOps()) {
         sb.append("  ").append(Printer.op(op)).append('\n');
       }
@@ -62,7 +83,9 @@ class PartitionGoldenTest {
   }
 
   private static String params(List<Param> ps) {
-    return ps.stream().map(p -> p.id() + ": " + p.type()).collect(Collectors.joining(", ", "(", ")"));
+    return ps.stream()
+        .map(p -> p.id() + ": " + p.type())
+        .collect(Collectors.joining(", ", "(", ")"));
   }
 
   private static String values(List<ValueId> vs) {

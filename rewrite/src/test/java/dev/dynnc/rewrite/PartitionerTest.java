@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.ir.Function;
-import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Param;
+import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.ValueId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PartitionerTest {
-  static final String EARLY_EXIT = """
+  static final String EARLY_EXIT =
+      """
       func @forward(%0 "x": f32[1,10]) {
       ^bb0:
         %1 = softmax(%0) {axis = 1} : f32[1,10]
@@ -43,13 +44,16 @@ class PartitionerTest {
     HostPlan hp = r.host();
     assertEquals(3, hp.blocks().size());
     assertTrue(hp.blocks().get(1).call().isEmpty(), "^bb1 computes nothing on the device");
-    assertEquals(List.of("const", "item", "ge").stream().sorted().toList(),
+    assertEquals(
+        List.of("const", "item", "ge").stream().sorted().toList(),
         hp.blocks().get(0).hostOps().stream().map(o -> o.name()).sorted().toList());
   }
 
   @Test
   void identicalSubgraphsCompileOnce() throws Exception {
-    Function two = Parser.parse("""
+    Function two =
+        Parser.parse(
+            """
         func @forward(%0 "x": f32[4]) {
         ^bb0:
           %9 = reduce_max(%0) {axes = [0], keepdims = false} : f32[]
@@ -66,7 +70,8 @@ class PartitionerTest {
         }
         """);
     Partitioner.Result r = Partitioner.partition(two);
-    assertEquals(2, r.subgraphs().size(), "the reduce and one exp subgraph, shared by both branches");
+    assertEquals(
+        2, r.subgraphs().size(), "the reduce and one exp subgraph, shared by both branches");
     assertEquals(1, r.host().blocks().get(1).call().get().subgraph());
     assertEquals(1, r.host().blocks().get(2).call().get().subgraph());
   }

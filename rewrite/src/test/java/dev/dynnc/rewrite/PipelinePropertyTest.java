@@ -18,8 +18,6 @@ import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.semantics.DType;
-import dev.dynnc.semantics.PyFloat;
-import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +28,10 @@ import net.jqwik.api.Property;
 
 /**
  * Property: the pass pipeline preserves the meaning of random host-scalar programs (constants,
- * arithmetic, comparisons, casts, values read back from the device, branches and joins), as
- * defined by a reference interpreter with Python's scalar semantics (PyScalar, PyFloat,
- * themselves checked against CPython in semantics; the
- * op table's {@link ScalarEval} calls them); and its output verifies.
+ * arithmetic, comparisons, casts, values read back from the device, branches and joins), as defined
+ * by a reference interpreter with Python's scalar semantics (PyScalar, PyFloat, themselves checked
+ * against CPython in semantics; the op table's {@link ScalarEval} calls them); and its output
+ * verifies.
  */
 class PipelinePropertyTest {
   static final Span AT = Span.NONE;
@@ -97,11 +95,15 @@ class PipelinePropertyTest {
     List<Object> a = op.operands().stream().map(env::get).toList();
     DType out = op.type().dtype();
     switch (op.name()) {
-      case "const": {
-        Attr v = op.attrs().get("value");
-        return v instanceof Attr.BoolAttr b ? (Object) b.value() : v instanceof Attr.IntAttr i ? (Object) i.value()
-            : (Object) ((Attr.FloatAttr) v).value();
-      }
+      case "const":
+        {
+          Attr v = op.attrs().get("value");
+          return v instanceof Attr.BoolAttr b
+              ? (Object) b.value()
+              : v instanceof Attr.IntAttr i
+                  ? (Object) i.value()
+                  : (Object) ((Attr.FloatAttr) v).value();
+        }
       case "item":
         return a.get(0);
       default:
@@ -134,16 +136,32 @@ class PipelinePropertyTest {
       return l.get(r.nextInt(l.size()));
     }
 
-    Op add(List<Op> ops, String name, List<ValueId> in, DType out, ImmutableSortedMap<String, Attr> attrs) {
-      Op op = new Op(new ValueId(next++), name, ImmutableList.copyOf(in), attrs, new Type.ScalarType(out), AT);
+    Op add(
+        List<Op> ops,
+        String name,
+        List<ValueId> in,
+        DType out,
+        ImmutableSortedMap<String, Attr> attrs) {
+      Op op =
+          new Op(
+              new ValueId(next++),
+              name,
+              ImmutableList.copyOf(in),
+              attrs,
+              new Type.ScalarType(out),
+              AT);
       ops.add(op);
       byType.computeIfAbsent(out, k -> new ArrayList<>()).add(op.result());
       return op;
     }
 
     void constant(List<Op> ops, DType t) {
-      Attr v = t == DType.BOOL ? Attr.of(r.nextBoolean()) : t == DType.I64 ? Attr.of((long) (r.nextInt(11) - 5))
-          : Attr.of((double) (r.nextInt(9) - 4) / 2);
+      Attr v =
+          t == DType.BOOL
+              ? Attr.of(r.nextBoolean())
+              : t == DType.I64
+                  ? Attr.of((long) (r.nextInt(11) - 5))
+                  : Attr.of((double) (r.nextInt(9) - 4) / 2);
       add(ops, "const", List.of(), t, ImmutableSortedMap.of("value", v));
     }
 
@@ -153,21 +171,45 @@ class PipelinePropertyTest {
         if (k == 0) {
           constant(ops, new DType[] {DType.BOOL, DType.I64, DType.F64}[r.nextInt(3)]);
         } else if (k == 1) {
-          add(ops, INT_OPS[r.nextInt(INT_OPS.length)], List.of(pick(DType.I64), pick(DType.I64)), DType.I64, ImmutableSortedMap.of());
+          add(
+              ops,
+              INT_OPS[r.nextInt(INT_OPS.length)],
+              List.of(pick(DType.I64), pick(DType.I64)),
+              DType.I64,
+              ImmutableSortedMap.of());
         } else if (k == 2) {
-          add(ops, FLOAT_OPS[r.nextInt(FLOAT_OPS.length)], List.of(pick(DType.F64), pick(DType.F64)), DType.F64, ImmutableSortedMap.of());
+          add(
+              ops,
+              FLOAT_OPS[r.nextInt(FLOAT_OPS.length)],
+              List.of(pick(DType.F64), pick(DType.F64)),
+              DType.F64,
+              ImmutableSortedMap.of());
         } else if (k == 3) {
           DType t = r.nextBoolean() ? DType.I64 : DType.F64;
-          add(ops, CMP_OPS[r.nextInt(CMP_OPS.length)], List.of(pick(t), pick(t)), DType.BOOL, ImmutableSortedMap.of());
+          add(
+              ops,
+              CMP_OPS[r.nextInt(CMP_OPS.length)],
+              List.of(pick(t), pick(t)),
+              DType.BOOL,
+              ImmutableSortedMap.of());
         } else if (k == 4) {
-          add(ops, r.nextBoolean() ? "logical_and" : "logical_or", List.of(pick(DType.BOOL), pick(DType.BOOL)), DType.BOOL,
+          add(
+              ops,
+              r.nextBoolean() ? "logical_and" : "logical_or",
+              List.of(pick(DType.BOOL), pick(DType.BOOL)),
+              DType.BOOL,
               ImmutableSortedMap.of());
         } else if (k == 5) {
           add(ops, "logical_not", List.of(pick(DType.BOOL)), DType.BOOL, ImmutableSortedMap.of());
         } else {
           DType from = new DType[] {DType.BOOL, DType.I64, DType.F64}[r.nextInt(3)];
           DType to = new DType[] {DType.BOOL, DType.I64, DType.F64}[r.nextInt(3)];
-          add(ops, "cast", List.of(pick(from)), to, ImmutableSortedMap.of("dtype", Attr.of(to.irName())));
+          add(
+              ops,
+              "cast",
+              List.of(pick(from)),
+              to,
+              ImmutableSortedMap.of("dtype", Attr.of(to.irName())));
         }
       }
     }
@@ -193,8 +235,13 @@ class PipelinePropertyTest {
     Map<DType, List<ValueId>> after2 = copy(g.byType);
     boolean join = r.nextBoolean();
     List<Block> blocks = new ArrayList<>();
-    blocks.add(new Block(new BlockId(0), ImmutableList.of(), ImmutableList.copyOf(b0),
-        new Terminator.Branch(cond, new BlockId(1), ImmutableList.of(), new BlockId(2), ImmutableList.of(), AT)));
+    blocks.add(
+        new Block(
+            new BlockId(0),
+            ImmutableList.of(),
+            ImmutableList.copyOf(b0),
+            new Terminator.Branch(
+                cond, new BlockId(1), ImmutableList.of(), new BlockId(2), ImmutableList.of(), AT)));
     if (join) {
       ValueId p1 = new ValueId(g.next++);
       ValueId p2 = new ValueId(g.next++);
@@ -204,17 +251,32 @@ class PipelinePropertyTest {
       g.byType.clear();
       g.byType.putAll(after2);
       ImmutableList<ValueId> args2 = ImmutableList.of(g.pick(DType.I64), g.pick(DType.BOOL));
-      blocks.add(new Block(new BlockId(1), ImmutableList.of(), ImmutableList.copyOf(b1), new Terminator.Jump(new BlockId(3), args1, AT)));
-      blocks.add(new Block(new BlockId(2), ImmutableList.of(), ImmutableList.copyOf(b2), new Terminator.Jump(new BlockId(3), args2, AT)));
+      blocks.add(
+          new Block(
+              new BlockId(1),
+              ImmutableList.of(),
+              ImmutableList.copyOf(b1),
+              new Terminator.Jump(new BlockId(3), args1, AT)));
+      blocks.add(
+          new Block(
+              new BlockId(2),
+              ImmutableList.of(),
+              ImmutableList.copyOf(b2),
+              new Terminator.Jump(new BlockId(3), args2, AT)));
       g.byType.clear();
       g.byType.putAll(copy(snapshot));
       g.byType.get(DType.I64).add(p1);
       g.byType.get(DType.BOOL).add(p2);
       List<Op> b3 = new ArrayList<>();
       g.randomOps(b3, r.nextInt(4));
-      blocks.add(new Block(new BlockId(3),
-          ImmutableList.of(new Param(p1, new Type.ScalarType(DType.I64)), new Param(p2, new Type.ScalarType(DType.BOOL))),
-          ImmutableList.copyOf(b3), ret(g)));
+      blocks.add(
+          new Block(
+              new BlockId(3),
+              ImmutableList.of(
+                  new Param(p1, new Type.ScalarType(DType.I64)),
+                  new Param(p2, new Type.ScalarType(DType.BOOL))),
+              ImmutableList.copyOf(b3),
+              ret(g)));
     } else {
       g.byType.clear();
       g.byType.putAll(after1);
@@ -223,12 +285,18 @@ class PipelinePropertyTest {
       g.byType.putAll(after2);
       blocks.add(new Block(new BlockId(2), ImmutableList.of(), ImmutableList.copyOf(b2), ret(g)));
     }
-    return new Function("f", ImmutableList.of("x"), ImmutableList.of(x), ImmutableList.copyOf(blocks));
+    return new Function(
+        "f", ImmutableList.of("x"), ImmutableList.of(x), ImmutableList.copyOf(blocks));
   }
 
   static Terminator ret(Gen g) {
-    return new Terminator.Return(new OutputTree.TupleNode(ImmutableList.of(
-        new OutputTree.Leaf(g.pick(DType.I64)), new OutputTree.Leaf(g.pick(DType.F64)), new OutputTree.Leaf(g.pick(DType.BOOL)))), AT);
+    return new Terminator.Return(
+        new OutputTree.TupleNode(
+            ImmutableList.of(
+                new OutputTree.Leaf(g.pick(DType.I64)),
+                new OutputTree.Leaf(g.pick(DType.F64)),
+                new OutputTree.Leaf(g.pick(DType.BOOL)))),
+        AT);
   }
 
   static Map<DType, List<ValueId>> copy(Map<DType, List<ValueId>> m) {

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command line's conventions: help and version on every command (to stdout, exit 0), and one way
- * to pass inputs ({@code --input NAME=FILE}) for run and bench alike, with several inputs per run and
- * several input sets per bench.
+ * The command line's conventions: help and version on every command (to stdout, exit 0), and one
+ * way to pass inputs ({@code --input NAME=FILE}) for run and bench alike, with several inputs per
+ * run and several input sets per bench.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliConventionsTest {
-  static final List<String> COMMANDS = List.of("compile", "check", "inspect", "run", "bench", "keygen");
+  static final List<String> COMMANDS =
+      List.of("compile", "check", "inspect", "run", "bench", "keygen");
 
   Path work;
   Path bundle;
@@ -33,7 +34,9 @@ class CliConventionsTest {
     work = dir;
     Files.createDirectories(work.resolve("src/m"));
     Files.writeString(work.resolve("src/m/__init__.py"), "");
-    Files.writeString(work.resolve("src/m/two.py"), """
+    Files.writeString(
+        work.resolve("src/m/two.py"),
+        """
         import torch.nn as nn
 
 
@@ -44,12 +47,30 @@ class CliConventionsTest {
                 return x * h
         """);
     byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
-    Files.write(work.resolve("empty.safetensors"), ByteBuffer.allocate(8 + header.length)
-        .order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array());
+    Files.write(
+        work.resolve("empty.safetensors"),
+        ByteBuffer.allocate(8 + header.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(header.length)
+            .put(header)
+            .array());
     bundle = work.resolve("two.bundle");
-    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", work.resolve("src").toString(),
-        "--entry", "m.two:Two()", "--input", "x=float32[2]", "--input", "h=float32[2]",
-        "--weights", work.resolve("empty.safetensors").toString(), "-o", bundle.toString(), "--no-cache");
+    EarlyExitCnnTest.Cli c =
+        EarlyExitCnnTest.cli(
+            "compile",
+            "--source-root",
+            work.resolve("src").toString(),
+            "--entry",
+            "m.two:Two()",
+            "--input",
+            "x=float32[2]",
+            "--input",
+            "h=float32[2]",
+            "--weights",
+            work.resolve("empty.safetensors").toString(),
+            "-o",
+            bundle.toString(),
+            "--no-cache");
     assertEquals(0, c.code(), c.err());
     npy("xpos", 1f, 2f);
     npy("xneg", -1f, -2f);
@@ -82,16 +103,38 @@ class CliConventionsTest {
 
   @Test
   void runTakesSeveralInputs() {
-    EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli("run", bundle.toString(), "--input", in("x", "xneg"), "--input",
-        in("h", "h"), "--output-dir", work.resolve("out").toString());
+    EarlyExitCnnTest.Cli r =
+        EarlyExitCnnTest.cli(
+            "run",
+            bundle.toString(),
+            "--input",
+            in("x", "xneg"),
+            "--input",
+            in("h", "h"),
+            "--output-dir",
+            work.resolve("out").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("output_0: float32[2] = [-3.0000, -8.0000]"), r.out());
   }
 
   @Test
   void benchTakesTheSameInputsAndSeveralInputSets() {
-    EarlyExitCnnTest.Cli b = EarlyExitCnnTest.cli("bench", bundle.toString(), "--warmup", "1", "--iterations", "3",
-        "--input", in("x", "xpos"), "--input", in("h", "h"), "--input", in("x", "xneg"), "--input", in("h", "h"));
+    EarlyExitCnnTest.Cli b =
+        EarlyExitCnnTest.cli(
+            "bench",
+            bundle.toString(),
+            "--warmup",
+            "1",
+            "--iterations",
+            "3",
+            "--input",
+            in("x", "xpos"),
+            "--input",
+            in("h", "h"),
+            "--input",
+            in("x", "xneg"),
+            "--input",
+            in("h", "h"));
     assertEquals(0, b.code(), b.err());
     List<String> rows = b.out().lines().toList();
     assertEquals(3, rows.size(), b.out());
@@ -106,34 +149,73 @@ class CliConventionsTest {
 
   @Test
   void verboseTimesEveryStageAndQuietPrintsNothing() {
-    List<String> model = List.of("compile", "--source-root", work.resolve("src").toString(), "--entry", "m.two:Two()",
-        "--input", "x=float32[2]", "--input", "h=float32[2]", "--weights", work.resolve("empty.safetensors").toString(),
-        "--cache-dir", work.resolve("cache").toString());
-    EarlyExitCnnTest.Cli cold = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v1.bundle").toString(), "-v"));
+    List<String> model =
+        List.of(
+            "compile",
+            "--source-root",
+            work.resolve("src").toString(),
+            "--entry",
+            "m.two:Two()",
+            "--input",
+            "x=float32[2]",
+            "--input",
+            "h=float32[2]",
+            "--weights",
+            work.resolve("empty.safetensors").toString(),
+            "--cache-dir",
+            work.resolve("cache").toString());
+    EarlyExitCnnTest.Cli cold =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v1.bundle").toString(), "-v"));
     assertEquals(0, cold.code(), cold.err());
     List<String> stages = cold.err().lines().map(l -> l.split("\\s+")[1]).toList();
-    assertEquals(List.of("frontend", "passes", "partition", "subgraph", "subgraph", "subgraph", "host", "bundle", "3"), stages,
+    assertEquals(
+        List.of(
+            "frontend",
+            "passes",
+            "partition",
+            "subgraph",
+            "subgraph",
+            "subgraph",
+            "host",
+            "bundle",
+            "3"),
+        stages,
         cold.err());
-    assertTrue(cold.err().endsWith("dynnc: 3 subgraph(s), 0 from the compile cache, 3 compiled by TVM\n"), cold.err());
-    EarlyExitCnnTest.Cli warm = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v2.bundle").toString(), "-v"));
+    assertTrue(
+        cold.err().endsWith("dynnc: 3 subgraph(s), 0 from the compile cache, 3 compiled by TVM\n"),
+        cold.err());
+    EarlyExitCnnTest.Cli warm =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v2.bundle").toString(), "-v"));
     assertTrue(warm.err().contains("dynnc: sg0 from the compile cache\n"), warm.err());
-    assertTrue(warm.err().endsWith("dynnc: 3 subgraph(s), 3 from the compile cache, 0 compiled by TVM\n"), warm.err());
-    EarlyExitCnnTest.Cli quiet = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v3.bundle").toString(), "-q"));
+    assertTrue(
+        warm.err().endsWith("dynnc: 3 subgraph(s), 3 from the compile cache, 0 compiled by TVM\n"),
+        warm.err());
+    EarlyExitCnnTest.Cli quiet =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v3.bundle").toString(), "-q"));
     assertEquals(0, quiet.code(), quiet.err());
     assertEquals("", quiet.out() + quiet.err());
-    EarlyExitCnnTest.Cli both = EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v4.bundle").toString(), "-q", "-v"));
+    EarlyExitCnnTest.Cli both =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v4.bundle").toString(), "-q", "-v"));
     assertEquals(2, both.code());
-    assertEquals("error[DN0400]: --quiet and --verbose contradict each other; give one\n", both.err());
+    assertEquals(
+        "error[DN0400]: --quiet and --verbose contradict each other; give one\n", both.err());
   }
 
   private static String[] args(List<String> base, String... more) {
-    return java.util.stream.Stream.concat(base.stream(), java.util.Arrays.stream(more)).toArray(String[]::new);
+    return java.util.stream.Stream.concat(base.stream(), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
   }
 
   @Test
   void errorsGoToStderrOnly() {
-    EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli("run", bundle.toString(), "--input", in("x", "xpos"),
-        "--output-dir", work.resolve("o2").toString());
+    EarlyExitCnnTest.Cli r =
+        EarlyExitCnnTest.cli(
+            "run",
+            bundle.toString(),
+            "--input",
+            in("x", "xpos"),
+            "--output-dir",
+            work.resolve("o2").toString());
     assertEquals(1, r.code());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("error[DN0402]: "), r.err());

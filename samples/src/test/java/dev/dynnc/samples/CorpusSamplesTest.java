@@ -29,10 +29,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * takes these sources unmodified; today none compiles (CORPUS-STATUS.md lists why).
  */
 class CorpusSamplesTest {
-  static final Path SAMPLES = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples").toAbsolutePath();
+  static final Path SAMPLES =
+      Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples").toAbsolutePath();
 
-  /** One sample: how to build and call it, and how to read its decisions from its outputs (output_i.npy). */
-  record Spec(String dir, String entry, String method, String input, Function<List<HostTensor>, List<String>> decisions) {
+  /**
+   * One sample: how to build and call it, and how to read its decisions from its outputs
+   * (output_i.npy).
+   */
+  record Spec(
+      String dir,
+      String entry,
+      String method,
+      String input,
+      Function<List<HostTensor>, List<String>> decisions) {
     @Override
     public String toString() {
       return dir;
@@ -57,26 +66,55 @@ class CorpusSamplesTest {
 
   static Stream<Spec> samples() {
     return Stream.of(
-        new Spec("skipnet_ff", "models.skipnet:build_model()", "forward", "x",
-            masks(1, "group1_gate0", "group1_gate1", "group2_gate0", "group2_gate1", "group3_gate0")),
-        new Spec("skipnet_rnn", "models.skipnet_rnn:build_model()", "forward", "x",
+        new Spec(
+            "skipnet_ff",
+            "models.skipnet:build_model()",
+            "forward",
+            "x",
+            masks(
+                1, "group1_gate0", "group1_gate1", "group2_gate0", "group2_gate1", "group3_gate0")),
+        new Spec(
+            "skipnet_rnn",
+            "models.skipnet_rnn:build_model()",
+            "forward",
+            "x",
             masks(1, "gate0", "gate1", "gate2", "gate3", "gate4")),
-        new Spec("blockdrop", "models.blockdrop:build_model()", "forward", "inputs", out -> {
-          HostTensor policy = out.get(1);
-          List<String> d = new ArrayList<>();
-          for (int t = 0; t < policy.numel(); t++) {
-            d.add("block" + t + (policy.getDouble(t) == 1.0 ? ":keep" : ":drop"));
-          }
-          return d;
-        }),
-        new Spec("msdnet", "models.msdnet:build_model()", "forward", "x", out -> List.of("exit" + scalar(out.get(1)))),
-        new Spec("moe_top1", "models.moe:build_model()", "forward", "x",
+        new Spec(
+            "blockdrop",
+            "models.blockdrop:build_model()",
+            "forward",
+            "inputs",
+            out -> {
+              HostTensor policy = out.get(1);
+              List<String> d = new ArrayList<>();
+              for (int t = 0; t < policy.numel(); t++) {
+                d.add("block" + t + (policy.getDouble(t) == 1.0 ? ":keep" : ":drop"));
+              }
+              return d;
+            }),
+        new Spec(
+            "msdnet",
+            "models.msdnet:build_model()",
+            "forward",
+            "x",
+            out -> List.of("exit" + scalar(out.get(1)))),
+        new Spec(
+            "moe_top1",
+            "models.moe:build_model()",
+            "forward",
+            "x",
             out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
-        new Spec("sdn", "models.sdn_vgg:create_vgg_sdn()", "predict_early", "x", out -> List.of("exit" + scalar(out.get(1)))));
+        new Spec(
+            "sdn",
+            "models.sdn_vgg:create_vgg_sdn()",
+            "predict_early",
+            "x",
+            out -> List.of("exit" + scalar(out.get(1)))));
   }
 
   static final Pattern STRINGS = Pattern.compile("\"([^\"]*)\"");
-  static final Pattern INPUT = Pattern.compile("\"(x\\d+\\.npy)\": \\{[^}]*\"outcomes\": \\[([^\\]]*)\\]");
+  static final Pattern INPUT =
+      Pattern.compile("\"(x\\d+\\.npy)\": \\{[^}]*\"outcomes\": \\[([^\\]]*)\\]");
   static final Pattern REQUIRED = Pattern.compile("\"required\": \\[([^\\]]*)\\]");
 
   static List<String> strings(String list) {
@@ -84,8 +122,9 @@ class CorpusSamplesTest {
   }
 
   /**
-   * expected_paths.json (as corpus_common.write_sample writes it: sorted keys, no nested lists) as 'required' -> the
-   * outcomes every sample input together must take, and 'xN.npy' -> the outcomes of that input in order.
+   * expected_paths.json (as corpus_common.write_sample writes it: sorted keys, no nested lists) as
+   * 'required' -> the outcomes every sample input together must take, and 'xN.npy' -> the outcomes
+   * of that input in order.
    */
   static Map<String, List<String>> expected(Path sample) throws Exception {
     String json = Files.readString(sample.resolve("inputs/expected_paths.json"));
@@ -102,9 +141,21 @@ class CorpusSamplesTest {
   void pyTorchTakesTheRecordedPathsAndEveryOutcome(Spec spec, @TempDir Path work) throws Exception {
     Path sample = SAMPLES.resolve(spec.dir());
     Path ref = work.resolve("reference");
-    EarlyExitCnnTest.python(SAMPLES, "corpus_reference.py", "--sample", sample.toString(), "--entry", spec.entry(),
-        "--method", spec.method(), "--checkpoint", sample.resolve("checkpoint.pt").toString(), "--inputs-dir",
-        sample.resolve("inputs").toString(), "--out-dir", ref.toString());
+    EarlyExitCnnTest.python(
+        SAMPLES,
+        "corpus_reference.py",
+        "--sample",
+        sample.toString(),
+        "--entry",
+        spec.entry(),
+        "--method",
+        spec.method(),
+        "--checkpoint",
+        sample.resolve("checkpoint.pt").toString(),
+        "--inputs-dir",
+        sample.resolve("inputs").toString(),
+        "--out-dir",
+        ref.toString());
     Map<String, List<String>> expected = expected(sample);
     List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
     assertEquals(expected.size() - 1, inputs.size(), "inputs and expected_paths.json disagree");

@@ -17,27 +17,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Differential tests: every model in {@code src/test/resources/diff/*.py} (header: {@code # entry:},
- * {@code # input:}, {@code # inputs:} scales, {@code # special:} inputs with NaN and infinities at
- * chosen positions) is given random weights and inputs by PyTorch
- * (make_case.py, in this run), compiled with TVM by dynnc, run on every input, and every output
- * leaf is compared with PyTorch's; together the inputs must run every compiled subgraph (drive
- * every branch). NaN must meet NaN and an infinity the same infinity. Adding a model is adding a file.
+ * Differential tests: every model in {@code src/test/resources/diff/*.py} (header: {@code #
+ * entry:}, {@code # input:}, {@code # inputs:} scales, {@code # special:} inputs with NaN and
+ * infinities at chosen positions) is given random weights and inputs by PyTorch (make_case.py, in
+ * this run), compiled with TVM by dynnc, run on every input, and every output leaf is compared with
+ * PyTorch's; together the inputs must run every compiled subgraph (drive every branch). NaN must
+ * meet NaN and an infinity the same infinity. Adding a model is adding a file.
  */
 class DifferentialTest {
-  static final Path DIR = EarlyExitCnnTest.SAMPLE.getParent().getParent().resolve("samples/src/test/resources/diff");
+  static final Path DIR =
+      EarlyExitCnnTest.SAMPLE.getParent().getParent().resolve("samples/src/test/resources/diff");
 
   @TestFactory
   Stream<DynamicTest> models() throws Exception {
     List<Path> models;
     try (Stream<Path> s = Files.list(DIR)) {
-      models = s.filter(p -> p.toString().endsWith(".py") && !p.getFileName().toString().equals("make_case.py")).sorted().toList();
+      models =
+          s.filter(
+                  p ->
+                      p.toString().endsWith(".py")
+                          && !p.getFileName().toString().equals("make_case.py"))
+              .sorted()
+              .toList();
     }
     assertTrue(models.size() >= 4);
     // -Ddynnc.diff.only=PREFIX runs only the models whose file name starts with PREFIX.
     String only = System.getProperty("dynnc.diff.only", "");
     models = models.stream().filter(m -> m.getFileName().toString().startsWith(only)).toList();
-    return models.stream().map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m)));
+    return models.stream()
+        .map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m)));
   }
 
   static void check(Path model) throws Exception {
@@ -71,9 +79,20 @@ class DifferentialTest {
         specs.add(line.substring(8).trim());
       }
     }
-    List<String> args = new ArrayList<>(List.of("compile", "--source-root", src.toString(), "--entry", "case_model:" + entry,
-        "--method", method,
-        "--weights", ref.resolve("weights.pt").toString(), "-o", work.resolve("bundle").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                src.toString(),
+                "--entry",
+                "case_model:" + entry,
+                "--method",
+                method,
+                "--weights",
+                ref.resolve("weights.pt").toString(),
+                "-o",
+                work.resolve("bundle").toString()));
     for (String s : specs) {
       args.add("--input");
       args.add(s);
@@ -102,9 +121,14 @@ class DifferentialTest {
         try (Stream<Path> s = Files.list(cs)) {
           expected = s.filter(p -> p.getFileName().toString().startsWith("output_")).count();
         }
-        assertEquals(expected, leaves.size(), model.getFileName() + " " + cs.getFileName() + ": number of output leaves");
+        assertEquals(
+            expected,
+            leaves.size(),
+            model.getFileName() + " " + cs.getFileName() + ": number of output leaves");
         for (int k = 0; k < expected; k++) {
-          compare(Npy.read(cs.resolve("output_" + k + ".npy")), leaves.get(k),
+          compare(
+              Npy.read(cs.resolve("output_" + k + ".npy")),
+              leaves.get(k),
               model.getFileName() + " " + cs.getFileName() + " output_" + k);
         }
       }
@@ -112,26 +136,44 @@ class DifferentialTest {
     if (model.getFileName().toString().equals("shared_head.py")) {
       // The head's weights are stored once and bound to both subgraphs that use them.
       dev.dynnc.runtime.Manifest m = dev.dynnc.runtime.Manifest.read(work.resolve("bundle"));
-      assertEquals(List.of("head.weight", "head.bias"),
-          m.sharedWeights().tensors().stream().map(dev.dynnc.runtime.Manifest.WeightSpec::key).toList());
-      assertEquals(2, m.subgraphs().stream().filter(sg -> sg.weightInputsOrEmpty().size() == 2).count());
+      assertEquals(
+          List.of("head.weight", "head.bias"),
+          m.sharedWeights().tensors().stream()
+              .map(dev.dynnc.runtime.Manifest.WeightSpec::key)
+              .toList());
+      assertEquals(
+          2, m.subgraphs().stream().filter(sg -> sg.weightInputsOrEmpty().size() == 2).count());
     }
-    assertEquals(subgraphs, ran.size(), model.getFileName() + ": the inputs leave compiled subgraphs unexercised; ran " + ran
-        + " of " + subgraphs + " (add scales to '# inputs:')");
+    assertEquals(
+        subgraphs,
+        ran.size(),
+        model.getFileName()
+            + ": the inputs leave compiled subgraphs unexercised; ran "
+            + ran
+            + " of "
+            + subgraphs
+            + " (add scales to '# inputs:')");
   }
 
   static void compare(HostTensor want, HostTensor got, String what) {
     compare(want, got, what, 1e-4, 1e-4);
   }
 
-  /** Floats within atol + rtol·|want| (NaN and infinities exactly, see close), other dtypes exactly. */
+  /**
+   * Floats within atol + rtol·|want| (NaN and infinities exactly, see close), other dtypes exactly.
+   */
   static void compare(HostTensor want, HostTensor got, String what, double atol, double rtol) {
-    assertEquals(HostTensor.describe(want.dtype(), want.shape()), HostTensor.describe(got.dtype(), got.shape()), what);
+    assertEquals(
+        HostTensor.describe(want.dtype(), want.shape()),
+        HostTensor.describe(got.dtype(), got.shape()),
+        what);
     boolean exact = !want.dtype().startsWith("float");
     for (long i = 0; i < want.numel(); i++) {
       double w = want.getDouble(i);
       double g = got.getDouble(i);
-      assertTrue(close(w, g, exact ? 0 : atol + rtol * Math.abs(w)), what + "[" + i + "]: PyTorch " + w + ", dynnc " + g);
+      assertTrue(
+          close(w, g, exact ? 0 : atol + rtol * Math.abs(w)),
+          what + "[" + i + "]: PyTorch " + w + ", dynnc " + g);
     }
   }
 

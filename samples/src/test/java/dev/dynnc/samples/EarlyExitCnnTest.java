@@ -37,14 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EarlyExitCnnTest {
-  static final Path SAMPLE = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/early_exit_cnn").toAbsolutePath();
+  static final Path SAMPLE =
+      Path.of(System.getProperty("dynnc.repo.root", ".."))
+          .resolve("samples/early_exit_cnn")
+          .toAbsolutePath();
   static final String ENTRY = "models.sdn:build_model(num_classes=10)";
   Path work;
   Path bundle;
   Path reference;
 
   record Cli(int code, String out, String err) {}
-
 
   static Cli cli(String... args) {
     StringWriter out = new StringWriter();
@@ -59,18 +61,38 @@ class EarlyExitCnnTest {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "python timed out");
-    assertEquals(0, p.exitValue(), "python " + args[0] + " failed (is python3-torch installed?):\n" + log);
+    assertEquals(
+        0, p.exitValue(), "python " + args[0] + " failed (is python3-torch installed?):\n" + log);
   }
 
   @BeforeAll
   void compileAndReference(@TempDir Path dir) throws Exception {
     work = dir;
     bundle = work.resolve("bundle");
-    Cli c = cli("compile", "--source-root", SAMPLE.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
-        "--weights", SAMPLE.resolve("checkpoint.pt").toString(), "-o", bundle.toString());
+    Cli c =
+        cli(
+            "compile",
+            "--source-root",
+            SAMPLE.toString(),
+            "--entry",
+            ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]",
+            "--weights",
+            SAMPLE.resolve("checkpoint.pt").toString(),
+            "-o",
+            bundle.toString());
     assertEquals(0, c.code(), c.err());
     reference = work.resolve("reference");
-    python(SAMPLE, "reference.py", "--checkpoint", "checkpoint.pt", "--inputs-dir", "inputs", "--out-dir", reference.toString());
+    python(
+        SAMPLE,
+        "reference.py",
+        "--checkpoint",
+        "checkpoint.pt",
+        "--inputs-dir",
+        "inputs",
+        "--out-dir",
+        reference.toString());
   }
 
   static List<Path> inputs(Path dir) throws Exception {
@@ -87,7 +109,8 @@ class EarlyExitCnnTest {
     for (Path in : inputs) {
       exits.add(runAndCompare(in, reference));
     }
-    assertEquals(Set.of(0L, 1L, 2L), exits, "some exit of the model is never taken by the test inputs");
+    assertEquals(
+        Set.of(0L, 1L, 2L), exits, "some exit of the model is never taken by the test inputs");
   }
 
   /**
@@ -102,16 +125,28 @@ class EarlyExitCnnTest {
     Files.createDirectories(dir);
     Path ref = work.resolve("special-reference");
     // x0 exits early when finite; x3 at the second exit.
-    python(SAMPLE, "-c", "import numpy as np, sys\n"
-        + "d = sys.argv[1]\n"
-        + "for name, src, changes in [('nan_inf', 'x0', [((0, 0, 5, 7), np.nan), ((0, 1, 20, 11), np.inf)]),\n"
-        + "                           ('inf', 'x0', [((0, 2, 30, 1), np.inf)]),\n"
-        + "                           ('neg_inf', 'x3', [((0, 0, 16, 16), -np.inf)])]:\n"
-        + "    x = np.load('inputs/%s.npy' % src)\n"
-        + "    for at, v in changes:\n"
-        + "        x[at] = v\n"
-        + "    np.save('%s/%s.npy' % (d, name), x)\n", dir.toString());
-    python(SAMPLE, "reference.py", "--checkpoint", "checkpoint.pt", "--inputs-dir", dir.toString(), "--out-dir", ref.toString());
+    python(
+        SAMPLE,
+        "-c",
+        "import numpy as np, sys\n"
+            + "d = sys.argv[1]\n"
+            + "for name, src, changes in [('nan_inf', 'x0', [((0, 0, 5, 7), np.nan), ((0, 1, 20, 11), np.inf)]),\n"
+            + "                           ('inf', 'x0', [((0, 2, 30, 1), np.inf)]),\n"
+            + "                           ('neg_inf', 'x3', [((0, 0, 16, 16), -np.inf)])]:\n"
+            + "    x = np.load('inputs/%s.npy' % src)\n"
+            + "    for at, v in changes:\n"
+            + "        x[at] = v\n"
+            + "    np.save('%s/%s.npy' % (d, name), x)\n",
+        dir.toString());
+    python(
+        SAMPLE,
+        "reference.py",
+        "--checkpoint",
+        "checkpoint.pt",
+        "--inputs-dir",
+        dir.toString(),
+        "--out-dir",
+        ref.toString());
     List<Path> inputs = inputs(dir);
     assertEquals(3, inputs.size());
     for (Path in : inputs) {
@@ -119,19 +154,29 @@ class EarlyExitCnnTest {
     }
     HostTensor nanLogits = Npy.read(work.resolve("out-nan_inf").resolve("output_0.npy"));
     for (long i = 0; i < nanLogits.numel(); i++) {
-      assertTrue(Double.isNaN(nanLogits.getDouble(i)), "logit " + i + " of the NaN input is " + nanLogits.getDouble(i));
+      assertTrue(
+          Double.isNaN(nanLogits.getDouble(i)),
+          "logit " + i + " of the NaN input is " + nanLogits.getDouble(i));
     }
-    assertEquals(2L, (long) Npy.read(work.resolve("out-nan_inf").resolve("output_1.npy")).getDouble(0));
+    assertEquals(
+        2L, (long) Npy.read(work.resolve("out-nan_inf").resolve("output_1.npy")).getDouble(0));
   }
 
-  /** Runs the bundle on one input through the CLI, compares with PyTorch's outputs under ref, returns the exit. */
+  /**
+   * Runs the bundle on one input through the CLI, compares with PyTorch's outputs under ref,
+   * returns the exit.
+   */
   long runAndCompare(Path in, Path ref) throws Exception {
     String stem = in.getFileName().toString().replace(".npy", "");
     Path out = work.resolve("out-" + stem);
     Cli c = cli("run", bundle.toString(), "--input", "x=" + in, "--output-dir", out.toString());
     assertEquals(0, c.code(), c.err());
-    DifferentialTest.compare(Npy.read(ref.resolve(stem).resolve("output_0.npy")), Npy.read(out.resolve("output_0.npy")),
-        stem + " logits", 1e-4, 0);
+    DifferentialTest.compare(
+        Npy.read(ref.resolve(stem).resolve("output_0.npy")),
+        Npy.read(out.resolve("output_0.npy")),
+        stem + " logits",
+        1e-4,
+        0);
     long exit = (long) Npy.read(out.resolve("output_1.npy")).getDouble(0);
     long refExit = (long) Npy.read(ref.resolve(stem).resolve("output_1.npy")).getDouble(0);
     assertEquals(refExit, exit, stem + " took another exit than PyTorch");
@@ -149,7 +194,11 @@ class EarlyExitCnnTest {
     Verifier.verifyOrThrow(f);
     assertEquals(f, Parser.parse(Printer.print(f)));
     // Three exits: three returns, two data-dependent branches.
-    assertEquals(3, f.blocks().stream().filter(b -> b.terminator() instanceof dev.dynnc.ir.Terminator.Return).count());
+    assertEquals(
+        3,
+        f.blocks().stream()
+            .filter(b -> b.terminator() instanceof dev.dynnc.ir.Terminator.Return)
+            .count());
   }
 
   // ------------------------------------------------------------------------------------------
@@ -170,8 +219,18 @@ class EarlyExitCnnTest {
   }
 
   Cli compileFrom(Path root, Path weights, Path out) {
-    return cli("compile", "--source-root", root.toString(), "--entry", ENTRY, "--input", "x=float32[1,3,32,32]",
-        "--weights", weights.toString(), "-o", out.toString());
+    return cli(
+        "compile",
+        "--source-root",
+        root.toString(),
+        "--entry",
+        ENTRY,
+        "--input",
+        "x=float32[1,3,32,32]",
+        "--weights",
+        weights.toString(),
+        "-o",
+        out.toString());
   }
 
   @Test
@@ -180,14 +239,16 @@ class EarlyExitCnnTest {
     Path out = work.resolve("syntax-bundle");
     Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
     assertEquals(1, c.code());
-    assertEquals("""
+    assertEquals(
+        """
         error[DN0001]: models/sdn.py:36:35: invalid syntax: unexpected end of line
            |
         36 |             if i < len(self.exits)
            |                                   ^
            = hint: a compound statement header ends with ':'
         compilation failed; no bundle was written
-        """, c.err());
+        """,
+        c.err());
     assertFalse(Files.exists(out));
   }
 
@@ -197,26 +258,34 @@ class EarlyExitCnnTest {
     Path out = work.resolve("unsupported-bundle");
     Cli c = compileFrom(root, SAMPLE.resolve("checkpoint.pt"), out);
     assertEquals(1, c.code());
-    assertEquals("""
+    assertEquals(
+        """
         error[DN0105]: models/sdn.py:35:23: torch.cummax is not supported by dynnc yet
            |
         35 |             x = torch.cummax(block(x), 1)
            |                       ^
            = hint: docs/supported-api.md lists the supported functions, methods and layers
         compilation failed; no bundle was written
-        """, c.err());
+        """,
+        c.err());
     assertFalse(Files.exists(out));
   }
 
   @Test
   void checkpointWithMissingAndMisshapedKeysIsRejected() throws Exception {
     Path bad = work.resolve("bad.pt");
-    python(SAMPLE, "-c", "import torch; sd = torch.load('checkpoint.pt'); del sd['final.2.bias']; "
-        + "sd['exits.0.fc.weight'] = torch.zeros(10, 17); torch.save(sd, '" + bad + "')");
+    python(
+        SAMPLE,
+        "-c",
+        "import torch; sd = torch.load('checkpoint.pt'); del sd['final.2.bias']; "
+            + "sd['exits.0.fc.weight'] = torch.zeros(10, 17); torch.save(sd, '"
+            + bad
+            + "')");
     Path out = work.resolve("ckpt-bundle");
     Cli c = compileFrom(SAMPLE, bad, out);
     assertEquals(1, c.code());
-    assertEquals("""
+    assertEquals(
+        """
         error[DN0302]: models/blocks.py:30:22: checkpoint %1$s entry 'exits.0.fc.weight' has shape [10, 17] but the model creates [10, 16] here
            |
         30 |         self.fc = nn.Linear(channels, num_classes)
@@ -228,7 +297,9 @@ class EarlyExitCnnTest {
            |                ^
            = hint: save the weights with torch.save(model.state_dict(), path) from this model
         compilation failed; no bundle was written
-        """.formatted(bad), c.err());
+        """
+            .formatted(bad),
+        c.err());
     assertFalse(Files.exists(out));
   }
 
@@ -239,7 +310,8 @@ class EarlyExitCnnTest {
     Path out = work.resolve("wrong-shape-out");
     Cli c = cli("run", bundle.toString(), "--input", "x=" + npy, "--output-dir", out.toString());
     assertEquals(1, c.code());
-    assertEquals("error[DN0402]: input 'x': expected float32[1,3,32,32], got float32[1,3,28,28]\n", c.err());
+    assertEquals(
+        "error[DN0402]: input 'x': expected float32[1,3,32,32], got float32[1,3,28,28]\n", c.err());
     assertFalse(Files.exists(out));
   }
 
@@ -253,7 +325,9 @@ class EarlyExitCnnTest {
     assertEquals(1, c.code());
     assertEquals(manifest, Files.readString(out.resolve("manifest.json")));
     try (Stream<Path> s = Files.list(work)) {
-      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList(),
+      assertEquals(
+          List.of(),
+          s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).toList(),
           "temporary bundle directories left behind");
     }
   }
@@ -275,10 +349,20 @@ class EarlyExitCnnTest {
     byte[] bytes = Files.readAllBytes(lib);
     bytes[bytes.length / 2] ^= 1;
     Files.write(lib, bytes);
-    Cli c = cli("run", copy.toString(), "--input", "x=" + SAMPLE.resolve("inputs/x0.npy"), "--output-dir",
-        work.resolve("tampered-out").toString());
+    Cli c =
+        cli(
+            "run",
+            copy.toString(),
+            "--input",
+            "x=" + SAMPLE.resolve("inputs/x0.npy"),
+            "--output-dir",
+            work.resolve("tampered-out").toString());
     assertEquals(1, c.code());
-    assertTrue(c.err().startsWith("error[DN0403]: bad bundle " + copy + ": file lib/sg1.so: SHA-256 mismatch"), c.err());
+    assertTrue(
+        c.err()
+            .startsWith(
+                "error[DN0403]: bad bundle " + copy + ": file lib/sg1.so: SHA-256 mismatch"),
+        c.err());
     assertFalse(Files.exists(work.resolve("tampered-out")));
   }
 
@@ -286,11 +370,25 @@ class EarlyExitCnnTest {
   void unreadableInputFileIsRejected() throws Exception {
     Path bad = work.resolve("not-an-array.npy");
     Files.writeString(bad, "hello");
-    Cli c = cli("run", bundle.toString(), "--input", "x=" + bad, "--output-dir", work.resolve("bad-in-out").toString());
+    Cli c =
+        cli(
+            "run",
+            bundle.toString(),
+            "--input",
+            "x=" + bad,
+            "--output-dir",
+            work.resolve("bad-in-out").toString());
     assertEquals(1, c.code());
     assertTrue(c.err().startsWith("error[DN0401]: "), c.err());
     assertTrue(c.err().contains(bad.toString()), c.err());
-    Cli usage = cli("run", bundle.toString(), "--input", "x", "--output-dir", work.resolve("bad-in-out").toString());
+    Cli usage =
+        cli(
+            "run",
+            bundle.toString(),
+            "--input",
+            "x",
+            "--output-dir",
+            work.resolve("bad-in-out").toString());
     assertEquals(2, usage.code());
     assertEquals("error[DN0400]: --input 'x' must look like NAME=FILE.npy\n", usage.err());
     assertFalse(Files.exists(work.resolve("bad-in-out")));

@@ -23,41 +23,56 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the hostile-input corpus: every {@code samples/src/test/resources/hostile/*.case} file is one
- * attack on the CLI, and each must end with its expected exit code and message, with no internal
- * error, no stack trace, nothing deleted and nothing left behind.
+ * Runs the hostile-input corpus: every {@code samples/src/test/resources/hostile/*.case} file is
+ * one attack on the CLI, and each must end with its expected exit code and message, with no
+ * internal error, no stack trace, nothing deleted and nothing left behind.
  *
  * <p>A case file has one directive a line ({@code #} starts a comment):
+ *
  * <ul>
- *   <li>{@code arg: TEXT} — one command-line argument; {@code \n \t \0 \\ \}uXXXX} escapes are decoded,
- *       and {@code {sample}}, {@code {work}}, {@code {files}} and {@code {bundle}} are replaced by the
- *       sample's directory, the case's fresh work directory, {@code hostile/files} and a bundle of the
- *       sample compiled once for the class;
+ *   <li>{@code arg: TEXT} — one command-line argument; {@code \n \t \0 \\ \}uXXXX} escapes are
+ *       decoded, and {@code {sample}}, {@code {work}}, {@code {files}} and {@code {bundle}} are
+ *       replaced by the sample's directory, the case's fresh work directory, {@code hostile/files}
+ *       and a bundle of the sample compiled once for the class;
  *   <li>{@code file: NAME} — copies {@code hostile/files/NAME} into the work directory first;
- *   <li>{@code write: NAME=TEXT} — writes TEXT (escapes decoded, placeholders expanded) to {@code work/NAME},
- *       creating parents;
+ *   <li>{@code write: NAME=TEXT} — writes TEXT (escapes decoded, placeholders expanded) to {@code
+ *       work/NAME}, creating parents;
  *   <li>{@code exit: N} — the expected exit code (1 diagnostics, 2 usage; 3 is never acceptable);
- *   <li>{@code err: TEXT} — a line that stderr must contain (repeatable); {@code out:} likewise for stdout;
- *       {@code not-err: TEXT} — text that stderr must not contain (repeatable);
- *   <li>{@code creates: NAME} — a path under work the command may create (repeatable); anything else
- *       new in the work directory fails the case;
- *   <li>{@code absent: PATH} — a path (placeholders expanded) that must not exist after the run: the
- *       mark of code that an attack tried to run or of a file it tried to write outside the bundle.
+ *   <li>{@code err: TEXT} — a line that stderr must contain (repeatable); {@code out:} likewise for
+ *       stdout; {@code not-err: TEXT} — text that stderr must not contain (repeatable);
+ *   <li>{@code creates: NAME} — a path under work the command may create (repeatable); anything
+ *       else new in the work directory fails the case;
+ *   <li>{@code absent: PATH} — a path (placeholders expanded) that must not exist after the run:
+ *       the mark of code that an attack tried to run or of a file it tried to write outside the
+ *       bundle.
  * </ul>
+ *
  * Every file placed in the work directory before the run must be there, unchanged, afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileCorpusTest {
-  static final Path CORPUS = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/src/test/resources/hostile")
-      .toAbsolutePath();
+  static final Path CORPUS =
+      Path.of(System.getProperty("dynnc.repo.root", ".."))
+          .resolve("samples/src/test/resources/hostile")
+          .toAbsolutePath();
   Path bundle;
 
   @BeforeAll
   void compileSample(@TempDir Path dir) {
     bundle = dir.resolve("sample.bundle");
-    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", EarlyExitCnnTest.SAMPLE.toString(), "--entry", EarlyExitCnnTest.ENTRY,
-        "--input", "x=float32[1,3,32,32]", "--weights", EarlyExitCnnTest.SAMPLE.resolve("checkpoint.pt").toString(),
-        "-o", bundle.toString());
+    EarlyExitCnnTest.Cli c =
+        EarlyExitCnnTest.cli(
+            "compile",
+            "--source-root",
+            EarlyExitCnnTest.SAMPLE.toString(),
+            "--entry",
+            EarlyExitCnnTest.ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]",
+            "--weights",
+            EarlyExitCnnTest.SAMPLE.resolve("checkpoint.pt").toString(),
+            "-o",
+            bundle.toString());
     assertEquals(0, c.code(), c.err());
   }
 
@@ -68,8 +83,14 @@ class HostileCorpusTest {
       cases = s.filter(p -> p.toString().endsWith(".case")).sorted().toList();
     }
     assertFalse(cases.isEmpty(), "no cases under " + CORPUS);
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(),
-        () -> assertTimeoutPreemptively(Duration.ofSeconds(120), () -> runCase(c, root))));
+    return cases.stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.getFileName().toString(),
+                    () ->
+                        assertTimeoutPreemptively(
+                            Duration.ofSeconds(120), () -> runCase(c, root))));
   }
 
   private void runCase(Path file, Path root) throws IOException {
@@ -100,7 +121,8 @@ class HostileCorpusTest {
           int eq = value.indexOf('=');
           Path target = work.resolve(value.substring(0, eq));
           Files.createDirectories(target.getParent());
-          Files.writeString(target, expand(unescape(value.substring(eq + 1)), work), StandardCharsets.UTF_8);
+          Files.writeString(
+              target, expand(unescape(value.substring(eq + 1)), work), StandardCharsets.UTF_8);
         }
         case "exit" -> exit = Integer.parseInt(value.trim());
         case "err" -> errs.add(expand(unescape(value), work));
@@ -119,7 +141,8 @@ class HostileCorpusTest {
     EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(String[]::new));
     String both = c.out() + c.err();
     assertTrue(c.code() != 3, "internal error (exit 3):\n" + both);
-    assertFalse(both.contains("\tat ") || both.contains("Exception") || both.contains("internal error"),
+    assertFalse(
+        both.contains("\tat ") || both.contains("Exception") || both.contains("internal error"),
         "stack trace or internal error in the output:\n" + both);
     assertEquals(exit, c.code(), "exit code; output was:\n" + both);
     for (String e : errs) {
@@ -132,14 +155,18 @@ class HostileCorpusTest {
       assertTrue(c.out().contains(o), "stdout lacks '" + o + "'; it was:\n" + c.out());
     }
     for (Path p : absent) {
-      assertFalse(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the attack left " + p + "\n" + both);
+      assertFalse(
+          Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+          "the attack left " + p + "\n" + both);
     }
     Snapshot after = Snapshot.of(work);
     for (var e : before.files().entrySet()) {
-      assertEquals(e.getValue(), after.files().get(e.getKey()), "changed or deleted: " + e.getKey());
+      assertEquals(
+          e.getValue(), after.files().get(e.getKey()), "changed or deleted: " + e.getKey());
     }
     for (String p : after.files().keySet()) {
-      if (!before.files().containsKey(p) && creates.stream().noneMatch(cr -> p.equals(cr) || p.startsWith(cr + "/"))) {
+      if (!before.files().containsKey(p)
+          && creates.stream().noneMatch(cr -> p.equals(cr) || p.startsWith(cr + "/"))) {
         fail("left behind in the work directory: " + p + "\n" + both);
       }
     }
@@ -155,7 +182,11 @@ class HostileCorpusTest {
             continue;
           }
           String rel = root.relativize(p).toString();
-          m.put(rel, Files.isDirectory(p) ? "dir" : Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(p))));
+          m.put(
+              rel,
+              Files.isDirectory(p)
+                  ? "dir"
+                  : Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(p))));
         }
       }
       return new Snapshot(m);
@@ -163,8 +194,10 @@ class HostileCorpusTest {
   }
 
   private String expand(String s, Path work) {
-    return s.replace("{sample}", EarlyExitCnnTest.SAMPLE.toString()).replace("{work}", work.toString())
-        .replace("{files}", CORPUS.resolve("files").toString()).replace("{bundle}", bundle.toString());
+    return s.replace("{sample}", EarlyExitCnnTest.SAMPLE.toString())
+        .replace("{work}", work.toString())
+        .replace("{files}", CORPUS.resolve("files").toString())
+        .replace("{bundle}", bundle.toString());
   }
 
   static String unescape(String s) {

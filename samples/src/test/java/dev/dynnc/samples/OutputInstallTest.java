@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutputInstallTest {
-  static final Path MODELS = Path.of(System.getProperty("dynnc.repo.root", "..")).resolve("samples/src/test/resources/output")
-      .toAbsolutePath();
+  static final Path MODELS =
+      Path.of(System.getProperty("dynnc.repo.root", ".."))
+          .resolve("samples/src/test/resources/output")
+          .toAbsolutePath();
   static final String WORKER = "dev.dynnc.backend.EmbeddedTvm";
 
   Path work;
@@ -44,9 +46,20 @@ class OutputInstallTest {
   }
 
   List<String> compileArgs(String model, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("compile", "--source-root", src.toString(), "--entry", "tiny_model:" + model + "()",
-        "--input", model.equals("Tiny") ? "x=float32[2,4]" : "x=float32[1,8,64,64]",
-        "--weights", work.resolve(model.toLowerCase() + ".pt").toString(), "-o", out.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                src.toString(),
+                "--entry",
+                "tiny_model:" + model + "()",
+                "--input",
+                model.equals("Tiny") ? "x=float32[2,4]" : "x=float32[1,8,64,64]",
+                "--weights",
+                work.resolve(model.toLowerCase() + ".pt").toString(),
+                "-o",
+                out.toString()));
     args.addAll(List.of(extra));
     return args;
   }
@@ -77,11 +90,15 @@ class OutputInstallTest {
     compileOk("Tiny", out);
     Files.writeString(out.resolve("ir/stale-file-from-the-old-bundle"), "old");
     compileOk("Tiny", out);
-    assertFalse(Files.exists(out.resolve("ir/stale-file-from-the-old-bundle")), "the old bundle must be replaced whole");
+    assertFalse(
+        Files.exists(out.resolve("ir/stale-file-from-the-old-bundle")),
+        "the old bundle must be replaced whole");
     assertEquals(List.of("m.bundle"), names(dir), "nothing may be left beside the bundle");
     // What this JVM's umask gives a new directory and a new file.
-    Set<PosixFilePermission> dirs = Files.getPosixFilePermissions(Files.createDirectory(work.resolve("probe-dir")));
-    Set<PosixFilePermission> files = Files.getPosixFilePermissions(Files.createFile(work.resolve("probe-file")));
+    Set<PosixFilePermission> dirs =
+        Files.getPosixFilePermissions(Files.createDirectory(work.resolve("probe-dir")));
+    Set<PosixFilePermission> files =
+        Files.getPosixFilePermissions(Files.createFile(work.resolve("probe-file")));
     try (Stream<Path> s = Files.walk(out)) {
       for (Path p : s.toList()) {
         boolean exec = Files.isDirectory(p) || p.toString().endsWith(".so");
@@ -104,21 +121,44 @@ class OutputInstallTest {
     String before = marker(out);
     Set<Long> workersBefore = workers();
 
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Ddynnc.test.haltAfter=old-moved", "-cp", System.getProperty("java.class.path"), "dev.dynnc.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddynnc.test.haltAfter=old-moved",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.dynnc.cli.Main"));
     cmd.addAll(compileArgs("Tiny", out));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("child.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("child.log").toFile())
+            .start();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child compile hung");
     assertEquals(86, p.exitValue(), Files.readString(work.resolve("child.log")));
     assertFalse(Files.exists(out), "the child was to halt with the old bundle moved aside");
     assertEquals(2, names(dir).size(), "old and ready directories: " + names(dir));
 
-    Cli c = EarlyExitCnnTest.cli("compile", "--source-root", src.toString(), "--entry", "tiny_model:NoSuchModel()",
-        "--input", "x=float32[2,4]", "--weights", work.resolve("tiny.pt").toString(), "-o", out.toString());
+    Cli c =
+        EarlyExitCnnTest.cli(
+            "compile",
+            "--source-root",
+            src.toString(),
+            "--entry",
+            "tiny_model:NoSuchModel()",
+            "--input",
+            "x=float32[2,4]",
+            "--weights",
+            work.resolve("tiny.pt").toString(),
+            "-o",
+            out.toString());
     assertEquals(1, c.code(), c.err());
     assertEquals(List.of("m.bundle"), names(dir));
     assertTrue(Files.isRegularFile(out.resolve("lib/sg0.so")));
-    assertEquals(before.replaceAll("\"[0-9a-f]{64}\"", ""), marker(out).replaceAll("\"[0-9a-f]{64}\"", ""),
+    assertEquals(
+        before.replaceAll("\"[0-9a-f]{64}\"", ""),
+        marker(out).replaceAll("\"[0-9a-f]{64}\"", ""),
         "the completed bundle is the new compile of the same model");
     try (var b = dev.dynnc.runtime.Bundle.open(out)) {
       assertEquals(1, b.subgraphs().size());
@@ -127,7 +167,8 @@ class OutputInstallTest {
     while (!workersBefore.containsAll(workers()) && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    assertTrue(workersBefore.containsAll(workers()), "the killed compiler's TVM worker outlived it");
+    assertTrue(
+        workersBefore.containsAll(workers()), "the killed compiler's TVM worker outlived it");
   }
 
   @Test
@@ -141,15 +182,23 @@ class OutputInstallTest {
     double s = (System.nanoTime() - t0) / 1e9;
     assertEquals(1, c.code(), c.err());
     assertTrue(c.err().startsWith("error[DN0404]: tiny_model.py:"), c.err());
-    assertTrue(c.err().contains(": TVM did not finish compiling subgraph sg0 within 1 s\n"), c.err());
-    assertTrue(c.err().contains("= hint: raise the limit with --compile-timeout SECONDS if the model is this large"), c.err());
+    assertTrue(
+        c.err().contains(": TVM did not finish compiling subgraph sg0 within 1 s\n"), c.err());
+    assertTrue(
+        c.err()
+            .contains(
+                "= hint: raise the limit with --compile-timeout SECONDS if the model is this large"),
+        c.err());
     assertTrue(s < 60, "the limit must stop TVM promptly, took " + s + " s");
     assertEquals(List.of("warm.bundle"), names(dir), "no partial bundle and no temporaries");
     assertEquals(Set.of(), gccProcessesUnder(dir), "g++ of the stopped compile still runs");
     compileOk("Tiny", dir.resolve("after.bundle"));
   }
 
-  /** Rule DATA-NOT-SOURCE on the Python side: quotes, backslashes and newlines in -o are just characters. */
+  /**
+   * Rule DATA-NOT-SOURCE on the Python side: quotes, backslashes and newlines in -o are just
+   * characters.
+   */
   @Test
   void outputPathsReachTvmAsData() throws Exception {
     Path dir = Files.createDirectories(work.resolve("names"));
@@ -161,12 +210,16 @@ class OutputInstallTest {
 
   /** PIDs of TVM workers on this machine. */
   static Set<Long> workers() {
-    return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(WORKER))
-        .map(ProcessHandle::pid).collect(Collectors.toSet());
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains(WORKER))
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
   }
 
   static Set<Long> gccProcessesUnder(Path dir) {
-    return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(dir.toString() + File.separator))
-        .map(ProcessHandle::pid).collect(Collectors.toSet());
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains(dir.toString() + File.separator))
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
   }
 }

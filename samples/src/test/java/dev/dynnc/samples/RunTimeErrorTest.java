@@ -17,14 +17,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Python arithmetic error in host code at run time (an int past 64 bits, an integer division by zero) is reported
- * by {@code dynnc run} as the model's error on that input, at the file, line and column of the expression, the
- * file name coming from the bundle's data and never from its generated code. The column is that of the operator, as
- * in compile-time diagnostics.
+ * A Python arithmetic error in host code at run time (an int past 64 bits, an integer division by
+ * zero) is reported by {@code dynnc run} as the model's error on that input, at the file, line and
+ * column of the expression, the file name coming from the bundle's data and never from its
+ * generated code. The column is that of the operator, as in compile-time diagnostics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunTimeErrorTest {
-  static final String MODEL = """
+  static final String MODEL =
+      """
       import torch
       import torch.nn as nn
 
@@ -49,12 +50,28 @@ class RunTimeErrorTest {
     Files.writeString(work.resolve("src/models/net.py"), MODEL);
     // A model without parameters: an empty safetensors checkpoint.
     byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
-    Files.write(work.resolve("empty.safetensors"), ByteBuffer.allocate(8 + header.length)
-        .order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array());
+    Files.write(
+        work.resolve("empty.safetensors"),
+        ByteBuffer.allocate(8 + header.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(header.length)
+            .put(header)
+            .array());
     bundle = work.resolve("net.bundle");
-    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli("compile", "--source-root", work.resolve("src").toString(),
-        "--entry", "models.net:Net()", "--input", "x=float32[2]", "--weights", work.resolve("empty.safetensors").toString(),
-        "-o", bundle.toString(), "--no-cache");
+    EarlyExitCnnTest.Cli c =
+        EarlyExitCnnTest.cli(
+            "compile",
+            "--source-root",
+            work.resolve("src").toString(),
+            "--entry",
+            "models.net:Net()",
+            "--input",
+            "x=float32[2]",
+            "--weights",
+            work.resolve("empty.safetensors").toString(),
+            "-o",
+            bundle.toString(),
+            "--no-cache");
     assertEquals(0, c.code(), c.err());
     String host = Files.readString(bundle.resolve("host/src/dynnc/generated/Host.java"));
     assertFalse(host.contains("net.py"), "file names stay out of generated code");
@@ -65,23 +82,33 @@ class RunTimeErrorTest {
     Path x = work.resolve(name + ".npy");
     ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(a).putFloat(b);
     Npy.write(x, new HostTensor("float32", new long[] {2}, data.array()));
-    return EarlyExitCnnTest.cli("run", bundle.toString(), "--input", "x=" + x, "--output-dir", work.resolve(name).toString());
+    return EarlyExitCnnTest.cli(
+        "run",
+        bundle.toString(),
+        "--input",
+        "x=" + x,
+        "--output-dir",
+        work.resolve(name).toString());
   }
 
   @Test
   void anIntPast64BitsIsReportedAtItsExpression() throws Exception {
     EarlyExitCnnTest.Cli c = run("big", 1f, 1f);
     assertEquals(1, c.code(), c.err());
-    assertEquals("error[DN0405]: models/net.py:9:14: the model's host arithmetic failed on this input: integer "
-        + "overflow beyond 64 bits\n", c.err());
+    assertEquals(
+        "error[DN0405]: models/net.py:9:14: the model's host arithmetic failed on this input: integer "
+            + "overflow beyond 64 bits\n",
+        c.err());
   }
 
   @Test
   void aDivisionByZeroIsReportedAtItsExpression() throws Exception {
     EarlyExitCnnTest.Cli c = run("zero", -2f, -3f);
     assertEquals(1, c.code(), c.err());
-    assertEquals("error[DN0405]: models/net.py:8:15: the model's host arithmetic failed on this input: integer "
-        + "division or modulo by zero\n", c.err());
+    assertEquals(
+        "error[DN0405]: models/net.py:8:15: the model's host arithmetic failed on this input: integer "
+            + "division or modulo by zero\n",
+        c.err());
   }
 
   @Test

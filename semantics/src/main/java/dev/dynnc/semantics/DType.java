@@ -4,13 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The element types of tensors in dynnc: every PyTorch dtype it reads from checkpoints, of which five are the types
- * the IR, the generated host and the bundles compute with.
+ * The element types of tensors in dynnc: every PyTorch dtype it reads from checkpoints, of which
+ * five are the types the IR, the generated host and the bundles compute with.
  *
- * <p>The constants are named by their safetensors codes. Complex, quantized and float8 dtypes are deliberately
- * absent: no dynnc backend can use them, so a checkpoint holding them is rejected with a message rather than read
- * into a type nothing downstream understands. The storage-only types (float16, bfloat16, int16, int8, uint8) have
- * no IR name: weights stored in them are converted on binding, as {@code load_state_dict} does.
+ * <p>The constants are named by their safetensors codes. Complex, quantized and float8 dtypes are
+ * deliberately absent: no dynnc backend can use them, so a checkpoint holding them is rejected with
+ * a message rather than read into a type nothing downstream understands. The storage-only types
+ * (float16, bfloat16, int16, int8, uint8) have no IR name: weights stored in them are converted on
+ * binding, as {@code load_state_dict} does.
  */
 public enum DType {
   F32("f32", "float32", 4),
@@ -70,7 +71,9 @@ public enum DType {
     return IR_TYPES;
   }
 
-  /** Looks up an IR type by its IR name; throws {@link IllegalArgumentException} for any other name. */
+  /**
+   * Looks up an IR type by its IR name; throws {@link IllegalArgumentException} for any other name.
+   */
   public static DType fromIrName(String name) {
     for (DType d : IR_TYPES) {
       if (d.irName.equals(name)) {
@@ -80,7 +83,10 @@ public enum DType {
     throw new IllegalArgumentException("unknown dtype '" + name + "'");
   }
 
-  /** Looks up any type by its numpy name; throws {@link IllegalArgumentException} for an unknown name. */
+  /**
+   * Looks up any type by its numpy name; throws {@link IllegalArgumentException} for an unknown
+   * name.
+   */
   public static DType fromNumpyName(String name) {
     for (DType d : values()) {
       if (d.numpyName.equals(name)) {

@@ -5,12 +5,12 @@ package dev.dynnc.semantics;
  * the values a Python program would.
  *
  * <p>One definition serves the constant folders and the generated host code (which calls these
- * methods at run time), so a value folded at compile time equals the one computed at run time.
- * The differences are all about NaN, infinities and signed zeros: {@code 5.0 % inf} is 5.0 in
- * Python but NaN as {@code x - floor(x / y) * y}; {@code -5.0 // inf} is -1.0, not -0.0; and the
- * builtins {@code max}/{@code min} compare instead of propagating NaN ({@code max(1.0, nan)} is
- * 1.0, {@code max(nan, 1.0)} is NaN). Division by zero, an error in Python, is the caller's
- * concern: these methods return what the formulas give (NaN or an infinity).
+ * methods at run time), so a value folded at compile time equals the one computed at run time. The
+ * differences are all about NaN, infinities and signed zeros: {@code 5.0 % inf} is 5.0 in Python
+ * but NaN as {@code x - floor(x / y) * y}; {@code -5.0 // inf} is -1.0, not -0.0; and the builtins
+ * {@code max}/{@code min} compare instead of propagating NaN ({@code max(1.0, nan)} is 1.0, {@code
+ * max(nan, 1.0)} is NaN). Division by zero, an error in Python, is the caller's concern: these
+ * methods return what the formulas give (NaN or an infinity).
  */
 public final class PyFloat {
   private PyFloat() {}
@@ -30,7 +30,9 @@ public final class PyFloat {
     return x * y;
   }
 
-  /** Python's {@code x / y} for a non-zero y (by zero: the caller's concern, see the class comment). */
+  /**
+   * Python's {@code x / y} for a non-zero y (by zero: the caller's concern, see the class comment).
+   */
   public static double div(double x, double y) {
     return x / y;
   }
@@ -50,7 +52,10 @@ public final class PyFloat {
     return Math.abs(x);
   }
 
-  /** {@code x == y} on floats: IEEE (NaN unequal to everything, -0.0 equal to 0.0); the others follow. */
+  /**
+   * {@code x == y} on floats: IEEE (NaN unequal to everything, -0.0 equal to 0.0); the others
+   * follow.
+   */
   public static boolean eq(double x, double y) {
     return x == y;
   }
@@ -89,7 +94,10 @@ public final class PyFloat {
     if (n < -400) {
       return 0.0 * x;
     }
-    double r = new java.math.BigDecimal(x).setScale((int) n, java.math.RoundingMode.HALF_EVEN).doubleValue();
+    double r =
+        new java.math.BigDecimal(x)
+            .setScale((int) n, java.math.RoundingMode.HALF_EVEN)
+            .doubleValue();
     if (Double.isInfinite(r)) {
       throw new ArithmeticException("rounded value too large to represent");
     }

@@ -7,12 +7,11 @@ package dev.dynnc.semantics;
  * oracles share.
  *
  * <p>Python ints are unbounded; dynnc keeps them in a {@code long}, so a result that needs more
- * than 64 bits throws {@link ArithmeticException} (the caller turns it into a located diagnostic
- * or a run-time error), never a wrapped value. Division and modulo by zero also throw. Every
- * method that can throw declares it, and dead-code elimination reads that: an unused op that may
- * raise stays. Comparisons
- * of an int with a float are exact, as CPython's float_richcompare makes them: {@code 2**53 + 1 ==
- * 2.0**53} is false although {@code (double) (2**53 + 1) == 2.0**53}.
+ * than 64 bits throws {@link ArithmeticException} (the caller turns it into a located diagnostic or
+ * a run-time error), never a wrapped value. Division and modulo by zero also throw. Every method
+ * that can throw declares it, and dead-code elimination reads that: an unused op that may raise
+ * stays. Comparisons of an int with a float are exact, as CPython's float_richcompare makes them:
+ * {@code 2**53 + 1 == 2.0**53} is false although {@code (double) (2**53 + 1) == 2.0**53}.
  */
 public final class PyScalar {
   private PyScalar() {}
@@ -73,7 +72,10 @@ public final class PyScalar {
     return Math.floorMod(x, y);
   }
 
-  /** {@code x ** y} for {@code y >= 0}, exact; a negative exponent gives a float in Python: see {@link #truePow}. */
+  /**
+   * {@code x ** y} for {@code y >= 0}, exact; a negative exponent gives a float in Python: see
+   * {@link #truePow}.
+   */
   public static long pow(long x, long y) throws ArithmeticException {
     if (y < 0) {
       throw new ArithmeticException("negative exponent of an int gives a float");
@@ -94,7 +96,9 @@ public final class PyScalar {
     return r;
   }
 
-  /** {@code x ** y} for a negative int exponent: a float, and {@code 0 ** -1} an error as in Python. */
+  /**
+   * {@code x ** y} for a negative int exponent: a float, and {@code 0 ** -1} an error as in Python.
+   */
   public static double truePow(long x, long y) throws ArithmeticException {
     if (x == 0 && y < 0) {
       throw new ArithmeticException("0.0 cannot be raised to a negative power");
@@ -133,10 +137,14 @@ public final class PyScalar {
     if (n < -19) {
       return 0; // 10**20 > 2 * |x| for every 64-bit x, so the multiple is 0
     }
-    return java.math.BigDecimal.valueOf(x).setScale((int) n, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    return java.math.BigDecimal.valueOf(x)
+        .setScale((int) n, java.math.RoundingMode.HALF_EVEN)
+        .longValueExact();
   }
 
-  /** {@code int(x)}: truncation toward zero; NaN, infinities and values beyond 64 bits are errors. */
+  /**
+   * {@code int(x)}: truncation toward zero; NaN, infinities and values beyond 64 bits are errors.
+   */
   public static long trunc(double x) throws ArithmeticException {
     if (Double.isNaN(x)) {
       throw new ArithmeticException("cannot convert float NaN to integer");
@@ -148,8 +156,8 @@ public final class PyScalar {
   }
 
   /**
-   * Compares an int with a non-NaN float exactly: negative, zero or positive as {@code x} is
-   * less than, equal to or greater than {@code y}. The int is never rounded to a double.
+   * Compares an int with a non-NaN float exactly: negative, zero or positive as {@code x} is less
+   * than, equal to or greater than {@code y}. The int is never rounded to a double.
    */
   public static int compare(long x, double y) {
     if (y >= TWO_63) {
@@ -286,8 +294,8 @@ public final class PyScalar {
 
   /**
    * Compares two Python numbers ({@link Long}, {@link Double} or {@link Boolean}) as Python's
-   * {@code op} does ({@code eq ne lt le gt ge}); ints with ints and ints with floats exactly, floats
-   * as IEEE values (NaN unordered).
+   * {@code op} does ({@code eq ne lt le gt ge}); ints with ints and ints with floats exactly,
+   * floats as IEEE values (NaN unordered).
    */
   public static boolean compare(String op, Object a, Object b) {
     int c;

@@ -13,21 +13,39 @@ import org.junit.jupiter.api.Test;
 
 /** Checks {@link PyFloat} against CPython (/usr/bin/python3) on every pair of special values. */
 class PyFloatTest {
-  static final double[] VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 5.0, -5.0,
-      2.5, -3.0, 7.0, 1e308, -1e-300, 0.1};
+  static final double[] VALUES = {
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    0.0,
+    -0.0,
+    5.0,
+    -5.0,
+    2.5,
+    -3.0,
+    7.0,
+    1e308,
+    -1e-300,
+    0.1
+  };
 
   /** Equal as Python prints it: same NaN-ness, same sign of zero, same value. */
   static void assertSame(double want, double got, String what) {
-    assertEquals(Double.isNaN(want) ? "NaN" : Double.toString(want), Double.isNaN(got) ? "NaN" : Double.toString(got), what);
+    assertEquals(
+        Double.isNaN(want) ? "NaN" : Double.toString(want),
+        Double.isNaN(got) ? "NaN" : Double.toString(got),
+        what);
   }
 
   @Test
   void modFloorDivMaxMinMatchCPython() throws Exception {
-    StringBuilder script = new StringBuilder("import sys\nfor line in sys.stdin:\n    a, b = map(float, line.split())\n"
-        + "    r = [max(a, b), min(a, b)]\n"
-        + "    r += ['zde', 'zde'] if b == 0 else [a % b, a // b]\n"
-        // Java's names: NaN, Infinity.
-        + "    print(' '.join(repr(x).replace('nan', 'NaN').replace('inf', 'Infinity') for x in r))\n");
+    StringBuilder script =
+        new StringBuilder(
+            "import sys\nfor line in sys.stdin:\n    a, b = map(float, line.split())\n"
+                + "    r = [max(a, b), min(a, b)]\n"
+                + "    r += ['zde', 'zde'] if b == 0 else [a % b, a // b]\n"
+                // Java's names: NaN, Infinity.
+                + "    print(' '.join(repr(x).replace('nan', 'NaN').replace('inf', 'Infinity') for x in r))\n");
     StringBuilder input = new StringBuilder();
     List<double[]> pairs = new ArrayList<>();
     for (double a : VALUES) {
@@ -62,20 +80,45 @@ class PyFloatTest {
    */
   @Test
   void roundWithDigitsMatchesCPython() throws Exception {
-    double[] xs = {2.675, 0.125, 0.375, -0.25, 2.5, -2.5, 1.005, 123456.789, -0.4, 0.0, -0.0, 1e300, 1.7976931348623157e308,
-        5e-324, 1e-7, 0.1 + 0.2, -987654321.123456789, 1e22, Double.NaN, Double.POSITIVE_INFINITY};
+    double[] xs = {
+      2.675,
+      0.125,
+      0.375,
+      -0.25,
+      2.5,
+      -2.5,
+      1.005,
+      123456.789,
+      -0.4,
+      0.0,
+      -0.0,
+      1e300,
+      1.7976931348623157e308,
+      5e-324,
+      1e-7,
+      0.1 + 0.2,
+      -987654321.123456789,
+      1e22,
+      Double.NaN,
+      Double.POSITIVE_INFINITY
+    };
     long[] ns = {-310, -308, -300, -22, -5, -2, -1, 0, 1, 2, 3, 7, 15, 20};
     StringBuilder input = new StringBuilder();
     List<double[]> cases = new ArrayList<>();
     for (double x : xs) {
       for (long n : ns) {
         cases.add(new double[] {x, n});
-        input.append(Double.isNaN(x) ? "nan" : Double.isInfinite(x) ? "inf" : Double.toString(x)).append(' ').append(n).append('\n');
+        input
+            .append(Double.isNaN(x) ? "nan" : Double.isInfinite(x) ? "inf" : Double.toString(x))
+            .append(' ')
+            .append(n)
+            .append('\n');
       }
     }
-    String script = "import sys\nfor line in sys.stdin:\n    a, n = line.split()\n    try:\n"
-        + "        print(repr(round(float(a), int(n))).replace('nan', 'NaN').replace('inf', 'Infinity'))\n"
-        + "    except OverflowError:\n        print('overflow')\n";
+    String script =
+        "import sys\nfor line in sys.stdin:\n    a, n = line.split()\n    try:\n"
+            + "        print(repr(round(float(a), int(n))).replace('nan', 'NaN').replace('inf', 'Infinity'))\n"
+            + "    except OverflowError:\n        print('overflow')\n";
     List<String> lines = python(script, input.toString());
     assertEquals(cases.size(), lines.size());
     int overflows = 0;
@@ -94,7 +137,8 @@ class PyFloatTest {
   }
 
   static List<String> python(String script, String stdin) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();
     p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -13,23 +13,63 @@ import org.junit.jupiter.api.Test;
  * at the 64-bit edges (where CPython's result needs more bits, dynnc must raise), round on halves.
  */
 class PyScalarTest {
-  static final long[] INTS = {0, 1, -1, 7, -7, 3, -3, (1L << 53), (1L << 53) + 1, -(1L << 53) - 1, (1L << 62),
-      Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 62, 2};
-  static final double[] FLOATS = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0x1p53, 0x1p53 + 2, -0x1p53, 0x1p63, -0x1p63,
-      0x1p64, 7.0, -7.0, 1e300, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3.4999999999999996};
+  static final long[] INTS = {
+    0,
+    1,
+    -1,
+    7,
+    -7,
+    3,
+    -3,
+    (1L << 53),
+    (1L << 53) + 1,
+    -(1L << 53) - 1,
+    (1L << 62),
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    Long.MIN_VALUE + 1,
+    62,
+    2
+  };
+  static final double[] FLOATS = {
+    0.0,
+    -0.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    0x1p53,
+    0x1p53 + 2,
+    -0x1p53,
+    0x1p63,
+    -0x1p63,
+    0x1p64,
+    7.0,
+    -7.0,
+    1e300,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    3.4999999999999996
+  };
 
-  /** Python prints an int result, or 'big' when it needs more than 64 bits, or 'err' when Python raises. */
-  private static final String PRELUDE = "import sys\n"
-      + "def s(f):\n"
-      + "    try:\n"
-      + "        r = f()\n"
-      + "    except (ZeroDivisionError, ValueError, OverflowError):\n"
-      + "        return 'err'\n"
-      + "    if isinstance(r, bool):\n"
-      + "        return str(r).lower()\n"
-      + "    if isinstance(r, int) and not -2**63 <= r < 2**63:\n"
-      + "        return 'big'\n"
-      + "    return str(r)\n";
+  /**
+   * Python prints an int result, or 'big' when it needs more than 64 bits, or 'err' when Python
+   * raises.
+   */
+  private static final String PRELUDE =
+      "import sys\n"
+          + "def s(f):\n"
+          + "    try:\n"
+          + "        r = f()\n"
+          + "    except (ZeroDivisionError, ValueError, OverflowError):\n"
+          + "        return 'err'\n"
+          + "    if isinstance(r, bool):\n"
+          + "        return str(r).lower()\n"
+          + "    if isinstance(r, int) and not -2**63 <= r < 2**63:\n"
+          + "        return 'big'\n"
+          + "    return str(r)\n";
 
   private static String java(LongBinaryOperator f, long a, long b) {
     try {
@@ -46,9 +86,11 @@ class PyScalarTest {
 
   @Test
   void intArithmeticAndComparisonsMatchCPython() throws Exception {
-    String script = PRELUDE + "for line in sys.stdin:\n    a, b = map(int, line.split())\n"
-        + "    print(' '.join(s(f) for f in [lambda: a // b, lambda: a % b, lambda: a + b, lambda: a - b, lambda: a * b,"
-        + " lambda: a ** b if 0 <= b < 100 else 0, lambda: abs(a), lambda: a == b, lambda: a < b]))\n";
+    String script =
+        PRELUDE
+            + "for line in sys.stdin:\n    a, b = map(int, line.split())\n"
+            + "    print(' '.join(s(f) for f in [lambda: a // b, lambda: a % b, lambda: a + b, lambda: a - b, lambda: a * b,"
+            + " lambda: a ** b if 0 <= b < 100 else 0, lambda: abs(a), lambda: a == b, lambda: a < b]))\n";
     StringBuilder input = new StringBuilder();
     List<long[]> pairs = new ArrayList<>();
     for (long a : INTS) {
@@ -78,16 +120,24 @@ class PyScalarTest {
 
   @Test
   void intWithFloatComparisonsAreExactAsInCPython() throws Exception {
-    String script = PRELUDE + "for line in sys.stdin:\n    a, b = line.split()\n    a = int(a)\n    b = float(b)\n"
-        + "    print(' '.join(s(f) for f in [lambda: a == b, lambda: a != b, lambda: a < b, lambda: a <= b,"
-        + " lambda: a > b, lambda: a >= b, lambda: b < a, lambda: b == a]))\n";
+    String script =
+        PRELUDE
+            + "for line in sys.stdin:\n    a, b = line.split()\n    a = int(a)\n    b = float(b)\n"
+            + "    print(' '.join(s(f) for f in [lambda: a == b, lambda: a != b, lambda: a < b, lambda: a <= b,"
+            + " lambda: a > b, lambda: a >= b, lambda: b < a, lambda: b == a]))\n";
     StringBuilder input = new StringBuilder();
     List<Object[]> pairs = new ArrayList<>();
     for (long a : INTS) {
       for (double b : FLOATS) {
         pairs.add(new Object[] {a, b});
-        input.append(a).append(' ').append(Double.isNaN(b) ? "nan" : Double.isInfinite(b) ? (b > 0 ? "inf" : "-inf")
-            : Double.toString(b)).append('\n');
+        input
+            .append(a)
+            .append(' ')
+            .append(
+                Double.isNaN(b)
+                    ? "nan"
+                    : Double.isInfinite(b) ? (b > 0 ? "inf" : "-inf") : Double.toString(b))
+            .append('\n');
       }
     }
     List<String> lines = PyFloatTest.python(script, input.toString());
@@ -96,8 +146,21 @@ class PyScalarTest {
       long a = (Long) pairs.get(i)[0];
       double b = (Double) pairs.get(i)[1];
       String at = a + " vs " + b;
-      String got = String.join(" ", List.of(PyScalar.eq(a, b), PyScalar.ne(a, b), PyScalar.lt(a, b), PyScalar.le(a, b),
-          PyScalar.gt(a, b), PyScalar.ge(a, b), PyScalar.lt(b, a), PyScalar.eq(b, a)).stream().map(String::valueOf).toList());
+      String got =
+          String.join(
+              " ",
+              List.of(
+                      PyScalar.eq(a, b),
+                      PyScalar.ne(a, b),
+                      PyScalar.lt(a, b),
+                      PyScalar.le(a, b),
+                      PyScalar.gt(a, b),
+                      PyScalar.ge(a, b),
+                      PyScalar.lt(b, a),
+                      PyScalar.eq(b, a))
+                  .stream()
+                  .map(String::valueOf)
+                  .toList());
       assertEquals(lines.get(i), got, at);
       assertEquals(PyScalar.eq(a, b), PyScalar.compare("eq", a, b), at);
       assertEquals(PyScalar.lt(b, a), PyScalar.compare("lt", b, a), at);
@@ -109,7 +172,12 @@ class PyScalarTest {
     String script = PRELUDE + "for line in sys.stdin:\n    print(s(lambda: round(float(line))))\n";
     StringBuilder input = new StringBuilder();
     for (double b : FLOATS) {
-      input.append(Double.isNaN(b) ? "nan" : Double.isInfinite(b) ? (b > 0 ? "inf" : "-inf") : Double.toString(b)).append('\n');
+      input
+          .append(
+              Double.isNaN(b)
+                  ? "nan"
+                  : Double.isInfinite(b) ? (b > 0 ? "inf" : "-inf") : Double.toString(b))
+          .append('\n');
     }
     List<String> lines = PyFloatTest.python(script, input.toString());
     for (int i = 0; i < FLOATS.length; i++) {
@@ -127,7 +195,9 @@ class PyScalarTest {
   @Test
   void roundOfAnIntWithDigitsMatchesCPython() throws Exception {
     long[] ns = {-25, -19, -18, -3, -2, -1, 0, 2};
-    String script = PRELUDE + "for line in sys.stdin:\n    a, n = map(int, line.split())\n    print(s(lambda: round(a, n)))\n";
+    String script =
+        PRELUDE
+            + "for line in sys.stdin:\n    a, n = map(int, line.split())\n    print(s(lambda: round(a, n)))\n";
     StringBuilder input = new StringBuilder();
     List<long[]> cases = new ArrayList<>();
     for (long a : INTS) {

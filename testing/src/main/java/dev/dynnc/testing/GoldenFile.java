@@ -30,14 +30,17 @@ import org.opentest4j.AssertionFailedError;
  * </pre>
  *
  * <p>Expected output lives in the file under test itself, so adding a test means adding one file,
- * and {@link #check} in bless mode rewrites only the trailer (the input above it, and so every
- * line number the expectation mentions, stays put).
+ * and {@link #check} in bless mode rewrites only the trailer (the input above it, and so every line
+ * number the expectation mentions, stays put).
  */
 public final class GoldenFile {
   /** The line that opens the trailer, after the comment prefix and a space. */
   public static final String MARKER = "---- expected ----";
 
-  /** {@code -Dgolden.bless=true} (passed on by the root POM's surefire configuration) rewrites expectations. */
+  /**
+   * {@code -Dgolden.bless=true} (passed on by the root POM's surefire configuration) rewrites
+   * expectations.
+   */
   public static boolean blessing() {
     return Boolean.parseBoolean(System.getProperty("golden.bless", "false"));
   }
@@ -49,8 +52,13 @@ public final class GoldenFile {
   private final Optional<String> expected;
   private final int trailerOffset;
 
-  private GoldenFile(Path path, String comment, String text, Map<String, List<String>> directives,
-      Optional<String> expected, int trailerOffset) {
+  private GoldenFile(
+      Path path,
+      String comment,
+      String text,
+      Map<String, List<String>> directives,
+      Optional<String> expected,
+      int trailerOffset) {
     this.path = path;
     this.comment = comment;
     this.text = text;
@@ -77,7 +85,9 @@ public final class GoldenFile {
       if (colon > comment.length() + 1 && line.startsWith(comment + " ")) {
         String key = line.substring(comment.length() + 1, colon).trim();
         if (key.matches("[a-z]+")) {
-          directives.computeIfAbsent(key, k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
+          directives
+              .computeIfAbsent(key, k -> new ArrayList<>())
+              .add(line.substring(colon + 1).trim());
         }
       }
     }
@@ -93,8 +103,14 @@ public final class GoldenFile {
       } else if (line.startsWith(comment + " ")) {
         exp.append(line, comment.length() + 1, line.length()).append('\n');
       } else if (!line.isEmpty()) {
-        throw new AssertionFailedError(path + ": a line after '" + trailer + "' does not start with '" + comment
-            + " ': " + line);
+        throw new AssertionFailedError(
+            path
+                + ": a line after '"
+                + trailer
+                + "' does not start with '"
+                + comment
+                + " ': "
+                + line);
       }
     }
     return new GoldenFile(path, comment, text, directives, Optional.of(exp.toString()), offset);
@@ -122,8 +138,11 @@ public final class GoldenFile {
 
   /** The value of directive {@code key}, which the file must have. */
   public String required(String key) {
-    return directive(key).orElseThrow(() -> new AssertionFailedError(
-        path + " lacks the directive '" + comment + " " + key + ": ...'"));
+    return directive(key)
+        .orElseThrow(
+            () ->
+                new AssertionFailedError(
+                    path + " lacks the directive '" + comment + " " + key + ": ...'"));
   }
 
   public List<String> directives(String key) {
@@ -149,26 +168,48 @@ public final class GoldenFile {
     String diff = want == null ? "" : diff(want, got);
     if (blessing()) {
       write(got);
-      throw new AssertionFailedError("BLESSED " + path + ": its expectation was "
-          + (want == null ? "missing and is now written" : "rewritten") + "; review it (git diff) and rerun"
-          + " without -Dgolden.bless\n" + (want == null ? got : diff));
+      throw new AssertionFailedError(
+          "BLESSED "
+              + path
+              + ": its expectation was "
+              + (want == null ? "missing and is now written" : "rewritten")
+              + "; review it (git diff) and rerun"
+              + " without -Dgolden.bless\n"
+              + (want == null ? got : diff));
     }
     if (want == null) {
-      throw new AssertionFailedError(path + " has no '" + comment + " " + MARKER + "' section; run with"
-          + " -Dgolden.bless=true to write it. Actual output:\n" + got);
+      throw new AssertionFailedError(
+          path
+              + " has no '"
+              + comment
+              + " "
+              + MARKER
+              + "' section; run with"
+              + " -Dgolden.bless=true to write it. Actual output:\n"
+              + got);
     }
-    throw new AssertionFailedError("output differs from the expectation in " + path
-        + " (rerun with -Dgolden.bless=true to accept it)\n" + diff, want, got);
+    throw new AssertionFailedError(
+        "output differs from the expectation in "
+            + path
+            + " (rerun with -Dgolden.bless=true to accept it)\n"
+            + diff,
+        want,
+        got);
   }
 
-  /** A unified diff with three lines of context from {@code expected} to {@code actual}; empty if equal. */
+  /**
+   * A unified diff with three lines of context from {@code expected} to {@code actual}; empty if
+   * equal.
+   */
   public static String diff(String expected, String actual) {
     List<String> a = List.of(expected.split("\n", -1));
     List<String> b = List.of(actual.split("\n", -1));
     if (a.equals(b)) {
       return "";
     }
-    return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff("expected", "actual", a, DiffUtils.diff(a, b), 3))
+    return String.join(
+            "\n",
+            UnifiedDiffUtils.generateUnifiedDiff("expected", "actual", a, DiffUtils.diff(a, b), 3))
         + "\n";
   }
 
@@ -185,7 +226,10 @@ public final class GoldenFile {
     Files.writeString(path, sb.toString(), StandardCharsets.UTF_8);
   }
 
-  /** Line ends as LF, trailing blank lines and spaces at the end dropped: neither is visible in review. */
+  /**
+   * Line ends as LF, trailing blank lines and spaces at the end dropped: neither is visible in
+   * review.
+   */
   private static String normalize(String s) {
     String t = s.replace("\r\n", "\n");
     int end = t.length();

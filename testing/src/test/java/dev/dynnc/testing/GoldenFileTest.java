@@ -15,11 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
-/** The golden-file harness itself: directives, trailer, diff, bless, and the failures that keep blessings honest. */
+/**
+ * The golden-file harness itself: directives, trailer, diff, bless, and the failures that keep
+ * blessings honest.
+ */
 class GoldenFileTest {
   @TempDir Path dir;
 
-  private static final String FILE = """
+  private static final String FILE =
+      """
       # entry: build()
       # input: x=float32[1,8]
       # input: y=int64[2]
@@ -56,7 +60,9 @@ class GoldenFileTest {
 
   @Test
   void nonPythonFilesUseSlashComments() throws IOException {
-    GoldenFile g = GoldenFile.read(write("t.ir", "// passes: a,b\nfunc\n// ---- expected ----\n// out\n//\n// x\n"));
+    GoldenFile g =
+        GoldenFile.read(
+            write("t.ir", "// passes: a,b\nfunc\n// ---- expected ----\n// out\n//\n// x\n"));
     assertEquals("a,b", g.required("passes"));
     assertEquals(Optional.of("out\n\nx\n"), g.expected());
     AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> g.required("entry"));
@@ -66,8 +72,12 @@ class GoldenFileTest {
   @Test
   void mismatchFailsWithAUnifiedDiff() throws IOException {
     GoldenFile g = GoldenFile.read(write("t.py", FILE));
-    AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> g.check("line one\nline two\n  indented\n"));
-    assertTrue(e.getMessage().endsWith("""
+    AssertionFailedError e =
+        assertThrows(AssertionFailedError.class, () -> g.check("line one\nline two\n  indented\n"));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                """
         --- expected
         +++ actual
         @@ -1,3 +1,3 @@
@@ -75,7 +85,8 @@ class GoldenFileTest {
         -
         +line two
            indented
-        """), e.getMessage());
+        """),
+        e.getMessage());
     assertEquals(FILE, Files.readString(g.path()), "a plain run never writes");
   }
 
@@ -83,7 +94,8 @@ class GoldenFileTest {
   void diffSeparatesDistantHunks() {
     String a = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12";
     String b = "1\nX\n3\n4\n5\n6\n7\n8\n9\n10\nY\n12";
-    assertEquals("""
+    assertEquals(
+        """
         --- expected
         +++ actual
         @@ -1,5 +1,5 @@
@@ -100,7 +112,8 @@ class GoldenFileTest {
         -11
         +Y
          12
-        """, GoldenFile.diff(a, b));
+        """,
+        GoldenFile.diff(a, b));
     assertEquals("", GoldenFile.diff(a, a));
   }
 
@@ -116,9 +129,12 @@ class GoldenFileTest {
     System.setProperty("golden.bless", "true");
     GoldenFile g = GoldenFile.read(write("t.py", FILE));
     AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> g.check("new\n\nout"));
-    assertTrue(e.getMessage().startsWith("BLESSED " + g.path() + ": its expectation was rewritten"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("BLESSED " + g.path() + ": its expectation was rewritten"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("+new"), e.getMessage());
-    assertEquals(FILE.substring(0, FILE.indexOf("# ----")) + "# ---- expected ----\n# new\n#\n# out\n",
+    assertEquals(
+        FILE.substring(0, FILE.indexOf("# ----")) + "# ---- expected ----\n# new\n#\n# out\n",
         Files.readString(g.path()));
     GoldenFile fresh = GoldenFile.read(write("fresh.ir", "x"));
     assertThrows(AssertionFailedError.class, () -> fresh.check("a"));
@@ -134,10 +150,14 @@ class GoldenFileTest {
     write("s/notes.txt", "forgotten");
     write("s/sub/b.ir", "y\n");
     write("loose.ir", "z\n");
-    List<DynamicTest> tests = Golden.suite(dir, "s", "ir", g -> g.input().strip().toUpperCase()).toList();
-    assertEquals(List.of("no unread files in golden/s", "a.ir"), tests.stream().map(DynamicTest::getDisplayName).toList());
+    List<DynamicTest> tests =
+        Golden.suite(dir, "s", "ir", g -> g.input().strip().toUpperCase()).toList();
+    assertEquals(
+        List.of("no unread files in golden/s", "a.ir"),
+        tests.stream().map(DynamicTest::getDisplayName).toList());
     tests.get(1).getExecutable().execute();
-    AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> tests.get(0).getExecutable().execute());
+    AssertionFailedError e =
+        assertThrows(AssertionFailedError.class, () -> tests.get(0).getExecutable().execute());
     for (String stray : List.of("notes.txt", "sub", "loose.ir")) {
       assertTrue(e.getMessage().contains(stray), e.getMessage());
     }

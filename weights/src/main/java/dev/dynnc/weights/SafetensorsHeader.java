@@ -9,33 +9,36 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Parses a safetensors header with Gson's strict streaming reader into plain Java values.
  *
- * <p>Objects become {@link LinkedHashMap}s (file order kept, duplicate keys refused, which Gson's own tree model
- * would silently resolve), arrays {@link ArrayList}s, integers that fit {@link Long}s, other numbers
- * {@link Double}s, and {@code true/false/null} the Java equivalents. Nesting is capped so that a hostile header
- * cannot exhaust the Java stack.
+ * <p>Objects become {@link LinkedHashMap}s (file order kept, duplicate keys refused, which Gson's
+ * own tree model would silently resolve), arrays {@link ArrayList}s, integers that fit {@link
+ * Long}s, other numbers {@link Double}s, and {@code true/false/null} the Java equivalents. Nesting
+ * is capped so that a hostile header cannot exhaust the Java stack.
  */
 final class SafetensorsHeader {
 
   /** Deepest nesting accepted; a safetensors header needs three levels. */
   static final int MAX_DEPTH = 64;
 
-  /** Gson's location, {@code " at line L column C path P"}; the path is dropped as it repeats hostile key text. */
-  private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)( path [^\\n]*)?");
+  /**
+   * Gson's location, {@code " at line L column C path P"}; the path is dropped as it repeats
+   * hostile key text.
+   */
+  private static final Pattern LOCATION =
+      Pattern.compile(" at line (\\d+) column (\\d+)( path [^\\n]*)?");
 
-  private SafetensorsHeader() {
-  }
+  private SafetensorsHeader() {}
 
   /**
    * Parses one JSON value that spans all of {@code text} (surrounding whitespace allowed).
    *
-   * @throws IllegalArgumentException with a message saying what is wrong and where (line, column and JSON path)
+   * @throws IllegalArgumentException with a message saying what is wrong and where (line, column
+   *     and JSON path)
    */
   static Object parse(String text) {
     try (JsonReader in = new JsonReader(new StringReader(text))) {
@@ -47,11 +50,13 @@ final class SafetensorsHeader {
           return value;
         }
       } catch (MalformedJsonException e) {
-        // Strict mode refuses a second value with advice about lenient parsing; say what is wrong instead.
+        // Strict mode refuses a second value with advice about lenient parsing; say what is wrong
+        // instead.
       }
       throw new IllegalArgumentException("unexpected text after the JSON value" + after);
     } catch (IOException | IllegalStateException | NumberFormatException e) {
-      // MalformedJsonException, EOFException and Gson's type errors: its message says what and where.
+      // MalformedJsonException, EOFException and Gson's type errors: its message says what and
+      // where.
       throw new IllegalArgumentException(located(e.getMessage()), e);
     }
   }
@@ -68,8 +73,8 @@ final class SafetensorsHeader {
         while (in.hasNext()) {
           String key = in.nextName();
           if (map.containsKey(key)) {
-            throw new IllegalArgumentException("duplicate key \"" + RestrictedUnpickler.printable(key) + "\""
-                + where(in));
+            throw new IllegalArgumentException(
+                "duplicate key \"" + RestrictedUnpickler.printable(key) + "\"" + where(in));
           }
           map.put(key, value(in, depth + 1));
         }
@@ -93,7 +98,8 @@ final class SafetensorsHeader {
         try {
           return Long.parseLong(literal);
         } catch (NumberFormatException e) {
-          // A fraction, an exponent or out of long range: a double, which callers wanting an int reject.
+          // A fraction, an exponent or out of long range: a double, which callers wanting an int
+          // reject.
           return Double.parseDouble(literal);
         }
       }
@@ -115,18 +121,26 @@ final class SafetensorsHeader {
   }
 
   /**
-   * Rewrites a Gson message as "what at line L column C": without the JSON path (it repeats key text from the file),
-   * the advice to switch to lenient parsing, or the troubleshooting URL, all of which speak to a Gson user rather than
-   * to someone holding a bad checkpoint.
+   * Rewrites a Gson message as "what at line L column C": without the JSON path (it repeats key
+   * text from the file), the advice to switch to lenient parsing, or the troubleshooting URL, all
+   * of which speak to a Gson user rather than to someone holding a bad checkpoint.
    */
   private static String located(String message) {
     Matcher m = LOCATION.matcher(message);
     if (!m.find()) {
       return message.lines().findFirst().orElse("malformed JSON");
     }
-    String what = message.substring(0, m.start())
-        .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
-    return Character.toLowerCase(what.charAt(0)) + what.substring(1) + " at line " + m.group(1) + " column "
+    String what =
+        message
+            .substring(0, m.start())
+            .replace(
+                "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "malformed JSON");
+    return Character.toLowerCase(what.charAt(0))
+        + what.substring(1)
+        + " at line "
+        + m.group(1)
+        + " column "
         + m.group(2);
   }
 }

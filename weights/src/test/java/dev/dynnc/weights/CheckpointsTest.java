@@ -26,23 +26,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End-to-end tests of {@link Checkpoints#read} on files written at test time by real PyTorch (Debian's
- * python3-torch 1.13 at {@code /usr/bin/python3}), plus hostile and corrupt files built with Python's pickle, zipfile
- * and struct modules.
+ * End-to-end tests of {@link Checkpoints#read} on files written at test time by real PyTorch
+ * (Debian's python3-torch 1.13 at {@code /usr/bin/python3}), plus hostile and corrupt files built
+ * with Python's pickle, zipfile and struct modules.
  *
- * <p>For each good file the Python script also dumps every tensor's bytes ({@code numpy().tobytes()}) and its values
- * converted to float32 by torch, so that keys, order, dtypes, shapes, raw bytes and {@code toFloatArray()} are all
- * compared against what torch itself reports. Each bad file must fail with an exact message.
+ * <p>For each good file the Python script also dumps every tensor's bytes ({@code
+ * numpy().tobytes()}) and its values converted to float32 by torch, so that keys, order, dtypes,
+ * shapes, raw bytes and {@code toFloatArray()} are all compared against what torch itself reports.
+ * Each bad file must fail with an exact message.
  */
 class CheckpointsTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
+  private static final String PYTHON = "/usr/bin/python3";
 
-    @TempDir
-    static Path dir;
+  @TempDir static Path dir;
 
-    /** Writes all fixtures into {@code sys.argv[1]}; see the comments in the script for what each one is. */
-    private static final String FIXTURES = """
+  /**
+   * Writes all fixtures into {@code sys.argv[1]}; see the comments in the script for what each one
+   * is.
+   */
+  private static final String FIXTURES =
+      """
             import io, json, os, pickle, struct, sys, zipfile
             import torch
             d = sys.argv[1]
@@ -210,185 +214,246 @@ class CheckpointsTest {
                 f.write('just some text' + NL)
             """;
 
-    @BeforeAll
-    static void writeFixtures() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, "-c", FIXTURES, dir.toString())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        String output = new String(p.getInputStream().readAllBytes(), UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("the fixture script did not finish within 300 s");
-        }
-        if (p.exitValue() != 0) {
-            fail("the fixture script failed (these tests need Debian's python3-torch at " + PYTHON
-                    + ": apt-get install python3-torch):\n" + output);
-        }
+  @BeforeAll
+  static void writeFixtures() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(PYTHON, "-c", FIXTURES, dir.toString())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), UTF_8);
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("the fixture script did not finish within 300 s");
     }
-
-    // ------------------------------------------------------------------ torch.save files
-
-    @Test
-    void readsSequentialModelStateDict() throws Exception {
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("seq.pt"));
-        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
-                "1.num_batches_tracked", "3.weight", "3.bias"), List.copyOf(sd.keySet()));
-        assertArrayEquals(new long[] {4, 3, 3, 3}, sd.get("0.weight").shape());
-        assertArrayEquals(new long[] {2, 16}, sd.get("3.weight").shape());
-        WeightTensor tracked = sd.get("1.num_batches_tracked");
-        assertEquals(DType.I64, tracked.dtype());
-        assertArrayEquals(new long[0], tracked.shape());
-        assertArrayEquals(new float[] {1f}, tracked.toFloatArray());
-        assertMatchesPython(sd, "seq");
+    if (p.exitValue() != 0) {
+      fail(
+          "the fixture script failed (these tests need Debian's python3-torch at "
+              + PYTHON
+              + ": apt-get install python3-torch):\n"
+              + output);
     }
+  }
 
-    @Test
-    void readsEveryDtype() throws Exception {
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("dtypes.pt"));
-        assertEquals(List.of(DType.F64, DType.F16, DType.BF16, DType.I64, DType.I32, DType.I16,
-                DType.I8, DType.U8, DType.BOOL), sd.values().stream().map(WeightTensor::dtype).toList());
-        assertArrayEquals(new float[] {1f, 0f, 1f}, sd.get("bool").toFloatArray());
-        assertArrayEquals(new float[] {0f, 128f, 255f}, sd.get("u8").toFloatArray());
-        assertMatchesPython(sd, "dtypes");
+  // ------------------------------------------------------------------ torch.save files
+
+  @Test
+  void readsSequentialModelStateDict() throws Exception {
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("seq.pt"));
+    assertEquals(
+        List.of(
+            "0.weight",
+            "0.bias",
+            "1.weight",
+            "1.bias",
+            "1.running_mean",
+            "1.running_var",
+            "1.num_batches_tracked",
+            "3.weight",
+            "3.bias"),
+        List.copyOf(sd.keySet()));
+    assertArrayEquals(new long[] {4, 3, 3, 3}, sd.get("0.weight").shape());
+    assertArrayEquals(new long[] {2, 16}, sd.get("3.weight").shape());
+    WeightTensor tracked = sd.get("1.num_batches_tracked");
+    assertEquals(DType.I64, tracked.dtype());
+    assertArrayEquals(new long[0], tracked.shape());
+    assertArrayEquals(new float[] {1f}, tracked.toFloatArray());
+    assertMatchesPython(sd, "seq");
+  }
+
+  @Test
+  void readsEveryDtype() throws Exception {
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("dtypes.pt"));
+    assertEquals(
+        List.of(
+            DType.F64,
+            DType.F16,
+            DType.BF16,
+            DType.I64,
+            DType.I32,
+            DType.I16,
+            DType.I8,
+            DType.U8,
+            DType.BOOL),
+        sd.values().stream().map(WeightTensor::dtype).toList());
+    assertArrayEquals(new float[] {1f, 0f, 1f}, sd.get("bool").toFloatArray());
+    assertArrayEquals(new float[] {0f, 128f, 255f}, sd.get("u8").toFloatArray());
+    assertMatchesPython(sd, "dtypes");
+  }
+
+  @Test
+  void readsViewsSharedStoragesScalarsAndEmptyTensors() throws Exception {
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("views.pt"));
+    // base is arange(24).reshape(4, 6); transposed is its (non-contiguous) transpose.
+    assertArrayEquals(
+        new float[] {
+          0, 6, 12, 18, 1, 7, 13, 19, 2, 8, 14, 20, 3, 9, 15, 21, 4, 10, 16, 22, 5, 11, 17, 23
+        },
+        sd.get("transposed").toFloatArray());
+    assertArrayEquals(new float[] {8, 9, 10, 14, 15, 16}, sd.get("block").toFloatArray());
+    assertArrayEquals(new float[] {0, 3, 12, 15}, sd.get("stepped").toFloatArray());
+    assertArrayEquals(
+        new float[] {1.5f, 2.5f, 3.5f, 1.5f, 2.5f, 3.5f}, sd.get("expanded").toFloatArray());
+    assertArrayEquals(new float[] {3.25f}, sd.get("scalar").toFloatArray());
+    assertEquals(0, sd.get("empty").numel());
+    assertArrayEquals(new long[] {0, 3}, sd.get("empty").shape());
+    // Views sharing a storage must not share (or alias) the returned arrays.
+    assertFalse(sd.get("base").data() == sd.get("row").data());
+    assertMatchesPython(sd, "views");
+  }
+
+  @Test
+  void readsStateDictNestedInATrainingCheckpoint() throws Exception {
+    // {'epoch': 7, 'state_dict': ..., 'optimizer': ...}: only the model's tensors come back.
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("nested.pt"));
+    assertMatchesPython(sd, "nested");
+  }
+
+  @Test
+  void readsParametersAndTensorsWithAttributes() throws Exception {
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("param.pt"));
+    assertEquals(List.of("param", "tagged"), List.copyOf(sd.keySet()));
+    assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, sd.get("param").toFloatArray());
+    assertArrayEquals(new float[] {1f, 1f}, sd.get("tagged").toFloatArray());
+  }
+
+  @Test
+  void readsOtherPickleProtocols() throws Exception {
+    for (int protocol : new int[] {1, 4, 5}) {
+      Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("proto" + protocol + ".pt"));
+      assertEquals(List.of("w", "flag"), List.copyOf(sd.keySet()), "protocol " + protocol);
+      assertArrayEquals(
+          new float[] {0, 1, 2, 3, 4, 5}, sd.get("w").toFloatArray(), "protocol " + protocol);
+      assertEquals(DType.BOOL, sd.get("flag").dtype(), "protocol " + protocol);
+      assertArrayEquals(new byte[] {1}, sd.get("flag").data(), "protocol " + protocol);
     }
+  }
 
-    @Test
-    void readsViewsSharedStoragesScalarsAndEmptyTensors() throws Exception {
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("views.pt"));
-        // base is arange(24).reshape(4, 6); transposed is its (non-contiguous) transpose.
-        assertArrayEquals(new float[] {0, 6, 12, 18, 1, 7, 13, 19, 2, 8, 14, 20, 3, 9, 15, 21, 4, 10, 16, 22, 5, 11,
-                17, 23}, sd.get("transposed").toFloatArray());
-        assertArrayEquals(new float[] {8, 9, 10, 14, 15, 16}, sd.get("block").toFloatArray());
-        assertArrayEquals(new float[] {0, 3, 12, 15}, sd.get("stepped").toFloatArray());
-        assertArrayEquals(new float[] {1.5f, 2.5f, 3.5f, 1.5f, 2.5f, 3.5f}, sd.get("expanded").toFloatArray());
-        assertArrayEquals(new float[] {3.25f}, sd.get("scalar").toFloatArray());
-        assertEquals(0, sd.get("empty").numel());
-        assertArrayEquals(new long[] {0, 3}, sd.get("empty").shape());
-        // Views sharing a storage must not share (or alias) the returned arrays.
-        assertFalse(sd.get("base").data() == sd.get("row").data());
-        assertMatchesPython(sd, "views");
+  // ------------------------------------------------------------------ safetensors
+
+  @Test
+  void readsSafetensorsWrittenByHand() throws Exception {
+    Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("model.safetensors"));
+    assertEquals(
+        List.of("weight", "half", "index", "mask", "brain", "scalar", "nothing"),
+        List.copyOf(sd.keySet()));
+    assertMatchesPython(sd, "safetensors");
+  }
+
+  @Test
+  void rejectsSafetensorsOffsetsOutsideTheData() {
+    assertEquals(
+        "badoffsets.safetensors: safetensors tensor 'weight': data_offsets [0, 4096] lie outside the "
+            + "56-byte data section",
+        error("badoffsets.safetensors"));
+  }
+
+  // ------------------------------------------------------------------ hostile and corrupt files
+
+  @Test
+  void rejectsPickleThatCallsOsSystemWithoutRunningIt() {
+    assertEquals(
+        "evil.pt: evil/data.pkl offset 13: global 'posix.system' is not allowed in a weights file; "
+            + "only tensors, dicts and basic values are loaded",
+        error("evil.pt"));
+    assertEquals(
+        "evil4.pt: evil4/data.pkl offset 34: global 'posix.system' is not allowed in a weights file; "
+            + "only tensors, dicts and basic values are loaded",
+        error("evil4.pt"));
+    assertFalse(Files.exists(dir.resolve("pwned")), "the payload ran");
+  }
+
+  @Test
+  void rejectsTruncatedZip() {
+    assertEquals(
+        "truncated.pt: not a valid zip archive; the file is truncated or corrupt",
+        error("truncated.pt"));
+  }
+
+  @Test
+  void rejectsStorageShorterThanItsTensor() {
+    assertEquals(
+        "short.pt: zip entry 'short/data/0' holds 16 bytes, but storage '0' needs 48 (12 float32 "
+            + "elements); the file is truncated or corrupt",
+        error("short.pt"));
+    assertEquals(
+        "nostorage.pt: storage '0' is missing: the archive has no entry 'nostorage/data/0'",
+        error("nostorage.pt"));
+  }
+
+  @Test
+  void rejectsForgedHugeStringLength() {
+    assertEquals(
+        "hugestr.pt: hugestr/data.pkl offset 2: BINUNICODE length 4294967280 exceeds the 3 bytes left "
+            + "in the pickle",
+        error("hugestr.pt"));
+  }
+
+  @Test
+  void rejectsLegacyFormatWithAHint() {
+    assertEquals(
+        "legacy.pt: this is a legacy (pre-1.6, non-zip) torch.save file, which dynnc does not read; "
+            + "load it in Python and re-save it with torch.save(obj, path) using the default zip format "
+            + "(without _use_new_zipfile_serialization=False)",
+        error("legacy.pt"));
+  }
+
+  @Test
+  void rejectsOtherFilesWithAHint() {
+    assertEquals(
+        "scripted.pt: this is a TorchScript archive (torch.jit.save); dynnc reads weights saved with "
+            + "torch.save(model.state_dict(), path)",
+        error("scripted.pt"));
+    assertEquals(
+        "plain.pkl: this is a bare pickle file, not a torch.save archive; save the weights with "
+            + "torch.save(model.state_dict(), path) or as .safetensors",
+        error("plain.pkl"));
+    assertEquals(
+        "notes.txt: not a PyTorch checkpoint; expected a torch.save zip archive (.pt, .pth, .bin) or a "
+            + ".safetensors file",
+        error("notes.txt"));
+    assertEquals(
+        "ambiguous.pt: no tensors found; the checkpoint's dict has the keys 'model', 'state_dict', "
+            + "'step' (expected a state dict, or one nested under 'state_dict', 'model' or 'model_state_dict')",
+        error("ambiguous.pt"));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static String error(String file) {
+    return assertThrows(CheckpointException.class, () -> Checkpoints.read(dir.resolve(file)))
+        .getMessage();
+  }
+
+  /**
+   * Compares keys, order, dtypes, shapes, bytes and float values with what the script dumped from
+   * torch.
+   */
+  private static void assertMatchesPython(Map<String, WeightTensor> actual, String sub)
+      throws IOException {
+    Path expectedDir = dir.resolve(sub);
+    List<String> keys = new ArrayList<>();
+    for (String line : Files.readAllLines(expectedDir.resolve("manifest.txt"))) {
+      String[] fields = line.split("\t", -1);
+      String key = fields[0];
+      keys.add(key);
+      WeightTensor t = actual.get(key);
+      assertTrue(t != null, "missing tensor " + key);
+      assertEquals(fields[1], t.dtype().numpyName(), key);
+      long[] shape =
+          fields[2].isEmpty()
+              ? new long[0]
+              : Arrays.stream(fields[2].split(",")).mapToLong(Long::parseLong).toArray();
+      assertArrayEquals(shape, t.shape(), key);
+      assertArrayEquals(Files.readAllBytes(expectedDir.resolve(key + ".bin")), t.data(), key);
+      float[] floats = new float[(int) t.numel()];
+      ByteBuffer.wrap(Files.readAllBytes(expectedDir.resolve(key + ".f32")))
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(floats);
+      assertArrayEquals(floats, t.toFloatArray(), key);
     }
-
-    @Test
-    void readsStateDictNestedInATrainingCheckpoint() throws Exception {
-        // {'epoch': 7, 'state_dict': ..., 'optimizer': ...}: only the model's tensors come back.
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("nested.pt"));
-        assertMatchesPython(sd, "nested");
-    }
-
-    @Test
-    void readsParametersAndTensorsWithAttributes() throws Exception {
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("param.pt"));
-        assertEquals(List.of("param", "tagged"), List.copyOf(sd.keySet()));
-        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, sd.get("param").toFloatArray());
-        assertArrayEquals(new float[] {1f, 1f}, sd.get("tagged").toFloatArray());
-    }
-
-    @Test
-    void readsOtherPickleProtocols() throws Exception {
-        for (int protocol : new int[] {1, 4, 5}) {
-            Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("proto" + protocol + ".pt"));
-            assertEquals(List.of("w", "flag"), List.copyOf(sd.keySet()), "protocol " + protocol);
-            assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, sd.get("w").toFloatArray(), "protocol " + protocol);
-            assertEquals(DType.BOOL, sd.get("flag").dtype(), "protocol " + protocol);
-            assertArrayEquals(new byte[] {1}, sd.get("flag").data(), "protocol " + protocol);
-        }
-    }
-
-    // ------------------------------------------------------------------ safetensors
-
-    @Test
-    void readsSafetensorsWrittenByHand() throws Exception {
-        Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("model.safetensors"));
-        assertEquals(List.of("weight", "half", "index", "mask", "brain", "scalar", "nothing"),
-                List.copyOf(sd.keySet()));
-        assertMatchesPython(sd, "safetensors");
-    }
-
-    @Test
-    void rejectsSafetensorsOffsetsOutsideTheData() {
-        assertEquals("badoffsets.safetensors: safetensors tensor 'weight': data_offsets [0, 4096] lie outside the "
-                + "56-byte data section", error("badoffsets.safetensors"));
-    }
-
-    // ------------------------------------------------------------------ hostile and corrupt files
-
-    @Test
-    void rejectsPickleThatCallsOsSystemWithoutRunningIt() {
-        assertEquals("evil.pt: evil/data.pkl offset 13: global 'posix.system' is not allowed in a weights file; "
-                + "only tensors, dicts and basic values are loaded", error("evil.pt"));
-        assertEquals("evil4.pt: evil4/data.pkl offset 34: global 'posix.system' is not allowed in a weights file; "
-                + "only tensors, dicts and basic values are loaded", error("evil4.pt"));
-        assertFalse(Files.exists(dir.resolve("pwned")), "the payload ran");
-    }
-
-    @Test
-    void rejectsTruncatedZip() {
-        assertEquals("truncated.pt: not a valid zip archive; the file is truncated or corrupt", error("truncated.pt"));
-    }
-
-    @Test
-    void rejectsStorageShorterThanItsTensor() {
-        assertEquals("short.pt: zip entry 'short/data/0' holds 16 bytes, but storage '0' needs 48 (12 float32 "
-                + "elements); the file is truncated or corrupt", error("short.pt"));
-        assertEquals("nostorage.pt: storage '0' is missing: the archive has no entry 'nostorage/data/0'",
-                error("nostorage.pt"));
-    }
-
-    @Test
-    void rejectsForgedHugeStringLength() {
-        assertEquals("hugestr.pt: hugestr/data.pkl offset 2: BINUNICODE length 4294967280 exceeds the 3 bytes left "
-                + "in the pickle", error("hugestr.pt"));
-    }
-
-    @Test
-    void rejectsLegacyFormatWithAHint() {
-        assertEquals("legacy.pt: this is a legacy (pre-1.6, non-zip) torch.save file, which dynnc does not read; "
-                + "load it in Python and re-save it with torch.save(obj, path) using the default zip format "
-                + "(without _use_new_zipfile_serialization=False)", error("legacy.pt"));
-    }
-
-    @Test
-    void rejectsOtherFilesWithAHint() {
-        assertEquals("scripted.pt: this is a TorchScript archive (torch.jit.save); dynnc reads weights saved with "
-                + "torch.save(model.state_dict(), path)", error("scripted.pt"));
-        assertEquals("plain.pkl: this is a bare pickle file, not a torch.save archive; save the weights with "
-                + "torch.save(model.state_dict(), path) or as .safetensors", error("plain.pkl"));
-        assertEquals("notes.txt: not a PyTorch checkpoint; expected a torch.save zip archive (.pt, .pth, .bin) or a "
-                + ".safetensors file", error("notes.txt"));
-        assertEquals("ambiguous.pt: no tensors found; the checkpoint's dict has the keys 'model', 'state_dict', "
-                + "'step' (expected a state dict, or one nested under 'state_dict', 'model' or 'model_state_dict')",
-                error("ambiguous.pt"));
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private static String error(String file) {
-        return assertThrows(CheckpointException.class, () -> Checkpoints.read(dir.resolve(file))).getMessage();
-    }
-
-    /** Compares keys, order, dtypes, shapes, bytes and float values with what the script dumped from torch. */
-    private static void assertMatchesPython(Map<String, WeightTensor> actual, String sub) throws IOException {
-        Path expectedDir = dir.resolve(sub);
-        List<String> keys = new ArrayList<>();
-        for (String line : Files.readAllLines(expectedDir.resolve("manifest.txt"))) {
-            String[] fields = line.split("\t", -1);
-            String key = fields[0];
-            keys.add(key);
-            WeightTensor t = actual.get(key);
-            assertTrue(t != null, "missing tensor " + key);
-            assertEquals(fields[1], t.dtype().numpyName(), key);
-            long[] shape = fields[2].isEmpty() ? new long[0]
-                    : Arrays.stream(fields[2].split(",")).mapToLong(Long::parseLong).toArray();
-            assertArrayEquals(shape, t.shape(), key);
-            assertArrayEquals(Files.readAllBytes(expectedDir.resolve(key + ".bin")), t.data(), key);
-            float[] floats = new float[(int) t.numel()];
-            ByteBuffer.wrap(Files.readAllBytes(expectedDir.resolve(key + ".f32"))).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(floats);
-            assertArrayEquals(floats, t.toFloatArray(), key);
-        }
-        assertEquals(keys, List.copyOf(actual.keySet()), "keys in file order");
-        assertTrue(actual instanceof LinkedHashMap);
-    }
+    assertEquals(keys, List.copyOf(actual.keySet()), "keys in file order");
+    assertTrue(actual instanceof LinkedHashMap);
+  }
 }

@@ -19,22 +19,28 @@ public sealed interface Expr {
   record FStr(ImmutableList<FPart> parts, Span span) implements Expr {}
 
   /** A piece of an f-string: literal text, or an expression with optional conversion and spec. */
-  record FPart(Optional<String> literal, Optional<Expr> expr, Optional<String> conversion, Optional<Expr> spec) {}
+  record FPart(
+      Optional<String> literal,
+      Optional<Expr> expr,
+      Optional<String> conversion,
+      Optional<Expr> spec) {}
 
   /** None, True, False, Ellipsis. */
   record Const(Object value, Span span) implements Expr {
-    public static final Object NONE = new Object() {
-      @Override
-      public String toString() {
-        return "None";
-      }
-    };
-    public static final Object ELLIPSIS = new Object() {
-      @Override
-      public String toString() {
-        return "Ellipsis";
-      }
-    };
+    public static final Object NONE =
+        new Object() {
+          @Override
+          public String toString() {
+            return "None";
+          }
+        };
+    public static final Object ELLIPSIS =
+        new Object() {
+          @Override
+          public String toString() {
+            return "Ellipsis";
+          }
+        };
   }
 
   record TupleExpr(ImmutableList<Expr> elts, Span span) implements Expr {}
@@ -44,13 +50,15 @@ public sealed interface Expr {
   record SetExpr(ImmutableList<Expr> elts, Span span) implements Expr {}
 
   /** Dict display; a key absent means {@code **value}. */
-  record DictExpr(ImmutableList<Optional<Expr>> keys, ImmutableList<Expr> values, Span span) implements Expr {}
+  record DictExpr(ImmutableList<Optional<Expr>> keys, ImmutableList<Expr> values, Span span)
+      implements Expr {}
 
   record Attribute(Expr value, String attr, Span span) implements Expr {}
 
   record Subscript(Expr value, Expr index, Span span) implements Expr {}
 
-  record Slice(Optional<Expr> lower, Optional<Expr> upper, Optional<Expr> step, Span span) implements Expr {}
+  record Slice(Optional<Expr> lower, Optional<Expr> upper, Optional<Expr> step, Span span)
+      implements Expr {}
 
   record Call(Expr func, ImmutableList<Arg> args, Span span) implements Expr {}
 
@@ -72,7 +80,8 @@ public sealed interface Expr {
   record BoolOp(String op, ImmutableList<Expr> values, Span span) implements Expr {}
 
   /** Chained comparison {@code a < b <= c}. */
-  record Compare(Expr left, ImmutableList<String> ops, ImmutableList<Expr> comparators, Span span) implements Expr {}
+  record Compare(Expr left, ImmutableList<String> ops, ImmutableList<Expr> comparators, Span span)
+      implements Expr {}
 
   record IfExp(Expr test, Expr body, Expr orelse, Span span) implements Expr {}
 

@@ -19,11 +19,14 @@ public sealed interface Stmt {
 
   record Return(Optional<Expr> value, Span span) implements Stmt {}
 
-  record If(Expr test, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span) implements Stmt {}
+  record If(Expr test, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span)
+      implements Stmt {}
 
-  record While(Expr test, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span) implements Stmt {}
+  record While(Expr test, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span)
+      implements Stmt {}
 
-  record For(Expr target, Expr iter, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span)
+  record For(
+      Expr target, Expr iter, ImmutableList<Stmt> body, ImmutableList<Stmt> orelse, Span span)
       implements Stmt {}
 
   record Break(Span span) implements Stmt {}
@@ -33,18 +36,27 @@ public sealed interface Stmt {
   record Pass(Span span) implements Stmt {}
 
   record FunctionDef(
-      String name, ImmutableList<Parameter> params, ImmutableList<Stmt> body, ImmutableList<Expr> decorators, Span span)
+      String name,
+      ImmutableList<Parameter> params,
+      ImmutableList<Stmt> body,
+      ImmutableList<Expr> decorators,
+      Span span)
       implements Stmt {}
 
   record ClassDef(
-      String name, ImmutableList<Expr.Arg> bases, ImmutableList<Stmt> body, ImmutableList<Expr> decorators, Span span)
+      String name,
+      ImmutableList<Expr.Arg> bases,
+      ImmutableList<Stmt> body,
+      ImmutableList<Expr> decorators,
+      Span span)
       implements Stmt {}
 
   /** {@code import a.b as c}: one entry per name. */
   record Import(ImmutableList<Alias> names, Span span) implements Stmt {}
 
   /** {@code from ..a import b as c}; names empty means {@code import *}. */
-  record ImportFrom(String module, int level, ImmutableList<Alias> names, Span span) implements Stmt {}
+  record ImportFrom(String module, int level, ImmutableList<Alias> names, Span span)
+      implements Stmt {}
 
   record Alias(String name, Optional<String> asName) {}
 
@@ -61,7 +73,10 @@ public sealed interface Stmt {
   record Del(ImmutableList<Expr> targets, Span span) implements Stmt {}
 
   record Try(
-      ImmutableList<Stmt> body, ImmutableList<Handler> handlers, ImmutableList<Stmt> orelse, ImmutableList<Stmt> finalbody,
+      ImmutableList<Stmt> body,
+      ImmutableList<Handler> handlers,
+      ImmutableList<Stmt> orelse,
+      ImmutableList<Stmt> finalbody,
       Span span)
       implements Stmt {}
 

@@ -47,14 +47,24 @@ final class Attributes {
       }
       if (in.torch.isLibrary(ns)) {
         if (in.staging == null) {
-          // An optimizer, a loss or a data loader named in construction or training code: only a use is an error.
+          // An optimizer, a loss or a data loader named in construction or training code: only a
+          // use is an error.
           return new Opaque(ns.name + "." + name, at, false, unsupported(ns, name), null);
         }
-        String close = Suggest.closest(name, ns.attrs.keySet()).map(c -> "did you mean " + ns.name + "." + c + "? ").orElse("");
-        throw Interpreter.error(Code.DN0105, at, ns.name + "." + name + " is not supported by dynnc yet",
+        String close =
+            Suggest.closest(name, ns.attrs.keySet())
+                .map(c -> "did you mean " + ns.name + "." + c + "? ")
+                .orElse("");
+        throw Interpreter.error(
+            Code.DN0105,
+            at,
+            ns.name + "." + name + " is not supported by dynnc yet",
             close + "the README lists the supported layers and tensor functions");
       }
-      throw Interpreter.error(Code.DN0101, at, "module '" + ns.name + "' has no attribute '" + name + "'",
+      throw Interpreter.error(
+          Code.DN0101,
+          at,
+          "module '" + ns.name + "' has no attribute '" + name + "'",
           Suggest.hint(name, new java.util.TreeSet<>(ns.attrs.keySet())));
     } else if (obj instanceof PyClass c) {
       Object v = c.lookup(name);
@@ -67,7 +77,8 @@ final class Attributes {
       if (name.equals("__name__")) {
         return c.name;
       }
-      throw Interpreter.error(Code.DN0101, at, "class '" + c.name + "' has no attribute '" + name + "'");
+      throw Interpreter.error(
+          Code.DN0101, at, "class '" + c.name + "' has no attribute '" + name + "'");
     } else if (obj instanceof Super s) {
       List<PyClass> mro = superMro(s, at);
       int i = mro.indexOf(s.cls());
@@ -103,13 +114,19 @@ final class Attributes {
     if (m != null) {
       return m;
     }
-    throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
+    throw Interpreter.error(
+        Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
   }
 
-  /** Why {@code ns.name} is opaque, completing "'torch.nn.X' is ...", with the closest modelled name if one is close. */
+  /**
+   * Why {@code ns.name} is opaque, completing "'torch.nn.X' is ...", with the closest modelled name
+   * if one is close.
+   */
   static String unsupported(PyNamespace ns, String name) {
-    return "not supported by dynnc" + Suggest.closest(name, ns.attrs.keySet()).map(c -> " (did you mean " + ns.name + "." + c + "?)")
-        .orElse("");
+    return "not supported by dynnc"
+        + Suggest.closest(name, ns.attrs.keySet())
+            .map(c -> " (did you mean " + ns.name + "." + c + "?)")
+            .orElse("");
   }
 
   /** {@code del obj.name}: an instance attribute, or a module's child, parameter or buffer. */
@@ -128,15 +145,21 @@ final class Attributes {
     } else if (obj instanceof PyClass c && c.dict.remove(name) != null) {
       return;
     }
-    throw Interpreter.error(Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
+    throw Interpreter.error(
+        Code.DN0101, at, "'" + Builtins.typeName(obj) + "' object has no attribute '" + name + "'");
   }
 
   /** The MRO that super(cls, self) searches: self's class's (or self's own, for a class). */
   private static List<PyClass> superMro(Super s, Span at) {
     PyClass c = s.self() instanceof PyObject o ? o.cls : s.self() instanceof PyClass k ? k : null;
     if (c == null || !c.isSubclassOf(s.cls())) {
-      throw Interpreter.error(Code.DN0102, at, "super(type, obj): obj must be an instance or subtype of type '" + s.cls().name + "'",
-          "inside a method, write super().__init__() or super(" + s.cls().name + ", self).__init__()");
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          "super(type, obj): obj must be an instance or subtype of type '" + s.cls().name + "'",
+          "inside a method, write super().__init__() or super("
+              + s.cls().name
+              + ", self).__init__()");
     }
     return c.mro();
   }
@@ -216,7 +239,8 @@ final class Attributes {
     if (hint == null && o.module != null) {
       hint = "assign self." + name + " in __init__ before forward uses it";
     }
-    throw Interpreter.error(Code.DN0101, at, "'" + o.cls.name + "' object has no attribute '" + name + "'", hint);
+    throw Interpreter.error(
+        Code.DN0101, at, "'" + o.cls.name + "' object has no attribute '" + name + "'", hint);
   }
 
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
@@ -225,10 +249,15 @@ final class Attributes {
     }
     Signals.use(obj, at);
     if (obj instanceof PyObject o) {
-      if (o.module == null && o.cls.nearestLayer() != null
-          && (v instanceof PyObject child && child.module != null || v instanceof TensorSlot slot && slot.isParameter)) {
+      if (o.module == null
+          && o.cls.nearestLayer() != null
+          && (v instanceof PyObject child && child.module != null
+              || v instanceof TensorSlot slot && slot.isParameter)) {
         String what = v instanceof PyObject ? "module" : "parameter";
-        throw Interpreter.error(Code.DN0101, at, "cannot assign " + what + " before Module.__init__() call",
+        throw Interpreter.error(
+            Code.DN0101,
+            at,
+            "cannot assign " + what + " before Module.__init__() call",
             "call super().__init__() at the start of " + o.cls.name + ".__init__");
       }
       if (o.module != null) {
@@ -248,7 +277,8 @@ final class Attributes {
           o.module.buffers.put(name, slot);
           return;
         }
-        if (v == Values.NONE && (o.module.parameters.containsKey(name) || o.module.modules.containsKey(name))) {
+        if (v == Values.NONE
+            && (o.module.parameters.containsKey(name) || o.module.modules.containsKey(name))) {
           o.module.parameters.remove(name);
           o.module.modules.remove(name);
         }
@@ -261,6 +291,7 @@ final class Attributes {
       c.dict.put(name, v);
       return;
     }
-    throw Interpreter.error(Code.DN0101, at, "cannot set attribute '" + name + "' on '" + Builtins.typeName(obj) + "'");
+    throw Interpreter.error(
+        Code.DN0101, at, "cannot set attribute '" + name + "' on '" + Builtins.typeName(obj) + "'");
   }
 }

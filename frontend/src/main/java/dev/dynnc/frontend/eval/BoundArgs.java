@@ -5,9 +5,9 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.frontend.eval.Schema.Kind;
 import dev.dynnc.frontend.eval.Schema.Param;
 import dev.dynnc.frontend.eval.Values.*;
-import dev.dynnc.semantics.DType;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,12 +16,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A library call's arguments bound to a {@link Schema}: positional and keyword arguments matched to parameters,
- * defaults filled in, and every value checked against its type and converted (an {@code int[2]} given as one int is
- * already two), so an implementation reads typed values by name.
+ * A library call's arguments bound to a {@link Schema}: positional and keyword arguments matched to
+ * parameters, defaults filled in, and every value checked against its type and converted (an {@code
+ * int[2]} given as one int is already two), so an implementation reads typed values by name.
  *
- * <p>Every mismatch is the caller's located DN0102 naming the function and the parameter, as Python and PyTorch word
- * it ("softmax() missing required argument 'dim'", "argument 'dim' (position 2) must be int, not Tensor").
+ * <p>Every mismatch is the caller's located DN0102 naming the function and the parameter, as Python
+ * and PyTorch word it ("softmax() missing required argument 'dim'", "argument 'dim' (position 2)
+ * must be int, not Tensor").
  */
 final class BoundArgs {
   private final Schema schema;
@@ -30,7 +31,12 @@ final class BoundArgs {
   private final Interpreter in;
   private final Span at;
 
-  private BoundArgs(Schema schema, Map<String, Object> values, Map<String, Object> given, Interpreter in, Span at) {
+  private BoundArgs(
+      Schema schema,
+      Map<String, Object> values,
+      Map<String, Object> given,
+      Interpreter in,
+      Span at) {
     this.schema = schema;
     this.values = values;
     this.given = given;
@@ -44,10 +50,12 @@ final class BoundArgs {
   }
 
   /**
-   * Binds a call to the first of {@code overloads} that accepts it, as PyTorch picks an overload. When none does, a
-   * single overload's own error is reported; with several, one error lists what the call gave and every signature.
+   * Binds a call to the first of {@code overloads} that accepts it, as PyTorch picks an overload.
+   * When none does, a single overload's own error is reported; with several, one error lists what
+   * the call gave and every signature.
    */
-  static BoundArgs bind(List<Schema> overloads, Interpreter in, List<Object> args, Map<String, Object> kw, Span at) {
+  static BoundArgs bind(
+      List<Schema> overloads, Interpreter in, List<Object> args, Map<String, Object> kw, Span at) {
     if (overloads.size() == 1) {
       return bind(overloads.get(0), in, args, kw, at);
     }
@@ -60,21 +68,28 @@ final class BoundArgs {
         messages.add(e.diagnostics().get(0).message());
       }
     }
-    String expected = "expected one of: " + overloads.stream().map(Schema::toString).collect(Collectors.joining("; "));
+    String expected =
+        "expected one of: "
+            + overloads.stream().map(Schema::toString).collect(Collectors.joining("; "));
     if (messages.size() == 1) {
-      // Every overload failed the same way (a missing argument, the same wrong type): that error says more.
+      // Every overload failed the same way (a missing argument, the same wrong type): that error
+      // says more.
       throw Interpreter.error(Code.DN0102, at, messages.iterator().next(), expected);
     }
     String given = args.stream().map(Builtins::typeName).collect(Collectors.joining(", "));
     for (Map.Entry<String, Object> e : kw.entrySet()) {
       given += (given.isEmpty() ? "" : ", ") + e.getKey() + "=" + Builtins.typeName(e.getValue());
     }
-    throw Interpreter.error(Code.DN0102, at, overloads.get(0).name() + "() received an invalid combination of arguments ("
-        + given + ")", expected);
+    throw Interpreter.error(
+        Code.DN0102,
+        at,
+        overloads.get(0).name() + "() received an invalid combination of arguments (" + given + ")",
+        expected);
   }
 
   /** Binds a call to one schema. */
-  static BoundArgs bind(Schema s, Interpreter in, List<Object> args, Map<String, Object> kwargs, Span at) {
+  static BoundArgs bind(
+      Schema s, Interpreter in, List<Object> args, Map<String, Object> kwargs, Span at) {
     String fn = s.name() + "()";
     Map<String, Object> kw = new LinkedHashMap<>(kwargs);
     Map<String, Object> values = new HashMap<>();
@@ -85,10 +100,15 @@ final class BoundArgs {
       Object v;
       boolean positional = false;
       if (p.varargs() && (next < args.size() || p.kind() == Kind.ANY)) {
-        // int... also takes one tuple (view((2, 3)) as view(2, 3)); Any... takes what is left, possibly nothing.
+        // int... also takes one tuple (view((2, 3)) as view(2, 3)); Any... takes what is left,
+        // possibly nothing.
         List<Object> rest = args.subList(Math.min(next, args.size()), args.size());
-        v = p.kind() == Kind.INT_LIST && rest.size() == 1 && (rest.get(0) instanceof PyTuple || rest.get(0) instanceof PyList)
-            ? rest.get(0) : new PyTuple(com.google.common.collect.ImmutableList.copyOf(rest));
+        v =
+            p.kind() == Kind.INT_LIST
+                    && rest.size() == 1
+                    && (rest.get(0) instanceof PyTuple || rest.get(0) instanceof PyList)
+                ? rest.get(0)
+                : new PyTuple(com.google.common.collect.ImmutableList.copyOf(rest));
         next = args.size();
         positional = true;
       } else if (!p.keywordOnly() && next < args.size()) {
@@ -97,27 +117,42 @@ final class BoundArgs {
       } else if (kw.containsKey(p.name())) {
         v = kw.remove(p.name());
       } else if (p.hasDefault()) {
-        values.put(p.name(), p.fallback() instanceof Long d && p.kind() == Kind.INT_LIST ? repeat(d, p.size()) : p.fallback());
+        values.put(
+            p.name(),
+            p.fallback() instanceof Long d && p.kind() == Kind.INT_LIST
+                ? repeat(d, p.size())
+                : p.fallback());
         given.put(p.name(), p.fallback());
         continue;
       } else {
-        throw Interpreter.error(Code.DN0102, at, fn + " missing required argument '" + p.name() + "'", signature(s));
+        throw Interpreter.error(
+            Code.DN0102, at, fn + " missing required argument '" + p.name() + "'", signature(s));
       }
       if (positional && kw.containsKey(p.name())) {
-        throw Interpreter.error(Code.DN0102, at, fn + " got multiple values for argument '" + p.name() + "'", signature(s));
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            fn + " got multiple values for argument '" + p.name() + "'",
+            signature(s));
       }
       values.put(p.name(), convert(p, positional ? i + 1 : 0, v, s, in, at));
       given.put(p.name(), v);
     }
     if (next < args.size()) {
       long most = s.params().stream().filter(p -> !p.keywordOnly()).count();
-      throw Interpreter.error(Code.DN0102, at, fn + " takes at most " + most + " positional arguments (" + args.size()
-          + " given)", signature(s));
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          fn + " takes at most " + most + " positional arguments (" + args.size() + " given)",
+          signature(s));
     }
     if (!kw.isEmpty()) {
       String name = kw.keySet().iterator().next();
       String close = Suggest.hint(name, s.params().stream().map(Param::name).toList());
-      throw Interpreter.error(Code.DN0102, at, fn + " got an unexpected keyword argument '" + name + "'",
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          fn + " got an unexpected keyword argument '" + name + "'",
           close != null ? close : signature(s));
     }
     return new BoundArgs(s, values, given, in, at);
@@ -134,29 +169,49 @@ final class BoundArgs {
     return out;
   }
 
-  /** Checks {@code v} against parameter {@code p} and converts it; {@code position} is 1-based, 0 for a keyword. */
-  private static Object convert(Param p, int position, Object v, Schema s, Interpreter in, Span at) {
+  /**
+   * Checks {@code v} against parameter {@code p} and converts it; {@code position} is 1-based, 0
+   * for a keyword.
+   */
+  private static Object convert(
+      Param p, int position, Object v, Schema s, Interpreter in, Span at) {
     String fn = s.name() + "()";
     if (v == Values.NONE && p.optional()) {
       return v;
     }
-    Object out = switch (p.kind()) {
-      case TENSOR -> Operators.isTensorLike(v) ? v : null;
-      case TENSOR_OR_SCALAR -> Operators.isTensorLike(v) || isNumber(v) ? v : null;
-      case SCALAR -> isNumber(v) ? v : null;
-      case INT -> v instanceof Long || v instanceof Boolean ? (Object) Operators.asLong(v, at) : null;
-      case FLOAT -> isNumber(v) ? (Object) Operators.toDouble(v) : null;
-      case BOOL -> v instanceof Boolean ? v : null;
-      case STR -> v instanceof String ? v : null;
-      case DTYPE -> v instanceof DType ? v : null;
-      case DEVICE -> v instanceof String ? v : null;
-      case ANY -> p.varargs() ? in.iterate(v, at) : v;
-      case TENSOR_LIST -> v instanceof PyTuple || v instanceof PyList ? tensorList(p, in.iterate(v, at), fn, at) : null;
-      case INT_LIST -> intList(p, position, v, fn, in, at);
-    };
+    Object out =
+        switch (p.kind()) {
+          case TENSOR -> Operators.isTensorLike(v) ? v : null;
+          case TENSOR_OR_SCALAR -> Operators.isTensorLike(v) || isNumber(v) ? v : null;
+          case SCALAR -> isNumber(v) ? v : null;
+          case INT ->
+              v instanceof Long || v instanceof Boolean ? (Object) Operators.asLong(v, at) : null;
+          case FLOAT -> isNumber(v) ? (Object) Operators.toDouble(v) : null;
+          case BOOL -> v instanceof Boolean ? v : null;
+          case STR -> v instanceof String ? v : null;
+          case DTYPE -> v instanceof DType ? v : null;
+          case DEVICE -> v instanceof String ? v : null;
+          case ANY -> p.varargs() ? in.iterate(v, at) : v;
+          case TENSOR_LIST ->
+              v instanceof PyTuple || v instanceof PyList
+                  ? tensorList(p, in.iterate(v, at), fn, at)
+                  : null;
+          case INT_LIST -> intList(p, position, v, fn, in, at);
+        };
     if (out == null) {
-      throw Interpreter.error(Code.DN0102, at, fn + ": argument '" + p.name() + "'" + (position > 0 ? " (position "
-          + position + ")" : "") + " must be " + p.type().replace("?", "") + ", not " + Builtins.typeName(v), signature(s));
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          fn
+              + ": argument '"
+              + p.name()
+              + "'"
+              + (position > 0 ? " (position " + position + ")" : "")
+              + " must be "
+              + p.type().replace("?", "")
+              + ", not "
+              + Builtins.typeName(v),
+          signature(s));
     }
     return out;
   }
@@ -168,16 +223,27 @@ final class BoundArgs {
   private static List<Object> tensorList(Param p, List<Object> items, String fn, Span at) {
     for (int i = 0; i < items.size(); i++) {
       if (!Operators.isTensorLike(items.get(i))) {
-        throw Interpreter.error(Code.DN0102, at, fn + ": argument '" + p.name() + "' must be a tuple of Tensors, but"
-            + " found element of type " + Builtins.typeName(items.get(i)) + " at pos " + i);
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            fn
+                + ": argument '"
+                + p.name()
+                + "' must be a tuple of Tensors, but"
+                + " found element of type "
+                + Builtins.typeName(items.get(i))
+                + " at pos "
+                + i);
       }
     }
     return items;
   }
 
-  private static long[] intList(Param p, int position, Object v, String fn, Interpreter in, Span at) {
+  private static long[] intList(
+      Param p, int position, Object v, String fn, Interpreter in, Span at) {
     if ((v instanceof Long || v instanceof Boolean) && !p.varargs()) {
-      // int[2] given as one int, as PyTorch repeats it; int[] given as one int is a list of it (a dim list).
+      // int[2] given as one int, as PyTorch repeats it; int[] given as one int is a list of it (a
+      // dim list).
       return repeat(Operators.asLong(v, at), p.size());
     }
     if (!(v instanceof PyTuple || v instanceof PyList)) {
@@ -188,14 +254,25 @@ final class BoundArgs {
     for (int i = 0; i < out.length; i++) {
       Object x = items.get(i);
       if (!(x instanceof Long || x instanceof Boolean)) {
-        throw Interpreter.error(Code.DN0102, at, fn + ": argument '" + p.name() + "' must be a tuple of ints, but found"
-            + " element of type " + Builtins.typeName(x) + " at pos " + i);
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            fn
+                + ": argument '"
+                + p.name()
+                + "' must be a tuple of ints, but found"
+                + " element of type "
+                + Builtins.typeName(x)
+                + " at pos "
+                + i);
       }
       out[i] = Operators.asLong(x, at);
     }
     if (p.size() > 0 && out.length != p.size()) {
-      throw Interpreter.error(Code.DN0102, at, fn + ": argument '" + p.name() + "' needs " + p.size() + " values, got "
-          + out.length);
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          fn + ": argument '" + p.name() + "' needs " + p.size() + " values, got " + out.length);
     }
     return out;
   }
@@ -211,7 +288,10 @@ final class BoundArgs {
     return values.get(name);
   }
 
-  /** The argument as the caller wrote it (or the default), before conversion: a layer keeps it as PyTorch does. */
+  /**
+   * The argument as the caller wrote it (or the default), before conversion: a layer keeps it as
+   * PyTorch does.
+   */
   Object given(String name) {
     raw(name);
     return given.get(name);
@@ -270,11 +350,15 @@ final class BoundArgs {
 
   private void atLeast(String name, long v, long min) {
     if (v < min) {
-      throw Interpreter.error(Code.DN0102, at, "argument '" + name + "' must be at least " + min + ", got " + v);
+      throw Interpreter.error(
+          Code.DN0102, at, "argument '" + name + "' must be at least " + min + ", got " + v);
     }
   }
 
-  /** Dimension argument {@code name} of a tensor of rank {@code rank}, resolved (negative counts from the end). */
+  /**
+   * Dimension argument {@code name} of a tensor of rank {@code rank}, resolved (negative counts
+   * from the end).
+   */
   int axis(String name, int rank) {
     return TorchLib.axis(integer(name), rank, at);
   }

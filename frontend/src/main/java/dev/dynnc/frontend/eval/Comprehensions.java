@@ -13,8 +13,14 @@ final class Comprehensions {
 
   static Object eval(Interpreter in, Expr.Comprehension c, Interpreter.Frame outer) {
     // The comprehension has its own scope that sees the enclosing one (Python 3 semantics).
-    Interpreter.Frame f = new Interpreter.Frame(new HashMap<>(), outer.globals,
-        new Scope(outer.locals, outer.closure), outer.moduleName, outer.function, false);
+    Interpreter.Frame f =
+        new Interpreter.Frame(
+            new HashMap<>(),
+            outer.globals,
+            new Scope(outer.locals, outer.closure),
+            outer.moduleName,
+            outer.function,
+            false);
     List<Object> items = new ArrayList<>();
     PyDict dict = new PyDict();
     loop(in, c, f, 0, items, dict);
@@ -25,7 +31,13 @@ final class Comprehensions {
     };
   }
 
-  private static void loop(Interpreter in, Expr.Comprehension c, Interpreter.Frame f, int level, List<Object> items, PyDict dict) {
+  private static void loop(
+      Interpreter in,
+      Expr.Comprehension c,
+      Interpreter.Frame f,
+      int level,
+      List<Object> items,
+      PyDict dict) {
     if (level == c.generators().size()) {
       if (c.kind() == Expr.CompKind.DICT) {
         dict.map.put(Operators.key(in.eval(c.elt(), f)), in.eval(c.value().get(), f));
@@ -46,8 +58,11 @@ final class Comprehensions {
       for (Expr cond : g.ifs()) {
         Object t = in.foldCondition(in.eval(cond, f));
         if (Interpreter.isDynamic(t)) {
-          throw Interpreter.error(dev.dynnc.diag.Code.DN0203, cond.span(),
-              "a comprehension filter depends on tensor data", "filter with a static condition");
+          throw Interpreter.error(
+              dev.dynnc.diag.Code.DN0203,
+              cond.span(),
+              "a comprehension filter depends on tensor data",
+              "filter with a static condition");
         }
         if (!in.truthy(t, cond.span())) {
           continue outer;

@@ -7,20 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rule STATIC-TENSOR: the value of a one-element tensor that forward computes from constants
- * only ({@code t = torch.tensor(0)}, then {@code t = t + 1} in a static loop) is known at compile
- * time, so a condition on it is static and folds, as DESIGN.md asks. {@link Staging} asks here for
- * the value of every one-element op it emits whose operands are all known; the op itself is still
+ * Rule STATIC-TENSOR: the value of a one-element tensor that forward computes from constants only
+ * ({@code t = torch.tensor(0)}, then {@code t = t + 1} in a static loop) is known at compile time,
+ * so a condition on it is static and folds, as DESIGN.md asks. {@link Staging} asks here for the
+ * value of every one-element op it emits whose operands are all known; the op itself is still
  * emitted (the tensor may flow into other ops), it simply never decides control flow at run time.
  *
- * <p>Values follow the tensor's dtype: {@link Boolean} for bool, {@link Long} for integer types
- * (an int32 result wraps as the tensor does), {@link Double} rounded to float precision for f32.
- * They are computed by the op table's evaluator ({@link ScalarEval}), as for host scalars.
+ * <p>Values follow the tensor's dtype: {@link Boolean} for bool, {@link Long} for integer types (an
+ * int32 result wraps as the tensor does), {@link Double} rounded to float precision for f32. They
+ * are computed by the op table's evaluator ({@link ScalarEval}), as for host scalars.
  */
 final class Constants {
   private Constants() {}
 
-  /** The value of {@code op} on known one-element operands, or null when it is not computed here. */
+  /**
+   * The value of {@code op} on known one-element operands, or null when it is not computed here.
+   */
   static Object fold(String op, List<Object> operands, Map<String, Attr> attrs, DType result) {
     if (op.equals("full")) {
       Attr v = attrs.get("value");
@@ -39,7 +41,9 @@ final class Constants {
       }
     }
     if (op.equals("reshape")) {
-      return operands.size() == 1 ? convert(operands.get(0), result) : null; // one element keeps its value
+      return operands.size() == 1
+          ? convert(operands.get(0), result)
+          : null; // one element keeps its value
     }
     Double torchOnly = torchValue(op, operands);
     if (torchOnly != null) {
@@ -63,7 +67,9 @@ final class Constants {
    * NaN, as {@code x / 0.0} does, where Python raises. Null where the two agree.
    */
   private static Double torchValue(String op, List<Object> operands) {
-    if (operands.size() != 2 || !(operands.get(0) instanceof Double x) || !(operands.get(1) instanceof Double y)) {
+    if (operands.size() != 2
+        || !(operands.get(0) instanceof Double x)
+        || !(operands.get(1) instanceof Double y)) {
       return null;
     }
     return switch (op) {
@@ -79,7 +85,9 @@ final class Constants {
   }
 
   private static long asLong(Object v) {
-    return v instanceof Boolean b ? (b ? 1 : 0) : v instanceof Long l ? l : (long) (double) (Double) v;
+    return v instanceof Boolean b
+        ? (b ? 1 : 0)
+        : v instanceof Long l ? l : (long) (double) (Double) v;
   }
 
   private static double asDouble(Object v) {

@@ -10,7 +10,6 @@ import dev.dynnc.frontend.ast.Parameter;
 import dev.dynnc.frontend.ast.Stmt;
 import dev.dynnc.frontend.eval.Signals.BreakSignal;
 import dev.dynnc.frontend.eval.Signals.ContinueSignal;
-import dev.dynnc.frontend.eval.Signals.PathEnded;
 import dev.dynnc.frontend.eval.Signals.ReturnSignal;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.frontend.parser.PythonSource;
@@ -28,18 +27,22 @@ import java.util.Optional;
 /**
  * A partial evaluator for the Python of PyTorch models.
  *
- * <p>During construction every value is static and the evaluator is an ordinary interpreter.
- * While lowering {@code forward}, a {@link Staging} is attached: tensor operations on dynamic
- * values emit IR ops, static conditions and loops are decided here (folded and unrolled), and a
- * condition on a dynamic value forks the evaluation into both branches (rule DYN-IF in
- * {@link Staging}). The evaluator never recurses without bound on its own: Python recursion is
- * capped in depth, and steps, work and created data are bounded by an {@link EvalBudget}, each limit
- * reported as a diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper
- * than the Java stack allows is reported at the statement that overflowed it.
+ * <p>During construction every value is static and the evaluator is an ordinary interpreter. While
+ * lowering {@code forward}, a {@link Staging} is attached: tensor operations on dynamic values emit
+ * IR ops, static conditions and loops are decided here (folded and unrolled), and a condition on a
+ * dynamic value forks the evaluation into both branches (rule DYN-IF in {@link Staging}). The
+ * evaluator never recurses without bound on its own: Python recursion is capped in depth, and
+ * steps, work and created data are bounded by an {@link EvalBudget}, each limit reported as a
+ * diagnostic, so a hostile model cannot hang or crash the compiler; source nested deeper than the
+ * Java stack allows is reported at the statement that overflowed it.
  */
 public final class Interpreter {
-  /** Largest source file read; model code is kilobytes, and the whole file is held in memory to parse it. */
+  /**
+   * Largest source file read; model code is kilobytes, and the whole file is held in memory to
+   * parse it.
+   */
   static final long MAX_SOURCE_BYTES = 16L << 20;
+
   private static final java.util.regex.Pattern MODULE_NAME =
       java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_]*(\\.[\\p{L}_][\\p{L}\\p{N}_]*)*");
 
@@ -49,22 +52,39 @@ public final class Interpreter {
   final Map<String, Object> builtins;
   final TorchLib torch;
   Staging staging;
+
   /** The limits on steps, work and created data of this compilation. */
   final EvalBudget budget = new EvalBudget();
+
   private int depth;
-  /** The errors recorded so far, in order, each once (a statement in a loop fails on every pass). */
+
+  /**
+   * The errors recorded so far, in order, each once (a statement in a loop fails on every pass).
+   */
   private final java.util.LinkedHashSet<Diagnostic> errors = new java.util.LinkedHashSet<>();
+
   /** Evaluation stops once this many errors are recorded. */
   private final int maxErrors;
-  /** Set by an error after which going on is pointless (a limit was hit, or {@link #maxErrors} reached). */
-  private boolean stopped;
+
   /**
-   * How many construction-time {@code try} bodies are being run: inside one, a failed statement's error is an exception
-   * that a handler may catch, so it propagates to the {@code try} instead of being recorded where it happened.
+   * Set by an error after which going on is pointless (a limit was hit, or {@link #maxErrors}
+   * reached).
+   */
+  private boolean stopped;
+
+  /**
+   * How many construction-time {@code try} bodies are being run: inside one, a failed statement's
+   * error is an exception that a handler may catch, so it propagates to the {@code try} instead of
+   * being recorded where it happened.
    */
   private int tryDepth;
-  /** Library functions that take values from unmodelled libraries as they are (print, logging, isinstance). */
-  final java.util.Set<Builtin> opaqueTolerant = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /**
+   * Library functions that take values from unmodelled libraries as they are (print, logging,
+   * isinstance).
+   */
+  final java.util.Set<Builtin> opaqueTolerant =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   /** One activation: locals, globals, closure chain, and (in forward) pending returns. */
   static final class Frame {
@@ -75,13 +95,25 @@ public final class Interpreter {
     final PyFunction function;
     final boolean classBody;
     final List<Staging.Pending> pending = new ArrayList<>();
-    /** While an inlined call is staged: the journal of its path since it began (rule FORK-STATE). */
+
+    /**
+     * While an inlined call is staged: the journal of its path since it began (rule FORK-STATE).
+     */
     Journal journal;
-    /** Names declared {@code global} or {@code nonlocal} in this function: assignments go to their outer binding. */
+
+    /**
+     * Names declared {@code global} or {@code nonlocal} in this function: assignments go to their
+     * outer binding.
+     */
     java.util.Set<String> outerNames;
 
-    Frame(Map<String, Object> locals, Map<String, Object> globals, Scope closure, String moduleName,
-        PyFunction function, boolean classBody) {
+    Frame(
+        Map<String, Object> locals,
+        Map<String, Object> globals,
+        Scope closure,
+        String moduleName,
+        PyFunction function,
+        boolean classBody) {
       this.locals = locals;
       this.globals = globals;
       this.closure = closure;
@@ -103,7 +135,10 @@ public final class Interpreter {
     this.library = new PyLibrary(this);
   }
 
-  /** Python's standard library as construction code uses it (copy, functools, itertools, logging, ...). */
+  /**
+   * Python's standard library as construction code uses it (copy, functools, itertools, logging,
+   * ...).
+   */
   final PyLibrary library;
 
   // ------------------------------------------------------------------------------------------
@@ -122,8 +157,9 @@ public final class Interpreter {
   }
 
   /**
-   * Records the diagnostics of a failed statement so evaluation can go on and find more; rethrows when it must stop
-   * instead: an evaluation limit was hit, or {@link #maxErrors} errors are recorded.
+   * Records the diagnostics of a failed statement so evaluation can go on and find more; rethrows
+   * when it must stop instead: an evaluation limit was hit, or {@link #maxErrors} errors are
+   * recorded.
    */
   private void record(DiagnosticException e) {
     errors.addAll(e.diagnostics());
@@ -139,8 +175,8 @@ public final class Interpreter {
   }
 
   /**
-   * All errors of this evaluation: those recorded, then those of {@code last} (the error that ended it, or null), each
-   * once and at most {@link #maxErrors}.
+   * All errors of this evaluation: those recorded, then those of {@code last} (the error that ended
+   * it, or null), each once and at most {@link #maxErrors}.
    */
   public List<Diagnostic> errors(DiagnosticException last) {
     java.util.LinkedHashSet<Diagnostic> all = new java.util.LinkedHashSet<>(errors);
@@ -164,9 +200,12 @@ public final class Interpreter {
       lib = torch.libraryModule(dotted);
     }
     int dot = dotted.lastIndexOf('.');
-    if (lib == null && dot > 0 && (library.module(dotted.substring(0, dot)) != null
-        || torch.libraryModule(dotted.substring(0, dot)) != null)) {
-      // A submodule a library namespace holds as an attribute: torch.autograd, torch.jit, collections.abc.
+    if (lib == null
+        && dot > 0
+        && (library.module(dotted.substring(0, dot)) != null
+            || torch.libraryModule(dotted.substring(0, dot)) != null)) {
+      // A submodule a library namespace holds as an attribute: torch.autograd, torch.jit,
+      // collections.abc.
       PyNamespace parent = importModule(dotted.substring(0, dot), at);
       if (parent.attrs.get(dotted.substring(dot + 1)) instanceof PyNamespace sub) {
         lib = sub;
@@ -177,7 +216,10 @@ public final class Interpreter {
       return lib;
     }
     if (!isModuleName(dotted)) {
-      throw error(Code.DN0104, at, "'" + dotted + "' is not a module name",
+      throw error(
+          Code.DN0104,
+          at,
+          "'" + dotted + "' is not a module name",
           "a module is a dotted path of Python identifiers relative to the source root, e.g. models.sdn");
     }
     String[] parts = dotted.split("\\.");
@@ -209,11 +251,16 @@ public final class Interpreter {
     }
     Map<String, Object> globals = new LinkedHashMap<>();
     globals.put("__name__", dotted);
-    globals.put("__package__", isPackage ? dotted : dotted.contains(".") ? dotted.substring(0, dotted.lastIndexOf('.')) : "");
+    globals.put(
+        "__package__",
+        isPackage
+            ? dotted
+            : dotted.contains(".") ? dotted.substring(0, dotted.lastIndexOf('.')) : "");
     PyNamespace ns = new PyNamespace(dotted, globals, false);
     moduleCache.put(dotted, ns);
     if (parts.length > 1) {
-      PyNamespace parent = moduleCache.get(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)));
+      PyNamespace parent =
+          moduleCache.get(String.join(".", java.util.Arrays.copyOf(parts, parts.length - 1)));
       if (parent != null && !parent.opaque) {
         parent.attrs.put(last, ns);
       }
@@ -222,8 +269,16 @@ public final class Interpreter {
       byte[] bytes;
       try {
         if (Files.size(file) > MAX_SOURCE_BYTES) {
-          throw error(Code.DN0004, at, "module '" + dotted + "' is " + Files.size(file) + " bytes, more than the "
-              + (MAX_SOURCE_BYTES >> 20) + " MiB dynnc reads from one source file");
+          throw error(
+              Code.DN0004,
+              at,
+              "module '"
+                  + dotted
+                  + "' is "
+                  + Files.size(file)
+                  + " bytes, more than the "
+                  + (MAX_SOURCE_BYTES >> 20)
+                  + " MiB dynnc reads from one source file");
         }
         bytes = Files.readAllBytes(file);
       } catch (IOException e) {
@@ -245,8 +300,8 @@ public final class Interpreter {
   }
 
   /**
-   * Refuses a module whose file or package directory lies outside the source root once symbolic links are
-   * resolved: model code is read from the source root and nowhere else.
+   * Refuses a module whose file or package directory lies outside the source root once symbolic
+   * links are resolved: model code is read from the source root and nowhere else.
    */
   private void requireInsideSourceRoot(String dotted, Path path, Span at) {
     Path real;
@@ -258,7 +313,10 @@ public final class Interpreter {
       throw error(Code.DN0004, at, "cannot read " + path + ": " + e.getMessage());
     }
     if (!real.startsWith(root)) {
-      throw error(Code.DN0104, at, "module '" + dotted + "' resolves to " + real + ", outside the source root " + root,
+      throw error(
+          Code.DN0104,
+          at,
+          "module '" + dotted + "' resolves to " + real + ", outside the source root " + root,
           "dynnc only reads model code under --source-root; copy the module there instead of linking to it");
     }
   }
@@ -276,17 +334,24 @@ public final class Interpreter {
   }
 
   /**
-   * What an import binds: the module, or for a library dynnc does not model (wholly or in part), an {@link Opaque}
-   * that remembers the import statement, so a later use can say where the name came from.
+   * What an import binds: the module, or for a library dynnc does not model (wholly or in part), an
+   * {@link Opaque} that remembers the import statement, so a later use can say where the name came
+   * from.
    */
   private static Object bindable(PyNamespace m, Span at) {
-    return m.opaque ? new Opaque(m.name, at, true, opaqueDetail(m.name), m.attrs.isEmpty() ? null : m) : m;
+    return m.opaque
+        ? new Opaque(m.name, at, true, opaqueDetail(m.name), m.attrs.isEmpty() ? null : m)
+        : m;
   }
 
-  /** Why a name from module {@code dotted} is opaque: torch's training and data parts, or another library. */
+  /**
+   * Why a name from module {@code dotted} is opaque: torch's training and data parts, or another
+   * library.
+   */
   static String opaqueDetail(String dotted) {
     String top = dotted.split("\\.")[0];
-    return top.equals("torch") ? "outside the part of PyTorch that dynnc models"
+    return top.equals("torch")
+        ? "outside the part of PyTorch that dynnc models"
         : "from '" + top + "', a library dynnc does not model";
   }
 
@@ -297,20 +362,31 @@ public final class Interpreter {
       String[] parts = pkg.isEmpty() ? new String[0] : pkg.split("\\.");
       int keep = parts.length - (s.level() - 1);
       if (keep < 0) {
-        throw error(Code.DN0104, s.span(), "relative import goes beyond the source root",
+        throw error(
+            Code.DN0104,
+            s.span(),
+            "relative import goes beyond the source root",
             "dynnc reads model code only under --source-root; pass the directory holding the top-level package");
       }
       String base = String.join(".", java.util.Arrays.copyOf(parts, keep));
       module = base.isEmpty() ? module : module.isEmpty() ? base : base + "." + module;
     }
     if (module.isEmpty()) {
-      throw error(Code.DN0104, s.span(), "cannot resolve relative import from the top of the source root");
+      throw error(
+          Code.DN0104, s.span(), "cannot resolve relative import from the top of the source root");
     }
     PyNamespace m = importModule(module, s.span());
     if (m.opaque && m.attrs.isEmpty() && s.level() > 0) {
       // A relative import always names the model's own code, never a library we do not model.
-      throw error(Code.DN0104, s.span(), "module '" + module + "' (from '" + ".".repeat(s.level()) + s.module()
-          + "') was not found under the source root",
+      throw error(
+          Code.DN0104,
+          s.span(),
+          "module '"
+              + module
+              + "' (from '"
+              + ".".repeat(s.level())
+              + s.module()
+              + "') was not found under the source root",
           "relative imports need the model's package layout: pass its top directory as the source root");
     }
     if (s.names().isEmpty()) {
@@ -331,11 +407,14 @@ public final class Interpreter {
       } else if (m.opaque) {
         v = new Opaque(module + "." + a.name(), s.span(), true, opaqueDetail(module), null);
       } else if (torch.isLibrary(m) && moduleCache.get(module + "." + a.name()) == null) {
-        v = new Opaque(module + "." + a.name(), s.span(), true, Attributes.unsupported(m, a.name()), null);
+        v =
+            new Opaque(
+                module + "." + a.name(), s.span(), true, Attributes.unsupported(m, a.name()), null);
       } else {
         v = importModule(module + "." + a.name(), s.span());
         if (v instanceof PyNamespace ns && ns.opaque) {
-          throw error(Code.DN0104, s.span(), "cannot import name '" + a.name() + "' from '" + module + "'");
+          throw error(
+              Code.DN0104, s.span(), "cannot import name '" + a.name() + "' from '" + module + "'");
         }
       }
       f.locals.put(a.asName().orElse(a.name()), v);
@@ -360,7 +439,9 @@ public final class Interpreter {
         throw e; // an exception the enclosing try may handle
       }
       if (s instanceof Stmt.Raise || s instanceof Stmt.Assert) {
-        stopped = true; // as in Python, nothing after a raise runs: going on would report what the raise prevents
+        stopped =
+            true; // as in Python, nothing after a raise runs: going on would report what the raise
+        // prevents
       }
       record(e);
       recover(s, f);
@@ -370,15 +451,19 @@ public final class Interpreter {
       // The innermost statement that can still build a diagnostic reports it; DiagnosticException
       // carries no stack trace, so this needs little stack. Nothing more is evaluated after it.
       stopped = true;
-      throw error(Code.DN0107, s.span(), "this statement nests too deeply to evaluate",
+      throw error(
+          Code.DN0107,
+          s.span(),
+          "this statement nests too deeply to evaluate",
           "split deeply nested expressions or calls into several statements");
     }
   }
 
   /**
-   * Goes on after statement {@code s} failed: every name it would have bound (in any of its branches or loop bodies)
-   * and every {@code self.attr} it would have set is bound to {@link Values#FAILED}, and a failed {@code return}
-   * returns FAILED, so later uses are silent instead of reporting undefined names.
+   * Goes on after statement {@code s} failed: every name it would have bound (in any of its
+   * branches or loop bodies) and every {@code self.attr} it would have set is bound to {@link
+   * Values#FAILED}, and a failed {@code return} returns FAILED, so later uses are silent instead of
+   * reporting undefined names.
    */
   private void recover(Stmt s, Frame f) {
     if (s instanceof Stmt.Return r) {
@@ -392,9 +477,11 @@ public final class Interpreter {
         f.locals.put(n.id(), Values.FAILED);
       } else if (t instanceof Expr.Attribute a && a.value() instanceof Expr.Name owner) {
         try {
-          Attributes.set(this, lookup(owner.id(), f, owner.span()), a.attr(), Values.FAILED, a.span());
+          Attributes.set(
+              this, lookup(owner.id(), f, owner.span()), a.attr(), Values.FAILED, a.span());
         } catch (DiagnosticException | Signals.FailedUse e) {
-          // the owner itself is unusable: uses of the attribute fail at the owner, already reported or reported there
+          // the owner itself is unusable: uses of the attribute fail at the owner, already reported
+          // or reported there
         }
       } else if (t instanceof Expr.TupleExpr tu) {
         targets.addAll(tu.elts());
@@ -406,7 +493,10 @@ public final class Interpreter {
     }
   }
 
-  /** Collects the assignment targets of {@code s} and of the statements nested in it (functions and classes by name). */
+  /**
+   * Collects the assignment targets of {@code s} and of the statements nested in it (functions and
+   * classes by name).
+   */
   private static void boundTargets(Stmt s, List<Expr> out) {
     if (s instanceof Stmt.Assign a) {
       out.addAll(a.targets());
@@ -436,7 +526,9 @@ public final class Interpreter {
     } else if (s instanceof Stmt.ClassDef c) {
       out.add(new Expr.Name(c.name(), c.span()));
     } else if (s instanceof Stmt.Import im) {
-      im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name().split("\\.")[0]), im.span())));
+      im.names()
+          .forEach(
+              a -> out.add(new Expr.Name(a.asName().orElse(a.name().split("\\.")[0]), im.span())));
     } else if (s instanceof Stmt.ImportFrom im) {
       im.names().forEach(a -> out.add(new Expr.Name(a.asName().orElse(a.name()), im.span())));
     }
@@ -466,7 +558,8 @@ public final class Interpreter {
         assign(a.target(), eval(a.value().get(), f), f);
       }
     } else if (s instanceof Stmt.Return r) {
-      throw new ReturnSignal(r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE, r.span());
+      throw new ReturnSignal(
+          r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE, r.span());
     } else if (s instanceof Stmt.If i) {
       Object test = foldCondition(eval(i.test(), f));
       if (isDynamic(test)) {
@@ -504,15 +597,28 @@ public final class Interpreter {
     } else if (s instanceof Stmt.Raise r) {
       String what = r.exc().isPresent() ? describeRaise(r.exc().get(), f) : "re-raise";
       if (staging != null) {
-        throw error(Code.DN0200, r.span(), "forward raises " + what,
+        throw error(
+            Code.DN0200,
+            r.span(),
+            "forward raises " + what,
             "compiled code cannot raise: the input shapes reach this 'raise', or a data-dependent check does;"
                 + " check inputs before calling the model instead");
       }
-      DiagnosticException raised = error(Code.DN0111, r.span(), "model code raised " + what,
-          "the model's construction arguments reach a 'raise' statement");
+      DiagnosticException raised =
+          error(
+              Code.DN0111,
+              r.span(),
+              "model code raised " + what,
+              "the model's construction arguments reach a 'raise' statement");
       String type = raisedType(r, f);
-      raisedTypes.put(raised, new String[] {type, what.startsWith(type + ": ") ? what.substring(type.length() + 2)
-          : what.equals(type) ? "" : what});
+      raisedTypes.put(
+          raised,
+          new String[] {
+            type,
+            what.startsWith(type + ": ")
+                ? what.substring(type.length() + 2)
+                : what.equals(type) ? "" : what
+          });
       throw raised;
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
@@ -537,7 +643,10 @@ public final class Interpreter {
       }
     } else if (s instanceof Stmt.Try t) {
       if (staging != null) {
-        throw error(Code.DN0200, t.span(), "try/except in forward is not supported",
+        throw error(
+            Code.DN0200,
+            t.span(),
+            "try/except in forward is not supported",
             "exceptions cannot be raised by compiled tensor code; remove the try block");
       }
       execTry(t, f);
@@ -547,27 +656,33 @@ public final class Interpreter {
   }
 
   /**
-   * The Python exception class and message of each error a raise statement raised, for the handlers of
-   * construction-time try blocks (other errors stand for the class {@link PyLibrary#exceptionOf} names).
+   * The Python exception class and message of each error a raise statement raised, for the handlers
+   * of construction-time try blocks (other errors stand for the class {@link PyLibrary#exceptionOf}
+   * names).
    */
   private final Map<DiagnosticException, String[]> raisedTypes = new java.util.IdentityHashMap<>();
 
-  /** The class name of the exception a {@code raise} statement raises ("Exception" when it cannot be told). */
+  /**
+   * The class name of the exception a {@code raise} statement raises ("Exception" when it cannot be
+   * told).
+   */
   private String raisedType(Stmt.Raise r, Frame f) {
     if (r.exc().isEmpty()) {
       return "Exception";
     }
     Expr e = r.exc().get() instanceof Expr.Call c ? c.func() : r.exc().get();
-    String name = e instanceof Expr.Name n ? n.id() : e instanceof Expr.Attribute a ? a.attr() : "Exception";
+    String name =
+        e instanceof Expr.Name n ? n.id() : e instanceof Expr.Attribute a ? a.attr() : "Exception";
     return PyLibrary.EXCEPTIONS.containsKey(name) ? name : "Exception";
   }
 
   /**
-   * A construction-time try statement with CPython's semantics: an error raised in the body (a raise statement, or a
-   * failed operation, which raises the exception CPython would: KeyError, IndexError, TypeError, ...) runs the first
-   * handler whose class matches; an error no handler takes goes on as the model's error. Running out of an evaluation
-   * limit is never caught. A handler's {@code as} name is bound to the exception's message (str(e)): the raised one, or
-   * for an error dynnc found, its diagnostic's text.
+   * A construction-time try statement with CPython's semantics: an error raised in the body (a
+   * raise statement, or a failed operation, which raises the exception CPython would: KeyError,
+   * IndexError, TypeError, ...) runs the first handler whose class matches; an error no handler
+   * takes goes on as the model's error. Running out of an evaluation limit is never caught. A
+   * handler's {@code as} name is bound to the exception's message (str(e)): the raised one, or for
+   * an error dynnc found, its diagnostic's text.
    */
   private void execTry(Stmt.Try t, Frame f) {
     DiagnosticException caught = null;
@@ -592,7 +707,8 @@ public final class Interpreter {
       for (Stmt.Handler h : t.handlers()) {
         if (h.type().isEmpty() || PyLibrary.handles(eval(h.type().get(), f), type)) {
           if (h.name().isPresent()) {
-            f.locals.put(h.name().get(), raised != null ? raised[1] : caught.diagnostics().get(0).message());
+            f.locals.put(
+                h.name().get(), raised != null ? raised[1] : caught.diagnostics().get(0).message());
           }
           execBlock(h.body(), f);
           return;
@@ -605,8 +721,9 @@ public final class Interpreter {
   }
 
   /**
-   * A with statement: the value's {@code __enter__} (for a class of the model's own) gives the {@code as} target, and
-   * its {@code __exit__} runs when the body is left; library context managers (torch.no_grad) have no effect.
+   * A with statement: the value's {@code __enter__} (for a class of the model's own) gives the
+   * {@code as} target, and its {@code __exit__} runs when the body is left; library context
+   * managers (torch.no_grad) have no effect.
    */
   private void execWith(Stmt.With w, int k, Frame f) {
     if (k == w.items().size()) {
@@ -620,7 +737,10 @@ public final class Interpreter {
     }
     Object enter = ctx instanceof PyObject o ? o.cls.lookup("__enter__") : null;
     Object exit = ctx instanceof PyObject o ? o.cls.lookup("__exit__") : null;
-    Object v = enter != null ? call(new BoundMethod(ctx, enter), List.of(), Map.of(), item.context().span()) : ctx;
+    Object v =
+        enter != null
+            ? call(new BoundMethod(ctx, enter), List.of(), Map.of(), item.context().span())
+            : ctx;
     if (item.target().isPresent()) {
       assign(item.target().get(), v, f);
     }
@@ -633,12 +753,18 @@ public final class Interpreter {
       throw sig;
     } finally {
       if (exit != null && normal) {
-        call(new BoundMethod(ctx, exit), List.of(Values.NONE, Values.NONE, Values.NONE), Map.of(), item.context().span());
+        call(
+            new BoundMethod(ctx, exit),
+            List.of(Values.NONE, Values.NONE, Values.NONE),
+            Map.of(),
+            item.context().span());
       }
     }
   }
 
-  /** {@code del target}: a name, a list item or slice, a dict key, an attribute or a module's child. */
+  /**
+   * {@code del target}: a name, a list item or slice, a dict key, an attribute or a module's child.
+   */
   private void delete(Expr t, Frame f) {
     if (t instanceof Expr.Name n) {
       if (f.locals.remove(n.id()) == null && !f.globals.containsKey(n.id())) {
@@ -657,12 +783,14 @@ public final class Interpreter {
       if (container instanceof PyDict dict) {
         Object key = Operators.key(index);
         if (!dict.map.containsKey(key)) {
-          throw error(Code.DN0109, sub.span(), "key " + Builtins.repr(this, index) + " is not in the dict");
+          throw error(
+              Code.DN0109, sub.span(), "key " + Builtins.repr(this, index) + " is not in the dict");
         }
         dict.map.remove(key);
       } else if (container instanceof PyList l && index instanceof Operators.SliceValue sl) {
         long[] r = Operators.resolveSlice(sl, l.items.size(), sub.span());
-        java.util.TreeSet<Integer> drop = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        java.util.TreeSet<Integer> drop =
+            new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
         for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
           drop.add((int) i);
         }
@@ -674,7 +802,10 @@ public final class Interpreter {
       } else if (container instanceof PyObject o && o.module != null) {
         ModuleSemantics.delItem(this, o, index, sub.span());
       } else {
-        throw error(Code.DN0102, sub.span(), "'" + Builtins.typeName(container) + "' object does not support item deletion");
+        throw error(
+            Code.DN0102,
+            sub.span(),
+            "'" + Builtins.typeName(container) + "' object does not support item deletion");
       }
     } else {
       throw error(Code.DN0003, t.span(), "cannot delete this expression");
@@ -697,7 +828,10 @@ public final class Interpreter {
     while (true) {
       Object t = foldCondition(eval(w.test(), f));
       if (isDynamic(t)) {
-        throw error(Code.DN0203, w.span(), "this while loop depends on tensor data",
+        throw error(
+            Code.DN0203,
+            w.span(),
+            "this while loop depends on tensor data",
             "data-dependent loops are planned; for now bound the loop with a static count");
       }
       if (!truthy(t, w.span())) {
@@ -718,7 +852,10 @@ public final class Interpreter {
   private void execFor(Stmt.For fo, Frame f) {
     Object it = eval(fo.iter(), f);
     if (isDynamic(it)) {
-      throw error(Code.DN0203, fo.span(), "cannot iterate over a run-time tensor",
+      throw error(
+          Code.DN0203,
+          fo.span(),
+          "cannot iterate over a run-time tensor",
           "iterate over range(t.size(0)) or a list of modules instead");
     }
     for (Object v : iterate(it, fo.span())) {
@@ -765,7 +902,10 @@ public final class Interpreter {
       } else if (container instanceof PyObject o && o.module != null) {
         torch.moduleSetItem(o, index, v, s.span());
       } else {
-        throw error(Code.DN0200, s.span(), "item assignment on " + Builtins.typeName(container) + " is not supported",
+        throw error(
+            Code.DN0200,
+            s.span(),
+            "item assignment on " + Builtins.typeName(container) + " is not supported",
             "build a new tensor with torch.cat / torch.where instead of writing into one");
       }
     } else if (target instanceof Expr.Starred st) {
@@ -775,7 +915,9 @@ public final class Interpreter {
     }
   }
 
-  /** Assigns a name declared nonlocal (bound in an enclosing function) or global (anywhere else). */
+  /**
+   * Assigns a name declared nonlocal (bound in an enclosing function) or global (anywhere else).
+   */
   private static void assignOuter(String name, Object v, Frame f) {
     for (Scope s = f.closure; s != null; s = s.parent) {
       if (s.vars.containsKey(name) && s.vars != f.globals) {
@@ -796,7 +938,10 @@ public final class Interpreter {
     }
     if (star < 0) {
       if (items.size() != targets.size()) {
-        throw error(Code.DN0103, at, "cannot unpack " + items.size() + " values into " + targets.size() + " targets");
+        throw error(
+            Code.DN0103,
+            at,
+            "cannot unpack " + items.size() + " values into " + targets.size() + " targets");
       }
       for (int i = 0; i < targets.size(); i++) {
         assign(targets.get(i), items.get(i), f);
@@ -810,7 +955,10 @@ public final class Interpreter {
     for (int i = 0; i < star; i++) {
       assign(targets.get(i), items.get(i), f);
     }
-    assign(((Expr.Starred) targets.get(star)).value(), new PyList(items.subList(star, items.size() - after)), f);
+    assign(
+        ((Expr.Starred) targets.get(star)).value(),
+        new PyList(items.subList(star, items.size() - after)),
+        f);
     for (int i = 0; i < after; i++) {
       assign(targets.get(star + 1 + i), items.get(items.size() - after + i), f);
     }
@@ -819,7 +967,13 @@ public final class Interpreter {
   // ------------------------------------------------------------------------------------------
   // Functions and classes
 
-  PyFunction makeFunction(String name, ImmutableList<Parameter> params, List<Stmt> body, Expr lambdaBody, Frame f, Span at) {
+  PyFunction makeFunction(
+      String name,
+      ImmutableList<Parameter> params,
+      List<Stmt> body,
+      Expr lambdaBody,
+      Frame f,
+      Span at) {
     Map<String, Object> defaults = new HashMap<>();
     for (Parameter p : params) {
       if (p.defaultValue().isPresent()) {
@@ -827,7 +981,8 @@ public final class Interpreter {
       }
     }
     // Methods do not see the class body's names (Python scoping); nested functions see locals.
-    Scope closure = f.classBody ? f.closure : f.locals == f.globals ? null : new Scope(f.locals, f.closure);
+    Scope closure =
+        f.classBody ? f.closure : f.locals == f.globals ? null : new Scope(f.locals, f.closure);
     PyFunction fn = new PyFunction(name, params, body, lambdaBody, defaults, closure, at);
     fn.globalsRef = f.globals;
     fn.moduleName = f.moduleName;
@@ -835,7 +990,8 @@ public final class Interpreter {
   }
 
   private Object decorate(Expr deco, Object v, PyFunction fn, Frame f) {
-    String name = deco instanceof Expr.Name n ? n.id() : deco instanceof Expr.Attribute a ? a.attr() : "";
+    String name =
+        deco instanceof Expr.Name n ? n.id() : deco instanceof Expr.Attribute a ? a.attr() : "";
     switch (name) {
       case "staticmethod", "classmethod", "property" -> {
         fn.decoration = name;
@@ -856,20 +1012,36 @@ public final class Interpreter {
       Object b = eval(a.value(), f);
       if (b instanceof Opaque o) {
         // A dataset, loss or trainer class: it costs nothing until something uses it.
-        return new Opaque(c.name(), o.origin(), o.imported(), "a class derived from '" + o.name() + "', which is "
-            + o.detail(), null);
+        return new Opaque(
+            c.name(),
+            o.origin(),
+            o.imported(),
+            "a class derived from '" + o.name() + "', which is " + o.detail(),
+            null);
       }
       if (b instanceof PyClass pc) {
         bases.add(pc);
       } else if (!(b instanceof Builtin bi && bi.name().equals("object"))) {
-        throw error(Code.DN0105, a.value().span(), "cannot derive a class from " + Builtins.typeName(b),
+        throw error(
+            Code.DN0105,
+            a.value().span(),
+            "cannot derive a class from " + Builtins.typeName(b),
             "model classes derive from nn.Module or from other model classes");
       }
     }
-    String qual = f.moduleName == null || f.moduleName.isEmpty() ? c.name() : f.globals.get("__name__") + "." + c.name();
+    String qual =
+        f.moduleName == null || f.moduleName.isEmpty()
+            ? c.name()
+            : f.globals.get("__name__") + "." + c.name();
     PyClass cls = new PyClass(c.name(), qual, bases, null);
-    Frame body = new Frame(cls.dict, f.globals, f.locals == f.globals ? f.closure : new Scope(f.locals, f.closure),
-        f.moduleName, null, true);
+    Frame body =
+        new Frame(
+            cls.dict,
+            f.globals,
+            f.locals == f.globals ? f.closure : new Scope(f.locals, f.closure),
+            f.moduleName,
+            null,
+            true);
     execBlock(c.body(), body);
     for (Object v : cls.dict.values()) {
       if (v instanceof PyFunction fn) {
@@ -883,13 +1055,18 @@ public final class Interpreter {
   public Object call(Object fn, List<Object> args, Map<String, Object> kwargs, Span at) {
     step(at);
     if (fn instanceof Opaque o && staging == null) {
-      return o.called(); // construction code may call into an unmodelled library: only using the result matters
+      return o
+          .called(); // construction code may call into an unmodelled library: only using the result
+      // matters
     }
     Signals.use(fn, at);
     if (fn instanceof Builtin b && opaqueTolerant.contains(b)) {
-      Signals.useAll(args.stream().filter(x -> !(x instanceof Opaque)).map(Signals::failedOnly).toList(), at);
-    } else if (!(fn instanceof PyFunction || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
-      // Library code cannot take a failed value; the model's own functions can, and are evaluated for their errors.
+      Signals.useAll(
+          args.stream().filter(x -> !(x instanceof Opaque)).map(Signals::failedOnly).toList(), at);
+    } else if (!(fn instanceof PyFunction
+        || fn instanceof BoundMethod bm && bm.function() instanceof PyFunction)) {
+      // Library code cannot take a failed value; the model's own functions can, and are evaluated
+      // for their errors.
       Signals.useAll(args, at);
       Signals.useAll(kwargs.values(), at);
     }
@@ -914,24 +1091,30 @@ public final class Interpreter {
       if (callMethod != null) {
         return call(new BoundMethod(o, callMethod), args, kwargs, at);
       }
-      if (o.module != null && !o.dict.containsKey("forward") && o.cls.lookup("forward") instanceof Opaque op) {
+      if (o.module != null
+          && !o.dict.containsKey("forward")
+          && o.cls.lookup("forward") instanceof Opaque op) {
         throw op.useError(at); // forward wrapped by a decorator from a library dynnc does not model
       }
       if (o.module != null) {
         return torch.callModule(o, args, kwargs, at);
       }
     } else if (fn instanceof PyNamespace ns && ns.opaque) {
-      throw error(Code.DN0105, at, "'" + ns.name + "' is not supported by dynnc",
+      throw error(
+          Code.DN0105,
+          at,
+          "'" + ns.name + "' is not supported by dynnc",
           "only torch, torch.nn, torch.nn.functional, math and the model's own modules can be called");
     }
     throw error(Code.DN0102, at, "'" + Builtins.typeName(fn) + "' object is not callable");
   }
 
   /**
-   * Calls a library function. Library functions read their positional arguments by index from a list that checks the
-   * arity ({@link Args#positional}: too few arguments is the caller's located error) and check each argument's type
-   * as they convert it (rule LIB-ARGS). No Java exception is turned into a diagnostic here: one escaping from a
-   * library function is a bug in dynnc, reported as an internal error.
+   * Calls a library function. Library functions read their positional arguments by index from a
+   * list that checks the arity ({@link Args#positional}: too few arguments is the caller's located
+   * error) and check each argument's type as they convert it (rule LIB-ARGS). No Java exception is
+   * turned into a diagnostic here: one escaping from a library function is a bug in dynnc, reported
+   * as an internal error.
    */
   private Object callBuiltin(Builtin b, List<Object> args, Map<String, Object> kwargs, Span at) {
     return b.impl().call(this, Args.positional(b.name(), args, at), kwargs, at);
@@ -953,7 +1136,10 @@ public final class Interpreter {
     if (++depth > EvalBudget.MAX_DEPTH) {
       depth--;
       stopped = true; // recursion would go on failing at this depth
-      throw error(Code.DN0107, at, "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
+      throw error(
+          Code.DN0107,
+          at,
+          "calls nest deeper than " + EvalBudget.MAX_DEPTH + " levels",
           "unbounded recursion in model code?");
     }
     try {
@@ -979,7 +1165,12 @@ public final class Interpreter {
     }
   }
 
-  private void bindArguments(PyFunction fn, List<Object> args, Map<String, Object> kwargs, Map<String, Object> locals, Span at) {
+  private void bindArguments(
+      PyFunction fn,
+      List<Object> args,
+      Map<String, Object> kwargs,
+      Map<String, Object> locals,
+      Span at) {
     int ai = 0;
     Map<String, Object> extraKw = new LinkedHashMap<>(kwargs);
     String varKw = null;
@@ -989,7 +1180,8 @@ public final class Interpreter {
         case POSITIONAL -> {
           if (ai < args.size()) {
             if (extraKw.containsKey(p.name())) {
-              throw arityError(fn, at, name + "() got multiple values for argument '" + p.name() + "'");
+              throw arityError(
+                  fn, at, name + "() got multiple values for argument '" + p.name() + "'");
             }
             locals.put(p.name(), args.get(ai++));
           } else if (extraKw.containsKey(p.name())) {
@@ -1001,7 +1193,10 @@ public final class Interpreter {
           }
         }
         case VAR_POSITIONAL -> {
-          locals.put(p.name(), new PyTuple(ImmutableList.copyOf(args.subList(Math.min(ai, args.size()), args.size()))));
+          locals.put(
+              p.name(),
+              new PyTuple(
+                  ImmutableList.copyOf(args.subList(Math.min(ai, args.size()), args.size()))));
           ai = args.size();
         }
         case KEYWORD_ONLY -> {
@@ -1010,22 +1205,39 @@ public final class Interpreter {
           } else if (fn.defaults.containsKey(p.name())) {
             locals.put(p.name(), fn.defaults.get(p.name()));
           } else {
-            throw arityError(fn, at, name + "() missing required keyword argument '" + p.name() + "'");
+            throw arityError(
+                fn, at, name + "() missing required keyword argument '" + p.name() + "'");
           }
         }
         case VAR_KEYWORD -> varKw = p.name();
       }
     }
     if (ai < args.size()) {
-      throw arityError(fn, at, name + "() takes " + ai + " positional argument" + (ai == 1 ? "" : "s") + " but "
-          + args.size() + (args.size() == 1 ? " was" : " were") + " given");
+      throw arityError(
+          fn,
+          at,
+          name
+              + "() takes "
+              + ai
+              + " positional argument"
+              + (ai == 1 ? "" : "s")
+              + " but "
+              + args.size()
+              + (args.size() == 1 ? " was" : " were")
+              + " given");
     }
     if (varKw != null) {
       PyDict d = new PyDict();
       d.map.putAll(extraKw);
       locals.put(varKw, d);
     } else if (!extraKw.isEmpty()) {
-      throw arityError(fn, at, name + "() got an unexpected keyword argument '" + extraKw.keySet().iterator().next() + "'");
+      throw arityError(
+          fn,
+          at,
+          name
+              + "() got an unexpected keyword argument '"
+              + extraKw.keySet().iterator().next()
+              + "'");
     }
   }
 
@@ -1059,7 +1271,11 @@ public final class Interpreter {
         }
       }
     }
-    return error(Code.DN0102, at, message, "the signature is " + qualifiedName(fn) + "(" + sig + "), defined at " + fn.span);
+    return error(
+        Code.DN0102,
+        at,
+        message,
+        "the signature is " + qualifiedName(fn) + "(" + sig + "), defined at " + fn.span);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1094,7 +1310,10 @@ public final class Interpreter {
   /** A value that differs in kind between data-dependent paths cannot be used (DN0205). */
   static Object checkPoison(Object v, String what, Span at) {
     if (v instanceof Poison p) {
-      throw error(Code.DN0205, at, what + " " + p.detail() + " after the data-dependent branch at " + p.branch(),
+      throw error(
+          Code.DN0205,
+          at,
+          what + " " + p.detail() + " after the data-dependent branch at " + p.branch(),
           "make every path assign " + what + " a tensor of the same shape, or the same constant");
     }
     return v;
@@ -1187,7 +1406,8 @@ public final class Interpreter {
     } else if (e instanceof Expr.IfExp i) {
       Object t = foldCondition(eval(i.test(), f));
       if (isDynamic(t)) {
-        return requireStaging(i.span()).select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
+        return requireStaging(i.span())
+            .select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
       }
       return truthy(t, i.span()) ? eval(i.body(), f) : eval(i.orelse(), f);
     } else if (e instanceof Expr.Lambda l) {
@@ -1195,9 +1415,13 @@ public final class Interpreter {
     } else if (e instanceof Expr.Comprehension c) {
       return Comprehensions.eval(this, c, f);
     } else if (e instanceof Expr.Starred s) {
-      throw error(Code.DN0003, s.span(), "starred expression is only allowed in calls, lists and tuples");
+      throw error(
+          Code.DN0003, s.span(), "starred expression is only allowed in calls, lists and tuples");
     } else if (e instanceof Expr.Yield y) {
-      throw error(Code.DN0003, y.span(), "'yield' is not supported",
+      throw error(
+          Code.DN0003,
+          y.span(),
+          "'yield' is not supported",
           "dynnc compiles plain methods; generators are not supported");
     }
     throw error(Code.DN0003, e.span(), "unsupported expression");
@@ -1276,7 +1500,10 @@ public final class Interpreter {
       }
     }
     // Zero-argument super() needs the enclosing class and first argument.
-    if (c.func() instanceof Expr.Name n && n.id().equals("super") && args.isEmpty() && !f.locals.containsKey("super")) {
+    if (c.func() instanceof Expr.Name n
+        && n.id().equals("super")
+        && args.isEmpty()
+        && !f.locals.containsKey("super")) {
       if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
         throw error(Code.DN0102, c.span(), "super() without arguments outside a method");
       }
@@ -1290,8 +1517,8 @@ public final class Interpreter {
   // Helpers
 
   /**
-   * A value as a condition sees it: a one-element tensor whose value is known at compile time
-   * (rule STATIC-TENSOR in {@link Constants}) becomes that Python value, so the condition folds.
+   * A value as a condition sees it: a one-element tensor whose value is known at compile time (rule
+   * STATIC-TENSOR in {@link Constants}) becomes that Python value, so the condition folds.
    */
   Object foldCondition(Object v) {
     if (staging != null && v instanceof SymTensor t && t.type().numel() == 1) {
@@ -1322,7 +1549,9 @@ public final class Interpreter {
       return !t.items().isEmpty();
     } else if (v instanceof PyDict d) {
       return !d.map.isEmpty();
-    } else if (v instanceof PyObject o && o.module != null && o.cls.nearestLayer() instanceof NnLayers.Container) {
+    } else if (v instanceof PyObject o
+        && o.module != null
+        && o.cls.nearestLayer() instanceof NnLayers.Container) {
       return !o.module.modules.isEmpty(); // Sequential, ModuleList and ModuleDict have a length
     } else if (v instanceof PyObject o) {
       Object bool = o.cls.lookup("__bool__");
@@ -1335,13 +1564,19 @@ public final class Interpreter {
       }
       return true;
     } else if (v instanceof TensorSlot) {
-      throw error(Code.DN0112, at, "the truth value of a tensor made at construction time is not known at compile time",
+      throw error(
+          Code.DN0112,
+          at,
+          "the truth value of a tensor made at construction time is not known at compile time",
           "compare a Python attribute instead, or move the test into forward");
     }
     return true;
   }
 
-  /** Returns the elements of an iterable value as a list, charging the copy to the budget before making it. */
+  /**
+   * Returns the elements of an iterable value as a list, charging the copy to the budget before
+   * making it.
+   */
   List<Object> iterate(Object v, Span at) {
     Signals.use(v, at);
     if (v instanceof PyList l) {
@@ -1351,9 +1586,13 @@ public final class Interpreter {
       return t.items();
     } else if (v instanceof PyRange r) {
       if (r.length() > EvalBudget.MAX_STEPS) {
-        throw error(Code.DN0107, at, "range of " + r.length() + " elements is too long to evaluate at compile time",
+        throw error(
+            Code.DN0107,
+            at,
+            "range of " + r.length() + " elements is too long to evaluate at compile time",
             "dynnc evaluates model construction at compile time; a loop or list can have at most "
-                + EvalBudget.MAX_STEPS + " elements");
+                + EvalBudget.MAX_STEPS
+                + " elements");
       }
       budget.boxes(r.length(), at);
       List<Object> out = new ArrayList<>();

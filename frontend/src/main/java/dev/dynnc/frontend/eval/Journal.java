@@ -13,15 +13,15 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * Records the state of Python containers (lists, dicts, object attributes) before they are
- * mutated, so the evaluator can run both sides of a data-dependent branch from the same heap.
+ * Records the state of Python containers (lists, dicts, object attributes) before they are mutated,
+ * so the evaluator can run both sides of a data-dependent branch from the same heap.
  *
- * <p>Rule FORK-STATE: while one path of a data-dependent {@code if} (or one inlined call) runs,
- * its journal is current; the first mutation of a container that existed when the journal began
- * saves the container's previous contents. When the path ends, {@link #afterStates} reads what it
- * left and {@link #rollback} restores the heap for the next path; {@link Staging} then merges the
- * paths' contents element by element at the join. Containers made after the journal began belong
- * to that path alone and are never rolled back.
+ * <p>Rule FORK-STATE: while one path of a data-dependent {@code if} (or one inlined call) runs, its
+ * journal is current; the first mutation of a container that existed when the journal began saves
+ * the container's previous contents. When the path ends, {@link #afterStates} reads what it left
+ * and {@link #rollback} restores the heap for the next path; {@link Staging} then merges the paths'
+ * contents element by element at the join. Containers made after the journal began belong to that
+ * path alone and are never rolled back.
  *
  * <p>The current journal is per thread, so separate compilations may run in parallel; it is set
  * only while a method is being staged and is always restored on the way out.
@@ -30,7 +30,10 @@ final class Journal {
   private static final AtomicLong CLOCK = new AtomicLong();
   private static final ThreadLocal<Journal> CURRENT = new ThreadLocal<>();
 
-  /** A container whose mutations are journaled; {@link #born} orders containers and journals in time. */
+  /**
+   * A container whose mutations are journaled; {@link #born} orders containers and journals in
+   * time.
+   */
   interface Tracked {
     long born();
 
@@ -52,6 +55,7 @@ final class Journal {
 
   final Journal parent;
   final long start;
+
   /** Containers in the order they were first touched (keyed by birth, which is unique). */
   private final LinkedHashMap<Long, State> before = new LinkedHashMap<>();
 

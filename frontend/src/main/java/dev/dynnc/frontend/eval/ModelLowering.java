@@ -7,8 +7,8 @@ import dev.dynnc.diag.DiagnosticException;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.ast.Parameter;
-import dev.dynnc.frontend.parser.PythonSource;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.frontend.parser.PythonSource;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Span;
@@ -22,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Drives the evaluator: builds the model from an entry expression, names its state, lowers a method. */
+/**
+ * Drives the evaluator: builds the model from an entry expression, names its state, lowers a
+ * method.
+ */
 public final class ModelLowering {
   private ModelLowering() {}
 
@@ -33,22 +36,34 @@ public final class ModelLowering {
   public record Lowered(Function function, ImmutableList<StateEntry> state) {}
 
   /**
-   * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end the evaluation: its
-   * error is recorded, what it would have bound becomes {@link Values#FAILED}, and evaluation goes on, so one run
-   * reports up to {@code maxErrors} independent mistakes; they are thrown together at the end.
+   * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end
+   * the evaluation: its error is recorded, what it would have bound becomes {@link Values#FAILED},
+   * and evaluation goes on, so one run reports up to {@code maxErrors} independent mistakes; they
+   * are thrown together at the end.
    */
-  public static Lowered lower(Path sourceRoot, String entry, String method, LinkedHashMap<String, TensorType> inputs,
-      SourceMap sources, int maxErrors) {
+  public static Lowered lower(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, TensorType> inputs,
+      SourceMap sources,
+      int maxErrors) {
     int colon = entry.indexOf(':');
     Span entrySpan = new Span("<entry>", 1, 1);
     sources.add("<entry>", entry);
     if (colon <= 0 || colon == entry.length() - 1) {
-      throw Interpreter.error(Code.DN0106, entrySpan, "entry '" + entry + "' must look like MODULE:EXPRESSION",
+      throw Interpreter.error(
+          Code.DN0106,
+          entrySpan,
+          "entry '" + entry + "' must look like MODULE:EXPRESSION",
           "for example models.sdn:build_model(num_classes=10)");
     }
     String module = entry.substring(0, colon);
     if (!Interpreter.isModuleName(module)) {
-      throw Interpreter.error(Code.DN0106, entrySpan, "entry module '" + module + "' is not a dotted Python module name",
+      throw Interpreter.error(
+          Code.DN0106,
+          entrySpan,
+          "entry module '" + module + "' is not a dotted Python module name",
           "MODULE is a dotted path relative to --source-root, e.g. models.sdn for models/sdn.py; paths and '..' are not allowed");
     }
     Interpreter in = new Interpreter(sourceRoot, sources, maxErrors);
@@ -65,34 +80,56 @@ public final class ModelLowering {
       throw new DiagnosticException(errors);
     }
     if (lowered == null) {
-      throw new IllegalStateException("a failed value without a recorded error"); // a dynnc bug, not a model error
+      throw new IllegalStateException(
+          "a failed value without a recorded error"); // a dynnc bug, not a model error
     }
     return lowered;
   }
 
-  private static Lowered lower(Interpreter in, String entry, int colon, String module, Span entrySpan, String method,
+  private static Lowered lower(
+      Interpreter in,
+      String entry,
+      int colon,
+      String module,
+      Span entrySpan,
+      String method,
       LinkedHashMap<String, TensorType> inputs) {
     Path sourceRoot = in.sourceRoot;
     PyNamespace ns = in.importModule(module, entrySpan);
     if (ns.opaque) {
-      throw Interpreter.error(Code.DN0104, entrySpan, "module '" + module + "' was not found under " + sourceRoot,
+      throw Interpreter.error(
+          Code.DN0104,
+          entrySpan,
+          "module '" + module + "' was not found under " + sourceRoot,
           "MODULE is a dotted path relative to --source-root, e.g. models.sdn for models/sdn.py");
     }
-    Expr expr = PythonSource.parseExpression(entry.substring(colon + 1), new Span("<entry>", 1, colon + 2));
-    Interpreter.Frame f = new Interpreter.Frame(new HashMap<>(), ns.attrs, null, module, null, false);
+    Expr expr =
+        PythonSource.parseExpression(entry.substring(colon + 1), new Span("<entry>", 1, colon + 2));
+    Interpreter.Frame f =
+        new Interpreter.Frame(new HashMap<>(), ns.attrs, null, module, null, false);
     Object model = in.eval(expr, f);
     if (in.hasErrors() && !(model instanceof PyObject built && built.module != null)) {
-      return null; // construction failed before the model was a module: nothing more to check, and no follow-up error
+      return null; // construction failed before the model was a module: nothing more to check, and
+      // no follow-up error
     }
     if (!(model instanceof PyObject root) || root.module == null) {
-      throw Interpreter.error(Code.DN0106, expr.span(), "the entry expression gives a " + Builtins.typeName(model)
-          + ", not an nn.Module", "the expression after ':' must construct the model");
+      throw Interpreter.error(
+          Code.DN0106,
+          expr.span(),
+          "the entry expression gives a " + Builtins.typeName(model) + ", not an nn.Module",
+          "the expression after ':' must construct the model");
     }
     ImmutableList<StateEntry> state = nameState(in, root);
 
-    // A library layer has no Python forward: the model is then the layer itself, called as PyTorch would.
-    Object target = method.equals("forward") && root.cls.lookup(method) == null && !root.dict.containsKey(method)
-        && root.cls.nearestLayer() != null ? root : Attributes.get(in, root, method, entrySpan);
+    // A library layer has no Python forward: the model is then the layer itself, called as PyTorch
+    // would.
+    Object target =
+        method.equals("forward")
+                && root.cls.lookup(method) == null
+                && !root.dict.containsKey(method)
+                && root.cls.nearestLayer() != null
+            ? root
+            : Attributes.get(in, root, method, entrySpan);
     List<String> paramNames = methodParams(target);
     List<Param> params = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -100,7 +137,10 @@ public final class ModelLowering {
     if (paramNames != null) {
       for (String n : inputs.keySet()) {
         if (!paramNames.contains(n)) {
-          throw Interpreter.error(Code.DN0400, entrySpan, "input '" + n + "' is not a parameter of " + method + "()",
+          throw Interpreter.error(
+              Code.DN0400,
+              entrySpan,
+              "input '" + n + "' is not a parameter of " + method + "()",
               method + "() takes " + String.join(", ", paramNames));
         }
       }
@@ -138,11 +178,12 @@ public final class ModelLowering {
   }
 
   /**
-   * Assigns state_dict keys as {@code model.state_dict()} writes them: own parameters, own persistent buffers, then
-   * each child's under its name. A module or tensor reachable under several names is listed under every one of them,
-   * as PyTorch does, so the checkpoint must hold each; the first name is the one the compiled model reads. Every
-   * entry is charged to the budget, so a tree whose paths multiply (a module shared at every level) is refused, not
-   * walked for ever.
+   * Assigns state_dict keys as {@code model.state_dict()} writes them: own parameters, own
+   * persistent buffers, then each child's under its name. A module or tensor reachable under
+   * several names is listed under every one of them, as PyTorch does, so the checkpoint must hold
+   * each; the first name is the one the compiled model reads. Every entry is charged to the budget,
+   * so a tree whose paths multiply (a module shared at every level) is refused, not walked for
+   * ever.
    */
   static ImmutableList<StateEntry> nameState(Interpreter in, PyObject root) {
     List<StateEntry> out = new ArrayList<>();
@@ -150,10 +191,15 @@ public final class ModelLowering {
     return ImmutableList.copyOf(out);
   }
 
-  private static void nameState(Interpreter in, PyObject m, String prefix, List<StateEntry> out,
+  private static void nameState(
+      Interpreter in,
+      PyObject m,
+      String prefix,
+      List<StateEntry> out,
       java.util.Set<PyObject> path) {
     if (!path.add(m)) {
-      return; // a module inside itself: PyTorch would recurse without end; its state is already listed above
+      return; // a module inside itself: PyTorch would recurse without end; its state is already
+      // listed above
     }
     in.step(m.module.createdAt());
     for (var e : m.module.parameters.entrySet()) {
@@ -179,5 +225,4 @@ public final class ModelLowering {
     }
     out.add(new StateEntry(key, s.type, s.createdAt));
   }
-
 }

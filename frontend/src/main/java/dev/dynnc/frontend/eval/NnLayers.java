@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** torch.nn layer classes: their constructors (parameters with PyTorch's names and shapes) and forwards. */
+/**
+ * torch.nn layer classes: their constructors (parameters with PyTorch's names and shapes) and
+ * forwards.
+ */
 final class NnLayers {
   private NnLayers() {}
 
@@ -20,7 +23,10 @@ final class NnLayers {
     private final String kind;
 
     Container(String kind) {
-      super(kind.equals("Sequential") ? "Sequential(Any... args) -> Sequential" : kind + "(Any? modules=None) -> " + kind);
+      super(
+          kind.equals("Sequential")
+              ? "Sequential(Any... args) -> Sequential"
+              : kind + "(Any? modules=None) -> " + kind);
       this.kind = kind;
     }
 
@@ -58,14 +64,18 @@ final class NnLayers {
 
     static void add(Interpreter in, PyObject self, String name, Object m, Span at) {
       if (!(m instanceof PyObject o) || o.module == null) {
-        throw Interpreter.error(Code.DN0102, at, Builtins.typeName(m) + " is not a Module subclass",
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            Builtins.typeName(m) + " is not a Module subclass",
             "containers hold nn.Module instances");
       }
       self.module.modules.put(name, m);
     }
 
     @Override
-    public Object forward(Interpreter in, PyObject self, List<Object> args, Map<String, Object> kw, Span at) {
+    public Object forward(
+        Interpreter in, PyObject self, List<Object> args, Map<String, Object> kw, Span at) {
       if (!kind.equals("Sequential")) {
         throw Interpreter.error(Code.DN0102, at, kind + " is not callable; index or iterate it");
       }
@@ -80,18 +90,83 @@ final class NnLayers {
   /** The torch.nn classes dynnc knows but does not support. */
   static void declare(TorchRegistry r) {
     layers(r);
-    r.unsupported(TorchRegistry.Space.NN, TorchRegistry.NOT_YET, "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-        "ConvTranspose3d", "MaxPool1d", "MaxPool3d", "AvgPool1d", "AvgPool3d", "AdaptiveAvgPool1d",
-        "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
-        "InstanceNorm2d", "LocalResponseNorm", "LeakyReLU", "ELU", "SELU", "CELU", "SiLU", "Mish", "Hardswish",
-        "Hardsigmoid", "Hardtanh", "Softplus", "Softsign", "PReLU", "GLU", "Softmin", "Softmax2d", "RNN", "RNNCell",
-        "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerEncoderLayer", "TransformerDecoder",
-        "TransformerDecoderLayer", "EmbeddingBag", "Bilinear", "Upsample", "UpsamplingNearest2d",
-        "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle", "Unflatten", "Fold", "Unfold", "ZeroPad2d",
-        "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d", "ParameterList", "ParameterDict", "CosineSimilarity",
-        "PairwiseDistance", "ChannelShuffle", "AlphaDropout", "Dropout1d", "Dropout3d");
-    r.unsupported(TorchRegistry.Space.NN, "a training loss; compiled models run inference only", "CrossEntropyLoss",
-        "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "HuberLoss");
+    r.unsupported(
+        TorchRegistry.Space.NN,
+        TorchRegistry.NOT_YET,
+        "Conv3d",
+        "ConvTranspose1d",
+        "ConvTranspose2d",
+        "ConvTranspose3d",
+        "MaxPool1d",
+        "MaxPool3d",
+        "AvgPool1d",
+        "AvgPool3d",
+        "AdaptiveAvgPool1d",
+        "AdaptiveAvgPool3d",
+        "AdaptiveMaxPool1d",
+        "AdaptiveMaxPool2d",
+        "BatchNorm3d",
+        "GroupNorm",
+        "InstanceNorm1d",
+        "InstanceNorm2d",
+        "LocalResponseNorm",
+        "LeakyReLU",
+        "ELU",
+        "SELU",
+        "CELU",
+        "SiLU",
+        "Mish",
+        "Hardswish",
+        "Hardsigmoid",
+        "Hardtanh",
+        "Softplus",
+        "Softsign",
+        "PReLU",
+        "GLU",
+        "Softmin",
+        "Softmax2d",
+        "RNN",
+        "RNNCell",
+        "MultiheadAttention",
+        "Transformer",
+        "TransformerEncoder",
+        "TransformerEncoderLayer",
+        "TransformerDecoder",
+        "TransformerDecoderLayer",
+        "EmbeddingBag",
+        "Bilinear",
+        "Upsample",
+        "UpsamplingNearest2d",
+        "UpsamplingBilinear2d",
+        "PixelShuffle",
+        "PixelUnshuffle",
+        "Unflatten",
+        "Fold",
+        "Unfold",
+        "ZeroPad2d",
+        "ConstantPad2d",
+        "ReflectionPad2d",
+        "ReplicationPad2d",
+        "ParameterList",
+        "ParameterDict",
+        "CosineSimilarity",
+        "PairwiseDistance",
+        "ChannelShuffle",
+        "AlphaDropout",
+        "Dropout1d",
+        "Dropout3d");
+    r.unsupported(
+        TorchRegistry.Space.NN,
+        "a training loss; compiled models run inference only",
+        "CrossEntropyLoss",
+        "NLLLoss",
+        "MSELoss",
+        "L1Loss",
+        "BCELoss",
+        "BCEWithLogitsLoss",
+        "KLDivLoss",
+        "SmoothL1Loss",
+        "HuberLoss");
   }
 
   /** Declares the torch.nn classes (each constructor bound to its schema) in the registry. */
@@ -107,101 +182,131 @@ final class NnLayers {
     r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(true, false));
     r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(false, false));
     r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm2d"));
-    r.layer("", new Simple("LayerNorm(int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True,"
-        + " bool bias=True, Device? device=None, ScalarType? dtype=None) -> LayerNorm") {
-      @Override
-      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-        long[] shape = p.ints("normalized_shape");
-        for (long d : shape) {
-          if (d <= 0) {
-            throw Interpreter.error(Code.DN0102, at, "normalized_shape must be positive, got "
-                + java.util.Arrays.toString(shape));
+    r.layer(
+        "",
+        new Simple(
+            "LayerNorm(int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True,"
+                + " bool bias=True, Device? device=None, ScalarType? dtype=None) -> LayerNorm") {
+          @Override
+          void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+            long[] shape = p.ints("normalized_shape");
+            for (long d : shape) {
+              if (d <= 0) {
+                throw Interpreter.error(
+                    Code.DN0102,
+                    at,
+                    "normalized_shape must be positive, got " + java.util.Arrays.toString(shape));
+              }
+            }
+            self.dict.put("normalized_shape", Conv.tuple(shape));
+            self.dict.put("eps", p.real("eps"));
+            if (p.bool("elementwise_affine")) {
+              param(self, "weight", TensorType.of(DType.F32, shape), at);
+              if (p.bool("bias")) {
+                param(self, "bias", TensorType.of(DType.F32, shape), at);
+              }
+            }
           }
-        }
-        self.dict.put("normalized_shape", Conv.tuple(shape));
-        self.dict.put("eps", p.real("eps"));
-        if (p.bool("elementwise_affine")) {
-          param(self, "weight", TensorType.of(DType.F32, shape), at);
-          if (p.bool("bias")) {
-            param(self, "bias", TensorType.of(DType.F32, shape), at);
-          }
-        }
-      }
 
-      @Override
-      Object run(Interpreter in, PyObject self, Object x, Span at) {
-        TorchLib t = in.torch;
-        SymTensor input = t.tensor(x, at);
-        long[] ns = Conv.ints(self.dict.get("normalized_shape"), ((PyTuple) self.dict.get("normalized_shape")).items().size());
-        int r = input.type().rank();
-        long[] dims = input.type().dims();
-        long size = 1;
-        for (int i = 0; i < ns.length; i++) {
-          if (r - ns.length + i < 0 || dims[r - ns.length + i] != ns[i]) {
-            throw Interpreter.error(Code.DN0202, at, "LayerNorm over " + java.util.Arrays.toString(ns)
-                + " does not fit an input of shape " + input.type().shape());
+          @Override
+          Object run(Interpreter in, PyObject self, Object x, Span at) {
+            TorchLib t = in.torch;
+            SymTensor input = t.tensor(x, at);
+            long[] ns =
+                Conv.ints(
+                    self.dict.get("normalized_shape"),
+                    ((PyTuple) self.dict.get("normalized_shape")).items().size());
+            int r = input.type().rank();
+            long[] dims = input.type().dims();
+            long size = 1;
+            for (int i = 0; i < ns.length; i++) {
+              if (r - ns.length + i < 0 || dims[r - ns.length + i] != ns[i]) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "LayerNorm over "
+                        + java.util.Arrays.toString(ns)
+                        + " does not fit an input of shape "
+                        + input.type().shape());
+              }
+              size *= ns[i];
+            }
+            // Normalize over the trailing dims by flattening them into one.
+            long[] flat = java.util.Arrays.copyOf(dims, r - ns.length + 1);
+            flat[flat.length - 1] = size;
+            SymTensor gamma =
+                self.module.parameters.containsKey("weight")
+                    ? t.reshape(weight(in, self, "weight", at), new long[] {size}, at)
+                    : t.full(1, DType.F32, new long[] {size}, at);
+            SymTensor beta =
+                self.module.parameters.containsKey("bias")
+                    ? t.reshape(weight(in, self, "bias", at), new long[] {size}, at)
+                    : t.full(0, DType.F32, new long[] {size}, at);
+            SymTensor y =
+                t.op(
+                    "layer_norm",
+                    List.of(t.reshape(input, flat, at), gamma, beta),
+                    Map.of("eps", Attr.of((double) (Double) self.dict.get("eps"))),
+                    at);
+            return t.reshape(y, dims, at);
           }
-          size *= ns[i];
-        }
-        // Normalize over the trailing dims by flattening them into one.
-        long[] flat = java.util.Arrays.copyOf(dims, r - ns.length + 1);
-        flat[flat.length - 1] = size;
-        SymTensor gamma = self.module.parameters.containsKey("weight")
-            ? t.reshape(weight(in, self, "weight", at), new long[] {size}, at) : t.full(1, DType.F32, new long[] {size}, at);
-        SymTensor beta = self.module.parameters.containsKey("bias")
-            ? t.reshape(weight(in, self, "bias", at), new long[] {size}, at) : t.full(0, DType.F32, new long[] {size}, at);
-        SymTensor y = t.op("layer_norm", List.of(t.reshape(input, flat, at), gamma, beta),
-            Map.of("eps", Attr.of((double) (Double) self.dict.get("eps"))), at);
-        return t.reshape(y, dims, at);
-      }
-    });
-    r.layer("max_norm=None only", new Simple("Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None,"
-        + " float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False,"
-        + " Tensor? _weight=None, bool _freeze=False, Device? device=None, ScalarType? dtype=None) -> Embedding") {
-      @Override
-      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-        if (!p.isNone("max_norm")) {
-          throw Interpreter.error(Code.DN0201, at, "Embedding with max_norm is not supported yet");
-        }
-        long num = p.integer("num_embeddings", 1);
-        long dim = p.integer("embedding_dim", 1);
-        self.dict.put("num_embeddings", num);
-        self.dict.put("embedding_dim", dim);
-        param(self, "weight", TensorType.of(DType.F32, num, dim), at);
-      }
+        });
+    r.layer(
+        "max_norm=None only",
+        new Simple(
+            "Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None,"
+                + " float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False,"
+                + " Tensor? _weight=None, bool _freeze=False, Device? device=None, ScalarType? dtype=None) -> Embedding") {
+          @Override
+          void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+            if (!p.isNone("max_norm")) {
+              throw Interpreter.error(
+                  Code.DN0201, at, "Embedding with max_norm is not supported yet");
+            }
+            long num = p.integer("num_embeddings", 1);
+            long dim = p.integer("embedding_dim", 1);
+            self.dict.put("num_embeddings", num);
+            self.dict.put("embedding_dim", dim);
+            param(self, "weight", TensorType.of(DType.F32, num, dim), at);
+          }
 
-      @Override
-      Object run(Interpreter in, PyObject self, Object x, Span at) {
-        SymTensor idx = in.torch.tensor(x, at);
-        return in.torch.op("embedding", List.of(weight(in, self, "weight", at), idx), Map.of(), at);
-      }
-    });
+          @Override
+          Object run(Interpreter in, PyObject self, Object x, Span at) {
+            SymTensor idx = in.torch.tensor(x, at);
+            return in.torch.op(
+                "embedding", List.of(weight(in, self, "weight", at), idx), Map.of(), at);
+          }
+        });
     r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm1d"));
-    r.layer("", new Simple("Linear(int in_features, int out_features, bool bias=True, Device? device=None,"
-        + " ScalarType? dtype=None) -> Linear") {
-      @Override
-      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-        long fin = p.integer("in_features", 0);
-        long fout = p.integer("out_features", 0);
-        self.dict.put("in_features", fin);
-        self.dict.put("out_features", fout);
-        param(self, "weight", TensorType.of(DType.F32, fout, fin), at);
-        if (p.bool("bias")) {
-          param(self, "bias", TensorType.of(DType.F32, fout), at);
-        } else {
-          self.dict.put("bias", Values.NONE);
-        }
-      }
+    r.layer(
+        "",
+        new Simple(
+            "Linear(int in_features, int out_features, bool bias=True, Device? device=None,"
+                + " ScalarType? dtype=None) -> Linear") {
+          @Override
+          void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+            long fin = p.integer("in_features", 0);
+            long fout = p.integer("out_features", 0);
+            self.dict.put("in_features", fin);
+            self.dict.put("out_features", fout);
+            param(self, "weight", TensorType.of(DType.F32, fout, fin), at);
+            if (p.bool("bias")) {
+              param(self, "bias", TensorType.of(DType.F32, fout), at);
+            } else {
+              self.dict.put("bias", Values.NONE);
+            }
+          }
 
-      @Override
-      Object run(Interpreter in, PyObject self, Object x, Span at) {
-        List<SymTensor> ops = new ArrayList<>(List.of(in.torch.tensor(x, at), weight(in, self, "weight", at)));
-        if (self.module.parameters.containsKey("bias")) {
-          ops.add(weight(in, self, "bias", at));
-        }
-        return in.torch.op("linear", ops, Map.of(), at);
-      }
-    });
+          @Override
+          Object run(Interpreter in, PyObject self, Object x, Span at) {
+            List<SymTensor> ops =
+                new ArrayList<>(List.of(in.torch.tensor(x, at), weight(in, self, "weight", at)));
+            if (self.module.parameters.containsKey("bias")) {
+              ops.add(weight(in, self, "bias", at));
+            }
+            return in.torch.op("linear", ops, Map.of(), at);
+          }
+        });
     Map<String, String> activations = new java.util.LinkedHashMap<>();
     activations.put("ReLU", "bool inplace=False");
     activations.put("ReLU6", "bool inplace=False");
@@ -213,39 +318,67 @@ final class NnLayers {
     activations.put("Dropout2d", "float p=0.5, bool inplace=False");
     for (Map.Entry<String, String> e : activations.entrySet()) {
       String act = e.getKey();
-      r.layer(act.startsWith("Dropout") ? "the identity: compiled models run in eval mode"
-          : act.equals("GELU") ? "approximate='none' only" : "", new Simple(act + "(" + e.getValue() + ") -> " + act) {
-        @Override
-        void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-          if (act.equals("GELU") && !p.str("approximate").equals("none")) {
-            throw Interpreter.error(Code.DN0201, at, "nn.GELU with approximate='" + p.str("approximate")
-                + "' is not supported yet", "use approximate='none'");
-          }
-          // inplace= and p= do not change eval-mode results.
-        }
+      r.layer(
+          act.startsWith("Dropout")
+              ? "the identity: compiled models run in eval mode"
+              : act.equals("GELU") ? "approximate='none' only" : "",
+          new Simple(act + "(" + e.getValue() + ") -> " + act) {
+            @Override
+            void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+              if (act.equals("GELU") && !p.str("approximate").equals("none")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "nn.GELU with approximate='" + p.str("approximate") + "' is not supported yet",
+                    "use approximate='none'");
+              }
+              // inplace= and p= do not change eval-mode results.
+            }
 
-        @Override
-        Object run(Interpreter in, PyObject self, Object x, Span at) {
-          return switch (act) {
-            case "ReLU" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "relu", List.of(x), Map.of(), at);
-            case "ReLU6" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "relu6", List.of(x), Map.of(), at);
-            case "Sigmoid" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "sigmoid", List.of(x), Map.of(), at);
-            case "Tanh" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "tanh", List.of(x), Map.of(), at);
-            case "GELU" -> in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
-            default -> x; // Identity; Dropout is the identity in eval mode
-          };
-        }
-      });
+            @Override
+            Object run(Interpreter in, PyObject self, Object x, Span at) {
+              return switch (act) {
+                case "ReLU" ->
+                    in.torch.call(TorchRegistry.Space.FUNCTIONAL, "relu", List.of(x), Map.of(), at);
+                case "ReLU6" ->
+                    in.torch.call(
+                        TorchRegistry.Space.FUNCTIONAL, "relu6", List.of(x), Map.of(), at);
+                case "Sigmoid" ->
+                    in.torch.call(
+                        TorchRegistry.Space.FUNCTIONAL, "sigmoid", List.of(x), Map.of(), at);
+                case "Tanh" ->
+                    in.torch.call(TorchRegistry.Space.FUNCTIONAL, "tanh", List.of(x), Map.of(), at);
+                case "GELU" ->
+                    in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
+                default -> x; // Identity; Dropout is the identity in eval mode
+              };
+            }
+          });
     }
-    r.layer("dim is required, as for F.softmax", withConfig("softmax", "Softmax(int? dim=None) -> Softmax"));
-    r.layer("dim is required, as for F.log_softmax", withConfig("log_softmax", "LogSoftmax(int? dim=None) -> LogSoftmax"));
+    r.layer(
+        "dim is required, as for F.softmax",
+        withConfig("softmax", "Softmax(int? dim=None) -> Softmax"));
+    r.layer(
+        "dim is required, as for F.log_softmax",
+        withConfig("log_softmax", "LogSoftmax(int? dim=None) -> LogSoftmax"));
     r.layer("", withConfig("flatten", "Flatten(int start_dim=1, int end_dim=-1) -> Flatten"));
-    r.layer("as F.max_pool2d", withConfig("max_pool2d", "MaxPool2d(int[2] kernel_size, int[2]? stride=None,"
-        + " int[2] padding=0, int[2] dilation=1, bool return_indices=False, bool ceil_mode=False) -> MaxPool2d"));
-    r.layer("as F.avg_pool2d", withConfig("avg_pool2d", "AvgPool2d(int[2] kernel_size, int[2]? stride=None,"
-        + " int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)"
-        + " -> AvgPool2d"));
-    r.layer("", withConfig("adaptive_avg_pool2d", "AdaptiveAvgPool2d(int[2] output_size) -> AdaptiveAvgPool2d"));
+    r.layer(
+        "as F.max_pool2d",
+        withConfig(
+            "max_pool2d",
+            "MaxPool2d(int[2] kernel_size, int[2]? stride=None,"
+                + " int[2] padding=0, int[2] dilation=1, bool return_indices=False, bool ceil_mode=False) -> MaxPool2d"));
+    r.layer(
+        "as F.avg_pool2d",
+        withConfig(
+            "avg_pool2d",
+            "AvgPool2d(int[2] kernel_size, int[2]? stride=None,"
+                + " int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)"
+                + " -> AvgPool2d"));
+    r.layer(
+        "",
+        withConfig(
+            "adaptive_avg_pool2d", "AdaptiveAvgPool2d(int[2] output_size) -> AdaptiveAvgPool2d"));
   }
 
   /**
@@ -260,12 +393,27 @@ final class NnLayers {
       this.n = n;
     }
 
-    /** Conv1d and Conv2d take the padding as numbers, or as 'same' or 'valid' (a second overload, as in PyTorch). */
+    /**
+     * Conv1d and Conv2d take the padding as numbers, or as 'same' or 'valid' (a second overload, as
+     * in PyTorch).
+     */
     private static String signature(int n, String padding) {
       String ints = "int[" + n + "]";
-      return "Conv" + n + "d(int in_channels, int out_channels, " + ints + " kernel_size, " + ints + " stride=1, "
-          + padding + (padding.startsWith("str") ? "='valid'" : "") + ", " + ints + " dilation=1, int groups=1,"
-          + " bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None) -> Conv" + n + "d";
+      return "Conv"
+          + n
+          + "d(int in_channels, int out_channels, "
+          + ints
+          + " kernel_size, "
+          + ints
+          + " stride=1, "
+          + padding
+          + (padding.startsWith("str") ? "='valid'" : "")
+          + ", "
+          + ints
+          + " dilation=1, int groups=1,"
+          + " bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None) -> Conv"
+          + n
+          + "d";
     }
 
     @Override
@@ -275,10 +423,12 @@ final class NnLayers {
       long groups = p.integer("groups", 1);
       long[] k = p.ints("kernel_size", 1);
       if (cin % groups != 0 || cout % groups != 0) {
-        throw Interpreter.error(Code.DN0103, at, "in_channels and out_channels must be divisible by groups");
+        throw Interpreter.error(
+            Code.DN0103, at, "in_channels and out_channels must be divisible by groups");
       }
       if (!"zeros".equals(p.str("padding_mode"))) {
-        throw Interpreter.error(Code.DN0201, at, "padding_mode '" + p.str("padding_mode") + "' is not supported yet");
+        throw Interpreter.error(
+            Code.DN0201, at, "padding_mode '" + p.str("padding_mode") + "' is not supported yet");
       }
       long[] pad = new long[n];
       if (p.raw("padding") instanceof String s) {
@@ -338,7 +488,8 @@ final class NnLayers {
       long[] d = ints(self.dict.get("dilation"), n);
       if (n == 1) {
         if (input.type().rank() != 3) {
-          throw Interpreter.error(Code.DN0202, at, "Conv1d expects an input of shape [N, C, L], got " + input.type());
+          throw Interpreter.error(
+              Code.DN0202, at, "Conv1d expects an input of shape [N, C, L], got " + input.type());
         }
         long[] xs = input.type().dims();
         input = t.reshape(input, new long[] {xs[0], xs[1], 1, xs[2]}, at);
@@ -352,8 +503,20 @@ final class NnLayers {
       if (self.module.parameters.containsKey("bias")) {
         ops.add(weight(in, self, "bias", at));
       }
-      SymTensor y = t.op("conv2d", ops, Map.of("strides", Attr.ints(s), "padding", Attr.ints(pd[0], pd[1], pd[0], pd[1]),
-          "dilation", Attr.ints(d), "groups", Attr.of((long) (Long) self.dict.get("groups"))), at);
+      SymTensor y =
+          t.op(
+              "conv2d",
+              ops,
+              Map.of(
+                  "strides",
+                  Attr.ints(s),
+                  "padding",
+                  Attr.ints(pd[0], pd[1], pd[0], pd[1]),
+                  "dilation",
+                  Attr.ints(d),
+                  "groups",
+                  Attr.of((long) (Long) self.dict.get("groups"))),
+              at);
       if (n == 1) {
         long[] ys = y.type().dims();
         y = t.reshape(y, new long[] {ys[0], ys[1], ys[3]}, at);
@@ -363,8 +526,9 @@ final class NnLayers {
   }
 
   /**
-   * A torch.nn class whose constructor is declared with its schema (several for overloads): its arguments are bound
-   * by {@link BoundArgs} before {@link #build} sees them, and the registry documents the schema.
+   * A torch.nn class whose constructor is declared with its schema (several for overloads): its
+   * arguments are bound by {@link BoundArgs} before {@link #build} sees them, and the registry
+   * documents the schema.
    */
   abstract static class Declared implements Layer {
     final List<Schema> schemas;
@@ -376,7 +540,8 @@ final class NnLayers {
     abstract void build(Interpreter in, PyObject self, BoundArgs p, Span at);
 
     @Override
-    public void init(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+    public void init(
+        Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
       in.torch.moduleInit(self, at);
       build(in, self, BoundArgs.bind(schemas, in, a, kw, at), at);
     }
@@ -391,16 +556,19 @@ final class NnLayers {
     abstract Object run(Interpreter in, PyObject self, Object x, Span at);
 
     @Override
-    public Object forward(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+    public Object forward(
+        Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
       if (a.size() != 1 || !kw.isEmpty()) {
-        throw Interpreter.error(Code.DN0102, at, self.cls.name + ".forward takes one input, got " + a.size());
+        throw Interpreter.error(
+            Code.DN0102, at, self.cls.name + ".forward takes one input, got " + a.size());
       }
       return run(in, self, a.get(0), at);
     }
   }
 
   static void param(PyObject self, String name, TensorType type, Span at) {
-    // Layer sizes are validated when bound (BoundArgs.integer with a minimum), so every type here is well formed.
+    // Layer sizes are validated when bound (BoundArgs.integer with a minimum), so every type here
+    // is well formed.
     self.module.parameters.put(name, new TensorSlot(type, at, true));
   }
 
@@ -409,7 +577,10 @@ final class NnLayers {
   }
 
   static SymTensor weight(Interpreter in, PyObject self, String name, Span at) {
-    TensorSlot s = self.module.parameters.containsKey(name) ? self.module.parameters.get(name) : self.module.buffers.get(name);
+    TensorSlot s =
+        self.module.parameters.containsKey(name)
+            ? self.module.parameters.get(name)
+            : self.module.buffers.get(name);
     if (s == null) {
       throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no parameter '" + name + "'");
     }
@@ -417,15 +588,21 @@ final class NnLayers {
   }
 
   private static Simple batchNorm(String name) {
-    return new Simple(name + "(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True,"
-        + " bool track_running_stats=True, Device? device=None, ScalarType? dtype=None) -> " + name) {
+    return new Simple(
+        name
+            + "(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True,"
+            + " bool track_running_stats=True, Device? device=None, ScalarType? dtype=None) -> "
+            + name) {
       @Override
       void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
         long c = p.integer("num_features", 0);
         self.dict.put("num_features", c);
         self.dict.put("eps", p.real("eps"));
         if (!p.bool("affine") || !p.bool("track_running_stats")) {
-          throw Interpreter.error(Code.DN0201, at, name + " without affine parameters or running statistics is not supported yet");
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              name + " without affine parameters or running statistics is not supported yet");
         }
         param(self, "weight", TensorType.of(DType.F32, c), at);
         param(self, "bias", TensorType.of(DType.F32, c), at);
@@ -436,9 +613,15 @@ final class NnLayers {
 
       @Override
       Object run(Interpreter in, PyObject self, Object x, Span at) {
-        List<SymTensor> ops = List.of(in.torch.tensor(x, at), weight(in, self, "weight", at), weight(in, self, "bias", at),
-            weight(in, self, "running_mean", at), weight(in, self, "running_var", at));
-        return in.torch.op("batch_norm", ops, Map.of("eps", Attr.of((double) (Double) self.dict.get("eps"))), at);
+        List<SymTensor> ops =
+            List.of(
+                in.torch.tensor(x, at),
+                weight(in, self, "weight", at),
+                weight(in, self, "bias", at),
+                weight(in, self, "running_mean", at),
+                weight(in, self, "running_var", at));
+        return in.torch.op(
+            "batch_norm", ops, Map.of("eps", Attr.of((double) (Double) self.dict.get("eps"))), at);
       }
     };
   }
@@ -450,7 +633,8 @@ final class NnLayers {
       void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
         Map<String, Object> config = new HashMap<>();
         for (Schema.Param param : p.schema().params()) {
-          // As written, like PyTorch's attributes (kernel_size=2 stays 2); forward passes them on to F.
+          // As written, like PyTorch's attributes (kernel_size=2 stays 2); forward passes them on
+          // to F.
           config.put(param.name(), p.given(param.name()));
           self.dict.put(param.name(), p.given(param.name()));
         }

@@ -3,9 +3,9 @@ package dev.dynnc.frontend.eval;
 import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Span;
 import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.semantics.PyScalar;
-import dev.dynnc.ir.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,36 +14,38 @@ import java.util.Objects;
 final class Operators {
   private Operators() {}
 
-  static final Object ELLIPSIS = new Object() {
-    @Override
-    public String toString() {
-      return "Ellipsis";
-    }
-  };
+  static final Object ELLIPSIS =
+      new Object() {
+        @Override
+        public String toString() {
+          return "Ellipsis";
+        }
+      };
 
   /** A slice value {@code lower:upper:step}; absent parts are {@link Values#NONE}. */
   record SliceValue(Object lower, Object upper, Object step) {}
 
   /** IR op of a Python binary or comparison operator; empty for operators without one. */
   static java.util.Optional<String> irOp(String op) {
-    return java.util.Optional.ofNullable(switch (op) {
-      case "+" -> "add";
-      case "-" -> "sub";
-      case "*" -> "mul";
-      case "/" -> "div";
-      case "//" -> "floor_div";
-      case "%" -> "mod";
-      case "**" -> "pow";
-      case "&" -> "logical_and";
-      case "|" -> "logical_or";
-      case "<" -> "lt";
-      case "<=" -> "le";
-      case ">" -> "gt";
-      case ">=" -> "ge";
-      case "==" -> "eq";
-      case "!=" -> "ne";
-      default -> null;
-    });
+    return java.util.Optional.ofNullable(
+        switch (op) {
+          case "+" -> "add";
+          case "-" -> "sub";
+          case "*" -> "mul";
+          case "/" -> "div";
+          case "//" -> "floor_div";
+          case "%" -> "mod";
+          case "**" -> "pow";
+          case "&" -> "logical_and";
+          case "|" -> "logical_or";
+          case "<" -> "lt";
+          case "<=" -> "le";
+          case ">" -> "gt";
+          case ">=" -> "ge";
+          case "==" -> "eq";
+          case "!=" -> "ne";
+          default -> null;
+        });
   }
 
   static boolean isTensorLike(Object v) {
@@ -89,24 +91,38 @@ final class Operators {
       }
     }
     if (op.equals("*")) {
-      if (b instanceof Long n && (a instanceof String || a instanceof PyList || a instanceof PyTuple)) {
+      if (b instanceof Long n
+          && (a instanceof String || a instanceof PyList || a instanceof PyTuple)) {
         return repeat(in, a, n, at);
       }
-      if (a instanceof Long n && (b instanceof String || b instanceof PyList || b instanceof PyTuple)) {
+      if (a instanceof Long n
+          && (b instanceof String || b instanceof PyList || b instanceof PyTuple)) {
         return repeat(in, b, n, at);
       }
     }
     if (op.equals("%") && a instanceof String fmt) {
       return Builtins.percentFormat(in, fmt, b, at);
     }
-    throw Interpreter.error(Code.DN0102, at, "unsupported operand types for " + op + ": '"
-        + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
+    throw Interpreter.error(
+        Code.DN0102,
+        at,
+        "unsupported operand types for "
+            + op
+            + ": '"
+            + Builtins.typeName(a)
+            + "' and '"
+            + Builtins.typeName(b)
+            + "'");
   }
 
   /** {@code seq * n}, charged to the budget at its full size before anything is built. */
   private static Object repeat(Interpreter in, Object seq, long n, Span at) {
-    long len = seq instanceof String s ? s.length() : seq instanceof PyList l ? l.items.size() : ((PyTuple) seq).items().size();
-    long count = len == 0 ? 0 : Math.max(0, n); // an empty sequence repeated any number of times is empty
+    long len =
+        seq instanceof String s
+            ? s.length()
+            : seq instanceof PyList l ? l.items.size() : ((PyTuple) seq).items().size();
+    long count =
+        len == 0 ? 0 : Math.max(0, n); // an empty sequence repeated any number of times is empty
     long total = EvalBudget.times(len, count);
     if (seq instanceof String s) {
       in.budget.chars(total, at);
@@ -114,9 +130,12 @@ final class Operators {
     }
     in.budget.slots(total, at);
     List<Object> items = seq instanceof PyList l ? l.items : ((PyTuple) seq).items();
-    List<Object> out = new ArrayList<>((int) total); // fits: the budget admits far fewer than 2^31 slots
+    List<Object> out =
+        new ArrayList<>((int) total); // fits: the budget admits far fewer than 2^31 slots
     if (items.size() == 1) {
-      out.addAll(java.util.Collections.nCopies((int) count, items.get(0))); // [0] * n, the common case, in one fill
+      out.addAll(
+          java.util.Collections.nCopies(
+              (int) count, items.get(0))); // [0] * n, the common case, in one fill
     } else {
       for (long i = 0; i < count; i++) {
         out.addAll(items);
@@ -125,12 +144,18 @@ final class Operators {
     return seq instanceof PyList ? new PyList(out) : new PyTuple(ImmutableList.copyOf(out));
   }
 
-  /** Python int arithmetic on 64 bits; a result that needs more is a diagnostic, never a wrapped value. */
+  /**
+   * Python int arithmetic on 64 bits; a result that needs more is a diagnostic, never a wrapped
+   * value.
+   */
   private static Object intOp(String op, long x, long y, Span at) {
     try {
       return exactIntOp(op, x, y, at);
     } catch (ArithmeticException e) {
-      throw Interpreter.error(Code.DN0108, at, "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
+      throw Interpreter.error(
+          Code.DN0108,
+          at,
+          "integer overflow: " + x + " " + op + " " + y + " does not fit in 64 bits",
           "dynnc evaluates Python ints as 64-bit integers");
     }
   }
@@ -143,26 +168,39 @@ final class Operators {
     try {
       return f.getAsLong();
     } catch (ArithmeticException e) {
-      throw Interpreter.error(Code.DN0108, at, what + " does not fit in 64 bits", "dynnc evaluates Python ints as 64-bit integers");
+      throw Interpreter.error(
+          Code.DN0108,
+          at,
+          what + " does not fit in 64 bits",
+          "dynnc evaluates Python ints as 64-bit integers");
     }
   }
 
-  /** The divisor {@code y} of {@code op}, or Python's ZeroDivisionError ("{kind}division by zero"). */
+  /**
+   * The divisor {@code y} of {@code op}, or Python's ZeroDivisionError ("{kind}division by zero").
+   */
   private static <T extends Number> T nonZero(String op, T y, String kind, Span at) {
     if (y.doubleValue() == 0) {
-      throw Interpreter.error(Code.DN0108, at, kind + (op.equals("%") ? "modulo" : "division") + " by zero");
+      throw Interpreter.error(
+          Code.DN0108, at, kind + (op.equals("%") ? "modulo" : "division") + " by zero");
     }
     return y;
   }
 
   private static Object exactIntOp(String op, long x, long y, Span at) {
     switch (op) {
-      case "+": return PyScalar.add(x, y);
-      case "-": return PyScalar.sub(x, y);
-      case "*": return PyScalar.mul(x, y);
-      case "/": return PyScalar.div(x, nonZero(op, y, "", at));
-      case "//": return PyScalar.floorDiv(x, nonZero(op, y, "integer ", at));
-      case "%": return PyScalar.mod(x, nonZero(op, y, "integer ", at));
+      case "+":
+        return PyScalar.add(x, y);
+      case "-":
+        return PyScalar.sub(x, y);
+      case "*":
+        return PyScalar.mul(x, y);
+      case "/":
+        return PyScalar.div(x, nonZero(op, y, "", at));
+      case "//":
+        return PyScalar.floorDiv(x, nonZero(op, y, "integer ", at));
+      case "%":
+        return PyScalar.mod(x, nonZero(op, y, "integer ", at));
       case "**":
         if (y < 0) {
           if (x == 0) {
@@ -184,9 +222,12 @@ final class Operators {
           throw Interpreter.error(Code.DN0108, at, "negative shift count");
         }
         return x >> Math.min(y, 63);
-      case "&": return x & y;
-      case "|": return x | y;
-      case "^": return x ^ y;
+      case "&":
+        return x & y;
+      case "|":
+        return x | y;
+      case "^":
+        return x ^ y;
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on ints");
     }
@@ -194,13 +235,20 @@ final class Operators {
 
   private static Object floatOp(String op, double x, double y, Span at) {
     switch (op) {
-      case "+": return x + y;
-      case "-": return x - y;
-      case "*": return x * y;
-      case "/": return x / nonZero(op, y, "float ", at);
-      case "//": return PyFloat.floorDiv(x, nonZero(op, y, "float floor ", at));
-      case "%": return PyFloat.mod(x, nonZero(op, y, "float ", at));
-      case "**": return Math.pow(x, y);
+      case "+":
+        return x + y;
+      case "-":
+        return x - y;
+      case "*":
+        return x * y;
+      case "/":
+        return x / nonZero(op, y, "float ", at);
+      case "//":
+        return PyFloat.floorDiv(x, nonZero(op, y, "float floor ", at));
+      case "%":
+        return PyFloat.mod(x, nonZero(op, y, "float ", at));
+      case "**":
+        return Math.pow(x, y);
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
     }
@@ -228,12 +276,14 @@ final class Operators {
     if (v instanceof Double d && !op.equals("~")) {
       return op.equals("-") ? -d : d;
     }
-    throw Interpreter.error(Code.DN0102, at, "bad operand type for unary " + op + ": '" + Builtins.typeName(v) + "'");
+    throw Interpreter.error(
+        Code.DN0102, at, "bad operand type for unary " + op + ": '" + Builtins.typeName(v) + "'");
   }
 
   static Object compare(Interpreter in, String op, Object a, Object b, Span at) {
     if (op.equals("is") || op.equals("is not")) {
-      // Identity needs no value: `x is None` is fine on a value from a library dynnc does not model.
+      // Identity needs no value: `x is None` is fine on a value from a library dynnc does not
+      // model.
       for (Object v : new Object[] {a, b}) {
         if (!(v instanceof Values.Opaque)) {
           Signals.use(v, at);
@@ -272,7 +322,8 @@ final class Operators {
    * false), strings by code point, tuples by their first unequal items, then by length.
    */
   private static boolean ordered(String op, Object a, Object b, Span at) {
-    if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) {
+    if ((a instanceof Number || a instanceof Boolean)
+        && (b instanceof Number || b instanceof Boolean)) {
       return PyScalar.compare(irOp(op).orElseThrow(), a, b);
     }
     if (a instanceof String x && b instanceof String y) {
@@ -286,7 +337,10 @@ final class Operators {
       }
       return holds(op, Integer.compare(x.items().size(), y.items().size()));
     }
-    throw Interpreter.error(Code.DN0102, at, "cannot order '" + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
+    throw Interpreter.error(
+        Code.DN0102,
+        at,
+        "cannot order '" + Builtins.typeName(a) + "' and '" + Builtins.typeName(b) + "'");
   }
 
   private static boolean holds(String op, int c) {
@@ -298,7 +352,9 @@ final class Operators {
     };
   }
 
-  /** Python {@code ==} on values whose comparison costs little: numbers, strings, short containers. */
+  /**
+   * Python {@code ==} on values whose comparison costs little: numbers, strings, short containers.
+   */
   static boolean pyEquals(Object a, Object b) {
     return pyEquals(a, b, null, Span.NONE);
   }
@@ -317,7 +373,10 @@ final class Operators {
     if (a instanceof PyTuple x && b instanceof PyTuple y) {
       return listEquals(x.items(), y.items(), budget, at);
     }
-    if (budget != null && a instanceof String x && b instanceof String y && x.length() == y.length()) {
+    if (budget != null
+        && a instanceof String x
+        && b instanceof String y
+        && x.length() == y.length()) {
       budget.work(x.length(), at);
     }
     return Objects.equals(a, b) || a == b;
@@ -367,8 +426,8 @@ final class Operators {
   }
 
   /**
-   * The work of finding {@code needle} in {@code haystack}: the JDK's search compares up to the needle's length at
-   * every position.
+   * The work of finding {@code needle} in {@code haystack}: the JDK's search compares up to the
+   * needle's length at every position.
    */
   static long searchCost(String haystack, String needle) {
     return EvalBudget.times(haystack.length() + 1L, Math.max(1, needle.length()));
@@ -401,14 +460,16 @@ final class Operators {
 
   static int index(Object idx, int size, Span at) {
     if (!(idx instanceof Long) && !(idx instanceof Boolean)) {
-      throw Interpreter.error(Code.DN0102, at, "indices must be integers, not '" + Builtins.typeName(idx) + "'");
+      throw Interpreter.error(
+          Code.DN0102, at, "indices must be integers, not '" + Builtins.typeName(idx) + "'");
     }
     long i = idx instanceof Boolean b ? (b ? 1 : 0) : (Long) idx;
     if (i < 0) {
       i += size;
     }
     if (i < 0 || i >= size) {
-      throw Interpreter.error(Code.DN0109, at, "index " + idx + " is out of range for length " + size);
+      throw Interpreter.error(
+          Code.DN0109, at, "index " + idx + " is out of range for length " + size);
     }
     return (int) i;
   }
@@ -442,12 +503,16 @@ final class Operators {
     return i;
   }
 
-  /** A float from an int, bool or float argument; anything else is the caller's DN0102 (not a ClassCastException). */
+  /**
+   * A float from an int, bool or float argument; anything else is the caller's DN0102 (not a
+   * ClassCastException).
+   */
   static double asDouble(Object v, Span at) {
     if (v instanceof Number || v instanceof Boolean) {
       return toDouble(v);
     }
-    throw Interpreter.error(Code.DN0102, at, "expected a number, got '" + Builtins.typeName(v) + "'");
+    throw Interpreter.error(
+        Code.DN0102, at, "expected a number, got '" + Builtins.typeName(v) + "'");
   }
 
   static long asLong(Object v, Span at) {
@@ -470,14 +535,18 @@ final class Operators {
     if (v instanceof PyDict d) {
       Object k = key(idx);
       if (!d.map.containsKey(k) && d.defaultFactory != null) {
-        Object made = d.defaultFactory == Values.NONE ? null : in.call(d.defaultFactory, List.of(), java.util.Map.of(), at);
+        Object made =
+            d.defaultFactory == Values.NONE
+                ? null
+                : in.call(d.defaultFactory, List.of(), java.util.Map.of(), at);
         if (made != null) {
           d.map.put(k, made);
           return made;
         }
       }
       if (!d.map.containsKey(k)) {
-        throw Interpreter.error(Code.DN0109, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
+        throw Interpreter.error(
+            Code.DN0109, at, "key " + Builtins.repr(in, idx) + " is not in the dict");
       }
       return Interpreter.checkPoison(d.map.get(k), "the dict entry " + Builtins.repr(in, idx), at);
     }
@@ -494,11 +563,15 @@ final class Operators {
     } else if (v instanceof PyRange r) {
       items = in.iterate(r, at);
     } else {
-      throw Interpreter.error(Code.DN0102, at, "'" + Builtins.typeName(v) + "' object is not subscriptable");
+      throw Interpreter.error(
+          Code.DN0102, at, "'" + Builtins.typeName(v) + "' object is not subscriptable");
     }
     if (idx instanceof SliceValue s) {
       long[] r = resolveSlice(s, items.size(), at);
-      in.budget.slots(Math.max(0, r[2] > 0 ? (r[1] - r[0] + r[2] - 1) / r[2] : (r[0] - r[1] - r[2] - 1) / -r[2]), at);
+      in.budget.slots(
+          Math.max(
+              0, r[2] > 0 ? (r[1] - r[0] + r[2] - 1) / r[2] : (r[0] - r[1] - r[2] - 1) / -r[2]),
+          at);
       List<Object> out = new ArrayList<>();
       for (long i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
         out.add(items.get((int) i));

@@ -13,197 +13,347 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The modules of Python's standard library that model construction code uses, with CPython's semantics: copy, types,
- * argparse.Namespace, collections, functools, itertools and operator; warnings and logging are accepted with no
- * effect. Also the torch names without effect on inference (torch.autograd.Variable, torch.jit's decorators,
- * torch.cuda's queries). Every container built here is charged to the {@link EvalBudget} before it is made.
+ * The modules of Python's standard library that model construction code uses, with CPython's
+ * semantics: copy, types, argparse.Namespace, collections, functools, itertools and operator;
+ * warnings and logging are accepted with no effect. Also the torch names without effect on
+ * inference (torch.autograd.Variable, torch.jit's decorators, torch.cuda's queries). Every
+ * container built here is charged to the {@link EvalBudget} before it is made.
  */
 final class PyLibrary {
   /** The builtin exception classes and their base class, for {@code except} clauses. */
-  static final Map<String, String> EXCEPTIONS = Map.ofEntries(
-      Map.entry("BaseException", ""), Map.entry("Exception", "BaseException"),
-      Map.entry("ArithmeticError", "Exception"), Map.entry("ZeroDivisionError", "ArithmeticError"),
-      Map.entry("OverflowError", "ArithmeticError"), Map.entry("LookupError", "Exception"),
-      Map.entry("KeyError", "LookupError"), Map.entry("IndexError", "LookupError"), Map.entry("ValueError", "Exception"),
-      Map.entry("TypeError", "Exception"), Map.entry("RuntimeError", "Exception"),
-      Map.entry("NotImplementedError", "RuntimeError"), Map.entry("AttributeError", "Exception"),
-      Map.entry("NameError", "Exception"), Map.entry("ImportError", "Exception"),
-      Map.entry("ModuleNotFoundError", "ImportError"), Map.entry("StopIteration", "Exception"),
-      Map.entry("AssertionError", "Exception"), Map.entry("Warning", "Exception"), Map.entry("UserWarning", "Warning"),
-      Map.entry("DeprecationWarning", "Warning"), Map.entry("FutureWarning", "Warning"),
-      Map.entry("RuntimeWarning", "Warning"));
+  static final Map<String, String> EXCEPTIONS =
+      Map.ofEntries(
+          Map.entry("BaseException", ""),
+          Map.entry("Exception", "BaseException"),
+          Map.entry("ArithmeticError", "Exception"),
+          Map.entry("ZeroDivisionError", "ArithmeticError"),
+          Map.entry("OverflowError", "ArithmeticError"),
+          Map.entry("LookupError", "Exception"),
+          Map.entry("KeyError", "LookupError"),
+          Map.entry("IndexError", "LookupError"),
+          Map.entry("ValueError", "Exception"),
+          Map.entry("TypeError", "Exception"),
+          Map.entry("RuntimeError", "Exception"),
+          Map.entry("NotImplementedError", "RuntimeError"),
+          Map.entry("AttributeError", "Exception"),
+          Map.entry("NameError", "Exception"),
+          Map.entry("ImportError", "Exception"),
+          Map.entry("ModuleNotFoundError", "ImportError"),
+          Map.entry("StopIteration", "Exception"),
+          Map.entry("AssertionError", "Exception"),
+          Map.entry("Warning", "Exception"),
+          Map.entry("UserWarning", "Warning"),
+          Map.entry("DeprecationWarning", "Warning"),
+          Map.entry("FutureWarning", "Warning"),
+          Map.entry("RuntimeWarning", "Warning"));
 
   private final Map<String, PyNamespace> modules = new HashMap<>();
+
   /** Attributes of library functions that have some ({@code itertools.chain.from_iterable}). */
   private final Map<Builtin, Map<String, Object>> functionAttributes = new IdentityHashMap<>();
 
   PyLibrary(Interpreter in) {
-    module("copy", m -> {
-      def(m, "copy", (it, a, kw, at) -> shallowCopy(it, a.get(0), at));
-      def(m, "deepcopy", (it, a, kw, at) -> new DeepCopy(it, at).copy(a.get(0)));
-    });
+    module(
+        "copy",
+        m -> {
+          def(m, "copy", (it, a, kw, at) -> shallowCopy(it, a.get(0), at));
+          def(m, "deepcopy", (it, a, kw, at) -> new DeepCopy(it, at).copy(a.get(0)));
+        });
     PyClass simple = namespaceClass("SimpleNamespace", "types.SimpleNamespace");
     module("types", m -> m.put("SimpleNamespace", simple));
-    // argparse: Namespace is modelled; the parser is opaque (it reads the command line, which a model never sees).
+    // argparse: Namespace is modelled; the parser is opaque (it reads the command line, which a
+    // model never sees).
     PyNamespace argparse = new PyNamespace("argparse", new HashMap<>(), true);
     argparse.attrs.put("Namespace", namespaceClass("Namespace", "argparse.Namespace"));
     modules.put("argparse", argparse);
-    module("collections", m -> {
-      def(m, "OrderedDict", (it, a, kw, at) -> it.call(it.builtins.get("dict"), a, kw, at));
-      def(m, "defaultdict", (it, a, kw, at) -> {
-        PyDict d = a.size() > 1 ? (PyDict) it.call(it.builtins.get("dict"), a.subList(1, a.size()), kw, at)
-            : (PyDict) it.call(it.builtins.get("dict"), List.of(), kw, at);
-        d.defaultFactory = a.isEmpty() ? Values.NONE : a.get(0);
-        return d;
-      });
-      def(m, "namedtuple", PyLibrary::namedtuple);
-      PyNamespace abc = new PyNamespace("collections.abc", new HashMap<>(), false);
-      for (String name : List.of("Iterable", "Sequence", "Mapping", "Callable")) {
-        def(abc.attrs, name, (it, a, kw, at) -> {
-          throw Interpreter.error(Code.DN0102, at, "collections.abc." + name + " is an abstract class");
-        });
-      }
-      m.put("abc", abc);
-      modules.put("collections.abc", abc);
-    });
-    module("functools", m -> {
-      // partial stores what it is given: a factory of an unmodelled library (an optimizer) waits in it unused.
-      in.opaqueTolerant.add(def(m, "partial", (it, a, kw, at) -> {
-        Object fn = a.get(0);
-        List<Object> bound = List.copyOf(a.subList(1, a.size()));
-        Map<String, Object> boundKw = Map.copyOf(kw);
-        return new Builtin("partial", (it2, a2, kw2, at2) -> {
-          List<Object> all = new ArrayList<>(bound);
-          all.addAll(a2);
-          Map<String, Object> allKw = new LinkedHashMap<>(boundKw);
-          allKw.putAll(kw2);
-          return it2.call(fn, all, allKw, at2);
-        });
-      }));
-      def(m, "reduce", (it, a, kw, at) -> {
-        List<Object> items = it.iterate(a.get(1), at);
-        if (items.isEmpty() && a.size() < 3) {
-          throw Interpreter.error(Code.DN0103, at, "reduce() of empty iterable with no initial value");
-        }
-        Object acc = a.size() > 2 ? a.get(2) : items.get(0);
-        for (Object v : a.size() > 2 ? items : items.subList(1, items.size())) {
-          acc = it.call(a.get(0), List.of(acc, v), Map.of(), at);
-        }
-        return acc;
-      });
-      // Decorators that change nothing a compiled model sees.
-      // (@lru_cache is used bare and with arguments; @wraps(f) always takes the wrapped function first.)
-      for (String deco : List.of("wraps", "lru_cache", "cache")) {
-        def(m, deco, (it, a, kw, at) -> !deco.equals("wraps") && a.size() == 1 && isFunction(a.get(0)) ? a.get(0)
-            : new Builtin(deco, (it2, a2, kw2, at2) -> a2.get(0)));
-      }
-    });
-    module("itertools", m -> {
-      Builtin chain = def(m, "chain", (it, a, kw, at) -> chain(it, a, at));
-      functionAttributes.put(chain, Map.of("from_iterable", new Builtin("from_iterable",
-          (it, a, kw, at) -> chain(it, it.iterate(a.get(0), at), at))));
-      def(m, "product", PyLibrary::product);
-      def(m, "accumulate", (it, a, kw, at) -> {
-        Object fn = a.size() > 1 ? a.get(1) : kw.getOrDefault("func", Values.NONE);
-        List<Object> out = new ArrayList<>();
-        Object acc = kw.getOrDefault("initial", Values.NONE);
-        if (acc != Values.NONE) {
-          out.add(acc);
-        }
-        for (Object v : it.iterate(a.get(0), at)) {
-          acc = out.isEmpty() ? v : fn == Values.NONE ? Operators.binary(it, "+", acc, v, at) : it.call(fn, List.of(acc, v), Map.of(), at);
-          out.add(acc);
-        }
-        it.budget.slots(out.size(), at);
-        return new PyList(out);
-      });
-      def(m, "repeat", (it, a, kw, at) -> {
-        Object times = a.size() > 1 ? a.get(1) : kw.get("times");
-        if (times == null) {
-          throw Interpreter.error(Code.DN0103, at, "itertools.repeat without a count never ends",
-              "dynnc evaluates construction code eagerly: write repeat(x, n)");
-        }
-        long n = Math.max(0, Operators.asLong(times, at));
-        it.budget.slots(n, at);
-        return new PyList(new ArrayList<>(java.util.Collections.nCopies((int) Math.min(n, Integer.MAX_VALUE), a.get(0))));
-      });
-      def(m, "islice", (it, a, kw, at) -> {
-        List<Object> items = it.iterate(a.get(0), at);
-        Object start = a.size() > 2 ? a.get(1) : Values.NONE;
-        Object stop = a.size() > 2 ? a.get(2) : a.get(1);
-        Object step = a.size() > 3 ? a.get(3) : Values.NONE;
-        return Operators.subscript(it, new PyList(items), new Operators.SliceValue(start, stop, step), at);
-      });
-      def(m, "combinations", (it, a, kw, at) -> {
-        List<Object> items = it.iterate(a.get(0), at);
-        List<Object> out = new ArrayList<>();
-        combinations(it, items, (int) Math.min(Operators.asLong(a.get(1), at), items.size() + 1L), 0, new ArrayList<>(), out, at);
-        return new PyList(out);
-      });
-    });
-    module("operator", m -> {
-      for (String[] op : new String[][] {{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"truediv", "/"}, {"floordiv", "//"},
-          {"mod", "%"}, {"pow", "**"}, {"matmul", "@"}, {"and_", "&"}, {"or_", "|"}, {"xor", "^"}, {"lshift", "<<"},
-          {"rshift", ">>"}}) {
-        def(m, op[0], (it, a, kw, at) -> Operators.binary(it, op[1], a.get(0), a.get(1), at));
-      }
-      for (String[] op : new String[][] {{"eq", "=="}, {"ne", "!="}, {"lt", "<"}, {"le", "<="}, {"gt", ">"}, {"ge", ">="},
-          {"contains", "in"}, {"is_", "is"}, {"is_not", "is not"}}) {
-        boolean swap = op[0].equals("contains");
-        def(m, op[0], (it, a, kw, at) -> Operators.compare(it, op[1], a.get(swap ? 1 : 0), a.get(swap ? 0 : 1), at));
-      }
-      def(m, "neg", (it, a, kw, at) -> Operators.unary(it, "-", a.get(0), at));
-      def(m, "pos", (it, a, kw, at) -> Operators.unary(it, "+", a.get(0), at));
-      def(m, "not_", (it, a, kw, at) -> !it.truthy(a.get(0), at));
-      def(m, "truth", (it, a, kw, at) -> it.truthy(a.get(0), at));
-      def(m, "index", (it, a, kw, at) -> Operators.asLong(a.get(0), at));
-      def(m, "getitem", (it, a, kw, at) -> Operators.subscript(it, a.get(0), a.get(1), at));
-      def(m, "itemgetter", (it, a, kw, at) -> {
-        List<Object> keys = List.copyOf(a);
-        return new Builtin("itemgetter", (it2, a2, kw2, at2) -> keys.size() == 1
-            ? Operators.subscript(it2, a2.get(0), keys.get(0), at2)
-            : new PyTuple(keys.stream().map(k -> Operators.subscript(it2, a2.get(0), k, at2)).collect(ImmutableList.toImmutableList())));
-      });
-      def(m, "attrgetter", (it, a, kw, at) -> {
-        List<String> names = a.stream().map(n -> Args.as(String.class, "attrgetter", n, at)).toList();
-        return new Builtin("attrgetter", (it2, a2, kw2, at2) -> {
-          List<Object> out = new ArrayList<>();
-          for (String dotted : names) {
-            Object v = a2.get(0);
-            for (String part : dotted.split("\\.", -1)) {
-              v = Attributes.get(it2, v, part, at2);
-            }
-            out.add(v);
+    module(
+        "collections",
+        m -> {
+          def(m, "OrderedDict", (it, a, kw, at) -> it.call(it.builtins.get("dict"), a, kw, at));
+          def(
+              m,
+              "defaultdict",
+              (it, a, kw, at) -> {
+                PyDict d =
+                    a.size() > 1
+                        ? (PyDict) it.call(it.builtins.get("dict"), a.subList(1, a.size()), kw, at)
+                        : (PyDict) it.call(it.builtins.get("dict"), List.of(), kw, at);
+                d.defaultFactory = a.isEmpty() ? Values.NONE : a.get(0);
+                return d;
+              });
+          def(m, "namedtuple", PyLibrary::namedtuple);
+          PyNamespace abc = new PyNamespace("collections.abc", new HashMap<>(), false);
+          for (String name : List.of("Iterable", "Sequence", "Mapping", "Callable")) {
+            def(
+                abc.attrs,
+                name,
+                (it, a, kw, at) -> {
+                  throw Interpreter.error(
+                      Code.DN0102, at, "collections.abc." + name + " is an abstract class");
+                });
           }
-          return out.size() == 1 ? out.get(0) : new PyTuple(ImmutableList.copyOf(out));
+          m.put("abc", abc);
+          modules.put("collections.abc", abc);
         });
-      });
-    });
-    module("warnings", m -> {
-      for (String f : List.of("warn", "filterwarnings", "simplefilter", "resetwarnings", "catch_warnings")) {
-        noEffect(in, m, f);
-      }
-    });
+    module(
+        "functools",
+        m -> {
+          // partial stores what it is given: a factory of an unmodelled library (an optimizer)
+          // waits in it unused.
+          in.opaqueTolerant.add(
+              def(
+                  m,
+                  "partial",
+                  (it, a, kw, at) -> {
+                    Object fn = a.get(0);
+                    List<Object> bound = List.copyOf(a.subList(1, a.size()));
+                    Map<String, Object> boundKw = Map.copyOf(kw);
+                    return new Builtin(
+                        "partial",
+                        (it2, a2, kw2, at2) -> {
+                          List<Object> all = new ArrayList<>(bound);
+                          all.addAll(a2);
+                          Map<String, Object> allKw = new LinkedHashMap<>(boundKw);
+                          allKw.putAll(kw2);
+                          return it2.call(fn, all, allKw, at2);
+                        });
+                  }));
+          def(
+              m,
+              "reduce",
+              (it, a, kw, at) -> {
+                List<Object> items = it.iterate(a.get(1), at);
+                if (items.isEmpty() && a.size() < 3) {
+                  throw Interpreter.error(
+                      Code.DN0103, at, "reduce() of empty iterable with no initial value");
+                }
+                Object acc = a.size() > 2 ? a.get(2) : items.get(0);
+                for (Object v : a.size() > 2 ? items : items.subList(1, items.size())) {
+                  acc = it.call(a.get(0), List.of(acc, v), Map.of(), at);
+                }
+                return acc;
+              });
+          // Decorators that change nothing a compiled model sees.
+          // (@lru_cache is used bare and with arguments; @wraps(f) always takes the wrapped
+          // function first.)
+          for (String deco : List.of("wraps", "lru_cache", "cache")) {
+            def(
+                m,
+                deco,
+                (it, a, kw, at) ->
+                    !deco.equals("wraps") && a.size() == 1 && isFunction(a.get(0))
+                        ? a.get(0)
+                        : new Builtin(deco, (it2, a2, kw2, at2) -> a2.get(0)));
+          }
+        });
+    module(
+        "itertools",
+        m -> {
+          Builtin chain = def(m, "chain", (it, a, kw, at) -> chain(it, a, at));
+          functionAttributes.put(
+              chain,
+              Map.of(
+                  "from_iterable",
+                  new Builtin(
+                      "from_iterable",
+                      (it, a, kw, at) -> chain(it, it.iterate(a.get(0), at), at))));
+          def(m, "product", PyLibrary::product);
+          def(
+              m,
+              "accumulate",
+              (it, a, kw, at) -> {
+                Object fn = a.size() > 1 ? a.get(1) : kw.getOrDefault("func", Values.NONE);
+                List<Object> out = new ArrayList<>();
+                Object acc = kw.getOrDefault("initial", Values.NONE);
+                if (acc != Values.NONE) {
+                  out.add(acc);
+                }
+                for (Object v : it.iterate(a.get(0), at)) {
+                  acc =
+                      out.isEmpty()
+                          ? v
+                          : fn == Values.NONE
+                              ? Operators.binary(it, "+", acc, v, at)
+                              : it.call(fn, List.of(acc, v), Map.of(), at);
+                  out.add(acc);
+                }
+                it.budget.slots(out.size(), at);
+                return new PyList(out);
+              });
+          def(
+              m,
+              "repeat",
+              (it, a, kw, at) -> {
+                Object times = a.size() > 1 ? a.get(1) : kw.get("times");
+                if (times == null) {
+                  throw Interpreter.error(
+                      Code.DN0103,
+                      at,
+                      "itertools.repeat without a count never ends",
+                      "dynnc evaluates construction code eagerly: write repeat(x, n)");
+                }
+                long n = Math.max(0, Operators.asLong(times, at));
+                it.budget.slots(n, at);
+                return new PyList(
+                    new ArrayList<>(
+                        java.util.Collections.nCopies(
+                            (int) Math.min(n, Integer.MAX_VALUE), a.get(0))));
+              });
+          def(
+              m,
+              "islice",
+              (it, a, kw, at) -> {
+                List<Object> items = it.iterate(a.get(0), at);
+                Object start = a.size() > 2 ? a.get(1) : Values.NONE;
+                Object stop = a.size() > 2 ? a.get(2) : a.get(1);
+                Object step = a.size() > 3 ? a.get(3) : Values.NONE;
+                return Operators.subscript(
+                    it, new PyList(items), new Operators.SliceValue(start, stop, step), at);
+              });
+          def(
+              m,
+              "combinations",
+              (it, a, kw, at) -> {
+                List<Object> items = it.iterate(a.get(0), at);
+                List<Object> out = new ArrayList<>();
+                combinations(
+                    it,
+                    items,
+                    (int) Math.min(Operators.asLong(a.get(1), at), items.size() + 1L),
+                    0,
+                    new ArrayList<>(),
+                    out,
+                    at);
+                return new PyList(out);
+              });
+        });
+    module(
+        "operator",
+        m -> {
+          for (String[] op :
+              new String[][] {
+                {"add", "+"},
+                {"sub", "-"},
+                {"mul", "*"},
+                {"truediv", "/"},
+                {"floordiv", "//"},
+                {"mod", "%"},
+                {"pow", "**"},
+                {"matmul", "@"},
+                {"and_", "&"},
+                {"or_", "|"},
+                {"xor", "^"},
+                {"lshift", "<<"},
+                {"rshift", ">>"}
+              }) {
+            def(m, op[0], (it, a, kw, at) -> Operators.binary(it, op[1], a.get(0), a.get(1), at));
+          }
+          for (String[] op :
+              new String[][] {
+                {"eq", "=="},
+                {"ne", "!="},
+                {"lt", "<"},
+                {"le", "<="},
+                {"gt", ">"},
+                {"ge", ">="},
+                {"contains", "in"},
+                {"is_", "is"},
+                {"is_not", "is not"}
+              }) {
+            boolean swap = op[0].equals("contains");
+            def(
+                m,
+                op[0],
+                (it, a, kw, at) ->
+                    Operators.compare(it, op[1], a.get(swap ? 1 : 0), a.get(swap ? 0 : 1), at));
+          }
+          def(m, "neg", (it, a, kw, at) -> Operators.unary(it, "-", a.get(0), at));
+          def(m, "pos", (it, a, kw, at) -> Operators.unary(it, "+", a.get(0), at));
+          def(m, "not_", (it, a, kw, at) -> !it.truthy(a.get(0), at));
+          def(m, "truth", (it, a, kw, at) -> it.truthy(a.get(0), at));
+          def(m, "index", (it, a, kw, at) -> Operators.asLong(a.get(0), at));
+          def(m, "getitem", (it, a, kw, at) -> Operators.subscript(it, a.get(0), a.get(1), at));
+          def(
+              m,
+              "itemgetter",
+              (it, a, kw, at) -> {
+                List<Object> keys = List.copyOf(a);
+                return new Builtin(
+                    "itemgetter",
+                    (it2, a2, kw2, at2) ->
+                        keys.size() == 1
+                            ? Operators.subscript(it2, a2.get(0), keys.get(0), at2)
+                            : new PyTuple(
+                                keys.stream()
+                                    .map(k -> Operators.subscript(it2, a2.get(0), k, at2))
+                                    .collect(ImmutableList.toImmutableList())));
+              });
+          def(
+              m,
+              "attrgetter",
+              (it, a, kw, at) -> {
+                List<String> names =
+                    a.stream().map(n -> Args.as(String.class, "attrgetter", n, at)).toList();
+                return new Builtin(
+                    "attrgetter",
+                    (it2, a2, kw2, at2) -> {
+                      List<Object> out = new ArrayList<>();
+                      for (String dotted : names) {
+                        Object v = a2.get(0);
+                        for (String part : dotted.split("\\.", -1)) {
+                          v = Attributes.get(it2, v, part, at2);
+                        }
+                        out.add(v);
+                      }
+                      return out.size() == 1 ? out.get(0) : new PyTuple(ImmutableList.copyOf(out));
+                    });
+              });
+        });
+    module(
+        "warnings",
+        m -> {
+          for (String f :
+              List.of(
+                  "warn", "filterwarnings", "simplefilter", "resetwarnings", "catch_warnings")) {
+            noEffect(in, m, f);
+          }
+        });
     PyNamespace logger = new PyNamespace("logging.Logger", new HashMap<>(), false);
-    for (String f : List.of("debug", "info", "warning", "warn", "error", "exception", "critical", "log", "setLevel",
-        "addHandler", "removeHandler", "setFormatter", "addFilter")) {
+    for (String f :
+        List.of(
+            "debug",
+            "info",
+            "warning",
+            "warn",
+            "error",
+            "exception",
+            "critical",
+            "log",
+            "setLevel",
+            "addHandler",
+            "removeHandler",
+            "setFormatter",
+            "addFilter")) {
       noEffect(in, logger.attrs, f);
     }
     logger.attrs.put("handlers", new PyList(new ArrayList<>()));
-    module("logging", m -> {
-      m.putAll(logger.attrs);
-      m.remove("handlers");
-      for (String f : List.of("getLogger", "StreamHandler", "FileHandler", "Formatter", "basicConfig")) {
-        Builtin b = new Builtin(f, (it, a, kw, at) -> logger);
-        in.opaqueTolerant.add(b);
-        m.put(f, b);
-      }
-      long level = 0;
-      for (String name : List.of("NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")) {
-        m.put(name, level);
-        level += 10;
-      }
-    });
+    module(
+        "logging",
+        m -> {
+          m.putAll(logger.attrs);
+          m.remove("handlers");
+          for (String f :
+              List.of("getLogger", "StreamHandler", "FileHandler", "Formatter", "basicConfig")) {
+            Builtin b = new Builtin(f, (it, a, kw, at) -> logger);
+            in.opaqueTolerant.add(b);
+            m.put(f, b);
+          }
+          long level = 0;
+          for (String name : List.of("NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")) {
+            m.put(name, level);
+            level += 10;
+          }
+        });
     installTorch(in);
   }
 
@@ -224,7 +374,10 @@ final class PyLibrary {
     return b;
   }
 
-  /** A function that does nothing and takes any values, including those of unmodelled libraries (logging, warnings). */
+  /**
+   * A function that does nothing and takes any values, including those of unmodelled libraries
+   * (logging, warnings).
+   */
   private static void noEffect(Interpreter in, Map<String, Object> m, String name) {
     in.opaqueTolerant.add(def(m, name, (it, a, kw, at) -> Values.NONE));
   }
@@ -251,8 +404,13 @@ final class PyLibrary {
     PyNamespace jit = new PyNamespace("torch.jit", new HashMap<>(), true);
     for (String deco : List.of("ignore", "unused", "export")) {
       // @torch.jit.ignore, @torch.jit.ignore(drop=True): the function is kept as it is.
-      def(jit.attrs, deco, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0)
-          : new Builtin(deco, (it2, a2, kw2, at2) -> a2.get(0)));
+      def(
+          jit.attrs,
+          deco,
+          (it, a, kw, at) ->
+              a.size() == 1 && isFunction(a.get(0))
+                  ? a.get(0)
+                  : new Builtin(deco, (it2, a2, kw2, at2) -> a2.get(0)));
     }
     for (String query : List.of("is_scripting", "is_tracing")) {
       def(jit.attrs, query, (it, a, kw, at) -> false);
@@ -267,7 +425,9 @@ final class PyLibrary {
   // ------------------------------------------------------------------------------------------
   // exceptions
 
-  /** The exception class CPython raises for the error {@code d} reports, for {@code except} clauses. */
+  /**
+   * The exception class CPython raises for the error {@code d} reports, for {@code except} clauses.
+   */
   static String exceptionOf(Diagnostic d) {
     String m = d.message();
     return switch (d.code()) {
@@ -276,15 +436,23 @@ final class PyLibrary {
       case DN0102, DN0105 -> "TypeError";
       case DN0103, DN0110 -> "ValueError";
       case DN0104 -> "ModuleNotFoundError";
-      case DN0108 -> m.contains("by zero") ? "ZeroDivisionError" : m.contains("NaN") ? "ValueError" : "OverflowError";
-      case DN0109 -> m.startsWith("key") || m.contains("in ModuleDict") ? "KeyError" : m.contains("is not in list") ? "ValueError"
-          : "IndexError";
+      case DN0108 ->
+          m.contains("by zero")
+              ? "ZeroDivisionError"
+              : m.contains("NaN") ? "ValueError" : "OverflowError";
+      case DN0109 ->
+          m.startsWith("key") || m.contains("in ModuleDict")
+              ? "KeyError"
+              : m.contains("is not in list") ? "ValueError" : "IndexError";
       case DN0111 -> m.startsWith("assertion failed") ? "AssertionError" : "Exception";
       default -> "RuntimeError";
     };
   }
 
-  /** Whether an {@code except} clause naming {@code cls} (a class or a tuple of them) handles exception {@code type}. */
+  /**
+   * Whether an {@code except} clause naming {@code cls} (a class or a tuple of them) handles
+   * exception {@code type}.
+   */
   static boolean handles(Object cls, String type) {
     if (cls instanceof PyTuple t) {
       return t.items().stream().anyMatch(c -> handles(c, type));
@@ -318,13 +486,18 @@ final class PyLibrary {
       in.budget.slots(o.dict.size(), at);
       PyObject c = new PyObject(o.cls);
       c.dict.putAll(o.dict);
-      c.module = o.module; // as in PyTorch: a shallow copy shares the module's children, parameters and buffers
+      c.module =
+          o.module; // as in PyTorch: a shallow copy shares the module's children, parameters and
+      // buffers
       return c;
     }
     return v;
   }
 
-  /** {@code copy.deepcopy}: containers, namespaces and modules copied with a memo, as CPython's protocol does. */
+  /**
+   * {@code copy.deepcopy}: containers, namespaces and modules copied with a memo, as CPython's
+   * protocol does.
+   */
   private static final class DeepCopy {
     private final Interpreter in;
     private final Span at;
@@ -369,7 +542,10 @@ final class PyLibrary {
         return c;
       } else if (v instanceof PyObject o) {
         if (o.module != null && in.staging != null) {
-          throw Interpreter.error(Code.DN0200, at, "copy.deepcopy of a module in forward is not supported",
+          throw Interpreter.error(
+              Code.DN0200,
+              at,
+              "copy.deepcopy of a module in forward is not supported",
               "a copy made in forward would have weights that are not in the checkpoint; make copies in __init__");
         }
         PyObject c = new PyObject(o.cls);
@@ -398,9 +574,11 @@ final class PyLibrary {
       } else if (v instanceof BoundMethod bm) {
         return new BoundMethod(copy(bm.self()), bm.function());
       } else if (v instanceof Super) {
-        throw Interpreter.error(Code.DN0102, at, "copy.deepcopy of a 'super' object is not supported");
+        throw Interpreter.error(
+            Code.DN0102, at, "copy.deepcopy of a 'super' object is not supported");
       }
-      // Numbers, strings, None, functions, classes, modules and run-time values (which are immutable) are atomic.
+      // Numbers, strings, None, functions, classes, modules and run-time values (which are
+      // immutable) are atomic.
       return v;
     }
   }
@@ -411,26 +589,31 @@ final class PyLibrary {
   /** A namespace class: {@code Namespace(a=1, b=2)} has attributes a and b. */
   private static PyClass namespaceClass(String name, String qualified) {
     PyClass c = new PyClass(name, qualified, List.of(), null);
-    c.dict.put("__init__", new Builtin("__init__", (it, a, kw, at) -> {
-      PyObject self = Args.as(PyObject.class, name, a.get(0), at);
-      if (a.size() > 2 || a.size() == 2 && !(a.get(1) instanceof PyDict)) {
-        throw Interpreter.error(Code.DN0102, at, name + "() takes no positional arguments");
-      }
-      if (a.size() == 2) {
-        for (Map.Entry<Object, Object> e : ((PyDict) a.get(1)).map.entrySet()) {
-          self.dict.put(Args.as(String.class, name, e.getKey(), at), e.getValue());
-        }
-      }
-      self.dict.putAll(kw);
-      return Values.NONE;
-    }));
+    c.dict.put(
+        "__init__",
+        new Builtin(
+            "__init__",
+            (it, a, kw, at) -> {
+              PyObject self = Args.as(PyObject.class, name, a.get(0), at);
+              if (a.size() > 2 || a.size() == 2 && !(a.get(1) instanceof PyDict)) {
+                throw Interpreter.error(Code.DN0102, at, name + "() takes no positional arguments");
+              }
+              if (a.size() == 2) {
+                for (Map.Entry<Object, Object> e : ((PyDict) a.get(1)).map.entrySet()) {
+                  self.dict.put(Args.as(String.class, name, e.getKey(), at), e.getValue());
+                }
+              }
+              self.dict.putAll(kw);
+              return Values.NONE;
+            }));
     return c;
   }
 
   // ------------------------------------------------------------------------------------------
   // collections.namedtuple
 
-  private static Object namedtuple(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
+  private static Object namedtuple(
+      Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
     String name = Args.as(String.class, "namedtuple", a.get(0), at);
     Object spec = a.size() > 1 ? a.get(1) : kw.get("field_names");
     List<String> fields = new ArrayList<>();
@@ -448,11 +631,15 @@ final class PyLibrary {
     }
     for (String f : fields) {
       if (!Interpreter.isModuleName(f) || f.contains(".") || f.startsWith("_")) {
-        throw Interpreter.error(Code.DN0103, at, "namedtuple field names must be identifiers not starting with '_': "
-            + Builtins.repr(in, f));
+        throw Interpreter.error(
+            Code.DN0103,
+            at,
+            "namedtuple field names must be identifiers not starting with '_': "
+                + Builtins.repr(in, f));
       }
       if (fields.indexOf(f) != fields.lastIndexOf(f)) {
-        throw Interpreter.error(Code.DN0103, at, "encountered duplicate field name: " + Builtins.repr(in, f));
+        throw Interpreter.error(
+            Code.DN0103, at, "encountered duplicate field name: " + Builtins.repr(in, f));
       }
     }
     Map<String, Object> defaults = new HashMap<>();
@@ -469,17 +656,26 @@ final class PyLibrary {
     return new NamedTupleType(name, ImmutableList.copyOf(fields), defaults);
   }
 
-  static PyTuple makeNamedTuple(Interpreter in, NamedTupleType t, List<Object> a, Map<String, Object> kw, Span at) {
+  static PyTuple makeNamedTuple(
+      Interpreter in, NamedTupleType t, List<Object> a, Map<String, Object> kw, Span at) {
     if (a.size() > t.fields().size()) {
-      throw Interpreter.error(Code.DN0102, at, t.name() + "() takes " + t.fields().size() + " positional arguments but "
-          + a.size() + " were given");
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          t.name()
+              + "() takes "
+              + t.fields().size()
+              + " positional arguments but "
+              + a.size()
+              + " were given");
     }
     List<Object> items = new ArrayList<>();
     for (int i = 0; i < t.fields().size(); i++) {
       String f = t.fields().get(i);
       if (i < a.size()) {
         if (kw.containsKey(f)) {
-          throw Interpreter.error(Code.DN0102, at, t.name() + "() got multiple values for argument '" + f + "'");
+          throw Interpreter.error(
+              Code.DN0102, at, t.name() + "() got multiple values for argument '" + f + "'");
         }
         items.add(a.get(i));
       } else if (kw.containsKey(f)) {
@@ -487,12 +683,14 @@ final class PyLibrary {
       } else if (t.defaults().containsKey(f)) {
         items.add(t.defaults().get(f));
       } else {
-        throw Interpreter.error(Code.DN0102, at, t.name() + "() missing required argument '" + f + "'");
+        throw Interpreter.error(
+            Code.DN0102, at, t.name() + "() missing required argument '" + f + "'");
       }
     }
     for (String k : kw.keySet()) {
       if (!t.fields().contains(k)) {
-        throw Interpreter.error(Code.DN0102, at, t.name() + "() got an unexpected keyword argument '" + k + "'");
+        throw Interpreter.error(
+            Code.DN0102, at, t.name() + "() got an unexpected keyword argument '" + k + "'");
       }
     }
     return new PyTuple(ImmutableList.copyOf(items), t);
@@ -507,26 +705,33 @@ final class PyLibrary {
     }
     return switch (name) {
       case "_fields" -> new PyTuple(ImmutableList.copyOf(type.fields()));
-      case "_asdict" -> new Builtin(name, (it, a, kw, at) -> {
-        PyDict d = new PyDict();
-        for (int k = 0; k < type.fields().size(); k++) {
-          d.map.put(type.fields().get(k), t.items().get(k));
-        }
-        return d;
-      });
-      case "_replace" -> new Builtin(name, (it, a, kw, at) -> {
-        Map<String, Object> all = new LinkedHashMap<>();
-        for (int k = 0; k < type.fields().size(); k++) {
-          all.put(type.fields().get(k), t.items().get(k));
-        }
-        for (String k : kw.keySet()) {
-          if (!all.containsKey(k)) {
-            throw Interpreter.error(Code.DN0103, at, "got unexpected field name: '" + k + "'");
-          }
-        }
-        all.putAll(kw);
-        return makeNamedTuple(it, type, List.of(), all, at);
-      });
+      case "_asdict" ->
+          new Builtin(
+              name,
+              (it, a, kw, at) -> {
+                PyDict d = new PyDict();
+                for (int k = 0; k < type.fields().size(); k++) {
+                  d.map.put(type.fields().get(k), t.items().get(k));
+                }
+                return d;
+              });
+      case "_replace" ->
+          new Builtin(
+              name,
+              (it, a, kw, at) -> {
+                Map<String, Object> all = new LinkedHashMap<>();
+                for (int k = 0; k < type.fields().size(); k++) {
+                  all.put(type.fields().get(k), t.items().get(k));
+                }
+                for (String k : kw.keySet()) {
+                  if (!all.containsKey(k)) {
+                    throw Interpreter.error(
+                        Code.DN0103, at, "got unexpected field name: '" + k + "'");
+                  }
+                }
+                all.putAll(kw);
+                return makeNamedTuple(it, type, List.of(), all, at);
+              });
       default -> null;
     };
   }
@@ -563,7 +768,9 @@ final class PyLibrary {
       List<Object> next = new ArrayList<>();
       for (Object prefix : out) {
         for (Object x : pool) {
-          next.add(new PyTuple(ImmutableList.builder().addAll(((PyTuple) prefix).items()).add(x).build()));
+          next.add(
+              new PyTuple(
+                  ImmutableList.builder().addAll(((PyTuple) prefix).items()).add(x).build()));
         }
       }
       out = next;
@@ -571,7 +778,13 @@ final class PyLibrary {
     return new PyList(out);
   }
 
-  private static void combinations(Interpreter in, List<Object> items, int r, int from, List<Object> prefix, List<Object> out,
+  private static void combinations(
+      Interpreter in,
+      List<Object> items,
+      int r,
+      int from,
+      List<Object> prefix,
+      List<Object> out,
       Span at) {
     if (prefix.size() == r) {
       in.budget.boxes(r + 1L, at);

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * LSTMCell, GRUCell, LSTM and GRU, lowered to linear, slicing and elementwise ops with PyTorch's
  * gate order (LSTM: input, forget, cell, output; GRU: reset, update, new). Sequence layers unroll
- * over the time dimension, which is static; the parameters keep PyTorch's names
- * ({@code weight_ih_l0}, ...), so checkpoints load as they are.
+ * over the time dimension, which is static; the parameters keep PyTorch's names ({@code
+ * weight_ih_l0}, ...), so checkpoints load as they are.
  */
 final class Recurrent extends NnLayers.Declared {
   private static final Schema FORWARD = Schema.parse("forward(Tensor input, Any? hx=None) -> Any");
@@ -29,9 +29,14 @@ final class Recurrent extends NnLayers.Declared {
 
   private static String signature(boolean lstm, boolean cell) {
     String name = (lstm ? "LSTM" : "GRU") + (cell ? "Cell" : "");
-    return name + "(int input_size, int hidden_size, " + (cell ? "bool bias=True" : "int num_layers=1, bool bias=True,"
-        + " bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0")
-        + ", Device? device=None, ScalarType? dtype=None) -> " + name;
+    return name
+        + "(int input_size, int hidden_size, "
+        + (cell
+            ? "bool bias=True"
+            : "int num_layers=1, bool bias=True,"
+                + " bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0")
+        + ", Device? device=None, ScalarType? dtype=None) -> "
+        + name;
   }
 
   private String name() {
@@ -54,7 +59,8 @@ final class Recurrent extends NnLayers.Declared {
     if (!cell) {
       layers = p.integer("num_layers", 1);
       if (p.bool("bidirectional") || p.integer("proj_size", 0) != 0) {
-        throw Interpreter.error(Code.DN0201, at, name() + " with bidirectional=True or proj_size is not supported yet");
+        throw Interpreter.error(
+            Code.DN0201, at, name() + " with bidirectional=True or proj_size is not supported yet");
       }
       self.dict.put("num_layers", layers);
       self.dict.put("batch_first", p.bool("batch_first"));
@@ -73,14 +79,16 @@ final class Recurrent extends NnLayers.Declared {
   }
 
   @Override
-  public Object forward(Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+  public Object forward(
+      Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
     BoundArgs p = BoundArgs.bind(FORWARD, in, a, kw, at);
     TorchLib t = in.torch;
     SymTensor x = p.tensor("input");
     long hidden = (Long) self.dict.get("hidden_size");
     if (cell) {
       if (x.type().rank() != 2) {
-        throw Interpreter.error(Code.DN0202, at, name() + " expects a [batch, features] input, got " + x.type());
+        throw Interpreter.error(
+            Code.DN0202, at, name() + " expects a [batch, features] input, got " + x.type());
       }
       long batch = x.type().shape().get(0);
       SymTensor[] state = initialState(t, in, p.raw("hx"), batch, hidden, null, at);
@@ -118,31 +126,40 @@ final class Recurrent extends NnLayers.Declared {
     }
     List<SymTensor> seq = new ArrayList<>();
     for (SymTensor h : inputs) {
-      seq.add(t.reshape(h, batchFirst ? new long[] {batch, 1, hidden} : new long[] {1, batch, hidden}, at));
+      seq.add(
+          t.reshape(
+              h, batchFirst ? new long[] {batch, 1, hidden} : new long[] {1, batch, hidden}, at));
     }
-    SymTensor output = seq.size() == 1 ? seq.get(0)
-        : t.op("concat", seq, Map.of("axis", Attr.of(batchFirst ? 1L : 0L)), at);
+    SymTensor output =
+        seq.size() == 1
+            ? seq.get(0)
+            : t.op("concat", seq, Map.of("axis", Attr.of(batchFirst ? 1L : 0L)), at);
     SymTensor h = stack(t, hn, batch, hidden, at);
     return PyTuple.of(output, lstm ? PyTuple.of(h, stack(t, cn, batch, hidden, at)) : h);
   }
 
-  private static SymTensor stack(TorchLib t, List<SymTensor> states, long batch, long hidden, Span at) {
+  private static SymTensor stack(
+      TorchLib t, List<SymTensor> states, long batch, long hidden, Span at) {
     List<SymTensor> parts = new ArrayList<>();
     for (SymTensor s : states) {
       parts.add(t.reshape(s, new long[] {1, batch, hidden}, at));
     }
-    return parts.size() == 1 ? parts.get(0) : t.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
+    return parts.size() == 1
+        ? parts.get(0)
+        : t.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
   }
 
   /** The initial (h, c) of one layer: zeros, or the layer's slice of the given hx. */
-  private SymTensor[] initialState(TorchLib t, Interpreter in, Object hx, long batch, long hidden, Long layer, Span at) {
+  private SymTensor[] initialState(
+      TorchLib t, Interpreter in, Object hx, long batch, long hidden, Long layer, Span at) {
     if (hx == Values.NONE) {
       SymTensor z = t.full(0, DType.F32, new long[] {batch, hidden}, at);
       return new SymTensor[] {z, z};
     }
     List<Object> parts = lstm ? in.iterate(hx, at) : List.of(hx);
     if (parts.size() != (lstm ? 2 : 1)) {
-      throw Interpreter.error(Code.DN0102, at, name() + " state must be " + (lstm ? "a tuple (h, c)" : "one tensor"));
+      throw Interpreter.error(
+          Code.DN0102, at, name() + " state must be " + (lstm ? "a tuple (h, c)" : "one tensor"));
     }
     SymTensor[] out = new SymTensor[2];
     for (int i = 0; i < parts.size(); i++) {
@@ -151,8 +168,17 @@ final class Recurrent extends NnLayers.Declared {
         s = t.reshape(slice(t, s, 0, layer, layer + 1, at), new long[] {batch, hidden}, at);
       }
       if (!java.util.Arrays.equals(s.type().dims(), new long[] {batch, hidden})) {
-        throw Interpreter.error(Code.DN0202, at, name() + " state has shape " + s.type().shape() + ", expected ["
-            + batch + ", " + hidden + "]");
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            name()
+                + " state has shape "
+                + s.type().shape()
+                + ", expected ["
+                + batch
+                + ", "
+                + hidden
+                + "]");
       }
       out[i] = s;
     }
@@ -163,29 +189,61 @@ final class Recurrent extends NnLayers.Declared {
   }
 
   /** One time step: returns the new (h, c); for GRU c is h. */
-  private SymTensor[] step(TorchLib t, Interpreter in, PyObject self, String suffix, SymTensor x, SymTensor[] state,
+  private SymTensor[] step(
+      TorchLib t,
+      Interpreter in,
+      PyObject self,
+      String suffix,
+      SymTensor x,
+      SymTensor[] state,
       Span at) {
     long hidden = (Long) self.dict.get("hidden_size");
     boolean bias = (Boolean) self.dict.get("bias");
-    SymTensor gi = linear(t, in, self, x, "weight_ih" + suffix, bias ? "bias_ih" + suffix : null, at);
-    SymTensor gh = linear(t, in, self, state[0], "weight_hh" + suffix, bias ? "bias_hh" + suffix : null, at);
+    SymTensor gi =
+        linear(t, in, self, x, "weight_ih" + suffix, bias ? "bias_ih" + suffix : null, at);
+    SymTensor gh =
+        linear(t, in, self, state[0], "weight_hh" + suffix, bias ? "bias_hh" + suffix : null, at);
     if (lstm) {
       SymTensor gates = (SymTensor) t.binary("+", gi, gh, at);
       SymTensor i = sig(t, chunk(t, gates, 0, hidden, at), at);
       SymTensor f = sig(t, chunk(t, gates, 1, hidden, at), at);
       SymTensor g = t.op("tanh", List.of(chunk(t, gates, 2, hidden, at)), Map.of(), at);
       SymTensor o = sig(t, chunk(t, gates, 3, hidden, at), at);
-      SymTensor c = (SymTensor) t.binary("+", t.binary("*", f, state[1], at), t.binary("*", i, g, at), at);
+      SymTensor c =
+          (SymTensor) t.binary("+", t.binary("*", f, state[1], at), t.binary("*", i, g, at), at);
       SymTensor h = (SymTensor) t.binary("*", o, t.op("tanh", List.of(c), Map.of(), at), at);
       return new SymTensor[] {h, c};
     }
-    SymTensor r = sig(t, (SymTensor) t.binary("+", chunk(t, gi, 0, hidden, at), chunk(t, gh, 0, hidden, at), at), at);
-    SymTensor z = sig(t, (SymTensor) t.binary("+", chunk(t, gi, 1, hidden, at), chunk(t, gh, 1, hidden, at), at), at);
-    SymTensor n = t.op("tanh", List.of((SymTensor) t.binary("+", chunk(t, gi, 2, hidden, at),
-        t.binary("*", r, chunk(t, gh, 2, hidden, at), at), at)), Map.of(), at);
+    SymTensor r =
+        sig(
+            t,
+            (SymTensor) t.binary("+", chunk(t, gi, 0, hidden, at), chunk(t, gh, 0, hidden, at), at),
+            at);
+    SymTensor z =
+        sig(
+            t,
+            (SymTensor) t.binary("+", chunk(t, gi, 1, hidden, at), chunk(t, gh, 1, hidden, at), at),
+            at);
+    SymTensor n =
+        t.op(
+            "tanh",
+            List.of(
+                (SymTensor)
+                    t.binary(
+                        "+",
+                        chunk(t, gi, 2, hidden, at),
+                        t.binary("*", r, chunk(t, gh, 2, hidden, at), at),
+                        at)),
+            Map.of(),
+            at);
     // h' = (1 - z) * n + z * h
-    SymTensor h = (SymTensor) t.binary("+", t.binary("*", t.binary("-", 1.0, z, at), n, at),
-        t.binary("*", z, state[0], at), at);
+    SymTensor h =
+        (SymTensor)
+            t.binary(
+                "+",
+                t.binary("*", t.binary("-", 1.0, z, at), n, at),
+                t.binary("*", z, state[0], at),
+                at);
     return new SymTensor[] {h, h};
   }
 
@@ -193,7 +251,8 @@ final class Recurrent extends NnLayers.Declared {
     return t.op("sigmoid", List.of(x), Map.of(), at);
   }
 
-  private static SymTensor linear(TorchLib t, Interpreter in, PyObject self, SymTensor x, String w, String b, Span at) {
+  private static SymTensor linear(
+      TorchLib t, Interpreter in, PyObject self, SymTensor x, String w, String b, Span at) {
     List<SymTensor> ops = new ArrayList<>(List.of(x, NnLayers.weight(in, self, w, at)));
     if (b != null) {
       ops.add(NnLayers.weight(in, self, b, at));
@@ -213,6 +272,10 @@ final class Recurrent extends NnLayers.Declared {
     java.util.Arrays.fill(s, 1);
     b[axis] = begin;
     e[axis] = end;
-    return t.op("strided_slice", List.of(x), Map.of("begin", Attr.ints(b), "end", Attr.ints(e), "strides", Attr.ints(s)), at);
+    return t.op(
+        "strided_slice",
+        List.of(x),
+        Map.of("begin", Attr.ints(b), "end", Attr.ints(e), "strides", Attr.ints(s)),
+        at);
   }
 }

@@ -6,22 +6,33 @@ import java.util.List;
 /**
  * A library function's signature, written like PyTorch's schema strings and parsed once.
  *
- * <p>Example: {@code conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0,
- * int[2] dilation=1, int groups=1) -> Tensor}. Types: {@code Tensor}, {@code Tensor[]}, {@code Tensor|Scalar} (a
- * tensor or a Python number, as PyTorch's binary functions accept), {@code int}, {@code int[]}, {@code int[N]} (a
- * single int is repeated N times, as PyTorch does; a list needs N values), {@code int[]} (a list, or one int as a list
- * of it: a list of dimensions), {@code int...} (varargs: {@code view(2, 3)} or
- * {@code view((2, 3))}), {@code Any...} (all remaining positional arguments), {@code float}, {@code bool}, {@code str}, {@code ScalarType}, {@code Scalar} (a Python
- * number), {@code Device} (a device name, which compiled code ignores) and {@code Any} (checked by the
- * implementation); a trailing {@code ?} allows None. A bare {@code *} makes the parameters after it
- * keyword-only. Defaults are None, True, False, numbers and quoted strings. {@link BoundArgs#bind} binds a call to
- * it.
+ * <p>Example: {@code conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2]
+ * padding=0, int[2] dilation=1, int groups=1) -> Tensor}. Types: {@code Tensor}, {@code Tensor[]},
+ * {@code Tensor|Scalar} (a tensor or a Python number, as PyTorch's binary functions accept), {@code
+ * int}, {@code int[]}, {@code int[N]} (a single int is repeated N times, as PyTorch does; a list
+ * needs N values), {@code int[]} (a list, or one int as a list of it: a list of dimensions), {@code
+ * int...} (varargs: {@code view(2, 3)} or {@code view((2, 3))}), {@code Any...} (all remaining
+ * positional arguments), {@code float}, {@code bool}, {@code str}, {@code ScalarType}, {@code
+ * Scalar} (a Python number), {@code Device} (a device name, which compiled code ignores) and {@code
+ * Any} (checked by the implementation); a trailing {@code ?} allows None. A bare {@code *} makes
+ * the parameters after it keyword-only. Defaults are None, True, False, numbers and quoted strings.
+ * {@link BoundArgs#bind} binds a call to it.
  */
 record Schema(String name, List<Param> params, String returns) {
   /** What a parameter accepts. */
   enum Kind {
-    TENSOR("Tensor"), TENSOR_LIST("Tensor[]"), TENSOR_OR_SCALAR("Tensor|Scalar"), INT("int"), INT_LIST("int[]"),
-    FLOAT("float"), BOOL("bool"), STR("str"), DTYPE("ScalarType"), SCALAR("Scalar"), DEVICE("Device"), ANY("Any");
+    TENSOR("Tensor"),
+    TENSOR_LIST("Tensor[]"),
+    TENSOR_OR_SCALAR("Tensor|Scalar"),
+    INT("int"),
+    INT_LIST("int[]"),
+    FLOAT("float"),
+    BOOL("bool"),
+    STR("str"),
+    DTYPE("ScalarType"),
+    SCALAR("Scalar"),
+    DEVICE("Device"),
+    ANY("Any");
 
     final String spelling;
 
@@ -31,15 +42,25 @@ record Schema(String name, List<Param> params, String returns) {
   }
 
   /**
-   * One parameter. {@code size} is N of {@code int[N]} (0 for any length); {@code fallback} is the parsed default,
-   * meaningful only when {@code hasDefault}.
+   * One parameter. {@code size} is N of {@code int[N]} (0 for any length); {@code fallback} is the
+   * parsed default, meaningful only when {@code hasDefault}.
    */
-  record Param(String name, Kind kind, int size, boolean optional, boolean varargs, boolean keywordOnly,
-      boolean hasDefault, Object fallback, String defaultText) {
+  record Param(
+      String name,
+      Kind kind,
+      int size,
+      boolean optional,
+      boolean varargs,
+      boolean keywordOnly,
+      boolean hasDefault,
+      Object fallback,
+      String defaultText) {
     /** The type as written in the schema. */
     String type() {
-      String t = varargs ? (kind == Kind.INT_LIST ? "int" : kind.spelling) + "..."
-          : kind == Kind.INT_LIST && size > 0 ? "int[" + size + "]" : kind.spelling;
+      String t =
+          varargs
+              ? (kind == Kind.INT_LIST ? "int" : kind.spelling) + "..."
+              : kind == Kind.INT_LIST && size > 0 ? "int[" + size + "]" : kind.spelling;
       return t + (optional ? "?" : "");
     }
 
@@ -49,7 +70,10 @@ record Schema(String name, List<Param> params, String returns) {
     }
   }
 
-  /** Parses a schema; a malformed one is a bug in dynnc's own table, so it throws IllegalArgumentException. */
+  /**
+   * Parses a schema; a malformed one is a bug in dynnc's own table, so it throws
+   * IllegalArgumentException.
+   */
   static Schema parse(String text) {
     int open = text.indexOf('(');
     int arrow = text.lastIndexOf("->");
@@ -61,7 +85,8 @@ record Schema(String name, List<Param> params, String returns) {
     List<Param> params = new ArrayList<>();
     boolean keywordOnly = false;
     String inner = text.substring(open + 1, close).trim();
-    for (String part : inner.isEmpty() ? new String[0] : inner.split(",(?=(?:[^']*'[^']*')*[^']*$)")) {
+    for (String part :
+        inner.isEmpty() ? new String[0] : inner.split(",(?=(?:[^']*'[^']*')*[^']*$)")) {
       String p = part.trim();
       if (p.equals("*")) {
         keywordOnly = true;
@@ -69,9 +94,13 @@ record Schema(String name, List<Param> params, String returns) {
       }
       Param param = param(p, keywordOnly, text);
       if (params.stream().anyMatch(q -> q.name().equals(param.name()))) {
-        throw new IllegalArgumentException("duplicate parameter '" + param.name() + "' in schema: " + text);
+        throw new IllegalArgumentException(
+            "duplicate parameter '" + param.name() + "' in schema: " + text);
       }
-      if (!param.hasDefault() && !param.keywordOnly() && !params.isEmpty() && params.get(params.size() - 1).hasDefault()
+      if (!param.hasDefault()
+          && !param.keywordOnly()
+          && !params.isEmpty()
+          && params.get(params.size() - 1).hasDefault()
           && !params.get(params.size() - 1).keywordOnly()) {
         throw new IllegalArgumentException("required parameter after a default in schema: " + text);
       }
@@ -113,9 +142,19 @@ record Schema(String name, List<Param> params, String returns) {
     }
     Object fallback = defaultText == null ? null : literal(defaultText, schema);
     if (fallback == Values.NONE && !optional) {
-      throw new IllegalArgumentException("default None for a non-optional parameter '" + name + "' in schema: " + schema);
+      throw new IllegalArgumentException(
+          "default None for a non-optional parameter '" + name + "' in schema: " + schema);
     }
-    return new Param(name, kind, size, optional, varargs, keywordOnly, defaultText != null, fallback, defaultText);
+    return new Param(
+        name,
+        kind,
+        size,
+        optional,
+        varargs,
+        keywordOnly,
+        defaultText != null,
+        fallback,
+        defaultText);
   }
 
   private static Object literal(String s, String schema) {
@@ -131,7 +170,9 @@ record Schema(String name, List<Param> params, String returns) {
           return s.substring(1, s.length() - 1);
         }
         try {
-          return s.matches("-?[0-9]+") ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
+          return s.matches("-?[0-9]+")
+              ? (Object) Long.parseLong(s)
+              : (Object) Double.parseDouble(s);
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("bad default '" + s + "' in schema: " + schema, e);
         }
@@ -152,8 +193,18 @@ record Schema(String name, List<Param> params, String returns) {
   Schema withFirstNamed(String first) {
     List<Param> ps = new ArrayList<>(params);
     Param p = ps.get(0);
-    ps.set(0, new Param(first, p.kind(), p.size(), p.optional(), p.varargs(), p.keywordOnly(), p.hasDefault(),
-        p.fallback(), p.defaultText()));
+    ps.set(
+        0,
+        new Param(
+            first,
+            p.kind(),
+            p.size(),
+            p.optional(),
+            p.varargs(),
+            p.keywordOnly(),
+            p.hasDefault(),
+            p.fallback(),
+            p.defaultText()));
     return new Schema(name, List.copyOf(ps), returns);
   }
 

@@ -44,8 +44,9 @@ final class Signals {
   }
 
   /**
-   * An operation met {@link Values#FAILED}: its statement is abandoned without a new diagnostic (the error that made
-   * the value is already recorded), and what the statement would have bound becomes FAILED too.
+   * An operation met {@link Values#FAILED}: its statement is abandoned without a new diagnostic
+   * (the error that made the value is already recorded), and what the statement would have bound
+   * becomes FAILED too.
    */
   static final class FailedUse extends Signal {
     FailedUse(Span span) {
@@ -54,8 +55,8 @@ final class Signals {
   }
 
   /**
-   * Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}; a {@link Values.Opaque} value
-   * is the located error naming where it came from.
+   * Returns {@code v}, or abandons the current statement if it is {@link Values#FAILED}; a {@link
+   * Values.Opaque} value is the located error naming where it came from.
    */
   static Object use(Object v, Span at) {
     if (v == Values.FAILED) {
@@ -68,22 +69,30 @@ final class Signals {
   }
 
   /**
-   * {@code v} with the values of unmodelled libraries left out of a list or tuple, for a function that takes them as
-   * they are ({@code isinstance(m, (nn.Conv2d, SyncBatchNorm))}): only a failed value abandons its statement.
+   * {@code v} with the values of unmodelled libraries left out of a list or tuple, for a function
+   * that takes them as they are ({@code isinstance(m, (nn.Conv2d, SyncBatchNorm))}): only a failed
+   * value abandons its statement.
    */
   static Object failedOnly(Object v) {
     if (v instanceof Values.PyTuple t) {
-      return new Values.PyTuple(t.items().stream().filter(x -> !(x instanceof Values.Opaque))
-          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
+      return new Values.PyTuple(
+          t.items().stream()
+              .filter(x -> !(x instanceof Values.Opaque))
+              .collect(com.google.common.collect.ImmutableList.toImmutableList()));
     }
     if (v instanceof Values.PyList l) {
-      return new Values.PyTuple(l.items.stream().filter(x -> !(x instanceof Values.Opaque))
-          .collect(com.google.common.collect.ImmutableList.toImmutableList()));
+      return new Values.PyTuple(
+          l.items.stream()
+              .filter(x -> !(x instanceof Values.Opaque))
+              .collect(com.google.common.collect.ImmutableList.toImmutableList()));
     }
     return v;
   }
 
-  /** Abandons the current statement if any argument (or any item of a list or tuple argument) is FAILED. */
+  /**
+   * Abandons the current statement if any argument (or any item of a list or tuple argument) is
+   * FAILED.
+   */
   static void useAll(java.util.Collection<Object> args, Span at) {
     for (Object a : args) {
       use(a, at);

@@ -38,25 +38,26 @@ import java.util.Set;
  * <p>Rule DYN-IF: a condition on a run-time value ends the current block with a branch; both
  * branches are evaluated from copies of the local variables; a branch that returns records a
  * pending return and ends its path; branches that fall through meet in a join block whose
- * parameters are the variables that differ (tensors of one type, or host scalars). Rule RET: in
- * the top-level method every pending return becomes a {@code ret}; in an inlined callee they meet
- * in a join block, so the caller continues with one value. Static conditions never reach here:
- * the interpreter folds them (including conditions on one-element tensors computed from constants,
- * rule STATIC-TENSOR in {@link Constants}), and static loops are unrolled by simply running them,
- * up to {@link #MAX_OPS} emitted ops.
+ * parameters are the variables that differ (tensors of one type, or host scalars). Rule RET: in the
+ * top-level method every pending return becomes a {@code ret}; in an inlined callee they meet in a
+ * join block, so the caller continues with one value. Static conditions never reach here: the
+ * interpreter folds them (including conditions on one-element tensors computed from constants, rule
+ * STATIC-TENSOR in {@link Constants}), and static loops are unrolled by simply running them, up to
+ * {@link #MAX_OPS} emitted ops.
  *
  * <p>Rule FORK-STATE ({@link Journal}): Python containers (lists, dicts, object attributes) that a
- * path mutates are rolled back before the other path runs, so each side of a branch starts from
- * the same heap; at the join, their contents are merged element by element like variables, and a
- * return remembers the value and the containers as they were on its path.
+ * path mutates are rolled back before the other path runs, so each side of a branch starts from the
+ * same heap; at the join, their contents are merged element by element like variables, and a return
+ * remembers the value and the containers as they were on its path.
  */
 final class Staging {
   /**
-   * A path that returned {@code value} at the end of {@code block}; {@code frozen} is a copy of
-   * the value's structure at that moment and {@code heap} the state of the containers the path had
+   * A path that returned {@code value} at the end of {@code block}; {@code frozen} is a copy of the
+   * value's structure at that moment and {@code heap} the state of the containers the path had
    * touched since its function began (rule FORK-STATE in {@link Journal}).
    */
-  record Pending(BlockBuilder block, Object value, Object frozen, Span span, Map<Long, Journal.State> heap) {}
+  record Pending(
+      BlockBuilder block, Object value, Object frozen, Span span, Map<Long, Journal.State> heap) {}
 
   static final class BlockBuilder {
     final BlockId id;
@@ -77,8 +78,10 @@ final class Staging {
 
   private int opCount;
   private final List<BlockBuilder> blocks = new ArrayList<>();
+
   /** Values of one-element tensors known at compile time, see {@link Constants}. */
   private final Map<ValueId, Object> known = new HashMap<>();
+
   private int nextValue;
   private boolean topPending = true;
   BlockBuilder current;
@@ -104,20 +107,35 @@ final class Staging {
       if (b.terminator == null) {
         throw new IllegalStateException("block " + b.id + " was left without a terminator");
       }
-      out.add(new Block(b.id, ImmutableList.copyOf(b.params), ImmutableList.copyOf(b.ops), b.terminator));
+      out.add(
+          new Block(
+              b.id, ImmutableList.copyOf(b.params), ImmutableList.copyOf(b.ops), b.terminator));
     }
-    return new Function(name, ImmutableList.copyOf(inputNames), ImmutableList.copyOf(params), out.build());
+    return new Function(
+        name, ImmutableList.copyOf(inputNames), ImmutableList.copyOf(params), out.build());
   }
 
   // ------------------------------------------------------------------------------------------
   // Emission
 
-  Object emit(String op, List<ValueId> operands, List<Type> operandTypes, Map<String, Attr> attrs, Type declared, Span at) {
+  Object emit(
+      String op,
+      List<ValueId> operands,
+      List<Type> operandTypes,
+      Map<String, Attr> attrs,
+      Type declared,
+      Span at) {
     return emitIn(current, op, operands, operandTypes, attrs, declared, at);
   }
 
-  Object emitIn(BlockBuilder b, String op, List<ValueId> operands, List<Type> operandTypes, Map<String, Attr> attrs,
-      Type declared, Span at) {
+  Object emitIn(
+      BlockBuilder b,
+      String op,
+      List<ValueId> operands,
+      List<Type> operandTypes,
+      Map<String, Attr> attrs,
+      Type declared,
+      Span at) {
     Type t;
     try {
       t = OpRegistry.infer(op, operandTypes, attrs, declared);
@@ -125,11 +143,15 @@ final class Staging {
       throw Interpreter.error(Code.DN0202, at, e.getMessage());
     }
     if (++opCount > MAX_OPS) {
-      throw Interpreter.error(Code.DN0200, at, "forward unrolls into more than " + MAX_OPS + " operations",
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "forward unrolls into more than " + MAX_OPS + " operations",
           "a static loop in forward runs far too long; check its bounds");
     }
     ValueId id = newValue();
-    b.ops.add(new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
+    b.ops.add(
+        new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
     if (t instanceof TensorType tt && tt.numel() == 1) {
       List<Object> values = new ArrayList<>();
       for (ValueId o : operands) {
@@ -143,32 +165,55 @@ final class Staging {
     return t instanceof TensorType tt ? new SymTensor(id, tt) : new HostScalar(id, (ScalarType) t);
   }
 
-  /** The compile-time value of a one-element tensor computed from constants only (rule STATIC-TENSOR). */
+  /**
+   * The compile-time value of a one-element tensor computed from constants only (rule
+   * STATIC-TENSOR).
+   */
   java.util.Optional<Object> knownValue(SymTensor t) {
     return java.util.Optional.ofNullable(known.get(t.id()));
   }
 
   SymTensor weight(TensorSlot slot, Span at) {
     if (slot.stateKey == null && slot.fill != null) {
-      // A non-persistent buffer of zeros or ones: not in the checkpoint, and a constant of the compiled code.
+      // A non-persistent buffer of zeros or ones: not in the checkpoint, and a constant of the
+      // compiled code.
       DType dt = slot.type.dtype();
-      Attr v = dt.isFloat() ? Attr.of(slot.fill) : dt == DType.BOOL ? Attr.of(slot.fill != 0) : Attr.of(slot.fill.longValue());
+      Attr v =
+          dt.isFloat()
+              ? Attr.of(slot.fill)
+              : dt == DType.BOOL ? Attr.of(slot.fill != 0) : Attr.of(slot.fill.longValue());
       return (SymTensor) emit("full", List.of(), List.of(), Map.of("value", v), slot.type, at);
     }
     if (slot.stateKey == null && slot.nonPersistent) {
-      throw Interpreter.error(Code.DN0201, at, "the buffer registered at " + slot.createdAt + " with persistent=False is "
-          + "not in the checkpoint, and dynnc knows its values only when torch.zeros or torch.ones made it",
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "the buffer registered at "
+              + slot.createdAt
+              + " with persistent=False is "
+              + "not in the checkpoint, and dynnc knows its values only when torch.zeros or torch.ones made it",
           "register it with persistent=True, so that the checkpoint holds its values");
     }
     if (slot.stateKey == null) {
-      throw Interpreter.error(Code.DN0201, at, "this tensor was created in __init__ but is neither a parameter nor a buffer",
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "this tensor was created in __init__ but is neither a parameter nor a buffer",
           "register it with self.register_buffer(name, tensor) so its values come from the checkpoint");
     }
     ValueId cached = current.weights.get(slot.stateKey);
     if (cached != null) {
       return new SymTensor(cached, slot.type);
     }
-    SymTensor t = (SymTensor) emit("weight", List.of(), List.of(), Map.of("name", Attr.of(slot.stateKey)), slot.type, slot.createdAt);
+    SymTensor t =
+        (SymTensor)
+            emit(
+                "weight",
+                List.of(),
+                List.of(),
+                Map.of("name", Attr.of(slot.stateKey)),
+                slot.type,
+                slot.createdAt);
     current.weights.put(slot.stateKey, t.id());
     return t;
   }
@@ -189,9 +234,11 @@ final class Staging {
       value = Attr.of(x);
       dt = DType.F64;
     } else {
-      throw Interpreter.error(Code.DN0201, at, "a " + Builtins.typeName(v) + " cannot be a run-time scalar");
+      throw Interpreter.error(
+          Code.DN0201, at, "a " + Builtins.typeName(v) + " cannot be a run-time scalar");
     }
-    return (HostScalar) emitIn(b, "const", List.of(), List.of(), Map.of("value", value), new ScalarType(dt), at);
+    return (HostScalar)
+        emitIn(b, "const", List.of(), List.of(), Map.of("value", value), new ScalarType(dt), at);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -200,7 +247,10 @@ final class Staging {
   HostScalar toHostBool(Interpreter in, Object v, Span at) {
     if (v instanceof SymTensor t) {
       if (t.type().numel() != 1) {
-        throw Interpreter.error(Code.DN0202, at, "the truth value of a tensor of shape " + t.type().shape() + " is ambiguous",
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "the truth value of a tensor of shape " + t.type().shape() + " is ambiguous",
             "reduce it first, e.g. with .any(), .all() or .item() on a one-element tensor");
       }
       v = emit("item", List.of(t.id()), List.of(t.type()), Map.of(), null, at);
@@ -209,12 +259,14 @@ final class Staging {
     if (h.type().dtype() == DType.BOOL) {
       return h;
     }
-    HostScalar zero = constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
+    HostScalar zero =
+        constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
     return hostOp("ne", h, zero, at);
   }
 
   private HostScalar hostOp(String op, HostScalar a, HostScalar b, Span at) {
-    return (HostScalar) emit(op, List.of(a.id(), b.id()), List.of(a.type(), b.type()), Map.of(), null, at);
+    return (HostScalar)
+        emit(op, List.of(a.id(), b.id()), List.of(a.type(), b.type()), Map.of(), null, at);
   }
 
   private HostScalar hostValue(Interpreter in, Object v, Span at) {
@@ -227,12 +279,20 @@ final class Staging {
     if (v instanceof Long || v instanceof Double || v instanceof Boolean) {
       return constant(current, v, at);
     }
-    throw Interpreter.error(Code.DN0201, at, "cannot combine a run-time scalar with a " + Builtins.typeName(v));
+    throw Interpreter.error(
+        Code.DN0201, at, "cannot combine a run-time scalar with a " + Builtins.typeName(v));
   }
 
   Object hostBinary(Interpreter in, String op, Object a, Object b, Span at) {
-    String ir = Operators.irOp(op).filter(o -> !o.startsWith("logical"))
-        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "operator " + op + " on run-time scalars is not supported"));
+    String ir =
+        Operators.irOp(op)
+            .filter(o -> !o.startsWith("logical"))
+            .orElseThrow(
+                () ->
+                    Interpreter.error(
+                        Code.DN0201,
+                        at,
+                        "operator " + op + " on run-time scalars is not supported"));
     HostScalar x = hostValue(in, a, at);
     HostScalar y = hostValue(in, b, at);
     if (op.equals("/")) {
@@ -249,11 +309,12 @@ final class Staging {
 
   /**
    * {@code abs(h)} as {@code maximum(0 - h, h)}: exact for ints (0 - (-2**63) raises), and for
-   * floats CPython's max keeps its first argument unless the second is greater, so abs(-0.0) is
-   * 0.0 and abs(nan) is nan.
+   * floats CPython's max keeps its first argument unless the second is greater, so abs(-0.0) is 0.0
+   * and abs(nan) is nan.
    */
   Object hostAbs(Interpreter in, HostScalar h, Span at) {
-    HostScalar zero = constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
+    HostScalar zero =
+        constant(current, h.type().dtype().isFloat() ? (Object) 0.0 : (Object) 0L, at);
     return hostOp("maximum", hostOp("sub", zero, h, at), h, at);
   }
 
@@ -268,19 +329,28 @@ final class Staging {
       h = hostCast(in, h, DType.I64, at);
     }
     if (ndigits == null) {
-      return h.type().dtype().isFloat() ? emit("round", List.of(h.id()), List.of(h.type()), Map.of(), null, at) : h;
+      return h.type().dtype().isFloat()
+          ? emit("round", List.of(h.id()), List.of(h.type()), Map.of(), null, at)
+          : h;
     }
     HostScalar n = hostValue(in, ndigits, at);
     if (n.type().dtype().isFloat()) {
-      throw Interpreter.error(Code.DN0102, at, "'float' object cannot be interpreted as an integer");
+      throw Interpreter.error(
+          Code.DN0102, at, "'float' object cannot be interpreted as an integer");
     }
     n = hostCast(in, n, DType.I64, at);
     return emit("round", List.of(h.id(), n.id()), List.of(h.type(), n.type()), Map.of(), null, at);
   }
 
   Object hostCompare(Interpreter in, String op, Object a, Object b, Span at) {
-    String ir = Operators.irOp(op)
-        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "comparison " + op + " on run-time scalars is not supported"));
+    String ir =
+        Operators.irOp(op)
+            .orElseThrow(
+                () ->
+                    Interpreter.error(
+                        Code.DN0201,
+                        at,
+                        "comparison " + op + " on run-time scalars is not supported"));
     return hostOp(ir, hostValue(in, a, at), hostValue(in, b, at), at);
   }
 
@@ -288,7 +358,14 @@ final class Staging {
     if (h.type().dtype() == to) {
       return h;
     }
-    return (HostScalar) emit("cast", List.of(h.id()), List.of(h.type()), Map.of("dtype", Attr.of(to.irName())), null, at);
+    return (HostScalar)
+        emit(
+            "cast",
+            List.of(h.id()),
+            List.of(h.type()),
+            Map.of("dtype", Attr.of(to.irName())),
+            null,
+            at);
   }
 
   Object not(Interpreter in, Object v, Span at) {
@@ -303,14 +380,20 @@ final class Staging {
   }
 
   Object select(Interpreter in, Object cond, Object a, Object b, Span at) {
-    throw Interpreter.error(Code.DN0200, at, "a conditional expression on tensor data is not supported yet",
+    throw Interpreter.error(
+        Code.DN0200,
+        at,
+        "a conditional expression on tensor data is not supported yet",
         "write it as an if statement, or use torch.where(cond, a, b)");
   }
 
   // ------------------------------------------------------------------------------------------
   // Control flow
 
-  /** How one path sees the contents of containers (rule FORK-STATE): its own saved states, else a fallback. */
+  /**
+   * How one path sees the contents of containers (rule FORK-STATE): its own saved states, else a
+   * fallback.
+   */
   @FunctionalInterface
   interface View {
     Object state(Journal.Tracked c);
@@ -329,11 +412,18 @@ final class Staging {
     return c -> j.recorded(c) ? j.before(c) : c.copyState();
   }
 
-  void dynamicIf(Interpreter in, Interpreter.Frame f, Object test, List<Stmt> body, List<Stmt> orelse, Span at) {
+  void dynamicIf(
+      Interpreter in,
+      Interpreter.Frame f,
+      Object test,
+      List<Stmt> body,
+      List<Stmt> orelse,
+      Span at) {
     HostScalar c = toHostBool(in, test, at);
     BlockBuilder t = newBlock();
     BlockBuilder e = newBlock();
-    current.terminator = new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
+    current.terminator =
+        new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
     Map<String, Object> saved = new HashMap<>(f.locals);
     // Each side runs under its own journal, which is rolled back afterwards, so both start from
     // the heap as it is here; what each left is kept in its after-states.
@@ -385,7 +475,15 @@ final class Staging {
     tAfter.values().forEach(st -> shared.put(st.container().born(), st.container()));
     eAfter.values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
     for (Journal.Tracked box : shared.values()) {
-      mergeContents(box, views, preds, join, args, describeContainer(box, merged), "after the data-dependent branch here", at);
+      mergeContents(
+          box,
+          views,
+          preds,
+          join,
+          args,
+          describeContainer(box, merged),
+          "after the data-dependent branch here",
+          at);
     }
     for (BlockBuilder p : preds) {
       p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
@@ -399,7 +497,12 @@ final class Staging {
     return new Poison(name, at, "is assigned on only one path");
   }
 
-  private Outcome runBranch(Interpreter in, Interpreter.Frame f, List<Stmt> body, BlockBuilder block, Map<String, Object> saved) {
+  private Outcome runBranch(
+      Interpreter in,
+      Interpreter.Frame f,
+      List<Stmt> body,
+      BlockBuilder block,
+      Map<String, Object> saved) {
     f.locals.clear();
     f.locals.putAll(saved);
     current = block;
@@ -412,7 +515,10 @@ final class Staging {
     } catch (PathEnded p) {
       return null;
     } catch (BreakSignal | ContinueSignal s) {
-      throw Interpreter.error(Code.DN0204, s.span, "'break' or 'continue' under a data-dependent condition is not supported yet",
+      throw Interpreter.error(
+          Code.DN0204,
+          s.span,
+          "'break' or 'continue' under a data-dependent condition is not supported yet",
           "data-dependent loop exits are planned; for now return early instead");
     }
   }
@@ -477,7 +583,8 @@ final class Staging {
       }
       if (top) {
         for (Pending p : f.pending) {
-          p.block().terminator = new Terminator.Return(tree(in, p.block(), p.frozen(), p.span()), p.span());
+          p.block().terminator =
+              new Terminator.Return(tree(in, p.block(), p.frozen(), p.span()), p.span());
         }
         return Values.NONE;
       }
@@ -513,13 +620,25 @@ final class Staging {
     String what = "the return value of " + Interpreter.qualifiedName(f.function) + "()";
     Object merged = merge(values, views, preds, join, args, what, at);
     if (merged instanceof Poison p) {
-      throw Interpreter.error(Code.DN0205, at, Interpreter.qualifiedName(f.function) + "() returns " + p.detail().replaceFirst("^is ", "")
-          + " on different data-dependent paths",
+      throw Interpreter.error(
+          Code.DN0205,
+          at,
+          Interpreter.qualifiedName(f.function)
+              + "() returns "
+              + p.detail().replaceFirst("^is ", "")
+              + " on different data-dependent paths",
           "return tensors of the same shape (or the same constants) from every return statement");
     }
     for (Journal.Tracked box : shared.values()) {
-      mergeContents(box, views, preds, join, args, describeContainer(box, f.locals),
-          "when this call returns", at);
+      mergeContents(
+          box,
+          views,
+          preds,
+          join,
+          args,
+          describeContainer(box, f.locals),
+          "when this call returns",
+          at);
     }
     for (BlockBuilder p : preds) {
       p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
@@ -533,8 +652,15 @@ final class Staging {
    * element for a list (whose length must agree), key by key for a dict or object (a key set on
    * some paths only becomes a {@link Poison}).
    */
-  private void mergeContents(Journal.Tracked box, List<View> views, List<BlockBuilder> preds, BlockBuilder join,
-      Map<BlockBuilder, List<ValueId>> args, String name, String where, Span at) {
+  private void mergeContents(
+      Journal.Tracked box,
+      List<View> views,
+      List<BlockBuilder> preds,
+      BlockBuilder join,
+      Map<BlockBuilder, List<ValueId>> args,
+      String name,
+      String where,
+      Span at) {
     List<Object> states = new ArrayList<>();
     for (View v : views) {
       states.add(v.state(box));
@@ -544,14 +670,25 @@ final class Staging {
       int n = ((List<?>) states.get(0)).size();
       for (Object st : states) {
         if (((List<?>) st).size() != n) {
-          throw Interpreter.error(Code.DN0205, at, name + " has " + sizes(states) + " " + where,
+          throw Interpreter.error(
+              Code.DN0205,
+              at,
+              name + " has " + sizes(states) + " " + where,
               "add to the list on every path (or on none), or return early instead");
         }
       }
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         final int k = i;
-        out.add(merge(states.stream().map(st -> (Object) ((List<?>) st).get(k)).toList(), views, preds, join, args, name + "[" + i + "]", at));
+        out.add(
+            merge(
+                states.stream().map(st -> (Object) ((List<?>) st).get(k)).toList(),
+                views,
+                preds,
+                join,
+                args,
+                name + "[" + i + "]",
+                at));
       }
       if (!sameItems(out, (List<?>) now)) {
         list.clear();
@@ -570,11 +707,13 @@ final class Staging {
         List<Object> vals = new ArrayList<>();
         for (Object st : states) {
           Map<?, ?> m = (Map<?, ?>) st;
-          vals.add(m.containsKey(key) ? m.get(key) : new Poison(keyName, at, "is set on only one path"));
+          vals.add(
+              m.containsKey(key) ? m.get(key) : new Poison(keyName, at, "is set on only one path"));
         }
         out.put(key, merge(vals, views, preds, join, args, keyName, at));
       }
-      if (!sameItems(new ArrayList<>(out.entrySet()), new ArrayList<>(((Map<?, ?>) now).entrySet()))) {
+      if (!sameItems(
+          new ArrayList<>(out.entrySet()), new ArrayList<>(((Map<?, ?>) now).entrySet()))) {
         map.clear();
         map.putAll(out);
       }
@@ -591,7 +730,9 @@ final class Staging {
       return out.get(0) + " items on one path and " + out.get(1) + " on the other";
     }
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(out));
-    return String.join(", ", distinct.subList(0, distinct.size() - 1)) + " or " + distinct.get(distinct.size() - 1)
+    return String.join(", ", distinct.subList(0, distinct.size() - 1))
+        + " or "
+        + distinct.get(distinct.size() - 1)
         + " items depending on the path";
   }
 
@@ -636,20 +777,35 @@ final class Staging {
     return box instanceof Journal.TrackedList ? "a list" : "a dict";
   }
 
-  private Object merge(List<Object> vals, List<View> views, List<BlockBuilder> preds, BlockBuilder join,
-      Map<BlockBuilder, List<ValueId>> args, String name, Span at) {
+  private Object merge(
+      List<Object> vals,
+      List<View> views,
+      List<BlockBuilder> preds,
+      BlockBuilder join,
+      Map<BlockBuilder, List<ValueId>> args,
+      String name,
+      Span at) {
     Object first = vals.get(0);
-    boolean same = vals.stream().allMatch(v -> v == first || (isPrimitive(v) && Operators.pyEquals(v, first)
-        && v.getClass() == first.getClass()));
+    boolean same =
+        vals.stream()
+            .allMatch(
+                v ->
+                    v == first
+                        || (isPrimitive(v)
+                            && Operators.pyEquals(v, first)
+                            && v.getClass() == first.getClass()));
     if (same || vals.contains(Values.FAILED)) {
-      return vals.contains(Values.FAILED) ? Values.FAILED : first; // a failed path's error is reported already
+      return vals.contains(Values.FAILED)
+          ? Values.FAILED
+          : first; // a failed path's error is reported already
     }
     for (Object v : vals) {
       if (v instanceof Poison p) {
         return new Poison(name, at, p.detail());
       }
     }
-    if (vals.stream().allMatch(v -> v instanceof SymTensor s && s.type().equals(((SymTensor) first).type()))) {
+    if (vals.stream()
+        .allMatch(v -> v instanceof SymTensor s && s.type().equals(((SymTensor) first).type()))) {
       ValueId p = newValue();
       join.params.add(new Param(p, ((SymTensor) first).type()));
       for (int i = 0; i < vals.size(); i++) {
@@ -657,11 +813,17 @@ final class Staging {
       }
       return new SymTensor(p, ((SymTensor) first).type());
     }
-    if (vals.stream().allMatch(v -> v instanceof HostScalar || isPrimitive(v) && !(v instanceof String) && v != Values.NONE)) {
+    if (vals.stream()
+        .allMatch(
+            v ->
+                v instanceof HostScalar
+                    || isPrimitive(v) && !(v instanceof String) && v != Values.NONE)) {
       DType dt = DType.BOOL;
       for (Object v : vals) {
-        DType d = v instanceof HostScalar h ? h.type().dtype() : v instanceof Boolean ? DType.BOOL
-            : v instanceof Long ? DType.I64 : DType.F64;
+        DType d =
+            v instanceof HostScalar h
+                ? h.type().dtype()
+                : v instanceof Boolean ? DType.BOOL : v instanceof Long ? DType.I64 : DType.F64;
         if (d.isFloat() || dt.isFloat()) {
           dt = DType.F64;
         } else if (d != DType.BOOL || dt != DType.BOOL) {
@@ -683,12 +845,21 @@ final class Staging {
       }
       return new HostScalar(p, new ScalarType(dt));
     }
-    if (vals.stream().allMatch(v -> v instanceof PyTuple t && t.items().size() == ((PyTuple) first).items().size())) {
+    if (vals.stream()
+        .allMatch(
+            v -> v instanceof PyTuple t && t.items().size() == ((PyTuple) first).items().size())) {
       List<Object> items = new ArrayList<>();
       for (int k = 0; k < ((PyTuple) first).items().size(); k++) {
         final int idx = k;
-        items.add(merge(vals.stream().map(v -> ((PyTuple) v).items().get(idx)).toList(), views, preds, join, args,
-            name + "[" + k + "]", at));
+        items.add(
+            merge(
+                vals.stream().map(v -> ((PyTuple) v).items().get(idx)).toList(),
+                views,
+                preds,
+                join,
+                args,
+                name + "[" + k + "]",
+                at));
       }
       return new PyTuple(ImmutableList.copyOf(items));
     }
@@ -703,7 +874,15 @@ final class Staging {
         List<Object> items = new ArrayList<>();
         for (int k = 0; k < n; k++) {
           final int idx = k;
-          items.add(merge(states.stream().map(st -> (Object) st.get(idx)).toList(), views, preds, join, args, name + "[" + k + "]", at));
+          items.add(
+              merge(
+                  states.stream().map(st -> (Object) st.get(idx)).toList(),
+                  views,
+                  preds,
+                  join,
+                  args,
+                  name + "[" + k + "]",
+                  at));
         }
         return new PyList(items);
       }
@@ -716,8 +895,16 @@ final class Staging {
       if (states.stream().allMatch(st -> st.keySet().equals(states.get(0).keySet()))) {
         PyDict out = new PyDict();
         for (Object key : states.get(0).keySet()) {
-          out.map.put(key, merge(states.stream().map(st -> (Object) st.get(key)).toList(), views, preds, join, args,
-              name + "[" + key + "]", at));
+          out.map.put(
+              key,
+              merge(
+                  states.stream().map(st -> (Object) st.get(key)).toList(),
+                  views,
+                  preds,
+                  join,
+                  args,
+                  name + "[" + key + "]",
+                  at));
         }
         return out;
       }
@@ -738,7 +925,10 @@ final class Staging {
     if (vals.size() == 2) {
       return "is " + kinds.get(0) + " on one path and " + kinds.get(1) + " on the other";
     }
-    return "is " + String.join(", ", distinct.subList(0, distinct.size() - 1)) + " or " + distinct.get(distinct.size() - 1)
+    return "is "
+        + String.join(", ", distinct.subList(0, distinct.size() - 1))
+        + " or "
+        + distinct.get(distinct.size() - 1)
         + " depending on the path";
   }
 
@@ -769,7 +959,11 @@ final class Staging {
   }
 
   private static boolean isPrimitive(Object v) {
-    return v instanceof Long || v instanceof Double || v instanceof Boolean || v instanceof String || v == Values.NONE;
+    return v instanceof Long
+        || v instanceof Double
+        || v instanceof Boolean
+        || v instanceof String
+        || v == Values.NONE;
   }
 
   private OutputTree tree(Interpreter in, BlockBuilder b, Object v, Span at) {
@@ -788,9 +982,11 @@ final class Staging {
       current = saved;
       return new OutputTree.Leaf(t.id());
     } else if (v instanceof PyTuple t) {
-      return new OutputTree.TupleNode(t.items().stream().map(x -> tree(in, b, x, at)).collect(ImmutableList.toImmutableList()));
+      return new OutputTree.TupleNode(
+          t.items().stream().map(x -> tree(in, b, x, at)).collect(ImmutableList.toImmutableList()));
     } else if (v instanceof PyList l) {
-      return new OutputTree.ListNode(l.items.stream().map(x -> tree(in, b, x, at)).collect(ImmutableList.toImmutableList()));
+      return new OutputTree.ListNode(
+          l.items.stream().map(x -> tree(in, b, x, at)).collect(ImmutableList.toImmutableList()));
     } else if (v instanceof PyDict d) {
       ImmutableList.Builder<String> keys = ImmutableList.builder();
       ImmutableList.Builder<OutputTree> items = ImmutableList.builder();
@@ -802,11 +998,21 @@ final class Staging {
     }
     Signals.use(v, at);
     if (v instanceof Poison p) {
-      throw Interpreter.error(Code.DN0205, at, "the returned " + p.name() + " " + p.detail()
-          + " after the data-dependent branch at " + p.branch(),
+      throw Interpreter.error(
+          Code.DN0205,
+          at,
+          "the returned "
+              + p.name()
+              + " "
+              + p.detail()
+              + " after the data-dependent branch at "
+              + p.branch(),
           "make every path produce a tensor of the same shape, or the same constant");
     }
-    throw Interpreter.error(Code.DN0206, at, Code.DN0206.format(Builtins.typeName(v)),
+    throw Interpreter.error(
+        Code.DN0206,
+        at,
+        Code.DN0206.format(Builtins.typeName(v)),
         "return tensors, Python numbers, or tuples/lists/dicts of them");
   }
 }

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The torch functions, torch.nn.functional functions and tensor methods of the {@link TorchRegistry}: each declared
- * with its PyTorch signature and lowered to IR ops from its bound arguments.
+ * The torch functions, torch.nn.functional functions and tensor methods of the {@link
+ * TorchRegistry}: each declared with its PyTorch signature and lowered to IR ops from its bound
+ * arguments.
  */
 final class TensorFunctions {
   private TensorFunctions() {}
@@ -36,44 +37,73 @@ final class TensorFunctions {
 
   private static void creation(TorchRegistry r) {
     for (String name : List.of("zeros", "ones", "randn", "rand", "empty")) {
-      r.def(name + "(int... size, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
-          .in(TORCH).atConstruction()
-          .note(name.startsWith("rand") || name.equals("empty")
-              ? "only while the model is constructed (a parameter's shape); in forward it would be nondeterministic"
-              : "in forward, a constant tensor")
+      r.def(
+              name
+                  + "(int... size, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
+          .in(TORCH)
+          .atConstruction()
+          .note(
+              name.startsWith("rand") || name.equals("empty")
+                  ? "only while the model is constructed (a parameter's shape); in forward it would be nondeterministic"
+                  : "in forward, a constant tensor")
           .to((t, a, at) -> filled(t, name, a.ints("size"), dtypeOr(a, DType.F32), at));
     }
     for (String name : List.of("zeros_like", "ones_like")) {
-      r.def(name + "(Tensor input, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
-          .in(TORCH).atConstruction()
-          .to((t, a, at) -> {
-            TensorType ty = a.tensorType("input");
-            return filled(t, name, ty.dims(), dtypeOr(a, ty.dtype()), at);
-          });
+      r.def(
+              name
+                  + "(Tensor input, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
+          .in(TORCH)
+          .atConstruction()
+          .to(
+              (t, a, at) -> {
+                TensorType ty = a.tensorType("input");
+                return filled(t, name, ty.dims(), dtypeOr(a, ty.dtype()), at);
+              });
     }
-    r.def("full(int[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None,"
-            + " bool requires_grad=False) -> Tensor")
-        .in(TORCH).atConstruction().note("in forward only; dtype defaults to float32")
-        .to((t, a, at) -> {
-          requireForward(t, "full", at);
-          long[] shape = checkShape(a.ints("size"), "full", at);
-          return t.full(Operators.toDouble(a.raw("fill_value")), dtypeOr(a, DType.F32), shape, at);
-        });
-    r.def("tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
-        .in(TORCH).atConstruction().note("in forward, of a single Python number only")
-        .to((t, a, at) -> {
-          Object v = a.raw("data");
-          if (!(v instanceof Long || v instanceof Double || v instanceof Boolean) || t.interpreter().staging == null) {
-            throw Interpreter.error(Code.DN0201, at, "torch.tensor with these arguments is not supported yet");
-          }
-          DType d = dtypeOr(a, v instanceof Double ? DType.F32 : v instanceof Boolean ? DType.BOOL : DType.I64);
-          return t.full(Operators.toDouble(v), d, at);
-        });
-    r.def("arange(Scalar start, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None,"
-            + " bool requires_grad=False) -> Tensor")
-        .in(TORCH).atConstruction().note("in forward only; arange(end) counts from 0")
+    r.def(
+            "full(int[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None,"
+                + " bool requires_grad=False) -> Tensor")
+        .in(TORCH)
+        .atConstruction()
+        .note("in forward only; dtype defaults to float32")
+        .to(
+            (t, a, at) -> {
+              requireForward(t, "full", at);
+              long[] shape = checkShape(a.ints("size"), "full", at);
+              return t.full(
+                  Operators.toDouble(a.raw("fill_value")), dtypeOr(a, DType.F32), shape, at);
+            });
+    r.def(
+            "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
+        .in(TORCH)
+        .atConstruction()
+        .note("in forward, of a single Python number only")
+        .to(
+            (t, a, at) -> {
+              Object v = a.raw("data");
+              if (!(v instanceof Long || v instanceof Double || v instanceof Boolean)
+                  || t.interpreter().staging == null) {
+                throw Interpreter.error(
+                    Code.DN0201, at, "torch.tensor with these arguments is not supported yet");
+              }
+              DType d =
+                  dtypeOr(
+                      a,
+                      v instanceof Double
+                          ? DType.F32
+                          : v instanceof Boolean ? DType.BOOL : DType.I64);
+              return t.full(Operators.toDouble(v), d, at);
+            });
+    r.def(
+            "arange(Scalar start, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None,"
+                + " bool requires_grad=False) -> Tensor")
+        .in(TORCH)
+        .atConstruction()
+        .note("in forward only; arange(end) counts from 0")
         .to(TensorFunctions::arange);
-    r.def("is_tensor(Any obj) -> bool").in(TORCH).atConstruction()
+    r.def("is_tensor(Any obj) -> bool")
+        .in(TORCH)
+        .atConstruction()
         .to((t, a, at) -> Operators.isTensorLike(a.raw("obj")));
   }
 
@@ -82,11 +112,17 @@ final class TensorFunctions {
     if (t.interpreter().staging == null) {
       TensorSlot made = new TensorSlot(TensorType.of(dt, shape), at, false);
       // A non-persistent buffer made this way has known values (Staging.weight).
-      made.fill = name.startsWith("zeros") ? Double.valueOf(0) : name.startsWith("ones") ? Double.valueOf(1) : null;
+      made.fill =
+          name.startsWith("zeros")
+              ? Double.valueOf(0)
+              : name.startsWith("ones") ? Double.valueOf(1) : null;
       return made;
     }
     if (name.startsWith("rand") || name.equals("empty")) {
-      throw Interpreter.error(Code.DN0201, at, "torch." + name + " in forward makes the model nondeterministic",
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "torch." + name + " in forward makes the model nondeterministic",
           "compiled models are deterministic; pass random values as an input");
     }
     return t.full(name.startsWith("ones") ? 1.0 : 0.0, dt, shape, at);
@@ -99,7 +135,8 @@ final class TensorFunctions {
 
   private static void requireForward(TorchLib t, String name, Span at) {
     if (t.interpreter().staging == null) {
-      throw Interpreter.error(Code.DN0201, at, "torch." + name + " with these arguments is not supported yet");
+      throw Interpreter.error(
+          Code.DN0201, at, "torch." + name + " with these arguments is not supported yet");
     }
   }
 
@@ -112,23 +149,38 @@ final class TensorFunctions {
     if (step == 0) {
       throw Interpreter.error(Code.DN0102, at, "arange step must not be zero");
     }
-    boolean integral = a.raw("start") instanceof Long && (onlyEnd || a.raw("end") instanceof Long)
-        && a.raw("step") instanceof Long;
+    boolean integral =
+        a.raw("start") instanceof Long
+            && (onlyEnd || a.raw("end") instanceof Long)
+            && a.raw("step") instanceof Long;
     DType d = dtypeOr(a, integral ? DType.I64 : DType.F32);
     long n = (long) Math.max(0, Math.ceil((end - start) / step));
-    return (SymTensor) t.interpreter().staging.emit("arange", List.of(), List.of(),
-        Map.of("start", Attr.of(start), "step", Attr.of(step)), TensorType.of(d, n), at);
+    return (SymTensor)
+        t.interpreter()
+            .staging
+            .emit(
+                "arange",
+                List.of(),
+                List.of(),
+                Map.of("start", Attr.of(start), "step", Attr.of(step)),
+                TensorType.of(d, n),
+                at);
   }
 
   private static void elementwise(TorchRegistry r) {
-    for (String name : List.of("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "erf")) {
-      TorchRegistry.Impl impl = (t, a, at) -> {
-        SymTensor x = a.tensor("input");
-        if (!x.type().dtype().isFloat() && !name.equals("abs") && !name.equals("neg") && !name.equals("relu")) {
-          x = t.cast(x, DType.F32, at);
-        }
-        return t.op(name, List.of(x), Map.of(), at);
-      };
+    for (String name :
+        List.of("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "erf")) {
+      TorchRegistry.Impl impl =
+          (t, a, at) -> {
+            SymTensor x = a.tensor("input");
+            if (!x.type().dtype().isFloat()
+                && !name.equals("abs")
+                && !name.equals("neg")
+                && !name.equals("relu")) {
+              x = t.cast(x, DType.F32, at);
+            }
+            return t.op(name, List.of(x), Map.of(), at);
+          };
       r.def(name + "(Tensor input) -> Tensor").in(TORCH, TENSOR).to(impl);
       if (name.equals("relu")) {
         r.def("relu(Tensor input, bool inplace=False) -> Tensor").in(FUNCTIONAL).to(impl);
@@ -136,68 +188,123 @@ final class TensorFunctions {
         r.def(name + "(Tensor input) -> Tensor").in(FUNCTIONAL).to(impl);
       }
     }
-    r.def("relu6(Tensor input, bool inplace=False) -> Tensor").in(FUNCTIONAL)
-        .to((t, a, at) -> t.op("clip", List.of(a.tensor("input")), Map.of("min", Attr.of(0.0), "max", Attr.of(6.0)), at));
+    r.def("relu6(Tensor input, bool inplace=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .to(
+            (t, a, at) ->
+                t.op(
+                    "clip",
+                    List.of(a.tensor("input")),
+                    Map.of("min", Attr.of(0.0), "max", Attr.of(6.0)),
+                    at));
     for (String name : List.of("clamp", "clip")) {
-      r.def(name + "(Tensor input, Scalar? min=None, Scalar? max=None) -> Tensor").in(TORCH, TENSOR)
+      r.def(name + "(Tensor input, Scalar? min=None, Scalar? max=None) -> Tensor")
+          .in(TORCH, TENSOR)
           .note("bounds are numbers")
-          .to((t, a, at) -> {
-            double lo = a.isNone("min") ? Double.NEGATIVE_INFINITY : a.real("min");
-            double hi = a.isNone("max") ? Double.POSITIVE_INFINITY : a.real("max");
-            return t.op("clip", List.of(a.tensor("input")), Map.of("min", Attr.of(lo), "max", Attr.of(hi)), at);
-          });
+          .to(
+              (t, a, at) -> {
+                double lo = a.isNone("min") ? Double.NEGATIVE_INFINITY : a.real("min");
+                double hi = a.isNone("max") ? Double.POSITIVE_INFINITY : a.real("max");
+                return t.op(
+                    "clip",
+                    List.of(a.tensor("input")),
+                    Map.of("min", Attr.of(lo), "max", Attr.of(hi)),
+                    at);
+              });
     }
-    r.def("gelu(Tensor input, str approximate='none') -> Tensor").in(FUNCTIONAL).note("approximate='none' only")
-        .to((t, a, at) -> {
-          if (!a.str("approximate").equals("none")) {
-            throw Interpreter.error(Code.DN0201, at, "F.gelu with approximate='" + a.str("approximate")
-                + "' is not supported yet", "use approximate='none'");
-          }
-          // gelu(x) = 0.5 · x · (1 + erf(x / √2)), the exact form nn.GELU() uses by default.
-          SymTensor x = a.tensor("input");
-          Object inner = t.op("erf", List.of((SymTensor) t.binary("*", x, 1 / Math.sqrt(2), at)), Map.of(), at);
-          return t.binary("*", t.binary("*", x, 0.5, at), t.binary("+", inner, 1.0, at), at);
-        });
-    r.def("leaky_relu(Tensor input, float negative_slope=0.01, bool inplace=False) -> Tensor").in(FUNCTIONAL)
-        .to((t, a, at) -> {
-          SymTensor x = a.tensor("input");
-          SymTensor neg = (SymTensor) t.binary("*", x, a.real("negative_slope"), at);
-          SymTensor pos = (SymTensor) t.compare(">", x, 0.0, at);
-          return t.op("where", List.of(pos, x, neg), Map.of(), at);
-        });
+    r.def("gelu(Tensor input, str approximate='none') -> Tensor")
+        .in(FUNCTIONAL)
+        .note("approximate='none' only")
+        .to(
+            (t, a, at) -> {
+              if (!a.str("approximate").equals("none")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.gelu with approximate='" + a.str("approximate") + "' is not supported yet",
+                    "use approximate='none'");
+              }
+              // gelu(x) = 0.5 · x · (1 + erf(x / √2)), the exact form nn.GELU() uses by default.
+              SymTensor x = a.tensor("input");
+              Object inner =
+                  t.op(
+                      "erf",
+                      List.of((SymTensor) t.binary("*", x, 1 / Math.sqrt(2), at)),
+                      Map.of(),
+                      at);
+              return t.binary("*", t.binary("*", x, 0.5, at), t.binary("+", inner, 1.0, at), at);
+            });
+    r.def("leaky_relu(Tensor input, float negative_slope=0.01, bool inplace=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor neg = (SymTensor) t.binary("*", x, a.real("negative_slope"), at);
+              SymTensor pos = (SymTensor) t.compare(">", x, 0.0, at);
+              return t.op("where", List.of(pos, x, neg), Map.of(), at);
+            });
     for (String name : List.of("softmax", "log_softmax")) {
-      TorchRegistry.Impl impl = (t, a, at) -> {
-        SymTensor x = a.tensor("input");
-        if (a.isNone("dim")) {
-          throw Interpreter.error(Code.DN0102, at, name + "() needs dim", "pass dim=1 (or the class dimension) explicitly");
-        }
-        DType dt = a.dtype("dtype");
-        x = t.cast(x, dt != null ? dt : x.type().dtype().isFloat() ? x.type().dtype() : DType.F32, at);
-        return t.op(name, List.of(x), Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))), at);
-      };
-      r.def(name + "(Tensor input, int dim, ScalarType? dtype=None) -> Tensor").in(TORCH, TENSOR).to(impl);
-      r.def(name + "(Tensor input, int? dim=None, int _stacklevel=3, ScalarType? dtype=None) -> Tensor")
-          .in(FUNCTIONAL).note("dim is required (PyTorch's implicit choice is deprecated)").to(impl);
+      TorchRegistry.Impl impl =
+          (t, a, at) -> {
+            SymTensor x = a.tensor("input");
+            if (a.isNone("dim")) {
+              throw Interpreter.error(
+                  Code.DN0102,
+                  at,
+                  name + "() needs dim",
+                  "pass dim=1 (or the class dimension) explicitly");
+            }
+            DType dt = a.dtype("dtype");
+            x =
+                t.cast(
+                    x,
+                    dt != null ? dt : x.type().dtype().isFloat() ? x.type().dtype() : DType.F32,
+                    at);
+            return t.op(
+                name,
+                List.of(x),
+                Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
+                at);
+          };
+      r.def(name + "(Tensor input, int dim, ScalarType? dtype=None) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(impl);
+      r.def(
+              name
+                  + "(Tensor input, int? dim=None, int _stacklevel=3, ScalarType? dtype=None) -> Tensor")
+          .in(FUNCTIONAL)
+          .note("dim is required (PyTorch's implicit choice is deprecated)")
+          .to(impl);
     }
     Map<String, String> binary = new java.util.LinkedHashMap<>();
     for (String[] p : new String[][] {{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"div", "/"}}) {
       binary.put(p[0], p[1]);
     }
     for (Map.Entry<String, String> e : binary.entrySet()) {
-      r.def(e.getKey() + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor").in(TORCH, TENSOR)
+      r.def(e.getKey() + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+          .in(TORCH, TENSOR)
           .to((t, a, at) -> t.binary(e.getValue(), a.raw("input"), a.raw("other"), at));
     }
-    for (String[] p : new String[][] {{"eq", "=="}, {"ne", "!="}, {"gt", ">"}, {"ge", ">="}, {"lt", "<"}, {"le", "<="}}) {
-      r.def(p[0] + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor").in(TORCH, TENSOR)
+    for (String[] p :
+        new String[][] {
+          {"eq", "=="}, {"ne", "!="}, {"gt", ">"}, {"ge", ">="}, {"lt", "<"}, {"le", "<="}
+        }) {
+      r.def(p[0] + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+          .in(TORCH, TENSOR)
           .to((t, a, at) -> t.compare(p[1], a.raw("input"), a.raw("other"), at));
     }
     for (String name : List.of("maximum", "minimum")) {
-      r.def(name + "(Tensor input, Tensor other) -> Tensor").in(TORCH, TENSOR)
-          .to((t, a, at) -> t.op(name, List.of(a.tensor("input"), a.tensor("other")), Map.of(), at));
+      r.def(name + "(Tensor input, Tensor other) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(
+              (t, a, at) ->
+                  t.op(name, List.of(a.tensor("input"), a.tensor("other")), Map.of(), at));
     }
-    r.def("where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor").in(TORCH)
+    r.def("where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+        .in(TORCH)
         .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
-    r.def("where(Tensor input, Tensor condition, Tensor|Scalar other) -> Tensor").in(TENSOR)
+    r.def("where(Tensor input, Tensor condition, Tensor|Scalar other) -> Tensor")
+        .in(TENSOR)
         .note("x.where(condition, y) is torch.where(condition, x, y)")
         .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
   }
@@ -217,89 +324,110 @@ final class TensorFunctions {
   }
 
   private static void shapes(TorchRegistry r) {
-    r.def("flatten(Tensor input, int start_dim=0, int end_dim=-1) -> Tensor").in(TORCH, TENSOR, FUNCTIONAL)
-        .to((t, a, at) -> {
-          SymTensor x = a.tensor("input");
-          int rank = Math.max(1, x.type().rank());
-          int s = a.axis("start_dim", rank);
-          int e = a.axis("end_dim", rank);
-          List<Long> shape = new ArrayList<>();
-          long prod = 1;
-          for (int i = 0; i < x.type().rank(); i++) {
-            if (i < s || i > e) {
-              shape.add(x.type().shape().get(i));
-            } else {
-              prod *= x.type().shape().get(i);
-              if (i == e) {
-                shape.add(prod);
+    r.def("flatten(Tensor input, int start_dim=0, int end_dim=-1) -> Tensor")
+        .in(TORCH, TENSOR, FUNCTIONAL)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int rank = Math.max(1, x.type().rank());
+              int s = a.axis("start_dim", rank);
+              int e = a.axis("end_dim", rank);
+              List<Long> shape = new ArrayList<>();
+              long prod = 1;
+              for (int i = 0; i < x.type().rank(); i++) {
+                if (i < s || i > e) {
+                  shape.add(x.type().shape().get(i));
+                } else {
+                  prod *= x.type().shape().get(i);
+                  if (i == e) {
+                    shape.add(prod);
+                  }
+                }
               }
-            }
-          }
-          if (x.type().rank() == 0) {
-            shape.add(1L);
-          }
-          return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
-        });
-    TorchRegistry.Impl reshape = (t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      long[] dims = a.ints(a.schema().params().get(1).name()); // shape, or a method's size
-      return t.reshape(x, resolveShape(x.type(), dims, at), at);
-    };
+              if (x.type().rank() == 0) {
+                shape.add(1L);
+              }
+              return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
+            });
+    TorchRegistry.Impl reshape =
+        (t, a, at) -> {
+          SymTensor x = a.tensor("input");
+          long[] dims = a.ints(a.schema().params().get(1).name()); // shape, or a method's size
+          return t.reshape(x, resolveShape(x.type(), dims, at), at);
+        };
     r.def("reshape(Tensor input, int[] shape) -> Tensor").in(TORCH).to(reshape);
     r.def("reshape(Tensor input, int... shape) -> Tensor").in(TENSOR).to(reshape);
     r.def("view(Tensor input, int... size) -> Tensor").in(TENSOR).to(reshape);
-    r.def("expand(Tensor input, int... size) -> Tensor").in(TENSOR)
-        .to((t, a, at) -> {
-          SymTensor x = a.tensor("input");
-          long[] shape = a.ints("size");
-          int offset = shape.length - x.type().rank();
-          for (int i = 0; i < shape.length; i++) {
-            // -1 keeps the existing size (PyTorch's expand rule).
-            shape[i] = shape[i] == -1 && i >= offset ? x.type().shape().get(i - offset) : shape[i];
-          }
-          return expand(t, x, shape, at);
-        });
-    r.def("expand_as(Tensor input, Tensor other) -> Tensor").in(TENSOR)
+    r.def("expand(Tensor input, int... size) -> Tensor")
+        .in(TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              long[] shape = a.ints("size");
+              int offset = shape.length - x.type().rank();
+              for (int i = 0; i < shape.length; i++) {
+                // -1 keeps the existing size (PyTorch's expand rule).
+                shape[i] =
+                    shape[i] == -1 && i >= offset ? x.type().shape().get(i - offset) : shape[i];
+              }
+              return expand(t, x, shape, at);
+            });
+    r.def("expand_as(Tensor input, Tensor other) -> Tensor")
+        .in(TENSOR)
         .to((t, a, at) -> expand(t, a.tensor("input"), a.tensorType("other").dims(), at));
     for (String name : List.of("view_as", "reshape_as")) {
-      r.def(name + "(Tensor input, Tensor other) -> Tensor").in(TENSOR)
+      r.def(name + "(Tensor input, Tensor other) -> Tensor")
+          .in(TENSOR)
           .to((t, a, at) -> t.reshape(a.tensor("input"), a.tensorType("other").dims(), at));
     }
-    r.def("unsqueeze(Tensor input, int dim) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      return unsqueeze(t, x, a.axis("dim", x.type().rank() + 1), at);
-    });
-    r.def("squeeze(Tensor input, int? dim=None) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      int only = a.isNone("dim") ? -1 : a.axis("dim", x.type().rank());
-      List<Long> shape = new ArrayList<>();
-      for (int i = 0; i < x.type().rank(); i++) {
-        long d = x.type().shape().get(i);
-        if (!(d == 1 && (only < 0 || only == i))) {
-          shape.add(d);
-        }
-      }
-      return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
-    });
-    TorchRegistry.Impl permute = (t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      long[] perm = a.ints("dims");
-      for (int i = 0; i < perm.length; i++) {
-        perm[i] = TorchLib.axis(perm[i], x.type().rank(), at);
-      }
-      return t.op("transpose", List.of(x), Map.of("perm", Attr.ints(perm)), at);
-    };
+    r.def("unsqueeze(Tensor input, int dim) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              return unsqueeze(t, x, a.axis("dim", x.type().rank() + 1), at);
+            });
+    r.def("squeeze(Tensor input, int? dim=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int only = a.isNone("dim") ? -1 : a.axis("dim", x.type().rank());
+              List<Long> shape = new ArrayList<>();
+              for (int i = 0; i < x.type().rank(); i++) {
+                long d = x.type().shape().get(i);
+                if (!(d == 1 && (only < 0 || only == i))) {
+                  shape.add(d);
+                }
+              }
+              return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
+            });
+    TorchRegistry.Impl permute =
+        (t, a, at) -> {
+          SymTensor x = a.tensor("input");
+          long[] perm = a.ints("dims");
+          for (int i = 0; i < perm.length; i++) {
+            perm[i] = TorchLib.axis(perm[i], x.type().rank(), at);
+          }
+          return t.op("transpose", List.of(x), Map.of("perm", Attr.ints(perm)), at);
+        };
     r.def("permute(Tensor input, int[] dims) -> Tensor").in(TORCH).to(permute);
     r.def("permute(Tensor input, int... dims) -> Tensor").in(TENSOR).to(permute);
-    r.def("transpose(Tensor input, int dim0, int dim1) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      int rank = x.type().rank();
-      return transpose(t, x, a.axis("dim0", rank), a.axis("dim1", rank), at);
-    });
-    r.def("t(Tensor input) -> Tensor").in(TENSOR).to((t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      return transpose(t, x, 0, Math.max(0, x.type().rank() - 1), at);
-    });
+    r.def("transpose(Tensor input, int dim0, int dim1) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int rank = x.type().rank();
+              return transpose(t, x, a.axis("dim0", rank), a.axis("dim1", rank), at);
+            });
+    r.def("t(Tensor input) -> Tensor")
+        .in(TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              return transpose(t, x, 0, Math.max(0, x.type().rank() - 1), at);
+            });
   }
 
   private static SymTensor expand(TorchLib t, SymTensor x, long[] shape, Span at) {
@@ -327,100 +455,198 @@ final class TensorFunctions {
 
   private static void conversions(TorchRegistry r) {
     for (String name : List.of("contiguous", "detach", "clone")) {
-      r.def(name + "(Tensor input) -> Tensor").in(TENSOR).note("the tensor itself").to((t, a, at) -> a.raw("input"));
+      r.def(name + "(Tensor input) -> Tensor")
+          .in(TENSOR)
+          .note("the tensor itself")
+          .to((t, a, at) -> a.raw("input"));
     }
-    r.def("cpu(Tensor input) -> Tensor").in(TENSOR).note("the tensor itself").to((t, a, at) -> a.raw("input"));
-    r.def("cuda(Tensor input, Device? device=None, bool non_blocking=False) -> Tensor").in(TENSOR)
-        .note("the tensor itself: the compiled model chooses its device").to((t, a, at) -> a.raw("input"));
-    r.def("requires_grad_(Tensor input, bool requires_grad=True) -> Tensor").in(TENSOR).note("the tensor itself")
+    r.def("cpu(Tensor input) -> Tensor")
+        .in(TENSOR)
+        .note("the tensor itself")
         .to((t, a, at) -> a.raw("input"));
-    r.def("to(Tensor input, ScalarType dtype, bool non_blocking=False, bool copy=False) -> Tensor",
+    r.def("cuda(Tensor input, Device? device=None, bool non_blocking=False) -> Tensor")
+        .in(TENSOR)
+        .note("the tensor itself: the compiled model chooses its device")
+        .to((t, a, at) -> a.raw("input"));
+    r.def("requires_grad_(Tensor input, bool requires_grad=True) -> Tensor")
+        .in(TENSOR)
+        .note("the tensor itself")
+        .to((t, a, at) -> a.raw("input"));
+    r.def(
+            "to(Tensor input, ScalarType dtype, bool non_blocking=False, bool copy=False) -> Tensor",
             "to(Tensor input, Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False)"
                 + " -> Tensor",
             "to(Tensor input, Tensor other, bool non_blocking=False, bool copy=False) -> Tensor")
-        .in(TENSOR).note("changes the dtype only; the device is the compiled model's")
-        .to((t, a, at) -> {
-          DType d = a.schema().param("other") != null ? a.tensorType("other").dtype() : a.dtype("dtype");
-          return d == null ? a.raw("input") : t.cast(a.tensor("input"), d, at);
-        });
-    Map<String, DType> casts = Map.of("float", DType.F32, "long", DType.I64, "int", DType.I32, "double", DType.F64,
-        "bool", DType.BOOL);
+        .in(TENSOR)
+        .note("changes the dtype only; the device is the compiled model's")
+        .to(
+            (t, a, at) -> {
+              DType d =
+                  a.schema().param("other") != null
+                      ? a.tensorType("other").dtype()
+                      : a.dtype("dtype");
+              return d == null ? a.raw("input") : t.cast(a.tensor("input"), d, at);
+            });
+    Map<String, DType> casts =
+        Map.of(
+            "float",
+            DType.F32,
+            "long",
+            DType.I64,
+            "int",
+            DType.I32,
+            "double",
+            DType.F64,
+            "bool",
+            DType.BOOL);
     for (Map.Entry<String, DType> e : casts.entrySet()) {
-      r.def(e.getKey() + "(Tensor input) -> Tensor").in(TENSOR)
+      r.def(e.getKey() + "(Tensor input) -> Tensor")
+          .in(TENSOR)
           .to((t, a, at) -> t.cast(a.tensor("input"), e.getValue(), at));
     }
-    r.def("type_as(Tensor input, Tensor other) -> Tensor").in(TENSOR)
+    r.def("type_as(Tensor input, Tensor other) -> Tensor")
+        .in(TENSOR)
         .to((t, a, at) -> t.cast(a.tensor("input"), a.tensorType("other").dtype(), at));
-    r.def("item(Tensor input) -> Scalar").in(TENSOR)
+    r.def("item(Tensor input) -> Scalar")
+        .in(TENSOR)
         .note("a known value is a Python number; otherwise a run-time scalar")
         .to((t, a, at) -> t.item(a.tensor("input"), at));
-    r.def("size(Tensor input, int? dim=None) -> int[]").in(TENSOR).atConstruction().to((t, a, at) -> {
-      TensorType ty = a.tensorType("input");
-      return a.isNone("dim") ? new PyTuple(ImmutableList.copyOf(ty.shape())) : ty.shape().get(a.axis("dim", ty.rank()));
-    });
-    r.def("dim(Tensor input) -> int").in(TENSOR).atConstruction()
+    r.def("size(Tensor input, int? dim=None) -> int[]")
+        .in(TENSOR)
+        .atConstruction()
+        .to(
+            (t, a, at) -> {
+              TensorType ty = a.tensorType("input");
+              return a.isNone("dim")
+                  ? new PyTuple(ImmutableList.copyOf(ty.shape()))
+                  : ty.shape().get(a.axis("dim", ty.rank()));
+            });
+    r.def("dim(Tensor input) -> int")
+        .in(TENSOR)
+        .atConstruction()
         .to((t, a, at) -> (long) a.tensorType("input").rank());
-    r.def("numel(Tensor input) -> int").in(TORCH, TENSOR).atConstruction()
+    r.def("numel(Tensor input) -> int")
+        .in(TORCH, TENSOR)
+        .atConstruction()
         .to((t, a, at) -> a.tensorType("input").numel());
   }
 
   private static void reductions(TorchRegistry r) {
     for (String name : List.of("max", "min")) {
-      r.def(name + "(Tensor input) -> Tensor",
+      r.def(
+              name + "(Tensor input) -> Tensor",
               name + "(Tensor input, int dim, bool keepdim=False) -> (Tensor, Tensor)",
               name + "(Tensor input, Tensor other) -> Tensor")
-          .in(TORCH, TENSOR).to((t, a, at) -> maxMin(t, name, a, at));
+          .in(TORCH, TENSOR)
+          .to((t, a, at) -> maxMin(t, name, a, at));
     }
     for (String name : List.of("argmax", "argmin")) {
-      r.def(name + "(Tensor input, int? dim=None, bool keepdim=False) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-        SymTensor x = a.tensor("input");
-        if (a.isNone("dim")) {
-          x = t.reshape(x, new long[] {x.type().numel()}, at);
-          return t.op(name, List.of(x), Map.of("axis", Attr.of(0L), "keepdims", Attr.of(false)), at);
-        }
-        return t.op(name, List.of(x), Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank())),
-            "keepdims", Attr.of(a.bool("keepdim"))), at);
-      });
+      r.def(name + "(Tensor input, int? dim=None, bool keepdim=False) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                if (a.isNone("dim")) {
+                  x = t.reshape(x, new long[] {x.type().numel()}, at);
+                  return t.op(
+                      name,
+                      List.of(x),
+                      Map.of("axis", Attr.of(0L), "keepdims", Attr.of(false)),
+                      at);
+                }
+                return t.op(
+                    name,
+                    List.of(x),
+                    Map.of(
+                        "axis",
+                        Attr.of((long) a.axis("dim", x.type().rank())),
+                        "keepdims",
+                        Attr.of(a.bool("keepdim"))),
+                    at);
+              });
     }
     for (String name : List.of("mean", "sum")) {
-      r.def(name + "(Tensor input, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")
-          .in(TORCH, TENSOR).to((t, a, at) -> {
-            SymTensor x = a.tensor("input");
-            if (a.dtype("dtype") != null) {
-              x = t.cast(x, a.dtype("dtype"), at);
-            } else if (!x.type().dtype().isFloat()) {
-              x = name.equals("mean") ? t.cast(x, DType.F32, at) : t.cast(x, DType.I64, at);
-            }
-            return t.op(name.equals("mean") ? "reduce_mean" : "reduce_sum", List.of(x), reduceAttrs(a, x, at), at);
-          });
+      r.def(
+              name
+                  + "(Tensor input, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                if (a.dtype("dtype") != null) {
+                  x = t.cast(x, a.dtype("dtype"), at);
+                } else if (!x.type().dtype().isFloat()) {
+                  x = name.equals("mean") ? t.cast(x, DType.F32, at) : t.cast(x, DType.I64, at);
+                }
+                return t.op(
+                    name.equals("mean") ? "reduce_mean" : "reduce_sum",
+                    List.of(x),
+                    reduceAttrs(a, x, at),
+                    at);
+              });
     }
     for (String name : List.of("any", "all")) {
-      r.def(name + "(Tensor input, int? dim=None, bool keepdim=False) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-        SymTensor x = a.tensor("input");
-        SymTensor b = t.cast(t.cast(x, DType.BOOL, at), DType.F32, at);
-        return t.cast(t.op(name.equals("any") ? "reduce_max" : "reduce_min", List.of(b), reduceAttrs(a, x, at), at),
-            DType.BOOL, at);
-      });
+      r.def(name + "(Tensor input, int? dim=None, bool keepdim=False) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                SymTensor b = t.cast(t.cast(x, DType.BOOL, at), DType.F32, at);
+                return t.cast(
+                    t.op(
+                        name.equals("any") ? "reduce_max" : "reduce_min",
+                        List.of(b),
+                        reduceAttrs(a, x, at),
+                        at),
+                    DType.BOOL,
+                    at);
+              });
     }
-    r.def("cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor").in(TORCH, TENSOR).to((t, a, at) -> {
-      SymTensor x = a.tensor("input");
-      // PyTorch accumulates integers and bools in int64.
-      DType dt = dtypeOr(a, x.type().dtype().isFloat() ? x.type().dtype() : DType.I64);
-      return t.op("cumsum", List.of(t.cast(x, dt, at)), Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))), at);
-    });
-    r.def("topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor, Tensor)")
-        .in(TORCH, TENSOR).note("sorted=False returns the sorted order, one of the orders PyTorch may return")
-        .to((t, a, at) -> {
-          SymTensor x = a.tensor("input");
-          int ax = a.axis("dim", x.type().rank());
-          long k = a.integer("k", 0);
-          if (k > x.type().shape().get(ax)) {
-            throw Interpreter.error(Code.DN0202, at, "topk: k=" + k + " is larger than dimension " + ax + " of size "
-                + x.type().shape().get(ax));
-          }
-          Map<String, Attr> attrs = Map.of("k", Attr.of(k), "axis", Attr.of((long) ax), "largest", Attr.of(a.bool("largest")));
-          return PyTuple.of(t.op("topk_values", List.of(x), attrs, at), t.op("topk_indices", List.of(x), attrs, at));
-        });
+    r.def("cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              // PyTorch accumulates integers and bools in int64.
+              DType dt = dtypeOr(a, x.type().dtype().isFloat() ? x.type().dtype() : DType.I64);
+              return t.op(
+                  "cumsum",
+                  List.of(t.cast(x, dt, at)),
+                  Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
+                  at);
+            });
+    r.def(
+            "topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor, Tensor)")
+        .in(TORCH, TENSOR)
+        .note("sorted=False returns the sorted order, one of the orders PyTorch may return")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long k = a.integer("k", 0);
+              if (k > x.type().shape().get(ax)) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "topk: k="
+                        + k
+                        + " is larger than dimension "
+                        + ax
+                        + " of size "
+                        + x.type().shape().get(ax));
+              }
+              Map<String, Attr> attrs =
+                  Map.of(
+                      "k",
+                      Attr.of(k),
+                      "axis",
+                      Attr.of((long) ax),
+                      "largest",
+                      Attr.of(a.bool("largest")));
+              return PyTuple.of(
+                  t.op("topk_values", List.of(x), attrs, at),
+                  t.op("topk_indices", List.of(x), attrs, at));
+            });
   }
 
   /** The axes and keepdims of a reduction over {@code dim} (all dimensions when it is None). */
@@ -432,7 +658,10 @@ final class TensorFunctions {
         axes[i] = i;
       }
     } else {
-      axes = a.raw("dim") instanceof Long d ? new long[] {d} : a.ints("dim"); // any and all take one int
+      axes =
+          a.raw("dim") instanceof Long d
+              ? new long[] {d}
+              : a.ints("dim"); // any and all take one int
       for (int i = 0; i < axes.length; i++) {
         axes[i] = TorchLib.axis(axes[i], x.type().rank(), at);
       }
@@ -443,7 +672,8 @@ final class TensorFunctions {
   private static Object maxMin(TorchLib t, String name, BoundArgs a, Span at) {
     SymTensor x = a.tensor("input");
     if (a.schema().param("other") != null) {
-      return t.op(name.equals("max") ? "maximum" : "minimum", List.of(x, a.tensor("other")), Map.of(), at);
+      return t.op(
+          name.equals("max") ? "maximum" : "minimum", List.of(x, a.tensor("other")), Map.of(), at);
     }
     String reduce = name.equals("max") ? "reduce_max" : "reduce_min";
     if (a.schema().param("dim") == null) {
@@ -451,99 +681,162 @@ final class TensorFunctions {
       for (int i = 0; i < axes.length; i++) {
         axes[i] = i;
       }
-      return t.op(reduce, List.of(x), Map.of("axes", Attr.ints(axes), "keepdims", Attr.of(false)), at);
+      return t.op(
+          reduce, List.of(x), Map.of("axes", Attr.ints(axes), "keepdims", Attr.of(false)), at);
     }
     int ax = a.axis("dim", x.type().rank());
     boolean keepdim = a.bool("keepdim");
-    SymTensor values = t.op(reduce, List.of(x), Map.of("axes", Attr.ints(ax), "keepdims", Attr.of(keepdim)), at);
-    SymTensor indices = t.op(name.equals("max") ? "argmax" : "argmin", List.of(x),
-        Map.of("axis", Attr.of((long) ax), "keepdims", Attr.of(keepdim)), at);
+    SymTensor values =
+        t.op(reduce, List.of(x), Map.of("axes", Attr.ints(ax), "keepdims", Attr.of(keepdim)), at);
+    SymTensor indices =
+        t.op(
+            name.equals("max") ? "argmax" : "argmin",
+            List.of(x),
+            Map.of("axis", Attr.of((long) ax), "keepdims", Attr.of(keepdim)),
+            at);
     return PyTuple.of(values, indices);
   }
 
   private static void combinations(TorchRegistry r) {
     for (String name : List.of("cat", "stack")) {
-      r.def(name + "(Tensor[] tensors, int dim=0) -> Tensor").in(TORCH).to((t, a, at) -> {
-        List<SymTensor> ts = a.tensors("tensors");
-        if (ts.isEmpty()) {
-          throw Interpreter.error(Code.DN0102, at, name + "() of an empty list");
-        }
-        int rank = ts.get(0).type().rank() + (name.equals("stack") ? 1 : 0);
-        int ax = a.axis("dim", rank);
-        if (name.equals("stack")) {
-          List<SymTensor> expanded = new ArrayList<>();
-          for (SymTensor x : ts) {
-            expanded.add(unsqueeze(t, x, TorchLib.axis(ax, x.type().rank() + 1, at), at));
-          }
-          ts = expanded;
-        }
-        return t.op("concat", ts, Map.of("axis", Attr.of((long) ax)), at);
-      });
+      r.def(name + "(Tensor[] tensors, int dim=0) -> Tensor")
+          .in(TORCH)
+          .to(
+              (t, a, at) -> {
+                List<SymTensor> ts = a.tensors("tensors");
+                if (ts.isEmpty()) {
+                  throw Interpreter.error(Code.DN0102, at, name + "() of an empty list");
+                }
+                int rank = ts.get(0).type().rank() + (name.equals("stack") ? 1 : 0);
+                int ax = a.axis("dim", rank);
+                if (name.equals("stack")) {
+                  List<SymTensor> expanded = new ArrayList<>();
+                  for (SymTensor x : ts) {
+                    expanded.add(unsqueeze(t, x, TorchLib.axis(ax, x.type().rank() + 1, at), at));
+                  }
+                  ts = expanded;
+                }
+                return t.op("concat", ts, Map.of("axis", Attr.of((long) ax)), at);
+              });
     }
-    r.def("matmul(Tensor input, Tensor other) -> Tensor").in(TORCH, TENSOR)
+    r.def("matmul(Tensor input, Tensor other) -> Tensor")
+        .in(TORCH, TENSOR)
         .to((t, a, at) -> t.matmul(a.tensor("input"), a.tensor("other"), at));
     for (String name : List.of("mm", "bmm")) {
-      r.def(name + "(Tensor input, Tensor mat2) -> Tensor").in(TORCH, TENSOR).note("as matmul")
+      r.def(name + "(Tensor input, Tensor mat2) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("as matmul")
           .to((t, a, at) -> t.matmul(a.tensor("input"), a.tensor("mat2"), at));
     }
-    r.def("linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor").in(FUNCTIONAL).to((t, a, at) -> {
-      List<SymTensor> ops = new ArrayList<>(List.of(a.tensor("input"), a.tensor("weight")));
-      if (!a.isNone("bias")) {
-        ops.add(a.tensor("bias"));
-      }
-      return t.op("linear", ops, Map.of(), at);
-    });
+    r.def("linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .to(
+            (t, a, at) -> {
+              List<SymTensor> ops = new ArrayList<>(List.of(a.tensor("input"), a.tensor("weight")));
+              if (!a.isNone("bias")) {
+                ops.add(a.tensor("bias"));
+              }
+              return t.op("linear", ops, Map.of(), at);
+            });
   }
 
   private static void functional(TorchRegistry r) {
-    r.def("adaptive_avg_pool2d(Tensor input, int[2] output_size) -> Tensor").in(FUNCTIONAL)
-        .to((t, a, at) -> t.op("adaptive_avg_pool2d", List.of(a.tensor("input")),
-            Map.of("output_size", Attr.ints(a.ints("output_size", 1))), at));
-    r.def("max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1,"
-            + " bool ceil_mode=False, bool return_indices=False) -> Tensor")
-        .in(FUNCTIONAL).note("dilation=1 and return_indices=False only").to((t, a, at) -> pool(t, true, a, at));
-    r.def("avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False,"
-            + " bool count_include_pad=True, int? divisor_override=None) -> Tensor")
-        .in(FUNCTIONAL).note("divisor_override=None only").to((t, a, at) -> pool(t, false, a, at));
-    r.def("dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor").in(FUNCTIONAL)
-        .note("the identity: compiled models run in eval mode").to((t, a, at) -> a.raw("input"));
-    r.def("pad(Tensor input, int[] pad, str mode='constant', float? value=None) -> Tensor").in(FUNCTIONAL)
-        .note("mode='constant' and padding of at least 0 only").to(TensorFunctions::pad);
-    r.def("normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None) -> Tensor")
-        .in(FUNCTIONAL).note("p=1 and p=2 only").to(TensorFunctions::normalize);
-    r.def("conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0,"
+    r.def("adaptive_avg_pool2d(Tensor input, int[2] output_size) -> Tensor")
+        .in(FUNCTIONAL)
+        .to(
+            (t, a, at) ->
+                t.op(
+                    "adaptive_avg_pool2d",
+                    List.of(a.tensor("input")),
+                    Map.of("output_size", Attr.ints(a.ints("output_size", 1))),
+                    at));
+    r.def(
+            "max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1,"
+                + " bool ceil_mode=False, bool return_indices=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("dilation=1 and return_indices=False only")
+        .to((t, a, at) -> pool(t, true, a, at));
+    r.def(
+            "avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False,"
+                + " bool count_include_pad=True, int? divisor_override=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("divisor_override=None only")
+        .to((t, a, at) -> pool(t, false, a, at));
+    r.def("dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("the identity: compiled models run in eval mode")
+        .to((t, a, at) -> a.raw("input"));
+    r.def("pad(Tensor input, int[] pad, str mode='constant', float? value=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("mode='constant' and padding of at least 0 only")
+        .to(TensorFunctions::pad);
+    r.def(
+            "normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("p=1 and p=2 only")
+        .to(TensorFunctions::normalize);
+    r.def(
+            "conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0,"
                 + " int[2] dilation=1, int groups=1) -> Tensor",
             "conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding='valid',"
                 + " int[2] dilation=1, int groups=1) -> Tensor")
-        .in(FUNCTIONAL).note("padding given as numbers only").to((t, a, at) -> {
-          if (a.raw("padding") instanceof String) {
-            throw Interpreter.error(Code.DN0201, at, "F.conv2d with a padding string is not supported yet",
-                "give the padding as numbers");
-          }
-          List<SymTensor> ops = new ArrayList<>(List.of(a.tensor("input"), a.tensor("weight")));
-          if (!a.isNone("bias")) {
-            ops.add(a.tensor("bias"));
-          }
-          long[] p = a.ints("padding", 0);
-          return t.op("conv2d", ops, Map.of("strides", Attr.ints(a.ints("stride", 1)),
-              "padding", Attr.ints(p[0], p[1], p[0], p[1]), "dilation", Attr.ints(a.ints("dilation", 1)),
-              "groups", Attr.of(a.integer("groups", 1))), at);
-        });
-    r.def("batch_norm(Tensor input, Tensor running_mean, Tensor running_var, Tensor? weight=None, Tensor? bias=None,"
-            + " bool training=False, float momentum=0.1, float eps=1e-05) -> Tensor")
-        .in(FUNCTIONAL).note("training=False only").to((t, a, at) -> {
-          if (a.bool("training")) {
-            throw Interpreter.error(Code.DN0201, at, "F.batch_norm with training=True is not supported",
-                "compiled models run in eval mode; pass training=False");
-          }
-          SymTensor x = a.tensor("input");
-          SymTensor mean = a.tensor("running_mean");
-          long[] c = mean.type().dims();
-          SymTensor w = a.isNone("weight") ? t.full(1.0, mean.type().dtype(), c, at) : a.tensor("weight");
-          SymTensor b = a.isNone("bias") ? t.full(0.0, mean.type().dtype(), c, at) : a.tensor("bias");
-          return t.op("batch_norm", List.of(x, w, b, mean, a.tensor("running_var")),
-              Map.of("eps", Attr.of(a.real("eps"))), at);
-        });
+        .in(FUNCTIONAL)
+        .note("padding given as numbers only")
+        .to(
+            (t, a, at) -> {
+              if (a.raw("padding") instanceof String) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.conv2d with a padding string is not supported yet",
+                    "give the padding as numbers");
+              }
+              List<SymTensor> ops = new ArrayList<>(List.of(a.tensor("input"), a.tensor("weight")));
+              if (!a.isNone("bias")) {
+                ops.add(a.tensor("bias"));
+              }
+              long[] p = a.ints("padding", 0);
+              return t.op(
+                  "conv2d",
+                  ops,
+                  Map.of(
+                      "strides",
+                      Attr.ints(a.ints("stride", 1)),
+                      "padding",
+                      Attr.ints(p[0], p[1], p[0], p[1]),
+                      "dilation",
+                      Attr.ints(a.ints("dilation", 1)),
+                      "groups",
+                      Attr.of(a.integer("groups", 1))),
+                  at);
+            });
+    r.def(
+            "batch_norm(Tensor input, Tensor running_mean, Tensor running_var, Tensor? weight=None, Tensor? bias=None,"
+                + " bool training=False, float momentum=0.1, float eps=1e-05) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("training=False only")
+        .to(
+            (t, a, at) -> {
+              if (a.bool("training")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.batch_norm with training=True is not supported",
+                    "compiled models run in eval mode; pass training=False");
+              }
+              SymTensor x = a.tensor("input");
+              SymTensor mean = a.tensor("running_mean");
+              long[] c = mean.type().dims();
+              SymTensor w =
+                  a.isNone("weight") ? t.full(1.0, mean.type().dtype(), c, at) : a.tensor("weight");
+              SymTensor b =
+                  a.isNone("bias") ? t.full(0.0, mean.type().dtype(), c, at) : a.tensor("bias");
+              return t.op(
+                  "batch_norm",
+                  List.of(x, w, b, mean, a.tensor("running_var")),
+                  Map.of("eps", Attr.of(a.real("eps"))),
+                  at);
+            });
   }
 
   private static Object pool(TorchLib t, boolean max, BoundArgs a, Span at) {
@@ -552,13 +845,24 @@ final class TensorFunctions {
     long[] s = a.isNone("stride") ? k : a.ints("stride", 1);
     long[] p = a.ints("padding", 0);
     if (max && (a.ints("dilation")[0] != 1 || a.bool("return_indices"))) {
-      throw Interpreter.error(Code.DN0201, at, "max_pool2d with dilation or return_indices is not supported yet");
+      throw Interpreter.error(
+          Code.DN0201, at, "max_pool2d with dilation or return_indices is not supported yet");
     }
     if (!max && !a.isNone("divisor_override")) {
-      throw Interpreter.error(Code.DN0201, at, "avg_pool2d with divisor_override is not supported yet");
+      throw Interpreter.error(
+          Code.DN0201, at, "avg_pool2d with divisor_override is not supported yet");
     }
-    Map<String, Attr> attrs = new java.util.HashMap<>(Map.of("kernel", Attr.ints(k), "strides", Attr.ints(s),
-        "padding", Attr.ints(p[0], p[1], p[0], p[1]), "ceil_mode", Attr.of(a.bool("ceil_mode"))));
+    Map<String, Attr> attrs =
+        new java.util.HashMap<>(
+            Map.of(
+                "kernel",
+                Attr.ints(k),
+                "strides",
+                Attr.ints(s),
+                "padding",
+                Attr.ints(p[0], p[1], p[0], p[1]),
+                "ceil_mode",
+                Attr.of(a.bool("ceil_mode"))));
     if (!max) {
       attrs.put("count_include_pad", Attr.of(a.bool("count_include_pad")));
     }
@@ -568,121 +872,474 @@ final class TensorFunctions {
   private static Object pad(TorchLib t, BoundArgs a, Span at) {
     SymTensor x = a.tensor("input");
     if (!"constant".equals(a.str("mode"))) {
-      throw Interpreter.error(Code.DN0201, at, "F.pad mode '" + a.str("mode") + "' is not supported yet",
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "F.pad mode '" + a.str("mode") + "' is not supported yet",
           "only mode='constant' is supported");
     }
     long[] p = a.ints("pad");
     int rank = x.type().rank();
     if (p.length % 2 != 0 || p.length / 2 > rank) {
-      throw Interpreter.error(Code.DN0102, at, "F.pad: padding length " + p.length
-          + " must be even and at most twice the rank " + rank);
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          "F.pad: padding length " + p.length + " must be even and at most twice the rank " + rank);
     }
     // F.pad lists (before, after) pairs from the last dimension backwards.
     long[] width = new long[2 * rank];
     for (int i = 0; i < p.length; i++) {
       if (p[i] < 0) {
-        throw Interpreter.error(Code.DN0201, at, "F.pad with negative padding (cropping) is not supported yet");
+        throw Interpreter.error(
+            Code.DN0201, at, "F.pad with negative padding (cropping) is not supported yet");
       }
       width[2 * (rank - 1 - i / 2) + i % 2] = p[i];
     }
     double value = a.isNone("value") ? 0.0 : a.real("value");
-    return t.op("pad", List.of(x), Map.of("pad_width", Attr.ints(width), "value", Attr.of(value)), at);
+    return t.op(
+        "pad", List.of(x), Map.of("pad_width", Attr.ints(width), "value", Attr.of(value)), at);
   }
 
   private static Object normalize(TorchLib t, BoundArgs a, Span at) {
     SymTensor x = a.tensor("input");
     if (!x.type().dtype().isFloat()) {
-      throw Interpreter.error(Code.DN0102, at, "F.normalize needs a floating-point tensor, got "
-          + x.type().dtype().numpyName());
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          "F.normalize needs a floating-point tensor, got " + x.type().dtype().numpyName());
     }
     double p = a.real("p");
     if (p != 1.0 && p != 2.0) {
-      throw Interpreter.error(Code.DN0201, at, "F.normalize with p=" + p + " is not supported yet", "use p=1 or p=2");
+      throw Interpreter.error(
+          Code.DN0201, at, "F.normalize with p=" + p + " is not supported yet", "use p=1 or p=2");
     }
     if (!a.isNone("out")) {
       throw Interpreter.error(Code.DN0201, at, "F.normalize with out= is not supported");
     }
-    Map<String, Attr> attrs = Map.of("axes", Attr.ints(a.axis("dim", x.type().rank())), "keepdims", Attr.of(true));
+    Map<String, Attr> attrs =
+        Map.of("axes", Attr.ints(a.axis("dim", x.type().rank())), "keepdims", Attr.of(true));
     // x / max(‖x‖_p, eps) along dim, as F.normalize computes it.
-    SymTensor norm = p == 1.0
-        ? t.op("reduce_sum", List.of(t.op("abs", List.of(x), Map.of(), at)), attrs, at)
-        : t.op("sqrt", List.of(t.op("reduce_sum", List.of((SymTensor) t.binary("*", x, x, at)), attrs, at)), Map.of(), at);
-    SymTensor denom = t.op("maximum", List.of(norm, t.full(a.real("eps"), x.type().dtype(), at)), Map.of(), at);
+    SymTensor norm =
+        p == 1.0
+            ? t.op("reduce_sum", List.of(t.op("abs", List.of(x), Map.of(), at)), attrs, at)
+            : t.op(
+                "sqrt",
+                List.of(
+                    t.op("reduce_sum", List.of((SymTensor) t.binary("*", x, x, at)), attrs, at)),
+                Map.of(),
+                at);
+    SymTensor denom =
+        t.op("maximum", List.of(norm, t.full(a.real("eps"), x.type().dtype(), at)), Map.of(), at);
     return t.binary("/", x, denom, at);
   }
 
   private static void indexing(TorchRegistry r) {
     for (String name : List.of("gather", "index_select")) {
       String extra = name.equals("gather") ? ", *, bool sparse_grad=False" : "";
-      r.def(name + "(Tensor input, int dim, Tensor index" + extra + ") -> Tensor").in(TORCH, TENSOR)
-          .note("an out-of-range index is clipped, where PyTorch raises").to((t, a, at) -> {
-            SymTensor x = a.tensor("input");
-            SymTensor idx = a.tensor("index");
-            if (idx.type().dtype().isFloat() || idx.type().dtype() == DType.BOOL) {
-              throw Interpreter.error(Code.DN0102, at, name + "() needs an integer index, got " + idx.type().dtype().numpyName());
-            }
-            return t.op(name, List.of(x, t.cast(idx, DType.I64, at)),
-                Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))), at);
-          });
+      r.def(name + "(Tensor input, int dim, Tensor index" + extra + ") -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("an out-of-range index is clipped, where PyTorch raises")
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                SymTensor idx = a.tensor("index");
+                if (idx.type().dtype().isFloat() || idx.type().dtype() == DType.BOOL) {
+                  throw Interpreter.error(
+                      Code.DN0102,
+                      at,
+                      name + "() needs an integer index, got " + idx.type().dtype().numpyName());
+                }
+                return t.op(
+                    name,
+                    List.of(x, t.cast(idx, DType.I64, at)),
+                    Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
+                    at);
+              });
     }
   }
 
   /** PyTorch names dynnc knows but does not support, so they are not reported as misspellings. */
   private static void unsupported(TorchRegistry r) {
     String notYet = TorchRegistry.NOT_YET;
-    String shapeFromData = "its result's shape depends on the data, which compiled code cannot express yet";
-    String random = "random numbers make the compiled model nondeterministic; pass them as an input";
-    String inPlace = "in-place tensor updates are not supported in forward; use the out-of-place form";
-    r.unsupported(TORCH, notYet, "einsum", "sort", "argsort", "flip", "roll", "chunk", "split", "tensor_split",
-        "unbind", "tril", "triu", "diag", "outer", "addmm", "baddbmm", "cross", "norm", "dist", "cdist", "logsumexp",
-        "prod", "std", "var", "median", "mode", "kthvalue", "cumprod", "cummax", "cummin", "sign", "floor", "ceil",
-        "round", "trunc", "fmod", "remainder", "pow", "rsqrt", "log1p", "expm1", "log2", "log10", "sin", "cos", "tan",
-        "atan", "atan2", "isnan", "isinf", "isfinite", "nan_to_num", "lerp", "masked_fill", "repeat_interleave", "tile",
-        "meshgrid", "linspace", "logspace", "eye", "full_like", "empty_like", "as_tensor", "from_numpy", "scatter",
-        "scatter_add", "index_add", "index_copy", "index_fill", "take", "take_along_dim", "narrow", "select",
-        "movedim", "swapaxes", "broadcast_to", "squeeze_copy", "softplus", "logical_and", "logical_or", "logical_not",
-        "logical_xor", "bitwise_and", "bitwise_or", "floor_divide", "true_divide", "reciprocal", "square", "exp2",
-        "count_nonzero", "amax", "amin", "aminmax", "clamp_min", "clamp_max", "conv1d", "conv2d", "batch_norm",
-        "layer_norm", "dropout", "addcmul", "addcdiv", "dot", "vdot", "mv", "kron", "trace", "det");
-    r.unsupported(TORCH, "complex tensors are not supported", "fft", "complex", "view_as_complex", "view_as_real",
-        "stft", "istft");
-    r.unsupported(TORCH, "a linear-algebra decomposition, not supported", "linalg", "svd", "qr", "inverse",
-        "cholesky", "lu", "pinverse", "matrix_exp", "slogdet", "logdet");
-    r.unsupported(TORCH, shapeFromData, "nonzero", "unique", "unique_consecutive", "masked_select", "bincount",
-        "histc", "argwhere");
-    r.unsupported(TORCH, random, "randint", "randn_like", "rand_like", "randint_like", "randperm", "multinomial",
-        "bernoulli", "normal", "poisson", "manual_seed", "seed");
-    r.unsupported(TORCH, "files are not read or written by compiled code; pass the checkpoint to dynnc instead",
-        "save", "load");
-    r.unsupported(TORCH, "not available to model code compiled by dynnc", "Size", "Generator", "finfo", "iinfo",
-        "get_default_dtype", "set_default_dtype", "is_floating_point", "is_grad_enabled", "set_printoptions", "cuda",
-        "backends", "autograd", "distributions", "optim", "utils", "onnx", "hub", "special", "sparse", "testing",
-        "compile", "fx", "quantization", "ao", "amp", "distributed", "multiprocessing", "profiler", "overrides");
-    r.unsupported(FUNCTIONAL, notYet, "conv1d", "conv3d", "conv_transpose1d", "conv_transpose2d", "max_pool1d",
-        "avg_pool1d", "max_pool3d", "adaptive_max_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
-        "layer_norm", "group_norm", "instance_norm", "local_response_norm", "embedding", "one_hot", "elu", "selu",
-        "celu", "silu", "mish", "hardswish", "hardsigmoid", "hardtanh", "softplus", "softsign", "logsigmoid",
-        "prelu", "glu", "tanhshrink", "threshold", "interpolate", "upsample", "grid_sample", "affine_grid",
-        "pixel_shuffle", "unfold", "fold", "cosine_similarity", "pairwise_distance", "scaled_dot_product_attention",
-        "multi_head_attention_forward", "softmin", "gumbel_softmax", "dropout2d", "alpha_dropout");
-    r.unsupported(FUNCTIONAL, "a training loss; compiled models run inference only", "cross_entropy", "nll_loss",
-        "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
-        "smooth_l1_loss", "huber_loss");
-    r.unsupported(TENSOR, notYet, "cummax", "cummin", "cumprod", "sort", "argsort", "flip", "roll", "chunk", "split",
-        "unbind", "repeat", "repeat_interleave", "tile", "narrow", "select", "movedim", "masked_fill", "sign",
-        "floor", "ceil", "round", "trunc", "pow", "rsqrt", "sin", "cos", "norm", "std", "var", "prod", "amax",
-        "amin", "log1p", "expm1", "reciprocal", "square", "isnan", "isinf", "fmod", "remainder", "floor_divide",
-        "logical_not", "logical_and", "logical_or", "half", "bfloat16", "short", "char", "byte", "new_zeros",
-        "new_ones", "new_full", "new_empty", "new_tensor", "scatter", "scatter_add", "index_add", "index_fill",
-        "unfold", "diag", "tril", "triu", "softmax_", "type", "element_size", "stride", "storage_offset",
-        "is_contiguous", "data_ptr", "clamp_min", "clamp_max", "T", "mT", "H");
-    r.unsupported(TENSOR, inPlace, "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "clamp_", "relu_",
-        "scatter_", "scatter_add_", "index_put_", "masked_fill_", "index_fill_", "unsqueeze_", "squeeze_",
-        "transpose_", "t_", "resize_", "abs_", "exp_", "neg_", "pow_", "normal_", "uniform_", "tanh_");
-    r.unsupported(TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
-    r.unsupported(TENSOR, "a compiled model has no Python values at run time; keep the value as a tensor", "tolist",
+    String shapeFromData =
+        "its result's shape depends on the data, which compiled code cannot express yet";
+    String random =
+        "random numbers make the compiled model nondeterministic; pass them as an input";
+    String inPlace =
+        "in-place tensor updates are not supported in forward; use the out-of-place form";
+    r.unsupported(
+        TORCH,
+        notYet,
+        "einsum",
+        "sort",
+        "argsort",
+        "flip",
+        "roll",
+        "chunk",
+        "split",
+        "tensor_split",
+        "unbind",
+        "tril",
+        "triu",
+        "diag",
+        "outer",
+        "addmm",
+        "baddbmm",
+        "cross",
+        "norm",
+        "dist",
+        "cdist",
+        "logsumexp",
+        "prod",
+        "std",
+        "var",
+        "median",
+        "mode",
+        "kthvalue",
+        "cumprod",
+        "cummax",
+        "cummin",
+        "sign",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "fmod",
+        "remainder",
+        "pow",
+        "rsqrt",
+        "log1p",
+        "expm1",
+        "log2",
+        "log10",
+        "sin",
+        "cos",
+        "tan",
+        "atan",
+        "atan2",
+        "isnan",
+        "isinf",
+        "isfinite",
+        "nan_to_num",
+        "lerp",
+        "masked_fill",
+        "repeat_interleave",
+        "tile",
+        "meshgrid",
+        "linspace",
+        "logspace",
+        "eye",
+        "full_like",
+        "empty_like",
+        "as_tensor",
+        "from_numpy",
+        "scatter",
+        "scatter_add",
+        "index_add",
+        "index_copy",
+        "index_fill",
+        "take",
+        "take_along_dim",
+        "narrow",
+        "select",
+        "movedim",
+        "swapaxes",
+        "broadcast_to",
+        "squeeze_copy",
+        "softplus",
+        "logical_and",
+        "logical_or",
+        "logical_not",
+        "logical_xor",
+        "bitwise_and",
+        "bitwise_or",
+        "floor_divide",
+        "true_divide",
+        "reciprocal",
+        "square",
+        "exp2",
+        "count_nonzero",
+        "amax",
+        "amin",
+        "aminmax",
+        "clamp_min",
+        "clamp_max",
+        "conv1d",
+        "conv2d",
+        "batch_norm",
+        "layer_norm",
+        "dropout",
+        "addcmul",
+        "addcdiv",
+        "dot",
+        "vdot",
+        "mv",
+        "kron",
+        "trace",
+        "det");
+    r.unsupported(
+        TORCH,
+        "complex tensors are not supported",
+        "fft",
+        "complex",
+        "view_as_complex",
+        "view_as_real",
+        "stft",
+        "istft");
+    r.unsupported(
+        TORCH,
+        "a linear-algebra decomposition, not supported",
+        "linalg",
+        "svd",
+        "qr",
+        "inverse",
+        "cholesky",
+        "lu",
+        "pinverse",
+        "matrix_exp",
+        "slogdet",
+        "logdet");
+    r.unsupported(
+        TORCH,
+        shapeFromData,
+        "nonzero",
+        "unique",
+        "unique_consecutive",
+        "masked_select",
+        "bincount",
+        "histc",
+        "argwhere");
+    r.unsupported(
+        TORCH,
+        random,
+        "randint",
+        "randn_like",
+        "rand_like",
+        "randint_like",
+        "randperm",
+        "multinomial",
+        "bernoulli",
+        "normal",
+        "poisson",
+        "manual_seed",
+        "seed");
+    r.unsupported(
+        TORCH,
+        "files are not read or written by compiled code; pass the checkpoint to dynnc instead",
+        "save",
+        "load");
+    r.unsupported(
+        TORCH,
+        "not available to model code compiled by dynnc",
+        "Size",
+        "Generator",
+        "finfo",
+        "iinfo",
+        "get_default_dtype",
+        "set_default_dtype",
+        "is_floating_point",
+        "is_grad_enabled",
+        "set_printoptions",
+        "cuda",
+        "backends",
+        "autograd",
+        "distributions",
+        "optim",
+        "utils",
+        "onnx",
+        "hub",
+        "special",
+        "sparse",
+        "testing",
+        "compile",
+        "fx",
+        "quantization",
+        "ao",
+        "amp",
+        "distributed",
+        "multiprocessing",
+        "profiler",
+        "overrides");
+    r.unsupported(
+        FUNCTIONAL,
+        notYet,
+        "conv1d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "max_pool1d",
+        "avg_pool1d",
+        "max_pool3d",
+        "adaptive_max_pool2d",
+        "adaptive_avg_pool1d",
+        "adaptive_max_pool1d",
+        "layer_norm",
+        "group_norm",
+        "instance_norm",
+        "local_response_norm",
+        "embedding",
+        "one_hot",
+        "elu",
+        "selu",
+        "celu",
+        "silu",
+        "mish",
+        "hardswish",
+        "hardsigmoid",
+        "hardtanh",
+        "softplus",
+        "softsign",
+        "logsigmoid",
+        "prelu",
+        "glu",
+        "tanhshrink",
+        "threshold",
+        "interpolate",
+        "upsample",
+        "grid_sample",
+        "affine_grid",
+        "pixel_shuffle",
+        "unfold",
+        "fold",
+        "cosine_similarity",
+        "pairwise_distance",
+        "scaled_dot_product_attention",
+        "multi_head_attention_forward",
+        "softmin",
+        "gumbel_softmax",
+        "dropout2d",
+        "alpha_dropout");
+    r.unsupported(
+        FUNCTIONAL,
+        "a training loss; compiled models run inference only",
+        "cross_entropy",
+        "nll_loss",
+        "mse_loss",
+        "l1_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "kl_div",
+        "smooth_l1_loss",
+        "huber_loss");
+    r.unsupported(
+        TENSOR,
+        notYet,
+        "cummax",
+        "cummin",
+        "cumprod",
+        "sort",
+        "argsort",
+        "flip",
+        "roll",
+        "chunk",
+        "split",
+        "unbind",
+        "repeat",
+        "repeat_interleave",
+        "tile",
+        "narrow",
+        "select",
+        "movedim",
+        "masked_fill",
+        "sign",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "pow",
+        "rsqrt",
+        "sin",
+        "cos",
+        "norm",
+        "std",
+        "var",
+        "prod",
+        "amax",
+        "amin",
+        "log1p",
+        "expm1",
+        "reciprocal",
+        "square",
+        "isnan",
+        "isinf",
+        "fmod",
+        "remainder",
+        "floor_divide",
+        "logical_not",
+        "logical_and",
+        "logical_or",
+        "half",
+        "bfloat16",
+        "short",
+        "char",
+        "byte",
+        "new_zeros",
+        "new_ones",
+        "new_full",
+        "new_empty",
+        "new_tensor",
+        "scatter",
+        "scatter_add",
+        "index_add",
+        "index_fill",
+        "unfold",
+        "diag",
+        "tril",
+        "triu",
+        "softmax_",
+        "type",
+        "element_size",
+        "stride",
+        "storage_offset",
+        "is_contiguous",
+        "data_ptr",
+        "clamp_min",
+        "clamp_max",
+        "T",
+        "mT",
+        "H");
+    r.unsupported(
+        TENSOR,
+        inPlace,
+        "add_",
+        "sub_",
+        "mul_",
+        "div_",
+        "copy_",
+        "fill_",
+        "zero_",
+        "clamp_",
+        "relu_",
+        "scatter_",
+        "scatter_add_",
+        "index_put_",
+        "masked_fill_",
+        "index_fill_",
+        "unsqueeze_",
+        "squeeze_",
+        "transpose_",
+        "t_",
+        "resize_",
+        "abs_",
+        "exp_",
+        "neg_",
+        "pow_",
+        "normal_",
+        "uniform_",
+        "tanh_");
+    r.unsupported(
+        TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
+    r.unsupported(
+        TENSOR,
+        "a compiled model has no Python values at run time; keep the value as a tensor",
+        "tolist",
         "numpy");
-    r.unsupported(TENSOR, "gradients are not computed by compiled models", "backward", "grad", "register_hook",
+    r.unsupported(
+        TENSOR,
+        "gradients are not computed by compiled models",
+        "backward",
+        "grad",
+        "register_hook",
         "retain_grad");
   }
 
@@ -705,7 +1362,14 @@ final class TensorFunctions {
     }
     if (infer >= 0) {
       if (known == 0 || x.numel() % known != 0) {
-        throw Interpreter.error(Code.DN0202, at, "shape " + java.util.Arrays.toString(dims) + " is invalid for a tensor of " + x.numel() + " elements");
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "shape "
+                + java.util.Arrays.toString(dims)
+                + " is invalid for a tensor of "
+                + x.numel()
+                + " elements");
       }
       shape[infer] = x.numel() / known;
     }
@@ -715,7 +1379,15 @@ final class TensorFunctions {
   private static long[] checkShape(long[] shape, String fn, Span at) {
     for (long d : shape) {
       if (d < 0) {
-        throw Interpreter.error(Code.DN0202, at, "torch." + fn + ": negative dimension " + d + " in size " + java.util.Arrays.toString(shape));
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "torch."
+                + fn
+                + ": negative dimension "
+                + d
+                + " in size "
+                + java.util.Arrays.toString(shape));
       }
     }
     return shape;

@@ -21,9 +21,9 @@ import java.util.Map;
 /**
  * The modelled subset of PyTorch: torch, torch.nn, torch.nn.functional, tensor methods.
  *
- * <p>At construction time nn classes build the module tree and record parameter shapes; in
- * forward every tensor function emits IR ops through {@link Staging}. Anything not modelled is a
- * DN0201 diagnostic naming the function.
+ * <p>At construction time nn classes build the module tree and record parameter shapes; in forward
+ * every tensor function emits IR ops through {@link Staging}. Anything not modelled is a DN0201
+ * diagnostic naming the function.
  */
 final class TorchLib {
   private final Interpreter in;
@@ -33,37 +33,63 @@ final class TorchLib {
 
   TorchLib(Interpreter in) {
     this.in = in;
-    moduleClass = new PyClass("Module", "torch.nn.Module", List.of(), new Layer() {
-      @Override
-      public void init(Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        moduleInit(self, at);
-      }
+    moduleClass =
+        new PyClass(
+            "Module",
+            "torch.nn.Module",
+            List.of(),
+            new Layer() {
+              @Override
+              public void init(
+                  Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+                moduleInit(self, at);
+              }
 
-      @Override
-      public Object forward(Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
-        throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no forward method");
-      }
-    });
+              @Override
+              public Object forward(
+                  Interpreter it, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+                throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no forward method");
+              }
+            });
     layerInit(moduleClass);
     for (TorchRegistry.Entry e : TorchRegistry.REGISTRY.entries(Space.NN)) {
       addLayer(e.name(), e.layer());
     }
     Map<String, Object> nnAttrs = new HashMap<>(nn);
     nnAttrs.put("Module", moduleClass);
-    nnAttrs.put("Parameter", new Builtin("Parameter", (it, a, kw, at) -> {
-      Object t = a.isEmpty() ? kw.get("data") : a.get(0);
-      if (!(t instanceof TensorSlot s)) {
-        throw Interpreter.error(Code.DN0102, at, "nn.Parameter needs a tensor made at construction time");
-      }
-      return new TensorSlot(s.type, at, true);
-    }));
+    nnAttrs.put(
+        "Parameter",
+        new Builtin(
+            "Parameter",
+            (it, a, kw, at) -> {
+              Object t = a.isEmpty() ? kw.get("data") : a.get(0);
+              if (!(t instanceof TensorSlot s)) {
+                throw Interpreter.error(
+                    Code.DN0102, at, "nn.Parameter needs a tensor made at construction time");
+              }
+              return new TensorSlot(s.type, at, true);
+            }));
     PyNamespace init = new PyNamespace("torch.nn.init", new HashMap<>(), false);
-    for (String fn : List.of("normal_", "uniform_", "constant_", "zeros_", "ones_", "xavier_uniform_", "xavier_normal_",
-        "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "_calculate_fan_in_and_fan_out")) {
+    for (String fn :
+        List.of(
+            "normal_",
+            "uniform_",
+            "constant_",
+            "zeros_",
+            "ones_",
+            "xavier_uniform_",
+            "xavier_normal_",
+            "kaiming_uniform_",
+            "kaiming_normal_",
+            "trunc_normal_",
+            "orthogonal_",
+            "eye_",
+            "_calculate_fan_in_and_fan_out")) {
       init.attrs.put(fn, new Builtin(fn, (it, a, kw, at) -> a.isEmpty() ? Values.NONE : a.get(0)));
     }
     nnAttrs.put("init", init);
-    PyNamespace functional = new PyNamespace("torch.nn.functional", functions(Space.FUNCTIONAL), false);
+    PyNamespace functional =
+        new PyNamespace("torch.nn.functional", functions(Space.FUNCTIONAL), false);
     nnAttrs.put("functional", functional);
     PyNamespace nnNs = new PyNamespace("torch.nn", nnAttrs, false);
     Map<String, Object> torchAttrs = functions(Space.TORCH);
@@ -75,16 +101,32 @@ final class TorchLib {
     torchAttrs.put("long", DType.I64);
     torchAttrs.put("int", DType.I32);
     torchAttrs.put("double", DType.F64);
-    torchAttrs.put("Tensor", new Builtin("Tensor", (it, a, kw, at) -> {
-      throw Interpreter.error(Code.DN0201, at, "torch.Tensor(...) is not supported", "use torch.zeros or torch.tensor");
-    }));
-    // Gradient modes do not change eval-mode results. Each is a context manager (`with torch.no_grad():`)
+    torchAttrs.put(
+        "Tensor",
+        new Builtin(
+            "Tensor",
+            (it, a, kw, at) -> {
+              throw Interpreter.error(
+                  Code.DN0201,
+                  at,
+                  "torch.Tensor(...) is not supported",
+                  "use torch.zeros or torch.tensor");
+            }));
+    // Gradient modes do not change eval-mode results. Each is a context manager (`with
+    // torch.no_grad():`)
     // and a decorator, with or without parentheses (`@torch.no_grad()`, `@torch.no_grad`).
     for (String mode : List.of("no_grad", "enable_grad", "inference_mode", "set_grad_enabled")) {
-      Builtin context = new Builtin(mode, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : Values.NONE);
-      torchAttrs.put(mode, new Builtin(mode, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : context));
+      Builtin context =
+          new Builtin(
+              mode,
+              (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : Values.NONE);
+      torchAttrs.put(
+          mode,
+          new Builtin(
+              mode, (it, a, kw, at) -> a.size() == 1 && isFunction(a.get(0)) ? a.get(0) : context));
     }
-    torchAttrs.put("device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
+    torchAttrs.put(
+        "device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
     torchAttrs.put("jit", new PyNamespace("torch.jit", new HashMap<>(), true));
     PyNamespace torchNs = new PyNamespace("torch", torchAttrs, false);
     libs.put("torch", torchNs);
@@ -93,8 +135,14 @@ final class TorchLib {
     libs.put("torch.nn.init", init);
     libs.put("math", new PyNamespace("math", Builtins.mathModule(), false));
     Map<String, Object> collections = new HashMap<>();
-    collections.put("OrderedDict", new Builtin("OrderedDict", (it, a, kw, at) -> it.builtins.get("dict") instanceof Builtin b
-        ? b.impl().call(it, a, kw, at) : Values.NONE));
+    collections.put(
+        "OrderedDict",
+        new Builtin(
+            "OrderedDict",
+            (it, a, kw, at) ->
+                it.builtins.get("dict") instanceof Builtin b
+                    ? b.impl().call(it, a, kw, at)
+                    : Values.NONE));
     libs.put("collections", new PyNamespace("collections", collections, false));
   }
 
@@ -121,11 +169,15 @@ final class TorchLib {
 
   private static void layerInit(PyClass c) {
     Layer layer = c.layer;
-    c.dict.put("__init__", new Builtin("__init__", (it, a, kw, at) -> {
-      PyObject self = Args.as(PyObject.class, c.name + ".__init__", a.get(0), at);
-      layer.init(it, self, a.subList(1, a.size()), kw, at);
-      return Values.NONE;
-    }));
+    c.dict.put(
+        "__init__",
+        new Builtin(
+            "__init__",
+            (it, a, kw, at) -> {
+              PyObject self = Args.as(PyObject.class, c.name + ".__init__", a.get(0), at);
+              layer.init(it, self, a.subList(1, a.size()), kw, at);
+              return Values.NONE;
+            }));
   }
 
   void moduleInit(PyObject self, Span at) {
@@ -140,7 +192,10 @@ final class TorchLib {
 
   Object callModule(PyObject o, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (in.staging == null) {
-      throw Interpreter.error(Code.DN0112, at, "calling a module while the model is being constructed is not supported",
+      throw Interpreter.error(
+          Code.DN0112,
+          at,
+          "calling a module while the model is being constructed is not supported",
           "compute shapes with arithmetic in __init__ instead of a dummy forward pass");
     }
     Object fwd = o.dict.get("forward");
@@ -157,9 +212,17 @@ final class TorchLib {
     } catch (DiagnosticException e) {
       // A shape error inside a library layer is usually about how the layer was built: say where.
       Diagnostic d = e.diagnostics().get(0);
-      if (e.diagnostics().size() == 1 && d.code() == Code.DN0202 && d.hint().isEmpty() && o.module.createdAt().isKnown()) {
-        throw new DiagnosticException(d.withHint("this " + o.cls.name + " was created at " + o.module.createdAt()
-            + "; check its arguments against the shape of its input"));
+      if (e.diagnostics().size() == 1
+          && d.code() == Code.DN0202
+          && d.hint().isEmpty()
+          && o.module.createdAt().isKnown()) {
+        throw new DiagnosticException(
+            d.withHint(
+                "this "
+                    + o.cls.name
+                    + " was created at "
+                    + o.module.createdAt()
+                    + "; check its arguments against the shape of its input"));
       }
       throw e;
     }
@@ -169,35 +232,51 @@ final class TorchLib {
     if (o.cls.nearestLayer() instanceof NnLayers.Container c) {
       switch (name) {
         case "append":
-          return new Builtin(name, (it, a, kw, at2) -> {
-            NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), a.get(0), at2);
-            return o;
-          });
+          return new Builtin(
+              name,
+              (it, a, kw, at2) -> {
+                NnLayers.Container.add(
+                    it, o, String.valueOf(o.module.modules.size()), a.get(0), at2);
+                return o;
+              });
         case "extend":
-          return new Builtin(name, (it, a, kw, at2) -> {
-            for (Object m : it.iterate(a.get(0), at2)) {
-              NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
-            }
-            return o;
-          });
+          return new Builtin(
+              name,
+              (it, a, kw, at2) -> {
+                for (Object m : it.iterate(a.get(0), at2)) {
+                  NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
+                }
+                return o;
+              });
         case "insert":
-          return new Builtin(name, (it, a, kw, at2) -> {
-            List<Object> kids = new ArrayList<>(o.module.modules.values());
-            long i = Operators.asLong(a.get(0), at2);
-            kids.add((int) Math.max(0, Math.min(kids.size(), i < 0 ? i + kids.size() : i)), a.get(1));
-            o.module.modules.clear();
-            for (Object m : kids) {
-              NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
-            }
-            return Values.NONE;
-          });
+          return new Builtin(
+              name,
+              (it, a, kw, at2) -> {
+                List<Object> kids = new ArrayList<>(o.module.modules.values());
+                long i = Operators.asLong(a.get(0), at2);
+                kids.add(
+                    (int) Math.max(0, Math.min(kids.size(), i < 0 ? i + kids.size() : i)),
+                    a.get(1));
+                o.module.modules.clear();
+                for (Object m : kids) {
+                  NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
+                }
+                return Values.NONE;
+              });
         case "keys":
-          return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.keySet())));
+          return new Builtin(
+              name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.keySet())));
         case "values":
-          return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
+          return new Builtin(
+              name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
         case "items":
-          return new Builtin(name, (it, a, kw, at2) -> new PyList(o.module.modules.entrySet().stream()
-              .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
+          return new Builtin(
+              name,
+              (it, a, kw, at2) ->
+                  new PyList(
+                      o.module.modules.entrySet().stream()
+                          .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue()))
+                          .toList()));
         default:
           break;
       }
@@ -206,58 +285,82 @@ final class TorchLib {
       case "training":
         return false;
       case "register_buffer":
-        return new Builtin(name, (it, a, kw, at2) -> {
-          Object t = a.size() > 1 ? a.get(1) : kw.get("tensor");
-          if (t == Values.NONE) {
-            return Values.NONE;
-          }
-          if (!(t instanceof TensorSlot s)) {
-            throw Interpreter.error(Code.DN0102, at2, "register_buffer needs a tensor");
-          }
-          boolean persistent = !kw.containsKey("persistent") || it.truthy(kw.get("persistent"), at2);
-          if (!persistent) {
-            throw Interpreter.error(Code.DN0201, at2, "non-persistent buffers are not in the checkpoint, so their values are unknown",
-                "make the buffer persistent, or compute it in forward");
-          }
-          o.module.buffers.put(Args.as(String.class, "register_buffer", a.get(0), at2), new TensorSlot(s.type, at2, false));
-          return Values.NONE;
-        });
+        return new Builtin(
+            name,
+            (it, a, kw, at2) -> {
+              Object t = a.size() > 1 ? a.get(1) : kw.get("tensor");
+              if (t == Values.NONE) {
+                return Values.NONE;
+              }
+              if (!(t instanceof TensorSlot s)) {
+                throw Interpreter.error(Code.DN0102, at2, "register_buffer needs a tensor");
+              }
+              boolean persistent =
+                  !kw.containsKey("persistent") || it.truthy(kw.get("persistent"), at2);
+              if (!persistent) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at2,
+                    "non-persistent buffers are not in the checkpoint, so their values are unknown",
+                    "make the buffer persistent, or compute it in forward");
+              }
+              o.module.buffers.put(
+                  Args.as(String.class, "register_buffer", a.get(0), at2),
+                  new TensorSlot(s.type, at2, false));
+              return Values.NONE;
+            });
       case "register_parameter":
-        return new Builtin(name, (it, a, kw, at2) -> {
-          if (a.get(1) instanceof TensorSlot s) {
-            o.module.parameters.put(Args.as(String.class, "register_parameter", a.get(0), at2), new TensorSlot(s.type, at2, true));
-          }
-          return Values.NONE;
-        });
+        return new Builtin(
+            name,
+            (it, a, kw, at2) -> {
+              if (a.get(1) instanceof TensorSlot s) {
+                o.module.parameters.put(
+                    Args.as(String.class, "register_parameter", a.get(0), at2),
+                    new TensorSlot(s.type, at2, true));
+              }
+              return Values.NONE;
+            });
       case "add_module":
       case "register_module":
-        return new Builtin(name, (it, a, kw, at2) -> {
-          Attributes.set(it, o, Args.as(String.class, name, a.get(0), at2), a.get(1), at2);
-          return Values.NONE;
-        });
+        return new Builtin(
+            name,
+            (it, a, kw, at2) -> {
+              Attributes.set(it, o, Args.as(String.class, name, a.get(0), at2), a.get(1), at2);
+              return Values.NONE;
+            });
       case "modules":
         return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(allModules(o))));
       case "children":
-        return new Builtin(name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
+        return new Builtin(
+            name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
       case "named_children":
-        return new Builtin(name, (it, a, kw, at2) -> new PyList(o.module.modules.entrySet().stream()
-            .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue())).toList()));
+        return new Builtin(
+            name,
+            (it, a, kw, at2) ->
+                new PyList(
+                    o.module.modules.entrySet().stream()
+                        .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue()))
+                        .toList()));
       case "parameters":
-        return new Builtin(name, (it, a, kw, at2) -> {
-          List<Object> out = new ArrayList<>();
-          for (PyObject m : allModules(o)) {
-            out.addAll(m.module.parameters.values());
-          }
-          return new PyList(out);
-        });
+        return new Builtin(
+            name,
+            (it, a, kw, at2) -> {
+              List<Object> out = new ArrayList<>();
+              for (PyObject m : allModules(o)) {
+                out.addAll(m.module.parameters.values());
+              }
+              return new PyList(out);
+            });
       case "apply":
-        return new Builtin(name, (it, a, kw, at2) -> {
-          List<PyObject> mods = allModules(o);
-          for (int i = mods.size() - 1; i >= 0; i--) {
-            it.call(a.get(0), List.of(mods.get(i)), Map.of(), at2);
-          }
-          return o;
-        });
+        return new Builtin(
+            name,
+            (it, a, kw, at2) -> {
+              List<PyObject> mods = allModules(o);
+              for (int i = mods.size() - 1; i >= 0; i--) {
+                it.call(a.get(0), List.of(mods.get(i)), Map.of(), at2);
+              }
+              return o;
+            });
       case "eval":
       case "train":
       case "to":
@@ -278,7 +381,8 @@ final class TorchLib {
     List<PyObject> out = new ArrayList<>();
     java.util.ArrayDeque<PyObject> stack = new java.util.ArrayDeque<>();
     stack.push(root);
-    java.util.Set<PyObject> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<PyObject> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     while (!stack.isEmpty()) {
       PyObject m = stack.pop();
       if (!seen.add(m)) {
@@ -307,7 +411,8 @@ final class TorchLib {
     if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
       Object v = o.module.modules.get(idx);
       if (v == null) {
-        throw Interpreter.error(Code.DN0109, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
+        throw Interpreter.error(
+            Code.DN0109, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
       }
       return v;
     }
@@ -370,8 +475,13 @@ final class TorchLib {
 
   /** A tensor of one value; the backend makes it a constant, so no data travels at run time. */
   SymTensor full(double value, DType dt, long[] shape, Span at) {
-    Attr v = dt.isFloat() ? Attr.of(value) : dt == DType.BOOL ? Attr.of(value != 0) : Attr.of((long) value);
-    return (SymTensor) staging(at).emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt, shape), at);
+    Attr v =
+        dt.isFloat()
+            ? Attr.of(value)
+            : dt == DType.BOOL ? Attr.of(value != 0) : Attr.of((long) value);
+    return (SymTensor)
+        staging(at)
+            .emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt, shape), at);
   }
 
   SymTensor cast(SymTensor t, DType to, Span at) {
@@ -388,11 +498,17 @@ final class TorchLib {
     return op("reshape", List.of(t), Map.of("shape", Attr.ints(shape)), at);
   }
 
-  /** Brings two operands of a binary op to tensors of one dtype (PyTorch's type promotion, simplified). */
+  /**
+   * Brings two operands of a binary op to tensors of one dtype (PyTorch's type promotion,
+   * simplified).
+   */
   private SymTensor[] operands(Object a, Object b, boolean trueDiv, Span at) {
     for (Object v : new Object[] {a, b}) {
       if (v instanceof HostScalar) {
-        throw Interpreter.error(Code.DN0201, at, "mixing a run-time Python scalar (from .item()) with a tensor is not supported yet",
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "mixing a run-time Python scalar (from .item()) with a tensor is not supported yet",
             "keep the value as a tensor instead of calling .item()");
       }
     }
@@ -412,8 +528,12 @@ final class TorchLib {
     SymTensor ta = tensor(a, at);
     SymTensor tb = tensor(b, at);
     if (ta.type().dtype() != tb.type().dtype()) {
-      DType dt = ta.type().dtype().isFloat() ? ta.type().dtype() : tb.type().dtype().isFloat() ? tb.type().dtype()
-          : ta.type().dtype() == DType.BOOL ? tb.type().dtype() : ta.type().dtype();
+      DType dt =
+          ta.type().dtype().isFloat()
+              ? ta.type().dtype()
+              : tb.type().dtype().isFloat()
+                  ? tb.type().dtype()
+                  : ta.type().dtype() == DType.BOOL ? tb.type().dtype() : ta.type().dtype();
       ta = cast(ta, dt, at);
       tb = cast(tb, dt, at);
     }
@@ -430,7 +550,8 @@ final class TorchLib {
 
   private static DType scalarDtype(Object s, DType tensorDtype, Span at) {
     if (!(s instanceof Long || s instanceof Double || s instanceof Boolean)) {
-      throw Interpreter.error(Code.DN0201, at, "cannot combine a tensor with a " + Builtins.typeName(s));
+      throw Interpreter.error(
+          Code.DN0201, at, "cannot combine a tensor with a " + Builtins.typeName(s));
     }
     if (tensorDtype.isFloat()) {
       return tensorDtype;
@@ -448,8 +569,12 @@ final class TorchLib {
     if (op.equals("@")) {
       return matmul(tensor(a, at), tensor(b, at), at);
     }
-    String ir = Operators.irOp(op)
-        .orElseThrow(() -> Interpreter.error(Code.DN0201, at, "operator " + op + " on tensors is not supported"));
+    String ir =
+        Operators.irOp(op)
+            .orElseThrow(
+                () ->
+                    Interpreter.error(
+                        Code.DN0201, at, "operator " + op + " on tensors is not supported"));
     SymTensor[] t = operands(a, b, op.equals("/"), at);
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
   }
@@ -478,7 +603,10 @@ final class TorchLib {
     int ra = a.type().rank();
     int rb = b.type().rank();
     if (ra == 0 || rb == 0) {
-      throw Interpreter.error(Code.DN0202, at, "matmul needs tensors of at least one dimension, got " + a.type() + " and " + b.type());
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "matmul needs tensors of at least one dimension, got " + a.type() + " and " + b.type());
     }
     if (ra == 1) {
       SymTensor r = matmul(reshape(a, new long[] {1, a.type().shape().get(0)}, at), b, at);
@@ -494,7 +622,10 @@ final class TorchLib {
     }
     long k = a.type().shape().get(ra - 1);
     if (k != b.type().shape().get(rb - 2)) {
-      throw Interpreter.error(Code.DN0202, at, "matmul: shapes " + a.type().shape() + " and " + b.type().shape() + " do not fit");
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "matmul: shapes " + a.type().shape() + " and " + b.type().shape() + " do not fit");
     }
     long n = b.type().shape().get(rb - 1);
     if (rb == 2) {
@@ -514,12 +645,20 @@ final class TorchLib {
       long da = ia >= 0 ? batchA.get(ia) : 1;
       long db = ib >= 0 ? batchB.get(ib) : 1;
       if (da != db && da != 1 && db != 1) {
-        throw Interpreter.error(Code.DN0202, at, "matmul: batch dimensions of " + a.type().shape() + " and " + b.type().shape() + " do not broadcast");
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "matmul: batch dimensions of "
+                + a.type().shape()
+                + " and "
+                + b.type().shape()
+                + " do not broadcast");
       }
       batch[i] = Math.max(da, db);
       prod *= batch[i];
     }
-    SymTensor a3 = reshape(expandBatch(a, batch, at), new long[] {prod, a.type().shape().get(ra - 2), k}, at);
+    SymTensor a3 =
+        reshape(expandBatch(a, batch, at), new long[] {prod, a.type().shape().get(ra - 2), k}, at);
     SymTensor b3 = reshape(expandBatch(b, batch, at), new long[] {prod, k, n}, at);
     SymTensor r = op("matmul", List.of(a3, b3), Map.of(), at);
     long[] out = java.util.Arrays.copyOf(batch, nb + 2);
@@ -569,7 +708,8 @@ final class TorchLib {
   static int axis(long dim, int rank, Span at) {
     long d = dim < 0 ? dim + rank : dim;
     if (d < 0 || d >= Math.max(rank, 1)) {
-      throw Interpreter.error(Code.DN0202, at, "dimension " + dim + " is out of range for a tensor of rank " + rank);
+      throw Interpreter.error(
+          Code.DN0202, at, "dimension " + dim + " is out of range for a tensor of rank " + rank);
     }
     return (int) d;
   }
@@ -577,8 +717,10 @@ final class TorchLib {
   /** Basic indexing: ints, slices, None and Ellipsis. */
   Object index(Object v, Object idx, Span at) {
     SymTensor t = tensor(v, at);
-    List<Object> items = idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
-    int consumed = (int) items.stream().filter(x -> x != Values.NONE && x != Operators.ELLIPSIS).count();
+    List<Object> items =
+        idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
+    int consumed =
+        (int) items.stream().filter(x -> x != Values.NONE && x != Operators.ELLIPSIS).count();
     int ell = items.indexOf(Operators.ELLIPSIS);
     if (ell >= 0) {
       items.remove(ell);
@@ -606,21 +748,28 @@ final class TorchLib {
         long i = Operators.asLong(x, at);
         long j = i < 0 ? i + size : i;
         if (j < 0 || j >= size) {
-          throw Interpreter.error(Code.DN0202, at, "index " + i + " is out of bounds for dimension " + dim + " with size " + size);
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "index " + i + " is out of bounds for dimension " + dim + " with size " + size);
         }
         begin[dim] = j;
         end[dim] = j + 1;
       } else if (x instanceof Operators.SliceValue s) {
         long[] r = Operators.resolveSlice(s, size, at);
         if (r[2] < 0) {
-          throw Interpreter.error(Code.DN0201, at, "negative slice steps are not supported on tensors");
+          throw Interpreter.error(
+              Code.DN0201, at, "negative slice steps are not supported on tensors");
         }
         begin[dim] = r[0];
         end[dim] = Math.max(r[0], r[1]);
         strides[dim] = r[2];
         outShape.add((end[dim] - begin[dim] + r[2] - 1) / r[2]);
       } else {
-        throw Interpreter.error(Code.DN0201, at, "indexing a tensor with a " + Builtins.typeName(x) + " is not supported yet",
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "indexing a tensor with a " + Builtins.typeName(x) + " is not supported yet",
             "use integers, slices and None; index with tensors through torch.index_select or torch.gather");
       }
       dim++;
@@ -634,8 +783,13 @@ final class TorchLib {
       identity &= begin[k] == 0 && end[k] == t.type().shape().get(k) && strides[k] == 1;
     }
     if (!identity) {
-      sliced = op("strided_slice", List.of(t), Map.of("begin", Attr.ints(begin), "end", Attr.ints(end),
-          "strides", Attr.ints(strides)), at);
+      sliced =
+          op(
+              "strided_slice",
+              List.of(t),
+              Map.of(
+                  "begin", Attr.ints(begin), "end", Attr.ints(end), "strides", Attr.ints(strides)),
+              at);
     }
     return reshape(sliced, outShape.stream().mapToLong(Long::longValue).toArray(), at);
   }
@@ -645,7 +799,8 @@ final class TorchLib {
       if (name.equals("item")) {
         return new Builtin(name, (it, a, kw, at2) -> h);
       }
-      throw Interpreter.error(Code.DN0201, at, "attribute '" + name + "' of a run-time scalar is not supported");
+      throw Interpreter.error(
+          Code.DN0201, at, "attribute '" + name + "' of a run-time scalar is not supported");
     }
     TensorType type = v instanceof SymTensor s ? s.type() : ((TensorSlot) v).type;
     switch (name) {
@@ -670,32 +825,43 @@ final class TorchLib {
         break;
     }
     TorchRegistry.Entry method = TorchRegistry.REGISTRY.find(Space.TENSOR, name);
-    if (v instanceof TensorSlot slot && in.staging == null && (method == null || !method.atConstruction())) {
-      // Construction-time tensors: in-place initializers (overridden by the checkpoint) and shape queries.
-      return new Builtin(name, (it, a, kw, at2) -> {
-        if (name.endsWith("_") || name.equals("clone") || name.equals("detach") || name.equals("float")) {
-          return slot;
-        }
-        if (method == null) {
-          throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at2);
-        }
-        throw Interpreter.error(Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
-      });
+    if (v instanceof TensorSlot slot
+        && in.staging == null
+        && (method == null || !method.atConstruction())) {
+      // Construction-time tensors: in-place initializers (overridden by the checkpoint) and shape
+      // queries.
+      return new Builtin(
+          name,
+          (it, a, kw, at2) -> {
+            if (name.endsWith("_")
+                || name.equals("clone")
+                || name.equals("detach")
+                || name.equals("float")) {
+              return slot;
+            }
+            if (method == null) {
+              throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at2);
+            }
+            throw Interpreter.error(
+                Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
+          });
     }
     if (method == null) {
       throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at);
     }
-    return new Builtin(name, (it, a, kw, at2) -> {
-      List<Object> all = new ArrayList<>();
-      all.add(v);
-      all.addAll(a);
-      return invoke(method, all, kw, at2);
-    });
+    return new Builtin(
+        name,
+        (it, a, kw, at2) -> {
+          List<Object> all = new ArrayList<>();
+          all.add(v);
+          all.addAll(a);
+          return invoke(method, all, kw, at2);
+        });
   }
 
   /** Tensor attributes that are not methods, for suggestions. */
-  private static final List<String> TENSOR_ATTRIBUTES = List.of("shape", "dtype", "device", "data", "T",
-      "requires_grad", "is_cuda", "ndim");
+  private static final List<String> TENSOR_ATTRIBUTES =
+      List.of("shape", "dtype", "device", "data", "T", "requires_grad", "is_cuda", "ndim");
 
   /** Calls torch function {@code name} with the tensor first. */
   Object call(String name, List<Object> args, Map<String, Object> kwargs, Span at) {
@@ -712,17 +878,21 @@ final class TorchLib {
   }
 
   /** Binds a call to a registered function's signature and lowers it. */
-  private Object invoke(TorchRegistry.Entry e, List<Object> args, Map<String, Object> kwargs, Span at) {
+  private Object invoke(
+      TorchRegistry.Entry e, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (in.staging == null && !e.atConstruction()) {
-      throw Interpreter.error(Code.DN0201, at, e.space().qualify(e.name()) + " on construction-time values is not supported",
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          e.space().qualify(e.name()) + " on construction-time values is not supported",
           "dynnc evaluates __init__ at compile time; tensor arithmetic belongs in forward");
     }
     return e.impl().call(this, BoundArgs.bind(e.overloads(), in, args, kwargs, at), at);
   }
 
   /**
-   * The error for a name that a torch namespace lacks: known but unsupported, or unknown with a suggestion; null for
-   * a namespace that is not torch's (math, collections).
+   * The error for a name that a torch namespace lacks: known but unsupported, or unknown with a
+   * suggestion; null for a namespace that is not torch's (math, collections).
    */
   DiagnosticException missingName(PyNamespace ns, String name, Span at) {
     for (Space s : Space.values()) {
@@ -733,7 +903,9 @@ final class TorchLib {
     return null;
   }
 
-  /** {@link TorchRegistry#unsupportedDetail} for a name of one of torch's own namespaces, else null. */
+  /**
+   * {@link TorchRegistry#unsupportedDetail} for a name of one of torch's own namespaces, else null.
+   */
   String unsupportedDetail(PyNamespace ns, String name) {
     for (Space s : Space.values()) {
       if (s.prefix.equals(ns.name) && libs.get(ns.name) == ns) {

@@ -13,19 +13,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The torch-function registry: every {@code torch.*} and {@code torch.nn.functional.*} function, tensor method and
- * {@code torch.nn} class dynnc supports, each declared once with its {@link Schema} (several for an overloaded
- * function), its implementation and a note; and the PyTorch names dynnc knows but does not support, each with the
- * reason.
+ * The torch-function registry: every {@code torch.*} and {@code torch.nn.functional.*} function,
+ * tensor method and {@code torch.nn} class dynnc supports, each declared once with its {@link
+ * Schema} (several for an overloaded function), its implementation and a note; and the PyTorch
+ * names dynnc knows but does not support, each with the reason.
  *
- * <p>Calls are bound by {@link BoundArgs}; a name in neither list is a misspelling or a part of PyTorch dynnc does not
- * know, and gets the nearest supported names as a suggestion. The table in {@code docs/supported-api.md} is
- * {@link #markdown()}.
+ * <p>Calls are bound by {@link BoundArgs}; a name in neither list is a misspelling or a part of
+ * PyTorch dynnc does not know, and gets the nearest supported names as a suggestion. The table in
+ * {@code docs/supported-api.md} is {@link #markdown()}.
  */
 final class TorchRegistry {
   /** Where a name lives. */
   enum Space {
-    TORCH("torch"), FUNCTIONAL("torch.nn.functional"), TENSOR("Tensor"), NN("torch.nn");
+    TORCH("torch"),
+    FUNCTIONAL("torch.nn.functional"),
+    TENSOR("Tensor"),
+    NN("torch.nn");
 
     final String prefix;
 
@@ -45,13 +48,22 @@ final class TorchRegistry {
   }
 
   /** One supported name: its overloads (tried in order), implementation and documentation note. */
-  record Entry(Space space, String name, List<Schema> overloads, Impl impl, boolean atConstruction, String note,
+  record Entry(
+      Space space,
+      String name,
+      List<Schema> overloads,
+      Impl impl,
+      boolean atConstruction,
+      String note,
       NnLayers.Declared layer) {}
 
   /** The reason of most unsupported names; the message then says "not supported by dynnc yet". */
   static final String NOT_YET = "not yet supported";
 
-  /** The registry, filled once from the declarations in {@link TensorFunctions} and {@link NnLayers}. */
+  /**
+   * The registry, filled once from the declarations in {@link TensorFunctions} and {@link
+   * NnLayers}.
+   */
   static final TorchRegistry REGISTRY = build();
 
   private final Map<Space, Map<String, Entry>> entries = new EnumMap<>(Space.class);
@@ -71,7 +83,8 @@ final class TorchRegistry {
     for (Space s : Space.values()) {
       for (String name : r.unsupported.get(s).keySet()) {
         if (r.entries.get(s).containsKey(name)) {
-          throw new IllegalStateException(s.qualify(name) + " is declared both supported and unsupported");
+          throw new IllegalStateException(
+              s.qualify(name) + " is declared both supported and unsupported");
         }
       }
     }
@@ -83,7 +96,10 @@ final class TorchRegistry {
     return new Def(this, List.of(schemas));
   }
 
-  /** A declaration being built: {@code r.def("relu(Tensor input) -> Tensor").in(TORCH, TENSOR).to(impl)}. */
+  /**
+   * A declaration being built: {@code r.def("relu(Tensor input) -> Tensor").in(TORCH,
+   * TENSOR).to(impl)}.
+   */
   static final class Def {
     private final TorchRegistry r;
     private final List<String> schemas;
@@ -151,8 +167,9 @@ final class TorchRegistry {
   }
 
   /**
-   * The error for {@code name}, which is not supported in {@code space}: a known PyTorch name gets the reason (DN0105);
-   * anything else is unknown (DN0113), with the nearest supported name, or one of {@code alsoDefined}, as a hint.
+   * The error for {@code name}, which is not supported in {@code space}: a known PyTorch name gets
+   * the reason (DN0105); anything else is unknown (DN0113), with the nearest supported name, or one
+   * of {@code alsoDefined}, as a hint.
    */
   /**
    * Why a known PyTorch name is not supported, completing "'torch.nn.X' is ...", or null when the
@@ -160,55 +177,92 @@ final class TorchRegistry {
    */
   String unsupportedDetail(Space space, String name) {
     String reason = unsupported.get(space).get(name);
-    return reason == null ? null : "not supported by dynnc" + (reason.equals(NOT_YET) ? " yet" : " (" + reason + ")");
+    return reason == null
+        ? null
+        : "not supported by dynnc" + (reason.equals(NOT_YET) ? " yet" : " (" + reason + ")");
   }
 
   DiagnosticException missing(Space space, String name, Collection<String> alsoDefined, Span at) {
     String qualified = space.qualify(name);
     String reason = unsupported.get(space).get(name);
     if (reason != null) {
-      return Interpreter.error(Code.DN0105, at, qualified + " is not supported by dynnc"
-          + (reason.equals(NOT_YET) ? " yet" : ": " + reason),
+      return Interpreter.error(
+          Code.DN0105,
+          at,
+          qualified
+              + " is not supported by dynnc"
+              + (reason.equals(NOT_YET) ? " yet" : ": " + reason),
           "docs/supported-api.md lists the supported functions, methods and layers");
     }
     Set<String> candidates = new TreeSet<>(entries.get(space).keySet());
     candidates.addAll(alsoDefined);
-    String close = Suggest.closest(name, candidates).map(c -> "did you mean " + space.qualify(c) + "?").orElse(
-        "check the spelling; docs/supported-api.md lists the supported functions, methods and layers");
-    return Interpreter.error(Code.DN0113, at, qualified + " is not a PyTorch name dynnc knows", close);
+    String close =
+        Suggest.closest(name, candidates)
+            .map(c -> "did you mean " + space.qualify(c) + "?")
+            .orElse(
+                "check the spelling; docs/supported-api.md lists the supported functions, methods and layers");
+    return Interpreter.error(
+        Code.DN0113, at, qualified + " is not a PyTorch name dynnc knows", close);
   }
 
-  /** The supported-API table of the docs, one row per supported name and one per known unsupported name. */
+  /**
+   * The supported-API table of the docs, one row per supported name and one per known unsupported
+   * name.
+   */
   String markdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("# Supported PyTorch API\n\n")
-        .append("<!-- Generated from the torch-function registry (frontend: TensorFunctions.declare, NnLayers.declare)")
+        .append(
+            "<!-- Generated from the torch-function registry (frontend: TensorFunctions.declare, NnLayers.declare)")
         .append(" by SupportedApiTest; do not edit. Regenerate with -Dgolden.bless=true. -->\n\n")
-        .append("Every call below is bound to its signature, written like PyTorch's schema strings: positional and\n")
-        .append("keyword arguments, defaults and types are checked, and a mismatch is a located error (DN0102).\n")
-        .append("`int[2]` takes one int or two, `int[]` a list or one int, `int...` several ints or one tuple;\n")
-        .append("`Tensor|Scalar` takes a tensor or a Python number, `?` allows None, and parameters after `*` are\n")
+        .append(
+            "Every call below is bound to its signature, written like PyTorch's schema strings: positional and\n")
+        .append(
+            "keyword arguments, defaults and types are checked, and a mismatch is a located error (DN0102).\n")
+        .append(
+            "`int[2]` takes one int or two, `int[]` a list or one int, `int...` several ints or one tuple;\n")
+        .append(
+            "`Tensor|Scalar` takes a tensor or a Python number, `?` allows None, and parameters after `*` are\n")
         .append("keyword-only. A PyTorch name listed under \"Known but not supported\" is\n")
-        .append("reported with its reason (DN0105); any other name is reported as unknown, with the nearest\n")
+        .append(
+            "reported with its reason (DN0105); any other name is reported as unknown, with the nearest\n")
         .append("supported name (DN0113).\n");
     String[] titles = {"torch", "torch.nn.functional (F)", "Tensor methods", "torch.nn layers"};
     for (Space s : Space.values()) {
-      sb.append("\n## ").append(titles[s.ordinal()]).append("\n\n| Name | Signature | Notes |\n|---|---|---|\n");
+      sb.append("\n## ")
+          .append(titles[s.ordinal()])
+          .append("\n\n| Name | Signature | Notes |\n|---|---|---|\n");
       for (Entry e : entries.get(s).values()) {
         List<String> sigs = new ArrayList<>();
         for (Schema sc : e.overloads()) {
-          // A method's first parameter is the tensor it is called on; it binds as 'input' like the function's.
-          // A '|' (Tensor|Scalar) would end the table cell: Markdown tables want it escaped, even in code.
-          sigs.add("`" + (s == Space.TENSOR ? sc.withFirstNamed("self") : sc).toString().replace("|", "\\|") + "`");
+          // A method's first parameter is the tensor it is called on; it binds as 'input' like the
+          // function's.
+          // A '|' (Tensor|Scalar) would end the table cell: Markdown tables want it escaped, even
+          // in code.
+          sigs.add(
+              "`"
+                  + (s == Space.TENSOR ? sc.withFirstNamed("self") : sc)
+                      .toString()
+                      .replace("|", "\\|")
+                  + "`");
         }
-        sb.append("| `").append(s.qualify(e.name())).append("` | ").append(String.join("<br>", sigs)).append(" | ")
-            .append(e.note()).append(" |\n");
+        sb.append("| `")
+            .append(s.qualify(e.name()))
+            .append("` | ")
+            .append(String.join("<br>", sigs))
+            .append(" | ")
+            .append(e.note())
+            .append(" |\n");
       }
     }
     sb.append("\n## Known but not supported\n\n| Name | Reason |\n|---|---|\n");
     for (Space s : Space.values()) {
       for (Map.Entry<String, String> e : unsupported.get(s).entrySet()) {
-        sb.append("| `").append(s.qualify(e.getKey())).append("` | ").append(e.getValue()).append(" |\n");
+        sb.append("| `")
+            .append(s.qualify(e.getKey()))
+            .append("` | ")
+            .append(e.getValue())
+            .append(" |\n");
       }
     }
     return sb.toString();

@@ -16,22 +16,26 @@ import java.util.Map;
  * The values of the partial evaluator.
  *
  * <p>Python ints, floats, bools and strings are {@link Long}, {@link Double}, {@link Boolean} and
- * {@link String}; everything else is one of the classes here. {@link SymTensor} and
- * {@link HostScalar} are the only <em>dynamic</em> values: they stand for IR values computed at
- * run time; every other value is static and folded at compile time.
+ * {@link String}; everything else is one of the classes here. {@link SymTensor} and {@link
+ * HostScalar} are the only <em>dynamic</em> values: they stand for IR values computed at run time;
+ * every other value is static and folded at compile time.
  */
 public final class Values {
   private Values() {}
 
   /** Python's None. */
-  public static final Object NONE = new Object() {
-    @Override
-    public String toString() {
-      return "None";
-    }
-  };
+  public static final Object NONE =
+      new Object() {
+        @Override
+        public String toString() {
+          return "None";
+        }
+      };
 
-  /** A tuple (immutable); {@code fields} names its items when it was made by a namedtuple class, else it is null. */
+  /**
+   * A tuple (immutable); {@code fields} names its items when it was made by a namedtuple class,
+   * else it is null.
+   */
   public record PyTuple(ImmutableList<Object> items, NamedTupleType fields) {
     public PyTuple(ImmutableList<Object> items) {
       this(items, null);
@@ -42,8 +46,12 @@ public final class Values {
     }
   }
 
-  /** A class made by {@code collections.namedtuple}: its name and field names. Calling it makes a {@link PyTuple}. */
-  public record NamedTupleType(String name, ImmutableList<String> fields, Map<String, Object> defaults) {
+  /**
+   * A class made by {@code collections.namedtuple}: its name and field names. Calling it makes a
+   * {@link PyTuple}.
+   */
+  public record NamedTupleType(
+      String name, ImmutableList<String> fields, Map<String, Object> defaults) {
     @Override
     public String toString() {
       return "<class '" + name + "'>";
@@ -62,7 +70,11 @@ public final class Values {
   /** A dict keeping insertion order; keys are static values; mutations are journaled. */
   public static final class PyDict {
     public final LinkedHashMap<Object, Object> map = new Journal.TrackedMap<>();
-    /** The factory of a {@code collections.defaultdict}, called for a missing key; null for a plain dict. */
+
+    /**
+     * The factory of a {@code collections.defaultdict}, called for a missing key; null for a plain
+     * dict.
+     */
     public Object defaultFactory;
   }
 
@@ -84,17 +96,27 @@ public final class Values {
     public final Map<String, Object> defaults;
     public final Scope closure;
     public final Span span;
+
     /** The class whose body defined this function, for zero-argument super(). */
     public PyClass owner;
+
     /** Decorator kind: "", "staticmethod", "classmethod" or "property". */
     public String decoration = "";
+
     /** The module globals the function was defined in. */
     public Map<String, Object> globalsRef;
+
     /** The package used to resolve relative imports inside the function. */
     public String moduleName;
 
-    PyFunction(String name, ImmutableList<Parameter> params, List<Stmt> body, Expr lambdaBody,
-        Map<String, Object> defaults, Scope closure, Span span) {
+    PyFunction(
+        String name,
+        ImmutableList<Parameter> params,
+        List<Stmt> body,
+        Expr lambdaBody,
+        Map<String, Object> defaults,
+        Scope closure,
+        Span span) {
       this.name = name;
       this.params = params;
       this.body = body;
@@ -131,7 +153,10 @@ public final class Values {
       this.layer = layer;
     }
 
-    /** Method resolution order: depth-first, left to right, duplicates kept at their last place (C3 for common cases). */
+    /**
+     * Method resolution order: depth-first, left to right, duplicates kept at their last place (C3
+     * for common cases).
+     */
     public List<PyClass> mro() {
       List<PyClass> out = new ArrayList<>();
       out.add(this);
@@ -176,17 +201,21 @@ public final class Values {
   /** Java behaviour of a torch.nn class: construction and lowering of its forward. */
   public interface Layer {
     /** Runs the class's __init__ on {@code self}. */
-    void init(Interpreter in, PyObject self, List<Object> args, Map<String, Object> kwargs, Span at);
+    void init(
+        Interpreter in, PyObject self, List<Object> args, Map<String, Object> kwargs, Span at);
 
     /** Lowers a call of the module; null means "use the Python forward". */
-    Object forward(Interpreter in, PyObject self, List<Object> args, Map<String, Object> kwargs, Span at);
+    Object forward(
+        Interpreter in, PyObject self, List<Object> args, Map<String, Object> kwargs, Span at);
   }
 
   /** An instance of a class; {@link #module} is set once nn.Module.__init__ has run. */
   public static final class PyObject {
     public final PyClass cls;
+
     /** Instance attributes; mutations are journaled, see {@link Journal}. */
     public final LinkedHashMap<String, Object> dict = new Journal.TrackedMap<>();
+
     public ModuleState module;
 
     public PyObject(PyClass cls) {
@@ -204,8 +233,10 @@ public final class Values {
     public final LinkedHashMap<String, Object> modules = new LinkedHashMap<>();
     public final LinkedHashMap<String, TensorSlot> parameters = new LinkedHashMap<>();
     public final LinkedHashMap<String, TensorSlot> buffers = new LinkedHashMap<>();
+
     /** Buffers registered with {@code persistent=False}: not in the state_dict. */
     public final java.util.Set<String> nonPersistent = new java.util.HashSet<>();
+
     private Span createdAt;
 
     public ModuleState(Span createdAt) {
@@ -234,10 +265,16 @@ public final class Values {
     public final Type.TensorType type;
     public final Span createdAt;
     public final boolean isParameter;
+
     /** The state_dict key, assigned when the model tree is finished. */
     public String stateKey;
-    /** The one value of every element when it is known at construction ({@code torch.zeros}, {@code torch.ones}), or null. */
+
+    /**
+     * The one value of every element when it is known at construction ({@code torch.zeros}, {@code
+     * torch.ones}), or null.
+     */
     public Double fill;
+
     /** A buffer registered with {@code persistent=False}: its values are not in the checkpoint. */
     public boolean nonPersistent;
 
@@ -258,6 +295,7 @@ public final class Values {
   public static final class PyNamespace {
     public final String name;
     public final Map<String, Object> attrs;
+
     /** Library names we do not model: using anything from them is a diagnostic. */
     public final boolean opaque;
 
@@ -274,18 +312,23 @@ public final class Values {
   }
 
   /**
-   * A value from a library dynnc does not model (an import of scipy, tqdm or argparse, or a torch name outside the
-   * inference subset such as an optimizer or a loss): construction code may store it, pass it along, take its
-   * attributes and call it (each giving another Opaque), since definitions that are never called cost nothing; any
-   * other use is a DN0105 naming where it came from. {@code known} is the modelled part of a library that dynnc models
-   * partly (argparse.Namespace), or null.
+   * A value from a library dynnc does not model (an import of scipy, tqdm or argparse, or a torch
+   * name outside the inference subset such as an optimizer or a loss): construction code may store
+   * it, pass it along, take its attributes and call it (each giving another Opaque), since
+   * definitions that are never called cost nothing; any other use is a DN0105 naming where it came
+   * from. {@code known} is the modelled part of a library that dynnc models partly
+   * (argparse.Namespace), or null.
    *
-   * @param name the dotted name as written, with "(...)" for calls, e.g. {@code scipy.special.expit(...)}
+   * @param name the dotted name as written, with "(...)" for calls, e.g. {@code
+   *     scipy.special.expit(...)}
    * @param origin the import statement (or, for a torch name, the expression) it came from
-   * @param imported whether {@code origin} is an import (the note says "imported here") or a use ("named here")
-   * @param detail why it is opaque, completing "'NAME' is ...", e.g. "from a library dynnc does not model"
+   * @param imported whether {@code origin} is an import (the note says "imported here") or a use
+   *     ("named here")
+   * @param detail why it is opaque, completing "'NAME' is ...", e.g. "from a library dynnc does not
+   *     model"
    */
-  public record Opaque(String name, Span origin, boolean imported, String detail, PyNamespace known) {
+  public record Opaque(
+      String name, Span origin, boolean imported, String detail, PyNamespace known) {
     /** The value of {@code this.attr}. */
     Opaque attribute(String attr) {
       return new Opaque(name + "." + attr, origin, imported, detail, null);
@@ -298,7 +341,10 @@ public final class Values {
 
     /** The located error for using this where its value matters. */
     dev.dynnc.diag.DiagnosticException useError(Span at) {
-      return Interpreter.error(dev.dynnc.diag.Code.DN0105, at, "'" + name + "' is " + detail + ", so it cannot be used here",
+      return Interpreter.error(
+          dev.dynnc.diag.Code.DN0105,
+          at,
+          "'" + name + "' is " + detail + ", so it cannot be used here",
           (imported ? "imported here: " : "named here: ") + origin.file() + ":" + origin.line());
     }
 
@@ -312,23 +358,25 @@ public final class Values {
   public record Super(PyClass cls, Object self) {}
 
   /**
-   * A value that differs in kind between data-dependent paths (or exists on only one), so no
-   * single run-time value can stand for it; any use is an error. {@code detail} says how the
-   * paths differ, e.g. "a Tensor f32[1,4] on one path and an int on the other".
+   * A value that differs in kind between data-dependent paths (or exists on only one), so no single
+   * run-time value can stand for it; any use is an error. {@code detail} says how the paths differ,
+   * e.g. "a Tensor f32[1,4] on one path and an int on the other".
    */
   public record Poison(String name, Span branch, String detail) {}
 
   /**
-   * The value of an expression whose evaluation failed with a diagnostic already recorded (the evaluator goes on to
-   * find further errors). Any operation on it abandons its statement silently ({@link Signals.FailedUse}), so one
-   * mistake is reported once, not again at every use of its result.
+   * The value of an expression whose evaluation failed with a diagnostic already recorded (the
+   * evaluator goes on to find further errors). Any operation on it abandons its statement silently
+   * ({@link Signals.FailedUse}), so one mistake is reported once, not again at every use of its
+   * result.
    */
-  public static final Object FAILED = new Object() {
-    @Override
-    public String toString() {
-      return "<failed>";
-    }
-  };
+  public static final Object FAILED =
+      new Object() {
+        @Override
+        public String toString() {
+          return "<failed>";
+        }
+      };
 
   /** Lexical scope chain for closures. */
   public static final class Scope {

@@ -21,8 +21,13 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /** Builds dynnc's AST from an ANTLR parse tree; ANTLR types never leave this package. */
 final class AstBuilder {
   private final String file;
-  /** Enclosing function definitions and, within the innermost scope, loops: 'return', 'break' and 'continue' are checked as CPython's compiler does. */
+
+  /**
+   * Enclosing function definitions and, within the innermost scope, loops: 'return', 'break' and
+   * 'continue' are checked as CPython's compiler does.
+   */
   private int functions;
+
   private int loops;
 
   AstBuilder(String file) {
@@ -38,7 +43,8 @@ final class AstBuilder {
   }
 
   private DiagnosticException unsupported(ParserRuleContext ctx, String what, String hint) {
-    return new DiagnosticException(Diagnostic.of(Code.DN0003, span(ctx), what + " is not supported", hint));
+    return new DiagnosticException(
+        Diagnostic.of(Code.DN0003, span(ctx), what + " is not supported", hint));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -60,8 +66,12 @@ final class AstBuilder {
       return List.of(compound(ctx.compound_stmt()));
     } catch (StackOverflowError e) {
       // Thousands of chained operators: the innermost statement still able to report does.
-      throw new DiagnosticException(Diagnostic.of(Code.DN0001, span(ctx), "this statement nests too deeply to parse",
-          "split it into several statements"));
+      throw new DiagnosticException(
+          Diagnostic.of(
+              Code.DN0001,
+              span(ctx),
+              "this statement nests too deeply to parse",
+              "split it into several statements"));
     }
   }
 
@@ -96,7 +106,8 @@ final class AstBuilder {
       return new Stmt.Break(sp);
     } else if (ctx instanceof ContinueStmtContext) {
       if (loops == 0) {
-        throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "'continue' not properly in loop"));
+        throw new DiagnosticException(
+            Diagnostic.of(Code.DN0001, sp, "'continue' not properly in loop"));
       }
       return new Stmt.Continue(sp);
     } else if (ctx instanceof ReturnStmtContext r) {
@@ -106,23 +117,35 @@ final class AstBuilder {
       return new Stmt.Return(Optional.ofNullable(r.testlist_star()).map(this::testlistStar), sp);
     } else if (ctx instanceof YieldStmtContext y) {
       // Parsed so that a generator the model never calls costs nothing; evaluating it is DN0003.
-      Optional<Expr> value = Optional.ofNullable(y.yield_expr().testlist_star()).map(this::testlistStar);
+      Optional<Expr> value =
+          Optional.ofNullable(y.yield_expr().testlist_star()).map(this::testlistStar);
       return new Stmt.ExprStmt(new Expr.Yield(value, sp), sp);
     } else if (ctx instanceof RaiseStmtContext r) {
-      return new Stmt.Raise(r.test().isEmpty() ? Optional.empty() : Optional.of(test(r.test(0))), sp);
+      return new Stmt.Raise(
+          r.test().isEmpty() ? Optional.empty() : Optional.of(test(r.test(0))), sp);
     } else if (ctx instanceof GlobalStmtContext g) {
-      return new Stmt.Global(g.NAME().stream().map(TerminalNode::getText).collect(ImmutableList.toImmutableList()), sp);
+      return new Stmt.Global(
+          g.NAME().stream().map(TerminalNode::getText).collect(ImmutableList.toImmutableList()),
+          sp);
     } else if (ctx instanceof NonlocalStmtContext g) {
-      return new Stmt.Global(g.NAME().stream().map(TerminalNode::getText).collect(ImmutableList.toImmutableList()), sp);
+      return new Stmt.Global(
+          g.NAME().stream().map(TerminalNode::getText).collect(ImmutableList.toImmutableList()),
+          sp);
     } else if (ctx instanceof AssertStmtContext a) {
-      return new Stmt.Assert(test(a.test(0)), a.test().size() > 1 ? Optional.of(test(a.test(1))) : Optional.empty(), sp);
+      return new Stmt.Assert(
+          test(a.test(0)),
+          a.test().size() > 1 ? Optional.of(test(a.test(1))) : Optional.empty(),
+          sp);
     } else if (ctx instanceof DelStmtContext d) {
       Expr t = exprlist(d.exprlist());
       return new Stmt.Del(t instanceof Expr.TupleExpr tu ? tu.elts() : ImmutableList.of(t), sp);
     } else if (ctx instanceof ImportStmtContext i) {
       ImmutableList.Builder<Stmt.Alias> names = ImmutableList.builder();
       for (Dotted_as_nameContext d : i.dotted_as_name()) {
-        names.add(new Stmt.Alias(d.dotted_name().getText(), Optional.ofNullable(d.NAME()).map(TerminalNode::getText)));
+        names.add(
+            new Stmt.Alias(
+                d.dotted_name().getText(),
+                Optional.ofNullable(d.NAME()).map(TerminalNode::getText)));
       }
       return new Stmt.Import(names.build(), sp);
     } else if (ctx instanceof FromImportStmtContext f) {
@@ -140,18 +163,31 @@ final class AstBuilder {
       Import_as_namesContext ns = f.import_targets().import_as_names();
       if (ns != null) {
         for (Import_as_nameContext n : ns.import_as_name()) {
-          names.add(new Stmt.Alias(n.NAME(0).getText(), n.NAME().size() > 1 ? Optional.of(n.NAME(1).getText()) : Optional.empty()));
+          names.add(
+              new Stmt.Alias(
+                  n.NAME(0).getText(),
+                  n.NAME().size() > 1 ? Optional.of(n.NAME(1).getText()) : Optional.empty()));
         }
       }
       return new Stmt.ImportFrom(module, level, names.build(), sp);
     } else if (ctx instanceof AugAssignStmtContext a) {
       if (a.yield_expr() != null) {
-        throw unsupported(a.yield_expr(), "'yield'", "dynnc compiles plain methods; generators are not supported");
+        throw unsupported(
+            a.yield_expr(),
+            "'yield'",
+            "dynnc compiles plain methods; generators are not supported");
       }
       String op = a.augassign().getText();
-      return new Stmt.AugAssign(testlistStar(a.testlist_star()), op.substring(0, op.length() - 1), testlist(a.testlist()), sp);
+      return new Stmt.AugAssign(
+          testlistStar(a.testlist_star()),
+          op.substring(0, op.length() - 1),
+          testlist(a.testlist()),
+          sp);
     } else if (ctx instanceof AnnAssignStmtContext a) {
-      Optional<Expr> value = a.testlist_star().size() > 1 ? Optional.of(testlistStar(a.testlist_star(1))) : Optional.empty();
+      Optional<Expr> value =
+          a.testlist_star().size() > 1
+              ? Optional.of(testlistStar(a.testlist_star(1)))
+              : Optional.empty();
       return new Stmt.AnnAssign(testlistStar(a.testlist_star(0)), value, sp);
     } else if (ctx instanceof ExprOrAssignStmtContext e) {
       List<Expr> parts = new ArrayList<>();
@@ -159,13 +195,17 @@ final class AstBuilder {
         if (c instanceof Testlist_starContext t) {
           parts.add(testlistStar(t));
         } else if (c instanceof Yield_exprContext y) {
-          throw unsupported(y, "'yield'", "dynnc compiles plain methods; generators are not supported");
+          throw unsupported(
+              y, "'yield'", "dynnc compiles plain methods; generators are not supported");
         }
       }
       if (parts.size() == 1) {
         return new Stmt.ExprStmt(parts.get(0), sp);
       }
-      return new Stmt.Assign(ImmutableList.copyOf(parts.subList(0, parts.size() - 1)), parts.get(parts.size() - 1), sp);
+      return new Stmt.Assign(
+          ImmutableList.copyOf(parts.subList(0, parts.size() - 1)),
+          parts.get(parts.size() - 1),
+          sp);
     }
     throw new IllegalStateException("unhandled statement " + ctx.getClass().getSimpleName());
   }
@@ -175,12 +215,19 @@ final class AstBuilder {
       return ifStmt(ctx.if_stmt());
     } else if (ctx.while_stmt() != null) {
       While_stmtContext w = ctx.while_stmt();
-      return new Stmt.While(test(w.test()), loopBody(w.block(0)), w.block().size() > 1 ? block(w.block(1)) : ImmutableList.of(), span(w));
+      return new Stmt.While(
+          test(w.test()),
+          loopBody(w.block(0)),
+          w.block().size() > 1 ? block(w.block(1)) : ImmutableList.of(),
+          span(w));
     } else if (ctx.for_stmt() != null) {
       For_stmtContext f = ctx.for_stmt();
       return new Stmt.For(
-          exprlist(f.exprlist()), testlist(f.testlist()), loopBody(f.block(0)),
-          f.block().size() > 1 ? block(f.block(1)) : ImmutableList.of(), span(f));
+          exprlist(f.exprlist()),
+          testlist(f.testlist()),
+          loopBody(f.block(0)),
+          f.block().size() > 1 ? block(f.block(1)) : ImmutableList.of(),
+          span(f));
     } else if (ctx.try_stmt() != null) {
       return tryStmt(ctx.try_stmt());
     } else if (ctx.with_stmt() != null) {
@@ -196,7 +243,8 @@ final class AstBuilder {
       return classdef(ctx.classdef(), ImmutableList.of());
     } else {
       DecoratedContext d = ctx.decorated();
-      ImmutableList<Expr> decos = d.decorator().stream().map(x -> test(x.test())).collect(ImmutableList.toImmutableList());
+      ImmutableList<Expr> decos =
+          d.decorator().stream().map(x -> test(x.test())).collect(ImmutableList.toImmutableList());
       return d.funcdef() != null ? funcdef(d.funcdef(), decos) : classdef(d.classdef(), decos);
     }
   }
@@ -216,9 +264,11 @@ final class AstBuilder {
     ImmutableList<Stmt> body = block(ctx.block(0));
     ImmutableList.Builder<Stmt.Handler> handlers = ImmutableList.builder();
     for (Except_clauseContext e : ctx.except_clause()) {
-      handlers.add(new Stmt.Handler(
-          Optional.ofNullable(e.test()).map(this::test), Optional.ofNullable(e.NAME()).map(TerminalNode::getText),
-          block(e.block()), span(e)));
+      handlers.add(
+          new Stmt.Handler(
+              Optional.ofNullable(e.test()).map(this::test),
+                  Optional.ofNullable(e.NAME()).map(TerminalNode::getText),
+              block(e.block()), span(e)));
     }
     ImmutableList<Stmt> orelse = ImmutableList.of();
     ImmutableList<Stmt> fin = ImmutableList.of();
@@ -248,7 +298,8 @@ final class AstBuilder {
     functions++;
     loops = 0;
     try {
-      return new Stmt.FunctionDef(ctx.NAME().getText(), params, block(ctx.block()), decorators, span(ctx));
+      return new Stmt.FunctionDef(
+          ctx.NAME().getText(), params, block(ctx.block()), decorators, span(ctx));
     } finally {
       functions--;
       loops = outerLoops;
@@ -263,11 +314,18 @@ final class AstBuilder {
     boolean keywordOnly = false;
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (ParameterContext p : ctx.parameter()) {
-      TerminalNode name = p instanceof PlainParamContext pp ? pp.NAME() : p instanceof StarParamContext sp ? sp.NAME()
-          : p instanceof DoubleStarParamContext dp ? dp.NAME() : null;
+      TerminalNode name =
+          p instanceof PlainParamContext pp
+              ? pp.NAME()
+              : p instanceof StarParamContext sp
+                  ? sp.NAME()
+                  : p instanceof DoubleStarParamContext dp ? dp.NAME() : null;
       if (name != null && !seen.add(name.getText())) {
-        throw new DiagnosticException(Diagnostic.of(Code.DN0001, span(name.getSymbol()),
-            "duplicate argument '" + name.getText() + "' in function definition"));
+        throw new DiagnosticException(
+            Diagnostic.of(
+                Code.DN0001,
+                span(name.getSymbol()),
+                "duplicate argument '" + name.getText() + "' in function definition"));
       }
       if (p instanceof PlainParamContext pp) {
         Optional<Expr> def = Optional.empty();
@@ -277,27 +335,38 @@ final class AstBuilder {
             def = Optional.of(test((TestContext) pp.children.get(i + 1)));
           }
         }
-        b.add(new Parameter(pp.NAME().getText(), keywordOnly ? Parameter.Kind.KEYWORD_ONLY : Parameter.Kind.POSITIONAL, def, span(pp)));
+        b.add(
+            new Parameter(
+                pp.NAME().getText(),
+                keywordOnly ? Parameter.Kind.KEYWORD_ONLY : Parameter.Kind.POSITIONAL,
+                def,
+                span(pp)));
       } else if (p instanceof StarParamContext sp) {
         keywordOnly = true;
         if (sp.NAME() != null) {
-          b.add(new Parameter(sp.NAME().getText(), Parameter.Kind.VAR_POSITIONAL, Optional.empty(), span(sp)));
+          b.add(
+              new Parameter(
+                  sp.NAME().getText(), Parameter.Kind.VAR_POSITIONAL, Optional.empty(), span(sp)));
         }
       } else if (p instanceof DoubleStarParamContext dp) {
-        b.add(new Parameter(dp.NAME().getText(), Parameter.Kind.VAR_KEYWORD, Optional.empty(), span(dp)));
+        b.add(
+            new Parameter(
+                dp.NAME().getText(), Parameter.Kind.VAR_KEYWORD, Optional.empty(), span(dp)));
       }
     }
     return b.build();
   }
 
   private Stmt classdef(ClassdefContext ctx, ImmutableList<Expr> decorators) {
-    ImmutableList<Expr.Arg> bases = ctx.arglist() == null ? ImmutableList.of() : arglist(ctx.arglist());
+    ImmutableList<Expr.Arg> bases =
+        ctx.arglist() == null ? ImmutableList.of() : arglist(ctx.arglist());
     int outerFunctions = functions;
     int outerLoops = loops;
     functions = 0; // a class body is not a function body, nor inside the loops around it
     loops = 0;
     try {
-      return new Stmt.ClassDef(ctx.NAME().getText(), bases, block(ctx.block()), decorators, span(ctx));
+      return new Stmt.ClassDef(
+          ctx.NAME().getText(), bases, block(ctx.block()), decorators, span(ctx));
     } finally {
       functions = outerFunctions;
       loops = outerLoops;
@@ -359,14 +428,20 @@ final class AstBuilder {
     if (ctx.and_test().size() == 1) {
       return andTest(ctx.and_test(0));
     }
-    return new Expr.BoolOp("or", ctx.and_test().stream().map(this::andTest).collect(ImmutableList.toImmutableList()), span(ctx));
+    return new Expr.BoolOp(
+        "or",
+        ctx.and_test().stream().map(this::andTest).collect(ImmutableList.toImmutableList()),
+        span(ctx));
   }
 
   Expr andTest(And_testContext ctx) {
     if (ctx.not_test().size() == 1) {
       return notTest(ctx.not_test(0));
     }
-    return new Expr.BoolOp("and", ctx.not_test().stream().map(this::notTest).collect(ImmutableList.toImmutableList()), span(ctx));
+    return new Expr.BoolOp(
+        "and",
+        ctx.not_test().stream().map(this::notTest).collect(ImmutableList.toImmutableList()),
+        span(ctx));
   }
 
   Expr notTest(Not_testContext ctx) {
@@ -377,10 +452,18 @@ final class AstBuilder {
     if (c.comp_op().isEmpty()) {
       return expr(c.expr(0));
     }
-    ImmutableList<String> ops = c.comp_op().stream()
-        .map(o -> o.getChildCount() == 2 ? o.getChild(0).getText() + " " + o.getChild(1).getText() : o.getText())
-        .collect(ImmutableList.toImmutableList());
-    ImmutableList<Expr> rest = c.expr().subList(1, c.expr().size()).stream().map(this::expr).collect(ImmutableList.toImmutableList());
+    ImmutableList<String> ops =
+        c.comp_op().stream()
+            .map(
+                o ->
+                    o.getChildCount() == 2
+                        ? o.getChild(0).getText() + " " + o.getChild(1).getText()
+                        : o.getText())
+            .collect(ImmutableList.toImmutableList());
+    ImmutableList<Expr> rest =
+        c.expr().subList(1, c.expr().size()).stream()
+            .map(this::expr)
+            .collect(ImmutableList.toImmutableList());
     return new Expr.Compare(expr(c.expr(0)), ops, rest, span(c));
   }
 
@@ -403,7 +486,8 @@ final class AstBuilder {
 
   private Expr trailer(Expr base, TrailerContext t) {
     if (t instanceof CallTrailerContext c) {
-      return new Expr.Call(base, c.arglist() == null ? ImmutableList.of() : arglist(c.arglist()), base.span());
+      return new Expr.Call(
+          base, c.arglist() == null ? ImmutableList.of() : arglist(c.arglist()), base.span());
     } else if (t instanceof IndexTrailerContext i) {
       return new Expr.Subscript(base, subscriptlist(i.subscriptlist()), span(i));
     }
@@ -423,7 +507,8 @@ final class AstBuilder {
       return test(ctx.test(0));
     }
     return new Expr.Slice(
-        Optional.ofNullable(ctx.lower).map(this::test), Optional.ofNullable(ctx.upper).map(this::test),
+        Optional.ofNullable(ctx.lower).map(this::test),
+            Optional.ofNullable(ctx.upper).map(this::test),
         Optional.ofNullable(ctx.step).map(this::test), span(ctx));
   }
 
@@ -431,7 +516,13 @@ final class AstBuilder {
     ImmutableList.Builder<Expr.Arg> b = ImmutableList.builder();
     for (ArgumentContext a : ctx.argument()) {
       if (a instanceof GenArgContext g) {
-        Expr gen = new Expr.Comprehension(Expr.CompKind.GENERATOR, test(g.test()), Optional.empty(), compFor(g.comp_for()), span(g));
+        Expr gen =
+            new Expr.Comprehension(
+                Expr.CompKind.GENERATOR,
+                test(g.test()),
+                Optional.empty(),
+                compFor(g.comp_for()),
+                span(g));
         b.add(new Expr.Arg(Optional.empty(), gen, Expr.ArgKind.POSITIONAL));
       } else if (a instanceof KeywordArgContext k) {
         b.add(new Expr.Arg(Optional.of(k.NAME().getText()), test(k.test()), Expr.ArgKind.KEYWORD));
@@ -440,7 +531,9 @@ final class AstBuilder {
       } else if (a instanceof StarArgContext s) {
         b.add(new Expr.Arg(Optional.empty(), test(s.test()), Expr.ArgKind.STAR));
       } else {
-        b.add(new Expr.Arg(Optional.empty(), test(((PlainArgContext) a).test()), Expr.ArgKind.POSITIONAL));
+        b.add(
+            new Expr.Arg(
+                Optional.empty(), test(((PlainArgContext) a).test()), Expr.ArgKind.POSITIONAL));
       }
     }
     return b.build();
@@ -472,7 +565,8 @@ final class AstBuilder {
     Span sp = span(ctx);
     if (ctx instanceof ParenAtomContext p) {
       if (p.yield_expr() != null) {
-        throw unsupported(p, "'yield'", "dynnc compiles plain methods; generators are not supported");
+        throw unsupported(
+            p, "'yield'", "dynnc compiles plain methods; generators are not supported");
       }
       if (p.testlist_comp() == null) {
         return new Expr.TupleExpr(ImmutableList.of(), sp);
@@ -514,7 +608,8 @@ final class AstBuilder {
       }
     }
     if (ctx.comp_for() != null) {
-      return new Expr.Comprehension(kind, elts.get(0), Optional.empty(), compFor(ctx.comp_for()), sp);
+      return new Expr.Comprehension(
+          kind, elts.get(0), Optional.empty(), compFor(ctx.comp_for()), sp);
     }
     if (paren) {
       return commas == 0 ? elts.get(0) : new Expr.TupleExpr(ImmutableList.copyOf(elts), sp);
@@ -529,7 +624,12 @@ final class AstBuilder {
     if (!ctx.dict_item().isEmpty()) {
       if (ctx.comp_for() != null) {
         Dict_itemContext d = ctx.dict_item(0);
-        return new Expr.Comprehension(Expr.CompKind.DICT, test(d.test(0)), Optional.of(test(d.test(1))), compFor(ctx.comp_for()), sp);
+        return new Expr.Comprehension(
+            Expr.CompKind.DICT,
+            test(d.test(0)),
+            Optional.of(test(d.test(1))),
+            compFor(ctx.comp_for()),
+            sp);
       }
       ImmutableList.Builder<Optional<Expr>> keys = ImmutableList.builder();
       ImmutableList.Builder<Expr> values = ImmutableList.builder();
@@ -553,12 +653,16 @@ final class AstBuilder {
       }
     }
     if (ctx.comp_for() != null) {
-      return new Expr.Comprehension(Expr.CompKind.SET, elts.get(0), Optional.empty(), compFor(ctx.comp_for()), sp);
+      return new Expr.Comprehension(
+          Expr.CompKind.SET, elts.get(0), Optional.empty(), compFor(ctx.comp_for()), sp);
     }
     return new Expr.SetExpr(ImmutableList.copyOf(elts), sp);
   }
 
-  /** Python's default limit on the digits of an int converted from text (sys.get_int_max_str_digits()). */
+  /**
+   * Python's default limit on the digits of an int converted from text
+   * (sys.get_int_max_str_digits()).
+   */
   private static final int MAX_INT_DIGITS = 4300;
 
   private Expr number(Token tok) {
@@ -566,12 +670,19 @@ final class AstBuilder {
     Span sp = span(tok);
     String lower = text.toLowerCase();
     if (lower.endsWith("j")) {
-      throw new DiagnosticException(Diagnostic.of(Code.DN0003, sp, "complex literals are not supported"));
+      throw new DiagnosticException(
+          Diagnostic.of(Code.DN0003, sp, "complex literals are not supported"));
     }
     if (text.length() > MAX_INT_DIGITS) {
       // Parsing a long literal takes quadratic time, and no value beyond 64 bits is usable anyway.
-      throw new DiagnosticException(Diagnostic.of(Code.DN0001, sp, "number literal of " + text.length()
-          + " digits exceeds Python's limit of " + MAX_INT_DIGITS));
+      throw new DiagnosticException(
+          Diagnostic.of(
+              Code.DN0001,
+              sp,
+              "number literal of "
+                  + text.length()
+                  + " digits exceeds Python's limit of "
+                  + MAX_INT_DIGITS));
     }
     if (lower.startsWith("0x") || lower.startsWith("0o") || lower.startsWith("0b")) {
       int radix = lower.charAt(1) == 'x' ? 16 : lower.charAt(1) == 'o' ? 8 : 2;
@@ -607,14 +718,20 @@ final class AstBuilder {
       if (prefix.contains("f")) {
         anyF = true;
         if (plain.length() > 0) {
-          fparts.add(new Expr.FPart(Optional.of(plain.toString()), Optional.empty(), Optional.empty(), Optional.empty()));
+          fparts.add(
+              new Expr.FPart(
+                  Optional.of(plain.toString()),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty()));
           plain.setLength(0);
         }
         fparts.addAll(new FStringParser(this, n.getSymbol(), body, isRaw, q + quoteLen).parse());
       } else {
         String s = isRaw ? body : unescape(body, n.getSymbol(), prefix.contains("b"));
         if (anyF) {
-          fparts.add(new Expr.FPart(Optional.of(s), Optional.empty(), Optional.empty(), Optional.empty()));
+          fparts.add(
+              new Expr.FPart(Optional.of(s), Optional.empty(), Optional.empty(), Optional.empty()));
         } else {
           plain.append(s);
         }
@@ -632,9 +749,9 @@ final class AstBuilder {
   }
 
   /**
-   * Decodes the escapes of a str (or, with {@code bytes}, a bytes) literal body exactly as Python does,
-   * so strings such as dict keys reach the output as the model wrote them; a malformed escape is the
-   * syntax error Python reports.
+   * Decodes the escapes of a str (or, with {@code bytes}, a bytes) literal body exactly as Python
+   * does, so strings such as dict keys reach the output as the model wrote them; a malformed escape
+   * is the syntax error Python reports.
    */
   String unescape(String s, Token at, boolean bytes) {
     StringBuilder sb = new StringBuilder();
@@ -654,7 +771,7 @@ final class AstBuilder {
         case 'f' -> sb.append('\f');
         case 'v' -> sb.append('\u000b');
         case '\\', '\'', '"' -> sb.append(e);
-        case '\n' -> { }
+        case '\n' -> {}
         case '\r' -> i += i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 1 : 0;
         case '0', '1', '2', '3', '4', '5', '6', '7' -> {
           int end = i + 1;
@@ -694,7 +811,10 @@ final class AstBuilder {
     return i;
   }
 
-  /** Decodes exactly {@code digits} hex digits after index {@code i}; returns the index of the last one. */
+  /**
+   * Decodes exactly {@code digits} hex digits after index {@code i}; returns the index of the last
+   * one.
+   */
   private int hexEscape(String s, int i, int digits, StringBuilder sb, Token at) {
     String hex = s.substring(i + 1, Math.min(i + 1 + digits, s.length()));
     if (hex.length() < digits || !hex.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
@@ -709,6 +829,7 @@ final class AstBuilder {
   }
 
   private DiagnosticException badEscape(Token at, String what) {
-    return new DiagnosticException(Diagnostic.of(Code.DN0001, span(at), "invalid escape in string literal: " + what));
+    return new DiagnosticException(
+        Diagnostic.of(Code.DN0001, span(at), "invalid escape in string literal: " + what));
   }
 }

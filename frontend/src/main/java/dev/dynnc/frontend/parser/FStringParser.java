@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import org.antlr.v4.runtime.Token;
 
-/** Splits the body of an f-string into literal text and replacement fields ({@code {expr!r:spec}}). */
+/**
+ * Splits the body of an f-string into literal text and replacement fields ({@code {expr!r:spec}}).
+ */
 final class FStringParser {
   private final AstBuilder builder;
   private final Token token;
@@ -58,7 +60,11 @@ final class FStringParser {
   }
 
   private Expr.FPart literal(String s) {
-    return new Expr.FPart(Optional.of(raw ? s : builder.unescape(s, token)), Optional.empty(), Optional.empty(), Optional.empty());
+    return new Expr.FPart(
+        Optional.of(raw ? s : builder.unescape(s, token)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Parses a replacement field starting after '{'; returns the index after its '}'. */
@@ -83,7 +89,11 @@ final class FStringParser {
         depth++;
       } else if (")]".indexOf(c) >= 0 || (c == '}' && depth > 0)) {
         depth--;
-      } else if (depth == 0 && c == '!' && i + 1 < body.length() && body.charAt(i + 1) != '=' && specStart < 0) {
+      } else if (depth == 0
+          && c == '!'
+          && i + 1 < body.length()
+          && body.charAt(i + 1) != '='
+          && specStart < 0) {
         exprEnd = exprEnd < 0 ? i : exprEnd;
         convStart = i + 1;
       } else if (depth == 0 && c == ':' && specStart < 0) {
@@ -114,18 +124,26 @@ final class FStringParser {
       exprEnd = i;
     }
     String exprText = body.substring(start, exprEnd);
-    String conv = convStart >= 0 ? body.substring(convStart, specStart >= 0 ? specStart - 1 : i).trim() : null;
+    String conv =
+        convStart >= 0
+            ? body.substring(convStart, specStart >= 0 ? specStart - 1 : i).trim()
+            : null;
     if (exprText.trim().endsWith("=")) {
       throw error(start, "self-documenting f-string fields ({x=}) are not supported");
     }
-    Span at = new Span(token.getTokenSource() == null ? "" : builder.span(token).file(), token.getLine(),
-        token.getCharPositionInLine() + 1 + offset + start);
+    Span at =
+        new Span(
+            token.getTokenSource() == null ? "" : builder.span(token).file(),
+            token.getLine(),
+            token.getCharPositionInLine() + 1 + offset + start);
     Expr e = PythonSource.parseExpression(exprText.trim(), at);
     Optional<Expr> spec = Optional.empty();
     if (specStart >= 0) {
       String specText = body.substring(specStart, i);
-      List<Expr.FPart> specParts = new FStringParser(builder, token, specText, raw, offset + specStart).parse();
-      spec = Optional.of(new Expr.FStr(com.google.common.collect.ImmutableList.copyOf(specParts), at));
+      List<Expr.FPart> specParts =
+          new FStringParser(builder, token, specText, raw, offset + specStart).parse();
+      spec =
+          Optional.of(new Expr.FStr(com.google.common.collect.ImmutableList.copyOf(specParts), at));
     }
     parts.add(new Expr.FPart(Optional.empty(), Optional.of(e), Optional.ofNullable(conv), spec));
     return i + 1;
@@ -133,6 +151,8 @@ final class FStringParser {
 
   private DiagnosticException error(int at, String message) {
     Span s = builder.span(token);
-    return new DiagnosticException(Diagnostic.of(Code.DN0001, new Span(s.file(), s.line(), s.column() + offset + at), message));
+    return new DiagnosticException(
+        Diagnostic.of(
+            Code.DN0001, new Span(s.file(), s.line(), s.column() + offset + at), message));
   }
 }

@@ -23,20 +23,27 @@ import org.antlr.v4.runtime.TokenSource;
  * after its last preceding newline (tab advances to the next multiple of 8); a dedent must return
  * to an enclosing level, otherwise the line is reported through {@link #indentErrors()}. As in
  * CPython's tokenizer, indentation is also measured with tabs as one column, and a line whose
- * nesting differs between the two measures mixes tabs and spaces ambiguously (TabError).
- * Brackets must match and close (reported at the bracket, thrown at once), and nest at most
- * {@link #MAX_NESTING} deep.
+ * nesting differs between the two measures mixes tabs and spaces ambiguously (TabError). Brackets
+ * must match and close (reported at the bracket, thrown at once), and nest at most {@link
+ * #MAX_NESTING} deep.
  */
 final class IndentingTokenSource implements TokenSource {
-  /** CPython's limit on open brackets (MAXLEVEL in its tokenizer); also bounds the parser's recursion. */
+  /**
+   * CPython's limit on open brackets (MAXLEVEL in its tokenizer); also bounds the parser's
+   * recursion.
+   */
   static final int MAX_NESTING = 200;
 
   private final PythonLexer lexer;
+
   /** A whole file (its first line must not be indented), not an expression embedded at a column. */
   private final boolean file;
+
   private final Deque<Token> pending = new ArrayDeque<>();
+
   /** Indentation levels as {column with tabs to multiples of 8, column with tabs as 1}. */
   private final Deque<int[]> indents = new ArrayDeque<>();
+
   private final Deque<Token> brackets = new ArrayDeque<>();
   private final List<Diagnostic> indentErrors = new ArrayList<>();
   private Token lastQueued;
@@ -109,8 +116,10 @@ final class IndentingTokenSource implements TokenSource {
         Token open = brackets.peek();
         throw error(open, "'" + open.getText() + "' was never closed", "close it, or remove it");
       }
-      if (lastQueued != null && lastQueued.getType() != PythonLexer.NEWLINE
-          && lastQueued.getType() != PythonParser.DEDENT && lastQueued.getType() != Token.EOF) {
+      if (lastQueued != null
+          && lastQueued.getType() != PythonLexer.NEWLINE
+          && lastQueued.getType() != PythonParser.DEDENT
+          && lastQueued.getType() != Token.EOF) {
         queue(synth(PythonLexer.NEWLINE, "\n", t));
       }
       while (indents.peek()[0] > 0) {
@@ -123,8 +132,12 @@ final class IndentingTokenSource implements TokenSource {
     String text = t.getText();
     if (text.equals("(") || text.equals("[") || text.equals("{")) {
       if (brackets.size() >= MAX_NESTING) {
-        throw error(t, "too many nested parentheses",
-            "CPython allows " + MAX_NESTING + " levels; split the expression into several statements");
+        throw error(
+            t,
+            "too many nested parentheses",
+            "CPython allows "
+                + MAX_NESTING
+                + " levels; split the expression into several statements");
       }
       brackets.push(t);
     } else if (text.equals(")") || text.equals("]") || text.equals("}")) {
@@ -133,8 +146,15 @@ final class IndentingTokenSource implements TokenSource {
         throw error(t, "unmatched '" + text + "'", "remove it, or add the bracket it closes");
       }
       if ("([{".indexOf(open.getText().charAt(0)) != ")]}".indexOf(text.charAt(0))) {
-        throw error(t, "closing parenthesis '" + text + "' does not match opening parenthesis '" + open.getText() + "'"
-            + (open.getLine() == t.getLine() ? "" : " on line " + open.getLine()), null);
+        throw error(
+            t,
+            "closing parenthesis '"
+                + text
+                + "' does not match opening parenthesis '"
+                + open.getText()
+                + "'"
+                + (open.getLine() == t.getLine() ? "" : " on line " + open.getLine()),
+            null);
       }
     }
     queue(t);
@@ -157,16 +177,24 @@ final class IndentingTokenSource implements TokenSource {
     }
     top = indents.peek();
     if (col != top[0]) {
-      indentErrors.add(Diagnostic.of(Code.DN0002, span(next), "unindent does not match any outer indentation level",
-          "indent this line exactly like the block it belongs to"));
+      indentErrors.add(
+          Diagnostic.of(
+              Code.DN0002,
+              span(next),
+              "unindent does not match any outer indentation level",
+              "indent this line exactly like the block it belongs to"));
     } else if (alt != top[1]) {
       tabError(next);
     }
   }
 
   private void tabError(Token at) {
-    indentErrors.add(Diagnostic.of(Code.DN0002, span(at), "inconsistent use of tabs and spaces in indentation",
-        "indent with spaces only (or tabs only) in the whole file"));
+    indentErrors.add(
+        Diagnostic.of(
+            Code.DN0002,
+            span(at),
+            "inconsistent use of tabs and spaces in indentation",
+            "indent with spaces only (or tabs only) in the whole file"));
   }
 
   private void queue(Token t) {
@@ -174,7 +202,10 @@ final class IndentingTokenSource implements TokenSource {
     lastQueued = t;
   }
 
-  /** The column a line's indentation reaches, a tab advancing to the next multiple of {@code tabSize}. */
+  /**
+   * The column a line's indentation reaches, a tab advancing to the next multiple of {@code
+   * tabSize}.
+   */
   private static int measure(String newlineText, int tabSize) {
     int col = 0;
     for (char c : newlineText.toCharArray()) {

@@ -16,14 +16,30 @@ import org.junit.jupiter.api.Test;
  * (/usr/bin/python3) on pairs of special values: NaN, infinities, signed zeros.
  */
 class ConstantsTest {
-  static final double[] VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 5.0, -5.0,
-      2.5, -3.0};
-  static final List<String> OPS = List.of("add", "sub", "mul", "div", "floor_div", "mod", "maximum", "minimum", "eq", "ne",
-      "lt", "le", "gt", "ge");
+  static final double[] VALUES = {
+    Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 5.0, -5.0, 2.5, -3.0
+  };
+  static final List<String> OPS =
+      List.of(
+          "add",
+          "sub",
+          "mul",
+          "div",
+          "floor_div",
+          "mod",
+          "maximum",
+          "minimum",
+          "eq",
+          "ne",
+          "lt",
+          "le",
+          "gt",
+          "ge");
 
   @Test
   void foldedValuesMatchPyTorch() throws Exception {
-    String script = """
+    String script =
+        """
         import sys, torch
         ops = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div,
                "floor_div": torch.floor_divide, "mod": torch.remainder, "maximum": torch.maximum,
@@ -45,7 +61,8 @@ class ConstantsTest {
         }
       }
     }
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();
     p.getOutputStream().write(in.toString().getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -62,7 +79,8 @@ class ConstantsTest {
       double g = got instanceof Boolean x ? (x ? 1 : 0) : (Double) got;
       double want = Double.parseDouble(lines.get(i));
       String what = op + "(" + a + ", " + b + "): PyTorch " + want + ", folded " + g;
-      // Signed zeros may differ (torch.remainder(-0.0, 3) is -0.0, Python's is 0.0); values may not.
+      // Signed zeros may differ (torch.remainder(-0.0, 3) is -0.0, Python's is 0.0); values may
+      // not.
       assertTrue(Double.isNaN(want) ? Double.isNaN(g) : want == g, what);
     }
   }

@@ -12,9 +12,9 @@ import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.ast.Stmt;
 import dev.dynnc.frontend.testing.AstDump;
+import dev.dynnc.ir.Span;
 import dev.dynnc.testing.Golden;
 import dev.dynnc.testing.GoldenFile;
-import dev.dynnc.ir.Span;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +45,27 @@ class PythonSourceTest {
     List<Path> files;
     try (Stream<Path> s = Files.walk(samples)) {
       // The hostile-input corpus holds deliberately unreadable sources; its cases check those.
-      files = s.filter(p -> p.toString().endsWith(".py") && !p.toString().contains("/target/")
-          && !p.toString().contains("/hostile/")).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.toString().endsWith(".py")
+                          && !p.toString().contains("/target/")
+                          && !p.toString().contains("/hostile/"))
+              .sorted()
+              .toList();
     }
     assertFalse(files.isEmpty(), "no Python files under " + samples.toAbsolutePath());
-    return files.stream().map(p -> DynamicTest.dynamicTest(samples.relativize(p).toString(), p.toUri(), () -> {
-      ImmutableList<Stmt> body = PythonSource.parseFile(p.getFileName().toString(), Files.readString(p));
-      assertFalse(body.isEmpty() && Files.size(p) > 0, "parsed to nothing");
-    }));
+    return files.stream()
+        .map(
+            p ->
+                DynamicTest.dynamicTest(
+                    samples.relativize(p).toString(),
+                    p.toUri(),
+                    () -> {
+                      ImmutableList<Stmt> body =
+                          PythonSource.parseFile(p.getFileName().toString(), Files.readString(p));
+                      assertFalse(body.isEmpty() && Files.size(p) > 0, "parsed to nothing");
+                    }));
   }
 
   @TestFactory
@@ -61,16 +74,26 @@ class PythonSourceTest {
     try (Stream<Path> s = Files.list(Golden.ROOT.resolve("lower"))) {
       files = s.filter(p -> p.toString().endsWith(".py")).sorted().toList();
     }
-    return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), p.toUri(), () -> {
-      GoldenFile g = GoldenFile.read(p);
-      String expected = g.expected().orElse("");
-      boolean syntaxError = expected.startsWith("error[DN0001]") || expected.startsWith("error[DN0002]");
-      if (syntaxError) {
-        assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", g.text()));
-      } else {
-        assertFalse(PythonSource.parseFile("m.py", g.text()).isEmpty());
-      }
-    }));
+    return files.stream()
+        .map(
+            p ->
+                DynamicTest.dynamicTest(
+                    p.getFileName().toString(),
+                    p.toUri(),
+                    () -> {
+                      GoldenFile g = GoldenFile.read(p);
+                      String expected = g.expected().orElse("");
+                      boolean syntaxError =
+                          expected.startsWith("error[DN0001]")
+                              || expected.startsWith("error[DN0002]");
+                      if (syntaxError) {
+                        assertThrows(
+                            DiagnosticException.class,
+                            () -> PythonSource.parseFile("m.py", g.text()));
+                      } else {
+                        assertFalse(PythonSource.parseFile("m.py", g.text()).isEmpty());
+                      }
+                    }));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -82,13 +105,15 @@ class PythonSourceTest {
 
   @Test
   void backslashContinuation() {
-    assertAst("x = 1 + \\\n    2\n",
+    assertAst(
+        "x = 1 + \\\n    2\n",
         "[Assign(targets=[Name(id='x')], value=BinOp(op='+', left=Num(value=1), right=Num(value=2)))]");
   }
 
   @Test
   void nestedBracketsAcrossLines() {
-    assertAst("""
+    assertAst(
+        """
         y = foo(1,
                 [2, 3,
                  {'a': (4,
@@ -105,7 +130,8 @@ class PythonSourceTest {
 
   @Test
   void decoratorsAndParameterKinds() {
-    assertAst("""
+    assertAst(
+        """
         @decorator
         @mod.deco(arg=1)
         def f(a, b=2, *args, c, d=4, **kw):
@@ -121,7 +147,8 @@ class PythonSourceTest {
 
   @Test
   void lambdas() {
-    assertAst("g = lambda a, b=1, *r, **k: a + b\nh = lambda: 0\n",
+    assertAst(
+        "g = lambda a, b=1, *r, **k: a + b\nh = lambda: 0\n",
         "[Assign(targets=[Name(id='g')], value=Lambda(params=[Parameter(name='a', kind=POSITIONAL, defaultValue=None),"
             + " Parameter(name='b', kind=POSITIONAL, defaultValue=Num(value=1)), Parameter(name='r', kind=VAR_POSITIONAL,"
             + " defaultValue=None), Parameter(name='k', kind=VAR_KEYWORD, defaultValue=None)], body=BinOp(op='+',"
@@ -131,7 +158,8 @@ class PythonSourceTest {
 
   @Test
   void chainedComparisonsNotInIsNot() {
-    assertAst("t = a < b <= c != d\nu = x not in y and p is not None\nv = not a in b\n",
+    assertAst(
+        "t = a < b <= c != d\nu = x not in y and p is not None\nv = not a in b\n",
         "[Assign(targets=[Name(id='t')], value=Compare(left=Name(id='a'), ops=['<', '<=', '!='],"
             + " comparators=[Name(id='b'), Name(id='c'), Name(id='d')])), Assign(targets=[Name(id='u')],"
             + " value=BoolOp(op='and', values=[Compare(left=Name(id='x'), ops=['not in'], comparators=[Name(id='y')]),"
@@ -142,7 +170,8 @@ class PythonSourceTest {
 
   @Test
   void starredAssignment() {
-    assertAst("a, *b, c = items\n*d, e = items\n[f, g] = h\n",
+    assertAst(
+        "a, *b, c = items\n*d, e = items\n[f, g] = h\n",
         "[Assign(targets=[TupleExpr(elts=[Name(id='a'), Starred(value=Name(id='b')), Name(id='c')])],"
             + " value=Name(id='items')), Assign(targets=[TupleExpr(elts=[Starred(value=Name(id='d')), Name(id='e')])],"
             + " value=Name(id='items')), Assign(targets=[ListExpr(elts=[Name(id='f'), Name(id='g')])],"
@@ -151,14 +180,16 @@ class PythonSourceTest {
 
   @Test
   void nestedTernariesAssociateRight() {
-    assertAst("r = p if q else s if t else u\n",
+    assertAst(
+        "r = p if q else s if t else u\n",
         "[Assign(targets=[Name(id='r')], value=IfExp(test=Name(id='q'), body=Name(id='p'),"
             + " orelse=IfExp(test=Name(id='t'), body=Name(id='s'), orelse=Name(id='u'))))]");
   }
 
   @Test
   void nestedFStrings() {
-    assertAst("s = f'{x!r:>{width}} {y:.{prec}f} {{lit}} {f\"{z}\"}'\n",
+    assertAst(
+        "s = f'{x!r:>{width}} {y:.{prec}f} {{lit}} {f\"{z}\"}'\n",
         "[Assign(targets=[Name(id='s')], value=FStr(parts=[FPart(literal=None, expr=Name(id='x'), conversion='r',"
             + " spec=FStr(parts=[FPart(literal='>', expr=None, conversion=None, spec=None), FPart(literal=None,"
             + " expr=Name(id='width'), conversion=None, spec=None)])), FPart(literal=' ', expr=None, conversion=None,"
@@ -171,14 +202,16 @@ class PythonSourceTest {
 
   @Test
   void semicolons() {
-    assertAst("a = 1; b = 2;\nc = 3\n",
+    assertAst(
+        "a = 1; b = 2;\nc = 3\n",
         "[Assign(targets=[Name(id='a')], value=Num(value=1)), Assign(targets=[Name(id='b')], value=Num(value=2)),"
             + " Assign(targets=[Name(id='c')], value=Num(value=3))]");
   }
 
   @Test
   void tabIndentation() {
-    assertAst("if x:\n\ty = 1\n\tif z:\n\t\tw = 2\nv = 3\n",
+    assertAst(
+        "if x:\n\ty = 1\n\tif z:\n\t\tw = 2\nv = 3\n",
         "[If(test=Name(id='x'), body=[Assign(targets=[Name(id='y')], value=Num(value=1)), If(test=Name(id='z'),"
             + " body=[Assign(targets=[Name(id='w')], value=Num(value=2))], orelse=[])], orelse=[]),"
             + " Assign(targets=[Name(id='v')], value=Num(value=3))]");
@@ -186,7 +219,8 @@ class PythonSourceTest {
 
   @Test
   void operatorPrecedence() {
-    assertAst("r = -x ** 2 // 3 % 4 @ w + a * b ** -c\n",
+    assertAst(
+        "r = -x ** 2 // 3 % 4 @ w + a * b ** -c\n",
         "[Assign(targets=[Name(id='r')], value=BinOp(op='+', left=BinOp(op='@', left=BinOp(op='%', left=BinOp(op='//',"
             + " left=UnaryOp(op='-', operand=BinOp(op='**', left=Name(id='x'), right=Num(value=2))), right=Num(value=3)),"
             + " right=Num(value=4)), right=Name(id='w')), right=BinOp(op='*', left=Name(id='a'), right=BinOp(op='**',"
@@ -195,7 +229,8 @@ class PythonSourceTest {
 
   @Test
   void comprehensionsAndSubscripts() {
-    assertAst("x = [i * j for i in range(3) if i for j in range(i)]\ny = x[1:2, ::3, ..., None]\n",
+    assertAst(
+        "x = [i * j for i in range(3) if i for j in range(i)]\ny = x[1:2, ::3, ..., None]\n",
         "[Assign(targets=[Name(id='x')], value=Comprehension(kind=LIST, elt=BinOp(op='*', left=Name(id='i'),"
             + " right=Name(id='j')), value=None, generators=[CompFor(target=Name(id='i'), iter=Call(func=Name(id='range'),"
             + " args=[Arg(name=None, value=Num(value=3), kind=POSITIONAL)]), ifs=[Name(id='i')]), CompFor(target=Name(id='j'),"
@@ -207,7 +242,8 @@ class PythonSourceTest {
 
   @Test
   void literals() {
-    assertAst("x = 0x1f + 0o17 + 0b101 + 1_000 + 1e-3 + .5\ns = 'a' \"b\" r'\\n'\nt = \"\"\"multi\nline\"\"\"\n",
+    assertAst(
+        "x = 0x1f + 0o17 + 0b101 + 1_000 + 1e-3 + .5\ns = 'a' \"b\" r'\\n'\nt = \"\"\"multi\nline\"\"\"\n",
         "[Assign(targets=[Name(id='x')], value=BinOp(op='+', left=BinOp(op='+', left=BinOp(op='+', left=BinOp(op='+',"
             + " left=BinOp(op='+', left=Num(value=31), right=Num(value=15)), right=Num(value=5)), right=Num(value=1000)),"
             + " right=Num(value=0.001)), right=Num(value=0.5))), Assign(targets=[Name(id='s')], value=Str(value='ab\\\\n',"
@@ -216,7 +252,8 @@ class PythonSourceTest {
 
   @Test
   void importsWithAndTry() {
-    assertAst("""
+    assertAst(
+        """
         from ..pkg.mod import (b as c,
                                d,)
         import torch.nn as nn, os
@@ -257,7 +294,8 @@ class PythonSourceTest {
   // Syntax errors, rendered in full
 
   private static void assertError(String source, String expected) {
-    DiagnosticException e = assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", source));
+    DiagnosticException e =
+        assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", source));
     SourceMap sources = new SourceMap();
     sources.add("m.py", source);
     Diagnostics d = new Diagnostics();
@@ -267,7 +305,9 @@ class PythonSourceTest {
 
   @Test
   void missingColon() {
-    assertError("for x in y\n    pass\n", """
+    assertError(
+        "for x in y\n    pass\n",
+        """
         error[DN0001]: m.py:1:11: invalid syntax: unexpected end of line
           |
         1 | for x in y
@@ -278,7 +318,9 @@ class PythonSourceTest {
 
   @Test
   void unexpectedIndent() {
-    assertError("x = 1\n    y = 2\n", """
+    assertError(
+        "x = 1\n    y = 2\n",
+        """
         error[DN0001]: m.py:2:5: invalid syntax: unexpected indent
           |
         2 |     y = 2
@@ -289,7 +331,9 @@ class PythonSourceTest {
 
   @Test
   void indentedFirstLine() {
-    assertError("  x = 1\n", """
+    assertError(
+        "  x = 1\n",
+        """
         error[DN0001]: m.py:1:3: invalid syntax: unexpected indent
           |
         1 |   x = 1
@@ -300,7 +344,9 @@ class PythonSourceTest {
 
   @Test
   void unindentToNoLevel() {
-    assertError("if x:\n        a = 1\n    b = 2\n", """
+    assertError(
+        "if x:\n        a = 1\n    b = 2\n",
+        """
         error[DN0002]: m.py:3:5: unindent does not match any outer indentation level
           |
         3 |     b = 2
@@ -311,7 +357,9 @@ class PythonSourceTest {
 
   @Test
   void missingIndentedBlock() {
-    assertError("if x:\npass\n", """
+    assertError(
+        "if x:\npass\n",
+        """
         error[DN0001]: m.py:2:1: expected an indented block
           |
         2 | pass
@@ -322,7 +370,9 @@ class PythonSourceTest {
 
   @Test
   void tabsAndSpacesMixedAmbiguously() {
-    assertError("if x:\n\ta = 1\n        b = 2\n", """
+    assertError(
+        "if x:\n\ta = 1\n        b = 2\n",
+        """
         error[DN0002]: m.py:3:9: inconsistent use of tabs and spaces in indentation
           |
         3 |         b = 2
@@ -333,7 +383,9 @@ class PythonSourceTest {
 
   @Test
   void bracketNeverClosed() {
-    assertError("y = foo(1,\n        2\n", """
+    assertError(
+        "y = foo(1,\n        2\n",
+        """
         error[DN0001]: m.py:1:8: '(' was never closed
           |
         1 | y = foo(1,
@@ -344,7 +396,9 @@ class PythonSourceTest {
 
   @Test
   void bracketOpenWhenTheNextStatementStarts() {
-    assertError("x = [1, 2, 3\ny = 4\n", """
+    assertError(
+        "x = [1, 2, 3\ny = 4\n",
+        """
         error[DN0001]: m.py:2:1: invalid syntax: unexpected 'y'
           |
         2 | y = 4
@@ -355,7 +409,9 @@ class PythonSourceTest {
 
   @Test
   void mismatchedBracket() {
-    assertError("x = (1,\n     2]\n", """
+    assertError(
+        "x = (1,\n     2]\n",
+        """
         error[DN0001]: m.py:2:7: closing parenthesis ']' does not match opening parenthesis '(' on line 1
           |
         2 |      2]
@@ -365,7 +421,9 @@ class PythonSourceTest {
 
   @Test
   void unmatchedClosingBracket() {
-    assertError("x = 1)\n", """
+    assertError(
+        "x = 1)\n",
+        """
         error[DN0001]: m.py:1:6: unmatched ')'
           |
         1 | x = 1)
@@ -377,22 +435,31 @@ class PythonSourceTest {
   @Test
   void tooManyNestedParentheses() {
     String src = "x = " + "(".repeat(201) + "1" + ")".repeat(201) + "\n";
-    DiagnosticException e = assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", src));
-    assertEquals("error[DN0001]: m.py:1:205: too many nested parentheses",
+    DiagnosticException e =
+        assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", src));
+    assertEquals(
+        "error[DN0001]: m.py:1:205: too many nested parentheses",
         e.diagnostics().get(0).toString().lines().findFirst().orElseThrow());
   }
 
   @Test
   void thousandsOfChainedOperatorsAreAnErrorNotACrash() {
     String src = "x = 1\ny = x" + " + x".repeat(50_000) + "\n";
-    DiagnosticException e = assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", src));
-    assertTrue(e.diagnostics().get(0).toString().startsWith("error[DN0001]: m.py:2:1: this statement nests too deeply"),
+    DiagnosticException e =
+        assertThrows(DiagnosticException.class, () -> PythonSource.parseFile("m.py", src));
+    assertTrue(
+        e.diagnostics()
+            .get(0)
+            .toString()
+            .startsWith("error[DN0001]: m.py:2:1: this statement nests too deeply"),
         e.diagnostics().get(0).toString());
   }
 
   @Test
   void unterminatedString() {
-    assertError("s = 'abc\n", """
+    assertError(
+        "s = 'abc\n",
+        """
         error[DN0001]: m.py:1:5: unterminated string literal
           |
         1 | s = 'abc
@@ -403,7 +470,9 @@ class PythonSourceTest {
 
   @Test
   void unterminatedTripleQuotedString() {
-    assertError("x = 1\ns = '''abc\n\n", """
+    assertError(
+        "x = 1\ns = '''abc\n\n",
+        """
         error[DN0001]: m.py:2:5: unterminated triple-quoted string literal
           |
         2 | s = '''abc
@@ -414,7 +483,9 @@ class PythonSourceTest {
 
   @Test
   void invalidCharacter() {
-    assertError("x = a $ b\n", """
+    assertError(
+        "x = a $ b\n",
+        """
         error[DN0001]: m.py:1:7: invalid syntax: unexpected '$'
           |
         1 | x = a $ b
@@ -425,13 +496,17 @@ class PythonSourceTest {
 
   @Test
   void fStringErrorsPointIntoTheString() {
-    assertError("s = f'a } b'\n", """
+    assertError(
+        "s = f'a } b'\n",
+        """
         error[DN0001]: m.py:1:9: single '}' is not allowed in an f-string
           |
         1 | s = f'a } b'
           |         ^
         """);
-    assertError("s = f'{x'\n", """
+    assertError(
+        "s = f'{x'\n",
+        """
         error[DN0001]: m.py:1:8: unterminated replacement field in f-string
           |
         1 | s = f'{x'
@@ -441,19 +516,25 @@ class PythonSourceTest {
 
   @Test
   void returnBreakAndContinueOutsideTheirScopes() {
-    assertError("class A:\n    return 1\n", """
+    assertError(
+        "class A:\n    return 1\n",
+        """
         error[DN0001]: m.py:2:5: 'return' outside function
           |
         2 |     return 1
           |     ^
         """);
-    assertError("def f():\n    for i in x:\n        pass\n    else:\n        break\n", """
+    assertError(
+        "def f():\n    for i in x:\n        pass\n    else:\n        break\n",
+        """
         error[DN0001]: m.py:5:9: 'break' outside loop
           |
         5 |         break
           |         ^
         """);
-    assertError("for i in x:\n    def g():\n        continue\n", """
+    assertError(
+        "for i in x:\n    def g():\n        continue\n",
+        """
         error[DN0001]: m.py:3:9: 'continue' not properly in loop
           |
         3 |         continue
@@ -463,7 +544,9 @@ class PythonSourceTest {
 
   @Test
   void duplicateParameter() {
-    assertError("def f(a, b, a=1):\n    pass\n", """
+    assertError(
+        "def f(a, b, a=1):\n    pass\n",
+        """
         error[DN0001]: m.py:1:13: duplicate argument 'a' in function definition
           |
         1 | def f(a, b, a=1):
@@ -473,7 +556,9 @@ class PythonSourceTest {
 
   @Test
   void unsupportedSyntaxIsDn0003() {
-    assertError("def f():\n    x = yield 1\n", """
+    assertError(
+        "def f():\n    x = yield 1\n",
+        """
         error[DN0003]: m.py:2:9: 'yield' is not supported
           |
         2 |     x = yield 1
@@ -484,33 +569,61 @@ class PythonSourceTest {
 
   @Test
   void entryExpressionErrorsUseTheirOwnColumns() {
-    DiagnosticException e = assertThrows(DiagnosticException.class,
-        () -> PythonSource.parseExpression("build(1,", new Span("<entry>", 1, 8)));
-    assertEquals("error[DN0001]: <entry>:1:13: '(' was never closed", e.diagnostics().get(0).toString().lines().findFirst().orElseThrow());
+    DiagnosticException e =
+        assertThrows(
+            DiagnosticException.class,
+            () -> PythonSource.parseExpression("build(1,", new Span("<entry>", 1, 8)));
+    assertEquals(
+        "error[DN0001]: <entry>:1:13: '(' was never closed",
+        e.diagnostics().get(0).toString().lines().findFirst().orElseThrow());
   }
 
-  /** Literals whose escapes must decode exactly as CPython decodes them (checked against python3 below). */
-  static final List<String> ESCAPES = List.of("'say \\\"hi\\\"'", "'C:\\\\temp\\\\new'", "'C:\\temp\\new'",
-      "'\\x00nul \\x7f \\xe9'", "'\\0 \\07 \\012 \\101\\1012 \\777 \\8'", "'\\a\\b\\f\\v\\r\\t'",
-      "'\\u043a\\u043b\\u044e\\u0447 \\U0001F511'", "'\\N{SNOWMAN} \\N{LATIN SMALL LETTER A}'", "'\\q \\d'",
-      "'a\\\nb'", "b'\\x00\\xff \\u0041 \\N{x} \\101'", "'''*/ \" + x + \" ''' \"\\u0022\"",
-      "r'\\x00\\n'", "'ключ 🔑'");
+  /**
+   * Literals whose escapes must decode exactly as CPython decodes them (checked against python3
+   * below).
+   */
+  static final List<String> ESCAPES =
+      List.of(
+          "'say \\\"hi\\\"'",
+          "'C:\\\\temp\\\\new'",
+          "'C:\\temp\\new'",
+          "'\\x00nul \\x7f \\xe9'",
+          "'\\0 \\07 \\012 \\101\\1012 \\777 \\8'",
+          "'\\a\\b\\f\\v\\r\\t'",
+          "'\\u043a\\u043b\\u044e\\u0447 \\U0001F511'",
+          "'\\N{SNOWMAN} \\N{LATIN SMALL LETTER A}'",
+          "'\\q \\d'",
+          "'a\\\nb'",
+          "b'\\x00\\xff \\u0041 \\N{x} \\101'",
+          "'''*/ \" + x + \" ''' \"\\u0022\"",
+          "r'\\x00\\n'",
+          "'ключ 🔑'");
 
   @Test
   void escapesDecodeAsInPython(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("literals.txt");
     Files.writeString(file, String.join("\u001e", ESCAPES));
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
-        "import ast, sys",
-        "for lit in open(sys.argv[1], encoding='utf-8').read().split('\\x1e'):",
-        "    v = ast.literal_eval(lit)",
-        "    print(' '.join(str(c) for c in (v if isinstance(v, bytes) else map(ord, v))))"), file.toString())
-        .redirectErrorStream(true).start();
-    List<String> expected = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-        .lines().toList();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "-c",
+                String.join(
+                    "\n",
+                    "import ast, sys",
+                    "for lit in open(sys.argv[1], encoding='utf-8').read().split('\\x1e'):",
+                    "    v = ast.literal_eval(lit)",
+                    "    print(' '.join(str(c) for c in (v if isinstance(v, bytes) else map(ord, v))))"),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    List<String> expected =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .lines()
+            .toList();
     assertEquals(0, p.waitFor(), String.join("\n", expected));
     for (int i = 0; i < ESCAPES.size(); i++) {
-      Expr.Str str = (Expr.Str) PythonSource.parseExpression(ESCAPES.get(i), new Span("m.py", 1, 1));
+      Expr.Str str =
+          (Expr.Str) PythonSource.parseExpression(ESCAPES.get(i), new Span("m.py", 1, 1));
       String got = String.join(" ", str.value().codePoints().mapToObj(String::valueOf).toList());
       assertEquals(expected.get(i), got, ESCAPES.get(i));
     }
@@ -518,20 +631,33 @@ class PythonSourceTest {
 
   @Test
   void malformedEscapesAreSyntaxErrors() {
-    for (String[] c : new String[][] {{"'\\x4'", "truncated \\xXX escape"}, {"'\\xZZ'", "truncated \\xXX escape"},
-        {"'\\u12'", "truncated \\uXXXX escape"}, {"'\\U00110000'", "illegal Unicode character"},
-        {"'\\N{NO SUCH NAME}'", "unknown Unicode character name"}, {"'\\N'", "malformed \\N character escape"}}) {
-      DiagnosticException e = assertThrows(DiagnosticException.class,
-          () -> PythonSource.parseExpression(c[0], new Span("m.py", 3, 5)));
-      assertEquals("error[DN0001]: m.py:3:5: invalid escape in string literal: " + c[1],
-          e.diagnostics().get(0).toString().lines().findFirst().orElseThrow(), c[0]);
+    for (String[] c :
+        new String[][] {
+          {"'\\x4'", "truncated \\xXX escape"},
+          {"'\\xZZ'", "truncated \\xXX escape"},
+          {"'\\u12'", "truncated \\uXXXX escape"},
+          {"'\\U00110000'", "illegal Unicode character"},
+          {"'\\N{NO SUCH NAME}'", "unknown Unicode character name"},
+          {"'\\N'", "malformed \\N character escape"}
+        }) {
+      DiagnosticException e =
+          assertThrows(
+              DiagnosticException.class,
+              () -> PythonSource.parseExpression(c[0], new Span("m.py", 3, 5)));
+      assertEquals(
+          "error[DN0001]: m.py:3:5: invalid escape in string literal: " + c[1],
+          e.diagnostics().get(0).toString().lines().findFirst().orElseThrow(),
+          c[0]);
     }
   }
 
   // ------------------------------------------------------------------------------------------
   // Source bytes: encodings, byte-order marks, long lines
 
-  /** Decodes bytes as a file would be, then parses the text; returns the rendered diagnostic, or "" when it parses. */
+  /**
+   * Decodes bytes as a file would be, then parses the text; returns the rendered diagnostic, or ""
+   * when it parses.
+   */
   private static String decodeAndParse(byte[] bytes) {
     SourceMap sources = new SourceMap();
     try {
@@ -564,90 +690,134 @@ class PythonSourceTest {
 
   @Test
   void aUtf8ByteOrderMarkIsDropped() {
-    byte[] file = concat(bytes(0xef, 0xbb, 0xbf), "x = 'caf\u00e9'\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] file =
+        concat(
+            bytes(0xef, 0xbb, 0xbf),
+            "x = 'caf\u00e9'\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals("x = 'caf\u00e9'\n", PythonSource.decode("m.py", file, new SourceMap()));
     assertEquals("", decodeAndParse(file));
   }
 
   @Test
   void latin1BytesWithoutADeclarationAreReportedAtTheFirstBadByte() {
-    byte[] file = concat("import torch\n\n# caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII), bytes(0xe9),
-        "s \u00e0\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    assertEquals("""
+    byte[] file =
+        concat(
+            "import torch\n\n# caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            bytes(0xe9),
+            "s \u00e0\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals(
+        """
         error[DN0004]: m.py:3:6: byte 0xe9 is not valid UTF-8
           |
         3 | # caf\ufffds \ufffd
           |      ^
           = hint: save the file as UTF-8, or declare its encoding on the first line, e.g. # -*- coding: latin-1 -*-
-        """, decodeAndParse(file));
+        """,
+        decodeAndParse(file));
   }
 
   @Test
   void aPep263DeclarationIsHonoured() {
-    byte[] file = concat("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nname = 'caf".getBytes(
-        java.nio.charset.StandardCharsets.US_ASCII), bytes(0xe9), "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    byte[] file =
+        concat(
+            "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nname = 'caf"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            bytes(0xe9),
+            "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertTrue(PythonSource.decode("m.py", file, new SourceMap()).endsWith("name = 'caf\u00e9'\n"));
     assertEquals("", decodeAndParse(file));
-    // Only on line 1 or 2, and on line 2 only after a comment: here it is a plain comment and UTF-8 applies.
-    byte[] late = concat("x = 1\n# coding: latin-1\ny = '".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-        bytes(0xe9), "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    assertTrue(decodeAndParse(late).startsWith("error[DN0004]: m.py:3:6: byte 0xe9 is not valid UTF-8\n"));
+    // Only on line 1 or 2, and on line 2 only after a comment: here it is a plain comment and UTF-8
+    // applies.
+    byte[] late =
+        concat(
+            "x = 1\n# coding: latin-1\ny = '".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            bytes(0xe9),
+            "'\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(
+        decodeAndParse(late).startsWith("error[DN0004]: m.py:3:6: byte 0xe9 is not valid UTF-8\n"));
   }
 
   @Test
   void unknownOrContradictoryDeclarationsAreErrors() {
-    assertEquals("""
+    assertEquals(
+        """
         error[DN0004]: m.py:1:11: unknown source encoding 'klingon'
           |
         1 | # coding: klingon
           |           ^
           = hint: declare utf-8 or latin-1, or save the file as UTF-8 and drop the declaration
-        """, decodeAndParse("# coding: klingon\nx = 1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    byte[] bomLatin = concat(bytes(0xef, 0xbb, 0xbf), "# coding: latin-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    assertTrue(decodeAndParse(bomLatin).startsWith("error[DN0004]: m.py:1:11: the file starts with a UTF-8 byte-order "
-        + "mark but declares the encoding 'latin-1'\n"), decodeAndParse(bomLatin));
+        """,
+        decodeAndParse(
+            "# coding: klingon\nx = 1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    byte[] bomLatin =
+        concat(
+            bytes(0xef, 0xbb, 0xbf),
+            "# coding: latin-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(
+        decodeAndParse(bomLatin)
+            .startsWith(
+                "error[DN0004]: m.py:1:11: the file starts with a UTF-8 byte-order "
+                    + "mark but declares the encoding 'latin-1'\n"),
+        decodeAndParse(bomLatin));
   }
 
   @Test
   void aTenKilobyteLineIsQuotedAsAWindowWithTheCaretInPlace() {
     String line = "x = [" + "1, ".repeat(2000) + "$" + ", 2".repeat(2000) + "]";
-    String rendered = decodeAndParse((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String rendered =
+        decodeAndParse((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     List<String> lines = rendered.lines().toList();
     assertEquals("error[DN0001]: m.py:1:6006: invalid syntax: unexpected '$'", lines.get(0));
     String quoted = lines.get(2);
     String caret = lines.get(3);
     assertTrue(quoted.startsWith("1 | ...") && quoted.endsWith("..."), quoted);
     assertTrue(quoted.length() < 140, "quoted " + quoted.length() + " characters");
-    assertEquals('$', quoted.charAt(caret.indexOf('^')), "caret under the '$':\n" + quoted + "\n" + caret);
+    assertEquals(
+        '$', quoted.charAt(caret.indexOf('^')), "caret under the '$':\n" + quoted + "\n" + caret);
     // Near the start of the line the window begins at column 1 and only the end is cut.
-    String early = decodeAndParse(("$ = [" + "1, ".repeat(3000) + "]\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String early =
+        decodeAndParse(
+            ("$ = [" + "1, ".repeat(3000) + "]\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertTrue(early.lines().toList().get(2).startsWith("1 | $ = [1, 1,"), early);
     assertEquals("  | ^", early.lines().toList().get(3));
   }
 
   @Test
   void aHugeTokenIsQuotedByItsStartInTheMessage() {
-    String rendered = decodeAndParse(("x = 1 '" + "a".repeat(10000) + "'\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    assertEquals("error[DN0001]: m.py:1:7: invalid syntax: unexpected ''" + "a".repeat(36) + "...'",
+    String rendered =
+        decodeAndParse(
+            ("x = 1 '" + "a".repeat(10000) + "'\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(
+        "error[DN0001]: m.py:1:7: invalid syntax: unexpected ''" + "a".repeat(36) + "...'",
         rendered.lines().findFirst().orElseThrow());
   }
 
   @Test
   void badHexEscapesAndHugeLiteralsAreSyntaxErrors() {
-    assertError("s = 'a\\xzz'\n", """
+    assertError(
+        "s = 'a\\xzz'\n",
+        """
         error[DN0001]: m.py:1:5: invalid escape in string literal: truncated \\xXX escape
           |
         1 | s = 'a\\xzz'
           |     ^
         """);
-    assertError("s = '\\u12'\n", """
+    assertError(
+        "s = '\\u12'\n",
+        """
         error[DN0001]: m.py:1:5: invalid escape in string literal: truncated \\uXXXX escape
           |
         1 | s = '\\u12'
           |     ^
         """);
-    DiagnosticException e = assertThrows(DiagnosticException.class,
-        () -> PythonSource.parseFile("m.py", "n = " + "9".repeat(1_000_000) + "\n"));
-    assertEquals("number literal of 1000000 digits exceeds Python's limit of 4300", e.diagnostics().get(0).message());
+    DiagnosticException e =
+        assertThrows(
+            DiagnosticException.class,
+            () -> PythonSource.parseFile("m.py", "n = " + "9".repeat(1_000_000) + "\n"));
+    assertEquals(
+        "number literal of 1000000 digits exceeds Python's limit of 4300",
+        e.diagnostics().get(0).message());
   }
 }

@@ -20,7 +20,9 @@ public final class AstDump {
     } else if (node instanceof Span) {
       return "";
     } else if (node instanceof String s) {
-      return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t") + "'";
+      return "'"
+          + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t")
+          + "'";
     } else if (node instanceof Optional<?> o) {
       return o.isPresent() ? dump(o.get()) : "None";
     } else if (node instanceof List<?> l) {

@@ -14,8 +14,6 @@ import dev.dynnc.ir.ValueId;
 import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
 import dev.dynnc.semantics.DType;
-import dev.dynnc.semantics.PyFloat;
-import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +21,10 @@ import java.util.Map;
 
 /**
  * Folds host-scalar ops whose operands are constants into {@code const} ops, and branches on a
- * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in
- * reverse postorder so a constant is known before any use it dominates. Values come from the op
- * table's host evaluator ({@link ScalarEval}: Python's rules, from PyScalar and PyFloat), the same
- * method the generated host calls, so a folded value equals the one the host would compute.
+ * constant condition into jumps; blocks left unreachable are removed. Blocks are visited in reverse
+ * postorder so a constant is known before any use it dominates. Values come from the op table's
+ * host evaluator ({@link ScalarEval}: Python's rules, from PyScalar and PyFloat), the same method
+ * the generated host calls, so a folded value equals the one the host would compute.
  */
 public final class FoldConstants implements Pass {
   @Override
@@ -54,8 +52,10 @@ public final class FoldConstants implements Pass {
       }
       Terminator t = b.terminator();
       if (t instanceof Terminator.Branch br && consts.get(br.condition()) instanceof Boolean c) {
-        t = c ? new Terminator.Jump(br.ifTrue(), br.trueArgs(), br.span())
-            : new Terminator.Jump(br.ifFalse(), br.falseArgs(), br.span());
+        t =
+            c
+                ? new Terminator.Jump(br.ifTrue(), br.trueArgs(), br.span())
+                : new Terminator.Jump(br.ifFalse(), br.falseArgs(), br.span());
         changed = true;
       }
       blocks[bi] = new Block(b.id(), b.params(), ImmutableList.copyOf(ops), t);
@@ -77,7 +77,9 @@ public final class FoldConstants implements Pass {
   }
 
   private static Op fold(Op op, Map<ValueId, Object> consts) {
-    if (!(op.type() instanceof Type.ScalarType st) || op.operands().isEmpty() || op.name().equals("item")) {
+    if (!(op.type() instanceof Type.ScalarType st)
+        || op.operands().isEmpty()
+        || op.name().equals("item")) {
       return op;
     }
     List<Object> in = new ArrayList<>();
@@ -92,15 +94,24 @@ public final class FoldConstants implements Pass {
     if (r == null) {
       return op;
     }
-    Attr attr = r instanceof Boolean b ? Attr.of(b) : r instanceof Long l ? Attr.of(l) : Attr.of((Double) r);
-    return new Op(op.result(), "const", ImmutableList.of(), ImmutableSortedMap.of("value", attr), op.type(), op.span());
+    Attr attr =
+        r instanceof Boolean b
+            ? Attr.of(b)
+            : r instanceof Long l ? Attr.of(l) : Attr.of((Double) r);
+    return new Op(
+        op.result(),
+        "const",
+        ImmutableList.of(),
+        ImmutableSortedMap.of("value", attr),
+        op.type(),
+        op.span());
   }
 
   /**
-   * Folds one op with the op table's evaluator, the method the host would call ({@link ScalarEval});
-   * null when it cannot be folded safely: where Python raises (integer division by zero, {@code
-   * int(nan)}) or an int result needs more than 64 bits, the op is left to run time, where the host
-   * raises instead of wrapping.
+   * Folds one op with the op table's evaluator, the method the host would call ({@link
+   * ScalarEval}); null when it cannot be folded safely: where Python raises (integer division by
+   * zero, {@code int(nan)}) or an int result needs more than 64 bits, the op is left to run time,
+   * where the host raises instead of wrapping.
    */
   static Object evaluate(String name, List<Object> in, DType out) {
     try {

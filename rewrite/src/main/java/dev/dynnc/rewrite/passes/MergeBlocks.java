@@ -53,13 +53,18 @@ public final class MergeBlocks implements Pass {
       List<Op> ops = new ArrayList<>(pred.ops());
       ops.addAll(succ.ops());
       List<Block> blocks = new ArrayList<>(f.blocks());
-      blocks.set(a, new Block(pred.id(), pred.params(), ImmutableList.copyOf(ops), succ.terminator()));
+      blocks.set(
+          a, new Block(pred.id(), pred.params(), ImmutableList.copyOf(ops), succ.terminator()));
       // The merged-away block keeps its slot until renumbering; make it a self-contained dead end.
-      blocks.set(succ.id().index(), new Block(succ.id(), ImmutableList.of(), ImmutableList.of(), succ.terminator()));
+      blocks.set(
+          succ.id().index(),
+          new Block(succ.id(), ImmutableList.of(), ImmutableList.of(), succ.terminator()));
       boolean[] keep = new boolean[blocks.size()];
       java.util.Arrays.fill(keep, true);
       keep[succ.id().index()] = false;
-      f = Rewrites.keepBlocks(Rewrites.substitute(f.withBlocks(ImmutableList.copyOf(blocks)), subst), keep);
+      f =
+          Rewrites.keepBlocks(
+              Rewrites.substitute(f.withBlocks(ImmutableList.copyOf(blocks)), subst), keep);
     }
   }
 }

@@ -15,12 +15,18 @@ import java.util.function.UnaryOperator;
 final class Rewrites {
   private Rewrites() {}
 
-  static Terminator mapTerminator(Terminator t, UnaryOperator<ValueId> v, UnaryOperator<BlockId> b) {
+  static Terminator mapTerminator(
+      Terminator t, UnaryOperator<ValueId> v, UnaryOperator<BlockId> b) {
     if (t instanceof Terminator.Jump j) {
       return new Terminator.Jump(b.apply(j.target()), map(j.args(), v), j.span());
     } else if (t instanceof Terminator.Branch br) {
-      return new Terminator.Branch(v.apply(br.condition()), b.apply(br.ifTrue()), map(br.trueArgs(), v),
-          b.apply(br.ifFalse()), map(br.falseArgs(), v), br.span());
+      return new Terminator.Branch(
+          v.apply(br.condition()),
+          b.apply(br.ifTrue()),
+          map(br.trueArgs(), v),
+          b.apply(br.ifFalse()),
+          map(br.falseArgs(), v),
+          br.span());
     }
     Terminator.Return r = (Terminator.Return) t;
     return new Terminator.Return(r.value().mapLeaves(v), r.span());
@@ -35,18 +41,23 @@ final class Rewrites {
     if (subst.isEmpty()) {
       return f;
     }
-    UnaryOperator<ValueId> v = x -> {
-      ValueId y = x;
-      while (subst.containsKey(y)) {
-        y = subst.get(y);
-      }
-      return y;
-    };
+    UnaryOperator<ValueId> v =
+        x -> {
+          ValueId y = x;
+          while (subst.containsKey(y)) {
+            y = subst.get(y);
+          }
+          return y;
+        };
     ImmutableList.Builder<Block> out = ImmutableList.builder();
     for (Block b : f.blocks()) {
-      ImmutableList<Op> ops = b.ops().stream().map(op -> op.withOperands(map(op.operands(), v)))
-          .collect(ImmutableList.toImmutableList());
-      out.add(new Block(b.id(), b.params(), ops, mapTerminator(b.terminator(), v, UnaryOperator.identity())));
+      ImmutableList<Op> ops =
+          b.ops().stream()
+              .map(op -> op.withOperands(map(op.operands(), v)))
+              .collect(ImmutableList.toImmutableList());
+      out.add(
+          new Block(
+              b.id(), b.params(), ops, mapTerminator(b.terminator(), v, UnaryOperator.identity())));
     }
     return f.withBlocks(out.build());
   }
@@ -65,8 +76,12 @@ final class Rewrites {
     ImmutableList.Builder<Block> out = ImmutableList.builder();
     for (Block blk : f.blocks()) {
       if (keep[blk.id().index()]) {
-        out.add(new Block(b.apply(blk.id()), blk.params(), blk.ops(),
-            mapTerminator(blk.terminator(), UnaryOperator.identity(), b)));
+        out.add(
+            new Block(
+                b.apply(blk.id()),
+                blk.params(),
+                blk.ops(),
+                mapTerminator(blk.terminator(), UnaryOperator.identity(), b)));
       }
     }
     return f.withBlocks(out.build());
