@@ -9,6 +9,7 @@ import dev.dynnc.compiler.ModelSpec;
 import dev.dynnc.compiler.ProgramGraph;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
+import dev.dynnc.frontend.Decision;
 import dev.dynnc.ir.Block;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
@@ -273,6 +274,13 @@ final class ModelCommands {
             "Write here instead of stdout (required for png); an existing file is replaced.")
     Path output;
 
+    @Option(
+        names = "--explain",
+        description =
+            "Say for every condition and loop of the method why it was judged static (decided or"
+                + " unrolled while compiling) or dynamic (left for run time), at its source line.")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = cmd.commandLine().getOut();
@@ -294,6 +302,13 @@ final class ModelCommands {
         throw new Main.CliError(
             Code.DN0400, Main.USAGE, "--format png writes a binary picture: give -o FILE");
       }
+      if (explain && (bundle != null || f != Format.TEXT)) {
+        throw new Main.CliError(
+            Code.DN0400,
+            Main.USAGE,
+            "--explain works on a model (--spec or flags), as text: a bundle no longer holds the"
+                + " source's decisions");
+      }
       List<Analysis.Stage> stages;
       Partitioner.Result parts;
       if (bundle != null) {
@@ -309,6 +324,11 @@ final class ModelCommands {
         if (!a.ok()) {
           err.println("inspect failed: the model has errors (see above)");
           return Main.DIAGNOSTICS;
+        }
+        if (explain) {
+          out.print(explanation(a));
+          out.flush();
+          return Main.OK;
         }
         stages = a.stages();
         parts = a.partition().orElseThrow();
@@ -371,6 +391,38 @@ final class ModelCommands {
           Main.DIAGNOSTICS,
           bundle + "/ir is not a valid dynnc program: " + e.getMessage());
     }
+  }
+
+  /**
+   * For every condition and loop of the method: where it is, the source line, and why it was judged
+   * static or dynamic; then the totals.
+   */
+  static String explanation(Analysis a) {
+    StringBuilder b = new StringBuilder();
+    int dynamic = 0;
+    for (Decision d : a.decisions()) {
+      dynamic += d.dynamic() ? 1 : 0;
+      b.append(d.span().file())
+          .append(':')
+          .append(d.span().line())
+          .append(':')
+          .append(d.span().column())
+          .append(": ")
+          .append(d.kind())
+          .append(d.dynamic() ? " is dynamic: " : " is static: ")
+          .append(d.why())
+          .append('\n');
+      a.sources()
+          .line(d.span().file(), d.span().line())
+          .ifPresent(line -> b.append("    ").append(line.strip()).append('\n'));
+    }
+    b.append(a.decisions().size())
+        .append(" condition(s) and loop(s): ")
+        .append(dynamic)
+        .append(" dynamic, ")
+        .append(a.decisions().size() - dynamic)
+        .append(" static\n");
+    return b.toString();
   }
 
   /** Every stage's program, then the partition: subgraphs with their ops, and the host blocks. */

@@ -184,6 +184,41 @@ class ModelCommandsTest {
     assertEquals(dot.out(), fromBundle.out());
   }
 
+  @Test
+  void explainSaysWhyEachConditionAndLoopIsStaticOrDynamic() {
+    Out r =
+        run(
+            "inspect",
+            "--source-root",
+            SAMPLE.toString(),
+            "--entry",
+            ENTRY,
+            "--input",
+            "x=float32[1,3,32,32]",
+            "--explain");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(
+        String.join(
+            "\n",
+            "models/sdn.py:34:9: for is static: unrolled while compiling: 3 iterations, over a list"
+                + " known at compile time",
+            "    for i, block in enumerate(self.blocks):",
+            "models/sdn.py:36:13: if is static: decided while compiling, True 2 times, False 1 time:"
+                + " its condition reads only values known then (module attributes, shapes, Python"
+                + " constants, loop counters)",
+            "    if i < len(self.exits):",
+            "models/sdn.py:39:17: if is dynamic: left for run time (2 times): its condition is a"
+                + " Python value read from a tensor at run time (.item(), int(), float() or a"
+                + " comparison of one)",
+            "    if confidence.item() >= self.threshold:",
+            "3 condition(s) and loop(s): 1 dynamic, 2 static",
+            ""),
+        r.out());
+    Out bad = run("inspect", "--explain", "--format", "dot", "--spec", "x.yaml");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().startsWith("error[DN0400]: --explain works on a model"), bad.err());
+  }
+
   private static String[] concat(List<String> a, List<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
   }

@@ -2,6 +2,7 @@ package dev.dynnc.compiler;
 
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
+import dev.dynnc.frontend.Decision;
 import dev.dynnc.ir.Function;
 import dev.dynnc.rewrite.Partitioner;
 import java.util.List;
@@ -13,12 +14,14 @@ import java.util.Optional;
  *
  * @param stages the program after lowering and after each IR pass, in order
  * @param partition the subgraphs and host program, when every stage succeeded
+ * @param decisions how the frontend judged each condition and loop of the method, in source order
  */
 public record Analysis(
     Diagnostics diagnostics,
     SourceMap sources,
     List<Stage> stages,
-    Optional<Partitioner.Result> partition) {
+    Optional<Partitioner.Result> partition,
+    List<Decision> decisions) {
   /** The program as one stage left it. */
   public record Stage(String name, Function function) {}
 

@@ -203,7 +203,7 @@ public final class DynncCompiler {
     List<Analysis.Stage> stages = new ArrayList<>();
     if (!fr.ok() || fr.function().isEmpty()) {
       fr.diagnostics().all().forEach(d -> sink.report(d, fr.sources()));
-      return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.empty());
+      return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.empty(), fr.decisions());
     }
     Function f = fr.function().get();
     stages.add(new Analysis.Stage("lowered", f));
@@ -213,7 +213,11 @@ public final class DynncCompiler {
     }
     Verifier.verifyOrThrow(f);
     return new Analysis(
-        fr.diagnostics(), fr.sources(), stages, Optional.of(Partitioner.partition(f)));
+        fr.diagnostics(),
+        fr.sources(),
+        stages,
+        Optional.of(Partitioner.partition(f)),
+        fr.decisions());
   }
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */

@@ -38,7 +38,8 @@ public final class Frontend {
       List<ModelLowering.StateEntry> state,
       Map<String, WeightTensor> weights,
       Diagnostics diagnostics,
-      SourceMap sources) {
+      SourceMap sources,
+      List<Decision> decisions) {
     public boolean ok() {
       return !diagnostics.hasErrors();
     }
@@ -80,13 +81,14 @@ public final class Frontend {
       if (checkpoint.isPresent()) {
         weights = bindWeights(l.state(), checkpoint.get(), diags);
       }
-      return new Result(Optional.of(l.function()), l.state(), weights, diags, sources);
+      return new Result(
+          Optional.of(l.function()), l.state(), weights, diags, sources, l.decisions());
     } catch (DiagnosticException e) {
       diags.addAll(e.diagnostics());
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
     } catch (StackOverflowError e) {
       diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "model code nests too deeply to evaluate"));
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
     } catch (OutOfMemoryError e) {
       // A last resort: the evaluation budget charges what model code creates before it is built, so
       // only a heap
@@ -97,7 +99,7 @@ public final class Frontend {
               Span.NONE,
               "the compiler ran out of memory while evaluating the model",
               "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources);
+      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
     }
   }
 

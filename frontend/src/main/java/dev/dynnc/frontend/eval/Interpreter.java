@@ -53,6 +53,9 @@ public final class Interpreter {
   final TorchLib torch;
   Staging staging;
 
+  /** How each condition and loop of the lowered method was judged (recorded while staging). */
+  final DecisionLog decisions = new DecisionLog();
+
   /** The limits on steps, work and created data of this compilation. */
   final EvalBudget budget = new EvalBudget();
 
@@ -563,8 +566,9 @@ public final class Interpreter {
     } else if (s instanceof Stmt.If i) {
       Object test = foldCondition(eval(i.test(), f));
       if (isDynamic(test)) {
+        record("if", i.span(), test, true, false);
         requireStaging(i.span()).dynamicIf(this, f, test, i.body(), i.orelse(), i.span());
-      } else if (truthy(test, i.span())) {
+      } else if (record("if", i.span(), test, false, truthy(test, i.span()))) {
         execBlock(i.body(), f);
       } else {
         execBlock(i.orelse(), f);
@@ -834,7 +838,7 @@ public final class Interpreter {
             "this while loop depends on tensor data",
             "data-dependent loops are planned; for now bound the loop with a static count");
       }
-      if (!truthy(t, w.span())) {
+      if (!record("while", w.span(), t, false, truthy(t, w.span()))) {
         execBlock(w.orelse(), f);
         return;
       }
@@ -858,18 +862,37 @@ public final class Interpreter {
           "cannot iterate over a run-time tensor",
           "iterate over range(t.size(0)) or a list of modules instead");
     }
-    for (Object v : iterate(it, fo.span())) {
-      step(fo.span());
-      assign(fo.target(), v, f);
-      try {
-        execBlock(fo.body(), f);
-      } catch (BreakSignal b) {
-        return;
-      } catch (ContinueSignal c) {
-        // next iteration
+    int n = 0;
+    try {
+      for (Object v : iterate(it, fo.span())) {
+        step(fo.span());
+        n++;
+        assign(fo.target(), v, f);
+        try {
+          execBlock(fo.body(), f);
+        } catch (BreakSignal b) {
+          return;
+        } catch (ContinueSignal c) {
+          // next iteration
+        }
+      }
+      execBlock(fo.orelse(), f);
+    } finally {
+      if (staging != null) {
+        decisions.loop(fo.span(), n, Builtins.typeName(it));
       }
     }
-    execBlock(fo.orelse(), f);
+  }
+
+  /**
+   * Records how a condition was judged while {@code forward} is lowered (for inspect --explain) and
+   * returns its static truth.
+   */
+  private boolean record(String kind, Span at, Object value, boolean dynamic, boolean truth) {
+    if (staging != null) {
+      decisions.condition(kind, at, value, dynamic, truth);
+    }
+    return truth;
   }
 
   Staging requireStaging(Span at) {
@@ -1406,10 +1429,13 @@ public final class Interpreter {
     } else if (e instanceof Expr.IfExp i) {
       Object t = foldCondition(eval(i.test(), f));
       if (isDynamic(t)) {
+        record("if-expression", i.span(), t, true, false);
         return requireStaging(i.span())
             .select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
       }
-      return truthy(t, i.span()) ? eval(i.body(), f) : eval(i.orelse(), f);
+      return record("if-expression", i.span(), t, false, truthy(t, i.span()))
+          ? eval(i.body(), f)
+          : eval(i.orelse(), f);
     } else if (e instanceof Expr.Lambda l) {
       return makeFunction("<lambda>", l.params(), null, l.body(), f, l.span());
     } else if (e instanceof Expr.Comprehension c) {

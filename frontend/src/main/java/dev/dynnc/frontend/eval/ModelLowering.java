@@ -33,7 +33,10 @@ public final class ModelLowering {
   public record StateEntry(String key, TensorType type, Span createdAt) {}
 
   /** The result of lowering: the IR and the state the model needs. */
-  public record Lowered(Function function, ImmutableList<StateEntry> state) {}
+  public record Lowered(
+      Function function,
+      ImmutableList<StateEntry> state,
+      List<dev.dynnc.frontend.Decision> decisions) {}
 
   /**
    * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end
@@ -163,7 +166,7 @@ public final class ModelLowering {
     if (in.hasErrors()) {
       return null; // the staged IR of a failed lowering is incomplete; only the errors are reported
     }
-    return new Lowered(staging.finish(method, names, params), state);
+    return new Lowered(staging.finish(method, names, params), state, in.decisions.decisions());
   }
 
   private static List<String> methodParams(Object target) {
