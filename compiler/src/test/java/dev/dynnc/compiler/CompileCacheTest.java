@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynnc.compiler.DynncCompilerTest.FakeService;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ class CompileCacheTest {
                     "forward",
                     InputSpecs.parse(List.of("x=float32[1,4]")),
                     weightsFile,
+                    Checkpoints.Selection.NONE,
                     out,
                     Duration.ofSeconds(5),
                     null));

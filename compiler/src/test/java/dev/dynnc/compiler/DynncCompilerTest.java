@@ -13,6 +13,7 @@ import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.runtime.HostProgram;
 import dev.dynnc.runtime.Manifest;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -148,6 +149,7 @@ class DynncCompilerTest {
         "forward",
         InputSpecs.parse(List.of("x=float32[1,4]")),
         weights,
+        Checkpoints.Selection.NONE,
         out,
         Duration.ofSeconds(5),
         null);
