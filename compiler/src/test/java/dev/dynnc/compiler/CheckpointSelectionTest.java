@@ -12,7 +12,6 @@ import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,16 +110,8 @@ class CheckpointSelectionTest {
             .diagnostics((d, s) -> reported.add(d))
             .build()
             .compile(
-                new CompileRequest(
-                    dir.resolve("src"),
-                    "m.net:Net()",
-                    "forward",
-                    InputSpecs.parse(List.of("x=float32[1,4]")),
-                    dir.resolve(weights),
-                    selection,
-                    bundle,
-                    Duration.ofSeconds(5),
-                    null));
+                DynncCompilerTest.request(
+                    dir.resolve("src"), dir.resolve(weights), selection, bundle));
     return new Run(r, reported, bundle);
   }
 

@@ -90,10 +90,12 @@ public final class Checkpoints {
    * Opens a checkpoint and reads its declarations (names, dtypes, shapes), but none of its tensor
    * data.
    *
-   * <p>The tensors are the state dict: when the file's top-level dict has exactly one dict value
-   * under {@code "state_dict"}, {@code "model"} or {@code "model_state_dict"} (the usual
-   * training-checkpoint layout), that inner dict is read instead. Entries that are not tensors
-   * (counters, hyper-parameters, {@code _metadata}) are skipped.
+   * <p>The tensors are the state dict: when the file's top-level dict holds no tensors and has
+   * exactly one dict value under {@code "state_dict"}, {@code "model"} or {@code
+   * "model_state_dict"} (the usual training-checkpoint layout), that inner dict is read instead;
+   * any other top level without tensors is an error naming the entries that hold dicts of tensors
+   * (see {@link Selection#weightsKey}). Entries that are not tensors (counters, hyper-parameters,
+   * optimizer state, {@code _metadata}) are read as plain data and skipped.
    *
    * @throws CheckpointException when the file is not a supported checkpoint, is corrupt, or
    *     references anything beyond plain tensors and data (the message says what and where)
