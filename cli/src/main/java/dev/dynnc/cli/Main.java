@@ -258,6 +258,7 @@ public final class Main implements Callable<Integer> {
                     m.method(),
                     m.inputs(),
                     weights,
+                    m.selection(),
                     output,
                     Duration.ofSeconds(timeout),
                     key));

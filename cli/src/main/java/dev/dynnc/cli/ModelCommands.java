@@ -18,6 +18,7 @@ import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.SubgraphPlan;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,22 @@ final class ModelCommands {
     Path weights;
 
     @Option(
+        names = "--weights-key",
+        paramLabel = "KEY",
+        description =
+            "Entry of the checkpoint's dict that holds the state dict, e.g. state_dict; a.b reaches"
+                + " into nested dicts.")
+    String weightsKey;
+
+    @Option(
+        names = "--strip-prefix",
+        paramLabel = "PREFIX",
+        description =
+            "Prefix removed from the checkpoint's keys, e.g. module. for a model saved from"
+                + " nn.DataParallel.")
+    String stripPrefix;
+
+    @Option(
         names = "--max-errors",
         paramLabel = "N",
         description = "Report at most N independent errors (default: 20).")
@@ -92,6 +109,15 @@ final class ModelCommands {
       String ent = entry != null ? entry : s.map(ModelSpec::entry).orElse(null);
       List<String> in = inputs != null ? inputs : s.map(ModelSpec::inputs).orElse(null);
       Path w = weights != null ? weights : s.map(ModelSpec::weights).orElse(null);
+      String key = weightsKey != null ? weightsKey : s.flatMap(ModelSpec::weightsKey).orElse(null);
+      String strip =
+          stripPrefix != null ? stripPrefix : s.flatMap(ModelSpec::stripPrefix).orElse(null);
+      if ("".equals(key) || "".equals(strip)) {
+        throw new Main.CliError(
+            Code.DN0400,
+            Main.USAGE,
+            ("".equals(key) ? "--weights-key" : "--strip-prefix") + " must not be empty");
+      }
       List<String> missing = new ArrayList<>();
       if (root == null) {
         missing.add("--source-root");
@@ -135,6 +161,7 @@ final class ModelCommands {
           m,
           parsed,
           Optional.ofNullable(w),
+          new Checkpoints.Selection(key, strip),
           errors,
           s.flatMap(ModelSpec::target),
           s.map(ModelSpec::compileTimeoutSeconds).orElse(OptionalInt.empty()));
@@ -152,6 +179,7 @@ final class ModelCommands {
       String method,
       LinkedHashMap<String, Type.TensorType> inputs,
       Optional<Path> weights,
+      Checkpoints.Selection selection,
       int maxErrors,
       Optional<String> target,
       OptionalInt compileTimeoutSeconds) {
@@ -161,7 +189,7 @@ final class ModelCommands {
               .maxErrors(maxErrors)
               .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
               .build();
-      return c.analyze(sourceRoot, entry, method, inputs, weights);
+      return c.analyze(sourceRoot, entry, method, inputs, weights, selection);
     }
   }
 

@@ -123,7 +123,7 @@ class ModelCommandsTest {
         "error[DN0400]: "
             + spec
             + ":2:1: unknown setting 'bogus'; a model spec has name, source-root,"
-            + " entry, method, inputs, weights, target, compile-timeout, max-errors\n",
+            + " entry, method, inputs, weights, weights-key, strip-prefix, target, compile-timeout, max-errors\n",
         s.err());
     Out png =
         run(

@@ -25,6 +25,7 @@ import dev.dynnc.rewrite.Pipeline;
 import dev.dynnc.rewrite.SubgraphPlan;
 import dev.dynnc.runtime.BundleSignature;
 import dev.dynnc.runtime.Manifest;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -198,8 +199,10 @@ public final class DynncCompiler {
       String entry,
       String method,
       LinkedHashMap<String, Type.TensorType> inputs,
-      Optional<Path> weights) {
-    Frontend.Result fr = Frontend.lower(sourceRoot, entry, method, inputs, weights, maxErrors);
+      Optional<Path> weights,
+      Checkpoints.Selection selection) {
+    Frontend.Result fr =
+        Frontend.lower(sourceRoot, entry, method, inputs, weights, selection, maxErrors);
     List<Analysis.Stage> stages = new ArrayList<>();
     if (!fr.ok() || fr.function().isEmpty()) {
       fr.diagnostics().all().forEach(d -> sink.report(d, fr.sources()));
@@ -273,6 +276,7 @@ public final class DynncCompiler {
               req.method(),
               req.inputs(),
               Optional.of(req.weights()),
+              req.selection(),
               maxErrors);
       if (!fr.ok()) {
         return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);

@@ -1,5 +1,6 @@
 package dev.dynnc.compiler;
 
+import dev.dynnc.weights.Checkpoints;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,6 +38,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * inputs:
  *   x: float32[1,3,32,32]
  * weights: checkpoint.pt              # relative to this file
+ * weights-key: state_dict             # optional; the checkpoint's entry holding the tensors
+ * strip-prefix: module.               # optional; removed from the checkpoint's keys
  * target: llvm                        # optional
  * compile-timeout: 600                # seconds, optional
  * max-errors: 20                      # optional
@@ -50,6 +53,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * @param file the spec file, as given
  * @param name the model's name (a letter, then letters, digits, '_' or '-')
  * @param inputs input specs in the form of {@code --input}, NAME=DTYPE[D0,...], in order
+ * @param weightsKey the checkpoint's entry that holds the state dict, as {@code --weights-key}
+ * @param stripPrefix the prefix to remove from the checkpoint's keys, as {@code --strip-prefix}
  * @param target the target's name, checked by the caller against {@link Target#named}
  */
 public record ModelSpec(
@@ -60,9 +65,16 @@ public record ModelSpec(
     Optional<String> method,
     List<String> inputs,
     Path weights,
+    Optional<String> weightsKey,
+    Optional<String> stripPrefix,
     Optional<String> target,
     OptionalInt compileTimeoutSeconds,
     OptionalInt maxErrors) {
+
+  /** Returns where the checkpoint holds the tensors and the prefix their names lose. */
+  public Checkpoints.Selection selection() {
+    return new Checkpoints.Selection(weightsKey.orElse(null), stripPrefix.orElse(null));
+  }
 
   /** The keys a spec may have; anything else is a located error. */
   public static final List<String> KEYS =
@@ -73,6 +85,8 @@ public record ModelSpec(
           "method",
           "inputs",
           "weights",
+          "weights-key",
+          "strip-prefix",
           "target",
           "compile-timeout",
           "max-errors");
@@ -202,6 +216,8 @@ public record ModelSpec(
           text("method"),
           inputs(),
           weights,
+          text("weights-key"),
+          text("strip-prefix"),
           text("target"),
           positive("compile-timeout"),
           positive("max-errors"));

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynnc.compiler.DynncCompilerTest.FakeService;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -58,15 +58,8 @@ class CompileCacheTest {
             .diagnostics((d, s) -> reported.add(d))
             .build()
             .compile(
-                new CompileRequest(
-                    dir.resolve("src"),
-                    "m.net:Net()",
-                    "forward",
-                    InputSpecs.parse(List.of("x=float32[1,4]")),
-                    weightsFile,
-                    out,
-                    Duration.ofSeconds(5),
-                    null));
+                DynncCompilerTest.request(
+                    dir.resolve("src"), weightsFile, Checkpoints.Selection.NONE, out));
     assertTrue(r.ok(), r::renderDiagnostics);
     return new Run(r, fake, reported, out);
   }

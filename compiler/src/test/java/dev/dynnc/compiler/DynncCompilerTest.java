@@ -13,6 +13,7 @@ import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.runtime.HostProgram;
 import dev.dynnc.runtime.Manifest;
+import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -142,12 +143,19 @@ class DynncCompilerTest {
   }
 
   static CompileRequest request(Path out) {
+    return request(dir.resolve("src"), weights, Checkpoints.Selection.NONE, out);
+  }
+
+  /** A request for {@link #MODEL}, written as {@code m/net.py} under {@code sourceRoot}. */
+  static CompileRequest request(
+      Path sourceRoot, Path weights, Checkpoints.Selection selection, Path out) {
     return new CompileRequest(
-        dir.resolve("src"),
+        sourceRoot,
         "m.net:Net()",
         "forward",
         InputSpecs.parse(List.of("x=float32[1,4]")),
         weights,
+        selection,
         out,
         Duration.ofSeconds(5),
         null);

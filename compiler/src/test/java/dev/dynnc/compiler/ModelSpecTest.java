@@ -3,6 +3,7 @@ package dev.dynnc.compiler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.dynnc.weights.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +40,8 @@ class ModelSpecTest {
           x: float32[1,3,32,32]
           mask: bool[1,4]
         weights: ckpt/w.pt
+        weights-key: checkpoint.state_dict
+        strip-prefix: module.
         target: llvm
         compile-timeout: 30
         max-errors: 5
@@ -51,6 +54,7 @@ class ModelSpecTest {
     assertEquals(Optional.of("infer"), s.method());
     assertEquals(List.of("x=float32[1,3,32,32]", "mask=bool[1,4]"), s.inputs());
     assertEquals(d.resolve("ckpt/w.pt"), s.weights());
+    assertEquals(new Checkpoints.Selection("checkpoint.state_dict", "module."), s.selection());
     assertEquals(Optional.of("llvm"), s.target());
     assertEquals(OptionalInt.of(30), s.compileTimeoutSeconds());
     assertEquals(OptionalInt.of(5), s.maxErrors());
@@ -63,6 +67,7 @@ class ModelSpecTest {
     assertEquals(dir.resolve("my_model").toAbsolutePath(), s.sourceRoot());
     assertEquals(dir.resolve("my_model/w.pt").toAbsolutePath(), s.weights());
     assertEquals(Optional.empty(), s.method());
+    assertEquals(Checkpoints.Selection.NONE, s.selection());
   }
 
   @Test
@@ -70,7 +75,7 @@ class ModelSpecTest {
     String base = "entry: m:f()\nweights: w.pt\n";
     assertEquals(
         "SPEC:3:1: unknown setting 'entyr'; a model spec has name, source-root, entry, method, inputs,"
-            + " weights, target, compile-timeout, max-errors",
+            + " weights, weights-key, strip-prefix, target, compile-timeout, max-errors",
         error(base + "entyr: x\n"));
     assertEquals(
         "SPEC:4:3: input 'x=float32[1,0]': dimension 2 is 0; every dimension must be at least 1"
@@ -86,6 +91,12 @@ class ModelSpecTest {
     assertEquals(
         "SPEC:1:7: model name '1bad' must be a letter followed by at most 63 letters, digits, '_' or '-'",
         error("name: 1bad\n" + base + "inputs: {x: 'float32[1]'}\n"));
+    assertEquals(
+        "SPEC:4:15: 'strip-prefix' must be a non-empty text value",
+        error(base + "inputs: {x: 'float32[1]'}\nstrip-prefix: ''\n"));
+    assertEquals(
+        "SPEC:4:14: 'weights-key' must be a non-empty text value",
+        error(base + "inputs: {x: 'float32[1]'}\nweights-key: [a, b]\n"));
     assertEquals(
         "SPEC: a model spec is a mapping of settings (name, entry, inputs, weights, ...)",
         error("- a\n- b\n"));

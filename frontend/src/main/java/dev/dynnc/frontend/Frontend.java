@@ -71,6 +71,22 @@ public final class Frontend {
       LinkedHashMap<String, TensorType> inputs,
       Optional<Path> checkpoint,
       int maxErrors) {
+    return lower(
+        sourceRoot, entry, method, inputs, checkpoint, Checkpoints.Selection.NONE, maxErrors);
+  }
+
+  /**
+   * Lowers {@code method} as {@link #lower(Path, String, String, LinkedHashMap, Optional, int)}
+   * does, taking the checkpoint's tensors where {@code selection} says.
+   */
+  public static Result lower(
+      Path sourceRoot,
+      String entry,
+      String method,
+      LinkedHashMap<String, TensorType> inputs,
+      Optional<Path> checkpoint,
+      Checkpoints.Selection selection,
+      int maxErrors) {
     SourceMap sources = new SourceMap();
     Diagnostics diags = new Diagnostics();
     try {
@@ -79,7 +95,7 @@ public final class Frontend {
       Verifier.verifyOrThrow(l.function());
       Map<String, WeightTensor> weights = Map.of();
       if (checkpoint.isPresent()) {
-        weights = bindWeights(l.state(), checkpoint.get(), diags);
+        weights = bindWeights(l.state(), checkpoint.get(), selection, diags);
       }
       return new Result(
           Optional.of(l.function()), l.state(), weights, diags, sources, l.decisions());
@@ -112,10 +128,29 @@ public final class Frontend {
    * cannot make dynnc allocate more than the model needs (see {@link Checkpoint#load}).
    */
   static Map<String, WeightTensor> bindWeights(
-      List<ModelLowering.StateEntry> state, Path file, Diagnostics diags) {
+      List<ModelLowering.StateEntry> state,
+      Path file,
+      Checkpoints.Selection selection,
+      Diagnostics diags) {
     Span at = new Span(file.toString(), 0, 0);
-    try (Checkpoint ckpt = Checkpoints.open(file)) {
+    try (Checkpoint ckpt = Checkpoints.open(file, selection)) {
       Map<String, Checkpoint.Entry> declared = ckpt.entries();
+      java.util.Set<String> modelKeys = new java.util.HashSet<>();
+      state.forEach(s -> modelKeys.add(s.key()));
+      Optional<String> prefix = extraPrefix(declared.keySet(), modelKeys);
+      if (prefix.isPresent()) {
+        // One error instead of one per key missing and one per key extra.
+        diags.add(
+            Diagnostic.of(
+                Code.DN0304,
+                at,
+                Code.DN0304.format(prefix.get()),
+                "the weights were saved from a wrapped model (such as nn.DataParallel); pass"
+                    + " --strip-prefix "
+                    + prefix.get()
+                    + " (strip-prefix: in a model spec)"));
+        return Map.of();
+      }
       List<String> keys = new java.util.ArrayList<>();
       for (ModelLowering.StateEntry s : state) {
         Checkpoint.Entry w = declared.get(s.key());
@@ -144,8 +179,6 @@ public final class Frontend {
         }
         keys.add(s.key());
       }
-      java.util.Set<String> modelKeys = new java.util.HashSet<>();
-      state.forEach(s -> modelKeys.add(s.key()));
       for (String k : declared.keySet()) {
         if (!modelKeys.contains(k)) {
           diags.add(
@@ -174,5 +207,36 @@ public final class Frontend {
       diags.add(Diagnostic.of(Code.DN0300, at, "cannot read checkpoint: " + e.getMessage()));
     }
     return Map.of();
+  }
+
+  /**
+   * Returns the shortest prefix, ending at a dot, that every checkpoint key has and no model name
+   * has, provided that removing it makes at least one key a model name; empty otherwise (the names
+   * then differ in some other way, which the per-key errors show).
+   */
+  static Optional<String> extraPrefix(
+      java.util.Collection<String> fileKeys, java.util.Set<String> modelKeys) {
+    if (fileKeys.isEmpty() || modelKeys.isEmpty()) {
+      return Optional.empty();
+    }
+    String common = fileKeys.iterator().next();
+    for (String k : fileKeys) {
+      int n = 0;
+      while (n < common.length() && n < k.length() && common.charAt(n) == k.charAt(n)) {
+        n++;
+      }
+      common = common.substring(0, n);
+    }
+    // A few levels of wrapping at most (module.model.); a hostile key's thousand dots cost nothing.
+    int tries = 0;
+    for (int dot = common.indexOf('.'); dot >= 0 && tries < 4; dot = common.indexOf('.', dot + 1)) {
+      tries++;
+      String p = common.substring(0, dot + 1);
+      if (modelKeys.stream().noneMatch(k -> k.startsWith(p))
+          && fileKeys.stream().anyMatch(k -> modelKeys.contains(k.substring(p.length())))) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 }

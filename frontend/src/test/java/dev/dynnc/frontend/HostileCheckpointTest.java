@@ -10,6 +10,7 @@ import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.frontend.eval.ModelLowering;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.semantics.DType;
+import dev.dynnc.weights.Checkpoints;
 import dev.dynnc.weights.WeightTensor;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -59,7 +60,8 @@ class HostileCheckpointTest {
     ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     Diagnostics diags = new Diagnostics();
     long before = mx.getCurrentThreadAllocatedBytes();
-    Map<String, WeightTensor> w = Frontend.bindWeights(state, file, diags);
+    Map<String, WeightTensor> w =
+        Frontend.bindWeights(state, file, Checkpoints.Selection.NONE, diags);
     return new Bound(w, diags.all(), mx.getCurrentThreadAllocatedBytes() - before);
   }
 

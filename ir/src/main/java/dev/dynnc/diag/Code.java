@@ -84,6 +84,15 @@ public enum Code {
       Severity.ERROR,
       "checkpoint has a parameter the model does not",
       "checkpoint entry ''{0}'' matches no parameter or buffer of the model"),
+  /**
+   * Every checkpoint key starts with a prefix no name of the model has, as in a state dict saved
+   * from nn.DataParallel ({@code module.}).
+   */
+  DN0304(
+      Severity.ERROR,
+      "checkpoint keys carry a prefix the model's names lack",
+      "every key of the checkpoint starts with ''{0}'', which no parameter or buffer name of the"
+          + " model has"),
   // Command line and bundles.
   DN0400(Severity.ERROR, "bad input specification", "{0}"),
   DN0401(Severity.ERROR, "bad input file", "{0}"),

@@ -265,6 +265,7 @@ public class CompileMojo extends AbstractMojo {
                 spec.method().orElse("forward"),
                 InputSpecs.parse(spec.inputs()),
                 spec.weights(),
+                spec.selection(),
                 bundle,
                 Duration.ofSeconds(timeout),
                 null));

@@ -58,6 +58,20 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   /**
+   * Where the state dict sits in a checkpoint and how its names differ from the model's.
+   *
+   * @param weightsKey the entry of the top-level dict that holds the state dict (a dotted path
+   *     reaches into nested dicts: {@code a.b} is {@code ckpt['a']['b']} unless the file has a key
+   *     {@code 'a.b'}), or null for the default choice that {@link #open(Path)} describes
+   * @param stripPrefix a prefix removed from every key that starts with it, such as the {@code
+   *     module.} that {@code nn.DataParallel} adds, or null
+   */
+  public record Selection(String weightsKey, String stripPrefix) {
+    /** The file's own layout and names. */
+    public static final Selection NONE = new Selection(null, null);
+  }
+
+  /**
    * Reads every tensor of a checkpoint, keyed by name in file order; {@link #open} then {@link
    * Checkpoint#load} of every entry.
    *
@@ -76,20 +90,44 @@ public final class Checkpoints {
    * Opens a checkpoint and reads its declarations (names, dtypes, shapes), but none of its tensor
    * data.
    *
-   * <p>The tensors are the state dict: when the file's top-level dict has exactly one dict value
-   * under {@code "state_dict"}, {@code "model"} or {@code "model_state_dict"} (the usual
-   * training-checkpoint layout), that inner dict is read instead. Entries that are not tensors
-   * (counters, hyper-parameters, {@code _metadata}) are skipped.
+   * <p>The tensors are the state dict: when the file's top-level dict holds no tensors and has
+   * exactly one dict value under {@code "state_dict"}, {@code "model"} or {@code
+   * "model_state_dict"} (the usual training-checkpoint layout), that inner dict is read instead;
+   * any other top level without tensors is an error naming the entries that hold dicts of tensors
+   * (see {@link Selection#weightsKey}). Entries that are not tensors (counters, hyper-parameters,
+   * optimizer state, {@code _metadata}) are read as plain data and skipped.
    *
    * @throws CheckpointException when the file is not a supported checkpoint, is corrupt, or
    *     references anything beyond plain tensors and data (the message says what and where)
    * @throws IOException when the file cannot be read at all
    */
   public static Checkpoint open(Path file) throws CheckpointException, IOException {
+    return open(file, Selection.NONE);
+  }
+
+  /**
+   * Opens a checkpoint as {@link #open(Path)} does, taking its tensors from where {@code selection}
+   * says and renaming them as it says.
+   *
+   * @throws CheckpointException also when the selection does not fit the file: no such entry, not a
+   *     dict, a key of a safetensors file (which is flat), no key with the prefix, or two keys that
+   *     stripping makes equal
+   */
+  public static Checkpoint open(Path file, Selection selection)
+      throws CheckpointException, IOException {
     Path fileName = file.getFileName();
     String name = fileName == null ? file.toString() : fileName.toString();
     try {
-      return openFormat(file, name);
+      Checkpoint c = openFormat(file, name, selection.weightsKey());
+      if (selection.stripPrefix() == null) {
+        return c;
+      }
+      try {
+        return new PrefixStripped(c, selection.stripPrefix());
+      } catch (CheckpointException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
     } catch (OutOfMemoryError e) {
       // The pickle and header are bounded in size, so this should not happen; never let it escape
       // as a crash.
@@ -100,14 +138,14 @@ public final class Checkpoints {
     }
   }
 
-  private static Checkpoint openFormat(Path file, String name)
+  private static Checkpoint openFormat(Path file, String name, String weightsKey)
       throws CheckpointException, IOException {
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(512);
     }
     if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) {
-      return TorchZipReader.open(file, name);
+      return TorchZipReader.open(file, name, weightsKey);
     }
     if (contains(head, 64, LEGACY_MAGIC_LONG1)
         || contains(head, 64, LEGACY_MAGIC_TEXT)
@@ -126,6 +164,14 @@ public final class Checkpoints {
     }
     // A safetensors file starts with a little-endian u64 header length, then the JSON header's '{'.
     if (head.length > 8 && head[8] == '{') {
+      if (weightsKey != null) {
+        throw new CheckpointException(
+            name
+                + ": --weights-key '"
+                + RestrictedUnpickler.printable(weightsKey)
+                + "' was given, but a .safetensors file is a flat map of tensors with no entries to"
+                + " choose from; drop it");
+      }
       return SafetensorsReader.open(file, name);
     }
     throw new CheckpointException(

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,8 @@ final class TorchZipReader extends Checkpoint {
   }
 
   /** Opens the archive and runs its pickle, which declares the tensors; no storage is read yet. */
-  static TorchZipReader open(Path file, String name) throws CheckpointException, IOException {
+  static TorchZipReader open(Path file, String name, String weightsKey)
+      throws CheckpointException, IOException {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
@@ -62,7 +64,7 @@ final class TorchZipReader extends Checkpoint {
     }
     try {
       TorchZipReader reader = new TorchZipReader(zip, name, findPrefix(zip, name));
-      reader.readDeclarations();
+      reader.readDeclarations(weightsKey);
       return reader;
     } catch (CheckpointException | IOException | RuntimeException | Error e) {
       zip.close();
@@ -119,14 +121,14 @@ final class TorchZipReader extends Checkpoint {
     return prefix;
   }
 
-  private void readDeclarations() throws CheckpointException, IOException {
+  private void readDeclarations(String weightsKey) throws CheckpointException, IOException {
     bigEndian = readByteOrder();
     String pickleEntry = prefix + "data.pkl";
     byte[] pickle = readEntry(zip.getEntry(pickleEntry), MAX_PICKLE_BYTES, "a weights pickle");
     Object root =
         new RestrictedUnpickler(pickle, name + ": " + RestrictedUnpickler.printable(pickleEntry))
             .load();
-    specs = selectStateDict(root);
+    specs = selectStateDict(root, weightsKey);
     entries = new LinkedHashMap<>();
     for (Map.Entry<String, TensorSpec> e : specs.entrySet()) {
       entries.put(e.getKey(), new Entry(e.getValue().storage().dtype(), e.getValue().size()));
@@ -157,10 +159,11 @@ final class TorchZipReader extends Checkpoint {
   }
 
   /**
-   * Picks the dict of tensors out of the unpickled object: the object itself, or the one dict found
-   * under {@link #NESTED_STATE_DICT_KEYS}. Non-tensor values and non-string keys are dropped.
+   * Picks the dict of tensors out of the unpickled object: the entry {@code weightsKey} names when
+   * given, else the object itself, or the one dict found under {@link #NESTED_STATE_DICT_KEYS} when
+   * the object holds no tensors of its own. Non-tensor values and non-string keys are dropped.
    */
-  private LinkedHashMap<String, TensorSpec> selectStateDict(Object root)
+  private LinkedHashMap<String, TensorSpec> selectStateDict(Object root, String weightsKey)
       throws CheckpointException {
     if (!(root instanceof PyDict top)) {
       throw new CheckpointException(
@@ -169,44 +172,155 @@ final class TorchZipReader extends Checkpoint {
               + RestrictedUnpickler.describe(root)
               + ", not a dict of tensors; save model.state_dict() instead");
     }
-    PyDict chosen = top;
-    List<PyDict> nested = new ArrayList<>();
-    for (String key : NESTED_STATE_DICT_KEYS) {
-      if (top.map.get(key) instanceof PyDict d) {
-        nested.add(d);
+    PyDict chosen = weightsKey != null ? entryAt(top, weightsKey) : top;
+    if (weightsKey == null && tensorsOf(top).isEmpty()) {
+      List<PyDict> nested = new ArrayList<>();
+      for (String key : NESTED_STATE_DICT_KEYS) {
+        if (top.map.get(key) instanceof PyDict d) {
+          nested.add(d);
+        }
+      }
+      if (nested.size() == 1) {
+        chosen = nested.get(0);
+      } else {
+        // A training checkpoint: name the entries that could be the weights.
+        List<String> candidates = new ArrayList<>();
+        findTensorDicts(top, "", 0, candidates, new IdentityHashMap<>());
+        if (!candidates.isEmpty()) {
+          throw new CheckpointException(
+              name
+                  + ": the checkpoint's top-level dict holds no tensors; the dicts of tensors in it"
+                  + " are "
+                  + quoted(candidates)
+                  + "; choose one with --weights-key KEY");
+        }
       }
     }
-    if (nested.size() == 1) {
-      chosen = nested.get(0);
+    LinkedHashMap<String, TensorSpec> specs = tensorsOf(chosen);
+    if (specs.isEmpty() && !chosen.map.isEmpty()) {
+      // A layout without any dict of tensors: list the keys so the user can find the weights.
+      throw new CheckpointException(
+          name
+              + ": no tensors found; the "
+              + (weightsKey == null
+                  ? "checkpoint's dict"
+                  : "entry '" + RestrictedUnpickler.printable(weightsKey) + "'")
+              + " has the keys "
+              + quoted(chosen.map.keySet().stream().map(TorchZipReader::keyText).toList())
+              + (weightsKey == null
+                  ? " (expected a state dict, or one nested under "
+                      + "'state_dict', 'model' or 'model_state_dict')"
+                  : ""));
     }
+    return specs;
+  }
+
+  /** Dicts nest at most this deep below the top when looking for candidate state dicts. */
+  private static final int MAX_CANDIDATE_DEPTH = 3;
+
+  /**
+   * Returns the dict that {@code path} names below {@code top}: an entry of that exact name, else
+   * the entry named by the text before one of its dots, searched again with the rest (so {@code
+   * a.b} is {@code top['a']['b']} unless {@code top} has a key {@code 'a.b'}).
+   */
+  private PyDict entryAt(PyDict top, String path) throws CheckpointException {
+    PyDict d = top;
+    String rest = path;
+    while (true) {
+      Object v = d.map.get(rest);
+      if (v instanceof PyDict found) {
+        return found;
+      }
+      if (v != null) {
+        throw new CheckpointException(
+            name
+                + ": --weights-key '"
+                + RestrictedUnpickler.printable(path)
+                + "' names "
+                + (RestrictedUnpickler.describe(v).matches("[aeiou].*") ? "an " : "a ")
+                + RestrictedUnpickler.describe(v)
+                + ", not a dict of tensors");
+      }
+      int dot = rest.indexOf('.');
+      while (dot > 0 && !(d.map.get(rest.substring(0, dot)) instanceof PyDict)) {
+        dot = rest.indexOf('.', dot + 1);
+      }
+      if (dot <= 0) {
+        List<String> candidates = new ArrayList<>();
+        findTensorDicts(top, "", 0, candidates, new IdentityHashMap<>());
+        throw new CheckpointException(
+            name
+                + ": --weights-key '"
+                + RestrictedUnpickler.printable(path)
+                + "' names no entry of the checkpoint's dict"
+                + (candidates.isEmpty()
+                    ? "; its keys are "
+                        + quoted(top.map.keySet().stream().map(TorchZipReader::keyText).toList())
+                    : "; the dicts of tensors in it are " + quoted(candidates)));
+      }
+      d = (PyDict) d.map.get(rest.substring(0, dot));
+      rest = rest.substring(dot + 1);
+    }
+  }
+
+  /**
+   * Adds the dotted paths of the dicts below {@code d} that hold tensors directly, depth first; the
+   * walk stops at {@link #MAX_CANDIDATE_DEPTH} and looks into each dict once (a dict that several
+   * entries share is listed under each of their paths, but its own entries are walked only the
+   * first time), so that a hostile pickle's nesting and sharing cost no more than its size.
+   *
+   * @param hasTensors for each dict seen so far, whether it holds tensors
+   */
+  private static void findTensorDicts(
+      PyDict d,
+      String path,
+      int depth,
+      List<String> out,
+      IdentityHashMap<PyDict, Boolean> hasTensors) {
+    if (depth == MAX_CANDIDATE_DEPTH) {
+      return;
+    }
+    for (Map.Entry<Object, Object> e : d.map.entrySet()) {
+      if (out.size() > 10) {
+        return; // quoted() shows ten
+      }
+      if (e.getKey() instanceof String key && e.getValue() instanceof PyDict inner) {
+        String at = path + key;
+        Boolean known = hasTensors.get(inner);
+        boolean tensors = known != null ? known : !tensorsOf(inner).isEmpty();
+        if (tensors) {
+          out.add(at);
+        }
+        if (known == null) {
+          hasTensors.put(inner, tensors);
+          findTensorDicts(inner, at + ".", depth + 1, out, hasTensors);
+        }
+      }
+    }
+  }
+
+  /** Returns the string-keyed tensor entries of {@code d}, in order. */
+  private static LinkedHashMap<String, TensorSpec> tensorsOf(PyDict d) {
     LinkedHashMap<String, TensorSpec> specs = new LinkedHashMap<>();
-    for (Map.Entry<Object, Object> e : chosen.map.entrySet()) {
+    for (Map.Entry<Object, Object> e : d.map.entrySet()) {
       if (e.getKey() instanceof String key && e.getValue() instanceof TensorSpec spec) {
         specs.put(key, spec);
       }
     }
-    if (specs.isEmpty() && !chosen.map.isEmpty()) {
-      // Most likely a training checkpoint with an unusual layout: list the keys so the user can
-      // find the
-      // weights.
-      String keys =
-          chosen.map.keySet().stream()
-              .limit(10)
-              .map(
-                  k ->
-                      k instanceof String s
-                          ? "'" + RestrictedUnpickler.printable(s) + "'"
-                          : RestrictedUnpickler.describe(k))
-              .collect(Collectors.joining(", "));
-      throw new CheckpointException(
-          name
-              + ": no tensors found; the checkpoint's dict has the keys "
-              + keys
-              + (chosen.map.size() > 10 ? ", ..." : "")
-              + " (expected a state dict, or one nested under "
-              + "'state_dict', 'model' or 'model_state_dict')");
-    }
     return specs;
+  }
+
+  private static String keyText(Object k) {
+    return k instanceof String s ? s : "<" + RestrictedUnpickler.describe(k) + ">";
+  }
+
+  /** Returns {@code 'a', 'b', ...}: at most 10 names, printable. */
+  static String quoted(List<String> names) {
+    return names.stream()
+            .limit(10)
+            .map(k -> "'" + RestrictedUnpickler.printable(k) + "'")
+            .collect(Collectors.joining(", "))
+        + (names.size() > 10 ? ", ..." : "");
   }
 
   /**

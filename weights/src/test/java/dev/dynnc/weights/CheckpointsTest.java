@@ -140,6 +140,18 @@ class CheckpointsTest {
             dump(model.state_dict(), 'nested')
             torch.save({'model': {'a': torch.ones(1)}, 'state_dict': {'b': torch.ones(1)}, 'step': 3},
                        os.path.join(d, 'ambiguous.pt'))
+            # 4b. Layouts that need --weights-key: an unusual key next to optimizer state and plain values,
+            # a state dict two levels down, and a key that itself contains a dot.
+            torch.save({'epoch': 7, 'net': model.state_dict(), 'optimizer': opt.state_dict(),
+                         'meta': {'lr': 0.1, 'tags': ['a', 'b'], 'best': None}},
+                       os.path.join(d, 'wrapped.pt'))
+            torch.save({'ckpt': {'ema': model.state_dict(), 'step': 3}}, os.path.join(d, 'deep.pt'))
+            torch.save({'net.v2': model.state_dict(), 'net': {'v2': {'x': torch.ones(1)}}},
+                       os.path.join(d, 'dotted.pt'))
+            # 4c. nn.DataParallel's state dict: every key gains 'module.'.
+            torch.save(torch.nn.DataParallel(model).state_dict(), os.path.join(d, 'dp.pt'))
+            assert all(k.startswith('module.') for k in torch.load(os.path.join(d, 'dp.pt')))
+            torch.save({'module.a': torch.ones(1), 'a': torch.zeros(1)}, os.path.join(d, 'clash.pt'))
 
             # 5. A parameter saved directly and a tensor with Python attributes (reduced via _rebuild_from_type_v2).
             tagged = torch.ones(2)
@@ -310,6 +322,69 @@ class CheckpointsTest {
   }
 
   @Test
+  void readsTheStateDictAWeightsKeyNames() throws Exception {
+    // {'epoch', 'net', 'optimizer', 'meta'}: 'net' is no well-known name, so the key is needed.
+    assertMatchesPython(read("wrapped.pt", new Checkpoints.Selection("net", null)), "nested");
+    assertMatchesPython(read("deep.pt", new Checkpoints.Selection("ckpt.ema", null)), "nested");
+    // An exact key wins over the same text read as a path.
+    assertMatchesPython(read("dotted.pt", new Checkpoints.Selection("net.v2", null)), "nested");
+    // The same nested dict is found by the default choice ('state_dict') and by naming it.
+    assertMatchesPython(read("nested.pt", new Checkpoints.Selection("state_dict", null)), "nested");
+  }
+
+  @Test
+  void stripsTheDataParallelPrefix() throws Exception {
+    Map<String, WeightTensor> sd = read("dp.pt", new Checkpoints.Selection(null, "module."));
+    assertMatchesPython(sd, "nested");
+    // Both settings together: the prefix goes from the keys of the entry the key names; keys
+    // without it keep their names, as consume_prefix_in_state_dict_if_present leaves them.
+    assertEquals(
+        List.of(
+            "weight",
+            "bias",
+            "1.weight",
+            "1.bias",
+            "1.running_mean",
+            "1.running_var",
+            "1.num_batches_tracked",
+            "3.weight",
+            "3.bias"),
+        List.copyOf(read("wrapped.pt", new Checkpoints.Selection("net", "0.")).keySet()));
+  }
+
+  @Test
+  void explainsLayoutsThatNeedAWeightsKeyOrPrefix() {
+    assertEquals(
+        "wrapped.pt: the checkpoint's top-level dict holds no tensors; the dicts of tensors in it are"
+            + " 'net'; choose one with --weights-key KEY",
+        error("wrapped.pt"));
+    assertEquals(
+        "deep.pt: the checkpoint's top-level dict holds no tensors; the dicts of tensors in it are"
+            + " 'ckpt.ema'; choose one with --weights-key KEY",
+        error("deep.pt"));
+    assertEquals(
+        "wrapped.pt: --weights-key 'model' names no entry of the checkpoint's dict; the dicts of"
+            + " tensors in it are 'net'",
+        error("wrapped.pt", new Checkpoints.Selection("model", null)));
+    assertEquals(
+        "wrapped.pt: --weights-key 'epoch' names an int, not a dict of tensors",
+        error("wrapped.pt", new Checkpoints.Selection("epoch", null)));
+    assertEquals(
+        "wrapped.pt: no tensors found; the entry 'meta' has the keys 'lr', 'tags', 'best'",
+        error("wrapped.pt", new Checkpoints.Selection("meta", null)));
+    assertEquals(
+        "model.safetensors: --weights-key 'net' was given, but a .safetensors file is a flat map of"
+            + " tensors with no entries to choose from; drop it",
+        error("model.safetensors", new Checkpoints.Selection("net", null)));
+    assertEquals(
+        "seq.pt: --strip-prefix 'module.' starts none of the checkpoint's keys, such as '0.weight'",
+        error("seq.pt", new Checkpoints.Selection(null, "module.")));
+    assertEquals(
+        "clash.pt: with --strip-prefix 'module.', keys 'module.a' and 'a' both become 'a'",
+        error("clash.pt", new Checkpoints.Selection(null, "module.")));
+  }
+
+  @Test
   void readsParametersAndTensorsWithAttributes() throws Exception {
     Map<String, WeightTensor> sd = Checkpoints.read(dir.resolve("param.pt"));
     assertEquals(List.of("param", "tagged"), List.copyOf(sd.keySet()));
@@ -413,16 +488,27 @@ class CheckpointsTest {
             + ".safetensors file",
         error("notes.txt"));
     assertEquals(
-        "ambiguous.pt: no tensors found; the checkpoint's dict has the keys 'model', 'state_dict', "
-            + "'step' (expected a state dict, or one nested under 'state_dict', 'model' or 'model_state_dict')",
+        "ambiguous.pt: the checkpoint's top-level dict holds no tensors; the dicts of tensors in it"
+            + " are 'model', 'state_dict'; choose one with --weights-key KEY",
         error("ambiguous.pt"));
   }
 
   // ------------------------------------------------------------------ helpers
 
   private static String error(String file) {
-    return assertThrows(CheckpointException.class, () -> Checkpoints.read(dir.resolve(file)))
-        .getMessage();
+    return error(file, Checkpoints.Selection.NONE);
+  }
+
+  private static String error(String file, Checkpoints.Selection selection) {
+    return assertThrows(CheckpointException.class, () -> read(file, selection)).getMessage();
+  }
+
+  /** Opens {@code file} with {@code selection} and loads every tensor it then declares. */
+  private static LinkedHashMap<String, WeightTensor> read(
+      String file, Checkpoints.Selection selection) throws CheckpointException, IOException {
+    try (Checkpoint c = Checkpoints.open(dir.resolve(file), selection)) {
+      return c.load(c.entries().keySet());
+    }
   }
 
   /**
