@@ -464,6 +464,12 @@ final class TensorFunctions {
         .in(TENSOR)
         .note("the tensor itself")
         .to((t, a, at) -> a.raw("input"));
+    r.def("numpy(Tensor input, *, bool force=False) -> Tensor")
+        .in(TENSOR)
+        .note(
+            "in forward: the array is modelled as the tensor; numpy's functions on it lower to"
+                + " tensor ops and read the result on the host (see numpy below)")
+        .to((t, a, at) -> a.raw("input"));
     r.def("cuda(Tensor input, Device? device=None, bool non_blocking=False) -> Tensor")
         .in(TENSOR)
         .note("the tensor itself: the compiled model chooses its device")
@@ -1332,8 +1338,7 @@ final class TensorFunctions {
     r.unsupported(
         TENSOR,
         "a compiled model has no Python values at run time; keep the value as a tensor",
-        "tolist",
-        "numpy");
+        "tolist");
     r.unsupported(
         TENSOR,
         "gradients are not computed by compiled models",
