@@ -467,8 +467,8 @@ final class TensorFunctions {
     r.def("numpy(Tensor input, *, bool force=False) -> Tensor")
         .in(TENSOR)
         .note(
-            "in forward: the array is modelled as the tensor; numpy's functions on it lower to"
-                + " tensor ops and read the result on the host (see numpy below)")
+            "in forward: the array is modelled as the tensor; numpy's reductions of it lower to"
+                + " tensor reductions, read on the host where Python needs a value")
         .to((t, a, at) -> a.raw("input"));
     r.def("cuda(Tensor input, Device? device=None, bool non_blocking=False) -> Tensor")
         .in(TENSOR)
