@@ -49,6 +49,8 @@ def special(item):
 def flatten(v, out):
     if isinstance(v, torch.Tensor):
         out.append(v.detach().numpy())
+    elif isinstance(v, (np.ndarray, np.generic)):
+        out.append(np.asarray(v))  # numpy's own dtype, as dynnc must keep it
     elif isinstance(v, bool):
         out.append(np.array(v, dtype=np.bool_))
     elif isinstance(v, int):

@@ -25,8 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The research-style corpus under samples/ (see samples/CORPUS-STATUS.md): runs every sample in
  * PyTorch on its committed checkpoint and inputs, reads the dynamic decisions each input took back
  * from the outputs, and checks them against inputs/expected_paths.json and that together they take
- * every required outcome. The decoders are the ones a compile-and-compare test needs once dynnc
- * takes these sources unmodified; today none compiles (CORPUS-STATUS.md lists why).
+ * every required outcome. Each sample dynnc takes unmodified ({@link Spec#compiles}) is then
+ * compiled by the CLI (subgraphs cached under target/corpus-cache), run on every input, and every
+ * output leaf compared with PyTorch's (floats within 1e-4, other dtypes exactly, dtypes and shapes
+ * equal); the decisions read from the bundle's outputs must take every required outcome too.
  */
 class CorpusSamplesTest {
   static final Path SAMPLES =
@@ -41,6 +43,7 @@ class CorpusSamplesTest {
       String entry,
       String method,
       String input,
+      boolean compiles,
       Function<List<HostTensor>, List<String>> decisions) {
     @Override
     public String toString() {
@@ -71,6 +74,7 @@ class CorpusSamplesTest {
             "models.skipnet:build_model()",
             "forward",
             "x",
+            true,
             masks(
                 1, "group1_gate0", "group1_gate1", "group2_gate0", "group2_gate1", "group3_gate0")),
         new Spec(
@@ -78,12 +82,14 @@ class CorpusSamplesTest {
             "models.skipnet_rnn:build_model()",
             "forward",
             "x",
+            true,
             masks(1, "gate0", "gate1", "gate2", "gate3", "gate4")),
         new Spec(
             "blockdrop",
             "models.blockdrop:build_model()",
             "forward",
             "inputs",
+            false,
             out -> {
               HostTensor policy = out.get(1);
               List<String> d = new ArrayList<>();
@@ -97,18 +103,21 @@ class CorpusSamplesTest {
             "models.msdnet:build_model()",
             "forward",
             "x",
+            true,
             out -> List.of("exit" + scalar(out.get(1)))),
         new Spec(
             "moe_top1",
             "models.moe:build_model()",
             "forward",
             "x",
+            false,
             out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
         new Spec(
             "sdn",
             "models.sdn_vgg:create_vgg_sdn()",
             "predict_early",
             "x",
+            true,
             out -> List.of("exit" + scalar(out.get(1)))));
   }
 
@@ -138,7 +147,8 @@ class CorpusSamplesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("samples")
-  void pyTorchTakesTheRecordedPathsAndEveryOutcome(Spec spec, @TempDir Path work) throws Exception {
+  void takesTheRecordedPathsInPyTorchAndInTheCompiledBundle(Spec spec, @TempDir Path work)
+      throws Exception {
     Path sample = SAMPLES.resolve(spec.dir());
     Path ref = work.resolve("reference");
     EarlyExitCnnTest.python(
@@ -174,5 +184,74 @@ class CorpusSamplesTest {
     Set<String> missing = new TreeSet<>(expected.get("required"));
     missing.removeAll(taken);
     assertEquals(Set.of(), missing, spec.dir() + ": outcomes no input takes");
+    if (spec.compiles()) {
+      compileRunAndCompare(spec, sample, ref, work, inputs, expected);
+    }
+  }
+
+  /** Compiles the unmodified sample, runs every input and compares with PyTorch's outputs. */
+  static void compileRunAndCompare(
+      Spec spec,
+      Path sample,
+      Path ref,
+      Path work,
+      List<Path> inputs,
+      Map<String, List<String>> expected)
+      throws Exception {
+    Path bundle = work.resolve("bundle");
+    EarlyExitCnnTest.Cli c =
+        EarlyExitCnnTest.cli(
+            "compile",
+            "--source-root",
+            sample.toString(),
+            "--entry",
+            spec.entry(),
+            "--method",
+            spec.method(),
+            "--input",
+            spec.input() + "=float32[1,3,32,32]",
+            "--weights",
+            sample.resolve("checkpoint.pt").toString(),
+            "--cache-dir",
+            SAMPLES.resolve("target/corpus-cache").toString(),
+            "-o",
+            bundle.toString());
+    assertEquals(0, c.code(), c.err());
+    Set<String> taken = new TreeSet<>();
+    for (Path in : inputs) {
+      String stem = in.getFileName().toString().replace(".npy", "");
+      Path out = work.resolve("out-" + stem);
+      c =
+          EarlyExitCnnTest.cli(
+              "run",
+              bundle.toString(),
+              "--input",
+              spec.input() + "=" + in,
+              "--output-dir",
+              out.toString());
+      assertEquals(0, c.code(), c.err());
+      List<HostTensor> outputs = new ArrayList<>();
+      int i = 0;
+      for (; Files.exists(ref.resolve(stem).resolve("output_" + i + ".npy")); i++) {
+        HostTensor got = Npy.read(out.resolve("output_" + i + ".npy"));
+        DifferentialTest.compare(
+            Npy.read(ref.resolve(stem).resolve("output_" + i + ".npy")),
+            got,
+            spec.dir() + "/" + stem + " output " + i,
+            1e-4,
+            0);
+        outputs.add(got);
+      }
+      assertTrue(i > 0, "no reference outputs for " + stem);
+      assertTrue(
+          !Files.exists(out.resolve("output_" + i + ".npy")),
+          spec.dir() + "/" + stem + ": dynnc wrote more outputs than PyTorch");
+      List<String> decisions = spec.decisions().apply(outputs);
+      assertEquals(expected.get(in.getFileName().toString()), decisions, "bundle " + stem);
+      taken.addAll(decisions);
+    }
+    Set<String> missing = new TreeSet<>(expected.get("required"));
+    missing.removeAll(taken);
+    assertEquals(Set.of(), missing, spec.dir() + ": outcomes the bundle never takes");
   }
 }

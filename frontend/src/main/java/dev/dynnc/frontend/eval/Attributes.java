@@ -35,6 +35,15 @@ final class Attributes {
       if (sub != null) {
         return sub;
       }
+      String partial = in.library.unmodelled(ns, name);
+      if (partial != null) {
+        // numpy's unmodelled names (np.random, np.zeros in training code) are used only where
+        // their values matter.
+        if (in.staging == null) {
+          return new Opaque(ns.name + "." + name, at, false, "not supported by dynnc", null);
+        }
+        throw Interpreter.error(Code.DN0105, at, partial);
+      }
       String known = in.staging == null ? in.torch.unsupportedDetail(ns, name) : null;
       if (known != null) {
         // A loss, an optimizer or another known torch name outside inference, named in construction

@@ -119,7 +119,6 @@ final class NnLayers {
         "Hardswish",
         "Hardsigmoid",
         "Hardtanh",
-        "Softplus",
         "Softsign",
         "PReLU",
         "GLU",
@@ -313,6 +312,7 @@ final class NnLayers {
     activations.put("Sigmoid", "");
     activations.put("Tanh", "");
     activations.put("GELU", "str approximate='none'");
+    activations.put("Softplus", "float beta=1.0, float threshold=20.0");
     activations.put("Identity", "Any... args");
     activations.put("Dropout", "float p=0.5, bool inplace=False");
     activations.put("Dropout2d", "float p=0.5, bool inplace=False");
@@ -332,6 +332,10 @@ final class NnLayers {
                     "nn.GELU with approximate='" + p.str("approximate") + "' is not supported yet",
                     "use approximate='none'");
               }
+              if (act.equals("Softplus")) {
+                self.dict.put("beta", p.real("beta"));
+                self.dict.put("threshold", p.real("threshold"));
+              }
               // inplace= and p= do not change eval-mode results.
             }
 
@@ -348,6 +352,13 @@ final class NnLayers {
                         TorchRegistry.Space.FUNCTIONAL, "sigmoid", List.of(x), Map.of(), at);
                 case "Tanh" ->
                     in.torch.call(TorchRegistry.Space.FUNCTIONAL, "tanh", List.of(x), Map.of(), at);
+                case "Softplus" ->
+                    TensorFunctions.softplus(
+                        in.torch,
+                        in.torch.tensor(x, at),
+                        Operators.toDouble(self.dict.get("beta")),
+                        Operators.toDouble(self.dict.get("threshold")),
+                        at);
                 case "GELU" ->
                     in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
                 default -> x; // Identity; Dropout is the identity in eval mode

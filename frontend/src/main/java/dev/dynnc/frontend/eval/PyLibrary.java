@@ -354,7 +354,18 @@ final class PyLibrary {
             level += 10;
           }
         });
+    module("numpy", Numpy::fill);
     installTorch(in);
+  }
+
+  /**
+   * The error detail for {@code name} of library module {@code ns} when the module is modelled only
+   * in part (numpy), or null.
+   */
+  String unmodelled(PyNamespace ns, String name) {
+    return ns.name.equals("numpy") && modules.get("numpy") == ns
+        ? Numpy.unmodelled(ns.attrs, name)
+        : null;
   }
 
   /** The library module {@code dotted}, or null when it is not one of these. */

@@ -464,6 +464,12 @@ final class TensorFunctions {
         .in(TENSOR)
         .note("the tensor itself")
         .to((t, a, at) -> a.raw("input"));
+    r.def("numpy(Tensor input, *, bool force=False) -> Tensor")
+        .in(TENSOR)
+        .note(
+            "in forward: the array is modelled as the tensor; numpy's reductions of it lower to"
+                + " tensor reductions, read on the host where Python needs a value")
+        .to((t, a, at) -> a.raw("input"));
     r.def("cuda(Tensor input, Device? device=None, bool non_blocking=False) -> Tensor")
         .in(TENSOR)
         .note("the tensor itself: the compiled model chooses its device")
@@ -585,6 +591,37 @@ final class TensorFunctions {
                     at);
               });
     }
+    r.def("var(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("unbiased (n - 1) by default, as PyTorch's")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              if (!x.type().dtype().isFloat()) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "var() of an integer tensor", "cast it with .float() first");
+              }
+              Map<String, Attr> attrs = reduceAttrs(a, x, at);
+              long n = 1;
+              for (long axis : ((Attr.IntsAttr) attrs.get("axes")).toArray()) {
+                n *= x.type().shape().get((int) axis);
+              }
+              Map<String, Attr> kept = new java.util.HashMap<>(attrs);
+              kept.put("keepdims", Attr.of(true));
+              SymTensor centred =
+                  (SymTensor) t.binary("-", x, t.op("reduce_mean", List.of(x), kept, at), at);
+              SymTensor sum =
+                  t.op(
+                      "reduce_sum",
+                      List.of((SymTensor) t.binary("*", centred, centred, at)),
+                      attrs,
+                      at);
+              // PyTorch divides by n - 1 (nan for one element) or by n.
+              return t.binary("/", sum, (double) (a.bool("unbiased") ? n - 1 : n), at);
+            });
+    r.def("softplus(Tensor input, Scalar beta=1, Scalar threshold=20) -> Tensor")
+        .in(FUNCTIONAL)
+        .to((t, a, at) -> softplus(t, a.tensor("input"), a.real("beta"), a.real("threshold"), at));
     for (String name : List.of("any", "all")) {
       r.def(name + "(Tensor input, int? dim=None, bool keepdim=False) -> Tensor")
           .in(TORCH, TENSOR)
@@ -650,6 +687,25 @@ final class TensorFunctions {
   }
 
   /** The axes and keepdims of a reduction over {@code dim} (all dimensions when it is None). */
+  /** log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as PyTorch computes it. */
+  static SymTensor softplus(TorchLib t, SymTensor x, double beta, double threshold, Span at) {
+    SymTensor bx = (SymTensor) t.binary("*", x, beta, at);
+    SymTensor soft =
+        (SymTensor)
+            t.binary(
+                "/",
+                t.op(
+                    "log",
+                    List.of(
+                        (SymTensor) t.binary("+", t.op("exp", List.of(bx), Map.of(), at), 1.0, at)),
+                    Map.of(),
+                    at),
+                beta,
+                at);
+    SymTensor linear = (SymTensor) t.compare(">", bx, threshold, at);
+    return t.op("where", List.of(linear, x, soft), Map.of(), at);
+  }
+
   private static Map<String, Attr> reduceAttrs(BoundArgs a, SymTensor x, Span at) {
     long[] axes;
     if (a.isNone("dim")) {
@@ -992,7 +1048,6 @@ final class TensorFunctions {
         "logsumexp",
         "prod",
         "std",
-        "var",
         "median",
         "mode",
         "kthvalue",
@@ -1046,7 +1101,6 @@ final class TensorFunctions {
         "swapaxes",
         "broadcast_to",
         "squeeze_copy",
-        "softplus",
         "logical_and",
         "logical_or",
         "logical_not",
@@ -1187,7 +1241,6 @@ final class TensorFunctions {
         "hardswish",
         "hardsigmoid",
         "hardtanh",
-        "softplus",
         "softsign",
         "logsigmoid",
         "prelu",
@@ -1252,7 +1305,6 @@ final class TensorFunctions {
         "cos",
         "norm",
         "std",
-        "var",
         "prod",
         "amax",
         "amin",
@@ -1332,8 +1384,7 @@ final class TensorFunctions {
     r.unsupported(
         TENSOR,
         "a compiled model has no Python values at run time; keep the value as a tensor",
-        "tolist",
-        "numpy");
+        "tolist");
     r.unsupported(
         TENSOR,
         "gradients are not computed by compiled models",
