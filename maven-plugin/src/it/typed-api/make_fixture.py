@@ -1,8 +1,9 @@
 """Writes the fixture's checkpoint, two inputs (one per exit) and PyTorch's outputs for them.
 
 Run with Debian's PyTorch: /usr/bin/python3 make_fixture.py. With --check it writes nothing and
-exits 1 unless the committed files are exactly what this script produces, so the references the
-integration test compares with are PyTorch's."""
+exits 1 unless the committed files are what this script produces (inputs and weights exactly, logits
+within 1e-5, as BLAS implementations differ in the last bits), so the references the integration
+test compares with are PyTorch's."""
 
 import os
 import sys
@@ -51,7 +52,12 @@ def main():
                 torch.save(value, path)
         else:
             if check:
-                if not np.array_equal(np.load(path), value):
+                saved = np.load(path)
+                # Inputs come from torch's seeded generator and match bit for bit; logits go through
+                # the BLAS the machine has, whose last bits differ between implementations.
+                same = (np.array_equal(saved, value) if "/x" in rel
+                        else saved.shape == value.shape and np.allclose(saved, value, rtol=0, atol=1e-5))
+                if not same:
                     bad.append(rel)
             else:
                 np.save(path, value)

@@ -7,8 +7,6 @@ import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +30,10 @@ class CliConventionsTest {
   @BeforeAll
   void compileATwoInputModel(@TempDir Path dir) throws Exception {
     work = dir;
-    Files.createDirectories(work.resolve("src/m"));
-    Files.writeString(work.resolve("src/m/__init__.py"), "");
-    Files.writeString(
-        work.resolve("src/m/two.py"),
+    EarlyExitCnnTest.parameterFreeModel(
+        work,
+        "m",
+        "two",
         """
         import torch.nn as nn
 
@@ -46,35 +44,29 @@ class CliConventionsTest {
                     return x + h
                 return x * h
         """);
-    byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
-    Files.write(
-        work.resolve("empty.safetensors"),
-        ByteBuffer.allocate(8 + header.length)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(header.length)
-            .put(header)
-            .array());
     bundle = work.resolve("two.bundle");
     EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            work.resolve("src").toString(),
-            "--entry",
-            "m.two:Two()",
-            "--input",
-            "x=float32[2]",
-            "--input",
-            "h=float32[2]",
-            "--weights",
-            work.resolve("empty.safetensors").toString(),
-            "-o",
-            bundle.toString(),
-            "--no-cache");
+        EarlyExitCnnTest.cli(args(compileArgs(), "-o", bundle.toString(), "--no-cache"));
     assertEquals(0, c.code(), c.err());
     npy("xpos", 1f, 2f);
     npy("xneg", -1f, -2f);
     npy("h", 3f, 4f);
+  }
+
+  /** The compile command for the two-input model, without -o. */
+  private List<String> compileArgs() {
+    return List.of(
+        "compile",
+        "--source-root",
+        work.resolve("src").toString(),
+        "--entry",
+        "m.two:Two()",
+        "--input",
+        "x=float32[2]",
+        "--input",
+        "h=float32[2]",
+        "--weights",
+        work.resolve("empty.safetensors").toString());
   }
 
   private void npy(String name, float a, float b) throws Exception {
@@ -149,21 +141,8 @@ class CliConventionsTest {
 
   @Test
   void verboseTimesEveryStageAndQuietPrintsNothing() {
-    List<String> model =
-        List.of(
-            "compile",
-            "--source-root",
-            work.resolve("src").toString(),
-            "--entry",
-            "m.two:Two()",
-            "--input",
-            "x=float32[2]",
-            "--input",
-            "h=float32[2]",
-            "--weights",
-            work.resolve("empty.safetensors").toString(),
-            "--cache-dir",
-            work.resolve("cache").toString());
+    List<String> model = new java.util.ArrayList<>(compileArgs());
+    model.addAll(List.of("--cache-dir", work.resolve("cache").toString()));
     EarlyExitCnnTest.Cli cold =
         EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v1.bundle").toString(), "-v"));
     assertEquals(0, cold.code(), cold.err());

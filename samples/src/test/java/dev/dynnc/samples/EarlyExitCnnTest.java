@@ -55,6 +55,26 @@ class EarlyExitCnnTest {
     return new Cli(code, out.toString(), err.toString());
   }
 
+  /**
+   * Writes a parameter-free model, {@code source}, as {@code src/PKG/MODULE.py} under {@code work}
+   * (with the package's {@code __init__.py}), and its checkpoint: an empty safetensors file, {@code
+   * work/empty.safetensors}, which it returns.
+   */
+  static Path parameterFreeModel(Path work, String pkg, String module, String source)
+      throws java.io.IOException {
+    Files.createDirectories(work.resolve("src").resolve(pkg));
+    Files.writeString(work.resolve("src").resolve(pkg).resolve("__init__.py"), "");
+    Files.writeString(work.resolve("src").resolve(pkg).resolve(module + ".py"), source);
+    byte[] header = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return Files.write(
+        work.resolve("empty.safetensors"),
+        java.nio.ByteBuffer.allocate(8 + header.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putLong(header.length)
+            .put(header)
+            .array());
+  }
+
   static void python(Path dir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3"));
     cmd.addAll(List.of(args));

@@ -8,7 +8,6 @@ import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Npy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,18 +44,8 @@ class RunTimeErrorTest {
   @BeforeAll
   void compile(@TempDir Path dir) throws Exception {
     work = dir;
-    Files.createDirectories(work.resolve("src/models"));
-    Files.writeString(work.resolve("src/models/__init__.py"), "");
-    Files.writeString(work.resolve("src/models/net.py"), MODEL);
     // A model without parameters: an empty safetensors checkpoint.
-    byte[] header = "{}".getBytes(StandardCharsets.UTF_8);
-    Files.write(
-        work.resolve("empty.safetensors"),
-        ByteBuffer.allocate(8 + header.length)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(header.length)
-            .put(header)
-            .array());
+    EarlyExitCnnTest.parameterFreeModel(work, "models", "net", MODEL);
     bundle = work.resolve("net.bundle");
     EarlyExitCnnTest.Cli c =
         EarlyExitCnnTest.cli(
