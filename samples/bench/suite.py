@@ -137,6 +137,9 @@ def render_table(results):
             s['bundle_bytes'] / 1024, s['checkpoint_tensor_bytes'] / 1024,
             s['bundle_bytes'] / s['checkpoint_tensor_bytes'], s['bench_peak_rss_kb'] / 1024,
             torchscript_note(s)))
+    failed = {s['name']: r['oracle_error'] for s in ran for r in s['rows'] if r.get('oracle_error')}
+    if failed:
+        out += [''] + ['Oracle of `%s` not measured: %s' % kv for kv in sorted(failed.items())]
     skipped = [s for s in results['samples'] if s['status'] != 'ok']
     if skipped:
         out += ['', 'Skipped (dynnc does not compile them yet; picked up automatically once it does):', '']
@@ -444,6 +447,9 @@ def self_test():
          'compile': {'cold': dict(c, wall_s=10.0), 'warm': dict(c, wall_s=2.0)},
          'rows': [{'input': r['input'], 'path': r['trace'], 'dynnc': lat(r['median_us']),
                    'eager': lat(4 * r['median_us']), 'oracle': lat(r['median_us'] / 2)} for r in rows]},
+        {'name': 'toy2', 'status': 'ok', 'bundle_bytes': 1, 'checkpoint_tensor_bytes': 1, 'bench_peak_rss_kb': 1,
+         'compile': {'cold': dict(c, wall_s=1.0), 'warm': dict(c, wall_s=1.0)},
+         'rows': [{'input': 'x0.npy', 'path': '[0]', 'dynnc': lat(1.0), 'oracle_error': 'dynnc compile failed: E'}]},
         {'name': 'later', 'status': 'skipped', 'reason': 'dynnc check: error[DN0101]: x'}]}
     table = render_table(results)
     assert '| toy | x0.npy | sg0 -> sg1 | 41 / 62 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 |' \
@@ -451,6 +457,8 @@ def self_test():
     assert '| toy | 4.00 | - | - | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 | does not script: RuntimeError: no |' \
         in table, table
     assert '- `later`: dynnc check: error[DN0101]: x' in table, table
+    assert 'Oracle of `toy2` not measured: dynnc compile failed: E' in table, table
+    assert '| toy2 | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
     assert abs(geomean([2.0, 8.0]) - 4.0) < 1e-9 and geomean([None]) is None
     print('suite.py self-test: ok')
 
