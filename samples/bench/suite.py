@@ -1,0 +1,493 @@
+#!/usr/bin/python3
+"""Benchmark suite: dynnc against eager PyTorch, TorchScript and frozen TorchScript on every sample.
+
+Usage (run with Debian's /usr/bin/python3, which has torch; bin/bench-suite wraps it):
+    suite.py [--samples a,b] [--warmup N] [--iterations N] [--threads N] [--out-dir DIR] [--no-oracle]
+    suite.py --self-test
+
+For every sample that `dynnc check` accepts it compiles the bundle twice with one fresh cache
+directory (cold, then warm), times `dynnc bench` on the sample's inputs/*.npy (one row per input,
+peak RSS of the bench process from wait4), times the same inputs in PyTorch (eager, torch.jit.script,
+frozen + optimize_for_inference; in a worker process per sample, since every sample has its own
+`models` package), and for samples with a static-path oracle compiles one single-graph bundle per
+path and times it. Samples that dynnc does not compile yet are listed with the reason and skipped.
+It prints a markdown table, writes DIR/results.json (every raw number) and DIR/latency.svg
+(matplotlib; skipped with the reason when it is missing).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLES_DIR = os.path.dirname(HERE)
+ROOT = os.path.dirname(SAMPLES_DIR)
+DYNNC = os.path.join(ROOT, 'bin', 'dynnc')
+INPUT_TYPE = 'float32[1,3,32,32]'
+
+# Every sample: where its source lives, the entry dynnc and PyTorch both build, the method and input
+# name. 'oracle' names a static variant (samples/bench/oracle/) with one entry per taken path, and
+# which of the model's integer outputs says the path an input takes.
+SAMPLES = [
+    {'name': 'early_exit_cnn', 'entry': 'models.sdn:build_model(num_classes=10)', 'method': 'forward',
+     'input': 'x', 'oracle': {'file': 'early_exit_cnn_static.py',
+                              'entry': 'early_exit_cnn_static:build_static(path=%d)', 'path_int_output': 0}},
+    {'name': 'skipnet_ff', 'entry': 'models.skipnet:build_model()', 'method': 'forward', 'input': 'x'},
+    {'name': 'skipnet_rnn', 'entry': 'models.skipnet_rnn:build_model()', 'method': 'forward', 'input': 'x'},
+    {'name': 'blockdrop', 'entry': 'models.blockdrop:build_model()', 'method': 'forward', 'input': 'inputs'},
+    {'name': 'msdnet', 'entry': 'models.msdnet:build_model()', 'method': 'forward', 'input': 'x'},
+    {'name': 'moe_top1', 'entry': 'models.moe:build_model()', 'method': 'forward', 'input': 'x'},
+    {'name': 'sdn', 'entry': 'models.sdn_vgg:create_vgg_sdn()', 'method': 'predict_early', 'input': 'x'},
+]
+
+ENGINES = ['dynnc', 'eager', 'script', 'frozen']
+
+# ---------------------------------------------------------------------------------------------
+# Parsing dynnc's output (covered by --self-test)
+
+BENCH_ROW = re.compile(r'^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+(.*)$')
+STAGE_LINE = re.compile(r'^dynnc: (\S+)\s*(.*?)\s+([0-9.]+) s$')
+CACHE_LINE = re.compile(r'^dynnc: (\d+) subgraph\(s\), (\d+) from the compile cache, (\d+) compiled by TVM$')
+
+
+def parse_bench(text):
+    """Rows of `dynnc bench` output: [{'input', 'median_us', 'p10_us', 'p90_us', 'trace'}]."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    if not lines or not lines[0].split()[:2] == ['inputs', 'median_us']:
+        raise ValueError('not dynnc bench output (no header): %r' % text[:200])
+    rows = []
+    for line in lines[1:]:
+        m = BENCH_ROW.match(line)
+        if not m:
+            raise ValueError('unreadable dynnc bench row: %r' % line)
+        rows.append({'input': m.group(1), 'median_us': float(m.group(2)), 'p10_us': float(m.group(3)),
+                     'p90_us': float(m.group(4)), 'trace': m.group(5).strip()})
+    return rows
+
+
+def parse_compile_log(text):
+    """Per-stage seconds (summed over repeated stages such as one per subgraph) and the cache summary."""
+    stages, cache = {}, None
+    for line in text.splitlines():
+        m = CACHE_LINE.match(line)
+        if m:
+            cache = {'subgraphs': int(m.group(1)), 'cache_hits': int(m.group(2)), 'compiled': int(m.group(3))}
+            continue
+        m = STAGE_LINE.match(line)
+        if m:
+            stages[m.group(1)] = round(stages.get(m.group(1), 0.0) + float(m.group(3)), 3)
+    return {'stages_s': stages, 'cache': cache}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and chart
+
+
+def _fmt_lat(d):
+    return '%.0f / %.0f' % (d['median_us'], d['p90_us']) if d else '-'
+
+
+def _ratio(a, b):
+    return a / b if a and b else None
+
+
+def geomean(xs):
+    xs = [x for x in xs if x]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def _fmt_x(x, digits=2):
+    return ('%.' + str(digits) + 'f') % x if x is not None else '-'
+
+
+def render_table(results):
+    """Markdown: one latency row per sample and input, one summary row per sample, then the skipped."""
+    out = ['| sample | input | subgraphs called | dynnc µs med / p90 | eager | script | frozen | x eager | x script '
+           '| x frozen | oracle µs | oracle ratio |',
+           '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    ran = [s for s in results['samples'] if s['status'] == 'ok']
+    for s in ran:
+        for r in s['rows']:
+            d = r['dynnc']['median_us']
+            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+                s['name'], r['input'], r['path'], _fmt_lat(r['dynnc']), _fmt_lat(r.get('eager')),
+                _fmt_lat(r.get('script')), _fmt_lat(r.get('frozen')),
+                _fmt_x(_ratio((r.get('eager') or {}).get('median_us'), d)),
+                _fmt_x(_ratio((r.get('script') or {}).get('median_us'), d)),
+                _fmt_x(_ratio((r.get('frozen') or {}).get('median_us'), d)),
+                _fmt_lat(r.get('oracle')), _fmt_x(_ratio(d, (r.get('oracle') or {}).get('median_us')))))
+    out += ['', '| sample | geomean x eager | x script | x frozen | cold compile s | warm compile s '
+            '| subgraphs (warm hits) | bundle KiB | tensors KiB | bundle / tensors | bench peak RSS MiB '
+            '| TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for s in ran:
+        speed = {e: geomean([_ratio((r.get(e) or {}).get('median_us'), r['dynnc']['median_us'])
+                             for r in s['rows']]) for e in ('eager', 'script', 'frozen')}
+        cold, warm = s['compile']['cold'], s['compile']['warm']
+        cache = warm.get('cache') or {}
+        out.append('| %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %.0f | %s |' % (
+            s['name'], _fmt_x(speed['eager']), _fmt_x(speed['script']), _fmt_x(speed['frozen']),
+            cold['wall_s'], warm['wall_s'],
+            '%s (%s)' % (cache.get('subgraphs', '?'), cache.get('cache_hits', '?')),
+            s['bundle_bytes'] / 1024, s['checkpoint_tensor_bytes'] / 1024,
+            s['bundle_bytes'] / s['checkpoint_tensor_bytes'], s['bench_peak_rss_kb'] / 1024,
+            torchscript_note(s)))
+    failed = {s['name']: r['oracle_error'] for s in ran for r in s['rows'] if r.get('oracle_error')}
+    if failed:
+        out += [''] + ['Oracle of `%s` not measured: %s' % kv for kv in sorted(failed.items())]
+    skipped = [s for s in results['samples'] if s['status'] != 'ok']
+    if skipped:
+        out += ['', 'Skipped (dynnc does not compile them yet; picked up automatically once it does):', '']
+        out += ['- `%s`: %s' % (s['name'], s['reason']) for s in skipped]
+    return '\n'.join(out)
+
+
+def torchscript_note(s):
+    """'scripts', or why not (first sentence: TorchScript's messages run on for lines)."""
+    if s.get('script_error'):
+        return 'does not script: ' + s['script_error'].split('. ')[0]
+    if s.get('frozen_error'):
+        return 'scripts; does not freeze: ' + s['frozen_error'].split('. ')[0]
+    return 'scripts'
+
+
+def draw_chart(results, path):
+    """Median latency per input and engine, one panel per sample; returns None or why it was skipped."""
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        return 'matplotlib is not installed for %s (%s); apt-get install python3-matplotlib' % (
+            sys.executable, e)
+    ran = [s for s in results['samples'] if s['status'] == 'ok']
+    if not ran:
+        return 'no sample compiled'
+    engines = ENGINES + ['oracle']
+    fig, axes = plt.subplots(len(ran), 1, figsize=(10, 3.2 * len(ran)), squeeze=False)
+    for ax, s in zip(axes[:, 0], ran):
+        n, width = len(s['rows']), 0.8 / len(engines)
+        for k, e in enumerate(engines):
+            ys = [(r.get(e) or {}).get('median_us') or 0 for r in s['rows']]
+            if any(ys):
+                ax.bar([i + (k - len(engines) / 2 + 0.5) * width for i in range(n)], ys, width, label=e)
+        ax.set_xticks(range(n))
+        ax.set_xticklabels(['%s\n%s' % (r['input'], r['path']) for r in s['rows']], fontsize=7)
+        ax.set_yscale('log')
+        ax.set_ylabel('median µs (log)')
+        ax.set_title('%s, batch 1, %d threads' % (s['name'], results['settings']['threads']))
+        ax.legend(fontsize=7, ncol=len(engines))
+    fig.tight_layout()
+    fig.savefig(path)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def run_measured(cmd, env=None):
+    """Runs cmd; returns (exit code, stdout, stderr, wall seconds, peak RSS in KiB of it and its children)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - t0
+        out.seek(0)
+        err.seek(0)
+        return p.returncode, out.read().decode(), err.read().decode(), wall, usage.ru_maxrss
+
+
+def first_error(text):
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for l in lines:
+        if 'error' in l.lower():
+            return l
+    return lines[0] if lines else '(no message)'
+
+
+def model_args(source_root, entry, method, input_name, checkpoint):
+    return ['--source-root', source_root, '--entry', entry, '--method', method,
+            '--input', '%s=%s' % (input_name, INPUT_TYPE), '--weights', checkpoint]
+
+
+def compile_bundle(args, bundle, cache_dir):
+    rc, _, err, wall, rss = run_measured([DYNNC, 'compile', '-v', '--cache-dir', cache_dir] + args + ['-o', bundle])
+    if rc != 0:
+        raise RuntimeError('dynnc compile failed: ' + first_error(err))
+    d = parse_compile_log(err)
+    d.update({'wall_s': round(wall, 3), 'peak_rss_kb': rss})
+    return d
+
+
+def dir_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def bench_bundle(bundle, input_name, files, a, env):
+    cmd = [DYNNC, 'bench', bundle, '--warmup', str(a.warmup), '--iterations', str(a.iterations)]
+    for f in files:
+        cmd += ['--input', '%s=%s' % (input_name, f)]
+    rc, out, err, _, rss = run_measured(cmd, env)
+    if rc != 0:
+        raise RuntimeError('dynnc bench failed: ' + first_error(err))
+    return parse_bench(out), rss
+
+
+def torch_worker(spec):
+    """Times one sample in PyTorch (eager, script, frozen); prints JSON. Runs in its own process."""
+    import numpy as np
+    import torch
+    sys.path.insert(0, SAMPLES_DIR)
+    from corpus_common import flatten_outputs, load_entry
+
+    torch.set_num_threads(spec['threads'])
+    model = load_entry(spec['source_root'], spec['entry'])
+    state = torch.load(spec['checkpoint'], map_location='cpu')
+    model.load_state_dict(state)
+    model.eval()
+    result = {'torch': torch.__version__, 'checkpoint_tensor_bytes': sum(
+        t.numel() * t.element_size() for t in state.values() if torch.is_tensor(t)), 'engines': {}}
+    xs = [torch.from_numpy(np.load(f)) for f in spec['files']]
+    methods = {'eager': getattr(model, spec['method'])}
+    try:
+        scripted = torch.jit.script(model)
+        methods['script'] = getattr(scripted, spec['method'])
+        try:
+            keep = [] if spec['method'] == 'forward' else [spec['method']]
+            frozen = torch.jit.optimize_for_inference(torch.jit.freeze(scripted, preserved_attrs=keep), keep)
+            methods['frozen'] = getattr(frozen, spec['method'])
+        except Exception as e:  # noqa: BLE001 (any failure is the reason reported)
+            result['frozen_error'] = first_line(e)
+    except Exception as e:  # noqa: BLE001
+        result['script_error'] = first_line(e)
+    with torch.no_grad():
+        for name, fn in methods.items():
+            rows = []
+            for x in xs:
+                for _ in range(spec['warmup']):
+                    fn(x)
+                ts = []
+                for _ in range(spec['iterations']):
+                    t0 = time.perf_counter_ns()
+                    fn(x)
+                    ts.append(time.perf_counter_ns() - t0)
+                rows.append(percentiles(ts))
+            result['engines'][name] = rows
+        paths = []
+        for x in xs:
+            leaves = flatten_outputs(methods['eager'](x))
+            paths.append([int(l) for l in leaves if np.asarray(l).ndim == 0 and
+                          np.issubdtype(np.asarray(l).dtype, np.integer)])
+        result['int_outputs'] = paths
+    print(json.dumps(result))
+
+
+def first_line(e):
+    lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+    return '%s: %s' % (type(e).__name__, lines[0] if lines else '')
+
+
+def percentiles(ns):
+    ns = sorted(ns)
+    n = len(ns)
+    return {'median_us': ns[n // 2] / 1e3, 'p10_us': ns[n // 10] / 1e3, 'p90_us': ns[n * 9 // 10] / 1e3}
+
+
+def measure_torch(sample, source_root, checkpoint, files, a):
+    spec = {'source_root': source_root, 'entry': sample['entry'], 'method': sample['method'],
+            'checkpoint': checkpoint, 'files': files, 'threads': a.threads, 'warmup': a.warmup,
+            'iterations': a.iterations}
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), '--torch-worker', json.dumps(spec)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError('PyTorch worker failed: ' + (p.stderr.strip().splitlines() or ['?'])[-1])
+    return json.loads(p.stdout)
+
+
+def measure_oracle(sample, source_root, checkpoint, files, paths, work, a, env):
+    """Per path: a static variant taking it unconditionally, compiled by dynnc and benched on its inputs."""
+    o = sample['oracle']
+    root = os.path.join(work, 'oracle-src')
+    shutil.copytree(os.path.join(source_root, 'models'), os.path.join(root, 'models'))
+    shutil.copy(os.path.join(HERE, 'oracle', o['file']), root)
+    by_input = {}
+    for path in sorted(set(paths)):
+        chosen = [f for f, p in zip(files, paths) if p == path]
+        bundle = os.path.join(work, 'oracle-%d.bundle' % path)
+        c = compile_bundle(model_args(root, o['entry'] % path, sample['method'], sample['input'], checkpoint),
+                           bundle, os.path.join(work, 'oracle-cache'))
+        rows, _ = bench_bundle(bundle, sample['input'], chosen, a, env)
+        for r in rows:
+            r['oracle_subgraphs'] = (c.get('cache') or {}).get('subgraphs')
+            by_input[r['input']] = r
+    return by_input
+
+
+def measure_sample(sample, a, work, env):
+    name = sample['name']
+    source_root = os.path.join(SAMPLES_DIR, name)
+    checkpoint = os.path.join(source_root, 'checkpoint.pt')
+    files = sorted(os.path.join(source_root, 'inputs', f) for f in os.listdir(os.path.join(source_root, 'inputs'))
+                   if f.endswith('.npy'))
+    args = model_args(source_root, sample['entry'], sample['method'], sample['input'], checkpoint)
+    rc, out, err, _, _ = run_measured([DYNNC, 'check'] + args)
+    if rc != 0:
+        return {'name': name, 'status': 'skipped', 'reason': 'dynnc check: ' + first_error(err + out)}
+    work = os.path.join(work, name)
+    os.makedirs(work)
+    bundle, cache = os.path.join(work, name + '.bundle'), os.path.join(work, 'cache')
+    cold = compile_bundle(args, bundle, cache)
+    shutil.rmtree(bundle)
+    warm = compile_bundle(args, bundle, cache)
+    rows, rss = bench_bundle(bundle, sample['input'], files, a, env)
+    t = measure_torch(sample, source_root, checkpoint, files, a)
+    paths = [p[sample['oracle']['path_int_output']] if 'oracle' in sample and p else None
+             for p in t['int_outputs']]
+    for i, r in enumerate(rows):
+        ints = t['int_outputs'][i]
+        rows[i] = {'input': r['input'], 'path': r['trace'], 'int_outputs': ints,
+                   'dynnc': {k: r[k] for k in ('median_us', 'p10_us', 'p90_us')}}
+        for e, lat in t['engines'].items():
+            rows[i][e] = lat[i]
+    if 'oracle' in sample and not a.no_oracle:
+        try:
+            oracle = measure_oracle(sample, source_root, checkpoint, files, paths, work, a, env)
+            for r in rows:
+                o = oracle.get(r['input'])
+                if o:
+                    r['oracle'] = {k: o[k] for k in ('median_us', 'p10_us', 'p90_us', 'oracle_subgraphs')}
+        except RuntimeError as e:
+            for r in rows:
+                r['oracle_error'] = str(e)
+    return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm},
+            'bundle_bytes': dir_bytes(bundle), 'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
+            'bench_peak_rss_kb': rss, 'torch': t['torch'], 'script_error': t.get('script_error'),
+            'frozen_error': t.get('frozen_error'), 'rows': rows}
+
+
+def run_suite(a):
+    if not os.access(DYNNC, os.X_OK):
+        sys.exit('suite.py: error: %s not found' % DYNNC)
+    names = a.samples.split(',') if a.samples else [s['name'] for s in SAMPLES]
+    unknown = sorted(set(names) - {s['name'] for s in SAMPLES})
+    if unknown:
+        print('suite.py: error: unknown sample(s) %s' % ', '.join(unknown), file=sys.stderr)
+        sys.exit(2)
+    env = dict(os.environ, TVM_NUM_THREADS=str(a.threads), OMP_NUM_THREADS=str(a.threads))
+    os.makedirs(a.out_dir, exist_ok=True)
+    results = {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+               'command': ' '.join(['bin/bench-suite'] + sys.argv[1:]), 'host_cpus': os.cpu_count(),
+               'settings': {'threads': a.threads, 'warmup': a.warmup, 'iterations': a.iterations,
+                            'batch': 1, 'input': INPUT_TYPE}, 'samples': []}
+    with tempfile.TemporaryDirectory(prefix='dynnc-bench-') as work:
+        for s in SAMPLES:
+            if s['name'] not in names:
+                continue
+            print('== %s' % s['name'], file=sys.stderr, flush=True)
+            try:
+                results['samples'].append(measure_sample(s, a, work, env))
+            except RuntimeError as e:
+                results['samples'].append({'name': s['name'], 'status': 'failed', 'reason': str(e)})
+    with open(os.path.join(a.out_dir, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+    report(results, a.out_dir)
+
+
+def report(results, out_dir):
+    print('%s, `%s`, %s threads, %s warm-up + %s timed runs per input\n' % (
+        results['date'], results['command'], results['settings']['threads'], results['settings']['warmup'],
+        results['settings']['iterations']))
+    print(render_table(results))
+    why = draw_chart(results, os.path.join(out_dir, 'latency.svg'))
+    print('\nchart: ' + ('skipped: ' + why if why else os.path.join(out_dir, 'latency.svg')))
+    print('raw numbers: ' + os.path.join(out_dir, 'results.json'))
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-test: the parsers and the table on canned output (no dynnc, no torch; < 1 s)
+
+CANNED_BENCH = """inputs                    median_us     p10_us     p90_us  subgraph calls
+x0.npy                         41.3       39.0       78.2  sg0 -> sg1
+x6.npy                        101.5       95.1      140.0  sg0 -> sg2 -> sg4 -> sg5
+"""
+CANNED_COMPILE = """dynnc: parse     models/sdn.py 0.41 s
+dynnc: subgraph  sg0 1.50 s
+dynnc: subgraph  sg1 2.25 s
+dynnc: sg1 from the compile cache
+dynnc: package   0.05 s
+dynnc: 2 subgraph(s), 1 from the compile cache, 1 compiled by TVM
+"""
+
+
+def self_test():
+    rows = parse_bench(CANNED_BENCH)
+    assert [r['input'] for r in rows] == ['x0.npy', 'x6.npy'], rows
+    assert rows[1] == {'input': 'x6.npy', 'median_us': 101.5, 'p10_us': 95.1, 'p90_us': 140.0,
+                       'trace': 'sg0 -> sg2 -> sg4 -> sg5'}, rows[1]
+    for bad in ('', 'no header\n', CANNED_BENCH + 'x9.npy  12.0  oops\n'):
+        try:
+            parse_bench(bad)
+            raise AssertionError('parse_bench accepted %r' % bad)
+        except ValueError:
+            pass
+    c = parse_compile_log(CANNED_COMPILE)
+    assert c == {'stages_s': {'parse': 0.41, 'subgraph': 3.75, 'package': 0.05},
+                 'cache': {'subgraphs': 2, 'cache_hits': 1, 'compiled': 1}}, c
+    lat = lambda m: {'median_us': m, 'p10_us': m * 0.9, 'p90_us': m * 1.5}  # noqa: E731
+    results = {'settings': {'threads': 2}, 'samples': [
+        {'name': 'toy', 'status': 'ok', 'bundle_bytes': 2048, 'checkpoint_tensor_bytes': 1024,
+         'bench_peak_rss_kb': 204800, 'script_error': 'RuntimeError: no',
+         'compile': {'cold': dict(c, wall_s=10.0), 'warm': dict(c, wall_s=2.0)},
+         'rows': [{'input': r['input'], 'path': r['trace'], 'dynnc': lat(r['median_us']),
+                   'eager': lat(4 * r['median_us']), 'oracle': lat(r['median_us'] / 2)} for r in rows]},
+        {'name': 'toy2', 'status': 'ok', 'bundle_bytes': 1, 'checkpoint_tensor_bytes': 1, 'bench_peak_rss_kb': 1,
+         'compile': {'cold': dict(c, wall_s=1.0), 'warm': dict(c, wall_s=1.0)},
+         'rows': [{'input': 'x0.npy', 'path': '[0]', 'dynnc': lat(1.0), 'oracle_error': 'dynnc compile failed: E'}]},
+        {'name': 'later', 'status': 'skipped', 'reason': 'dynnc check: error[DN0101]: x'}]}
+    table = render_table(results)
+    assert '| toy | x0.npy | sg0 -> sg1 | 41 / 62 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 |' \
+        in table, table
+    assert '| toy | 4.00 | - | - | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 | does not script: RuntimeError: no |' \
+        in table, table
+    assert '- `later`: dynnc check: error[DN0101]: x' in table, table
+    assert 'Oracle of `toy2` not measured: dynnc compile failed: E' in table, table
+    assert '| toy2 | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
+    assert abs(geomean([2.0, 8.0]) - 4.0) < 1e-9 and geomean([None]) is None
+    print('suite.py self-test: ok')
+
+
+def main():
+    ap = argparse.ArgumentParser(description='dynnc benchmark suite (see samples/bench/README.md)')
+    ap.add_argument('--samples', help='comma-separated sample names (default: all)')
+    ap.add_argument('--warmup', type=int, default=200)
+    ap.add_argument('--iterations', type=int, default=500)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--out-dir', default=os.path.join(ROOT, 'build', 'bench'))
+    ap.add_argument('--no-oracle', action='store_true', help='skip the static-path oracle bundles')
+    ap.add_argument('--self-test', action='store_true', help='check the parsers and the table, then exit')
+    ap.add_argument('--render', metavar='RESULTS_JSON', help='print the table and draw the chart of a saved run')
+    ap.add_argument('--torch-worker', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.self_test:
+        self_test()
+    elif a.render:
+        with open(a.render) as f:
+            results = json.load(f)
+        report(results, os.path.dirname(os.path.abspath(a.render)))
+    elif a.torch_worker:
+        torch_worker(json.loads(a.torch_worker))
+    else:
+        if a.iterations < 1 or a.warmup < 0 or a.threads < 1:
+            ap.error('--iterations and --threads must be at least 1, --warmup at least 0')
+        run_suite(a)
+
+
+if __name__ == '__main__':
+    main()
