@@ -32,7 +32,18 @@ final class ProgressDisplay implements ProgressListener {
     if (quiet) {
       return ProgressListener.NONE;
     }
-    return new ProgressDisplay(err, System.console() != null, verbose);
+    return new ProgressDisplay(
+        err, stderrIsTerminal(System.getProperty(TERMINAL_PROPERTY)), verbose);
+  }
+
+  /**
+   * Set by {@code bin/dynnc} to 1 when stderr is a terminal ({@code [ -t 2 ]}), else 0: Java only
+   * knows whether stdin and stdout are, and a redirected stderr must get no control characters.
+   */
+  static final String TERMINAL_PROPERTY = "dynnc.stderr.terminal";
+
+  static boolean stderrIsTerminal(String property) {
+    return property != null ? property.equals("1") : System.console() != null;
   }
 
   @Override
