@@ -248,7 +248,7 @@ public final class Main implements Callable<Integer> {
                 : DynncCompiler.defaultCacheDir(System.getenv("XDG_CACHE_HOME")));
       }
       DynncCompiler compiler = builder.build();
-      CompileResult r;
+      CompileResult r = null;
       try {
         r =
             compiler.compile(
@@ -264,7 +264,7 @@ public final class Main implements Callable<Integer> {
                     key));
       } finally {
         if (progress instanceof ProgressDisplay p) {
-          p.done();
+          p.done(r != null && r.ok());
         }
       }
       if (!r.ok()) {

@@ -6,10 +6,11 @@ import java.util.Locale;
 
 /**
  * Shows a compile's progress on stderr. On a terminal, one status line is rewritten in place
- * ({@code [subgraph] sg1 (2/3)}) and cleared at the end; elsewhere (a log, a CI job) nothing is
- * drawn, so captured output stays clean. With {@code --verbose}, every stage's time and every
- * compile-cache hit are printed as plain lines, on a terminal or not; {@code --quiet} shows
- * nothing.
+ * ({@code [subgraph] sg1 (2/3)}) and cleared at the end. Elsewhere (a log, a CI job) it falls back
+ * to plain lines without control characters, one per stage that completed ({@code dynnc: [subgraph]
+ * sg1 (2/3) from the compile cache}); a stage that fails prints no line, so a failed compile's
+ * stderr starts with its diagnostics. With {@code --verbose}, every stage's time and every cache
+ * hit are printed as plain lines instead, on a terminal or not; {@code --quiet} shows nothing.
  */
 final class ProgressDisplay implements ProgressListener {
   private final PrintWriter err;
@@ -20,6 +21,7 @@ final class ProgressDisplay implements ProgressListener {
   private long started;
   private int subgraphs;
   private int hits;
+  private boolean currentHit;
 
   ProgressDisplay(PrintWriter err, boolean terminal, boolean verbose) {
     this.err = err;
@@ -49,8 +51,10 @@ final class ProgressDisplay implements ProgressListener {
   @Override
   public synchronized void stage(Stage stage, String detail) {
     finishStage();
+    completed();
     current = stage;
     currentDetail = detail;
+    currentHit = false;
     started = System.nanoTime();
     if (stage == Stage.SUBGRAPH) {
       subgraphs++;
@@ -64,6 +68,7 @@ final class ProgressDisplay implements ProgressListener {
   @Override
   public synchronized void cacheHit(String subgraph) {
     hits++;
+    currentHit = true;
     if (verbose) {
       clearLine();
       err.println("dynnc: " + subgraph + " from the compile cache");
@@ -71,11 +76,14 @@ final class ProgressDisplay implements ProgressListener {
   }
 
   /**
-   * Ends the display: prints the last stage's time and the cache summary (verbose), clears the
-   * line.
+   * Ends the display: prints the last stage's time and the cache summary (verbose), or the last
+   * stage's plain line if the compile {@code succeeded} (a log); clears the live line.
    */
-  synchronized void done() {
+  synchronized void done(boolean succeeded) {
     finishStage();
+    if (succeeded) {
+      completed();
+    }
     current = null;
     clearLine();
     if (verbose && subgraphs > 0) {
@@ -101,6 +109,24 @@ final class ProgressDisplay implements ProgressListener {
           currentDetail.isEmpty() ? "" : " " + currentDetail,
           (System.nanoTime() - started) / 1e9);
     }
+  }
+
+  /** On a log without --verbose: the plain line of the stage that just completed. */
+  private void completed() {
+    if (current == null || terminal || verbose) {
+      return;
+    }
+    String what =
+        current == Stage.SUBGRAPH
+            ? (currentHit ? " from the compile cache" : " compiled by TVM")
+            : " done";
+    err.println(
+        "dynnc: ["
+            + name(current)
+            + "]"
+            + (currentDetail.isEmpty() ? "" : " " + currentDetail)
+            + what);
+    err.flush();
   }
 
   private void clearLine() {

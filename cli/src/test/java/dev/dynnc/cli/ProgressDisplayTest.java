@@ -17,18 +17,32 @@ class ProgressDisplayTest {
   }
 
   @Test
-  void aTerminalGetsOneRewrittenLineAndALogGetsNothing() {
+  void aTerminalGetsOneRewrittenLineAndALogGetsAPlainLinePerCompletedStage() {
     StringWriter tty = new StringWriter();
     ProgressDisplay t = new ProgressDisplay(new PrintWriter(tty, true), true, false);
     t.stage(Stage.FRONTEND, "");
     t.stage(Stage.SUBGRAPH, "sg0 (1/2)");
-    t.done();
+    t.done(true);
     assertEquals("\r\033[K[frontend]\r\033[K[subgraph] sg0 (1/2)\r\033[K", tty.toString());
     StringWriter log = new StringWriter();
     ProgressDisplay l = new ProgressDisplay(new PrintWriter(log, true), false, false);
     l.stage(Stage.FRONTEND, "");
+    l.stage(Stage.SUBGRAPH, "sg0 (1/2)");
     l.cacheHit("sg0");
-    l.done();
-    assertEquals("", log.toString());
+    l.stage(Stage.SUBGRAPH, "sg1 (2/2)");
+    l.stage(Stage.HOST, "");
+    l.done(true);
+    assertEquals(
+        "dynnc: [frontend] done\n"
+            + "dynnc: [subgraph] sg0 (1/2) from the compile cache\n"
+            + "dynnc: [subgraph] sg1 (2/2) compiled by TVM\n"
+            + "dynnc: [host] done\n",
+        log.toString().replace(System.lineSeparator(), "\n"));
+    assertFalse(log.toString().contains("\033"), "no control characters in a log");
+    StringWriter failed = new StringWriter();
+    ProgressDisplay f = new ProgressDisplay(new PrintWriter(failed, true), false, false);
+    f.stage(Stage.FRONTEND, "");
+    f.done(false);
+    assertEquals("", failed.toString(), "a stage that failed prints no line");
   }
 }

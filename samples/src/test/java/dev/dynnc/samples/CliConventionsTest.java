@@ -1,6 +1,7 @@
 package dev.dynnc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.runtime.HostTensor;
@@ -169,6 +170,21 @@ class CliConventionsTest {
     assertTrue(
         warm.err().endsWith("dynnc: 3 subgraph(s), 3 from the compile cache, 0 compiled by TVM\n"),
         warm.err());
+    // The default on a log (stderr is a pipe here): plain progress lines, no control characters.
+    EarlyExitCnnTest.Cli plain =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v5.bundle").toString()));
+    assertEquals(0, plain.code(), plain.err());
+    assertEquals(
+        "dynnc: [frontend] done\n"
+            + "dynnc: [passes] done\n"
+            + "dynnc: [partition] done\n"
+            + "dynnc: [subgraph] sg0 (1/3) from the compile cache\n"
+            + "dynnc: [subgraph] sg1 (2/3) from the compile cache\n"
+            + "dynnc: [subgraph] sg2 (3/3) from the compile cache\n"
+            + "dynnc: [host] done\n"
+            + "dynnc: [bundle] done\n",
+        plain.err());
+    assertFalse(plain.err().contains("\033"), plain.err());
     EarlyExitCnnTest.Cli quiet =
         EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v3.bundle").toString(), "-q"));
     assertEquals(0, quiet.code(), quiet.err());
