@@ -99,6 +99,9 @@ public final class Interpreter {
     final boolean classBody;
     final List<Staging.Pending> pending = new ArrayList<>();
 
+    /** While forward is staged: the loops running now, innermost first (their pending exits). */
+    final java.util.ArrayDeque<Staging.Loop> loops = new java.util.ArrayDeque<>();
+
     /**
      * While an inlined call is staged: the journal of its path since it began (rule FORK-STATE).
      */
@@ -165,6 +168,9 @@ public final class Interpreter {
    * recorded.
    */
   private void record(DiagnosticException e) {
+    if (staging != null && staging.inTrial()) {
+      return; // a trial run of a loop body: the final run reports the same error
+    }
     errors.addAll(e.diagnostics());
     if (stopped || budget.exhausted() || errors.size() >= maxErrors) {
       stopped = true;
@@ -486,6 +492,24 @@ public final class Interpreter {
           // the owner itself is unusable: uses of the attribute fail at the owner, already reported
           // or reported there
         }
+      } else if (t instanceof Expr.TupleExpr tu) {
+        targets.addAll(tu.elts());
+      } else if (t instanceof Expr.ListExpr l) {
+        targets.addAll(l.elts());
+      } else if (t instanceof Expr.Starred st) {
+        targets.add(st.value());
+      }
+    }
+  }
+
+  /** The plain names that {@code body} (and the statements nested in it) may bind. */
+  static void boundNames(List<Stmt> body, java.util.Set<String> out) {
+    List<Expr> targets = new ArrayList<>();
+    body.forEach(s -> boundTargets(s, targets));
+    for (int i = 0; i < targets.size(); i++) {
+      Expr t = targets.get(i);
+      if (t instanceof Expr.Name n) {
+        out.add(n.id());
       } else if (t instanceof Expr.TupleExpr tu) {
         targets.addAll(tu.elts());
       } else if (t instanceof Expr.ListExpr l) {
@@ -829,16 +853,42 @@ public final class Interpreter {
   }
 
   private void execWhile(Stmt.While w, Frame f) {
+    if (staging != null) {
+      // Rule DYN-LOOP (Staging): iterations whose condition is known are unrolled with their
+      // data-dependent exits; from the first data-dependent test on, the rest is a staged loop.
+      boolean[] staged = {false};
+      staging.unrolledLoop(
+          this,
+          f,
+          w.span(),
+          () -> {
+            Object t = foldCondition(eval(w.test(), f));
+            if (isDynamic(t)) {
+              record("while", w.span(), t, true, false);
+              staged[0] = true;
+              staging.stagedWhile(this, f, w, t);
+              return false;
+            }
+            if (!record("while", w.span(), t, false, truthy(t, w.span()))) {
+              return false;
+            }
+            step(w.span());
+            return true;
+          },
+          w.body(),
+          () -> {
+            if (!staged[0]) {
+              execBlock(w.orelse(), f);
+            }
+          });
+      return;
+    }
     while (true) {
       Object t = foldCondition(eval(w.test(), f));
       if (isDynamic(t)) {
-        throw error(
-            Code.DN0203,
-            w.span(),
-            "this while loop depends on tensor data",
-            "data-dependent loops are planned; for now bound the loop with a static count");
+        requireStaging(w.span()); // a run-time value outside forward: reported there
       }
-      if (!record("while", w.span(), t, false, truthy(t, w.span()))) {
+      if (!truthy(t, w.span())) {
         execBlock(w.orelse(), f);
         return;
       }
@@ -862,26 +912,46 @@ public final class Interpreter {
           "cannot iterate over a run-time tensor",
           "iterate over range(t.size(0)) or a list of modules instead");
     }
-    int n = 0;
-    try {
-      for (Object v : iterate(it, fo.span())) {
-        step(fo.span());
-        n++;
-        assign(fo.target(), v, f);
-        try {
-          execBlock(fo.body(), f);
-        } catch (BreakSignal b) {
-          return;
-        } catch (ContinueSignal c) {
-          // next iteration
+    int[] n = {0};
+    List<Object> items = iterate(it, fo.span());
+    if (staging != null) {
+      // Unrolled with an exit wherever a data-dependent break or continue leaves an iteration.
+      java.util.Iterator<Object> next = items.iterator();
+      try {
+        staging.unrolledLoop(
+            this,
+            f,
+            fo.span(),
+            () -> {
+              if (!next.hasNext()) {
+                return false;
+              }
+              step(fo.span());
+              n[0]++;
+              assign(fo.target(), next.next(), f);
+              return true;
+            },
+            fo.body(),
+            () -> execBlock(fo.orelse(), f));
+      } finally {
+        if (!staging.inTrial()) {
+          decisions.loop(fo.span(), n[0], Builtins.typeName(it));
         }
       }
-      execBlock(fo.orelse(), f);
-    } finally {
-      if (staging != null) {
-        decisions.loop(fo.span(), n, Builtins.typeName(it));
+      return;
+    }
+    for (Object v : items) {
+      step(fo.span());
+      assign(fo.target(), v, f);
+      try {
+        execBlock(fo.body(), f);
+      } catch (BreakSignal b) {
+        return;
+      } catch (ContinueSignal c) {
+        // next iteration
       }
     }
+    execBlock(fo.orelse(), f);
   }
 
   /**
@@ -889,7 +959,7 @@ public final class Interpreter {
    * returns its static truth.
    */
   private boolean record(String kind, Span at, Object value, boolean dynamic, boolean truth) {
-    if (staging != null) {
+    if (staging != null && !staging.inTrial()) {
       decisions.condition(kind, at, value, dynamic, truth);
     }
     return truth;
