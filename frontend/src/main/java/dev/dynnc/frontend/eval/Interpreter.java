@@ -1501,7 +1501,8 @@ public final class Interpreter {
       if (isDynamic(t)) {
         record("if-expression", i.span(), t, true, false);
         return requireStaging(i.span())
-            .select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
+            .branchValue(
+                this, f, t, () -> eval(i.body(), f), () -> eval(i.orelse(), f), false, i.span());
       }
       return record("if-expression", i.span(), t, false, truthy(t, i.span()))
           ? eval(i.body(), f)
@@ -1556,9 +1557,33 @@ public final class Interpreter {
   }
 
   private Object evalBoolOp(Expr.BoolOp b, Frame f) {
+    return evalBoolOp(b, 0, null, f);
+  }
+
+  /**
+   * {@code acc and values[k] and ...} (or {@code or}). A data-dependent operand followed by one
+   * that may fail or have effects (a call, a subscript, a division) branches, so the rest runs only
+   * on the path where Python evaluates it (rule DYN-EXPR in {@link Staging}); before a plain
+   * operand (names, attributes, constants, comparisons of them) both are combined on the host.
+   */
+  private Object evalBoolOp(Expr.BoolOp b, int k, Object acc, Frame f) {
     boolean isAnd = b.op().equals("and");
-    Object acc = null;
-    for (Expr x : b.values()) {
+    for (int i = k; i < b.values().size(); i++) {
+      Expr x = b.values().get(i);
+      if (acc != null && isDynamic(foldCondition(acc)) && !plain(x)) {
+        Object left = acc;
+        int next = i;
+        record("and/or", b.span(), left, true, false);
+        return requireStaging(b.span())
+            .branchValue(
+                this,
+                f,
+                foldCondition(left),
+                isAnd ? () -> evalBoolOp(b, next, null, f) : () -> left,
+                isAnd ? () -> left : () -> evalBoolOp(b, next, null, f),
+                true,
+                b.span());
+      }
       Object v = eval(x, f);
       if (acc == null) {
         acc = v;
@@ -1574,6 +1599,24 @@ public final class Interpreter {
       }
     }
     return acc;
+  }
+
+  /** Whether evaluating {@code e} can neither fail at run time nor have an effect. */
+  private static boolean plain(Expr e) {
+    if (e instanceof Expr.Name || e instanceof Expr.Const || e instanceof Expr.Attribute) {
+      return !(e instanceof Expr.Attribute a) || plain(a.value());
+    } else if (e instanceof Expr.Compare c) {
+      return plain(c.left()) && c.comparators().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.UnaryOp u) {
+      return plain(u.operand());
+    } else if (e instanceof Expr.BoolOp o) {
+      return o.values().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.BinOp o) {
+      return List.of("+", "-", "*", "&", "|").contains(o.op())
+          && plain(o.left())
+          && plain(o.right());
+    }
+    return false;
   }
 
   private Object evalCall(Expr.Call c, Frame f) {

@@ -379,12 +379,87 @@ final class Staging {
     return hostOp(op, x, y, at);
   }
 
-  Object select(Interpreter in, Object cond, Object a, Object b, Span at) {
-    throw Interpreter.error(
-        Code.DN0200,
+  /**
+   * Rule DYN-EXPR: a value chosen by a data-dependent condition ({@code a if c else b}, or the
+   * short-circuit {@code and}/{@code or}). The condition ends the block with a branch; each side is
+   * evaluated only on its own path, from the same heap (rule FORK-STATE), and the two values meet
+   * in a join block like variables after an {@code if}. For {@code and}/{@code or} ({@code
+   * truthOnly}), two values that cannot meet (a tensor on one path, a Python bool on the other) are
+   * replaced by their truth values, which is all a condition reads of them.
+   */
+  Object branchValue(
+      Interpreter in,
+      Interpreter.Frame f,
+      Object cond,
+      java.util.function.Supplier<Object> whenTrue,
+      java.util.function.Supplier<Object> whenFalse,
+      boolean truthOnly,
+      Span at) {
+    HostScalar c = toHostBool(in, cond, at);
+    BlockBuilder t = newBlock();
+    BlockBuilder e = newBlock();
+    current.terminator =
+        new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
+    Journal jt = Journal.push();
+    Object a;
+    try {
+      current = t;
+      a = whenTrue.get();
+    } finally {
+      jt.pop();
+    }
+    BlockBuilder tEnd = current;
+    Map<Long, Journal.State> tAfter = jt.afterStates();
+    jt.rollback();
+    Journal je = Journal.push();
+    Object b;
+    try {
+      current = e;
+      b = whenFalse.get();
+    } finally {
+      je.pop();
+    }
+    BlockBuilder eEnd = current;
+    Map<Long, Journal.State> eAfter = je.afterStates();
+    je.rollback();
+    if (truthOnly && typeOf(a) != null && typeOf(b) != null && !canMeet(a, b)) {
+      a = truthIn(in, tEnd, a, at);
+      b = truthIn(in, eEnd, b, at);
+    }
+    String key = "\0value";
+    Map<String, Object> la = new HashMap<>(f.locals);
+    la.put(key, a);
+    Map<String, Object> lb = new HashMap<>(f.locals);
+    lb.put(key, b);
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    tAfter.values().forEach(st -> shared.put(st.container().born(), st.container()));
+    eAfter.values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
+    joinPaths(
+        f,
+        List.of(new Exit(tEnd, la, tAfter), new Exit(eEnd, lb, eAfter)),
+        List.of(view(tAfter, before(je)), view(eAfter, before(jt))),
+        shared.values(),
         at,
-        "a conditional expression on tensor data is not supported yet",
-        "write it as an if statement, or use torch.where(cond, a, b)");
+        "after the data-dependent condition here");
+    return f.locals.remove(key);
+  }
+
+  /** Whether two values can meet in one block parameter (or are the same value). */
+  private static boolean canMeet(Object a, Object b) {
+    Type x = typeOf(a);
+    Type y = typeOf(b);
+    return x.equals(y) || (x instanceof ScalarType && y instanceof ScalarType);
+  }
+
+  /** The truth of {@code v} as a run-time bool computed at the end of block {@code b}. */
+  private HostScalar truthIn(Interpreter in, BlockBuilder b, Object v, Span at) {
+    BlockBuilder saved = current;
+    current = b;
+    try {
+      return Interpreter.isDynamic(v) ? toHostBool(in, v, at) : constant(b, in.truthy(v, at), at);
+    } finally {
+      current = saved;
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -809,13 +884,14 @@ final class Staging {
         break;
       }
     }
+    // The way in, and out when the first test is false (made first, so that the only edge back
+    // to an earlier block is the loop's own).
+    BlockBuilder in0 = newBlock();
+    BlockBuilder out0 = newBlock();
     current = pre;
     f.locals.clear();
     f.locals.putAll(entry);
     LoopBody b = runBody(in, f, w, entry, carried);
-    // The way in, and out when the first test is false.
-    BlockBuilder in0 = newBlock();
-    BlockBuilder out0 = newBlock();
     pre.terminator =
         new Terminator.Branch(c0.id(), in0.id, ImmutableList.of(), out0.id, ImmutableList.of(), at);
     backEdge(in0, b.entry(), entry, carried, at);
