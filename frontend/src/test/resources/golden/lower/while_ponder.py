@@ -41,8 +41,14 @@ class Net(nn.Module):
 #   %13 = lt(%11, %12) : bool loc("while_ponder.py":21:15)
 #   %14 = const() {value = true} : bool loc("while_ponder.py":21:15)
 #   %15 = logical_and(%13, %14) : bool loc("while_ponder.py":21:15)
-#   br %15, ^bb2(), ^bb3() loc("while_ponder.py":21:9)
-# ^bb1(%43: f32[1,4], %44: i64, %45: f64):
+#   br %15, ^bb1(), ^bb2() loc("while_ponder.py":21:9)
+# ^bb1:
+#   %58 = const() {value = 1} : i64 loc("while_ponder.py":21:9)
+#   jump ^bb3(%4, %58, %11) loc("while_ponder.py":21:9)
+# ^bb2:
+#   %66 = const() {value = 1} : i64 loc("while_ponder.py":21:9)
+#   jump ^bb6(%4, %66, %11) loc("while_ponder.py":21:9)
+# ^bb3(%43: f32[1,4], %44: i64, %45: f64):
 #   %46 = weight() {name = "cell.weight"} : f32[4,4] loc("while_ponder.py":13:24)
 #   %47 = weight() {name = "cell.bias"} : f32[4] loc("while_ponder.py":13:24)
 #   %48 = linear(%43, %46, %47) : f32[1,4] loc("while_ponder.py":22:33)
@@ -61,14 +67,8 @@ class Net(nn.Module):
 #   %62 = lt(%57, %61) : bool loc("while_ponder.py":21:32)
 #   %63 = logical_and(%60, %62) : bool loc("while_ponder.py":21:15)
 #   br %63, ^bb4(), ^bb5() loc("while_ponder.py":21:9)
-# ^bb2:
-#   %58 = const() {value = 1} : i64 loc("while_ponder.py":21:9)
-#   jump ^bb1(%4, %58, %11) loc("while_ponder.py":21:9)
-# ^bb3:
-#   %66 = const() {value = 1} : i64 loc("while_ponder.py":21:9)
-#   jump ^bb6(%4, %66, %11) loc("while_ponder.py":21:9)
 # ^bb4:
-#   jump ^bb1(%49, %57, %55) loc("while_ponder.py":21:9)
+#   jump ^bb3(%49, %57, %55) loc("while_ponder.py":21:9)
 # ^bb5:
 #   jump ^bb6(%49, %57, %55) loc("while_ponder.py":21:9)
 # ^bb6(%64: f32[1,4], %65: i64, %67: f64):

@@ -651,7 +651,8 @@ public final class Interpreter {
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
       if (isDynamic(t)) {
-        return; // A run-time assertion on tensor data is dropped, as TorchScript tracing does.
+        requireStaging(a.span()).check(this, t, a.span());
+        return;
       }
       if (!truthy(t, a.span())) {
         String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
@@ -1601,9 +1602,16 @@ public final class Interpreter {
     return acc;
   }
 
+  private static final java.util.Set<String> PLAIN_METHODS =
+      java.util.Set.of("item", "all", "any", "sum", "max", "min", "mean", "abs", "norm");
+
   /** Whether evaluating {@code e} can neither fail at run time nor have an effect. */
   private static boolean plain(Expr e) {
-    if (e instanceof Expr.Name || e instanceof Expr.Const || e instanceof Expr.Attribute) {
+    if (e instanceof Expr.Name
+        || e instanceof Expr.Num
+        || e instanceof Expr.Str
+        || e instanceof Expr.Const
+        || e instanceof Expr.Attribute) {
       return !(e instanceof Expr.Attribute a) || plain(a.value());
     } else if (e instanceof Expr.Compare c) {
       return plain(c.left()) && c.comparators().stream().allMatch(Interpreter::plain);
@@ -1611,6 +1619,11 @@ public final class Interpreter {
       return plain(u.operand());
     } else if (e instanceof Expr.BoolOp o) {
       return o.values().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.Call c
+        && c.func() instanceof Expr.Attribute m
+        && PLAIN_METHODS.contains(m.attr())) {
+      // a tensor's reductions and item(): tensor code cannot fail at run time
+      return plain(m.value()) && c.args().stream().allMatch(a -> plain(a.value()));
     } else if (e instanceof Expr.BinOp o) {
       return List.of("+", "-", "*", "&", "|").contains(o.op())
           && plain(o.left())

@@ -302,6 +302,15 @@ final class Staging {
     return hostOp(ir, x, y, at);
   }
 
+  /**
+   * An {@code assert} on run-time data: a host op that raises a located error (DN0405) when the
+   * condition is false; nothing after it runs.
+   */
+  void check(Interpreter in, Object cond, Span at) {
+    HostScalar c = toHostBool(in, cond, at);
+    emit("check", List.of(c.id()), List.of(c.type()), Map.of(), null, at);
+  }
+
   /** {@code min}/{@code max} of two ints or two floats, at least one a run-time scalar. */
   Object hostExtreme(Interpreter in, String irOp, Object a, Object b, Span at) {
     return hostOp(irOp, hostValue(in, a, at), hostValue(in, b, at), at);
@@ -374,6 +383,8 @@ final class Staging {
   }
 
   Object logical(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
     HostScalar x = a instanceof Boolean ab ? constant(current, ab, at) : toHostBool(in, a, at);
     HostScalar y = b instanceof Boolean bb ? constant(current, bb, at) : toHostBool(in, b, at);
     return hostOp(op, x, y, at);
@@ -664,6 +675,9 @@ final class Staging {
       this.journal = journal;
     }
   }
+
+  /** A container a staged loop body changed (DN0207), made unusable once the trial is undone. */
+  private Journal.Tracked unusable;
 
   /** Set while a loop body is evaluated only to learn the types of its loop-carried values. */
   private boolean trial;
@@ -972,6 +986,11 @@ final class Staging {
       f.locals.clear();
       f.locals.putAll(entry);
       current = saved;
+      if (unusable instanceof Journal.TrackedList list) {
+        // Its contents are unknown after the loop: uses of it are not reported again.
+        list.restoreTracked(List.of(Values.FAILED));
+      }
+      unusable = null;
     }
   }
 
@@ -1026,14 +1045,15 @@ final class Staging {
         e.heap().values().forEach(st -> changed.add(st.container()));
       }
       if (!changed.isEmpty()) {
+        unusable = changed.get(0);
         throw Interpreter.error(
             Code.DN0207,
             at,
             describeContainer(changed.get(0), entry)
                 + " is changed inside this data-dependent loop, so its length or contents would"
                 + " depend on the number of iterations",
-            "carry per-step results in a tensor (torch.cat inside the loop is not possible either;"
-                + " accumulate a sum, or bound the loop with 'for t in range(N)' and break)");
+            "accumulate per-step results in a loop-carried tensor of fixed shape (a running sum"
+                + " or mean) instead of a list");
       }
       if (back.isEmpty()) {
         return new LoopBody(b, l, null, null);
