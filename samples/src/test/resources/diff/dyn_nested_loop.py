@@ -1,6 +1,6 @@
 # entry: Net()
 # input: x=float32[1,8]
-# inputs: 0.02, 0.3, 1.0, 4.0, -1.0, -4.0
+# inputs: 0.02, 0.3, 1.0, 4.0, 10.0, -1.0, -4.0
 # A data-dependent while loop inside a data-dependent branch, with an early return from inside the
 # loop and a helper method that loops too; the loop's exit and the else branch meet after the if.
 import torch
@@ -18,7 +18,7 @@ class Net(nn.Module):
         while h.abs().max() > 0.2 and n < 5:
             h = torch.tanh(self.refine(h)) * 0.5
             n += 1
-            if h.sum() > 3.0:
+            if h.sum() > 1.0:
                 return h, -1
         return h, n
 

@@ -740,33 +740,40 @@ final class Staging {
           }
           break;
         }
-        List<Exit> go = new ArrayList<>();
+        boolean fell = false;
         try {
           in.execBlock(body, f);
-          go.add(here(f, l));
+          fell = true;
         } catch (BreakSignal b) {
           l.breaks.add(here(f, l));
         } catch (ContinueSignal c) {
-          go.add(here(f, l));
+          fell = true;
         } catch (ReturnSignal r) {
           leaveAfterReturn(f, l, r);
         } catch (PathEnded p) {
           // every path of this iteration broke, continued or returned
         }
-        go.addAll(l.continues);
-        l.continues.clear();
-        if (go.isEmpty()) {
-          live = false;
-        } else {
+        if (!l.continues.isEmpty()) {
+          // Paths that continued meet the one that went on at the start of the next iteration.
+          List<Exit> go = new ArrayList<>(l.continues);
+          l.continues.clear();
+          if (fell) {
+            go.add(here(f, l));
+          }
           join(f, go, l, at);
+        } else if (!fell) {
+          live = false;
         }
+      }
+      if (l.breaks.isEmpty()) {
+        if (!live) {
+          throw new PathEnded(at);
+        }
+        return; // no data-dependent exit: the running path is the loop's only way out
       }
       List<Exit> out = new ArrayList<>(l.breaks);
       if (live) {
         out.add(here(f, l));
-      }
-      if (out.isEmpty()) {
-        throw new PathEnded(at);
       }
       join(f, out, l, at);
     } finally {
@@ -1081,6 +1088,9 @@ final class Staging {
       Object now = after.containsKey(name) ? after.get(name) : start;
       Carried c = e.getValue();
       Carried next = c;
+      if (start == Values.FAILED || now == Values.FAILED) {
+        continue; // its error is reported already
+      }
       if (c instanceof Kept) {
         if (now == start
             || (isPrimitive(now)
@@ -1186,7 +1196,7 @@ final class Staging {
       if (!(e.getValue() instanceof Widened wd)) {
         continue;
       }
-      Object v = values.get(e.getKey());
+      Object v = Signals.use(values.get(e.getKey()), at);
       if (wd.type() instanceof TensorType tt) {
         if (v instanceof SymTensor s && s.type().equals(tt)) {
           args.add(s.id());
