@@ -169,21 +169,7 @@ class CorpusSamplesTest {
       throws Exception {
     Path sample = SAMPLES.resolve(spec.dir());
     Path ref = work.resolve("reference");
-    EarlyExitCnnTest.python(
-        SAMPLES,
-        "corpus_reference.py",
-        "--sample",
-        sample.toString(),
-        "--entry",
-        spec.entry(),
-        "--method",
-        spec.method(),
-        "--checkpoint",
-        sample.resolve("checkpoint.pt").toString(),
-        "--inputs-dir",
-        sample.resolve("inputs").toString(),
-        "--out-dir",
-        ref.toString());
+    reference(sample, spec, ref);
     Map<String, List<String>> expected = expected(sample);
     List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
     assertEquals(expected.size() - 1, inputs.size(), "inputs and expected_paths.json disagree");
@@ -223,19 +209,7 @@ class CorpusSamplesTest {
       Spec spec =
           new Spec("act_rnn", entry, "forward", "x", "float32[1,8]", true, out -> List.of());
       Path ref = work.resolve("reference" + limit);
-      EarlyExitCnnTest.python(
-          SAMPLES,
-          "corpus_reference.py",
-          "--sample",
-          sample.toString(),
-          "--entry",
-          entry,
-          "--checkpoint",
-          sample.resolve("checkpoint.pt").toString(),
-          "--inputs-dir",
-          sample.resolve("inputs").toString(),
-          "--out-dir",
-          ref.toString());
+      reference(sample, spec, ref);
       Map<String, List<String>> expected = new LinkedHashMap<>();
       List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
       inputs.forEach(in -> expected.put(in.getFileName().toString(), List.of()));
@@ -258,6 +232,25 @@ class CorpusSamplesTest {
       assertTrue(check.out().contains("1 dynamic loop(s), 3 subgraph(s)"), check.out());
     }
     assertEquals(Map.of(6, 3, 12, 3), subgraphs);
+  }
+
+  /** Runs the sample in PyTorch on every input: out/xN/output_i.npy. */
+  static void reference(Path sample, Spec spec, Path out) throws Exception {
+    EarlyExitCnnTest.python(
+        SAMPLES,
+        "corpus_reference.py",
+        "--sample",
+        sample.toString(),
+        "--entry",
+        spec.entry(),
+        "--method",
+        spec.method(),
+        "--checkpoint",
+        sample.resolve("checkpoint.pt").toString(),
+        "--inputs-dir",
+        sample.resolve("inputs").toString(),
+        "--out-dir",
+        out.toString());
   }
 
   /** Compiles the unmodified sample, runs every input and compares with PyTorch's outputs. */

@@ -478,10 +478,7 @@ public final class Interpreter {
     if (s instanceof Stmt.Return r) {
       throw new ReturnSignal(Values.FAILED, r.span());
     }
-    List<Expr> targets = new ArrayList<>();
-    boundTargets(s, targets);
-    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
-      Expr t = targets.get(i);
+    for (Expr t : boundTargets(List.of(s))) {
       if (t instanceof Expr.Name n) {
         f.locals.put(n.id(), Values.FAILED);
       } else if (t instanceof Expr.Attribute a && a.value() instanceof Expr.Name owner) {
@@ -492,32 +489,40 @@ public final class Interpreter {
           // the owner itself is unusable: uses of the attribute fail at the owner, already reported
           // or reported there
         }
-      } else if (t instanceof Expr.TupleExpr tu) {
-        targets.addAll(tu.elts());
-      } else if (t instanceof Expr.ListExpr l) {
-        targets.addAll(l.elts());
-      } else if (t instanceof Expr.Starred st) {
-        targets.add(st.value());
       }
     }
   }
 
   /** The plain names that {@code body} (and the statements nested in it) may bind. */
   static void boundNames(List<Stmt> body, java.util.Set<String> out) {
-    List<Expr> targets = new ArrayList<>();
-    body.forEach(s -> boundTargets(s, targets));
-    for (int i = 0; i < targets.size(); i++) {
-      Expr t = targets.get(i);
+    for (Expr t : boundTargets(body)) {
       if (t instanceof Expr.Name n) {
         out.add(n.id());
-      } else if (t instanceof Expr.TupleExpr tu) {
+      }
+    }
+  }
+
+  /**
+   * The targets {@code body} may assign, unpacking targets ({@code a, *b = ...}) replaced by their
+   * elements.
+   */
+  private static List<Expr> boundTargets(List<Stmt> body) {
+    List<Expr> targets = new ArrayList<>();
+    body.forEach(s -> boundTargets(s, targets));
+    List<Expr> out = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
+      Expr t = targets.get(i);
+      if (t instanceof Expr.TupleExpr tu) {
         targets.addAll(tu.elts());
       } else if (t instanceof Expr.ListExpr l) {
         targets.addAll(l.elts());
       } else if (t instanceof Expr.Starred st) {
         targets.add(st.value());
+      } else {
+        out.add(t);
       }
     }
+    return out;
   }
 
   /**

@@ -411,28 +411,14 @@ final class Staging {
     BlockBuilder e = newBlock();
     current.terminator =
         new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
-    Journal jt = Journal.push();
-    Object a;
-    try {
-      current = t;
-      a = whenTrue.get();
-    } finally {
-      jt.pop();
-    }
-    BlockBuilder tEnd = current;
-    Map<Long, Journal.State> tAfter = jt.afterStates();
-    jt.rollback();
-    Journal je = Journal.push();
-    Object b;
-    try {
-      current = e;
-      b = whenFalse.get();
-    } finally {
-      je.pop();
-    }
-    BlockBuilder eEnd = current;
-    Map<Long, Journal.State> eAfter = je.afterStates();
-    je.rollback();
+    Side st = side(t, whenTrue);
+    Side se = side(e, whenFalse);
+    Object a = st.value();
+    Object b = se.value();
+    BlockBuilder tEnd = st.end();
+    BlockBuilder eEnd = se.end();
+    Map<Long, Journal.State> tAfter = st.after();
+    Map<Long, Journal.State> eAfter = se.after();
     if (truthOnly && typeOf(a) != null && typeOf(b) != null && !canMeet(a, b)) {
       a = truthIn(in, tEnd, a, at);
       b = truthIn(in, eEnd, b, at);
@@ -448,11 +434,33 @@ final class Staging {
     joinPaths(
         f,
         List.of(new Exit(tEnd, la, tAfter), new Exit(eEnd, lb, eAfter)),
-        List.of(view(tAfter, before(je)), view(eAfter, before(jt))),
+        List.of(view(tAfter, before(se.journal())), view(eAfter, before(st.journal()))),
         shared.values(),
         at,
         "after the data-dependent condition here");
     return f.locals.remove(key);
+  }
+
+  /** One side of a data-dependent value: where its path ends, its value and its journal. */
+  private record Side(
+      BlockBuilder end, Object value, Journal journal, Map<Long, Journal.State> after) {}
+
+  /**
+   * Evaluates one side from block {@code start} under its own journal, rolled back afterwards (what
+   * the side left in the containers is kept in its after-states).
+   */
+  private Side side(BlockBuilder start, java.util.function.Supplier<Object> eval) {
+    Journal j = Journal.push();
+    Object v;
+    try {
+      current = start;
+      v = eval.get();
+    } finally {
+      j.pop();
+    }
+    Side out = new Side(current, v, j, j.afterStates());
+    j.rollback();
+    return out;
   }
 
   /** Whether two values can meet in one block parameter (or are the same value). */
