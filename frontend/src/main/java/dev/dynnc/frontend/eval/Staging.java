@@ -411,14 +411,14 @@ final class Staging {
     BlockBuilder e = newBlock();
     current.terminator =
         new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
-    Side st = side(t, whenTrue);
-    Side se = side(e, whenFalse);
-    Object a = st.value();
-    Object b = se.value();
-    BlockBuilder tEnd = st.end();
-    BlockBuilder eEnd = se.end();
-    Map<Long, Journal.State> tAfter = st.after();
-    Map<Long, Journal.State> eAfter = se.after();
+    Side ts = side(t, whenTrue);
+    Side es = side(e, whenFalse);
+    Object a = ts.value();
+    Object b = es.value();
+    BlockBuilder tEnd = ts.end();
+    BlockBuilder eEnd = es.end();
+    Map<Long, Journal.State> tAfter = ts.after();
+    Map<Long, Journal.State> eAfter = es.after();
     if (truthOnly && typeOf(a) != null && typeOf(b) != null && !canMeet(a, b)) {
       a = truthIn(in, tEnd, a, at);
       b = truthIn(in, eEnd, b, at);
@@ -434,7 +434,7 @@ final class Staging {
     joinPaths(
         f,
         List.of(new Exit(tEnd, la, tAfter), new Exit(eEnd, lb, eAfter)),
-        List.of(view(tAfter, before(se.journal())), view(eAfter, before(st.journal()))),
+        List.of(view(tAfter, before(es.journal())), view(eAfter, before(ts.journal()))),
         shared.values(),
         at,
         "after the data-dependent condition here");
