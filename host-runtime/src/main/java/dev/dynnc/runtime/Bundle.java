@@ -470,7 +470,11 @@ public final class Bundle implements AutoCloseable {
                 ? "integer overflow beyond 64 bits"
                 : e.getMessage();
         throw new HostProgramException(
-            location(e) + "the model's host arithmetic failed on this input: " + why, e);
+            location(e)
+                + (dev.dynnc.semantics.PyScalar.ASSERTION_FAILED.equals(why)
+                    ? why
+                    : "the model's host arithmetic failed on this input: " + why),
+            e);
       } catch (Exception e) {
         throw new HostProgramException("host program " + manifest.hostClass() + " failed: " + e, e);
       }

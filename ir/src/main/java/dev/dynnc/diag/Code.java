@@ -70,6 +70,8 @@ public enum Code {
       Severity.ERROR,
       "forward does not return a tensor result",
       "forward returns a {0}, which a compiled model cannot return"),
+  // i8-loops: a data-dependent loop whose carried values cannot be given one type.
+  DN0207(Severity.ERROR, "loop-carried value changes between iterations", "{0}"),
   // Weights.
   DN0300(Severity.ERROR, "cannot read checkpoint", "{0}"),
   DN0301(

@@ -95,6 +95,17 @@ public final class Ops {
     // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
+    // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code).
+    op("check", 1, 1)
+        .type(
+            (op, in, a, d) -> {
+              if (!(in.get(0) instanceof ScalarType)) {
+                throw new TypeError("check needs a host scalar, got " + in.get(0));
+              }
+              return new ScalarType(DType.BOOL);
+            })
+        .host("check", Operands.TRUTH)
+        .hostOnly();
 
     // Reductions.
     for (String r : List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean")) {

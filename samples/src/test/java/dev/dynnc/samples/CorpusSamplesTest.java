@@ -43,6 +43,7 @@ class CorpusSamplesTest {
       String entry,
       String method,
       String input,
+      String inputType,
       boolean compiles,
       Function<List<HostTensor>, List<String>> decisions) {
     @Override
@@ -74,6 +75,7 @@ class CorpusSamplesTest {
             "models.skipnet:build_model()",
             "forward",
             "x",
+            IMAGE,
             true,
             masks(
                 1, "group1_gate0", "group1_gate1", "group2_gate0", "group2_gate1", "group3_gate0")),
@@ -82,6 +84,7 @@ class CorpusSamplesTest {
             "models.skipnet_rnn:build_model()",
             "forward",
             "x",
+            IMAGE,
             true,
             masks(1, "gate0", "gate1", "gate2", "gate3", "gate4")),
         new Spec(
@@ -89,6 +92,7 @@ class CorpusSamplesTest {
             "models.blockdrop:build_model()",
             "forward",
             "inputs",
+            IMAGE,
             false,
             out -> {
               HostTensor policy = out.get(1);
@@ -103,6 +107,7 @@ class CorpusSamplesTest {
             "models.msdnet:build_model()",
             "forward",
             "x",
+            IMAGE,
             true,
             out -> List.of("exit" + scalar(out.get(1)))),
         new Spec(
@@ -110,6 +115,7 @@ class CorpusSamplesTest {
             "models.moe:build_model()",
             "forward",
             "x",
+            IMAGE,
             false,
             out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
         new Spec(
@@ -117,9 +123,21 @@ class CorpusSamplesTest {
             "models.sdn_vgg:create_vgg_sdn()",
             "predict_early",
             "x",
+            IMAGE,
             true,
-            out -> List.of("exit" + scalar(out.get(1)))));
+            out -> List.of("exit" + scalar(out.get(1)))),
+        new Spec(
+            "act_rnn",
+            ACT_ENTRY,
+            "forward",
+            "x",
+            "float32[1,8]",
+            true,
+            out -> List.of("steps:" + scalar(out.get(3)))));
   }
+
+  static final String IMAGE = "float32[1,3,32,32]";
+  static final String ACT_ENTRY = "models.act:build_model()";
 
   static final Pattern STRINGS = Pattern.compile("\"([^\"]*)\"");
   static final Pattern INPUT =
@@ -151,21 +169,7 @@ class CorpusSamplesTest {
       throws Exception {
     Path sample = SAMPLES.resolve(spec.dir());
     Path ref = work.resolve("reference");
-    EarlyExitCnnTest.python(
-        SAMPLES,
-        "corpus_reference.py",
-        "--sample",
-        sample.toString(),
-        "--entry",
-        spec.entry(),
-        "--method",
-        spec.method(),
-        "--checkpoint",
-        sample.resolve("checkpoint.pt").toString(),
-        "--inputs-dir",
-        sample.resolve("inputs").toString(),
-        "--out-dir",
-        ref.toString());
+    reference(sample, spec, ref);
     Map<String, List<String>> expected = expected(sample);
     List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
     assertEquals(expected.size() - 1, inputs.size(), "inputs and expected_paths.json disagree");
@@ -189,6 +193,66 @@ class CorpusSamplesTest {
     }
   }
 
+  /**
+   * act_rnn's pondering loop is a loop of the host program whose body is compiled once: with a step
+   * limit of 6 or of 12 the bundle has the same three subgraphs (the first update, which the
+   * compiler runs with the known zero state, the loop body, and the code after the loop) and one
+   * back edge, and with the limit of 12 it still matches PyTorch on every input, now running up to
+   * 12 iterations.
+   */
+  @org.junit.jupiter.api.Test
+  void actRnnCompilesItsLoopBodyOnceWhateverTheStepLimit(@TempDir Path work) throws Exception {
+    Path sample = SAMPLES.resolve("act_rnn");
+    Map<Integer, Integer> subgraphs = new LinkedHashMap<>();
+    for (int limit : new int[] {6, 12}) {
+      String entry = "models.act:build_model(max_ponder=" + limit + ")";
+      Spec spec =
+          new Spec("act_rnn", entry, "forward", "x", "float32[1,8]", true, out -> List.of());
+      Path ref = work.resolve("reference" + limit);
+      reference(sample, spec, ref);
+      Map<String, List<String>> expected = new LinkedHashMap<>();
+      List<Path> inputs = EarlyExitCnnTest.inputs(sample.resolve("inputs"));
+      inputs.forEach(in -> expected.put(in.getFileName().toString(), List.of()));
+      expected.put("required", List.of());
+      Path dir = work.resolve("limit" + limit);
+      compileRunAndCompare(spec, sample, ref, dir, inputs, expected);
+      String manifest = Files.readString(dir.resolve("bundle/manifest.json"));
+      subgraphs.put(
+          limit, (int) Pattern.compile("\"library\"").matcher(manifest).results().count());
+      EarlyExitCnnTest.Cli check =
+          EarlyExitCnnTest.cli(
+              "check",
+              "--source-root",
+              sample.toString(),
+              "--entry",
+              entry,
+              "--input",
+              "x=float32[1,8]");
+      assertEquals(0, check.code(), check.err());
+      assertTrue(check.out().contains("1 dynamic loop(s), 3 subgraph(s)"), check.out());
+    }
+    assertEquals(Map.of(6, 3, 12, 3), subgraphs);
+  }
+
+  /** Runs the sample in PyTorch on every input: out/xN/output_i.npy. */
+  static void reference(Path sample, Spec spec, Path out) throws Exception {
+    EarlyExitCnnTest.python(
+        SAMPLES,
+        "corpus_reference.py",
+        "--sample",
+        sample.toString(),
+        "--entry",
+        spec.entry(),
+        "--method",
+        spec.method(),
+        "--checkpoint",
+        sample.resolve("checkpoint.pt").toString(),
+        "--inputs-dir",
+        sample.resolve("inputs").toString(),
+        "--out-dir",
+        out.toString());
+  }
+
   /** Compiles the unmodified sample, runs every input and compares with PyTorch's outputs. */
   static void compileRunAndCompare(
       Spec spec,
@@ -209,7 +273,7 @@ class CorpusSamplesTest {
             "--method",
             spec.method(),
             "--input",
-            spec.input() + "=float32[1,3,32,32]",
+            spec.input() + "=" + spec.inputType(),
             "--weights",
             sample.resolve("checkpoint.pt").toString(),
             "--cache-dir",

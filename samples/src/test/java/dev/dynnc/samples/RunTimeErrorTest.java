@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Python arithmetic error in host code at run time (an int past 64 bits, an integer division by
  * zero) is reported by {@code dynnc run} as the model's error on that input, at the file, line and
  * column of the expression, the file name coming from the bundle's data and never from its
- * generated code. The column is that of the operator, as in compile-time diagnostics.
+ * generated code. The column is that of the operator, as in compile-time diagnostics. A failed
+ * {@code assert} on tensor data is reported the same way, at the assert statement.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunTimeErrorTest {
@@ -33,6 +34,7 @@ class RunTimeErrorTest {
           def forward(self, x):
               n = int(x.sum().item())
               m = 7 // (n + 5)
+              assert x[0] < 1000.0, "out of range"
               if n * 4611686018427387904 > m:
                   return x + 1.0
               return x - 1.0
@@ -85,7 +87,7 @@ class RunTimeErrorTest {
     EarlyExitCnnTest.Cli c = run("big", 1f, 1f);
     assertEquals(1, c.code(), c.err());
     assertEquals(
-        "error[DN0405]: models/net.py:9:14: the model's host arithmetic failed on this input: integer "
+        "error[DN0405]: models/net.py:10:14: the model's host arithmetic failed on this input: integer "
             + "overflow beyond 64 bits\n",
         c.err());
   }
@@ -97,6 +99,16 @@ class RunTimeErrorTest {
     assertEquals(
         "error[DN0405]: models/net.py:8:15: the model's host arithmetic failed on this input: integer "
             + "division or modulo by zero\n",
+        c.err());
+  }
+
+  @Test
+  void aFailedAssertOnDataIsReportedAtTheAssert() throws Exception {
+    EarlyExitCnnTest.Cli c = run("assert", 5000f, -4000f);
+    assertEquals(1, c.code(), c.err());
+    assertEquals(
+        "error[DN0405]: models/net.py:9:9: an assert statement's condition is false for this"
+            + " input\n",
         c.err());
   }
 

@@ -262,6 +262,21 @@ public final class PyScalar {
     return !x;
   }
 
+  /** The message of a failed data-dependent {@code assert} (see {@link #check}). */
+  public static final String ASSERTION_FAILED =
+      "an assert statement's condition is false for this input";
+
+  /**
+   * A data-dependent {@code assert}: raises (reported located, as DN0405) when the condition is
+   * false. The assert's own message is model text, so it stays out of the bundle.
+   */
+  public static boolean check(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(ASSERTION_FAILED);
+    }
+    return true;
+  }
+
   /** {@code bool(x)}: Python's truth value of an int. */
   public static boolean toBool(long x) {
     return x != 0;

@@ -100,7 +100,11 @@ final class DecisionLog {
                   + times(c.whenTrue + c.whenFalse, "other time")
                   + ", where its inputs were known)"
               : "";
-      return "left for run time (" + times(c.dynamic, "time") + "): " + c.dynamicWhy + also;
+      String what =
+          c.kind.equals("while")
+              ? "staged as a loop of the host program, its body compiled once ("
+              : "left for run time (";
+      return what + times(c.dynamic, "time") + "): " + c.dynamicWhy + also;
     }
     String counts =
         c.whenFalse == 0

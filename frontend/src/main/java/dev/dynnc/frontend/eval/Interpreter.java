@@ -99,6 +99,9 @@ public final class Interpreter {
     final boolean classBody;
     final List<Staging.Pending> pending = new ArrayList<>();
 
+    /** While forward is staged: the loops running now, innermost first (their pending exits). */
+    final java.util.ArrayDeque<Staging.Loop> loops = new java.util.ArrayDeque<>();
+
     /**
      * While an inlined call is staged: the journal of its path since it began (rule FORK-STATE).
      */
@@ -165,6 +168,9 @@ public final class Interpreter {
    * recorded.
    */
   private void record(DiagnosticException e) {
+    if (staging != null && staging.inTrial()) {
+      return; // a trial run of a loop body: the final run reports the same error
+    }
     errors.addAll(e.diagnostics());
     if (stopped || budget.exhausted() || errors.size() >= maxErrors) {
       stopped = true;
@@ -472,10 +478,7 @@ public final class Interpreter {
     if (s instanceof Stmt.Return r) {
       throw new ReturnSignal(Values.FAILED, r.span());
     }
-    List<Expr> targets = new ArrayList<>();
-    boundTargets(s, targets);
-    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
-      Expr t = targets.get(i);
+    for (Expr t : boundTargets(List.of(s))) {
       if (t instanceof Expr.Name n) {
         f.locals.put(n.id(), Values.FAILED);
       } else if (t instanceof Expr.Attribute a && a.value() instanceof Expr.Name owner) {
@@ -486,14 +489,40 @@ public final class Interpreter {
           // the owner itself is unusable: uses of the attribute fail at the owner, already reported
           // or reported there
         }
-      } else if (t instanceof Expr.TupleExpr tu) {
+      }
+    }
+  }
+
+  /** The plain names that {@code body} (and the statements nested in it) may bind. */
+  static void boundNames(List<Stmt> body, java.util.Set<String> out) {
+    for (Expr t : boundTargets(body)) {
+      if (t instanceof Expr.Name n) {
+        out.add(n.id());
+      }
+    }
+  }
+
+  /**
+   * The targets {@code body} may assign, unpacking targets ({@code a, *b = ...}) replaced by their
+   * elements.
+   */
+  private static List<Expr> boundTargets(List<Stmt> body) {
+    List<Expr> targets = new ArrayList<>();
+    body.forEach(s -> boundTargets(s, targets));
+    List<Expr> out = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) { // a worklist: unpacking targets add their elements
+      Expr t = targets.get(i);
+      if (t instanceof Expr.TupleExpr tu) {
         targets.addAll(tu.elts());
       } else if (t instanceof Expr.ListExpr l) {
         targets.addAll(l.elts());
       } else if (t instanceof Expr.Starred st) {
         targets.add(st.value());
+      } else {
+        out.add(t);
       }
     }
+    return out;
   }
 
   /**
@@ -627,7 +656,8 @@ public final class Interpreter {
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
       if (isDynamic(t)) {
-        return; // A run-time assertion on tensor data is dropped, as TorchScript tracing does.
+        requireStaging(a.span()).check(this, t, a.span());
+        return;
       }
       if (!truthy(t, a.span())) {
         String msg = a.msg().isPresent() ? Builtins.str(this, eval(a.msg().get(), f)) : "";
@@ -829,16 +859,42 @@ public final class Interpreter {
   }
 
   private void execWhile(Stmt.While w, Frame f) {
+    if (staging != null) {
+      // Rule DYN-LOOP (Staging): iterations whose condition is known are unrolled with their
+      // data-dependent exits; from the first data-dependent test on, the rest is a staged loop.
+      boolean[] staged = {false};
+      staging.unrolledLoop(
+          this,
+          f,
+          w.span(),
+          () -> {
+            Object t = foldCondition(eval(w.test(), f));
+            if (isDynamic(t)) {
+              record("while", w.span(), t, true, false);
+              staged[0] = true;
+              staging.stagedWhile(this, f, w, t);
+              return false;
+            }
+            if (!record("while", w.span(), t, false, truthy(t, w.span()))) {
+              return false;
+            }
+            step(w.span());
+            return true;
+          },
+          w.body(),
+          () -> {
+            if (!staged[0]) {
+              execBlock(w.orelse(), f);
+            }
+          });
+      return;
+    }
     while (true) {
       Object t = foldCondition(eval(w.test(), f));
       if (isDynamic(t)) {
-        throw error(
-            Code.DN0203,
-            w.span(),
-            "this while loop depends on tensor data",
-            "data-dependent loops are planned; for now bound the loop with a static count");
+        requireStaging(w.span()); // a run-time value outside forward: reported there
       }
-      if (!record("while", w.span(), t, false, truthy(t, w.span()))) {
+      if (!truthy(t, w.span())) {
         execBlock(w.orelse(), f);
         return;
       }
@@ -862,26 +918,46 @@ public final class Interpreter {
           "cannot iterate over a run-time tensor",
           "iterate over range(t.size(0)) or a list of modules instead");
     }
-    int n = 0;
-    try {
-      for (Object v : iterate(it, fo.span())) {
-        step(fo.span());
-        n++;
-        assign(fo.target(), v, f);
-        try {
-          execBlock(fo.body(), f);
-        } catch (BreakSignal b) {
-          return;
-        } catch (ContinueSignal c) {
-          // next iteration
+    int[] n = {0};
+    List<Object> items = iterate(it, fo.span());
+    if (staging != null) {
+      // Unrolled with an exit wherever a data-dependent break or continue leaves an iteration.
+      java.util.Iterator<Object> next = items.iterator();
+      try {
+        staging.unrolledLoop(
+            this,
+            f,
+            fo.span(),
+            () -> {
+              if (!next.hasNext()) {
+                return false;
+              }
+              step(fo.span());
+              n[0]++;
+              assign(fo.target(), next.next(), f);
+              return true;
+            },
+            fo.body(),
+            () -> execBlock(fo.orelse(), f));
+      } finally {
+        if (!staging.inTrial()) {
+          decisions.loop(fo.span(), n[0], Builtins.typeName(it));
         }
       }
-      execBlock(fo.orelse(), f);
-    } finally {
-      if (staging != null) {
-        decisions.loop(fo.span(), n, Builtins.typeName(it));
+      return;
+    }
+    for (Object v : items) {
+      step(fo.span());
+      assign(fo.target(), v, f);
+      try {
+        execBlock(fo.body(), f);
+      } catch (BreakSignal b) {
+        return;
+      } catch (ContinueSignal c) {
+        // next iteration
       }
     }
+    execBlock(fo.orelse(), f);
   }
 
   /**
@@ -889,7 +965,7 @@ public final class Interpreter {
    * returns its static truth.
    */
   private boolean record(String kind, Span at, Object value, boolean dynamic, boolean truth) {
-    if (staging != null) {
+    if (staging != null && !staging.inTrial()) {
       decisions.condition(kind, at, value, dynamic, truth);
     }
     return truth;
@@ -1431,7 +1507,8 @@ public final class Interpreter {
       if (isDynamic(t)) {
         record("if-expression", i.span(), t, true, false);
         return requireStaging(i.span())
-            .select(this, t, eval(i.body(), f), eval(i.orelse(), f), i.span());
+            .branchValue(
+                this, f, t, () -> eval(i.body(), f), () -> eval(i.orelse(), f), false, i.span());
       }
       return record("if-expression", i.span(), t, false, truthy(t, i.span()))
           ? eval(i.body(), f)
@@ -1486,9 +1563,33 @@ public final class Interpreter {
   }
 
   private Object evalBoolOp(Expr.BoolOp b, Frame f) {
+    return evalBoolOp(b, 0, null, f);
+  }
+
+  /**
+   * {@code acc and values[k] and ...} (or {@code or}). A data-dependent operand followed by one
+   * that may fail or have effects (a call, a subscript, a division) branches, so the rest runs only
+   * on the path where Python evaluates it (rule DYN-EXPR in {@link Staging}); before a plain
+   * operand (names, attributes, constants, comparisons of them) both are combined on the host.
+   */
+  private Object evalBoolOp(Expr.BoolOp b, int k, Object acc, Frame f) {
     boolean isAnd = b.op().equals("and");
-    Object acc = null;
-    for (Expr x : b.values()) {
+    for (int i = k; i < b.values().size(); i++) {
+      Expr x = b.values().get(i);
+      if (acc != null && isDynamic(foldCondition(acc)) && !plain(x)) {
+        Object left = acc;
+        int next = i;
+        record("and/or", b.span(), left, true, false);
+        return requireStaging(b.span())
+            .branchValue(
+                this,
+                f,
+                foldCondition(left),
+                isAnd ? () -> evalBoolOp(b, next, null, f) : () -> left,
+                isAnd ? () -> left : () -> evalBoolOp(b, next, null, f),
+                true,
+                b.span());
+      }
       Object v = eval(x, f);
       if (acc == null) {
         acc = v;
@@ -1504,6 +1605,36 @@ public final class Interpreter {
       }
     }
     return acc;
+  }
+
+  private static final java.util.Set<String> PLAIN_METHODS =
+      java.util.Set.of("item", "all", "any", "sum", "max", "min", "mean", "abs", "norm");
+
+  /** Whether evaluating {@code e} can neither fail at run time nor have an effect. */
+  private static boolean plain(Expr e) {
+    if (e instanceof Expr.Name
+        || e instanceof Expr.Num
+        || e instanceof Expr.Str
+        || e instanceof Expr.Const
+        || e instanceof Expr.Attribute) {
+      return !(e instanceof Expr.Attribute a) || plain(a.value());
+    } else if (e instanceof Expr.Compare c) {
+      return plain(c.left()) && c.comparators().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.UnaryOp u) {
+      return plain(u.operand());
+    } else if (e instanceof Expr.BoolOp o) {
+      return o.values().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.Call c
+        && c.func() instanceof Expr.Attribute m
+        && PLAIN_METHODS.contains(m.attr())) {
+      // a tensor's reductions and item(): tensor code cannot fail at run time
+      return plain(m.value()) && c.args().stream().allMatch(a -> plain(a.value()));
+    } else if (e instanceof Expr.BinOp o) {
+      return List.of("+", "-", "*", "&", "|").contains(o.op())
+          && plain(o.left())
+          && plain(o.right());
+    }
+    return false;
   }
 
   private Object evalCall(Expr.Call c, Frame f) {

@@ -302,6 +302,15 @@ final class Staging {
     return hostOp(ir, x, y, at);
   }
 
+  /**
+   * An {@code assert} on run-time data: a host op that raises a located error (DN0405) when the
+   * condition is false; nothing after it runs.
+   */
+  void check(Interpreter in, Object cond, Span at) {
+    HostScalar c = toHostBool(in, cond, at);
+    emit("check", List.of(c.id()), List.of(c.type()), Map.of(), null, at);
+  }
+
   /** {@code min}/{@code max} of two ints or two floats, at least one a run-time scalar. */
   Object hostExtreme(Interpreter in, String irOp, Object a, Object b, Span at) {
     return hostOp(irOp, hostValue(in, a, at), hostValue(in, b, at), at);
@@ -374,17 +383,102 @@ final class Staging {
   }
 
   Object logical(Interpreter in, String op, Object a, Object b, Span at) {
+    Signals.use(a, at);
+    Signals.use(b, at);
     HostScalar x = a instanceof Boolean ab ? constant(current, ab, at) : toHostBool(in, a, at);
     HostScalar y = b instanceof Boolean bb ? constant(current, bb, at) : toHostBool(in, b, at);
     return hostOp(op, x, y, at);
   }
 
-  Object select(Interpreter in, Object cond, Object a, Object b, Span at) {
-    throw Interpreter.error(
-        Code.DN0200,
+  /**
+   * Rule DYN-EXPR: a value chosen by a data-dependent condition ({@code a if c else b}, or the
+   * short-circuit {@code and}/{@code or}). The condition ends the block with a branch; each side is
+   * evaluated only on its own path, from the same heap (rule FORK-STATE), and the two values meet
+   * in a join block like variables after an {@code if}. For {@code and}/{@code or} ({@code
+   * truthOnly}), two values that cannot meet (a tensor on one path, a Python bool on the other) are
+   * replaced by their truth values, which is all a condition reads of them.
+   */
+  Object branchValue(
+      Interpreter in,
+      Interpreter.Frame f,
+      Object cond,
+      java.util.function.Supplier<Object> whenTrue,
+      java.util.function.Supplier<Object> whenFalse,
+      boolean truthOnly,
+      Span at) {
+    HostScalar c = toHostBool(in, cond, at);
+    BlockBuilder t = newBlock();
+    BlockBuilder e = newBlock();
+    current.terminator =
+        new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
+    Side ts = side(t, whenTrue);
+    Side es = side(e, whenFalse);
+    Object a = ts.value();
+    Object b = es.value();
+    BlockBuilder tEnd = ts.end();
+    BlockBuilder eEnd = es.end();
+    Map<Long, Journal.State> tAfter = ts.after();
+    Map<Long, Journal.State> eAfter = es.after();
+    if (truthOnly && typeOf(a) != null && typeOf(b) != null && !canMeet(a, b)) {
+      a = truthIn(in, tEnd, a, at);
+      b = truthIn(in, eEnd, b, at);
+    }
+    String key = "\0value";
+    Map<String, Object> la = new HashMap<>(f.locals);
+    la.put(key, a);
+    Map<String, Object> lb = new HashMap<>(f.locals);
+    lb.put(key, b);
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    tAfter.values().forEach(st -> shared.put(st.container().born(), st.container()));
+    eAfter.values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
+    joinPaths(
+        f,
+        List.of(new Exit(tEnd, la, tAfter), new Exit(eEnd, lb, eAfter)),
+        List.of(view(tAfter, before(es.journal())), view(eAfter, before(ts.journal()))),
+        shared.values(),
         at,
-        "a conditional expression on tensor data is not supported yet",
-        "write it as an if statement, or use torch.where(cond, a, b)");
+        "after the data-dependent condition here");
+    return f.locals.remove(key);
+  }
+
+  /** One side of a data-dependent value: where its path ends, its value and its journal. */
+  private record Side(
+      BlockBuilder end, Object value, Journal journal, Map<Long, Journal.State> after) {}
+
+  /**
+   * Evaluates one side from block {@code start} under its own journal, rolled back afterwards (what
+   * the side left in the containers is kept in its after-states).
+   */
+  private Side side(BlockBuilder start, java.util.function.Supplier<Object> eval) {
+    Journal j = Journal.push();
+    Object v;
+    try {
+      current = start;
+      v = eval.get();
+    } finally {
+      j.pop();
+    }
+    Side out = new Side(current, v, j, j.afterStates());
+    j.rollback();
+    return out;
+  }
+
+  /** Whether two values can meet in one block parameter (or are the same value). */
+  private static boolean canMeet(Object a, Object b) {
+    Type x = typeOf(a);
+    Type y = typeOf(b);
+    return x.equals(y) || (x instanceof ScalarType && y instanceof ScalarType);
+  }
+
+  /** The truth of {@code v} as a run-time bool computed at the end of block {@code b}. */
+  private HostScalar truthIn(Interpreter in, BlockBuilder b, Object v, Span at) {
+    BlockBuilder saved = current;
+    current = b;
+    try {
+      return Interpreter.isDynamic(v) ? toHostBool(in, v, at) : constant(b, in.truthy(v, at), at);
+    } finally {
+      current = saved;
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -515,11 +609,17 @@ final class Staging {
     } catch (PathEnded p) {
       return null;
     } catch (BreakSignal | ContinueSignal s) {
-      throw Interpreter.error(
-          Code.DN0204,
-          s.span,
-          "'break' or 'continue' under a data-dependent condition is not supported yet",
-          "data-dependent loop exits are planned; for now return early instead");
+      Loop l = f.loops.peek();
+      if (l == null) {
+        throw Interpreter.error(Code.DN0003, s.span, "'break' or 'continue' outside a loop");
+      }
+      // The path leaves its iteration here: it waits, frozen, for the loop's join (rule DYN-LOOP).
+      Map<String, Object> locals = new HashMap<>();
+      Map<Object, Object> done = new java.util.IdentityHashMap<>();
+      f.locals.forEach((k, v) -> locals.put(k, freeze(v, done)));
+      Exit e = new Exit(current, locals, Journal.pathStates(l.journal));
+      (s instanceof BreakSignal ? l.breaks : l.continues).add(e);
+      return null;
     }
   }
 
@@ -561,6 +661,583 @@ final class Staging {
       return new PyTuple(ImmutableList.copyOf(items));
     }
     return v;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Loops (rule DYN-LOOP)
+
+  /**
+   * A path that left a loop ({@code break}) or its iteration ({@code continue}, or the end of the
+   * body) at the end of {@code block}, with its variables and the containers it had touched since
+   * the loop began.
+   */
+  record Exit(BlockBuilder block, Map<String, Object> locals, Map<Long, Journal.State> heap) {}
+
+  /** A loop running now: its journal (begun with the loop) and the exits waiting for its joins. */
+  static final class Loop {
+    final Journal journal;
+    final List<Exit> breaks = new ArrayList<>();
+    final List<Exit> continues = new ArrayList<>();
+
+    Loop(Journal journal) {
+      this.journal = journal;
+    }
+  }
+
+  /** A container a staged loop body changed (DN0207), made unusable once the trial is undone. */
+  private Journal.Tracked unusable;
+
+  /** Set while a loop body is evaluated only to learn the types of its loop-carried values. */
+  private boolean trial;
+
+  boolean inTrial() {
+    return trial;
+  }
+
+  private Loop enterLoop(Interpreter.Frame f) {
+    Loop l = new Loop(Journal.push());
+    f.loops.push(l);
+    return l;
+  }
+
+  private static void leaveLoop(Interpreter.Frame f, Loop l) {
+    f.loops.pop();
+    l.journal.pop();
+    l.journal.commitToParent();
+  }
+
+  /** The running path as an exit of {@code l}. */
+  private Exit here(Interpreter.Frame f, Loop l) {
+    return new Exit(current, new HashMap<>(f.locals), Journal.pathStates(l.journal));
+  }
+
+  /**
+   * A loop unrolled while compiling ({@code for} over a value known at compile time, or a {@code
+   * while} whose test is known): {@code next} starts each iteration (false once the loop is over; a
+   * {@code while} whose test turns data-dependent stages the rest of the loop itself), and {@code
+   * orelse} runs the loop's {@code else} clause. A data-dependent {@code continue} joins the next
+   * iteration; a data-dependent {@code break} waits for the join after the loop, so the loop keeps
+   * going on the paths that did not leave it.
+   */
+  void unrolledLoop(
+      Interpreter in,
+      Interpreter.Frame f,
+      Span at,
+      java.util.function.BooleanSupplier next,
+      List<Stmt> body,
+      Runnable orelse) {
+    Loop l = enterLoop(f);
+    boolean live = true;
+    try {
+      while (live) {
+        boolean more;
+        try {
+          more = next.getAsBoolean();
+        } catch (PathEnded p) {
+          live = false;
+          break;
+        }
+        if (!more) {
+          try {
+            orelse.run();
+          } catch (ReturnSignal r) {
+            leaveAfterReturn(f, l, r);
+            live = false;
+          } catch (PathEnded p) {
+            live = false;
+          }
+          break;
+        }
+        boolean fell = false;
+        try {
+          in.execBlock(body, f);
+          fell = true;
+        } catch (BreakSignal b) {
+          l.breaks.add(here(f, l));
+        } catch (ContinueSignal c) {
+          fell = true;
+        } catch (ReturnSignal r) {
+          leaveAfterReturn(f, l, r);
+        } catch (PathEnded p) {
+          // every path of this iteration broke, continued or returned
+        }
+        if (!l.continues.isEmpty()) {
+          // Paths that continued meet the one that went on at the start of the next iteration.
+          List<Exit> go = new ArrayList<>(l.continues);
+          l.continues.clear();
+          if (fell) {
+            go.add(here(f, l));
+          }
+          join(f, go, l, at);
+        } else if (!fell) {
+          live = false;
+        }
+      }
+      if (l.breaks.isEmpty()) {
+        if (!live) {
+          throw new PathEnded(at);
+        }
+        return; // no data-dependent exit: the running path is the loop's only way out
+      }
+      List<Exit> out = new ArrayList<>(l.breaks);
+      if (live) {
+        out.add(here(f, l));
+      }
+      join(f, out, l, at);
+    } finally {
+      leaveLoop(f, l);
+    }
+  }
+
+  /**
+   * A static {@code return} in a loop some of whose paths already left it: the return becomes a
+   * pending return and the loop goes on with the other paths; with no other path it simply returns.
+   */
+  private void leaveAfterReturn(Interpreter.Frame f, Loop l, ReturnSignal r) {
+    if (l.breaks.isEmpty() && l.continues.isEmpty()) {
+      throw r;
+    }
+    f.pending.add(pending(f, r.value, r.span));
+  }
+
+  /**
+   * Joins the exits of {@code l} into one path: a join block whose parameters are the variables
+   * (and container items) that differ, or the one exit itself.
+   */
+  private void join(Interpreter.Frame f, List<Exit> exits, Loop l, Span at) {
+    View base = before(l.journal);
+    List<View> views = new ArrayList<>();
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    for (Exit e : exits) {
+      views.add(view(e.heap(), base));
+      e.heap().values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
+    }
+    l.journal.touched().forEach(c -> shared.putIfAbsent(c.born(), c));
+    joinPaths(f, exits, views, shared.values(), at, "after the loop here");
+  }
+
+  /** Joins paths into one: their variables and containers merged (rule DYN-IF's join). */
+  private void joinPaths(
+      Interpreter.Frame f,
+      List<Exit> exits,
+      List<View> views,
+      java.util.Collection<Journal.Tracked> containers,
+      Span at,
+      String where) {
+    BlockBuilder join = exits.size() == 1 ? exits.get(0).block() : newBlock();
+    List<BlockBuilder> preds = new ArrayList<>();
+    Map<BlockBuilder, List<ValueId>> args = new LinkedHashMap<>();
+    Set<String> names = new java.util.TreeSet<>();
+    for (Exit e : exits) {
+      preds.add(e.block());
+      args.put(e.block(), new ArrayList<>());
+      names.addAll(e.locals().keySet());
+    }
+    Map<String, Object> merged = new HashMap<>();
+    for (String name : names) {
+      List<Object> vals = new ArrayList<>();
+      for (Exit e : exits) {
+        vals.add(e.locals().containsKey(name) ? e.locals().get(name) : onlyOnePath(name, at));
+      }
+      merged.put(name, merge(vals, views, preds, join, args, name, at));
+    }
+    for (Journal.Tracked box : containers) {
+      mergeContents(box, views, preds, join, args, describeContainer(box, merged), where, at);
+    }
+    if (exits.size() > 1) {
+      for (BlockBuilder p : preds) {
+        p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
+      }
+    }
+    f.locals.clear();
+    f.locals.putAll(merged);
+    current = join;
+  }
+
+  /** How a loop-carried variable enters the staged loop's body. */
+  private sealed interface Carried {}
+
+  /** Passed into the body as a block parameter of this type. */
+  private record Widened(Type type) implements Carried {}
+
+  /**
+   * The same Python value on every iteration (a constant, a module, a list the body only reads).
+   */
+  private record Kept() implements Carried {}
+
+  /** Rebound to a value of another kind by the body: unusable before the body binds it again. */
+  private record Unusable(String detail) implements Carried {}
+
+  /** The body of a staged loop, evaluated once: its entry block and the path at its latch. */
+  private record LoopBody(
+      BlockBuilder entry, Loop loop, BlockBuilder latch, Map<String, Object> latchLocals) {}
+
+  /**
+   * Rule DYN-LOOP: a {@code while} whose test {@code first} depends on run-time data becomes a loop
+   * of the host program. The variables the body may rebind are the loop-carried values; a fixpoint
+   * over trial runs of the body decides how each is carried: tensors and run-time scalars (and
+   * Python numbers the body changes) become parameters of the body's block, widened (bool, int,
+   * float) until one more iteration keeps their types; other values must stay the same. The body is
+   * then evaluated once more for real, from those parameters: it is compiled once, however many
+   * iterations run. A carried tensor whose shape or dtype changes from one iteration to the next is
+   * an error (DN0207): without a static bound the loop cannot be unrolled, and a tensor that grows
+   * has no single compiled body. Lists, dicts and attributes that existed before the loop cannot be
+   * changed inside it (DN0207): their length would depend on the number of iterations.
+   *
+   * <p>Shape of the result: the test is evaluated before the loop and again at the end of the body
+   * (the loop is rotated, so each test is computed by the code before it); {@code break} exits and
+   * the exits where the test is false meet after the loop, where the {@code else} clause runs on
+   * the latter.
+   */
+  void stagedWhile(Interpreter in, Interpreter.Frame f, Stmt.While w, Object first) {
+    Span at = w.span();
+    Set<String> bound = new java.util.TreeSet<>();
+    Interpreter.boundNames(w.body(), bound);
+    Map<String, Object> entry = new HashMap<>(f.locals);
+    Map<String, Carried> carried = new LinkedHashMap<>();
+    for (String name : bound) {
+      if (entry.containsKey(name)) {
+        Object v = entry.get(name);
+        carried.put(
+            name,
+            v instanceof SymTensor t
+                ? new Widened(t.type())
+                : v instanceof HostScalar h ? new Widened(h.type()) : new Kept());
+      }
+    }
+    HostScalar c0 = toHostBool(in, first, at);
+    BlockBuilder pre = current;
+    for (int pass = 0; ; pass++) {
+      LoopBody trialBody = trialRun(in, f, w, entry, carried);
+      if (!widen(carried, entry, trialBody.latchLocals(), at) || pass > 2 * carried.size() + 2) {
+        break;
+      }
+    }
+    // The way in, and out when the first test is false (made first, so that the only edge back
+    // to an earlier block is the loop's own).
+    BlockBuilder in0 = newBlock();
+    BlockBuilder out0 = newBlock();
+    current = pre;
+    f.locals.clear();
+    f.locals.putAll(entry);
+    LoopBody b = runBody(in, f, w, entry, carried);
+    pre.terminator =
+        new Terminator.Branch(c0.id(), in0.id, ImmutableList.of(), out0.id, ImmutableList.of(), at);
+    backEdge(in0, b.entry(), entry, carried, at);
+    List<Exit> normal = new ArrayList<>();
+    normal.add(new Exit(out0, entry, Map.of()));
+    if (b.latch() != null) {
+      current = b.latch();
+      f.locals.clear();
+      f.locals.putAll(b.latchLocals());
+      Object t = in.foldCondition(in.eval(w.test(), f));
+      BlockBuilder latch = current;
+      Map<String, Object> after = new HashMap<>(f.locals);
+      boolean dynamic = Interpreter.isDynamic(t);
+      boolean go = dynamic || in.truthy(t, at);
+      BlockBuilder again = go ? newBlock() : null;
+      BlockBuilder done = dynamic || !go ? newBlock() : null;
+      if (dynamic) {
+        HostScalar c = toHostBool(in, t, at);
+        current.terminator =
+            new Terminator.Branch(
+                c.id(), again.id, ImmutableList.of(), done.id, ImmutableList.of(), at);
+      } else {
+        latch.terminator = new Terminator.Jump(go ? again.id : done.id, ImmutableList.of(), at);
+      }
+      if (again != null) {
+        backEdge(again, b.entry(), after, carried, at);
+      }
+      if (done != null) {
+        normal.add(new Exit(done, after, Map.of()));
+      }
+    }
+    View asNow = Journal.Tracked::copyState;
+    List<Exit> exits = new ArrayList<>(normal);
+    if (!w.orelse().isEmpty()) {
+      joinPaths(f, normal, normal.stream().map(e -> asNow).toList(), List.of(), at, "");
+      exits.clear();
+      try {
+        in.execBlock(w.orelse(), f);
+        exits.add(new Exit(current, new HashMap<>(f.locals), Map.of()));
+      } catch (ReturnSignal r) {
+        if (b.loop().breaks.isEmpty()) {
+          throw r;
+        }
+        f.pending.add(pending(f, r.value, r.span));
+      }
+    }
+    exits.addAll(b.loop().breaks);
+    if (exits.isEmpty()) {
+      throw new PathEnded(at);
+    }
+    joinPaths(f, exits, exits.stream().map(e -> asNow).toList(), List.of(), at, "");
+  }
+
+  /**
+   * Evaluates the body once to learn what it makes of the carried values; everything it emitted,
+   * changed or recorded is undone afterwards.
+   */
+  private LoopBody trialRun(
+      Interpreter in,
+      Interpreter.Frame f,
+      Stmt.While w,
+      Map<String, Object> entry,
+      Map<String, Carried> carried) {
+    int blockMark = blocks.size();
+    int pendingMark = f.pending.size();
+    BlockBuilder saved = current;
+    boolean wasTrial = trial;
+    trial = true;
+    Journal j = Journal.push();
+    try {
+      return runBody(in, f, w, entry, carried);
+    } finally {
+      j.pop();
+      j.rollback();
+      trial = wasTrial;
+      blocks.subList(blockMark, blocks.size()).clear();
+      f.pending.subList(pendingMark, f.pending.size()).clear();
+      f.locals.clear();
+      f.locals.putAll(entry);
+      current = saved;
+      if (unusable instanceof Journal.TrackedList list) {
+        // Its contents are unknown after the loop: uses of it are not reported again.
+        list.restoreTracked(List.of(Values.FAILED));
+      }
+      unusable = null;
+    }
+  }
+
+  /** Evaluates the body of a staged loop from its carried values, up to the join at its latch. */
+  private LoopBody runBody(
+      Interpreter in,
+      Interpreter.Frame f,
+      Stmt.While w,
+      Map<String, Object> entry,
+      Map<String, Carried> carried) {
+    Span at = w.span();
+    BlockBuilder b = newBlock();
+    Map<String, Object> locals = new HashMap<>(entry);
+    for (Map.Entry<String, Carried> e : carried.entrySet()) {
+      if (e.getValue() instanceof Widened wd) {
+        ValueId p = newValue();
+        b.params.add(new Param(p, wd.type()));
+        locals.put(
+            e.getKey(),
+            wd.type() instanceof TensorType tt
+                ? new SymTensor(p, tt)
+                : new HostScalar(p, (ScalarType) wd.type()));
+      } else if (e.getValue() instanceof Unusable u) {
+        locals.put(e.getKey(), new Poison(e.getKey(), at, u.detail()));
+      }
+    }
+    current = b;
+    f.locals.clear();
+    f.locals.putAll(locals);
+    Loop l = enterLoop(f);
+    List<Exit> back = new ArrayList<>();
+    try {
+      try {
+        in.execBlock(w.body(), f);
+        back.add(here(f, l));
+      } catch (BreakSignal s) {
+        l.breaks.add(here(f, l));
+      } catch (ContinueSignal s) {
+        back.add(here(f, l));
+      } catch (ReturnSignal r) {
+        f.pending.add(pending(f, r.value, r.span));
+      } catch (PathEnded p) {
+        // every path of the body left it
+      }
+      back.addAll(l.continues);
+      l.continues.clear();
+      List<Journal.Tracked> changed = new ArrayList<>(l.journal.touched());
+      for (Exit e : back) {
+        e.heap().values().forEach(st -> changed.add(st.container()));
+      }
+      for (Exit e : l.breaks) {
+        e.heap().values().forEach(st -> changed.add(st.container()));
+      }
+      if (!changed.isEmpty()) {
+        unusable = changed.get(0);
+        throw Interpreter.error(
+            Code.DN0207,
+            at,
+            describeContainer(changed.get(0), entry)
+                + " is changed inside this data-dependent loop, so its length or contents would"
+                + " depend on the number of iterations",
+            "accumulate per-step results in a loop-carried tensor of fixed shape (a running sum"
+                + " or mean) instead of a list");
+      }
+      if (back.isEmpty()) {
+        return new LoopBody(b, l, null, null);
+      }
+      join(f, back, l, at);
+      return new LoopBody(b, l, current, new HashMap<>(f.locals));
+    } finally {
+      leaveLoop(f, l);
+    }
+  }
+
+  /**
+   * Updates how each variable is carried from what one trial iteration left in it; true when
+   * something changed (another trial is needed).
+   */
+  private boolean widen(
+      Map<String, Carried> carried, Map<String, Object> entry, Map<String, Object> after, Span at) {
+    if (after == null) {
+      return false; // no path reaches the next iteration
+    }
+    boolean changed = false;
+    for (Map.Entry<String, Carried> e : carried.entrySet()) {
+      String name = e.getKey();
+      Object start = entry.get(name);
+      Object now = after.containsKey(name) ? after.get(name) : start;
+      Carried c = e.getValue();
+      Carried next = c;
+      if (start == Values.FAILED || now == Values.FAILED) {
+        continue; // its error is reported already
+      }
+      if (c instanceof Kept) {
+        if (now == start
+            || (isPrimitive(now)
+                && Operators.pyEquals(now, start)
+                && now.getClass() == start.getClass())) {
+          continue;
+        }
+        Type a = typeOf(start);
+        Type b = typeOf(now);
+        next =
+            a != null && b != null
+                ? new Widened(unify(a, b, name, at))
+                : new Unusable(
+                    "is "
+                        + kind(start, Journal.Tracked::copyState)
+                        + " before the data-dependent loop and "
+                        + kind(now, Journal.Tracked::copyState)
+                        + " after one iteration");
+      } else if (c instanceof Widened wd) {
+        Type b = typeOf(now);
+        if (b == null) {
+          throw Interpreter.error(
+              Code.DN0207,
+              at,
+              "the loop-carried variable '"
+                  + name
+                  + "' is "
+                  + kind(start, Journal.Tracked::copyState)
+                  + " when the data-dependent loop starts and "
+                  + (now instanceof Poison p
+                      ? p.detail().replaceFirst("^is ", "")
+                      : kind(now, Journal.Tracked::copyState))
+                  + " after one iteration",
+              "a variable carried by a while loop must keep its kind: a tensor of one shape, or a number");
+        }
+        next = new Widened(unify(wd.type(), b, name, at));
+      }
+      if (!next.equals(c)) {
+        e.setValue(next);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** The type a value would have as a block parameter, or null for other Python values. */
+  private static Type typeOf(Object v) {
+    if (v instanceof SymTensor t) {
+      return t.type();
+    } else if (v instanceof HostScalar h) {
+      return h.type();
+    } else if (v instanceof Boolean) {
+      return new ScalarType(DType.BOOL);
+    } else if (v instanceof Long) {
+      return new ScalarType(DType.I64);
+    } else if (v instanceof Double) {
+      return new ScalarType(DType.F64);
+    }
+    return null;
+  }
+
+  /**
+   * The type that holds values of types {@code a} and {@code b}: bool < int < float, or a tensor.
+   */
+  private static Type unify(Type a, Type b, String name, Span at) {
+    if (a.equals(b)) {
+      return a;
+    }
+    if (a instanceof ScalarType x && b instanceof ScalarType y) {
+      DType d = x.dtype().isFloat() || y.dtype().isFloat() ? DType.F64 : DType.I64;
+      return new ScalarType(d);
+    }
+    if (a instanceof ScalarType && b instanceof TensorType) {
+      return b; // a Python number before the loop, a tensor after: the number enters as a tensor
+    }
+    throw Interpreter.error(
+        Code.DN0207,
+        at,
+        "the loop-carried variable '"
+            + name
+            + "' is a "
+            + (a instanceof TensorType ? "Tensor " : "run-time ")
+            + a
+            + " when an iteration of this data-dependent loop starts and a "
+            + (b instanceof TensorType ? "Tensor " : "run-time ")
+            + b
+            + " after it",
+        "a tensor carried by a while loop must keep its shape and dtype, so that its body is"
+            + " compiled once; pad it to a fixed size, or bound the loop with 'for t in range(N)'");
+  }
+
+  /** Ends {@code from} with a jump into the loop body, passing the carried values converted. */
+  private void backEdge(
+      BlockBuilder from,
+      BlockBuilder body,
+      Map<String, Object> values,
+      Map<String, Carried> carried,
+      Span at) {
+    BlockBuilder saved = current;
+    current = from;
+    List<ValueId> args = new ArrayList<>();
+    for (Map.Entry<String, Carried> e : carried.entrySet()) {
+      if (!(e.getValue() instanceof Widened wd)) {
+        continue;
+      }
+      Object v = Signals.use(values.get(e.getKey()), at);
+      if (wd.type() instanceof TensorType tt) {
+        if (v instanceof SymTensor s && s.type().equals(tt)) {
+          args.add(s.id());
+        } else if (v instanceof Long || v instanceof Double || v instanceof Boolean) {
+          args.add(full(tt, v, at).id());
+        } else {
+          throw Interpreter.error(
+              Code.DN0207,
+              at,
+              "the loop-carried variable '"
+                  + e.getKey()
+                  + "' is "
+                  + kind(v, Journal.Tracked::copyState)
+                  + " here and a Tensor "
+                  + tt
+                  + " after an iteration of this data-dependent loop",
+              "give it its loop type before the loop, e.g. with torch.zeros");
+        }
+      } else {
+        HostScalar h = hostValue(null, v, at);
+        args.add(hostCast(null, h, ((ScalarType) wd.type()).dtype(), at).id());
+      }
+    }
+    from.terminator = new Terminator.Jump(body.id, ImmutableList.copyOf(args), at);
+    current = saved;
+  }
+
+  /** A tensor of type {@code t} filled with the Python number {@code v}. */
+  private SymTensor full(TensorType t, Object v, Span at) {
+    DType dt = t.dtype();
+    double d = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
+    Attr value = dt.isFloat() ? Attr.of(d) : dt == DType.BOOL ? Attr.of(d != 0) : Attr.of((long) d);
+    return (SymTensor) emit("full", List.of(), List.of(), Map.of("value", value), t, at);
   }
 
   /** Evaluates a function body, merging returns from data-dependent paths (rule RET). */
