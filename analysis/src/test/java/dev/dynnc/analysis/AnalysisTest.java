@@ -150,4 +150,14 @@ class AnalysisTest {
     assertEquals(java.util.Set.of(), l.deadParams(1));
     assertFalse(l.liveOut(3).contains(new ValueId(3)), "nothing is live after a return");
   }
+
+  @Test
+  void cutEverywhereCountsLoopPiecesPerIteration() throws Exception {
+    CutEverywhere loop = CutEverywhere.of(Parser.parse(LOOP));
+    assertEquals(1, loop.straight(), "the relu after the loop");
+    assertEquals(2, loop.perIteration(), "the header's reduce_max and the body's tanh");
+    assertEquals(1 + 2 * 5, loop.withIterations(5));
+    CutEverywhere diamond = CutEverywhere.of(Parser.parse(DIAMOND));
+    assertEquals(new CutEverywhere(1, 0), diamond, "only ^bb1 runs a device op");
+  }
 }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.TestFactory;
  * subgraphs ({@link FakeHostRun}) whose outputs, call after call, are filled with the case's
  * values: the values choose the predicates the host reads back and so the path it takes. Input
  * {@code i} is filled with {@code 10 * (i + 1)}. The expectation lists, per case, the subgraph
- * calls made, the result rebuilt from the manifest structures, as {@code Bundle.run} returns it,
- * and the device arrays held: the most at once, and how many at the return (inputs included). It
- * starts with the generated code's memory management: per block, the {@code ctx.release} and {@code
- * ctx.retain} statements, in order.
+ * calls made, the result rebuilt from the manifest structures, as {@code Bundle.run} returns it and
+ * {@code dynnc run} describes it in {@code outputs.json}, and the device arrays held: the most at
+ * once, and how many at the return (inputs included). It starts with the generated code's memory
+ * management: per block, the {@code ctx.release} and {@code ctx.retain} statements, in order.
  */
 class HostRunGoldenTest {
   @TestFactory
@@ -84,6 +84,7 @@ class HostRunGoldenTest {
               sb.append("case ").append(c).append(":\n");
               r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
               sb.append("  result ").append(render(r.result())).append('\n');
+              sb.append("  outputs.json ").append(r.result().structureJson()).append('\n');
               sb.append("  arrays held: at most ")
                   .append(r.peakArrays())
                   .append(", at the return ")

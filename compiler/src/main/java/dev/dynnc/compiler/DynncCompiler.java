@@ -106,8 +106,8 @@ public final class DynncCompiler {
 
     /**
      * Replaces the frontend: the compile takes its lowered function from {@code l} instead of the
-     * model's Python source. For tests that compile IR written by hand (a loop, before the
-     * frontend stages one) through the rest of the real pipeline and TVM.
+     * model's Python source. For tests that compile IR written by hand (a loop, before the frontend
+     * stages one) through the rest of the real pipeline and TVM.
      */
     Builder lowering(java.util.function.Function<CompileRequest, Frontend.Result> l) {
       this.lowering = l;

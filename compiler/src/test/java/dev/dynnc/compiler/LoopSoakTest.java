@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once per iteration, and 10,000 inferences with 1 to 16 iterations each keep device memory flat.
  *
  * <p>The loop doubles {@code h} until its largest element reaches 1 (at least once) and counts the
- * iterations; an input whose largest element is {@code 0.75 / 2^(k-1)} takes exactly {@code k}.
- * The program is IR written by hand, compiled through the real passes, partitioner, TVM and host
- * code generation (only the frontend is replaced), until the frontend stages such loops itself.
+ * iterations; an input whose largest element is {@code 0.75 / 2^(k-1)} takes exactly {@code k}. The
+ * program is IR written by hand, compiled through the real passes, partitioner, TVM and host code
+ * generation (only the frontend is replaced), until the frontend stages such loops itself.
  */
 class LoopSoakTest {
   static final String LOOP =
