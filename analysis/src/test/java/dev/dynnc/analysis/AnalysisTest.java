@@ -55,4 +55,109 @@ class AnalysisTest {
     assertEquals(Placement.DEVICE, v.placement(new ValueId(7)));
     assertEquals(2, v.uses(new ValueId(3)).size());
   }
+
+  /**
+   * A data-dependent loop: ^bb1 is the header (a tensor, a counter and a loop-invariant bound as
+   * parameters), the body ^bb2 jumps back to it.
+   */
+  static final String LOOP =
+      """
+      func @f(%0 "x": f32[1,4]) {
+      ^bb0:
+        %1 = const() {value = 0} : i64
+        %2 = const() {value = 3} : i64
+        jump ^bb1(%0, %1, %2)
+      ^bb1(%3: f32[1,4], %4: i64, %5: i64):
+        %6 = reduce_max(%3) {axes = [0, 1], keepdims = false} : f32[]
+        %7 = item(%6) : f32
+        %8 = const() {value = 0.5} : f64
+        %9 = gt(%7, %8) : bool
+        %10 = lt(%4, %5) : bool
+        %11 = logical_and(%9, %10) : bool
+        br %11, ^bb2(), ^bb3()
+      ^bb2:
+        %12 = tanh(%3) : f32[1,4]
+        %13 = const() {value = 1} : i64
+        %14 = add(%4, %13) : i64
+        %15 = mul(%5, %13) : i64
+        jump ^bb1(%12, %14, %5)
+      ^bb3:
+        %16 = relu(%0) : f32[1,4]
+        ret (%3, %16, %4)
+      }
+      """;
+
+  @Test
+  void classificationIsAFixpointAroundBackEdges() throws Exception {
+    ValueInfo v = Analyses.values(Parser.parse(LOOP));
+    assertEquals(Placement.DEVICE, v.placement(new ValueId(3)), "tensor block parameter");
+    assertEquals(
+        Placement.HOST,
+        v.placement(new ValueId(4)),
+        "the counter's first value is a constant, but the back edge brings a new one");
+    assertEquals(Placement.HOST, v.placement(new ValueId(14)), "computed from the counter");
+    assertEquals(
+        Placement.STATIC,
+        v.placement(new ValueId(5)),
+        "the bound reaches the header as the same constant, or as itself around the loop");
+    assertEquals(Placement.STATIC, v.placement(new ValueId(15)), "arithmetic on the bound");
+    assertEquals(Placement.HOST, v.placement(new ValueId(10)), "compares the counter");
+    assertEquals(Placement.HOST, v.placement(new ValueId(11)));
+  }
+
+  @Test
+  void parameterIsStaticOnlyWhenEveryIncomingValueIsTheSameConstant() throws Exception {
+    String src =
+        """
+        func @f(%0 "x": f32[1]) {
+        ^bb0:
+          %1 = item(%0) : f32
+          %2 = const() {value = 0.5} : f64
+          %3 = gt(%1, %2) : bool
+          %4 = const() {value = 7} : i64
+          %5 = const() {value = 7} : i64
+          %6 = const() {value = 8} : i64
+          br %3, ^bb1(%4, %4), ^bb1(%5, %6)
+        ^bb1(%7: i64, %8: i64):
+          ret (%7, %8)
+        }
+        """;
+    ValueInfo v = Analyses.values(Parser.parse(src));
+    assertEquals(Placement.STATIC, v.placement(new ValueId(7)), "7 on both edges");
+    assertEquals(Placement.HOST, v.placement(new ValueId(8)), "7 on one edge, 8 on the other");
+  }
+
+  @Test
+  void livenessCoversTheWholeLoop() throws Exception {
+    Function f = Parser.parse(LOOP);
+    Liveness l = Liveness.of(f);
+    ValueId x = new ValueId(0);
+    // x is read after the loop, so it is live on every block of the loop, header and body.
+    assertTrue(l.liveIn(1).contains(x));
+    assertTrue(l.liveIn(2).contains(x));
+    assertTrue(l.liveOut(2).contains(x), "live around the back edge");
+    assertFalse(l.liveIn(1).contains(new ValueId(3)), "a block's own parameter is not live-in");
+    assertTrue(l.liveIn(2).contains(new ValueId(3)), "read by the body");
+    assertFalse(l.liveIn(3).contains(new ValueId(12)));
+    // In the body, %3 dies at tanh (step 0) and %12 is passed back to the header.
+    assertEquals(java.util.Set.of(new ValueId(3)), l.diesAt(2, 0));
+    assertFalse(l.liveOut(2).contains(new ValueId(3)));
+    assertTrue(l.liveOut(2).contains(new ValueId(12)), "an edge argument is read on the edge");
+    // %15 is never read: it dies where it is defined.
+    assertTrue(l.diesAt(2, 3).contains(new ValueId(15)));
+    // ^bb3's relu reads x for the last time.
+    assertTrue(l.diesAt(3, 0).contains(x));
+    assertEquals(java.util.Set.of(), l.deadParams(1));
+    assertFalse(l.liveOut(3).contains(new ValueId(3)), "nothing is live after a return");
+  }
+
+  @Test
+  void cutEverywhereCountsLoopPiecesPerIteration() throws Exception {
+    CutEverywhere loop = CutEverywhere.of(Parser.parse(LOOP));
+    assertEquals(1, loop.straight(), "the relu after the loop");
+    assertEquals(2, loop.perIteration(), "the header's reduce_max and the body's tanh");
+    assertEquals(1 + 2 * 5, loop.withIterations(5));
+    CutEverywhere diamond = CutEverywhere.of(Parser.parse(DIAMOND));
+    assertEquals(new CutEverywhere(1, 0), diamond, "only ^bb1 runs a device op");
+  }
 }

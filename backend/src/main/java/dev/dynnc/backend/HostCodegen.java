@@ -66,7 +66,8 @@ import java.util.TreeMap;
  * double}/{@code long}/{@code boolean} for host scalars); the block graph becomes a {@code while
  * (true) switch (block)} state machine, which expresses any CFG — including the loops that
  * data-dependent {@code while} will bring — without restructuring. Jumps assign block parameters
- * through temporaries (parallel-copy semantics).
+ * through temporaries (parallel-copy semantics). Each device array is released where its value dies
+ * ({@link DeviceLifetimes}), so loops keep device memory flat.
  *
  * <p>No text from the model or the user reaches the generated source: the class name is fixed,
  * comments hold only block and line:column numbers, and a {@code return} names its result structure
@@ -142,8 +143,10 @@ public final class HostCodegen {
     List<String> files = sourceFiles(hp);
 
     NodeList<SwitchEntry> cases = new NodeList<>();
+    DeviceLifetimes life = DeviceLifetimes.of(hp);
     for (HostPlan.HostBlock hb : hp.blocks()) {
       BlockStmt cb = new BlockStmt();
+      release(cb, life.deadOnEntry(hb.index()));
       hb.call()
           .ifPresent(
               c -> {
@@ -158,7 +161,9 @@ public final class HostCodegen {
                           new ArrayAccessExpr(
                               new NameExpr("r"), new IntegerLiteralExpr(String.valueOf(i)))));
                 }
+                release(cb, life.diesAt(hb.index(), 0));
               });
+      int step = hb.call().isPresent() ? 1 : 0;
       for (Op op : hb.hostOps()) {
         Expression value = hostOp(op, hp);
         long pos =
@@ -174,8 +179,9 @@ public final class HostCodegen {
           s.setComment(new LineComment(" at " + at(op.span())));
         }
         cb.addStatement(s);
+        release(cb, life.diesAt(hb.index(), step++));
       }
-      terminator(cb, hb.terminator(), hp, structures);
+      terminator(cb, hb, hp, structures, life);
       SwitchEntry entry =
           new SwitchEntry(
               new NodeList<>(new IntegerLiteralExpr(String.valueOf(hb.index()))),
@@ -238,8 +244,26 @@ public final class HostCodegen {
     return out;
   }
 
+  /** {@code ctx.release(...)} of device values that die here, if any. */
+  private static void release(BlockStmt cb, List<ValueId> dead) {
+    ctxCall(cb, "release", dead);
+  }
+
+  private static void ctxCall(BlockStmt cb, String method, List<ValueId> values) {
+    if (!values.isEmpty()) {
+      NodeList<Expression> args = new NodeList<>();
+      values.forEach(v -> args.add(new NameExpr(var(v))));
+      cb.addStatement(new MethodCallExpr(new NameExpr("ctx"), method, args));
+    }
+  }
+
   private static void terminator(
-      BlockStmt cb, Terminator t, HostPlan hp, Map<Manifest.OutputNode, Integer> structures) {
+      BlockStmt cb,
+      HostPlan.HostBlock hb,
+      HostPlan hp,
+      Map<Manifest.OutputNode, Integer> structures,
+      DeviceLifetimes life) {
+    Terminator t = hb.terminator();
     if (t instanceof Terminator.Return r) {
       NodeList<Expression> args = new NodeList<>();
       args.add(
@@ -249,21 +273,27 @@ public final class HostCodegen {
       ret.setComment(new LineComment(" return at " + at(r.span())));
       cb.addStatement(ret);
     } else if (t instanceof Terminator.Jump j) {
-      jump(cb, j.target().index(), j.args(), hp);
+      jump(cb, hb.index(), j.target().index(), j.args(), hp, life);
     } else {
       Terminator.Branch b = (Terminator.Branch) t;
       BlockStmt then = new BlockStmt();
-      jump(then, b.ifTrue().index(), b.trueArgs(), hp);
+      jump(then, hb.index(), b.ifTrue().index(), b.trueArgs(), hp, life);
       BlockStmt otherwise = new BlockStmt();
-      jump(otherwise, b.ifFalse().index(), b.falseArgs(), hp);
+      jump(otherwise, hb.index(), b.ifFalse().index(), b.falseArgs(), hp, life);
       IfStmt s = new IfStmt(new NameExpr(var(b.condition())), then, otherwise);
       s.setComment(new LineComment(" branch at " + at(b.span())));
       cb.addStatement(s);
     }
   }
 
-  private static void jump(BlockStmt cb, int target, List<ValueId> args, HostPlan hp) {
+  private static void jump(
+      BlockStmt cb, int from, int target, List<ValueId> args, HostPlan hp, DeviceLifetimes life) {
     List<Param> params = hp.blocks().get(target).params();
+    // Arrays whose values die on this edge are freed; an argument that stays live as well, or is
+    // passed twice, gains a holder for each extra variable (DeviceLifetimes).
+    DeviceLifetimes.EdgeMemory mem = life.edge(from, target, args);
+    release(cb, mem.release());
+    ctxCall(cb, "retain", mem.retain());
     // Parallel copy: read every argument before writing any parameter.
     for (int i = 0; i < args.size(); i++) {
       cb.addStatement(

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.TestFactory;
  * subgraphs ({@link FakeHostRun}) whose outputs, call after call, are filled with the case's
  * values: the values choose the predicates the host reads back and so the path it takes. Input
  * {@code i} is filled with {@code 10 * (i + 1)}. The expectation lists, per case, the subgraph
- * calls made and the result rebuilt from the manifest structures, as {@code Bundle.run} returns it.
+ * calls made, the result rebuilt from the manifest structures, as {@code Bundle.run} returns it and
+ * {@code dynnc run} describes it in {@code outputs.json}, and the device arrays held: the most at
+ * once, and how many at the return (inputs included). It starts with the generated code's memory
+ * management: per block, the {@code ctx.release} and {@code ctx.retain} statements, in order.
  */
 class HostRunGoldenTest {
   @TestFactory
@@ -64,7 +67,7 @@ class HostRunGoldenTest {
     String source = HostCodegen.generate(parts.host()).toString();
     return Golden.inTempDir(
         dir -> {
-          StringBuilder sb = new StringBuilder();
+          StringBuilder sb = new StringBuilder(memoryStatements(source));
           try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
             dev.dynnc.runtime.HostProgram program =
                 (dev.dynnc.runtime.HostProgram)
@@ -81,10 +84,35 @@ class HostRunGoldenTest {
               sb.append("case ").append(c).append(":\n");
               r.calls().forEach(call -> sb.append("  ").append(call).append('\n'));
               sb.append("  result ").append(render(r.result())).append('\n');
+              sb.append("  outputs.json ").append(r.result().structureJson()).append('\n');
+              sb.append("  arrays held: at most ")
+                  .append(r.peakArrays())
+                  .append(", at the return ")
+                  .append(r.heldAtReturn())
+                  .append('\n');
             }
           }
           return sb.toString();
         });
+  }
+
+  /** The generated statements that free or retain device arrays, under their block's case. */
+  private static String memoryStatements(String source) {
+    StringBuilder sb = new StringBuilder();
+    String block = null;
+    for (String line : source.split("\n")) {
+      String t = line.strip();
+      if (t.matches("case \\d+ ->")) {
+        block = "block " + t.substring(5, t.length() - 3) + ":";
+      } else if (t.startsWith("ctx.release(") || t.startsWith("ctx.retain(")) {
+        if (block != null) {
+          sb.append(block).append('\n');
+          block = null;
+        }
+        sb.append("  ").append(t).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   private static FakeHostRun.Output output(Type t) {

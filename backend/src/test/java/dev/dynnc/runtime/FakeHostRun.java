@@ -25,8 +25,11 @@ public final class FakeHostRun {
   /** The dtype and shape of a stand-in subgraph's output. */
   public record Output(String dtype, long[] shape) {}
 
-  /** What a run did: one line per subgraph call, in call order, and the rebuilt result. */
-  public record Run(List<String> calls, OutputValue result) {}
+  /**
+   * What a run did: one line per subgraph call, in call order, the rebuilt result, the most device
+   * arrays it held at once and how many it still held when the program returned.
+   */
+  public record Run(List<String> calls, OutputValue result, int peakArrays, int heldAtReturn) {}
 
   /**
    * Runs {@code program} once.
@@ -76,11 +79,13 @@ public final class FakeHostRun {
     HostContext ctx = new HostContext(subgraphs, Device.CPU, structures);
     try {
       DeviceArray[] args = inputs.stream().map(ctx::upload).toArray(DeviceArray[]::new);
-      OutputValue result = ctx.toOutput(program.run(ctx, args));
+      Object returned = program.run(ctx, args);
+      int held = ctx.liveArrays();
+      OutputValue result = ctx.toOutput(returned);
       if (!left.isEmpty()) {
         throw new AssertionError("chosen values left unused: " + left);
       }
-      return new Run(calls, result);
+      return new Run(calls, result, ctx.peakArrays(), held);
     } finally {
       ctx.releaseAll();
     }

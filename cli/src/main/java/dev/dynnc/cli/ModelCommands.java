@@ -1,5 +1,6 @@
 package dev.dynnc.cli;
 
+import dev.dynnc.analysis.CutEverywhere;
 import dev.dynnc.compiler.Analysis;
 import dev.dynnc.compiler.AtomicFiles;
 import dev.dynnc.compiler.DynncCompiler;
@@ -193,6 +194,23 @@ final class ModelCommands {
     }
   }
 
+  /**
+   * dynnc's subgraphs (compiled, and called from how many sites) next to what cutting at every
+   * {@code if} and {@code return} with full unrolling would give ({@link CutEverywhere}, defined in
+   * docs/subgraph-counts.md), for the comparison table of samples/README.md.
+   */
+  static String subgraphCounts(Partitioner.Result p, Function f) {
+    long sites = p.host().blocks().stream().filter(b -> b.call().isPresent()).count();
+    CutEverywhere cut = CutEverywhere.of(f);
+    return "  subgraphs: "
+        + p.subgraphs().size()
+        + " compiled, "
+        + sites
+        + " call site(s); a cut at every if and return with full unrolling: "
+        + cut.straight()
+        + (cut.perIteration() > 0 ? " + " + cut.perIteration() + " per loop iteration" : "");
+  }
+
   /** How many data-dependent decisions and loops (back edges) a program has. */
   record Dynamism(int conditions, int loops) {
     static Dynamism of(Function f) {
@@ -259,6 +277,7 @@ final class ModelCommands {
                 d.loops(),
                 p.subgraphs().size(),
                 m.weights().isPresent() ? "" : " (weights not checked: no --weights)");
+            out.println(subgraphCounts(p, f));
             return Main.OK;
           });
     }

@@ -76,6 +76,7 @@ public final class DynncCompiler {
   private final DiagnosticSink sink;
   private final ProgressListener progress;
   private final int maxErrors;
+  private final java.util.function.Function<CompileRequest, Frontend.Result> lowering;
 
   private DynncCompiler(Builder b) {
     this.target = b.target;
@@ -84,6 +85,7 @@ public final class DynncCompiler {
     this.sink = b.sink;
     this.progress = b.progress;
     this.maxErrors = b.maxErrors;
+    this.lowering = b.lowering;
   }
 
   public static Builder builder() {
@@ -98,8 +100,19 @@ public final class DynncCompiler {
     private DiagnosticSink sink = DiagnosticSink.NONE;
     private ProgressListener progress = ProgressListener.NONE;
     private int maxErrors = Frontend.DEFAULT_MAX_ERRORS;
+    private java.util.function.Function<CompileRequest, Frontend.Result> lowering;
 
     private Builder() {}
+
+    /**
+     * Replaces the frontend: the compile takes its lowered function from {@code l} instead of the
+     * model's Python source. For tests that compile IR written by hand (a loop, before the frontend
+     * stages one) through the rest of the real pipeline and TVM.
+     */
+    Builder lowering(java.util.function.Function<CompileRequest, Frontend.Result> l) {
+      this.lowering = l;
+      return this;
+    }
 
     /** What to compile for (default {@link Target#LLVM}). */
     public Builder target(Target t) {
@@ -270,14 +283,16 @@ public final class DynncCompiler {
     try {
       progress.stage(Stage.FRONTEND, "");
       Frontend.Result fr =
-          Frontend.lower(
-              req.sourceRoot(),
-              req.entry(),
-              req.method(),
-              req.inputs(),
-              Optional.of(req.weights()),
-              req.selection(),
-              maxErrors);
+          lowering != null
+              ? lowering.apply(req)
+              : Frontend.lower(
+                  req.sourceRoot(),
+                  req.entry(),
+                  req.method(),
+                  req.inputs(),
+                  Optional.of(req.weights()),
+                  req.selection(),
+                  maxErrors);
       if (!fr.ok()) {
         return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
       }

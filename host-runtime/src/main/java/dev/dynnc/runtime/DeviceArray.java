@@ -14,8 +14,19 @@ import org.bytedeco.tvm.DLTensor;
  * Owns one TVM NDArray on a device; closing it frees the native memory.
  *
  * <p>Arrays are dense, C-order, and of a fixed dtype and shape. Not thread-safe.
+ *
+ * <p>The process-wide count of arrays not yet freed, their bytes and the peak of both ({@link
+ * #liveCount}, {@link #liveBytes}, {@link #peakBytes}) let a soak test or a service watch that
+ * device memory stays flat.
  */
 public final class DeviceArray implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicLong LIVE_COUNT =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong PEAK_BYTES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final String dtype;
   private final long[] shape;
   private final long numel;
@@ -40,7 +51,10 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
+      DeviceArray a = new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
+      LIVE_COUNT.incrementAndGet();
+      PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(a.byteSize()), Math::max);
+      return a;
     }
   }
 
@@ -75,6 +89,34 @@ public final class DeviceArray implements AutoCloseable {
   /** The type as error messages show it, e.g. {@code float32[1,10]}. */
   public String describe() {
     return HostTensor.describe(dtype, shape);
+  }
+
+  /** The array's size in bytes. */
+  public long byteSize() {
+    return numel * HostTensor.itemSize(dtype);
+  }
+
+  /** The number of device arrays allocated in this process and not yet freed. */
+  public static long liveCount() {
+    return LIVE_COUNT.get();
+  }
+
+  /** The bytes of the device arrays allocated in this process and not yet freed. */
+  public static long liveBytes() {
+    return LIVE_BYTES.get();
+  }
+
+  /**
+   * The most bytes of device arrays live at once since the process started or since the last {@link
+   * #resetPeakBytes}.
+   */
+  public static long peakBytes() {
+    return PEAK_BYTES.get();
+  }
+
+  /** Starts a new peak measurement from the bytes live now. */
+  public static void resetPeakBytes() {
+    PEAK_BYTES.set(LIVE_BYTES.get());
   }
 
   public boolean isClosed() {
@@ -179,6 +221,8 @@ public final class DeviceArray implements AutoCloseable {
     if (tensor != null) {
       DLTensor t = tensor;
       tensor = null;
+      LIVE_COUNT.decrementAndGet();
+      LIVE_BYTES.addAndGet(-byteSize());
       TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
     }
   }

@@ -1,20 +1,22 @@
 package dev.dynnc.runtime;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Gives a running {@link HostProgram} access to its bundle's subgraphs and owns every device array
  * of the run.
  *
  * <p>Arrays returned by {@link #call} and {@link #upload}, and the inputs, belong to the context
- * and are freed when the run ends, so generated code never has to manage native memory; long loops
- * may free arrays early with {@link #release}. One context serves one run on one thread.
+ * and are freed when the run ends at the latest. Generated code frees each array where its value
+ * dies ({@link #release}), so a loop keeps device memory flat however many iterations run. The
+ * context counts references: an array that two host variables hold at once (a value passed to a
+ * block parameter while it stays live itself) is {@link #retain}ed for the second holder, and freed
+ * when the last holder releases it. {@link #liveArrays}, {@link #liveBytes} and {@link #peakArrays}
+ * account for what the run holds. One context serves one run on one thread.
  */
 public final class HostContext {
   /**
@@ -36,7 +38,13 @@ public final class HostContext {
   private final List<? extends Callee> subgraphs;
   private final Device device;
   private final List<Manifest.OutputNode> outputs;
-  private final Set<DeviceArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Every array the run owns, with its number of holders. */
+  private final Map<DeviceArray, Integer> owned = new IdentityHashMap<>();
+
+  private long liveBytes;
+  private int peakArrays;
+  private long peakBytes;
   private final List<Integer> trace = new ArrayList<>();
 
   HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
@@ -56,24 +64,75 @@ public final class HostContext {
     }
     trace.add(index);
     DeviceArray[] out = subgraphs.get(index).call(inputs);
-    owned.addAll(Arrays.asList(out));
+    for (DeviceArray a : out) {
+      own(a);
+    }
     return out;
   }
 
   /** Copies a host tensor to the bundle's device, e.g. a loop counter fed to a subgraph. */
   public DeviceArray upload(HostTensor t) {
     DeviceArray a = DeviceArray.upload(t, device);
-    owned.add(a);
+    own(a);
     return a;
   }
 
-  /** Frees arrays before the run ends; an array must not be used (or returned) after release. */
+  private void own(DeviceArray a) {
+    if (owned.merge(a, 1, Integer::sum) == 1) {
+      liveBytes += a.byteSize();
+      peakArrays = Math.max(peakArrays, owned.size());
+      peakBytes = Math.max(peakBytes, liveBytes);
+    }
+  }
+
+  /**
+   * Adds a holder to each array: one more {@link #release} is needed before it is freed. Arrays the
+   * run does not own are left alone.
+   */
+  public void retain(DeviceArray... arrays) {
+    for (DeviceArray a : arrays) {
+      owned.computeIfPresent(a, (k, n) -> n + 1);
+    }
+  }
+
+  /**
+   * Drops one holder of each array and frees the arrays left without one; a freed array must not be
+   * used (or returned) afterwards. Arrays the run does not own are left alone.
+   */
   public void release(DeviceArray... arrays) {
     for (DeviceArray a : arrays) {
-      if (owned.remove(a)) {
+      Integer n = owned.get(a);
+      if (n == null) {
+        continue;
+      }
+      if (n > 1) {
+        owned.put(a, n - 1);
+      } else {
+        owned.remove(a);
+        liveBytes -= a.byteSize();
         a.close();
       }
     }
+  }
+
+  /** The number of device arrays the run holds now. */
+  public int liveArrays() {
+    return owned.size();
+  }
+
+  /** The bytes of the device arrays the run holds now. */
+  public long liveBytes() {
+    return liveBytes;
+  }
+
+  /** The most device arrays the run has held at once. */
+  public int peakArrays() {
+    return peakArrays;
+  }
+
+  /** The most bytes of device arrays the run has held at once. */
+  public long peakBytes() {
+    return peakBytes;
   }
 
   public double readDouble(DeviceArray a) {
@@ -188,7 +247,7 @@ public final class HostContext {
   /** Frees every array the run still owns. */
   void releaseAll() {
     RuntimeException first = null;
-    for (DeviceArray a : owned) {
+    for (DeviceArray a : owned.keySet()) {
       try {
         a.close();
       } catch (RuntimeException e) {
@@ -196,6 +255,7 @@ public final class HostContext {
       }
     }
     owned.clear();
+    liveBytes = 0;
     if (first != null) {
       throw first;
     }

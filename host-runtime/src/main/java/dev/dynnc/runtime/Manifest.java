@@ -138,6 +138,61 @@ public record Manifest(
           type, leaf, keys, items, dtype, java.util.Arrays.hashCode(shape));
     }
 
+    /**
+     * The type of each result leaf over all {@code roots} (the returns of a model, which may take
+     * different paths): the dtype with the shape, where a dimension that differs between roots is
+     * {@code -1}, e.g. {@code float32[1,-1]} for a decoder returning 1 token on one path and 9 on
+     * another. Empty when the roots have different numbers of leaves, or a leaf's dtype or rank (or
+     * tensor-ness) differs between them, or a leaf is untyped. The manifest itself keeps each
+     * root's exact shapes; a run's {@code outputs.json} records the shape the run produced.
+     */
+    public static java.util.Optional<List<String>> mergedLeafTypes(List<OutputNode> roots) {
+      List<OutputNode> merged = null;
+      for (OutputNode root : roots) {
+        List<OutputNode> leaves = new java.util.ArrayList<>();
+        root.collectLeaves(leaves);
+        if (merged == null) {
+          merged = leaves;
+          continue;
+        }
+        if (leaves.size() != merged.size()) {
+          return java.util.Optional.empty();
+        }
+        for (int i = 0; i < leaves.size(); i++) {
+          OutputNode a = merged.get(i);
+          OutputNode b = leaves.get(i);
+          if (a.dtype == null
+              || !a.dtype.equals(b.dtype)
+              || (a.shape == null) != (b.shape == null)
+              || a.shape != null && a.shape.length != b.shape.length) {
+            return java.util.Optional.empty();
+          }
+          if (a.shape != null) {
+            long[] dims = a.shape.clone();
+            for (int d = 0; d < dims.length; d++) {
+              dims[d] = dims[d] == b.shape[d] ? dims[d] : -1;
+            }
+            merged.set(i, new OutputNode(LEAF, a.leaf, null, null, a.dtype, dims));
+          }
+        }
+      }
+      if (merged == null || merged.stream().anyMatch(l -> l.dtype == null)) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          merged.stream()
+              .map(l -> l.shape == null ? l.dtype : HostTensor.describe(l.dtype, l.shape))
+              .toList());
+    }
+
+    private void collectLeaves(List<OutputNode> out) {
+      if (LEAF.equals(type)) {
+        out.add(this);
+      } else if (items != null) {
+        items.forEach(i -> i.collectLeaves(out));
+      }
+    }
+
     /** Nesting deeper than this is refused, so rebuilding a result cannot exhaust the stack. */
     public static final int MAX_DEPTH = 100;
 

@@ -102,6 +102,16 @@ final class TypedApiWriter {
           .append(describe(in.dtype(), in.shape()))
           .append("\n");
     }
+    List<String> leafTypes = Manifest.OutputNode.mergedLeafTypes(m.outputs()).orElse(List.of());
+    if (!leafTypes.isEmpty()) {
+      s.append(" * Result leaves, depth-first (-1: the dimension depends on the path taken):\n");
+      for (int i = 0; i < leafTypes.size(); i++) {
+        String t = leafTypes.get(i);
+        // A known dtype name, or an exception: nothing else from the bundle is written.
+        HostTensor.itemSize(t.contains("[") ? t.substring(0, t.indexOf('[')) : t);
+        s.append(" * <br>").append(i).append(": ").append(t).append("\n");
+      }
+    }
     s.append(" */\n@javax.annotation.processing.Generated(\"dynnc\")\n");
     s.append("public final class ").append(className).append(" implements AutoCloseable {\n");
     s.append("  /** The bundle's resource name, relative to this class. */\n");

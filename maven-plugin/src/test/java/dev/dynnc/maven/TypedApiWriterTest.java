@@ -193,6 +193,36 @@ class TypedApiWriterTest {
   }
 
   @Test
+  void returnsWhoseTensorShapesDependOnThePathShareOneTypedResult() throws Exception {
+    // A decoder: one token and its count on one path, nine tokens on another.
+    OutputNode one =
+        OutputNode.sequence(
+            OutputNode.TUPLE,
+            List.of(
+                OutputNode.leaf(0, "int64", new long[] {1, 1}), OutputNode.leaf(1, "int64", null)));
+    OutputNode nine =
+        OutputNode.sequence(
+            OutputNode.TUPLE,
+            List.of(
+                OutputNode.leaf(0, "int64", new long[] {1, 9}), OutputNode.leaf(1, "int64", null)));
+    assertEquals(
+        List.of("int64[1,-1]", "int64"),
+        OutputNode.mergedLeafTypes(List.of(one, nine)).orElseThrow());
+    String src =
+        TypedApiWriter.write("p", "Dec", manifest(List.of(input("x")), List.of(one, nine)));
+    assertTrue(src.contains("0: int64[1,-1]"), src);
+    Class<?> c = compile("p", "Dec", src);
+    Class<?> result = c.getMethod("forward", dev.dynnc.runtime.HostTensor.class).getReturnType();
+    assertTrue(result.isRecord(), "one typed result for both paths, got " + result);
+    assertEquals(dev.dynnc.runtime.HostTensor.class, result.getRecordComponents()[0].getType());
+    // Different ranks or leaf counts have no merged type.
+    OutputNode rank3 = OutputNode.leaf(0, "int64", new long[] {1, 1, 1});
+    OutputNode rank2 = OutputNode.leaf(0, "int64", new long[] {1, 9});
+    assertTrue(OutputNode.mergedLeafTypes(List.of(rank2, rank3)).isEmpty());
+    assertTrue(OutputNode.mergedLeafTypes(List.of(one, rank2)).isEmpty());
+  }
+
+  @Test
   void namesAreChecked() {
     assertEquals("EarlyExitCnn", TypedApiWriter.className("early_exit_cnn"));
     assertEquals("SkipNetFf", TypedApiWriter.className("skip-net-ff"));

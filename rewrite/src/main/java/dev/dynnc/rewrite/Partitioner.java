@@ -25,10 +25,12 @@ import java.util.Set;
  * <p>Each block's device ops form one subgraph: device ops never depend on host values (the op
  * catalogue forbids mixing scalars and tensors), so they can all run before the block's host ops. A
  * subgraph's inputs are the device values it reads but does not define; its outputs are the values
- * it defines that anything else reads (host ops, the terminator, other blocks). Subgraphs that are
- * identical up to value numbering (same ops, attributes, shapes and weights) are compiled once and
- * called from every site; a weight that several of the remaining subgraphs read is shared between
- * them rather than compiled into each ({@link #shareWeights}).
+ * it defines that anything else reads (host ops, the terminator, other blocks); a block with no
+ * such value gets no subgraph, so none is empty. A loop's body is a block like any other: its
+ * subgraph is compiled once and called on every iteration. Subgraphs that are identical up to value
+ * numbering (same ops, attributes, shapes and weights) are compiled once and called from every
+ * site; a weight that several of the remaining subgraphs read is shared between them rather than
+ * compiled into each ({@link #shareWeights}).
  */
 public final class Partitioner {
   private Partitioner() {}
@@ -49,7 +51,8 @@ public final class Partitioner {
         (info.placement(op.result()) == Placement.DEVICE ? device : host).add(op);
       }
       Optional<HostPlan.Call> call = Optional.empty();
-      if (!device.isEmpty()) {
+      List<ValueId> outputs = outputs(b, device, info);
+      if (!outputs.isEmpty()) {
         Set<ValueId> defined = new HashSet<>();
         LinkedHashSet<ValueId> inputs = new LinkedHashSet<>();
         for (Op op : device) {
@@ -59,25 +62,6 @@ public final class Partitioner {
             }
           }
           defined.add(op.result());
-        }
-        Set<Integer> deviceOpIndexes = new HashSet<>();
-        for (int i = 0; i < b.ops().size(); i++) {
-          if (info.placement(b.ops().get(i).result()) == Placement.DEVICE) {
-            deviceOpIndexes.add(i);
-          }
-        }
-        List<ValueId> outputs = new ArrayList<>();
-        for (Op op : device) {
-          boolean usedOutside =
-              info.uses(op.result()).stream()
-                  .anyMatch(
-                      u ->
-                          u.block().index() != b.id().index()
-                              || u.opIndex() < 0
-                              || !deviceOpIndexes.contains(u.opIndex()));
-          if (usedOutside) {
-            outputs.add(op.result());
-          }
         }
         ImmutableList<Param> in =
             inputs.stream()
@@ -109,6 +93,34 @@ public final class Partitioner {
     HostPlan hp =
         new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
     return new Result(shareWeights(unique), hp);
+  }
+
+  /**
+   * The device values of block {@code b} that anything outside its subgraph reads: host ops, the
+   * terminator, other blocks. A block whose device ops nobody outside reads gets no subgraph at all
+   * (device ops have no effects), so no empty subgraph is compiled or called.
+   */
+  private static List<ValueId> outputs(Block b, List<Op> device, ValueInfo info) {
+    Set<Integer> deviceOpIndexes = new HashSet<>();
+    for (int i = 0; i < b.ops().size(); i++) {
+      if (info.placement(b.ops().get(i).result()) == Placement.DEVICE) {
+        deviceOpIndexes.add(i);
+      }
+    }
+    List<ValueId> outputs = new ArrayList<>();
+    for (Op op : device) {
+      boolean usedOutside =
+          info.uses(op.result()).stream()
+              .anyMatch(
+                  u ->
+                      u.block().index() != b.id().index()
+                          || u.opIndex() < 0
+                          || !deviceOpIndexes.contains(u.opIndex()));
+      if (usedOutside) {
+        outputs.add(op.result());
+      }
+    }
+    return outputs;
   }
 
   /**

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
  * Golden tests of the {@link Partitioner}: each {@code src/test/resources/golden/partition/*.ir}
  * file holds a verified function; the expectation is the partition as {@link #render} prints it:
  * every unique subgraph (inputs, shared weights, ops, outputs), then the host program with each
- * block's subgraph call, host ops and terminator.
+ * block's subgraph call, host ops and terminator. A file with a {@code // pipeline: all} directive
+ * is first run through the {@link Pipeline}'s passes, as the compiler does.
  */
 class PartitionGoldenTest {
   @TestFactory
@@ -31,6 +32,9 @@ class PartitionGoldenTest {
         g -> {
           Function f = Parser.parse(g.input());
           assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
+          if (!g.directives("pipeline").isEmpty()) {
+            f = Pipeline.run(f, PassContext.CHECKED);
+          }
           return render(Partitioner.partition(f));
         });
   }

@@ -1,0 +1,66 @@
+package dev.dynnc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The holder counts and memory accounting generated host code relies on to free arrays early. */
+class HostContextTest {
+  static HostTensor tensor() {
+    return HostTensor.ofFloats(new long[] {1, 4}, new float[] {1, 2, 3, 4});
+  }
+
+  @Test
+  void anArrayIsFreedWhenItsLastHolderReleasesIt() {
+    HostContext ctx = new HostContext(List.of(), Device.CPU, List.of());
+    long before = DeviceArray.liveCount();
+    DeviceArray a = ctx.upload(tensor());
+    ctx.retain(a);
+    assertEquals(1, ctx.liveArrays());
+    assertEquals(16, ctx.liveBytes());
+    ctx.release(a);
+    assertFalse(a.isClosed(), "one holder is left");
+    ctx.release(a);
+    assertTrue(a.isClosed());
+    assertEquals(0, ctx.liveArrays());
+    assertEquals(0, ctx.liveBytes());
+    assertEquals(before, DeviceArray.liveCount(), "the process-wide count is back");
+    ctx.release(a); // a released array is no longer the run's: nothing happens
+    ctx.releaseAll();
+  }
+
+  @Test
+  void arraysTheRunDoesNotOwnAreLeftAlone() {
+    HostContext ctx = new HostContext(List.of(), Device.CPU, List.of());
+    try (DeviceArray foreign = DeviceArray.upload(tensor(), Device.CPU)) {
+      ctx.retain(foreign);
+      ctx.release(foreign);
+      assertFalse(foreign.isClosed(), "e.g. a shared weight bound at load time");
+      assertEquals(0, ctx.liveArrays());
+    }
+  }
+
+  @Test
+  void callResultsAreOwnedAndThePeakIsRecorded() {
+    HostContext.Callee twice =
+        in ->
+            new DeviceArray[] {
+              DeviceArray.upload(tensor(), Device.CPU), DeviceArray.upload(tensor(), Device.CPU)
+            };
+    HostContext ctx = new HostContext(List.of(twice), Device.CPU, List.of());
+    DeviceArray x = ctx.upload(tensor());
+    for (int i = 0; i < 5; i++) {
+      DeviceArray[] r = ctx.call(0, x);
+      ctx.release(r);
+    }
+    assertEquals(1, ctx.liveArrays(), "only the input is left");
+    assertEquals(3, ctx.peakArrays(), "the input and one call's two results");
+    assertEquals(48, ctx.peakBytes());
+    ctx.releaseAll();
+    assertTrue(x.isClosed());
+    assertEquals(0, ctx.liveBytes());
+  }
+}
