@@ -6,6 +6,7 @@ import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayCopyToBytes;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayFree;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.tvm.DLTensor;
@@ -16,6 +17,9 @@ import org.bytedeco.tvm.DLTensor;
  * <p>Arrays are dense, C-order, and of a fixed dtype and shape. Not thread-safe.
  */
 public final class DeviceArray implements AutoCloseable {
+  /** Arrays allocated and not yet closed, in this JVM (see {@link #liveCount}). */
+  private static final AtomicLong LIVE = new AtomicLong();
+
   private final String dtype;
   private final long[] shape;
   private final long numel;
@@ -40,7 +44,9 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
+      DeviceArray a = new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
+      LIVE.incrementAndGet();
+      return a;
     }
   }
 
@@ -54,6 +60,14 @@ public final class DeviceArray implements AutoCloseable {
       a.close();
       throw e;
     }
+  }
+
+  /**
+   * How many device arrays this JVM has allocated and not closed: a number that keeps growing over
+   * runs is a native memory leak (the soak test and {@code samples/bench/Soak.java} watch it).
+   */
+  public static long liveCount() {
+    return LIVE.get();
   }
 
   public String dtype() {
@@ -179,6 +193,7 @@ public final class DeviceArray implements AutoCloseable {
     if (tensor != null) {
       DLTensor t = tensor;
       tensor = null;
+      LIVE.decrementAndGet();
       TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
     }
   }

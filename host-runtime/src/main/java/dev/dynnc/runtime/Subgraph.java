@@ -15,7 +15,9 @@ import static org.bytedeco.tvm.global.tvm_runtime.kTVMStr;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tvm.DLDevice;
 import org.bytedeco.tvm.DLTensor;
@@ -29,7 +31,9 @@ import org.bytedeco.tvm.TVMValue;
  *
  * <p>The executor's function handles and the argument buffers are created once and reused, so a
  * call costs only the native calls themselves. A graph executor holds state (its input and output
- * buffers), hence {@link #call} is synchronized.
+ * buffers), hence {@link #call} is synchronized. To run one subgraph on several threads at once,
+ * give each thread its own executor with {@link #newExecutor}: it shares this one's loaded library
+ * and its bound weights.
  */
 public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private final String name;
@@ -41,6 +45,8 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private final TVMValue ret = new TVMValue(1);
   private final int[] codes = new int[2];
   private final int[] retCode = new int[1];
+  private final Map<String, DeviceArray> boundWeights = new LinkedHashMap<>();
+  private final boolean ownsLibrary;
   private TVMModuleHandle lib;
   private TVMModuleHandle executor;
   private TVMFunctionHandle setInput;
@@ -61,24 +67,47 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       Device device,
       List<Manifest.TensorSpec> inputs,
       List<Manifest.TensorSpec> outputs) {
-    return new Subgraph(name, library, device, inputs, outputs);
+    TvmRuntime.init();
+    TVMModuleHandle lib = new TVMModuleHandle();
+    TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
+    return new Subgraph(name, lib, true, device, inputs, outputs);
   }
 
+  /**
+   * Creates another graph executor of this subgraph's library (loaded once), with this one's
+   * weights bound to it without copies, for another thread: executors are independent, so two
+   * threads may call two of them at once. Close it before this subgraph, which owns the library.
+   */
+  public synchronized Subgraph newExecutor() {
+    if (executor == null) {
+      throw new IllegalStateException("subgraph '" + name + "' is closed");
+    }
+    Subgraph s = new Subgraph(name, lib, false, device, inputs, outputs);
+    try {
+      boundWeights.forEach(s::bindWeight);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Takes ownership of {@code lib} when {@code ownsLibrary}: frees it on failure and in close. */
   private Subgraph(
       String name,
-      Path library,
+      TVMModuleHandle lib,
+      boolean ownsLibrary,
       Device device,
       List<Manifest.TensorSpec> inputs,
       List<Manifest.TensorSpec> outputs) {
-    TvmRuntime.init();
     this.name = name;
+    this.lib = lib;
+    this.ownsLibrary = ownsLibrary;
     this.device = device;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.inputIndex = new int[inputs.size()];
     try {
-      lib = new TVMModuleHandle();
-      TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
       createExecutor();
       setInput = function("set_input");
       run = function("run");
@@ -272,6 +301,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       setInt(0, index);
       setHandle(1, weight.handle());
       invoke(zeroCopy, 2, "set_input_zero_copy");
+      boundWeights.put(inputName, weight);
     } finally {
       TVMFuncFree(inputIndexOf);
       TVMFuncFree(getInput);
@@ -309,7 +339,9 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     return f;
   }
 
-  /** Frees the executor and the library; idempotent. */
+  /**
+   * Frees the executor and, unless this is a {@link #newExecutor} copy, the library; idempotent.
+   */
   @Override
   public synchronized void close() {
     for (TVMFunctionHandle f : new TVMFunctionHandle[] {setInput, run, getOutput}) {
@@ -322,7 +354,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       TVMModFree(executor);
       executor = null;
     }
-    if (lib != null && !lib.isNull()) {
+    if (ownsLibrary && lib != null && !lib.isNull()) {
       TVMModFree(lib);
     }
     lib = null;
