@@ -24,18 +24,49 @@ public final class DeviceArray implements AutoCloseable {
   private final long[] shape;
   private final long numel;
   private final Device device;
+  private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
 
-  private DeviceArray(String dtype, long[] shape, Device device, DLTensor tensor) {
+  /**
+   * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
+   * output buffers), instead of freeing it.
+   */
+  interface Recycler {
+    /** Keeps {@code t} for reuse and returns true, or returns false to have it freed. */
+    boolean keep(DLTensor t);
+  }
+
+  private DeviceArray(
+      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
     this.dtype = dtype;
     this.shape = shape;
     this.numel = HostTensor.numel(shape);
     this.device = device;
     this.tensor = tensor;
+    this.recycler = recycler;
+    LIVE.incrementAndGet();
   }
 
   /** Allocates an uninitialised array. */
   public static DeviceArray alloc(String dtype, long[] shape, Device device) {
+    return alloc(dtype, shape, device, null);
+  }
+
+  /**
+   * An array over a native array that {@code recycler} kept from an earlier array of exactly this
+   * dtype, shape and device; closing it gives the native array back to {@code recycler}. {@code
+   * shape} is not copied: the caller never changes it.
+   */
+  static DeviceArray reuse(
+      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
+    return new DeviceArray(dtype, shape, device, tensor, recycler);
+  }
+
+  /**
+   * Allocates an uninitialised array whose native memory goes to {@code recycler} when it is closed
+   * (freed when {@code recycler} is null or declines it).
+   */
+  static DeviceArray alloc(String dtype, long[] shape, Device device, Recycler recycler) {
     TvmRuntime.init();
     int[] t = TvmRuntime.dlType(dtype);
     long[] dims = shape.clone();
@@ -44,9 +75,7 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      DeviceArray a = new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
-      LIVE.incrementAndGet();
-      return a;
+      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), recycler);
     }
   }
 
@@ -187,15 +216,30 @@ public final class DeviceArray implements AutoCloseable {
     return tensor;
   }
 
-  /** Frees the native array; idempotent. */
+  /** Whether this array has exactly the given dtype, shape and device (no copies made). */
+  boolean hasType(String dtype, long[] shape, Device device) {
+    return this.device == device && this.dtype.equals(dtype) && Arrays.equals(this.shape, shape);
+  }
+
+  /**
+   * Frees the native array, or gives it back to the subgraph that handed it out for its next call;
+   * idempotent.
+   */
   @Override
   public void close() {
     if (tensor != null) {
       DLTensor t = tensor;
       tensor = null;
       LIVE.decrementAndGet();
-      TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
+      if (recycler == null || !recycler.keep(t)) {
+        free(t);
+      }
     }
+  }
+
+  /** Frees a native array a {@link Recycler} kept. */
+  static void free(DLTensor t) {
+    TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
   }
 
   @Override
