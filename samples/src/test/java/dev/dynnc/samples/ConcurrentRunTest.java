@@ -1,6 +1,7 @@
 package dev.dynnc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.runtime.Bundle;
@@ -27,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One loaded bundle of samples/early_exit_cnn called from many threads at once gives, bit for bit,
- * the single-threaded results (every exit taken), and runs free every device array they allocate.
+ * the single-threaded results (every exit taken), and runs free every device array they allocate;
+ * its libraries are compiled for this machine's CPU.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentRunTest {
   static final int THREADS = 8;
   static final int RUNS_PER_THREAD = 500;
 
+  Path bundleDir;
   Bundle bundle;
   List<HostTensor> inputs = new ArrayList<>();
 
@@ -59,6 +62,7 @@ class ConcurrentRunTest {
             "-o",
             out.toString());
     assertEquals(0, c.code(), c.err());
+    bundleDir = out;
     bundle = Bundle.open(out);
     Set<List<Integer>> paths = new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
     for (Path in : EarlyExitCnnTest.inputs(EarlyExitCnnTest.SAMPLE.resolve("inputs"))) {
@@ -136,6 +140,24 @@ class ConcurrentRunTest {
     assertTrue(
         bundle.executorSets() > 1 && bundle.executorSets() <= THREADS,
         "executor sets: " + bundle.executorSets());
+  }
+
+  /**
+   * A plain {@code llvm} target is compiled with the host CPU's {@code -mcpu} (LLVM's name for it),
+   * never as generic x86-64 code: each library's Relay file records the target it was built for.
+   */
+  @Test
+  void theLibrariesAreCompiledForThisMachinesCpu() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      String first =
+          java.nio.file.Files.readAllLines(bundleDir.resolve("relay/sg" + i + ".relay")).get(0);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("// target: llvm -mcpu=([a-z0-9_.-]+)").matcher(first);
+      assertTrue(m.matches(), "sg" + i + ": " + first);
+      assertFalse(
+          Set.of("generic", "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4").contains(m.group(1)),
+          first);
+    }
   }
 
   @Test
