@@ -34,11 +34,7 @@ class ParallelCompileTest {
 
   @BeforeAll
   static void writeModel() throws IOException {
-    Files.createDirectories(dir.resolve("src/m"));
-    Files.writeString(dir.resolve("src/m/__init__.py"), "");
-    Files.writeString(dir.resolve("src/m/net.py"), DynncCompilerTest.MODEL);
-    weights = dir.resolve("net.safetensors");
-    DynncCompilerTest.writeSafetensors(weights, CompileCacheTest.NAMES, CompileCacheTest.SHAPES);
+    weights = CompileCacheTest.writeModel(dir);
   }
 
   /**

@@ -12,17 +12,21 @@ class SubgraphTest {
   private static final List<Manifest.TensorSpec> IN =
       List.of(new Manifest.TensorSpec(null, "float32", new long[] {1, 4}));
 
+  static Subgraph model() throws Exception {
+    return Subgraph.load(
+        "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
+  }
+
+  /** A float32[1,4] array on the CPU. */
+  static DeviceArray floats(float... v) {
+    return DeviceArray.upload(HostTensor.ofFloats(new long[] {1, 4}, v), Device.CPU);
+  }
+
   @Test
   void outputsAreOwnedCopiesThatLaterCallsDoNotOverwrite() throws Exception {
-    try (Subgraph sg =
-            Subgraph.load(
-                "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-        DeviceArray a =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {-1, 2, -3, 4}), Device.CPU);
-        DeviceArray b =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {0, 0, 0, 0}), Device.CPU)) {
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4);
+        DeviceArray b = floats(0, 0, 0, 0)) {
       DeviceArray[] first = sg.call(a);
       DeviceArray[] second = sg.call(b);
       assertArrayEquals(new float[] {1, 3, 1, 5}, first[0].toHost().toFloats());
@@ -53,15 +57,9 @@ class SubgraphTest {
   void closedOutputsAreReusedWithoutSharingLiveArrays() throws Exception {
     DeviceArray[] late;
     long live = DeviceArray.liveCount();
-    try (Subgraph sg =
-            Subgraph.load(
-                "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-        DeviceArray a =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {-1, 2, -3, 4}), Device.CPU);
-        DeviceArray b =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {0, 0, 0, 0}), Device.CPU)) {
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4);
+        DeviceArray b = floats(0, 0, 0, 0)) {
       for (int round = 0; round < 10; round++) {
         DeviceArray[] held = sg.call(a);
         DeviceArray[] first = sg.call(b);

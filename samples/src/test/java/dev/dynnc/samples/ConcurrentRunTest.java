@@ -47,20 +47,10 @@ class ConcurrentRunTest {
   void compile(@TempDir Path work) throws Exception {
     Path out = work.resolve("bundle");
     EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            EarlyExitCnnTest.SAMPLE.toString(),
-            "--entry",
-            EarlyExitCnnTest.ENTRY,
-            "--input",
-            "x=float32[1,3,32,32]",
-            "--weights",
-            EarlyExitCnnTest.SAMPLE.resolve("checkpoint.pt").toString(),
+        EarlyExitCnnTest.compileSample(
+            out,
             "--cache-dir",
-            EarlyExitCnnTest.SAMPLE.resolve("../target/runtime-cache").normalize().toString(),
-            "-o",
-            out.toString());
+            EarlyExitCnnTest.SAMPLE.resolve("../target/runtime-cache").normalize().toString());
     assertEquals(0, c.code(), c.err());
     bundleDir = out;
     bundle = Bundle.open(out);
