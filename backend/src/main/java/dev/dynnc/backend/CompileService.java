@@ -23,6 +23,14 @@ public interface CompileService {
   }
 
   /**
+   * How many {@link #compile} calls this service runs at once, from different threads; above 1,
+   * {@code compile} must be thread-safe. The compiler compiles that many subgraphs in parallel.
+   */
+  default int parallelism() {
+    return 1;
+  }
+
+  /**
    * Begins any slow start-up now, without waiting for it, so that it overlaps the frontend's work.
    */
   default void warmUp() {}

@@ -24,23 +24,36 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Compiles subgraphs in a TVM worker process ({@link EmbeddedTvm}) with a time limit per request.
+ * Compiles subgraphs in TVM worker processes ({@link EmbeddedTvm}) with a time limit per request.
  *
- * <p>One worker serves the whole JVM: it starts on first use (or early, by {@link #prestart}, so
- * that TVM's start-up overlaps the frontend), imports TVM once and then answers one request at a
- * time over stdin/stdout as JSON lines. A request that runs past its limit, or a worker that dies,
- * ends that worker (with its g++ children); the next request starts a fresh one. The worker also
- * ends when this JVM exits or dies, because it watches its parent.
+ * <p>A small pool of workers serves the whole JVM ({@link #parallelism} of them, by default one per
+ * core but one, at least one and at most {@value #MAX_DEFAULT_WORKERS}), so that unique subgraphs
+ * compile in parallel; calls of {@link #compile} from several threads each take an idle worker. A
+ * worker starts on first use (the first one early, by {@link #prestart}, so that TVM's start-up
+ * overlaps the frontend; the others only when that many compiles overlap), imports TVM once and
+ * then answers one request at a time over stdin/stdout as JSON lines. A request that runs past its
+ * limit, or a worker that dies, ends that worker (with its g++ children); the next request starts a
+ * fresh one. Workers also end when this JVM exits or dies, because they watch their parent.
  *
  * <p>The worker's classpath is that of the class loader that loaded this class, so the worker runs
  * the same dynnc and TVM jars inside a Maven plugin as in the CLI.
  */
 public final class TvmWorker implements CompileService {
+  /**
+   * The most workers the default pool starts: each is a JVM with CPython and TVM (a few hundred
+   * MB), and a model rarely has more unique subgraphs compiling at once.
+   */
+  static final int MAX_DEFAULT_WORKERS = 4;
+
+  /** System property (or, upper-cased with '_', environment variable) setting the pool's size. */
+  static final String WORKERS_PROPERTY = "dynnc.compile.workers";
+
   /** How long TVM's start-up (JVM, natives, {@code import tvm}) may take before a compile fails. */
   static final Duration STARTUP_LIMIT = Duration.ofSeconds(300);
 
@@ -48,30 +61,58 @@ public final class TvmWorker implements CompileService {
   private static final Gson GSON = new Gson();
   private static TvmWorker shared;
 
-  /**
-   * Volatile: the shutdown hook stops the worker without waiting for a compile to release the lock.
-   */
-  private volatile Process process;
+  private final List<Worker> workers = new ArrayList<>();
 
-  private Writer requests;
-  private BlockingQueue<String> answers;
-  private boolean ready;
-  private long nextId;
+  /** Idle workers, started ones first: serial compiles keep using the first worker. */
+  private final LinkedBlockingDeque<Worker> idle = new LinkedBlockingDeque<>();
 
-  private TvmWorker() {}
+  TvmWorker(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("a TVM worker pool needs at least one worker");
+    }
+    for (int i = 0; i < size; i++) {
+      Worker w = new Worker();
+      workers.add(w);
+      idle.addLast(w);
+    }
+  }
 
-  /** The JVM-wide worker handle; the process itself starts on first use. */
+  /** The JVM-wide worker pool; its processes start on first use. */
   public static synchronized TvmWorker shared() {
     if (shared == null) {
-      shared = new TvmWorker();
+      shared = new TvmWorker(defaultSize());
       Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "dynnc-tvm-worker-stop"));
     }
     return shared;
   }
 
-  /** Starts the worker now if it is not running, without waiting for it to be ready. */
+  /**
+   * The pool size: {@value #WORKERS_PROPERTY} (system property, or environment variable {@code
+   * DYNNC_COMPILE_WORKERS}) when set to a positive number, else one per core but one, at least 1
+   * and at most {@value #MAX_DEFAULT_WORKERS}. A worker's start-up (a JVM, CPython, {@code import
+   * tvm}) costs about as much CPU as compiling a small subgraph, so on a 2-core machine a second
+   * worker did not pay: samples/early_exit_cnn compiled cold in 49 s with one worker and 56 s with
+   * two (load average 11), into byte-identical bundles.
+   */
+  static int defaultSize() {
+    String v = System.getProperty(WORKERS_PROPERTY, System.getenv("DYNNC_COMPILE_WORKERS"));
+    if (v != null) {
+      try {
+        int n = Integer.parseInt(v.strip());
+        if (n > 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // Not a number: the default below.
+      }
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, Math.min(cores - 1, MAX_DEFAULT_WORKERS));
+  }
+
+  /** Starts the first worker now if it is not running, without waiting for it to be ready. */
   public static void prestart() {
-    TvmWorker w = shared();
+    Worker w = shared().workers.get(0);
     synchronized (w) {
       try {
         w.ensureStarted();
@@ -79,6 +120,12 @@ public final class TvmWorker implements CompileService {
         // Reported by the first compile, which tries again.
       }
     }
+  }
+
+  /** How many compiles this pool runs at once. */
+  @Override
+  public int parallelism() {
+    return workers.size();
   }
 
   /**
@@ -142,55 +189,33 @@ public final class TvmWorker implements CompileService {
     prestart();
   }
 
+  /** Compiles on an idle worker, waiting for one when all are busy; safe from any thread. */
   @Override
-  public synchronized void compile(Path request, Path errorFile, Duration timeout)
-      throws CompileException {
-    ensureStarted();
-    if (!ready) {
-      String hello = await(STARTUP_LIMIT);
-      if (hello == null) {
-        stop();
-        throw new CompileException(
-            "TVM's compile worker did not start within " + STARTUP_LIMIT.toSeconds() + " s");
+  public void compile(Path request, Path errorFile, Duration timeout) throws CompileException {
+    Worker w;
+    try {
+      w = idle.takeFirst();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompileException("interrupted while waiting for a TVM compile worker");
+    }
+    try {
+      w.compile(request, errorFile, timeout);
+    } finally {
+      if (w.running()) {
+        idle.addFirst(w);
+      } else {
+        idle.addLast(w); // stopped (a timeout, a crash): started ones are preferred
       }
-      ready = true;
     }
-    long id = nextId++;
-    JsonObject msg = new JsonObject();
-    msg.addProperty("id", id);
-    msg.addProperty("request", request.toAbsolutePath().toString());
-    try {
-      requests.write(GSON.toJson(msg) + "\n");
-      requests.flush();
-    } catch (IOException e) {
-      throw died();
-    }
-    String line = await(timeout);
-    if (line == null) {
-      stop();
-      throw new Timeout("TVM did not finish within " + timeout.toSeconds() + " s");
-    }
-    JsonObject answer;
-    try {
-      answer = GSON.fromJson(line, JsonObject.class);
-    } catch (JsonParseException e) {
-      stop();
-      throw new CompileException("TVM's compile worker gave an unreadable answer: " + line);
-    }
-    if (answer == null || !answer.has("id") || answer.get("id").getAsLong() != id) {
-      stop();
-      throw new CompileException("TVM's compile worker answered out of turn: " + line);
-    }
-    if (answer.has("error") && !answer.get("error").isJsonNull()) {
-      throw failure(answer.get("error").getAsString());
-    }
-    try {
-      if (Files.exists(errorFile)) {
-        throw failure(Files.readString(errorFile));
-      }
-    } catch (IOException e) {
-      throw new CompileException("cannot read TVM's error report: " + e.getMessage());
-    }
+  }
+
+  /**
+   * Ends every worker and the processes they started; idempotent. Not synchronized, so that Ctrl-C
+   * during a compile ends the workers at once instead of after TVM finishes.
+   */
+  void stop() {
+    workers.forEach(Worker::stop);
   }
 
   private static CompileException failure(String traceback) {
@@ -198,100 +223,173 @@ public final class TvmWorker implements CompileService {
     return new CompileException(tb.substring(tb.lastIndexOf('\n') + 1) + "\n" + tb);
   }
 
-  /** The next answer line, null after {@code limit}, or a died-exception when the worker ended. */
-  private String await(Duration limit) throws CompileException {
-    String line;
-    try {
-      line = answers.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop();
-      throw new CompileException("interrupted while TVM compiled");
-    }
-    if (EOF.equals(line)) {
-      throw died();
-    }
-    return line;
-  }
+  /** One worker process and its request and answer streams. */
+  private static final class Worker {
+    /**
+     * Volatile: the shutdown hook stops the worker without waiting for a compile to release the
+     * lock.
+     */
+    private volatile Process process;
 
-  private CompileException died() {
-    Process p = process;
-    String how = "";
-    try {
-      if (p != null && p.waitFor(5, TimeUnit.SECONDS)) {
-        int rc = p.exitValue();
-        how = rc > 128 ? " (killed by signal " + (rc - 128) + ")" : " (exit code " + rc + ")";
+    private Writer requests;
+    private BlockingQueue<String> answers;
+    private boolean ready;
+    private long nextId;
+
+    boolean running() {
+      Process p = process;
+      return p != null && p.isAlive();
+    }
+
+    synchronized void compile(Path request, Path errorFile, Duration timeout)
+        throws CompileException {
+      ensureStarted();
+      if (!ready) {
+        String hello = await(STARTUP_LIMIT);
+        if (hello == null) {
+          stop();
+          throw new CompileException(
+              "TVM's compile worker did not start within " + STARTUP_LIMIT.toSeconds() + " s");
+        }
+        ready = true;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      long id = nextId++;
+      JsonObject msg = new JsonObject();
+      msg.addProperty("id", id);
+      msg.addProperty("request", request.toAbsolutePath().toString());
+      try {
+        requests.write(GSON.toJson(msg) + "\n");
+        requests.flush();
+      } catch (IOException e) {
+        throw died();
+      }
+      String line = await(timeout);
+      if (line == null) {
+        stop();
+        throw new Timeout("TVM did not finish within " + timeout.toSeconds() + " s");
+      }
+      JsonObject answer;
+      try {
+        answer = GSON.fromJson(line, JsonObject.class);
+      } catch (JsonParseException e) {
+        stop();
+        throw new CompileException("TVM's compile worker gave an unreadable answer: " + line);
+      }
+      if (answer == null || !answer.has("id") || answer.get("id").getAsLong() != id) {
+        stop();
+        throw new CompileException("TVM's compile worker answered out of turn: " + line);
+      }
+      if (answer.has("error") && !answer.get("error").isJsonNull()) {
+        throw failure(answer.get("error").getAsString());
+      }
+      try {
+        if (Files.exists(errorFile)) {
+          throw failure(Files.readString(errorFile));
+        }
+      } catch (IOException e) {
+        throw new CompileException("cannot read TVM's error report: " + e.getMessage());
+      }
     }
-    stop();
-    return new CompileException(
-        "TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
-  }
 
-  private void ensureStarted() throws CompileException {
-    if (process != null && process.isAlive()) {
-      return;
+    /**
+     * The next answer line, null after {@code limit}, or a died-exception when the worker ended.
+     */
+    private String await(Duration limit) throws CompileException {
+      String line;
+      try {
+        line = answers.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop();
+        throw new CompileException("interrupted while TVM compiled");
+      }
+      if (EOF.equals(line)) {
+        throw died();
+      }
+      return line;
     }
-    stop();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
-    // speed.
-    cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-    System.getProperties().stringPropertyNames().stream()
-        .filter(k -> k.startsWith("org.bytedeco."))
-        .sorted()
-        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-    cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    } catch (IOException e) {
-      throw new CompileException("cannot start TVM's compile worker: " + e.getMessage());
+
+    private CompileException died() {
+      Process p = process;
+      String how = "";
+      try {
+        if (p != null && p.waitFor(5, TimeUnit.SECONDS)) {
+          int rc = p.exitValue();
+          how = rc > 128 ? " (killed by signal " + (rc - 128) + ")" : " (exit code " + rc + ")";
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stop();
+      return new CompileException(
+          "TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
     }
-    BlockingQueue<String> q = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  q.add(line);
+
+    private void ensureStarted() throws CompileException {
+      if (process != null && process.isAlive()) {
+        return;
+      }
+      stop();
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
+      // speed.
+      cmd.addAll(
+          List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+      System.getProperties().stringPropertyNames().stream()
+          .filter(k -> k.startsWith("org.bytedeco."))
+          .sorted()
+          .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+      cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
+      Process p;
+      try {
+        p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      } catch (IOException e) {
+        throw new CompileException("cannot start TVM's compile worker: " + e.getMessage());
+      }
+      BlockingQueue<String> q = new LinkedBlockingQueue<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    q.add(line);
+                  }
+                } catch (IOException ignored) {
+                  // The worker is gone; EOF below says so.
                 }
-              } catch (IOException ignored) {
-                // The worker is gone; EOF below says so.
-              }
-              q.add(EOF);
-            },
-            "dynnc-tvm-worker-answers");
-    reader.setDaemon(true);
-    reader.start();
-    process = p;
-    requests = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-    answers = q;
-    ready = false;
-  }
-
-  /**
-   * Ends the worker and every process it started (g++ during export); idempotent. Not synchronized,
-   * so that Ctrl-C during a compile ends the worker at once instead of after TVM finishes.
-   */
-  void stop() {
-    Process p = process;
-    process = null;
-    if (p == null) {
-      return;
+                q.add(EOF);
+              },
+              "dynnc-tvm-worker-answers");
+      reader.setDaemon(true);
+      reader.start();
+      process = p;
+      requests = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+      answers = q;
+      ready = false;
     }
-    // Children first: once the worker is gone they are no longer its descendants.
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+
+    /**
+     * Ends the worker and every process it started (g++ during export); idempotent. Not
+     * synchronized, so that Ctrl-C during a compile ends the worker at once instead of after TVM
+     * finishes.
+     */
+    void stop() {
+      Process p = process;
+      process = null;
+      if (p == null) {
+        return;
+      }
+      // Children first: once the worker is gone they are no longer its descendants.
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -38,6 +38,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -408,10 +414,12 @@ public final class DynncCompiler {
 
   /**
    * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics,
-   * every one of which fails the compile.
+   * every one of which fails the compile. Subgraphs compiling in parallel warn one at a time.
    */
   private void warn(String message) {
-    sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
+    synchronized (sink) {
+      sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
+    }
   }
 
   /**
@@ -423,6 +431,16 @@ public final class DynncCompiler {
     return v == null ? "dev" : v;
   }
 
+  /**
+   * Compiles every subgraph into {@code bundle}'s lib/ and relay/ and returns their specs, in
+   * subgraph order; on a failure, reports it and returns the specs before it.
+   *
+   * <p>Subgraphs compile in parallel on as many threads as the service runs compiles at once
+   * ({@link CompileService#parallelism}). Results are taken in subgraph order, so the bundle and
+   * the error reported are those of a serial compile: the first failing subgraph's, after which no
+   * further compile starts (those already running finish, so nothing writes into the bundle
+   * directory after this returns).
+   */
   private List<Manifest.SubgraphSpec> compileSubgraphs(
       Partitioner.Result parts,
       Frontend.Result fr,
@@ -436,79 +454,167 @@ public final class DynncCompiler {
     Files.createDirectories(bundle.resolve("relay"));
     Map<ValueId, Type> types = parts.host().types();
     String identity = cache == null ? null : service.identity();
-    for (SubgraphPlan sg : parts.subgraphs()) {
-      String name = "sg" + sg.index();
-      progress.stage(
-          Stage.SUBGRAPH, name + " (" + (specs.size() + 1) + "/" + parts.subgraphs().size() + ")");
-      Path work = Files.createTempDirectory(bundle, "work-" + name);
-      Path so = bundle.resolve("lib/" + name + ".so");
-      Path relay = bundle.resolve("relay/" + name + ".relay");
-      try {
-        RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
-        String key =
-            cache == null
-                ? null
-                : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
-        CompileCache.Lookup found =
-            key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
-        if (found == CompileCache.Lookup.CORRUPT) {
-          warn(
-              "compile cache entry "
-                  + key.substring(0, 12)
-                  + " for subgraph "
-                  + name
-                  + " does not match its hashes; it was removed and the subgraph is compiled again");
-        }
-        if (found == CompileCache.Lookup.HIT) {
-          progress.cacheHit(name);
-        } else {
-          service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
-          Files.move(work.resolve("relay.txt"), relay);
-          if (key != null) {
-            storeQuietly(cache, key, so, relay);
-          }
-        }
-      } catch (CompileService.Timeout e) {
-        diags.add(
-            Diagnostic.of(
-                Code.DN0404,
-                spanOf(sg),
-                "TVM did not finish compiling subgraph "
-                    + name
-                    + " within "
-                    + timeout.toSeconds()
-                    + " s",
-                "raise the limit with --compile-timeout SECONDS if the model is this large"));
-        return specs;
-      } catch (CompileService.CompileException e) {
-        diags.add(
-            Diagnostic.of(
-                Code.DN0404,
-                spanOf(sg),
-                "TVM could not compile subgraph "
-                    + name
-                    + ": "
-                    + e.getMessage().lines().findFirst().orElse(""),
-                "this is a dynnc bug if the model is supported; please report it with the model"));
-        return specs;
-      } finally {
-        deleteTree(work);
+    List<SubgraphPlan> plans = parts.subgraphs();
+    int threads = Math.max(1, Math.min(service.parallelism(), plans.size()));
+    ExecutorService pool =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "dynnc-compile");
+                  t.setDaemon(true);
+                  return t;
+                });
+    AtomicInteger started = new AtomicInteger();
+    List<FutureTask<Diagnostic>> tasks = new ArrayList<>();
+    for (SubgraphPlan sg : plans) {
+      FutureTask<Diagnostic> task =
+          new FutureTask<>(
+              () ->
+                  compileSubgraph(sg, fr, bundle, timeout, cache, identity, started, plans.size()));
+      tasks.add(task);
+      if (pool != null) {
+        pool.execute(task);
       }
-      List<Manifest.TensorSpec> ins = new ArrayList<>();
-      for (Param p : sg.inputs()) {
-        ins.add(spec("in" + p.id().index(), p.type()));
-      }
-      List<Manifest.TensorSpec> outs = new ArrayList<>();
-      for (ValueId v : sg.outputs()) {
-        outs.add(spec("out" + v.index(), types.get(v)));
-      }
-      List<Manifest.WeightInput> weightInputs = new ArrayList<>();
-      for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
-        weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
-      }
-      specs.add(new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs));
     }
-    return specs;
+    try {
+      for (int i = 0; i < plans.size(); i++) {
+        FutureTask<Diagnostic> task = tasks.get(i);
+        if (pool == null) {
+          task.run(); // serial: each subgraph after the one before it succeeded
+        }
+        Diagnostic failed = result(task);
+        if (failed != null) {
+          diags.add(failed);
+          return specs;
+        }
+        specs.add(subgraphSpec(plans.get(i), types));
+      }
+      return specs;
+    } finally {
+      if (pool != null) {
+        tasks.forEach(t -> t.cancel(false)); // compiles not yet started never start
+        pool.shutdown();
+        awaitQuietly(pool);
+      }
+    }
+  }
+
+  /** A compile task's diagnostic (null when it succeeded), rethrowing what it threw. */
+  private static Diagnostic result(FutureTask<Diagnostic> task) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while TVM compiled", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService pool) {
+    try {
+      while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+        // A compile still running ends within its own time limit.
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Compiles one subgraph into {@code bundle} (or takes it from the cache); returns the diagnostic
+   * of a failure, or null. Safe to run on several threads at once: each subgraph has its own work
+   * directory and output files.
+   */
+  private Diagnostic compileSubgraph(
+      SubgraphPlan sg,
+      Frontend.Result fr,
+      Path bundle,
+      Duration timeout,
+      CompileCache cache,
+      String identity,
+      AtomicInteger started,
+      int count)
+      throws IOException {
+    String name = "sg" + sg.index();
+    synchronized (progress) {
+      progress.stage(Stage.SUBGRAPH, name + " (" + started.incrementAndGet() + "/" + count + ")");
+    }
+    Path work = Files.createTempDirectory(bundle, "work-" + name);
+    Path so = bundle.resolve("lib/" + name + ".so");
+    Path relay = bundle.resolve("relay/" + name + ".relay");
+    try {
+      RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
+      String key =
+          cache == null
+              ? null
+              : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
+      CompileCache.Lookup found =
+          key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
+      if (found == CompileCache.Lookup.CORRUPT) {
+        warn(
+            "compile cache entry "
+                + key.substring(0, 12)
+                + " for subgraph "
+                + name
+                + " does not match its hashes; it was removed and the subgraph is compiled again");
+      }
+      if (found == CompileCache.Lookup.HIT) {
+        synchronized (progress) {
+          progress.cacheHit(name);
+        }
+      } else {
+        service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+        Files.move(work.resolve("relay.txt"), relay);
+        if (key != null) {
+          storeQuietly(cache, key, so, relay);
+        }
+      }
+      return null;
+    } catch (CompileService.Timeout e) {
+      return Diagnostic.of(
+          Code.DN0404,
+          spanOf(sg),
+          "TVM did not finish compiling subgraph " + name + " within " + timeout.toSeconds() + " s",
+          "raise the limit with --compile-timeout SECONDS if the model is this large");
+    } catch (CompileService.CompileException e) {
+      return Diagnostic.of(
+          Code.DN0404,
+          spanOf(sg),
+          "TVM could not compile subgraph "
+              + name
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""),
+          "this is a dynnc bug if the model is supported; please report it with the model");
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** The manifest entry of a compiled subgraph. */
+  private static Manifest.SubgraphSpec subgraphSpec(SubgraphPlan sg, Map<ValueId, Type> types) {
+    String name = "sg" + sg.index();
+    List<Manifest.TensorSpec> ins = new ArrayList<>();
+    for (Param p : sg.inputs()) {
+      ins.add(spec("in" + p.id().index(), p.type()));
+    }
+    List<Manifest.TensorSpec> outs = new ArrayList<>();
+    for (ValueId v : sg.outputs()) {
+      outs.add(spec("out" + v.index(), types.get(v)));
+    }
+    List<Manifest.WeightInput> weightInputs = new ArrayList<>();
+    for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
+      weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
+    }
+    return new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs);
   }
 
   /**

@@ -34,11 +34,20 @@ class CompileCacheTest {
 
   @BeforeAll
   static void writeModel() throws IOException {
+    weights = writeModel(dir);
+  }
+
+  /**
+   * Writes {@link DynncCompilerTest#MODEL} as {@code src/m/net.py} under {@code dir}, and its
+   * weights; returns the weights file.
+   */
+  static Path writeModel(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("src/m"));
     Files.writeString(dir.resolve("src/m/__init__.py"), "");
     Files.writeString(dir.resolve("src/m/net.py"), DynncCompilerTest.MODEL);
-    weights = dir.resolve("net.safetensors");
-    DynncCompilerTest.writeSafetensors(weights, NAMES, SHAPES);
+    Path w = dir.resolve("net.safetensors");
+    DynncCompilerTest.writeSafetensors(w, NAMES, SHAPES);
+    return w;
   }
 
   /** A compile result with the service's requests and the warnings reported on the way. */

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -33,8 +37,17 @@ import java.util.stream.Collectors;
  * listed file's SHA-256, loads each subgraph library into a TVM graph executor and instantiates the
  * host class. A zip is extracted into a fresh temporary directory that {@link #close} deletes.
  *
- * <p>{@link #run} is synchronized: graph executors hold per-call state, so one bundle runs one
- * input at a time; open several bundles to run in parallel.
+ * <p><b>Threads.</b> A bundle is thread-safe: any number of threads may call {@link #run} at once,
+ * and each gets the result a single-threaded run gives. A graph executor holds per-call state (its
+ * input, output and activation buffers), so a run takes a set of executors (one per subgraph) that
+ * no other run uses meanwhile; a thread that finds none idle creates a new set, so the bundle holds
+ * as many sets as runs ever overlapped, and reuses them. Every set shares what is loaded once per
+ * bundle: the subgraph libraries (with the constants compiled into them), the shared weights (bound
+ * to every executor without copies) and the host class. Each executor has its own buffers,
+ * including a copy of its library's constants, which TVM's graph executor keeps per executor. Each
+ * calling thread also gets TVM's own worker threads ({@code TVM_NUM_THREADS} per caller), so
+ * callers times TVM threads should not exceed the cores. {@link #close} waits for running calls to
+ * finish; a run after close throws {@link IllegalStateException}.
  */
 public final class Bundle implements AutoCloseable {
   private static final String TEMP_PREFIX = "dynnc-bundle-";
@@ -59,8 +72,18 @@ public final class Bundle implements AutoCloseable {
   private final List<DeviceArray> sharedWeights;
   private final URLClassLoader loader;
   private final HostProgram program;
-  private List<Integer> lastTrace = List.of();
-  private boolean closed;
+
+  /** Executor sets no run is using; the first is {@link #subgraphs}. */
+  private final ConcurrentLinkedDeque<List<Subgraph>> idle = new ConcurrentLinkedDeque<>();
+
+  /** Sets created for overlapping runs (besides {@link #subgraphs}), closed before it. */
+  private final List<List<Subgraph>> extraSets = new CopyOnWriteArrayList<>();
+
+  /** Runs hold the read lock, {@link #close} the write lock: close waits for running calls. */
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  private final ThreadLocal<List<Integer>> lastTrace = ThreadLocal.withInitial(List::of);
+  private volatile boolean closed;
 
   private Bundle(
       Path source,
@@ -81,6 +104,7 @@ public final class Bundle implements AutoCloseable {
     this.subgraphs = List.copyOf(subgraphs);
     this.loader = loader;
     this.program = program;
+    idle.add(this.subgraphs);
   }
 
   /**
@@ -447,13 +471,47 @@ public final class Bundle implements AutoCloseable {
    * @throws BadInputException if an input is missing, unknown, or of the wrong type
    * @throws HostProgramException if the host program (or a subgraph it calls) fails
    */
-  public synchronized OutputValue run(Map<String, HostTensor> inputs)
+  public OutputValue run(Map<String, HostTensor> inputs)
       throws BadInputException, HostProgramException {
-    if (closed) {
-      throw new IllegalStateException("bundle " + source + " is closed");
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("bundle " + source + " is closed");
+      }
+      checkInputs(inputs);
+      List<Subgraph> executors = idle.pollFirst();
+      if (executors == null) {
+        executors = newExecutorSet();
+      }
+      try {
+        return run(executors, inputs);
+      } finally {
+        idle.addFirst(executors); // most recently used first: its buffers are warm in cache
+      }
+    } finally {
+      lifecycle.readLock().unlock();
     }
-    checkInputs(inputs);
-    HostContext ctx = new HostContext(subgraphs, device, manifest.outputs());
+  }
+
+  /** One executor per subgraph, for a run that overlaps others; kept for later runs. */
+  private List<Subgraph> newExecutorSet() {
+    List<Subgraph> set = new ArrayList<>(subgraphs.size());
+    try {
+      for (Subgraph sg : subgraphs) {
+        set.add(sg.newExecutor());
+      }
+    } catch (RuntimeException e) {
+      set.forEach(Subgraph::close);
+      throw e;
+    }
+    List<Subgraph> done = List.copyOf(set);
+    extraSets.add(done);
+    return done;
+  }
+
+  private OutputValue run(List<Subgraph> executors, Map<String, HostTensor> inputs)
+      throws HostProgramException {
+    HostContext ctx = new HostContext(executors, device, manifest.outputs());
     try {
       DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
       for (int i = 0; i < args.length; i++) {
@@ -489,7 +547,7 @@ public final class Bundle implements AutoCloseable {
             e);
       }
     } finally {
-      lastTrace = ctx.trace();
+      lastTrace.set(ctx.trace());
       ctx.releaseAll();
     }
   }
@@ -573,20 +631,35 @@ public final class Bundle implements AutoCloseable {
     return subgraphs;
   }
 
-  /** The subgraph indices the last {@link #run} called, in order; empty before the first run. */
-  public synchronized List<Integer> lastTrace() {
-    return lastTrace;
+  /**
+   * The subgraph indices the calling thread's last {@link #run} called, in order; empty before its
+   * first run.
+   */
+  public List<Integer> lastTrace() {
+    return lastTrace.get();
+  }
+
+  /** How many executor sets the bundle holds: one, plus one per run that overlapped others. */
+  public int executorSets() {
+    return 1 + extraSets.size();
   }
 
   /**
    * Frees the executors and libraries and deletes a zip bundle's temporary directory; idempotent.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
     }
-    closed = true;
+    idle.clear();
+    extraSets.forEach(set -> set.forEach(Subgraph::close)); // before the library owners
     subgraphs.forEach(Subgraph::close);
     sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
     closeQuietly(loader);

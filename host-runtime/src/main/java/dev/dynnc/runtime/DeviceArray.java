@@ -6,6 +6,7 @@ import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayCopyToBytes;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayFree;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.tvm.DLTensor;
@@ -20,29 +21,62 @@ import org.bytedeco.tvm.DLTensor;
  * device memory stays flat.
  */
 public final class DeviceArray implements AutoCloseable {
-  private static final java.util.concurrent.atomic.AtomicLong LIVE_COUNT =
-      new java.util.concurrent.atomic.AtomicLong();
-  private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES =
-      new java.util.concurrent.atomic.AtomicLong();
-  private static final java.util.concurrent.atomic.AtomicLong PEAK_BYTES =
-      new java.util.concurrent.atomic.AtomicLong();
+  /** Arrays allocated and not yet closed, in this JVM (see {@link #liveCount}). */
+  private static final AtomicLong LIVE = new AtomicLong();
+
+  /** Their bytes, and the peak of those bytes since {@link #resetPeakBytes}. */
+  private static final AtomicLong LIVE_BYTES = new AtomicLong();
+
+  private static final AtomicLong PEAK_BYTES = new AtomicLong();
 
   private final String dtype;
   private final long[] shape;
   private final long numel;
   private final Device device;
+  private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
 
-  private DeviceArray(String dtype, long[] shape, Device device, DLTensor tensor) {
+  /**
+   * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
+   * output buffers), instead of freeing it.
+   */
+  interface Recycler {
+    /** Keeps {@code t} for reuse and returns true, or returns false to have it freed. */
+    boolean keep(DLTensor t);
+  }
+
+  private DeviceArray(
+      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
     this.dtype = dtype;
     this.shape = shape;
     this.numel = HostTensor.numel(shape);
     this.device = device;
     this.tensor = tensor;
+    this.recycler = recycler;
+    LIVE.incrementAndGet();
+    PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(byteSize()), Math::max);
   }
 
   /** Allocates an uninitialised array. */
   public static DeviceArray alloc(String dtype, long[] shape, Device device) {
+    return alloc(dtype, shape, device, null);
+  }
+
+  /**
+   * An array over a native array that {@code recycler} kept from an earlier array of exactly this
+   * dtype, shape and device; closing it gives the native array back to {@code recycler}. {@code
+   * shape} is not copied: the caller never changes it.
+   */
+  static DeviceArray reuse(
+      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
+    return new DeviceArray(dtype, shape, device, tensor, recycler);
+  }
+
+  /**
+   * Allocates an uninitialised array whose native memory goes to {@code recycler} when it is closed
+   * (freed when {@code recycler} is null or declines it).
+   */
+  static DeviceArray alloc(String dtype, long[] shape, Device device, Recycler recycler) {
     TvmRuntime.init();
     int[] t = TvmRuntime.dlType(dtype);
     long[] dims = shape.clone();
@@ -51,10 +85,7 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      DeviceArray a = new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)));
-      LIVE_COUNT.incrementAndGet();
-      PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(a.byteSize()), Math::max);
-      return a;
+      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), recycler);
     }
   }
 
@@ -68,6 +99,14 @@ public final class DeviceArray implements AutoCloseable {
       a.close();
       throw e;
     }
+  }
+
+  /**
+   * How many device arrays this JVM has allocated and not closed: a number that keeps growing over
+   * runs is a native memory leak (the soak test and {@code samples/bench/Soak.java} watch it).
+   */
+  public static long liveCount() {
+    return LIVE.get();
   }
 
   public String dtype() {
@@ -96,12 +135,7 @@ public final class DeviceArray implements AutoCloseable {
     return numel * HostTensor.itemSize(dtype);
   }
 
-  /** The number of device arrays allocated in this process and not yet freed. */
-  public static long liveCount() {
-    return LIVE_COUNT.get();
-  }
-
-  /** The bytes of the device arrays allocated in this process and not yet freed. */
+  /** The bytes of the device arrays open in this process (allocated and not yet closed). */
   public static long liveBytes() {
     return LIVE_BYTES.get();
   }
@@ -215,16 +249,31 @@ public final class DeviceArray implements AutoCloseable {
     return tensor;
   }
 
-  /** Frees the native array; idempotent. */
+  /** Whether this array has exactly the given dtype, shape and device (no copies made). */
+  boolean hasType(String dtype, long[] shape, Device device) {
+    return this.device == device && this.dtype.equals(dtype) && Arrays.equals(this.shape, shape);
+  }
+
+  /**
+   * Frees the native array, or gives it back to the subgraph that handed it out for its next call;
+   * idempotent.
+   */
   @Override
   public void close() {
     if (tensor != null) {
       DLTensor t = tensor;
       tensor = null;
-      LIVE_COUNT.decrementAndGet();
+      LIVE.decrementAndGet();
       LIVE_BYTES.addAndGet(-byteSize());
-      TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
+      if (recycler == null || !recycler.keep(t)) {
+        free(t);
+      }
     }
+  }
+
+  /** Frees a native array a {@link Recycler} kept. */
+  static void free(DLTensor t) {
+    TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
   }
 
   @Override

@@ -4,8 +4,9 @@ package dev.dynnc.runtime;
  * Implemented by the generated host class of a bundle: the model's control flow around its subgraph
  * calls.
  *
- * <p>Implementations need a public no-arg constructor and should be stateless, because {@link
- * Bundle} creates one instance and uses it for every run.
+ * <p>Implementations need a public no-arg constructor and must be stateless, because {@link Bundle}
+ * creates one instance and uses it for every run, from several threads at once (the generated host
+ * classes keep everything in locals and the {@link HostContext} of the run).
  */
 public interface HostProgram {
   /**

@@ -14,9 +14,12 @@ import static org.bytedeco.tvm.global.tvm_runtime.kTVMNDArrayHandle;
 import static org.bytedeco.tvm.global.tvm_runtime.kTVMStr;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.tvm.DLDevice;
 import org.bytedeco.tvm.DLTensor;
 import org.bytedeco.tvm.TVMFunctionHandle;
@@ -29,7 +32,10 @@ import org.bytedeco.tvm.TVMValue;
  *
  * <p>The executor's function handles and the argument buffers are created once and reused, so a
  * call costs only the native calls themselves. A graph executor holds state (its input and output
- * buffers), hence {@link #call} is synchronized.
+ * buffers), hence {@link #call} is synchronized. The native arrays of outputs the caller has closed
+ * are kept (a few per output) and filled by the next call, so a call in a steady state allocates no
+ * native memory. To run one subgraph on several threads at once, give each thread its own executor
+ * with {@link #newExecutor}: it shares this one's loaded library and its bound weights.
  */
 public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private final String name;
@@ -37,10 +43,15 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private final List<Manifest.TensorSpec> inputs;
   private final List<Manifest.TensorSpec> outputs;
   private final int[] inputIndex;
+  private final long[][] inputShapes;
+  private final OutputPool[] pools;
   private final TVMValue args = new TVMValue(2);
   private final TVMValue ret = new TVMValue(1);
-  private final int[] codes = new int[2];
-  private final int[] retCode = new int[1];
+  // Type codes in native memory: JNI would copy Java int[] arrays in and out on every call.
+  private final IntPointer codes = new IntPointer(2);
+  private final IntPointer retCode = new IntPointer(1);
+  private final Map<String, DeviceArray> boundWeights = new LinkedHashMap<>();
+  private final boolean ownsLibrary;
   private TVMModuleHandle lib;
   private TVMModuleHandle executor;
   private TVMFunctionHandle setInput;
@@ -61,24 +72,55 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       Device device,
       List<Manifest.TensorSpec> inputs,
       List<Manifest.TensorSpec> outputs) {
-    return new Subgraph(name, library, device, inputs, outputs);
+    TvmRuntime.init();
+    TVMModuleHandle lib = new TVMModuleHandle();
+    TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
+    return new Subgraph(name, lib, true, device, inputs, outputs);
   }
 
+  /**
+   * Creates another graph executor of this subgraph's library (loaded once), with this one's
+   * weights bound to it without copies, for another thread: executors are independent, so two
+   * threads may call two of them at once. Close it before this subgraph, which owns the library.
+   */
+  public synchronized Subgraph newExecutor() {
+    if (executor == null) {
+      throw new IllegalStateException("subgraph '" + name + "' is closed");
+    }
+    Subgraph s = new Subgraph(name, lib, false, device, inputs, outputs);
+    try {
+      boundWeights.forEach(s::bindWeight);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Takes ownership of {@code lib} when {@code ownsLibrary}: frees it on failure and in close. */
   private Subgraph(
       String name,
-      Path library,
+      TVMModuleHandle lib,
+      boolean ownsLibrary,
       Device device,
       List<Manifest.TensorSpec> inputs,
       List<Manifest.TensorSpec> outputs) {
-    TvmRuntime.init();
     this.name = name;
+    this.lib = lib;
+    this.ownsLibrary = ownsLibrary;
     this.device = device;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.inputIndex = new int[inputs.size()];
+    this.inputShapes = new long[inputs.size()][];
+    for (int i = 0; i < inputShapes.length; i++) {
+      inputShapes[i] = inputs.get(i).shape().clone();
+    }
+    this.pools = new OutputPool[outputs.size()];
+    for (int i = 0; i < pools.length; i++) {
+      pools[i] = new OutputPool(outputs.get(i).dtype(), outputs.get(i).shape(), device);
+    }
     try {
-      lib = new TVMModuleHandle();
-      TvmRuntime.check(TVMModLoadFromFile(library.toString(), "so", lib), "loading " + library);
       createExecutor();
       setInput = function("set_input");
       run = function("run");
@@ -95,14 +137,14 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     try (DLDevice dev = new DLDevice()) {
       dev.device_type(device.dlDeviceType()).device_id(0);
       args.position(0).v_device(dev);
-      codes[0] = kDLDevice;
+      codes.put(0, kDLDevice);
       invoke(factory, 1, "creating the graph executor");
-      if (retCode[0] != kTVMModuleHandle) {
+      if (retCode.get(0) != kTVMModuleHandle) {
         throw new TvmException(
             "subgraph '"
                 + name
                 + "': 'default' returned type code "
-                + retCode[0]
+                + retCode.get(0)
                 + " instead of a module");
       }
       executor = new TVMModuleHandle(ret.v_handle());
@@ -132,7 +174,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
         } else {
           try (BytePointer s = new BytePointer(inName)) {
             args.position(0).v_str(s);
-            codes[0] = kTVMStr;
+            codes.put(0, kTVMStr);
             invoke(inputIndexOf, 1, "get_input_index");
           }
           if (ret.v_int64() < 0) {
@@ -156,9 +198,15 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       String what, TVMFunctionHandle getter, int index, Manifest.TensorSpec spec) {
     setInt(0, index);
     invoke(getter, 1, "reading " + what);
-    if (retCode[0] != kTVMNDArrayHandle) {
+    if (retCode.get(0) != kTVMNDArrayHandle) {
       throw new TvmException(
-          "subgraph '" + name + "': " + what + " is not an array (type code " + retCode[0] + ")");
+          "subgraph '"
+              + name
+              + "': "
+              + what
+              + " is not an array (type code "
+              + retCode.get(0)
+              + ")");
     }
     DLTensor t = new DLTensor(ret.v_handle());
     String actual = HostTensor.describe(TvmRuntime.dtypeName(t), TvmRuntime.shapeOf(t));
@@ -204,9 +252,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     }
     for (int i = 0; i < in.length; i++) {
       Manifest.TensorSpec spec = inputs.get(i);
-      if (!in[i].dtype().equals(spec.dtype())
-          || !Arrays.equals(in[i].shape(), spec.shape())
-          || in[i].device() != device) {
+      if (!in[i].hasType(spec.dtype(), inputShapes[i], device)) {
         throw new IllegalArgumentException(
             "subgraph '"
                 + name
@@ -229,7 +275,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     DeviceArray[] out = new DeviceArray[outputs.size()];
     try {
       for (int i = 0; i < out.length; i++) {
-        out[i] = DeviceArray.alloc(outputs.get(i).dtype(), outputs.get(i).shape(), device);
+        out[i] = pools[i].take();
         setInt(0, i);
         setHandle(1, out[i].handle());
         invoke(getOutput, 2, "get_output");
@@ -257,7 +303,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     try {
       try (BytePointer s = new BytePointer(inputName)) {
         args.position(0).v_str(s);
-        codes[0] = kTVMStr;
+        codes.put(0, kTVMStr);
         invoke(inputIndexOf, 1, "get_input_index");
       }
       long index = ret.v_int64();
@@ -272,6 +318,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       setInt(0, index);
       setHandle(1, weight.handle());
       invoke(zeroCopy, 2, "set_input_zero_copy");
+      boundWeights.put(inputName, weight);
     } finally {
       TVMFuncFree(inputIndexOf);
       TVMFuncFree(getInput);
@@ -281,18 +328,19 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
 
   private void setInt(int slot, long v) {
     args.position(slot).v_int64(v);
-    codes[slot] = kDLInt;
+    codes.put(slot, kDLInt);
   }
 
   private void setHandle(int slot, DLTensor t) {
     args.position(slot).v_handle(t);
-    codes[slot] = kTVMDLTensorHandle;
+    codes.put(slot, kTVMDLTensorHandle);
   }
 
   private void invoke(TVMFunctionHandle f, int nargs, String what) {
-    TvmRuntime.check(
-        TVMFuncCall(f, args.position(0), codes, nargs, ret, retCode),
-        "subgraph '" + name + "': " + what);
+    int rc = TVMFuncCall(f, args.position(0), codes, nargs, ret, retCode);
+    if (rc != 0) { // the message is built only on failure: a call is a few hundred nanoseconds
+      TvmRuntime.check(rc, "subgraph '" + name + "': " + what);
+    }
   }
 
   private TVMFunctionHandle function(String fname) {
@@ -309,7 +357,9 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     return f;
   }
 
-  /** Frees the executor and the library; idempotent. */
+  /**
+   * Frees the executor and, unless this is a {@link #newExecutor} copy, the library; idempotent.
+   */
   @Override
   public synchronized void close() {
     for (TVMFunctionHandle f : new TVMFunctionHandle[] {setInput, run, getOutput}) {
@@ -318,11 +368,14 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       }
     }
     setInput = run = getOutput = null;
+    for (OutputPool p : pools) {
+      p.close();
+    }
     if (executor != null) {
       TVMModFree(executor);
       executor = null;
     }
-    if (lib != null && !lib.isNull()) {
+    if (ownsLibrary && lib != null && !lib.isNull()) {
       TVMModFree(lib);
     }
     lib = null;
@@ -331,5 +384,53 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   @Override
   public String toString() {
     return "Subgraph[" + name + "]";
+  }
+
+  /**
+   * The native arrays of one output that callers have closed, kept for the next calls (at most
+   * {@link #MAX_KEPT}: a loop holding its outputs longer allocates the rest). Synchronized: an
+   * array may be closed on another thread than the one calling the subgraph.
+   */
+  private static final class OutputPool implements DeviceArray.Recycler {
+    static final int MAX_KEPT = 4;
+    private final String dtype;
+    private final long[] shape;
+    private final Device device;
+    private final ArrayDeque<DLTensor> kept = new ArrayDeque<>(MAX_KEPT);
+    private boolean closed;
+
+    OutputPool(String dtype, long[] shape, Device device) {
+      this.dtype = dtype;
+      this.shape = shape.clone();
+      this.device = device;
+    }
+
+    /** An output array: a kept native array if there is one, else a new one. */
+    DeviceArray take() {
+      DLTensor t;
+      synchronized (this) {
+        t = kept.pollFirst();
+      }
+      return t == null
+          ? DeviceArray.alloc(dtype, shape, device, this)
+          : DeviceArray.reuse(dtype, shape, device, t, this);
+    }
+
+    @Override
+    public synchronized boolean keep(DLTensor t) {
+      if (closed || kept.size() >= MAX_KEPT) {
+        return false;
+      }
+      kept.addFirst(t);
+      return true;
+    }
+
+    /** Frees the kept arrays; arrays closed later are freed by their own close. */
+    synchronized void close() {
+      closed = true;
+      for (DLTensor t; (t = kept.pollFirst()) != null; ) {
+        DeviceArray.free(t);
+      }
+    }
   }
 }

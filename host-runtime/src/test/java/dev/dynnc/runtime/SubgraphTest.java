@@ -12,17 +12,21 @@ class SubgraphTest {
   private static final List<Manifest.TensorSpec> IN =
       List.of(new Manifest.TensorSpec(null, "float32", new long[] {1, 4}));
 
+  static Subgraph model() throws Exception {
+    return Subgraph.load(
+        "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
+  }
+
+  /** A float32[1,4] array on the CPU. */
+  static DeviceArray floats(float... v) {
+    return DeviceArray.upload(HostTensor.ofFloats(new long[] {1, 4}, v), Device.CPU);
+  }
+
   @Test
   void outputsAreOwnedCopiesThatLaterCallsDoNotOverwrite() throws Exception {
-    try (Subgraph sg =
-            Subgraph.load(
-                "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-        DeviceArray a =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {-1, 2, -3, 4}), Device.CPU);
-        DeviceArray b =
-            DeviceArray.upload(
-                HostTensor.ofFloats(new long[] {1, 4}, new float[] {0, 0, 0, 0}), Device.CPU)) {
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4);
+        DeviceArray b = floats(0, 0, 0, 0)) {
       DeviceArray[] first = sg.call(a);
       DeviceArray[] second = sg.call(b);
       assertArrayEquals(new float[] {1, 3, 1, 5}, first[0].toHost().toFloats());
@@ -42,6 +46,53 @@ class SubgraphTest {
       }
       assertThrows(IllegalStateException.class, () -> second[0].toHost());
     }
+  }
+
+  /**
+   * Closed outputs' native arrays are refilled by later calls: a reused buffer holds the new call's
+   * values, an array held open is never handed out twice, and arrays closed after the subgraph (and
+   * arrays of a second executor) are freed cleanly.
+   */
+  @Test
+  void closedOutputsAreReusedWithoutSharingLiveArrays() throws Exception {
+    DeviceArray[] late;
+    long live = DeviceArray.liveCount();
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4);
+        DeviceArray b = floats(0, 0, 0, 0)) {
+      for (int round = 0; round < 10; round++) {
+        DeviceArray[] held = sg.call(a);
+        DeviceArray[] first = sg.call(b);
+        for (DeviceArray o : first) {
+          o.close();
+        }
+        DeviceArray[] second = sg.call(round % 2 == 0 ? a : b);
+        assertArrayEquals(new float[] {1, 3, 1, 5}, held[0].toHost().toFloats());
+        assertArrayEquals(
+            round % 2 == 0 ? new float[] {1, 3, 1, 5} : new float[] {1, 1, 1, 1},
+            second[0].toHost().toFloats());
+        assertEquals(round % 2 == 0, second[2].readBool());
+        for (DeviceArray o : held) {
+          o.close();
+        }
+        for (DeviceArray o : second) {
+          o.close();
+        }
+      }
+      try (Subgraph other = sg.newExecutor()) {
+        DeviceArray[] o = other.call(b);
+        assertArrayEquals(new float[] {1, 1, 1, 1}, o[0].toHost().toFloats());
+        for (DeviceArray x : o) {
+          x.close();
+        }
+      }
+      late = sg.call(a);
+    }
+    assertEquals(5.0, late[1].readDouble()); // outputs outlive their subgraph
+    for (DeviceArray o : late) {
+      o.close(); // the subgraph is closed: freed, not kept
+    }
+    assertEquals(live, DeviceArray.liveCount());
   }
 
   @Test

@@ -85,23 +85,31 @@ class EarlyExitCnnTest {
         0, p.exitValue(), "python " + args[0] + " failed (is python3-torch installed?):\n" + log);
   }
 
+  /** Compiles the sample into {@code out} through the CLI, with {@code extra} options. */
+  static Cli compileSample(Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                SAMPLE.toString(),
+                "--entry",
+                ENTRY,
+                "--input",
+                "x=float32[1,3,32,32]",
+                "--weights",
+                SAMPLE.resolve("checkpoint.pt").toString(),
+                "-o",
+                out.toString()));
+    args.addAll(List.of(extra));
+    return cli(args.toArray(String[]::new));
+  }
+
   @BeforeAll
   void compileAndReference(@TempDir Path dir) throws Exception {
     work = dir;
     bundle = work.resolve("bundle");
-    Cli c =
-        cli(
-            "compile",
-            "--source-root",
-            SAMPLE.toString(),
-            "--entry",
-            ENTRY,
-            "--input",
-            "x=float32[1,3,32,32]",
-            "--weights",
-            SAMPLE.resolve("checkpoint.pt").toString(),
-            "-o",
-            bundle.toString());
+    Cli c = compileSample(bundle);
     assertEquals(0, c.code(), c.err());
     reference = work.resolve("reference");
     python(

@@ -60,19 +60,7 @@ class HostileCorpusTest {
   @BeforeAll
   void compileSample(@TempDir Path dir) {
     bundle = dir.resolve("sample.bundle");
-    EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            EarlyExitCnnTest.SAMPLE.toString(),
-            "--entry",
-            EarlyExitCnnTest.ENTRY,
-            "--input",
-            "x=float32[1,3,32,32]",
-            "--weights",
-            EarlyExitCnnTest.SAMPLE.resolve("checkpoint.pt").toString(),
-            "-o",
-            bundle.toString());
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.compileSample(bundle);
     assertEquals(0, c.code(), c.err());
   }
 
