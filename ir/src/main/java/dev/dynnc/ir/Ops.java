@@ -95,6 +95,9 @@ public final class Ops {
     // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
+    // A run-time index into a container of n items (operand 2), negative ones from the end; out of
+    // range is a run-time error. The host only (a module container indexed by a run-time int).
+    op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();
 
     // Reductions.
     for (String r : List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean")) {
@@ -389,6 +392,16 @@ public final class Ops {
       throw new TypeError("round's ndigits must be an int host scalar, got " + in.get(1));
     }
     return new ScalarType(x.dtype().isFloat() ? DType.F64 : DType.I64);
+  }
+
+  private static Type checkIndex(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    for (Type t : in) {
+      if (!(t instanceof ScalarType s) || s.dtype() != DType.I64) {
+        throw new TypeError("check_index needs two int64 host scalars, got " + in);
+      }
+    }
+    return new ScalarType(DType.I64);
   }
 
   private static Type item(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
