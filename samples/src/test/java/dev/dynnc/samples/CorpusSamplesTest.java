@@ -89,7 +89,7 @@ class CorpusSamplesTest {
             "models.blockdrop:build_model()",
             "forward",
             "inputs",
-            false,
+            true,
             out -> {
               HostTensor policy = out.get(1);
               List<String> d = new ArrayList<>();
@@ -110,7 +110,7 @@ class CorpusSamplesTest {
             "models.moe:build_model()",
             "forward",
             "x",
-            false,
+            true,
             out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
         new Spec(
             "sdn",

@@ -76,12 +76,10 @@ final class TensorWrites {
           Code.DN0200,
           at,
           "item assignment on a tensor that " + shared + " also refers to",
-          "dynnc writes a new tensor rather than the shared storage; clone() it first:"
-              + " "
+          "dynnc writes a new tensor, not the shared storage; assign a copy made with .clone()"
+              + " to '"
               + name.id()
-              + " = "
-              + name.id()
-              + ".clone()");
+              + "' before writing into it");
     }
     TensorType ty = t.type();
     List<Long> ms = mask.type().shape();

@@ -764,7 +764,12 @@ final class TorchLib {
               Code.DN0201,
               at,
               "indexing a tensor with "
-                  + (k.isEmpty() ? "a run-time " + ix.type() + " tensor" : "more than one tensor")
+                  + (k.isEmpty()
+                      ? "a run-time "
+                          + ix.type().dtype().numpyName()
+                          + " tensor of shape "
+                          + ix.type().shape()
+                      : "more than one tensor")
                   + " is not supported yet",
               "index with integers (t.item() of a counter), or use torch.index_select / gather");
         }
