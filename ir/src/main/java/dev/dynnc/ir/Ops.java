@@ -100,10 +100,11 @@ public final class Ops {
     op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();
 
     // Reductions.
-    for (String r : List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean")) {
+    for (String r :
+        List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean", "reduce_prod")) {
       B b =
           op(r, 1, 1).attr("axes", AttrKind.INTS).attr("keepdims", AttrKind.BOOL).type(Ops::reduce);
-      if (r.equals("reduce_sum") || r.equals("reduce_mean")) {
+      if (r.equals("reduce_sum") || r.equals("reduce_mean") || r.equals("reduce_prod")) {
         b.relay(r.substring("reduce_".length()), "axis", "axes", "keepdims", "keepdims");
       } else {
         b.special(r); // NaN wins, as in torch.max/min

@@ -166,7 +166,12 @@ final class Attributes {
 
   /** The MRO that super(cls, self) searches: self's class's (or self's own, for a class). */
   private static List<PyClass> superMro(Super s, Span at) {
-    PyClass c = s.self() instanceof PyObject o ? o.cls : s.self() instanceof PyClass k ? k : null;
+    PyClass c =
+        s.self() instanceof PyObject o
+            ? o.cls
+            : s.self() instanceof PyDict d && d.cls != null
+                ? d.cls
+                : s.self() instanceof PyClass k ? k : null;
     if (c == null || !c.isSubclassOf(s.cls())) {
       throw Interpreter.error(
           Code.DN0102,

@@ -34,9 +34,13 @@ final class ModuleDispatch {
 
   /** Calls the picked module: one arm per module, joined after the call. */
   static Object call(Interpreter in, Choice c, List<Object> args, Map<String, Object> kw, Span at) {
-    in.decisions.condition("index", c.at(), c.index(), true, false);
+    in.decisions.condition("module index", c.at(), c.index(), true, false);
     return in.requireStaging(at)
         .dynamicChoice(
-            in, c.index(), c.modules().size(), i -> in.call(c.modules().get(i), args, kw, at), at);
+            in,
+            c.index(),
+            c.modules().size(),
+            i -> in.call(c.modules().get(i), args, kw, at),
+            c.at());
   }
 }

@@ -179,6 +179,14 @@ final class Staging {
     }
   }
 
+  /** Values read from the checkpoint (parameters and buffers). */
+  private final java.util.Set<ValueId> weightIds = new java.util.HashSet<>();
+
+  /** Whether {@code t} is a parameter or buffer read in forward (see TensorWrites). */
+  boolean isWeight(SymTensor t) {
+    return weightIds.contains(t.id());
+  }
+
   /** Whether a view (reshape, slice, transpose) was taken of {@code t} (see TensorWrites). */
   boolean isViewed(SymTensor t) {
     return viewed.contains(t.id());
@@ -234,6 +242,7 @@ final class Staging {
                 slot.type,
                 slot.createdAt);
     current.weights.put(slot.stateKey, t.id());
+    weightIds.add(t.id());
     return t;
   }
 

@@ -24,8 +24,9 @@ import java.util.Map;
  * sees the change. dynnc rebinds the assigned name to the selected value instead, which is the same
  * only when no other reference exists. It refuses the assignment where it can see one: another
  * local name bound to the same tensor (also through {@code .data}, {@code .detach()} or {@code
- * .cpu()}, which return the tensor itself), a tensor the function received from its caller, or a
- * tensor a view (reshape, slice, transpose) was taken of. {@code clone()} makes a new tensor.
+ * .cpu()}, which return the tensor itself), a tensor the function received from its caller, a
+ * tensor a view (reshape, slice, transpose) was taken of, a parameter or buffer, or one held by an
+ * object, list or dict a local name refers to. {@code clone()} makes a new tensor.
  */
 final class TensorWrites {
   private TensorWrites() {}
@@ -121,7 +122,28 @@ final class TensorWrites {
     if (in.staging.isViewed(t)) {
       return "a view (reshape, slice or transpose)";
     }
+    if (in.staging.isWeight(t)) {
+      return "the model's parameter or buffer";
+    }
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (holds(e.getValue(), t)) {
+        return "an attribute or item of '" + e.getKey() + "'";
+      }
+    }
     return null;
+  }
+
+  /** Whether {@code v} holds {@code t} directly: as an attribute, a list, tuple or dict item. */
+  private static boolean holds(Object v, SymTensor t) {
+    java.util.Collection<Object> items =
+        v instanceof Values.PyObject o
+            ? o.dict.values()
+            : v instanceof PyList l
+                ? l.items
+                : v instanceof PyTuple tu
+                    ? tu.items()
+                    : v instanceof Values.PyDict d ? d.map.values() : List.of();
+    return items.stream().anyMatch(x -> x == t);
   }
 
   /**
@@ -235,14 +257,7 @@ final class TensorWrites {
             "use torch.stack or torch.cat to combine tensors");
       }
       if (depth < shape.size()) {
-        throw Interpreter.error(
-            Code.DN0103,
-            at,
-            "expected sequence of length "
-                + shape.get(depth)
-                + " at dim "
-                + depth
-                + " (got a number)");
+        throw ragged(shape, depth, "a number", at);
       }
       flat.add(v);
       return;
@@ -254,19 +269,25 @@ final class TensorWrites {
       }
       shape.add((long) items.size());
     } else if (shape.get(depth) != items.size()) {
-      throw Interpreter.error(
-          Code.DN0103,
-          at,
-          "expected sequence of length "
-              + shape.get(depth)
-              + " at dim "
-              + depth
-              + " (got "
-              + items.size()
-              + ")");
+      throw ragged(shape, depth, String.valueOf(items.size()), at);
     }
     for (Object x : items) {
       flatten(x, depth + 1, shape, flat, at);
     }
+  }
+
+  /** PyTorch's error for a ragged list: level {@code depth} holds {@code got}. */
+  private static dev.dynnc.diag.DiagnosticException ragged(
+      List<Long> shape, int depth, String got, Span at) {
+    return Interpreter.error(
+        Code.DN0103,
+        at,
+        "expected sequence of length "
+            + shape.get(depth)
+            + " at dim "
+            + depth
+            + " (got "
+            + got
+            + ")");
   }
 }
