@@ -31,6 +31,21 @@ class ModelCommandsTest {
     return new Out(code, out.toString(), err.toString());
   }
 
+  /** Runs {@code dynnc check} on the package {@code m} holding {@code source} as net.py. */
+  Out checkNet(String source) throws Exception {
+    Path pkg = Files.createDirectories(dir.resolve("m"));
+    Files.writeString(pkg.resolve("__init__.py"), "");
+    Files.writeString(pkg.resolve("net.py"), source);
+    return run(
+        "check",
+        "--source-root",
+        dir.toString(),
+        "--entry",
+        "m.net:Net()",
+        "--input",
+        "x=float32[1,4]");
+  }
+
   @Test
   void checkCountsWhatIsDynamic() {
     Out r =
@@ -55,11 +70,9 @@ class ModelCommandsTest {
 
   @Test
   void checkReportsEveryErrorInOneRun() throws Exception {
-    Path pkg = Files.createDirectories(dir.resolve("m"));
-    Files.writeString(pkg.resolve("__init__.py"), "");
-    Files.writeString(
-        pkg.resolve("net.py"),
-        """
+    Out r =
+        checkNet(
+            """
         import torch
         import torch.nn as nn
 
@@ -74,15 +87,6 @@ class ModelCommandsTest {
                 z = x.frobnicate()
                 return y, z
         """);
-    Out r =
-        run(
-            "check",
-            "--source-root",
-            dir.toString(),
-            "--entry",
-            "m.net:Net()",
-            "--input",
-            "x=float32[1,4]");
     assertEquals(1, r.code(), r.err());
     assertTrue(
         r.err().contains("error[DN0101]: m/net.py:11:31: 'Net' object has no attribute 'missing'"),
@@ -90,6 +94,74 @@ class ModelCommandsTest {
     assertTrue(r.err().contains("]: m/net.py:12:15: "), r.err());
     assertTrue(r.err().endsWith("check failed: 2 error(s) in m.net:Net()\n"), r.err());
     assertEquals("", r.out());
+  }
+
+  /**
+   * A research-style forward with six different constructs dynnc does not take: one run reports
+   * each, located, with nothing on stdout (the whole report is asserted, byte for byte).
+   */
+  @Test
+  void checkReportsSixDifferentUnsupportedConstructsInFull() throws Exception {
+    Out r =
+        checkNet(
+            """
+        import scipy.special
+        import torch
+        import torch.nn as nn
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+
+            def forward(self, x):
+                h = self.fc(x)
+                order = torch.sort(h)
+                gates = scipy.special.expit(h)
+                t = h.clone()
+                t[0, 1] = 1.0
+                picked = h[:, h.argmax(1)]
+                z = h.frobnicate()
+                table = torch.tensor([[1.0, 2.0], [3.0]])
+                return h, order, gates, t, picked, z, table
+        """);
+    assertEquals(1, r.code(), r.err());
+    assertEquals("", r.out());
+    assertEquals(
+        """
+        error[DN0105]: m/net.py:13:23: torch.sort is not supported by dynnc yet
+           |
+        13 |         order = torch.sort(h)
+           |                       ^
+           = hint: docs/supported-api.md lists the supported functions, methods and layers
+        error[DN0105]: m/net.py:14:23: 'scipy' is from 'scipy', a library dynnc does not model, so it cannot be used here
+           |
+        14 |         gates = scipy.special.expit(h)
+           |                       ^
+           = hint: imported here: m/net.py:1
+        error[DN0200]: m/net.py:16:10: item assignment on a tensor is supported with a boolean mask only, not with a tuple
+           |
+        16 |         t[0, 1] = 1.0
+           |          ^
+           = hint: write t[mask] = value with mask = a comparison of tensors, or build the tensor with torch.where / torch.cat
+        error[DN0201]: m/net.py:17:19: indexing a tensor with a run-time int64 tensor of shape [1] is not supported yet
+           |
+        17 |         picked = h[:, h.argmax(1)]
+           |                   ^
+           = hint: index with integers (t.item() of a counter), or use torch.index_select / gather
+        error[DN0113]: m/net.py:18:15: Tensor.frobnicate is not a PyTorch name dynnc knows
+           |
+        18 |         z = h.frobnicate()
+           |               ^
+           = hint: check the spelling; docs/supported-api.md lists the supported functions, methods and layers
+        error[DN0103]: m/net.py:19:23: expected sequence of length 2 at dim 1 (got 1)
+           |
+        19 |         table = torch.tensor([[1.0, 2.0], [3.0]])
+           |                       ^
+        check failed: 6 error(s) in m.net:Net()
+        """,
+        r.err());
   }
 
   @Test

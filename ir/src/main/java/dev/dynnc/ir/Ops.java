@@ -106,12 +106,16 @@ public final class Ops {
             })
         .host("check", Operands.TRUTH)
         .hostOnly();
+    // A run-time index into a container of n items (operand 2), negative ones from the end; out of
+    // range is a run-time error. The host only (a module container indexed by a run-time int).
+    op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();
 
     // Reductions.
-    for (String r : List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean")) {
+    for (String r :
+        List.of("reduce_max", "reduce_min", "reduce_sum", "reduce_mean", "reduce_prod")) {
       B b =
           op(r, 1, 1).attr("axes", AttrKind.INTS).attr("keepdims", AttrKind.BOOL).type(Ops::reduce);
-      if (r.equals("reduce_sum") || r.equals("reduce_mean")) {
+      if (r.equals("reduce_sum") || r.equals("reduce_mean") || r.equals("reduce_prod")) {
         b.relay(r.substring("reduce_".length()), "axis", "axes", "keepdims", "keepdims");
       } else {
         b.special(r); // NaN wins, as in torch.max/min
@@ -400,6 +404,16 @@ public final class Ops {
       throw new TypeError("round's ndigits must be an int host scalar, got " + in.get(1));
     }
     return new ScalarType(x.dtype().isFloat() ? DType.F64 : DType.I64);
+  }
+
+  private static Type checkIndex(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    for (Type t : in) {
+      if (!(t instanceof ScalarType s) || s.dtype() != DType.I64) {
+        throw new TypeError("check_index needs two int64 host scalars, got " + in);
+      }
+    }
+    return new ScalarType(DType.I64);
   }
 
   private static Type item(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

@@ -93,7 +93,7 @@ class CorpusSamplesTest {
             "forward",
             "inputs",
             IMAGE,
-            false,
+            true,
             out -> {
               HostTensor policy = out.get(1);
               List<String> d = new ArrayList<>();
@@ -116,7 +116,7 @@ class CorpusSamplesTest {
             "forward",
             "x",
             IMAGE,
-            false,
+            true,
             out -> List.of("moe0:expert" + scalar(out.get(1)), "moe1:expert" + scalar(out.get(2)))),
         new Spec(
             "sdn",

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,30 +48,50 @@ class RunTimeErrorTest {
   @BeforeAll
   void compile(@TempDir Path dir) throws Exception {
     work = dir;
-    // A model without parameters: an empty safetensors checkpoint.
-    EarlyExitCnnTest.parameterFreeModel(work, "models", "net", MODEL);
-    bundle = work.resolve("net.bundle");
-    EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            work.resolve("src").toString(),
-            "--entry",
-            "models.net:Net()",
-            "--input",
-            "x=float32[2]",
-            "--weights",
-            work.resolve("empty.safetensors").toString(),
-            "-o",
-            bundle.toString(),
-            "--no-cache");
-    assertEquals(0, c.code(), c.err());
+    bundle = compileParameterFree(work, MODEL, "--no-cache");
     String host = Files.readString(bundle.resolve("host/src/dynnc/generated/Host.java"));
     assertFalse(host.contains("net.py"), "file names stay out of generated code");
     assertEquals("[\"models/net.py\"]", Files.readString(bundle.resolve("host/sources.json")));
   }
 
+  /**
+   * Compiles the parameter-free model {@code source} (module models.net, class Net, input x =
+   * float32[2]) under {@code work} with the extra flags, and returns its bundle.
+   */
+  static Path compileParameterFree(Path work, String source, String... flags) throws Exception {
+    // A model without parameters: an empty safetensors checkpoint.
+    EarlyExitCnnTest.parameterFreeModel(work, "models", "net", source);
+    Path bundle = work.resolve("net.bundle");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                work.resolve("src").toString(),
+                "--entry",
+                "models.net:Net()",
+                "--input",
+                "x=float32[2]",
+                "--weights",
+                work.resolve("empty.safetensors").toString(),
+                "-o",
+                bundle.toString()));
+    args.addAll(List.of(flags));
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(String[]::new));
+    assertEquals(0, c.code(), c.err());
+    return bundle;
+  }
+
   EarlyExitCnnTest.Cli run(String name, float a, float b) throws Exception {
+    return run(work, bundle, name, a, b);
+  }
+
+  /**
+   * Runs {@code bundle} on the input {@code x = float32[2] (a, b)}, written to {@code
+   * work/NAME.npy}, with its outputs in {@code work/NAME}.
+   */
+  static EarlyExitCnnTest.Cli run(Path work, Path bundle, String name, float a, float b)
+      throws Exception {
     Path x = work.resolve(name + ".npy");
     ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(a).putFloat(b);
     Npy.write(x, new HostTensor("float32", new long[] {2}, data.array()));

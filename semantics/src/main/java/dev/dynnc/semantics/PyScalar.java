@@ -18,6 +18,20 @@ public final class PyScalar {
 
   private static final double TWO_63 = 0x1p63;
 
+  /**
+   * Index {@code i} into a container of {@code n} items, negative ones counted from the end as
+   * Python does: the index in {@code [0, n)}.
+   *
+   * @throws ArithmeticException when {@code i} is out of range (Python's IndexError)
+   */
+  public static long checkIndex(long i, long n) throws ArithmeticException {
+    if (i < -n || i >= n) {
+      throw new ArithmeticException(
+          "index " + i + " is out of range for a container of " + n + " modules");
+    }
+    return i < 0 ? i + n : i;
+  }
+
   /** {@code x + y}, exact. */
   public static long add(long x, long y) throws ArithmeticException {
     return Math.addExact(x, y);

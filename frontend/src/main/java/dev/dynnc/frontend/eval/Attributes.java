@@ -22,6 +22,9 @@ final class Attributes {
       }
     }
     Signals.use(obj, at);
+    if (obj instanceof PyDict d && d.cls != null) {
+      return DictSubclass.get(in, d, name, at);
+    }
     if (obj instanceof PyObject o) {
       return getOnObject(in, o, name, at);
     } else if (obj instanceof PyNamespace ns) {
@@ -106,6 +109,9 @@ final class Attributes {
       }
     } else if (obj instanceof Builtin b) {
       Object v = name.equals("__name__") ? b.name() : in.library.functionAttribute(b, name);
+      if (v == null && b.name().equals("dict")) {
+        v = DictSubclass.unboundMethod(name);
+      }
       if (v != null) {
         return v;
       }
@@ -160,7 +166,12 @@ final class Attributes {
 
   /** The MRO that super(cls, self) searches: self's class's (or self's own, for a class). */
   private static List<PyClass> superMro(Super s, Span at) {
-    PyClass c = s.self() instanceof PyObject o ? o.cls : s.self() instanceof PyClass k ? k : null;
+    PyClass c =
+        s.self() instanceof PyObject o
+            ? o.cls
+            : s.self() instanceof PyDict d && d.cls != null
+                ? d.cls
+                : s.self() instanceof PyClass k ? k : null;
     if (c == null || !c.isSubclassOf(s.cls())) {
       throw Interpreter.error(
           Code.DN0102,
@@ -257,6 +268,10 @@ final class Attributes {
       return; // torch.backends.cudnn.benchmark = True: a setting of a library dynnc does not model
     }
     Signals.use(obj, at);
+    if (obj instanceof PyDict d && d.cls != null) {
+      DictSubclass.set(in, d, name, v, at);
+      return;
+    }
     if (obj instanceof PyObject o) {
       if (o.module == null
           && o.cls.nearestLayer() != null

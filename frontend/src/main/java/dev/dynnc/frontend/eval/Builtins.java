@@ -460,6 +460,9 @@ final class Builtins {
           if (v instanceof PyObject o) {
             return o.cls;
           }
+          if (v instanceof PyDict d && d.cls != null) {
+            return d.cls;
+          }
           if (v instanceof PyTuple t && t.fields() != null) {
             return t.fields();
           }
@@ -807,7 +810,8 @@ final class Builtins {
       return t.items().stream().anyMatch(c -> isinstance(in, v, c));
     }
     if (cls instanceof PyClass c) {
-      return v instanceof PyObject o && o.cls.isSubclassOf(c);
+      return v instanceof PyObject o && o.cls.isSubclassOf(c)
+          || v instanceof PyDict d && d.cls != null && d.cls.isSubclassOf(c);
     }
     if (cls instanceof NamedTupleType nt) {
       return v instanceof PyTuple t && t.fields() == nt;
@@ -865,8 +869,8 @@ final class Builtins {
       return "list";
     } else if (v instanceof PyTuple) {
       return "tuple";
-    } else if (v instanceof PyDict) {
-      return "dict";
+    } else if (v instanceof PyDict d) {
+      return d.cls != null ? d.cls.name : "dict";
     } else if (v instanceof PyRange) {
       return "range";
     } else if (v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod) {
@@ -881,6 +885,8 @@ final class Builtins {
       return "module";
     } else if (v instanceof SymTensor || v instanceof TensorSlot) {
       return "Tensor";
+    } else if (v instanceof ModuleDispatch.Choice) {
+      return "module picked by a run-time index";
     } else if (v instanceof HostScalar) {
       return "run-time scalar";
     }

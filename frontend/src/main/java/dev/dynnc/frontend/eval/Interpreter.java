@@ -1000,6 +1000,8 @@ public final class Interpreter {
         d.map.put(Operators.key(index), v);
       } else if (container instanceof PyObject o && o.module != null) {
         torch.moduleSetItem(o, index, v, s.span());
+      } else if (staging != null && Operators.isTensorLike(container)) {
+        TensorWrites.maskedAssign(this, f, s, container, index, v);
       } else {
         throw error(
             Code.DN0200,
@@ -1120,6 +1122,8 @@ public final class Interpreter {
       }
       if (b instanceof PyClass pc) {
         bases.add(pc);
+      } else if (b instanceof Builtin bi && bi.name().equals("dict")) {
+        bases.add(DictSubclass.BASE);
       } else if (!(b instanceof Builtin bi && bi.name().equals("object"))) {
         throw error(
             Code.DN0105,
@@ -1183,6 +1187,8 @@ public final class Interpreter {
       return callBuiltin(b, args, kwargs, at);
     } else if (fn instanceof NamedTupleType nt) {
       return PyLibrary.makeNamedTuple(this, nt, args, kwargs, at);
+    } else if (fn instanceof ModuleDispatch.Choice c) {
+      return ModuleDispatch.call(this, c, args, kwargs, at);
     } else if (fn instanceof PyClass cls) {
       return instantiate(cls, args, kwargs, at);
     } else if (fn instanceof PyObject o) {
@@ -1220,6 +1226,9 @@ public final class Interpreter {
   }
 
   Object instantiate(PyClass cls, List<Object> args, Map<String, Object> kwargs, Span at) {
+    if (DictSubclass.derives(cls)) {
+      return DictSubclass.instantiate(this, cls, args, kwargs, at);
+    }
     PyObject obj = new PyObject(cls);
     Object init = cls.lookup("__init__");
     if (init != null) {

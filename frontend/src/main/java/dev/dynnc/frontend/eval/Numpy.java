@@ -2,6 +2,7 @@ package dev.dynnc.frontend.eval;
 
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.eval.Values.*;
+import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Span;
 import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
@@ -173,15 +174,21 @@ final class Numpy {
           case "amin" -> "min";
           default -> name;
         };
-    if (torchName.equals("prod")) {
-      throw Interpreter.error(
-          Code.DN0201,
-          at,
-          "numpy.prod of an array from a run-time tensor is not supported yet",
-          "dynnc lowers numpy reductions of run-time arrays to tensor reductions; prod has none yet");
-    }
     TorchLib torch = in.torch;
     DType dt = t.type().dtype();
+    if (torchName.equals("prod")) {
+      // numpy multiplies bools and smaller ints in int64 (its default int), floats in their dtype.
+      SymTensor x = dt.isFloat() ? t : torch.cast(t, DType.I64, at);
+      long[] axes = new long[axis == null ? x.type().rank() : 1];
+      for (int i = 0; i < axes.length; i++) {
+        axes[i] = axis == null ? i : TorchLib.axis(axis, x.type().rank(), at);
+      }
+      return torch.op(
+          "reduce_prod",
+          List.of(x),
+          Map.of("axes", Attr.ints(axes), "keepdims", Attr.of(false)),
+          at);
+    }
     if (torchName.equals("mean") && !dt.isFloat()) {
       t = torch.cast(t, DType.F64, at); // numpy's mean of integers is float64
     }
@@ -226,6 +233,9 @@ final class Numpy {
   private static Object cumsum(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
     Object v = arg("numpy.cumsum", a, kw, at);
     Long axis = axis(a, kw, at);
+    if ((v instanceof PyList || v instanceof PyTuple) && in.staging != null) {
+      v = array(in, "cumsum", List.of(v), Map.of(), at);
+    }
     if (v instanceof SymTensor t) {
       if (axis == null) {
         t = in.torch.reshape(t, new long[] {t.type().numel()}, at); // numpy flattens first
@@ -236,8 +246,8 @@ final class Numpy {
         Code.DN0201,
         at,
         "numpy.cumsum of " + Builtins.typeName(v) + " is not supported yet",
-        "dynnc models numpy.cumsum of arrays from run-time tensors (Tensor.numpy()); for Python"
-            + " lists use itertools.accumulate");
+        "dynnc models numpy.cumsum of arrays from run-time tensors (Tensor.numpy()) and of Python"
+            + " lists in forward; in construction code use itertools.accumulate");
   }
 
   private static Object array(
@@ -251,11 +261,39 @@ final class Numpy {
     if ((v instanceof Long || v instanceof Double || v instanceof Boolean)) {
       return dtype == Values.NONE ? v : scalar(in, dtypeOf(dtype, at), List.of(v), at);
     }
+    if ((v instanceof PyList || v instanceof PyTuple) && in.staging != null) {
+      // In forward an array of known numbers is a constant tensor, as arrays of run-time tensors
+      // are tensors; numpy's dtype: float64 if any float, else int64 if any int, else bool.
+      List<Object> xs = new ArrayList<>();
+      flatten(in, "numpy." + name, v, xs, at);
+      DType dt =
+          dtype != Values.NONE
+              ? dtypeOf(dtype, at)
+              : known(v, Double.class) ? DType.F64 : known(v, Long.class) ? DType.I64 : DType.BOOL;
+      return TensorWrites.literal(in.torch, v, dt, at);
+    }
     throw Interpreter.error(
         Code.DN0201,
         at,
-        "numpy." + name + " of " + Builtins.typeName(v) + " is not supported yet",
-        "dynnc models numpy arrays of run-time tensors (Tensor.numpy()) and of single numbers");
+        "numpy."
+            + name
+            + " of "
+            + Builtins.typeName(v)
+            + " is not supported"
+            + (in.staging == null ? " in construction code" : " yet"),
+        "dynnc models numpy arrays of run-time tensors (Tensor.numpy()), of single numbers, and of"
+            + " lists of numbers in forward; keep a Python list in construction code");
+  }
+
+  /** Whether a number of class {@code c} occurs in the (nested) list {@code v}. */
+  private static boolean known(Object v, Class<?> c) {
+    if (v instanceof PyList l) {
+      return l.items.stream().anyMatch(x -> known(x, c));
+    }
+    if (v instanceof PyTuple t) {
+      return t.items().stream().anyMatch(x -> known(x, c));
+    }
+    return c.isInstance(v);
   }
 
   private static DType dtypeOf(Object dtype, Span at) {

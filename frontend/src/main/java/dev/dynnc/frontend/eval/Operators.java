@@ -566,6 +566,11 @@ final class Operators {
       throw Interpreter.error(
           Code.DN0102, at, "'" + Builtins.typeName(v) + "' object is not subscriptable");
     }
+    if (idx instanceof HostScalar h
+        && !items.isEmpty()
+        && items.stream().allMatch(x -> x instanceof PyObject o && o.module != null)) {
+      return ModuleDispatch.pick(items, h, at); // a plain list of modules, called with it
+    }
     if (idx instanceof SliceValue s) {
       long[] r = resolveSlice(s, items.size(), at);
       in.budget.slots(

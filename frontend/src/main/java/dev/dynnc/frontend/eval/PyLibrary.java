@@ -492,6 +492,7 @@ final class PyLibrary {
       PyDict c = new PyDict();
       c.map.putAll(d.map);
       c.defaultFactory = d.defaultFactory;
+      c.cls = d.cls;
       return c;
     } else if (v instanceof PyObject o) {
       in.budget.slots(o.dict.size(), at);
@@ -547,6 +548,7 @@ final class PyLibrary {
         PyDict c = new PyDict();
         memo.put(v, c);
         c.defaultFactory = d.defaultFactory;
+        c.cls = d.cls;
         for (Map.Entry<Object, Object> e : d.map.entrySet()) {
           c.map.put(e.getKey(), copy(e.getValue()));
         }

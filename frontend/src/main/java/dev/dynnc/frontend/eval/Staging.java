@@ -152,6 +152,7 @@ final class Staging {
     ValueId id = newValue();
     b.ops.add(
         new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
+    noteView(op, operands);
     if (t instanceof TensorType tt && tt.numel() == 1) {
       List<Object> values = new ArrayList<>();
       for (ValueId o : operands) {
@@ -163,6 +164,32 @@ final class Staging {
       }
     }
     return t instanceof TensorType tt ? new SymTensor(id, tt) : new HostScalar(id, (ScalarType) t);
+  }
+
+  /** Ops whose PyTorch counterparts return views sharing their operand's storage. */
+  private static final java.util.Set<String> VIEW_OPS =
+      java.util.Set.of("reshape", "strided_slice", "transpose", "broadcast_to");
+
+  /** Values a view was taken of: writing into them would show through the view in PyTorch. */
+  private final java.util.Set<ValueId> viewed = new java.util.HashSet<>();
+
+  private void noteView(String op, List<ValueId> operands) {
+    if (VIEW_OPS.contains(op)) {
+      viewed.addAll(operands);
+    }
+  }
+
+  /** Values read from the checkpoint (parameters and buffers). */
+  private final java.util.Set<ValueId> weightIds = new java.util.HashSet<>();
+
+  /** Whether {@code t} is a parameter or buffer read in forward (see TensorWrites). */
+  boolean isWeight(SymTensor t) {
+    return weightIds.contains(t.id());
+  }
+
+  /** Whether a view (reshape, slice, transpose) was taken of {@code t} (see TensorWrites). */
+  boolean isViewed(SymTensor t) {
+    return viewed.contains(t.id());
   }
 
   /**
@@ -215,6 +242,7 @@ final class Staging {
                 slot.type,
                 slot.createdAt);
     current.weights.put(slot.stateKey, t.id());
+    weightIds.add(t.id());
     return t;
   }
 
@@ -585,6 +613,81 @@ final class Staging {
     f.locals.clear();
     f.locals.putAll(merged);
     current = join;
+  }
+
+  /**
+   * Evaluates one of {@code n} arms picked by a run-time int, such as a module container indexed by
+   * one ({@code self.experts[expert_id](x)}): the index is checked at run time (an index out of
+   * range, negative ones counted from the end as Python does, stops the model with a run-time
+   * error), then a chain of branches on {@code index == i} runs arm i, and the arms' values and the
+   * containers they touched are joined as after an if/elif chain (rule FORK-STATE).
+   */
+  Object dynamicChoice(
+      Interpreter in,
+      HostScalar index,
+      int n,
+      java.util.function.IntFunction<Object> arm,
+      Span at) {
+    HostScalar checked =
+        hostOp(
+            "check_index", hostCast(in, index, DType.I64, at), constant(current, (long) n, at), at);
+    List<BlockBuilder> preds = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    List<Map<Long, Journal.State>> afters = new ArrayList<>();
+    BlockBuilder test = current;
+    for (int i = 0; i < n; i++) {
+      BlockBuilder body = newBlock();
+      if (i < n - 1) {
+        current = test;
+        HostScalar eq = hostOp("eq", checked, constant(current, (long) i, at), at);
+        BlockBuilder next = newBlock();
+        current.terminator =
+            new Terminator.Branch(
+                eq.id(), body.id, ImmutableList.of(), next.id, ImmutableList.of(), at);
+        test = next;
+      } else {
+        test.terminator = new Terminator.Jump(body.id, ImmutableList.of(), at);
+      }
+      current = body;
+      Journal j = Journal.push();
+      try {
+        values.add(freeze(arm.apply(i), new java.util.IdentityHashMap<>()));
+      } finally {
+        j.pop();
+      }
+      afters.add(j.afterStates());
+      j.rollback();
+      preds.add(current);
+    }
+    BlockBuilder join = newBlock();
+    Map<BlockBuilder, List<ValueId>> args = new LinkedHashMap<>();
+    preds.forEach(p -> args.put(p, new ArrayList<>()));
+    List<View> views = new ArrayList<>();
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    for (Map<Long, Journal.State> after : afters) {
+      views.add(view(after, Journal.Tracked::copyState));
+      after.values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
+    }
+    Object merged =
+        merge(values, views, preds, join, args, "the value picked by a run-time index", at);
+    if (merged instanceof Poison p) {
+      throw Interpreter.error(
+          Code.DN0205,
+          at,
+          "the modules picked by a run-time index return "
+              + p.detail().replaceFirst("^is ", "")
+              + " for different indices",
+          "every module of the container must return tensors of the same shape");
+    }
+    for (Journal.Tracked box : shared.values()) {
+      mergeContents(
+          box, views, preds, join, args, "a container", "after the run-time choice here", at);
+    }
+    for (BlockBuilder p : preds) {
+      p.terminator = new Terminator.Jump(join.id, ImmutableList.copyOf(args.get(p)), at);
+    }
+    current = join;
+    return merged;
   }
 
   private static Poison onlyOnePath(String name, Span at) {

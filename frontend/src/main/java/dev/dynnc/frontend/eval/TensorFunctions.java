@@ -77,23 +77,10 @@ final class TensorFunctions {
             "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
         .in(TORCH)
         .atConstruction()
-        .note("in forward, of a single Python number only")
-        .to(
-            (t, a, at) -> {
-              Object v = a.raw("data");
-              if (!(v instanceof Long || v instanceof Double || v instanceof Boolean)
-                  || t.interpreter().staging == null) {
-                throw Interpreter.error(
-                    Code.DN0201, at, "torch.tensor with these arguments is not supported yet");
-              }
-              DType d =
-                  dtypeOr(
-                      a,
-                      v instanceof Double
-                          ? DType.F32
-                          : v instanceof Boolean ? DType.BOOL : DType.I64);
-              return t.full(Operators.toDouble(v), d, at);
-            });
+        .note(
+            "of Python numbers and (nested) lists or tuples of them: a constant in forward;"
+                + " dtype as PyTorch infers it (float32, int64 or bool)")
+        .to((t, a, at) -> TensorWrites.literal(t, a.raw("data"), a.dtype("dtype"), at));
     r.def(
             "arange(Scalar start, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None,"
                 + " bool requires_grad=False) -> Tensor")
@@ -454,12 +441,20 @@ final class TensorFunctions {
   }
 
   private static void conversions(TorchRegistry r) {
-    for (String name : List.of("contiguous", "detach", "clone")) {
+    for (String name : List.of("contiguous", "detach")) {
       r.def(name + "(Tensor input) -> Tensor")
           .in(TENSOR)
           .note("the tensor itself")
           .to((t, a, at) -> a.raw("input"));
     }
+    r.def("clone(Tensor input) -> Tensor")
+        .in(TENSOR)
+        .note("a new tensor of the same values (item assignment on it leaves the original alone)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              return new SymTensor(x.id(), x.type());
+            });
     r.def("cpu(Tensor input) -> Tensor")
         .in(TENSOR)
         .note("the tensor itself")

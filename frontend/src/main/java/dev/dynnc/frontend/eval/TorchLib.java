@@ -426,6 +426,9 @@ final class TorchLib {
       }
       return out;
     }
+    if (idx instanceof HostScalar h) {
+      return ModuleDispatch.pick(kids, h, at);
+    }
     return kids.get(Operators.index(idx, kids.size(), at));
   }
 
@@ -735,6 +738,7 @@ final class TorchLib {
     java.util.Arrays.fill(strides, 1);
     List<Long> outShape = new ArrayList<>();
     int dim = 0;
+    int tensorIndices = 0;
     for (Object x : items) {
       if (x == Values.NONE) {
         outShape.add(1L);
@@ -744,6 +748,34 @@ final class TorchLib {
         throw Interpreter.error(Code.DN0202, at, "too many indices for a tensor of rank " + rank);
       }
       long size = t.type().shape().get(dim);
+      List<Long> indexShape = null;
+      if (x instanceof SymTensor ix) {
+        // An integer tensor of one element whose value is known at compile time (a counter
+        // made by torch.tensor([0]) and incremented in a static loop) indexes like that number,
+        // and its shape replaces the indexed dimension, as PyTorch's advanced indexing does.
+        java.util.Optional<Object> k =
+            ix.type().numel() == 1
+                    && !ix.type().dtype().isFloat()
+                    && ix.type().dtype() != DType.BOOL
+                ? staging(at).knownValue(ix)
+                : java.util.Optional.empty();
+        if (k.isEmpty() || ++tensorIndices > 1) {
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              "indexing a tensor with "
+                  + (k.isEmpty()
+                      ? "a run-time "
+                          + ix.type().dtype().numpyName()
+                          + " tensor of shape "
+                          + ix.type().shape()
+                      : "more than one tensor")
+                  + " is not supported yet",
+              "index with integers (t.item() of a counter), or use torch.index_select / gather");
+        }
+        x = k.get();
+        indexShape = ix.type().shape();
+      }
       if (x instanceof Long || x instanceof Boolean) {
         long i = Operators.asLong(x, at);
         long j = i < 0 ? i + size : i;
@@ -755,6 +787,9 @@ final class TorchLib {
         }
         begin[dim] = j;
         end[dim] = j + 1;
+        if (indexShape != null) {
+          outShape.addAll(indexShape);
+        }
       } else if (x instanceof Operators.SliceValue s) {
         long[] r = Operators.resolveSlice(s, size, at);
         if (r[2] < 0) {

@@ -76,6 +76,9 @@ public final class Values {
      * dict.
      */
     public Object defaultFactory;
+
+    /** The class of an instance of a class deriving from dict (see DictSubclass); null for dict. */
+    public PyClass cls;
   }
 
   public record PyRange(long start, long stop, long step) {

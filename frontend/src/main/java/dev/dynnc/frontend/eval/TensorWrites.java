@@ -1,0 +1,293 @@
+package dev.dynnc.frontend.eval;
+
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.ast.Expr;
+import dev.dynnc.frontend.eval.Values.PyList;
+import dev.dynnc.frontend.eval.Values.PyTuple;
+import dev.dynnc.frontend.eval.Values.SymTensor;
+import dev.dynnc.frontend.eval.Values.TensorSlot;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tensors forward writes or spells out: masked item assignment ({@code t[t < 0.5] = 0.0}), lowered
+ * to a select that rebinds the name, and {@code torch.tensor} of Python numbers and nested lists, a
+ * constant.
+ *
+ * <p>PyTorch writes a masked assignment into the tensor's storage, so every other reference to it
+ * sees the change. dynnc rebinds the assigned name to the selected value instead, which is the same
+ * only when no other reference exists. It refuses the assignment where it can see one: another
+ * local name bound to the same tensor (also through {@code .data}, {@code .detach()} or {@code
+ * .cpu()}, which return the tensor itself), a tensor the function received from its caller, a
+ * tensor a view (reshape, slice, transpose) was taken of, a parameter or buffer, or one held by an
+ * object, list or dict a local name refers to. {@code clone()} makes a new tensor.
+ */
+final class TensorWrites {
+  private TensorWrites() {}
+
+  /** The most elements {@code torch.tensor} of a list spells out in forward. */
+  static final int MAX_LITERAL = 4096;
+
+  /**
+   * {@code name[mask] = value} in forward: the name is rebound to {@code where(mask, value, name)}.
+   */
+  static void maskedAssign(
+      Interpreter in,
+      Interpreter.Frame f,
+      Expr.Subscript s,
+      Object container,
+      Object index,
+      Object value) {
+    Span at = s.span();
+    TorchLib torch = in.torch;
+    if (!(index instanceof SymTensor mask) || mask.type().dtype() != DType.BOOL) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "item assignment on a tensor is supported with a boolean mask only, not with "
+              + (index instanceof SymTensor m
+                  ? "a " + m.type().dtype().numpyName() + " tensor"
+                  : "a " + Builtins.typeName(index)),
+          "write t[mask] = value with mask = a comparison of tensors, or build the tensor with"
+              + " torch.where / torch.cat");
+    }
+    if (!(container instanceof SymTensor t)) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "item assignment on a parameter or buffer would change the model's weights",
+          "clone() it first: w = self.weight.clone()");
+    }
+    if (!(s.value() instanceof Expr.Name name) || !f.locals.containsKey(name.id())) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "item assignment on a tensor is supported on a local variable only",
+          "assign the tensor to a local name first");
+    }
+    String shared = sharedWith(in, f, name.id(), t);
+    if (shared != null) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "item assignment on a tensor that " + shared + " also refers to",
+          "dynnc writes a new tensor, not the shared storage; assign a copy made with .clone()"
+              + " to '"
+              + name.id()
+              + "' before writing into it");
+    }
+    TensorType ty = t.type();
+    List<Long> ms = mask.type().shape();
+    if (ms.size() > ty.rank() || !ty.shape().subList(0, ms.size()).equals(ms)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "the shape of the mask "
+              + ms
+              + " does not match the shape of the indexed tensor "
+              + ty.shape());
+    }
+    List<Long> trailing = ty.shape().subList(ms.size(), ty.rank());
+    SymTensor v = valueFor(torch, value, ty.dtype(), trailing, at);
+    long[] condShape = Arrays.copyOf(mask.type().dims(), ty.rank());
+    Arrays.fill(condShape, ms.size(), ty.rank(), 1L);
+    SymTensor cond = torch.reshape(mask, condShape, at);
+    Object result = torch.op("where", List.of(cond, v, t), Map.of(), at);
+    f.locals.put(name.id(), result);
+  }
+
+  /**
+   * Who else refers to {@code t}: another local name of the frame, the caller (a parameter), or a
+   * view; null when nobody does.
+   */
+  private static String sharedWith(Interpreter in, Interpreter.Frame f, String name, SymTensor t) {
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (!e.getKey().equals(name) && e.getValue() == t) {
+        return "the local variable '" + e.getKey() + "'";
+      }
+    }
+    if (f.function != null) {
+      for (var p : f.function.params) {
+        if (p.name().equals(name)) {
+          return "the caller";
+        }
+      }
+    }
+    if (in.staging.isViewed(t)) {
+      return "a view (reshape, slice or transpose)";
+    }
+    if (in.staging.isWeight(t)) {
+      return "the model's parameter or buffer";
+    }
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (holds(e.getValue(), t)) {
+        return "an attribute or item of '" + e.getKey() + "'";
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code v} holds {@code t} directly: as an attribute, a list, tuple or dict item. */
+  private static boolean holds(Object v, SymTensor t) {
+    java.util.Collection<Object> items =
+        v instanceof Values.PyObject o
+            ? o.dict.values()
+            : v instanceof PyList l
+                ? l.items
+                : v instanceof PyTuple tu
+                    ? tu.items()
+                    : v instanceof Values.PyDict d ? d.map.values() : List.of();
+    return items.stream().anyMatch(x -> x == t);
+  }
+
+  /**
+   * The assigned value as a tensor of {@code dtype} that broadcasts against the masked elements: a
+   * number, or a tensor whose shape broadcasts to {@code [N, *trailing]} for every count N of set
+   * mask elements.
+   */
+  private static SymTensor valueFor(
+      TorchLib torch, Object value, DType dtype, List<Long> trailing, Span at) {
+    if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
+      return torch.full(Operators.toDouble(value), dtype, at);
+    }
+    if (!Operators.isTensorLike(value)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "can only assign a number or a tensor to masked elements, not a "
+              + Builtins.typeName(value));
+    }
+    SymTensor v = torch.tensor(value, at);
+    List<Long> vs = v.type().shape();
+    int k = trailing.size();
+    boolean fits = vs.size() <= k + 1 && (vs.size() <= k || vs.get(0) == 1);
+    for (int i = 0; fits && i < Math.min(vs.size(), k); i++) {
+      long d = vs.get(vs.size() - 1 - i);
+      fits = d == 1 || d == trailing.get(k - 1 - i);
+    }
+    if (!fits) {
+      List<Object> target = new ArrayList<>(List.of("N"));
+      target.addAll(trailing);
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "a value of shape "
+              + vs
+              + " cannot be assigned to the masked elements: it must broadcast to "
+              + target
+              + " for every count N of set mask elements",
+          "assign a number or a one-element tensor");
+    }
+    if (vs.size() == k + 1) {
+      v =
+          torch.reshape(
+              v, v.type().shape().subList(1, vs.size()).stream().mapToLong(x -> x).toArray(), at);
+    }
+    return torch.cast(v, dtype, at);
+  }
+
+  /**
+   * {@code torch.tensor(data)} of a Python number or (nested) list or tuple of them: in forward a
+   * constant tensor, at construction a tensor whose values are known only when all are equal.
+   * PyTorch's dtype inference: any float makes float32, else any int int64, else bool.
+   */
+  static Object literal(TorchLib torch, Object data, DType requested, Span at) {
+    List<Long> shape = new ArrayList<>();
+    List<Object> flat = new ArrayList<>();
+    flatten(data, 0, shape, flat, at);
+    boolean anyFloat = flat.stream().anyMatch(x -> x instanceof Double);
+    boolean anyInt = flat.stream().anyMatch(x -> x instanceof Long);
+    DType dt =
+        requested != null ? requested : anyFloat ? DType.F32 : anyInt ? DType.I64 : DType.BOOL;
+    if (flat.isEmpty()) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "torch.tensor of an empty list makes a tensor with no elements, which"
+              + " dynnc does not support");
+    }
+    long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
+    TensorType type = TensorType.of(dt, dims);
+    double first = Operators.toDouble(flat.get(0));
+    boolean uniform = flat.stream().allMatch(x -> Operators.toDouble(x) == first);
+    if (torch.interpreter().staging == null) {
+      TensorSlot made = new TensorSlot(type, at, false);
+      made.fill = uniform ? Double.valueOf(first) : null;
+      return made;
+    }
+    if (uniform) {
+      return torch.full(first, dt, dims, at);
+    }
+    if (flat.size() > MAX_LITERAL) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "torch.tensor of " + flat.size() + " values in forward is too large to spell out",
+          "register it as a buffer in __init__, so that its values come from the checkpoint");
+    }
+    List<SymTensor> parts = new ArrayList<>();
+    for (Object x : flat) {
+      parts.add(torch.full(Operators.toDouble(x), dt, new long[] {1}, at));
+    }
+    SymTensor row =
+        parts.size() == 1
+            ? parts.get(0)
+            : torch.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
+    return torch.reshape(row, dims, at);
+  }
+
+  /** Appends the numbers of {@code v} to {@code flat}, checking that every level is regular. */
+  private static void flatten(Object v, int depth, List<Long> shape, List<Object> flat, Span at) {
+    List<Object> items =
+        v instanceof PyList l ? l.items : v instanceof PyTuple t ? t.items() : null;
+    if (items == null) {
+      if (!(v instanceof Long || v instanceof Double || v instanceof Boolean)) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "torch.tensor of a "
+                + Builtins.typeName(v)
+                + " is not supported: only Python numbers and (nested) lists or tuples of them",
+            "use torch.stack or torch.cat to combine tensors");
+      }
+      if (depth < shape.size()) {
+        throw ragged(shape, depth, "a number", at);
+      }
+      flat.add(v);
+      return;
+    }
+    if (depth == shape.size()) {
+      if (!flat.isEmpty()) {
+        throw Interpreter.error(
+            Code.DN0103, at, "too many dimensions at dim " + depth + ": expected a number");
+      }
+      shape.add((long) items.size());
+    } else if (shape.get(depth) != items.size()) {
+      throw ragged(shape, depth, String.valueOf(items.size()), at);
+    }
+    for (Object x : items) {
+      flatten(x, depth + 1, shape, flat, at);
+    }
+  }
+
+  /** PyTorch's error for a ragged list: level {@code depth} holds {@code got}. */
+  private static dev.dynnc.diag.DiagnosticException ragged(
+      List<Long> shape, int depth, String got, Span at) {
+    return Interpreter.error(
+        Code.DN0103,
+        at,
+        "expected sequence of length "
+            + shape.get(depth)
+            + " at dim "
+            + depth
+            + " (got "
+            + got
+            + ")");
+  }
+}
