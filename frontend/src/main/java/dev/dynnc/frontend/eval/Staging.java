@@ -25,6 +25,7 @@ import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.ValueId;
 import dev.dynnc.semantics.DType;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,11 @@ import java.util.Set;
  * path mutates are rolled back before the other path runs, so each side of a branch starts from the
  * same heap; at the join, their contents are merged element by element like variables, and a return
  * remembers the value and the containers as they were on its path.
+ *
+ * <p>Rule TAIL: when the exits of a loop unrolled at the top level of a function leave lists of
+ * different lengths (greedy decoding that appends a token per step and breaks at an end token), the
+ * exits are grouped by those lengths; exits of one group are joined, and each group runs the rest
+ * of the function on its own path, ending in its own return, up to {@link #MAX_TAIL_PATHS} paths.
  */
 final class Staging {
   /**
@@ -886,9 +892,120 @@ final class Staging {
       if (live) {
         out.add(here(f, l));
       }
-      join(f, out, l, at);
+      List<List<Exit>> groups = f == tailFrame && at == tailSite ? byLengths(out, l) : List.of(out);
+      for (int g = groups.size() - 1; g > 0; g--) {
+        // Rule TAIL: this group's lists differ in length from the first group's, so it goes on
+        // through the rest of the function on its own path; the first group continues here.
+        if (++tailPaths > MAX_TAIL_PATHS) {
+          throw Interpreter.error(
+              Code.DN0205,
+              at,
+              "the exits of this loop leave lists of more than "
+                  + MAX_TAIL_PATHS
+                  + " different lengths in this function",
+              "bound the loop with a smaller range, or stack the list inside the loop");
+        }
+        Collection<Journal.Tracked> boxes = join(f, groups.get(g), l, at);
+        List<Journal.State> heap = new ArrayList<>();
+        boxes.forEach(c -> heap.add(new Journal.State(c, c.copyState())));
+        tails.add(new Tail(current, new HashMap<>(f.locals), heap));
+      }
+      join(f, groups.get(0), l, at);
     } finally {
       leaveLoop(f, l);
+    }
+  }
+
+  /** Most paths the exits of loops may split a function into (rule TAIL). */
+  static final int MAX_TAIL_PATHS = 64;
+
+  private int tailPaths;
+
+  /** The frame and the top-level statement of its function that runs now (rule TAIL). */
+  private Interpreter.Frame tailFrame;
+
+  private Span tailSite;
+
+  /** Exit groups a top-level loop just left, each to run the rest of its function on its own. */
+  private final List<Tail> tails = new ArrayList<>();
+
+  /** A path that runs the rest of a function on its own: where it starts, its locals and heap. */
+  private record Tail(BlockBuilder block, Map<String, Object> locals, List<Journal.State> heap) {}
+
+  /**
+   * The exits of {@code l} grouped by the lengths of the lists they left (in variables and in the
+   * containers the loop touched), in order of first appearance: exits of one group can be joined.
+   */
+  private List<List<Exit>> byLengths(List<Exit> exits, Loop l) {
+    View base = before(l.journal);
+    Collection<Journal.Tracked> boxes = containers(exits, l);
+    Map<List<Integer>, List<Exit>> groups = new LinkedHashMap<>();
+    for (Exit e : exits) {
+      View v = view(e.heap(), base);
+      List<Integer> key = new ArrayList<>();
+      for (Journal.Tracked c : boxes) {
+        if (c instanceof Journal.TrackedList) {
+          key.add(((List<?>) v.state(c)).size());
+        }
+      }
+      new java.util.TreeMap<>(e.locals())
+          .forEach(
+              (name, x) -> {
+                if (x instanceof PyList pl) {
+                  key.add(((List<?>) v.state((Journal.Tracked) pl.items)).size());
+                }
+              });
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  /**
+   * Runs the statements of a function body from {@code from} on (rule TAIL): a top-level loop whose
+   * exits leave lists of different lengths splits the path, and each other group of exits runs the
+   * remaining statements on its own, ending in its own return, under a journal rolled back
+   * afterwards so every path starts from the heap its exits left.
+   */
+  private void runTail(Interpreter in, Interpreter.Frame f, List<Stmt> body, int from, Span at) {
+    try {
+      for (int i = from; i < body.size(); i++) {
+        Interpreter.Frame savedFrame = tailFrame;
+        Span savedSite = tailSite;
+        tailFrame = f;
+        tailSite = body.get(i).span();
+        List<Tail> split;
+        try {
+          in.exec(body.get(i), f);
+        } finally {
+          tailFrame = savedFrame;
+          tailSite = savedSite;
+          split = new ArrayList<>(tails);
+          tails.clear();
+        }
+        for (Tail t : split) {
+          Map<String, Object> locals = new HashMap<>(f.locals);
+          BlockBuilder block = current;
+          Journal j = Journal.push();
+          try {
+            t.heap().forEach(st -> st.container().restoreTracked(st.state()));
+            f.locals.clear();
+            f.locals.putAll(t.locals());
+            current = t.block();
+            runTail(in, f, body, i + 1, at);
+          } finally {
+            j.pop();
+            j.rollback();
+          }
+          f.locals.clear();
+          f.locals.putAll(locals);
+          current = block;
+        }
+      }
+      f.pending.add(pending(f, Values.NONE, at));
+    } catch (ReturnSignal r) {
+      f.pending.add(pending(f, r.value, r.span));
+    } catch (PathEnded p) {
+      // every path returned inside a data-dependent branch
     }
   }
 
@@ -907,16 +1024,25 @@ final class Staging {
    * Joins the exits of {@code l} into one path: a join block whose parameters are the variables
    * (and container items) that differ, or the one exit itself.
    */
-  private void join(Interpreter.Frame f, List<Exit> exits, Loop l, Span at) {
+  private Collection<Journal.Tracked> join(Interpreter.Frame f, List<Exit> exits, Loop l, Span at) {
     View base = before(l.journal);
     List<View> views = new ArrayList<>();
-    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
     for (Exit e : exits) {
       views.add(view(e.heap(), base));
+    }
+    Collection<Journal.Tracked> shared = containers(exits, l);
+    joinPaths(f, exits, views, shared, at, "after the loop here");
+    return shared;
+  }
+
+  /** The containers the exits of {@code l} or the loop itself touched, in order of birth seen. */
+  private static Collection<Journal.Tracked> containers(List<Exit> exits, Loop l) {
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    for (Exit e : exits) {
       e.heap().values().forEach(st -> shared.putIfAbsent(st.container().born(), st.container()));
     }
     l.journal.touched().forEach(c -> shared.putIfAbsent(c.born(), c));
-    joinPaths(f, exits, views, shared.values(), at, "after the loop here");
+    return shared.values();
   }
 
   /** Joins paths into one: their variables and containers merged (rule DYN-IF's join). */
@@ -1352,12 +1478,7 @@ final class Staging {
     }
     try {
       try {
-        in.execBlock(body, f);
-        f.pending.add(pending(f, Values.NONE, at));
-      } catch (ReturnSignal r) {
-        f.pending.add(pending(f, r.value, r.span));
-      } catch (PathEnded p) {
-        // every path returned inside a data-dependent branch
+        runTail(in, f, body, 0, at);
       } catch (BreakSignal | ContinueSignal s) {
         throw Interpreter.error(Code.DN0003, s.span, "'break' or 'continue' outside a loop");
       }
