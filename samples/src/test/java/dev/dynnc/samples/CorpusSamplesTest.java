@@ -133,7 +133,26 @@ class CorpusSamplesTest {
             "x",
             "float32[1,8]",
             true,
-            out -> List.of("steps:" + scalar(out.get(3)))));
+            out -> List.of("steps:" + scalar(out.get(3)))),
+        new Spec(
+            "caption_decoder",
+            "models.caption:build_model()",
+            "forward",
+            "images",
+            IMAGE,
+            true,
+            CorpusSamplesTest::captionStop));
+  }
+
+  /**
+   * caption_decoder's stopping behaviour: after 1 word, after a few (at the end token) or at
+   * max_len (8); the tokens [1,n] and the attention weights [1,n,16] must have the count's length.
+   */
+  static List<String> captionStop(List<HostTensor> out) {
+    long n = scalar(out.get(1));
+    assertEquals(n, out.get(0).numel(), "tokens");
+    assertEquals(n * 16, out.get(2).numel(), "attention weights");
+    return List.of(n == 1 ? "stop:1" : n == 8 ? "stop:max_len" : "stop:few");
   }
 
   static final String IMAGE = "float32[1,3,32,32]";
