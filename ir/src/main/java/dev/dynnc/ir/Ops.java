@@ -109,6 +109,9 @@ public final class Ops {
     // A run-time index into a container of n items (operand 2), negative ones from the end; out of
     // range is a run-time error. The host only (a module container indexed by a run-time int).
     op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();
+    // i7-npvals: cond ? a : b on host scalars of one dtype, both already computed (numpy's
+    // reductions of a list of run-time values pick without branching).
+    op("select", 3, 3).type(Ops::select).host("select", Operands.AS_IS).hostOnly();
 
     // Reductions.
     for (String r :
@@ -404,6 +407,17 @@ public final class Ops {
       throw new TypeError("round's ndigits must be an int host scalar, got " + in.get(1));
     }
     return new ScalarType(x.dtype().isFloat() ? DType.F64 : DType.I64);
+  }
+
+  private static Type select(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    if (!(in.get(0) instanceof ScalarType c)
+        || c.dtype() != DType.BOOL
+        || !(in.get(1) instanceof ScalarType a)
+        || !in.get(1).equals(in.get(2))) {
+      throw new TypeError("select needs a bool and two host scalars of one dtype, got " + in);
+    }
+    return a;
   }
 
   private static Type checkIndex(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

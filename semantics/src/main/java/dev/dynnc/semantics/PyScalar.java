@@ -32,6 +32,21 @@ public final class PyScalar {
     return i < 0 ? i + n : i;
   }
 
+  /** {@code a if c else b}, both already computed. */
+  public static long select(boolean c, long a, long b) {
+    return c ? a : b;
+  }
+
+  /** {@code a if c else b}, both already computed. */
+  public static double select(boolean c, double a, double b) {
+    return c ? a : b;
+  }
+
+  /** {@code a if c else b}, both already computed. */
+  public static boolean select(boolean c, boolean a, boolean b) {
+    return c ? a : b;
+  }
+
   /** {@code x + y}, exact. */
   public static long add(long x, long y) throws ArithmeticException {
     return Math.addExact(x, y);

@@ -116,6 +116,10 @@ final class Numpy {
         default -> h;
       };
     }
+    List<Object> runtime = runTimeItems(in, v, axis, at);
+    if (runtime != null) {
+      return HostReductions.reduce(in, name, runtime, at);
+    }
     List<Object> xs = numbers(in, "numpy." + name, v, axis, at);
     if (xs.isEmpty() && !name.equals("sum") && !name.equals("prod") && !name.equals("mean")) {
       throw Interpreter.error(
@@ -213,6 +217,10 @@ final class Numpy {
       }
       return in.torch.call(name, List.of(t), kwargs, at);
     }
+    List<Object> runtime = runTimeItems(in, v, axis, at);
+    if (runtime != null) {
+      return HostReductions.argReduce(in, name.equals("argmax"), runtime, at);
+    }
     List<Object> xs = numbers(in, "numpy." + name, v, axis, at);
     if (xs.isEmpty()) {
       throw Interpreter.error(Code.DN0103, at, "attempt to get " + name + " of an empty sequence");
@@ -283,6 +291,31 @@ final class Numpy {
             + (in.staging == null ? " in construction code" : " yet"),
         "dynnc models numpy arrays of run-time tensors (Tensor.numpy()), of single numbers, and of"
             + " lists of numbers in forward; keep a Python list in construction code");
+  }
+
+  /**
+   * The items of a flat list or tuple in forward that holds run-time scalars (or one-element
+   * tensors) among numbers, reduced along its only axis; null for anything else.
+   */
+  private static List<Object> runTimeItems(Interpreter in, Object v, Long axis, Span at) {
+    List<Object> items =
+        v instanceof PyList l ? l.items : v instanceof PyTuple t ? t.items() : null;
+    if (in.staging == null
+        || items == null
+        || items.isEmpty()
+        || (axis != null && axis != 0 && axis != -1)
+        || items.stream().noneMatch(x -> x instanceof HostScalar || x instanceof SymTensor)) {
+      return null;
+    }
+    for (Object x : items) {
+      boolean number = x instanceof Long || x instanceof Double || x instanceof Boolean;
+      boolean scalar =
+          x instanceof HostScalar || (x instanceof SymTensor t && t.type().numel() == 1);
+      if (!number && !scalar) {
+        return null; // numbers() names what is not supported
+      }
+    }
+    return List.copyOf(items);
   }
 
   /** Whether a number of class {@code c} occurs in the (nested) list {@code v}. */

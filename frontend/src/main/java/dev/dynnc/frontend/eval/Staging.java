@@ -303,7 +303,7 @@ final class Staging {
         emit(op, List.of(a.id(), b.id()), List.of(a.type(), b.type()), Map.of(), null, at);
   }
 
-  private HostScalar hostValue(Interpreter in, Object v, Span at) {
+  HostScalar hostValue(Interpreter in, Object v, Span at) {
     if (v instanceof SymTensor t) {
       return (HostScalar) emit("item", List.of(t.id()), List.of(t.type()), Map.of(), null, at);
     }
@@ -343,6 +343,18 @@ final class Staging {
   void check(Interpreter in, Object cond, Span at) {
     HostScalar c = toHostBool(in, cond, at);
     emit("check", List.of(c.id()), List.of(c.type()), Map.of(), null, at);
+  }
+
+  /** {@code cond ? a : b} on host scalars of one dtype, both already computed (op select). */
+  HostScalar select(Interpreter in, HostScalar cond, HostScalar a, HostScalar b, Span at) {
+    return (HostScalar)
+        emit(
+            "select",
+            List.of(cond.id(), a.id(), b.id()),
+            List.of(cond.type(), a.type(), b.type()),
+            Map.of(),
+            null,
+            at);
   }
 
   /** {@code min}/{@code max} of two ints or two floats, at least one a run-time scalar. */

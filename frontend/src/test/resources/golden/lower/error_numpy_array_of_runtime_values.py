@@ -1,7 +1,7 @@
 # entry: Net()
 # input: x=float32[1,4]
-# numpy reductions of Python lists take numbers known at compile time; a list of .item() values
-# is not an array dynnc models.
+# np.array of a list holding run-time values is not modelled (only reductions of such lists are):
+# a located error, not a silent list.
 import numpy as np
 import torch.nn as nn
 
@@ -13,10 +13,10 @@ class Net(nn.Module):
 
     def forward(self, x):
         h = self.fc(x)
-        return h, np.mean([h.max().item(), h.min().item()])
+        return h, np.array([h.max().item(), 1.0])
 # ---- expected ----
-# error[DN0201]: error_numpy_list_of_runtime_values.py:16:22: numpy.mean of a list holding run-time values is not supported
+# error[DN0201]: error_numpy_array_of_runtime_values.py:16:22: numpy.array of a list holding run-time values is not supported
 #    |
-# 16 |         return h, np.mean([h.max().item(), h.min().item()])
+# 16 |         return h, np.array([h.max().item(), 1.0])
 #    |                      ^
 #    = hint: numpy functions take numbers, lists of numbers and arrays from Tensor.numpy()
