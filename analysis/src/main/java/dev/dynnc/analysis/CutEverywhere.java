@@ -1,42 +1,64 @@
 package dev.dynnc.analysis;
 
 import dev.dynnc.ir.Block;
+import dev.dynnc.ir.BlockId;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
+import dev.dynnc.ir.OpPosition;
 import dev.dynnc.ir.Type;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * How many subgraphs a compiler that cuts the program at every {@code if} and {@code return} and
  * unrolls every loop (DyCL's approach) would compile, counted on a dynnc program for comparison
- * with dynnc's own subgraphs.
+ * with dynnc's own subgraphs (docs/subgraph-counts.md).
  *
- * <p>Definition: every block of {@code f} (the program after dynnc's passes, where each block is a
- * straight-line piece between two data-dependent decisions, joins or returns) that runs at least
- * one device op other than reading a weight is one subgraph, and identical pieces are not merged.
- * Loops are unrolled: a block on a cycle of the CFG (a data-dependent loop) counts once per
- * iteration, reported separately as {@link #perIteration}; static loops were already unrolled by
- * dynnc's frontend, so their pieces are counted once per copy. Conditions that dynnc decides while
- * compiling leave no block, and are not counted, although such a compiler would cut there too: the
- * count is a lower bound of that approach's.
+ * <p>Definition: on the lowered program (before dynnc's passes merge anything), every reachable
+ * block's ops are split at the block's cut points (where the frontend evaluated an {@code if} or a
+ * {@code return} it decided while compiling) and at the block's ends (every block starts at a
+ * data-dependent decision, a join, a loop header or after a return, where such a compiler cuts
+ * too); every piece that runs at least one device op other than reading a weight is one subgraph,
+ * and identical pieces are not merged. Loops are unrolled: a piece of a block on a cycle of the CFG
+ * (a data-dependent loop) counts once per iteration, reported separately as {@link #perIteration};
+ * static loops were already unrolled by dynnc's frontend, so their pieces are counted once per
+ * copy.
  *
  * @param straight pieces outside any loop
  * @param perIteration pieces inside data-dependent loops, per iteration of each
  */
 public record CutEverywhere(int straight, int perIteration) {
+  /** The count for a program without cut points inside blocks (each block one piece at most). */
   public static CutEverywhere of(Function f) {
+    return of(f, List.of());
+  }
+
+  /** The count for the lowered program {@code f} cut at {@code cuts} inside its blocks. */
+  public static CutEverywhere of(Function f, Collection<OpPosition> cuts) {
+    Map<BlockId, TreeSet<Integer>> at = new HashMap<>();
+    for (OpPosition c : cuts) {
+      at.computeIfAbsent(c.block(), k -> new TreeSet<>()).add(c.index());
+    }
     Cfg cfg = Analyses.cfg(f);
     int n = cfg.size();
     int straight = 0;
     int loop = 0;
     for (Block b : f.blocks()) {
       int i = b.id().index();
-      if (!cfg.isReachable(i) || !runsDeviceOps(b)) {
+      if (!cfg.isReachable(i)) {
+        continue;
+      }
+      int pieces = pieces(b, at.getOrDefault(b.id(), new TreeSet<>()));
+      if (pieces == 0) {
         continue;
       }
       if (onCycle(cfg, i, n)) {
-        loop++;
+        loop += pieces;
       } else {
-        straight++;
+        straight += pieces;
       }
     }
     return new CutEverywhere(straight, loop);
@@ -47,13 +69,19 @@ public record CutEverywhere(int straight, int perIteration) {
     return straight + perIteration * iterations;
   }
 
-  private static boolean runsDeviceOps(Block b) {
-    for (Op op : b.ops()) {
-      if (op.type() instanceof Type.TensorType && !op.name().equals("weight")) {
-        return true;
+  /** How many of the pieces {@code cuts} split {@code b}'s ops into run a device op. */
+  private static int pieces(Block b, TreeSet<Integer> cuts) {
+    int pieces = 0;
+    boolean device = false;
+    for (int k = 0; k < b.ops().size(); k++) {
+      if (cuts.contains(k) && device) {
+        pieces++;
+        device = false;
       }
+      Op op = b.ops().get(k);
+      device |= op.type() instanceof Type.TensorType && !op.name().equals("weight");
     }
-    return false;
+    return pieces + (device ? 1 : 0);
   }
 
   /** Whether block {@code b} can reach itself again. */

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynnc.ir.BlockId;
 import dev.dynnc.ir.Function;
+import dev.dynnc.ir.OpPosition;
 import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.ValueId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AnalysisTest {
@@ -159,5 +162,40 @@ class AnalysisTest {
     assertEquals(1 + 2 * 5, loop.withIterations(5));
     CutEverywhere diamond = CutEverywhere.of(Parser.parse(DIAMOND));
     assertEquals(new CutEverywhere(1, 0), diamond, "only ^bb1 runs a device op");
+  }
+
+  static final String STRAIGHT =
+      """
+      func @f(%0 "x": f32[1,4]) {
+      ^bb0:
+        %1 = relu(%0) : f32[1,4]
+        %2 = const() {value = 2} : i64
+        %3 = tanh(%1) : f32[1,4]
+        %4 = relu(%3) : f32[1,4]
+        ret (%4, %2)
+      }
+      """;
+
+  static OpPosition at(int block, int index) {
+    return new OpPosition(new BlockId(block), index);
+  }
+
+  @Test
+  void cutEverywhereSplitsBlocksAtTheirCutPoints() throws Exception {
+    Function f = Parser.parse(STRAIGHT);
+    assertEquals(new CutEverywhere(1, 0), CutEverywhere.of(f, List.of()));
+    // [relu] [const] [tanh relu]: the host-only piece runs no device op.
+    assertEquals(new CutEverywhere(2, 0), CutEverywhere.of(f, List.of(at(0, 1), at(0, 2))));
+    // Cuts at a block's ends, repeated cuts and cuts with no device op between them add nothing.
+    assertEquals(
+        new CutEverywhere(2, 0),
+        CutEverywhere.of(f, List.of(at(0, 0), at(0, 1), at(0, 1), at(0, 2), at(0, 5))));
+    assertEquals(
+        new CutEverywhere(3, 0), CutEverywhere.of(f, List.of(at(0, 1), at(0, 2), at(0, 3))));
+    // In a loop: a cut after the header's reduce_max, before the exit block's relu or after the
+    // body's tanh leaves each block one device piece.
+    Function loop = Parser.parse(LOOP);
+    assertEquals(
+        new CutEverywhere(1, 2), CutEverywhere.of(loop, List.of(at(1, 1), at(3, 0), at(2, 1))));
   }
 }

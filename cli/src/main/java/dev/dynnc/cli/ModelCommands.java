@@ -199,9 +199,10 @@ final class ModelCommands {
    * {@code if} and {@code return} with full unrolling would give ({@link CutEverywhere}, defined in
    * docs/subgraph-counts.md), for the comparison table of samples/README.md.
    */
-  static String subgraphCounts(Partitioner.Result p, Function f) {
+  static String subgraphCounts(Analysis a) {
+    Partitioner.Result p = a.partition().orElseThrow();
     long sites = p.host().blocks().stream().filter(b -> b.call().isPresent()).count();
-    CutEverywhere cut = CutEverywhere.of(f);
+    CutEverywhere cut = CutEverywhere.of(a.stages().get(0).function(), a.cuts());
     return "  subgraphs: "
         + p.subgraphs().size()
         + " compiled, "
@@ -277,7 +278,7 @@ final class ModelCommands {
                 d.loops(),
                 p.subgraphs().size(),
                 m.weights().isPresent() ? "" : " (weights not checked: no --weights)");
-            out.println(subgraphCounts(p, f));
+            out.println(subgraphCounts(a));
             return Main.OK;
           });
     }

@@ -33,17 +33,16 @@ class ModelCommandsTest {
 
   /** Runs {@code dynnc check} on the package {@code m} holding {@code source} as net.py. */
   Out checkNet(String source) throws Exception {
+    return checkNet(source, "m.net:Net()");
+  }
+
+  /** Runs {@code dynnc check} on the model {@code entry} builds from {@code source} (m/net.py). */
+  Out checkNet(String source, String entry) throws Exception {
     Path pkg = Files.createDirectories(dir.resolve("m"));
     Files.writeString(pkg.resolve("__init__.py"), "");
     Files.writeString(pkg.resolve("net.py"), source);
     return run(
-        "check",
-        "--source-root",
-        dir.toString(),
-        "--entry",
-        "m.net:Net()",
-        "--input",
-        "x=float32[1,4]");
+        "check", "--source-root", dir.toString(), "--entry", entry, "--input", "x=float32[1,4]");
   }
 
   @Test
@@ -64,7 +63,75 @@ class ModelCommandsTest {
         ENTRY
             + ": supported; 2 dynamic condition(s), 0 dynamic loop(s), 3 subgraph(s)\n"
             + "  subgraphs: 3 compiled, 3 call site(s); a cut at every if and return with full"
-            + " unrolling: 3\n",
+            + " unrolling: 8\n",
+        r.out(),
+        "per exit: the block, the classifier and the confidence, cut at the returns of the block"
+            + " and the classifier and at the dynamic if; then the last block and the final head,"
+            + " cut at the static if i < len(self.exits)");
+  }
+
+  static final String GATED =
+      """
+      import torch
+      import torch.nn as nn
+
+
+      class Block(nn.Module):
+          def __init__(self, gated):
+              super().__init__()
+              self.fc = nn.Linear(4, 4)
+              self.gated = gated
+
+          def forward(self, x):
+              if self.gated:
+                  x = torch.relu(x)
+              y = self.fc(x)
+              return y if self.gated else -y
+
+
+      class Net(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.blocks = nn.ModuleList([Block(i % 2 == 0) for i in range(3)])
+
+          def forward(self, x):
+              for b in self.blocks:
+                  x = b(x)
+              return x
+
+
+      class Loop(Net):
+          def forward(self, x):
+              steps = 0
+              while x.sum().item() < 10.0 and steps < 4:
+                  for b in self.blocks:
+                      x = b(x)
+                  steps += 1
+              return torch.tanh(x)
+      """;
+
+  @Test
+  void checkCutsAtStaticIfsAndReturns() throws Exception {
+    // Blocks 0 and 2 are gated: [relu] [fc], cut at the static if; block 1 [fc] [neg], cut at the
+    // static if-expression: six pieces, where dynnc compiles one.
+    Out r = checkNet(GATED);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.out()
+            .endsWith(
+                "  subgraphs: 1 compiled, 1 call site(s); a cut at every if and return with full"
+                    + " unrolling: 6\n"),
+        r.out());
+    // Around the loop the first test's reduce_sum and the tanh; per iteration the six pieces and
+    // the
+    // next test's reduce_sum.
+    r = checkNet(GATED, "m.net:Loop()");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.out()
+            .endsWith(
+                "  subgraphs: 3 compiled, 3 call site(s); a cut at every if and return with full"
+                    + " unrolling: 2 + 7 per loop iteration\n"),
         r.out());
   }
 

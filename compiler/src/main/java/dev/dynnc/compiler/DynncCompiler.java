@@ -225,7 +225,8 @@ public final class DynncCompiler {
     List<Analysis.Stage> stages = new ArrayList<>();
     if (!fr.ok() || fr.function().isEmpty()) {
       fr.diagnostics().all().forEach(d -> sink.report(d, fr.sources()));
-      return new Analysis(fr.diagnostics(), fr.sources(), stages, Optional.empty(), fr.decisions());
+      return new Analysis(
+          fr.diagnostics(), fr.sources(), stages, Optional.empty(), fr.decisions(), List.of());
     }
     Function f = fr.function().get();
     stages.add(new Analysis.Stage("lowered", f));
@@ -239,7 +240,8 @@ public final class DynncCompiler {
         fr.sources(),
         stages,
         Optional.of(Partitioner.partition(f)),
-        fr.decisions());
+        fr.decisions(),
+        fr.cuts());
   }
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */

@@ -76,6 +76,7 @@ class LoopSoakTest {
                         Map.of(),
                         new Diagnostics(),
                         SourceMap.EMPTY,
+                        List.of(),
                         List.of());
                   } catch (Exception e) {
                     throw new IllegalStateException(e);

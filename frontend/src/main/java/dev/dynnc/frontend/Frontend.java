@@ -7,6 +7,7 @@ import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
 import dev.dynnc.frontend.eval.ModelLowering;
 import dev.dynnc.ir.Function;
+import dev.dynnc.ir.OpPosition;
 import dev.dynnc.ir.Span;
 import dev.dynnc.ir.Type.TensorType;
 import dev.dynnc.ir.Verifier;
@@ -31,7 +32,8 @@ public final class Frontend {
 
   /**
    * What the frontend produced: IR and matched weights, or diagnostics (with sources to render
-   * them).
+   * them). {@code cuts} are the places in the IR where a static {@code if} or a {@code return} was
+   * evaluated (for {@code analysis.CutEverywhere}).
    */
   public record Result(
       Optional<Function> function,
@@ -39,7 +41,8 @@ public final class Frontend {
       Map<String, WeightTensor> weights,
       Diagnostics diagnostics,
       SourceMap sources,
-      List<Decision> decisions) {
+      List<Decision> decisions,
+      List<OpPosition> cuts) {
     public boolean ok() {
       return !diagnostics.hasErrors();
     }
@@ -98,13 +101,15 @@ public final class Frontend {
         weights = bindWeights(l.state(), checkpoint.get(), selection, diags);
       }
       return new Result(
-          Optional.of(l.function()), l.state(), weights, diags, sources, l.decisions());
+          Optional.of(l.function()), l.state(), weights, diags, sources, l.decisions(), l.cuts());
     } catch (DiagnosticException e) {
       diags.addAll(e.diagnostics());
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
+      return new Result(
+          Optional.empty(), List.of(), Map.of(), diags, sources, List.of(), List.of());
     } catch (StackOverflowError e) {
       diags.add(Diagnostic.of(Code.DN0107, Span.NONE, "model code nests too deeply to evaluate"));
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
+      return new Result(
+          Optional.empty(), List.of(), Map.of(), diags, sources, List.of(), List.of());
     } catch (OutOfMemoryError e) {
       // A last resort: the evaluation budget charges what model code creates before it is built, so
       // only a heap
@@ -115,7 +120,8 @@ public final class Frontend {
               Span.NONE,
               "the compiler ran out of memory while evaluating the model",
               "give the JVM more heap (-Xmx), or make the model's construction code build smaller values"));
-      return new Result(Optional.empty(), List.of(), Map.of(), diags, sources, List.of());
+      return new Result(
+          Optional.empty(), List.of(), Map.of(), diags, sources, List.of(), List.of());
     }
   }
 

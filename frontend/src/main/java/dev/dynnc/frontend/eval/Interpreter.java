@@ -590,17 +590,19 @@ public final class Interpreter {
         assign(a.target(), eval(a.value().get(), f), f);
       }
     } else if (s instanceof Stmt.Return r) {
-      throw new ReturnSignal(
-          r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE, r.span());
+      Object v = r.value().isPresent() ? eval(r.value().get(), f) : Values.NONE;
+      cut();
+      throw new ReturnSignal(v, r.span());
     } else if (s instanceof Stmt.If i) {
       Object test = foldCondition(eval(i.test(), f));
       if (isDynamic(test)) {
         record("if", i.span(), test, true, false);
         requireStaging(i.span()).dynamicIf(this, f, test, i.body(), i.orelse(), i.span());
-      } else if (record("if", i.span(), test, false, truthy(test, i.span()))) {
-        execBlock(i.body(), f);
       } else {
-        execBlock(i.orelse(), f);
+        boolean taken = record("if", i.span(), test, false, truthy(test, i.span()));
+        cut();
+        execBlock(taken ? i.body() : i.orelse(), f);
+        cut();
       }
     } else if (s instanceof Stmt.While w) {
       execWhile(w, f);
@@ -969,6 +971,17 @@ public final class Interpreter {
       decisions.condition(kind, at, value, dynamic, truth);
     }
     return truth;
+  }
+
+  /**
+   * Marks the place a static {@code if} or a {@code return} reached in the op stream of the method
+   * being lowered, where a compiler cutting at every {@code if} and {@code return} would cut (see
+   * {@link Staging#cut()}).
+   */
+  private void cut() {
+    if (staging != null && !staging.inTrial()) {
+      staging.cut();
+    }
   }
 
   Staging requireStaging(Span at) {
@@ -1519,9 +1532,11 @@ public final class Interpreter {
             .branchValue(
                 this, f, t, () -> eval(i.body(), f), () -> eval(i.orelse(), f), false, i.span());
       }
-      return record("if-expression", i.span(), t, false, truthy(t, i.span()))
-          ? eval(i.body(), f)
-          : eval(i.orelse(), f);
+      boolean taken = record("if-expression", i.span(), t, false, truthy(t, i.span()));
+      cut();
+      Object v = taken ? eval(i.body(), f) : eval(i.orelse(), f);
+      cut();
+      return v;
     } else if (e instanceof Expr.Lambda l) {
       return makeFunction("<lambda>", l.params(), null, l.body(), f, l.span());
     } else if (e instanceof Expr.Comprehension c) {

@@ -32,11 +32,15 @@ public final class ModelLowering {
   /** A parameter or buffer the model expects from the checkpoint. */
   public record StateEntry(String key, TensorType type, Span createdAt) {}
 
-  /** The result of lowering: the IR and the state the model needs. */
+  /**
+   * The result of lowering: the IR and the state the model needs; {@code cuts} are the places in
+   * {@code function} where a static {@code if} or a {@code return} was evaluated.
+   */
   public record Lowered(
       Function function,
       ImmutableList<StateEntry> state,
-      List<dev.dynnc.frontend.Decision> decisions) {}
+      List<dev.dynnc.frontend.Decision> decisions,
+      List<dev.dynnc.ir.OpPosition> cuts) {}
 
   /**
    * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end
@@ -166,7 +170,8 @@ public final class ModelLowering {
     if (in.hasErrors()) {
       return null; // the staged IR of a failed lowering is incomplete; only the errors are reported
     }
-    return new Lowered(staging.finish(method, names, params), state, in.decisions.decisions());
+    return new Lowered(
+        staging.finish(method, names, params), state, in.decisions.decisions(), staging.cuts());
   }
 
   private static List<String> methodParams(Object target) {

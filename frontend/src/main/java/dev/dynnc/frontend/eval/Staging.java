@@ -14,6 +14,7 @@ import dev.dynnc.ir.Block;
 import dev.dynnc.ir.BlockId;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
+import dev.dynnc.ir.OpPosition;
 import dev.dynnc.ir.OpRegistry;
 import dev.dynnc.ir.OutputTree;
 import dev.dynnc.ir.Param;
@@ -70,6 +71,10 @@ final class Staging {
     final List<Param> params = new ArrayList<>();
     final List<Op> ops = new ArrayList<>();
     final Map<String, ValueId> weights = new HashMap<>();
+
+    /** Where static decisions and returns cut this block's ops, see {@link #cut()}. */
+    final List<Integer> cuts = new ArrayList<>();
+
     Terminator terminator;
 
     BlockBuilder(int index) {
@@ -101,6 +106,24 @@ final class Staging {
     BlockBuilder b = new BlockBuilder(blocks.size());
     blocks.add(b);
     return b;
+  }
+
+  /**
+   * Marks the current end of the op stream as a place where a compiler cutting at every {@code if}
+   * and {@code return} would cut although dynnc decided it while compiling (for {@code
+   * analysis.CutEverywhere}).
+   */
+  void cut() {
+    current.cuts.add(current.ops.size());
+  }
+
+  /** The places {@link #cut()} marked, in the blocks {@link #finish} returns. */
+  List<OpPosition> cuts() {
+    List<OpPosition> out = new ArrayList<>();
+    for (BlockBuilder b : blocks) {
+      b.cuts.forEach(i -> out.add(new OpPosition(b.id, i)));
+    }
+    return out;
   }
 
   ValueId newValue() {
