@@ -202,7 +202,13 @@ public final class HostCodegen {
                         BinaryExpr.Operator.PLUS)))));
     cases.add(new SwitchEntry(new NodeList<>(), SwitchEntry.Type.BLOCK, new NodeList<>(bad)));
     SwitchStmt sw = new SwitchStmt(new NameExpr("block"), cases);
-    WhileStmt loop = new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(sw)));
+    // ctx.enter(block) records the block path (HostContext#blockPath) before each block runs.
+    ExpressionStmt enter =
+        new ExpressionStmt(
+            new MethodCallExpr(
+                new NameExpr("ctx"), "enter", new NodeList<>(new NameExpr("block"))));
+    WhileStmt loop =
+        new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(enter, sw)));
     BlockStmt located =
         new BlockStmt(
             new NodeList<>(

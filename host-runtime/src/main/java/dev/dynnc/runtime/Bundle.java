@@ -82,8 +82,21 @@ public final class Bundle implements AutoCloseable {
   /** Runs hold the read lock, {@link #close} the write lock: close waits for running calls. */
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
-  private final ThreadLocal<List<Integer>> lastTrace = ThreadLocal.withInitial(List::of);
+  /**
+   * What one run did: the subgraphs it called, the host program's block path, and the nanoseconds
+   * its subgraph calls spent in compiled code.
+   */
+  public record RunStats(List<Integer> trace, List<Integer> blockPath, long kernelNanos) {
+    static final RunStats NONE = new RunStats(List.of(), List.of(), 0);
+  }
+
+  private final ThreadLocal<RunStats> lastRun = ThreadLocal.withInitial(() -> RunStats.NONE);
   private volatile boolean closed;
+
+  /** The native arrays of each input, kept between runs (at most this many per input). */
+  private static final int MAX_KEPT_INPUTS = 16;
+
+  private final ArrayPool[] inputPools;
 
   private Bundle(
       Path source,
@@ -101,6 +114,11 @@ public final class Bundle implements AutoCloseable {
     this.tempDir = tempDir;
     this.manifest = manifest;
     this.device = device;
+    this.inputPools = new ArrayPool[manifest.inputs().size()];
+    for (int i = 0; i < inputPools.length; i++) {
+      Manifest.TensorSpec in = manifest.inputs().get(i);
+      inputPools[i] = new ArrayPool(in.dtype(), in.shape(), device, MAX_KEPT_INPUTS);
+    }
     this.subgraphs = List.copyOf(subgraphs);
     this.loader = loader;
     this.program = program;
@@ -515,7 +533,10 @@ public final class Bundle implements AutoCloseable {
     try {
       DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
       for (int i = 0; i < args.length; i++) {
-        args[i] = ctx.upload(inputs.get(manifest.inputs().get(i).name()));
+        args[i] =
+            ctx.adopt(
+                DeviceArray.upload(
+                    inputs.get(manifest.inputs().get(i).name()), inputPools[i].take()));
       }
       Object result;
       try {
@@ -547,7 +568,7 @@ public final class Bundle implements AutoCloseable {
             e);
       }
     } finally {
-      lastTrace.set(ctx.trace());
+      lastRun.set(new RunStats(ctx.trace(), ctx.blockPath(), ctx.kernelNanos()));
       ctx.releaseAll();
     }
   }
@@ -636,7 +657,12 @@ public final class Bundle implements AutoCloseable {
    * first run.
    */
   public List<Integer> lastTrace() {
-    return lastTrace.get();
+    return lastRun.get().trace();
+  }
+
+  /** What the calling thread's last {@link #run} did; empty before its first run. */
+  public RunStats lastRun() {
+    return lastRun.get();
   }
 
   /** How many executor sets the bundle holds: one, plus one per run that overlapped others. */
@@ -662,6 +688,9 @@ public final class Bundle implements AutoCloseable {
     extraSets.forEach(set -> set.forEach(Subgraph::close)); // before the library owners
     subgraphs.forEach(Subgraph::close);
     sharedWeights.forEach(DeviceArray::close); // after the executors that point into them
+    for (ArrayPool p : inputPools) {
+      p.close();
+    }
     closeQuietly(loader);
     OwnedDirs.delete(tempDir);
   }

@@ -35,6 +35,7 @@ public final class DeviceArray implements AutoCloseable {
   private final Device device;
   private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
+  private BytePointer data; // the array's memory, made on first use (data())
 
   /**
    * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
@@ -91,7 +92,14 @@ public final class DeviceArray implements AutoCloseable {
 
   /** Allocates an array shaped like {@code t} and copies {@code t} into it. */
   public static DeviceArray upload(HostTensor t, Device device) {
-    DeviceArray a = alloc(t.dtype(), t.shape(), device);
+    return upload(t, alloc(t.dtype(), t.shape(), device));
+  }
+
+  /**
+   * Copies {@code t} into {@code a}, a new array of its dtype and shape; closes {@code a} on
+   * failure.
+   */
+  static DeviceArray upload(HostTensor t, DeviceArray a) {
     try {
       a.copyFrom(t);
       return a;
@@ -166,6 +174,13 @@ public final class DeviceArray implements AutoCloseable {
     if (t.data().length == 0) {
       return;
     }
+    if (device == Device.CPU) {
+      // One copy straight into the array's memory (compact: TVMArrayAlloc made it), instead of a
+      // temporary native buffer, a copy into it and TVM's copy out of it (4.4 of 12.9 µs per
+      // 12 KB input in the profile of early_exit_cnn).
+      new BytePointer(h.data()).position(h.byte_offset()).put(t.data(), 0, t.data().length);
+      return;
+    }
     try (BytePointer bytes = new BytePointer(t.data())) {
       TvmRuntime.check(TVMArrayCopyFromBytes(h, bytes, t.data().length), "TVMArrayCopyFromBytes");
     }
@@ -175,7 +190,9 @@ public final class DeviceArray implements AutoCloseable {
   public HostTensor toHost() {
     DLTensor h = handle();
     byte[] data = new byte[Math.toIntExact(Math.multiplyExact(numel, HostTensor.itemSize(dtype)))];
-    if (data.length > 0) {
+    if (data.length > 0 && device == Device.CPU) {
+      new BytePointer(h.data()).position(h.byte_offset()).get(data, 0, data.length);
+    } else if (data.length > 0) {
       try (BytePointer bytes = new BytePointer(data.length)) {
         TvmRuntime.check(TVMArrayCopyToBytes(h, bytes, data.length), "TVMArrayCopyToBytes");
         bytes.get(data);
@@ -240,6 +257,17 @@ public final class DeviceArray implements AutoCloseable {
     }
   }
 
+  /**
+   * The array's memory (on the CPU: TVMArrayAlloc's arrays are compact with no byte offset), for
+   * direct copies; made once per array.
+   */
+  BytePointer data() {
+    if (data == null) {
+      data = new BytePointer(handle().data());
+    }
+    return data;
+  }
+
   /** The native handle; package-private so only runtime code passes it to TVM. */
   DLTensor handle() {
     if (tensor == null) {
@@ -263,6 +291,7 @@ public final class DeviceArray implements AutoCloseable {
     if (tensor != null) {
       DLTensor t = tensor;
       tensor = null;
+      data = null;
       LIVE.decrementAndGet();
       LIVE_BYTES.addAndGet(-byteSize());
       if (recycler == null || !recycler.keep(t)) {

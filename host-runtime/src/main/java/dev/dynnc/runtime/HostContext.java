@@ -33,6 +33,11 @@ public final class HostContext {
   @FunctionalInterface
   interface Callee {
     DeviceArray[] call(DeviceArray... inputs);
+
+    /** Nanoseconds the last {@link #call} spent in the compiled code itself (0 if not measured). */
+    default long lastKernelNanos() {
+      return 0;
+    }
   }
 
   private final List<? extends Callee> subgraphs;
@@ -46,6 +51,8 @@ public final class HostContext {
   private int peakArrays;
   private long peakBytes;
   private final List<Integer> trace = new ArrayList<>();
+  private final List<Integer> blocks = new ArrayList<>();
+  private long kernelNanos;
 
   HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
     this.subgraphs = subgraphs;
@@ -63,7 +70,9 @@ public final class HostContext {
           "subgraph index " + index + " out of range; the bundle has " + subgraphs.size());
     }
     trace.add(index);
-    DeviceArray[] out = subgraphs.get(index).call(inputs);
+    Callee callee = subgraphs.get(index);
+    DeviceArray[] out = callee.call(inputs);
+    kernelNanos += callee.lastKernelNanos();
     for (DeviceArray a : out) {
       own(a);
     }
@@ -73,6 +82,12 @@ public final class HostContext {
   /** Copies a host tensor to the bundle's device, e.g. a loop counter fed to a subgraph. */
   public DeviceArray upload(HostTensor t) {
     DeviceArray a = DeviceArray.upload(t, device);
+    own(a);
+    return a;
+  }
+
+  /** Makes the run own {@code a} (an input the bundle uploaded); returns it. */
+  DeviceArray adopt(DeviceArray a) {
     own(a);
     return a;
   }
@@ -145,6 +160,28 @@ public final class HostContext {
 
   public boolean readBool(DeviceArray a) {
     return a.readBool();
+  }
+
+  /**
+   * Records that the host program enters block {@code index} of its function; generated code calls
+   * it at the head of its block loop. The block path identifies the path a run took (the benchmark
+   * suite compiles it as one static graph, {@code dynnc compile --specialize-path}).
+   */
+  public void enter(int index) {
+    blocks.add(index);
+  }
+
+  /** The blocks entered so far, in order. */
+  public List<Integer> blockPath() {
+    return List.copyOf(blocks);
+  }
+
+  /**
+   * Nanoseconds the subgraph calls so far spent in compiled code (the executors' {@code run}),
+   * without the copies in and out and the host program around them.
+   */
+  public long kernelNanos() {
+    return kernelNanos;
   }
 
   /** The indices of the subgraphs called so far, in call order. */
