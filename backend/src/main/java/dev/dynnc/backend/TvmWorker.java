@@ -88,11 +88,11 @@ public final class TvmWorker implements CompileService {
 
   /**
    * The pool size: {@value #WORKERS_PROPERTY} (system property, or environment variable {@code
-   * DYNNC_COMPILE_WORKERS}) when set to a positive number, else one per core but one, at least 1
-   * and at most {@value #MAX_DEFAULT_WORKERS}. A worker's start-up (a JVM, CPython, {@code import
-   * tvm}) costs about as much CPU as compiling a small subgraph, so on a 2-core machine a second
-   * worker did not pay: samples/early_exit_cnn compiled cold in 49 s with one worker and 56 s with
-   * two (load average 11), into byte-identical bundles.
+   * DYNNC_COMPILE_WORKERS}) when set to a positive number, else one per core, at most {@value
+   * #MAX_DEFAULT_WORKERS}. Workers start on first use, so a compile with one cache miss starts one.
+   * On this idle 2-core machine samples/msdnet (3 subgraphs) compiled cold in 46.4 s with two
+   * workers and 67.0 s with one, into byte-identical bundles; an earlier measurement that favoured
+   * one worker (early_exit_cnn, 49 s against 56 s) was taken at load average 11.
    */
   static int defaultSize() {
     String v = System.getProperty(WORKERS_PROPERTY, System.getenv("DYNNC_COMPILE_WORKERS"));
@@ -107,7 +107,7 @@ public final class TvmWorker implements CompileService {
       }
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    return Math.max(1, Math.min(cores - 1, MAX_DEFAULT_WORKERS));
+    return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS));
   }
 
   /** Starts the first worker now if it is not running, without waiting for it to be ready. */

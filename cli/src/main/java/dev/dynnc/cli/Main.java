@@ -10,6 +10,7 @@ import dev.dynnc.compiler.Target;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
+import dev.dynnc.rewrite.PathSpecializer;
 import dev.dynnc.runtime.BadInputException;
 import dev.dynnc.runtime.Bundle;
 import dev.dynnc.runtime.BundleException;
@@ -177,6 +178,15 @@ public final class Main implements Callable<Integer> {
         description = "Print nothing but errors: no progress, no summary line.")
     boolean quiet;
 
+    @Option(
+        names = "--specialize-path",
+        paramLabel = "BLOCKS",
+        description =
+            "Compile only one path of the method, the blocks BLOCKS (e.g. 0,2,5, as the blocks column of"
+                + " `dynnc bench` prints it), as one static graph: the oracle that `dynnc bench` of the"
+                + " whole model is measured against.")
+    String specializePath;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -241,6 +251,14 @@ public final class Main implements Callable<Integer> {
               .maxErrors(m.maxErrors())
               .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
               .progress(progress);
+      if (specializePath != null) {
+        try {
+          builder.specializePath(PathSpecializer.parsePath(specializePath));
+        } catch (IllegalArgumentException e) {
+          err.println(Code.DN0400.prefix() + "--specialize-path: " + e.getMessage());
+          return USAGE;
+        }
+      }
       if (!noCache) {
         builder.cacheDir(
             cacheDir != null
@@ -377,7 +395,10 @@ public final class Main implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Time a bundle on .npy inputs and print a table, one row per input set. Inputs are given as for"
-              + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows.")
+              + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows."
+              + " Columns: latency of a whole run (inputs in, outputs out); host_%, the share of it spent outside"
+              + " the compiled kernels (host program, copies at subgraph boundaries, runtime); the host program's"
+              + " block path (for compile --specialize-path) and the subgraphs it called.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -392,7 +413,9 @@ public final class Main implements Callable<Integer> {
     @Option(
         names = "--warmup",
         defaultValue = "500",
-        description = "Untimed runs per input set (default: ${DEFAULT-VALUE}).")
+        description =
+            "Untimed runs per input set (default: ${DEFAULT-VALUE}), after 2 s of running all input sets in"
+                + " turn to warm up the JIT (skipped with 0).")
     int warmup;
 
     @Option(
@@ -411,6 +434,9 @@ public final class Main implements Callable<Integer> {
       return reportingErrors(err, () -> bench(out));
     }
 
+    /** Time spent running all input sets in turn before the per-set warm-up (unless --warmup 0). */
+    static final long JIT_WARMUP_NS = 2_000_000_000L;
+
     private int bench(PrintWriter out) throws Exception {
       if (inputs == null || inputs.isEmpty()) {
         throw new CliError(Code.DN0400, USAGE, "bench needs at least one --input NAME=FILE.npy");
@@ -428,26 +454,45 @@ public final class Main implements Callable<Integer> {
       List<InputSet> sets = inputSets(inputs);
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
         out.printf(
-            "%-24s %10s %10s %10s  %s%n",
-            "inputs", "median_us", "p10_us", "p90_us", "subgraph calls");
+            "%-24s %10s %10s %10s %7s  %-16s %s%n",
+            "inputs", "median_us", "p10_us", "p90_us", "host_%", "blocks", "subgraph calls");
+        // Warm up the JIT on every path before timing any: the JVM compiles the host program and
+        // the
+        // runtime in background threads, which share the cores with the model (rows measured while
+        // they ran were up to 3x slower with 2 cores).
+        long warmUntil = System.nanoTime() + JIT_WARMUP_NS;
+        while (warmup > 0 && System.nanoTime() < warmUntil) {
+          for (InputSet set : sets) {
+            b.run(set.tensors());
+          }
+        }
         for (InputSet set : sets) {
           for (int i = 0; i < warmup; i++) {
             b.run(set.tensors());
           }
           long[] ns = new long[iterations];
+          long total = 0;
+          long kernel = 0;
           for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             b.run(set.tensors());
             ns[i] = System.nanoTime() - t0;
+            total += ns[i];
+            kernel += b.lastRun().kernelNanos();
           }
           java.util.Arrays.sort(ns);
+          Bundle.RunStats last = b.lastRun();
           out.printf(
-              "%-24s %10.1f %10.1f %10.1f  %s%n",
+              "%-24s %10.1f %10.1f %10.1f %7.1f  %-16s %s%n",
               set.label(),
               ns[iterations / 2] / 1e3,
               ns[iterations / 10] / 1e3,
               ns[iterations * 9 / 10] / 1e3,
-              b.lastTrace());
+              100.0 * (total - kernel) / total,
+              last.blockPath().stream()
+                  .map(String::valueOf)
+                  .collect(java.util.stream.Collectors.joining(",")),
+              last.trace());
         }
         return OK;
       }

@@ -93,11 +93,22 @@ class CompileCacheTest {
     assertTrue(
         Files.getPosixFilePermissions(second.bundle().resolve("lib/sg0.so"))
             .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+    // The host class comes from the cache too (rule HOST-CACHE): the same bytes as javac's, not
+    // executable.
+    Path hostClass = Path.of("host/classes/dynnc/generated/Host.class");
+    assertTrue(
+        java.util.Arrays.equals(
+            Files.readAllBytes(first.bundle().resolve(hostClass)),
+            Files.readAllBytes(second.bundle().resolve(hostClass))));
+    assertTrue(
+        !Files.getPosixFilePermissions(second.bundle().resolve(hostClass))
+            .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+    assertTrue(!Files.exists(second.bundle().resolve("host/.cached-source")));
     try (Stream<Path> s = Files.list(cache)) {
       assertEquals(
-          3,
+          4,
           s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).count(),
-          "three entries and no temporaries");
+          "three libraries, the host class, and no temporaries");
     }
   }
 

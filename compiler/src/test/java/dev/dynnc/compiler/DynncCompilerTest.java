@@ -237,7 +237,7 @@ class DynncCompilerTest {
     assertEquals(m.files().keySet(), bundleFiles(out), "the manifest hashes every file but itself");
     assertEquals(Path.of(dir.resolve("cache").toString()), c.cacheDir().orElseThrow());
     try (var entries = Files.list(dir.resolve("cache"))) {
-      assertEquals(3, entries.count(), "one cache entry per subgraph");
+      assertEquals(4, entries.count(), "one cache entry per subgraph and one for the host class");
     }
   }
 
