@@ -30,20 +30,22 @@ SAMPLES_DIR = os.path.dirname(HERE)
 ROOT = os.path.dirname(SAMPLES_DIR)
 DYNNC = os.path.join(ROOT, 'bin', 'dynnc')
 INPUT_TYPE = 'float32[1,3,32,32]'
+OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread'
 
-# Every sample: where its source lives, the entry dynnc and PyTorch both build, the method and input
-# name. 'oracle' names a static variant (samples/bench/oracle/) with one entry per taken path, and
-# which of the model's integer outputs says the path an input takes.
+# Every sample: where its source lives, the entry dynnc and PyTorch both build, the method, the input
+# name and (when not an image batch of one) its type.
 SAMPLES = [
     {'name': 'early_exit_cnn', 'entry': 'models.sdn:build_model(num_classes=10)', 'method': 'forward',
-     'input': 'x', 'oracle': {'file': 'early_exit_cnn_static.py',
-                              'entry': 'early_exit_cnn_static:build_static(path=%d)', 'path_int_output': 0}},
+     'input': 'x'},
     {'name': 'skipnet_ff', 'entry': 'models.skipnet:build_model()', 'method': 'forward', 'input': 'x'},
     {'name': 'skipnet_rnn', 'entry': 'models.skipnet_rnn:build_model()', 'method': 'forward', 'input': 'x'},
     {'name': 'blockdrop', 'entry': 'models.blockdrop:build_model()', 'method': 'forward', 'input': 'inputs'},
     {'name': 'msdnet', 'entry': 'models.msdnet:build_model()', 'method': 'forward', 'input': 'x'},
     {'name': 'moe_top1', 'entry': 'models.moe:build_model()', 'method': 'forward', 'input': 'x'},
     {'name': 'sdn', 'entry': 'models.sdn_vgg:create_vgg_sdn()', 'method': 'predict_early', 'input': 'x'},
+    {'name': 'act_rnn', 'entry': 'models.act:build_model()', 'method': 'forward', 'input': 'x',
+     'type': 'float32[1,8]'},
+    {'name': 'caption_decoder', 'entry': 'models.caption:build_model()', 'method': 'forward', 'input': 'images'},
 ]
 
 ENGINES = ['dynnc', 'eager', 'script', 'frozen']
@@ -51,13 +53,13 @@ ENGINES = ['dynnc', 'eager', 'script', 'frozen']
 # ---------------------------------------------------------------------------------------------
 # Parsing dynnc's output (covered by --self-test)
 
-BENCH_ROW = re.compile(r'^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+(.*)$')
+BENCH_ROW = re.compile(r'^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9]+(?:,[0-9]+)*)\s+(.*)$')
 STAGE_LINE = re.compile(r'^dynnc: (\S+)\s*(.*?)\s+([0-9.]+) s$')
 CACHE_LINE = re.compile(r'^dynnc: (\d+) subgraph\(s\), (\d+) from the compile cache, (\d+) compiled by TVM$')
 
 
 def parse_bench(text):
-    """Rows of `dynnc bench` output: [{'input', 'median_us', 'p10_us', 'p90_us', 'trace'}]."""
+    """Rows of `dynnc bench` output: [{'input', 'median_us', 'p10_us', 'p90_us', 'host_pct', 'blocks', 'trace'}]."""
     lines = [l for l in text.splitlines() if l.strip()]
     if not lines or not lines[0].split()[:2] == ['inputs', 'median_us']:
         raise ValueError('not dynnc bench output (no header): %r' % text[:200])
@@ -67,7 +69,8 @@ def parse_bench(text):
         if not m:
             raise ValueError('unreadable dynnc bench row: %r' % line)
         rows.append({'input': m.group(1), 'median_us': float(m.group(2)), 'p10_us': float(m.group(3)),
-                     'p90_us': float(m.group(4)), 'trace': m.group(5).strip()})
+                     'p90_us': float(m.group(4)), 'host_pct': float(m.group(5)), 'blocks': m.group(6),
+                     'trace': m.group(7).strip()})
     return rows
 
 
@@ -108,43 +111,60 @@ def _fmt_x(x, digits=2):
 
 def render_table(results):
     """Markdown: one latency row per sample and input, one summary row per sample, then the skipped."""
-    out = ['| sample | input | subgraphs called | dynnc µs med / p90 | eager | script | frozen | x eager | x script '
-           '| x frozen | oracle µs | oracle ratio |',
-           '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    out = ['| sample | input | subgraphs called | dynnc µs med / p90 | host % | eager | script | frozen | x eager '
+           '| x script | x frozen | oracle µs | oracle ratio |',
+           '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     ran = [s for s in results['samples'] if s['status'] == 'ok']
     for s in ran:
         for r in s['rows']:
             d = r['dynnc']['median_us']
-            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
-                s['name'], r['input'], r['path'], _fmt_lat(r['dynnc']), _fmt_lat(r.get('eager')),
+            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+                s['name'], r['input'], r['path'], _fmt_lat(r['dynnc']), _fmt_x(r.get('host_pct'), 0),
+                _fmt_lat(r.get('eager')),
                 _fmt_lat(r.get('script')), _fmt_lat(r.get('frozen')),
                 _fmt_x(_ratio((r.get('eager') or {}).get('median_us'), d)),
                 _fmt_x(_ratio((r.get('script') or {}).get('median_us'), d)),
                 _fmt_x(_ratio((r.get('frozen') or {}).get('median_us'), d)),
-                _fmt_lat(r.get('oracle')), _fmt_x(_ratio(d, (r.get('oracle') or {}).get('median_us')))))
-    out += ['', '| sample | geomean x eager | x script | x frozen | cold compile s | warm compile s '
-            '| subgraphs (warm hits) | bundle KiB | tensors KiB | bundle / tensors | bench peak RSS MiB '
-            '| TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|']
+                _fmt_lat(r.get('oracle')), _fmt_x(oracle_ratio(r))))
+    out += ['', '| sample | geomean x eager | x script | x frozen | oracle ratio max | cold compile s '
+            '| warm compile s | subgraphs (warm hits) | bundle KiB | tensors KiB | bundle / tensors '
+            '| bench peak RSS MiB | TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for s in ran:
         speed = {e: geomean([_ratio((r.get(e) or {}).get('median_us'), r['dynnc']['median_us'])
                              for r in s['rows']]) for e in ('eager', 'script', 'frozen')}
         cold, warm = s['compile']['cold'], s['compile']['warm']
         cache = warm.get('cache') or {}
-        out.append('| %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %.0f | %s |' % (
+        ratios = [x for x in (oracle_ratio(r) for r in s['rows']) if x]
+        out.append('| %s | %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %.0f | %s |' % (
             s['name'], _fmt_x(speed['eager']), _fmt_x(speed['script']), _fmt_x(speed['frozen']),
-            cold['wall_s'], warm['wall_s'],
+            _fmt_x(max(ratios) if ratios else None), cold['wall_s'], warm['wall_s'],
             '%s (%s)' % (cache.get('subgraphs', '?'), cache.get('cache_hits', '?')),
             s['bundle_bytes'] / 1024, s['checkpoint_tensor_bytes'] / 1024,
             s['bundle_bytes'] / s['checkpoint_tensor_bytes'], s['bench_peak_rss_kb'] / 1024,
             torchscript_note(s)))
     failed = {s['name']: r['oracle_error'] for s in ran for r in s['rows'] if r.get('oracle_error')}
+    ran_all = [s for s in ran if s['rows']]
+    if ran_all:
+        speed = [geomean([_ratio((r.get('eager') or {}).get('median_us'), r['dynnc']['median_us'])
+                          for r in s['rows']]) for s in ran_all]
+        out += ['', 'Geometric mean over the samples of the speed-up over eager PyTorch: %s' % _fmt_x(geomean(speed))]
     if failed:
         out += [''] + ['Oracle of `%s` not measured: %s' % kv for kv in sorted(failed.items())]
-    skipped = [s for s in results['samples'] if s['status'] != 'ok']
+    broken = [s for s in results['samples'] if s['status'] == 'failed']
+    if broken:
+        out += ['', 'Failed while being measured:', '']
+        out += ['- `%s`: %s' % (s['name'], s['reason']) for s in broken]
+    skipped = [s for s in results['samples'] if s['status'] == 'skipped']
     if skipped:
         out += ['', 'Skipped (dynnc does not compile them yet; picked up automatically once it does):', '']
         out += ['- `%s`: %s' % (s['name'], s['reason']) for s in skipped]
     return '\n'.join(out)
+
+
+def oracle_ratio(r):
+    """dynnc's median over the oracle's, both timed side by side when the run has that number."""
+    o = r.get('oracle') or {}
+    return _ratio(o.get('dynnc_side_by_side_us') or r['dynnc']['median_us'], o.get('median_us'))
 
 
 def torchscript_note(s):
@@ -212,13 +232,14 @@ def first_error(text):
     return lines[0] if lines else '(no message)'
 
 
-def model_args(source_root, entry, method, input_name, checkpoint):
+def model_args(source_root, entry, method, input_name, checkpoint, input_type=INPUT_TYPE):
     return ['--source-root', source_root, '--entry', entry, '--method', method,
-            '--input', '%s=%s' % (input_name, INPUT_TYPE), '--weights', checkpoint]
+            '--input', '%s=%s' % (input_name, input_type), '--weights', checkpoint]
 
 
-def compile_bundle(args, bundle, cache_dir):
-    rc, _, err, wall, rss = run_measured([DYNNC, 'compile', '-v', '--cache-dir', cache_dir] + args + ['-o', bundle])
+def compile_bundle(args, bundle, cache_dir, env=None):
+    rc, _, err, wall, rss = run_measured([DYNNC, 'compile', '-v', '--cache-dir', cache_dir] + args + ['-o', bundle],
+                                         env)
     if rc != 0:
         raise RuntimeError('dynnc compile failed: ' + first_error(err))
     d = parse_compile_log(err)
@@ -252,7 +273,7 @@ def torch_worker(spec):
     state = torch.load(spec['checkpoint'], map_location='cpu')
     model.load_state_dict(state)
     model.eval()
-    result = {'torch': torch.__version__, 'checkpoint_tensor_bytes': sum(
+    result = {'torch': torch.__version__, 'blas': loaded_blas(), 'checkpoint_tensor_bytes': sum(
         t.numel() * t.element_size() for t in state.values() if torch.is_tensor(t)), 'engines': {}}
     xs = [torch.from_numpy(np.load(f)) for f in spec['files']]
     methods = {'eager': getattr(model, spec['method'])}
@@ -286,7 +307,18 @@ def torch_worker(spec):
             paths.append([int(l) for l in leaves if np.asarray(l).ndim == 0 and
                           np.issubdtype(np.asarray(l).dtype, np.integer)])
         result['int_outputs'] = paths
-    print(json.dumps(result))
+    # To a file, not stdout: a model may print while it is built or run (msdnet does).
+    with open(spec['result_file'], 'w') as f:
+        json.dump(result, f)
+
+
+def loaded_blas():
+    """The file behind libblas.so.3 in this process (which BLAS PyTorch's Linear and matmul call)."""
+    with open('/proc/self/maps') as f:
+        for line in f:
+            if 'libblas.so' in line or 'libopenblas' in line:
+                return os.path.realpath(line.split()[-1])
+    return None
 
 
 def first_line(e):
@@ -300,34 +332,67 @@ def percentiles(ns):
     return {'median_us': ns[n // 2] / 1e3, 'p10_us': ns[n // 10] / 1e3, 'p90_us': ns[n * 9 // 10] / 1e3}
 
 
-def measure_torch(sample, source_root, checkpoint, files, a):
+def measure_torch(sample, source_root, checkpoint, files, a, work):
     spec = {'source_root': source_root, 'entry': sample['entry'], 'method': sample['method'],
             'checkpoint': checkpoint, 'files': files, 'threads': a.threads, 'warmup': a.warmup,
-            'iterations': a.iterations}
+            'iterations': a.iterations, 'result_file': os.path.join(work, 'torch-result.json')}
+    env = dict(os.environ)
+    if a.torch_blas == 'openblas':
+        # Debian's torch calls the system libblas.so.3 (for Linear, matmul); the reference BLAS that
+        # the test fixtures need is slow, so PyTorch is timed with OpenBLAS, its best BLAS here.
+        env['LD_LIBRARY_PATH'] = OPENBLAS_DIR + os.pathsep + env.get('LD_LIBRARY_PATH', '')
     p = subprocess.run([sys.executable, os.path.abspath(__file__), '--torch-worker', json.dumps(spec)],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise RuntimeError('PyTorch worker failed: ' + (p.stderr.strip().splitlines() or ['?'])[-1])
-    return json.loads(p.stdout)
+    with open(spec['result_file']) as f:
+        return json.load(f)
 
 
-def measure_oracle(sample, source_root, checkpoint, files, paths, work, a, env):
-    """Per path: a static variant taking it unconditionally, compiled by dynnc and benched on its inputs."""
-    o = sample['oracle']
-    root = os.path.join(work, 'oracle-src')
-    shutil.copytree(os.path.join(source_root, 'models'), os.path.join(root, 'models'))
-    shutil.copy(os.path.join(HERE, 'oracle', o['file']), root)
-    by_input = {}
-    for path in sorted(set(paths)):
-        chosen = [f for f, p in zip(files, paths) if p == path]
-        bundle = os.path.join(work, 'oracle-%d.bundle' % path)
-        c = compile_bundle(model_args(root, o['entry'] % path, sample['method'], sample['input'], checkpoint),
-                           bundle, os.path.join(work, 'oracle-cache'))
-        rows, _ = bench_bundle(bundle, sample['input'], chosen, a, env)
-        for r in rows:
+def measure_oracle(sample, args, bundle, rows, files, work, a, env):
+    """Per block path the inputs take: the path compiled as one static graph (`dynnc compile
+    --specialize-path`), benched on the inputs that take it right after the dynamic bundle is
+    benched again on them (side by side, so the ratio is not skewed by load that changed since the
+    main run). The compiles run two at a time. Returns {input label: row}."""
+    import concurrent.futures
+    by_path = {}
+    for f, r in zip(files, rows):
+        by_path.setdefault(r['blocks'], []).append(f)
+    paths = sorted(by_path, key=lambda p: (len(p), p))
+    out = {}
+    for path in paths[a.oracle_max_paths:]:
+        for f in by_path[path]:
+            out[os.path.basename(f)] = {'error': 'not measured: more than %d distinct paths (--oracle-max-paths)'
+                                        % a.oracle_max_paths}
+    paths = paths[:a.oracle_max_paths]
+    one_worker = dict(os.environ, DYNNC_COMPILE_WORKERS='1')
+
+    def build(k):
+        b = os.path.join(work, 'oracle-%d.bundle' % k)
+        return b, compile_bundle(args + ['--specialize-path', paths[k]], b,
+                                 os.path.join(work, 'oracle-cache-%d' % k), one_worker)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        built = {k: pool.submit(build, k) for k in range(len(paths))}
+        concurrent.futures.wait(built.values())  # every compile done before anything is timed
+    for k, path in enumerate(paths):
+        chosen = by_path[path]
+        try:
+            obundle, c = built[k].result()
+            side, _ = bench_bundle(bundle, sample['input'], chosen, a, env)
+            orows, _ = bench_bundle(obundle, sample['input'], chosen, a, env)
+        except RuntimeError as e:
+            for f in chosen:
+                out[os.path.basename(f)] = {'error': str(e)}
+            continue
+        side = {r['input']: r for r in side}
+        for r in orows:
             r['oracle_subgraphs'] = (c.get('cache') or {}).get('subgraphs')
-            by_input[r['input']] = r
-    return by_input
+            r['oracle_compile_s'] = c['wall_s']
+            r['dynnc_side_by_side_us'] = side[r['input']]['median_us']
+            out[r['input']] = r
+        shutil.rmtree(obundle, ignore_errors=True)
+    return out
 
 
 def measure_sample(sample, a, work, env):
@@ -336,7 +401,8 @@ def measure_sample(sample, a, work, env):
     checkpoint = os.path.join(source_root, 'checkpoint.pt')
     files = sorted(os.path.join(source_root, 'inputs', f) for f in os.listdir(os.path.join(source_root, 'inputs'))
                    if f.endswith('.npy'))
-    args = model_args(source_root, sample['entry'], sample['method'], sample['input'], checkpoint)
+    args = model_args(source_root, sample['entry'], sample['method'], sample['input'], checkpoint,
+                      sample.get('type', INPUT_TYPE))
     rc, out, err, _, _ = run_measured([DYNNC, 'check'] + args)
     if rc != 0:
         return {'name': name, 'status': 'skipped', 'reason': 'dynnc check: ' + first_error(err + out)}
@@ -346,30 +412,26 @@ def measure_sample(sample, a, work, env):
     cold = compile_bundle(args, bundle, cache)
     shutil.rmtree(bundle)
     warm = compile_bundle(args, bundle, cache)
-    rows, rss = bench_bundle(bundle, sample['input'], files, a, env)
-    t = measure_torch(sample, source_root, checkpoint, files, a)
-    paths = [p[sample['oracle']['path_int_output']] if 'oracle' in sample and p else None
-             for p in t['int_outputs']]
-    for i, r in enumerate(rows):
-        ints = t['int_outputs'][i]
-        rows[i] = {'input': r['input'], 'path': r['trace'], 'int_outputs': ints,
-                   'dynnc': {k: r[k] for k in ('median_us', 'p10_us', 'p90_us')}}
+    brows, rss = bench_bundle(bundle, sample['input'], files, a, env)
+    t = measure_torch(sample, source_root, checkpoint, files, a, work)
+    oracle = {} if a.no_oracle else measure_oracle(sample, args, bundle, brows, files, work, a, env)
+    rows = []
+    for i, r in enumerate(brows):
+        row = {'input': r['input'], 'path': r['trace'], 'blocks': r['blocks'], 'host_pct': r['host_pct'],
+               'int_outputs': t['int_outputs'][i], 'dynnc': {k: r[k] for k in ('median_us', 'p10_us', 'p90_us')}}
         for e, lat in t['engines'].items():
-            rows[i][e] = lat[i]
-    if 'oracle' in sample and not a.no_oracle:
-        try:
-            oracle = measure_oracle(sample, source_root, checkpoint, files, paths, work, a, env)
-            for r in rows:
-                o = oracle.get(r['input'])
-                if o:
-                    r['oracle'] = {k: o[k] for k in ('median_us', 'p10_us', 'p90_us', 'oracle_subgraphs')}
-        except RuntimeError as e:
-            for r in rows:
-                r['oracle_error'] = str(e)
+            row[e] = lat[i]
+        o = oracle.get(r['input'])
+        if o and 'error' in o:
+            row['oracle_error'] = o['error']
+        elif o:
+            row['oracle'] = {k: o[k] for k in ('median_us', 'p10_us', 'p90_us', 'host_pct', 'oracle_subgraphs',
+                                               'oracle_compile_s', 'dynnc_side_by_side_us')}
+        rows.append(row)
     return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm},
             'bundle_bytes': dir_bytes(bundle), 'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
-            'bench_peak_rss_kb': rss, 'torch': t['torch'], 'script_error': t.get('script_error'),
-            'frozen_error': t.get('frozen_error'), 'rows': rows}
+            'bench_peak_rss_kb': rss, 'torch': t['torch'], 'torch_blas': t.get('blas'),
+            'script_error': t.get('script_error'), 'frozen_error': t.get('frozen_error'), 'rows': rows}
 
 
 def run_suite(a):
@@ -393,8 +455,9 @@ def run_suite(a):
             print('== %s' % s['name'], file=sys.stderr, flush=True)
             try:
                 results['samples'].append(measure_sample(s, a, work, env))
-            except RuntimeError as e:
-                results['samples'].append({'name': s['name'], 'status': 'failed', 'reason': str(e)})
+            except Exception as e:  # noqa: BLE001 (one sample's failure must not lose the others)
+                results['samples'].append({'name': s['name'], 'status': 'failed',
+                                           'reason': '%s: %s' % (type(e).__name__, e)})
     with open(os.path.join(a.out_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)
     report(results, a.out_dir)
@@ -413,9 +476,9 @@ def report(results, out_dir):
 # ---------------------------------------------------------------------------------------------
 # Self-test: the parsers and the table on canned output (no dynnc, no torch; < 1 s)
 
-CANNED_BENCH = """inputs                    median_us     p10_us     p90_us  subgraph calls
-x0.npy                         41.3       39.0       78.2  sg0 -> sg1
-x6.npy                        101.5       95.1      140.0  sg0 -> sg2 -> sg4 -> sg5
+CANNED_BENCH = """inputs                    median_us     p10_us     p90_us  host_%  blocks           subgraph calls
+x0.npy                         41.3       39.0       78.2    12.5  0,1              [0, 1]
+x6.npy                        101.5       95.1      140.0     7.0  0,2,2,2,4        [0, 2, 2, 2, 4]
 """
 CANNED_COMPILE = """dynnc: parse     models/sdn.py 0.41 s
 dynnc: subgraph  sg0 1.50 s
@@ -430,7 +493,7 @@ def self_test():
     rows = parse_bench(CANNED_BENCH)
     assert [r['input'] for r in rows] == ['x0.npy', 'x6.npy'], rows
     assert rows[1] == {'input': 'x6.npy', 'median_us': 101.5, 'p10_us': 95.1, 'p90_us': 140.0,
-                       'trace': 'sg0 -> sg2 -> sg4 -> sg5'}, rows[1]
+                       'host_pct': 7.0, 'blocks': '0,2,2,2,4', 'trace': '[0, 2, 2, 2, 4]'}, rows[1]
     for bad in ('', 'no header\n', CANNED_BENCH + 'x9.npy  12.0  oops\n'):
         try:
             parse_bench(bad)
@@ -445,20 +508,21 @@ def self_test():
         {'name': 'toy', 'status': 'ok', 'bundle_bytes': 2048, 'checkpoint_tensor_bytes': 1024,
          'bench_peak_rss_kb': 204800, 'script_error': 'RuntimeError: no',
          'compile': {'cold': dict(c, wall_s=10.0), 'warm': dict(c, wall_s=2.0)},
-         'rows': [{'input': r['input'], 'path': r['trace'], 'dynnc': lat(r['median_us']),
+         'rows': [{'input': r['input'], 'path': r['trace'], 'host_pct': r['host_pct'], 'dynnc': lat(r['median_us']),
                    'eager': lat(4 * r['median_us']), 'oracle': lat(r['median_us'] / 2)} for r in rows]},
         {'name': 'toy2', 'status': 'ok', 'bundle_bytes': 1, 'checkpoint_tensor_bytes': 1, 'bench_peak_rss_kb': 1,
          'compile': {'cold': dict(c, wall_s=1.0), 'warm': dict(c, wall_s=1.0)},
          'rows': [{'input': 'x0.npy', 'path': '[0]', 'dynnc': lat(1.0), 'oracle_error': 'dynnc compile failed: E'}]},
         {'name': 'later', 'status': 'skipped', 'reason': 'dynnc check: error[DN0101]: x'}]}
     table = render_table(results)
-    assert '| toy | x0.npy | sg0 -> sg1 | 41 / 62 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 |' \
+    assert '| toy | x0.npy | [0, 1] | 41 / 62 | 12 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 |' \
         in table, table
-    assert '| toy | 4.00 | - | - | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 | does not script: RuntimeError: no |' \
+    assert '| toy | 4.00 | - | - | 2.00 | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 | does not script: RuntimeError: no |' \
         in table, table
+    assert 'Geometric mean over the samples of the speed-up over eager PyTorch: 4.00' in table, table
     assert '- `later`: dynnc check: error[DN0101]: x' in table, table
     assert 'Oracle of `toy2` not measured: dynnc compile failed: E' in table, table
-    assert '| toy2 | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
+    assert '| toy2 | - | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
     assert abs(geomean([2.0, 8.0]) - 4.0) < 1e-9 and geomean([None]) is None
     print('suite.py self-test: ok')
 
@@ -470,7 +534,12 @@ def main():
     ap.add_argument('--iterations', type=int, default=500)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--out-dir', default=os.path.join(ROOT, 'build', 'bench'))
+    ap.add_argument('--torch-blas', choices=['openblas', 'system'],
+                    default='openblas' if os.path.exists(os.path.join(OPENBLAS_DIR, 'libblas.so.3')) else 'system',
+                    help='BLAS for PyTorch (default: OpenBLAS when installed)')
     ap.add_argument('--no-oracle', action='store_true', help='skip the static-path oracle bundles')
+    ap.add_argument('--oracle-max-paths', type=int, default=16,
+                    help='compile an oracle for at most this many distinct paths per sample (default 16)')
     ap.add_argument('--self-test', action='store_true', help='check the parsers and the table, then exit')
     ap.add_argument('--render', metavar='RESULTS_JSON', help='print the table and draw the chart of a saved run')
     ap.add_argument('--torch-worker', help=argparse.SUPPRESS)
