@@ -532,7 +532,7 @@ def main():
     ap.add_argument('--samples', help='comma-separated sample names (default: all)')
     ap.add_argument('--warmup', type=int, default=200)
     ap.add_argument('--iterations', type=int, default=500)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--out-dir', default=os.path.join(ROOT, 'build', 'bench'))
     ap.add_argument('--torch-blas', choices=['openblas', 'system'],
                     default='openblas' if os.path.exists(os.path.join(OPENBLAS_DIR, 'libblas.so.3')) else 'system',

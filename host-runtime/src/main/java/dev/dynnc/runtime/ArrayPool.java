@@ -1,6 +1,8 @@
 package dev.dynnc.runtime;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import org.bytedeco.tvm.DLTensor;
 
 /**
@@ -19,6 +21,7 @@ final class ArrayPool implements DeviceArray.Recycler {
   private final Device device;
   private final int maxKept;
   private final ArrayDeque<DLTensor> kept;
+  private final ArrayDeque<Optional<ByteBuffer>> views;
   private boolean closed;
 
   ArrayPool(String dtype, long[] shape, Device device, int maxKept) {
@@ -27,25 +30,31 @@ final class ArrayPool implements DeviceArray.Recycler {
     this.device = device;
     this.maxKept = maxKept;
     this.kept = new ArrayDeque<>(maxKept);
+    this.views = new ArrayDeque<>(maxKept);
   }
 
   /** An array: a kept native array if there is one, else a new one. */
   DeviceArray take() {
     DLTensor t;
+    ByteBuffer v = null;
     synchronized (this) {
       t = kept.pollFirst();
+      if (t != null) {
+        v = views.pollFirst().orElse(null);
+      }
     }
     return t == null
         ? DeviceArray.alloc(dtype, shape, device, this)
-        : DeviceArray.reuse(dtype, shape, device, t, this);
+        : DeviceArray.reuse(dtype, shape, device, t, v, this);
   }
 
   @Override
-  public synchronized boolean keep(DLTensor t) {
+  public synchronized boolean keep(DLTensor t, ByteBuffer view) {
     if (closed || kept.size() >= maxKept) {
       return false;
     }
     kept.addFirst(t);
+    views.addFirst(Optional.ofNullable(view));
     return true;
   }
 
@@ -55,5 +64,6 @@ final class ArrayPool implements DeviceArray.Recycler {
     for (DLTensor t; (t = kept.pollFirst()) != null; ) {
       DeviceArray.free(t);
     }
+    views.clear();
   }
 }

@@ -5,6 +5,8 @@ import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayCopyFromBytes;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayCopyToBytes;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMArrayFree;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
@@ -35,19 +37,28 @@ public final class DeviceArray implements AutoCloseable {
   private final Device device;
   private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
-  private BytePointer data; // the array's memory, made on first use (data())
+  private ByteBuffer view; // the array's memory on the CPU, made on first use (view())
 
   /**
    * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
    * output buffers), instead of freeing it.
    */
   interface Recycler {
-    /** Keeps {@code t} for reuse and returns true, or returns false to have it freed. */
-    boolean keep(DLTensor t);
+    /**
+     * Keeps {@code t} (and {@code view}, its memory as a buffer, or null) for reuse and returns
+     * true, or returns false to have it freed.
+     */
+    boolean keep(DLTensor t, ByteBuffer view);
   }
 
   private DeviceArray(
-      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
+      String dtype,
+      long[] shape,
+      Device device,
+      DLTensor tensor,
+      ByteBuffer view,
+      Recycler recycler) {
+    this.view = view;
     this.dtype = dtype;
     this.shape = shape;
     this.numel = HostTensor.numel(shape);
@@ -69,8 +80,13 @@ public final class DeviceArray implements AutoCloseable {
    * shape} is not copied: the caller never changes it.
    */
   static DeviceArray reuse(
-      String dtype, long[] shape, Device device, DLTensor tensor, Recycler recycler) {
-    return new DeviceArray(dtype, shape, device, tensor, recycler);
+      String dtype,
+      long[] shape,
+      Device device,
+      DLTensor tensor,
+      ByteBuffer view,
+      Recycler recycler) {
+    return new DeviceArray(dtype, shape, device, tensor, view, recycler);
   }
 
   /**
@@ -86,7 +102,7 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), recycler);
+      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), null, recycler);
     }
   }
 
@@ -174,11 +190,12 @@ public final class DeviceArray implements AutoCloseable {
     if (t.data().length == 0) {
       return;
     }
-    if (device == Device.CPU) {
-      // One copy straight into the array's memory (compact: TVMArrayAlloc made it), instead of a
-      // temporary native buffer, a copy into it and TVM's copy out of it (4.4 of 12.9 µs per
-      // 12 KB input in the profile of early_exit_cnn).
-      new BytePointer(h.data()).position(h.byte_offset()).put(t.data(), 0, t.data().length);
+    ByteBuffer v = view();
+    if (v != null) {
+      // One copy straight into the array's memory, instead of a temporary native buffer, a copy
+      // into it and TVM's copy out of it (4.4 of 12.9 µs per 12 KB input in the profile of
+      // early_exit_cnn).
+      v.put(0, t.data());
       return;
     }
     try (BytePointer bytes = new BytePointer(t.data())) {
@@ -190,8 +207,9 @@ public final class DeviceArray implements AutoCloseable {
   public HostTensor toHost() {
     DLTensor h = handle();
     byte[] data = new byte[Math.toIntExact(Math.multiplyExact(numel, HostTensor.itemSize(dtype)))];
-    if (data.length > 0 && device == Device.CPU) {
-      new BytePointer(h.data()).position(h.byte_offset()).get(data, 0, data.length);
+    ByteBuffer v = data.length > 0 ? view() : null;
+    if (v != null) {
+      v.get(0, data);
     } else if (data.length > 0) {
       try (BytePointer bytes = new BytePointer(data.length)) {
         TvmRuntime.check(TVMArrayCopyToBytes(h, bytes, data.length), "TVMArrayCopyToBytes");
@@ -230,13 +248,31 @@ public final class DeviceArray implements AutoCloseable {
       throw new IllegalStateException(
           "expected a 1-element array to read a scalar from, got " + describe());
     }
-    if (device == Device.CPU) {
-      return decode(new BytePointer(h.data()), h.byte_offset());
+    ByteBuffer v = view();
+    if (v != null) {
+      return decode(v);
     }
     try (BytePointer tmp = new BytePointer(8)) {
       TvmRuntime.check(
           TVMArrayCopyToBytes(h, tmp, HostTensor.itemSize(dtype)), "TVMArrayCopyToBytes");
       return decode(tmp, 0);
+    }
+  }
+
+  private Number decode(ByteBuffer v) {
+    switch (dtype) {
+      case "float32":
+        return v.getFloat(0);
+      case "float64":
+        return v.getDouble(0);
+      case "int64":
+        return v.getLong(0);
+      case "int32":
+        return v.getInt(0);
+      case "uint8":
+        return v.get(0) & 0xff;
+      default: // bool
+        return v.get(0) != 0 ? 1 : 0;
     }
   }
 
@@ -258,14 +294,26 @@ public final class DeviceArray implements AutoCloseable {
   }
 
   /**
-   * The array's memory (on the CPU: TVMArrayAlloc's arrays are compact with no byte offset), for
-   * direct copies; made once per array.
+   * The array's memory as a direct buffer in native byte order (on the CPU, where TVMArrayAlloc's
+   * arrays are compact), or null when it cannot be one (another device, over 2 GiB): copies and
+   * scalar reads through it are plain Java, where each JNI call cost 50-100 ns. Made once per
+   * native array (a pool keeps it with the array).
    */
-  BytePointer data() {
-    if (data == null) {
-      data = new BytePointer(handle().data());
+  ByteBuffer view() {
+    if (view == null) {
+      view = viewOf(handle(), device, byteSize());
     }
-    return data;
+    return view;
+  }
+
+  /** The memory of a CPU array of {@code bytes} bytes as a buffer, or null (see {@link #view}). */
+  static ByteBuffer viewOf(DLTensor t, Device device, long bytes) {
+    if (device != Device.CPU || bytes > Integer.MAX_VALUE || bytes == 0) {
+      return null;
+    }
+    BytePointer p = new BytePointer(t.data());
+    p.position(t.byte_offset()).limit(t.byte_offset() + bytes).capacity(t.byte_offset() + bytes);
+    return p.asByteBuffer().order(ByteOrder.nativeOrder());
   }
 
   /** The native handle; package-private so only runtime code passes it to TVM. */
@@ -290,11 +338,12 @@ public final class DeviceArray implements AutoCloseable {
   public void close() {
     if (tensor != null) {
       DLTensor t = tensor;
+      ByteBuffer v = view;
       tensor = null;
-      data = null;
+      view = null;
       LIVE.decrementAndGet();
       LIVE_BYTES.addAndGet(-byteSize());
-      if (recycler == null || !recycler.keep(t)) {
+      if (recycler == null || !recycler.keep(t, v)) {
         free(t);
       }
     }

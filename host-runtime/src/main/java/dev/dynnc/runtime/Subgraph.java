@@ -13,13 +13,13 @@ import static org.bytedeco.tvm.global.tvm_runtime.kTVMModuleHandle;
 import static org.bytedeco.tvm.global.tvm_runtime.kTVMNDArrayHandle;
 import static org.bytedeco.tvm.global.tvm_runtime.kTVMStr;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tvm.DLDevice;
 import org.bytedeco.tvm.DLTensor;
 import org.bytedeco.tvm.TVMFunctionHandle;
@@ -61,8 +61,8 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   // 0.3 µs each; act_rnn's loop body has 7 inputs and 9 outputs). Null elsewhere, or where a buffer
   // is not a plain compact array (then the packed calls are used).
   private DLTensor[] executorBuffers;
-  private BytePointer[] inBuf;
-  private BytePointer[] outBuf;
+  private ByteBuffer[] inBuf;
+  private ByteBuffer[] outBuf;
   private TVMFunctionHandle run;
   private TVMFunctionHandle getOutput;
 
@@ -214,22 +214,22 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
    */
   private void holdBuffers(List<DLTensor> held) {
     boolean direct = device == Device.CPU;
-    for (DLTensor t : held) {
-      direct &= t.byte_offset() == 0 && (t.strides() == null || t.strides().isNull());
+    ByteBuffer[] views = new ByteBuffer[held.size()];
+    for (int i = 0; i < views.length; i++) {
+      DLTensor t = held.get(i);
+      Manifest.TensorSpec spec = i < inputs.size() ? inputs.get(i) : outputs.get(i - inputs.size());
+      long bytes = HostTensor.numel(spec.shape()) * HostTensor.itemSize(spec.dtype());
+      direct &= t.strides() == null || t.strides().isNull();
+      views[i] = direct ? DeviceArray.viewOf(t, device, bytes) : null;
+      direct &= views[i] != null || bytes == 0;
     }
     if (!direct) {
       held.forEach(t -> TVMArrayFree(t));
       return;
     }
     executorBuffers = held.toArray(new DLTensor[0]);
-    inBuf = new BytePointer[inputs.size()];
-    outBuf = new BytePointer[outputs.size()];
-    for (int i = 0; i < inBuf.length; i++) {
-      inBuf[i] = new BytePointer(executorBuffers[i].data());
-    }
-    for (int i = 0; i < outBuf.length; i++) {
-      outBuf[i] = new BytePointer(executorBuffers[inBuf.length + i].data());
-    }
+    inBuf = java.util.Arrays.copyOfRange(views, 0, inputs.size());
+    outBuf = java.util.Arrays.copyOfRange(views, inputs.size(), views.length);
   }
 
   /** The executor's buffer (a new reference, which the caller frees) for {@code what}. */
@@ -308,7 +308,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
                 + in[i].device().manifestName());
       }
       if (inBuf != null) {
-        copy(inBuf[i], in[i].data(), in[i].byteSize());
+        copy(inBuf[i], in[i].view());
       } else {
         setInt(0, inputIndex[i]);
         setHandle(1, in[i].handle());
@@ -323,7 +323,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
       for (int i = 0; i < out.length; i++) {
         out[i] = pools[i].take();
         if (outBuf != null) {
-          copy(out[i].data(), outBuf[i], out[i].byteSize());
+          copy(out[i].view(), outBuf[i]);
         } else {
           setInt(0, i);
           setHandle(1, out[i].handle());
@@ -347,9 +347,10 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     return lastKernelNanos;
   }
 
-  private static void copy(BytePointer to, BytePointer from, long bytes) {
-    if (bytes > 0) {
-      Pointer.memcpy(to, from, bytes);
+  /** Copies every byte of {@code from} into {@code to} (null: an empty array, nothing to copy). */
+  private static void copy(ByteBuffer to, ByteBuffer from) {
+    if (to != null) {
+      to.put(0, from, 0, from.capacity());
     }
   }
 
