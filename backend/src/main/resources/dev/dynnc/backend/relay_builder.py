@@ -331,8 +331,12 @@ def _build(req):
     # tir.disable_assert drops the argument checks of every kernel's packed entry point (about 300
     # messages, 75 KiB per library): only the graph executor calls the kernels, always with the
     # buffers it planned, and the runtime checks every input's type before set_input.
+    # link-params: the weights compiled into this subgraph become constant data of the library,
+    # which every graph executor reads in place, instead of a parameter blob that each executor
+    # copies into storage of its own (one copy per thread that runs the bundle).
+    executor = relay.backend.Executor("graph", {"link-params": True})
     with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-        lib = relay.build(mod, target=tvm.target.Target(target))
+        lib = relay.build(mod, target=tvm.target.Target(target), executor=executor)
     tmp = req["output"] + ".partial.so"
     # -s: no symbol table and no debug information (TVM emits DWARF); the dynamic symbols the
     # runtime looks up stay.
