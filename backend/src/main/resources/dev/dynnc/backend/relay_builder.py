@@ -334,9 +334,12 @@ def _build(req):
     # link-params: the weights compiled into this subgraph become constant data of the library,
     # which every graph executor reads in place, instead of a parameter blob that each executor
     # copies into storage of its own (one copy per thread that runs the bundle).
-    executor = relay.backend.Executor("graph", {"link-params": True})
-    with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-        lib = relay.build(mod, target=tvm.target.Target(target), executor=executor)
+    # TVM 0.18 cannot link a bool constant ("The allocated data type (bool) does not match"): such
+    # a subgraph is built again with its weights as a parameter blob, as before link-params.
+    try:
+        lib = _relay_build(mod, target, link_params=True)
+    except tvm.TVMError:
+        lib = _relay_build(mod, target, link_params=False)
     tmp = req["output"] + ".partial.so"
     # -s: no symbol table and no debug information (TVM emits DWARF); the dynamic symbols the
     # runtime looks up stay.
@@ -345,6 +348,12 @@ def _build(req):
     with open(req["relay_file"], "w") as fh:
         fh.write("// target: " + target + "\n")
         fh.write(mod.astext(show_meta_data=False))
+
+
+def _relay_build(mod, target, link_params):
+    executor = relay.backend.Executor("graph", {"link-params": link_params})
+    with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+        return relay.build(mod, target=tvm.target.Target(target), executor=executor)
 
 
 def host_target(target):
