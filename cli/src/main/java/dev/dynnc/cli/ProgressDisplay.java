@@ -21,7 +21,11 @@ final class ProgressDisplay implements ProgressListener {
   private long started;
   private int subgraphs;
   private int hits;
-  private boolean currentHit;
+  // Plain lines of subgraphs, printed in announcement order as they finish: subgraphs compile in
+  // parallel, so they finish in any order, after later ones were announced.
+  private final java.util.List<String> announced = new java.util.ArrayList<>();
+  private final java.util.Map<String, String> finished = new java.util.HashMap<>();
+  private int printed;
 
   ProgressDisplay(PrintWriter err, boolean terminal, boolean verbose) {
     this.err = err;
@@ -54,10 +58,10 @@ final class ProgressDisplay implements ProgressListener {
     completed();
     current = stage;
     currentDetail = detail;
-    currentHit = false;
     started = System.nanoTime();
     if (stage == Stage.SUBGRAPH) {
       subgraphs++;
+      announced.add(detail);
     }
     if (terminal) {
       err.print("\r\033[K[" + name(stage) + "]" + (detail.isEmpty() ? "" : " " + detail));
@@ -68,10 +72,28 @@ final class ProgressDisplay implements ProgressListener {
   @Override
   public synchronized void cacheHit(String subgraph) {
     hits++;
-    currentHit = true;
     if (verbose) {
       clearLine();
       err.println("dynnc: " + subgraph + " from the compile cache");
+    }
+  }
+
+  @Override
+  public synchronized void subgraphDone(String subgraph, boolean fromCache) {
+    finished.put(subgraph, fromCache ? " from the compile cache" : " compiled by TVM");
+    if (terminal || verbose) {
+      return;
+    }
+    // Every finished subgraph whose predecessors have all finished, in announcement order.
+    while (printed < announced.size()) {
+      String detail = announced.get(printed);
+      String how = finished.get(detail.split(" ", 2)[0]);
+      if (how == null) {
+        return;
+      }
+      err.println("dynnc: [subgraph] " + detail + how);
+      err.flush();
+      printed++;
     }
   }
 
@@ -111,21 +133,15 @@ final class ProgressDisplay implements ProgressListener {
     }
   }
 
-  /** On a log without --verbose: the plain line of the stage that just completed. */
+  /**
+   * On a log without --verbose: the plain line of the stage that just completed (a subgraph's is
+   * printed by {@link #subgraphDone}).
+   */
   private void completed() {
-    if (current == null || terminal || verbose) {
+    if (current == null || current == Stage.SUBGRAPH || terminal || verbose) {
       return;
     }
-    String what =
-        current == Stage.SUBGRAPH
-            ? (currentHit ? " from the compile cache" : " compiled by TVM")
-            : " done";
-    err.println(
-        "dynnc: ["
-            + name(current)
-            + "]"
-            + (currentDetail.isEmpty() ? "" : " " + currentDetail)
-            + what);
+    err.println("dynnc: [" + name(current) + "]" + " done");
     err.flush();
   }
 

@@ -28,8 +28,12 @@ class ProgressDisplayTest {
     ProgressDisplay l = new ProgressDisplay(new PrintWriter(log, true), false, false);
     l.stage(Stage.FRONTEND, "");
     l.stage(Stage.SUBGRAPH, "sg0 (1/2)");
-    l.cacheHit("sg0");
+    // Subgraphs compile in parallel: sg1 is announced before sg0 finishes and finishes first, yet
+    // the lines come in subgraph order.
     l.stage(Stage.SUBGRAPH, "sg1 (2/2)");
+    l.subgraphDone("sg1", false);
+    l.cacheHit("sg0");
+    l.subgraphDone("sg0", true);
     l.stage(Stage.HOST, "");
     l.done(true);
     assertEquals(

@@ -615,6 +615,9 @@ public final class DynncCompiler {
           storeQuietly(cache, key, so, relay);
         }
       }
+      synchronized (progress) {
+        progress.subgraphDone(name, found == CompileCache.Lookup.HIT);
+      }
       return null;
     } catch (CompileService.Timeout e) {
       return Diagnostic.of(

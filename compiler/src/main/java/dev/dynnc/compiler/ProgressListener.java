@@ -29,4 +29,11 @@ public interface ProgressListener {
    * The subgraph that {@link Stage#SUBGRAPH} just announced came from the compile cache, not TVM.
    */
   default void cacheHit(String subgraph) {}
+
+  /**
+   * A subgraph that {@link Stage#SUBGRAPH} announced is finished: taken from the compile cache or
+   * compiled by TVM. Subgraphs compile in parallel, so this comes in any order, after other
+   * subgraphs were announced.
+   */
+  default void subgraphDone(String subgraph, boolean fromCache) {}
 }
