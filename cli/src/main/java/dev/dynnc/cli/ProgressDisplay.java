@@ -26,6 +26,7 @@ final class ProgressDisplay implements ProgressListener {
   private final java.util.List<String> announced = new java.util.ArrayList<>();
   private final java.util.Map<String, String> finished = new java.util.HashMap<>();
   private int printed;
+  private final java.util.Map<String, Long> subgraphStarted = new java.util.HashMap<>();
 
   ProgressDisplay(PrintWriter err, boolean terminal, boolean verbose) {
     this.err = err;
@@ -62,6 +63,7 @@ final class ProgressDisplay implements ProgressListener {
     if (stage == Stage.SUBGRAPH) {
       subgraphs++;
       announced.add(detail);
+      subgraphStarted.put(detail.split(" ", 2)[0], started);
     }
     if (terminal) {
       err.print("\r\033[K[" + name(stage) + "]" + (detail.isEmpty() ? "" : " " + detail));
@@ -81,6 +83,23 @@ final class ProgressDisplay implements ProgressListener {
   @Override
   public synchronized void subgraphDone(String subgraph, boolean fromCache) {
     finished.put(subgraph, fromCache ? " from the compile cache" : " compiled by TVM");
+    if (verbose) {
+      // Its own time, from its announcement to now: with parallel compiles the next announcement
+      // comes before this subgraph is done.
+      Long t0 = subgraphStarted.get(subgraph);
+      String detail =
+          announced.stream()
+              .filter(d -> d.split(" ", 2)[0].equals(subgraph))
+              .findFirst()
+              .orElse(subgraph);
+      clearLine();
+      err.printf(
+          Locale.ROOT,
+          "dynnc: %-9s%s %.2f s%n",
+          name(Stage.SUBGRAPH),
+          " " + detail,
+          (System.nanoTime() - (t0 == null ? started : t0)) / 1e9);
+    }
     if (terminal || verbose) {
       return;
     }
@@ -121,8 +140,11 @@ final class ProgressDisplay implements ProgressListener {
     err.flush();
   }
 
+  /**
+   * With --verbose: the time of the stage that just ended (a subgraph's: {@link #subgraphDone}).
+   */
   private void finishStage() {
-    if (current != null && verbose) {
+    if (current != null && current != Stage.SUBGRAPH && verbose) {
       clearLine();
       err.printf(
           Locale.ROOT,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynnc.compiler.ProgressListener.Stage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressDisplayTest {
@@ -48,5 +49,29 @@ class ProgressDisplayTest {
     f.stage(Stage.FRONTEND, "");
     f.done(false);
     assertEquals("", failed.toString(), "a stage that failed prints no line");
+  }
+
+  @Test
+  void verboseTimesEachSubgraphFromItsOwnStartWhenTheyOverlap() {
+    StringWriter log = new StringWriter();
+    ProgressDisplay v = new ProgressDisplay(new PrintWriter(log, true), false, true);
+    v.stage(Stage.PARTITION, "");
+    v.stage(Stage.SUBGRAPH, "sg0 (1/2)");
+    v.stage(Stage.SUBGRAPH, "sg1 (2/2)");
+    v.subgraphDone("sg1", false);
+    v.cacheHit("sg0");
+    v.subgraphDone("sg0", true);
+    v.stage(Stage.HOST, "");
+    v.done(true);
+    List<String> lines = log.toString().lines().toList();
+    assertEquals(6, lines.size(), log.toString());
+    assertTrue(lines.get(0).matches("dynnc: partition +[0-9.]+ s"), lines.get(0));
+    // One timing line per subgraph, as each finishes, naming that subgraph (not the last one
+    // announced).
+    assertTrue(lines.get(1).matches("dynnc: subgraph +sg1 \\(2/2\\) [0-9.]+ s"), lines.get(1));
+    assertEquals("dynnc: sg0 from the compile cache", lines.get(2));
+    assertTrue(lines.get(3).matches("dynnc: subgraph +sg0 \\(1/2\\) [0-9.]+ s"), lines.get(3));
+    assertTrue(lines.get(4).matches("dynnc: host +[0-9.]+ s"), lines.get(4));
+    assertEquals("dynnc: 2 subgraph(s), 1 from the compile cache, 1 compiled by TVM", lines.get(5));
   }
 }

@@ -43,6 +43,9 @@ import java.util.stream.Stream;
  * into place, so no reader sees half an entry, and it is verified on every read: an entry whose
  * files do not match its hashes is deleted and compiled again, never copied into a bundle.
  *
+ * <p>The same store keeps generated host classes ({@link #hostKey}): the entry's library file then
+ * holds the class file and its text file the Java source.
+ *
  * <p>The directory must be the user's own, because a library placed in it runs when a bundle is
  * opened: it is created with mode 0700, and {@link #open} refuses it (the compile then runs without
  * a cache) when it is a symbolic link, is owned by another user, or is writable by group or others.
