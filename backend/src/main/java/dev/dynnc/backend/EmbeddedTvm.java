@@ -1,6 +1,8 @@
 package dev.dynnc.backend;
 
 import static org.bytedeco.cpython.global.python.PyRun_SimpleString;
+import static org.bytedeco.cpython.global.python.PySys_SetObject;
+import static org.bytedeco.cpython.global.python.PyUnicode_DecodeFSDefault;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,18 @@ public final class EmbeddedTvm {
       System.err.println(
           "dynnc TVM worker: cannot unpack TVM's Python packages: " + e.getMessage());
       System.exit(1);
+    }
+    // Embedded, CPython takes sys.executable from the first `python3` on PATH, which may be any
+    // Python or none. TVM's auto-scheduler (--tune) starts its build and measurement processes
+    // with sys.executable, so it must be the preset's own Python, which runs this same TVM.
+    String python;
+    try {
+      python = org.bytedeco.javacpp.Loader.load(org.bytedeco.cpython.python.class);
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      python = null; // Only tuning needs it; relay_builder.py says so if it is asked to tune.
+    }
+    if (python == null || PySys_SetObject("executable", PyUnicode_DecodeFSDefault(python)) != 0) {
+      PySys_SetObject("executable", PyUnicode_DecodeFSDefault(""));
     }
     String script;
     try (InputStream in = EmbeddedTvm.class.getResourceAsStream("relay_builder.py")) {

@@ -231,6 +231,12 @@ public final class TvmWorker implements CompileService {
      */
     private volatile Process process;
 
+    /**
+     * The worker's own temporary directory, for TVM's tuning processes, which outlive a request's
+     * work directory (relay_builder.py's _MeasureProcesses); deleted when the worker stops.
+     */
+    private volatile Path tmp;
+
     private Writer requests;
     private BlockingQueue<String> answers;
     private boolean ready;
@@ -343,8 +349,12 @@ public final class TvmWorker implements CompileService {
       cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
       Process p;
       try {
-        p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        tmp = Files.createTempDirectory("dynnc-worker-");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("DYNNC_WORKER_TMP", tmp.toString());
+        p = pb.start();
       } catch (IOException e) {
+        deleteTmp();
         throw new CompileException("cannot start TVM's compile worker: " + e.getMessage());
       }
       BlockingQueue<String> q = new LinkedBlockingQueue<>();
@@ -379,16 +389,31 @@ public final class TvmWorker implements CompileService {
     void stop() {
       Process p = process;
       process = null;
-      if (p == null) {
+      if (p != null) {
+        // Children first: once the worker is gone they are no longer its descendants.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+          p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      deleteTmp();
+    }
+
+    private void deleteTmp() {
+      Path t = tmp;
+      tmp = null;
+      if (t == null) {
         return;
       }
-      // Children first: once the worker is gone they are no longer its descendants.
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      try (Stream<Path> s = Files.walk(t)) {
+        for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // A leftover empty-ish directory in the system's temporary directory; nothing else.
       }
     }
   }

@@ -9,8 +9,10 @@
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
+import time
 import traceback
 
 os.environ.setdefault("TOPHUB_LOCATION", "NONE")
@@ -32,6 +34,9 @@ finally:
 
 # Without TopHub logs every op is untuned; the warning says so once per build and helps nobody.
 logging.getLogger("autotvm").setLevel(logging.ERROR)
+# A tuned build logs every kernel the search found no schedule for (with its whole compute DAG);
+# TVM's own schedule is then used, which is what the tuning report compares against anyway.
+logging.getLogger("auto_scheduler").setLevel(logging.ERROR)
 
 
 def _const(weights_blob, w):
@@ -336,10 +341,9 @@ def _build(req):
     # copies into storage of its own (one copy per thread that runs the bundle).
     # TVM 0.18 cannot link a bool constant ("The allocated data type (bool) does not match"): such
     # a subgraph is built again with its weights as a parameter blob, as before link-params.
-    try:
-        lib = _relay_build(mod, target, link_params=True)
-    except tvm.TVMError:
-        lib = _relay_build(mod, target, link_params=False)
+    lib = _relay_build(mod, target)
+    if req.get("tune") is not None:
+        lib = _tune_and_choose(mod, target, lib, req)
     tmp = req["output"] + ".partial.so"
     # -s: no symbol table and no debug information (TVM emits DWARF); the dynamic symbols the
     # runtime looks up stay.
@@ -350,10 +354,195 @@ def _build(req):
         fh.write(mod.astext(show_meta_data=False))
 
 
-def _relay_build(mod, target, link_params):
+def _relay_build(mod, target, records=None):
+    """relay.build with linked weights, or with a parameter blob where TVM cannot link them; with
+    the auto-scheduler's schedules from `records` when given."""
+    try:
+        return _relay_build_once(mod, target, True, records)
+    except tvm.TVMError:
+        return _relay_build_once(mod, target, False, records)
+
+
+def _relay_build_once(mod, target, link_params, records):
     executor = relay.backend.Executor("graph", {"link-params": link_params})
-    with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-        return relay.build(mod, target=tvm.target.Target(target), executor=executor)
+    config = {"tir.disable_assert": True}
+    if records is None:
+        with tvm.transform.PassContext(opt_level=3, config=config):
+            return relay.build(mod, target=tvm.target.Target(target), executor=executor)
+    from tvm import auto_scheduler
+    config["relay.backend.use_auto_scheduler"] = True
+    with auto_scheduler.ApplyHistoryBest(records):
+        with tvm.transform.PassContext(opt_level=3, config=config):
+            return relay.build(mod, target=tvm.target.Target(target), executor=executor)
+
+
+# --tune: TVM's auto-scheduler (Ansor) searches schedules for every kernel of the subgraph and
+# measures them on this machine. Its sketch policy runs with a random cost model: the learned one
+# needs XGBoost, which the TVM preset does not ship, and the budget is seconds, not a model's
+# worth of trials. Once a subgraph is built with the auto-scheduler, every one of its kernels uses
+# the auto-scheduler's schedules (TVM's hand-written x86 schedules and their NCHWc layout are off),
+# so a short search can lose to the untuned build: both builds are timed here, on this machine, and
+# the faster one is kept; the report says which and by how much.
+_TUNE_ROUND = 8  # candidates measured per search round of one kernel
+_SEARCH = {"evolutionary_search_num_iters": 1, "evolutionary_search_population": 64,
+           "sample_init_min_population": 32}
+
+
+class _MeasureProcesses:
+    """While entered, TVM's build and measurement processes start this worker's Python (not a
+    `python3` found on PATH) with this worker's packages and libraries. Each is started once and
+    kept for the worker's life instead of once per search round, since each start imports TVM
+    (several seconds, more than a round). They keep their temporary files in the worker's own
+    directory (DYNNC_WORKER_TMP, which TvmWorker deletes when the worker ends), not in a request's
+    work directory, which is gone after its request. Output is discarded while entered: each
+    process's `import tvm` logs the same spurious target-tag errors as this worker's did (see
+    above), and the search prints its progress; a failed measurement is a record with an error."""
+
+    _made = {}
+
+    def __enter__(self):
+        import tvm.auto_scheduler.measure as measure
+        # EmbeddedTvm set sys.executable to the preset's Python; the environment is inherited.
+        if not (sys.executable and os.access(sys.executable, os.X_OK)):
+            raise RuntimeError("cannot tune: the TVM preset's Python executable was not found (%r)" % sys.executable)
+        libdir = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(tvm.__file__))))
+        os.environ["PYTHONHOME"] = sys.base_prefix
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.exists(p))
+        os.environ["TVM_LIBRARY_PATH"] = libdir
+        os.environ["LD_LIBRARY_PATH"] = os.pathsep.join(
+            [libdir, os.path.join(sys.base_prefix, "lib")] + [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep) if p])
+        self._tmpdir = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = os.environ.get("DYNNC_WORKER_TMP") or tempfile.gettempdir()
+        self._measure = measure
+        self._originals = (measure.PopenPoolExecutor, measure.PopenWorker)
+        measure.PopenPoolExecutor = self._kept(measure.PopenPoolExecutor)
+        measure.PopenWorker = self._kept(measure.PopenWorker)
+        # fd 1 too: dynnc_serve made it a copy of stderr, and TVM's C++ side prints there.
+        self._saved = [(fd, os.dup(fd)) for fd in (1, 2)]
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd, _ in self._saved:
+            os.dup2(devnull, fd)
+        os.close(devnull)
+        return self
+
+    def _kept(self, factory):
+        def get(*args, **kwargs):
+            key = (factory, repr((args, sorted(kwargs.items()))))
+            if key not in self._made:
+                self._made[key] = factory(*args, **kwargs)
+            return self._made[key]
+        return get
+
+    def __exit__(self, *exc):
+        self._measure.PopenPoolExecutor, self._measure.PopenWorker = self._originals
+        if self._tmpdir is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = self._tmpdir
+        for fd, saved in self._saved:
+            os.dup2(saved, fd)
+            os.close(saved)
+        return False
+
+
+def _search(mod, target, records, seconds):
+    """Searches schedules for `seconds`, appending every measurement to `records`; the number of
+    candidates measured. A search continued from earlier records starts from their best states."""
+    from tvm import auto_scheduler
+    from tvm.auto_scheduler.measure import ProgramMeasurer
+    tasks, weights = auto_scheduler.extract_tasks(mod["main"], {}, tvm.target.Target(target))
+    if not tasks:
+        return 0
+    earlier = os.path.getsize(records) > 0
+    measurer = ProgramMeasurer(
+        auto_scheduler.LocalBuilder(timeout=30, n_parallel=max(1, os.cpu_count() or 1)),
+        auto_scheduler.LocalRunner(number=3, repeat=3, min_repeat_ms=20, timeout=10),
+        [auto_scheduler.RecordToFile(records)], 0)
+    params = dict(auto_scheduler.SketchPolicy.DEFAULT_PARAMS, **_SEARCH)
+    preload = [auto_scheduler.PreloadMeasuredStates(records)] if earlier else None
+    policies = [auto_scheduler.SketchPolicy(t, auto_scheduler.RandomModel(), params=params, verbose=0,
+                                            init_search_callbacks=preload) for t in tasks]
+    best = [float("inf")] * len(tasks)
+    if earlier:
+        index = {t.workload_key: i for i, t in enumerate(tasks)}
+        for inp, res in auto_scheduler.load_records(records):
+            i = index.get(inp.task.workload_key)
+            if i is not None and res.error_no == 0:
+                best[i] = min(best[i], float(np.mean([c.value for c in res.costs])))
+    # Every kernel gets a round first, the largest first; then the kernel that costs the subgraph
+    # the most time (best time found so far x how often the subgraph runs it) gets the next one.
+    order = sorted(range(len(tasks)), key=lambda i: -tasks[i].compute_dag.flop_ct * weights[i])
+    rounds = [0] * len(tasks)
+    exhausted = set()
+    measured = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(exhausted) < len(tasks):
+        live = [i for i in order if i not in exhausted]
+        untried = [i for i in live if rounds[i] == 0 and best[i] == float("inf")]
+        found = [i for i in live if best[i] < float("inf")]
+        if untried:
+            i = untried[0]
+        elif found:
+            i = max(found, key=lambda j: best[j] * weights[j])
+        else:
+            i = min(live, key=lambda j: rounds[j])  # nothing ran yet: take turns
+        _, results = policies[i].continue_search_one_round(_TUNE_ROUND, measurer)
+        rounds[i] += 1
+        measured += len(results)
+        for r in results:
+            if r.error_no == 0:
+                best[i] = min(best[i], float(np.mean([c.value for c in r.costs])))
+        if not results:
+            exhausted.add(i)  # every schedule of this kernel's search space was measured
+    return measured
+
+
+def _time_us(lib, req, target):
+    """The median time of one run of the built subgraph on random inputs, in microseconds."""
+    from tvm.contrib import graph_executor
+    dev = tvm.device(tvm.target.Target(target).kind.name, 0)
+    m = graph_executor.GraphModule(lib["default"](dev))
+    rng = np.random.default_rng(0)
+    for i in req["inputs"] + req.get("weight_inputs", []):
+        name = "in%d" % i["id"] if "name" not in i else i["name"]
+        m.set_input(name, rng.standard_normal(i["shape"]).astype(i["dtype"]))
+    f = m.module.time_evaluator("run", dev, number=10, repeat=5, min_repeat_ms=30)
+    return float(np.median(f().results)) * 1e6
+
+
+def _tune_and_choose(mod, target, untuned, req):
+    """Tunes for the request's budget (continuing earlier records when given), builds with the
+    records, times both builds and returns the faster; writes the records and a report."""
+    tune = req["tune"]
+    records = tune["records_out"]
+    if tune.get("records_in"):
+        shutil.copyfile(tune["records_in"], records)
+    else:
+        open(records, "w").close()
+    start = time.monotonic()
+    measured = 0
+    if tune["seconds"] > 0:
+        with _MeasureProcesses():
+            measured = _search(mod, target, records, tune["seconds"])
+    spent = time.monotonic() - start
+    report = {"seconds": round(spent, 1), "measured": measured, "kept": "untuned",
+              "untuned_us": None, "tuned_us": None}
+    lib = untuned
+    if os.path.getsize(records) > 0:
+        tuned = _relay_build(mod, target, records)
+        # Interleaved, so that a change in the machine's load hits both alike.
+        times = {"untuned": [], "tuned": []}
+        for _ in range(3):
+            times["untuned"].append(_time_us(untuned, req, target))
+            times["tuned"].append(_time_us(tuned, req, target))
+        report["untuned_us"] = round(float(np.median(times["untuned"])), 2)
+        report["tuned_us"] = round(float(np.median(times["tuned"])), 2)
+        if report["tuned_us"] < report["untuned_us"]:
+            report["kept"] = "tuned"
+            lib = tuned
+    with open(tune["report"], "w") as fh:
+        json.dump(report, fh)
+    return lib
 
 
 def host_target(target):

@@ -7,6 +7,7 @@ import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
 import dev.dynnc.compiler.ProgressListener;
 import dev.dynnc.compiler.Target;
+import dev.dynnc.compiler.Tuning;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
@@ -187,6 +188,16 @@ public final class Main implements Callable<Integer> {
                 + " whole model is measured against.")
     String specializePath;
 
+    @Option(
+        names = "--tune",
+        paramLabel = "SECONDS",
+        description =
+            "Tune every subgraph's kernels with TVM's auto-scheduler for SECONDS in all, measured on"
+                + " this machine, and keep each subgraph's faster build, tuned or not. The records"
+                + " stay in the compile cache: an unchanged subgraph is not tuned again, and a larger"
+                + " budget continues its search.")
+    Long tune;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -212,6 +223,16 @@ public final class Main implements Callable<Integer> {
             Code.DN0400.prefix()
                 + "--compile-timeout "
                 + timeout
+                + " must be between 1 and "
+                + MAX_TIMEOUT_S
+                + " seconds");
+        return USAGE;
+      }
+      if (tune != null && (tune < 1 || tune > MAX_TIMEOUT_S)) {
+        err.println(
+            Code.DN0400.prefix()
+                + "--tune "
+                + tune
                 + " must be between 1 and "
                 + MAX_TIMEOUT_S
                 + " seconds");
@@ -259,6 +280,9 @@ public final class Main implements Callable<Integer> {
           return USAGE;
         }
       }
+      if (tune != null) {
+        builder.tune(Duration.ofSeconds(tune));
+      }
       if (!noCache) {
         builder.cacheDir(
             cacheDir != null
@@ -290,6 +314,9 @@ public final class Main implements Callable<Integer> {
       }
       if (quiet) {
         return OK;
+      }
+      if (tune != null) {
+        Tuning.summaries(output).forEach(line -> out.println("tuning " + line));
       }
       out.printf(
           "compiled %s: %d subgraph(s), %d call site(s), %d block(s) -> %s (%.1f s)%n",

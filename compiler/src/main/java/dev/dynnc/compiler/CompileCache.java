@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -197,9 +199,31 @@ final class CompileCache {
    * compile then skips javac, which took 1.3-2.0 s of the 4-6 s of recompiling an unchanged sample.
    */
   static String hostKey(String source, String dynncVersion) {
+    return digest(FORMAT, "host class", dynncVersion, Runtime.version().toString(), source);
+  }
+
+  /**
+   * The key of the auto-scheduler records kept for the subgraph whose untuned library has key
+   * {@code key} (rule TUNE-RECORDS): the entry's library file holds the records, its text file the
+   * tuning report with the seconds spent so far, so that a larger budget continues the search.
+   */
+  static String recordsKey(String key) {
+    return digest(FORMAT, "tuning records", key);
+  }
+
+  /**
+   * The key of a library built with tuning records: the untuned library's key and the records'
+   * SHA-256, so that new records build a new library and the same records find the old one.
+   */
+  static String tunedKey(String key, Path records) throws IOException {
+    byte[] r = sha256().digest(Files.readAllBytes(records));
+    return digest(FORMAT, "tuned library", key, HexFormat.of().formatHex(r));
+  }
+
+  /** The SHA-256 of {@code parts}, each length-prefixed so no two splits of one text collide. */
+  private static String digest(String... parts) {
     MessageDigest md = sha256();
-    for (String part :
-        new String[] {FORMAT, "host class", dynncVersion, Runtime.version().toString(), source}) {
+    for (String part : parts) {
       byte[] b = part.getBytes(StandardCharsets.UTF_8);
       md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
       md.update(b);
@@ -272,25 +296,56 @@ final class CompileCache {
    * it wins.
    */
   void store(String key, Path so, Path relay) throws IOException {
+    store(key, so, relay, false);
+  }
+
+  /**
+   * Stores as {@link #store} does, replacing an entry already under {@code key}: for tuning
+   * records, which grow when a larger budget continues a search. A reader sees the old entry, no
+   * entry, or the new one, never a mix.
+   */
+  void replace(String key, Path so, Path relay) throws IOException {
+    store(key, so, relay, true);
+  }
+
+  private void store(String key, Path so, Path relay, boolean replace) throws IOException {
     Path tmp = Files.createTempDirectory(dir, TEMP_PREFIX + key.substring(0, 16) + "-");
+    Path old = null;
     try {
       byte[] lib = Files.readAllBytes(so);
       byte[] text = Files.readAllBytes(relay);
       Files.write(tmp.resolve(LIB), lib);
       Files.write(tmp.resolve(RELAY), text);
       Files.writeString(tmp.resolve(DIGESTS), digests(lib, text), StandardCharsets.US_ASCII);
+      Path entry = dir.resolve(key);
+      if (replace && Files.isDirectory(entry, NOFOLLOW_LINKS)) {
+        old = Files.createTempDirectory(dir, TEMP_PREFIX + "old-" + key.substring(0, 16) + "-");
+        try {
+          Files.move(entry, old.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+          // Another compile replaced it first; ours goes in below.
+        }
+      }
       try {
-        Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException
           | DirectoryNotEmptyException
           | AtomicMoveNotSupportedException e) {
         // Another compile stored the same key first (its content is the same), or the file system
-        // cannot rename
-        // atomically, in which case dynnc does without the entry rather than risk a half-visible
-        // one.
+        // cannot rename atomically, in which case dynnc does without the entry rather than risk a
+        // half-visible one.
+      } catch (FileSystemException e) {
+        // Linux reports renaming onto a non-empty directory as ENOTEMPTY, which Java does not
+        // always map to DirectoryNotEmptyException: the same case when the entry is there.
+        if (!Files.isDirectory(entry, NOFOLLOW_LINKS)) {
+          throw e;
+        }
       }
     } finally {
       DynncCompiler.deleteTree(tmp);
+      if (old != null) {
+        DynncCompiler.deleteTree(old);
+      }
     }
   }
 

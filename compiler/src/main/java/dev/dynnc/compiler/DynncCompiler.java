@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -85,6 +84,13 @@ public final class DynncCompiler {
   private final int maxErrors;
   private final java.util.function.Function<CompileRequest, Frontend.Result> lowering;
   private final List<Integer> specializePath;
+  private final Duration tune;
+
+  /**
+   * Added to a tuned subgraph's compile time limit besides its share of the budget: a search round
+   * started just before the deadline, the tuned build, and timing both builds.
+   */
+  static final Duration TUNE_MARGIN = Duration.ofSeconds(180);
 
   private DynncCompiler(Builder b) {
     this.target = b.target;
@@ -95,6 +101,7 @@ public final class DynncCompiler {
     this.maxErrors = b.maxErrors;
     this.lowering = b.lowering;
     this.specializePath = b.specializePath;
+    this.tune = b.tune;
   }
 
   public static Builder builder() {
@@ -111,8 +118,25 @@ public final class DynncCompiler {
     private int maxErrors = Frontend.DEFAULT_MAX_ERRORS;
     private java.util.function.Function<CompileRequest, Frontend.Result> lowering;
     private List<Integer> specializePath;
+    private Duration tune;
 
     private Builder() {}
+
+    /**
+     * Tunes the kernels of every subgraph with TVM's auto-scheduler for {@code budget} in all
+     * (split evenly between the subgraphs, which then compile one at a time so that measurements do
+     * not share the CPU), and keeps for each subgraph the faster of its tuned and untuned builds as
+     * measured on this machine. With a compile cache the measurement records are kept there: an
+     * unchanged subgraph is not tuned again, and a larger budget continues its search. Null (the
+     * default) does not tune.
+     */
+    public Builder tune(Duration budget) {
+      if (budget != null && (budget.isNegative() || budget.isZero())) {
+        throw new IllegalArgumentException("the tuning budget must be positive, got " + budget);
+      }
+      this.tune = budget;
+      return this;
+    }
 
     /**
      * Compiles only one path of the method: the blocks {@code path} (a run's {@code
@@ -492,7 +516,9 @@ public final class DynncCompiler {
     Map<ValueId, Type> types = parts.host().types();
     String identity = cache == null ? null : service.identity();
     List<SubgraphPlan> plans = parts.subgraphs();
-    int threads = Math.max(1, Math.min(service.parallelism(), plans.size()));
+    // Tuning measures kernels: one subgraph at a time, so that no other compile shares the CPU.
+    int threads = tune != null ? 1 : Math.max(1, Math.min(service.parallelism(), plans.size()));
+    Duration share = tune == null ? null : tune.dividedBy(Math.max(1, plans.size()));
     ExecutorService pool =
         threads == 1
             ? null
@@ -503,13 +529,11 @@ public final class DynncCompiler {
                   t.setDaemon(true);
                   return t;
                 });
-    AtomicInteger started = new AtomicInteger();
     List<FutureTask<Diagnostic>> tasks = new ArrayList<>();
     for (SubgraphPlan sg : plans) {
       FutureTask<Diagnostic> task =
           new FutureTask<>(
-              () ->
-                  compileSubgraph(sg, fr, bundle, timeout, cache, identity, started, plans.size()));
+              () -> compileSubgraph(sg, fr, bundle, timeout, share, cache, identity, plans.size()));
       tasks.add(task);
       if (pool != null) {
         pool.execute(task);
@@ -576,14 +600,25 @@ public final class DynncCompiler {
       Frontend.Result fr,
       Path bundle,
       Duration timeout,
+      Duration tuneShare,
       CompileCache cache,
       String identity,
-      AtomicInteger started,
       int count)
       throws IOException {
     String name = "sg" + sg.index();
     synchronized (progress) {
-      progress.stage(Stage.SUBGRAPH, name + " (" + started.incrementAndGet() + "/" + count + ")");
+      progress.stage(
+          Stage.SUBGRAPH,
+          name
+              + " ("
+              // Its place in the bundle, not in the order compiles start: with parallel compiles
+              // sg1 may start first, and the plain lines, printed in subgraph order, must read
+              // (1/3), (2/3), (3/3).
+              + (sg.index() + 1)
+              + "/"
+              + count
+              + ")"
+              + (tuneShare == null ? "" : ", tuning up to " + tuneShare.toSeconds() + " s"));
     }
     Path work = Files.createTempDirectory(bundle, "work-" + name);
     Path so = bundle.resolve("lib/" + name + ".so");
@@ -594,12 +629,18 @@ public final class DynncCompiler {
           cache == null
               ? null
               : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
+      Tuning tuning = null;
+      if (tuneShare != null) {
+        tuning = Tuning.prepare(work, key, tuneShare, cache, this::warn);
+        timeout = timeout.plus(tuneShare).plus(TUNE_MARGIN);
+      }
+      String libKey = tuning == null || key == null ? key : tuning.libraryKey();
       CompileCache.Lookup found =
-          key == null ? CompileCache.Lookup.MISS : cache.fetch(key, so, relay);
+          libKey == null ? CompileCache.Lookup.MISS : cache.fetch(libKey, so, relay);
       if (found == CompileCache.Lookup.CORRUPT) {
         warn(
             "compile cache entry "
-                + key.substring(0, 12)
+                + libKey.substring(0, 12)
                 + " for subgraph "
                 + name
                 + " does not match its hashes; it was removed and the subgraph is compiled again");
@@ -609,11 +650,20 @@ public final class DynncCompiler {
           progress.cacheHit(name);
         }
       } else {
+        if (tuning != null) {
+          tuning.addToRequest(work.resolve("request.json"));
+        }
         service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
         Files.move(work.resolve("relay.txt"), relay);
-        if (key != null) {
-          storeQuietly(cache, key, so, relay);
+        if (tuning != null) {
+          libKey = tuning.finish(cache, key, this::warn);
         }
+        if (libKey != null) {
+          storeQuietly(cache, libKey, so, relay);
+        }
+      }
+      if (tuning != null) {
+        tuning.writeReport(bundle.resolve("relay/" + name + Tuning.REPORT_SUFFIX));
       }
       synchronized (progress) {
         progress.subgraphDone(name, found == CompileCache.Lookup.HIT);

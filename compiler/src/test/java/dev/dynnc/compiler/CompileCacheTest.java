@@ -1,6 +1,7 @@
 package dev.dynnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.compiler.DynncCompilerTest.FakeService;
@@ -176,6 +177,21 @@ class CompileCacheTest {
   private static String key(String requestJson) throws IOException {
     return CompileCache.key(
         Files.writeString(dir.resolve("request.json"), requestJson), "tvm 1", "0.1");
+  }
+
+  @Test
+  void tuningKeysFollowTheRecordsContent() throws Exception {
+    String key = "a".repeat(64);
+    Path r1 = Files.writeString(dir.resolve("records1.json"), "{\"r\": 1}\n");
+    Path r2 = Files.writeString(dir.resolve("records2.json"), "{\"r\": 1}\n");
+    Path r3 = Files.writeString(dir.resolve("records3.json"), "{\"r\": 2}\n");
+    // The same records under another name build the same library; other records another one.
+    assertEquals(CompileCache.tunedKey(key, r1), CompileCache.tunedKey(key, r2));
+    assertNotEquals(CompileCache.tunedKey(key, r1), CompileCache.tunedKey(key, r3));
+    assertNotEquals(CompileCache.tunedKey(key, r1), CompileCache.tunedKey("b".repeat(64), r1));
+    // Records, tuned and untuned libraries never share an entry.
+    assertNotEquals(key, CompileCache.recordsKey(key));
+    assertNotEquals(CompileCache.recordsKey(key), CompileCache.tunedKey(key, r1));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.dynnc.compiler.DynncCompiler;
 import dev.dynnc.compiler.InputSpecs;
 import dev.dynnc.compiler.ModelSpec;
 import dev.dynnc.compiler.Target;
+import dev.dynnc.compiler.Tuning;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.diag.Diagnostics;
 import dev.dynnc.diag.SourceMap;
@@ -82,6 +83,14 @@ public class CompileMojo extends AbstractMojo {
   /** Overrides every spec's time limit for one subgraph's TVM compile, in seconds. */
   @Parameter(property = "dynnc.compileTimeout")
   private Integer compileTimeout;
+
+  /**
+   * Tunes each model's kernels with TVM's auto-scheduler for this many seconds (per model), keeping
+   * each subgraph's faster build; the records stay in the compile cache, so an unchanged model is
+   * not tuned again. Unset: no tuning.
+   */
+  @Parameter(property = "dynnc.tune")
+  private Integer tune;
 
   /** Overrides every spec's limit on errors reported per model. */
   @Parameter(property = "dynnc.maxErrors")
@@ -193,9 +202,9 @@ public class CompileMojo extends AbstractMojo {
             ? compileTimeout
             : spec.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
     int errors = maxErrors != null ? maxErrors : spec.maxErrors().orElse(20);
-    if (timeout < 1 || errors < 1) {
+    if (timeout < 1 || errors < 1 || (tune != null && tune < 1)) {
       throw new ModelSpec.SpecException(
-          "dynnc.compileTimeout and dynnc.maxErrors must be at least 1");
+          "dynnc.compileTimeout, dynnc.maxErrors and dynnc.tune must be at least 1");
     }
     String pkgPath = packageName.replace('.', File.separatorChar);
     Path javaFile = sources.resolve(pkgPath).resolve(cls + ".java");
@@ -209,7 +218,8 @@ public class CompileMojo extends AbstractMojo {
             "maxErrors=" + errors,
             "package=" + packageName,
             "class=" + cls,
-            "method=" + spec.method().orElse("forward"));
+            "method=" + spec.method().orElse("forward"),
+            "tune=" + (tune == null ? "off" : tune));
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -250,6 +260,9 @@ public class CompileMojo extends AbstractMojo {
             .target(t.get())
             .maxErrors(errors)
             .diagnostics((d, src) -> logDiagnostic(d, spec, src));
+    if (tune != null) {
+      builder.tune(Duration.ofSeconds(tune));
+    }
     if (!noCache) {
       builder.cacheDir(
           cacheDirectory != null
@@ -271,6 +284,11 @@ public class CompileMojo extends AbstractMojo {
                 null));
     if (!r.ok()) {
       return false;
+    }
+    if (tune != null) {
+      for (String line : Tuning.summaries(bundle)) {
+        getLog().info("dynnc: " + spec.name() + ": tuning " + line);
+      }
     }
     Manifest m = Manifest.read(bundle);
     String java = TypedApiWriter.write(packageName, cls, m);

@@ -61,12 +61,19 @@ class DifferentialTest {
     }
   }
 
-  static void check(Path model, Path work) throws Exception {
+  /**
+   * Compiles {@code model} into {@code work/bundle} with {@code extraArgs} added to the compile
+   * command, checks it against PyTorch as described above, and returns the compile's output. The
+   * PyTorch case is made once per work directory, so a second check recompiles only.
+   */
+  static EarlyExitCnnTest.Cli check(Path model, Path work, String... extraArgs) throws Exception {
     Path src = work.resolve("src");
-    Files.createDirectories(src);
-    Files.copy(model, src.resolve("case_model.py"));
     Path ref = work.resolve("ref");
-    EarlyExitCnnTest.python(DIR, "make_case.py", model.toString(), ref.toString());
+    if (!Files.isDirectory(ref)) {
+      Files.createDirectories(src);
+      Files.copy(model, src.resolve("case_model.py"));
+      EarlyExitCnnTest.python(DIR, "make_case.py", model.toString(), ref.toString());
+    }
     String entry = null;
     String method = "forward";
     List<String> specs = new ArrayList<>();
@@ -97,6 +104,7 @@ class DifferentialTest {
       args.add("--input");
       args.add(s);
     }
+    args.addAll(List.of(extraArgs));
     EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
     assertEquals(0, c.code(), c.err());
     List<Path> cases;
@@ -153,6 +161,7 @@ class DifferentialTest {
             + " of "
             + subgraphs
             + " (add scales to '# inputs:')");
+    return c;
   }
 
   static void compare(HostTensor want, HostTensor got, String what) {
