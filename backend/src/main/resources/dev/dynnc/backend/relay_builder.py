@@ -445,14 +445,15 @@ class _MeasureProcesses:
         return False
 
 
-def _search(mod, target, records, seconds):
-    """Searches schedules for `seconds`, appending every measurement to `records`; the number of
-    candidates measured. A search continued from earlier records starts from their best states."""
+def _search(mod, target, records, seconds, counts):
+    """Searches schedules for `seconds`, appending every measurement to `records` and counting the
+    candidates measured in counts["measured"]. A search continued from earlier records starts from
+    their best states."""
     from tvm import auto_scheduler
     from tvm.auto_scheduler.measure import ProgramMeasurer
     tasks, weights = auto_scheduler.extract_tasks(mod["main"], {}, tvm.target.Target(target))
     if not tasks:
-        return 0
+        return
     earlier = os.path.getsize(records) > 0
     measurer = ProgramMeasurer(
         auto_scheduler.LocalBuilder(timeout=30, n_parallel=max(1, os.cpu_count() or 1)),
@@ -474,7 +475,6 @@ def _search(mod, target, records, seconds):
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].compute_dag.flop_ct * weights[i])
     rounds = [0] * len(tasks)
     exhausted = set()
-    measured = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and len(exhausted) < len(tasks):
         live = [i for i in order if i not in exhausted]
@@ -488,13 +488,12 @@ def _search(mod, target, records, seconds):
             i = min(live, key=lambda j: rounds[j])  # nothing ran yet: take turns
         _, results = policies[i].continue_search_one_round(_TUNE_ROUND, measurer)
         rounds[i] += 1
-        measured += len(results)
+        counts["measured"] += len(results)
         for r in results:
             if r.error_no == 0:
                 best[i] = min(best[i], float(np.mean([c.value for c in r.costs])))
         if not results:
             exhausted.add(i)  # every schedule of this kernel's search space was measured
-    return measured
 
 
 def _time_us(lib, req, target):
@@ -520,16 +519,27 @@ def _tune_and_choose(mod, target, untuned, req):
     else:
         open(records, "w").close()
     start = time.monotonic()
-    measured = 0
-    if tune["seconds"] > 0:
-        with _MeasureProcesses():
-            measured = _search(mod, target, records, tune["seconds"])
+    counts = {"measured": 0}
+    error = None
+    # Tuning only ever adds a faster build: when the search or the tuned build fails, the report
+    # says why and the untuned build stays.
+    try:
+        if tune["seconds"] > 0:
+            with _MeasureProcesses():
+                _search(mod, target, records, tune["seconds"], counts)
+    except Exception as e:
+        error = "search: %s: %s" % (type(e).__name__, str(e).strip().splitlines()[-1] if str(e).strip() else "")
     spent = time.monotonic() - start
-    report = {"seconds": round(spent, 1), "measured": measured, "kept": "untuned",
+    report = {"seconds": round(spent, 1), "measured": counts["measured"], "kept": "untuned",
               "untuned_us": None, "tuned_us": None}
     lib = untuned
+    tuned = None
     if os.path.getsize(records) > 0:
-        tuned = _relay_build(mod, target, records)
+        try:
+            tuned = _relay_build(mod, target, records)
+        except Exception as e:
+            error = error or "tuned build: %s: %s" % (type(e).__name__, str(e).strip().splitlines()[-1] if str(e).strip() else "")
+    if tuned is not None:
         # Interleaved, so that a change in the machine's load hits both alike.
         times = {"untuned": [], "tuned": []}
         for _ in range(3):
@@ -540,6 +550,8 @@ def _tune_and_choose(mod, target, untuned, req):
         if report["tuned_us"] < report["untuned_us"]:
             report["kept"] = "tuned"
             lib = tuned
+    if error is not None:
+        report["error"] = error
     with open(tune["report"], "w") as fh:
         json.dump(report, fh)
     return lib

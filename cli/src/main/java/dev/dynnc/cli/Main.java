@@ -228,11 +228,15 @@ public final class Main implements Callable<Integer> {
                 + " seconds");
         return USAGE;
       }
-      if (tune != null && (tune < 1 || tune > MAX_TIMEOUT_S)) {
+      Long tuneSeconds =
+          tune != null
+              ? tune
+              : m.tuneSeconds().isPresent() ? Long.valueOf(m.tuneSeconds().getAsInt()) : null;
+      if (tuneSeconds != null && (tuneSeconds < 1 || tuneSeconds > MAX_TIMEOUT_S)) {
         err.println(
             Code.DN0400.prefix()
                 + "--tune "
-                + tune
+                + tuneSeconds
                 + " must be between 1 and "
                 + MAX_TIMEOUT_S
                 + " seconds");
@@ -280,8 +284,8 @@ public final class Main implements Callable<Integer> {
           return USAGE;
         }
       }
-      if (tune != null) {
-        builder.tune(Duration.ofSeconds(tune));
+      if (tuneSeconds != null) {
+        builder.tune(Duration.ofSeconds(tuneSeconds));
       }
       if (!noCache) {
         builder.cacheDir(
@@ -315,7 +319,7 @@ public final class Main implements Callable<Integer> {
       if (quiet) {
         return OK;
       }
-      if (tune != null) {
+      if (tuneSeconds != null) {
         Tuning.summaries(output).forEach(line -> out.println("tuning " + line));
       }
       out.printf(

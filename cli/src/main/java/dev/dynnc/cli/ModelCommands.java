@@ -165,7 +165,8 @@ final class ModelCommands {
           new Checkpoints.Selection(key, strip),
           errors,
           s.flatMap(ModelSpec::target),
-          s.map(ModelSpec::compileTimeoutSeconds).orElse(OptionalInt.empty()));
+          s.map(ModelSpec::compileTimeoutSeconds).orElse(OptionalInt.empty()),
+          s.map(ModelSpec::tuneSeconds).orElse(OptionalInt.empty()));
     }
 
     private static Optional<Integer> box(OptionalInt i) {
@@ -183,7 +184,8 @@ final class ModelCommands {
       Checkpoints.Selection selection,
       int maxErrors,
       Optional<String> target,
-      OptionalInt compileTimeoutSeconds) {
+      OptionalInt compileTimeoutSeconds,
+      OptionalInt tuneSeconds) {
     Analysis analyze(PrintWriter err) {
       DynncCompiler c =
           DynncCompiler.builder()

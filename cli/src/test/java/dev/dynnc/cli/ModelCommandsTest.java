@@ -266,7 +266,7 @@ class ModelCommandsTest {
         "error[DN0400]: "
             + spec
             + ":2:1: unknown setting 'bogus'; a model spec has name, source-root,"
-            + " entry, method, inputs, weights, weights-key, strip-prefix, target, compile-timeout, max-errors\n",
+            + " entry, method, inputs, weights, weights-key, strip-prefix, target, compile-timeout, max-errors, tune\n",
         s.err());
     Out png =
         run(

@@ -43,6 +43,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * target: llvm                        # optional
  * compile-timeout: 600                # seconds, optional
  * max-errors: 20                      # optional
+ * tune: 600                           # seconds of auto-scheduler tuning, optional (default: none)
  * }</pre>
  *
  * <p>The file is data: it is read with SnakeYAML's safe loader into scalars, lists and maps only
@@ -69,7 +70,8 @@ public record ModelSpec(
     Optional<String> stripPrefix,
     Optional<String> target,
     OptionalInt compileTimeoutSeconds,
-    OptionalInt maxErrors) {
+    OptionalInt maxErrors,
+    OptionalInt tuneSeconds) {
 
   /** Returns where the checkpoint holds the tensors and the prefix their names lose. */
   public Checkpoints.Selection selection() {
@@ -89,7 +91,8 @@ public record ModelSpec(
           "strip-prefix",
           "target",
           "compile-timeout",
-          "max-errors");
+          "max-errors",
+          "tune");
 
   /** The largest spec file read, in bytes: a spec is a dozen lines. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -220,7 +223,8 @@ public record ModelSpec(
           text("strip-prefix"),
           text("target"),
           positive("compile-timeout"),
-          positive("max-errors"));
+          positive("max-errors"),
+          positive("tune"));
     }
 
     private String required(String key) throws SpecException {

@@ -185,8 +185,12 @@ public final class Tuning {
               .append(" schedules measured); ");
       JsonElement tuned = r.get("tuned_us");
       JsonElement untuned = r.get("untuned_us");
+      JsonElement error = r.get("error");
+      if (error != null && !error.isJsonNull()) {
+        sb.append("tuning failed (").append(error.getAsString()).append("); ");
+      }
       if (tuned == null || tuned.isJsonNull() || untuned == null || untuned.isJsonNull()) {
-        sb.append("no schedule ran; kept the untuned build");
+        sb.append("no tuned build; kept the untuned build");
       } else if (r.get("kept").getAsString().equals("tuned")) {
         sb.append(
             String.format(

@@ -45,6 +45,7 @@ class ModelSpecTest {
         target: llvm
         compile-timeout: 30
         max-errors: 5
+        tune: 120
         """);
     ModelSpec s = ModelSpec.read(f);
     Path d = f.toAbsolutePath().getParent();
@@ -58,6 +59,7 @@ class ModelSpecTest {
     assertEquals(Optional.of("llvm"), s.target());
     assertEquals(OptionalInt.of(30), s.compileTimeoutSeconds());
     assertEquals(OptionalInt.of(5), s.maxErrors());
+    assertEquals(OptionalInt.of(120), s.tuneSeconds());
   }
 
   @Test
@@ -75,7 +77,7 @@ class ModelSpecTest {
     String base = "entry: m:f()\nweights: w.pt\n";
     assertEquals(
         "SPEC:3:1: unknown setting 'entyr'; a model spec has name, source-root, entry, method, inputs,"
-            + " weights, weights-key, strip-prefix, target, compile-timeout, max-errors",
+            + " weights, weights-key, strip-prefix, target, compile-timeout, max-errors, tune",
         error(base + "entyr: x\n"));
     assertEquals(
         "SPEC:4:3: input 'x=float32[1,0]': dimension 2 is 0; every dimension must be at least 1"

@@ -87,7 +87,7 @@ public class CompileMojo extends AbstractMojo {
   /**
    * Tunes each model's kernels with TVM's auto-scheduler for this many seconds (per model), keeping
    * each subgraph's faster build; the records stay in the compile cache, so an unchanged model is
-   * not tuned again. Unset: no tuning.
+   * not tuned again. Overrides every spec's {@code tune:}; unset, a spec without one is not tuned.
    */
   @Parameter(property = "dynnc.tune")
   private Integer tune;
@@ -188,6 +188,10 @@ public class CompileMojo extends AbstractMojo {
     }
   }
 
+  private static Integer box(java.util.OptionalInt i) {
+    return i.isPresent() ? i.getAsInt() : null;
+  }
+
   /** Compiles one model unless it is up to date; false when it has errors (already logged). */
   private boolean compileModel(ModelSpec spec, String cls, Path sources, Path resources, Path work)
       throws IOException, ModelSpec.SpecException {
@@ -202,7 +206,8 @@ public class CompileMojo extends AbstractMojo {
             ? compileTimeout
             : spec.compileTimeoutSeconds().orElse((int) CompileRequest.DEFAULT_COMPILE_TIMEOUT_S);
     int errors = maxErrors != null ? maxErrors : spec.maxErrors().orElse(20);
-    if (timeout < 1 || errors < 1 || (tune != null && tune < 1)) {
+    Integer tuneSeconds = tune != null ? tune : box(spec.tuneSeconds());
+    if (timeout < 1 || errors < 1 || (tuneSeconds != null && tuneSeconds < 1)) {
       throw new ModelSpec.SpecException(
           "dynnc.compileTimeout, dynnc.maxErrors and dynnc.tune must be at least 1");
     }
@@ -219,7 +224,7 @@ public class CompileMojo extends AbstractMojo {
             "package=" + packageName,
             "class=" + cls,
             "method=" + spec.method().orElse("forward"),
-            "tune=" + (tune == null ? "off" : tune));
+            "tune=" + (tuneSeconds == null ? "off" : tuneSeconds));
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -260,8 +265,8 @@ public class CompileMojo extends AbstractMojo {
             .target(t.get())
             .maxErrors(errors)
             .diagnostics((d, src) -> logDiagnostic(d, spec, src));
-    if (tune != null) {
-      builder.tune(Duration.ofSeconds(tune));
+    if (tuneSeconds != null) {
+      builder.tune(Duration.ofSeconds(tuneSeconds));
     }
     if (!noCache) {
       builder.cacheDir(
@@ -285,7 +290,7 @@ public class CompileMojo extends AbstractMojo {
     if (!r.ok()) {
       return false;
     }
-    if (tune != null) {
+    if (tuneSeconds != null) {
       for (String line : Tuning.summaries(bundle)) {
         getLog().info("dynnc: " + spec.name() + ": tuning " + line);
       }
