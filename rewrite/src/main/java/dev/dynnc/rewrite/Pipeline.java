@@ -6,6 +6,7 @@ import dev.dynnc.rewrite.passes.EliminateDeadCode;
 import dev.dynnc.rewrite.passes.FoldConstants;
 import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
+import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +26,8 @@ public final class Pipeline {
           new FoldConstants(),
           new RemoveUnreachableBlocks(),
           new MergeBlocks(),
-          new EliminateDeadCode());
+          new EliminateDeadCode(),
+          new SinkIntoSuccessors());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);
