@@ -3,9 +3,9 @@
 # inputs: 0.01, 0.1, 1.0, 3.0, 10.0, 30.0
 # Work before an early exit that only the side going on needs: a conv layer only the second head
 # reads, a pooled feature both sides read, and a channel sum of the exit head's large input that
-# only the second side reads. The compiler moves the first into the side that reads it, copies the
-# second into both, and keeps the third before the exit (sinking it would send the head's whole
-# input across the subgraph boundary instead of the small sum).
+# only the second side reads. The compiler moves the first into the side that reads it and keeps
+# the second (moving it would spare neither side its work) and the third (sinking it would send
+# the head's whole input across the subgraph boundary instead of the small sum) before the exit.
 import torch
 import torch.nn as nn
 

@@ -16,7 +16,9 @@ import java.util.Optional;
  * <p>Static Python conditions and loops are already decided by the partial evaluator while it
  * lowers forward; these passes clean up what lowering leaves at the IR level (conditions that
  * became constant once values were known, branches that lost a side, straight-line chains) so that
- * partitioning sees one block per data-dependent region.
+ * partitioning sees one block per data-dependent region; last, work that only one side of a
+ * data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a block's
+ * subgraph does not compute values only the side not taken would read.
  */
 public final class Pipeline {
   private Pipeline() {}

@@ -13,8 +13,10 @@ import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
@@ -35,13 +37,17 @@ import java.util.function.UnaryOperator;
  * by a successor of B that has B as its only predecessor and is neither B nor the entry. Such an S
  * runs at most as often as B and only right after it, and every block it dominates is reached only
  * through it, so the value read there is the one S computes; no op moves into a loop from outside
- * (a loop header has two predecessors) or into a join. When readers lie under several such
- * successors the op is copied into each, the copies with fresh value ids and the readers under each
- * successor renamed; only one of them runs. Sunk ops go to the start of S in their order in B (they
- * read only values that dominate B, or each other). Blocks are visited in reverse postorder and
- * each block's ops last to first, until nothing moves, so a whole chain (weight, conv, batch norm,
- * relu) sinks together and sunk ops sink further from S. Block numbering never changes, so block
- * paths ({@code --specialize-path}, the host runtime's trace) mean the same blocks as before.
+ * (a loop header has two predecessors) or into a join. An op moves only when that spares some path
+ * from B its work: some successor's region does not read it, or, one level down, some successor
+ * that reads it not itself but only under some of its own successors, and so on ({@code partial}).
+ * When readers lie under several such successors the op is copied into each, the copies with fresh
+ * value ids and the readers under each successor renamed; only one of them runs (a residual
+ * shortcut that both sides of a SkipNet gate read stays where it is). Sunk ops go to the start of S
+ * in their order in B (they read only values that dominate B, or each other). Blocks are visited in
+ * reverse postorder and each block's ops last to first, until nothing moves, so a whole chain
+ * (weight, conv, batch norm, relu) sinks together and sunk ops sink further from S. Block numbering
+ * never changes, so block paths ({@code --specialize-path}, the host runtime's trace) mean the same
+ * blocks as before.
  *
  * <p>Boundary guard: after sinking, B's subgraph outputs the operands of the sunk ops that B keeps
  * instead of their results. That is usually smaller, but sinking a reduction of a large tensor
@@ -50,7 +56,9 @@ import java.util.function.UnaryOperator;
  * closure read), and only when the bytes the closure's kept operands add to B's outputs (static
  * tensor types; operands that already leave B count nothing) are at most the bytes of the closure
  * results that leave B now. Equal sizes sink (a chain of elementwise ops moves its work off the
- * path that does not need it at no boundary cost).
+ * path that does not need it at no boundary cost). Not weighed: a successor that had no device ops
+ * gains a subgraph call, and a weight copied into both sides is shared between their subgraphs (see
+ * {@code Partitioner.shareWeights}) instead of compiled into one.
  */
 public final class SinkIntoSuccessors implements Pass {
   @Override
@@ -87,7 +95,6 @@ public final class SinkIntoSuccessors implements Pass {
     final Cfg cfg;
     final List<List<Op>> ops = new ArrayList<>();
     final List<Terminator> terms = new ArrayList<>();
-    final Map<ValueId, Type> types;
     int next;
 
     State(Function f) {
@@ -97,7 +104,6 @@ public final class SinkIntoSuccessors implements Pass {
         ops.add(new ArrayList<>(b.ops()));
         terms.add(b.terminator());
       }
-      types = f.types();
       next = f.valueCount();
     }
 
@@ -120,99 +126,154 @@ public final class SinkIntoSuccessors implements Pass {
 
     /** Sinks what it can out of block {@code b}; whether anything moved. */
     boolean sinkFrom(int b) {
-      int[] succ = targets(b);
-      if (succ.length == 0) {
+      if (targets(b).length == 0) {
         return false;
       }
-      List<Op> body = ops.get(b);
-      int n = body.size();
-      Map<ValueId, Integer> index = new HashMap<>();
-      for (int i = 0; i < n; i++) {
-        index.put(body.get(i).result(), i);
-      }
-      // Readers of B's values: ops of B by index; the terminator and host ops of B pin a value;
-      // other blocks are recorded as the successor of B that dominates them (-1: none does).
-      List<List<Integer>> inB = new ArrayList<>();
-      List<TreeSet<Integer>> outside = new ArrayList<>();
-      boolean[] pinned = new boolean[n];
-      boolean[] unsinkableUse = new boolean[n];
-      for (int i = 0; i < n; i++) {
-        inB.add(new ArrayList<>());
-        outside.add(new TreeSet<>());
-      }
-      for (int i = 0; i < n; i++) {
-        Op op = body.get(i);
-        for (ValueId u : op.operands()) {
-          Integer d = index.get(u);
-          if (d != null) {
-            inB.get(d).add(i);
-            if (!isDevice(op)) {
-              pinned[d] = true;
-            }
-          }
-        }
-      }
-      terms.get(b).uses().stream()
-          .map(index::get)
-          .filter(d -> d != null)
-          .forEach(d -> pinned[d] = true);
-      for (int x = 0; x < ops.size(); x++) {
-        if (x == b) {
-          continue;
-        }
-        int under = -1;
-        for (int s : succ) {
-          if (cfg.dominates(s, x)) {
-            under = s;
-          }
-        }
-        List<ValueId> reads = new ArrayList<>();
-        ops.get(x).forEach(op -> reads.addAll(op.operands()));
-        reads.addAll(terms.get(x).uses());
-        for (ValueId u : reads) {
-          Integer d = index.get(u);
-          if (d != null) {
-            if (under < 0) {
-              unsinkableUse[d] = true;
-            } else {
-              outside.get(d).add(under);
-            }
-          }
-        }
-      }
-      // Per op of B, the successors it goes to (null: it stays).
-      List<TreeSet<Integer>> sunk = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        sunk.add(null);
-      }
+      BlockScan scan = new BlockScan(b);
       boolean moved = false;
-      for (int i = n - 1; i >= 0; i--) {
-        if (sunk.get(i) != null
-            || !sinkable(i, body, inB, outside, pinned, unsinkableUse, sunk, null)) {
-          continue;
+      for (int i = scan.n - 1; i >= 0; i--) {
+        moved |= scan.trySink(i);
+      }
+      if (moved) {
+        move(b, scan.to);
+      }
+      return moved;
+    }
+
+    /**
+     * Whether computing a value at the start of block {@code x} rather than before it would leave
+     * some path from {@code x} without it, {@code uses} being the blocks (all dominated by {@code
+     * x}) that read it: not when {@code x} reads it itself; yes when some successor's region does
+     * not read it; else when that holds one level down in some successor that reads it.
+     */
+    boolean partial(int x, Set<Integer> uses) {
+      if (uses.contains(x)) {
+        return false;
+      }
+      int[] el = targets(x);
+      Map<Integer, Set<Integer>> under = new HashMap<>();
+      for (int u : uses) {
+        int t = dominating(el, u);
+        if (t < 0) {
+          return false;
         }
-        // The closure: ops of B that become sinkable once op i (and the closure) sinks.
-        boolean[] closure = new boolean[n];
-        closure[i] = true;
+        under.computeIfAbsent(t, k -> new HashSet<>()).add(u);
+      }
+      if (under.size() < successorCount(x)) {
+        return true;
+      }
+      return under.entrySet().stream().anyMatch(e -> partial(e.getKey(), e.getValue()));
+    }
+
+    private int successorCount(int x) {
+      return (int) java.util.Arrays.stream(cfg.successors(x)).distinct().count();
+    }
+
+    /** The block of {@code el} that dominates {@code u}, or -1. */
+    private int dominating(int[] el, int u) {
+      for (int s : el) {
+        if (cfg.dominates(s, u)) {
+          return s;
+        }
+      }
+      return -1;
+    }
+
+    /** The readers of one block's values and, as ops are chosen to sink, where they go. */
+    private final class BlockScan {
+      final int b;
+      final int n;
+      final List<Op> body;
+      final Map<ValueId, Integer> index = new HashMap<>();
+
+      /** Per op: the ops of B that read it (by index). */
+      final List<List<Integer>> inB = new ArrayList<>();
+
+      /** Per op: the other blocks that read it. */
+      final List<Set<Integer>> outside = new ArrayList<>();
+
+      /** Per op: read by a host op or the terminator of B, or by a block no sink target covers. */
+      final boolean[] stays;
+
+      /** Per op: the successors it goes to (null: it stays, or not decided yet). */
+      final List<TreeSet<Integer>> to = new ArrayList<>();
+
+      BlockScan(int b) {
+        this.b = b;
+        this.body = ops.get(b);
+        this.n = body.size();
+        stays = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          index.put(body.get(i).result(), i);
+          inB.add(new ArrayList<>());
+          outside.add(new HashSet<>());
+          to.add(null);
+        }
+        for (int i = 0; i < n; i++) {
+          Op op = body.get(i);
+          for (ValueId u : op.operands()) {
+            Integer d = index.get(u);
+            if (d != null) {
+              inB.get(d).add(i);
+              stays[d] |= !isDevice(op);
+            }
+          }
+        }
+        terms.get(b).uses().stream()
+            .map(index::get)
+            .filter(d -> d != null)
+            .forEach(d -> stays[d] = true);
+        int[] el = targets(b);
+        for (int x = 0; x < ops.size(); x++) {
+          if (x == b) {
+            continue;
+          }
+          boolean covered = dominating(el, x) >= 0;
+          List<ValueId> reads = new ArrayList<>();
+          ops.get(x).forEach(op -> reads.addAll(op.operands()));
+          reads.addAll(terms.get(x).uses());
+          for (ValueId u : reads) {
+            Integer d = index.get(u);
+            if (d != null) {
+              outside.get(d).add(x);
+              stays[d] |= !covered;
+            }
+          }
+        }
+      }
+
+      /**
+       * Sinks op {@code i} with its closure if that is worth it and the boundary guard allows;
+       * whether it did.
+       */
+      boolean trySink(int i) {
+        if (to.get(i) != null || targetsOf(i) == null) {
+          return false;
+        }
+        // The closure: ops of B that become sinkable once op i (and the closure) sinks, decided
+        // last to first so that every reader of an op is decided before it.
+        List<Integer> closure = new ArrayList<>();
+        to.set(i, targetsOf(i));
+        closure.add(i);
         for (int j = i - 1; j >= 0; j--) {
-          int jj = j;
-          if (sunk.get(j) == null
-              && inB.get(j).stream().anyMatch(r -> closure[r])
-              && sinkable(j, body, inB, outside, pinned, unsinkableUse, sunk, closure)) {
-            closure[j] = true;
+          if (to.get(j) == null && inB.get(j).stream().anyMatch(closure::contains)) {
+            TreeSet<Integer> t = targetsOf(j);
+            if (t != null) {
+              to.set(j, t);
+              closure.add(j);
+            }
           }
         }
         long removed = 0;
         long added = 0;
-        java.util.Set<Integer> kept = new java.util.HashSet<>();
-        for (int j = 0; j < n; j++) {
-          if (!closure[j]) {
-            continue;
-          }
-          removed += crossing(j, inB, outside, pinned, sunk) ? bytes(body.get(j).type()) : 0;
+        Set<Integer> kept = new HashSet<>();
+        for (int j : closure) {
+          // A closure op that B outputs now (read by another block or an op sunk before) no
+          // longer leaves B; a kept operand that did not leave B now will.
+          removed += leaves(j, closure) ? bytes(body.get(j).type()) : 0;
           for (ValueId u : body.get(j).operands()) {
             Integer d = index.get(u);
-            if (d != null && !closure[d] && !crossing(d, inB, outside, pinned, sunk)) {
+            if (d != null && to.get(d) == null && !leaves(d, closure)) {
               kept.add(d);
             }
           }
@@ -221,59 +282,46 @@ public final class SinkIntoSuccessors implements Pass {
           added += bytes(body.get(d).type());
         }
         if (added > removed) {
-          continue;
+          closure.forEach(j -> to.set(j, null));
+          return false;
         }
-        for (int j = i; j >= 0; j--) {
-          if (closure[j]) {
-            TreeSet<Integer> to = new TreeSet<>(outside.get(j));
-            inB.get(j).forEach(r -> to.addAll(sunk.get(r)));
-            sunk.set(j, to);
-          }
+        return true;
+      }
+
+      /**
+       * Where op {@code i} would go, given the ops of B already sinking: null unless it is a device
+       * op that only sinking ops of B and blocks under sink targets read, and sinking it would
+       * spare some path from B its work.
+       */
+      TreeSet<Integer> targetsOf(int i) {
+        if (!isDevice(body.get(i)) || stays[i]) {
+          return null;
         }
-        moved = true;
+        if (inB.get(i).isEmpty() && outside.get(i).isEmpty()) {
+          return null; // dead: EliminateDeadCode's business
+        }
+        if (inB.get(i).stream().anyMatch(r -> to.get(r) == null)) {
+          return null;
+        }
+        // Readers in B sink to the start of their targets, so those read it there.
+        Set<Integer> uses = new HashSet<>(outside.get(i));
+        inB.get(i).forEach(r -> uses.addAll(to.get(r)));
+        return partial(b, uses) ? new TreeSet<>(successorsUnder(uses)) : null;
       }
-      if (moved) {
-        move(b, sunk);
-      }
-      return moved;
-    }
 
-    /**
-     * Whether op {@code i} of the block may sink, given what sinks already ({@code sunk}) and with
-     * it ({@code with}, may be null): a device op read somewhere, only by sinking ops of B and by
-     * blocks under sink targets.
-     */
-    private static boolean sinkable(
-        int i,
-        List<Op> body,
-        List<List<Integer>> inB,
-        List<TreeSet<Integer>> outside,
-        boolean[] pinned,
-        boolean[] unsinkableUse,
-        List<TreeSet<Integer>> sunk,
-        boolean[] with) {
-      if (!isDevice(body.get(i)) || pinned[i] || unsinkableUse[i]) {
-        return false;
+      private Set<Integer> successorsUnder(Set<Integer> uses) {
+        int[] el = targets(b);
+        Set<Integer> out = new HashSet<>();
+        uses.forEach(u -> out.add(dominating(el, u)));
+        return out;
       }
-      if (inB.get(i).isEmpty() && outside.get(i).isEmpty()) {
-        return false; // dead: EliminateDeadCode's business
-      }
-      return inB.get(i).stream().allMatch(r -> sunk.get(r) != null || (with != null && with[r]));
-    }
 
-    /**
-     * Whether B's subgraph outputs op {@code i}'s value now: something outside B's device ops reads
-     * it.
-     */
-    private static boolean crossing(
-        int i,
-        List<List<Integer>> inB,
-        List<TreeSet<Integer>> outside,
-        boolean[] pinned,
-        List<TreeSet<Integer>> sunk) {
-      return pinned[i]
-          || !outside.get(i).isEmpty()
-          || inB.get(i).stream().anyMatch(r -> sunk.get(r) != null);
+      /** Whether B's subgraph outputs op {@code d}'s value now, not counting readers in closure. */
+      private boolean leaves(int d, List<Integer> closure) {
+        return stays[d]
+            || !outside.get(d).isEmpty()
+            || inB.get(d).stream().anyMatch(r -> to.get(r) != null && !closure.contains(r));
+      }
     }
 
     /**
@@ -297,7 +345,6 @@ public final class SinkIntoSuccessors implements Pass {
           Op placed = op;
           if (!first) {
             ValueId fresh = new ValueId(next++);
-            types.put(fresh, op.type());
             rename.computeIfAbsent(s, k -> new HashMap<>()).put(op.result(), fresh);
             placed = op.withResult(fresh);
           }
