@@ -6,6 +6,7 @@ import dev.dynnc.rewrite.passes.EliminateDeadCode;
 import dev.dynnc.rewrite.passes.FoldConstants;
 import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
+import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +16,9 @@ import java.util.Optional;
  * <p>Static Python conditions and loops are already decided by the partial evaluator while it
  * lowers forward; these passes clean up what lowering leaves at the IR level (conditions that
  * became constant once values were known, branches that lost a side, straight-line chains) so that
- * partitioning sees one block per data-dependent region.
+ * partitioning sees one block per data-dependent region; last, work that only one side of a
+ * data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a block's
+ * subgraph does not compute values only the side not taken would read.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -25,7 +28,8 @@ public final class Pipeline {
           new FoldConstants(),
           new RemoveUnreachableBlocks(),
           new MergeBlocks(),
-          new EliminateDeadCode());
+          new EliminateDeadCode(),
+          new SinkIntoSuccessors());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);
