@@ -427,7 +427,7 @@ public final class Main implements Callable<Integer> {
       description =
           "Time a bundle on .npy inputs and print a table, one row per input set. Inputs are given as for"
               + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows."
-              + " Columns: latency of a whole run (inputs in, outputs out); host_%, the share of it spent outside"
+              + " Columns: latency of a whole run (inputs in, outputs out); host_%%, the share of it spent outside"
               + " the compiled kernels (host program, copies at subgraph boundaries, runtime); the host program's"
               + " block path (for compile --specialize-path) and the subgraphs it called.")
   static final class Bench implements Callable<Integer> {
