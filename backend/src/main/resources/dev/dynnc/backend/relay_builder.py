@@ -379,10 +379,10 @@ def _relay_build_once(mod, target, link_params, records):
 # --tune: TVM's auto-scheduler (Ansor) searches schedules for every kernel of the subgraph and
 # measures them on this machine. Its sketch policy runs with a random cost model: the learned one
 # needs XGBoost, which the TVM preset does not ship, and the budget is seconds, not a model's
-# worth of trials. Once a subgraph is built with the auto-scheduler, every one of its kernels uses
-# the auto-scheduler's schedules (TVM's hand-written x86 schedules and their NCHWc layout are off),
-# so a short search can lose to the untuned build: both builds are timed here, on this machine, and
-# the faster one is kept; the report says which and by how much.
+# worth of trials. The tuned build uses the best schedule measured for each kernel that has one and
+# TVM's own schedule for the others; the best of a short random search can still lose to TVM's
+# hand-written x86 schedule, so both builds are timed here, on this machine, and the faster one is
+# kept; the report says which and by how much.
 _TUNE_ROUND = 8  # candidates measured per search round of one kernel
 _SEARCH = {"evolutionary_search_num_iters": 1, "evolutionary_search_population": 64,
            "sample_init_min_population": 32}
