@@ -618,7 +618,13 @@ public final class DynncCompiler {
               + "/"
               + count
               + ")"
-              + (tuneShare == null ? "" : ", tuning up to " + tuneShare.toSeconds() + " s"));
+              + (tuneShare == null
+                  ? ""
+                  // One decimal: --tune 4 over 3 subgraphs is 1.3 s each, not "0 s".
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      ", tuning up to %.1f s",
+                      tuneShare.toMillis() / 1000.0)));
     }
     Path work = Files.createTempDirectory(bundle, "work-" + name);
     Path so = bundle.resolve("lib/" + name + ".so");

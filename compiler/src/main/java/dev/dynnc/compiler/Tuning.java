@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -179,7 +180,7 @@ public final class Tuning {
       name = name.substring(0, name.length() - REPORT_SUFFIX.length());
       StringBuilder sb =
           new StringBuilder(name)
-              .append(String.format(": tuned %.1f s", r.get("seconds").getAsDouble()))
+              .append(String.format(Locale.ROOT, ": tuned %.1f s", r.get("seconds").getAsDouble()))
               .append(" (")
               .append(r.get("measured").getAsLong())
               .append(" schedules measured); ");
@@ -194,13 +195,17 @@ public final class Tuning {
       } else if (r.get("kept").getAsString().equals("tuned")) {
         sb.append(
             String.format(
+                Locale.ROOT,
                 "kept the tuned build: %.1f us against %.1f us untuned",
-                tuned.getAsDouble(), untuned.getAsDouble()));
+                tuned.getAsDouble(),
+                untuned.getAsDouble()));
       } else {
         sb.append(
             String.format(
+                Locale.ROOT,
                 "kept the untuned build: %.1f us against %.1f us tuned",
-                untuned.getAsDouble(), tuned.getAsDouble()));
+                untuned.getAsDouble(),
+                tuned.getAsDouble()));
       }
       lines.add(sb.toString());
     }
