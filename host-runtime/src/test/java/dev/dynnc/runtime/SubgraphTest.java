@@ -95,6 +95,112 @@ class SubgraphTest {
     assertEquals(live, DeviceArray.liveCount());
   }
 
+  /** Runs {@code body} with every tensor, however small, bound instead of copied. */
+  static void bindingEverything(ThrowingRunnable body) throws Exception {
+    long saved = Subgraph.zeroCopyMinBytes;
+    Subgraph.zeroCopyMinBytes = 0;
+    try {
+      body.run();
+    } finally {
+      Subgraph.zeroCopyMinBytes = saved;
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /**
+   * Bound inputs and outputs give the results copies give: outputs are the caller's arrays, which
+   * later calls neither overwrite nor share while they are open.
+   */
+  @Test
+  void boundInputsAndOutputsBehaveLikeCopies() throws Exception {
+    bindingEverything(
+        () -> {
+          try (Subgraph sg = model();
+              DeviceArray a = floats(-1, 2, -3, 4);
+              DeviceArray b = floats(0, 0, 0, 0)) {
+            assertArrayEquals(new int[] {1, 3}, sg.boundCounts(), "x, and y, max(y), max(y) > 3");
+            for (int round = 0; round < 3; round++) {
+              DeviceArray[] first = sg.call(a);
+              DeviceArray[] second = sg.call(b);
+              assertArrayEquals(new float[] {1, 3, 1, 5}, first[0].toHost().toFloats());
+              assertEquals(5.0, first[1].readDouble());
+              assertTrue(first[2].readBool());
+              assertArrayEquals(new float[] {1, 1, 1, 1}, second[0].toHost().toFloats());
+              assertEquals(1.0, second[1].readDouble());
+              assertEquals(false, second[2].readBool());
+              for (DeviceArray o : first) {
+                o.close();
+              }
+              for (DeviceArray o : second) {
+                o.close();
+              }
+            }
+          }
+          Subgraph.zeroCopyMinBytes = 17;
+          try (Subgraph sg = model()) {
+            assertArrayEquals(new int[] {0, 0}, sg.boundCounts(), "nothing reaches 17 bytes");
+          }
+          Subgraph.zeroCopyMinBytes = 16;
+          try (Subgraph sg = model()) {
+            assertArrayEquals(new int[] {1, 1}, sg.boundCounts(), "the 16-byte x and y");
+          }
+          Subgraph.zeroCopyMinBytes = 2;
+          try (Subgraph sg = model()) {
+            assertArrayEquals(
+                new int[] {1, 2}, sg.boundCounts(), "and the float max, not the bool");
+          }
+        });
+  }
+
+  /**
+   * Outputs that alias through TVM's memory plan (a reshape of y, the input x returned as it is, y
+   * returned twice) are copied, and still come out right; z and z * 2 are bound.
+   */
+  @Test
+  void aliasedEntriesAreCopiedAndComeOutRight() throws Exception {
+    List<Manifest.TensorSpec> in =
+        List.of(
+            new Manifest.TensorSpec("x", "float32", new long[] {1, 4}),
+            new Manifest.TensorSpec("z", "float32", new long[] {1, 4}));
+    bindingEverything(
+        () -> {
+          try (Subgraph sg =
+                  Subgraph.load(
+                      "alias",
+                      TestSupport.aliasLibrary(),
+                      Device.CPU,
+                      in,
+                      TestSupport.ALIAS_OUTPUTS);
+              DeviceArray x1 = floats(-1, 2, -3, 4);
+              DeviceArray z1 = floats(1, 2, 3, 4);
+              DeviceArray x2 = floats(5, -6, 7, -8);
+              DeviceArray z2 = floats(-1, -1, -1, -1)) {
+            assertArrayEquals(new int[] {1, 1}, sg.boundCounts(), "z, and z * 2 only");
+            DeviceArray[] first = sg.call(x1, z1);
+            DeviceArray[] second = sg.call(x2, z2);
+            float[] y1 = {1, 3, 1, 5};
+            float[] y2 = {6, 1, 8, 1};
+            assertArrayEquals(y1, first[0].toHost().toFloats());
+            assertArrayEquals(y1, first[1].toHost().toFloats(), "the reshape of y");
+            assertArrayEquals(new float[] {-1, 2, -3, 4}, first[2].toHost().toFloats());
+            assertArrayEquals(y1, first[3].toHost().toFloats(), "y again");
+            assertArrayEquals(new float[] {2, 4, 6, 8}, first[4].toHost().toFloats());
+            assertArrayEquals(y2, second[1].toHost().toFloats());
+            assertArrayEquals(new float[] {5, -6, 7, -8}, second[2].toHost().toFloats());
+            assertArrayEquals(y2, second[3].toHost().toFloats());
+            assertArrayEquals(new float[] {-2, -2, -2, -2}, second[4].toHost().toFloats());
+            for (DeviceArray[] outs : new DeviceArray[][] {first, second}) {
+              for (DeviceArray o : outs) {
+                o.close();
+              }
+            }
+          }
+        });
+  }
+
   @Test
   void rejectsMismatchedInputsAndManifests() throws Exception {
     try (Subgraph sg =

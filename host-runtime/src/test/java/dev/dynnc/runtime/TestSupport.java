@@ -63,31 +63,74 @@ final class TestSupport {
   /** Compiles the test model once per JVM: CPython may only be initialised once per process. */
   static synchronized Path modelLibrary() throws IOException {
     if (library == null) {
-      Path dir = Files.createTempDirectory("dynnc-test-lib-");
-      dir.toFile().deleteOnExit();
-      Path so = dir.resolve("model.so");
-      File[] packages = org.bytedeco.tvm.presets.tvm.cachePackages();
-      org.bytedeco.cpython.helper.python.Py_Initialize(packages);
-      int rc =
-          org.bytedeco.cpython.global.python.PyRun_SimpleString(
-              String.join(
-                  "\n",
-                  "import os",
-                  "os.environ['TOPHUB_LOCATION'] = 'NONE'",
-                  "import tvm, numpy as np",
-                  "from tvm import relay",
-                  "x = relay.var('x', shape=(1, 4), dtype='float32')",
-                  "y = relay.nn.relu(x) + relay.const(np.ones((1, 4), 'float32'))",
-                  "m = relay.max(y)",
-                  "f = relay.Function([x], relay.Tuple([y, m, relay.greater(m, relay.const(3.0))]))",
-                  "with tvm.transform.PassContext(opt_level=3):",
-                  "    lib = relay.build(tvm.IRModule.from_expr(f), target='llvm')",
-                  "lib.export_library('" + so + "')"));
-      assertEquals(0, rc, "compiling the test model with TVM failed (see stderr)");
-      so.toFile().deleteOnExit();
-      library = so;
+      library =
+          build(
+              "model.so",
+              "x = relay.var('x', shape=(1, 4), dtype='float32')",
+              "y = relay.nn.relu(x) + relay.const(np.ones((1, 4), 'float32'))",
+              "m = relay.max(y)",
+              "f = relay.Function([x], relay.Tuple([y, m, relay.greater(m, relay.const(3.0))]))");
     }
     return library;
+  }
+
+  /** The alias model's outputs: {@code (y, reshape(y, [4]), x, y, z * 2)}, y = relu(x) + 1. */
+  static final List<Manifest.TensorSpec> ALIAS_OUTPUTS =
+      List.of(
+          new Manifest.TensorSpec(null, "float32", new long[] {1, 4}),
+          new Manifest.TensorSpec(null, "float32", new long[] {4}),
+          new Manifest.TensorSpec(null, "float32", new long[] {1, 4}),
+          new Manifest.TensorSpec(null, "float32", new long[] {1, 4}),
+          new Manifest.TensorSpec(null, "float32", new long[] {1, 4}));
+
+  private static Path aliasLibrary;
+
+  /**
+   * A graph whose outputs alias the way TVM's memory plan lets them: a reshape (a {@code __nop}
+   * sharing y's buffer), an input returned as it is, and y returned twice; z and z * 2 alias
+   * nothing. Inputs x and z, float32[1,4].
+   */
+  static synchronized Path aliasLibrary() throws IOException {
+    if (aliasLibrary == null) {
+      aliasLibrary =
+          build(
+              "alias.so",
+              "x = relay.var('x', shape=(1, 4), dtype='float32')",
+              "z = relay.var('z', shape=(1, 4), dtype='float32')",
+              "y = relay.nn.relu(x) + relay.const(np.ones((1, 4), 'float32'))",
+              "out = [y, relay.reshape(y, (4,)), x, y, z * relay.const(2.0)]",
+              "f = relay.Function([x, z], relay.Tuple(out))");
+    }
+    return aliasLibrary;
+  }
+
+  private static boolean pythonStarted;
+
+  /** Builds the Relay function {@code f} that {@code lines} define into a library. */
+  private static Path build(String name, String... lines) throws IOException {
+    Path dir = Files.createTempDirectory("dynnc-test-lib-");
+    dir.toFile().deleteOnExit();
+    Path so = dir.resolve(name);
+    if (!pythonStarted) {
+      File[] packages = org.bytedeco.tvm.presets.tvm.cachePackages();
+      org.bytedeco.cpython.helper.python.Py_Initialize(packages);
+      pythonStarted = true;
+    }
+    int rc =
+        org.bytedeco.cpython.global.python.PyRun_SimpleString(
+            String.join(
+                "\n",
+                "import os",
+                "os.environ['TOPHUB_LOCATION'] = 'NONE'",
+                "import tvm, numpy as np",
+                "from tvm import relay",
+                String.join("\n", lines),
+                "with tvm.transform.PassContext(opt_level=3):",
+                "    lib = relay.build(tvm.IRModule.from_expr(f), target='llvm')",
+                "lib.export_library('" + so + "')"));
+    assertEquals(0, rc, "compiling the test model with TVM failed (see stderr)");
+    so.toFile().deleteOnExit();
+    return so;
   }
 
   /** Compiles one Java source against the runtime classes into {@code outDir}. */
