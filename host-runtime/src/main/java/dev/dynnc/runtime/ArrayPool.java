@@ -1,8 +1,6 @@
 package dev.dynnc.runtime;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Optional;
 import org.bytedeco.tvm.DLTensor;
 
 /**
@@ -19,28 +17,31 @@ final class ArrayPool implements DeviceArray.Recycler {
   private final String dtype;
   private final long[] shape;
   private final Device device;
-  private final int maxKept;
-  private final ArrayDeque<DLTensor> kept;
-  private final ArrayDeque<Optional<ByteBuffer>> views;
+  // A stack of kept arrays and their views (a view may be null): the most recently closed array,
+  // warm in cache, is handed out first.
+  private final DLTensor[] kept;
+  private final ByteBuffer[] views;
+  private int count;
   private boolean closed;
 
   ArrayPool(String dtype, long[] shape, Device device, int maxKept) {
     this.dtype = dtype;
     this.shape = shape.clone();
     this.device = device;
-    this.maxKept = maxKept;
-    this.kept = new ArrayDeque<>(maxKept);
-    this.views = new ArrayDeque<>(maxKept);
+    this.kept = new DLTensor[maxKept];
+    this.views = new ByteBuffer[maxKept];
   }
 
   /** An array: a kept native array if there is one, else a new one. */
   DeviceArray take() {
-    DLTensor t;
+    DLTensor t = null;
     ByteBuffer v = null;
     synchronized (this) {
-      t = kept.pollFirst();
-      if (t != null) {
-        v = views.pollFirst().orElse(null);
+      if (count > 0) {
+        t = kept[--count];
+        v = views[count];
+        kept[count] = null;
+        views[count] = null;
       }
     }
     return t == null
@@ -50,20 +51,22 @@ final class ArrayPool implements DeviceArray.Recycler {
 
   @Override
   public synchronized boolean keep(DLTensor t, ByteBuffer view) {
-    if (closed || kept.size() >= maxKept) {
+    if (closed || count == kept.length) {
       return false;
     }
-    kept.addFirst(t);
-    views.addFirst(Optional.ofNullable(view));
+    kept[count] = t;
+    views[count++] = view;
     return true;
   }
 
   /** Frees the kept arrays; arrays closed later are freed by their own close. */
   synchronized void close() {
     closed = true;
-    for (DLTensor t; (t = kept.pollFirst()) != null; ) {
-      DeviceArray.free(t);
+    while (count > 0) {
+      DLTensor t = kept[--count];
+      kept[count] = null;
+      views[count] = null;
+      DeviceArray.free(t, HostTensor.numel(shape) * HostTensor.itemSize(dtype));
     }
-    views.clear();
   }
 }

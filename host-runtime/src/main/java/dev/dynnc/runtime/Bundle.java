@@ -67,6 +67,7 @@ public final class Bundle implements AutoCloseable {
   private final Path root;
   private final Path tempDir;
   private final Manifest manifest;
+  private final int[] leafCounts; // per root of manifest.outputs(), checked at open
   private final Device device;
   private final List<Subgraph> subgraphs;
   private final List<DeviceArray> sharedWeights;
@@ -113,6 +114,7 @@ public final class Bundle implements AutoCloseable {
     this.root = root;
     this.tempDir = tempDir;
     this.manifest = manifest;
+    this.leafCounts = HostContext.leafCounts(manifest.outputs());
     this.device = device;
     this.inputPools = new ArrayPool[manifest.inputs().size()];
     for (int i = 0; i < inputPools.length; i++) {
@@ -529,7 +531,7 @@ public final class Bundle implements AutoCloseable {
 
   private OutputValue run(List<Subgraph> executors, Map<String, HostTensor> inputs)
       throws HostProgramException {
-    HostContext ctx = new HostContext(executors, device, manifest.outputs());
+    HostContext ctx = new HostContext(executors, device, manifest.outputs(), leafCounts);
     try {
       DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
       for (int i = 0; i < args.length; i++) {

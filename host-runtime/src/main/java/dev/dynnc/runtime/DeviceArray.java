@@ -18,12 +18,13 @@ import org.bytedeco.tvm.DLTensor;
  *
  * <p>Arrays are dense, C-order, and of a fixed dtype and shape. Not thread-safe.
  *
- * <p>The process-wide count of arrays not yet freed, their bytes and the peak of both ({@link
- * #liveCount}, {@link #liveBytes}, {@link #peakBytes}) let a soak test or a service watch that
- * device memory stays flat.
+ * <p>The process-wide count of native arrays not yet freed, their bytes and the peak of both
+ * ({@link #liveCount}, {@link #liveBytes}, {@link #peakBytes}) let a soak test or a service watch
+ * that device memory stays flat. They count native memory: an array a pool keeps for reuse after
+ * its user closed it still counts, and handing it out again costs no accounting.
  */
 public final class DeviceArray implements AutoCloseable {
-  /** Arrays allocated and not yet closed, in this JVM (see {@link #liveCount}). */
+  /** Native arrays allocated and not yet freed, in this JVM (see {@link #liveCount}). */
   private static final AtomicLong LIVE = new AtomicLong();
 
   /** Their bytes, and the peak of those bytes since {@link #resetPeakBytes}. */
@@ -38,6 +39,12 @@ public final class DeviceArray implements AutoCloseable {
   private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
   private ByteBuffer view; // the array's memory on the CPU, made on first use (view())
+
+  // The run that owns this array, its number of holders there and its place in that run's list
+  // (HostContext): fields instead of an identity map, which cost an identity hash per array.
+  HostContext owner;
+  int holders;
+  int ownerSlot;
 
   /**
    * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
@@ -65,8 +72,6 @@ public final class DeviceArray implements AutoCloseable {
     this.device = device;
     this.tensor = tensor;
     this.recycler = recycler;
-    LIVE.incrementAndGet();
-    PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(byteSize()), Math::max);
   }
 
   /** Allocates an uninitialised array. */
@@ -102,7 +107,11 @@ public final class DeviceArray implements AutoCloseable {
       TvmRuntime.check(
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
-      return new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), null, recycler);
+      DeviceArray a =
+          new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), null, recycler);
+      LIVE.incrementAndGet();
+      PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(a.byteSize()), Math::max);
+      return a;
     }
   }
 
@@ -126,8 +135,9 @@ public final class DeviceArray implements AutoCloseable {
   }
 
   /**
-   * How many device arrays this JVM has allocated and not closed: a number that keeps growing over
-   * runs is a native memory leak (the soak test and {@code samples/bench/Soak.java} watch it).
+   * How many native device arrays this JVM has allocated and not freed (those pools keep for reuse
+   * included): a number that keeps growing over runs is a native memory leak (the soak test and
+   * {@code samples/bench/Soak.java} watch it).
    */
   public static long liveCount() {
     return LIVE.get();
@@ -159,7 +169,7 @@ public final class DeviceArray implements AutoCloseable {
     return numel * HostTensor.itemSize(dtype);
   }
 
-  /** The bytes of the device arrays open in this process (allocated and not yet closed). */
+  /** The bytes of the native device arrays of this process (allocated and not yet freed). */
   public static long liveBytes() {
     return LIVE_BYTES.get();
   }
@@ -341,16 +351,16 @@ public final class DeviceArray implements AutoCloseable {
       ByteBuffer v = view;
       tensor = null;
       view = null;
-      LIVE.decrementAndGet();
-      LIVE_BYTES.addAndGet(-byteSize());
       if (recycler == null || !recycler.keep(t, v)) {
-        free(t);
+        free(t, byteSize());
       }
     }
   }
 
-  /** Frees a native array a {@link Recycler} kept. */
-  static void free(DLTensor t) {
+  /** Frees a native array of {@code bytes} bytes (one a {@link Recycler} kept, say). */
+  static void free(DLTensor t, long bytes) {
+    LIVE.decrementAndGet();
+    LIVE_BYTES.addAndGet(-bytes);
     TvmRuntime.check(TVMArrayFree(t), "TVMArrayFree");
   }
 

@@ -1,10 +1,8 @@
 package dev.dynnc.runtime;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Gives a running {@link HostProgram} access to its bundle's subgraphs and owns every device array
@@ -44,8 +42,14 @@ public final class HostContext {
   private final Device device;
   private final List<Manifest.OutputNode> outputs;
 
-  /** Every array the run owns, with its number of holders. */
-  private final Map<DeviceArray, Integer> owned = new IdentityHashMap<>();
+  /**
+   * Every array the run owns; each records its holders and its index here ({@link
+   * DeviceArray#owner}, {@link DeviceArray#holders}, {@link DeviceArray#ownerSlot}).
+   */
+  private final ArrayList<DeviceArray> owned = new ArrayList<>();
+
+  /** Leaves per root of {@code outputs}, counted once per bundle; null: counted per run. */
+  private final int[] leafCounts;
 
   private long liveBytes;
   private int peakArrays;
@@ -55,9 +59,28 @@ public final class HostContext {
   private long kernelNanos;
 
   HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
+    this(subgraphs, device, outputs, null);
+  }
+
+  /** With {@code leafCounts[i]}, the leaves of root {@code i} of {@code outputs} (checked). */
+  HostContext(
+      List<? extends Callee> subgraphs,
+      Device device,
+      List<Manifest.OutputNode> outputs,
+      int[] leafCounts) {
     this.subgraphs = subgraphs;
     this.device = device;
     this.outputs = outputs;
+    this.leafCounts = leafCounts;
+  }
+
+  /** The leaves of each root of {@code outputs}, checking each root ({@link #toOutput}). */
+  static int[] leafCounts(List<Manifest.OutputNode> outputs) {
+    int[] n = new int[outputs.size()];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = outputs.get(i).checkRoot();
+    }
+    return n;
   }
 
   /**
@@ -93,11 +116,20 @@ public final class HostContext {
   }
 
   private void own(DeviceArray a) {
-    if (owned.merge(a, 1, Integer::sum) == 1) {
-      liveBytes += a.byteSize();
-      peakArrays = Math.max(peakArrays, owned.size());
-      peakBytes = Math.max(peakBytes, liveBytes);
+    if (a.owner == this) {
+      a.holders++;
+      return;
     }
+    if (a.owner != null) {
+      throw new IllegalStateException("device array " + a.describe() + " belongs to another run");
+    }
+    a.owner = this;
+    a.holders = 1;
+    a.ownerSlot = owned.size();
+    owned.add(a);
+    liveBytes += a.byteSize();
+    peakArrays = Math.max(peakArrays, owned.size());
+    peakBytes = Math.max(peakBytes, liveBytes);
   }
 
   /**
@@ -106,7 +138,9 @@ public final class HostContext {
    */
   public void retain(DeviceArray... arrays) {
     for (DeviceArray a : arrays) {
-      owned.computeIfPresent(a, (k, n) -> n + 1);
+      if (a.owner == this) {
+        a.holders++;
+      }
     }
   }
 
@@ -116,18 +150,25 @@ public final class HostContext {
    */
   public void release(DeviceArray... arrays) {
     for (DeviceArray a : arrays) {
-      Integer n = owned.get(a);
-      if (n == null) {
+      if (a.owner != this) {
         continue;
       }
-      if (n > 1) {
-        owned.put(a, n - 1);
-      } else {
-        owned.remove(a);
+      if (--a.holders == 0) {
+        disown(a);
         liveBytes -= a.byteSize();
         a.close();
       }
     }
+  }
+
+  /** Removes {@code a} from {@link #owned} in constant time (the last array takes its place). */
+  private void disown(DeviceArray a) {
+    DeviceArray last = owned.remove(owned.size() - 1);
+    if (last != a) {
+      owned.set(a.ownerSlot, last);
+      last.ownerSlot = a.ownerSlot;
+    }
+    a.owner = null;
   }
 
   /** The number of device arrays the run holds now. */
@@ -225,7 +266,7 @@ public final class HostContext {
               + outputs.size());
     }
     Manifest.OutputNode root = outputs.get(r.structure());
-    int expected = root.checkRoot();
+    int expected = leafCounts != null ? leafCounts[r.structure()] : root.checkRoot();
     if (r.leaves().length != expected) {
       throw new IllegalArgumentException(
           "result structure "
@@ -284,7 +325,8 @@ public final class HostContext {
   /** Frees every array the run still owns. */
   void releaseAll() {
     RuntimeException first = null;
-    for (DeviceArray a : owned.keySet()) {
+    for (DeviceArray a : owned) {
+      a.owner = null;
       try {
         a.close();
       } catch (RuntimeException e) {
