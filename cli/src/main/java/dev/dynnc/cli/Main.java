@@ -189,6 +189,14 @@ public final class Main implements Callable<Integer> {
     String specializePath;
 
     @Option(
+        names = "--keep-decisions",
+        description =
+            "With --specialize-path: compute the conditions of the branches the path takes too, and"
+                + " return them after the result. The decision oracle: the path's work and its decisions as"
+                + " one static graph, to tell what deciding costs from what the boundaries cost.")
+    boolean keepDecisions;
+
+    @Option(
         names = "--tune",
         paramLabel = "SECONDS",
         description =
@@ -279,10 +287,15 @@ public final class Main implements Callable<Integer> {
       if (specializePath != null) {
         try {
           builder.specializePath(PathSpecializer.parsePath(specializePath));
+          builder.keepDecisions(keepDecisions);
         } catch (IllegalArgumentException e) {
           err.println(Code.DN0400.prefix() + "--specialize-path: " + e.getMessage());
           return USAGE;
         }
+      }
+      if (keepDecisions && specializePath == null) {
+        err.println(Code.DN0400.prefix() + "--keep-decisions needs --specialize-path");
+        return USAGE;
       }
       if (tuneSeconds != null) {
         builder.tune(Duration.ofSeconds(tuneSeconds));
@@ -429,7 +442,10 @@ public final class Main implements Callable<Integer> {
               + " run; a name given again starts the next input set, e.g. --input x=a.npy --input x=b.npy is two rows."
               + " Columns: latency of a whole run (inputs in, outputs out); host_%%, the share of it spent outside"
               + " the compiled kernels (host program, copies at subgraph boundaries, runtime); the host program's"
-              + " block path (for compile --specialize-path) and the subgraphs it called.")
+              + " block path (for compile --specialize-path) and the subgraphs it called. With --against, other"
+              + " bundles of the same model (say its static-path oracles) are timed interleaved with the first, in"
+              + " blocks of runs in one process, and each row adds their latency and the ratio of the medians: a"
+              + " comparison that load changing on the machine does not skew.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -455,8 +471,21 @@ public final class Main implements Callable<Integer> {
         description = "Timed runs per input set (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(
+        names = "--against",
+        description =
+            "Another bundle taking the same inputs (repeat for more), timed interleaved with BUNDLE: blocks"
+                + " of "
+                + AB_BLOCK
+                + " runs of each in turn, the order rotating every round. Adds columns againstK_*_us and"
+                + " ratioK (BUNDLE's median over the K-th's).")
+    List<Path> against;
+
     @Option(names = "--trust", description = TRUST_HELP)
     List<Path> trust;
+
+    /** Runs per block when two bundles are timed interleaved. */
+    static final int AB_BLOCK = 10;
 
     @Override
     public Integer call() throws Exception {
@@ -483,49 +512,139 @@ public final class Main implements Callable<Integer> {
                 + ")");
       }
       List<InputSet> sets = inputSets(inputs);
-      try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
-        out.printf(
-            "%-24s %10s %10s %10s %7s  %-16s %s%n",
-            "inputs", "median_us", "p10_us", "p90_us", "host_%", "blocks", "subgraph calls");
+      TrustPolicy policy = trustPolicy(trust);
+      List<Path> others = against == null ? List.of() : against;
+      List<Bundle> all = new java.util.ArrayList<>();
+      try {
+        all.add(Bundle.open(bundle, policy));
+        for (Path p : others) {
+          all.add(Bundle.open(p, policy));
+        }
+        Bundle b = all.get(0);
+        StringBuilder header =
+            new StringBuilder(
+                String.format(
+                    "%-24s %10s %10s %10s %7s",
+                    "inputs", "median_us", "p10_us", "p90_us", "host_%"));
+        for (int k = 1; k < all.size(); k++) {
+          header.append(
+              String.format(
+                  " %19s %16s %16s %7s",
+                  "against" + k + "_median_us",
+                  "against" + k + "_p10_us",
+                  "against" + k + "_p90_us",
+                  "ratio" + k));
+        }
+        out.printf("%s  %-16s %s%n", header, "blocks", "subgraph calls");
         // Warm up the JIT on every path before timing any: the JVM compiles the host program and
-        // the
-        // runtime in background threads, which share the cores with the model (rows measured while
-        // they ran were up to 3x slower with 2 cores).
+        // the runtime in background threads, which share the cores with the model (rows measured
+        // while they ran were up to 3x slower with 2 cores).
         long warmUntil = System.nanoTime() + JIT_WARMUP_NS;
         while (warmup > 0 && System.nanoTime() < warmUntil) {
           for (InputSet set : sets) {
-            b.run(set.tensors());
+            for (Bundle x : all) {
+              x.run(set.tensors());
+            }
           }
         }
         for (InputSet set : sets) {
           for (int i = 0; i < warmup; i++) {
-            b.run(set.tensors());
+            for (Bundle x : all) {
+              x.run(set.tensors());
+            }
           }
-          long[] ns = new long[iterations];
-          long total = 0;
-          long kernel = 0;
-          for (int i = 0; i < iterations; i++) {
-            long t0 = System.nanoTime();
-            b.run(set.tensors());
-            ns[i] = System.nanoTime() - t0;
-            total += ns[i];
-            kernel += b.lastRun().kernelNanos();
+          Timing[] t = new Timing[all.size()];
+          for (int k = 0; k < t.length; k++) {
+            t[k] = new Timing(iterations);
           }
-          java.util.Arrays.sort(ns);
+          if (t.length == 1) {
+            while (!t[0].done()) {
+              t[0].time(b, set);
+            }
+          } else {
+            // Blocks of runs in turn, the order rotating every round, so that no bundle always
+            // runs right after the same other one.
+            for (int round = 0; !t[0].done(); round++) {
+              for (int j = 0; j < t.length; j++) {
+                int k = (round + j) % t.length;
+                for (int i = 0; i < AB_BLOCK && !t[k].done(); i++) {
+                  t[k].time(all.get(k), set);
+                }
+              }
+            }
+          }
           Bundle.RunStats last = b.lastRun();
+          StringBuilder row =
+              new StringBuilder(
+                  String.format(
+                      "%-24s %10.1f %10.1f %10.1f %7.1f",
+                      set.label(), t[0].median(), t[0].p10(), t[0].p90(), t[0].hostPercent()));
+          for (int k = 1; k < t.length; k++) {
+            row.append(
+                String.format(
+                    " %19.1f %16.1f %16.1f %7.3f",
+                    t[k].median(), t[k].p10(), t[k].p90(), t[0].median() / t[k].median()));
+          }
           out.printf(
-              "%-24s %10.1f %10.1f %10.1f %7.1f  %-16s %s%n",
-              set.label(),
-              ns[iterations / 2] / 1e3,
-              ns[iterations / 10] / 1e3,
-              ns[iterations * 9 / 10] / 1e3,
-              100.0 * (total - kernel) / total,
+              "%s  %-16s %s%n",
+              row,
               last.blockPath().stream()
                   .map(String::valueOf)
                   .collect(java.util.stream.Collectors.joining(",")),
               last.trace());
         }
         return OK;
+      } finally {
+        for (Bundle x : all) {
+          x.close();
+        }
+      }
+    }
+
+    /** The timed runs of one bundle on one input set. */
+    private static final class Timing {
+      private final long[] ns;
+      private int n;
+      private long total;
+      private long kernel;
+
+      Timing(int iterations) {
+        ns = new long[iterations];
+      }
+
+      boolean done() {
+        return n == ns.length;
+      }
+
+      void time(Bundle b, InputSet set) throws Exception {
+        long t0 = System.nanoTime();
+        b.run(set.tensors());
+        long dt = System.nanoTime() - t0;
+        ns[n++] = dt;
+        total += dt;
+        kernel += b.lastRun().kernelNanos();
+      }
+
+      private long at(int permille) {
+        long[] sorted = ns.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length * permille / 1000];
+      }
+
+      double median() {
+        return at(500) / 1e3;
+      }
+
+      double p10() {
+        return at(100) / 1e3;
+      }
+
+      double p90() {
+        return at(900) / 1e3;
+      }
+
+      double hostPercent() {
+        return 100.0 * (total - kernel) / total;
       }
     }
 

@@ -84,6 +84,7 @@ public final class DynncCompiler {
   private final int maxErrors;
   private final java.util.function.Function<CompileRequest, Frontend.Result> lowering;
   private final List<Integer> specializePath;
+  private final boolean keepDecisions;
   private final Duration tune;
 
   /**
@@ -101,6 +102,7 @@ public final class DynncCompiler {
     this.maxErrors = b.maxErrors;
     this.lowering = b.lowering;
     this.specializePath = b.specializePath;
+    this.keepDecisions = b.keepDecisions;
     this.tune = b.tune;
   }
 
@@ -118,6 +120,7 @@ public final class DynncCompiler {
     private int maxErrors = Frontend.DEFAULT_MAX_ERRORS;
     private java.util.function.Function<CompileRequest, Frontend.Result> lowering;
     private List<Integer> specializePath;
+    private boolean keepDecisions;
     private Duration tune;
 
     private Builder() {}
@@ -146,6 +149,16 @@ public final class DynncCompiler {
      */
     public Builder specializePath(List<Integer> path) {
       this.specializePath = path == null ? null : List.copyOf(path);
+      return this;
+    }
+
+    /**
+     * With {@link #specializePath}, also computes the conditions of the branches the path takes and
+     * returns them after the result: the decision oracle ({@link
+     * PathSpecializer#specialize(Function, List, boolean)}).
+     */
+    public Builder keepDecisions(boolean keep) {
+      this.keepDecisions = keep;
       return this;
     }
 
@@ -353,7 +366,7 @@ public final class DynncCompiler {
       Verifier.verifyOrThrow(f);
       if (specializePath != null) {
         try {
-          f = PathSpecializer.specialize(f, specializePath);
+          f = PathSpecializer.specialize(f, specializePath, keepDecisions);
         } catch (IllegalArgumentException e) {
           diags.add(
               Diagnostic.of(

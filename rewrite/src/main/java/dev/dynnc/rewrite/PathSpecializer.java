@@ -43,6 +43,19 @@ public final class PathSpecializer {
    *     return, with the first step where it leaves the function
    */
   public static Function specialize(Function f, List<Integer> path) {
+    return specialize(f, path, false);
+  }
+
+  /**
+   * As {@link #specialize(Function, List)}; with {@code keepDecisions}, the conditions of the
+   * branches the path takes are computed too, and returned after the model's result: {@code
+   * (result, condition, condition, ...)}. That is the <em>decision oracle</em>: the work of the
+   * dynamic run on this path (the model's result and every decision that chose the path) as one
+   * static graph, without the subgraph boundaries and the host program in between. dynnc over it is
+   * the cost of being dynamic beyond deciding; the plain oracle over it is what the decisions
+   * themselves cost.
+   */
+  public static Function specialize(Function f, List<Integer> path, boolean keepDecisions) {
     if (path.isEmpty()) {
       throw new IllegalArgumentException("the block path is empty");
     }
@@ -59,6 +72,7 @@ public final class PathSpecializer {
     f.params().forEach(p -> env.put(p.id(), p.id()));
     List<Op> ops = new ArrayList<>();
     OutputTree result = null;
+    List<OutputTree> decisions = new ArrayList<>();
     dev.dynnc.ir.Span at = dev.dynnc.ir.Span.NONE;
     for (int step = 0; step < path.size(); step++) {
       int index = path.get(step);
@@ -113,12 +127,19 @@ public final class PathSpecializer {
                 + t.successors().stream().map(BlockId::index).toList()
                 + ")");
       }
+      if (keepDecisions && t instanceof Terminator.Branch br) {
+        decisions.add(new OutputTree.Leaf(lookup(env, br.condition(), step, index)));
+      }
       target = f.blocks().get(to);
       // Parallel copy: read every argument before binding any parameter.
       List<ValueId> values = map(ImmutableList.copyOf(args), env, step, index);
       for (int i = 0; i < target.params().size(); i++) {
         env.put(target.params().get(i).id(), values.get(i));
       }
+    }
+    if (!decisions.isEmpty()) {
+      decisions.add(0, result);
+      result = new OutputTree.TupleNode(ImmutableList.copyOf(decisions));
     }
     Block only =
         new Block(

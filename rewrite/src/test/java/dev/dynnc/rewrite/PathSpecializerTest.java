@@ -86,6 +86,28 @@ class PathSpecializerTest {
   }
 
   @Test
+  void decisionOracleKeepsEveryTakenConditionAfterTheResult() throws Exception {
+    List<Integer> path = List.of(0, 1, 2, 3, 2, 3, 4);
+    Function raw = PathSpecializer.specialize(Parser.parse(LOOP), path, true);
+    assertTrue(Verifier.verify(raw).isEmpty(), Verifier.verify(raw).toString());
+    Function f = Pipeline.run(raw, PassContext.DEFAULT);
+    // The guard and the two back edges: three conditions, each read back from its tanh.
+    assertEquals(3, names(f).stream().filter("item"::equals).count(), names(f).toString());
+    assertEquals(3, names(f).stream().filter("gt"::equals).count(), names(f).toString());
+    dev.dynnc.ir.Terminator.Return ret =
+        (dev.dynnc.ir.Terminator.Return) f.blocks().get(0).terminator();
+    dev.dynnc.ir.OutputTree.TupleNode top = (dev.dynnc.ir.OutputTree.TupleNode) ret.value();
+    assertEquals(4, top.items().size(), "(result, guard, back edge, back edge)");
+    assertEquals(2, top.items().get(0).leaves().size(), "the model's own result comes first");
+    Partitioner.Result r = Partitioner.partition(f);
+    assertEquals(1, r.subgraphs().size(), "the path with its decisions is still one static graph");
+    // Without the flag nothing changes.
+    assertEquals(
+        PathSpecializer.specialize(Parser.parse(LOOP), path).toString(),
+        PathSpecializer.specialize(Parser.parse(LOOP), path, false).toString());
+  }
+
+  @Test
   void pathsThatDoNotFitAreRefusedWithTheStep() throws Exception {
     Function loop = Parser.parse(LOOP);
     assertEquals(

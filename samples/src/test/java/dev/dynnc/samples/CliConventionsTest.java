@@ -140,6 +140,108 @@ class CliConventionsTest {
     assertTrue(!trace1.equals(trace2), b.out());
   }
 
+  /**
+   * The oracles of a path ({@code --specialize-path}, with {@code --keep-decisions} the decisions
+   * too) compile to one subgraph, and {@code bench --against} times them interleaved with the
+   * bundle: one row per input set, with their latencies and the ratios.
+   */
+  @Test
+  void benchTimesOraclesInterleavedWithTheBundle() {
+    EarlyExitCnnTest.Cli path =
+        EarlyExitCnnTest.cli(
+            "bench",
+            bundle.toString(),
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "--input",
+            in("x", "xpos"),
+            "--input",
+            in("h", "h"));
+    assertEquals(0, path.code(), path.err());
+    String[] row = path.out().lines().toList().get(1).trim().split("\\s+");
+    String blocks = row[5];
+    Path oracle = work.resolve("oracle.bundle");
+    Path decisions = work.resolve("decisions.bundle");
+    for (Path o : List.of(oracle, decisions)) {
+      List<String> c = new java.util.ArrayList<>(compileArgs());
+      c.addAll(List.of("-o", o.toString(), "--no-cache", "--specialize-path", blocks));
+      if (o == decisions) {
+        c.add("--keep-decisions");
+      }
+      EarlyExitCnnTest.Cli r = EarlyExitCnnTest.cli(c.toArray(new String[0]));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("1 subgraph(s)"), r.out());
+    }
+    // The decision oracle returns the model's result, then the condition it took (True).
+    EarlyExitCnnTest.Cli run =
+        EarlyExitCnnTest.cli(
+            "run",
+            decisions.toString(),
+            "--input",
+            in("x", "xpos"),
+            "--input",
+            in("h", "h"),
+            "--output-dir",
+            work.resolve("dout").toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("output_0: float32[2] = [4.0000, 6.0000]"), run.out());
+    assertTrue(run.out().contains("output_1: bool[] = true"), run.out());
+
+    EarlyExitCnnTest.Cli b =
+        EarlyExitCnnTest.cli(
+            "bench",
+            bundle.toString(),
+            "--against",
+            oracle.toString(),
+            "--against",
+            decisions.toString(),
+            "--warmup",
+            "2",
+            "--iterations",
+            "20",
+            "--input",
+            in("x", "xpos"),
+            "--input",
+            in("h", "h"),
+            "--input",
+            in("x", "xneg"),
+            "--input",
+            in("h", "h"));
+    assertEquals(0, b.code(), b.err());
+    List<String> rows = b.out().lines().toList();
+    assertEquals(3, rows.size(), b.out());
+    assertTrue(
+        rows.get(0)
+            .matches(
+                "inputs +median_us +p10_us +p90_us +host_% +against1_median_us +against1_p10_us"
+                    + " +against1_p90_us +ratio1 +against2_median_us +against2_p10_us"
+                    + " +against2_p90_us +ratio2 +blocks +subgraph calls"),
+        rows.get(0));
+    for (String line : rows.subList(1, 3)) {
+      String[] f = line.trim().split("\\s+");
+      double median = Double.parseDouble(f[1]);
+      for (int k : new int[] {5, 9}) {
+        double against = Double.parseDouble(f[k]);
+        assertTrue(median > 0 && against > 0, line);
+        double ratio = Double.parseDouble(f[k + 3]);
+        // The ratio of the unrounded medians, within what printing them to 0.1 µs hides.
+        assertTrue(
+            ratio >= (median - 0.05) / (against + 0.05) - 5e-4
+                && ratio <= (median + 0.05) / (against - 0.05) + 5e-4,
+            line);
+      }
+    }
+    assertEquals(blocks, rows.get(1).trim().split("\\s+")[13], b.out());
+
+    EarlyExitCnnTest.Cli alone =
+        EarlyExitCnnTest.cli(
+            args(compileArgs(), "-o", work.resolve("x").toString(), "--keep-decisions"));
+    assertEquals(2, alone.code(), alone.err());
+    assertTrue(alone.err().contains("--keep-decisions needs --specialize-path"), alone.err());
+  }
+
   @Test
   void verboseTimesEveryStageAndQuietPrintsNothing() {
     List<String> model = new java.util.ArrayList<>(compileArgs());
