@@ -53,24 +53,31 @@ ENGINES = ['dynnc', 'eager', 'script', 'frozen']
 # ---------------------------------------------------------------------------------------------
 # Parsing dynnc's output (covered by --self-test)
 
-BENCH_ROW = re.compile(r'^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9]+(?:,[0-9]+)*)\s+(.*)$')
 STAGE_LINE = re.compile(r'^dynnc: (\S+)\s*(.*?)\s+([0-9.]+) s$')
 CACHE_LINE = re.compile(r'^dynnc: (\d+) subgraph\(s\), (\d+) from the compile cache, (\d+) compiled by TVM$')
 
 
 def parse_bench(text):
-    """Rows of `dynnc bench` output: [{'input', 'median_us', 'p10_us', 'p90_us', 'host_pct', 'blocks', 'trace'}]."""
+    """Rows of `dynnc bench` output: [{'input', 'median_us', 'p10_us', 'p90_us', 'host_pct', 'blocks', 'trace'}],
+    and with --against, 'against': [{'median_us', 'p10_us', 'p90_us', 'ratio'}] per other bundle."""
     lines = [l for l in text.splitlines() if l.strip()]
     if not lines or not lines[0].split()[:2] == ['inputs', 'median_us']:
         raise ValueError('not dynnc bench output (no header): %r' % text[:200])
+    others = sum(1 for c in lines[0].split() if re.fullmatch(r'ratio\d+', c))
+    row = re.compile(r'^(\S+)' + r'\s+([0-9.]+)' * (4 + 4 * others) + r'\s+([0-9]+(?:,[0-9]+)*)\s+(.*)$')
     rows = []
     for line in lines[1:]:
-        m = BENCH_ROW.match(line)
+        m = row.match(line)
         if not m:
             raise ValueError('unreadable dynnc bench row: %r' % line)
-        rows.append({'input': m.group(1), 'median_us': float(m.group(2)), 'p10_us': float(m.group(3)),
-                     'p90_us': float(m.group(4)), 'host_pct': float(m.group(5)), 'blocks': m.group(6),
-                     'trace': m.group(7).strip()})
+        g = m.groups()
+        num = [float(x) for x in g[1:5 + 4 * others]]
+        r = {'input': g[0], 'median_us': num[0], 'p10_us': num[1], 'p90_us': num[2], 'host_pct': num[3],
+             'blocks': g[-2], 'trace': g[-1].strip()}
+        if others:
+            r['against'] = [dict(zip(('median_us', 'p10_us', 'p90_us', 'ratio'), num[4 + 4 * k:8 + 4 * k]))
+                            for k in range(others)]
+        rows.append(r)
     return rows
 
 
@@ -112,32 +119,36 @@ def _fmt_x(x, digits=2):
 def render_table(results):
     """Markdown: one latency row per sample and input, one summary row per sample, then the skipped."""
     out = ['| sample | input | subgraphs called | dynnc µs med / p90 | host % | eager | script | frozen | x eager '
-           '| x script | x frozen | oracle µs | oracle ratio |',
-           '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+           '| x script | x frozen | oracle µs | oracle ratio | decision oracle µs | decision ratio |',
+           '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     ran = [s for s in results['samples'] if s['status'] == 'ok']
     for s in ran:
         for r in s['rows']:
             d = r['dynnc']['median_us']
-            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
                 s['name'], r['input'], r['path'], _fmt_lat(r['dynnc']), _fmt_x(r.get('host_pct'), 0),
                 _fmt_lat(r.get('eager')),
                 _fmt_lat(r.get('script')), _fmt_lat(r.get('frozen')),
                 _fmt_x(_ratio((r.get('eager') or {}).get('median_us'), d)),
                 _fmt_x(_ratio((r.get('script') or {}).get('median_us'), d)),
                 _fmt_x(_ratio((r.get('frozen') or {}).get('median_us'), d)),
-                _fmt_lat(r.get('oracle')), _fmt_x(oracle_ratio(r))))
-    out += ['', '| sample | geomean x eager | x script | x frozen | oracle ratio max | cold compile s '
+                _fmt_lat(r.get('oracle')), _fmt_x(oracle_ratio(r)), _fmt_lat(r.get('decision_oracle')),
+                _fmt_x(oracle_ratio(r, 'decision_oracle'))))
+    out += ['', '| sample | geomean x eager | x script | x frozen | oracle ratio median (max) '
+            '| decision ratio median (max) | cold compile s '
             '| warm compile s | subgraphs (warm hits) | bundle KiB | tensors KiB | bundle / tensors '
-            '| bench peak RSS MiB | TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+            '| bench peak RSS MiB | TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for s in ran:
         speed = {e: geomean([_ratio((r.get(e) or {}).get('median_us'), r['dynnc']['median_us'])
                              for r in s['rows']]) for e in ('eager', 'script', 'frozen')}
         cold, warm = s['compile']['cold'], s['compile']['warm']
         cache = warm.get('cache') or {}
-        ratios = [x for x in (oracle_ratio(r) for r in s['rows']) if x]
-        out.append('| %s | %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %.0f | %s |' % (
+        def med_max(which):
+            xs = [x for x in (oracle_ratio(r, which) for r in s['rows']) if x]
+            return '%s (%s)' % (_fmt_x(_median(xs)), _fmt_x(max(xs))) if xs else '-'
+        out.append('| %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %.0f | %s |' % (
             s['name'], _fmt_x(speed['eager']), _fmt_x(speed['script']), _fmt_x(speed['frozen']),
-            _fmt_x(max(ratios) if ratios else None), cold['wall_s'], warm['wall_s'],
+            med_max('oracle'), med_max('decision_oracle'), cold['wall_s'], warm['wall_s'],
             '%s (%s)' % (cache.get('subgraphs', '?'), cache.get('cache_hits', '?')),
             s['bundle_bytes'] / 1024, s['checkpoint_tensor_bytes'] / 1024,
             s['bundle_bytes'] / s['checkpoint_tensor_bytes'], s['bench_peak_rss_kb'] / 1024,
@@ -161,10 +172,18 @@ def render_table(results):
     return '\n'.join(out)
 
 
-def oracle_ratio(r):
-    """dynnc's median over the oracle's, both timed side by side when the run has that number."""
-    o = r.get('oracle') or {}
+def oracle_ratio(r, which='oracle'):
+    """dynnc's median over the oracle's (or the decision oracle's), timed interleaved in one process;
+    runs saved before `bench --against` have the medians of two processes run one after the other."""
+    o = r.get(which) or {}
+    if o.get('ratio'):
+        return o['ratio']
     return _ratio(o.get('dynnc_side_by_side_us') or r['dynnc']['median_us'], o.get('median_us'))
+
+
+def _median(xs):
+    xs = sorted(x for x in xs if x)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2 if xs else None
 
 
 def torchscript_note(s):
@@ -188,7 +207,7 @@ def draw_chart(results, path):
     ran = [s for s in results['samples'] if s['status'] == 'ok']
     if not ran:
         return 'no sample compiled'
-    engines = ENGINES + ['oracle']
+    engines = ENGINES + ['oracle', 'decision_oracle']
     fig, axes = plt.subplots(len(ran), 1, figsize=(10, 3.2 * len(ran)), squeeze=False)
     for ax, s in zip(axes[:, 0], ran):
         n, width = len(s['rows']), 0.8 / len(engines)
@@ -251,8 +270,10 @@ def dir_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-def bench_bundle(bundle, input_name, files, a, env):
+def bench_bundle(bundle, input_name, files, a, env, against=()):
     cmd = [DYNNC, 'bench', bundle, '--warmup', str(a.warmup), '--iterations', str(a.iterations)]
+    for o in against:
+        cmd += ['--against', o]
     for f in files:
         cmd += ['--input', '%s=%s' % (input_name, f)]
     rc, out, err, _, rss = run_measured(cmd, env)
@@ -350,10 +371,12 @@ def measure_torch(sample, source_root, checkpoint, files, a, work):
 
 
 def measure_oracle(sample, args, bundle, rows, files, work, a, env):
-    """Per block path the inputs take: the path compiled as one static graph (`dynnc compile
-    --specialize-path`), benched on the inputs that take it right after the dynamic bundle is
-    benched again on them (side by side, so the ratio is not skewed by load that changed since the
-    main run). The compiles run two at a time. Returns {input label: row}."""
+    """Per block path the inputs take, two single-graph bundles: the path alone (`dynnc compile
+    --specialize-path`, the oracle) and the path with the conditions of its branches
+    (`--keep-decisions`, the decision oracle). Both are timed interleaved with the dynamic bundle in one
+    process (`dynnc bench --against`) on the inputs that take the path, so load that comes and goes
+    on the machine does not skew the ratios. The compiles run two at a time. Returns {input label:
+    {'oracle': row, 'decision_oracle': row} or {'error': why}}."""
     import concurrent.futures
     by_path = {}
     for f, r in zip(files, rows):
@@ -367,31 +390,34 @@ def measure_oracle(sample, args, bundle, rows, files, work, a, env):
     paths = paths[:a.oracle_max_paths]
     one_worker = dict(os.environ, DYNNC_COMPILE_WORKERS='1')
 
-    def build(k):
-        b = os.path.join(work, 'oracle-%d.bundle' % k)
-        return b, compile_bundle(args + ['--specialize-path', paths[k]], b,
-                                 os.path.join(work, 'oracle-cache-%d' % k), one_worker)
+    def build(k, decisions):
+        name = '%s-%d' % ('decisions' if decisions else 'oracle', k)
+        b = os.path.join(work, name + '.bundle')
+        extra = ['--specialize-path', paths[k]] + (['--keep-decisions'] if decisions else [])
+        return b, compile_bundle(args + extra, b, os.path.join(work, name + '-cache'), one_worker)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        built = {k: pool.submit(build, k) for k in range(len(paths))}
+        built = {(k, d): pool.submit(build, k, d) for k in range(len(paths)) for d in (False, True)}
         concurrent.futures.wait(built.values())  # every compile done before anything is timed
     for k, path in enumerate(paths):
         chosen = by_path[path]
         try:
-            obundle, c = built[k].result()
-            side, _ = bench_bundle(bundle, sample['input'], chosen, a, env)
-            orows, _ = bench_bundle(obundle, sample['input'], chosen, a, env)
+            obundle, c = built[(k, False)].result()
+            dbundle, dc = built[(k, True)].result()
+            side, _ = bench_bundle(bundle, sample['input'], chosen, a, env, against=(obundle, dbundle))
         except RuntimeError as e:
             for f in chosen:
                 out[os.path.basename(f)] = {'error': str(e)}
             continue
-        side = {r['input']: r for r in side}
-        for r in orows:
-            r['oracle_subgraphs'] = (c.get('cache') or {}).get('subgraphs')
-            r['oracle_compile_s'] = c['wall_s']
-            r['dynnc_side_by_side_us'] = side[r['input']]['median_us']
-            out[r['input']] = r
+        for r in side:
+            o, d = r['against']
+            o.update({'oracle_subgraphs': (c.get('cache') or {}).get('subgraphs'), 'oracle_compile_s': c['wall_s'],
+                      'dynnc_side_by_side_us': r['median_us']})
+            d.update({'oracle_subgraphs': (dc.get('cache') or {}).get('subgraphs'), 'oracle_compile_s': dc['wall_s'],
+                      'dynnc_side_by_side_us': r['median_us']})
+            out[r['input']] = {'oracle': o, 'decision_oracle': d}
         shutil.rmtree(obundle, ignore_errors=True)
+        shutil.rmtree(dbundle, ignore_errors=True)
     return out
 
 
@@ -425,8 +451,8 @@ def measure_sample(sample, a, work, env):
         if o and 'error' in o:
             row['oracle_error'] = o['error']
         elif o:
-            row['oracle'] = {k: o[k] for k in ('median_us', 'p10_us', 'p90_us', 'host_pct', 'oracle_subgraphs',
-                                               'oracle_compile_s', 'dynnc_side_by_side_us')}
+            row['oracle'] = o['oracle']
+            row['decision_oracle'] = o['decision_oracle']
         rows.append(row)
     return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm},
             'bundle_bytes': dir_bytes(bundle), 'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
@@ -480,6 +506,9 @@ CANNED_BENCH = """inputs                    median_us     p10_us     p90_us  hos
 x0.npy                         41.3       39.0       78.2    12.5  0,1              [0, 1]
 x6.npy                        101.5       95.1      140.0     7.0  0,2,2,2,4        [0, 2, 2, 2, 4]
 """
+CANNED_AGAINST = """inputs                    median_us     p10_us     p90_us  host_%  against1_median_us  against1_p10_us  against1_p90_us  ratio1  against2_median_us  against2_p10_us  against2_p90_us  ratio2  blocks           subgraph calls
+x0.npy                         83.0       74.0      107.5    18.1                63.7             56.9             82.7   1.303                66.4             60.0             85.0   1.250  0,2,3,5           [0, 2]
+"""
 CANNED_COMPILE = """dynnc: parse     models/sdn.py 0.41 s
 dynnc: subgraph  sg0 1.50 s
 dynnc: subgraph  sg1 2.25 s
@@ -500,6 +529,16 @@ def self_test():
             raise AssertionError('parse_bench accepted %r' % bad)
         except ValueError:
             pass
+    ab = parse_bench(CANNED_AGAINST)
+    assert ab == [{'input': 'x0.npy', 'median_us': 83.0, 'p10_us': 74.0, 'p90_us': 107.5, 'host_pct': 18.1,
+                   'blocks': '0,2,3,5', 'trace': '[0, 2]',
+                   'against': [{'median_us': 63.7, 'p10_us': 56.9, 'p90_us': 82.7, 'ratio': 1.303},
+                               {'median_us': 66.4, 'p10_us': 60.0, 'p90_us': 85.0, 'ratio': 1.25}]}], ab
+    try:
+        parse_bench(CANNED_AGAINST.replace('   1.250', ''))
+        raise AssertionError('parse_bench accepted a row without its second ratio')
+    except ValueError:
+        pass
     c = parse_compile_log(CANNED_COMPILE)
     assert c == {'stages_s': {'parse': 0.41, 'subgraph': 3.75, 'package': 0.05},
                  'cache': {'subgraphs': 2, 'cache_hits': 1, 'compiled': 1}}, c
@@ -509,20 +548,25 @@ def self_test():
          'bench_peak_rss_kb': 204800, 'script_error': 'RuntimeError: no',
          'compile': {'cold': dict(c, wall_s=10.0), 'warm': dict(c, wall_s=2.0)},
          'rows': [{'input': r['input'], 'path': r['trace'], 'host_pct': r['host_pct'], 'dynnc': lat(r['median_us']),
-                   'eager': lat(4 * r['median_us']), 'oracle': lat(r['median_us'] / 2)} for r in rows]},
+                   'eager': lat(4 * r['median_us']), 'oracle': dict(lat(r['median_us'] / 2), ratio=2.0),
+                   'decision_oracle': dict(lat(r['median_us'] / 1.6), ratio=1.6)} for r in rows]},
         {'name': 'toy2', 'status': 'ok', 'bundle_bytes': 1, 'checkpoint_tensor_bytes': 1, 'bench_peak_rss_kb': 1,
          'compile': {'cold': dict(c, wall_s=1.0), 'warm': dict(c, wall_s=1.0)},
          'rows': [{'input': 'x0.npy', 'path': '[0]', 'dynnc': lat(1.0), 'oracle_error': 'dynnc compile failed: E'}]},
         {'name': 'later', 'status': 'skipped', 'reason': 'dynnc check: error[DN0101]: x'}]}
     table = render_table(results)
-    assert '| toy | x0.npy | [0, 1] | 41 / 62 | 12 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 |' \
-        in table, table
-    assert '| toy | 4.00 | - | - | 2.00 | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 | does not script: RuntimeError: no |' \
-        in table, table
+    assert '| toy | x0.npy | [0, 1] | 41 / 62 | 12 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 | 26 / 39 ' \
+        '| 1.60 |' in table, table
+    assert '| toy | 4.00 | - | - | 2.00 (2.00) | 1.60 (1.60) | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 ' \
+        '| does not script: RuntimeError: no |' in table, table
+    # A run saved before bench --against: the ratio of the two medians, and no decision oracle.
+    old = {'dynnc': lat(120.0), 'oracle': dict(lat(60.0), dynnc_side_by_side_us=90.0)}
+    assert oracle_ratio(old) == 1.5 and oracle_ratio(old, 'decision_oracle') is None
+    assert _median([3.0, 1.0, None, 2.0, 4.0]) == 2.5 and _median([]) is None
     assert 'Geometric mean over the samples of the speed-up over eager PyTorch: 4.00' in table, table
     assert '- `later`: dynnc check: error[DN0101]: x' in table, table
     assert 'Oracle of `toy2` not measured: dynnc compile failed: E' in table, table
-    assert '| toy2 | - | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
+    assert '| toy2 | - | - | - | - | - | 1.0 | 1.0 | 2 (1) |' in table, table
     assert abs(geomean([2.0, 8.0]) - 4.0) < 1e-9 and geomean([None]) is None
     print('suite.py self-test: ok')
 
