@@ -70,7 +70,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private TVMFunctionHandle run;
   private TVMFunctionHandle getOutput;
   // Inputs and outputs bound to the caller's arrays on every call instead of copied (see
-  // GraphPlan): a packed call of about 0.3 µs each instead of a memcpy, taken for tensors of at
+  // GraphPlan): a packed call of about 0.4 µs each instead of a memcpy, taken for tensors of at
   // least zeroCopyMinBytes. Null where nothing is bound.
   private boolean[] bindIn;
   private boolean[] bindOut;
@@ -78,12 +78,13 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
   private TVMFunctionHandle setOutputZeroCopy;
 
   /**
-   * The smallest tensor, in bytes, that a call binds instead of copying. Below it a memcpy is
-   * cheaper than the packed call that binds; CIFAR-sized activations (16 x 32 x 32 floats, 64 KiB)
-   * cost several microseconds per copy, and every subgraph boundary copied each one twice. Tests
-   * lower it to bind the tiny tensors of their models.
+   * The smallest tensor, in bytes, that a call binds instead of copying. A binding is a packed call
+   * of about 0.4 µs; at 8 KiB (1x8x16x16 floats) binding and copying cost the same (JMH: host cost
+   * per boundary 1.54 µs bound, 1.56 µs copied), smaller tensors are cheaper to copy, and
+   * CIFAR-sized activations (16x32x32 floats, 64 KiB) cost several microseconds per copy, made
+   * twice per boundary. Tests lower it to bind the tiny tensors of their models.
    */
-  static volatile long zeroCopyMinBytes = 4096;
+  static volatile long zeroCopyMinBytes = 8192;
 
   /**
    * Loads a library and creates its graph executor, checking that the executor's inputs and outputs
