@@ -75,6 +75,20 @@ class CliConventionsTest {
     Npy.write(work.resolve(name + ".npy"), new HostTensor("float32", new long[] {2}, data.array()));
   }
 
+  /** {@code --input} options of two input sets for bench: (xpos, h) and (xneg, h). */
+  private String[] twoInputSets() {
+    return new String[] {
+      "--input",
+      in("x", "xpos"),
+      "--input",
+      in("h", "h"),
+      "--input",
+      in("x", "xneg"),
+      "--input",
+      in("h", "h")
+    };
+  }
+
   private String in(String name, String file) {
     return name + "=" + work.resolve(file + ".npy");
   }
@@ -114,20 +128,9 @@ class CliConventionsTest {
   void benchTakesTheSameInputsAndSeveralInputSets() {
     EarlyExitCnnTest.Cli b =
         EarlyExitCnnTest.cli(
-            "bench",
-            bundle.toString(),
-            "--warmup",
-            "1",
-            "--iterations",
-            "3",
-            "--input",
-            in("x", "xpos"),
-            "--input",
-            in("h", "h"),
-            "--input",
-            in("x", "xneg"),
-            "--input",
-            in("h", "h"));
+            args(
+                List.of("bench", bundle.toString(), "--warmup", "1", "--iterations", "3"),
+                twoInputSets()));
     assertEquals(0, b.code(), b.err());
     List<String> rows = b.out().lines().toList();
     assertEquals(3, rows.size(), b.out());
@@ -191,24 +194,19 @@ class CliConventionsTest {
 
     EarlyExitCnnTest.Cli b =
         EarlyExitCnnTest.cli(
-            "bench",
-            bundle.toString(),
-            "--against",
-            oracle.toString(),
-            "--against",
-            decisions.toString(),
-            "--warmup",
-            "2",
-            "--iterations",
-            "20",
-            "--input",
-            in("x", "xpos"),
-            "--input",
-            in("h", "h"),
-            "--input",
-            in("x", "xneg"),
-            "--input",
-            in("h", "h"));
+            args(
+                List.of(
+                    "bench",
+                    bundle.toString(),
+                    "--against",
+                    oracle.toString(),
+                    "--against",
+                    decisions.toString(),
+                    "--warmup",
+                    "2",
+                    "--iterations",
+                    "20"),
+                twoInputSets()));
     assertEquals(0, b.code(), b.err());
     List<String> rows = b.out().lines().toList();
     assertEquals(3, rows.size(), b.out());
