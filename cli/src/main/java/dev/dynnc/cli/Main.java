@@ -524,18 +524,24 @@ public final class Main implements Callable<Integer> {
         StringBuilder header =
             new StringBuilder(
                 String.format(
+                    java.util.Locale.ROOT,
                     "%-24s %10s %10s %10s %7s",
-                    "inputs", "median_us", "p10_us", "p90_us", "host_%"));
+                    "inputs",
+                    "median_us",
+                    "p10_us",
+                    "p90_us",
+                    "host_%"));
         for (int k = 1; k < all.size(); k++) {
           header.append(
               String.format(
+                  java.util.Locale.ROOT,
                   " %19s %16s %16s %7s",
                   "against" + k + "_median_us",
                   "against" + k + "_p10_us",
                   "against" + k + "_p90_us",
                   "ratio" + k));
         }
-        out.printf("%s  %-16s %s%n", header, "blocks", "subgraph calls");
+        out.printf(java.util.Locale.ROOT, "%s  %-16s %s%n", header, "blocks", "subgraph calls");
         // Warm up the JIT on every path before timing any: the JVM compiles the host program and
         // the runtime in background threads, which share the cores with the model (rows measured
         // while they ran were up to 3x slower with 2 cores).
@@ -577,15 +583,25 @@ public final class Main implements Callable<Integer> {
           StringBuilder row =
               new StringBuilder(
                   String.format(
+                      java.util.Locale.ROOT,
                       "%-24s %10.1f %10.1f %10.1f %7.1f",
-                      set.label(), t[0].median(), t[0].p10(), t[0].p90(), t[0].hostPercent()));
+                      set.label(),
+                      t[0].median(),
+                      t[0].p10(),
+                      t[0].p90(),
+                      t[0].hostPercent()));
           for (int k = 1; k < t.length; k++) {
             row.append(
                 String.format(
+                    java.util.Locale.ROOT,
                     " %19.1f %16.1f %16.1f %7.3f",
-                    t[k].median(), t[k].p10(), t[k].p90(), t[0].median() / t[k].median()));
+                    t[k].median(),
+                    t[k].p10(),
+                    t[k].p90(),
+                    t[0].median() / t[k].median()));
           }
           out.printf(
+              java.util.Locale.ROOT,
               "%s  %-16s %s%n",
               row,
               last.blockPath().stream()

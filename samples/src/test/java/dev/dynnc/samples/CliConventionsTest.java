@@ -192,21 +192,15 @@ class CliConventionsTest {
     assertTrue(run.out().startsWith("output_0: float32[2] = [4.0000, 6.0000]"), run.out());
     assertTrue(run.out().contains("output_1: bool[] = true"), run.out());
 
-    EarlyExitCnnTest.Cli b =
-        EarlyExitCnnTest.cli(
-            args(
-                List.of(
-                    "bench",
-                    bundle.toString(),
-                    "--against",
-                    oracle.toString(),
-                    "--against",
-                    decisions.toString(),
-                    "--warmup",
-                    "2",
-                    "--iterations",
-                    "20"),
-                twoInputSets()));
+    // In a locale with decimal commas too, the table keeps its dots (the suite parses it).
+    java.util.Locale saved = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.GERMANY);
+    EarlyExitCnnTest.Cli b;
+    try {
+      b = benchAgainst(oracle, decisions);
+    } finally {
+      java.util.Locale.setDefault(saved);
+    }
     assertEquals(0, b.code(), b.err());
     List<String> rows = b.out().lines().toList();
     assertEquals(3, rows.size(), b.out());
@@ -238,6 +232,23 @@ class CliConventionsTest {
             args(compileArgs(), "-o", work.resolve("x").toString(), "--keep-decisions"));
     assertEquals(2, alone.code(), alone.err());
     assertTrue(alone.err().contains("--keep-decisions needs --specialize-path"), alone.err());
+  }
+
+  private EarlyExitCnnTest.Cli benchAgainst(Path oracle, Path decisions) {
+    return EarlyExitCnnTest.cli(
+        args(
+            List.of(
+                "bench",
+                bundle.toString(),
+                "--against",
+                oracle.toString(),
+                "--against",
+                decisions.toString(),
+                "--warmup",
+                "2",
+                "--iterations",
+                "20"),
+            twoInputSets()));
   }
 
   @Test
