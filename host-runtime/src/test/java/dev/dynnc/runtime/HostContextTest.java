@@ -44,6 +44,22 @@ class HostContextTest {
   }
 
   @Test
+  void anArrayOfOneRunCannotBeOwnedByAnother() {
+    HostContext first = new HostContext(List.of(), Device.CPU, List.of());
+    HostContext second = new HostContext(List.of(), Device.CPU, List.of());
+    DeviceArray a = first.upload(tensor());
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> second.adopt(a));
+    assertEquals("device array float32[1,4] belongs to another run", e.getMessage());
+    second.release(a);
+    assertFalse(a.isClosed(), "the other run does not free it");
+    assertEquals(0, second.liveArrays());
+    first.releaseAll();
+    assertTrue(a.isClosed());
+  }
+
+  @Test
   void callResultsAreOwnedAndThePeakIsRecorded() {
     HostContext.Callee twice =
         in ->
