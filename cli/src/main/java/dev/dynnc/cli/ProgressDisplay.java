@@ -21,8 +21,8 @@ final class ProgressDisplay implements ProgressListener {
   private long started;
   private int subgraphs;
   private int hits;
-  // Plain lines of subgraphs, printed in announcement order as they finish: subgraphs compile in
-  // parallel, so they finish in any order, after later ones were announced.
+  // Plain lines of subgraphs, printed in subgraph order (sg0, sg1, ...) as they finish: subgraphs
+  // compile in parallel, so they start and finish in any order (sg2 may be announced before sg1).
   private final java.util.List<String> announced = new java.util.ArrayList<>();
   private final java.util.Map<String, String> finished = new java.util.HashMap<>();
   private int printed;
@@ -103,11 +103,13 @@ final class ProgressDisplay implements ProgressListener {
     if (terminal || verbose) {
       return;
     }
-    // Every finished subgraph whose predecessors have all finished, in announcement order.
-    while (printed < announced.size()) {
-      String detail = announced.get(printed);
-      String how = finished.get(detail.split(" ", 2)[0]);
-      if (how == null) {
+    // Every finished subgraph whose predecessors have all finished, in subgraph order.
+    while (true) {
+      String next = "sg" + printed;
+      String detail =
+          announced.stream().filter(d -> d.split(" ", 2)[0].equals(next)).findFirst().orElse(null);
+      String how = finished.get(next);
+      if (detail == null || how == null) {
         return;
       }
       err.println("dynnc: [subgraph] " + detail + how);

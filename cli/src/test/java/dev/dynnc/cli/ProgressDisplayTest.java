@@ -44,6 +44,21 @@ class ProgressDisplayTest {
             + "dynnc: [host] done\n",
         log.toString().replace(System.lineSeparator(), "\n"));
     assertFalse(log.toString().contains("\033"), "no control characters in a log");
+    // Two workers can also start them out of order: sg2 announced before sg1 (seen in CI).
+    StringWriter shuffled = new StringWriter();
+    ProgressDisplay o = new ProgressDisplay(new PrintWriter(shuffled, true), false, false);
+    o.stage(Stage.SUBGRAPH, "sg0 (1/3)");
+    o.stage(Stage.SUBGRAPH, "sg2 (3/3)");
+    o.subgraphDone("sg0", true);
+    o.subgraphDone("sg2", true);
+    o.stage(Stage.SUBGRAPH, "sg1 (2/3)");
+    o.subgraphDone("sg1", true);
+    o.done(true);
+    assertEquals(
+        "dynnc: [subgraph] sg0 (1/3) from the compile cache\n"
+            + "dynnc: [subgraph] sg1 (2/3) from the compile cache\n"
+            + "dynnc: [subgraph] sg2 (3/3) from the compile cache\n",
+        shuffled.toString().replace(System.lineSeparator(), "\n"));
     StringWriter failed = new StringWriter();
     ProgressDisplay f = new ProgressDisplay(new PrintWriter(failed, true), false, false);
     f.stage(Stage.FRONTEND, "");
