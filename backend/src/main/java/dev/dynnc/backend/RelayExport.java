@@ -41,12 +41,40 @@ public final class RelayExport {
   public static void write(
       SubgraphPlan sg, Map<String, WeightTensor> weights, String target, Path dir, Path output)
       throws IOException {
+    write(sg, weights, target, dir, output, null, null, false);
+  }
+
+  /**
+   * Writes the request with the given boundary layouts: {@code inputLayouts[i]} is the layout in
+   * which input i arrives and {@code outputLayouts[j]} the one in which output j leaves (null
+   * arrays or entries: NCHW, as the IR has it). With {@code queryLayouts}, the request asks the
+   * worker only where TVM's layout pass wants the subgraph's boundaries blocked ({@code
+   * BoundaryLayouts}); the answer, JSON, goes to {@code output}.
+   */
+  public static void write(
+      SubgraphPlan sg,
+      Map<String, WeightTensor> weights,
+      String target,
+      Path dir,
+      Path output,
+      String[] inputLayouts,
+      String[] outputLayouts,
+      boolean queryLayouts)
+      throws IOException {
     Map<String, Object> req = new LinkedHashMap<>();
     List<Object> inputs = new ArrayList<>();
     Map<String, Object> shapes = new LinkedHashMap<>();
-    for (Param p : sg.inputs()) {
+    for (int i = 0; i < sg.inputs().size(); i++) {
+      Param p = sg.inputs().get(i);
       Type.TensorType t = (Type.TensorType) p.type();
-      inputs.add(Map.of("id", p.id().index(), "dtype", t.dtype().numpyName(), "shape", t.shape()));
+      Map<String, Object> in = new LinkedHashMap<>();
+      in.put("id", p.id().index());
+      in.put("dtype", t.dtype().numpyName());
+      in.put("shape", t.shape());
+      if (inputLayouts != null && inputLayouts[i] != null) {
+        in.put("layout", inputLayouts[i]);
+      }
+      inputs.add(in);
       shapes.put(String.valueOf(p.id().index()), t.shape());
     }
     List<Object> weightInputs = new ArrayList<>();
@@ -114,6 +142,12 @@ public final class RelayExport {
     req.put("lowerings", lowerings);
     req.put("outputs", sg.outputs().stream().map(ValueId::index).toList());
     req.put("output_types", outTypes);
+    if (outputLayouts != null && java.util.Arrays.stream(outputLayouts).anyMatch(l -> l != null)) {
+      req.put("output_layouts", java.util.Arrays.asList(outputLayouts));
+    }
+    if (queryLayouts) {
+      req.put("query", "layouts");
+    }
     req.put("shapes", shapes);
     req.put("weights", weightIndex);
     req.put("weights_file", weightsFile.toAbsolutePath().toString());

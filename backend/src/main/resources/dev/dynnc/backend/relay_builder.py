@@ -305,14 +305,22 @@ def _lower(lowering, a, op, req):
     return fn(a, **kwargs) if lowering.get("list") else fn(*a, **kwargs)
 
 
-def _build(req):
-    with open(req["weights_file"], "rb") as fh:
-        req["weights_blob"] = fh.read()
+def _function(req):
+    """The subgraph as a Relay module, its inputs and outputs in the layouts the request gives.
+
+    An input with a "layout" (NCHW8c, say) arrives in that blocked layout and is transformed back
+    to NCHW where the subgraph starts; an output with one in "output_layouts" leaves transformed
+    into it. dynnc asks for this at the boundaries between subgraphs (BoundaryLayouts), and
+    _cancel_boundary_transforms then removes each such transform against the one TVM's layout pass
+    puts next to it, so that an activation stays blocked from one subgraph's kernels to the next.
+    """
     env = {}
     params = []
     for i in req["inputs"]:
-        v = relay.var("in%d" % i["id"], shape=i["shape"], dtype=i["dtype"])
-        env[i["id"]] = v
+        layout = i.get("layout")
+        shape = _blocked(i["shape"], layout) if layout else i["shape"]
+        v = relay.var("in%d" % i["id"], shape=shape, dtype=i["dtype"])
+        env[i["id"]] = relay.layout_transform(v, layout, "NCHW") if layout else v
         params.append(v)
     # Weights shared with other subgraphs arrive as inputs bound once by the runtime.
     for w in req.get("weight_inputs", []):
@@ -322,17 +330,131 @@ def _build(req):
     for op in req["ops"]:
         env[op["id"]] = _lower(req["lowerings"][op["op"]], [env[x] for x in op["args"]], op, req)
     outs = [env[o] for o in req["outputs"]]
-    body = outs[0] if len(outs) == 1 else relay.Tuple(outs)
-    mod = tvm.IRModule.from_expr(relay.Function(params, body))
-    mod = relay.transform.InferType()(mod)
     # Check Relay's view of every output against dynnc's shape inference before compiling.
-    ret = mod["main"].checked_type.ret_type
-    rtypes = list(ret.fields) if isinstance(ret, tvm.ir.TupleType) else [ret]
+    plain = relay.transform.InferType()(tvm.IRModule.from_expr(relay.Function(params, relay.Tuple(outs))))
+    rtypes = list(plain["main"].checked_type.ret_type.fields)
     for o, t, expect in zip(req["outputs"], rtypes, req["output_types"]):
         got = ([int(d) for d in t.shape], str(t.dtype))
         if got != (expect["shape"], expect["dtype"]):
             raise ValueError("output %%%d: Relay infers %s but dynnc expects %s" % (o, got, (expect["shape"], expect["dtype"])))
+    layouts = req.get("output_layouts") or [None] * len(outs)
+    outs = [relay.layout_transform(x, "NCHW", l) if l else x for x, l in zip(outs, layouts)]
+    body = outs[0] if len(outs) == 1 else relay.Tuple(outs)
+    return relay.transform.InferType()(tvm.IRModule.from_expr(relay.Function(params, body)))
+
+
+def _blocked(shape, layout):
+    """The shape of an NCHW tensor in the blocked layout NCHW<k>c: (N, C/k, H, W, k)."""
+    k = _block_factor(layout)
+    n, c, h, w = shape
+    if k is None or c % k:
+        raise ValueError("layout %r does not fit shape %s" % (layout, shape))
+    return [n, c // k, h, w, k]
+
+
+def _block_factor(layout):
+    """k for the layout NCHW<k>c, else None."""
+    if isinstance(layout, str) and layout.startswith("NCHW") and layout.endswith("c") and layout[4:-1].isdigit():
+        k = int(layout[4:-1])
+        return k if k > 0 else None
+    return None
+
+
+def _until_layouts(mod, target):
+    """The module after the passes of relay.build's pipeline up to and including TVM's layout pass
+    (AlterOpLayout), which puts the convolutions into the blocked layouts their schedules want."""
+    with tvm.target.Target(target):
+        with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+            return tvm.transform.Sequential([
+                relay.transform.InferType(),
+                relay.transform.SimplifyInference(),
+                relay.transform.FoldConstant(),
+                relay.transform.FoldScaleAxis(),
+                relay.transform.SimplifyExpr(),
+                relay.transform.CanonicalizeOps(),
+                relay.transform.AlterOpLayout(),
+                relay.transform.InferType(),
+            ])(mod)
+
+
+_LAYOUT_TRANSFORM = tvm.ir.Op.get("layout_transform")
+
+
+def _is_transform(e):
+    return isinstance(e, relay.Call) and isinstance(e.op, tvm.ir.Op) and e.op.same_as(_LAYOUT_TRANSFORM)
+
+
+def _boundary_layouts(mod, target):
+    """Where the subgraph, compiled with NCHW inputs and outputs, wants its boundaries blocked: per
+    input, the blocked layout TVM's layout pass transforms it into first (None if it does not); per
+    output, the blocked layout it is transformed out of last (None if it is not)."""
+    f = _until_layouts(mod, target)["main"]
+    index = {p.name_hint: i for i, p in enumerate(f.params)}
+    wants = [[] for _ in f.params]
+
+    def visit(e):
+        if isinstance(e, relay.Call):
+            for a in e.args:
+                i = index.get(a.name_hint) if isinstance(a, relay.Var) else None
+                if i is not None:
+                    k = _block_factor(e.attrs.dst_layout) if _is_transform(e) and e.attrs.src_layout == "NCHW" else None
+                    wants[i].append(str(e.attrs.dst_layout) if k else None)
+        elif isinstance(e, (relay.Tuple, relay.TupleGetItem)):
+            for a in (e.fields if isinstance(e, relay.Tuple) else [e.tuple_value]):
+                i = index.get(a.name_hint) if isinstance(a, relay.Var) else None
+                if i is not None:
+                    wants[i].append(None)
+    relay.analysis.post_order_visit(f.body, visit)
+    inputs = []
+    for w in wants:
+        blocked = [x for x in w if x]
+        inputs.append(max(sorted(set(blocked)), key=blocked.count) if blocked else None)
+    fields = list(f.body.fields) if isinstance(f.body, relay.Tuple) else [f.body]
+    outputs = []
+    for e in fields:
+        natural = None
+        if _is_transform(e) and e.attrs.dst_layout == "NCHW" and _block_factor(e.attrs.src_layout):
+            natural = str(e.attrs.src_layout)
+        outputs.append(natural)
+    return {"inputs": [str(x) if x else None for x in inputs], "outputs": outputs}
+
+
+@relay.transform.function_pass(opt_level=0, name="DynncCancelBoundaryTransforms")
+class _CancelBoundaryTransforms:
+    """layout_transform(layout_transform(x, A, B), B, A) -> x: the transform back to NCHW at a
+    blocked boundary against the one into the blocked layout that AlterOpLayout put after it."""
+
+    def transform_function(self, func, mod, ctx):
+        class Cancel(relay.ExprMutator):
+            def visit_call(self, call):
+                new = super().visit_call(call)
+                if _is_transform(new) and _is_transform(new.args[0]):
+                    inner = new.args[0]
+                    if (inner.attrs.src_layout == new.attrs.dst_layout
+                            and inner.attrs.dst_layout == new.attrs.src_layout):
+                        return inner.args[0]
+                return new
+        return Cancel().visit(func)
+
+
+def _build(req):
+    with open(req["weights_file"], "rb") as fh:
+        req["weights_blob"] = fh.read()
+    mod = _function(req)
     target = host_target(req["target"])
+    if req.get("query") == "layouts":
+        tmp = req["output"] + ".partial"
+        with open(tmp, "w") as fh:
+            json.dump(_boundary_layouts(mod, target), fh)
+        os.replace(tmp, req["output"])
+        with open(req["relay_file"], "w") as fh:
+            fh.write("")
+        return
+    if any(i.get("layout") for i in req["inputs"]) or any(req.get("output_layouts") or []):
+        with tvm.target.Target(target):
+            with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+                mod = tvm.transform.Sequential([_CancelBoundaryTransforms(), relay.transform.FoldConstant(),
+                                                relay.transform.InferType()])(_until_layouts(mod, target))
     # tir.disable_assert drops the argument checks of every kernel's packed entry point (about 300
     # messages, 75 KiB per library): only the graph executor calls the kernels, always with the
     # buffers it planned, and the runtime checks every input's type before set_input.

@@ -197,6 +197,14 @@ public final class Main implements Callable<Integer> {
     boolean keepDecisions;
 
     @Option(
+        names = "--nchw-boundaries",
+        description =
+            "Pass every activation between subgraphs in NCHW, as the model has it, instead of in the"
+                + " blocked layout (NCHW8c, NCHW16c) that TVM's convolution kernels use on both sides."
+                + " Slower; for comparing, or to rule boundary layouts out when a bundle misbehaves.")
+    boolean nchwBoundaries;
+
+    @Option(
         names = "--tune",
         paramLabel = "SECONDS",
         description =
@@ -283,7 +291,8 @@ public final class Main implements Callable<Integer> {
               .target(t.get())
               .maxErrors(m.maxErrors())
               .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
-              .progress(progress);
+              .progress(progress)
+              .boundaryLayouts(!nchwBoundaries);
       if (specializePath != null) {
         try {
           builder.specializePath(PathSpecializer.parsePath(specializePath));

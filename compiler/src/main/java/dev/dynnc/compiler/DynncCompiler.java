@@ -86,6 +86,7 @@ public final class DynncCompiler {
   private final List<Integer> specializePath;
   private final boolean keepDecisions;
   private final Duration tune;
+  private final boolean boundaryLayouts;
 
   /**
    * Added to a tuned subgraph's compile time limit besides its share of the budget: a search round
@@ -104,6 +105,7 @@ public final class DynncCompiler {
     this.specializePath = b.specializePath;
     this.keepDecisions = b.keepDecisions;
     this.tune = b.tune;
+    this.boundaryLayouts = b.boundaryLayouts;
   }
 
   public static Builder builder() {
@@ -122,8 +124,21 @@ public final class DynncCompiler {
     private List<Integer> specializePath;
     private boolean keepDecisions;
     private Duration tune;
+    private boolean boundaryLayouts = true;
 
     private Builder() {}
+
+    /**
+     * Whether activations that pass only between subgraphs keep the blocked layout TVM's kernels
+     * use ({@link BoundaryLayouts}); true by default. False compiles every subgraph with NCHW
+     * inputs and outputs, as the IR has them: for comparing, or to rule this out when a bundle
+     * misbehaves. Tuned compiles ({@link #tune}) always use NCHW, since the auto-scheduler picks
+     * its own layouts.
+     */
+    public Builder boundaryLayouts(boolean on) {
+      this.boundaryLayouts = on;
+      return this;
+    }
 
     /**
      * Tunes the kernels of every subgraph with TVM's auto-scheduler for {@code budget} in all
@@ -382,8 +397,12 @@ public final class DynncCompiler {
       progress.stage(Stage.PARTITION, "");
       Partitioner.Result parts = Partitioner.partition(f);
       Path tmp = output.dir();
+      BoundaryLayouts.Plan layouts =
+          boundaryLayouts && tune == null && target == Target.LLVM
+              ? planLayouts(parts, fr, tmp, req.compileTimeout(), cache)
+              : BoundaryLayouts.Plan.NONE;
       List<Manifest.SubgraphSpec> specs =
-          compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, diags);
+          compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
       if (diags.hasErrors()) {
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
@@ -521,6 +540,7 @@ public final class DynncCompiler {
       Path bundle,
       Duration timeout,
       CompileCache cache,
+      BoundaryLayouts.Plan layouts,
       Diagnostics diags)
       throws IOException {
     List<Manifest.SubgraphSpec> specs = new ArrayList<>();
@@ -546,7 +566,9 @@ public final class DynncCompiler {
     for (SubgraphPlan sg : plans) {
       FutureTask<Diagnostic> task =
           new FutureTask<>(
-              () -> compileSubgraph(sg, fr, bundle, timeout, share, cache, identity, plans.size()));
+              () ->
+                  compileSubgraph(
+                      sg, fr, bundle, timeout, share, cache, identity, plans.size(), layouts));
       tasks.add(task);
       if (pool != null) {
         pool.execute(task);
@@ -563,7 +585,7 @@ public final class DynncCompiler {
           diags.add(failed);
           return specs;
         }
-        specs.add(subgraphSpec(plans.get(i), types));
+        specs.add(subgraphSpec(plans.get(i), types, layouts));
       }
       return specs;
     } finally {
@@ -575,8 +597,11 @@ public final class DynncCompiler {
     }
   }
 
-  /** A compile task's diagnostic (null when it succeeded), rethrowing what it threw. */
-  private static Diagnostic result(FutureTask<Diagnostic> task) throws IOException {
+  /**
+   * A compile task's result (for a subgraph's compile, its diagnostic: null when it succeeded),
+   * rethrowing what it threw.
+   */
+  private static <T> T result(java.util.concurrent.Future<T> task) throws IOException {
     try {
       return task.get();
     } catch (InterruptedException e) {
@@ -616,7 +641,8 @@ public final class DynncCompiler {
       Duration tuneShare,
       CompileCache cache,
       String identity,
-      int count)
+      int count,
+      BoundaryLayouts.Plan layouts)
       throws IOException {
     String name = "sg" + sg.index();
     synchronized (progress) {
@@ -643,7 +669,15 @@ public final class DynncCompiler {
     Path so = bundle.resolve("lib/" + name + ".so");
     Path relay = bundle.resolve("relay/" + name + ".relay");
     try {
-      RelayExport.write(sg, fr.weights(), target.tvmName(), work, so);
+      RelayExport.write(
+          sg,
+          fr.weights(),
+          target.tvmName(),
+          work,
+          so,
+          layouts.inputs().get(sg.index()),
+          layouts.outputs().get(sg.index()),
+          false);
       String key =
           cache == null
               ? null
@@ -709,21 +743,124 @@ public final class DynncCompiler {
   }
 
   /** The manifest entry of a compiled subgraph. */
-  private static Manifest.SubgraphSpec subgraphSpec(SubgraphPlan sg, Map<ValueId, Type> types) {
+  private static Manifest.SubgraphSpec subgraphSpec(
+      SubgraphPlan sg, Map<ValueId, Type> types, BoundaryLayouts.Plan layouts) {
     String name = "sg" + sg.index();
     List<Manifest.TensorSpec> ins = new ArrayList<>();
-    for (Param p : sg.inputs()) {
-      ins.add(spec("in" + p.id().index(), p.type()));
+    for (int i = 0; i < sg.inputs().size(); i++) {
+      Param p = sg.inputs().get(i);
+      ins.add(blocked(spec("in" + p.id().index(), p.type()), layouts.input(sg.index(), i)));
     }
     List<Manifest.TensorSpec> outs = new ArrayList<>();
-    for (ValueId v : sg.outputs()) {
-      outs.add(spec("out" + v.index(), types.get(v)));
+    for (int j = 0; j < sg.outputs().size(); j++) {
+      ValueId v = sg.outputs().get(j);
+      outs.add(blocked(spec("out" + v.index(), types.get(v)), layouts.output(sg.index(), j)));
     }
     List<Manifest.WeightInput> weightInputs = new ArrayList<>();
     for (SubgraphPlan.SharedWeight w : sg.sharedWeights()) {
       weightInputs.add(new Manifest.WeightInput(RelayExport.inputName(w), w.key()));
     }
     return new Manifest.SubgraphSpec(name, "lib/" + name + ".so", ins, outs, weightInputs);
+  }
+
+  /** The spec of a subgraph input or output that travels in {@code layout} (null: as it is). */
+  private static Manifest.TensorSpec blocked(Manifest.TensorSpec spec, String layout) {
+    return layout == null
+        ? spec
+        : new Manifest.TensorSpec(
+            spec.name(), spec.dtype(), BoundaryLayouts.shape(spec.shape(), layout));
+  }
+
+  /**
+   * Chooses the layouts of the activations passed between subgraphs ({@link BoundaryLayouts}): asks
+   * TVM, for each subgraph with such a boundary, which layout its layout pass wants there (a cheap
+   * request: Relay passes only, no code generation; cached like libraries), then picks one layout
+   * per activation. A query that fails leaves its subgraph's boundaries NCHW; the subgraph's
+   * compile then reports what is wrong.
+   */
+  private BoundaryLayouts.Plan planLayouts(
+      Partitioner.Result parts,
+      Frontend.Result fr,
+      Path bundle,
+      Duration timeout,
+      CompileCache cache)
+      throws IOException {
+    List<List<BoundaryLayouts.Port>> classes = BoundaryLayouts.candidateClasses(parts);
+    if (classes.isEmpty()) {
+      return BoundaryLayouts.Plan.NONE;
+    }
+    List<Integer> asked = new ArrayList<>(BoundaryLayouts.subgraphsToQuery(classes));
+    String identity = cache == null ? null : service.identity();
+    Map<Integer, BoundaryLayouts.Query> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    int threads = Math.max(1, Math.min(service.parallelism(), asked.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "dynnc-layouts");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int index : asked) {
+        SubgraphPlan sg = parts.subgraphs().get(index);
+        futures.add(
+            pool.submit(
+                () -> {
+                  BoundaryLayouts.Query q = queryLayouts(sg, fr, bundle, timeout, cache, identity);
+                  if (q != null) {
+                    answers.put(sg.index(), q);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> fu : futures) {
+        result(fu);
+      }
+    } finally {
+      pool.shutdownNow();
+      awaitQuietly(pool);
+    }
+    return BoundaryLayouts.choose(parts, classes, answers);
+  }
+
+  /** One subgraph's layout query, from the cache or the TVM worker; null if TVM failed it. */
+  private BoundaryLayouts.Query queryLayouts(
+      SubgraphPlan sg,
+      Frontend.Result fr,
+      Path bundle,
+      Duration timeout,
+      CompileCache cache,
+      String identity)
+      throws IOException {
+    Path work = Files.createTempDirectory(bundle, "work-layouts-sg" + sg.index());
+    try {
+      Path answer = work.resolve("layouts.json");
+      Path relay = work.resolve("relay.txt");
+      RelayExport.write(sg, fr.weights(), target.tvmName(), work, answer, null, null, true);
+      String key =
+          cache == null
+              ? null
+              : CompileCache.key(work.resolve("request.json"), identity, dynncVersion());
+      CompileCache.Lookup found =
+          key == null
+              ? CompileCache.Lookup.MISS
+              : cache.fetch(key, answer, work.resolve("cached.txt"), "rw-rw-rw-");
+      if (found != CompileCache.Lookup.HIT) {
+        try {
+          service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+        } catch (CompileService.CompileException e) {
+          return null;
+        }
+        if (key != null) {
+          storeQuietly(cache, key, answer, relay);
+        }
+      }
+      return BoundaryLayouts.parseQuery(Files.readString(answer));
+    } finally {
+      deleteTree(work);
+    }
   }
 
   /**

@@ -92,6 +92,13 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.tune")
   private Integer tune;
 
+  /**
+   * Passes every activation between subgraphs in NCHW instead of the blocked layout TVM's kernels
+   * use on both sides (as {@code dynnc compile --nchw-boundaries}); slower, for comparison.
+   */
+  @Parameter(property = "dynnc.nchwBoundaries", defaultValue = "false")
+  private boolean nchwBoundaries;
+
   /** Overrides every spec's limit on errors reported per model. */
   @Parameter(property = "dynnc.maxErrors")
   private Integer maxErrors;
@@ -224,7 +231,8 @@ public class CompileMojo extends AbstractMojo {
             "package=" + packageName,
             "class=" + cls,
             "method=" + spec.method().orElse("forward"),
-            "tune=" + (tuneSeconds == null ? "off" : tuneSeconds));
+            "tune=" + (tuneSeconds == null ? "off" : tuneSeconds),
+            "nchwBoundaries=" + nchwBoundaries);
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -264,7 +272,8 @@ public class CompileMojo extends AbstractMojo {
         DynncCompiler.builder()
             .target(t.get())
             .maxErrors(errors)
-            .diagnostics((d, src) -> logDiagnostic(d, spec, src));
+            .diagnostics((d, src) -> logDiagnostic(d, spec, src))
+            .boundaryLayouts(!nchwBoundaries);
     if (tuneSeconds != null) {
       builder.tune(Duration.ofSeconds(tuneSeconds));
     }

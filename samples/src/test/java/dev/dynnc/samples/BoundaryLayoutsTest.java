@@ -1,0 +1,88 @@
+package dev.dynnc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynnc.runtime.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Activations passed between subgraphs in TVM's blocked layouts, compiled for real: the bundle of
+ * {@code diff/boundary_layouts.py} (a skipped block, a loop, two readers of one feature map, a
+ * returned activation) passes some activations blocked, TVM's transforms at those boundaries are
+ * gone, and the outputs match PyTorch on every branch; {@code --nchw-boundaries} passes everything
+ * in NCHW and matches too.
+ */
+class BoundaryLayoutsTest {
+  static final Path MODEL = DifferentialTest.DIR.resolve("boundary_layouts.py");
+
+  @Test
+  void blockedBoundariesMatchPyTorchAndLoseTheirTransforms() throws Exception {
+    Path work = Files.createTempDirectory("dynnc-layouts");
+    try {
+      Path bundle = work.resolve("bundle");
+      DifferentialTest.check(MODEL, work);
+      Manifest m = Manifest.read(bundle);
+      List<String> blockedInputs = new ArrayList<>();
+      List<String> readByKernels = new ArrayList<>();
+      int blockedOutputs = 0;
+      for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+        String relay = Files.readString(bundle.resolve("relay/" + sg.name() + ".relay"));
+        for (Manifest.TensorSpec in : sg.inputs()) {
+          if (in.shape().length == 5) {
+            blockedInputs.add(sg.name() + "." + in.name());
+            // A convolution reads the blocked input as it comes: TVM's transform into the blocked
+            // layout cancelled against dynnc's back to NCHW. (The loop's condition, a mean, still
+            // transforms its input back: it is one reader against the several that want it
+            // blocked.)
+            if (relay.contains("nn.contrib_conv2d_NCHWc(%" + in.name() + ",")) {
+              readByKernels.add(sg.name() + "." + in.name());
+              assertFalse(
+                  relay.contains("layout_transform(%" + in.name() + ", src_layout=\"NCHW\""),
+                  relay);
+            }
+          }
+        }
+        for (Manifest.TensorSpec out : sg.outputs()) {
+          if (out.shape().length == 5) {
+            blockedOutputs++;
+          }
+        }
+      }
+      // The stem's output, the block's, the loop body's input and output, and the feature map
+      // that narrow and wide read are all blocked (NCHW16c for 16 channels on x86).
+      assertTrue(blockedInputs.size() >= 4, "blocked inputs: " + blockedInputs);
+      assertTrue(readByKernels.size() >= 3, "read blocked by a convolution: " + readByKernels);
+      assertTrue(blockedOutputs >= 3, "blocked outputs: " + blockedOutputs);
+      // Every blocked activation has one layout on both sides of each boundary: a subgraph that
+      // gets a blocked input from one producer never gets an NCHW one from another, or the
+      // runtime's
+      // type check before each call would have failed the runs above.
+
+      DifferentialTest.check(MODEL, work, "--nchw-boundaries");
+      for (Manifest.SubgraphSpec sg : Manifest.read(bundle).subgraphs()) {
+        for (Manifest.TensorSpec t :
+            Stream.concat(sg.inputs().stream(), sg.outputs().stream()).toList()) {
+          assertTrue(t.shape().length <= 4, sg.name() + " " + t.describe());
+        }
+      }
+      assertEquals(
+          m.subgraphs().size(),
+          Manifest.read(bundle).subgraphs().size(),
+          "the layouts change how activations travel, not how the model is split");
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}
