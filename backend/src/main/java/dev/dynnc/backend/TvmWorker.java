@@ -59,6 +59,16 @@ public final class TvmWorker implements CompileService {
 
   private static final String EOF = "\u0000eof";
   private static final Gson GSON = new Gson();
+
+  /**
+   * Where the worker writes what TVM and g++ print during one compile: in the request's work
+   * directory.
+   */
+  static final String LOG = "tvm.log";
+
+  /** How much of the log's end a report of a worker that died shows. */
+  static final int LOG_TAIL_BYTES = 4000;
+
   private static TvmWorker shared;
 
   private final List<Worker> workers = new ArrayList<>();
@@ -251,7 +261,7 @@ public final class TvmWorker implements CompileService {
         throws CompileException {
       ensureStarted();
       if (!ready) {
-        String hello = await(STARTUP_LIMIT);
+        String hello = await(STARTUP_LIMIT, null);
         if (hello == null) {
           stop();
           throw new CompileException(
@@ -263,13 +273,14 @@ public final class TvmWorker implements CompileService {
       JsonObject msg = new JsonObject();
       msg.addProperty("id", id);
       msg.addProperty("request", request.toAbsolutePath().toString());
+      Path log = request.toAbsolutePath().getParent().resolve(LOG);
       try {
         requests.write(GSON.toJson(msg) + "\n");
         requests.flush();
       } catch (IOException e) {
-        throw died();
+        throw died(log);
       }
-      String line = await(timeout);
+      String line = await(timeout, log);
       if (line == null) {
         stop();
         throw new Timeout("TVM did not finish within " + timeout.toSeconds() + " s");
@@ -300,7 +311,7 @@ public final class TvmWorker implements CompileService {
     /**
      * The next answer line, null after {@code limit}, or a died-exception when the worker ended.
      */
-    private String await(Duration limit) throws CompileException {
+    private String await(Duration limit, Path log) throws CompileException {
       String line;
       try {
         line = answers.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -310,12 +321,13 @@ public final class TvmWorker implements CompileService {
         throw new CompileException("interrupted while TVM compiled");
       }
       if (EOF.equals(line)) {
-        throw died();
+        throw died(log);
       }
       return line;
     }
 
-    private CompileException died() {
+    /** The worker ended: how, and the end of what TVM printed while compiling ({@code log}). */
+    private CompileException died(Path log) {
       Process p = process;
       String how = "";
       try {
@@ -327,8 +339,29 @@ public final class TvmWorker implements CompileService {
         Thread.currentThread().interrupt();
       }
       stop();
+      String tail = logTail(log);
       return new CompileException(
-          "TVM's compile worker stopped unexpectedly" + how + "; see the messages above");
+          "TVM's compile worker stopped unexpectedly"
+              + how
+              + (tail.isEmpty() ? "; see the messages above" : "; the end of its log:\n" + tail));
+    }
+
+    private static String logTail(Path log) {
+      if (log == null) {
+        return "";
+      }
+      try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(log)) {
+        long size = ch.size();
+        ch.position(Math.max(0, size - LOG_TAIL_BYTES));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, LOG_TAIL_BYTES));
+        while (b.hasRemaining() && ch.read(b) > 0) {
+          // read the tail
+        }
+        return new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
+      } catch (IOException e) {
+        return "";
+      }
     }
 
     private void ensureStarted() throws CompileException {

@@ -691,14 +691,30 @@ def host_target(target):
     return " ".join(parts)
 
 
-def dynnc_compile(request_path):
+def dynnc_compile(request_path, log=None):
     with open(request_path) as fh:
         req = json.load(fh)
     try:
         _build(req)
     except BaseException:
+        report = traceback.format_exc()
+        tail = _log_tail(log)
+        if tail:
+            report += "\nTVM's log of this compile (its end):\n" + tail
         with open(req["error_file"], "w") as fh:
-            fh.write(traceback.format_exc())
+            fh.write(report)
+
+
+def _log_tail(log, limit=4000):
+    if not log:
+        return ""
+    sys.stderr.flush()
+    try:
+        with open(log, "rb") as fh:
+            fh.seek(max(0, os.path.getsize(log) - limit))
+            return fh.read().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
 def dynnc_serve():
@@ -722,8 +738,25 @@ def dynnc_serve():
         tempfile.tempdir = work
         os.environ["TMPDIR"] = work
         error = None
+        # What TVM and g++ print while compiling (warnings of TVM's internals, such as "not in feed
+        # graph consumer" for an argmax) goes to the work directory's tvm.log, not to the user: a
+        # failed compile's report ends with it, and if this worker dies, TvmWorker shows its end.
+        log = os.path.join(work, "tvm.log")
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [(k, os.dup(k)) for k in (1, 2)]
+        for k, _ in saved:
+            os.dup2(fd, k)
+        os.close(fd)
         try:
-            dynnc_compile(msg["request"])
+            dynnc_compile(msg["request"], log)
         except BaseException:
             error = traceback.format_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for k, old in saved:
+                os.dup2(old, k)
+                os.close(old)
         answers.write(json.dumps({"id": msg["id"], "error": error}) + "\n")
