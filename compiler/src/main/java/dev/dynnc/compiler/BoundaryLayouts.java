@@ -177,8 +177,12 @@ public final class BoundaryLayouts {
       }
       String best = null;
       int bestCost = cost(natural, null);
+      long[] nchw = nchwShape(parts, cls.get(0));
       for (String candidate :
           new java.util.TreeSet<>(natural.values().stream().filter(Objects::nonNull).toList())) {
+        if (!fits(nchw, candidate)) {
+          continue; // not a blocking of this activation's channels: an answer to distrust
+        }
         int c = cost(natural, candidate);
         if (c < bestCost) {
           best = candidate;
@@ -243,12 +247,22 @@ public final class BoundaryLayouts {
     if (layout == null) {
       return nchw;
     }
-    int k = blockFactor(layout);
-    if (nchw.length != 4 || k <= 0 || nchw[1] % k != 0) {
+    if (!fits(nchw, layout)) {
       throw new IllegalArgumentException(
           "layout " + layout + " does not fit shape " + Arrays.toString(nchw));
     }
+    int k = blockFactor(layout);
     return new long[] {nchw[0], nchw[1] / k, nchw[2], nchw[3], k};
+  }
+
+  /** Whether {@code layout} blocks a tensor of shape {@code nchw}. */
+  static boolean fits(long[] nchw, String layout) {
+    int k = blockFactor(layout);
+    return nchw.length == 4 && k > 0 && nchw[1] % k == 0;
+  }
+
+  private static long[] nchwShape(Partitioner.Result parts, Port p) {
+    return ((Type.TensorType) type(parts, p)).shape().stream().mapToLong(Long::longValue).toArray();
   }
 
   /** k of the layout NCHW{k}c, or -1. */

@@ -570,9 +570,19 @@ public final class DynncCompiler {
                   compileSubgraph(
                       sg, fr, bundle, timeout, share, cache, identity, plans.size(), layouts));
       tasks.add(task);
-      if (pool != null) {
-        pool.execute(task);
+    }
+    if (pool != null) {
+      // Largest first (by op count, a proxy for TVM's time), so that the last compile to finish
+      // is not a large one started late: msdnet's 3 subgraphs on 2 workers. Results are still
+      // taken in subgraph order below.
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < plans.size(); i++) {
+        order.add(i);
       }
+      order.sort(
+          java.util.Comparator.comparingInt((Integer i) -> -plans.get(i).ops().size())
+              .thenComparingInt(i -> i));
+      order.forEach(i -> pool.execute(tasks.get(i)));
     }
     try {
       for (int i = 0; i < plans.size(); i++) {

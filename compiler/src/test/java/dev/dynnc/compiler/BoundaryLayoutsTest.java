@@ -127,6 +127,21 @@ class BoundaryLayoutsTest {
   }
 
   @Test
+  void aLayoutThatDoesNotBlockTheChannelsIsIgnored() {
+    Partitioner.Result p = parts(SKIP);
+    // 16 channels do not split into blocks of 12: whatever TVM said, the class stays NCHW.
+    BoundaryLayouts.Plan plan =
+        BoundaryLayouts.choose(
+            p,
+            BoundaryLayouts.candidateClasses(p),
+            Map.of(
+                0, q(Arrays.asList((String) null), Arrays.asList("NCHW12c", null)),
+                1, q(List.of("NCHW12c"), List.of("NCHW12c")),
+                2, q(List.of("NCHW12c"), Arrays.asList((String) null))));
+    assertEquals(0, plan.blockedPorts());
+  }
+
+  @Test
   void anActivationTheHostAlsoReturnsStaysNchw() {
     String returned = SKIP.replace("ret (%11)", "ret (%11, %9)");
     assertTrue(BoundaryLayouts.candidateClasses(parts(returned)).isEmpty());
