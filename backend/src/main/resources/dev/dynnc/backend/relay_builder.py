@@ -311,7 +311,7 @@ def _function(req):
     An input with a "layout" (NCHW8c, say) arrives in that blocked layout and is transformed back
     to NCHW where the subgraph starts; an output with one in "output_layouts" leaves transformed
     into it. dynnc asks for this at the boundaries between subgraphs (BoundaryLayouts), and
-    _cancel_boundary_transforms then removes each such transform against the one TVM's layout pass
+    _CancelBoundaryTransforms then removes each such transform against the one TVM's layout pass
     puts next to it, so that an activation stays blocked from one subgraph's kernels to the next.
     """
     env = {}
