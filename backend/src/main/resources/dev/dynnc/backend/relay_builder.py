@@ -425,19 +425,29 @@ def _boundary_layouts(mod, target):
 @relay.transform.function_pass(opt_level=0, name="DynncCancelBoundaryTransforms")
 class _CancelBoundaryTransforms:
     """layout_transform(layout_transform(x, A, B), B, A) -> x: the transform back to NCHW at a
-    blocked boundary against the one into the blocked layout that AlterOpLayout put after it."""
+    blocked boundary against the one into the blocked layout that AlterOpLayout put after it.
+
+    A dataflow-pattern rewrite, which walks the graph in C++ and calls back only at matches: a
+    Python ExprMutator recurses once per op and failed (RecursionError) on a chain of 2,000."""
 
     def transform_function(self, func, mod, ctx):
-        class Cancel(relay.ExprMutator):
-            def visit_call(self, call):
-                new = super().visit_call(call)
-                if _is_transform(new) and _is_transform(new.args[0]):
-                    inner = new.args[0]
-                    if (inner.attrs.src_layout == new.attrs.dst_layout
-                            and inner.attrs.dst_layout == new.attrs.src_layout):
-                        return inner.args[0]
-                return new
-        return Cancel().visit(func)
+        from tvm.relay.dataflow_pattern import DFPatternCallback, is_op, rewrite, wildcard
+
+        class Cancel(DFPatternCallback):
+            def __init__(self):
+                super().__init__(require_type=False)
+                self.x = wildcard()
+                self.inner = is_op("layout_transform")(self.x)
+                self.pattern = is_op("layout_transform")(self.inner)
+
+            def callback(self, pre, post, node_map):
+                inner = node_map[self.inner][0]
+                if (inner.attrs.src_layout == post.attrs.dst_layout
+                        and inner.attrs.dst_layout == post.attrs.src_layout):
+                    return node_map[self.x][0]
+                return post
+
+        return rewrite(Cancel(), func)
 
 
 def _build(req):
