@@ -426,9 +426,16 @@ def _boundary_layouts(mod, target):
 class _CancelBoundaryTransforms:
     """layout_transform(layout_transform(x, A, B), B, A) -> x: the transform back to NCHW at a
     blocked boundary against the one into the blocked layout that AlterOpLayout put after it.
+    And pool(layout_transform(x, NCHW<k>c, NCHW)) -> layout_transform(pool(x) in NCHW<k>c): a
+    pooling that reads a blocked boundary pools the blocked activation as it arrives (TOPI's pools
+    take NCHW<k>c), and only its smaller result goes back to NCHW, as TVM's layout pass does for a
+    pooling behind a convolution in one graph.
 
-    A dataflow-pattern rewrite, which walks the graph in C++ and calls back only at matches: a
-    Python ExprMutator recurses once per op and failed (RecursionError) on a chain of 2,000."""
+    Dataflow-pattern rewrites, which walk the graph in C++ and call back only at matches (a Python
+    ExprMutator recurses once per op and failed, RecursionError, on a chain of 2,000). Each pattern
+    is one op on a wildcard and the callback looks at the argument itself: a pattern of two nested
+    ops does not match where the inner one has other consumers (a boundary input that a gate's
+    pooling and a block's convolution both read), and then nothing was cancelled."""
 
     def transform_function(self, func, mod, ctx):
         from tvm.relay.dataflow_pattern import DFPatternCallback, is_op, rewrite, wildcard
@@ -436,18 +443,60 @@ class _CancelBoundaryTransforms:
         class Cancel(DFPatternCallback):
             def __init__(self):
                 super().__init__(require_type=False)
-                self.x = wildcard()
-                self.inner = is_op("layout_transform")(self.x)
-                self.pattern = is_op("layout_transform")(self.inner)
+                self.pattern = is_op("layout_transform")(wildcard())
 
             def callback(self, pre, post, node_map):
-                inner = node_map[self.inner][0]
-                if (inner.attrs.src_layout == post.attrs.dst_layout
+                inner = post.args[0]
+                if (_is_transform(inner) and inner.attrs.src_layout == post.attrs.dst_layout
                         and inner.attrs.dst_layout == post.attrs.src_layout):
-                    return node_map[self.x][0]
+                    return inner.args[0]
                 return post
 
-        return rewrite(Cancel(), func)
+        class PoolBlocked(DFPatternCallback):
+            def __init__(self):
+                super().__init__(require_type=False)
+                self.pattern = None
+                for name in _POOLS:
+                    p = is_op(name)(wildcard())
+                    self.pattern = p if self.pattern is None else self.pattern | p
+
+            def callback(self, pre, post, node_map):
+                inner = post.args[0]
+                if not _is_transform(inner):
+                    return post
+                blocked = str(inner.attrs.src_layout)
+                if (str(inner.attrs.dst_layout) != "NCHW" or not _block_factor(blocked)
+                        or str(post.attrs.layout) != "NCHW" or str(post.attrs.out_layout) not in ("", "NCHW")):
+                    return post
+                pooled = _pool_in(post, inner.args[0], blocked)
+                return relay.layout_transform(pooled, blocked, "NCHW") if pooled is not None else post
+
+        return rewrite(Cancel(), rewrite(PoolBlocked(), func))
+
+
+_POOLS = ("nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d", "nn.avg_pool2d", "nn.max_pool2d",
+          "nn.global_avg_pool2d", "nn.global_max_pool2d")
+
+
+def _pool_in(call, x, layout):
+    """The pooling `call` made again on `x`, which holds its input in `layout`; None if unknown."""
+    a = call.attrs
+    name = call.op.name
+    if name in ("nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d"):
+        size = [int(s) for s in a.output_size] if a.output_size is not None else None
+        fn = relay.nn.adaptive_avg_pool2d if name == "nn.adaptive_avg_pool2d" else relay.nn.adaptive_max_pool2d
+        return fn(x, output_size=size, layout=layout, out_layout=layout)
+    if name in ("nn.global_avg_pool2d", "nn.global_max_pool2d"):
+        fn = relay.nn.global_avg_pool2d if name == "nn.global_avg_pool2d" else relay.nn.global_max_pool2d
+        return fn(x, layout=layout, out_layout=layout)
+    common = dict(pool_size=[int(v) for v in a.pool_size], strides=[int(v) for v in a.strides],
+                  dilation=[int(v) for v in a.dilation], padding=[int(v) for v in a.padding],
+                  layout=layout, out_layout=layout, ceil_mode=bool(a.ceil_mode))
+    if name == "nn.avg_pool2d":
+        return relay.nn.avg_pool2d(x, count_include_pad=bool(a.count_include_pad), **common)
+    if name == "nn.max_pool2d":
+        return relay.nn.max_pool2d(x, **common)
+    return None
 
 
 def _build(req):
