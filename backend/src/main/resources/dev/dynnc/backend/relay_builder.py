@@ -429,7 +429,8 @@ class _CancelBoundaryTransforms:
     And pool(layout_transform(x, NCHW<k>c, NCHW)) -> layout_transform(pool(x) in NCHW<k>c): a
     pooling that reads a blocked boundary pools the blocked activation as it arrives (TOPI's pools
     take NCHW<k>c), and only its smaller result goes back to NCHW, as TVM's layout pass does for a
-    pooling behind a convolution in one graph.
+    pooling behind a convolution in one graph. Elementwise ops of such transforms run blocked too
+    (Sink), so that the transform back to NCHW moves past a residual add and its ReLU.
 
     Dataflow-pattern rewrites, which walk the graph in C++ and call back only at matches (a Python
     ExprMutator recurses once per op and failed, RecursionError, on a chain of 2,000). Each pattern
@@ -471,8 +472,52 @@ class _CancelBoundaryTransforms:
                 pooled = _pool_in(post, inner.args[0], blocked)
                 return relay.layout_transform(pooled, blocked, "NCHW") if pooled is not None else post
 
-        return rewrite(Cancel(), rewrite(PoolBlocked(), func))
+        class Sink(DFPatternCallback):
+            """op(layout_transform(a, B, NCHW), layout_transform(b, B, NCHW)) ->
+            layout_transform(op(a, b), B, NCHW) for an elementwise op (and with one operand a scalar
+            or of one element): a residual add and its ReLU run in the blocked layout, and the
+            transform back moves to where something needs NCHW, often the end, where it cancels
+            against the blocked output."""
 
+            def __init__(self):
+                super().__init__(require_type=True)
+                self.pattern = None
+                for name in _ELEMENTWISE_UNARY:
+                    p = is_op(name)(wildcard())
+                    self.pattern = p if self.pattern is None else self.pattern | p
+                for name in _ELEMENTWISE_BINARY:
+                    self.pattern = self.pattern | is_op(name)(wildcard(), wildcard())
+
+            def callback(self, pre, post, node_map):
+                layout, args, moved = None, [], False
+                for a, t in zip(post.args, [x.checked_type for x in pre.args]):
+                    if _is_transform(a) and str(a.attrs.dst_layout) == "NCHW":
+                        k = _block_factor(str(a.attrs.src_layout))
+                        shape = [int(d) for d in t.shape]
+                        # Same shape as the result (no broadcast between NCHW tensors, which would
+                        # not be the same in blocked form), channels a multiple of the block.
+                        if (k is None or shape != [int(d) for d in pre.checked_type.shape] or shape[1] % k
+                                or layout not in (None, str(a.attrs.src_layout))):
+                            return post
+                        layout = str(a.attrs.src_layout)
+                        args.append(a.args[0])
+                        moved = True
+                    elif all(int(d) == 1 for d in t.shape):
+                        args.append(a if len(t.shape) == 0 else relay.reshape(a, [1] * 5))
+                    else:
+                        return post
+                if not moved:
+                    return post
+                return relay.layout_transform(relay.Call(post.op, args, post.attrs), layout, "NCHW")
+
+        func = rewrite(PoolBlocked(), func)
+        func = rewrite(Sink(), func)
+        return rewrite(Cancel(), func)
+
+
+_ELEMENTWISE_UNARY = ("nn.relu", "tanh", "sigmoid", "exp", "abs", "negative", "sqrt", "rsqrt", "log", "clip",
+                      "erf", "floor", "ceil", "round", "nn.leaky_relu")
+_ELEMENTWISE_BINARY = ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")
 
 _POOLS = ("nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d", "nn.avg_pool2d", "nn.max_pool2d",
           "nn.global_avg_pool2d", "nn.global_max_pool2d")
