@@ -2,7 +2,8 @@
 # input: x=float32[1,3,8,8]
 # inputs: 0.2, 1.0, 5.0, 0.05, 3.0, 10.0
 # One classifier head used on both sides of a data-dependent branch (and so by two subgraphs):
-# its weights are shared between the subgraphs instead of compiled into each.
+# its weight (32 KiB, Partitioner.SHARE_MIN_BYTES) is shared between the subgraphs instead of
+# compiled into each; its bias, smaller, is compiled into both.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,7 +14,7 @@ class SharedHead(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(3, 8, 3, padding=1)
         self.deep = nn.Conv2d(8, 8, 3, padding=1)
-        self.head = nn.Linear(8, 4)
+        self.head = nn.Linear(8, 1024)
 
     def forward(self, x):
         f = F.relu(self.conv(x))

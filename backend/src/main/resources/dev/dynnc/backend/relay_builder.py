@@ -457,8 +457,8 @@ class _CancelBoundaryTransforms:
             def __init__(self):
                 super().__init__(require_type=False)
                 self.pattern = None
-                for name in _POOLS:
-                    p = is_op(name)(wildcard())
+                for op in _POOLS:
+                    p = is_op(op)(wildcard())
                     self.pattern = p if self.pattern is None else self.pattern | p
 
             def callback(self, pre, post, node_map):
@@ -469,8 +469,7 @@ class _CancelBoundaryTransforms:
                 if (str(inner.attrs.dst_layout) != "NCHW" or not _block_factor(blocked)
                         or str(post.attrs.layout) != "NCHW" or str(post.attrs.out_layout) not in ("", "NCHW")):
                     return post
-                pooled = _pool_in(post, inner.args[0], blocked)
-                return relay.layout_transform(pooled, blocked, "NCHW") if pooled is not None else post
+                return relay.layout_transform(_pool_in(post, inner.args[0], blocked), blocked, "NCHW")
 
         class Sink(DFPatternCallback):
             """op(layout_transform(a, B, NCHW), layout_transform(b, B, NCHW)) ->
@@ -482,11 +481,11 @@ class _CancelBoundaryTransforms:
             def __init__(self):
                 super().__init__(require_type=True)
                 self.pattern = None
-                for name in _ELEMENTWISE_UNARY:
-                    p = is_op(name)(wildcard())
+                for op in _ELEMENTWISE_UNARY:
+                    p = is_op(op)(wildcard())
                     self.pattern = p if self.pattern is None else self.pattern | p
-                for name in _ELEMENTWISE_BINARY:
-                    self.pattern = self.pattern | is_op(name)(wildcard(), wildcard())
+                for op in _ELEMENTWISE_BINARY:
+                    self.pattern = self.pattern | is_op(op)(wildcard(), wildcard())
 
             def callback(self, pre, post, node_map):
                 layout, args, moved = None, [], False
@@ -519,29 +518,33 @@ _ELEMENTWISE_UNARY = ("nn.relu", "tanh", "sigmoid", "exp", "abs", "negative", "s
                       "erf", "floor", "ceil", "round", "nn.leaky_relu")
 _ELEMENTWISE_BINARY = ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")
 
-_POOLS = ("nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d", "nn.avg_pool2d", "nn.max_pool2d",
-          "nn.global_avg_pool2d", "nn.global_max_pool2d")
+def _pool_args(a, layout):
+    return dict(pool_size=[int(v) for v in a.pool_size], strides=[int(v) for v in a.strides],
+                dilation=[int(v) for v in a.dilation], padding=[int(v) for v in a.padding],
+                layout=layout, out_layout=layout, ceil_mode=bool(a.ceil_mode))
+
+
+def _output_size(a):
+    return [int(s) for s in a.output_size] if a.output_size is not None else None
+
+
+# Relay's poolings, each made again on an input held in the blocked `layout` (attrs `a` as before).
+_POOLS = {
+    "nn.adaptive_avg_pool2d": lambda x, a, layout: relay.nn.adaptive_avg_pool2d(
+        x, output_size=_output_size(a), layout=layout, out_layout=layout),
+    "nn.adaptive_max_pool2d": lambda x, a, layout: relay.nn.adaptive_max_pool2d(
+        x, output_size=_output_size(a), layout=layout, out_layout=layout),
+    "nn.global_avg_pool2d": lambda x, a, layout: relay.nn.global_avg_pool2d(x, layout=layout, out_layout=layout),
+    "nn.global_max_pool2d": lambda x, a, layout: relay.nn.global_max_pool2d(x, layout=layout, out_layout=layout),
+    "nn.avg_pool2d": lambda x, a, layout: relay.nn.avg_pool2d(
+        x, count_include_pad=bool(a.count_include_pad), **_pool_args(a, layout)),
+    "nn.max_pool2d": lambda x, a, layout: relay.nn.max_pool2d(x, **_pool_args(a, layout)),
+}
 
 
 def _pool_in(call, x, layout):
-    """The pooling `call` made again on `x`, which holds its input in `layout`; None if unknown."""
-    a = call.attrs
-    name = call.op.name
-    if name in ("nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d"):
-        size = [int(s) for s in a.output_size] if a.output_size is not None else None
-        fn = relay.nn.adaptive_avg_pool2d if name == "nn.adaptive_avg_pool2d" else relay.nn.adaptive_max_pool2d
-        return fn(x, output_size=size, layout=layout, out_layout=layout)
-    if name in ("nn.global_avg_pool2d", "nn.global_max_pool2d"):
-        fn = relay.nn.global_avg_pool2d if name == "nn.global_avg_pool2d" else relay.nn.global_max_pool2d
-        return fn(x, layout=layout, out_layout=layout)
-    common = dict(pool_size=[int(v) for v in a.pool_size], strides=[int(v) for v in a.strides],
-                  dilation=[int(v) for v in a.dilation], padding=[int(v) for v in a.padding],
-                  layout=layout, out_layout=layout, ceil_mode=bool(a.ceil_mode))
-    if name == "nn.avg_pool2d":
-        return relay.nn.avg_pool2d(x, count_include_pad=bool(a.count_include_pad), **common)
-    if name == "nn.max_pool2d":
-        return relay.nn.max_pool2d(x, **common)
-    return None
+    """The pooling `call` made again on `x`, which holds its input in `layout`."""
+    return _POOLS[call.op.name](x, call.attrs, layout)
 
 
 def _build(req):

@@ -41,11 +41,16 @@ class HostRunGoldenTest {
     return Golden.suite("host", "ir", HostRunGoldenTest::run);
   }
 
-  /** The partition of a golden file's function, which must verify. */
+  /**
+   * The partition of a golden file's function, which must verify. {@code // share: all} shares
+   * every weight that several subgraphs read, however small (Partitioner's threshold at 0).
+   */
   static Partitioner.Result partition(GoldenFile g) throws Exception {
     Function f = Parser.parse(g.input());
     assertEquals(List.of(), Verifier.verify(f), "input of " + g.path() + " does not verify");
-    return Partitioner.partition(f);
+    return g.directives("share").contains("all")
+        ? Partitioner.partition(f, 0)
+        : Partitioner.partition(f);
   }
 
   private static String run(GoldenFile g) throws Exception {

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The compile cache with a fake compile service: what is compiled again after what change, corrupt
  * entries, and cache directories that must not be trusted. {@link DynncCompilerTest#MODEL} has
  * three subgraphs: the condition, with {@code fc}'s weights compiled in, and the two sides of the
- * branch, which take {@code head}'s weights as inputs.
+ * branch, which take {@code head}'s weight as an input.
  */
 class CompileCacheTest {
   static final String[] NAMES = {"fc.weight", "fc.bias", "head.weight", "head.bias"};
-  static final long[][] SHAPES = {{4, 4}, {4}, {2, 4}, {2}};
+  static final long[][] SHAPES = {{4, 4}, {4}, {2048, 4}, {2048}};
 
   @TempDir static Path dir;
   static Path weights;
@@ -124,8 +124,8 @@ class CompileCacheTest {
     assertTrue(
         r.service().ops(0).containsAll(List.of("linear", "relu", "gt")),
         r.service().ops(0)::toString);
-    // head's weights are the branches' inputs, stored beside the libraries, so changing them
-    // compiles nothing.
+    // head's weight is the branches' input, stored beside the libraries, so changing it compiles
+    // nothing.
     Path head = dir.resolve("changed-head.safetensors");
     writeWithFirstFloatOf(head, 4 * 4 + 4, 0.5f);
     assertEquals(0, compile(cache, head).service().requests.size());

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DynncCompilerTest {
   /**
    * A head shared by both sides of a data-dependent branch: two subgraphs and one shared weight
-   * set.
+   * (head.weight, 32 KiB, Partitioner.SHARE_MIN_BYTES; head.bias is smaller and compiled into
+   * each).
    */
   static final String MODEL =
       """
@@ -48,7 +49,7 @@ class DynncCompilerTest {
           def __init__(self):
               super().__init__()
               self.fc = nn.Linear(4, 4)
-              self.head = nn.Linear(4, 2)
+              self.head = nn.Linear(4, 2048)
 
           def forward(self, x):
               h = torch.relu(self.fc(x))
@@ -108,7 +109,7 @@ class DynncCompilerTest {
     writeSafetensors(
         weights,
         new String[] {"fc.weight", "fc.bias", "head.weight", "head.bias"},
-        new long[][] {{4, 4}, {4}, {2, 4}, {2}});
+        new long[][] {{4, 4}, {4}, {2048, 4}, {2048}});
   }
 
   /** A float32 safetensors file with small distinct values. */
@@ -197,7 +198,7 @@ class DynncCompilerTest {
     // bundle:
     // the condition (fc, relu, sum > 1, with fc's weights compiled in), then each side of the
     // branch, both
-    // taking the shared head's weights as inputs.
+    // taking the shared head's weight as an input.
     assertEquals(3, fake.requests.size());
     for (int i = 0; i < 3; i++) {
       Map<String, Object> req = fake.requests.get(i);
@@ -205,14 +206,15 @@ class DynncCompilerTest {
       assertTrue(
           ((String) req.get("output")).endsWith("/lib/sg" + i + ".so"), (String) req.get("output"));
       assertEquals(
-          i == 0 ? 0 : 2,
+          i == 0 ? 0 : 1,
           ((List<?>) req.get("weight_inputs")).size(),
           "shared weight inputs of sg" + i);
     }
     assertTrue(
         fake.ops(0).containsAll(List.of("linear", "relu", "reduce_sum", "gt", "weight")),
         fake.ops(0)::toString);
-    assertEquals(List.of("linear"), List.copyOf(fake.ops(1)));
+    // sg1 is the head alone: its weight an input, its bias a constant (op "weight").
+    assertEquals(List.of("linear", "weight"), List.copyOf(fake.ops(1)).stream().sorted().toList());
     assertTrue(fake.ops(2).containsAll(List.of("linear", "mul", "sub")), fake.ops(2)::toString);
     assertFalse(fake.ops(2).contains("relu"), fake.ops(2)::toString);
 
@@ -225,9 +227,10 @@ class DynncCompilerTest {
         m.subgraphs().stream().map(Manifest.SubgraphSpec::name).toList());
     assertEquals(List.of("x"), m.inputs().stream().map(Manifest.TensorSpec::name).toList());
     assertArrayEquals(new long[] {1, 4}, m.inputs().get(0).shape());
-    // The head is used by both subgraphs, so its weights are stored once beside them.
+    // The head is used by both subgraphs, so its weight is stored once beside them (its bias,
+    // under Partitioner.SHARE_MIN_BYTES, is compiled into both).
     assertEquals(
-        List.of("head.bias", "head.weight"),
+        List.of("head.weight"),
         m.sharedWeights().tensors().stream().map(Manifest.WeightSpec::key).sorted().toList());
     assertEquals("fake library 1", Files.readString(out.resolve("lib/sg0.so")));
     assertEquals("fake library 3", Files.readString(out.resolve("lib/sg2.so")));

@@ -38,7 +38,25 @@ public final class Partitioner {
   /** The partition: unique subgraphs and the host program that calls them. */
   public record Result(ImmutableList<SubgraphPlan> subgraphs, HostPlan host) {}
 
+  /**
+   * The smallest weight (in bytes) that several subgraphs share as an input instead of each
+   * compiling it in as a constant. A weight that arrives as an input is transformed into the packed
+   * layout of its dense or convolution kernel on every call (TVM pre-packs only constants): on
+   * act_rnn's loop body that was 4 transforms, 1.7 of its 5.3 us per iteration. Below this size a
+   * copy in each subgraph costs less memory than one subgraph's code.
+   */
+  public static final long SHARE_MIN_BYTES = 32 * 1024;
+
+  /** {@link #partition(Function, long)} with weights shared from {@link #SHARE_MIN_BYTES}. */
   public static Result partition(Function f) {
+    return partition(f, SHARE_MIN_BYTES);
+  }
+
+  /**
+   * Partitions {@code f}; a weight of at least {@code shareMinBytes} that several unique subgraphs
+   * read becomes a shared input of each (rule WEIGHTS-ONCE).
+   */
+  public static Result partition(Function f, long shareMinBytes) {
     ValueInfo info = ValueInfo.compute(f);
     List<SubgraphPlan> unique = new ArrayList<>();
     Map<String, Integer> byKey = new HashMap<>();
@@ -92,7 +110,7 @@ public final class Partitioner {
     }
     HostPlan hp =
         new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
-    return new Result(shareWeights(unique), hp);
+    return new Result(shareWeights(unique, shareMinBytes), hp);
   }
 
   /**
@@ -124,11 +142,11 @@ public final class Partitioner {
   }
 
   /**
-   * Weights that more than one unique subgraph reads become shared inputs of those subgraphs
-   * instead of constants compiled into each (rule WEIGHTS-ONCE). A weight used by one subgraph
-   * stays a constant, which lets TVM pre-pack it for its layout.
+   * Weights of at least {@code minBytes} that more than one unique subgraph reads become shared
+   * inputs of those subgraphs instead of constants compiled into each (rule WEIGHTS-ONCE). A weight
+   * used by one subgraph, or smaller, stays a constant, which lets TVM pre-pack it for its layout.
    */
-  static ImmutableList<SubgraphPlan> shareWeights(List<SubgraphPlan> subgraphs) {
+  static ImmutableList<SubgraphPlan> shareWeights(List<SubgraphPlan> subgraphs, long minBytes) {
     Map<String, Integer> users = new HashMap<>();
     for (SubgraphPlan sg : subgraphs) {
       sg.ops().stream()
@@ -142,7 +160,9 @@ public final class Partitioner {
       List<Op> ops = new ArrayList<>();
       List<SubgraphPlan.SharedWeight> shared = new ArrayList<>();
       for (Op op : sg.ops()) {
-        if (op.name().equals("weight") && users.get(op.strAttr("name")) > 1) {
+        if (op.name().equals("weight")
+            && users.get(op.strAttr("name")) > 1
+            && bytes((Type.TensorType) op.type()) >= minBytes) {
           shared.add(
               new SubgraphPlan.SharedWeight(
                   op.result(), op.strAttr("name"), (Type.TensorType) op.type()));
@@ -159,6 +179,10 @@ public final class Partitioner {
               ImmutableList.copyOf(shared)));
     }
     return out.build();
+  }
+
+  private static long bytes(Type.TensorType t) {
+    return t.numel() * t.dtype().byteSize();
   }
 
   /**

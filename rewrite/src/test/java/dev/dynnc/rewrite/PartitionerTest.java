@@ -75,4 +75,64 @@ class PartitionerTest {
     assertEquals(1, r.host().blocks().get(1).call().get().subgraph());
     assertEquals(1, r.host().blocks().get(2).call().get().subgraph());
   }
+
+  /** A head that both sides of a branch run, in two subgraphs; its weight is {@code type}. */
+  static Function sharedHead(String type) throws Exception {
+    return Parser.parse(
+        """
+        func @forward(%0 "x": f32[1,N]) {
+        ^bb0:
+          %1 = reduce_max(%0) {axes = [0, 1], keepdims = false} : f32[]
+          %2 = item(%1) : f32
+          %3 = const() {value = 0.0} : f64
+          %4 = gt(%2, %3) : bool
+          br %4, ^bb1(), ^bb2()
+        ^bb1:
+          %5 = weight() {name = "head.weight"} : T
+          %6 = linear(%0, %5) : f32[1,N]
+          ret %6
+        ^bb2:
+          %7 = relu(%0) : f32[1,N]
+          %8 = weight() {name = "head.weight"} : T
+          %9 = linear(%7, %8) : f32[1,N]
+          ret %9
+        }
+        """
+            .replace("T", type)
+            .replace("N", type.replaceAll(".*,(\\d+)\\]", "$1")));
+  }
+
+  @Test
+  void onlyWeightsOfAtLeastShareMinBytesAreShared() throws Exception {
+    // 4x4 floats (64 bytes): compiled into both subgraphs as a constant, which TVM pre-packs.
+    Partitioner.Result small = Partitioner.partition(sharedHead("f32[4,4]"));
+    assertEquals(3, small.subgraphs().size());
+    for (SubgraphPlan sg : small.subgraphs()) {
+      assertEquals(List.of(), sg.sharedWeights(), "subgraph " + sg.index());
+    }
+    assertEquals(
+        2,
+        small.subgraphs().stream()
+            .filter(sg -> sg.ops().stream().anyMatch(op -> op.name().equals("weight")))
+            .count());
+    // The same weight with the threshold at 0, and a 128x128 one (64 KiB) by default: one input
+    // of both subgraphs, stored once.
+    for (Partitioner.Result r :
+        List.of(
+            Partitioner.partition(sharedHead("f32[4,4]"), 0),
+            Partitioner.partition(sharedHead("f32[128,128]")))) {
+      List<String> shared =
+          r.subgraphs().stream()
+              .flatMap(sg -> sg.sharedWeights().stream())
+              .map(SubgraphPlan.SharedWeight::key)
+              .toList();
+      assertEquals(List.of("head.weight", "head.weight"), shared);
+      assertTrue(
+          r.subgraphs().stream()
+              .flatMap(sg -> sg.ops().stream())
+              .noneMatch(op -> op.name().equals("weight")));
+    }
+    assertTrue(
+        128 * 128 * 4 >= Partitioner.SHARE_MIN_BYTES && 4 * 4 * 4 < Partitioner.SHARE_MIN_BYTES);
+  }
 }
