@@ -21,6 +21,7 @@ final class ArrayPool implements DeviceArray.Recycler {
   // warm in cache, is handed out first.
   private final DLTensor[] kept;
   private final ByteBuffer[] views;
+  private final long bytes;
   private int count;
   private boolean closed;
 
@@ -28,6 +29,7 @@ final class ArrayPool implements DeviceArray.Recycler {
     this.dtype = dtype;
     this.shape = shape.clone();
     this.device = device;
+    this.bytes = DeviceArray.bytesOf(dtype, shape);
     this.kept = new DLTensor[maxKept];
     this.views = new ByteBuffer[maxKept];
   }
@@ -46,7 +48,7 @@ final class ArrayPool implements DeviceArray.Recycler {
     }
     return t == null
         ? DeviceArray.alloc(dtype, shape, device, this)
-        : DeviceArray.reuse(dtype, shape, device, t, v, this);
+        : DeviceArray.reuse(dtype, shape, device, t, v, this, bytes);
   }
 
   @Override
@@ -66,7 +68,7 @@ final class ArrayPool implements DeviceArray.Recycler {
       DLTensor t = kept[--count];
       kept[count] = null;
       views[count] = null;
-      DeviceArray.free(t, HostTensor.numel(shape) * HostTensor.itemSize(dtype));
+      DeviceArray.free(t, bytes);
     }
   }
 }

@@ -35,6 +35,7 @@ public final class DeviceArray implements AutoCloseable {
   private final String dtype;
   private final long[] shape;
   private final long numel;
+  private final long bytes; // numel times the item size, once: the host counts it twice per call
   private final Device device;
   private final Recycler recycler; // null: close frees the native array
   private DLTensor tensor; // null once closed
@@ -64,11 +65,13 @@ public final class DeviceArray implements AutoCloseable {
       Device device,
       DLTensor tensor,
       ByteBuffer view,
-      Recycler recycler) {
+      Recycler recycler,
+      long bytes) {
     this.view = view;
     this.dtype = dtype;
     this.shape = shape;
     this.numel = HostTensor.numel(shape);
+    this.bytes = bytes;
     this.device = device;
     this.tensor = tensor;
     this.recycler = recycler;
@@ -91,7 +94,23 @@ public final class DeviceArray implements AutoCloseable {
       DLTensor tensor,
       ByteBuffer view,
       Recycler recycler) {
-    return new DeviceArray(dtype, shape, device, tensor, view, recycler);
+    return reuse(dtype, shape, device, tensor, view, recycler, bytesOf(dtype, shape));
+  }
+
+  /** {@link #reuse} with {@code bytes}, the array's size, known to the caller. */
+  static DeviceArray reuse(
+      String dtype,
+      long[] shape,
+      Device device,
+      DLTensor tensor,
+      ByteBuffer view,
+      Recycler recycler,
+      long bytes) {
+    return new DeviceArray(dtype, shape, device, tensor, view, recycler, bytes);
+  }
+
+  static long bytesOf(String dtype, long[] shape) {
+    return HostTensor.numel(shape) * HostTensor.itemSize(dtype);
   }
 
   /**
@@ -108,7 +127,8 @@ public final class DeviceArray implements AutoCloseable {
           TVMArrayAlloc(dims, dims.length, t[0], t[1], 1, device.dlDeviceType(), 0, out),
           "TVMArrayAlloc " + HostTensor.describe(dtype, dims));
       DeviceArray a =
-          new DeviceArray(dtype, dims, device, new DLTensor(out.get(0)), null, recycler);
+          new DeviceArray(
+              dtype, dims, device, new DLTensor(out.get(0)), null, recycler, bytesOf(dtype, dims));
       LIVE.incrementAndGet();
       PEAK_BYTES.accumulateAndGet(LIVE_BYTES.addAndGet(a.byteSize()), Math::max);
       return a;
@@ -166,7 +186,7 @@ public final class DeviceArray implements AutoCloseable {
 
   /** The array's size in bytes. */
   public long byteSize() {
-    return numel * HostTensor.itemSize(dtype);
+    return bytes;
   }
 
   /** The bytes of the native device arrays of this process (allocated and not yet freed). */

@@ -27,6 +27,8 @@ public enum DType {
   I8(null, "int8", 1),
   U8(null, "uint8", 1);
 
+  private static final DType[] VALUES = values(); // values() copies the array on every call
+
   private static final List<DType> IR_TYPES = Arrays.stream(values()).filter(DType::inIr).toList();
 
   private final String irName;
@@ -88,7 +90,7 @@ public enum DType {
    * name.
    */
   public static DType fromNumpyName(String name) {
-    for (DType d : values()) {
+    for (DType d : VALUES) {
       if (d.numpyName.equals(name)) {
         return d;
       }
