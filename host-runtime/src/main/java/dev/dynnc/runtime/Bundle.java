@@ -46,8 +46,11 @@ import java.util.stream.Collectors;
  * to every executor without copies) and the host class. Each executor has its own buffers,
  * including a copy of its library's constants, which TVM's graph executor keeps per executor. Each
  * calling thread also gets TVM's own worker threads ({@code TVM_NUM_THREADS} per caller), so
- * callers times TVM threads should not exceed the cores. {@link #close} waits for running calls to
- * finish; a run after close throws {@link IllegalStateException}.
+ * callers times TVM threads should not exceed the cores. TVM's default is a thread per core; for
+ * small models at batch 1 set {@code TVM_NUM_THREADS=1} in the environment of the JVM (a gated
+ * ResNet of CIFAR size ran 2.2-5.8x slower with two threads than with one on a 2-core machine).
+ * {@link #close} waits for running calls to finish; a run after close throws {@link
+ * IllegalStateException}.
  */
 public final class Bundle implements AutoCloseable {
   private static final String TEMP_PREFIX = "dynnc-bundle-";
