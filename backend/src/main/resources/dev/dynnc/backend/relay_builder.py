@@ -453,13 +453,18 @@ class _CancelBoundaryTransforms:
                     return inner.args[0]
                 return post
 
+        def any_of(ops):
+            """A pattern matching a call of any of `ops`, (name, number of arguments) pairs."""
+            pattern = None
+            for op, arity in ops:
+                p = is_op(op)(*[wildcard() for _ in range(arity)])
+                pattern = p if pattern is None else pattern | p
+            return pattern
+
         class PoolBlocked(DFPatternCallback):
             def __init__(self):
                 super().__init__(require_type=False)
-                self.pattern = None
-                for op in _POOLS:
-                    p = is_op(op)(wildcard())
-                    self.pattern = p if self.pattern is None else self.pattern | p
+                self.pattern = any_of([(op, 1) for op in _POOLS])
 
             def callback(self, pre, post, node_map):
                 inner = post.args[0]
@@ -480,12 +485,8 @@ class _CancelBoundaryTransforms:
 
             def __init__(self):
                 super().__init__(require_type=True)
-                self.pattern = None
-                for op in _ELEMENTWISE_UNARY:
-                    p = is_op(op)(wildcard())
-                    self.pattern = p if self.pattern is None else self.pattern | p
-                for op in _ELEMENTWISE_BINARY:
-                    self.pattern = self.pattern | is_op(op)(wildcard(), wildcard())
+                self.pattern = any_of([(op, 1) for op in _ELEMENTWISE_UNARY]
+                                      + [(op, 2) for op in _ELEMENTWISE_BINARY])
 
             def callback(self, pre, post, node_map):
                 layout, args, moved = None, [], False

@@ -85,19 +85,9 @@ public final class DeviceArray implements AutoCloseable {
   /**
    * An array over a native array that {@code recycler} kept from an earlier array of exactly this
    * dtype, shape and device; closing it gives the native array back to {@code recycler}. {@code
-   * shape} is not copied: the caller never changes it.
+   * shape} is not copied: the caller never changes it. {@code bytes} is its size, which the caller
+   * knows ({@link #bytesOf}).
    */
-  static DeviceArray reuse(
-      String dtype,
-      long[] shape,
-      Device device,
-      DLTensor tensor,
-      ByteBuffer view,
-      Recycler recycler) {
-    return reuse(dtype, shape, device, tensor, view, recycler, bytesOf(dtype, shape));
-  }
-
-  /** {@link #reuse} with {@code bytes}, the array's size, known to the caller. */
   static DeviceArray reuse(
       String dtype,
       long[] shape,
