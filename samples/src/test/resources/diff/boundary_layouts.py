@@ -5,8 +5,8 @@
 # runs or is skipped (the join takes either subgraph's result), a data-dependent loop whose body
 # takes and returns the same activation, a feature map that two later subgraphs read, a width (12)
 # that blocks as neither 8 nor 16, and an activation the model also returns, which stays NCHW. After
-# the loop, one subgraph reads the feature map with a convolution and with a pooling (a gate's
-# idiom), both from the blocked input as it arrives, neither through a transform.
+# the loop, one subgraph reads the feature map with a convolution and with two poolings (a gate's
+# idiom), all from the blocked input as it arrives, none through a transform.
 # tanh keeps every activation within [-2, 2], so that float32 error stays far below tolerance.
 import torch
 import torch.nn as nn
@@ -37,5 +37,6 @@ class Net(nn.Module):
         if n.mean() > 0.0:
             n = torch.tanh(self.head(n)) + n
             return self.fc_narrow(n.mean(dim=(2, 3))), n
-        w = torch.tanh(self.wide(h)) * (1.0 + 0.1 * F.adaptive_avg_pool2d(h, 2).mean())
+        pooled = F.adaptive_avg_pool2d(h, 2).mean() + F.avg_pool2d(h, 3, stride=2, padding=1).max()
+        w = torch.tanh(self.wide(h)) * (1.0 + 0.1 * pooled)
         return self.fc_wide(w.mean(dim=(2, 3))), n

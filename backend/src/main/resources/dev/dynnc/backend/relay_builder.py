@@ -519,27 +519,16 @@ _ELEMENTWISE_UNARY = ("nn.relu", "tanh", "sigmoid", "exp", "abs", "negative", "s
                       "erf", "floor", "ceil", "round", "nn.leaky_relu")
 _ELEMENTWISE_BINARY = ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")
 
-def _pool_args(a, layout):
-    return dict(pool_size=[int(v) for v in a.pool_size], strides=[int(v) for v in a.strides],
-                dilation=[int(v) for v in a.dilation], padding=[int(v) for v in a.padding],
-                layout=layout, out_layout=layout, ceil_mode=bool(a.ceil_mode))
 
-
-def _output_size(a):
-    return [int(s) for s in a.output_size] if a.output_size is not None else None
-
-
-# Relay's poolings, each made again on an input held in the blocked `layout` (attrs `a` as before).
+# The poolings dynnc lowers to (max_pool2d reads its input through the NaN-preserving integer key,
+# never straight from a transform), each made again on an input held in the blocked `layout`.
 _POOLS = {
     "nn.adaptive_avg_pool2d": lambda x, a, layout: relay.nn.adaptive_avg_pool2d(
-        x, output_size=_output_size(a), layout=layout, out_layout=layout),
-    "nn.adaptive_max_pool2d": lambda x, a, layout: relay.nn.adaptive_max_pool2d(
-        x, output_size=_output_size(a), layout=layout, out_layout=layout),
-    "nn.global_avg_pool2d": lambda x, a, layout: relay.nn.global_avg_pool2d(x, layout=layout, out_layout=layout),
-    "nn.global_max_pool2d": lambda x, a, layout: relay.nn.global_max_pool2d(x, layout=layout, out_layout=layout),
+        x, output_size=[int(s) for s in a.output_size], layout=layout, out_layout=layout),
     "nn.avg_pool2d": lambda x, a, layout: relay.nn.avg_pool2d(
-        x, count_include_pad=bool(a.count_include_pad), **_pool_args(a, layout)),
-    "nn.max_pool2d": lambda x, a, layout: relay.nn.max_pool2d(x, **_pool_args(a, layout)),
+        x, pool_size=[int(v) for v in a.pool_size], strides=[int(v) for v in a.strides],
+        dilation=[int(v) for v in a.dilation], padding=[int(v) for v in a.padding], layout=layout,
+        out_layout=layout, ceil_mode=bool(a.ceil_mode), count_include_pad=bool(a.count_include_pad)),
 }
 
 
