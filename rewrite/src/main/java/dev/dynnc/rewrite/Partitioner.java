@@ -9,6 +9,7 @@ import dev.dynnc.ir.Op;
 import dev.dynnc.ir.Param;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.passes.Rewrites;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,16 +72,7 @@ public final class Partitioner {
       Optional<HostPlan.Call> call = Optional.empty();
       List<ValueId> outputs = outputs(b, device, info);
       if (!outputs.isEmpty()) {
-        Set<ValueId> defined = new HashSet<>();
-        LinkedHashSet<ValueId> inputs = new LinkedHashSet<>();
-        for (Op op : device) {
-          for (ValueId u : op.operands()) {
-            if (!defined.contains(u)) {
-              inputs.add(u);
-            }
-          }
-          defined.add(op.result());
-        }
+        LinkedHashSet<ValueId> inputs = Rewrites.externalReads(device);
         ImmutableList<Param> in =
             inputs.stream()
                 .map(v -> new Param(v, types.get(v)))

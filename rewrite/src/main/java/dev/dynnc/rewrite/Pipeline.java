@@ -4,6 +4,7 @@ import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.passes.EliminateDeadCode;
 import dev.dynnc.rewrite.passes.FoldConstants;
+import dev.dynnc.rewrite.passes.HoistIntoDominators;
 import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
 import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * became constant once values were known, branches that lost a side, straight-line chains) so that
  * partitioning sees one block per data-dependent region; last, work that only one side of a
  * data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a block's
- * subgraph does not compute values only the side not taken would read.
+ * subgraph does not compute values only the side not taken would read; and a block whose device
+ * work could run in an earlier block that runs exactly when it does is moved there ({@link
+ * HoistIntoDominators}), so that it does not cost a subgraph call of its own.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -29,7 +32,8 @@ public final class Pipeline {
           new RemoveUnreachableBlocks(),
           new MergeBlocks(),
           new EliminateDeadCode(),
-          new SinkIntoSuccessors());
+          new SinkIntoSuccessors(),
+          new HoistIntoDominators());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);

@@ -11,9 +11,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Small rebuilding helpers shared by the passes: value substitution and block renumbering. */
-final class Rewrites {
+/**
+ * Small rebuilding helpers shared by the passes and the partitioner: value substitution, block
+ * renumbering, the values a list of ops reads from outside it.
+ */
+public final class Rewrites {
   private Rewrites() {}
+
+  /**
+   * The values {@code ops} read that none of them defines (or defines only after reading), in order
+   * of first read: the inputs of a subgraph made of them.
+   */
+  public static java.util.LinkedHashSet<ValueId> externalReads(List<Op> ops) {
+    java.util.Set<ValueId> defined = new java.util.HashSet<>();
+    java.util.LinkedHashSet<ValueId> reads = new java.util.LinkedHashSet<>();
+    for (Op op : ops) {
+      for (ValueId u : op.operands()) {
+        if (!defined.contains(u)) {
+          reads.add(u);
+        }
+      }
+      defined.add(op.result());
+    }
+    return reads;
+  }
 
   static Terminator mapTerminator(
       Terminator t, UnaryOperator<ValueId> v, UnaryOperator<BlockId> b) {
