@@ -40,10 +40,20 @@ import java.util.Set;
 public final class BoundaryLayouts {
   private BoundaryLayouts() {}
 
+  /**
+   * A query's answer for a port where any blocked layout costs nothing: an input only poolings and
+   * elementwise ops read, or an output such ops compute from inputs (the worker rewrites them to
+   * run in the layout the boundary brings).
+   */
+  static final String ANY = "any";
+
   /** A subgraph input ({@code input} true) or output of a unique subgraph. */
   record Port(int subgraph, boolean input, int index) {}
 
-  /** What TVM does at one subgraph's boundary, compiled with NCHW everywhere (null = nothing). */
+  /**
+   * What TVM does at one subgraph's boundary, compiled with NCHW everywhere: per port, the blocked
+   * layout it wants, {@link #ANY}, or null for NCHW.
+   */
   public record Query(List<String> inputs, List<String> outputs) {}
 
   /** The layout of every subgraph input and output; null entries are NCHW (the IR's layout). */
@@ -154,7 +164,8 @@ public final class BoundaryLayouts {
   /**
    * Chooses each class's layout: the one that leaves the fewest transforms at its ports, where an
    * input whose TVM layout differs from the class's, or an output TVM produces in another layout,
-   * costs one. NCHW wins ties, so nothing changes where nothing is gained.
+   * costs one, and a port that takes any layout ({@link #ANY}) nothing. NCHW wins ties, so nothing
+   * changes where nothing is gained.
    */
   static Plan choose(
       Partitioner.Result parts, List<List<Port>> classes, Map<Integer, Query> queries) {
@@ -179,7 +190,8 @@ public final class BoundaryLayouts {
       int bestCost = cost(natural, null);
       long[] nchw = nchwShape(parts, cls.get(0));
       for (String candidate :
-          new java.util.TreeSet<>(natural.values().stream().filter(Objects::nonNull).toList())) {
+          new java.util.TreeSet<>(
+              natural.values().stream().filter(l -> blockFactor(l) > 0).toList())) {
         if (!fits(nchw, candidate)) {
           continue; // not a blocking of this activation's channels: an answer to distrust
         }
@@ -208,7 +220,7 @@ public final class BoundaryLayouts {
   private static int cost(Map<Port, String> natural, String layout) {
     int c = 0;
     for (String n : natural.values()) {
-      if (!Objects.equals(n, layout)) {
+      if (!ANY.equals(n) && !Objects.equals(n, layout)) {
         c++;
       }
     }
@@ -217,7 +229,7 @@ public final class BoundaryLayouts {
 
   /**
    * A query's answer as the worker writes it: {@code {"inputs": [layout or null, ...], "outputs":
-   * [...]}}. Anything else, or a layout that is not NCHW{k}c, reads as no wish at that port.
+   * [...]}}, a layout being NCHW{k}c or {@value #ANY}. Anything else reads as no wish at that port.
    */
   static Query parseQuery(String json) {
     List<String> ins = new ArrayList<>();
@@ -238,7 +250,7 @@ public final class BoundaryLayouts {
     }
     for (com.google.gson.JsonElement x : e.getAsJsonArray()) {
       String l = x.isJsonPrimitive() && x.getAsJsonPrimitive().isString() ? x.getAsString() : null;
-      into.add(blockFactor(l) > 0 ? l : null);
+      into.add(blockFactor(l) > 0 || ANY.equals(l) ? l : null);
     }
   }
 

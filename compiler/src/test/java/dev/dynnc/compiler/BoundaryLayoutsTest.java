@@ -127,6 +127,34 @@ class BoundaryLayoutsTest {
   }
 
   @Test
+  void aPortThatTakesAnyLayoutCostsNothing() {
+    Partitioner.Result p = parts(SKIP);
+    List<List<Port>> classes = BoundaryLayouts.candidateClasses(p);
+    // The tie above, but sg2 pools the join's value (any layout) instead of wanting NCHW: NCHW
+    // costs 2 (sg0's output, sg1's input), NCHW16c 1 (sg1's output).
+    BoundaryLayouts.Plan plan =
+        BoundaryLayouts.choose(
+            p,
+            classes,
+            Map.of(
+                0, q(Arrays.asList((String) null), Arrays.asList("NCHW16c", null)),
+                1, q(List.of("NCHW16c"), Arrays.asList((String) null)),
+                2, q(List.of(BoundaryLayouts.ANY), Arrays.asList((String) null))));
+    assertEquals("NCHW16c", plan.input(2, 0));
+    assertEquals(4, plan.blockedPorts());
+    // Ports that take any layout are no candidate themselves: a class of them alone stays NCHW.
+    BoundaryLayouts.Plan none =
+        BoundaryLayouts.choose(
+            p,
+            classes,
+            Map.of(
+                0, q(Arrays.asList((String) null), Arrays.asList(BoundaryLayouts.ANY, null)),
+                1, q(List.of(BoundaryLayouts.ANY), List.of(BoundaryLayouts.ANY)),
+                2, q(List.of(BoundaryLayouts.ANY), Arrays.asList((String) null))));
+    assertEquals(0, none.blockedPorts());
+  }
+
+  @Test
   void aLayoutThatDoesNotBlockTheChannelsIsIgnored() {
     Partitioner.Result p = parts(SKIP);
     // 16 channels do not split into blocks of 12: whatever TVM said, the class stays NCHW.
@@ -200,8 +228,10 @@ class BoundaryLayoutsTest {
   void tvmsAnswerIsReadDefensively() {
     Query q =
         BoundaryLayouts.parseQuery(
-            "{\"inputs\": [\"NCHW16c\", \"NHWC\", null, 3, \"NCHW0c\"], \"outputs\": \"x\"}");
-    assertEquals(Arrays.asList("NCHW16c", null, null, null, null), q.inputs());
+            "{\"inputs\": [\"NCHW16c\", \"NHWC\", null, 3, \"NCHW0c\", \"any\", \"ANY\"],"
+                + " \"outputs\": \"x\"}");
+    assertEquals(
+        Arrays.asList("NCHW16c", null, null, null, null, BoundaryLayouts.ANY, null), q.inputs());
     assertEquals(List.of(), q.outputs());
     assertEquals(List.of(), BoundaryLayouts.parseQuery("not json").inputs());
     assertEquals(List.of(), BoundaryLayouts.parseQuery("[1]").outputs());

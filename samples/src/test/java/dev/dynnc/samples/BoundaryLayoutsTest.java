@@ -22,6 +22,58 @@ import org.junit.jupiter.api.Test;
  */
 class BoundaryLayoutsTest {
   static final Path MODEL = DifferentialTest.DIR.resolve("boundary_layouts.py");
+  static final Path SHORTCUT = DifferentialTest.DIR.resolve("blocked_shortcut.py");
+
+  /**
+   * BlockDrop's residual stages ({@code diff/blocked_shortcut.py}): every activation between
+   * subgraphs travels blocked, although the subgraphs that read it add it to a convolution's
+   * result, pool it or concatenate it into a shortcut. Those reads cast no vote for NCHW in TVM's
+   * answer, and the shortcut's concatenation joins blocked channel groups. The decisions, slices of
+   * the policy, cost no subgraph call of their own.
+   */
+  @Test
+  void residualStagesTravelBlockedThroughTheirShortcutsAndAdds() throws Exception {
+    Path work = Files.createTempDirectory("dynnc-shortcut");
+    try {
+      Path bundle = work.resolve("bundle");
+      DifferentialTest.check(SHORTCUT, work);
+      Manifest m = Manifest.read(bundle);
+      List<String> nchw = new ArrayList<>();
+      List<String> blockedConcats = new ArrayList<>();
+      java.util.regex.Pattern concat5d =
+          java.util.regex.Pattern.compile(
+              "concatenate\\(%[0-9]+, axis=1\\) /\\* ty=Tensor\\[\\(1, [0-9]+, [0-9]+, [0-9]+, [0-9]+\\)");
+      java.util.regex.Pattern call =
+          java.util.regex.Pattern.compile("(?m)(?:= |^  )([A-Za-z_][A-Za-z_.0-9]*)\\(");
+      for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+        String relay = Files.readString(bundle.resolve("relay/" + sg.name() + ".relay"));
+        if (concat5d.matcher(relay).find()) {
+          blockedConcats.add(sg.name());
+        }
+        java.util.Set<String> ops = new java.util.TreeSet<>();
+        java.util.regex.Matcher c = call.matcher(relay);
+        while (c.find()) {
+          ops.add(c.group(1));
+        }
+        // Without HoistIntoDominators, the block after a dropped one slices the policy (a
+        // strided_slice and a reshape) and is a subgraph call of its own.
+        assertFalse(
+            ops.contains("strided_slice")
+                && java.util.Set.of("strided_slice", "reshape", "squeeze").containsAll(ops),
+            sg.name() + " only slices the policy: a call of its own\n" + relay);
+        for (Manifest.TensorSpec t :
+            Stream.concat(sg.inputs().stream(), sg.outputs().stream()).toList()) {
+          if (t.shape().length == 4 && t.shape()[2] > 1 && !t.name().equals("in0")) {
+            nchw.add(sg.name() + "." + t.name() + " " + t.describe());
+          }
+        }
+      }
+      assertEquals(List.of(), nchw, "activations passed between subgraphs in NCHW");
+      assertFalse(blockedConcats.isEmpty(), "no shortcut concatenates blocked channel groups");
+    } finally {
+      deleteTree(work);
+    }
+  }
 
   @Test
   void blockedBoundariesMatchPyTorchAndLoseTheirTransforms() throws Exception {
@@ -88,10 +140,14 @@ class BoundaryLayoutsTest {
           Manifest.read(bundle).subgraphs().size(),
           "the layouts change how activations travel, not how the model is split");
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+      deleteTree(work);
+    }
+  }
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }
