@@ -6,7 +6,9 @@
 # shortcut as the pooled input and as many zero channels (ResNet's option A). Between subgraphs the
 # residual stream travels blocked (NCHW8c, then NCHW16c), although the subgraphs that read it pool
 # it, add it to a convolution's result or concatenate it: none of those needs NCHW. The decision
-# for each block is a slice of the policy, computed where the policy is.
+# for each block is a slice of the policy, computed where the policy is. The summary pools the
+# 16x16 stage globally (two vectorized sums instead of TVM's pooling kernel); the head pools 8x8
+# (TVM's kernel, faster there).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -39,10 +41,12 @@ class Net(nn.Module):
         probs = torch.sigmoid(self.policy(x.mean(dim=(2, 3))) * 4.0)
         x = torch.tanh(self.stem(x))
         for t in range(4):
+            if t == 1:
+                summary = F.adaptive_avg_pool2d(x, 1).flatten(1)
             residual = shortcut(x) if t == 1 else x
             action = probs[:, t]
             if action.item() > 0.5:
                 x = torch.tanh(residual + self.blocks[t](x))
             else:
                 x = residual
-        return self.fc(F.adaptive_avg_pool2d(x, 1).view(1, -1)), probs
+        return self.fc(F.adaptive_avg_pool2d(x, 1).view(1, -1)), probs, summary

@@ -619,6 +619,56 @@ class _CancelBoundaryTransforms:
         return rewrite(Cancel(), func)
 
 
+def _is_global_pool(e):
+    return (_relay_op(e) == "nn.adaptive_avg_pool2d" and [int(v) for v in e.attrs.output_size] == [1, 1])
+
+
+def _has_global_pool(mod):
+    found = []
+    relay.analysis.post_order_visit(mod["main"], lambda e: found.append(e) if _is_global_pool(e) else None)
+    return bool(found)
+
+
+# The smallest feature map (H x W) whose blocked global average pooling _FastGlobalPools rewrites.
+_FAST_POOL_MIN_PIXELS = 256
+
+
+@relay.transform.function_pass(opt_level=0, name="DynncFastGlobalPools")
+class _FastGlobalPools:
+    """adaptive_avg_pool2d(x, 1x1) of a blocked activation x [N, C/k, H, W, k] -> two sums that
+    vectorize: over H of [N, H, W*C] (x with its channel blocks moved innermost), then over W.
+
+    TVM's schedule for the pooling accumulates each output element over H*W scalar loads, with the
+    k lanes in the outer loop: SkipNet's gate pooled a 32x32x8 feature map in 4.5 us, two sums take
+    0.6 us (38.3 to 6.2 us at 32x32x64, 1.75 to 0.24 us at 16x16x16). From 8x8 down TVM's own
+    kernel is as fast or faster (0.09 us against 0.18 us), so smaller maps keep it."""
+
+    def transform_function(self, func, mod, ctx):
+        from tvm.relay.dataflow_pattern import DFPatternCallback, is_op, rewrite, wildcard
+
+        class Rewrite(DFPatternCallback):
+            def __init__(self):
+                super().__init__(require_type=True)
+                self.pattern = is_op("nn.adaptive_avg_pool2d")(wildcard())
+
+            def callback(self, pre, post, node_map):
+                layout = str(pre.attrs.layout)
+                k = _block_factor(layout)
+                shape = [int(d) for d in pre.args[0].checked_type.shape]
+                if (not _is_global_pool(pre) or k is None or len(shape) != 5 or shape[4] != k
+                        or str(pre.attrs.out_layout) not in ("", layout)
+                        or shape[2] * shape[3] < _FAST_POOL_MIN_PIXELS):
+                    return post
+                n, cb, h, w, _ = shape
+                x = relay.transpose(post.args[0], (0, 2, 3, 1, 4))
+                y = relay.sum(relay.reshape(x, (n, h, w * cb * k)), axis=1)
+                y = relay.sum(relay.reshape(y, (n, w, cb * k)), axis=1)
+                y = relay.multiply(y, relay.const(1.0 / (h * w), pre.checked_type.dtype))
+                return relay.reshape(y, (n, cb, 1, 1, k))
+
+        return rewrite(Rewrite(), func)
+
+
 _ELEMENTWISE_UNARY = ("nn.relu", "tanh", "sigmoid", "exp", "abs", "negative", "sqrt", "rsqrt", "log", "clip",
                       "erf", "floor", "ceil", "round", "nn.leaky_relu")
 _ELEMENTWISE_BINARY = ("add", "subtract", "multiply", "divide", "maximum", "minimum", "power")
@@ -654,11 +704,13 @@ def _build(req):
         with open(req["relay_file"], "w") as fh:
             fh.write("")
         return
-    if any(i.get("layout") for i in req["inputs"]) or any(req.get("output_layouts") or []):
+    blocked = any(i.get("layout") for i in req["inputs"]) or any(req.get("output_layouts") or [])
+    if blocked or _has_global_pool(mod):
+        passes = ([_CancelBoundaryTransforms()] if blocked else []) + [_FastGlobalPools()]
         with tvm.target.Target(target):
             with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-                mod = tvm.transform.Sequential([_CancelBoundaryTransforms(), relay.transform.FoldConstant(),
-                                                relay.transform.InferType()])(_until_layouts(mod, target))
+                mod = tvm.transform.Sequential(passes + [relay.transform.FoldConstant(), relay.transform.InferType()])(
+                    _until_layouts(mod, target))
     # tir.disable_assert drops the argument checks of every kernel's packed entry point (about 300
     # messages, 75 KiB per library): only the graph executor calls the kernels, always with the
     # buffers it planned, and the runtime checks every input's type before set_input.
