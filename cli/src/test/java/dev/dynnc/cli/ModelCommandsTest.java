@@ -302,8 +302,10 @@ class ModelCommandsTest {
             "== after fold-constants ==",
             "== after remove-unreachable-blocks ==",
             "== after merge-blocks ==",
+            "== after eliminate-dead-params ==",
             "== after eliminate-dead-code ==",
             "== after sink-into-successors ==",
+            "== after hoist-into-dominators ==",
             "== partition: 3 subgraph(s), 2 dynamic condition(s), 0 loop(s) =="),
         headers);
     Path svg = dir.resolve("g.svg");

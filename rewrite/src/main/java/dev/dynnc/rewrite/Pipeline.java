@@ -3,6 +3,7 @@ package dev.dynnc.rewrite;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.passes.EliminateDeadCode;
+import dev.dynnc.rewrite.passes.EliminateDeadParams;
 import dev.dynnc.rewrite.passes.FoldConstants;
 import dev.dynnc.rewrite.passes.HoistIntoDominators;
 import dev.dynnc.rewrite.passes.MergeBlocks;
@@ -31,6 +32,7 @@ public final class Pipeline {
           new FoldConstants(),
           new RemoveUnreachableBlocks(),
           new MergeBlocks(),
+          new EliminateDeadParams(),
           new EliminateDeadCode(),
           new SinkIntoSuccessors(),
           new HoistIntoDominators());

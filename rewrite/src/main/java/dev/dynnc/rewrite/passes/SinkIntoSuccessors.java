@@ -57,10 +57,19 @@ import java.util.function.UnaryOperator;
  * tensor types; operands that already leave B count nothing) are at most the bytes of the closure
  * results that leave B now. Equal sizes sink (a chain of elementwise ops moves its work off the
  * path that does not need it at no boundary cost). Not weighed: a successor that had no device ops
- * gains a subgraph call, and a weight copied into both sides is shared between their subgraphs (see
- * {@code Partitioner.shareWeights}) instead of compiled into one.
+ * gains a subgraph call only for work of at least {@link #NEW_CALL_MIN_BYTES}; and a weight copied
+ * into both sides is shared between their subgraphs (see {@code Partitioner.shareWeights}) instead
+ * of compiled into one.
  */
 public final class SinkIntoSuccessors implements Pass {
+  /**
+   * The least work (bytes its ops produce, weights included) worth a new subgraph call: ops sink
+   * into a block that has no device ops yet only from this size. A call costs about half a
+   * microsecond of executor and host; ACT's loop otherwise moved the constant it carries back into
+   * the loop (4 bytes) into a block of its own, one more call per iteration.
+   */
+  static final long NEW_CALL_MIN_BYTES = 4096;
+
   @Override
   public String name() {
     return "sink-into-successors";
@@ -281,11 +290,27 @@ public final class SinkIntoSuccessors implements Pass {
         for (int d : kept) {
           added += bytes(body.get(d).type());
         }
-        if (added > removed) {
+        if (added > removed || (opensCall(closure) && work(closure) < NEW_CALL_MIN_BYTES)) {
           closure.forEach(j -> to.set(j, null));
           return false;
         }
         return true;
+      }
+
+      /** Whether some block the closure would move into has no device ops: no subgraph call yet. */
+      private boolean opensCall(List<Integer> closure) {
+        Set<Integer> dest = new HashSet<>();
+        closure.forEach(j -> dest.addAll(to.get(j)));
+        return dest.stream().anyMatch(x -> ops.get(x).stream().noneMatch(op -> isDevice(op)));
+      }
+
+      /** The bytes the closure's ops produce, weights included: a measure of its work. */
+      private long work(List<Integer> closure) {
+        long n = 0;
+        for (int j : closure) {
+          n += bytes(body.get(j).type());
+        }
+        return n;
       }
 
       /**
