@@ -15,6 +15,7 @@ It prints a markdown table, writes DIR/results.json (every raw number) and DIR/l
 (matplotlib; skipped with the reason when it is missing).
 """
 import argparse
+import io
 import json
 import math
 import os
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES_DIR = os.path.dirname(HERE)
@@ -137,7 +139,8 @@ def render_table(results):
     out += ['', '| sample | geomean x eager | x script | x frozen | oracle ratio median (max) '
             '| decision ratio median (max) | cold compile s '
             '| warm compile s | subgraphs (warm hits) | bundle KiB | tensors KiB | bundle / tensors '
-            '| run peak RSS MiB | TorchScript |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+            '| zipped / tensors | run peak RSS MiB | TorchScript |',
+            '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for s in ran:
         speed = {e: geomean([_ratio((r.get(e) or {}).get('median_us'), r['dynnc']['median_us'])
                              for r in s['rows']]) for e in ('eager', 'script', 'frozen')}
@@ -149,12 +152,15 @@ def render_table(results):
         # Runs saved before run_peak_rss_kb have the bench process's peak only.
         rss = ('%.0f' % (s['run_peak_rss_kb'] / 1024) if 'run_peak_rss_kb' in s
                else '%.0f (bench)' % (s['bench_peak_rss_kb'] / 1024))
-        out.append('| %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %s | %s |' % (
+        # Runs saved before bundle_zip_bytes have the directory's size only.
+        zipped = ('%.2f' % (s['bundle_zip_bytes'] / s['checkpoint_tensor_bytes'])
+                  if 'bundle_zip_bytes' in s else '-')
+        out.append('| %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %.0f | %.0f | %.2f | %s | %s | %s |' % (
             s['name'], _fmt_x(speed['eager']), _fmt_x(speed['script']), _fmt_x(speed['frozen']),
             med_max('oracle'), med_max('decision_oracle'), cold['wall_s'], warm['wall_s'],
             '%s (%s)' % (cache.get('subgraphs', '?'), cache.get('cache_hits', '?')),
             s['bundle_bytes'] / 1024, s['checkpoint_tensor_bytes'] / 1024,
-            s['bundle_bytes'] / s['checkpoint_tensor_bytes'], rss, torchscript_note(s)))
+            s['bundle_bytes'] / s['checkpoint_tensor_bytes'], zipped, rss, torchscript_note(s)))
     failed = {s['name']: r['oracle_error'] for s in ran for r in s['rows'] if r.get('oracle_error')}
     ran_all = [s for s in ran if s['rows']]
     if ran_all:
@@ -270,6 +276,17 @@ def compile_bundle(args, bundle, cache_dir, env=None):
 
 def dir_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def zip_bytes(path):
+    """The size of the bundle zipped as the Maven plugin ships it (deflated, default level)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        for d, _, fs in sorted(os.walk(path)):
+            for f in sorted(fs):
+                full = os.path.join(d, f)
+                z.write(full, os.path.relpath(full, path))
+    return len(buf.getvalue())
 
 
 def bench_bundle(bundle, input_name, files, a, env, against=()):
@@ -463,7 +480,8 @@ def measure_sample(sample, a, work, env):
             row['decision_oracle'] = o['decision_oracle']
         rows.append(row)
     return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm},
-            'bundle_bytes': dir_bytes(bundle), 'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
+            'bundle_bytes': dir_bytes(bundle), 'bundle_zip_bytes': zip_bytes(bundle),
+            'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
             'bench_peak_rss_kb': rss, 'run_peak_rss_kb': run_rss, 'torch': t['torch'], 'torch_blas': t.get('blas'),
             'script_error': t.get('script_error'), 'frozen_error': t.get('frozen_error'), 'rows': rows}
 
@@ -552,7 +570,7 @@ def self_test():
                  'cache': {'subgraphs': 2, 'cache_hits': 1, 'compiled': 1}}, c
     lat = lambda m: {'median_us': m, 'p10_us': m * 0.9, 'p90_us': m * 1.5}  # noqa: E731
     results = {'settings': {'threads': 2}, 'samples': [
-        {'name': 'toy', 'status': 'ok', 'bundle_bytes': 2048, 'checkpoint_tensor_bytes': 1024,
+        {'name': 'toy', 'status': 'ok', 'bundle_bytes': 2048, 'bundle_zip_bytes': 1228, 'checkpoint_tensor_bytes': 1024,
          'bench_peak_rss_kb': 700000, 'run_peak_rss_kb': 204800, 'script_error': 'RuntimeError: no',
          'compile': {'cold': dict(c, wall_s=10.0), 'warm': dict(c, wall_s=2.0)},
          'rows': [{'input': r['input'], 'path': r['trace'], 'host_pct': r['host_pct'], 'dynnc': lat(r['median_us']),
@@ -565,10 +583,16 @@ def self_test():
     table = render_table(results)
     assert '| toy | x0.npy | [0, 1] | 41 / 62 | 12 | 165 / 248 | - | - | 4.00 | - | - | 21 / 31 | 2.00 | 26 / 39 ' \
         '| 1.60 |' in table, table
-    assert '| toy | 4.00 | - | - | 2.00 (2.00) | 1.60 (1.60) | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 200 ' \
+    assert '| toy | 4.00 | - | - | 2.00 (2.00) | 1.60 (1.60) | 10.0 | 2.0 | 2 (1) | 2 | 1 | 2.00 | 1.20 | 200 ' \
         '| does not script: RuntimeError: no |' in table, table
-    # A run saved before run_peak_rss_kb shows the bench process's peak, marked.
-    assert '| toy2 | - | - | - | - | - | 1.0 | 1.0 | 2 (1) | 0 | 0 | 1.00 | 0 (bench) |' in table, table
+    # A run saved before run_peak_rss_kb shows the bench process's peak, marked; one saved before
+    # bundle_zip_bytes no zipped size.
+    assert '| toy2 | - | - | - | - | - | 1.0 | 1.0 | 2 (1) | 0 | 0 | 1.00 | - | 0 (bench) |' in table, table
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, 'lib'))
+        with open(os.path.join(d, 'lib', 'a.bin'), 'wb') as fh:
+            fh.write(bytes(4096))
+        assert dir_bytes(d) == 4096 and 0 < zip_bytes(d) < 1024, zip_bytes(d)
     # A run saved before bench --against: the ratio of the two medians, and no decision oracle.
     old = {'dynnc': lat(120.0), 'oracle': dict(lat(60.0), dynnc_side_by_side_us=90.0)}
     assert oracle_ratio(old) == 1.5 and oracle_ratio(old, 'decision_oracle') is None
