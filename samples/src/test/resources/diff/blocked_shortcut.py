@@ -7,8 +7,9 @@
 # residual stream travels blocked (NCHW8c, then NCHW16c), although the subgraphs that read it pool
 # it, add it to a convolution's result or concatenate it: none of those needs NCHW. The decision
 # for each block is a slice of the policy, computed where the policy is. The summary pools the
-# 16x16 stage globally (two vectorized sums instead of TVM's pooling kernel); the head pools 8x8
-# (TVM's kernel, faster there).
+# 16x16 stage globally and the energy averages the stem's output over H and W (both two vectorized
+# sums instead of TVM's kernels); the head pools 8x8 (TVM's kernel, faster there) of a ReLU of the
+# blocked stream, blocked too.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -40,6 +41,7 @@ class Net(nn.Module):
     def forward(self, x):
         probs = torch.sigmoid(self.policy(x.mean(dim=(2, 3))) * 4.0)
         x = torch.tanh(self.stem(x))
+        energy = x.mean(dim=(2, 3))
         for t in range(4):
             if t == 1:
                 summary = F.adaptive_avg_pool2d(x, 1).flatten(1)
@@ -49,4 +51,4 @@ class Net(nn.Module):
                 x = torch.tanh(residual + self.blocks[t](x))
             else:
                 x = residual
-        return self.fc(F.adaptive_avg_pool2d(x, 1).view(1, -1)), probs, summary
+        return self.fc(F.adaptive_avg_pool2d(F.relu(x), 1).view(1, -1)), probs, summary, energy

@@ -52,9 +52,11 @@ class BoundaryLayoutsTest {
         if (concat5d.matcher(relay).find()) {
           blockedConcats.add(sg.name());
         }
-        twoSumPools +=
-            relay.contains("transpose(") && relay.contains("axes=[0, 2, 3, 1, 4]") ? 1 : 0;
-        adaptivePools += relay.contains("nn.adaptive_avg_pool2d(") ? 1 : 0;
+        twoSumPools += (int) relay.lines().filter(l -> l.contains("axes=[0, 2, 3, 1, 4]")).count();
+        for (String l : relay.lines().filter(l -> l.contains("nn.adaptive_avg_pool2d(")).toList()) {
+          adaptivePools++;
+          assertTrue(l.contains("layout=\"NCHW8c\"") || l.contains("layout=\"NCHW16c\""), l);
+        }
         java.util.Set<String> ops = new java.util.TreeSet<>();
         java.util.regex.Matcher c = call.matcher(relay);
         while (c.find()) {
@@ -74,9 +76,11 @@ class BoundaryLayoutsTest {
         }
       }
       assertEquals(List.of(), nchw, "activations passed between subgraphs in NCHW");
-      // The 16x16 stage's global pooling became two sums over the activation with its channel
-      // blocks moved innermost; the head's 8x8 pooling stays TVM's.
-      assertEquals(1, twoSumPools, "global poolings rewritten as two sums");
+      // The 16x16 stage's global pooling and the stem's mean over H and W became two sums over
+      // the activation with its channel blocks moved innermost; the head's 8x8 pooling stays
+      // TVM's, and pools the ReLU of its blocked input blocked (the ReLU sinks the transform to the
+      // pooling's input first).
+      assertEquals(2, twoSumPools, "global poolings and means rewritten as two sums");
       assertEquals(1, adaptivePools, "global poolings left to TVM");
       assertFalse(blockedConcats.isEmpty(), "no shortcut concatenates blocked channel groups");
     } finally {
