@@ -88,7 +88,7 @@ public final class Bundle implements AutoCloseable {
 
   /**
    * What one run did: the subgraphs it called, the host program's block path, and the nanoseconds
-   * its subgraph calls spent in compiled code.
+   * its subgraph calls spent in compiled code (0 unless {@link #timeKernels} is on).
    */
   public record RunStats(List<Integer> trace, List<Integer> blockPath, long kernelNanos) {
     static final RunStats NONE = new RunStats(List.of(), List.of(), 0);
@@ -96,6 +96,7 @@ public final class Bundle implements AutoCloseable {
 
   private final ThreadLocal<RunStats> lastRun = ThreadLocal.withInitial(() -> RunStats.NONE);
   private volatile boolean closed;
+  private volatile boolean timeKernels;
 
   /** The native arrays of each input, kept between runs (at most this many per input). */
   private static final int MAX_KEPT_INPUTS = 16;
@@ -516,12 +517,26 @@ public final class Bundle implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether runs measure the time their subgraph calls spend in compiled code ({@link
+   * RunStats#kernelNanos}): off by default, since the clock reads cost about 40 ns per subgraph
+   * call. {@code dynnc bench} turns it on for the runs that measure the host's share, not for the
+   * timed ones.
+   */
+  public void timeKernels(boolean on) {
+    timeKernels = on;
+    subgraphs.forEach(sg -> sg.timeKernels(on));
+    extraSets.forEach(set -> set.forEach(sg -> sg.timeKernels(on)));
+  }
+
   /** One executor per subgraph, for a run that overlaps others; kept for later runs. */
   private List<Subgraph> newExecutorSet() {
     List<Subgraph> set = new ArrayList<>(subgraphs.size());
     try {
       for (Subgraph sg : subgraphs) {
-        set.add(sg.newExecutor());
+        Subgraph e = sg.newExecutor();
+        e.timeKernels(timeKernels);
+        set.add(e);
       }
     } catch (RuntimeException e) {
       set.forEach(Subgraph::close);

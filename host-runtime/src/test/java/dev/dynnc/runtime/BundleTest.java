@@ -52,6 +52,20 @@ class BundleTest {
     }
   }
 
+  @Test
+  void timesKernelsOnlyWhenAsked() throws Exception {
+    try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("b")))) {
+      b.run(input(-1, 2, -3, 4));
+      assertEquals(0, b.lastRun().kernelNanos(), "the clock is not read by default");
+      b.timeKernels(true);
+      b.run(input(-1, 2, -3, 4));
+      assertTrue(b.lastRun().kernelNanos() > 0, "two calls, timed");
+      b.timeKernels(false);
+      b.run(input(-1, 2, -3, 4));
+      assertEquals(0, b.lastRun().kernelNanos());
+    }
+  }
+
   /**
    * Keys that would be code, or break out of a literal or comment, if they were spliced into
    * source.
