@@ -86,7 +86,7 @@ public class SubgraphCallBenchmark {
   /** One boundary as a run makes it now: call, predicate read-back, outputs freed. */
   @Benchmark
   public boolean boundary() {
-    HostContext ctx = new HostContext(subgraphs, Device.CPU, List.of());
+    HostContext ctx = new HostContext(subgraphs, Device.CPU, List.of(), null, true);
     DeviceArray[] out = ctx.call(0, input);
     boolean p = ctx.readBool(out[1]);
     ctx.releaseAll();

@@ -549,7 +549,7 @@ public final class Bundle implements AutoCloseable {
 
   private OutputValue run(List<Subgraph> executors, Map<String, HostTensor> inputs)
       throws HostProgramException {
-    HostContext ctx = new HostContext(executors, device, manifest.outputs(), leafCounts);
+    HostContext ctx = new HostContext(executors, device, manifest.outputs(), leafCounts, true);
     try {
       DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
       for (int i = 0; i < args.length; i++) {

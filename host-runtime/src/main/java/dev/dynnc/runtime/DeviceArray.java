@@ -47,6 +47,10 @@ public final class DeviceArray implements AutoCloseable {
   int holders;
   int ownerSlot;
 
+  // Taken from an ArrayPool's confined stack for a run that holds the pool's executor set: closed
+  // by that run (closeInRun), it goes back there without a lock.
+  boolean confined;
+
   /**
    * Takes the native array of a closed {@link DeviceArray} to hand it out again (a subgraph's
    * output buffers), instead of freeing it.
@@ -365,6 +369,25 @@ public final class DeviceArray implements AutoCloseable {
         free(t, byteSize());
       }
     }
+  }
+
+  /**
+   * {@link #close} by the run that holds the executor set this array came from: an array of a
+   * {@link ArrayPool#takeConfined} goes back to that pool's confined stack, without a lock. Only
+   * that run's thread may call it.
+   */
+  void closeInRun() {
+    if (confined && tensor != null && recycler instanceof ArrayPool pool) {
+      DLTensor t = tensor;
+      ByteBuffer v = view;
+      tensor = null;
+      view = null;
+      if (!pool.keepConfined(t, v)) {
+        free(t, byteSize());
+      }
+      return;
+    }
+    close();
   }
 
   /** Frees a native array of {@code bytes} bytes (one a {@link Recycler} kept, say). */

@@ -32,6 +32,14 @@ public final class HostContext {
   interface Callee {
     DeviceArray[] call(DeviceArray... inputs);
 
+    /**
+     * {@link #call} by a run that holds this callee alone (a {@link Bundle}'s executor set): its
+     * outputs may come from, and go back to, pools without a lock ({@link DeviceArray#closeInRun}).
+     */
+    default DeviceArray[] callInRun(DeviceArray... inputs) {
+      return call(inputs);
+    }
+
     /** Nanoseconds the last {@link #call} spent in the compiled code itself (0 if not measured). */
     default long lastKernelNanos() {
       return 0;
@@ -54,24 +62,32 @@ public final class HostContext {
   private long liveBytes;
   private int peakArrays;
   private long peakBytes;
+  private final boolean exclusive;
   private final List<Integer> trace = new ArrayList<>();
   private final List<Integer> blocks = new ArrayList<>();
   private long kernelNanos;
 
   HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
-    this(subgraphs, device, outputs, null);
+    this(subgraphs, device, outputs, null, false);
   }
 
-  /** With {@code leafCounts[i]}, the leaves of root {@code i} of {@code outputs} (checked). */
+  /**
+   * With {@code leafCounts[i]}, the leaves of root {@code i} of {@code outputs} (checked; null:
+   * counted per run). {@code exclusive}: no other thread calls {@code subgraphs} while this run
+   * lasts, and whoever calls them next gets them through a happens-before edge (a bundle's queue of
+   * idle executor sets), so their outputs may be pooled without locks ({@link Callee#callInRun}).
+   */
   HostContext(
       List<? extends Callee> subgraphs,
       Device device,
       List<Manifest.OutputNode> outputs,
-      int[] leafCounts) {
+      int[] leafCounts,
+      boolean exclusive) {
     this.subgraphs = subgraphs;
     this.device = device;
     this.outputs = outputs;
     this.leafCounts = leafCounts;
+    this.exclusive = exclusive;
   }
 
   /** The leaves of each root of {@code outputs}, checking each root ({@link #toOutput}). */
@@ -94,7 +110,7 @@ public final class HostContext {
     }
     trace.add(index);
     Callee callee = subgraphs.get(index);
-    DeviceArray[] out = callee.call(inputs);
+    DeviceArray[] out = exclusive ? callee.callInRun(inputs) : callee.call(inputs);
     kernelNanos += callee.lastKernelNanos();
     for (DeviceArray a : out) {
       own(a);
@@ -156,7 +172,7 @@ public final class HostContext {
       if (--a.holders == 0) {
         disown(a);
         liveBytes -= a.byteSize();
-        a.close();
+        a.closeInRun();
       }
     }
   }
@@ -328,7 +344,7 @@ public final class HostContext {
     for (DeviceArray a : owned) {
       a.owner = null;
       try {
-        a.close();
+        a.closeInRun();
       } catch (RuntimeException e) {
         first = first == null ? e : first;
       }

@@ -370,7 +370,20 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
    * of the same subgraph, e.g. in the next loop iteration.
    */
   @Override
-  public synchronized DeviceArray[] call(DeviceArray... in) {
+  public DeviceArray[] call(DeviceArray... in) {
+    return call(false, in);
+  }
+
+  /**
+   * {@link #call} for a run that holds this executor alone: outputs come from the pools' confined
+   * stacks ({@link ArrayPool#takeConfined}).
+   */
+  @Override
+  public DeviceArray[] callInRun(DeviceArray... in) {
+    return call(true, in);
+  }
+
+  private synchronized DeviceArray[] call(boolean inRun, DeviceArray... in) {
     if (executor == null) {
       throw new IllegalStateException("subgraph '" + name + "' is closed");
     }
@@ -410,7 +423,7 @@ public final class Subgraph implements HostContext.Callee, AutoCloseable {
     DeviceArray[] out = new DeviceArray[outputs.size()];
     try {
       for (int i = 0; i < out.length; i++) {
-        out[i] = pools[i].take();
+        out[i] = inRun ? pools[i].takeConfined() : pools[i].take();
         if (bindOut != null && bindOut[i]) { // the run writes straight into the caller's array
           setInt(0, i);
           setHandle(1, out[i].handle());

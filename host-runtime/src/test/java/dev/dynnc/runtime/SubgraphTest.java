@@ -95,6 +95,60 @@ class SubgraphTest {
     assertEquals(live, DeviceArray.liveCount());
   }
 
+  /**
+   * A run's own calls recycle their outputs through the pools' confined stacks: an array closed in
+   * the run is handed to the next call in the run, refilled; one closed the ordinary way (from any
+   * thread) is still reused; an array held open is never handed out twice; and closing the subgraph
+   * frees what either stack keeps.
+   */
+  @Test
+  void outputsClosedInARunAreReusedByItsNextCalls() throws Exception {
+    long live = DeviceArray.liveCount();
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4);
+        DeviceArray b = floats(0, 0, 0, 0)) {
+      DeviceArray[] first = sg.callInRun(a);
+      long arrays = DeviceArray.liveCount();
+      for (DeviceArray o : first) {
+        o.closeInRun();
+      }
+      for (int round = 0; round < 10; round++) {
+        DeviceArray[] held = sg.callInRun(round % 2 == 0 ? b : a);
+        DeviceArray[] next = sg.callInRun(round % 2 == 0 ? a : b);
+        // the closed outputs came back: the two calls allocated one set of arrays more, once
+        assertEquals(
+            arrays + (round == 0 ? TestSupport.MODEL_OUTPUTS.size() : 0), DeviceArray.liveCount());
+        arrays = DeviceArray.liveCount();
+        assertArrayEquals(
+            round % 2 == 0 ? new float[] {1, 1, 1, 1} : new float[] {1, 3, 1, 5},
+            held[0].toHost().toFloats());
+        assertArrayEquals(
+            round % 2 == 0 ? new float[] {1, 3, 1, 5} : new float[] {1, 1, 1, 1},
+            next[0].toHost().toFloats());
+        assertEquals(round % 2 == 0, next[2].readBool());
+        for (DeviceArray o : held) {
+          o.closeInRun();
+        }
+        Thread other = new Thread(() -> next[0].close()); // not the run's thread: shared stack
+        other.start();
+        other.join();
+        for (int i = 1; i < next.length; i++) {
+          next[i].closeInRun();
+        }
+        assertThrows(IllegalStateException.class, () -> held[0].toHost());
+      }
+      // An ordinary call takes from the shared stack only: output 0's array (closed on the other
+      // thread) is there; the others are on the confined stacks, so it allocates two.
+      DeviceArray[] plain = sg.call(a);
+      assertEquals(arrays + 2, DeviceArray.liveCount());
+      assertEquals(5.0, plain[1].readDouble());
+      for (DeviceArray o : plain) {
+        o.close();
+      }
+    }
+    assertEquals(live, DeviceArray.liveCount());
+  }
+
   /** Runs {@code body} with every tensor, however small, bound instead of copied. */
   static void bindingEverything(ThrowingRunnable body) throws Exception {
     long saved = Subgraph.zeroCopyMinBytes;
