@@ -390,6 +390,14 @@ public final class DeviceArray implements AutoCloseable {
     close();
   }
 
+  /**
+   * The pool this array came from and goes back to, or null: every array of a pool has the pool's
+   * dtype, shape and device.
+   */
+  ArrayPool pool() {
+    return recycler instanceof ArrayPool p ? p : null;
+  }
+
   /** Frees a native array of {@code bytes} bytes (one a {@link Recycler} kept, say). */
   static void free(DLTensor t, long bytes) {
     LIVE.decrementAndGet();

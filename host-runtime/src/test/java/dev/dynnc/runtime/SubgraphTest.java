@@ -149,6 +149,38 @@ class SubgraphTest {
     assertEquals(live, DeviceArray.liveCount());
   }
 
+  /**
+   * A run that holds many outputs of one call site at once (a decoder keeping every step's logits)
+   * gets all of their arrays back in its next run: nothing is allocated or freed in steady state.
+   */
+  @Test
+  void aRunsConfinedStackGrowsToWhatItHeldAtOnce() throws Exception {
+    long live = DeviceArray.liveCount();
+    int steps = 3 * ArrayPool.MAX_KEPT_OUTPUT;
+    try (Subgraph sg = model();
+        DeviceArray a = floats(-1, 2, -3, 4)) {
+      long arrays = 0;
+      for (int run = 0; run < 3; run++) {
+        List<DeviceArray[]> held = new java.util.ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+          held.add(sg.callInRun(a));
+        }
+        if (run == 0) {
+          arrays = DeviceArray.liveCount();
+        }
+        assertEquals(arrays, DeviceArray.liveCount()); // later runs allocate nothing
+        for (DeviceArray[] out : held) {
+          assertArrayEquals(new float[] {1, 3, 1, 5}, out[0].toHost().toFloats());
+          for (DeviceArray o : out) {
+            o.closeInRun();
+          }
+        }
+        assertEquals(arrays, DeviceArray.liveCount()); // and free nothing
+      }
+    }
+    assertEquals(live, DeviceArray.liveCount());
+  }
+
   /** Runs {@code body} with every tensor, however small, bound instead of copied. */
   static void bindingEverything(ThrowingRunnable body) throws Exception {
     long saved = Subgraph.zeroCopyMinBytes;
@@ -260,12 +292,29 @@ class SubgraphTest {
     try (Subgraph sg =
             Subgraph.load(
                 "sg0", TestSupport.modelLibrary(), Device.CPU, IN, TestSupport.MODEL_OUTPUTS);
-        DeviceArray wrong = DeviceArray.alloc("float32", new long[] {1, 3}, Device.CPU)) {
+        DeviceArray wrong = DeviceArray.alloc("float32", new long[] {1, 3}, Device.CPU);
+        DeviceArray x = floats(-1, 2, -3, 4)) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> sg.call(wrong));
       assertEquals(
           "subgraph 'sg0' input 0: expected float32[1,4] on cpu, got float32[1,3] on cpu",
           e.getMessage());
+      // Arrays of a pool that passed the check once are trusted; another pool's are checked.
+      DeviceArray[] out = sg.callInRun(x);
+      for (int round = 0; round < 2; round++) {
+        DeviceArray[] again = sg.callInRun(out[0]); // y = max(0, x) + 1 of [1, 3, 1, 5]
+        assertArrayEquals(new float[] {2, 4, 2, 6}, again[0].toHost().toFloats());
+        e = assertThrows(IllegalArgumentException.class, () -> sg.callInRun(again[1]));
+        assertEquals(
+            "subgraph 'sg0' input 0: expected float32[1,4] on cpu, got float32[] on cpu",
+            e.getMessage());
+        for (DeviceArray o : again) {
+          o.closeInRun();
+        }
+      }
+      for (DeviceArray o : out) {
+        o.close();
+      }
     }
     List<Manifest.TensorSpec> badOut =
         List.of(
