@@ -7,11 +7,20 @@ import java.nio.file.Path;
 /**
  * Compiles the benchmarks' tiny subgraph libraries with TVM, through the preset's embedded CPython,
  * once per directory: {@code y = max(0, x) + 1} and the predicate {@code max(y) > 3}, the shape of
- * an early-exit stage's boundary (an activation passed on, a flag read back).
+ * an early-exit stage's boundary (an activation passed on, a flag read back); and a loop body of
+ * seven small inputs and seven outputs, the shape of act_rnn's pondering step ({@link #LOOP_BODY}).
  */
 public final class TinyLibraries {
   /** The benchmarked input shapes: a tiny vector and an 8x16x16 activation (8 KiB). */
   static final String[] SHAPES = {"1x16", "1x8x16x16"};
+
+  /**
+   * The loop body's inputs, each passed on as one output ({@code x + 1}): act_rnn's step carries an
+   * input row, three 1x1 accumulators, two 1x16 states and a 1x4 output sum.
+   */
+  static final long[][] LOOP_BODY = {
+    {1, 8}, {1, 1}, {1, 16}, {1, 1}, {1, 1}, {1, 16}, {1, 4},
+  };
 
   private TinyLibraries() {}
 
@@ -33,6 +42,10 @@ public final class TinyLibraries {
     return dir.resolve("tiny-" + shape + ".so");
   }
 
+  static Path loopBodyLibrary(Path dir) {
+    return dir.resolve("tiny-loop-body.so");
+  }
+
   /** Builds every library missing from {@code dir}; a second call costs nothing. */
   static void ensure(Path dir) throws Exception {
     Files.createDirectories(dir);
@@ -52,6 +65,14 @@ public final class TinyLibraries {
                 "    f = relay.Function([x], relay.Tuple([y, p]))",
                 "    with tvm.transform.PassContext(opt_level=3):",
                 "        lib = relay.build(tvm.IRModule.from_expr(f), target=target)",
+                "    export(lib, path)",
+                "def build_loop_body(shapes, path):",
+                "    xs = [relay.var('x%d' % i, shape=s, dtype='float32') for i, s in enumerate(shapes)]",
+                "    f = relay.Function(xs, relay.Tuple([x + relay.const(1.0) for x in xs]))",
+                "    with tvm.transform.PassContext(opt_level=3):",
+                "        lib = relay.build(tvm.IRModule.from_expr(f), target=target)",
+                "    export(lib, path)",
+                "def export(lib, path):",
                 "    lib.export_library(path + '.partial.so')",
                 "    os.replace(path + '.partial.so', path)",
                 ""));
@@ -67,6 +88,15 @@ public final class TinyLibraries {
             .append(")\n");
         any = true;
       }
+    }
+    Path body = loopBodyLibrary(dir);
+    if (!Files.exists(body)) {
+      py.append("build_loop_body([");
+      for (long[] shape : LOOP_BODY) {
+        py.append('[').append(shape[0]).append(", ").append(shape[1]).append("], ");
+      }
+      py.append("], ").append(pyString(body.toString())).append(")\n");
+      any = true;
     }
     if (!any) {
       return;
