@@ -306,6 +306,7 @@ class ModelCommandsTest {
             "== after eliminate-dead-code ==",
             "== after sink-into-successors ==",
             "== after hoist-into-dominators ==",
+            "== after split-large-blocks ==",
             "== partition: 3 subgraph(s), 2 dynamic condition(s), 0 loop(s) =="),
         headers);
     Path svg = dir.resolve("g.svg");

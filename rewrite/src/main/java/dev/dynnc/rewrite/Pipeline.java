@@ -9,6 +9,7 @@ import dev.dynnc.rewrite.passes.HoistIntoDominators;
 import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
 import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
+import dev.dynnc.rewrite.passes.SplitLargeBlocks;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +36,8 @@ public final class Pipeline {
           new EliminateDeadParams(),
           new EliminateDeadCode(),
           new SinkIntoSuccessors(),
-          new HoistIntoDominators());
+          new HoistIntoDominators(),
+          new SplitLargeBlocks());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);

@@ -1,0 +1,251 @@
+package dev.dynnc.rewrite.passes;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.analysis.Placement;
+import dev.dynnc.analysis.ValueInfo;
+import dev.dynnc.ir.Block;
+import dev.dynnc.ir.BlockId;
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.Pass;
+import dev.dynnc.rewrite.PassContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Cuts a block with more device ops than one subgraph should hold into a chain of blocks, each of
+ * which becomes a subgraph of its own.
+ *
+ * <p>TVM's Relay passes recurse along the dataflow graph, and their time grows faster than the
+ * graph. A long straight line (a recurrent cell unrolled over a few hundred steps) crashed the
+ * compile worker with a stack overflow at its default 1 MiB stack; with a larger stack, a GRU-like
+ * cell unrolled 1,000 times (8,000 ops) compiled in 53 s as one subgraph and in 9 s cut. Below
+ * {@link #MAX_COMPUTE_OPS} ops per subgraph both are far away; the largest subgraph of the nine
+ * samples has 42 (plus 62 weights and constants), so they are not cut.
+ *
+ * <p>The block keeps its parameters and its device ops up to the first cut, and jumps to the next
+ * piece, a new block without parameters numbered right after it (blocks after it are renumbered, so
+ * numbering still follows the program's order): each piece dominates the next, so later pieces, the
+ * host ops and other blocks read values of earlier pieces directly, and the partitioner makes those
+ * that cross a cut outputs of one subgraph and inputs of the next. The last piece holds the rest of
+ * the device ops, all the block's host ops (they read only device values, never the other way
+ * round) and its terminator. Each cut is placed where the fewest bytes cross it, among the
+ * positions that leave each piece between half and all of the budget. Weights and constants ({@code
+ * weight}, {@code full}, {@code arange}: no operands, deterministic) are not counted and never
+ * cross: a piece that reads one defined by an earlier piece gets a copy of its own, so TVM still
+ * sees every weight as a constant it can pre-pack.
+ */
+public final class SplitLargeBlocks implements Pass {
+  /**
+   * The most device ops, not counting weights and constants, that one subgraph gets. An unrolled
+   * cell of 8 ops per step compiled at 100 steps (800 ops) and crashed TVM at 300.
+   */
+  public static final int MAX_COMPUTE_OPS = 256;
+
+  private final int maxComputeOps;
+
+  public SplitLargeBlocks() {
+    this(MAX_COMPUTE_OPS);
+  }
+
+  /** With a budget of {@code maxComputeOps} (at least 2) device ops per piece. */
+  public SplitLargeBlocks(int maxComputeOps) {
+    if (maxComputeOps < 2) {
+      throw new IllegalArgumentException("maxComputeOps must be at least 2: " + maxComputeOps);
+    }
+    this.maxComputeOps = maxComputeOps;
+  }
+
+  @Override
+  public String name() {
+    return "split-large-blocks";
+  }
+
+  @Override
+  public Function run(Function f, PassContext ctx) {
+    ValueInfo info = ValueInfo.compute(f);
+    Map<ValueId, Type> types = f.types();
+    int[] nextValue = {f.valueCount()};
+    // Per block, its pieces' ops (one list for a block that is not cut).
+    List<List<List<Op>>> piecesOf = new ArrayList<>();
+    int[] newIndex = new int[f.blocks().size()];
+    int count = 0;
+    for (Block b : f.blocks()) {
+      List<Op> compute = new ArrayList<>();
+      for (Op op : b.ops()) {
+        if (info.placement(op.result()) == Placement.DEVICE && !isSource(op)) {
+          compute.add(op);
+        }
+      }
+      List<List<Op>> pieces =
+          compute.size() <= maxComputeOps
+              ? List.of(b.ops())
+              : withSources(b, cut(compute, types), info, nextValue);
+      newIndex[b.id().index()] = count;
+      count += pieces.size();
+      piecesOf.add(pieces);
+    }
+    if (count == f.blocks().size()) {
+      return f;
+    }
+    UnaryOperator<BlockId> renumber = id -> new BlockId(newIndex[id.index()]);
+    ImmutableList.Builder<Block> out = ImmutableList.builder();
+    for (Block b : f.blocks()) {
+      List<List<Op>> pieces = piecesOf.get(b.id().index());
+      int first = newIndex[b.id().index()];
+      for (int p = 0; p < pieces.size(); p++) {
+        boolean last = p == pieces.size() - 1;
+        Terminator t =
+            last
+                ? Rewrites.mapTerminator(b.terminator(), UnaryOperator.identity(), renumber)
+                : new Terminator.Jump(
+                    new BlockId(first + p + 1),
+                    ImmutableList.of(),
+                    pieces.get(p + 1).isEmpty()
+                        ? b.terminator().span()
+                        : pieces.get(p + 1).get(0).span());
+        out.add(
+            new Block(
+                new BlockId(first + p),
+                p == 0 ? b.params() : ImmutableList.of(),
+                ImmutableList.copyOf(pieces.get(p)),
+                t));
+      }
+    }
+    return f.withBlocks(out.build());
+  }
+
+  /**
+   * Weights and constants: device ops without operands whose value is the same wherever they run,
+   * copied into each piece that reads them instead of crossing a cut.
+   */
+  static boolean isSource(Op op) {
+    return op.operands().isEmpty()
+        && (op.name().equals("weight") || op.name().equals("full") || op.name().equals("arange"));
+  }
+
+  /**
+   * Cuts {@code compute} (in program order) into pieces of at most the budget, each cut where the
+   * fewest bytes are live across it among the positions that leave at least half the budget before
+   * it; on ties the latest such position.
+   */
+  private List<List<Op>> cut(List<Op> compute, Map<ValueId, Type> types) {
+    int n = compute.size();
+    Map<ValueId, Integer> defAt = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      defAt.put(compute.get(i).result(), i);
+    }
+    // A value defined at d and last read by a device op of this block at u > d crosses every cut
+    // k with d < k <= u: a difference array over the cut positions.
+    int[] lastUse = new int[n];
+    java.util.Arrays.fill(lastUse, -1);
+    for (int i = 0; i < n; i++) {
+      for (ValueId v : compute.get(i).operands()) {
+        Integer d = defAt.get(v);
+        if (d != null) {
+          lastUse[d] = Math.max(lastUse[d], i);
+        }
+      }
+    }
+    long[] delta = new long[n + 2];
+    for (int d = 0; d < n; d++) {
+      if (lastUse[d] > d) {
+        long bytes = bytes(types.get(compute.get(d).result()));
+        delta[d + 1] += bytes;
+        delta[lastUse[d] + 1] -= bytes;
+      }
+    }
+    long[] crossing = new long[n + 1]; // crossing[k]: bytes live across a cut before op k
+    long run = 0;
+    for (int k = 0; k <= n; k++) {
+      run += delta[k];
+      crossing[k] = run;
+    }
+    List<List<Op>> pieces = new ArrayList<>();
+    int start = 0;
+    while (n - start > maxComputeOps) {
+      int lo = start + Math.max(1, maxComputeOps / 2);
+      int hi = start + maxComputeOps;
+      int best = hi;
+      for (int k = hi; k >= lo; k--) {
+        if (crossing[k] < crossing[best]) {
+          best = k;
+        }
+      }
+      pieces.add(compute.subList(start, best));
+      start = best;
+    }
+    pieces.add(compute.subList(start, n));
+    return pieces;
+  }
+
+  private static long bytes(Type t) {
+    if (t instanceof Type.TensorType tt) {
+      return Math.max(1, tt.numel()) * tt.dtype().byteSize();
+    }
+    return 8;
+  }
+
+  /**
+   * The ops of each piece of {@code b}: its device ops cut into {@code pieces}, with the weights
+   * and constants each piece reads, and (in the last piece) the block's host ops.
+   */
+  private static List<List<Op>> withSources(
+      Block b, List<List<Op>> pieces, ValueInfo info, int[] nextValue) {
+    Map<ValueId, Op> sources = new LinkedHashMap<>();
+    List<Op> host = new ArrayList<>();
+    for (Op op : b.ops()) {
+      if (info.placement(op.result()) != Placement.DEVICE) {
+        host.add(op);
+      } else if (isSource(op)) {
+        sources.put(op.result(), op);
+      }
+    }
+    // Each source op is defined under its own id in the first piece that reads it (or the first
+    // piece if only host ops and other blocks read it), and copied under a new id into every later
+    // piece that reads it.
+    Set<ValueId> placed = new HashSet<>();
+    List<List<Op>> out = new ArrayList<>();
+    for (List<Op> piece : pieces) {
+      List<Op> ops = new ArrayList<>();
+      Map<ValueId, ValueId> local = new HashMap<>();
+      for (Op op : piece) {
+        List<ValueId> operands = new ArrayList<>(op.operands().size());
+        for (ValueId v : op.operands()) {
+          Op src = sources.get(v);
+          if (src != null && !local.containsKey(v)) {
+            if (placed.add(v)) {
+              ops.add(src);
+              local.put(v, v);
+            } else {
+              ValueId copy = new ValueId(nextValue[0]++);
+              ops.add(src.withResult(copy));
+              local.put(v, copy);
+            }
+          }
+          operands.add(local.getOrDefault(v, v));
+        }
+        ops.add(op.withOperands(ImmutableList.copyOf(operands)));
+      }
+      out.add(ops);
+    }
+    List<Op> unplaced = new ArrayList<>();
+    for (Op src : sources.values()) {
+      if (!placed.contains(src.result()) && !info.uses(src.result()).isEmpty()) {
+        unplaced.add(src);
+      }
+    }
+    out.get(0).addAll(0, unplaced);
+    out.get(out.size() - 1).addAll(host);
+    return out;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.dynnc.rewrite.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.dynnc.ir.Function;
+import dev.dynnc.ir.Parser;
+import dev.dynnc.ir.Printer;
+import dev.dynnc.ir.Verifier;
+import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.rewrite.PassContext;
+import dev.dynnc.rewrite.Pipeline;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link SplitLargeBlocks} with small budgets, on programs small enough to read. */
+class SplitLargeBlocksTest {
+  /**
+   * Eight device ops besides the weight in ^bb0, budget 4, so two cuts. The first may fall before
+   * the 3rd, 4th or 5th op: the tanh %3 crosses all three (the add %7 reads it), so it falls where
+   * nothing else does, before %4, not at the latest place. The second may fall before %6, %7 or %8
+   * and falls before %8, where only %7 crosses. The second piece gets its own copy of the weight
+   * (%14); %3, which later pieces and ^bb2 read, is an output of the first. The host ops and the
+   * branch go to the last piece; ^bb1 and ^bb2 become ^bb3 and ^bb4.
+   */
+  static final String LINE =
+      """
+      func @forward(%0 "x": f32[1,8]) {
+      ^bb0:
+        %1 = weight() {name = "fc.weight"} : f32[8,8]
+        %2 = linear(%0, %1) : f32[1,8]
+        %3 = tanh(%2) : f32[1,8]
+        %4 = linear(%3, %1) : f32[1,8]
+        %5 = tanh(%4) : f32[1,8]
+        %6 = linear(%5, %1) : f32[1,8]
+        %7 = add(%6, %3) : f32[1,8]
+        %8 = sigmoid(%7) : f32[1,8]
+        %9 = reduce_max(%8) {axes = [0, 1], keepdims = false} : f32[]
+        %10 = item(%9) : f32
+        %11 = const() {value = 0.5} : f64
+        %12 = gt(%10, %11) : bool
+        br %12, ^bb1(), ^bb2()
+      ^bb1:
+        ret %8
+      ^bb2:
+        %13 = neg(%3) : f32[1,8]
+        ret %13
+      }
+      """;
+
+  @Test
+  void cutsWhereLeastCrossesAndCopiesWeights() throws Exception {
+    Function out = run(LINE, 4);
+    assertEquals(
+        """
+        func @forward(%0 "x": f32[1,8]) {
+        ^bb0:
+          %1 = weight() {name = "fc.weight"} : f32[8,8]
+          %2 = linear(%0, %1) : f32[1,8]
+          %3 = tanh(%2) : f32[1,8]
+          jump ^bb1()
+        ^bb1:
+          %14 = weight() {name = "fc.weight"} : f32[8,8]
+          %4 = linear(%3, %14) : f32[1,8]
+          %5 = tanh(%4) : f32[1,8]
+          %6 = linear(%5, %14) : f32[1,8]
+          %7 = add(%6, %3) : f32[1,8]
+          jump ^bb2()
+        ^bb2:
+          %8 = sigmoid(%7) : f32[1,8]
+          %9 = reduce_max(%8) {axes = [0, 1], keepdims = false} : f32[]
+          %10 = item(%9) : f32
+          %11 = const() {value = 0.5} : f64
+          %12 = gt(%10, %11) : bool
+          br %12, ^bb3(), ^bb4()
+        ^bb3:
+          ret %8
+        ^bb4:
+          %13 = neg(%3) : f32[1,8]
+          ret %13
+        }
+        """,
+        Printer.print(out));
+  }
+
+  /**
+   * A loop header keeps its parameter and its back edge; the piece after it ends the loop's body.
+   * Blocks after the split one are renumbered, targets with them.
+   */
+  @Test
+  void splitsALoopBlockAndRenumbersTheRest() throws Exception {
+    Function out =
+        run(
+            """
+            func @forward(%0 "x": f32[1,8]) {
+            ^bb0:
+              jump ^bb1(%0)
+            ^bb1(%1: f32[1,8]):
+              %2 = tanh(%1) : f32[1,8]
+              %3 = exp(%2) : f32[1,8]
+              %4 = tanh(%3) : f32[1,8]
+              %5 = reduce_max(%4) {axes = [0, 1], keepdims = false} : f32[]
+              %6 = item(%5) : f32
+              %7 = const() {value = 0.5} : f64
+              %8 = gt(%6, %7) : bool
+              br %8, ^bb1(%4), ^bb2()
+            ^bb2:
+              ret %4
+            }
+            """,
+            2);
+    assertEquals(
+        """
+        func @forward(%0 "x": f32[1,8]) {
+        ^bb0:
+          jump ^bb1(%0)
+        ^bb1(%1: f32[1,8]):
+          %2 = tanh(%1) : f32[1,8]
+          %3 = exp(%2) : f32[1,8]
+          jump ^bb2()
+        ^bb2:
+          %4 = tanh(%3) : f32[1,8]
+          %5 = reduce_max(%4) {axes = [0, 1], keepdims = false} : f32[]
+          %6 = item(%5) : f32
+          %7 = const() {value = 0.5} : f64
+          %8 = gt(%6, %7) : bool
+          br %8, ^bb1(%4), ^bb3()
+        ^bb3:
+          ret %4
+        }
+        """,
+        Printer.print(out));
+  }
+
+  @Test
+  void leavesBlocksWithinTheBudgetAlone() throws Exception {
+    Function in = Parser.parse(LINE);
+    assertSame(in, new SplitLargeBlocks(8).run(in, PassContext.CHECKED));
+    assertSame(in, new SplitLargeBlocks().run(in, PassContext.CHECKED));
+    assertThrows(IllegalArgumentException.class, () -> new SplitLargeBlocks(1));
+  }
+
+  /**
+   * Every piece becomes a subgraph of at most the budget's device ops besides weights, and the
+   * pieces that read the weight each compile it in as a constant.
+   */
+  @Test
+  void eachPieceIsASubgraphWithinTheBudget() throws Exception {
+    Partitioner.Result parts = Partitioner.partition(run(LINE, 4));
+    assertEquals(4, parts.subgraphs().size());
+    for (var sg : parts.subgraphs()) {
+      long compute = sg.ops().stream().filter(op -> !SplitLargeBlocks.isSource(op)).count();
+      assertEquals(true, compute <= 4, "sg" + sg.index() + " has " + compute + " ops");
+    }
+    assertEquals(
+        List.of(1L, 1L, 0L, 0L),
+        parts.subgraphs().stream()
+            .map(sg -> sg.ops().stream().filter(op -> op.name().equals("weight")).count())
+            .toList());
+  }
+
+  @Test
+  void runsLastInThePipeline() throws Exception {
+    assertEquals("split-large-blocks", Pipeline.PASSES.get(Pipeline.PASSES.size() - 1).name());
+  }
+
+  private static Function run(String ir, int budget) throws Exception {
+    Function in = Parser.parse(ir);
+    assertEquals(List.of(), Verifier.verify(in), "input does not verify");
+    Function out = new SplitLargeBlocks(budget).run(in, PassContext.CHECKED);
+    assertEquals(List.of(), Verifier.verify(out), "output does not verify");
+    assertEquals(out, Parser.parse(Printer.print(out)), "printed output does not parse back");
+    return out;
+  }
+}
