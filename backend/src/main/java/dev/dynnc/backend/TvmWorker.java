@@ -69,6 +69,9 @@ public final class TvmWorker implements CompileService {
   /** How much of the log's end a report of a worker that died shows. */
   static final int LOG_TAIL_BYTES = 4000;
 
+  /** The compile worker's main thread stack, MiB (see {@code ensureStarted}). */
+  static final int WORKER_STACK_MIB = 256;
+
   private static TvmWorker shared;
 
   private final List<Worker> workers = new ArrayList<>();
@@ -373,8 +376,17 @@ public final class TvmWorker implements CompileService {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
       // speed.
+      // -Xss: TVM's C++ passes recurse once per op along a chain of ops, on this thread (CPython
+      // runs on the JVM's main thread, whose stack -Xss sizes). At Java's default of 1 MiB, a chain
+      // of about 2,000 ops crashed the worker with a stack overflow. The stack is reserved, not
+      // committed: only what a compile touches costs memory.
       cmd.addAll(
-          List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+          List.of(
+              "-Xmx512m",
+              "-Xss" + WORKER_STACK_MIB + "m",
+              "-XX:+UseSerialGC",
+              "-XX:TieredStopAtLevel=1",
+              "-Xshare:auto"));
       System.getProperties().stringPropertyNames().stream()
           .filter(k -> k.startsWith("org.bytedeco."))
           .sorted()
