@@ -67,7 +67,9 @@ import java.util.TreeMap;
  * (true) switch (block)} state machine, which expresses any CFG — including the loops that
  * data-dependent {@code while} will bring — without restructuring. Jumps assign block parameters
  * through temporaries (parallel-copy semantics). Each device array is released where its value dies
- * ({@link DeviceLifetimes}), so loops keep device memory flat.
+ * ({@link DeviceLifetimes}), so loops keep device memory flat. A program too large for one method
+ * (hundreds of blocks: an unrolled loop with an exit per step) is generated in the {@link
+ * SplitShape} instead, the same cases spread over methods of a few blocks each.
  *
  * <p>No text from the model or the user reaches the generated source: the class name is fixed,
  * comments hold only block and line:column numbers, and a {@code return} names its result structure
@@ -86,7 +88,34 @@ public final class HostCodegen {
 
   private HostCodegen() {}
 
+  /**
+   * Blocks per method in the split shape: a group's switch stays far below the JVM's 64 KiB of
+   * bytecode per method even for blocks with many host ops.
+   */
+  static final int BLOCKS_PER_PART = 16;
+
+  /**
+   * The most syntax nodes (JavaParser's, over all blocks' cases) that the one-method shape holds.
+   * Generated code takes about 2 bytes of bytecode per node (an unrolled loop of 300 steps with an
+   * early exit after each: 26,729 nodes, 52 KiB in {@code run}), and HotSpot does not compile a
+   * method of more than 8,000 bytes (HugeMethodLimit): that host ran interpreted, 109 µs against 73
+   * µs split (interleaved, {@code dynnc bench}). At 600 steps javac refused it ("code too large",
+   * 64 KiB). The nine samples' largest host, caption_decoder's, has 1,682 nodes.
+   */
+  static final int ONE_METHOD_MAX_NODES = 3_500;
+
+  /** The host class of {@code hp}, in the one-method shape unless it would be too large. */
   public static CompilationUnit generate(HostPlan hp) {
+    return generate(hp, 0);
+  }
+
+  /**
+   * The host class of {@code hp}: with {@code blocksPerPart} 0, in the one-method shape unless it
+   * has more than {@link #ONE_METHOD_MAX_NODES} syntax nodes, then split with {@link
+   * #BLOCKS_PER_PART}; otherwise split with that many blocks per method (tests split small
+   * programs).
+   */
+  static CompilationUnit generate(HostPlan hp, int blocksPerPart) {
     CompilationUnit cu = new CompilationUnit();
     cu.setPackageDeclaration(PACKAGE);
     cu.addImport("dev.dynnc.runtime.DeviceArray");
@@ -189,18 +218,16 @@ public final class HostCodegen {
               new NodeList<>(cb));
       cases.add(entry);
     }
-    BlockStmt bad = new BlockStmt();
-    bad.addStatement(
-        new ThrowStmt(
-            new ObjectCreationExpr(
-                null,
-                new ClassOrInterfaceType(null, "IllegalStateException"),
-                new NodeList<>(
-                    new BinaryExpr(
-                        new StringLiteralExpr("no block "),
-                        new NameExpr("block"),
-                        BinaryExpr.Operator.PLUS)))));
-    cases.add(new SwitchEntry(new NodeList<>(), SwitchEntry.Type.BLOCK, new NodeList<>(bad)));
+    int nodes = 0;
+    for (SwitchEntry c : cases) {
+      nodes += c.findAll(com.github.javaparser.ast.Node.class).size();
+    }
+    if (blocksPerPart > 0 || nodes > ONE_METHOD_MAX_NODES) {
+      SplitShape.build(
+          cls, run, hp, all, cases, blocksPerPart > 0 ? blocksPerPart : BLOCKS_PER_PART);
+      return cu;
+    }
+    cases.add(noBlock(new NameExpr("block")));
     SwitchStmt sw = new SwitchStmt(new NameExpr("block"), cases);
     // ctx.enter(block) records the block path (HostContext#blockPath) before each block runs.
     ExpressionStmt enter =
@@ -209,24 +236,45 @@ public final class HostCodegen {
                 new NameExpr("ctx"), "enter", new NodeList<>(new NameExpr("block"))));
     WhileStmt loop =
         new WhileStmt(new BooleanLiteralExpr(true), new BlockStmt(new NodeList<>(enter, sw)));
-    BlockStmt located =
+    body.addStatement(located(loop, new NameExpr("pos")));
+    run.setBody(body);
+    return cu;
+  }
+
+  /**
+   * {@code try { loop } catch (ArithmeticException e) { throw HostArithmeticException.at(pos, e);
+   * }}: a Python arithmetic error reported at the source position of the host op that raised it.
+   */
+  static TryStmt located(WhileStmt loop, Expression pos) {
+    BlockStmt handler =
         new BlockStmt(
             new NodeList<>(
                 new ThrowStmt(
                     new MethodCallExpr(
                         new NameExpr("HostArithmeticException"),
                         "at",
-                        new NodeList<>(new NameExpr("pos"), new NameExpr("e"))))));
-    body.addStatement(
-        new TryStmt(
-            new BlockStmt(new NodeList<>(loop)),
-            new NodeList<>(
-                new CatchClause(
-                    new Parameter(new ClassOrInterfaceType(null, "ArithmeticException"), "e"),
-                    located)),
-            null));
-    run.setBody(body);
-    return cu;
+                        new NodeList<>(pos, new NameExpr("e"))))));
+    return new TryStmt(
+        new BlockStmt(new NodeList<>(loop)),
+        new NodeList<>(
+            new CatchClause(
+                new Parameter(new ClassOrInterfaceType(null, "ArithmeticException"), "e"),
+                handler)),
+        null);
+  }
+
+  /** The default entry of a switch over blocks: {@code throw new IllegalStateException(...)}. */
+  static SwitchEntry noBlock(Expression block) {
+    BlockStmt bad = new BlockStmt();
+    bad.addStatement(
+        new ThrowStmt(
+            new ObjectCreationExpr(
+                null,
+                new ClassOrInterfaceType(null, "IllegalStateException"),
+                new NodeList<>(
+                    new BinaryExpr(
+                        new StringLiteralExpr("no block "), block, BinaryExpr.Operator.PLUS)))));
+    return new SwitchEntry(new NodeList<>(), SwitchEntry.Type.BLOCK, new NodeList<>(bad));
   }
 
   /** Every value the host program reads or writes. */

@@ -9,6 +9,7 @@ import com.github.javaparser.ast.comments.Comment;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
+import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.runtime.HostProgram;
 import dev.dynnc.runtime.Manifest;
@@ -120,6 +121,48 @@ class HostCodegenTest {
       assertTrue(source.contains(call), call + " missing in\n" + source);
     }
     compile(dir, "Host", source).close();
+  }
+
+  /** A chain of {@code n} blocks, each with a subgraph call and an early return. */
+  static String exits(int n) {
+    StringBuilder ir = new StringBuilder("func @forward(%0 \"x\": f32[1]) {\n");
+    int v = 0;
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+      ir.append("^bb").append(2 * i).append(":\n");
+      ir.append("  %").append(v + 1).append(" = tanh(%").append(x).append(") : f32[1]\n");
+      ir.append("  %").append(v + 2).append(" = item(%").append(v + 1).append(") : f32\n");
+      ir.append("  %").append(v + 3).append(" = const() {value = 0.5} : f64\n");
+      ir.append("  %").append(v + 4).append(" = gt(%").append(v + 2).append(", %");
+      ir.append(v + 3).append(") : bool\n");
+      ir.append("  br %").append(v + 4).append(", ^bb").append(2 * i + 1).append("(), ^bb");
+      ir.append(2 * i + 2).append("()\n");
+      ir.append("^bb").append(2 * i + 1).append(":\n  ret %").append(v + 1).append("\n");
+      x = v + 1;
+      v += 4;
+    }
+    ir.append("^bb").append(2 * n).append(":\n  ret %").append(x).append("\n}\n");
+    return ir.toString();
+  }
+
+  /**
+   * A host program too large for one method is split into methods of {@link
+   * HostCodegen#BLOCKS_PER_PART} blocks ({@link SplitShape}), and still compiles; a small one keeps
+   * the one-method shape.
+   */
+  @Test
+  void largeProgramsAreSplitIntoMethods(@TempDir Path dir) throws Exception {
+    Function f = Parser.parse(exits(400));
+    assertEquals(List.of(), Verifier.verify(f));
+    String small =
+        HostCodegen.generate(Partitioner.partition(Parser.parse(exits(20))).host()).toString();
+    assertFalse(small.contains("class Frame"), small);
+    String large = HostCodegen.generate(Partitioner.partition(f).host()).toString();
+    assertTrue(large.contains("private static final class Frame"), large);
+    int parts = 801 / HostCodegen.BLOCKS_PER_PART + 1;
+    assertTrue(large.contains("boolean part" + (parts - 1) + "("), large);
+    assertFalse(large.contains("boolean part" + parts + "("), large);
+    compile(dir, "Host", large).close();
   }
 
   static URLClassLoader compile(Path dir, String simpleName, String source) throws Exception {

@@ -1,6 +1,7 @@
 package dev.dynnc.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
@@ -70,9 +71,26 @@ class HostRunGoldenTest {
     }
     List<Manifest.OutputNode> structures = HostCodegen.outputStructures(parts.host());
     String source = HostCodegen.generate(parts.host()).toString();
+    String runs = runCases(source, outputs, structures, inputs, cases);
+    // The split shape (SplitShape, for programs too large for one method), forced here with two
+    // blocks per method, must make the same calls, results and memory use.
+    String split = HostCodegen.generate(parts.host(), 2).toString();
+    assertTrue(split.contains("private static boolean part0("), "not split:\n" + split);
+    assertEquals(runs, runCases(split, outputs, structures, inputs, cases), "split shape");
+    return memoryStatements(source) + runs;
+  }
+
+  /** Compiles {@code source} and runs it once per case, describing each run. */
+  private static String runCases(
+      String source,
+      List<List<FakeHostRun.Output>> outputs,
+      List<Manifest.OutputNode> structures,
+      List<HostTensor> inputs,
+      List<String> cases)
+      throws Exception {
     return Golden.inTempDir(
         dir -> {
-          StringBuilder sb = new StringBuilder(memoryStatements(source));
+          StringBuilder sb = new StringBuilder();
           try (URLClassLoader cl = HostCodegenTest.compile(dir, HostCodegen.CLASS_NAME, source)) {
             dev.dynnc.runtime.HostProgram program =
                 (dev.dynnc.runtime.HostProgram)
