@@ -112,8 +112,8 @@ public final class HostCodegen {
   /**
    * The host class of {@code hp}: with {@code blocksPerPart} 0, in the one-method shape unless it
    * has more than {@link #ONE_METHOD_MAX_NODES} syntax nodes, then split with {@link
-   * #BLOCKS_PER_PART}; otherwise split with that many blocks per method (tests split small
-   * programs).
+   * #BLOCKS_PER_PART}; if positive, split with at most that many blocks per method; if negative, in
+   * one method whatever its size (tests compare the two shapes).
    */
   static CompilationUnit generate(HostPlan hp, int blocksPerPart) {
     CompilationUnit cu = new CompilationUnit();
@@ -222,7 +222,7 @@ public final class HostCodegen {
     for (SwitchEntry c : cases) {
       nodes += c.findAll(com.github.javaparser.ast.Node.class).size();
     }
-    if (blocksPerPart > 0 || nodes > ONE_METHOD_MAX_NODES) {
+    if (blocksPerPart > 0 || (blocksPerPart == 0 && nodes > ONE_METHOD_MAX_NODES)) {
       SplitShape.build(
           cls, run, hp, all, cases, blocksPerPart > 0 ? blocksPerPart : BLOCKS_PER_PART);
       return cu;

@@ -10,7 +10,6 @@ import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.ArrayAccessExpr;
 import com.github.javaparser.ast.expr.ArrayCreationExpr;
 import com.github.javaparser.ast.expr.AssignExpr;
-import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
@@ -83,27 +82,37 @@ final class SplitShape {
     }
     cls.addMember(frame(sizes));
 
-    // Parts: consecutive blocks, perPart per method.
-    Map<Integer, NodeList<SwitchEntry>> parts = new LinkedHashMap<>();
+    // Parts: consecutive blocks, at most perPart and about PART_NODES per method; a block's own
+    // straight-line statements beyond CHUNK_NODES go to methods of their own first.
+    List<NodeList<SwitchEntry>> parts = new ArrayList<>();
+    NodeList<SwitchEntry> current = new NodeList<>();
+    int currentNodes = 0;
     for (SwitchEntry c : cases) {
       int block = ((IntegerLiteralExpr) c.getLabels().get(0)).asNumber().intValue();
-      parts.computeIfAbsent(block / perPart, k -> new NodeList<>()).add(rewrite(c, slots));
+      SwitchEntry r = rewrite(c, slots);
+      chunk(cls, block, r.getStatements().get(0).asBlockStmt());
+      int n = nodes(r);
+      if (!current.isEmpty() && (current.size() >= perPart || currentNodes + n > PART_NODES)) {
+        parts.add(current);
+        current = new NodeList<>();
+        currentNodes = 0;
+      }
+      current.add(r);
+      currentNodes += n;
     }
+    parts.add(current);
     NodeList<SwitchEntry> dispatch = new NodeList<>();
-    for (Map.Entry<Integer, NodeList<SwitchEntry>> e : parts.entrySet()) {
-      String name = "part" + e.getKey();
-      NodeList<SwitchEntry> entries = e.getValue();
+    for (int k = 0; k < parts.size(); k++) {
+      String name = "part" + k;
+      NodeList<SwitchEntry> entries = parts.get(k);
+      NodeList<Expression> labels = new NodeList<>();
+      entries.forEach(e -> labels.add(e.getLabels().get(0).clone()));
       entries.add(HostCodegen.noBlock(frameField("block")));
-      MethodDeclaration m =
-          cls.addMethod(name, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC)
-              .setType(PrimitiveType.booleanType())
-              .addParameter(new Parameter(new ClassOrInterfaceType(null, "HostContext"), "ctx"))
-              .addParameter(new Parameter(new ClassOrInterfaceType(null, "Frame"), "f"))
-              .addThrownException(new ClassOrInterfaceType(null, "Exception"));
+      MethodDeclaration m = helper(cls, name).setType(PrimitiveType.booleanType());
       m.setBody(new BlockStmt(new NodeList<>(new SwitchStmt(frameField("block"), entries))));
       dispatch.add(
           new SwitchEntry(
-              new NodeList<>(new IntegerLiteralExpr(String.valueOf(e.getKey()))),
+              labels,
               SwitchEntry.Type.EXPRESSION,
               new NodeList<>(
                   new ExpressionStmt(
@@ -139,18 +148,84 @@ final class SplitShape {
         new MethodCallExpr(new NameExpr("ctx"), "enter", new NodeList<>(frameField("block"))));
     loopBody.addStatement(
         new IfStmt(
-            new SwitchExpr(
-                new BinaryExpr(
-                    frameField("block"),
-                    new IntegerLiteralExpr(String.valueOf(perPart)),
-                    BinaryExpr.Operator.DIVIDE),
-                dispatch),
+            new SwitchExpr(frameField("block"), dispatch),
             new ReturnStmt(frameField("result")),
             null));
     body.addStatement(
         HostCodegen.located(
             new WhileStmt(new BooleanLiteralExpr(true), loopBody), frameField("pos")));
     run.setBody(body);
+  }
+
+  /**
+   * Syntax nodes per part method, and per method of a block's straight-line statements: about 2
+   * bytes of bytecode each, so both stay well below the 8,000 bytes up to which HotSpot compiles a
+   * method.
+   */
+  static final int PART_NODES = 2000;
+
+  static final int CHUNK_NODES = 1000;
+
+  private static int nodes(Node n) {
+    return n.findAll(Node.class).size();
+  }
+
+  /** {@code private static ... name(HostContext ctx, Frame f) throws Exception}, no body yet. */
+  private static MethodDeclaration helper(ClassOrInterfaceDeclaration cls, String name) {
+    return cls.addMethod(name, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC)
+        .addParameter(new Parameter(new ClassOrInterfaceType(null, "HostContext"), "ctx"))
+        .addParameter(new Parameter(new ClassOrInterfaceType(null, "Frame"), "f"))
+        .addThrownException(new ClassOrInterfaceType(null, "Exception"));
+  }
+
+  /**
+   * Moves the leading straight-line statements of block {@code block}'s {@code body} (its call and
+   * host ops: expression statements that declare nothing) into methods of about {@link
+   * #CHUNK_NODES} nodes each, called in order, when the body is larger than that: a block of
+   * thousands of host ops (Python arithmetic on a value read back, unrolled) would not fit one
+   * method. Values are in the frame, so the statements mean the same in any method.
+   */
+  private static void chunk(ClassOrInterfaceDeclaration cls, int block, BlockStmt body) {
+    if (nodes(body) <= CHUNK_NODES) {
+      return;
+    }
+    NodeList<com.github.javaparser.ast.stmt.Statement> stmts = body.getStatements();
+    int straight = 0;
+    while (straight < stmts.size()
+        && stmts.get(straight) instanceof ExpressionStmt e
+        && !(e.getExpression() instanceof VariableDeclarationExpr)) {
+      straight++;
+    }
+    NodeList<com.github.javaparser.ast.stmt.Statement> out = new NodeList<>();
+    BlockStmt chunk = new BlockStmt();
+    int chunkNodes = 0;
+    int count = 0;
+    for (int i = 0; i < straight; i++) {
+      com.github.javaparser.ast.stmt.Statement st = stmts.get(i);
+      int n = nodes(st);
+      if (!chunk.isEmpty() && chunkNodes + n > CHUNK_NODES) {
+        out.add(callChunk(cls, block, count++, chunk));
+        chunk = new BlockStmt();
+        chunkNodes = 0;
+      }
+      chunk.addStatement(st.clone());
+      chunkNodes += n;
+    }
+    if (!chunk.isEmpty()) {
+      out.add(callChunk(cls, block, count, chunk));
+    }
+    for (int i = straight; i < stmts.size(); i++) {
+      out.add(stmts.get(i).clone());
+    }
+    body.setStatements(out);
+  }
+
+  private static ExpressionStmt callChunk(
+      ClassOrInterfaceDeclaration cls, int block, int index, BlockStmt chunk) {
+    String name = "block" + block + "s" + index;
+    helper(cls, name).setBody(chunk);
+    return new ExpressionStmt(
+        new MethodCallExpr(null, name, new NodeList<>(new NameExpr("ctx"), new NameExpr("f"))));
   }
 
   private static void slot(

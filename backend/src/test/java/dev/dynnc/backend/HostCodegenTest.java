@@ -11,13 +11,16 @@ import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Parser;
 import dev.dynnc.ir.Verifier;
 import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.runtime.FakeHostRun;
 import dev.dynnc.runtime.HostProgram;
+import dev.dynnc.runtime.HostTensor;
 import dev.dynnc.runtime.Manifest;
 import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -163,6 +166,55 @@ class HostCodegenTest {
     assertTrue(large.contains("boolean part" + (parts - 1) + "("), large);
     assertFalse(large.contains("boolean part" + parts + "("), large);
     compile(dir, "Host", large).close();
+  }
+
+  /**
+   * One block of 1,500 host ops (Python arithmetic on a value read back, as an unrolled loop makes
+   * it): the split shape moves its straight-line statements into several methods, and computes what
+   * the one-method shape computes.
+   */
+  @Test
+  void aBlockOfManyHostOpsIsSplitToo(@TempDir Path dir) throws Exception {
+    StringBuilder ir = new StringBuilder("func @forward(%0 \"x\": f32[1]) {\n^bb0:\n");
+    ir.append("  %1 = tanh(%0) : f32[1]\n");
+    ir.append("  %2 = reduce_max(%1) {axes = [0], keepdims = false} : f32[]\n");
+    ir.append("  %3 = item(%2) : f32\n");
+    ir.append("  %4 = const() {value = 0.5} : f64\n");
+    ir.append("  %5 = const() {value = 3.0} : f64\n");
+    ir.append("  %6 = cast(%3) {dtype = \"f64\"} : f64\n");
+    String[] ops = {"mul", "add", "floor_div"};
+    for (int i = 0; i < 1500; i++) {
+      ir.append("  %").append(7 + i).append(" = ").append(ops[i % 3]).append("(%").append(6 + i);
+      ir.append(i % 3 == 2 ? ", %5" : ", %4").append(") : f64\n");
+    }
+    ir.append("  ret (%").append(6 + 1500).append(", %1)\n}\n");
+    Function f = Parser.parse(ir.toString());
+    assertEquals(List.of(), Verifier.verify(f));
+    Partitioner.Result parts = Partitioner.partition(f);
+    String split = HostCodegen.generate(parts.host()).toString();
+    assertTrue(split.contains("private static void block0s1("), split);
+    String one = HostCodegen.generate(parts.host(), -1).toString();
+    assertFalse(one.contains("class Frame"));
+    List<List<FakeHostRun.Output>> outputs =
+        List.of(
+            List.of(
+                new FakeHostRun.Output("float32", new long[] {1}),
+                new FakeHostRun.Output("float32", new long[] {})));
+    List<HostTensor> in = List.of(FakeHostRun.filled("float32", new long[] {1}, 10));
+    List<String> results = new ArrayList<>();
+    for (String source : List.of(one, split)) {
+      Path d = Files.createDirectories(dir.resolve("d" + results.size()));
+      try (URLClassLoader cl = compile(d, "Host", source)) {
+        HostProgram p =
+            (HostProgram)
+                cl.loadClass("dynnc.generated.Host").getDeclaredConstructor().newInstance();
+        FakeHostRun.Run r =
+            FakeHostRun.run(
+                p, outputs, HostCodegen.outputStructures(parts.host()), in, List.of(1.75, 2.5));
+        results.add(r.calls() + " " + r.result());
+      }
+    }
+    assertEquals(results.get(0), results.get(1));
   }
 
   static URLClassLoader compile(Path dir, String simpleName, String source) throws Exception {
