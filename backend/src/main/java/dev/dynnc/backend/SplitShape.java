@@ -43,18 +43,20 @@ import java.util.Map;
 
 /**
  * The host class of a large program, split into methods of a few blocks each; {@link HostCodegen}
- * chooses it when the one-method shape would pass the JVM's 64 KiB of bytecode per method (or its
- * 65,535 local variable slots).
+ * chooses it when the one-method shape would pass the 8,000 bytes of bytecode up to which HotSpot
+ * compiles a method (larger still, the JVM's 64 KiB per method or its 65,535 local slots).
  *
  * <p>Values live in the arrays of a {@code Frame} object, one array per Java type ({@code a} for
  * device arrays, {@code d}, {@code l}, {@code z} for doubles, longs and booleans), instead of in
  * locals; the frame also holds the last call's results ({@code r}), the current block and the
  * source position of the running host op. {@code run} keeps the {@code while (true)} loop and
- * dispatches on {@code block / n} to {@code part0}, {@code part1}, ..., each a {@code switch} over
- * its {@code n} blocks whose cases are the one-method shape's, rewritten: a value {@code vK}
- * becomes its frame slot, a jump's {@code continue} returns {@code false}, and a return stores the
- * result in the frame and returns {@code true}. The blocks run in the same order with the same
- * calls, releases and retains.
+ * dispatches on the block to {@code part0}, {@code part1}, ..., each a {@code switch} over a run of
+ * consecutive blocks (at most {@code perPart}, about {@link #PART_NODES} syntax nodes) whose cases
+ * are the one-method shape's, rewritten: a value {@code vK} becomes its frame slot, a jump's {@code
+ * continue} returns {@code false}, and a return stores the result in the frame and returns {@code
+ * true}. A block's leading straight-line statements beyond {@link #CHUNK_NODES} move into methods
+ * {@code block<k>s<j>} of their own. The blocks run in the same order with the same calls, releases
+ * and retains.
  */
 final class SplitShape {
   private SplitShape() {}

@@ -378,7 +378,7 @@ public final class TvmWorker implements CompileService {
       // speed.
       // -Xss: TVM's C++ passes recurse once per op along a chain of ops, on this thread (CPython
       // runs on the JVM's main thread, whose stack -Xss sizes). At Java's default of 1 MiB, a chain
-      // of about 2,000 ops crashed the worker with a stack overflow. The stack is reserved, not
+      // of about 2,400 ops crashed the worker with a stack overflow. The stack is reserved, not
       // committed: only what a compile touches costs memory.
       cmd.addAll(
           List.of(

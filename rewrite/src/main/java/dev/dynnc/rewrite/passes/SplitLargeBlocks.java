@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * <p>TVM's Relay passes recurse along the dataflow graph, and their time grows faster than the
  * graph. A long straight line (a recurrent cell unrolled over a few hundred steps) crashed the
  * compile worker with a stack overflow at its default 1 MiB stack; with a larger stack, a GRU-like
- * cell unrolled 1,000 times (8,000 ops) compiled in 53 s as one subgraph and in 9 s cut. Below
+ * cell unrolled 1,000 times (8,000 ops) compiled in 53 s as one subgraph and in 10 s cut. Below
  * {@link #MAX_COMPUTE_OPS} ops per subgraph both are far away; the largest subgraph of the nine
  * samples has 42 (plus 62 weights and constants), so they are not cut.
  *
