@@ -21,8 +21,9 @@ import java.util.Set;
  * <p>Each host block is a box that names the subgraph it calls and the host ops it runs; a
  * data-dependent decision is a diamond with its source line, its two edges labelled true and false;
  * a return is an oval. Every unique subgraph is a cluster listing its ops with their shapes, linked
- * by dashed edges to the blocks that call it. An edge that goes back to an earlier block (a loop)
- * is drawn bold and labelled {@code loop}. Layout is Graphviz's.
+ * by dashed edges to the blocks that call it (to the first of them only when more than {@link
+ * #MAX_LINKED_SITES} do). An edge that goes back to an earlier block (a loop) is drawn bold and
+ * labelled {@code loop}. Layout is Graphviz's.
  *
  * <p>Model text (weight names, file names, dict keys) appears only inside quoted labels, escaped,
  * so a hostile name cannot change the graph's structure.
@@ -30,6 +31,15 @@ import java.util.Set;
 public final class ProgramGraph {
   /** Ops listed per subgraph; the rest are counted. */
   static final int MAX_OPS_SHOWN = 40;
+
+  /**
+   * The most call sites of one subgraph that are all linked to it. A subgraph called from more
+   * blocks (an unrolled loop's body, cut into pieces or with an exit per step) is linked to its
+   * first caller only, without constraining the layout; every block's label still names the
+   * subgraph it calls. Edges from hundreds of ranks to one node made Graphviz's layout take more
+   * than 100 s for 100 unrolled steps with an exit each (0.1 s linked once; 500 steps 1.6 s).
+   */
+  static final int MAX_LINKED_SITES = 4;
 
   private ProgramGraph() {}
 
@@ -94,6 +104,10 @@ public final class ProgramGraph {
     if (!hp.blocks().isEmpty()) {
       s.append("  entry -> bb").append(hp.blocks().get(0).index()).append(";\n");
     }
+    Map<Integer, Integer> sites = new HashMap<>();
+    for (HostPlan.HostBlock b : hp.blocks()) {
+      b.call().ifPresent(c -> sites.merge(c.subgraph(), 1, Integer::sum));
+    }
     Set<Integer> drawn = new HashSet<>();
     for (SubgraphPlan sg : parts.subgraphs()) {
       if (!drawn.add(sg.index())) {
@@ -113,7 +127,12 @@ public final class ProgramGraph {
                           + sg.inputs().size()
                           + " inputs, "
                           + sg.outputs().size()
-                          + " outputs")))
+                          + " outputs"
+                          + (sites.getOrDefault(sg.index(), 0) > MAX_LINKED_SITES
+                              ? ", called from "
+                                  + sites.get(sg.index())
+                                  + " blocks (linked to the first)"
+                              : ""))))
           .append(";\n");
       List<String> ops = new ArrayList<>();
       for (int i = 0; i < sg.ops().size() && i < MAX_OPS_SHOWN; i++) {
@@ -130,15 +149,23 @@ public final class ProgramGraph {
           .append("];\n");
       s.append("  }\n");
     }
+    Set<Integer> linked = new HashSet<>();
     for (HostPlan.HostBlock b : hp.blocks()) {
       b.call()
           .ifPresent(
-              c ->
-                  s.append("  bb")
-                      .append(b.index())
-                      .append(" -> sg")
-                      .append(c.subgraph())
-                      .append(" [style=dashed, arrowhead=none, color=\"#6f8fd8\"];\n"));
+              c -> {
+                boolean many = sites.get(c.subgraph()) > MAX_LINKED_SITES;
+                if (many && !linked.add(c.subgraph())) {
+                  return; // the block's own label names the subgraph it calls
+                }
+                s.append("  bb")
+                    .append(b.index())
+                    .append(" -> sg")
+                    .append(c.subgraph())
+                    .append(" [style=dashed, arrowhead=none, color=\"#6f8fd8\"")
+                    .append(many ? ", constraint=false" : "")
+                    .append("];\n");
+              });
     }
     s.append("}\n");
     return s.toString();

@@ -64,6 +64,53 @@ class ProgramGraphTest {
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
   }
 
+  /**
+   * An unrolled loop with an exit after each of its 200 steps: every step's block calls one
+   * subgraph. Linked to all 200 callers, Graphviz's layout did not finish within its 60 s limit
+   * (100 steps took more than 100 s); linked to the first caller, it takes a fraction of a second.
+   */
+  @Test
+  void aSubgraphCalledFromManyBlocksIsLinkedToTheFirst() throws Exception {
+    int steps = 200;
+    StringBuilder p = new StringBuilder("func @f(%0 \"x\": f32[1,4]) {\n^bb0:\n  jump ^bb1(%0)\n");
+    int v = 1;
+    for (int i = 0; i < steps; i++) {
+      int param = v++;
+      int sum = v++;
+      int twice = v++;
+      int item = v++;
+      int bound = v++;
+      int exit = v++;
+      p.append("^bb").append(2 * i + 1).append("(%").append(param).append(": f32[1,4]):\n");
+      p.append("  %").append(twice).append(" = add(%").append(param).append(", %").append(param);
+      p.append(") : f32[1,4]\n");
+      p.append("  %").append(sum).append(" = reduce_sum(%").append(twice);
+      p.append(") {axes = [0, 1], keepdims = false} : f32[]\n");
+      p.append("  %").append(item).append(" = item(%").append(sum).append(") : f32\n");
+      p.append("  %").append(bound).append(" = const() {value = 100.0} : f64\n");
+      p.append("  %").append(exit).append(" = gt(%").append(item).append(", %").append(bound);
+      p.append(") : bool\n");
+      p.append("  br %").append(exit).append(", ^bb").append(2 * i + 2).append("(), ^bb");
+      p.append(2 * i + 3).append("(%").append(twice).append(")\n");
+      p.append("^bb").append(2 * i + 2).append(":\n  ret (%").append(twice).append(")\n");
+    }
+    p.append("^bb").append(2 * steps + 1).append("(%").append(v).append(": f32[1,4]):\n");
+    p.append("  ret (%").append(v).append(")\n}\n");
+    Partitioner.Result parts = Partitioner.partition(Parser.parse(p.toString()));
+    assertEquals(1, parts.subgraphs().size(), "the steps' blocks call one subgraph");
+    String dot = ProgramGraph.dot(parts);
+    assertEquals(1, count(dot, "style=dashed"), dot);
+    assertTrue(
+        dot.contains(
+            "bb1 -> sg0 [style=dashed, arrowhead=none, color=\"#6f8fd8\", constraint=false];"),
+        dot);
+    assertTrue(dot.contains("called from " + steps + " blocks (linked to the first)"), dot);
+    assertEquals(steps, count(dot, "call sg0"), "each block still names the subgraph it calls");
+    String svg = new String(Graphviz.render(dot, Graphviz.Format.SVG), StandardCharsets.UTF_8);
+    // entry, 402 blocks, 200 decisions, 201 returns and the subgraph
+    assertEquals(1 + (2 * steps + 2) + steps + (steps + 1) + 1, count(svg, "class=\"node\""));
+  }
+
   @Test
   void brokenDotIsAnErrorNotAHang() {
     Graphviz.GraphvizException e =
