@@ -42,7 +42,9 @@ import java.util.function.UnaryOperator;
  * positions that leave each piece between half and all of the budget. Weights and constants ({@code
  * weight}, {@code full}, {@code arange}: no operands, deterministic) are not counted and never
  * cross: a piece that reads one defined by an earlier piece gets a copy of its own, so TVM still
- * sees every weight as a constant it can pre-pack.
+ * sees every weight as a constant it can pre-pack. Pieces that slice a value defined before the
+ * block (the time steps of a sequence) slice a window of it instead, cut by a window piece placed
+ * first ({@link #windows}), so that pieces of the same steps are alike and compile once.
  */
 public final class SplitLargeBlocks implements Pass {
   /**
@@ -89,7 +91,7 @@ public final class SplitLargeBlocks implements Pass {
       List<List<Op>> pieces =
           compute.size() <= maxComputeOps
               ? List.of(b.ops())
-              : withSources(b, cut(compute, types), info, nextValue);
+              : withSources(b, windows(b, cut(compute, types), types, nextValue), info, nextValue);
       newIndex[b.id().index()] = count;
       count += pieces.size();
       piecesOf.add(pieces);
@@ -186,6 +188,151 @@ public final class SplitLargeBlocks implements Pass {
     }
     pieces.add(compute.subList(start, n));
     return pieces;
+  }
+
+  /**
+   * Gives the pieces that slice a value defined before the block (the input sequence of an unrolled
+   * recurrent loop, {@code x[:, t]}) a window of their own to slice instead, so that pieces that
+   * differ only in which time steps they read become alike and are compiled once.
+   *
+   * <p>In each piece, the {@code strided_slice}s of one such value that agree on every axis but one
+   * read a window of it: one slice covering all of theirs along that axis, computed in a window
+   * piece placed before the block's first piece, and each of them slices the window at offsets
+   * counted from the window's start. A loop of 400 steps over {@code x[:, t]} was 35 pieces, each
+   * slicing its own steps and so each compiled; windowed, the pieces after the first are alike.
+   * Only where at least two pieces would read a window; a block with more windows than the budget
+   * gets several window pieces.
+   */
+  private List<List<Op>> windows(
+      Block b, List<List<Op>> pieces, Map<ValueId, Type> types, int[] nextValue) {
+    Set<ValueId> defined = new HashSet<>();
+    for (Op op : b.ops()) {
+      defined.add(op.result());
+    }
+    List<List<Op>> rebased = new ArrayList<>();
+    List<Op> windowOps = new ArrayList<>();
+    int windowed = 0;
+    for (List<Op> piece : pieces) {
+      // Per sliced value, its slices in this piece, in program order.
+      Map<ValueId, List<Op>> groups = new LinkedHashMap<>();
+      for (Op op : piece) {
+        if (op.name().equals("strided_slice")
+            && !defined.contains(op.operands().get(0))
+            && types.get(op.operands().get(0)) instanceof Type.TensorType) {
+          groups.computeIfAbsent(op.operands().get(0), k -> new ArrayList<>()).add(op);
+        }
+      }
+      Map<ValueId, Op> replaced = new HashMap<>();
+      for (Map.Entry<ValueId, List<Op>> g : groups.entrySet()) {
+        Type.TensorType x = (Type.TensorType) types.get(g.getKey());
+        int axis = windowAxis(g.getValue(), x);
+        if (axis < 0) {
+          continue;
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (Op s : g.getValue()) {
+          lo = Math.min(lo, s.intsAttr("begin")[axis]);
+          hi = Math.max(hi, s.intsAttr("end")[axis]);
+        }
+        Op first = g.getValue().get(0);
+        long[] begin = first.intsAttr("begin");
+        long[] end = first.intsAttr("end");
+        long[] strides = first.intsAttr("strides");
+        begin[axis] = lo;
+        end[axis] = hi;
+        strides[axis] = 1;
+        long[] shape = new long[x.rank()];
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = (end[i] - begin[i] + strides[i] - 1) / strides[i];
+        }
+        Op window =
+            slice(
+                new ValueId(nextValue[0]++),
+                g.getKey(),
+                begin,
+                end,
+                strides,
+                Type.TensorType.of(x.dtype(), shape),
+                first);
+        windowOps.add(window);
+        for (Op s : g.getValue()) {
+          long[] localBegin = new long[shape.length];
+          long[] localEnd = shape.clone();
+          long[] localStrides = new long[shape.length];
+          java.util.Arrays.fill(localStrides, 1);
+          localBegin[axis] = s.intsAttr("begin")[axis] - lo;
+          localEnd[axis] = s.intsAttr("end")[axis] - lo;
+          localStrides[axis] = s.intsAttr("strides")[axis];
+          replaced.put(
+              s.result(),
+              slice(s.result(), window.result(), localBegin, localEnd, localStrides, s.type(), s));
+        }
+      }
+      if (!replaced.isEmpty()) {
+        windowed++;
+      }
+      List<Op> ops = new ArrayList<>(piece.size());
+      for (Op op : piece) {
+        ops.add(replaced.getOrDefault(op.result(), op));
+      }
+      rebased.add(ops);
+    }
+    if (windowed < 2) {
+      nextValue[0] -= windowOps.size(); // the ids drawn for windows that are not used
+      return pieces;
+    }
+    List<List<Op>> out = new ArrayList<>();
+    for (int i = 0; i < windowOps.size(); i += maxComputeOps) {
+      out.add(windowOps.subList(i, Math.min(windowOps.size(), i + maxComputeOps)));
+    }
+    out.addAll(rebased);
+    return out;
+  }
+
+  /**
+   * The axis along which {@code slices} of a value of type {@code x} may share a window: the one
+   * axis on which they differ (the others' begin, end and stride agree), or for slices that all
+   * agree, the first axis they do not take whole; -1 when there is none.
+   */
+  private static int windowAxis(List<Op> slices, Type.TensorType x) {
+    Op first = slices.get(0);
+    int differing = -1;
+    for (int i = 0; i < x.rank(); i++) {
+      for (Op s : slices) {
+        if (s.intsAttr("begin")[i] != first.intsAttr("begin")[i]
+            || s.intsAttr("end")[i] != first.intsAttr("end")[i]
+            || s.intsAttr("strides")[i] != first.intsAttr("strides")[i]) {
+          if (differing >= 0 && differing != i) {
+            return -1;
+          }
+          differing = i;
+        }
+      }
+    }
+    if (differing >= 0) {
+      return differing;
+    }
+    for (int i = 0; i < x.rank(); i++) {
+      if (first.intsAttr("begin")[i] != 0 || first.intsAttr("end")[i] != x.shape().get(i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Op slice(
+      ValueId result, ValueId of, long[] begin, long[] end, long[] strides, Type type, Op like) {
+    return new Op(
+        result,
+        "strided_slice",
+        ImmutableList.of(of),
+        com.google.common.collect.ImmutableSortedMap.of(
+            "begin", dev.dynnc.ir.Attr.ints(begin),
+            "end", dev.dynnc.ir.Attr.ints(end),
+            "strides", dev.dynnc.ir.Attr.ints(strides)),
+        type,
+        like.span());
   }
 
   private static long bytes(Type t) {

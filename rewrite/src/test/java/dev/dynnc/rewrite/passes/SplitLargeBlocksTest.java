@@ -160,6 +160,65 @@ class SplitLargeBlocksTest {
             .toList());
   }
 
+  /**
+   * A recurrent step over the 12 time steps of the input, each slicing its step out of x ({@code
+   * x[:, t]}): 4 ops a step, budget 8, so pieces of two steps. Without windows each piece slices
+   * other steps of x and no two pieces are alike. With them, a window piece first cuts x into one
+   * window per piece (its two steps), each piece slices steps 0 and 1 of its window, and the pieces
+   * compile into few subgraphs called from every piece.
+   */
+  @Test
+  void piecesSlicingASequenceReadWindowsAndAreAlike() throws Exception {
+    StringBuilder ir =
+        new StringBuilder(
+            "func @forward(%0 \"x\": f32[1,12,4]) {\n^bb0:\n"
+                + "  %1 = full() {value = 0.0} : f32[1,4]\n");
+    int h = 1;
+    int v = 2;
+    for (int t = 0; t < 12; t++) {
+      ir.append("  %").append(v).append(" = strided_slice(%0) {begin = [0, ").append(t);
+      ir.append(", 0], end = [1, ")
+          .append(t + 1)
+          .append(", 4], strides = [1, 1, 1]} : f32[1,1,4]\n");
+      ir.append("  %").append(v + 1).append(" = reshape(%").append(v);
+      ir.append(") {shape = [1, 4]} : f32[1,4]\n");
+      ir.append("  %").append(v + 2).append(" = add(%").append(v + 1).append(", %").append(h);
+      ir.append(") : f32[1,4]\n");
+      ir.append("  %").append(v + 3).append(" = tanh(%").append(v + 2).append(") : f32[1,4]\n");
+      h = v + 3;
+      v += 4;
+    }
+    ir.append("  ret %").append(h).append("\n}\n");
+    Function out = run(ir.toString(), 8);
+    // The window piece: one slice of x per later piece, nothing else.
+    var windows = out.blocks().get(0).ops();
+    assertEquals(6, windows.size(), Printer.print(out));
+    for (var op : windows) {
+      assertEquals("strided_slice", op.name());
+      assertEquals(List.of(new dev.dynnc.ir.ValueId(0)), op.operands());
+    }
+    assertEquals(
+        List.of(0L, 2L, 0L),
+        java.util.Arrays.stream(windows.get(1).intsAttr("begin")).boxed().toList());
+    assertEquals(
+        List.of(1L, 4L, 4L),
+        java.util.Arrays.stream(windows.get(1).intsAttr("end")).boxed().toList());
+    // Every later piece slices only its own window, at steps 0 and 1.
+    for (int p = 1; p < out.blocks().size(); p++) {
+      for (var op : out.blocks().get(p).ops()) {
+        if (op.name().equals("strided_slice")) {
+          assertEquals(false, op.operands().get(0).index() == 0, Printer.print(out));
+          long step = op.intsAttr("begin")[1];
+          assertEquals(true, step == 0 || step == 1, Printer.print(out));
+        }
+      }
+    }
+    Partitioner.Result parts = Partitioner.partition(out);
+    assertEquals(7, out.blocks().size());
+    // The window piece, the first step piece (it also defines the zeros), and one for the rest.
+    assertEquals(3, parts.subgraphs().size());
+  }
+
   @Test
   void runsLastInThePipeline() throws Exception {
     assertEquals("split-large-blocks", Pipeline.PASSES.get(Pipeline.PASSES.size() - 1).name());
