@@ -137,8 +137,16 @@ public final class SplitLargeBlocks implements Pass {
 
   /**
    * Cuts {@code compute} (in program order) into pieces of at most the budget, each cut where the
-   * fewest bytes are live across it among the positions that leave at least half the budget before
-   * it; on ties the latest such position.
+   * fewest bytes cross it among the positions that leave at least half the budget before it; on
+   * ties the latest such position.
+   *
+   * <p>Only bytes that the choice of the cut decides count: values defined in the piece being cut
+   * and read again within a budget's length of their definition. A value of an earlier piece is
+   * read from that piece wherever this cut falls, and one read further away cannot stay within one
+   * piece and crosses some cut anyway. Counting those made every position look cheaper than the one
+   * before it in a stretch that consumes earlier values (the second layer of an unrolled two-layer
+   * LSTM reads each step's output of the first): such a stretch was always cut at the budget's end,
+   * out of step with its loop, and none of its pieces were alike.
    */
   private List<List<Op>> cut(List<Op> compute, Map<ValueId, Type> types) {
     int n = compute.size();
@@ -146,8 +154,7 @@ public final class SplitLargeBlocks implements Pass {
     for (int i = 0; i < n; i++) {
       defAt.put(compute.get(i).result(), i);
     }
-    // A value defined at d and last read by a device op of this block at u > d crosses every cut
-    // k with d < k <= u: a difference array over the cut positions.
+    // lastUse[d]: the last device op of this block that reads the value defined at d.
     int[] lastUse = new int[n];
     java.util.Arrays.fill(lastUse, -1);
     for (int i = 0; i < n; i++) {
@@ -158,28 +165,31 @@ public final class SplitLargeBlocks implements Pass {
         }
       }
     }
-    long[] delta = new long[n + 2];
-    for (int d = 0; d < n; d++) {
-      if (lastUse[d] > d) {
-        long bytes = bytes(types.get(compute.get(d).result()));
-        delta[d + 1] += bytes;
-        delta[lastUse[d] + 1] -= bytes;
-      }
-    }
-    long[] crossing = new long[n + 1]; // crossing[k]: bytes live across a cut before op k
-    long run = 0;
-    for (int k = 0; k <= n; k++) {
-      run += delta[k];
-      crossing[k] = run;
-    }
     List<List<Op>> pieces = new ArrayList<>();
     int start = 0;
     while (n - start > maxComputeOps) {
       int lo = start + Math.max(1, maxComputeOps / 2);
       int hi = start + maxComputeOps;
+      // crossing[k - start]: bytes this choice decides at a cut before op k. A value defined at
+      // d and last read at u > d crosses every cut k with d < k <= u (a difference array), but
+      // only values of this piece that fit in a piece count (see above).
+      long[] delta = new long[hi - start + 2];
+      for (int d = start; d < hi; d++) {
+        if (lastUse[d] > d && lastUse[d] - d <= maxComputeOps) {
+          long bytes = bytes(types.get(compute.get(d).result()));
+          delta[d + 1 - start] += bytes;
+          delta[Math.min(lastUse[d], hi) + 1 - start] -= bytes;
+        }
+      }
+      long[] crossing = new long[hi - start + 1];
+      long run = 0;
+      for (int k = 0; k <= hi - start; k++) {
+        run += delta[k];
+        crossing[k] = run;
+      }
       int best = hi;
       for (int k = hi; k >= lo; k--) {
-        if (crossing[k] < crossing[best]) {
+        if (crossing[k - start] < crossing[best - start]) {
           best = k;
         }
       }

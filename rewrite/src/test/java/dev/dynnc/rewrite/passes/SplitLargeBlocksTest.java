@@ -219,6 +219,50 @@ class SplitLargeBlocksTest {
     assertEquals(3, parts.subgraphs().size());
   }
 
+  /**
+   * Two stacked recurrences of 12 steps, the second reading each step's output of the first (as a
+   * two-layer LSTM's second layer does): the second has 3 ops a step, budget 8. The first layer's
+   * outputs cross every cut into the second layer wherever it falls, so only the second layer's own
+   * values decide: it is cut at step boundaries and its pieces are alike. Counting the first
+   * layer's outputs as well, each later cut looked cheaper (one fewer pending output), so every
+   * piece was cut at the budget's end, 8 ops, out of step with the 3-op steps.
+   */
+  @Test
+  void aStretchReadingEarlierValuesIsCutInStepWithItsLoop() throws Exception {
+    StringBuilder ir = new StringBuilder("func @forward(%0 \"x\": f32[1,4]) {\n^bb0:\n");
+    int v = 1;
+    int a = 0;
+    int[] first = new int[12];
+    for (int t = 0; t < 12; t++) {
+      ir.append("  %").append(v).append(" = add(%").append(a).append(", %0) : f32[1,4]\n");
+      ir.append("  %").append(v + 1).append(" = tanh(%").append(v).append(") : f32[1,4]\n");
+      a = v + 1;
+      first[t] = a;
+      v += 2;
+    }
+    int b = 0;
+    for (int t = 0; t < 12; t++) {
+      ir.append("  %").append(v).append(" = concat(%").append(b).append(", %").append(first[t]);
+      ir.append(") {axis = 1} : f32[1,8]\n");
+      ir.append("  %").append(v + 1).append(" = tanh(%").append(v).append(") : f32[1,8]\n");
+      ir.append("  %").append(v + 2).append(" = strided_slice(%").append(v + 1);
+      ir.append(") {begin = [0, 2], end = [1, 6], strides = [1, 1]} : f32[1,4]\n");
+      b = v + 2;
+      v += 3;
+    }
+    ir.append("  ret %").append(b).append("\n}\n");
+    Function out = run(ir.toString(), 8);
+    List<Integer> sizes =
+        out.blocks().stream()
+            .map(bl -> (int) bl.ops().stream().filter(op -> !SplitLargeBlocks.isSource(op)).count())
+            .toList();
+    // The first layer in pieces of 8 ops (4 steps), the second of 6 (2 steps).
+    assertEquals(List.of(8, 8, 8, 6, 6, 6, 6, 6, 6), sizes, Printer.print(out));
+    Partitioner.Result parts = Partitioner.partition(out);
+    // One subgraph per layer for the pieces of whole steps, one for the piece where they meet.
+    assertEquals(3, parts.subgraphs().size(), Printer.print(out));
+  }
+
   @Test
   void runsLastInThePipeline() throws Exception {
     assertEquals("split-large-blocks", Pipeline.PASSES.get(Pipeline.PASSES.size() - 1).name());
