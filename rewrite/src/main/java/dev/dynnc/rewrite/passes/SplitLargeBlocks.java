@@ -1,8 +1,10 @@
 package dev.dynnc.rewrite.passes;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
 import dev.dynnc.analysis.Placement;
 import dev.dynnc.analysis.ValueInfo;
+import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Block;
 import dev.dynnc.ir.BlockId;
 import dev.dynnc.ir.Function;
@@ -337,10 +339,8 @@ public final class SplitLargeBlocks implements Pass {
         result,
         "strided_slice",
         ImmutableList.of(of),
-        com.google.common.collect.ImmutableSortedMap.of(
-            "begin", dev.dynnc.ir.Attr.ints(begin),
-            "end", dev.dynnc.ir.Attr.ints(end),
-            "strides", dev.dynnc.ir.Attr.ints(strides)),
+        ImmutableSortedMap.of(
+            "begin", Attr.ints(begin), "end", Attr.ints(end), "strides", Attr.ints(strides)),
         type,
         like.span());
   }
