@@ -304,6 +304,7 @@ class ModelCommandsTest {
             "== after merge-blocks ==",
             "== after eliminate-dead-params ==",
             "== after eliminate-dead-code ==",
+            "== after reuse-dominating-values ==",
             "== after sink-into-successors ==",
             "== after hoist-into-dominators ==",
             "== after split-large-blocks ==",

@@ -8,6 +8,7 @@ import dev.dynnc.rewrite.passes.FoldConstants;
 import dev.dynnc.rewrite.passes.HoistIntoDominators;
 import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
+import dev.dynnc.rewrite.passes.ReuseDominatingValues;
 import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
 import dev.dynnc.rewrite.passes.SplitLargeBlocks;
 import java.util.List;
@@ -19,10 +20,12 @@ import java.util.Optional;
  * <p>Static Python conditions and loops are already decided by the partial evaluator while it
  * lowers forward; these passes clean up what lowering leaves at the IR level (conditions that
  * became constant once values were known, branches that lost a side, straight-line chains) so that
- * partitioning sees one block per data-dependent region; last, work that only one side of a
- * data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a block's
- * subgraph does not compute values only the side not taken would read; and a block whose device
- * work could run in an earlier block that runs exactly when it does is moved there ({@link
+ * partitioning sees one block per data-dependent region; a costly device value a dominating block
+ * already computed is read from there instead of computed again ({@link ReuseDominatingValues}: the
+ * steps of an unrolled decoder projecting the same encoder output); last, work that only one side
+ * of a data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a
+ * block's subgraph does not compute values only the side not taken would read; and a block whose
+ * device work could run in an earlier block that runs exactly when it does is moved there ({@link
  * HoistIntoDominators}), so that it does not cost a subgraph call of its own.
  */
 public final class Pipeline {
@@ -35,6 +38,7 @@ public final class Pipeline {
           new MergeBlocks(),
           new EliminateDeadParams(),
           new EliminateDeadCode(),
+          new ReuseDominatingValues(),
           new SinkIntoSuccessors(),
           new HoistIntoDominators(),
           new SplitLargeBlocks());

@@ -155,6 +155,18 @@ class DifferentialTest {
       assertTrue(calls >= 8, "long_unroll.py has " + calls + " subgraph call sites");
       assertTrue(subgraphs <= 7, "long_unroll.py compiled into " + subgraphs + " subgraphs");
     }
+    if (model.getFileName().toString().equals("attention_decoder.py")) {
+      // Each step projects the annotations [1,16,32] with the same weights; only the step before
+      // the loop computes it, and the loop body reads its result (ReuseDominatingValues).
+      String ir = Files.readString(work.resolve("bundle/ir/forward.ir"));
+      java.util.regex.Matcher projection =
+          java.util.regex.Pattern.compile("= linear\\(%0, [^)]*\\) : f32\\[1,16,24\\]").matcher(ir);
+      int projections = 0;
+      while (projection.find()) {
+        projections++;
+      }
+      assertEquals(1, projections, "projections of the annotations in\n" + ir);
+    }
     if (model.getFileName().toString().equals("many_exits.py")) {
       // About 1,000 blocks: the host class is split into methods (SplitShape); in one method it
       // was "code too large" for the JVM.
