@@ -32,6 +32,7 @@ final class TensorFunctions {
     combinations(r);
     functional(r);
     indexing(r);
+    pieces(r);
     unsupported(r);
   }
 
@@ -1009,6 +1010,221 @@ final class TensorFunctions {
     }
   }
 
+  /**
+   * Functions that cut a tensor along one dimension into pieces (chunk, split, unbind) or take one
+   * piece (narrow, select): static slices, as PyTorch's views are. A gated cell's {@code
+   * gates.chunk(4, 1)} and attention's {@code qkv.chunk(3, dim=-1)} are the common uses. Pieces
+   * come back as a tuple, as PyTorch returns them.
+   */
+  private static void pieces(TorchRegistry r) {
+    r.def("chunk(Tensor input, int chunks, int dim=0) -> Tensor[]")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long chunks = a.integer("chunks");
+              if (chunks <= 0) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "chunk expects `chunks` to be greater than 0, got: " + chunks);
+              }
+              long size = x.type().shape().get(ax);
+              // PyTorch: pieces of ceil(size / chunks), the last one smaller; so there may be
+              // fewer than `chunks` of them (6 in 4 chunks: three of 2).
+              long each = Math.max(1, (size + chunks - 1) / chunks);
+              return cut(t, x, ax, evenSizes(size, each), "chunk", at);
+            });
+    r.def("split(Tensor input, Any split_size_or_sections, int dim=0) -> Tensor[]")
+        .in(TORCH, TENSOR)
+        .note("split_size_or_sections is an int or a list of ints")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long size = x.type().shape().get(ax);
+              Object given = a.raw("split_size_or_sections");
+              List<Long> sizes = new ArrayList<>();
+              if (given instanceof Values.PyList || given instanceof Values.PyTuple) {
+                List<Object> items =
+                    given instanceof Values.PyList l ? l.items : ((Values.PyTuple) given).items();
+                long sum = 0;
+                for (Object o : items) {
+                  long n = Operators.asLong(o, at);
+                  if (n < 0) {
+                    throw Interpreter.error(
+                        Code.DN0202, at, "split: section sizes must be non-negative, got " + n);
+                  }
+                  sizes.add(n);
+                  sum += n;
+                }
+                if (sum != size) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "split_with_sizes expects split_sizes to sum exactly to "
+                          + size
+                          + " (input tensor's size at dimension "
+                          + ax
+                          + "), but got split_sizes="
+                          + sizes);
+                }
+              } else {
+                if (!(given instanceof Long)) {
+                  throw Interpreter.error(
+                      Code.DN0102,
+                      at,
+                      "split: split_size_or_sections must be an int or a list of ints, got '"
+                          + Builtins.typeName(given)
+                          + "'");
+                }
+                long each = (Long) given;
+                if (each <= 0) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "split_size must be positive for a dimension of size "
+                          + size
+                          + ", got "
+                          + each);
+                }
+                sizes = evenSizes(size, each);
+              }
+              return cut(t, x, ax, sizes, "split", at);
+            });
+    r.def("unbind(Tensor input, int dim=0) -> Tensor[]")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long size = x.type().shape().get(ax);
+              List<Object> out = new ArrayList<>();
+              for (long i = 0; i < size; i++) {
+                out.add(squeezeAxis(t, Recurrent.slice(t, x, ax, i, i + 1, at), ax, at));
+              }
+              return new Values.PyTuple(ImmutableList.copyOf(out));
+            });
+    r.def("narrow(Tensor input, int dim, int start, int length) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long size = x.type().shape().get(ax);
+              long start = a.integer("start");
+              long length = a.integer("length");
+              if (start < -size || start > size) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "narrow: start "
+                        + start
+                        + " is out of range for dimension "
+                        + ax
+                        + " of size "
+                        + size);
+              }
+              long from = start < 0 ? start + size : start;
+              if (length < 0) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "narrow(): length must be non-negative, got " + length);
+              }
+              if (length == 0) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "narrow: an empty piece (length 0) is not supported: compiled tensors have no"
+                        + " zero-sized dimensions");
+              }
+              if (from + length > size) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "narrow: start ("
+                        + from
+                        + ") + length ("
+                        + length
+                        + ") exceeds dimension size ("
+                        + size
+                        + ")");
+              }
+              return piece(t, x, ax, from, from + length, at);
+            });
+    r.def("select(Tensor input, int dim, int index) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long size = x.type().shape().get(ax);
+              long index = a.integer("index");
+              if (index < -size || index >= size) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "select(): index "
+                        + index
+                        + " out of range for tensor of size "
+                        + x.type().shape()
+                        + " at dimension "
+                        + ax);
+              }
+              long i = index < 0 ? index + size : index;
+              return squeezeAxis(t, Recurrent.slice(t, x, ax, i, i + 1, at), ax, at);
+            });
+  }
+
+  /** Sizes of pieces of {@code each} along a dimension of {@code size}, the last one smaller. */
+  private static List<Long> evenSizes(long size, long each) {
+    List<Long> sizes = new ArrayList<>();
+    for (long from = 0; from < size; from += each) {
+      sizes.add(Math.min(each, size - from));
+    }
+    return sizes;
+  }
+
+  /** The pieces of {@code x} along {@code ax} of the given sizes, in order, as a tuple. */
+  private static Values.PyTuple cut(
+      TorchLib t, SymTensor x, int ax, List<Long> sizes, String fn, Span at) {
+    if (sizes.isEmpty() || sizes.contains(0L)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn
+              + ": an empty piece (dimension "
+              + ax
+              + " of size "
+              + x.type().shape().get(ax)
+              + " cut into "
+              + sizes
+              + ") is not supported: compiled tensors have no zero-sized dimensions");
+    }
+    List<Object> out = new ArrayList<>();
+    long from = 0;
+    for (long n : sizes) {
+      out.add(piece(t, x, ax, from, from + n, at));
+      from += n;
+    }
+    return new Values.PyTuple(ImmutableList.copyOf(out));
+  }
+
+  /**
+   * {@code x} from {@code begin} to {@code end} along {@code ax}; x itself when that is all of it.
+   */
+  private static SymTensor piece(TorchLib t, SymTensor x, int ax, long begin, long end, Span at) {
+    if (begin == 0 && end == x.type().shape().get(ax)) {
+      return x;
+    }
+    return Recurrent.slice(t, x, ax, begin, end, at);
+  }
+
+  /** {@code x} without dimension {@code ax}, which has size 1. */
+  private static SymTensor squeezeAxis(TorchLib t, SymTensor x, int ax, Span at) {
+    List<Long> shape = new ArrayList<>(x.type().shape());
+    shape.remove(ax);
+    return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
   /** PyTorch names dynnc knows but does not support, so they are not reported as misspellings. */
   private static void unsupported(TorchRegistry r) {
     String notYet = TorchRegistry.NOT_YET;
@@ -1026,10 +1242,7 @@ final class TensorFunctions {
         "argsort",
         "flip",
         "roll",
-        "chunk",
-        "split",
         "tensor_split",
-        "unbind",
         "tril",
         "triu",
         "diag",
@@ -1090,8 +1303,6 @@ final class TensorFunctions {
         "index_fill",
         "take",
         "take_along_dim",
-        "narrow",
-        "select",
         "movedim",
         "swapaxes",
         "broadcast_to",
@@ -1279,14 +1490,9 @@ final class TensorFunctions {
         "argsort",
         "flip",
         "roll",
-        "chunk",
-        "split",
-        "unbind",
         "repeat",
         "repeat_interleave",
         "tile",
-        "narrow",
-        "select",
         "movedim",
         "masked_fill",
         "sign",
