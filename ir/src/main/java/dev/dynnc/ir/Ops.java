@@ -84,6 +84,13 @@ public final class Ops {
     op("log", 1, 1).type(sameTensor()).relay("log");
     op("sqrt", 1, 1).type(sameTensor()).relay("sqrt");
     op("erf", 1, 1).type(sameTensor()).relay("erf");
+    op("floor", 1, 1).type(sameTensor()).relay("floor");
+    op("ceil", 1, 1).type(sameTensor()).relay("ceil");
+    op("trunc", 1, 1).type(sameTensor()).relay("trunc");
+    op("sign", 1, 1).type(sameTensor()).relay("sign");
+    op("sin", 1, 1).type(sameTensor()).relay("sin");
+    op("cos", 1, 1).type(sameTensor()).relay("cos");
+    op("rsqrt", 1, 1).type(sameTensor()).relay("rsqrt");
 
     // Conversions: on the host Python's bool()/int()/float(); on tensors a cast.
     op("cast", 1, 1)

@@ -111,18 +111,13 @@ final class NnLayers {
         "InstanceNorm2d",
         "LocalResponseNorm",
         "LeakyReLU",
-        "ELU",
         "SELU",
         "CELU",
-        "SiLU",
         "Mish",
-        "Hardswish",
-        "Hardsigmoid",
         "Hardtanh",
         "Softsign",
         "PReLU",
         "GLU",
-        "Softmin",
         "Softmax2d",
         "RNN",
         "RNNCell",
@@ -313,6 +308,11 @@ final class NnLayers {
     activations.put("Tanh", "");
     activations.put("GELU", "str approximate='none'");
     activations.put("Softplus", "float beta=1.0, float threshold=20.0");
+    activations.put("SiLU", "bool inplace=False");
+    activations.put("Hardswish", "bool inplace=False");
+    activations.put("Hardsigmoid", "bool inplace=False");
+    activations.put("ELU", "float alpha=1.0, bool inplace=False");
+    activations.put("LogSigmoid", "");
     activations.put("Identity", "Any... args");
     activations.put("Dropout", "float p=0.5, bool inplace=False");
     activations.put("Dropout2d", "float p=0.5, bool inplace=False");
@@ -335,6 +335,9 @@ final class NnLayers {
               if (act.equals("Softplus")) {
                 self.dict.put("beta", p.real("beta"));
                 self.dict.put("threshold", p.real("threshold"));
+              }
+              if (act.equals("ELU")) {
+                self.dict.put("alpha", p.real("alpha"));
               }
               // inplace= and p= do not change eval-mode results.
             }
@@ -361,6 +364,20 @@ final class NnLayers {
                         at);
                 case "GELU" ->
                     in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
+                case "SiLU" -> MathFunctions.silu(in.torch, in.torch.tensor(x, at), at);
+                case "Hardsigmoid" ->
+                    MathFunctions.hardsigmoid(in.torch, in.torch.tensor(x, at), at);
+                case "Hardswish" -> {
+                  SymTensor tx = in.torch.tensor(x, at);
+                  yield in.torch.binary("*", tx, MathFunctions.hardsigmoid(in.torch, tx, at), at);
+                }
+                case "ELU" ->
+                    MathFunctions.elu(
+                        in.torch,
+                        in.torch.tensor(x, at),
+                        Operators.toDouble(self.dict.get("alpha")),
+                        at);
+                case "LogSigmoid" -> MathFunctions.logsigmoid(in.torch, in.torch.tensor(x, at), at);
                 default -> x; // Identity; Dropout is the identity in eval mode
               };
             }
@@ -372,6 +389,9 @@ final class NnLayers {
     r.layer(
         "dim is required, as for F.log_softmax",
         withConfig("log_softmax", "LogSoftmax(int? dim=None) -> LogSoftmax"));
+    r.layer(
+        "dim is required, as for F.softmin",
+        withConfig("softmin", "Softmin(int? dim=None) -> Softmin"));
     r.layer("", withConfig("flatten", "Flatten(int start_dim=1, int end_dim=-1) -> Flatten"));
     r.layer(
         "as F.max_pool2d",

@@ -33,6 +33,7 @@ final class TensorFunctions {
     functional(r);
     indexing(r);
     pieces(r);
+    MathFunctions.declare(r);
     unsupported(r);
   }
 
@@ -297,7 +298,7 @@ final class TensorFunctions {
         .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
   }
 
-  private static Object where(TorchLib t, SymTensor condition, Object x, Object y, Span at) {
+  static Object where(TorchLib t, SymTensor condition, Object x, Object y, Span at) {
     SymTensor c = t.cast(condition, DType.BOOL, at);
     SymTensor tx = Operators.isTensorLike(x) ? t.tensor(x, at) : null;
     SymTensor ty = Operators.isTensorLike(y) ? t.tensor(y, at) : null;
@@ -587,34 +588,18 @@ final class TensorFunctions {
                     at);
               });
     }
-    r.def("var(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False) -> Tensor")
-        .in(TORCH, TENSOR)
-        .note("unbiased (n - 1) by default, as PyTorch's")
-        .to(
-            (t, a, at) -> {
-              SymTensor x = a.tensor("input");
-              if (!x.type().dtype().isFloat()) {
-                throw Interpreter.error(
-                    Code.DN0202, at, "var() of an integer tensor", "cast it with .float() first");
-              }
-              Map<String, Attr> attrs = reduceAttrs(a, x, at);
-              long n = 1;
-              for (long axis : ((Attr.IntsAttr) attrs.get("axes")).toArray()) {
-                n *= x.type().shape().get((int) axis);
-              }
-              Map<String, Attr> kept = new java.util.HashMap<>(attrs);
-              kept.put("keepdims", Attr.of(true));
-              SymTensor centred =
-                  (SymTensor) t.binary("-", x, t.op("reduce_mean", List.of(x), kept, at), at);
-              SymTensor sum =
-                  t.op(
-                      "reduce_sum",
-                      List.of((SymTensor) t.binary("*", centred, centred, at)),
-                      attrs,
-                      at);
-              // PyTorch divides by n - 1 (nan for one element) or by n.
-              return t.binary("/", sum, (double) (a.bool("unbiased") ? n - 1 : n), at);
-            });
+    for (String name : List.of("var", "std")) {
+      r.def(
+              name
+                  + "(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("unbiased (n - 1) by default, as PyTorch's")
+          .to(
+              (t, a, at) -> {
+                SymTensor v = variance(t, name, a, at);
+                return name.equals("std") ? t.op("sqrt", List.of(v), Map.of(), at) : v;
+              });
+    }
     r.def("softplus(Tensor input, Scalar beta=1, Scalar threshold=20) -> Tensor")
         .in(FUNCTIONAL)
         .to((t, a, at) -> softplus(t, a.tensor("input"), a.real("beta"), a.real("threshold"), at));
@@ -702,7 +687,28 @@ final class TensorFunctions {
     return t.op("where", List.of(linear, x, soft), Map.of(), at);
   }
 
-  private static Map<String, Attr> reduceAttrs(BoundArgs a, SymTensor x, Span at) {
+  /** The variance of {@code input} over {@code dim}, as torch.var computes it. */
+  private static SymTensor variance(TorchLib t, String name, BoundArgs a, Span at) {
+    SymTensor x = a.tensor("input");
+    if (!x.type().dtype().isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202, at, name + "() of an integer tensor", "cast it with .float() first");
+    }
+    Map<String, Attr> attrs = reduceAttrs(a, x, at);
+    long n = 1;
+    for (long axis : ((Attr.IntsAttr) attrs.get("axes")).toArray()) {
+      n *= x.type().shape().get((int) axis);
+    }
+    Map<String, Attr> kept = new java.util.HashMap<>(attrs);
+    kept.put("keepdims", Attr.of(true));
+    SymTensor centred = (SymTensor) t.binary("-", x, t.op("reduce_mean", List.of(x), kept, at), at);
+    SymTensor sum =
+        t.op("reduce_sum", List.of((SymTensor) t.binary("*", centred, centred, at)), attrs, at);
+    // PyTorch divides by n - 1 (nan for one element) or by n.
+    return (SymTensor) t.binary("/", sum, (double) (a.bool("unbiased") ? n - 1 : n), at);
+  }
+
+  static Map<String, Attr> reduceAttrs(BoundArgs a, SymTensor x, Span at) {
     long[] axes;
     if (a.isNone("dim")) {
       axes = new long[x.type().rank()];
@@ -1250,49 +1256,28 @@ final class TensorFunctions {
         "addmm",
         "baddbmm",
         "cross",
-        "norm",
         "dist",
         "cdist",
-        "logsumexp",
-        "prod",
-        "std",
         "median",
         "mode",
         "kthvalue",
         "cumprod",
         "cummax",
         "cummin",
-        "sign",
-        "floor",
-        "ceil",
         "round",
-        "trunc",
         "fmod",
         "remainder",
-        "pow",
-        "rsqrt",
-        "log1p",
-        "expm1",
-        "log2",
-        "log10",
-        "sin",
-        "cos",
         "tan",
         "atan",
         "atan2",
-        "isnan",
-        "isinf",
-        "isfinite",
         "nan_to_num",
         "lerp",
-        "masked_fill",
         "repeat_interleave",
         "tile",
         "meshgrid",
         "linspace",
         "logspace",
         "eye",
-        "full_like",
         "empty_like",
         "as_tensor",
         "from_numpy",
@@ -1304,26 +1289,15 @@ final class TensorFunctions {
         "take",
         "take_along_dim",
         "movedim",
-        "swapaxes",
         "broadcast_to",
         "squeeze_copy",
-        "logical_and",
-        "logical_or",
-        "logical_not",
-        "logical_xor",
         "bitwise_and",
         "bitwise_or",
         "floor_divide",
         "true_divide",
-        "reciprocal",
-        "square",
         "exp2",
         "count_nonzero",
-        "amax",
-        "amin",
         "aminmax",
-        "clamp_min",
-        "clamp_max",
         "conv1d",
         "conv2d",
         "batch_norm",
@@ -1439,16 +1413,11 @@ final class TensorFunctions {
         "local_response_norm",
         "embedding",
         "one_hot",
-        "elu",
         "selu",
         "celu",
-        "silu",
         "mish",
-        "hardswish",
-        "hardsigmoid",
         "hardtanh",
         "softsign",
-        "logsigmoid",
         "prelu",
         "glu",
         "tanhshrink",
@@ -1464,7 +1433,6 @@ final class TensorFunctions {
         "pairwise_distance",
         "scaled_dot_product_attention",
         "multi_head_attention_forward",
-        "softmin",
         "gumbel_softmax",
         "dropout2d",
         "alpha_dropout");
@@ -1490,45 +1458,18 @@ final class TensorFunctions {
         "argsort",
         "flip",
         "roll",
-        "repeat",
         "repeat_interleave",
         "tile",
         "movedim",
-        "masked_fill",
-        "sign",
-        "floor",
-        "ceil",
         "round",
-        "trunc",
-        "pow",
-        "rsqrt",
-        "sin",
-        "cos",
-        "norm",
-        "std",
-        "prod",
-        "amax",
-        "amin",
-        "log1p",
-        "expm1",
-        "reciprocal",
-        "square",
-        "isnan",
-        "isinf",
         "fmod",
         "remainder",
         "floor_divide",
-        "logical_not",
-        "logical_and",
-        "logical_or",
         "half",
         "bfloat16",
         "short",
         "char",
         "byte",
-        "new_zeros",
-        "new_ones",
-        "new_full",
         "new_empty",
         "new_tensor",
         "scatter",
@@ -1546,8 +1487,6 @@ final class TensorFunctions {
         "storage_offset",
         "is_contiguous",
         "data_ptr",
-        "clamp_min",
-        "clamp_max",
         "T",
         "mT",
         "H");
