@@ -48,7 +48,7 @@ def special(item):
 
 def flatten(v, out):
     if isinstance(v, torch.Tensor):
-        out.append(v.detach().numpy())
+        out.append(v.detach().contiguous().numpy())  # a view (swapaxes) may be strided
     elif isinstance(v, (np.ndarray, np.generic)):
         out.append(np.asarray(v))  # numpy's own dtype, as dynnc must keep it
     elif isinstance(v, bool):
