@@ -201,6 +201,25 @@ public final class Ops {
         .type(Ops::adaptivePool2d)
         .relay("nn.adaptive_avg_pool2d", "output_size", "output_size");
 
+    // F.interpolate on NCHW: nearest (asymmetric coordinates, floor) or bilinear (half_pixel, or
+    // align_corners), as PyTorch maps output to input coordinates.
+    op("resize2d", 1, 1)
+        .attr("size", AttrKind.INTS)
+        .attr("method", AttrKind.STR)
+        .attr("coordinates", AttrKind.STR)
+        .attr("rounding", AttrKind.STR)
+        .type(Ops::resize2d)
+        .relay(
+            "image.resize2d",
+            "size",
+            "size",
+            "method",
+            "method",
+            "coordinate_transformation_mode",
+            "coordinates",
+            "rounding_method",
+            "rounding");
+
     // Shapes and indexing.
     op("broadcast_to", 1, 1)
         .attr("shape", AttrKind.INTS)
@@ -619,6 +638,19 @@ public final class Ops {
     long[] o = ints(attrs, "output_size");
     if (x.rank() != 4 || o.length != 2) {
       throw new TypeError("adaptive_avg_pool2d expects a 4-d input and 2 output sizes");
+    }
+    return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), o[0], o[1]);
+  }
+
+  private static Type resize2d(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    TensorType x = tensors(op, in).get(0);
+    long[] o = ints(attrs, "size");
+    if (x.rank() != 4 || o.length != 2 || o[0] < 1 || o[1] < 1) {
+      throw new TypeError("resize2d expects a 4-d input and 2 positive output sizes");
+    }
+    if (!x.dtype().isFloat()) {
+      throw new TypeError("resize2d expects a floating-point input, got " + x);
     }
     return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), o[0], o[1]);
   }

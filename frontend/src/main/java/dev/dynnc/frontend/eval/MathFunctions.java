@@ -19,8 +19,8 @@ import java.util.Map;
  * and trigonometry, powers, {@code masked_fill} (attention masks), {@code amax}/{@code amin},
  * {@code prod}, {@code norm}, {@code logsumexp}, NaN and infinity tests, logical functions, new
  * tensors shaped like another, {@code repeat}, and the activations SiLU, Hardswish, Hardsigmoid,
- * ELU, LogSigmoid and Softmin. Each is PyTorch's semantics on static shapes, composed from the IR's
- * ops where PyTorch's definition allows it.
+ * ELU, LogSigmoid and Softmin, and F.interpolate (nearest and bilinear). Each is PyTorch's
+ * semantics on static shapes, composed from the IR's ops where PyTorch's definition allows it.
  */
 final class MathFunctions {
   private MathFunctions() {}
@@ -33,6 +33,7 @@ final class MathFunctions {
     logical(r);
     shaped(r);
     activations(r);
+    interpolate(r);
   }
 
   private static void unary(TorchRegistry r) {
@@ -473,6 +474,125 @@ final class MathFunctions {
                   "softmax",
                   List.of(t.op("neg", List.of(x), Map.of(), at)),
                   Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
+                  at);
+            });
+  }
+
+  private static void interpolate(TorchRegistry r) {
+    r.def(
+            "interpolate(Tensor input, Any? size=None, Any? scale_factor=None, str mode='nearest',"
+                + " bool? align_corners=None, bool? recompute_scale_factor=None,"
+                + " bool antialias=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .note(
+            "4-d input, mode 'nearest' or 'bilinear'; a NaN reaches the outputs that weigh it"
+                + " (PyTorch's bilinear kernel spreads it further)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              String mode = a.str("mode");
+              if (x.type().rank() != 4) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.interpolate of a " + x.type().rank() + "-d input is not supported yet",
+                    "only 4-d (N, C, H, W) inputs are");
+              }
+              if (!mode.equals("nearest") && !mode.equals("bilinear")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.interpolate mode '" + mode + "' is not supported yet",
+                    "use mode='nearest' or mode='bilinear'");
+              }
+              if (!x.type().dtype().isFloat()) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "F.interpolate of a "
+                        + x.type().dtype().numpyName()
+                        + " tensor is not supported",
+                    "cast it with .float() first");
+              }
+              boolean corners = !a.isNone("align_corners") && a.bool("align_corners");
+              if (mode.equals("nearest") && !a.isNone("align_corners")) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "align_corners option can only be set with the interpolating modes: linear |"
+                        + " bilinear | bicubic | trilinear");
+              }
+              if (a.bool("antialias")) {
+                throw Interpreter.error(
+                    Code.DN0201, at, "F.interpolate with antialias=True is not supported yet");
+              }
+              boolean bySize = !a.isNone("size");
+              if (bySize == !a.isNone("scale_factor")) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    bySize
+                        ? "only one of size or scale_factor should be defined"
+                        : "either size or scale_factor should be defined");
+              }
+              long[] in = {x.type().shape().get(2), x.type().shape().get(3)};
+              long[] out = new long[2];
+              Object given = a.raw(bySize ? "size" : "scale_factor");
+              List<Object> items =
+                  given instanceof Values.PyTuple tu
+                      ? tu.items()
+                      : given instanceof Values.PyList l ? l.items : List.of(given, given);
+              if (items.size() != 2) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "F.interpolate of a 4-d input needs 2 "
+                        + (bySize ? "sizes" : "scale factors")
+                        + ", got "
+                        + items.size());
+              }
+              for (int i = 0; i < 2; i++) {
+                if (bySize) {
+                  out[i] = Operators.asLong(items.get(i), at);
+                } else {
+                  double f = Operators.toDouble(items.get(i));
+                  out[i] = (long) Math.floor(in[i] * f);
+                  // PyTorch maps coordinates with 1 / scale_factor unless told to recompute it
+                  // from the sizes; the two agree when the output size is exact.
+                  boolean recompute =
+                      !a.isNone("recompute_scale_factor") && a.bool("recompute_scale_factor");
+                  if (!corners && !recompute && out[i] != in[i] * f) {
+                    throw Interpreter.error(
+                        Code.DN0201,
+                        at,
+                        "F.interpolate with scale_factor "
+                            + f
+                            + " of a size "
+                            + in[i]
+                            + " dimension (not a whole output size) is not supported yet",
+                        "pass size=, or recompute_scale_factor=True");
+                  }
+                }
+                if (out[i] < 1) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "F.interpolate: output size " + out[i] + " must be positive");
+                }
+              }
+              boolean nearest = mode.equals("nearest");
+              return t.op(
+                  "resize2d",
+                  List.of(x),
+                  Map.of(
+                      "size",
+                      Attr.ints(out),
+                      "method",
+                      Attr.of(nearest ? "nearest_neighbor" : "linear"),
+                      "coordinates",
+                      Attr.of(nearest ? "asymmetric" : corners ? "align_corners" : "half_pixel"),
+                      "rounding",
+                      Attr.of(nearest ? "floor" : "")),
                   at);
             });
   }

@@ -129,7 +129,6 @@ final class NnLayers {
         "TransformerDecoderLayer",
         "EmbeddingBag",
         "Bilinear",
-        "Upsample",
         "UpsamplingNearest2d",
         "UpsamplingBilinear2d",
         "PixelShuffle",
@@ -392,6 +391,12 @@ final class NnLayers {
     r.layer(
         "dim is required, as for F.softmin",
         withConfig("softmin", "Softmin(int? dim=None) -> Softmin"));
+    r.layer(
+        "as F.interpolate",
+        withConfig(
+            "interpolate",
+            "Upsample(Any? size=None, Any? scale_factor=None, str mode='nearest',"
+                + " bool? align_corners=None, bool? recompute_scale_factor=None) -> Upsample"));
     r.layer("", withConfig("flatten", "Flatten(int start_dim=1, int end_dim=-1) -> Flatten"));
     r.layer(
         "as F.max_pool2d",

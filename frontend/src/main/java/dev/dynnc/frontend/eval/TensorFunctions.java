@@ -1422,7 +1422,6 @@ final class TensorFunctions {
         "glu",
         "tanhshrink",
         "threshold",
-        "interpolate",
         "upsample",
         "grid_sample",
         "affine_grid",
