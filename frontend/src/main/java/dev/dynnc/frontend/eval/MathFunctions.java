@@ -51,11 +51,6 @@ final class MathFunctions {
                 return t.op(name, List.of(x), Map.of(), at);
               });
     }
-    for (String name : List.of("sin", "cos", "rsqrt")) {
-      r.def(name + "(Tensor input) -> Tensor")
-          .in(TORCH, TENSOR)
-          .to((t, a, at) -> t.op(name, List.of(toFloat(t, a.tensor("input"), at)), Map.of(), at));
-    }
     r.def("reciprocal(Tensor input) -> Tensor")
         .in(TORCH, TENSOR)
         .to((t, a, at) -> t.binary("/", 1.0, toFloat(t, a.tensor("input"), at), at));
@@ -66,7 +61,8 @@ final class MathFunctions {
               SymTensor x = a.tensor("input");
               return t.binary("*", x, x, at);
             });
-    // log1p and expm1 as log(1 + x) and exp(x) - 1: exact to float32's rounding of 1 + x.
+    // log1p and expm1 as log(1 + x) and exp(x) - 1: 1 + x is rounded to float32 first, so for |x|
+    // near float32's epsilon the relative error grows; the absolute error stays below it.
     r.def("log1p(Tensor input) -> Tensor")
         .in(TORCH, TENSOR)
         .note("as log(1 + x)")
@@ -155,7 +151,17 @@ final class MathFunctions {
               } else {
                 value = t.full(Operators.toDouble(value), x.type().dtype(), at);
               }
-              return TensorFunctions.where(t, mask, value, x, at);
+              SymTensor out = (SymTensor) TensorFunctions.where(t, mask, value, x, at);
+              if (!out.type().shape().equals(x.type().shape())) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "masked_fill: mask of shape "
+                        + mask.type().shape()
+                        + " does not broadcast to the input's shape "
+                        + x.type().shape());
+              }
+              return out;
             });
     for (String name : List.of("isnan", "isinf", "isfinite")) {
       r.def(name + "(Tensor input) -> Tensor")
@@ -598,12 +604,12 @@ final class MathFunctions {
   }
 
   /** x * sigmoid(x). */
-  static SymTensor silu(TorchLib t, SymTensor x, Span at) {
+  private static SymTensor silu(TorchLib t, SymTensor x, Span at) {
     return (SymTensor) t.binary("*", x, t.op("sigmoid", List.of(x), Map.of(), at), at);
   }
 
   /** relu6(x + 3) / 6. */
-  static SymTensor hardsigmoid(TorchLib t, SymTensor x, Span at) {
+  private static SymTensor hardsigmoid(TorchLib t, SymTensor x, Span at) {
     SymTensor clipped =
         t.op(
             "clip",
@@ -614,7 +620,7 @@ final class MathFunctions {
   }
 
   /** x where x > 0, else alpha * (exp(x) - 1). */
-  static SymTensor elu(TorchLib t, SymTensor x, double alpha, Span at) {
+  private static SymTensor elu(TorchLib t, SymTensor x, double alpha, Span at) {
     SymTensor neg =
         (SymTensor)
             t.binary("*", t.binary("-", t.op("exp", List.of(x), Map.of(), at), 1.0, at), alpha, at);
@@ -622,7 +628,7 @@ final class MathFunctions {
   }
 
   /** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
-  static SymTensor logsigmoid(TorchLib t, SymTensor x, Span at) {
+  private static SymTensor logsigmoid(TorchLib t, SymTensor x, Span at) {
     SymTensor negX = t.op("neg", List.of(x), Map.of(), at);
     return t.op("neg", List.of(TensorFunctions.softplus(t, negX, 1.0, 20.0, at)), Map.of(), at);
   }

@@ -363,20 +363,20 @@ final class NnLayers {
                         at);
                 case "GELU" ->
                     in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
-                case "SiLU" -> MathFunctions.silu(in.torch, in.torch.tensor(x, at), at);
-                case "Hardsigmoid" ->
-                    MathFunctions.hardsigmoid(in.torch, in.torch.tensor(x, at), at);
-                case "Hardswish" -> {
-                  SymTensor tx = in.torch.tensor(x, at);
-                  yield in.torch.binary("*", tx, MathFunctions.hardsigmoid(in.torch, tx, at), at);
-                }
-                case "ELU" ->
-                    MathFunctions.elu(
-                        in.torch,
-                        in.torch.tensor(x, at),
-                        Operators.toDouble(self.dict.get("alpha")),
+                case "SiLU", "Hardswish", "Hardsigmoid", "LogSigmoid" ->
+                    in.torch.call(
+                        TorchRegistry.Space.FUNCTIONAL,
+                        act.toLowerCase(java.util.Locale.ROOT),
+                        List.of(x),
+                        Map.of(),
                         at);
-                case "LogSigmoid" -> MathFunctions.logsigmoid(in.torch, in.torch.tensor(x, at), at);
+                case "ELU" ->
+                    in.torch.call(
+                        TorchRegistry.Space.FUNCTIONAL,
+                        "elu",
+                        List.of(x),
+                        Map.of("alpha", self.dict.get("alpha")),
+                        at);
                 default -> x; // Identity; Dropout is the identity in eval mode
               };
             }

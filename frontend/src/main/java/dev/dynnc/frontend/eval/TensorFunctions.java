@@ -158,7 +158,9 @@ final class TensorFunctions {
 
   private static void elementwise(TorchRegistry r) {
     for (String name :
-        List.of("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "erf")) {
+        List.of(
+            "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "erf", "sin", "cos",
+            "rsqrt")) {
       TorchRegistry.Impl impl =
           (t, a, at) -> {
             SymTensor x = a.tensor("input");

@@ -97,8 +97,7 @@ public final class ReuseDominatingValues implements Pass {
         number.put(op.result(), twin.value());
         if (op.operands().isEmpty()) {
           // A weight or constant: every subgraph that reads one has it compiled in; sharing it
-          // would
-          // only make later ops read another op's copy (and pieces of a cut block unlike).
+          // would only make later ops read another op's copy (and pieces of a cut block unlike).
           continue;
         }
         if (twin.block() == bi || worthCarrying(op, types)) {
