@@ -14,7 +14,7 @@ class Net(nn.Module):
         c = x.index_select(0)
         d = torch.topk(x, 9)
         e = F.pad(x, (1, 2, 3))
-        f = F.pad(x, (1, 1), mode='reflect')
+        f = F.pad(x, (1, 1), mode='reflect', value=1.0)
         g = F.normalize(x, p=3.0)
         h = F.batch_norm(x, x[0], x[0], training=True)
         i = torch.cumsum(x, dim=2)
@@ -43,11 +43,10 @@ class Net(nn.Module):
 #    |
 # 16 |         e = F.pad(x, (1, 2, 3))
 #    |               ^
-# error[DN0201]: error_torch_fn_arguments.py:17:15: F.pad mode 'reflect' is not supported yet
+# error[DN0202]: error_torch_fn_arguments.py:17:15: Padding mode "reflect" doesn't take in value argument
 #    |
-# 17 |         f = F.pad(x, (1, 1), mode='reflect')
+# 17 |         f = F.pad(x, (1, 1), mode='reflect', value=1.0)
 #    |               ^
-#    = hint: only mode='constant' is supported
 # error[DN0201]: error_torch_fn_arguments.py:18:15: F.normalize with p=3.0 is not supported yet
 #    |
 # 18 |         g = F.normalize(x, p=3.0)

@@ -90,6 +90,7 @@ final class NnLayers {
   /** The torch.nn classes dynnc knows but does not support. */
   static void declare(TorchRegistry r) {
     layers(r);
+    ExtraLayers.declare(r);
     r.unsupported(
         TorchRegistry.Space.NN,
         TorchRegistry.NOT_YET,
@@ -97,28 +98,11 @@ final class NnLayers {
         "ConvTranspose1d",
         "ConvTranspose2d",
         "ConvTranspose3d",
-        "MaxPool1d",
         "MaxPool3d",
-        "AvgPool1d",
         "AvgPool3d",
-        "AdaptiveAvgPool1d",
         "AdaptiveAvgPool3d",
-        "AdaptiveMaxPool1d",
-        "AdaptiveMaxPool2d",
         "BatchNorm3d",
-        "GroupNorm",
-        "InstanceNorm1d",
-        "InstanceNorm2d",
         "LocalResponseNorm",
-        "LeakyReLU",
-        "SELU",
-        "CELU",
-        "Mish",
-        "Hardtanh",
-        "Softsign",
-        "PReLU",
-        "GLU",
-        "Softmax2d",
         "RNN",
         "RNNCell",
         "MultiheadAttention",
@@ -129,25 +113,10 @@ final class NnLayers {
         "TransformerDecoderLayer",
         "EmbeddingBag",
         "Bilinear",
-        "UpsamplingNearest2d",
-        "UpsamplingBilinear2d",
-        "PixelShuffle",
-        "PixelUnshuffle",
-        "Unflatten",
         "Fold",
         "Unfold",
-        "ZeroPad2d",
-        "ConstantPad2d",
-        "ReflectionPad2d",
-        "ReplicationPad2d",
         "ParameterList",
-        "ParameterDict",
-        "CosineSimilarity",
-        "PairwiseDistance",
-        "ChannelShuffle",
-        "AlphaDropout",
-        "Dropout1d",
-        "Dropout3d");
+        "ParameterDict");
     r.unsupported(
         TorchRegistry.Space.NN,
         "a training loss; compiled models run inference only",
@@ -203,45 +172,20 @@ final class NnLayers {
 
           @Override
           Object run(Interpreter in, PyObject self, Object x, Span at) {
-            TorchLib t = in.torch;
-            SymTensor input = t.tensor(x, at);
             long[] ns =
                 Conv.ints(
                     self.dict.get("normalized_shape"),
                     ((PyTuple) self.dict.get("normalized_shape")).items().size());
-            int r = input.type().rank();
-            long[] dims = input.type().dims();
-            long size = 1;
-            for (int i = 0; i < ns.length; i++) {
-              if (r - ns.length + i < 0 || dims[r - ns.length + i] != ns[i]) {
-                throw Interpreter.error(
-                    Code.DN0202,
-                    at,
-                    "LayerNorm over "
-                        + java.util.Arrays.toString(ns)
-                        + " does not fit an input of shape "
-                        + input.type().shape());
-              }
-              size *= ns[i];
-            }
-            // Normalize over the trailing dims by flattening them into one.
-            long[] flat = java.util.Arrays.copyOf(dims, r - ns.length + 1);
-            flat[flat.length - 1] = size;
-            SymTensor gamma =
-                self.module.parameters.containsKey("weight")
-                    ? t.reshape(weight(in, self, "weight", at), new long[] {size}, at)
-                    : t.full(1, DType.F32, new long[] {size}, at);
-            SymTensor beta =
-                self.module.parameters.containsKey("bias")
-                    ? t.reshape(weight(in, self, "bias", at), new long[] {size}, at)
-                    : t.full(0, DType.F32, new long[] {size}, at);
-            SymTensor y =
-                t.op(
-                    "layer_norm",
-                    List.of(t.reshape(input, flat, at), gamma, beta),
-                    Map.of("eps", Attr.of((double) (Double) self.dict.get("eps"))),
-                    at);
-            return t.reshape(y, dims, at);
+            boolean w = self.module.parameters.containsKey("weight");
+            boolean b = self.module.parameters.containsKey("bias");
+            return LayerFunctions.layerNorm(
+                in.torch,
+                in.torch.tensor(x, at),
+                ns,
+                w ? weight(in, self, "weight", at) : null,
+                b ? weight(in, self, "bias", at) : null,
+                (Double) self.dict.get("eps"),
+                at);
           }
         });
     r.layer(
@@ -662,19 +606,25 @@ final class NnLayers {
     };
   }
 
+  /**
+   * Stores a layer's constructor arguments as written, like PyTorch's attributes (kernel_size=2
+   * stays 2), and as the keyword arguments forward passes on to F.
+   */
+  static void storeConfig(PyObject self, BoundArgs p) {
+    Map<String, Object> config = new HashMap<>();
+    for (Schema.Param param : p.schema().params()) {
+      config.put(param.name(), p.given(param.name()));
+      self.dict.put(param.name(), p.given(param.name()));
+    }
+    self.dict.put("__config__", config);
+  }
+
   /** A layer that stores its constructor arguments and forwards to a functional op with them. */
-  private static Simple withConfig(String fn, String schema) {
+  static Simple withConfig(String fn, String schema) {
     return new Simple(schema) {
       @Override
       void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-        Map<String, Object> config = new HashMap<>();
-        for (Schema.Param param : p.schema().params()) {
-          // As written, like PyTorch's attributes (kernel_size=2 stays 2); forward passes them on
-          // to F.
-          config.put(param.name(), p.given(param.name()));
-          self.dict.put(param.name(), p.given(param.name()));
-        }
-        self.dict.put("__config__", config);
+        storeConfig(self, p);
       }
 
       @Override

@@ -34,6 +34,7 @@ final class TensorFunctions {
     indexing(r);
     pieces(r);
     MathFunctions.declare(r);
+    LayerFunctions.declare(r);
     unsupported(r);
   }
 
@@ -828,7 +829,7 @@ final class TensorFunctions {
         .to((t, a, at) -> a.raw("input"));
     r.def("pad(Tensor input, int[] pad, str mode='constant', float? value=None) -> Tensor")
         .in(FUNCTIONAL)
-        .note("mode='constant' and padding of at least 0 only")
+        .note("padding of at least 0 only")
         .to(TensorFunctions::pad);
     r.def(
             "normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None) -> Tensor")
@@ -840,7 +841,7 @@ final class TensorFunctions {
                 + " int[2] dilation=1, int groups=1) -> Tensor",
             "conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding='valid',"
                 + " int[2] dilation=1, int groups=1) -> Tensor")
-        .in(FUNCTIONAL)
+        .in(TORCH, FUNCTIONAL)
         .note("padding given as numbers only")
         .to(
             (t, a, at) -> {
@@ -931,12 +932,13 @@ final class TensorFunctions {
 
   private static Object pad(TorchLib t, BoundArgs a, Span at) {
     SymTensor x = a.tensor("input");
-    if (!"constant".equals(a.str("mode"))) {
+    String mode = a.str("mode");
+    if (!List.of("constant", "reflect", "replicate", "circular").contains(mode)) {
       throw Interpreter.error(
-          Code.DN0201,
+          Code.DN0202,
           at,
-          "F.pad mode '" + a.str("mode") + "' is not supported yet",
-          "only mode='constant' is supported");
+          "Unrecognised padding mode " + mode,
+          "use 'constant', 'reflect', 'replicate' or 'circular'");
     }
     long[] p = a.ints("pad");
     int rank = x.type().rank();
@@ -946,18 +948,94 @@ final class TensorFunctions {
           at,
           "F.pad: padding length " + p.length + " must be even and at most twice the rank " + rank);
     }
-    // F.pad lists (before, after) pairs from the last dimension backwards.
-    long[] width = new long[2 * rank];
-    for (int i = 0; i < p.length; i++) {
-      if (p[i] < 0) {
+    for (long w : p) {
+      if (w < 0) {
         throw Interpreter.error(
             Code.DN0201, at, "F.pad with negative padding (cropping) is not supported yet");
       }
+    }
+    if (!mode.equals("constant")) {
+      if (!a.isNone("value") && a.real("value") != 0) {
+        throw Interpreter.error(
+            Code.DN0202, at, "Padding mode \"" + mode + "\" doesn't take in value argument");
+      }
+      return padByIndex(t, x, mode, p, at);
+    }
+    // F.pad lists (before, after) pairs from the last dimension backwards.
+    long[] width = new long[2 * rank];
+    for (int i = 0; i < p.length; i++) {
       width[2 * (rank - 1 - i / 2) + i % 2] = p[i];
     }
     double value = a.isNone("value") ? 0.0 : a.real("value");
     return t.op(
         "pad", List.of(x), Map.of("pad_width", Attr.ints(width), "value", Attr.of(value)), at);
+  }
+
+  /**
+   * Reflect, replicate and circular padding: along each padded dimension, the input gathered at
+   * constant indices (reflected at the edges, clamped to them, or wrapped around).
+   */
+  private static SymTensor padByIndex(TorchLib t, SymTensor x, String mode, long[] p, Span at) {
+    int rank = x.type().rank();
+    int padded = p.length / 2;
+    if (rank < 2 || rank > 5 || rank < padded + 1 || rank > padded + 2) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now",
+          "pad the last rank-1 or rank-2 dimensions of a 2-d to 5-d input");
+    }
+    if (mode.equals("circular") && rank != padded + 2) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Invalid padding size, expected " + 2 * (rank - 2) + " but got " + p.length);
+    }
+    SymTensor y = x;
+    for (int i = 0; i < padded; i++) {
+      int axis = rank - 1 - i;
+      long before = p[2 * i];
+      long after = p[2 * i + 1];
+      long n = x.type().shape().get(axis);
+      boolean fits =
+          switch (mode) {
+            case "reflect" -> before < n && after < n;
+            case "circular" -> before <= n && after <= n;
+            default -> true;
+          };
+      if (!fits) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            mode.equals("reflect")
+                ? "Argument #4: Padding size should be less than the corresponding input"
+                    + " dimension, but got: padding ("
+                    + before
+                    + ", "
+                    + after
+                    + ") at dimension "
+                    + axis
+                    + " of input "
+                    + rank
+                : "Padding value causes wrapping around more than once.");
+      }
+      if (before == 0 && after == 0) {
+        continue;
+      }
+      List<Object> idx = new ArrayList<>();
+      for (long j = -before; j < n + after; j++) {
+        long k =
+            switch (mode) {
+              case "reflect" -> j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
+              case "replicate" -> Math.min(Math.max(j, 0), n - 1);
+              default -> Math.floorMod(j, n);
+            };
+        idx.add(k);
+      }
+      SymTensor index = (SymTensor) TensorWrites.literal(t, new Values.PyList(idx), DType.I64, at);
+      y = t.op("index_select", List.of(y, index), Map.of("axis", Attr.of((long) axis)), at);
+    }
+    return y;
   }
 
   private static Object normalize(TorchLib t, BoundArgs a, Span at) {
@@ -1300,10 +1378,7 @@ final class TensorFunctions {
         "exp2",
         "count_nonzero",
         "aminmax",
-        "conv1d",
-        "conv2d",
         "batch_norm",
-        "layer_norm",
         "dropout",
         "addcmul",
         "addcdiv",
@@ -1399,44 +1474,19 @@ final class TensorFunctions {
     r.unsupported(
         FUNCTIONAL,
         notYet,
-        "conv1d",
         "conv3d",
         "conv_transpose1d",
         "conv_transpose2d",
-        "max_pool1d",
-        "avg_pool1d",
         "max_pool3d",
-        "adaptive_max_pool2d",
-        "adaptive_avg_pool1d",
-        "adaptive_max_pool1d",
-        "layer_norm",
-        "group_norm",
-        "instance_norm",
         "local_response_norm",
-        "embedding",
-        "one_hot",
-        "selu",
-        "celu",
-        "mish",
-        "hardtanh",
-        "softsign",
-        "prelu",
-        "glu",
-        "tanhshrink",
-        "threshold",
         "upsample",
         "grid_sample",
         "affine_grid",
-        "pixel_shuffle",
         "unfold",
         "fold",
-        "cosine_similarity",
-        "pairwise_distance",
         "scaled_dot_product_attention",
         "multi_head_attention_forward",
-        "gumbel_softmax",
-        "dropout2d",
-        "alpha_dropout");
+        "gumbel_softmax");
     r.unsupported(
         FUNCTIONAL,
         "a training loss; compiled models run inference only",
