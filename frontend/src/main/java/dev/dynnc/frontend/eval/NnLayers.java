@@ -103,8 +103,6 @@ final class NnLayers {
         "AdaptiveAvgPool3d",
         "BatchNorm3d",
         "LocalResponseNorm",
-        "RNN",
-        "RNNCell",
         "MultiheadAttention",
         "Transformer",
         "TransformerEncoder",
@@ -139,10 +137,15 @@ final class NnLayers {
     r.layer("", new Conv(2));
     r.layer("a 2-d convolution over a height of 1", new Conv(1));
     String rnn = "unrolled over the (static) time dimension";
-    r.layer("", new Recurrent(true, true));
-    r.layer("", new Recurrent(false, true));
-    r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(true, false));
-    r.layer("bidirectional=False and proj_size=0 only; " + rnn, new Recurrent(false, false));
+    for (String kind : List.of("LSTM", "GRU", "RNN")) {
+      r.layer("", new Recurrent(kind, true));
+      r.layer(
+          (kind.equals("RNN")
+                  ? "bidirectional=False only; "
+                  : "bidirectional=False and proj_size=0 only; ")
+              + rnn,
+          new Recurrent(kind, false));
+    }
     r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm2d"));
     r.layer(
         "",

@@ -11,40 +11,49 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * LSTMCell, GRUCell, LSTM and GRU, lowered to linear, slicing and elementwise ops with PyTorch's
- * gate order (LSTM: input, forget, cell, output; GRU: reset, update, new). Sequence layers unroll
- * over the time dimension, which is static; the parameters keep PyTorch's names ({@code
- * weight_ih_l0}, ...), so checkpoints load as they are.
+ * LSTMCell, GRUCell, RNNCell, LSTM, GRU and RNN, lowered to linear, slicing and elementwise ops
+ * with PyTorch's gate order (LSTM: input, forget, cell, output; GRU: reset, update, new; the Elman
+ * RNN has one, through tanh or relu). Sequence layers unroll over the time dimension, which is
+ * static; the parameters keep PyTorch's names ({@code weight_ih_l0}, ...), so checkpoints load as
+ * they are.
  */
 final class Recurrent extends NnLayers.Declared {
   private static final Schema FORWARD = Schema.parse("forward(Tensor input, Any? hx=None) -> Any");
+  private final String kind;
   private final boolean lstm;
+  private final boolean elman;
   private final boolean cell;
 
-  Recurrent(boolean lstm, boolean cell) {
-    super(signature(lstm, cell));
-    this.lstm = lstm;
+  /** {@code kind} is "LSTM", "GRU" or "RNN". */
+  Recurrent(String kind, boolean cell) {
+    super(signature(kind, cell));
+    this.kind = kind;
+    this.lstm = kind.equals("LSTM");
+    this.elman = kind.equals("RNN");
     this.cell = cell;
   }
 
-  private static String signature(boolean lstm, boolean cell) {
-    String name = (lstm ? "LSTM" : "GRU") + (cell ? "Cell" : "");
+  private static String signature(String kind, boolean cell) {
+    String name = kind + (cell ? "Cell" : "");
+    boolean elman = kind.equals("RNN");
+    // nn.RNNCell takes nonlinearity last; PyTorch 1.13's nn.RNN only as a keyword.
     return name
         + "(int input_size, int hidden_size, "
         + (cell
-            ? "bool bias=True"
-            : "int num_layers=1, bool bias=True,"
-                + " bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0")
+            ? "bool bias=True" + (elman ? ", str nonlinearity='tanh'" : "")
+            : "int num_layers=1, bool bias=True, bool batch_first=False, float dropout=0.0,"
+                + " bool bidirectional=False"
+                + (elman ? ", *, str nonlinearity='tanh'" : ", int proj_size=0"))
         + ", Device? device=None, ScalarType? dtype=None) -> "
         + name;
   }
 
   private String name() {
-    return (lstm ? "LSTM" : "GRU") + (cell ? "Cell" : "");
+    return kind + (cell ? "Cell" : "");
   }
 
   private int gates() {
-    return lstm ? 4 : 3;
+    return lstm ? 4 : elman ? 1 : 3;
   }
 
   @Override
@@ -55,10 +64,17 @@ final class Recurrent extends NnLayers.Declared {
     self.dict.put("input_size", input);
     self.dict.put("hidden_size", hidden);
     self.dict.put("bias", bias);
+    if (elman) {
+      String act = p.str("nonlinearity");
+      if (!act.equals("tanh") && !act.equals("relu")) {
+        throw Interpreter.error(Code.DN0202, at, "Unknown nonlinearity '" + act + "'");
+      }
+      self.dict.put("nonlinearity", act);
+    }
     long layers = 1;
     if (!cell) {
       layers = p.integer("num_layers", 1);
-      if (p.bool("bidirectional") || p.integer("proj_size", 0) != 0) {
+      if (p.bool("bidirectional") || !elman && p.integer("proj_size", 0) != 0) {
         throw Interpreter.error(
             Code.DN0201, at, name() + " with bidirectional=True or proj_size is not supported yet");
       }
@@ -188,7 +204,7 @@ final class Recurrent extends NnLayers.Declared {
     return out;
   }
 
-  /** One time step: returns the new (h, c); for GRU c is h. */
+  /** One time step: returns the new (h, c); for GRU and RNN c is h. */
   private SymTensor[] step(
       TorchLib t,
       Interpreter in,
@@ -203,6 +219,11 @@ final class Recurrent extends NnLayers.Declared {
         linear(t, in, self, x, "weight_ih" + suffix, bias ? "bias_ih" + suffix : null, at);
     SymTensor gh =
         linear(t, in, self, state[0], "weight_hh" + suffix, bias ? "bias_hh" + suffix : null, at);
+    if (elman) {
+      String act = (String) self.dict.get("nonlinearity");
+      SymTensor h = t.op(act, List.of((SymTensor) t.binary("+", gi, gh, at)), Map.of(), at);
+      return new SymTensor[] {h, h};
+    }
     if (lstm) {
       SymTensor gates = (SymTensor) t.binary("+", gi, gh, at);
       SymTensor i = sig(t, chunk(t, gates, 0, hidden, at), at);
