@@ -139,6 +139,17 @@ def _conv2d(a, op, req):
     return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
 
 
+def _conv_transpose2d(a, op, req):
+    attrs = op["attrs"]
+    k = [int(d) for d in req["shapes"][str(op["args"][1])]]
+    y = relay.nn.conv2d_transpose(a[0], a[1], strides=attrs["strides"], padding=attrs["padding"],
+                                  output_padding=attrs["output_padding"],
+                                  dilation=attrs["dilation"], groups=attrs["groups"],
+                                  channels=k[1] * attrs["groups"], kernel_size=(k[2], k[3]),
+                                  kernel_layout="IOHW")
+    return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
+
+
 def _batch_norm(a, op, req):
     return relay.nn.batch_norm(a[0], a[1], a[2], a[3], a[4], axis=1, epsilon=op["attrs"]["eps"])[0]
 
@@ -270,6 +281,7 @@ _SPECIAL = {
     "arange": _arange,
     "full": _full,
     "conv2d": _conv2d,
+    "conv_transpose2d": _conv_transpose2d,
     "batch_norm": _batch_norm,
     "linear": _linear,
     "relu": _relu,

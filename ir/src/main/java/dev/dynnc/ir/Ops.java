@@ -159,6 +159,15 @@ public final class Ops {
         .attr("groups", AttrKind.INT)
         .type(Ops::conv2d)
         .special("conv2d");
+    // PyTorch's ConvTranspose2d: the weight is [in, out / groups, kh, kw] (Relay's IOHW).
+    op("conv_transpose2d", 2, 3)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("output_padding", AttrKind.INTS)
+        .attr("dilation", AttrKind.INTS)
+        .attr("groups", AttrKind.INT)
+        .type(Ops::convTranspose2d)
+        .special("conv_transpose2d");
     op("linear", 2, 3).type(Ops::linear).special("linear");
     op("matmul", 2, 2).type(Ops::matmul).relay("nn.batch_matmul").consts("transpose_b", false);
     op("batch_norm", 5, 5).attr("eps", AttrKind.FLOAT).type(Ops::batchNorm).special("batch_norm");
@@ -516,6 +525,45 @@ public final class Ops {
     long h = window(x.shape().get(2), w.shape().get(2), s[0], p[0] + p[2], d[0], false);
     long wd = window(x.shape().get(3), w.shape().get(3), s[1], p[1] + p[3], d[1], false);
     return TensorType.of(x.dtype(), x.shape().get(0), w.shape().get(0), h, wd);
+  }
+
+  private static Type convTranspose2d(
+      String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+    List<TensorType> t = tensors(op, in);
+    TensorType x = t.get(0);
+    TensorType w = t.get(1);
+    if (x.rank() != 4 || w.rank() != 4) {
+      throw new TypeError(
+          "conv_transpose2d expects a 4-d input and weight, got " + x + " and " + w);
+    }
+    long[] s = ints(attrs, "strides");
+    long[] p = ints(attrs, "padding");
+    long[] op2 = ints(attrs, "output_padding");
+    long[] d = ints(attrs, "dilation");
+    long groups = intAttr(attrs, "groups");
+    if (groups <= 0 || !x.shape().get(1).equals(w.shape().get(0))) {
+      throw new TypeError(
+          "conv_transpose2d: input " + x + " does not match weight " + w + " (in channels first)");
+    }
+    long cout = w.shape().get(1) * groups;
+    if (t.size() == 3 && (t.get(2).rank() != 1 || t.get(2).shape().get(0) != cout)) {
+      throw new TypeError(
+          "conv_transpose2d: bias " + t.get(2) + " does not match " + cout + " output channels");
+    }
+    long[] out = new long[2];
+    for (int i = 0; i < 2; i++) {
+      long k = w.shape().get(2 + i);
+      if (s[i] <= 0 || d[i] <= 0 || p[i] < 0 || op2[i] < 0 || op2[i] >= Math.max(s[i], d[i])) {
+        throw new TypeError(
+            "conv_transpose2d needs positive strides and dilation, non-negative padding, and an"
+                + " output padding smaller than the stride or the dilation");
+      }
+      out[i] = (x.shape().get(2 + i) - 1) * s[i] - 2 * p[i] + d[i] * (k - 1) + op2[i] + 1;
+      if (out[i] <= 0) {
+        throw new TypeError("conv_transpose2d output size " + out[i] + " is not positive");
+      }
+    }
+    return TensorType.of(x.dtype(), x.shape().get(0), cout, out[0], out[1]);
   }
 
   private static Type batchNorm(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

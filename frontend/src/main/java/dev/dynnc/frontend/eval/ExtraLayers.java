@@ -31,6 +31,9 @@ final class ExtraLayers {
       r.layer("with track_running_stats=True, the running statistics (eval mode)", instanceNorm(n));
     }
     r.layer("", prelu());
+    for (int n = 1; n <= 2; n++) {
+      r.layer("padding_mode='zeros' only", convTranspose(n));
+    }
     padding(r);
     r.layer("", unflatten());
     r.layer("", softmax2d());
@@ -215,6 +218,97 @@ final class ExtraLayers {
           y = t.reshape(y, java.util.Arrays.copyOfRange(y.type().dims(), 1, rank + 1), at);
         }
         return y;
+      }
+    };
+  }
+
+  private static NnLayers.Declared convTranspose(int n) {
+    String name = "ConvTranspose" + n + "d";
+    String ints = "int[" + n + "]";
+    Schema forward = Schema.parse("forward(Tensor input, int[]? output_size=None) -> Tensor");
+    return new NnLayers.Declared(
+        name
+            + "(int in_channels, int out_channels, "
+            + ints
+            + " kernel_size, "
+            + ints
+            + " stride=1, "
+            + ints
+            + " padding=0, "
+            + ints
+            + " output_padding=0, int groups=1, bool bias=True, "
+            + ints
+            + " dilation=1, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)"
+            + " -> "
+            + name) {
+      @Override
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+        long cin = p.integer("in_channels", 1);
+        long cout = p.integer("out_channels", 1);
+        long groups = p.integer("groups", 1);
+        if (cin % groups != 0) {
+          throw Interpreter.error(Code.DN0202, at, "in_channels must be divisible by groups");
+        }
+        if (cout % groups != 0) {
+          throw Interpreter.error(Code.DN0202, at, "out_channels must be divisible by groups");
+        }
+        if (!p.str("padding_mode").equals("zeros")) {
+          throw Interpreter.error(
+              Code.DN0202, at, "Only \"zeros\" padding mode is supported for " + name);
+        }
+        for (String key :
+            List.of("kernel_size", "stride", "padding", "output_padding", "dilation")) {
+          long[] v = p.ints(key);
+          Object[] items = new Object[v.length];
+          for (int i = 0; i < v.length; i++) {
+            items[i] = v[i];
+          }
+          self.dict.put(key, PyTuple.of(items));
+        }
+        self.dict.put("in_channels", cin);
+        self.dict.put("out_channels", cout);
+        self.dict.put("groups", groups);
+        long[] k = p.ints("kernel_size", 1);
+        long[] wshape = new long[n + 2];
+        wshape[0] = cin;
+        wshape[1] = cout / groups;
+        System.arraycopy(k, 0, wshape, 2, n);
+        NnLayers.param(self, "weight", TensorType.of(DType.F32, wshape), at);
+        if (p.bool("bias")) {
+          NnLayers.param(self, "bias", TensorType.of(DType.F32, cout), at);
+        } else {
+          self.dict.put("bias", Values.NONE);
+        }
+      }
+
+      @Override
+      public Object forward(
+          Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+        BoundArgs p = BoundArgs.bind(forward, in, a, kw, at);
+        if (!p.isNone("output_size")) {
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              name + " with output_size is not supported yet",
+              "set output_padding in the constructor instead");
+        }
+        long[][] geometry = new long[4][];
+        String[] keys = {"stride", "padding", "output_padding", "dilation"};
+        for (int i = 0; i < 4; i++) {
+          List<Object> items = ((PyTuple) self.dict.get(keys[i])).items();
+          geometry[i] = items.stream().mapToLong(o -> (Long) o).toArray();
+        }
+        return LayerFunctions.convTranspose(
+            in.torch,
+            p.tensor("input"),
+            NnLayers.weight(in, self, "weight", at),
+            self.module.parameters.containsKey("bias")
+                ? NnLayers.weight(in, self, "bias", at)
+                : null,
+            geometry,
+            (Long) self.dict.get("groups"),
+            n,
+            at);
       }
     };
   }

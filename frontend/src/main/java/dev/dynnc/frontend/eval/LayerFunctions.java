@@ -648,6 +648,39 @@ final class LayerFunctions {
               return t.reshape(
                   y, batched ? new long[] {ys[0], ys[1], ys[3]} : new long[] {ys[1], ys[3]}, at);
             });
+    for (int n = 1; n <= 2; n++) {
+      int dims = n;
+      String ints = "int[" + n + "]";
+      r.def(
+              "conv_transpose"
+                  + n
+                  + "d(Tensor input, Tensor weight, Tensor? bias=None, "
+                  + ints
+                  + " stride=1, "
+                  + ints
+                  + " padding=0, "
+                  + ints
+                  + " output_padding=0, int groups=1, "
+                  + ints
+                  + " dilation=1) -> Tensor")
+          .in(TORCH, FUNCTIONAL)
+          .to(
+              (t, a, at) ->
+                  convTranspose(
+                      t,
+                      a.tensor("input"),
+                      a.tensor("weight"),
+                      optional(a, "bias"),
+                      new long[][] {
+                        a.ints("stride"),
+                        a.ints("padding"),
+                        a.ints("output_padding"),
+                        a.ints("dilation")
+                      },
+                      a.integer("groups"),
+                      dims,
+                      at));
+    }
     r.def(
             "max_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0,"
                 + " int[1] dilation=1, bool ceil_mode=False, bool return_indices=False) -> Tensor")
@@ -729,6 +762,168 @@ final class LayerFunctions {
                 return y;
               });
     }
+  }
+
+  /**
+   * A transposed convolution over {@code n} spatial dimensions (1 or 2; 1-d as 2-d over a height of
+   * 1), batched or not. {@code geometry} is stride, padding, output padding and dilation.
+   */
+  static SymTensor convTranspose(
+      TorchLib t,
+      SymTensor x,
+      SymTensor w,
+      SymTensor bias,
+      long[][] geometry,
+      long groups,
+      int n,
+      Span at) {
+    String fn = "conv_transpose" + n + "d";
+    int rank = x.type().rank();
+    if (rank != n + 1 && rank != n + 2) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Expected "
+              + (n + 1)
+              + "D (unbatched) or "
+              + (n + 2)
+              + "D (batched) input to "
+              + fn
+              + ", but got input of size: "
+              + x.type().shape());
+    }
+    if (w.type().rank() != n + 2) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn + " expects a " + (n + 2) + "-d weight, got one of shape " + w.type().shape());
+    }
+    long[] xs = x.type().dims();
+    long[] ws = w.type().dims();
+    boolean batched = rank == n + 2;
+    long cin = xs[batched ? 1 : 0];
+    if (groups <= 0 || cin != ws[0] || cin % groups != 0) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Given transposed=1, weight of size "
+              + w.type().shape()
+              + ", expected input"
+              + x.type().shape()
+              + " to have "
+              + ws[0]
+              + " channels, but got "
+              + cin
+              + " channels instead");
+    }
+    long[] x4 = new long[4];
+    x4[0] = batched ? xs[0] : 1;
+    x4[1] = cin;
+    x4[2] = n == 1 ? 1 : xs[rank - 2];
+    x4[3] = xs[rank - 1];
+    long[] w4 = {ws[0], ws[1], n == 1 ? 1 : ws[2], ws[ws.length - 1]};
+    long[][] g = new long[4][];
+    for (int i = 0; i < 4; i++) {
+      long[] v = geometry[i];
+      // A 1-d convolution is a 2-d one over a height of 1: stride and dilation 1, no padding.
+      g[i] = n == 2 ? v.clone() : new long[] {i == 0 || i == 3 ? 1 : 0, v[0]};
+    }
+    long[] op = g[2];
+    for (int i = 0; i < 2; i++) {
+      if (op[i] >= Math.max(g[0][i], g[3][i])) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "output padding must be smaller than either stride or dilation, but got output"
+                + "_padding_height: "
+                + op[0]
+                + " output_padding_width: "
+                + op[1]
+                + " stride_height: "
+                + g[0][0]
+                + " stride_width: "
+                + g[0][1]
+                + " dilation_height: "
+                + g[3][0]
+                + " dilation_width: "
+                + g[3][1]);
+      }
+    }
+    // TVM's x86 schedules have no dilated transposed convolution: dilate the kernel instead (zeros
+    // between its taps), which is the same convolution.
+    SymTensor kernel = t.reshape(w, w4, at);
+    for (int i = 0; i < 2; i++) {
+      long d = g[3][i];
+      if (d > 1 && op[i] >= g[0][i]) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            fn
+                + " with dilation and an output padding not smaller than the stride is not"
+                + " supported yet",
+            "use an output padding smaller than the stride");
+      }
+      if (d > 1) {
+        kernel = dilate(t, kernel, 2 + i, d, at);
+        g[3][i] = 1;
+      }
+    }
+    List<SymTensor> ops = new ArrayList<>(List.of(t.reshape(x, x4, at), kernel));
+    if (bias != null) {
+      ops.add(bias);
+    }
+    SymTensor y =
+        t.op(
+            "conv_transpose2d",
+            ops,
+            Map.of(
+                "strides",
+                Attr.ints(g[0]),
+                "padding",
+                Attr.ints(g[1]),
+                "output_padding",
+                Attr.ints(g[2]),
+                "dilation",
+                Attr.ints(g[3]),
+                "groups",
+                Attr.of(groups)),
+            at);
+    long[] ys = y.type().dims();
+    List<Long> out = new ArrayList<>();
+    if (batched) {
+      out.add(ys[0]);
+    }
+    out.add(ys[1]);
+    if (n == 2) {
+      out.add(ys[2]);
+    }
+    out.add(ys[3]);
+    return t.reshape(y, out.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
+  /** {@code w} with d - 1 zeros between neighbours along {@code axis}. */
+  private static SymTensor dilate(TorchLib t, SymTensor w, int axis, long d, Span at) {
+    long[] dims = w.type().dims();
+    long k = dims[axis];
+    long[] spread = new long[dims.length + 1];
+    long[] width = new long[2 * spread.length];
+    for (int i = 0, j = 0; i < dims.length; i++) {
+      spread[j++] = dims[i];
+      if (i == axis) {
+        spread[j] = 1;
+        width[2 * j + 1] = d - 1;
+        j++;
+      }
+    }
+    SymTensor padded =
+        t.op(
+            "pad",
+            List.of(t.reshape(w, spread, at)),
+            Map.of("pad_width", Attr.ints(width), "value", Attr.of(0.0)),
+            at);
+    long[] flat = dims.clone();
+    flat[axis] = k * d;
+    return Recurrent.slice(t, t.reshape(padded, flat, at), axis, 0, d * (k - 1) + 1, at);
   }
 
   /**

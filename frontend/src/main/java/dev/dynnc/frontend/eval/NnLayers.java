@@ -95,8 +95,6 @@ final class NnLayers {
         TorchRegistry.Space.NN,
         TorchRegistry.NOT_YET,
         "Conv3d",
-        "ConvTranspose1d",
-        "ConvTranspose2d",
         "ConvTranspose3d",
         "MaxPool3d",
         "AvgPool3d",

@@ -1475,8 +1475,6 @@ final class TensorFunctions {
         FUNCTIONAL,
         notYet,
         "conv3d",
-        "conv_transpose1d",
-        "conv_transpose2d",
         "max_pool3d",
         "local_response_norm",
         "upsample",
