@@ -90,6 +90,7 @@ final class NnLayers {
   /** The torch.nn classes dynnc knows but does not support. */
   static void declare(TorchRegistry r) {
     layers(r);
+    Attention.declare(r);
     r.unsupported(
         TorchRegistry.Space.NN,
         TorchRegistry.NOT_YET,
@@ -121,12 +122,7 @@ final class NnLayers {
         "Softmax2d",
         "RNN",
         "RNNCell",
-        "MultiheadAttention",
         "Transformer",
-        "TransformerEncoder",
-        "TransformerEncoderLayer",
-        "TransformerDecoder",
-        "TransformerDecoderLayer",
         "EmbeddingBag",
         "Bilinear",
         "UpsamplingNearest2d",

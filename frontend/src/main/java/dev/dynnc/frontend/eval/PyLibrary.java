@@ -506,6 +506,11 @@ final class PyLibrary {
     return v;
   }
 
+  /** {@code copy.deepcopy(v)}, for library layers that clone a module (TransformerEncoder). */
+  static Object deepcopy(Interpreter in, Object v, Span at) {
+    return new DeepCopy(in, at).copy(v);
+  }
+
   /**
    * {@code copy.deepcopy}: containers, namespaces and modules copied with a memo, as CPython's
    * protocol does.
