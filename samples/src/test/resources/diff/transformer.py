@@ -8,7 +8,9 @@
 # weights and need_weights=False; a 2-layer TransformerEncoder batch-first with a padding mask
 # (PyTorch's nested-tensor path: padded positions come back zero, and a mask padded at the front
 # takes the ordinary path), one norm_first with gelu, a causal mask and a final norm; and a
-# data-dependent early exit that skips a TransformerDecoder.
+# data-dependent early exit that skips a TransformerDecoder. Its layer's activation is an nn.GELU
+# module, which PyTorch 1.13's deepcopy of the layer (TransformerDecoderLayer.__setstate__) replaces
+# with F.relu.
 import torch
 import torch.nn as nn
 
@@ -27,7 +29,7 @@ class Net(nn.Module):
             nn.TransformerEncoderLayer(d, 2, 12, activation="gelu", norm_first=True),
             2, norm=nn.LayerNorm(d))
         self.dec = nn.TransformerDecoder(
-            nn.TransformerDecoderLayer(d, 2, 12, batch_first=True), 2)
+            nn.TransformerDecoderLayer(d, 2, 12, activation=nn.GELU(), batch_first=True), 2)
         self.head = nn.Linear(d, 3)
 
     def forward(self, x, n):

@@ -885,6 +885,19 @@ final class Attention {
   // ------------------------------------------------------------------------------------------
   // Helpers
 
+  /**
+   * PyTorch 1.13's TransformerDecoderLayer.__setstate__, which copy.copy and copy.deepcopy call (so
+   * TransformerDecoder's clones too): an activation that is not an instance attribute, as a module
+   * activation (a submodule) is not, becomes F.relu, which then shadows the module.
+   */
+  static void afterCopy(Interpreter in, PyObject copy) {
+    if (copy.module != null
+        && copy.cls.isSubclassOf(in.torch.nnClass("TransformerDecoderLayer"))
+        && !copy.dict.containsKey("activation")) {
+      copy.dict.put("activation", functional(in, "relu"));
+    }
+  }
+
   /** A new torch.nn module, as {@code nn.<name>(*args, **kw)} in the layer's constructor. */
   private static Object make(
       Interpreter in, String name, List<Object> args, Map<String, Object> kw, Span at) {

@@ -501,6 +501,7 @@ final class PyLibrary {
       c.module =
           o.module; // as in PyTorch: a shallow copy shares the module's children, parameters and
       // buffers
+      Attention.afterCopy(in, c);
       return c;
     }
     return v;
@@ -583,6 +584,7 @@ final class PyLibrary {
           for (Map.Entry<String, TensorSlot> e : o.module.buffers.entrySet()) {
             c.module.buffers.put(e.getKey(), (TensorSlot) copy(e.getValue()));
           }
+          Attention.afterCopy(in, c);
         }
         return c;
       } else if (v instanceof TensorSlot s) {
