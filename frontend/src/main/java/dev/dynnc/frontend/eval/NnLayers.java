@@ -91,6 +91,7 @@ final class NnLayers {
   static void declare(TorchRegistry r) {
     layers(r);
     ExtraLayers.declare(r);
+    Attention.declare(r);
     r.unsupported(
         TorchRegistry.Space.NN,
         TorchRegistry.NOT_YET,
@@ -101,12 +102,7 @@ final class NnLayers {
         "AdaptiveAvgPool3d",
         "BatchNorm3d",
         "LocalResponseNorm",
-        "MultiheadAttention",
         "Transformer",
-        "TransformerEncoder",
-        "TransformerEncoderLayer",
-        "TransformerDecoder",
-        "TransformerDecoderLayer",
         "EmbeddingBag",
         "Bilinear",
         "Fold",

@@ -501,9 +501,15 @@ final class PyLibrary {
       c.module =
           o.module; // as in PyTorch: a shallow copy shares the module's children, parameters and
       // buffers
+      Attention.afterCopy(in, c);
       return c;
     }
     return v;
+  }
+
+  /** {@code copy.deepcopy(v)}, for library layers that clone a module (TransformerEncoder). */
+  static Object deepcopy(Interpreter in, Object v, Span at) {
+    return new DeepCopy(in, at).copy(v);
   }
 
   /**
@@ -578,6 +584,7 @@ final class PyLibrary {
           for (Map.Entry<String, TensorSlot> e : o.module.buffers.entrySet()) {
             c.module.buffers.put(e.getKey(), (TensorSlot) copy(e.getValue()));
           }
+          Attention.afterCopy(in, c);
         }
         return c;
       } else if (v instanceof TensorSlot s) {

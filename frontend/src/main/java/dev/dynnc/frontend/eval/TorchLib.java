@@ -167,6 +167,15 @@ final class TorchLib {
     nn.put(name, c);
   }
 
+  /** The torch.nn class {@code name}, which must be declared. */
+  PyClass nnClass(String name) {
+    PyClass c = nn.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException("torch.nn." + name + " is not declared");
+    }
+    return c;
+  }
+
   private static void layerInit(PyClass c) {
     Layer layer = c.layer;
     c.dict.put(
