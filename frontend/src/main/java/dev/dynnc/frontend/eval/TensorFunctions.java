@@ -34,6 +34,7 @@ final class TensorFunctions {
     indexing(r);
     pieces(r);
     MathFunctions.declare(r);
+    ShapeFunctions.declare(r);
     unsupported(r);
   }
 
@@ -421,7 +422,7 @@ final class TensorFunctions {
             });
   }
 
-  private static SymTensor expand(TorchLib t, SymTensor x, long[] shape, Span at) {
+  static SymTensor expand(TorchLib t, SymTensor x, long[] shape, Span at) {
     if (java.util.Arrays.equals(shape, x.type().dims())) {
       return x;
     }
@@ -1245,14 +1246,7 @@ final class TensorFunctions {
     r.unsupported(
         TORCH,
         notYet,
-        "einsum",
-        "sort",
-        "argsort",
-        "flip",
-        "roll",
         "tensor_split",
-        "tril",
-        "triu",
         "diag",
         "outer",
         "addmm",
@@ -1274,8 +1268,6 @@ final class TensorFunctions {
         "atan2",
         "nan_to_num",
         "lerp",
-        "repeat_interleave",
-        "tile",
         "meshgrid",
         "linspace",
         "logspace",
@@ -1290,8 +1282,6 @@ final class TensorFunctions {
         "index_fill",
         "take",
         "take_along_dim",
-        "movedim",
-        "broadcast_to",
         "squeeze_copy",
         "bitwise_and",
         "bitwise_or",
@@ -1455,13 +1445,6 @@ final class TensorFunctions {
         "cummax",
         "cummin",
         "cumprod",
-        "sort",
-        "argsort",
-        "flip",
-        "roll",
-        "repeat_interleave",
-        "tile",
-        "movedim",
         "round",
         "fmod",
         "remainder",
@@ -1479,8 +1462,6 @@ final class TensorFunctions {
         "index_fill",
         "unfold",
         "diag",
-        "tril",
-        "triu",
         "softmax_",
         "type",
         "element_size",
@@ -1489,7 +1470,6 @@ final class TensorFunctions {
         "is_contiguous",
         "data_ptr",
         "T",
-        "mT",
         "H");
     r.unsupported(
         TENSOR,
