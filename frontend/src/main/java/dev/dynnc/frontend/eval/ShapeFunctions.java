@@ -26,8 +26,11 @@ import java.util.TreeSet;
 /**
  * Functions that rearrange, sort and contract tensors: {@code einsum} (lowered to transposes,
  * reshapes, batch matmuls and sums), {@code sort}/{@code argsort} (the IR's topk over a whole
- * dimension), flips, rolls, triangles, moved and tiled dimensions, broadcasts and repeats. Each is
- * PyTorch's semantics on static shapes, composed from the IR's ops.
+ * dimension), flips, rolls, triangles, moved and tiled dimensions, broadcasts and repeats; the
+ * products {@code outer}, {@code dot}, {@code mv}, {@code addmm}, {@code baddbmm}, {@code addcmul},
+ * {@code addcdiv} and {@code lerp}; {@code remainder}, {@code fmod}, {@code floor_divide}, {@code
+ * round}, {@code tan}, {@code exp2} and {@code nan_to_num}; and {@code eye} and {@code linspace}.
+ * Each is PyTorch's semantics on static shapes, composed from the IR's ops.
  */
 final class ShapeFunctions {
   private ShapeFunctions() {}
@@ -41,6 +44,9 @@ final class ShapeFunctions {
     einsum(r);
     sorting(r);
     rearranging(r);
+    products(r);
+    arithmetic(r);
+    creation(r);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -933,6 +939,601 @@ final class ShapeFunctions {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // outer, dot, mv, addmm, baddbmm, addcmul, addcdiv, lerp
+
+  private static void products(TorchRegistry r) {
+    r.def("outer(Tensor input, Tensor vec2) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor y = a.tensor("vec2");
+              vector("outer", x, "self", at);
+              vector("outer", y, "vec2", at);
+              long n = x.type().numel();
+              long m = y.type().numel();
+              return t.binary(
+                  "*",
+                  t.reshape(x, new long[] {n, 1}, at),
+                  t.reshape(y, new long[] {1, m}, at),
+                  at);
+            });
+    r.def("dot(Tensor input, Tensor tensor) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor y = a.tensor("tensor");
+              if (x.type().rank() != 1 || y.type().rank() != 1) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "1D tensors expected, but got "
+                        + x.type().rank()
+                        + "D and "
+                        + y.type().rank()
+                        + "D tensors");
+              }
+              if (x.type().numel() != y.type().numel()) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "inconsistent tensor size, expected tensor ["
+                        + x.type().numel()
+                        + "] and src ["
+                        + y.type().numel()
+                        + "] to have the same number of elements, but got "
+                        + x.type().numel()
+                        + " and "
+                        + y.type().numel()
+                        + " elements respectively");
+              }
+              if (x.type().dtype() != y.type().dtype()) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "dot : expected both vectors to have same dtype, but found "
+                        + scalarName(x.type().dtype())
+                        + " and "
+                        + scalarName(y.type().dtype()));
+              }
+              notBool("dot", x, at);
+              return t.op(
+                  "reduce_sum",
+                  List.of((SymTensor) t.binary("*", x, y, at)),
+                  Map.of("axes", Attr.ints(0), "keepdims", Attr.of(false)),
+                  at);
+            });
+    r.def("mv(Tensor input, Tensor vec) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor m = a.tensor("input");
+              SymTensor v = a.tensor("vec");
+              if (m.type().rank() != 2 || v.type().rank() != 1) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "vector + matrix @ vector expected, got 1, "
+                        + m.type().rank()
+                        + ", "
+                        + v.type().rank());
+              }
+              if (m.type().shape().get(1) != v.type().numel()) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "size mismatch, got "
+                        + m.type().shape().get(0)
+                        + ", "
+                        + m.type().shape().get(0)
+                        + "x"
+                        + m.type().shape().get(1)
+                        + ","
+                        + v.type().numel());
+              }
+              sameDtype(m, v, at);
+              notBool("mv", m, at);
+              return t.matmul(m, v, at);
+            });
+    r.def(
+            "addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) ->"
+                + " Tensor")
+        .in(TORCH, TENSOR)
+        .note("floating-point tensors; beta=0 ignores input (its NaN too), as PyTorch")
+        .to(
+            (t, a, at) -> {
+              SymTensor m1 = a.tensor("mat1");
+              SymTensor m2 = a.tensor("mat2");
+              for (String name : List.of("mat1", "mat2")) {
+                int rank = a.tensorType(name).rank();
+                if (rank != 2) {
+                  throw Interpreter.error(
+                      Code.DN0202, at, name + " must be a matrix, got " + rank + "-D tensor");
+                }
+              }
+              List<Long> s1 = m1.type().shape();
+              List<Long> s2 = m2.type().shape();
+              if (!s1.get(1).equals(s2.get(0))) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "mat1 and mat2 shapes cannot be multiplied ("
+                        + s1.get(0)
+                        + "x"
+                        + s1.get(1)
+                        + " and "
+                        + s2.get(0)
+                        + "x"
+                        + s2.get(1)
+                        + ")");
+              }
+              return addProduct(t, a, "addmm", m1, m2, new long[] {s1.get(0), s2.get(1)}, at);
+            });
+    r.def(
+            "baddbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)"
+                + " -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("floating-point tensors; beta=0 ignores input (its NaN too), as PyTorch")
+        .to(
+            (t, a, at) -> {
+              SymTensor b1 = a.tensor("batch1");
+              SymTensor b2 = a.tensor("batch2");
+              for (String name : List.of("batch1", "batch2")) {
+                if (a.tensorType(name).rank() != 3) {
+                  throw Interpreter.error(Code.DN0202, at, name + " must be a 3D tensor");
+                }
+              }
+              List<Long> s1 = b1.type().shape();
+              List<Long> s2 = b2.type().shape();
+              if (!s1.get(0).equals(s2.get(0)) || !s1.get(2).equals(s2.get(1))) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "Expected size for first two dimensions of batch2 tensor to be: ["
+                        + s1.get(0)
+                        + ", "
+                        + s1.get(2)
+                        + "] but got: ["
+                        + s2.get(0)
+                        + ", "
+                        + s2.get(1)
+                        + "].");
+              }
+              return addProduct(
+                  t, a, "baddbmm", b1, b2, new long[] {s1.get(0), s1.get(1), s2.get(2)}, at);
+            });
+    for (String name : List.of("addcmul", "addcdiv")) {
+      r.def(name + "(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("the three tensors of one dtype")
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                SymTensor t1 = a.tensor("tensor1");
+                SymTensor t2 = a.tensor("tensor2");
+                DType dt = x.type().dtype();
+                if (name.equals("addcdiv")
+                    && !t1.type().dtype().isFloat()
+                    && !t2.type().dtype().isFloat()) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "Integer division with addcdiv is no longer supported, and in a future"
+                          + " release addcdiv will perform a true division of tensor1 and"
+                          + " tensor2.",
+                      "use input + value * torch.trunc(tensor1 / tensor2) for the historic"
+                          + " behavior, or cast to float");
+                }
+                Object value = a.raw("value");
+                if (t1.type().dtype() != dt
+                    || t2.type().dtype() != dt
+                    || !dt.isFloat() && value instanceof Double) {
+                  throw Interpreter.error(
+                      Code.DN0201,
+                      at,
+                      name
+                          + " of "
+                          + dt.numpyName()
+                          + ", "
+                          + t1.type().dtype().numpyName()
+                          + " and "
+                          + t2.type().dtype().numpyName()
+                          + " tensors with value="
+                          + value
+                          + " is not supported yet",
+                      "cast the three tensors to one floating-point dtype");
+                }
+                // As PyTorch's kernel: input + value * tensor1 * tensor2 (or / tensor2).
+                Object scaled =
+                    Operators.toDouble(value) == 1.0 ? t1 : t.binary("*", value, t1, at);
+                return t.binary(
+                    "+", x, t.binary(name.equals("addcmul") ? "*" : "/", scaled, t2, at), at);
+              });
+    }
+    r.def("lerp(Tensor input, Tensor end, Tensor|Scalar weight) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor end = a.tensor("end");
+              Object w = a.raw("weight");
+              DType dt = x.type().dtype();
+              if (!dt.isFloat()) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "\"lerp_kernel_"
+                        + (Operators.isTensorLike(w) ? "tensor" : "scalar")
+                        + "\" not implemented for '"
+                        + scalarName(dt)
+                        + "'");
+              }
+              if (end.type().dtype() != dt) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "expected dtype "
+                        + dt.numpyName()
+                        + " for `end` but got dtype "
+                        + end.type().dtype().numpyName());
+              }
+              SymTensor diff = (SymTensor) t.binary("-", end, x, at);
+              if (!Operators.isTensorLike(w)) {
+                // PyTorch's two forms, exact at weight 0 and weight 1.
+                double weight = Operators.toDouble(w);
+                return Math.abs(weight) < 0.5
+                    ? t.binary("+", x, t.binary("*", weight, diff, at), at)
+                    : t.binary("-", end, t.binary("*", diff, 1.0 - weight, at), at);
+              }
+              SymTensor wt = t.tensor(w, at);
+              if (wt.type().dtype() != dt) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "expected dtype "
+                        + dt.numpyName()
+                        + " for `weight` but got dtype "
+                        + wt.type().dtype().numpyName());
+              }
+              Object low = t.binary("+", x, t.binary("*", wt, diff, at), at);
+              Object high =
+                  t.binary("-", end, t.binary("*", diff, t.binary("-", 1.0, wt, at), at), at);
+              SymTensor small =
+                  (SymTensor) t.compare("<", t.op("abs", List.of(wt), Map.of(), at), 0.5, at);
+              return TensorFunctions.where(t, small, low, high, at);
+            });
+  }
+
+  /** beta * input + alpha * (m1 @ m2), input broadcast to {@code shape}, as addmm/baddbmm. */
+  private static Object addProduct(
+      TorchLib t, BoundArgs a, String fn, SymTensor m1, SymTensor m2, long[] shape, Span at) {
+    SymTensor x = a.tensor("input");
+    DType dt = m1.type().dtype();
+    if (m2.type().dtype() != dt) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "expected scalar type " + scalarName(dt) + " but found " + scalarName(m2.type().dtype()));
+    }
+    if (x.type().dtype() != dt) {
+      throw Interpreter.error(Code.DN0202, at, "self and mat2 must have the same dtype");
+    }
+    if (!dt.isFloat()) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          fn + " of " + dt.numpyName() + " tensors is not supported yet",
+          "cast the tensors with .float() first");
+    }
+    long[] target = expandedShape(x.type(), shape, at);
+    double alpha = a.real("alpha");
+    double beta = a.real("beta");
+    Object product = t.matmul(m1, m2, at);
+    if (alpha != 1.0) {
+      product = t.binary("*", product, alpha, at);
+    }
+    if (beta == 0.0) {
+      return product;
+    }
+    Object input = TensorFunctions.expand(t, x, target, at);
+    if (beta != 1.0) {
+      input = t.binary("*", input, beta, at);
+    }
+    return t.binary("+", input, product, at);
+  }
+
+  private static void vector(String fn, SymTensor x, String name, Span at) {
+    if (x.type().rank() != 1) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn + ": Expected 1-D argument " + name + ", but got " + x.type().rank() + "-D");
+    }
+  }
+
+  private static void sameDtype(SymTensor x, SymTensor y, Span at) {
+    if (x.type().dtype() != y.type().dtype()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "expected scalar type "
+              + scalarName(x.type().dtype())
+              + " but found "
+              + scalarName(y.type().dtype()));
+    }
+  }
+
+  private static void notBool(String fn, SymTensor x, Span at) {
+    if (x.type().dtype() == DType.BOOL) {
+      throw Interpreter.error(Code.DN0202, at, "\"" + fn + "\" not implemented for 'Bool'");
+    }
+  }
+
+  /** The name PyTorch's C++ messages give a dtype (Float, Long, ...). */
+  private static String scalarName(DType dt) {
+    return switch (dt.numpyName()) {
+      case "float32" -> "Float";
+      case "float64" -> "Double";
+      case "float16" -> "Half";
+      case "int64" -> "Long";
+      case "int32" -> "Int";
+      case "int16" -> "Short";
+      case "int8" -> "Char";
+      case "uint8" -> "Byte";
+      case "bool" -> "Bool";
+      default -> dt.numpyName();
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // remainder, fmod, floor_divide, round, tan, exp2, nan_to_num
+
+  private static void arithmetic(TorchRegistry r) {
+    String divNote =
+        "an integer division by zero is undefined (PyTorch raises); an infinite float divisor"
+            + " gives NaN";
+    r.def("remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+        .in(TORCH)
+        .note("the sign of the divisor, as a - b * floor(a / b); " + divNote)
+        .to((t, a, at) -> division(t, "remainder", a, at));
+    r.def("remainder(Tensor input, Tensor|Scalar other) -> Tensor")
+        .in(TENSOR)
+        .note("the sign of the divisor, as a - b * floor(a / b); " + divNote)
+        .to((t, a, at) -> division(t, "remainder", a, at));
+    r.def("fmod(Tensor input, Tensor|Scalar other) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("the sign of the dividend; " + divNote)
+        .to((t, a, at) -> division(t, "fmod", a, at));
+    r.def("floor_divide(Tensor input, Tensor|Scalar other) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("rounds toward negative infinity; " + divNote)
+        .to((t, a, at) -> division(t, "floor_divide", a, at));
+    r.def("round(Tensor input, *, int decimals=0) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("halves to even")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              long decimals = a.integer("decimals");
+              DType dt = x.type().dtype();
+              if (!dt.isFloat()) {
+                if (dt == DType.BOOL || decimals != 0) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "\"round"
+                          + (dt == DType.BOOL ? "_vml" : "")
+                          + "_cpu\" not implemented for '"
+                          + scalarName(dt)
+                          + "'");
+                }
+                return x;
+              }
+              if (decimals == 0) {
+                return roundHalfEven(t, x, at);
+              }
+              // As PyTorch: round(x * 10^d) / 10^d, or round(x / 10^-d) * 10^-d.
+              double scale = Math.pow(10, Math.abs(decimals));
+              boolean up = decimals > 0;
+              SymTensor scaled = (SymTensor) t.binary(up ? "*" : "/", x, scale, at);
+              return t.binary(up ? "/" : "*", roundHalfEven(t, scaled, at), scale, at);
+            });
+    r.def("tan(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("as sin(x) / cos(x)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = toFloat(t, a.tensor("input"), at);
+              return t.binary(
+                  "/",
+                  t.op("sin", List.of(x), Map.of(), at),
+                  t.op("cos", List.of(x), Map.of(), at),
+                  at);
+            });
+    r.def("exp2(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("as 2 ** x")
+        .to((t, a, at) -> t.binary("**", 2.0, toFloat(t, a.tensor("input"), at), at));
+    r.def(
+            "nan_to_num(Tensor input, float? nan=0.0, float? posinf=None, float? neginf=None) ->"
+                + " Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              DType dt = x.type().dtype();
+              if (!dt.isFloat()) {
+                return x;
+              }
+              double largest = dt == DType.F64 ? Double.MAX_VALUE : Float.MAX_VALUE;
+              double nan = a.isNone("nan") ? 0.0 : a.real("nan");
+              double pos = a.isNone("posinf") ? largest : a.real("posinf");
+              double neg = a.isNone("neginf") ? -largest : a.real("neginf");
+              Object out =
+                  TensorFunctions.where(
+                      t, (SymTensor) t.compare("==", x, Double.POSITIVE_INFINITY, at), pos, x, at);
+              out =
+                  TensorFunctions.where(
+                      t,
+                      (SymTensor) t.compare("==", x, Double.NEGATIVE_INFINITY, at),
+                      neg,
+                      out,
+                      at);
+              return TensorFunctions.where(t, (SymTensor) t.compare("!=", x, x, at), nan, out, at);
+            });
+  }
+
+  /** remainder, fmod or floor_divide of the bound input and other, PyTorch's promotion. */
+  private static Object division(TorchLib t, String fn, BoundArgs a, Span at) {
+    Object x = a.raw("input");
+    Object y = a.raw("other");
+    for (Object v : List.of(x, y)) {
+      if (Operators.isTensorLike(v) && t.tensor(v, at).type().dtype() == DType.BOOL) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "\""
+                + (fn.equals("floor_divide") ? "div_floor" : fn)
+                + "_cpu\" not implemented for 'Bool'");
+      }
+    }
+    if (!Operators.isTensorLike(x) && !Operators.isTensorLike(y)) {
+      throw Interpreter.error(
+          Code.DN0102, at, fn + "() needs a tensor, got two numbers", "use Python's % or //");
+    }
+    boolean integral =
+        !(Operators.isTensorLike(x)
+                ? t.tensor(x, at).type().dtype().isFloat()
+                : x instanceof Double)
+            && !(Operators.isTensorLike(y)
+                ? t.tensor(y, at).type().dtype().isFloat()
+                : y instanceof Double);
+    if (integral && !Operators.isTensorLike(y) && Operators.toDouble(y) == 0) {
+      throw Interpreter.error(Code.DN0202, at, "ZeroDivisionError");
+    }
+    if (fn.equals("floor_divide")) {
+      return t.binary("//", x, y, at);
+    }
+    SymTensor rem = (SymTensor) t.binary("%", x, y, at);
+    if (fn.equals("remainder")) {
+      return rem;
+    }
+    // fmod has the sign of the dividend: the floored remainder, less the divisor where the two
+    // signs differ.
+    SymTensor differ =
+        t.op(
+            "logical_and",
+            List.of(
+                (SymTensor) t.compare("!=", rem, 0L, at),
+                (SymTensor)
+                    t.compare("!=", t.compare("<", rem, 0L, at), t.compare("<", x, 0L, at), at)),
+            Map.of(),
+            at);
+    return TensorFunctions.where(t, differ, t.binary("-", rem, y, at), rem, at);
+  }
+
+  /**
+   * x rounded to the nearest integer, halves to even: floor(x) plus one where the fraction x -
+   * floor(x) (exact) is above one half, or is one half and floor(x) is odd.
+   */
+  private static SymTensor roundHalfEven(TorchLib t, SymTensor x, Span at) {
+    SymTensor fl = t.op("floor", List.of(x), Map.of(), at);
+    SymTensor frac = (SymTensor) t.binary("-", x, fl, at);
+    SymTensor odd = (SymTensor) t.compare("==", t.binary("%", fl, 2.0, at), 1.0, at);
+    SymTensor half = (SymTensor) t.compare("==", frac, 0.5, at);
+    SymTensor up =
+        t.op(
+            "logical_or",
+            List.of(
+                (SymTensor) t.compare(">", frac, 0.5, at),
+                t.op("logical_and", List.of(half, odd), Map.of(), at)),
+            Map.of(),
+            at);
+    return (SymTensor) t.binary("+", fl, t.cast(up, x.type().dtype(), at), at);
+  }
+
+  private static SymTensor toFloat(TorchLib t, SymTensor x, Span at) {
+    return x.type().dtype().isFloat() ? x : t.cast(x, DType.F32, at);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // eye, linspace
+
+  private static void creation(TorchRegistry r) {
+    r.def(
+            "eye(int n, int? m=None, *, ScalarType? dtype=None, Device? device=None, bool"
+                + " requires_grad=False) -> Tensor")
+        .in(TORCH)
+        .atConstruction()
+        .note("in forward, a constant; in __init__ a tensor whose values the checkpoint gives")
+        .to(
+            (t, a, at) -> {
+              long n = a.integer("n");
+              long m = a.isNone("m") ? n : a.integer("m");
+              for (long d : new long[] {n, m}) {
+                if (d < 0) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      (d == n ? "n" : "m") + " must be greater or equal to 0, got " + d);
+                }
+                if (d == 0) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "torch.eye: size 0 is not supported: compiled tensors have no zero-sized"
+                          + " dimensions");
+                }
+              }
+              DType dt = a.dtype("dtype") != null ? a.dtype("dtype") : DType.F32;
+              if (t.interpreter().staging == null) {
+                return new Values.TensorSlot(TensorType.of(dt, n, m), at, false);
+              }
+              SymTensor rows = t.reshape(arange(t, 0, 1, n, DType.I64, at), new long[] {n, 1}, at);
+              SymTensor cols = t.reshape(arange(t, 0, 1, m, DType.I64, at), new long[] {1, m}, at);
+              return t.cast((SymTensor) t.compare("==", rows, cols, at), dt, at);
+            });
+    r.def(
+            "linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, Device?"
+                + " device=None, bool requires_grad=False) -> Tensor")
+        .in(TORCH)
+        .atConstruction()
+        .note(
+            "floating-point dtypes; in forward, a constant; in __init__ a tensor whose values"
+                + " the checkpoint gives")
+        .to(
+            (t, a, at) -> {
+              long steps = a.integer("steps");
+              if (steps < 0) {
+                throw Interpreter.error(Code.DN0202, at, "number of steps must be non-negative");
+              }
+              if (steps == 0) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "torch.linspace: 0 steps is not supported: compiled tensors have no"
+                        + " zero-sized dimensions");
+              }
+              DType dt = a.dtype("dtype") != null ? a.dtype("dtype") : DType.F32;
+              if (!dt.isFloat()) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "torch.linspace with dtype " + dt.numpyName() + " is not supported yet",
+                    "make it in floating point and cast the result");
+              }
+              if (t.interpreter().staging == null) {
+                return new Values.TensorSlot(TensorType.of(dt, steps), at, false);
+              }
+              double start = a.real("start");
+              double end = a.real("end");
+              double step = steps == 1 ? 0 : (end - start) / (steps - 1);
+              return arange(t, start, step, steps, dt, at);
+            });
   }
 
   /** start, start + step, ... (n values) of dtype dt; a constant of the compiled code. */
