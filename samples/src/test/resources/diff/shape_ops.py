@@ -3,7 +3,7 @@
 # input: n=int64[4,6]
 # inputs: 1.0, 2.5, -0.7
 # special: x[0,0,0]=nan x[0,1,1]=inf x[1,2,3]=-inf x[1,0,4]=-0.0
-# sort and argsort (values with ties, indices only of inputs without ties, ties with stable=True),
+# sort and argsort (0-d inputs too, values with ties, indices only of inputs without ties, ties with stable=True),
 # flip, roll (also flattened), tril and triu with positive and negative diagonals, Tensor.mT,
 # movedim/moveaxis, tile, broadcast_to and repeat_interleave, each its own output, with negative
 # dims; a data-dependent branch on the input.
@@ -20,7 +20,8 @@ class ShapeOps(nn.Module):
         sorts = (s.values, s.indices, d[0], d[1], torch.argsort(x, dim=0), x.argsort(-2, True),
                  torch.sort(ties, 0, True).values, torch.sort(n, 1)[0], n.sort(0, descending=True)[0],
                  torch.sort(n > 2, dim=1).values, stable.values, stable.indices,
-                 torch.argsort(ties, dim=1, descending=True, stable=True))
+                 torch.argsort(ties, dim=1, descending=True, stable=True), x[1, 1, 1].sort(),
+                 torch.argsort(x[1, 1, 1], 0))
         moved = (torch.flip(x, [0, 2]), x.flip(-1), n.flip(0, 1), torch.roll(x, 2, 1),
                  x.roll(-7, -1), torch.roll(x, (1, -2), (0, 2)), torch.roll(n, 5),
                  torch.roll(x, [1, 1], [2, 2]), torch.tril(x), x.triu(), torch.tril(x, -1),

@@ -579,10 +579,12 @@ final class ShapeFunctions {
   /** Sorted values (when asked for) and their int64 indices along {@code dim}. */
   private static SymTensor[] sort(TorchLib t, BoundArgs a, boolean values, Span at) {
     SymTensor x = a.tensor("input");
-    int ax = a.axis("dim", x.type().rank());
     if (x.type().rank() == 0) {
+      // A 0-d tensor takes dim -1 or 0, as PyTorch's.
+      TorchLib.axis(a.integer("dim"), 1, at);
       return new SymTensor[] {x, t.full(0, DType.I64, at)};
     }
+    int ax = a.axis("dim", x.type().rank());
     DType dt = x.type().dtype();
     // Bools sort as the integers 0 and 1.
     SymTensor keys = dt == DType.BOOL ? t.cast(x, DType.I32, at) : x;
