@@ -381,43 +381,14 @@ final class MathFunctions {
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
               long[] reps = a.ints("repeats");
-              int rank = x.type().rank();
-              if (reps.length < rank) {
+              if (reps.length < x.type().rank()) {
                 throw Interpreter.error(
                     Code.DN0202,
                     at,
                     "Number of dimensions of repeat dims can not be smaller than number of"
                         + " dimensions of tensor");
               }
-              // x as [1, d0, 1, d1, ...] (leading dimensions of size 1 added), broadcast to
-              // [r0, d0, r1, d1, ...], then merged pairwise: each dimension tiled r times.
-              int lead = reps.length - rank;
-              long[] spread = new long[2 * reps.length];
-              long[] target = new long[2 * reps.length];
-              long[] out = new long[reps.length];
-              for (int i = 0; i < reps.length; i++) {
-                if (reps[i] <= 0) {
-                  throw Interpreter.error(
-                      Code.DN0202,
-                      at,
-                      "repeat: repeats must be positive, got "
-                          + reps[i]
-                          + " (compiled tensors have no zero-sized dimensions)");
-                }
-                long d = i < lead ? 1 : x.type().shape().get(i - lead);
-                spread[2 * i] = 1;
-                spread[2 * i + 1] = d;
-                target[2 * i] = reps[i];
-                target[2 * i + 1] = d;
-                out[i] = reps[i] * d;
-              }
-              SymTensor wide =
-                  t.op(
-                      "broadcast_to",
-                      List.of(t.reshape(x, spread, at)),
-                      Map.of("shape", Attr.ints(target)),
-                      at);
-              return t.reshape(wide, out, at);
+              return repeat(t, x, reps, "repeat", at);
             });
     for (String name : List.of("swapaxes", "swapdims")) {
       r.def(name + "(Tensor input, int axis0, int axis1) -> Tensor")
@@ -601,6 +572,44 @@ final class MathFunctions {
                       Attr.of(nearest ? "floor" : "")),
                   at);
             });
+  }
+
+  /**
+   * x tiled {@code reps[i]} times along each dimension, x's shape first padded with leading 1s to
+   * the length of reps (at least x's rank), as Tensor.repeat.
+   */
+  static SymTensor repeat(TorchLib t, SymTensor x, long[] reps, String fn, Span at) {
+    int rank = x.type().rank();
+    // x as [1, d0, 1, d1, ...] (leading dimensions of size 1 added), broadcast to
+    // [r0, d0, r1, d1, ...], then merged pairwise: each dimension tiled r times.
+    int lead = reps.length - rank;
+    long[] spread = new long[2 * reps.length];
+    long[] target = new long[2 * reps.length];
+    long[] out = new long[reps.length];
+    for (int i = 0; i < reps.length; i++) {
+      if (reps[i] <= 0) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            fn
+                + ": repeats must be positive, got "
+                + reps[i]
+                + " (compiled tensors have no zero-sized dimensions)");
+      }
+      long d = i < lead ? 1 : x.type().shape().get(i - lead);
+      spread[2 * i] = 1;
+      spread[2 * i + 1] = d;
+      target[2 * i] = reps[i];
+      target[2 * i + 1] = d;
+      out[i] = reps[i] * d;
+    }
+    SymTensor wide =
+        t.op(
+            "broadcast_to",
+            List.of(t.reshape(x, spread, at)),
+            Map.of("shape", Attr.ints(target)),
+            at);
+    return t.reshape(wide, out, at);
   }
 
   /** x * sigmoid(x). */

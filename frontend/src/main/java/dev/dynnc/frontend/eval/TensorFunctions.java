@@ -35,6 +35,7 @@ final class TensorFunctions {
     pieces(r);
     MathFunctions.declare(r);
     LayerFunctions.declare(r);
+    ShapeFunctions.declare(r);
     unsupported(r);
   }
 
@@ -422,7 +423,7 @@ final class TensorFunctions {
             });
   }
 
-  private static SymTensor expand(TorchLib t, SymTensor x, long[] shape, Span at) {
+  static SymTensor expand(TorchLib t, SymTensor x, long[] shape, Span at) {
     if (java.util.Arrays.equals(shape, x.type().dims())) {
       return x;
     }
@@ -1323,18 +1324,8 @@ final class TensorFunctions {
     r.unsupported(
         TORCH,
         notYet,
-        "einsum",
-        "sort",
-        "argsort",
-        "flip",
-        "roll",
         "tensor_split",
-        "tril",
-        "triu",
         "diag",
-        "outer",
-        "addmm",
-        "baddbmm",
         "cross",
         "dist",
         "cdist",
@@ -1344,20 +1335,10 @@ final class TensorFunctions {
         "cumprod",
         "cummax",
         "cummin",
-        "round",
-        "fmod",
-        "remainder",
-        "tan",
         "atan",
         "atan2",
-        "nan_to_num",
-        "lerp",
-        "repeat_interleave",
-        "tile",
         "meshgrid",
-        "linspace",
         "logspace",
-        "eye",
         "empty_like",
         "as_tensor",
         "from_numpy",
@@ -1368,23 +1349,15 @@ final class TensorFunctions {
         "index_fill",
         "take",
         "take_along_dim",
-        "movedim",
-        "broadcast_to",
         "squeeze_copy",
         "bitwise_and",
         "bitwise_or",
-        "floor_divide",
         "true_divide",
-        "exp2",
         "count_nonzero",
         "aminmax",
         "batch_norm",
         "dropout",
-        "addcmul",
-        "addcdiv",
-        "dot",
         "vdot",
-        "mv",
         "kron",
         "trace",
         "det");
@@ -1503,17 +1476,6 @@ final class TensorFunctions {
         "cummax",
         "cummin",
         "cumprod",
-        "sort",
-        "argsort",
-        "flip",
-        "roll",
-        "repeat_interleave",
-        "tile",
-        "movedim",
-        "round",
-        "fmod",
-        "remainder",
-        "floor_divide",
         "half",
         "bfloat16",
         "short",
@@ -1527,8 +1489,6 @@ final class TensorFunctions {
         "index_fill",
         "unfold",
         "diag",
-        "tril",
-        "triu",
         "softmax_",
         "type",
         "element_size",
@@ -1537,7 +1497,6 @@ final class TensorFunctions {
         "is_contiguous",
         "data_ptr",
         "T",
-        "mT",
         "H");
     r.unsupported(
         TENSOR,

@@ -865,6 +865,16 @@ final class TorchLib {
         return false;
       case "ndim":
         return (long) type.rank();
+      case "mT":
+        if (type.rank() < 2) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "tensor.mT is only supported on matrices or batches of matrices. Got "
+                  + type.rank()
+                  + "-D tensor.");
+        }
+        return ShapeFunctions.matrixTranspose(this, tensor(v, at), at);
       default:
         break;
     }
@@ -905,7 +915,7 @@ final class TorchLib {
 
   /** Tensor attributes that are not methods, for suggestions. */
   private static final List<String> TENSOR_ATTRIBUTES =
-      List.of("shape", "dtype", "device", "data", "T", "requires_grad", "is_cuda", "ndim");
+      List.of("shape", "dtype", "device", "data", "T", "mT", "requires_grad", "is_cuda", "ndim");
 
   /** Calls torch function {@code name} with the tensor first. */
   Object call(String name, List<Object> args, Map<String, Object> kwargs, Span at) {
