@@ -184,7 +184,7 @@ class ModelCommandsTest {
 
             def forward(self, x):
                 h = self.fc(x)
-                order = torch.sort(h)
+                order = torch.kron(h)
                 gates = scipy.special.expit(h)
                 t = h.clone()
                 t[0, 1] = 1.0
@@ -197,9 +197,9 @@ class ModelCommandsTest {
     assertEquals("", r.out());
     assertEquals(
         """
-        error[DN0105]: m/net.py:13:23: torch.sort is not supported by dynnc yet
+        error[DN0105]: m/net.py:13:23: torch.kron is not supported by dynnc yet
            |
-        13 |         order = torch.sort(h)
+        13 |         order = torch.kron(h)
            |                       ^
            = hint: docs/supported-api.md lists the supported functions, methods and layers
         error[DN0105]: m/net.py:14:23: 'scipy' is from 'scipy', a library dynnc does not model, so it cannot be used here

@@ -1733,7 +1733,7 @@ public final class Interpreter {
     } else if (v instanceof PyObject o
         && o.module != null
         && o.cls.nearestLayer() instanceof NnLayers.Container) {
-      return !o.module.modules.isEmpty(); // Sequential, ModuleList and ModuleDict have a length
+      return NnLayers.Container.size(o) > 0; // containers have a length
     } else if (v instanceof PyObject o) {
       Object bool = o.cls.lookup("__bool__");
       if (bool != null) {

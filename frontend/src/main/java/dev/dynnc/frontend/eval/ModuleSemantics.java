@@ -291,6 +291,10 @@ final class ModuleSemantics {
       throw Interpreter.error(
           Code.DN0102, at, "'" + o.cls.name + "' object does not support item deletion");
     }
+    if (c.holdsParameters()) {
+      throw Interpreter.error(
+          Code.DN0201, at, "deleting from a " + c.name() + " is not supported yet");
+    }
     if (c.isDict()) {
       if (o.module.modules.remove(index) == null) {
         throw Interpreter.error(

@@ -26,16 +26,75 @@ final class NnLayers {
       super(
           kind.equals("Sequential")
               ? "Sequential(Any... args) -> Sequential"
-              : kind + "(Any? modules=None) -> " + kind);
+              : kind
+                  + "(Any? "
+                  + switch (kind) {
+                    case "ParameterList" -> "values";
+                    case "ParameterDict" -> "parameters";
+                    default -> "modules";
+                  }
+                  + "=None) -> "
+                  + kind);
       this.kind = kind;
     }
 
     boolean isDict() {
-      return kind.equals("ModuleDict");
+      return kind.endsWith("Dict");
+    }
+
+    String name() {
+      return kind;
+    }
+
+    /** ParameterList and ParameterDict: their items are parameters, not modules. */
+    boolean holdsParameters() {
+      return kind.startsWith("Parameter");
+    }
+
+    /**
+     * The container's items in order, by name: submodules, or for parameter containers the
+     * parameters' values (their weights in forward, the parameters at construction).
+     */
+    static Map<String, Object> items(TorchLib t, PyObject o, Span at) {
+      if (o.cls.nearestLayer() instanceof Container c && c.holdsParameters()) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        o.module.parameters.forEach((k, v) -> out.put(k, t.slotValue(v, at)));
+        return out;
+      }
+      return o.module.modules;
+    }
+
+    /** The number of items. */
+    static int size(PyObject o) {
+      return o.cls.nearestLayer() instanceof Container c && c.holdsParameters()
+          ? o.module.parameters.size()
+          : o.module.modules.size();
     }
 
     @Override
     void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+      if (holdsParameters()) {
+        Object given = p.raw(isDict() ? "parameters" : "values");
+        if (given == Values.NONE) {
+          return;
+        }
+        if (isDict()) {
+          if (!(given instanceof PyDict d)) {
+            throw Interpreter.error(
+                Code.DN0102,
+                at,
+                "ParameterDict takes a dict of parameters, got " + Builtins.typeName(given));
+          }
+          for (Map.Entry<Object, Object> e : d.map.entrySet()) {
+            add(in, self, String.valueOf(e.getKey()), e.getValue(), at);
+          }
+          return;
+        }
+        for (Object v : in.iterate(given, at)) {
+          add(in, self, String.valueOf(self.module.parameters.size()), v, at);
+        }
+        return;
+      }
       List<Object> items;
       if (kind.equals("Sequential")) {
         @SuppressWarnings("unchecked")
@@ -63,6 +122,23 @@ final class NnLayers {
     }
 
     static void add(Interpreter in, PyObject self, String name, Object m, Span at) {
+      if (self.cls.nearestLayer() instanceof Container c && c.holdsParameters()) {
+        if (!(m instanceof TensorSlot slot)) {
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              c.kind
+                  + " items other than tensors (here "
+                  + Builtins.typeName(m)
+                  + ") are not"
+                  + " supported yet",
+              "keep modules in an nn.ModuleList, and numbers in a Python list");
+        }
+        // PyTorch wraps a plain tensor in a Parameter.
+        self.module.parameters.put(
+            name, slot.isParameter ? slot : new TensorSlot(slot.type, slot.createdAt, true));
+        return;
+      }
       if (!(m instanceof PyObject o) || o.module == null) {
         throw Interpreter.error(
             Code.DN0102,
@@ -106,9 +182,7 @@ final class NnLayers {
         "EmbeddingBag",
         "Bilinear",
         "Fold",
-        "Unfold",
-        "ParameterList",
-        "ParameterDict");
+        "Unfold");
     r.unsupported(
         TorchRegistry.Space.NN,
         "a training loss; compiled models run inference only",
@@ -127,6 +201,9 @@ final class NnLayers {
   private static void layers(TorchRegistry r) {
     for (String kind : List.of("Sequential", "ModuleList", "ModuleDict")) {
       r.layer("a container of modules", new Container(kind));
+    }
+    for (String kind : List.of("ParameterList", "ParameterDict")) {
+      r.layer("a container of parameters; indexed by constants", new Container(kind));
     }
     r.layer("", new Conv(2));
     r.layer("a 2-d convolution over a height of 1", new Conv(1));

@@ -245,7 +245,7 @@ final class TorchLib {
               name,
               (it, a, kw, at2) -> {
                 NnLayers.Container.add(
-                    it, o, String.valueOf(o.module.modules.size()), a.get(0), at2);
+                    it, o, String.valueOf(NnLayers.Container.size(o)), a.get(0), at2);
                 return o;
               });
         case "extend":
@@ -253,7 +253,7 @@ final class TorchLib {
               name,
               (it, a, kw, at2) -> {
                 for (Object m : it.iterate(a.get(0), at2)) {
-                  NnLayers.Container.add(it, o, String.valueOf(o.module.modules.size()), m, at2);
+                  NnLayers.Container.add(it, o, String.valueOf(NnLayers.Container.size(o)), m, at2);
                 }
                 return o;
               });
@@ -261,6 +261,10 @@ final class TorchLib {
           return new Builtin(
               name,
               (it, a, kw, at2) -> {
+                if (c.holdsParameters()) {
+                  throw Interpreter.error(
+                      Code.DN0201, at2, c.name() + ".insert is not supported yet", "use append");
+                }
                 List<Object> kids = new ArrayList<>(o.module.modules.values());
                 long i = Operators.asLong(a.get(0), at2);
                 kids.add(
@@ -274,16 +278,20 @@ final class TorchLib {
               });
         case "keys":
           return new Builtin(
-              name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.keySet())));
+              name,
+              (it, a, kw, at2) ->
+                  new PyList(new ArrayList<>(NnLayers.Container.items(this, o, at2).keySet())));
         case "values":
           return new Builtin(
-              name, (it, a, kw, at2) -> new PyList(new ArrayList<>(o.module.modules.values())));
+              name,
+              (it, a, kw, at2) ->
+                  new PyList(new ArrayList<>(NnLayers.Container.items(this, o, at2).values())));
         case "items":
           return new Builtin(
               name,
               (it, a, kw, at2) ->
                   new PyList(
-                      o.module.modules.entrySet().stream()
+                      NnLayers.Container.items(this, o, at2).entrySet().stream()
                           .map(e -> (Object) PyTuple.of(e.getKey(), e.getValue()))
                           .toList()));
         default:
@@ -409,21 +417,39 @@ final class TorchLib {
   }
 
   List<Object> iterateModule(PyObject o, Span at) {
-    if (o.cls.nearestLayer() instanceof NnLayers.Container) {
-      return new ArrayList<>(o.module.modules.values());
+    if (o.cls.nearestLayer() instanceof NnLayers.Container c) {
+      Map<String, Object> items = NnLayers.Container.items(this, o, at);
+      // A dict iterates its keys (ModuleDict's keys are its names, as PyTorch's).
+      return new ArrayList<>(c.holdsParameters() && c.isDict() ? items.keySet() : items.values());
     }
     throw Interpreter.error(Code.DN0102, at, "'" + o.cls.name + "' object is not iterable");
   }
 
   Object moduleGetItem(PyObject o, Object idx, Span at) {
-    List<Object> kids = new ArrayList<>(o.module.modules.values());
+    Map<String, Object> items = NnLayers.Container.items(this, o, at);
+    List<Object> kids = new ArrayList<>(items.values());
+    boolean params = o.cls.nearestLayer() instanceof NnLayers.Container pc && pc.holdsParameters();
     if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
-      Object v = o.module.modules.get(idx);
+      Object v = items.get(idx);
       if (v == null) {
         throw Interpreter.error(
-            Code.DN0109, at, "no module named " + Builtins.repr(in, idx) + " in ModuleDict");
+            Code.DN0109,
+            at,
+            "no "
+                + (params ? "parameter" : "module")
+                + " named "
+                + Builtins.repr(in, idx)
+                + " in "
+                + o.cls.name);
       }
       return v;
+    }
+    if (params && (idx instanceof Operators.SliceValue || idx instanceof HostScalar)) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "indexing a ParameterList with a slice or a run-time value is not supported yet",
+          "index it with constant integers, or iterate it");
     }
     if (idx instanceof Operators.SliceValue s) {
       long[] r = Operators.resolveSlice(s, kids.size(), at);
@@ -442,6 +468,15 @@ final class TorchLib {
   }
 
   void moduleSetItem(PyObject o, Object idx, Object v, Span at) {
+    if (o.cls.nearestLayer() instanceof NnLayers.Container pc && pc.holdsParameters()) {
+      String key =
+          pc.isDict()
+              ? Builtins.str(in, idx)
+              : new ArrayList<>(o.module.parameters.keySet())
+                  .get(Operators.index(idx, o.module.parameters.size(), at));
+      NnLayers.Container.add(in, o, key, v, at);
+      return;
+    }
     if (o.cls.nearestLayer() instanceof NnLayers.Container c && c.isDict()) {
       o.module.modules.put(Builtins.str(in, idx), v);
       return;
