@@ -570,7 +570,7 @@ public final class Bundle implements AutoCloseable {
                 : e.getMessage();
         throw new HostProgramException(
             location(e)
-                + (dev.dynnc.semantics.PyScalar.ASSERTION_FAILED.equals(why)
+                + (dev.dynnc.semantics.PyScalar.isModelFailure(why)
                     ? why
                     : "the model's host arithmetic failed on this input: " + why),
             e);

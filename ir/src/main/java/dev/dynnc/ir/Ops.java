@@ -113,6 +113,17 @@ public final class Ops {
             })
         .host("check", Operands.TRUTH)
         .hostOnly();
+    // nn.TransformerEncoder's padding path: a run-time condition with its own message.
+    op("check_padding", 1, 1)
+        .type(
+            (op, in, a, d) -> {
+              if (!(in.get(0) instanceof ScalarType)) {
+                throw new TypeError("check_padding needs a host scalar, got " + in.get(0));
+              }
+              return new ScalarType(DType.BOOL);
+            })
+        .host("checkPadding", Operands.TRUTH)
+        .hostOnly();
     // A run-time index into a container of n items (operand 2), negative ones from the end; out of
     // range is a run-time error. The host only (a module container indexed by a run-time int).
     op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();

@@ -295,6 +295,28 @@ public final class PyScalar {
   public static final String ASSERTION_FAILED =
       "an assert statement's condition is false for this input";
 
+  /** The message of {@link #checkPadding}. */
+  public static final String SEQUENCE_SHORTENED =
+      "every sequence in the batch ends in padding (src_key_padding_mask), where PyTorch's"
+          + " nested-tensor TransformerEncoder returns a shorter output, which a compiled model"
+          + " cannot";
+
+  /** Whether {@code message} is one of the model's own run-time failures raised here. */
+  public static boolean isModelFailure(String message) {
+    return ASSERTION_FAILED.equals(message) || SEQUENCE_SHORTENED.equals(message);
+  }
+
+  /**
+   * The run-time condition of nn.TransformerEncoder's padding path: raises (DN0405, located at the
+   * encoder's call) where PyTorch would shorten the sequence.
+   */
+  public static boolean checkPadding(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(SEQUENCE_SHORTENED);
+    }
+    return true;
+  }
+
   /**
    * A data-dependent {@code assert}: raises (reported located, as DN0405) when the condition is
    * false. The assert's own message is model text, so it stays out of the bundle.

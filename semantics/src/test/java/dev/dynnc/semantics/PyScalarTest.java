@@ -1,6 +1,9 @@
 package dev.dynnc.semantics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -217,5 +220,19 @@ class PyScalarTest {
       long n = cases.get(i)[1];
       assertInt(lines.get(i), java(PyScalar::round, a, n), "round(" + a + ", " + n + ")");
     }
+  }
+
+  @Test
+  void runTimeChecksRaiseTheirOwnMessages() {
+    assertTrue(PyScalar.check(true));
+    assertTrue(PyScalar.checkPadding(true));
+    ArithmeticException a = assertThrows(ArithmeticException.class, () -> PyScalar.check(false));
+    ArithmeticException p =
+        assertThrows(ArithmeticException.class, () -> PyScalar.checkPadding(false));
+    assertEquals(PyScalar.ASSERTION_FAILED, a.getMessage());
+    assertEquals(PyScalar.SEQUENCE_SHORTENED, p.getMessage());
+    assertTrue(PyScalar.isModelFailure(a.getMessage()));
+    assertTrue(PyScalar.isModelFailure(p.getMessage()));
+    assertFalse(PyScalar.isModelFailure("division by zero"));
   }
 }

@@ -839,7 +839,7 @@ final class Attention {
               List.of(t.op("logical_not", List.of(aligned), Map.of(), at), fullRow),
               Map.of(),
               at);
-      in.staging.check(in, ok, at);
+      in.staging.check(in, ok, "check_padding", at);
       SymTensor zero =
           t.op(
               "logical_and",

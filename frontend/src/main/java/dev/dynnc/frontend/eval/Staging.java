@@ -364,8 +364,13 @@ final class Staging {
    * condition is false; nothing after it runs.
    */
   void check(Interpreter in, Object cond, Span at) {
+    check(in, cond, "check", at);
+  }
+
+  /** A run-time condition raised by {@code op} ("check" for an assert, or "check_padding"). */
+  void check(Interpreter in, Object cond, String op, Span at) {
     HostScalar c = toHostBool(in, cond, at);
-    emit("check", List.of(c.id()), List.of(c.type()), Map.of(), null, at);
+    emit(op, List.of(c.id()), List.of(c.type()), Map.of(), null, at);
   }
 
   /** {@code cond ? a : b} on host scalars of one dtype, both already computed (op select). */
