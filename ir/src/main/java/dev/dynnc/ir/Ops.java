@@ -102,28 +102,20 @@ public final class Ops {
     // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
-    // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code).
-    op("check", 1, 1)
-        .type(
-            (op, in, a, d) -> {
-              if (!(in.get(0) instanceof ScalarType)) {
-                throw new TypeError("check needs a host scalar, got " + in.get(0));
-              }
-              return new ScalarType(DType.BOOL);
-            })
-        .host("check", Operands.TRUTH)
-        .hostOnly();
-    // nn.TransformerEncoder's padding path: a run-time condition with its own message.
-    op("check_padding", 1, 1)
-        .type(
-            (op, in, a, d) -> {
-              if (!(in.get(0) instanceof ScalarType)) {
-                throw new TypeError("check_padding needs a host scalar, got " + in.get(0));
-              }
-              return new ScalarType(DType.BOOL);
-            })
-        .host("checkPadding", Operands.TRUTH)
-        .hostOnly();
+    // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code);
+    // check_padding is nn.TransformerEncoder's padding condition, with its own message.
+    for (String[] check : new String[][] {{"check", "check"}, {"check_padding", "checkPadding"}}) {
+      op(check[0], 1, 1)
+          .type(
+              (op, in, a, d) -> {
+                if (!(in.get(0) instanceof ScalarType)) {
+                  throw new TypeError(op + " needs a host scalar, got " + in.get(0));
+                }
+                return new ScalarType(DType.BOOL);
+              })
+          .host(check[1], Operands.TRUTH)
+          .hostOnly();
+    }
     // A run-time index into a container of n items (operand 2), negative ones from the end; out of
     // range is a run-time error. The host only (a module container indexed by a run-time int).
     op("check_index", 2, 2).type(Ops::checkIndex).host("checkIndex", Operands.AS_IS).hostOnly();
