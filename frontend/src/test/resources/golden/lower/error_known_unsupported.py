@@ -32,7 +32,7 @@ class Net(nn.Module):
 # 19 |         b = torch.nonzero(x)
 #    |                   ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:20:15: Tensor.scatter_ is not supported by dynnc: in-place tensor updates are not supported in forward; use the out-of-place form
+# error[DN0105]: error_known_unsupported.py:20:15: Tensor.scatter_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
 #    |
 # 20 |         c = x.scatter_(1, x, x)
 #    |               ^

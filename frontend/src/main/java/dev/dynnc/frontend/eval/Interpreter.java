@@ -1662,8 +1662,41 @@ public final class Interpreter {
   }
 
   private Object evalCall(Expr.Call c, Frame f) {
+    // An in-place method on a local tensor (h.relu_(), out.mul_(2).add_(x)) rebinds the name; the
+    // receiver is evaluated first, as Python does, since a chained one updates it.
+    String root =
+        staging != null && c.func() instanceof Expr.Attribute a && InPlace.handles(a.attr())
+            ? inPlaceRoot(a.value())
+            : null;
+    if (root != null
+        && f.locals.get(root) instanceof SymTensor
+        && c.func() instanceof Expr.Attribute m) {
+      Object recv = m.value() instanceof Expr.Name ? f.locals.get(root) : eval(m.value(), f);
+      if (recv instanceof SymTensor target && f.locals.get(root) == target) {
+        List<Object> args = new ArrayList<>();
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        evalArgs(c, f, args, kwargs);
+        return InPlace.call(this, f, root, target, m.attr(), args, kwargs, c.span());
+      }
+    }
     List<Object> args = new ArrayList<>();
     Map<String, Object> kwargs = new LinkedHashMap<>();
+    evalArgs(c, f, args, kwargs);
+    // Zero-argument super() needs the enclosing class and first argument.
+    if (c.func() instanceof Expr.Name n
+        && n.id().equals("super")
+        && args.isEmpty()
+        && !f.locals.containsKey("super")) {
+      if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
+        throw error(Code.DN0102, c.span(), "super() without arguments outside a method");
+      }
+      return new Super(f.function.owner, f.locals.get(f.function.params.get(0).name()));
+    }
+    Object fn = eval(c.func(), f);
+    return call(fn, args, kwargs, c.span());
+  }
+
+  private void evalArgs(Expr.Call c, Frame f, List<Object> args, Map<String, Object> kwargs) {
     for (Expr.Arg a : c.args()) {
       switch (a.kind()) {
         case POSITIONAL -> args.add(eval(a.value(), f));
@@ -1680,18 +1713,22 @@ public final class Interpreter {
         }
       }
     }
-    // Zero-argument super() needs the enclosing class and first argument.
-    if (c.func() instanceof Expr.Name n
-        && n.id().equals("super")
-        && args.isEmpty()
-        && !f.locals.containsKey("super")) {
-      if (f.function == null || f.function.owner == null || f.function.params.isEmpty()) {
-        throw error(Code.DN0102, c.span(), "super() without arguments outside a method");
-      }
-      return new Super(f.function.owner, f.locals.get(f.function.params.get(0).name()));
+  }
+
+  /**
+   * The local name an in-place call updates: {@code h} in {@code h.relu_()} and in the chain {@code
+   * h.mul_(2).add_(1)}; null for any other receiver.
+   */
+  private static String inPlaceRoot(Expr e) {
+    if (e instanceof Expr.Name n) {
+      return n.id();
     }
-    Object fn = eval(c.func(), f);
-    return call(fn, args, kwargs, c.span());
+    if (e instanceof Expr.Call c
+        && c.func() instanceof Expr.Attribute m
+        && InPlace.handles(m.attr())) {
+      return inPlaceRoot(m.value());
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -1276,7 +1276,7 @@ final class ShapeFunctions {
   }
 
   /** The name PyTorch's C++ messages give a dtype (Float, Long, ...). */
-  private static String scalarName(DType dt) {
+  static String scalarName(DType dt) {
     return switch (dt.numpyName()) {
       case "float32" -> "Float";
       case "float64" -> "Double";

@@ -199,13 +199,30 @@ final class Staging {
   private static final java.util.Set<String> VIEW_OPS =
       java.util.Set.of("reshape", "strided_slice", "transpose", "broadcast_to");
 
-  /** Values a view was taken of: writing into them would show through the view in PyTorch. */
-  private final java.util.Set<ValueId> viewed = new java.util.HashSet<>();
+  /**
+   * How many views were taken of each value: writing into it would show through them in PyTorch.
+   */
+  private final Map<ValueId, Integer> views = new java.util.HashMap<>();
+
+  /**
+   * Tensors made by clone(), with the number of views of their value when they were made: a clone
+   * shares its value's id (no data moves) but not its storage, so only views taken since count.
+   */
+  private final Map<SymTensor, Integer> copies = new java.util.IdentityHashMap<>();
 
   private void noteView(String op, List<ValueId> operands) {
     if (VIEW_OPS.contains(op)) {
-      viewed.addAll(operands);
+      for (ValueId v : operands) {
+        views.merge(v, 1, Integer::sum);
+      }
     }
+  }
+
+  /** {@code x.clone()}: the same value, as a tensor of its own storage (see TensorWrites). */
+  SymTensor copyOf(SymTensor x) {
+    SymTensor c = new SymTensor(x.id(), x.type());
+    copies.put(c, views.getOrDefault(x.id(), 0));
+    return c;
   }
 
   /** Values read from the checkpoint (parameters and buffers). */
@@ -213,12 +230,14 @@ final class Staging {
 
   /** Whether {@code t} is a parameter or buffer read in forward (see TensorWrites). */
   boolean isWeight(SymTensor t) {
-    return weightIds.contains(t.id());
+    return weightIds.contains(t.id()) && !copies.containsKey(t);
   }
 
   /** Whether a view (reshape, slice, transpose) was taken of {@code t} (see TensorWrites). */
   boolean isViewed(SymTensor t) {
-    return viewed.contains(t.id());
+    int n = views.getOrDefault(t.id(), 0);
+    Integer before = copies.get(t);
+    return before == null ? n > 0 : n > before;
   }
 
   /**

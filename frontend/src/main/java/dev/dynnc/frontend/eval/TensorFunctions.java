@@ -419,7 +419,15 @@ final class TensorFunctions {
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
-              return transpose(t, x, 0, Math.max(0, x.type().rank() - 1), at);
+              int rank = x.type().rank();
+              if (rank > 2) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "t() expects a tensor with <= 2 dimensions, but self is " + rank + "D");
+              }
+              // A 0-d or 1-d tensor is its own transpose.
+              return rank < 2 ? x : transpose(t, x, 0, 1, at);
             });
   }
 
@@ -459,7 +467,8 @@ final class TensorFunctions {
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
-              return new SymTensor(x.id(), x.type());
+              Staging staging = t.interpreter().staging;
+              return staging == null ? new SymTensor(x.id(), x.type()) : staging.copyOf(x);
             });
     r.def("cpu(Tensor input) -> Tensor")
         .in(TENSOR)
@@ -1320,7 +1329,7 @@ final class TensorFunctions {
     String random =
         "random numbers make the compiled model nondeterministic; pass them as an input";
     String inPlace =
-        "in-place tensor updates are not supported in forward; use the out-of-place form";
+        "this in-place tensor update is not supported in forward; use the out-of-place form";
     r.unsupported(
         TORCH,
         notYet,
@@ -1501,32 +1510,18 @@ final class TensorFunctions {
     r.unsupported(
         TENSOR,
         inPlace,
-        "add_",
-        "sub_",
-        "mul_",
-        "div_",
-        "copy_",
-        "fill_",
-        "zero_",
-        "clamp_",
-        "relu_",
         "scatter_",
         "scatter_add_",
         "index_put_",
-        "masked_fill_",
         "index_fill_",
-        "unsqueeze_",
-        "squeeze_",
-        "transpose_",
-        "t_",
         "resize_",
-        "abs_",
-        "exp_",
-        "neg_",
-        "pow_",
         "normal_",
-        "uniform_",
-        "tanh_");
+        "uniform_");
+    r.unsupported(
+        TENSOR,
+        "in-place updates are supported on local variables only (dynnc rebinds the name);"
+            + " update a local copy (w = self.weight.clone()), or use the out-of-place form",
+        InPlace.methods().toArray(String[]::new));
     r.unsupported(
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
     r.unsupported(

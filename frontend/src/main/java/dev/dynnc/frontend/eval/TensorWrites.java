@@ -106,7 +106,7 @@ final class TensorWrites {
    * Who else refers to {@code t}: another local name of the frame, the caller (a parameter), or a
    * view; null when nobody does.
    */
-  private static String sharedWith(Interpreter in, Interpreter.Frame f, String name, SymTensor t) {
+  static String sharedWith(Interpreter in, Interpreter.Frame f, String name, SymTensor t) {
     for (Map.Entry<String, Object> e : f.locals.entrySet()) {
       if (!e.getKey().equals(name) && e.getValue() == t) {
         return "the local variable '" + e.getKey() + "'";
