@@ -6,7 +6,8 @@
 # In-place tensor methods on local variables, as research code writes them: h.relu_(), chained
 # y.mul_(2).add_(1), masked_fill_, clamp_, zero_/fill_/copy_, an int tensor updated with ints, a
 # float one with an int tensor, unsqueeze_/squeeze_/t_, in-place updates inside a data-dependent
-# branch and a loop; each result is an output.
+# branch and a loop, and augmented assignments (u += h, an int tensor += 2); each result is an
+# output.
 import torch
 import torch.nn as nn
 
@@ -40,6 +41,11 @@ class Net(nn.Module):
         s.unsqueeze_(0)
         s.squeeze_(0)
         s.t_()
+        u = x * 1
+        u += h
+        u *= 2
+        cnt = x.argmax(dim=1)
+        cnt += 2
         acc = torch.zeros(6)
         for i in range(2):
             acc.add_(x[i]).div_(2.0)
@@ -47,4 +53,4 @@ class Net(nn.Module):
             y.tanh_()
         else:
             y.sigmoid_()
-        return h, y, m, c, z, f, k, n, g, s, acc
+        return h, y, m, c, z, f, k, n, g, s, acc, u, cnt

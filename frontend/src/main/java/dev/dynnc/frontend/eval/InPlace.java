@@ -103,7 +103,7 @@ final class InPlace {
       Map<String, Object> kwargs,
       Span at) {
     String base = method.substring(0, method.length() - 1);
-    String shared = TensorWrites.sharedWith(in, f, name, target);
+    String shared = TensorWrites.sharedWith(in, f, name, target, true);
     if (shared != null) {
       throw Interpreter.error(
           Code.DN0200,
@@ -158,31 +158,63 @@ final class InPlace {
           }
         };
     if (!RESHAPING.contains(base)) {
-      if (!result.type().shape().equals(target.type().shape())) {
+      result = keepShapeAndDtype(t, target, result, at);
+    }
+    f.locals.put(name, result);
+    return result;
+  }
+
+  /**
+   * {@code name op= rhs} on a local tensor ({@code x += y}): PyTorch updates the tensor in place,
+   * so it is the out-of-place result rebinding the name, with the same checks as the in-place
+   * methods, except that the caller's tensor may be updated (a model's input, as {@code x +=
+   * self.pos} in forward does; a caller that reads it again afterwards sees the old value).
+   */
+  static Object augmented(
+      Interpreter in, Interpreter.Frame f, String name, SymTensor target, Object result, Span at) {
+    String shared = TensorWrites.sharedWith(in, f, name, target, false);
+    if (shared != null) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "augmented assignment to a tensor that " + shared + " also refers to",
+          "PyTorch updates that tensor in place; dynnc rebinds '"
+              + name
+              + "' to a new one. Write "
+              + name
+              + " = "
+              + name
+              + " <op> ..., or .clone() it first");
+    }
+    return keepShapeAndDtype(in.torch, target, in.torch.tensor(result, at), at);
+  }
+
+  /** An in-place result keeps the tensor's shape and dtype, as PyTorch requires. */
+  private static SymTensor keepShapeAndDtype(
+      TorchLib t, SymTensor target, SymTensor result, Span at) {
+    if (!result.type().shape().equals(target.type().shape())) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "output with shape "
+              + target.type().shape()
+              + " doesn't match the broadcast shape "
+              + result.type().shape());
+    }
+    DType from = result.type().dtype();
+    DType to = target.type().dtype();
+    if (from != to) {
+      if (!canCast(from, to)) {
         throw Interpreter.error(
             Code.DN0202,
             at,
-            "output with shape "
-                + target.type().shape()
-                + " doesn't match the broadcast shape "
-                + result.type().shape());
+            "result type "
+                + ShapeFunctions.scalarName(from)
+                + " can't be cast to the desired output type "
+                + ShapeFunctions.scalarName(to));
       }
-      DType from = result.type().dtype();
-      DType to = target.type().dtype();
-      if (from != to) {
-        if (!canCast(from, to)) {
-          throw Interpreter.error(
-              Code.DN0202,
-              at,
-              "result type "
-                  + ShapeFunctions.scalarName(from)
-                  + " can't be cast to the desired output type "
-                  + ShapeFunctions.scalarName(to));
-        }
-        result = t.cast(result, to, at);
-      }
+      result = t.cast(result, to, at);
     }
-    f.locals.put(name, result);
     return result;
   }
 

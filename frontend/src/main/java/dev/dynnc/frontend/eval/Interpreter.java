@@ -583,6 +583,9 @@ public final class Interpreter {
         v = l;
       } else {
         v = Operators.binary(this, a.op(), cur, rhs, a.span());
+        if (staging != null && a.target() instanceof Expr.Name n && cur instanceof SymTensor t) {
+          v = InPlace.augmented(this, f, n.id(), t, v, a.span());
+        }
       }
       assign(a.target(), v, f);
     } else if (s instanceof Stmt.AnnAssign a) {

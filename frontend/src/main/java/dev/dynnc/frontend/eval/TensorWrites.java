@@ -107,12 +107,18 @@ final class TensorWrites {
    * view; null when nobody does.
    */
   static String sharedWith(Interpreter in, Interpreter.Frame f, String name, SymTensor t) {
+    return sharedWith(in, f, name, t, true);
+  }
+
+  /** As above; {@code callerCounts} false leaves the caller's tensor out. */
+  static String sharedWith(
+      Interpreter in, Interpreter.Frame f, String name, SymTensor t, boolean callerCounts) {
     for (Map.Entry<String, Object> e : f.locals.entrySet()) {
       if (!e.getKey().equals(name) && e.getValue() == t) {
         return "the local variable '" + e.getKey() + "'";
       }
     }
-    if (f.function != null) {
+    if (callerCounts && f.function != null) {
       for (var p : f.function.params) {
         if (p.name().equals(name)) {
           return "the caller";
