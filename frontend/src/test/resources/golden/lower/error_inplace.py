@@ -4,7 +4,7 @@
 # storage: a tensor another name refers to, the caller's tensor, a tensor a view was taken of, an
 # in-place method on something other than a local name (a parameter, an item); and PyTorch's own
 # errors: a float result written into an int tensor, a broadcast that would grow the tensor; and an
-# in-place method dynnc does not cover (scatter_); augmented assignment (p += 1, n /= 2) is in place
+# in-place method dynnc does not cover (index_put_); augmented assignment (p += 1, n /= 2) is in place
 # too and checked the same way; all in one run. A clone of a weight may be updated.
 import torch
 import torch.nn as nn
@@ -31,7 +31,7 @@ class Net(nn.Module):
         e = self.lin(x)
         e.add_(torch.ones(3, 2, 4))
         g = self.lin(x)
-        g.scatter_(1, n.unsqueeze(1), 1.0)
+        g.index_put_((n,), x[0])
         w = self.lin.weight.clone()
         w.add_(1)
         p = self.lin(x)
@@ -74,9 +74,9 @@ class Net(nn.Module):
 #    |
 # 32 |         e.add_(torch.ones(3, 2, 4))
 #    |           ^
-# error[DN0105]: error_inplace.py:34:11: Tensor.scatter_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
+# error[DN0105]: error_inplace.py:34:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
 #    |
-# 34 |         g.scatter_(1, n.unsqueeze(1), 1.0)
+# 34 |         g.index_put_((n,), x[0])
 #    |           ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
 # error[DN0200]: error_inplace.py:39:9: augmented assignment to a tensor that the local variable 'q' also refers to

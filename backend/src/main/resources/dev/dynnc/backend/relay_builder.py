@@ -256,6 +256,14 @@ def _gather(a, op, req):
     return relay.gather(a[0], axis, relay.clip(a[1], a_min=0, a_max=n - 1))
 
 
+def _scatter_elements(a, op, req):
+    # An out-of-range index is an error in PyTorch; clipping keeps TVM's writes in bounds.
+    axis = op["attrs"]["axis"]
+    n = _shape(a[0])[axis]
+    return relay.scatter_elements(a[0], relay.clip(a[1], a_min=0, a_max=n - 1), a[2], axis=axis,
+                                  reduction=op["attrs"]["reduction"])
+
+
 def _topk(ret):
     def lower(a, op, req):
         attrs = op["attrs"]
@@ -264,8 +272,12 @@ def _topk(ret):
         if _is_float(dtype):
             # torch.topk orders NaN above every number, for largest and smallest alike.
             x = _to_key(x, dtype, True)
-        y = relay.topk(x, k=attrs["k"], axis=attrs["axis"], ret_type=ret, is_ascend=not attrs["largest"],
-                       dtype="int64")
+        # Always both outputs, one taken: TVM 0.18's layout inference for topk gives two outputs
+        # whatever ret_type says, so AlterOpLayout (after a dense, say) failed on a single one
+        # ("new_out.size() == 1").
+        both = relay.topk(x, k=attrs["k"], axis=attrs["axis"], ret_type="both",
+                          is_ascend=not attrs["largest"], dtype="int64")
+        y = both[0] if ret == "values" else both[1]
         return _from_key(y, dtype) if ret == "values" and _is_float(dtype) else y
     return lower
 
@@ -298,6 +310,7 @@ _SPECIAL = {
     "clip": _clip,
     "cumsum": _cumsum,
     "gather": _gather,
+    "scatter_elements": _scatter_elements,
     "topk_values": _topk("values"),
     "topk_indices": _topk("indices"),
     "pad": _pad,

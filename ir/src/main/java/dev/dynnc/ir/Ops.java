@@ -269,6 +269,13 @@ public final class Ops {
         .type(Ops::indexSelect)
         .relay("take", "axis", "axis")
         .consts("mode", "clip");
+    // PyTorch's scatter/scatter_add/index_add: updates (of the index's shape) written or reduced
+    // into a copy of data along axis; out-of-range indices are clipped, as gather's are.
+    op("scatter_elements", 3, 3)
+        .attr("axis", AttrKind.INT)
+        .attr("reduction", AttrKind.STR)
+        .type(Ops::scatterElements)
+        .special("scatter_elements");
     op("topk_values", 1, 1)
         .attr("k", AttrKind.INT)
         .attr("axis", AttrKind.INT)
@@ -791,6 +798,38 @@ public final class Ops {
       out[i] = (e[i] - b[i] + s[i] - 1) / s[i];
     }
     return TensorType.of(x.dtype(), out);
+  }
+
+  private static Type scatterElements(
+      String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+    List<TensorType> t = tensors(op, in);
+    TensorType x = t.get(0);
+    TensorType idx = t.get(1);
+    TensorType upd = t.get(2);
+    int ax = axis(x, intAttr(attrs, "axis"));
+    if (idx.dtype().isFloat() || idx.dtype() == DType.BOOL || idx.rank() != x.rank()) {
+      throw new TypeError(
+          "scatter_elements: index " + idx + " must be an integer tensor of the rank of " + x);
+    }
+    if (!upd.shape().equals(idx.shape()) || upd.dtype() != x.dtype()) {
+      throw new TypeError(
+          "scatter_elements: updates "
+              + upd
+              + " must have the index's shape and "
+              + x
+              + "'s dtype");
+    }
+    for (int i = 0; i < x.rank(); i++) {
+      if (i != ax && idx.shape().get(i) > x.shape().get(i)) {
+        throw new TypeError(
+            "scatter_elements: index " + idx + " is larger than " + x + " outside dimension " + ax);
+      }
+    }
+    String r = ((Attr.StrAttr) attrs.get("reduction")).value();
+    if (!List.of("update", "add", "mul").contains(r)) {
+      throw new TypeError("scatter_elements: reduction must be update, add or mul, got " + r);
+    }
+    return x;
   }
 
   private static Type gather(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

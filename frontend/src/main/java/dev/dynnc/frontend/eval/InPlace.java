@@ -61,7 +61,12 @@ final class InPlace {
           "expm1",
           "square",
           "tril",
-          "triu");
+          "triu",
+          "scatter",
+          "scatter_add",
+          "index_add",
+          "index_copy",
+          "index_fill");
 
   /** In-place methods that change the tensor's shape, which PyTorch allows for these. */
   private static final Set<String> RESHAPING = Set.of("unsqueeze", "squeeze", "t", "transpose");

@@ -35,6 +35,7 @@ final class TensorFunctions {
     pieces(r);
     MathFunctions.declare(r);
     LayerFunctions.declare(r);
+    ScatterFunctions.declare(r);
     ShapeFunctions.declare(r);
     unsupported(r);
   }
@@ -674,13 +675,21 @@ final class TensorFunctions {
                       Attr.of((long) ax),
                       "largest",
                       Attr.of(a.bool("largest")));
-              return PyTuple.of(
-                  t.op("topk_values", List.of(x), attrs, at),
-                  t.op("topk_indices", List.of(x), attrs, at));
+              return new PyTuple(
+                  com.google.common.collect.ImmutableList.of(
+                      t.op("topk_values", List.of(x), attrs, at),
+                      t.op("topk_indices", List.of(x), attrs, at)),
+                  TOPK_RESULT);
             });
   }
 
-  /** The axes and keepdims of a reduction over {@code dim} (all dimensions when it is None). */
+  /** The named tuple torch.topk returns: {@code (values, indices)}. */
+  private static final Values.NamedTupleType TOPK_RESULT =
+      new Values.NamedTupleType(
+          "torch.return_types.topk",
+          com.google.common.collect.ImmutableList.of("values", "indices"),
+          Map.of());
+
   /** log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as PyTorch computes it. */
   static SymTensor softplus(TorchLib t, SymTensor x, double beta, double threshold, Span at) {
     SymTensor bx = (SymTensor) t.binary("*", x, beta, at);
@@ -1351,11 +1360,6 @@ final class TensorFunctions {
         "empty_like",
         "as_tensor",
         "from_numpy",
-        "scatter",
-        "scatter_add",
-        "index_add",
-        "index_copy",
-        "index_fill",
         "take",
         "take_along_dim",
         "squeeze_copy",
@@ -1492,10 +1496,6 @@ final class TensorFunctions {
         "byte",
         "new_empty",
         "new_tensor",
-        "scatter",
-        "scatter_add",
-        "index_add",
-        "index_fill",
         "unfold",
         "diag",
         "softmax_",
@@ -1507,16 +1507,7 @@ final class TensorFunctions {
         "data_ptr",
         "T",
         "H");
-    r.unsupported(
-        TENSOR,
-        inPlace,
-        "scatter_",
-        "scatter_add_",
-        "index_put_",
-        "index_fill_",
-        "resize_",
-        "normal_",
-        "uniform_");
+    r.unsupported(TENSOR, inPlace, "index_put_", "resize_", "normal_", "uniform_");
     r.unsupported(
         TENSOR,
         "in-place updates are supported on local variables only (dynnc rebinds the name);"

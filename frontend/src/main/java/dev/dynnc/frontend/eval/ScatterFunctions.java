@@ -1,0 +1,241 @@
+package dev.dynnc.frontend.eval;
+
+import static dev.dynnc.frontend.eval.TorchRegistry.Space.TENSOR;
+import static dev.dynnc.frontend.eval.TorchRegistry.Space.TORCH;
+
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.SymTensor;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Span;
+import dev.dynnc.semantics.DType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes of values at computed positions, out of place: {@code scatter} (a source or a value, with
+ * reduce 'add' or 'multiply'), {@code scatter_add}, and {@code index_add}/{@code index_copy}/{@code
+ * index_fill} (whole slices along a dimension), as mixture-of-experts code combines expert outputs.
+ * All lower to the IR's scatter_elements; the in-place forms ({@code out.index_add_(0, idx, y)})
+ * rebind a local (see {@link InPlace}). An out-of-range index is clipped where PyTorch raises.
+ */
+final class ScatterFunctions {
+  private ScatterFunctions() {}
+
+  private static final String CLIPPED = "an out-of-range index is clipped, where PyTorch raises";
+
+  static void declare(TorchRegistry r) {
+    r.def(
+            "scatter(Tensor input, int dim, Tensor index, Tensor src, *, str? reduce=None) -> Tensor",
+            "scatter(Tensor input, int dim, Tensor index, Scalar value, *, str? reduce=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("reduce None, 'add' or 'multiply'; " + CLIPPED)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              String reduction = "update";
+              if (!a.isNone("reduce")) {
+                reduction =
+                    switch (a.str("reduce")) {
+                      case "add" -> "add";
+                      case "multiply" -> "mul";
+                      default ->
+                          throw Interpreter.error(
+                              Code.DN0202,
+                              at,
+                              "reduce argument must be either add or multiply, got "
+                                  + a.str("reduce"));
+                    };
+              }
+              boolean bySource = a.schema().params().stream().anyMatch(q -> q.name().equals("src"));
+              Object src = a.raw(bySource ? "src" : "value");
+              return scatter(t, x, a.integer("dim"), a.tensor("index"), src, reduction, at);
+            });
+    r.def("scatter_add(Tensor input, int dim, Tensor index, Tensor src) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note(CLIPPED)
+        .to(
+            (t, a, at) ->
+                scatter(
+                    t,
+                    a.tensor("input"),
+                    a.integer("dim"),
+                    a.tensor("index"),
+                    a.raw("src"),
+                    "add",
+                    at));
+    r.def(
+            "index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note(CLIPPED)
+        .to(
+            (t, a, at) -> {
+              SymTensor source = a.tensor("source");
+              double alpha = a.real("alpha");
+              if (alpha != 1) {
+                source = (SymTensor) t.binary("*", source, a.raw("alpha"), at);
+              }
+              return indexed(t, a, source, "add", "index_add", at);
+            });
+    r.def("index_copy(Tensor input, int dim, Tensor index, Tensor source) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note(CLIPPED)
+        .to((t, a, at) -> indexed(t, a, a.tensor("source"), "update", "index_copy", at));
+    r.def("index_fill(Tensor input, int dim, Tensor index, Scalar value) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("value a number; " + CLIPPED)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int ax = a.axis("dim", x.type().rank());
+              long[] dims = x.type().dims();
+              dims[ax] = flatIndex(a.tensor("index"), "index_fill", at).type().numel();
+              SymTensor fill =
+                  t.full(Operators.toDouble(a.raw("value")), x.type().dtype(), dims, at);
+              return indexed(t, a, fill, "update", "index_fill", at);
+            });
+  }
+
+  /**
+   * scatter/scatter_add: {@code src} (a tensor, of which the index's shape is used, or a number)
+   * written or reduced at {@code index} along {@code dim}.
+   */
+  private static SymTensor scatter(
+      TorchLib t, SymTensor x, long dim, SymTensor index, Object src, String reduction, Span at) {
+    int rank = x.type().rank();
+    int ax = TorchLib.axis(dim, rank, at);
+    if (index.type().dtype() != DType.I64) {
+      throw Interpreter.error(Code.DN0202, at, "scatter(): Expected dtype int64 for index");
+    }
+    if (index.type().rank() != rank) {
+      throw Interpreter.error(
+          Code.DN0202, at, "Index tensor must have the same number of dimensions as self tensor");
+    }
+    long[] is = index.type().dims();
+    for (int i = 0; i < rank; i++) {
+      if (i != ax && is[i] > x.type().shape().get(i)) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "Expected index "
+                + index.type().shape()
+                + " to be smaller than self "
+                + x.type().shape()
+                + " apart from dimension "
+                + ax);
+      }
+    }
+    SymTensor updates;
+    if (Operators.isTensorLike(src)) {
+      SymTensor s = t.tensor(src, at);
+      if (s.type().rank() != rank) {
+        throw Interpreter.error(
+            Code.DN0202, at, "Index tensor must have the same number of dimensions as src tensor");
+      }
+      for (int i = 0; i < rank; i++) {
+        if (is[i] > s.type().shape().get(i)) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "Expected index "
+                  + index.type().shape()
+                  + " to be smaller than src "
+                  + s.type().shape());
+        }
+      }
+      if (s.type().dtype() != x.type().dtype()) {
+        throw Interpreter.error(
+            Code.DN0202, at, "scatter(): Expected self.dtype to be equal to src.dtype");
+      }
+      updates = s;
+      if (!Arrays.equals(s.type().dims(), is)) {
+        for (int i = 0; i < rank; i++) {
+          updates = Recurrent.slice(t, updates, i, 0, is[i], at);
+        }
+      }
+    } else {
+      updates = t.full(Operators.toDouble(src), x.type().dtype(), is, at);
+    }
+    return t.op(
+        "scatter_elements",
+        List.of(x, index, updates),
+        Map.of("axis", Attr.of((long) ax), "reduction", Attr.of(reduction)),
+        at);
+  }
+
+  /**
+   * index_add/index_copy/index_fill: slice i of {@code source} along dim goes to position index[i]
+   * of the input: a scatter whose index is the 1-d index broadcast to the source's shape.
+   */
+  private static SymTensor indexed(
+      TorchLib t, BoundArgs a, SymTensor source, String reduction, String fn, Span at) {
+    SymTensor x = a.tensor("input");
+    int rank = x.type().rank();
+    int ax = a.axis("dim", rank);
+    SymTensor index = flatIndex(a.tensor("index"), fn, at);
+    long n = index.type().numel();
+    long[] want = x.type().dims();
+    want[ax] = n;
+    if (source.type().rank() == rank && source.type().shape().get(ax) != n) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn
+              + "_(): Number of indices ("
+              + n
+              + ") should be equal to source.size(dim): ("
+              + source.type().shape().get(ax)
+              + "), for dim: "
+              + ax);
+    }
+    if (!Arrays.equals(source.type().dims(), want)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn
+              + "(): source of shape "
+              + source.type().shape()
+              + " does not fit: expected the input's shape with dimension "
+              + ax
+              + " of the index's length, "
+              + Arrays.toString(want));
+    }
+    if (source.type().dtype() != x.type().dtype()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn
+              + "(): self ("
+              + x.type().dtype().numpyName()
+              + ") and source ("
+              + source.type().dtype().numpyName()
+              + ") must have the same scalar type");
+    }
+    long[] col = new long[rank];
+    Arrays.fill(col, 1);
+    col[ax] = n;
+    SymTensor spread =
+        t.op(
+            "broadcast_to",
+            List.of(t.reshape(t.cast(index, DType.I64, at), col, at)),
+            Map.of("shape", Attr.ints(want)),
+            at);
+    return t.op(
+        "scatter_elements",
+        List.of(x, spread, source),
+        Map.of("axis", Attr.of((long) ax), "reduction", Attr.of(reduction)),
+        at);
+  }
+
+  /** The index of index_add and kin: an integer tensor of at most one dimension. */
+  private static SymTensor flatIndex(SymTensor index, String fn, Span at) {
+    DType d = index.type().dtype();
+    if (d.isFloat() || d == DType.BOOL || index.type().rank() > 1) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          fn + "_(): Index has to be a vector/scalar of integers, got " + index.type());
+    }
+    return index;
+  }
+}
