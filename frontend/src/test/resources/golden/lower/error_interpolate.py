@@ -12,7 +12,7 @@ class Net(nn.Module):
         a = F.interpolate(x)
         b = F.interpolate(x, size=4, scale_factor=2)
         c = F.interpolate(x, size=4, align_corners=True)
-        d = F.interpolate(x, size=4, mode='bicubic')
+        d = F.interpolate(x, size=4, mode='area')
         e = F.interpolate(x[0], size=4)
         f = F.interpolate(x, scale_factor=1.5)
         g = F.interpolate(x, size=(2, 3, 4))
@@ -31,11 +31,11 @@ class Net(nn.Module):
 #    |
 # 14 |         c = F.interpolate(x, size=4, align_corners=True)
 #    |               ^
-# error[DN0201]: error_interpolate.py:15:15: F.interpolate mode 'bicubic' is not supported yet
+# error[DN0201]: error_interpolate.py:15:15: F.interpolate mode 'area' is not supported yet
 #    |
-# 15 |         d = F.interpolate(x, size=4, mode='bicubic')
+# 15 |         d = F.interpolate(x, size=4, mode='area')
 #    |               ^
-#    = hint: use mode='nearest' or mode='bilinear'
+#    = hint: use mode='nearest', 'bilinear' or 'bicubic'
 # error[DN0201]: error_interpolate.py:16:15: F.interpolate of a 3-d input is not supported yet
 #    |
 # 16 |         e = F.interpolate(x[0], size=4)

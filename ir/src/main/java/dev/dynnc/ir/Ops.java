@@ -213,8 +213,9 @@ public final class Ops {
         .type(Ops::adaptivePool2d)
         .relay("nn.adaptive_avg_pool2d", "output_size", "output_size");
 
-    // F.interpolate on NCHW: nearest (asymmetric coordinates, floor) or bilinear (half_pixel, or
-    // align_corners), as PyTorch maps output to input coordinates.
+    // F.interpolate on NCHW: nearest (asymmetric coordinates, floor), bilinear or bicubic
+    // (half_pixel,
+    // or align_corners), as PyTorch maps output to input coordinates.
     op("resize2d", 1, 1)
         .attr("size", AttrKind.INTS)
         .attr("method", AttrKind.STR)
@@ -230,7 +231,9 @@ public final class Ops {
             "coordinate_transformation_mode",
             "coordinates",
             "rounding_method",
-            "rounding");
+            "rounding")
+        // PyTorch's bicubic kernel (Keys, a = -0.75); neighbours past the border are clamped.
+        .consts("cubic_alpha", -0.75, "cubic_exclude", 0);
 
     // Shapes and indexing.
     op("broadcast_to", 1, 1)

@@ -19,7 +19,7 @@ import java.util.Map;
  * and trigonometry, powers, {@code masked_fill} (attention masks), {@code amax}/{@code amin},
  * {@code prod}, {@code norm}, {@code logsumexp}, NaN and infinity tests, logical functions, new
  * tensors shaped like another, {@code repeat}, and the activations SiLU, Hardswish, Hardsigmoid,
- * ELU, LogSigmoid and Softmin, and F.interpolate (nearest and bilinear). Each is PyTorch's
+ * ELU, LogSigmoid and Softmin, and F.interpolate (nearest, bilinear and bicubic). Each is PyTorch's
  * semantics on static shapes, composed from the IR's ops where PyTorch's definition allows it.
  */
 final class MathFunctions {
@@ -462,8 +462,8 @@ final class MathFunctions {
                 + " bool antialias=False) -> Tensor")
         .in(FUNCTIONAL)
         .note(
-            "4-d input, mode 'nearest' or 'bilinear'; a NaN reaches the outputs that weigh it"
-                + " (PyTorch's bilinear kernel spreads it further)")
+            "4-d input, mode 'nearest', 'bilinear' or 'bicubic'; a NaN reaches the outputs that"
+                + " weigh it (PyTorch's kernels spread it further)")
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
@@ -475,12 +475,12 @@ final class MathFunctions {
                     "F.interpolate of a " + x.type().rank() + "-d input is not supported yet",
                     "only 4-d (N, C, H, W) inputs are");
               }
-              if (!mode.equals("nearest") && !mode.equals("bilinear")) {
+              if (!List.of("nearest", "bilinear", "bicubic").contains(mode)) {
                 throw Interpreter.error(
                     Code.DN0201,
                     at,
                     "F.interpolate mode '" + mode + "' is not supported yet",
-                    "use mode='nearest' or mode='bilinear'");
+                    "use mode='nearest', 'bilinear' or 'bicubic'");
               }
               if (!x.type().dtype().isFloat()) {
                 throw Interpreter.error(
@@ -565,7 +565,10 @@ final class MathFunctions {
                       "size",
                       Attr.ints(out),
                       "method",
-                      Attr.of(nearest ? "nearest_neighbor" : "linear"),
+                      Attr.of(
+                          nearest
+                              ? "nearest_neighbor"
+                              : mode.equals("bicubic") ? "cubic" : "linear"),
                       "coordinates",
                       Attr.of(nearest ? "asymmetric" : corners ? "align_corners" : "half_pixel"),
                       "rounding",
