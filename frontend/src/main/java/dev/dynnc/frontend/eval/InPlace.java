@@ -229,10 +229,16 @@ final class InPlace {
     }
   }
 
+  /** {@code v} (already of the target's dtype) broadcast to the target's shape, as copy_ does. */
   private static SymTensor broadcastTo(TorchLib t, SymTensor v, SymTensor target, Span at) {
-    SymTensor zeros = t.full(0, target.type().dtype(), target.type().dims(), at);
-    SymTensor out = (SymTensor) t.binary("+", zeros, v, at);
-    if (!out.type().shape().equals(target.type().shape())) {
+    long[] from = v.type().dims();
+    long[] to = target.type().dims();
+    boolean fits = from.length <= to.length;
+    for (int i = 1; fits && i <= from.length; i++) {
+      long d = from[from.length - i];
+      fits = d == 1 || d == to[to.length - i];
+    }
+    if (!fits) {
       throw Interpreter.error(
           Code.DN0202,
           at,
@@ -241,7 +247,7 @@ final class InPlace {
               + " does not broadcast to the tensor's shape "
               + target.type().shape());
     }
-    return t.cast(out, target.type().dtype(), at);
+    return TensorFunctions.expand(t, v, to, at);
   }
 
   /** PyTorch's can_cast for results written in place: never float to integer, or to bool. */
