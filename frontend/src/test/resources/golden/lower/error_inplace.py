@@ -1,19 +1,33 @@
 # entry: Net()
 # input: x=float32[2,4]
-# In-place methods rebind a local name, so they refuse what would differ from PyTorch's shared
-# storage: a tensor another name refers to, the caller's tensor, a tensor a view was taken of, an
-# in-place method on something other than a local name (a parameter, an item); and PyTorch's own
-# errors: a float result written into an int tensor, a broadcast that would grow the tensor; and an
-# in-place method dynnc does not cover (index_put_); augmented assignment (p += 1, n /= 2) is in place
-# too and checked the same way; all in one run. A clone of a weight may be updated.
+# In-place updates follow PyTorch's shared storage where dynnc can: every name for the tensor sees
+# the update (b after a.relu_()), and the model's own input may be updated (x.mul_(2)). Refused
+# where it cannot: a tensor a view was taken of, a view of a tensor still in use, a view of a
+# parameter, a tensor a list holds, a parameter given to F.relu(..., inplace=True), a viewed tensor
+# given to nn.ReLU(inplace=True), an in-place method on something other than a local name (a
+# parameter, an item), and reading the caller's tensor after a submodule updated it on one side of
+# a data-dependent branch only; and PyTorch's own errors: a float result written into an int
+# tensor, a broadcast that would grow the tensor; and an in-place method dynnc does not cover
+# (index_put_); augmented assignment (n2 /= 2) is in place too and checked the same way; all in one
+# run. A clone of a weight may be updated.
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Gate(nn.Module):
+    def forward(self, h, c):
+        if c.sum() > 0:
+            h.relu_()
+        return c * 2
 
 
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
         self.lin = nn.Linear(4, 4)
+        self.act = nn.ReLU(inplace=True)
+        self.gate = Gate()
 
     def forward(self, x):
         a = self.lin(x)
@@ -39,52 +53,79 @@ class Net(nn.Module):
         p += 1
         n2 = x.argmax(dim=1)
         n2 /= 2
-        return x
+        t = self.lin(x)
+        r = t[0]
+        r.add_(1)
+        wv = self.lin.weight.view(16)
+        wv.mul_(2)
+        box = [self.lin(x)]
+        u = box[0]
+        u.relu_()
+        F.relu(self.lin.weight, inplace=True)
+        self.act(c)
+        k = self.lin(x)
+        s = self.gate(k, x)
+        return k + s
 # ---- expected ----
-# error[DN0200]: error_inplace.py:21:11: in-place relu_ on a tensor that the local variable 'b' also refers to
+# error[DN0200]: error_inplace.py:39:11: in-place add_ on a tensor that a view (reshape, slice or transpose) was taken of
 #    |
-# 21 |         a.relu_()
+# 39 |         c.add_(1)
 #    |           ^
-#    = hint: dynnc rebinds 'a' to a new tensor and cannot change the shared one; write a = a.relu(...), or .clone() it first
-# error[DN0200]: error_inplace.py:22:11: in-place mul_ on a tensor that the caller also refers to
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write c = c.add(...) to make a new tensor, or .clone() it first
+# error[DN0105]: error_inplace.py:40:25: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
 #    |
-# 22 |         x.mul_(2)
-#    |           ^
-#    = hint: dynnc rebinds 'x' to a new tensor and cannot change the shared one; write x = x.mul(...), or .clone() it first
-# error[DN0200]: error_inplace.py:25:11: in-place add_ on a tensor that a view (reshape, slice or transpose) also refers to
-#    |
-# 25 |         c.add_(1)
-#    |           ^
-#    = hint: dynnc rebinds 'c' to a new tensor and cannot change the shared one; write c = c.add(...), or .clone() it first
-# error[DN0105]: error_inplace.py:26:25: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
-#    |
-# 26 |         self.lin.weight.add_(1)
+# 40 |         self.lin.weight.add_(1)
 #    |                         ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_inplace.py:28:14: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
+# error[DN0105]: error_inplace.py:42:14: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
 #    |
-# 28 |         d[0].add_(1)
+# 42 |         d[0].add_(1)
 #    |              ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0202]: error_inplace.py:30:11: result type Float can't be cast to the desired output type Long
+# error[DN0202]: error_inplace.py:44:11: result type Float can't be cast to the desired output type Long
 #    |
-# 30 |         n.add_(0.5)
+# 44 |         n.add_(0.5)
 #    |           ^
-# error[DN0202]: error_inplace.py:32:11: output with shape [2, 4] doesn't match the broadcast shape [3, 2, 4]
+# error[DN0202]: error_inplace.py:46:11: output with shape [2, 4] doesn't match the broadcast shape [3, 2, 4]
 #    |
-# 32 |         e.add_(torch.ones(3, 2, 4))
+# 46 |         e.add_(torch.ones(3, 2, 4))
 #    |           ^
-# error[DN0105]: error_inplace.py:34:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
+# error[DN0105]: error_inplace.py:48:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
 #    |
-# 34 |         g.index_put_((n,), x[0])
+# 48 |         g.index_put_((n,), x[0])
 #    |           ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0200]: error_inplace.py:39:9: augmented assignment to a tensor that the local variable 'q' also refers to
+# error[DN0202]: error_inplace.py:55:9: result type Float can't be cast to the desired output type Long
 #    |
-# 39 |         p += 1
+# 55 |         n2 /= 2
 #    |         ^
-#    = hint: PyTorch updates that tensor in place; dynnc rebinds 'p' to a new one. Write p = p <op> ..., or .clone() it first
-# error[DN0202]: error_inplace.py:41:9: result type Float can't be cast to the desired output type Long
+# error[DN0200]: error_inplace.py:58:11: in-place add_ on a tensor that is a view of 't', which is still in use
 #    |
-# 41 |         n2 /= 2
-#    |         ^
+# 58 |         r.add_(1)
+#    |           ^
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write r = r.add(...) to make a new tensor, or .clone() it first
+# error[DN0200]: error_inplace.py:60:12: in-place mul_ on a tensor that is a view of the model's parameter or buffer
+#    |
+# 60 |         wv.mul_(2)
+#    |            ^
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write wv = wv.mul(...) to make a new tensor, or .clone() it first
+# error[DN0200]: error_inplace.py:63:11: in-place relu_ on a tensor that an attribute or item of 'box' also refers to
+#    |
+# 63 |         u.relu_()
+#    |           ^
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write u = u.relu(...) to make a new tensor, or .clone() it first
+# error[DN0200]: error_inplace.py:64:11: torch.nn.functional.relu(inplace=True) on a tensor that is the model's parameter or buffer
+#    |
+# 64 |         F.relu(self.lin.weight, inplace=True)
+#    |           ^
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; pass inplace=False, or .clone() the input first
+# error[DN0200]: error_inplace.py:65:14: nn.ReLU(inplace=True) on a tensor that a view (reshape, slice or transpose) was taken of
+#    |
+# 65 |         self.act(c)
+#    |              ^
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; pass inplace=False, or .clone() the input first
+# error[DN0200]: error_inplace.py:68:16: 'k' was updated in place (in-place relu_) by Gate.forward() at error_inplace.py:21:15 on some of its paths only; dynnc cannot carry that back to the caller
+#    |
+# 68 |         return k + s
+#    |                ^
+#    = hint: return the updated tensor and assign it in the caller (k = f(k)), or pass k.clone()

@@ -297,6 +297,11 @@ final class BoundArgs {
     return given.get(name);
   }
 
+  /** Whether the call asked for its input to be updated in place ({@code inplace=True}). */
+  boolean inPlace() {
+    return Boolean.TRUE.equals(values.get("inplace"));
+  }
+
   boolean isNone(String name) {
     return raw(name) == Values.NONE;
   }

@@ -108,22 +108,20 @@ final class InPlace {
       Map<String, Object> kwargs,
       Span at) {
     String base = method.substring(0, method.length() - 1);
-    String shared = TensorWrites.sharedWith(in, f, name, target, true);
-    if (shared != null) {
-      throw Interpreter.error(
-          Code.DN0200,
-          at,
-          "in-place " + method + " on a tensor that " + shared + " also refers to",
-          "dynnc rebinds '"
-              + name
-              + "' to a new tensor and cannot change the shared one; write "
-              + name
-              + " = "
-              + name
-              + "."
-              + base
-              + "(...), or .clone() it first");
-    }
+    check(
+        in,
+        f,
+        target,
+        at,
+        "in-place " + method,
+        SHARED
+            + "; write "
+            + name
+            + " = "
+            + name
+            + "."
+            + base
+            + "(...) to make a new tensor, or .clone() it first");
     TorchLib t = in.torch;
     SymTensor result =
         switch (base) {
@@ -165,33 +163,186 @@ final class InPlace {
     if (!RESHAPING.contains(base)) {
       result = keepShapeAndDtype(t, target, result, at);
     }
-    f.locals.put(name, result);
-    return result;
+    return rebind(in, f, target, result, at, "in-place " + method);
   }
 
   /**
    * {@code name op= rhs} on a local tensor ({@code x += y}): PyTorch updates the tensor in place,
-   * so it is the out-of-place result rebinding the name, with the same checks as the in-place
-   * methods, except that the caller's tensor may be updated (a model's input, as {@code x +=
-   * self.pos} in forward does; a caller that reads it again afterwards sees the old value).
+   * so it is the out-of-place result, updating the tensor as the in-place methods do.
    */
+  static void checkAugmented(
+      Interpreter in, Interpreter.Frame f, String name, SymTensor target, Span at) {
+    check(
+        in,
+        f,
+        target,
+        at,
+        "augmented assignment",
+        SHARED
+            + "; write "
+            + name
+            + " = "
+            + name
+            + " <op> ... to make a new tensor, or .clone() it first");
+  }
+
+  /** The result of {@code name op= rhs} ({@link #checkAugmented} passed before it was computed). */
   static Object augmented(
-      Interpreter in, Interpreter.Frame f, String name, SymTensor target, Object result, Span at) {
-    String shared = TensorWrites.sharedWith(in, f, name, target, false);
-    if (shared != null) {
-      throw Interpreter.error(
-          Code.DN0200,
-          at,
-          "augmented assignment to a tensor that " + shared + " also refers to",
-          "PyTorch updates that tensor in place; dynnc rebinds '"
-              + name
-              + "' to a new one. Write "
-              + name
-              + " = "
-              + name
-              + " <op> ..., or .clone() it first");
+      Interpreter in, Interpreter.Frame f, SymTensor target, Object result, Span at) {
+    SymTensor r = keepShapeAndDtype(in.torch, target, in.torch.tensor(result, at), at);
+    return rebind(in, f, target, r, at, "augmented assignment");
+  }
+
+  /** The start of the hint for an in-place update dynnc cannot follow. */
+  static final String SHARED =
+      "PyTorch would change what shares the tensor's storage too, which dynnc cannot follow";
+
+  /**
+   * Before a function's {@code inplace=True} ({@code F.relu(x, inplace=True)}, {@code
+   * nn.ReLU(inplace=True)}) updates {@code t} in the frame of the call running now: refuses what
+   * {@link #check} refuses.
+   */
+  static void checkByCall(Interpreter in, SymTensor t, String what, Span at) {
+    Interpreter.Frame f = in.frames.peek();
+    if (f != null) {
+      check(in, f, t, at, what, SHARED + "; pass inplace=False, or .clone() the input first");
     }
-    return keepShapeAndDtype(in.torch, target, in.torch.tensor(result, at), at);
+  }
+
+  /** After {@link #checkByCall}: the call made {@code now} of {@code old}. */
+  static void updatedByCall(Interpreter in, SymTensor old, SymTensor now, String what, Span at) {
+    Interpreter.Frame f = in.frames.peek();
+    if (f != null) {
+      rebind(in, f, old, now, at, what);
+    }
+  }
+
+  /**
+   * Tensor {@code old} updated in place to {@code now} in frame {@code f}, with PyTorch's shared
+   * storage: every local name for it now holds {@code now}, and if the caller passed it in, the
+   * caller's names do too once the call returns. Refused (DN0200) where dynnc cannot follow the
+   * storage: a parameter or buffer, a tensor a view was taken of, a view of a tensor still in use,
+   * a tensor an object or container holds. An update of the caller's tensor on only some paths of
+   * the call makes reading the caller's tensor again an error. Returns the new value.
+   */
+  static SymTensor update(
+      Interpreter in,
+      Interpreter.Frame f,
+      SymTensor old,
+      SymTensor now,
+      Span at,
+      String what,
+      String hint) {
+    if (old == now) {
+      return now;
+    }
+    check(in, f, old, at, what, hint);
+    return rebind(in, f, old, now, at, what);
+  }
+
+  /** Refuses (DN0200) an in-place update of {@code t} in {@code f} that dynnc cannot follow. */
+  static void check(
+      Interpreter in, Interpreter.Frame f, SymTensor t, Span at, String what, String hint) {
+    String shared = sharedWith(in, f, t);
+    if (shared != null) {
+      throw Interpreter.error(Code.DN0200, at, what + " on a tensor " + shared, hint);
+    }
+  }
+
+  /** {@link #update} once {@link #check} has passed, before the new value was computed. */
+  static SymTensor rebind(
+      Interpreter in, Interpreter.Frame f, SymTensor old, SymTensor now, Span at, String what) {
+    if (old == now) {
+      return now;
+    }
+    if (in.staging.viewBases(old).isEmpty() && !in.staging.viewBases(now).isEmpty()) {
+      now = in.staging.copyOf(now); // a copy_ or reshaping result takes the tensor's own storage
+    }
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (e.getValue() == old) {
+        e.setValue(now);
+      }
+    }
+    // The old value stays the caller's too: a path evaluated again (a staged loop's body after its
+    // trial pass, the other side of a branch) updates it once more.
+    SymTensor theirs = f.callerTensors.get(old);
+    if (theirs != null) {
+      f.callerTensors.put(now, theirs);
+      if (!f.entry) {
+        if (in.staging.onEveryPath(f)) {
+          f.exports.put(theirs, now);
+        } else if (!in.staging.inTrial()) {
+          f.exports.remove(theirs);
+          in.stale.put(
+              theirs,
+              "was updated in place ("
+                  + what
+                  + ") by "
+                  + Interpreter.qualifiedName(f.function)
+                  + "() at "
+                  + at
+                  + " on some of its paths only; dynnc cannot carry that back to the caller");
+        }
+      }
+    }
+    return now;
+  }
+
+  /** {@code callee} returned: its updates of the caller's tensors apply to the caller's frame. */
+  static void returned(Interpreter in, Interpreter.Frame callee, Span at) {
+    Interpreter.Frame caller = in.frames.peek();
+    if (caller == null || callee.exports.isEmpty()) {
+      return;
+    }
+    String who = Interpreter.qualifiedName(callee.function) + "()";
+    for (Map.Entry<SymTensor, SymTensor> e : callee.exports.entrySet()) {
+      update(
+          in,
+          caller,
+          e.getKey(),
+          e.getValue(),
+          at,
+          "an in-place update in " + who,
+          "PyTorch changes the tensor everywhere it is used, which dynnc cannot follow here;"
+              + " pass a .clone() to "
+              + who);
+    }
+  }
+
+  /**
+   * What else refers to {@code t} in a way an in-place update cannot follow, or null: a parameter
+   * or buffer, a view taken of it, the tensor it is a view of while that is still in use, an object
+   * or container holding it.
+   */
+  private static String sharedWith(Interpreter in, Interpreter.Frame f, SymTensor t) {
+    Staging st = in.staging;
+    if (st.isWeight(t)) {
+      return "that is the model's parameter or buffer";
+    }
+    if (st.isViewed(t)) {
+      return "that a view (reshape, slice or transpose) was taken of";
+    }
+    for (dev.dynnc.ir.ValueId b : st.viewBases(t)) {
+      if (st.isWeightValue(b)) {
+        return "that is a view of the model's parameter or buffer";
+      }
+      for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+        if (e.getValue() instanceof SymTensor s && s.id().equals(b)) {
+          return "that is a view of '" + e.getKey() + "', which is still in use";
+        }
+      }
+      for (SymTensor c : f.callerTensors.keySet()) {
+        if (!f.entry && c.id().equals(b)) {
+          return "that is a view of the caller's tensor";
+        }
+      }
+    }
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (TensorWrites.holds(e.getValue(), t)) {
+        return "that an attribute or item of '" + e.getKey() + "' also refers to";
+      }
+    }
+    return null;
   }
 
   /** An in-place result keeps the tensor's shape and dtype, as PyTorch requires. */

@@ -61,6 +61,15 @@ public final class Interpreter {
 
   private int depth;
 
+  /** While forward is staged: the frames of the calls running now, innermost first. */
+  final java.util.ArrayDeque<Frame> frames = new java.util.ArrayDeque<>();
+
+  /**
+   * The caller's tensors that an inlined call updated in place on some of its paths only, with what
+   * did it: reading one again is refused (DN0200), since its value depends on the path.
+   */
+  final Map<SymTensor, String> stale = new java.util.IdentityHashMap<>();
+
   /**
    * The errors recorded so far, in order, each once (a statement in a loop fails on every pass).
    */
@@ -112,6 +121,24 @@ public final class Interpreter {
      * outer binding.
      */
     java.util.Set<String> outerNames;
+
+    /**
+     * While forward is staged: the tensors the caller passed in, and the values in-place updates
+     * made of them, each to the caller's own tensor (see {@link InPlace#update}).
+     */
+    final Map<SymTensor, SymTensor> callerTensors = new java.util.IdentityHashMap<>();
+
+    /**
+     * In-place updates of the caller's tensors on every path of this call: the caller's tensor to
+     * its new value, applied to the caller's frame when the call returns.
+     */
+    final Map<SymTensor, SymTensor> exports = new java.util.IdentityHashMap<>();
+
+    /** The staged entry point (forward): its caller is the model's user. */
+    boolean entry;
+
+    /** The journal current when the call began. */
+    Journal startJournal;
 
     Frame(
         Map<String, Object> locals,
@@ -582,9 +609,14 @@ public final class Interpreter {
         l.items.addAll(iterate(rhs, a.span()));
         v = l;
       } else {
+        boolean inPlace =
+            staging != null && a.target() instanceof Expr.Name && cur instanceof SymTensor;
+        if (inPlace) {
+          InPlace.checkAugmented(this, f, ((Expr.Name) a.target()).id(), (SymTensor) cur, a.span());
+        }
         v = Operators.binary(this, a.op(), cur, rhs, a.span());
-        if (staging != null && a.target() instanceof Expr.Name n && cur instanceof SymTensor t) {
-          v = InPlace.augmented(this, f, n.id(), t, v, a.span());
+        if (inPlace) {
+          v = InPlace.augmented(this, f, (SymTensor) cur, v, a.span());
         }
       }
       assign(a.target(), v, f);
@@ -1270,11 +1302,11 @@ public final class Interpreter {
       Map<String, Object> locals = new HashMap<>();
       bindArguments(fn, args, kwargs, locals, at);
       Frame f = new Frame(locals, fn.globalsRef, fn.closure, fn.moduleName, fn, false);
+      if (staging != null) {
+        return staged(fn, f, at);
+      }
       if (fn.lambdaBody != null) {
         return eval(fn.lambdaBody, f);
-      }
-      if (staging != null) {
-        return staging.runFunction(this, f, fn.body, at);
       }
       try {
         execBlock(fn.body, f);
@@ -1287,6 +1319,31 @@ public final class Interpreter {
     } finally {
       depth--;
     }
+  }
+
+  /**
+   * Runs a call while forward is staged; in-place updates of the caller's tensors made on every
+   * path of the call then update the caller's too, as PyTorch's shared storage does.
+   */
+  private Object staged(PyFunction fn, Frame f, Span at) {
+    for (Object v : f.locals.values()) {
+      if (v instanceof SymTensor t) {
+        f.callerTensors.put(t, t);
+      }
+    }
+    f.startJournal = Journal.current();
+    Object result;
+    frames.push(f);
+    try {
+      result =
+          fn.lambdaBody != null
+              ? eval(fn.lambdaBody, f)
+              : staging.runFunction(this, f, fn.body, at);
+    } finally {
+      frames.pop();
+    }
+    InPlace.returned(this, f, at);
+    return result;
   }
 
   private void bindArguments(
@@ -1427,6 +1484,19 @@ public final class Interpreter {
         }
         throw error(Code.DN0100, at, Code.DN0100.format(name), Suggest.hint(name, visibleNames(f)));
       }
+    }
+    if (v instanceof SymTensor t && !stale.isEmpty() && stale.containsKey(t)) {
+      throw error(
+          Code.DN0200,
+          at,
+          "'" + name + "' " + stale.get(t),
+          "return the updated tensor and assign it in the caller ("
+              + name
+              + " = f("
+              + name
+              + ")), or pass "
+              + name
+              + ".clone()");
     }
     return checkPoison(v, "'" + name + "'", at);
   }

@@ -597,7 +597,11 @@ final class NnLayers {
     public void init(
         Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
       in.torch.moduleInit(self, at);
-      build(in, self, BoundArgs.bind(schemas, in, a, kw, at), at);
+      BoundArgs p = BoundArgs.bind(schemas, in, a, kw, at);
+      if (p.schema().params().stream().anyMatch(q -> q.name().equals("inplace"))) {
+        self.dict.put("inplace", p.inPlace());
+      }
+      build(in, self, p, at);
     }
   }
 
@@ -616,7 +620,19 @@ final class NnLayers {
         throw Interpreter.error(
             Code.DN0102, at, self.cls.name + ".forward takes one input, got " + a.size());
       }
-      return run(in, self, a.get(0), at);
+      SymTensor input =
+          Boolean.TRUE.equals(self.dict.get("inplace")) && a.get(0) instanceof SymTensor x
+              ? x
+              : null;
+      String what = "nn." + self.cls.name + "(inplace=True)";
+      if (input != null) {
+        InPlace.checkByCall(in, input, what, at);
+      }
+      Object out = run(in, self, a.get(0), at);
+      if (input != null && out instanceof SymTensor y) {
+        InPlace.updatedByCall(in, input, y, what, at);
+      }
+      return out;
     }
   }
 

@@ -181,7 +181,7 @@ final class Staging {
     ValueId id = newValue();
     b.ops.add(
         new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
-    noteView(op, operands);
+    noteView(op, id, operands);
     if (t instanceof TensorType tt && tt.numel() == 1) {
       List<Object> values = new ArrayList<>();
       for (ValueId o : operands) {
@@ -210,12 +210,36 @@ final class Staging {
    */
   private final Map<SymTensor, Integer> copies = new java.util.IdentityHashMap<>();
 
-  private void noteView(String op, List<ValueId> operands) {
+  /** Each view's base: the value whose storage it shares in PyTorch. */
+  private final Map<ValueId, ValueId> viewBases = new java.util.HashMap<>();
+
+  private void noteView(String op, ValueId result, List<ValueId> operands) {
     if (VIEW_OPS.contains(op)) {
       for (ValueId v : operands) {
         views.merge(v, 1, Integer::sum);
       }
+      viewBases.put(result, operands.get(0));
     }
+  }
+
+  /**
+   * The bases whose storage {@code t} shares as a view, nearest first (a view of a view has two);
+   * none for a tensor of its own storage, such as a clone.
+   */
+  List<ValueId> viewBases(SymTensor t) {
+    List<ValueId> out = new ArrayList<>();
+    if (copies.containsKey(t)) {
+      return out;
+    }
+    for (ValueId b = viewBases.get(t.id()); b != null; b = viewBases.get(b)) {
+      out.add(b);
+    }
+    return out;
+  }
+
+  /** Whether value {@code id} was read from the checkpoint. */
+  boolean isWeightValue(ValueId id) {
+    return weightIds.contains(id);
   }
 
   /** {@code x.clone()}: the same value, as a tensor of its own storage (see TensorWrites). */
@@ -847,9 +871,38 @@ final class Staging {
     final List<Exit> breaks = new ArrayList<>();
     final List<Exit> continues = new ArrayList<>();
 
+    /** Unrolled while compiling: its body runs on every path that reaches it, once per pass. */
+    boolean unrolled;
+
     Loop(Journal journal) {
       this.journal = journal;
     }
+  }
+
+  /**
+   * Whether the statement running now in {@code f} runs on every path through its call so far: no
+   * data-dependent branch or staged loop is open in it, no path of it has returned, and each loop
+   * open in it is unrolled with no path that left it. An in-place update of the caller's tensor
+   * made here is the caller's on return.
+   */
+  boolean onEveryPath(Interpreter.Frame f) {
+    if (!f.pending.isEmpty()) {
+      return false;
+    }
+    for (Journal j = Journal.current(); j != f.journal && j != f.startJournal; j = j.parent) {
+      if (j == null) {
+        return false;
+      }
+      Journal open = j;
+      boolean unrolled = false;
+      for (Loop l : f.loops) {
+        unrolled |= l.journal == open && l.unrolled && l.breaks.isEmpty() && l.continues.isEmpty();
+      }
+      if (!unrolled) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A container a staged loop body changed (DN0207), made unusable once the trial is undone. */
@@ -895,6 +948,7 @@ final class Staging {
       List<Stmt> body,
       Runnable orelse) {
     Loop l = enterLoop(f);
+    l.unrolled = true;
     boolean live = true;
     try {
       while (live) {
@@ -1532,6 +1586,7 @@ final class Staging {
   Object runFunction(Interpreter in, Interpreter.Frame f, List<Stmt> body, Span at) {
     boolean top = topPending;
     topPending = false;
+    f.entry = top;
     if (!top) {
       f.journal = Journal.push(); // an inlined call: its returns remember the heap from here on
     }

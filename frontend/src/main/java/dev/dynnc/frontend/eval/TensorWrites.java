@@ -21,12 +21,11 @@ import java.util.Map;
  * constant.
  *
  * <p>PyTorch writes a masked assignment into the tensor's storage, so every other reference to it
- * sees the change. dynnc rebinds the assigned name to the selected value instead, which is the same
- * only when no other reference exists. It refuses the assignment where it can see one: another
- * local name bound to the same tensor (also through {@code .data}, {@code .detach()} or {@code
- * .cpu()}, which return the tensor itself), a tensor the function received from its caller, a
- * tensor a view (reshape, slice, transpose) was taken of, a parameter or buffer, or one held by an
- * object, list or dict a local name refers to. {@code clone()} makes a new tensor.
+ * sees the change. dynnc computes the selected value and updates the tensor with it as the other
+ * in-place updates do ({@link InPlace#update}): every local name for it (also through {@code
+ * .data}, {@code .detach()} or {@code .cpu()}, which return the tensor itself) and the caller's
+ * tensor see it; a parameter, a viewed tensor or one an object, list or dict holds is refused.
+ * {@code clone()} makes a new tensor.
  */
 final class TensorWrites {
   private TensorWrites() {}
@@ -71,17 +70,16 @@ final class TensorWrites {
           "item assignment on a tensor is supported on a local variable only",
           "assign the tensor to a local name first");
     }
-    String shared = sharedWith(in, f, name.id(), t);
-    if (shared != null) {
-      throw Interpreter.error(
-          Code.DN0200,
-          at,
-          "item assignment on a tensor that " + shared + " also refers to",
-          "dynnc writes a new tensor, not the shared storage; assign a copy made with .clone()"
-              + " to '"
-              + name.id()
-              + "' before writing into it");
-    }
+    InPlace.check(
+        in,
+        f,
+        t,
+        at,
+        "item assignment",
+        InPlace.SHARED
+            + "; assign a copy made with .clone() to '"
+            + name.id()
+            + "' before writing into it");
     TensorType ty = t.type();
     List<Long> ms = mask.type().shape();
     if (ms.size() > ty.rank() || !ty.shape().subList(0, ms.size()).equals(ms)) {
@@ -98,49 +96,12 @@ final class TensorWrites {
     long[] condShape = Arrays.copyOf(mask.type().dims(), ty.rank());
     Arrays.fill(condShape, ms.size(), ty.rank(), 1L);
     SymTensor cond = torch.reshape(mask, condShape, at);
-    Object result = torch.op("where", List.of(cond, v, t), Map.of(), at);
-    f.locals.put(name.id(), result);
-  }
-
-  /**
-   * Who else refers to {@code t}: another local name of the frame, the caller (a parameter), or a
-   * view; null when nobody does.
-   */
-  static String sharedWith(Interpreter in, Interpreter.Frame f, String name, SymTensor t) {
-    return sharedWith(in, f, name, t, true);
-  }
-
-  /** As above; {@code callerCounts} false leaves the caller's tensor out. */
-  static String sharedWith(
-      Interpreter in, Interpreter.Frame f, String name, SymTensor t, boolean callerCounts) {
-    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
-      if (!e.getKey().equals(name) && e.getValue() == t) {
-        return "the local variable '" + e.getKey() + "'";
-      }
-    }
-    if (callerCounts && f.function != null) {
-      for (var p : f.function.params) {
-        if (p.name().equals(name)) {
-          return "the caller";
-        }
-      }
-    }
-    if (in.staging.isViewed(t)) {
-      return "a view (reshape, slice or transpose)";
-    }
-    if (in.staging.isWeight(t)) {
-      return "the model's parameter or buffer";
-    }
-    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
-      if (holds(e.getValue(), t)) {
-        return "an attribute or item of '" + e.getKey() + "'";
-      }
-    }
-    return null;
+    SymTensor result = torch.op("where", List.of(cond, v, t), Map.of(), at);
+    InPlace.rebind(in, f, t, result, at, "item assignment");
   }
 
   /** Whether {@code v} holds {@code t} directly: as an attribute, a list, tuple or dict item. */
-  private static boolean holds(Object v, SymTensor t) {
+  static boolean holds(Object v, SymTensor t) {
     java.util.Collection<Object> items =
         v instanceof Values.PyObject o
             ? o.dict.values()

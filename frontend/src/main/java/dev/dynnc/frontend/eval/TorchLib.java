@@ -976,7 +976,22 @@ final class TorchLib {
           e.space().qualify(e.name()) + " on construction-time values is not supported",
           "dynnc evaluates __init__ at compile time; tensor arithmetic belongs in forward");
     }
-    return e.impl().call(this, BoundArgs.bind(e.overloads(), in, args, kwargs, at), at);
+    BoundArgs bound = BoundArgs.bind(e.overloads(), in, args, kwargs, at);
+    SymTensor input =
+        in.staging != null
+                && bound.inPlace()
+                && bound.raw(bound.schema().params().get(0).name()) instanceof SymTensor t
+            ? t
+            : null;
+    String what = e.space().qualify(e.name()) + "(inplace=True)";
+    if (input != null) {
+      InPlace.checkByCall(in, input, what, at);
+    }
+    Object result = e.impl().call(this, bound, at);
+    if (input != null && result instanceof SymTensor out) {
+      InPlace.updatedByCall(in, input, out, what, at);
+    }
+    return result;
   }
 
   /**
