@@ -282,6 +282,15 @@ def _topk(ret):
     return lower
 
 
+def _add(a, op, req):
+    """x + y; x + x as x * 2 (the same value, exactly): TVM 0.18's SimplifyExpr makes that rewrite
+    itself and leaves the subgraph's input behind as a free variable ("contains free variables"
+    from relay.build)."""
+    if op["args"][0] == op["args"][1] and op["dtype"] != "bool":
+        return relay.multiply(a[0], relay.const(2, op["dtype"]))
+    return relay.add(a[0], a[1])
+
+
 def _pad(a, op, req):
     w = op["attrs"]["pad_width"]
     return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
@@ -314,6 +323,7 @@ _SPECIAL = {
     "topk_values": _topk("values"),
     "topk_indices": _topk("indices"),
     "pad": _pad,
+    "add": _add,
 }
 
 
@@ -353,12 +363,6 @@ def _function(req):
         env[w["id"]] = v
         params.append(v)
     for op in req["ops"]:
-        if op["op"] == "add" and op["args"][0] == op["args"][1] and op["dtype"] != "bool":
-            # x + x as x * 2 (the same value, exactly): TVM 0.18's SimplifyExpr makes that rewrite
-            # itself and leaves the subgraph's input behind as a free variable ("contains free
-            # variables" from relay.build).
-            env[op["id"]] = relay.multiply(env[op["args"][0]], relay.const(2, op["dtype"]))
-            continue
         env[op["id"]] = _lower(req["lowerings"][op["op"]], [env[x] for x in op["args"]], op, req)
     outs = [env[o] for o in req["outputs"]]
     # Check Relay's view of every output against dynnc's shape inference before compiling.

@@ -48,7 +48,7 @@ public final class Ops {
         .special("arange");
 
     // Elementwise arithmetic, on tensors or on two host scalars (Python's rules there).
-    op("add", 2, 2).type(arith()).host("add", Operands.RESULT).relay("add");
+    op("add", 2, 2).type(arith()).host("add", Operands.RESULT).special("add");
     op("sub", 2, 2).type(arith()).host("sub", Operands.RESULT).relay("subtract");
     op("mul", 2, 2).type(arith()).host("mul", Operands.RESULT).relay("multiply");
     op("div", 2, 2).type(Ops::trueDiv).host("div", Operands.RESULT).relay("divide");
