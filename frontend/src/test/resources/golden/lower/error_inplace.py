@@ -9,7 +9,9 @@
 # a data-dependent branch only; and PyTorch's own errors: a float result written into an int
 # tensor, a broadcast that would grow the tensor; and an in-place method dynnc does not cover
 # (index_put_); augmented assignment (n2 /= 2) is in place too and checked the same way; all in one
-# run. A clone of a weight may be updated.
+# run. A clone of a weight may be updated. Writes at integers and slices refuse a value that does not
+# broadcast to the region (PyTorch's message), a write into a temporary (sa[0][1] = ...) and a mask
+# mixed with other indices.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -63,69 +65,87 @@ class Net(nn.Module):
         u.relu_()
         F.relu(self.lin.weight, inplace=True)
         self.act(c)
+        sa = self.lin(x)
+        sa[:, 1:3] = torch.ones(3)
+        sa[0][1] = 2.0
+        sa[x > 0, 1] = 0.0
         k = self.lin(x)
         s = self.gate(k, x)
         return k + s
 # ---- expected ----
-# error[DN0200]: error_inplace.py:39:11: in-place add_ on a tensor that a view (reshape, slice or transpose) was taken of
+# error[DN0200]: error_inplace.py:41:11: in-place add_ on a tensor that 'v' is a view of (a reshape, slice or transpose)
 #    |
-# 39 |         c.add_(1)
+# 41 |         c.add_(1)
 #    |           ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write c = c.add(...) to make a new tensor, or .clone() it first
-# error[DN0105]: error_inplace.py:40:25: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
+# error[DN0105]: error_inplace.py:42:25: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
 #    |
-# 40 |         self.lin.weight.add_(1)
+# 42 |         self.lin.weight.add_(1)
 #    |                         ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_inplace.py:42:14: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
+# error[DN0105]: error_inplace.py:44:14: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
 #    |
-# 42 |         d[0].add_(1)
+# 44 |         d[0].add_(1)
 #    |              ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0202]: error_inplace.py:44:11: result type Float can't be cast to the desired output type Long
+# error[DN0202]: error_inplace.py:46:11: result type Float can't be cast to the desired output type Long
 #    |
-# 44 |         n.add_(0.5)
+# 46 |         n.add_(0.5)
 #    |           ^
-# error[DN0202]: error_inplace.py:46:11: output with shape [2, 4] doesn't match the broadcast shape [3, 2, 4]
+# error[DN0202]: error_inplace.py:48:11: output with shape [2, 4] doesn't match the broadcast shape [3, 2, 4]
 #    |
-# 46 |         e.add_(torch.ones(3, 2, 4))
+# 48 |         e.add_(torch.ones(3, 2, 4))
 #    |           ^
-# error[DN0105]: error_inplace.py:48:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
+# error[DN0105]: error_inplace.py:50:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
 #    |
-# 48 |         g.index_put_((n,), x[0])
+# 50 |         g.index_put_((n,), x[0])
 #    |           ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0202]: error_inplace.py:55:9: result type Float can't be cast to the desired output type Long
+# error[DN0202]: error_inplace.py:57:9: result type Float can't be cast to the desired output type Long
 #    |
-# 55 |         n2 /= 2
+# 57 |         n2 /= 2
 #    |         ^
-# error[DN0200]: error_inplace.py:58:11: in-place add_ on a tensor that is a view of 't', which is still in use
+# error[DN0200]: error_inplace.py:60:11: in-place add_ on a tensor that is a view of 't', which is still in use
 #    |
-# 58 |         r.add_(1)
+# 60 |         r.add_(1)
 #    |           ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write r = r.add(...) to make a new tensor, or .clone() it first
-# error[DN0200]: error_inplace.py:60:12: in-place mul_ on a tensor that is a view of the model's parameter or buffer
+# error[DN0200]: error_inplace.py:62:12: in-place mul_ on a tensor that is a view of the model's parameter or buffer
 #    |
-# 60 |         wv.mul_(2)
+# 62 |         wv.mul_(2)
 #    |            ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write wv = wv.mul(...) to make a new tensor, or .clone() it first
-# error[DN0200]: error_inplace.py:63:11: in-place relu_ on a tensor that an attribute or item of 'box' also refers to
+# error[DN0200]: error_inplace.py:65:11: in-place relu_ on a tensor that an attribute or item of 'box' also refers to
 #    |
-# 63 |         u.relu_()
+# 65 |         u.relu_()
 #    |           ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write u = u.relu(...) to make a new tensor, or .clone() it first
-# error[DN0200]: error_inplace.py:64:11: torch.nn.functional.relu(inplace=True) on a tensor that is the model's parameter or buffer
+# error[DN0200]: error_inplace.py:66:11: torch.nn.functional.relu(inplace=True) on a tensor that is the model's parameter or buffer
 #    |
-# 64 |         F.relu(self.lin.weight, inplace=True)
+# 66 |         F.relu(self.lin.weight, inplace=True)
 #    |           ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; pass inplace=False, or .clone() the input first
-# error[DN0200]: error_inplace.py:65:14: nn.ReLU(inplace=True) on a tensor that a view (reshape, slice or transpose) was taken of
+# error[DN0200]: error_inplace.py:67:14: nn.ReLU(inplace=True) on a tensor that 'v' is a view of (a reshape, slice or transpose)
 #    |
-# 65 |         self.act(c)
+# 67 |         self.act(c)
 #    |              ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; pass inplace=False, or .clone() the input first
-# error[DN0200]: error_inplace.py:68:16: 'k' was updated in place (in-place relu_) by Gate.forward() at error_inplace.py:21:15 on some of its paths only; dynnc cannot carry that back to the caller
+# error[DN0202]: error_inplace.py:69:11: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 2]
 #    |
-# 68 |         return k + s
+# 69 |         sa[:, 1:3] = torch.ones(3)
+#    |           ^
+# error[DN0200]: error_inplace.py:70:14: item assignment on a tensor is supported on a local variable only
+#    |
+# 70 |         sa[0][1] = 2.0
+#    |              ^
+#    = hint: index the local tensor once, with a tuple: t[i, j] = v rather than t[i][j] = v
+# error[DN0201]: error_inplace.py:71:11: indexing a tensor with a run-time bool tensor of shape [2, 4] is not supported yet
+#    |
+# 71 |         sa[x > 0, 1] = 0.0
+#    |           ^
+#    = hint: index with integers (t.item() of a counter), or use torch.index_select / gather
+# error[DN0200]: error_inplace.py:74:16: 'k' was updated in place (in-place relu_) by Gate.forward() at error_inplace.py:23:15 on some of its paths only; dynnc cannot carry that back to the caller
+#    |
+# 74 |         return k + s
 #    |                ^
 #    = hint: return the updated tensor and assign it in the caller (k = f(k)), or pass k.clone()

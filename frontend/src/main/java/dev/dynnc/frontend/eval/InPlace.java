@@ -122,6 +122,20 @@ final class InPlace {
             + "."
             + base
             + "(...) to make a new tensor, or .clone() it first");
+    SymTensor result =
+        in.staging.quietly(() -> compute(in, target, method, base, args, kwargs, at));
+    return rebind(in, f, target, result, at, "in-place " + method);
+  }
+
+  /** The new value of {@code target.method(args)}: the out-of-place method's result. */
+  private static SymTensor compute(
+      Interpreter in,
+      SymTensor target,
+      String method,
+      String base,
+      List<Object> args,
+      Map<String, Object> kwargs,
+      Span at) {
     TorchLib t = in.torch;
     SymTensor result =
         switch (base) {
@@ -163,7 +177,7 @@ final class InPlace {
     if (!RESHAPING.contains(base)) {
       result = keepShapeAndDtype(t, target, result, at);
     }
-    return rebind(in, f, target, result, at, "in-place " + method);
+    return result;
   }
 
   /**
@@ -319,8 +333,15 @@ final class InPlace {
     if (st.isWeight(t)) {
       return "that is the model's parameter or buffer";
     }
-    if (st.isViewed(t)) {
-      return "that a view (reshape, slice or transpose) was taken of";
+    for (Map.Entry<String, Object> e : f.locals.entrySet()) {
+      if (e.getValue() instanceof SymTensor v && st.isViewOf(v, t)) {
+        return "that '" + e.getKey() + "' is a view of (a reshape, slice or transpose)";
+      }
+      for (Object item : TensorWrites.items(e.getValue())) {
+        if (item instanceof SymTensor v && st.isViewOf(v, t)) {
+          return "that an attribute or item of '" + e.getKey() + "' is a view of";
+        }
+      }
     }
     for (dev.dynnc.ir.ValueId b : st.viewBases(t)) {
       if (st.isWeightValue(b)) {
@@ -382,14 +403,8 @@ final class InPlace {
 
   /** {@code v} (already of the target's dtype) broadcast to the target's shape, as copy_ does. */
   private static SymTensor broadcastTo(TorchLib t, SymTensor v, SymTensor target, Span at) {
-    long[] from = v.type().dims();
     long[] to = target.type().dims();
-    boolean fits = from.length <= to.length;
-    for (int i = 1; fits && i <= from.length; i++) {
-      long d = from[from.length - i];
-      fits = d == 1 || d == to[to.length - i];
-    }
-    if (!fits) {
+    if (!broadcasts(v.type().dims(), to)) {
       throw Interpreter.error(
           Code.DN0202,
           at,
@@ -399,6 +414,16 @@ final class InPlace {
               + target.type().shape());
     }
     return TensorFunctions.expand(t, v, to, at);
+  }
+
+  /** Whether shape {@code from} broadcasts to {@code to} (aligned at the right, 1 stretches). */
+  static boolean broadcasts(long[] from, long[] to) {
+    boolean fits = from.length <= to.length;
+    for (int i = 1; fits && i <= from.length; i++) {
+      long d = from[from.length - i];
+      fits = d == 1 || d == to[to.length - i];
+    }
+    return fits;
   }
 
   /** PyTorch's can_cast for results written in place: never float to integer, or to bool. */

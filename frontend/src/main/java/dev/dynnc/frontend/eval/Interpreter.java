@@ -614,7 +614,10 @@ public final class Interpreter {
         if (inPlace) {
           InPlace.checkAugmented(this, f, ((Expr.Name) a.target()).id(), (SymTensor) cur, a.span());
         }
-        v = Operators.binary(this, a.op(), cur, rhs, a.span());
+        v =
+            inPlace
+                ? staging.quietly(() -> Operators.binary(this, a.op(), cur, rhs, a.span()))
+                : Operators.binary(this, a.op(), cur, rhs, a.span());
         if (inPlace) {
           v = InPlace.augmented(this, f, (SymTensor) cur, v, a.span());
         }
@@ -1041,7 +1044,7 @@ public final class Interpreter {
       Attributes.set(this, eval(a.value(), f), a.attr(), v, a.span());
     } else if (target instanceof Expr.Subscript s) {
       Object container = eval(s.value(), f);
-      Object index = eval(s.index(), f);
+      Object index = evalIndex(s.index(), f);
       if (container instanceof PyList l) {
         l.items.set(Operators.index(index, l.items.size(), s.span()), v);
       } else if (container instanceof PyDict d) {
@@ -1049,7 +1052,7 @@ public final class Interpreter {
       } else if (container instanceof PyObject o && o.module != null) {
         torch.moduleSetItem(o, index, v, s.span());
       } else if (staging != null && Operators.isTensorLike(container)) {
-        TensorWrites.maskedAssign(this, f, s, container, index, v);
+        TensorWrites.assign(this, f, s, container, index, v);
       } else {
         throw error(
             Code.DN0200,

@@ -628,7 +628,10 @@ final class NnLayers {
       if (input != null) {
         InPlace.checkByCall(in, input, what, at);
       }
-      Object out = run(in, self, a.get(0), at);
+      Object out =
+          input == null
+              ? run(in, self, a.get(0), at)
+              : in.staging.quietly(() -> run(in, self, a.get(0), at));
       if (input != null && out instanceof SymTensor y) {
         InPlace.updatedByCall(in, input, y, what, at);
       }

@@ -200,26 +200,54 @@ final class Staging {
       java.util.Set.of("reshape", "strided_slice", "transpose", "broadcast_to");
 
   /**
-   * How many views were taken of each value: writing into it would show through them in PyTorch.
-   */
-  private final Map<ValueId, Integer> views = new java.util.HashMap<>();
-
-  /**
-   * Tensors made by clone(), with the number of views of their value when they were made: a clone
-   * shares its value's id (no data moves) but not its storage, so only views taken since count.
+   * Tensors made by clone(), with the first value id made after them: a clone shares its value's id
+   * (no data moves) but not its storage, so views of that id taken before it do not share its
+   * storage.
    */
   private final Map<SymTensor, Integer> copies = new java.util.IdentityHashMap<>();
+
+  /** Set while dynnc computes the new value of an in-place update: its reshapes are no views. */
+  private boolean quietViews;
+
+  /**
+   * {@code work}'s views are dynnc's own (an in-place update's new value takes the updated tensor's
+   * storage, and the reshapes that compute it share nothing with what the model holds).
+   */
+  <T> T quietly(java.util.function.Supplier<T> work) {
+    boolean saved = quietViews;
+    quietViews = true;
+    try {
+      return work.get();
+    } finally {
+      quietViews = saved;
+    }
+  }
 
   /** Each view's base: the value whose storage it shares in PyTorch. */
   private final Map<ValueId, ValueId> viewBases = new java.util.HashMap<>();
 
   private void noteView(String op, ValueId result, List<ValueId> operands) {
-    if (VIEW_OPS.contains(op)) {
-      for (ValueId v : operands) {
-        views.merge(v, 1, Integer::sum);
-      }
+    if (VIEW_OPS.contains(op) && !quietViews) {
       viewBases.put(result, operands.get(0));
     }
+  }
+
+  /**
+   * Whether {@code v} may be a view of {@code t} (a reshape, slice or transpose of it, or of a view
+   * of it), sharing its storage: an update of t would show through v in PyTorch.
+   */
+  boolean isViewOf(SymTensor v, SymTensor t) {
+    if (v == t || copies.containsKey(v)) {
+      return false;
+    }
+    Integer made = copies.get(t);
+    ValueId r = v.id();
+    for (ValueId b = viewBases.get(r); b != null; r = b, b = viewBases.get(b)) {
+      if (b.equals(t.id()) && (made == null || r.index() >= made)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -245,7 +273,7 @@ final class Staging {
   /** {@code x.clone()}: the same value, as a tensor of its own storage (see TensorWrites). */
   SymTensor copyOf(SymTensor x) {
     SymTensor c = new SymTensor(x.id(), x.type());
-    copies.put(c, views.getOrDefault(x.id(), 0));
+    copies.put(c, nextValue);
     return c;
   }
 
@@ -255,13 +283,6 @@ final class Staging {
   /** Whether {@code t} is a parameter or buffer read in forward (see TensorWrites). */
   boolean isWeight(SymTensor t) {
     return weightIds.contains(t.id()) && !copies.containsKey(t);
-  }
-
-  /** Whether a view (reshape, slice, transpose) was taken of {@code t} (see TensorWrites). */
-  boolean isViewed(SymTensor t) {
-    int n = views.getOrDefault(t.id(), 0);
-    Integer before = copies.get(t);
-    return before == null ? n > 0 : n > before;
   }
 
   /**

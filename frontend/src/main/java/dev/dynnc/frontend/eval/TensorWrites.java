@@ -34,9 +34,12 @@ final class TensorWrites {
   static final int MAX_LITERAL = 4096;
 
   /**
-   * {@code name[mask] = value} in forward: the name is rebound to {@code where(mask, value, name)}.
+   * {@code name[index] = value} in forward, an in-place update of the tensor ({@link InPlace}):
+   * with a boolean mask, {@code where(mask, value, name)}; with integers, slices, None and ...
+   * (basic indexing), the value written over the region those select; with a 1-d integer tensor,
+   * the value's rows written at those rows ({@code index_copy}).
    */
-  static void maskedAssign(
+  static void assign(
       Interpreter in,
       Interpreter.Frame f,
       Expr.Subscript s,
@@ -45,17 +48,6 @@ final class TensorWrites {
       Object value) {
     Span at = s.span();
     TorchLib torch = in.torch;
-    if (!(index instanceof SymTensor mask) || mask.type().dtype() != DType.BOOL) {
-      throw Interpreter.error(
-          Code.DN0200,
-          at,
-          "item assignment on a tensor is supported with a boolean mask only, not with "
-              + (index instanceof SymTensor m
-                  ? "a " + m.type().dtype().numpyName() + " tensor"
-                  : "a " + Builtins.typeName(index)),
-          "write t[mask] = value with mask = a comparison of tensors, or build the tensor with"
-              + " torch.where / torch.cat");
-    }
     if (!(container instanceof SymTensor t)) {
       throw Interpreter.error(
           Code.DN0200,
@@ -68,7 +60,9 @@ final class TensorWrites {
           Code.DN0200,
           at,
           "item assignment on a tensor is supported on a local variable only",
-          "assign the tensor to a local name first");
+          s.value() instanceof Expr.Subscript
+              ? "index the local tensor once, with a tuple: t[i, j] = v rather than t[i][j] = v"
+              : "assign the tensor to a local name first");
     }
     InPlace.check(
         in,
@@ -80,6 +74,25 @@ final class TensorWrites {
             + "; assign a copy made with .clone() to '"
             + name.id()
             + "' before writing into it");
+    SymTensor result =
+        in.staging.quietly(
+            () -> {
+              if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
+                return masked(torch, t, mask, value, at);
+              } else if (index instanceof SymTensor rows
+                  && rows.type().rank() == 1
+                  && !rows.type().dtype().isFloat()
+                  && in.staging.knownValue(rows).isEmpty()) {
+                return rowsAssign(torch, t, rows, value, at);
+              }
+              return regionAssign(torch, t, torch.basicIndex(t, index, at), value, at);
+            });
+    InPlace.rebind(in, f, t, result, at, "item assignment");
+  }
+
+  /** {@code t[mask] = value}: {@code where(mask, value, t)}. */
+  private static SymTensor masked(
+      TorchLib torch, SymTensor t, SymTensor mask, Object value, Span at) {
     TensorType ty = t.type();
     List<Long> ms = mask.type().shape();
     if (ms.size() > ty.rank() || !ty.shape().subList(0, ms.size()).equals(ms)) {
@@ -96,21 +109,150 @@ final class TensorWrites {
     long[] condShape = Arrays.copyOf(mask.type().dims(), ty.rank());
     Arrays.fill(condShape, ms.size(), ty.rank(), 1L);
     SymTensor cond = torch.reshape(mask, condShape, at);
-    SymTensor result = torch.op("where", List.of(cond, v, t), Map.of(), at);
-    InPlace.rebind(in, f, t, result, at, "item assignment");
+    return torch.op("where", List.of(cond, v, t), Map.of(), at);
+  }
+
+  /**
+   * {@code t[i, a:b, ...] = value}: the value, cast to t's dtype and broadcast to the shape {@code
+   * t[i, a:b, ...]} has, scattered into the positions of the region in the flattened tensor.
+   */
+  private static SymTensor regionAssign(
+      TorchLib torch, SymTensor t, TorchLib.BasicIndex r, Object value, Span at) {
+    TensorType ty = t.type();
+    long[] counts = r.counts();
+    long m = 1;
+    for (long c : counts) {
+      m *= c;
+    }
+    SymTensor v = broadcastValue(torch, value, ty.dtype(), r.resultShape(), at);
+    if (m == 0) {
+      return t;
+    }
+    if (r.whole(ty)) {
+      return torch.reshape(v, ty.dims(), at);
+    }
+    int rank = ty.rank();
+    long[] dimStride = new long[rank];
+    long n = 1;
+    for (int k = rank - 1; k >= 0; k--) {
+      dimStride[k] = n;
+      n *= ty.dims()[k];
+    }
+    // The flat position of every element of the region: the sum over dimensions of its
+    // coordinate times that dimension's stride, as broadcast aranges.
+    long offset = 0;
+    SymTensor positions = null;
+    for (int k = 0; k < rank; k++) {
+      if (counts[k] == 1) {
+        offset += r.begin()[k] * dimStride[k];
+        continue;
+      }
+      long[] along = new long[rank];
+      Arrays.fill(along, 1L);
+      along[k] = counts[k];
+      SymTensor a =
+          torch.reshape(
+              ShapeFunctions.arange(
+                  torch,
+                  r.begin()[k] * dimStride[k],
+                  r.strides()[k] * dimStride[k],
+                  counts[k],
+                  DType.I64,
+                  at),
+              along,
+              at);
+      positions = positions == null ? a : torch.op("add", List.of(positions, a), Map.of(), at);
+    }
+    SymTensor base = torch.full(offset, DType.I64, at);
+    positions = positions == null ? base : torch.op("add", List.of(positions, base), Map.of(), at);
+    positions = TensorFunctions.expand(torch, positions, counts, at);
+    SymTensor flat =
+        torch.op(
+            "scatter_elements",
+            List.of(
+                torch.reshape(t, new long[] {n}, at),
+                torch.reshape(positions, new long[] {m}, at),
+                torch.reshape(v, new long[] {m}, at)),
+            Map.of("axis", Attr.of(0L), "reduction", Attr.of("update")),
+            at);
+    return torch.reshape(flat, ty.dims(), at);
+  }
+
+  /**
+   * {@code t[rows] = value} with a 1-d integer tensor: the value, broadcast to {@code [len(rows),
+   * *t.shape[1:]]}, copied into those rows (an out-of-range row is clipped, as index_copy is).
+   */
+  private static SymTensor rowsAssign(
+      TorchLib torch, SymTensor t, SymTensor rows, Object value, Span at) {
+    TensorType ty = t.type();
+    if (ty.rank() == 0) {
+      throw Interpreter.error(Code.DN0202, at, "invalid index of a 0-dim tensor");
+    }
+    long[] shape = ty.dims().clone();
+    shape[0] = rows.type().numel();
+    SymTensor v = broadcastValue(torch, value, ty.dtype(), shape, at);
+    SymTensor index = rows.type().dtype() == DType.I64 ? rows : torch.cast(rows, DType.I64, at);
+    return (SymTensor)
+        torch.call(
+            TorchRegistry.Space.TENSOR, "index_copy", List.of(t, 0L, index, v), Map.of(), at);
+  }
+
+  /**
+   * The assigned value (a number or a tensor) as a tensor of {@code dtype} and {@code shape}: a
+   * tensor loses leading dimensions of size 1 beyond the shape's rank and broadcasts, with
+   * PyTorch's error where it cannot.
+   */
+  private static SymTensor broadcastValue(
+      TorchLib torch, Object value, DType dtype, long[] shape, Span at) {
+    if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
+      return torch.full(Operators.toDouble(value), dtype, shape, at);
+    }
+    if (!Operators.isTensorLike(value)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "can only assign a number or a tensor to a tensor's elements, not a "
+              + Builtins.typeName(value));
+    }
+    SymTensor v = torch.tensor(value, at);
+    long[] vs = v.type().dims();
+    int drop = 0;
+    while (vs.length - drop > shape.length && vs[drop] == 1) {
+      drop++;
+    }
+    long[] kept = Arrays.copyOfRange(vs, drop, vs.length);
+    if (!InPlace.broadcasts(kept, shape)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "shape mismatch: value tensor of shape "
+              + v.type().shape()
+              + " cannot be broadcast to indexing result of shape "
+              + Arrays.toString(shape));
+    }
+    if (drop > 0) {
+      v = torch.reshape(v, kept, at);
+    }
+    if (v.type().dtype() != dtype) {
+      v = torch.cast(v, dtype, at);
+    }
+    return TensorFunctions.expand(torch, v, shape, at);
   }
 
   /** Whether {@code v} holds {@code t} directly: as an attribute, a list, tuple or dict item. */
   static boolean holds(Object v, SymTensor t) {
-    java.util.Collection<Object> items =
-        v instanceof Values.PyObject o
-            ? o.dict.values()
-            : v instanceof PyList l
-                ? l.items
-                : v instanceof PyTuple tu
-                    ? tu.items()
-                    : v instanceof Values.PyDict d ? d.map.values() : List.of();
-    return items.stream().anyMatch(x -> x == t);
+    return items(v).stream().anyMatch(x -> x == t);
+  }
+
+  /** What {@code v} holds directly: an object's attributes, a list's, tuple's or dict's items. */
+  static java.util.Collection<Object> items(Object v) {
+    return v instanceof Values.PyObject o
+        ? o.dict.values()
+        : v instanceof PyList l
+            ? l.items
+            : v instanceof PyTuple tu
+                ? tu.items()
+                : v instanceof Values.PyDict d ? d.map.values() : List.of();
   }
 
   /**

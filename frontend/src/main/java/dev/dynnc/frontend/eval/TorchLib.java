@@ -762,8 +762,31 @@ final class TorchLib {
   }
 
   /** Basic indexing: ints, slices, None and Ellipsis. */
-  Object index(Object v, Object idx, Span at) {
-    SymTensor t = tensor(v, at);
+  /**
+   * A tensor indexed with integers, slices, None and ... (PyTorch's basic indexing): the strided
+   * region of the tensor it selects and the shape of the result.
+   */
+  record BasicIndex(long[] begin, long[] end, long[] strides, long[] resultShape) {
+    /** How many elements the region has along each dimension of the tensor. */
+    long[] counts() {
+      long[] c = new long[begin.length];
+      for (int k = 0; k < c.length; k++) {
+        c[k] = (end[k] - begin[k] + strides[k] - 1) / strides[k];
+      }
+      return c;
+    }
+
+    boolean whole(TensorType type) {
+      boolean identity = true;
+      for (int k = 0; k < begin.length; k++) {
+        identity &= begin[k] == 0 && end[k] == type.shape().get(k) && strides[k] == 1;
+      }
+      return identity;
+    }
+  }
+
+  /** {@code t[idx]}'s region; a located error for an index PyTorch or dynnc refuses. */
+  BasicIndex basicIndex(SymTensor t, Object idx, Span at) {
     List<Object> items =
         idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
     int consumed =
@@ -856,21 +879,29 @@ final class TorchLib {
     for (; dim < rank; dim++) {
       outShape.add(t.type().shape().get(dim));
     }
+    return new BasicIndex(
+        begin, end, strides, outShape.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  Object index(Object v, Object idx, Span at) {
+    SymTensor t = tensor(v, at);
+    BasicIndex r = basicIndex(t, idx, at);
     SymTensor sliced = t;
-    boolean identity = true;
-    for (int k = 0; k < rank; k++) {
-      identity &= begin[k] == 0 && end[k] == t.type().shape().get(k) && strides[k] == 1;
-    }
-    if (!identity) {
+    if (!r.whole(t.type())) {
       sliced =
           op(
               "strided_slice",
               List.of(t),
               Map.of(
-                  "begin", Attr.ints(begin), "end", Attr.ints(end), "strides", Attr.ints(strides)),
+                  "begin",
+                  Attr.ints(r.begin()),
+                  "end",
+                  Attr.ints(r.end()),
+                  "strides",
+                  Attr.ints(r.strides())),
               at);
     }
-    return reshape(sliced, outShape.stream().mapToLong(Long::longValue).toArray(), at);
+    return reshape(sliced, r.resultShape(), at);
   }
 
   Object tensorAttribute(Object v, String name, Span at) {
@@ -987,7 +1018,10 @@ final class TorchLib {
     if (input != null) {
       InPlace.checkByCall(in, input, what, at);
     }
-    Object result = e.impl().call(this, bound, at);
+    Object result =
+        input == null
+            ? e.impl().call(this, bound, at)
+            : in.staging.quietly(() -> e.impl().call(this, bound, at));
     if (input != null && result instanceof SymTensor out) {
       InPlace.updatedByCall(in, input, out, what, at);
     }
