@@ -7,7 +7,8 @@
 # another local name, nn.ReLU(inplace=True) inside nn.Sequential changing the caller's tensor,
 # F.relu(..., inplace=True), a submodule that updates its input in place (+=, relu_, mul_ in an
 # unrolled loop, a masked assignment) changing the caller's tensor, a masked assignment seen through
-# another name, an update on one side of a data-dependent branch,
+# another name, in-place methods on temporaries (the one-hot idiom torch.zeros(..).scatter_(..)),
+# an update on one side of a data-dependent branch,
 # one inside a submodule's data-dependent branch whose tensor the caller does not read again, and
 # the model's own input updated in forward; each result is an output.
 import torch
@@ -84,5 +85,7 @@ class Net(nn.Module):
         mm[mm < 0] = 0.0
         cl = self.lin(x) * 3
         cs = self.clip(cl)
+        oh = torch.zeros(2, 6).scatter_(1, x.argmax(dim=1, keepdim=True), 1.0)
+        tmp = self.lin(x).relu_().mul_(2) + x.clone().tanh_()
         x.mul_(2)
-        return a, b, c, d, e, f, g, s, y, m, p, w, alias, cl, cs, x * 1
+        return a, b, c, d, e, f, g, s, y, m, p, w, alias, cl, cs, oh, tmp, x * 1

@@ -78,16 +78,16 @@ class Net(nn.Module):
 # 41 |         c.add_(1)
 #    |           ^
 #    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; write c = c.add(...) to make a new tensor, or .clone() it first
-# error[DN0105]: error_inplace.py:42:25: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
+# error[DN0200]: error_inplace.py:42:25: in-place add_ on a tensor that is the model's parameter or buffer
 #    |
 # 42 |         self.lin.weight.add_(1)
 #    |                         ^
-#    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_inplace.py:44:14: Tensor.add_ is not supported by dynnc: in-place updates are supported on local variables only (dynnc rebinds the name); update a local copy (w = self.weight.clone()), or use the out-of-place form
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; use the out-of-place .add(...), or .clone() it first
+# error[DN0200]: error_inplace.py:44:14: in-place add_ on a tensor that is a view of 'd', which is still in use
 #    |
 # 44 |         d[0].add_(1)
 #    |              ^
-#    = hint: docs/supported-api.md lists the supported functions, methods and layers
+#    = hint: PyTorch would change what shares the tensor's storage too, which dynnc cannot follow; use the out-of-place .add(...), or .clone() it first
 # error[DN0202]: error_inplace.py:46:11: result type Float can't be cast to the desired output type Long
 #    |
 # 46 |         n.add_(0.5)

@@ -187,7 +187,7 @@ class ModelCommandsTest {
                 order = torch.kron(h)
                 gates = scipy.special.expit(h)
                 t = h.clone()
-                t[0, 1] = 1.0
+                t[0][1] = 1.0
                 picked = h[:, h.argmax(1)]
                 z = h.frobnicate()
                 table = torch.tensor([[1.0, 2.0], [3.0]])
@@ -207,11 +207,11 @@ class ModelCommandsTest {
         14 |         gates = scipy.special.expit(h)
            |                       ^
            = hint: imported here: m/net.py:1
-        error[DN0200]: m/net.py:16:10: item assignment on a tensor is supported with a boolean mask only, not with a tuple
+        error[DN0200]: m/net.py:16:13: item assignment on a tensor is supported on a local variable only
            |
-        16 |         t[0, 1] = 1.0
-           |          ^
-           = hint: write t[mask] = value with mask = a comparison of tensors, or build the tensor with torch.where / torch.cat
+        16 |         t[0][1] = 1.0
+           |             ^
+           = hint: index the local tensor once, with a tuple: t[i, j] = v rather than t[i][j] = v
         error[DN0201]: m/net.py:17:19: indexing a tensor with a run-time int64 tensor of shape [1] is not supported yet
            |
         17 |         picked = h[:, h.argmax(1)]

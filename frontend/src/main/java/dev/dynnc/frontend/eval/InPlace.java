@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * In-place tensor methods in forward ({@code h.relu_()}, {@code out.add_(res)}, {@code
- * x.masked_fill_(m, 0)}) on a local variable: the out-of-place method's result rebinds the name, as
- * {@link TensorWrites} does for masked assignment. That is PyTorch's result only when nothing else
- * refers to the tensor, so the same references are refused (another name, the caller, a view, a
- * parameter, an object or container holding it). The result keeps the tensor's shape and dtype, as
- * PyTorch's in-place methods do: a broadcast that would grow it, or a dtype it cannot be cast to,
- * is PyTorch's error.
+ * In-place updates in forward, with PyTorch's shared storage: in-place methods ({@code h.relu_()},
+ * {@code out.add_(res)}, {@code torch.zeros(n, k).scatter_(1, idx, 1.0)}), augmented assignment,
+ * item assignment ({@link TensorWrites}) and {@code inplace=True}. dynnc computes the out-of-place
+ * result and {@link #update}s the tensor with it: every local name for the tensor gets the new
+ * value, and so do the caller's names for a tensor the caller passed in (when the call returns, if
+ * the update happened on every path of the call). What dynnc cannot follow is refused: a parameter
+ * or buffer, a tensor a live view shares, a view of a tensor still in use, a tensor an object or
+ * container holds. The result keeps the tensor's shape and dtype, as PyTorch's in-place methods do:
+ * a broadcast that would grow it, or a dtype it cannot be cast to, is PyTorch's error.
  */
 final class InPlace {
   private InPlace() {}
@@ -80,6 +82,39 @@ final class InPlace {
     return List.copyOf(out);
   }
 
+  /**
+   * Declares the in-place methods for the API table, each with its out-of-place method's
+   * signatures. The evaluator runs them ({@link #call}); a bound one taken as a value is refused.
+   */
+  static void declare(TorchRegistry r) {
+    Map<String, String> own =
+        Map.of(
+            "zero", "zero_(Tensor self) -> Tensor",
+            "fill", "fill_(Tensor self, Tensor|Scalar value) -> Tensor",
+            "copy", "copy_(Tensor self, Tensor src, bool non_blocking=False) -> Tensor");
+    for (String m : methods()) {
+      String base = m.substring(0, m.length() - 1);
+      List<Schema> overloads =
+          own.containsKey(base)
+              ? List.of(Schema.parse(own.get(base)))
+              : r.find(TorchRegistry.Space.TENSOR, base).overloads().stream()
+                  .map(s -> new Schema(m, s.params(), s.returns()))
+                  .toList();
+      r.method(
+          m,
+          overloads,
+          "in place: every local name for the tensor, and the caller's, sees the new value;"
+              + " refused on a parameter, a tensor a live view shares, or one a container holds",
+          (t, a, at) -> {
+            throw Interpreter.error(
+                Code.DN0201,
+                at,
+                "Tensor." + m + " taken as a value is not supported",
+                "call it directly: t." + m + "(...)");
+          });
+    }
+  }
+
   /** Whether {@code method} is an in-place method dynnc rebinds. */
   static boolean handles(String method) {
     if (!method.endsWith("_") || method.endsWith("__")) {
@@ -94,9 +129,9 @@ final class InPlace {
   }
 
   /**
-   * {@code name.method(args)} where the local {@code name} holds {@code target}: computes the
-   * out-of-place result, rebinds {@code name} to it and returns it (an in-place method returns the
-   * tensor itself).
+   * {@code target.method(args)}, with {@code name} the local the receiver is, if it is one (for
+   * hints): computes the out-of-place result and updates the tensor with it ({@link #rebind});
+   * returns the new value (an in-place method returns the tensor itself).
    */
   static Object call(
       Interpreter in,
@@ -115,13 +150,15 @@ final class InPlace {
         at,
         "in-place " + method,
         SHARED
-            + "; write "
-            + name
-            + " = "
-            + name
-            + "."
-            + base
-            + "(...) to make a new tensor, or .clone() it first");
+            + (name == null
+                ? "; use the out-of-place ." + base + "(...), or .clone() it first"
+                : "; write "
+                    + name
+                    + " = "
+                    + name
+                    + "."
+                    + base
+                    + "(...) to make a new tensor, or .clone() it first"));
     SymTensor result =
         in.staging.quietly(() -> compute(in, target, method, base, args, kwargs, at));
     return rebind(in, f, target, result, at, "in-place " + method);

@@ -1738,22 +1738,20 @@ public final class Interpreter {
   }
 
   private Object evalCall(Expr.Call c, Frame f) {
-    // An in-place method on a local tensor (h.relu_(), out.mul_(2).add_(x)) rebinds the name; the
-    // receiver is evaluated first, as Python does, since a chained one updates it.
-    String root =
-        staging != null && c.func() instanceof Expr.Attribute a && InPlace.handles(a.attr())
-            ? inPlaceRoot(a.value())
-            : null;
-    if (root != null
-        && f.locals.get(root) instanceof SymTensor
-        && c.func() instanceof Expr.Attribute m) {
-      Object recv = m.value() instanceof Expr.Name ? f.locals.get(root) : eval(m.value(), f);
-      if (recv instanceof SymTensor target && f.locals.get(root) == target) {
-        List<Object> args = new ArrayList<>();
-        Map<String, Object> kwargs = new LinkedHashMap<>();
+    // An in-place tensor method (h.relu_(), out.mul_(2).add_(x), torch.zeros(n, k).scatter_(...))
+    // updates the tensor (InPlace); the receiver is evaluated first, as Python does.
+    if (staging != null && c.func() instanceof Expr.Attribute m && InPlace.handles(m.attr())) {
+      Object recv = eval(m.value(), f);
+      List<Object> args = new ArrayList<>();
+      Map<String, Object> kwargs = new LinkedHashMap<>();
+      if (!(recv instanceof SymTensor target)) {
+        Object fn = Attributes.get(this, recv, m.attr(), m.span());
         evalArgs(c, f, args, kwargs);
-        return InPlace.call(this, f, root, target, m.attr(), args, kwargs, c.span());
+        return call(fn, args, kwargs, c.span());
       }
+      evalArgs(c, f, args, kwargs);
+      String name = m.value() instanceof Expr.Name n ? n.id() : null;
+      return InPlace.call(this, f, name, target, m.attr(), args, kwargs, c.span());
     }
     List<Object> args = new ArrayList<>();
     Map<String, Object> kwargs = new LinkedHashMap<>();
@@ -1789,22 +1787,6 @@ public final class Interpreter {
         }
       }
     }
-  }
-
-  /**
-   * The local name an in-place call updates: {@code h} in {@code h.relu_()} and in the chain {@code
-   * h.mul_(2).add_(1)}; null for any other receiver.
-   */
-  private static String inPlaceRoot(Expr e) {
-    if (e instanceof Expr.Name n) {
-      return n.id();
-    }
-    if (e instanceof Expr.Call c
-        && c.func() instanceof Expr.Attribute m
-        && InPlace.handles(m.attr())) {
-      return inPlaceRoot(m.value());
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------------------------------

@@ -1509,11 +1509,6 @@ final class TensorFunctions {
         "H");
     r.unsupported(TENSOR, inPlace, "index_put_", "resize_", "normal_", "uniform_");
     r.unsupported(
-        TENSOR,
-        "in-place updates are supported on local variables only (dynnc rebinds the name);"
-            + " update a local copy (w = self.weight.clone()), or use the out-of-place form",
-        InPlace.methods().toArray(String[]::new));
-    r.unsupported(
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
     r.unsupported(
         TENSOR,

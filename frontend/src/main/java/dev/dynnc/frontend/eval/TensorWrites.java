@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tensors forward writes or spells out: masked item assignment ({@code t[t < 0.5] = 0.0}), lowered
- * to a select that rebinds the name, and {@code torch.tensor} of Python numbers and nested lists, a
- * constant.
+ * Tensors forward writes or spells out: item assignment ({@code t[t < 0.5] = 0.0}, {@code
+ * outputs[:, t] = step}, {@code t[idx] = v}), an in-place update of the tensor, and {@code
+ * torch.tensor} of Python numbers and nested lists, a constant.
  *
  * <p>PyTorch writes a masked assignment into the tensor's storage, so every other reference to it
  * sees the change. dynnc computes the selected value and updates the tensor with it as the other

@@ -80,6 +80,7 @@ final class TorchRegistry {
     TorchRegistry r = new TorchRegistry();
     TensorFunctions.declare(r);
     NnLayers.declare(r);
+    InPlace.declare(r);
     for (Space s : Space.values()) {
       for (String name : r.unsupported.get(s).keySet()) {
         if (r.entries.get(s).containsKey(name)) {
@@ -141,6 +142,11 @@ final class TorchRegistry {
   void layer(String note, NnLayers.Declared layer) {
     String name = layer.schemas.get(0).name();
     add(new Entry(Space.NN, name, layer.schemas, null, true, note, layer));
+  }
+
+  /** Declares tensor method {@code name} with {@code overloads}, outside the builder. */
+  void method(String name, List<Schema> overloads, String note, Impl impl) {
+    add(new Entry(Space.TENSOR, name, overloads, impl, false, note, null));
   }
 
   private void add(Entry e) {
