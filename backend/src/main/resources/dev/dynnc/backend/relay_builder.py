@@ -249,6 +249,10 @@ def _cumsum(a, op, req):
     return relay.cumsum(a[0], axis=op["attrs"]["axis"], dtype=op["dtype"])
 
 
+def _cumprod(a, op, req):
+    return relay.cumprod(a[0], axis=op["attrs"]["axis"], dtype=op["dtype"], exclusive=False)
+
+
 def _gather(a, op, req):
     # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
     axis = op["attrs"]["axis"]
@@ -318,6 +322,7 @@ _SPECIAL = {
     "cast": _cast,
     "clip": _clip,
     "cumsum": _cumsum,
+    "cumprod": _cumprod,
     "gather": _gather,
     "scatter_elements": _scatter_elements,
     "topk_values": _topk("values"),

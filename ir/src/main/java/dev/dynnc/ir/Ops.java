@@ -145,6 +145,7 @@ public final class Ops {
         .type(Ops::argReduce)
         .special("argmin");
     op("cumsum", 1, 1).attr("axis", AttrKind.INT).type(Ops::sameAlongAxis).special("cumsum");
+    op("cumprod", 1, 1).attr("axis", AttrKind.INT).type(Ops::sameAlongAxis).special("cumprod");
     op("softmax", 1, 1)
         .attr("axis", AttrKind.INT)
         .type(Ops::sameAlongAxis)

@@ -274,6 +274,7 @@ final class TensorFunctions {
     for (String[] p : new String[][] {{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"div", "/"}}) {
       binary.put(p[0], p[1]);
     }
+    binary.put("true_divide", "/");
     for (Map.Entry<String, String> e : binary.entrySet()) {
       r.def(e.getKey() + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
           .in(TORCH, TENSOR)
@@ -634,19 +635,21 @@ final class TensorFunctions {
                     at);
               });
     }
-    r.def("cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor")
-        .in(TORCH, TENSOR)
-        .to(
-            (t, a, at) -> {
-              SymTensor x = a.tensor("input");
-              // PyTorch accumulates integers and bools in int64.
-              DType dt = dtypeOr(a, x.type().dtype().isFloat() ? x.type().dtype() : DType.I64);
-              return t.op(
-                  "cumsum",
-                  List.of(t.cast(x, dt, at)),
-                  Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
-                  at);
-            });
+    for (String scan : List.of("cumsum", "cumprod")) {
+      r.def(scan + "(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor")
+          .in(TORCH, TENSOR)
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                // PyTorch accumulates integers and bools in int64.
+                DType dt = dtypeOr(a, x.type().dtype().isFloat() ? x.type().dtype() : DType.I64);
+                return t.op(
+                    scan,
+                    List.of(t.cast(x, dt, at)),
+                    Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
+                    at);
+              });
+    }
     r.def(
             "topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor, Tensor)")
         .in(TORCH, TENSOR)
@@ -1343,36 +1346,29 @@ final class TensorFunctions {
         TORCH,
         notYet,
         "tensor_split",
-        "diag",
         "cross",
         "dist",
         "cdist",
         "median",
         "mode",
         "kthvalue",
-        "cumprod",
         "cummax",
         "cummin",
         "atan",
         "atan2",
-        "meshgrid",
         "logspace",
         "empty_like",
         "as_tensor",
         "from_numpy",
         "take",
-        "take_along_dim",
         "squeeze_copy",
         "bitwise_and",
         "bitwise_or",
-        "true_divide",
-        "count_nonzero",
         "aminmax",
         "batch_norm",
         "dropout",
         "vdot",
         "kron",
-        "trace",
         "det");
     r.unsupported(
         TORCH,
@@ -1488,7 +1484,6 @@ final class TensorFunctions {
         notYet,
         "cummax",
         "cummin",
-        "cumprod",
         "half",
         "bfloat16",
         "short",
@@ -1497,7 +1492,6 @@ final class TensorFunctions {
         "new_empty",
         "new_tensor",
         "unfold",
-        "diag",
         "softmax_",
         "type",
         "element_size",

@@ -79,6 +79,7 @@ final class TorchRegistry {
   private static TorchRegistry build() {
     TorchRegistry r = new TorchRegistry();
     TensorFunctions.declare(r);
+    MatrixFunctions.declare(r);
     NnLayers.declare(r);
     InPlace.declare(r);
     for (Space s : Space.values()) {
