@@ -143,7 +143,7 @@ class Net(nn.Module):
 #    |
 # 71 |         sa[x > 0, 1] = 0.0
 #    |           ^
-#    = hint: index with integers (t.item() of a counter), or use torch.index_select / gather
+#    = hint: the result's shape would depend on the data; keep the shape with torch.where(mask, x, 0) or x * mask
 # error[DN0200]: error_inplace.py:74:16: 'k' was updated in place (in-place relu_) by Gate.forward() at error_inplace.py:23:15 on some of its paths only; dynnc cannot carry that back to the caller
 #    |
 # 74 |         return k + s

@@ -838,7 +838,11 @@ final class TorchLib {
                           + ix.type().shape()
                       : "more than one tensor")
                   + " is not supported yet",
-              "index with integers (t.item() of a counter), or use torch.index_select / gather");
+              ix.type().dtype() == DType.BOOL
+                  ? "the result's shape would depend on the data; keep the shape with"
+                      + " torch.where(mask, x, 0) or x * mask"
+                  : "index with integers (t.item() of a counter), or use torch.index_select /"
+                      + " gather");
         }
         x = k.get();
         indexShape = ix.type().shape();
@@ -885,6 +889,9 @@ final class TorchLib {
 
   Object index(Object v, Object idx, Span at) {
     SymTensor t = tensor(v, at);
+    if (in.staging != null && TensorIndexing.hasRunTimeIndex(in.staging, idx)) {
+      return TensorIndexing.read(this, t, idx, at);
+    }
     BasicIndex r = basicIndex(t, idx, at);
     SymTensor sliced = t;
     if (!r.whole(t.type())) {

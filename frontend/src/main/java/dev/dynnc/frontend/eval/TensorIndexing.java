@@ -1,0 +1,171 @@
+package dev.dynnc.frontend.eval;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.PyTuple;
+import dev.dynnc.frontend.eval.Values.SymTensor;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Span;
+import dev.dynnc.semantics.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reading a tensor at integer tensors computed at run time (PyTorch's advanced indexing): {@code
+ * emb[ids]}, {@code h[:, idx]}, {@code logits[torch.arange(n), labels]}. The tensor indices must be
+ * adjacent; the other entries are slices or {@code ...}. The indexed dimensions are merged into
+ * one, the index tensors (broadcast together, negative values counted from the end) become one flat
+ * position, and an index_select along the merged dimension reads it; the broadcast index shape
+ * takes the indexed dimensions' place in the result, as in PyTorch. An out-of-range position is
+ * clipped, where PyTorch raises (as gather and index_select are).
+ */
+final class TensorIndexing {
+  private TensorIndexing() {}
+
+  /** Whether {@code idx} holds a tensor index whose values are known only at run time. */
+  static boolean hasRunTimeIndex(Staging staging, Object idx) {
+    List<Object> items = idx instanceof PyTuple tu ? tu.items() : List.of(idx);
+    for (Object x : items) {
+      if (x instanceof SymTensor ix
+          && !ix.type().dtype().isFloat()
+          && ix.type().dtype() != DType.BOOL
+          && staging.knownValue(ix).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static SymTensor read(TorchLib t, SymTensor x, Object idx, Span at) {
+    List<Object> items =
+        idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
+    int ell = items.indexOf(Operators.ELLIPSIS);
+    if (ell >= 0) {
+      items.remove(ell);
+      int rest = x.type().rank() - items.size();
+      for (int k = 0; k < rest; k++) {
+        items.add(ell, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+      }
+    }
+    List<Object> sliced = new ArrayList<>();
+    List<SymTensor> indices = new ArrayList<>();
+    int first = -1;
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      if (item instanceof SymTensor ix) {
+        if (ix.type().dtype() == DType.BOOL) {
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              "a boolean mask next to an integer tensor index is not supported: the result's"
+                  + " shape would depend on the data",
+              "select with torch.where(mask, x, 0), or index with integer tensors only");
+        }
+        if (ix.type().dtype() != DType.I64) {
+          throw Interpreter.error(
+              Code.DN0202, at, "tensors used as indices must be long, byte or bool tensors");
+        }
+        if (first >= 0 && first + indices.size() != i) {
+          throw Interpreter.error(
+              Code.DN0201,
+              at,
+              "integer tensor indices separated by a slice are not supported yet",
+              "index the dimensions one after the other, or use torch.gather");
+        }
+        if (first < 0) {
+          first = i;
+        }
+        indices.add(ix);
+        sliced.add(new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+      } else if (item instanceof Operators.SliceValue) {
+        sliced.add(item);
+      } else {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "indexing with "
+                + (item == Values.NONE
+                    ? "None"
+                    : item instanceof Long ? "an integer" : "a " + Builtins.typeName(item))
+                + " next to an integer tensor is not supported yet",
+            "index with integer tensors and slices, or reshape first");
+      }
+    }
+    // The slices first (a view), then the tensor indices on what is left.
+    SymTensor y = t.tensor(t.index(x, new PyTuple(ImmutableList.copyOf(sliced)), at), at);
+    long[] dims = y.type().dims();
+    int k = indices.size();
+    long[] common = broadcast(indices, at);
+    SymTensor flat = null;
+    long stride = 1;
+    for (int j = k - 1; j >= 0; j--) {
+      long size = dims[first + j];
+      SymTensor ix = t.cast(indices.get(j), DType.I64, at);
+      // A negative index counts from the end, as in PyTorch.
+      SymTensor wrapped =
+          t.tensor(
+              TensorFunctions.where(
+                  t, t.tensor(t.compare("<", ix, 0L, at), at), t.binary("+", ix, size, at), ix, at),
+              at);
+      SymTensor term = stride == 1 ? wrapped : t.tensor(t.binary("*", wrapped, stride, at), at);
+      flat = flat == null ? term : t.tensor(t.binary("+", flat, term, at), at);
+      stride *= size;
+    }
+    flat = TensorFunctions.expand(t, flat, common, at);
+    long positions = 1;
+    for (long c : common) {
+      positions *= c;
+    }
+    List<Long> merged = new ArrayList<>();
+    for (int i = 0; i < first; i++) {
+      merged.add(dims[i]);
+    }
+    merged.add(stride);
+    for (int i = first + k; i < dims.length; i++) {
+      merged.add(dims[i]);
+    }
+    SymTensor m = t.reshape(y, merged.stream().mapToLong(Long::longValue).toArray(), at);
+    SymTensor picked =
+        t.op(
+            "index_select",
+            List.of(m, t.reshape(flat, new long[] {positions}, at)),
+            Map.of("axis", Attr.of((long) first)),
+            at);
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < first; i++) {
+      out.add(dims[i]);
+    }
+    for (long c : common) {
+      out.add(c);
+    }
+    for (int i = first + k; i < dims.length; i++) {
+      out.add(dims[i]);
+    }
+    return t.reshape(picked, out.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
+  /** The shape the index tensors broadcast to, with PyTorch's error where they do not. */
+  private static long[] broadcast(List<SymTensor> indices, Span at) {
+    long[] shape = new long[0];
+    for (SymTensor ix : indices) {
+      long[] s = ix.type().dims();
+      int r = Math.max(shape.length, s.length);
+      long[] out = new long[r];
+      for (int i = 1; i <= r; i++) {
+        long a = i <= shape.length ? shape[shape.length - i] : 1;
+        long b = i <= s.length ? s[s.length - i] : 1;
+        if (a != b && a != 1 && b != 1) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "shape mismatch: indexing tensors could not be broadcast together with shapes "
+                  + indices.stream().map(q -> q.type().shape().toString()).toList());
+        }
+        out[r - i] = Math.max(a, b);
+      }
+      shape = out;
+    }
+    return shape;
+  }
+}
