@@ -6,7 +6,8 @@
 # Writes into a tensor at integers and slices, as research code fills its outputs: a decoder's
 # outputs[:, t] = step in a loop, a row set to a number, a strided slice, ... with a negative index,
 # a value with a leading dimension of 1, an int tensor and a bool tensor, rows at run-time indices
-# (t[idx] = v), a write into the caller's tensor in a submodule, and one on one side of a
+# (t[idx] = v), a one-hot made with onehot[torch.arange(n), k] = 1, columns at a 2-d run-time index
+# with negative values, rows at run-time indices with a slice after them, a write into the caller's tensor in a submodule, and one on one side of a
 # data-dependent branch; each result is an output.
 import torch
 import torch.nn as nn
@@ -53,6 +54,12 @@ class Net(nn.Module):
         k = x.argmax(dim=1)
         r = torch.zeros(6, 6)
         r[k] = torch.ones(6)
+        onehot = torch.zeros(2, 6)
+        onehot[torch.arange(2), k] = 1.0
+        cols = self.lin(x)
+        cols[:, torch.stack([k, k - 6])] = x[:, :1].unsqueeze(2)
+        part = torch.zeros(6, 6)
+        part[k - 6, 1:4] = x[:, 2:5] * 2
         e = self.lin(x)
         s = self.stamp(e)
         g = self.lin(x)
@@ -60,4 +67,4 @@ class Net(nn.Module):
             g[:, :3] = x[:, 3:]
         else:
             g[1] = 0.0
-        return outputs, a, b, c, d, cnt, mask, rows, r, e, s, g
+        return outputs, a, b, c, d, cnt, mask, rows, r, onehot, cols, part, e, s, g

@@ -4,7 +4,9 @@
 # Reading at run-time integer tensors refuses what PyTorch refuses (an int32 index, index tensors
 # that do not broadcast together) and what dynnc does not support yet (tensor indices separated by
 # a slice, a tensor index next to an integer or None, a float or boolean tensor next to one, a
-# boolean mask alone, whose result's shape depends on the data); all in one run.
+# boolean mask alone, whose result's shape depends on the data); writes at run-time indices are
+# checked the same way, and a value that does not broadcast to what they select is PyTorch's error;
+# all in one run.
 import torch
 import torch.nn as nn
 
@@ -19,42 +21,59 @@ class Net(nn.Module):
         f = x[y, x[0]]
         h = x[y, x[:, 0] > 0]
         g = x[x > 0]
-        return x
+        w = x.clone()
+        w[y, 0] = 1.0
+        w[y] = torch.ones(3)
+        w[y, y[:3]] = 0.0
+        return w
 # ---- expected ----
-# error[DN0202]: error_tensor_index.py:14:14: tensors used as indices must be long, byte or bool tensors
+# error[DN0202]: error_tensor_index.py:16:14: tensors used as indices must be long, byte or bool tensors
 #    |
-# 14 |         a = x[y.int()]
+# 16 |         a = x[y.int()]
 #    |              ^
-# error[DN0202]: error_tensor_index.py:15:14: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
+# error[DN0202]: error_tensor_index.py:17:14: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
 #    |
-# 15 |         b = x[y, y[:3]]
+# 17 |         b = x[y, y[:3]]
 #    |              ^
-# error[DN0201]: error_tensor_index.py:16:27: integer tensor indices separated by a slice are not supported yet
+# error[DN0201]: error_tensor_index.py:18:27: integer tensor indices separated by a slice are not supported yet
 #    |
-# 16 |         c = x.unsqueeze(0)[y, :, y]
+# 18 |         c = x.unsqueeze(0)[y, :, y]
 #    |                           ^
 #    = hint: index the dimensions one after the other, or use torch.gather
-# error[DN0201]: error_tensor_index.py:17:14: indexing with an integer next to an integer tensor is not supported yet
+# error[DN0201]: error_tensor_index.py:19:14: indexing with an integer next to an integer tensor is not supported yet
 #    |
-# 17 |         d = x[y, 0]
+# 19 |         d = x[y, 0]
 #    |              ^
 #    = hint: index with integer tensors and slices, or reshape first
-# error[DN0201]: error_tensor_index.py:18:14: indexing with None next to an integer tensor is not supported yet
+# error[DN0201]: error_tensor_index.py:20:14: indexing with None next to an integer tensor is not supported yet
 #    |
-# 18 |         e = x[y, None]
+# 20 |         e = x[y, None]
 #    |              ^
 #    = hint: index with integer tensors and slices, or reshape first
-# error[DN0202]: error_tensor_index.py:19:14: tensors used as indices must be long, byte or bool tensors
+# error[DN0202]: error_tensor_index.py:21:14: tensors used as indices must be long, byte or bool tensors
 #    |
-# 19 |         f = x[y, x[0]]
+# 21 |         f = x[y, x[0]]
 #    |              ^
-# error[DN0201]: error_tensor_index.py:20:14: a boolean mask next to an integer tensor index is not supported: the result's shape would depend on the data
+# error[DN0201]: error_tensor_index.py:22:14: a boolean mask next to an integer tensor index is not supported: the result's shape would depend on the data
 #    |
-# 20 |         h = x[y, x[:, 0] > 0]
+# 22 |         h = x[y, x[:, 0] > 0]
 #    |              ^
 #    = hint: select with torch.where(mask, x, 0), or index with integer tensors only
-# error[DN0201]: error_tensor_index.py:21:14: indexing a tensor with a run-time bool tensor of shape [4, 6] is not supported yet
+# error[DN0201]: error_tensor_index.py:23:14: indexing a tensor with a run-time bool tensor of shape [4, 6] is not supported yet
 #    |
-# 21 |         g = x[x > 0]
+# 23 |         g = x[x > 0]
 #    |              ^
 #    = hint: the result's shape would depend on the data; keep the shape with torch.where(mask, x, 0) or x * mask
+# error[DN0201]: error_tensor_index.py:25:10: indexing with an integer next to an integer tensor is not supported yet
+#    |
+# 25 |         w[y, 0] = 1.0
+#    |          ^
+#    = hint: index with integer tensors and slices, or reshape first
+# error[DN0202]: error_tensor_index.py:26:10: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [4, 6]
+#    |
+# 26 |         w[y] = torch.ones(3)
+#    |          ^
+# error[DN0202]: error_tensor_index.py:27:10: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
+#    |
+# 27 |         w[y, y[:3]] = 0.0
+#    |          ^

@@ -37,7 +37,10 @@ final class TensorIndexing {
     return false;
   }
 
-  static SymTensor read(TorchLib t, SymTensor x, Object idx, Span at) {
+  /** An index of adjacent integer tensors among slices: the slices, the tensors and where. */
+  private record Parsed(List<Object> slices, List<SymTensor> indices, int first) {}
+
+  private static Parsed parse(SymTensor x, Object idx, Span at) {
     List<Object> items =
         idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
     int ell = items.indexOf(Operators.ELLIPSIS);
@@ -92,26 +95,26 @@ final class TensorIndexing {
             "index with integer tensors and slices, or reshape first");
       }
     }
+    return new Parsed(sliced, indices, first);
+  }
+
+  static SymTensor read(TorchLib t, SymTensor x, Object idx, Span at) {
+    Parsed p = parse(x, idx, at);
+    List<Object> sliced = p.slices();
+    List<SymTensor> indices = p.indices();
+    int first = p.first();
     // The slices first (a view), then the tensor indices on what is left.
     SymTensor y = t.tensor(t.index(x, new PyTuple(ImmutableList.copyOf(sliced)), at), at);
     long[] dims = y.type().dims();
     int k = indices.size();
     long[] common = broadcast(indices, at);
-    SymTensor flat = null;
+    long[] strides = new long[k];
     long stride = 1;
     for (int j = k - 1; j >= 0; j--) {
-      long size = dims[first + j];
-      SymTensor ix = t.cast(indices.get(j), DType.I64, at);
-      // A negative index counts from the end, as in PyTorch.
-      SymTensor wrapped =
-          t.tensor(
-              TensorFunctions.where(
-                  t, t.tensor(t.compare("<", ix, 0L, at), at), t.binary("+", ix, size, at), ix, at),
-              at);
-      SymTensor term = stride == 1 ? wrapped : t.tensor(t.binary("*", wrapped, stride, at), at);
-      flat = flat == null ? term : t.tensor(t.binary("+", flat, term, at), at);
-      stride *= size;
+      strides[j] = stride;
+      stride *= dims[first + j];
     }
+    SymTensor flat = flatIndex(t, indices, dims, first, strides, at);
     flat = TensorFunctions.expand(t, flat, common, at);
     long positions = 1;
     for (long c : common) {
@@ -143,6 +146,113 @@ final class TensorIndexing {
       out.add(dims[i]);
     }
     return t.reshape(picked, out.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
+  /**
+   * The index tensors as one position: the sum of each index (a negative one counted from the end
+   * of its dimension, as in PyTorch) times its stride.
+   */
+  private static SymTensor flatIndex(
+      TorchLib t, List<SymTensor> indices, long[] dims, int first, long[] strides, Span at) {
+    SymTensor flat = null;
+    for (int j = 0; j < indices.size(); j++) {
+      long size = dims[first + j];
+      SymTensor ix = indices.get(j);
+      SymTensor wrapped =
+          t.tensor(
+              TensorFunctions.where(
+                  t, t.tensor(t.compare("<", ix, 0L, at), at), t.binary("+", ix, size, at), ix, at),
+              at);
+      SymTensor term =
+          strides[j] == 1 ? wrapped : t.tensor(t.binary("*", wrapped, strides[j], at), at);
+      flat = flat == null ? term : t.tensor(t.binary("+", flat, term, at), at);
+    }
+    return flat;
+  }
+
+  /**
+   * {@code x[idx] = value} with integer tensors among slices: the value, broadcast to the shape
+   * {@code x[idx]} has, scattered into the flat positions it selects (each slice's aranges and the
+   * index tensors' flat position, broadcast over the result). Repeated positions keep one of the
+   * values, as PyTorch's index_put_ without accumulate may.
+   */
+  static SymTensor write(TorchLib t, SymTensor x, Object idx, Object value, Span at) {
+    Parsed p = parse(x, idx, at);
+    long[] dims = x.type().dims();
+    int rank = dims.length;
+    if (p.slices().size() > rank) {
+      throw Interpreter.error(Code.DN0202, at, "too many indices for a tensor of rank " + rank);
+    }
+    long[] dimStride = new long[rank];
+    long n = 1;
+    for (int d = rank - 1; d >= 0; d--) {
+      dimStride[d] = n;
+      n *= dims[d];
+    }
+    int k = p.indices().size();
+    long[] common = broadcast(p.indices(), at);
+    // The result's axes: the sliced dimensions before the indexed ones, the index shape, the rest.
+    List<Long> shape = new ArrayList<>();
+    List<SymTensor> terms = new ArrayList<>();
+    List<Integer> axes = new ArrayList<>();
+    for (int d = 0; d < rank; d++) {
+      if (d == p.first()) {
+        axes.add(shape.size());
+        terms.add(null);
+        for (long c : common) {
+          shape.add(c);
+        }
+        d += k - 1;
+        continue;
+      }
+      Object item =
+          d < p.slices().size()
+              ? p.slices().get(d)
+              : new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE);
+      long[] r = Operators.resolveSlice((Operators.SliceValue) item, dims[d], at);
+      if (r[2] < 0) {
+        throw Interpreter.error(
+            Code.DN0201, at, "negative slice steps are not supported on tensors");
+      }
+      long count = Math.max(0, (r[1] - r[0] + r[2] - 1) / r[2]);
+      axes.add(shape.size());
+      terms.add(
+          ShapeFunctions.arange(t, r[0] * dimStride[d], r[2] * dimStride[d], count, DType.I64, at));
+      shape.add(count);
+    }
+    long[] out = shape.stream().mapToLong(Long::longValue).toArray();
+    long m = 1;
+    for (long c : out) {
+      m *= c;
+    }
+    SymTensor v = TensorWrites.broadcastValue(t, value, x.type().dtype(), out, at);
+    if (m == 0) {
+      return x;
+    }
+    long[] strides = new long[k];
+    for (int j = 0; j < k; j++) {
+      strides[j] = dimStride[p.first() + j];
+    }
+    SymTensor positions = null;
+    for (int i = 0; i < terms.size(); i++) {
+      SymTensor term = terms.get(i);
+      long[] along = new long[out.length];
+      java.util.Arrays.fill(along, 1L);
+      int a = axes.get(i);
+      if (term == null) {
+        term = flatIndex(t, p.indices(), dims, p.first(), strides, at);
+        long[] ts = term.type().dims();
+        int lead = common.length - ts.length;
+        for (int j = 0; j < ts.length; j++) {
+          along[a + lead + j] = ts[j];
+        }
+      } else {
+        along[a] = term.type().dims()[0];
+      }
+      term = t.reshape(term, along, at);
+      positions = positions == null ? term : t.tensor(t.binary("+", positions, term, at), at);
+    }
+    return TensorWrites.scatterFlat(t, x, TensorFunctions.expand(t, positions, out, at), v, at);
   }
 
   /** The shape the index tensors broadcast to, with PyTorch's error where they do not. */

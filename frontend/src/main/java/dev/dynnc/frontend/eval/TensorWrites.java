@@ -36,8 +36,9 @@ final class TensorWrites {
   /**
    * {@code name[index] = value} in forward, an in-place update of the tensor ({@link InPlace}):
    * with a boolean mask, {@code where(mask, value, name)}; with integers, slices, None and ...
-   * (basic indexing), the value written over the region those select; with a 1-d integer tensor,
-   * the value's rows written at those rows ({@code index_copy}).
+   * (basic indexing), the value written over the region those select; with integer tensors among
+   * slices ({@code t[idx] = v}, {@code onehot[torch.arange(n), y] = 1}), at the elements those
+   * select ({@link TensorIndexing#write}).
    */
   static void assign(
       Interpreter in,
@@ -79,11 +80,8 @@ final class TensorWrites {
             () -> {
               if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
                 return masked(torch, t, mask, value, at);
-              } else if (index instanceof SymTensor rows
-                  && rows.type().rank() == 1
-                  && !rows.type().dtype().isFloat()
-                  && in.staging.knownValue(rows).isEmpty()) {
-                return rowsAssign(torch, t, rows, value, at);
+              } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
+                return TensorIndexing.write(torch, t, index, value, at);
               }
               return regionAssign(torch, t, torch.basicIndex(t, index, at), value, at);
             });
@@ -165,36 +163,26 @@ final class TensorWrites {
     }
     SymTensor base = torch.full(offset, DType.I64, at);
     positions = positions == null ? base : torch.op("add", List.of(positions, base), Map.of(), at);
-    positions = TensorFunctions.expand(torch, positions, counts, at);
+    return scatterFlat(torch, t, TensorFunctions.expand(torch, positions, counts, at), v, at);
+  }
+
+  /**
+   * {@code t} with the elements of {@code values} written at the flat positions {@code positions}
+   * (of the same shape) holds, through the flattened tensor.
+   */
+  static SymTensor scatterFlat(
+      TorchLib torch, SymTensor t, SymTensor positions, SymTensor values, Span at) {
+    long m = positions.type().numel();
     SymTensor flat =
         torch.op(
             "scatter_elements",
             List.of(
-                torch.reshape(t, new long[] {n}, at),
+                torch.reshape(t, new long[] {t.type().numel()}, at),
                 torch.reshape(positions, new long[] {m}, at),
-                torch.reshape(v, new long[] {m}, at)),
+                torch.reshape(values, new long[] {m}, at)),
             Map.of("axis", Attr.of(0L), "reduction", Attr.of("update")),
             at);
-    return torch.reshape(flat, ty.dims(), at);
-  }
-
-  /**
-   * {@code t[rows] = value} with a 1-d integer tensor: the value, broadcast to {@code [len(rows),
-   * *t.shape[1:]]}, copied into those rows (an out-of-range row is clipped, as index_copy is).
-   */
-  private static SymTensor rowsAssign(
-      TorchLib torch, SymTensor t, SymTensor rows, Object value, Span at) {
-    TensorType ty = t.type();
-    if (ty.rank() == 0) {
-      throw Interpreter.error(Code.DN0202, at, "invalid index of a 0-dim tensor");
-    }
-    long[] shape = ty.dims().clone();
-    shape[0] = rows.type().numel();
-    SymTensor v = broadcastValue(torch, value, ty.dtype(), shape, at);
-    SymTensor index = rows.type().dtype() == DType.I64 ? rows : torch.cast(rows, DType.I64, at);
-    return (SymTensor)
-        torch.call(
-            TorchRegistry.Space.TENSOR, "index_copy", List.of(t, 0L, index, v), Map.of(), at);
+    return torch.reshape(flat, t.type().dims(), at);
   }
 
   /**
@@ -202,7 +190,7 @@ final class TensorWrites {
    * tensor loses leading dimensions of size 1 beyond the shape's rank and broadcasts, with
    * PyTorch's error where it cannot.
    */
-  private static SymTensor broadcastValue(
+  static SymTensor broadcastValue(
       TorchLib torch, Object value, DType dtype, long[] shape, Span at) {
     if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
       return torch.full(Operators.toDouble(value), dtype, shape, at);
