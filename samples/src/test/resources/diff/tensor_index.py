@@ -5,7 +5,8 @@
 # Reading a tensor at integer tensors computed at run time, as research code does: the logit of
 # each row's label (logits[torch.arange(n), labels]), an embedding table indexed by ids, a column
 # picked by an argmax (a 0-d index), columns by a 2-d index, negative indices, an index after a
-# slice and before one, after ..., and indices that repeat; each result is an output.
+# slice and before one, after ..., and indices that repeat; max/min over a dimension return
+# PyTorch's named tuple (.values, .indices); each result is an output.
 import torch
 import torch.nn as nn
 
@@ -28,4 +29,6 @@ class Net(nn.Module):
         mid = logits[1:3, labels[:2], ...]
         small = logits[..., labels]
         rep = x[torch.tensor([0, 0, 3]) * (labels[:3] >= 0).long()]
-        return picked, emb, col, cols, neg, mid, small, rep
+        named = logits.max(dim=1).values + torch.min(logits, 1).indices.float()
+        vals, where = logits.max(1)
+        return picked, emb, col, cols, neg, mid, small, rep, named, vals, where

@@ -3,9 +3,7 @@ package dev.dynnc.frontend.eval;
 import static dev.dynnc.frontend.eval.TorchRegistry.Space.TENSOR;
 import static dev.dynnc.frontend.eval.TorchRegistry.Space.TORCH;
 
-import com.google.common.collect.ImmutableList;
 import dev.dynnc.diag.Code;
-import dev.dynnc.frontend.eval.Values.NamedTupleType;
 import dev.dynnc.frontend.eval.Values.PyList;
 import dev.dynnc.frontend.eval.Values.PyTuple;
 import dev.dynnc.frontend.eval.Values.SymTensor;
@@ -34,11 +32,6 @@ import java.util.TreeSet;
  */
 final class ShapeFunctions {
   private ShapeFunctions() {}
-
-  /** The named tuple torch.sort returns: {@code (values, indices)}. */
-  private static final NamedTupleType SORT_RESULT =
-      new NamedTupleType(
-          "torch.return_types.sort", ImmutableList.of("values", "indices"), Map.of());
 
   static void declare(TorchRegistry r) {
     einsum(r);
@@ -567,7 +560,7 @@ final class ShapeFunctions {
         .to(
             (t, a, at) -> {
               SymTensor[] vi = sort(t, a, true, at);
-              return new PyTuple(ImmutableList.of(vi[0], vi[1]), SORT_RESULT);
+              return TensorFunctions.valuesIndices("sort", vi[0], vi[1]);
             });
     r.def(
             "argsort(Tensor input, int dim=-1, bool descending=False, *, bool? stable=None) -> Tensor")

@@ -678,20 +678,32 @@ final class TensorFunctions {
                       Attr.of((long) ax),
                       "largest",
                       Attr.of(a.bool("largest")));
-              return new PyTuple(
-                  com.google.common.collect.ImmutableList.of(
-                      t.op("topk_values", List.of(x), attrs, at),
-                      t.op("topk_indices", List.of(x), attrs, at)),
-                  TOPK_RESULT);
+              return valuesIndices(
+                  "topk",
+                  t.op("topk_values", List.of(x), attrs, at),
+                  t.op("topk_indices", List.of(x), attrs, at));
             });
   }
 
-  /** The named tuple torch.topk returns: {@code (values, indices)}. */
-  private static final Values.NamedTupleType TOPK_RESULT =
-      new Values.NamedTupleType(
-          "torch.return_types.topk",
-          com.google.common.collect.ImmutableList.of("values", "indices"),
-          Map.of());
+  /** The named tuples {@code (values, indices)} of torch.return_types, by function. */
+  private static final Map<String, Values.NamedTupleType> RETURN_TYPES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@code (values, indices)} as the named tuple PyTorch's {@code fn} returns ({@code
+   * torch.return_types.max}), so {@code .values} and {@code .indices} work.
+   */
+  static PyTuple valuesIndices(String fn, Object values, Object indices) {
+    Values.NamedTupleType type =
+        RETURN_TYPES.computeIfAbsent(
+            fn,
+            f ->
+                new Values.NamedTupleType(
+                    "torch.return_types." + f,
+                    com.google.common.collect.ImmutableList.of("values", "indices"),
+                    Map.of()));
+    return new PyTuple(com.google.common.collect.ImmutableList.of(values, indices), type);
+  }
 
   /** log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as PyTorch computes it. */
   static SymTensor softplus(TorchLib t, SymTensor x, double beta, double threshold, Span at) {
@@ -777,7 +789,7 @@ final class TensorFunctions {
             List.of(x),
             Map.of("axis", Attr.of((long) ax), "keepdims", Attr.of(keepdim)),
             at);
-    return PyTuple.of(values, indices);
+    return valuesIndices(name, values, indices);
   }
 
   private static void combinations(TorchRegistry r) {
