@@ -7,7 +7,8 @@
 # another local name, nn.ReLU(inplace=True) inside nn.Sequential changing the caller's tensor,
 # F.relu(..., inplace=True), a submodule that updates its input in place (+=, relu_, mul_ in an
 # unrolled loop, a masked assignment) changing the caller's tensor, a masked assignment seen through
-# another name, in-place methods on temporaries (the one-hot idiom torch.zeros(..).scatter_(..)),
+# another name, in-place methods on temporaries (the one-hot idiom torch.zeros(..).scatter_(..),
+# torch.empty(..).zero_(), new_empty(..).fill_(..), a mixture-of-experts index_add_),
 # an update on one side of a data-dependent branch,
 # one inside a submodule's data-dependent branch whose tensor the caller does not read again, and
 # the model's own input updated in forward; each result is an output.
@@ -87,5 +88,7 @@ class Net(nn.Module):
         cs = self.clip(cl)
         oh = torch.zeros(2, 6).scatter_(1, x.argmax(dim=1, keepdim=True), 1.0)
         tmp = self.lin(x).relu_().mul_(2) + x.clone().tanh_()
+        filled = x.new_empty(2, 6).fill_(0.5) + torch.empty(2, 6).zero_() + torch.empty_like(x).copy_(x)
+        agg = torch.zeros(6, 6).index_add_(0, x.argmax(dim=1), x)
         x.mul_(2)
-        return a, b, c, d, e, f, g, s, y, m, p, w, alias, cl, cs, oh, tmp, x * 1
+        return a, b, c, d, e, f, g, s, y, m, p, w, alias, cl, cs, oh, tmp, filled, agg, x * 1

@@ -334,12 +334,15 @@ final class MathFunctions {
   }
 
   private static void shaped(TorchRegistry r) {
-    for (String name : List.of("new_zeros", "new_ones")) {
+    for (String name : List.of("new_zeros", "new_ones", "new_empty")) {
       r.def(
               name
                   + "(Tensor input, int... size, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
           .in(TENSOR)
-          .note("in forward, a constant tensor")
+          .note(
+              name.equals("new_empty")
+                  ? "in forward, zeros (PyTorch leaves the values undefined)"
+                  : "in forward, a constant tensor")
           .to(
               (t, a, at) -> {
                 DType dt = a.dtype("dtype");

@@ -48,17 +48,20 @@ final class TensorFunctions {
           .in(TORCH)
           .atConstruction()
           .note(
-              name.startsWith("rand") || name.equals("empty")
+              name.startsWith("rand")
                   ? "only while the model is constructed (a parameter's shape); in forward it would be nondeterministic"
-                  : "in forward, a constant tensor")
+                  : name.equals("empty")
+                      ? "in forward, zeros (PyTorch leaves the values undefined)"
+                      : "in forward, a constant tensor")
           .to((t, a, at) -> filled(t, name, a.ints("size"), dtypeOr(a, DType.F32), at));
     }
-    for (String name : List.of("zeros_like", "ones_like")) {
+    for (String name : List.of("zeros_like", "ones_like", "empty_like")) {
       r.def(
               name
                   + "(Tensor input, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
           .in(TORCH)
           .atConstruction()
+          .note(name.equals("empty_like") ? "zeros (PyTorch leaves the values undefined)" : "")
           .to(
               (t, a, at) -> {
                 TensorType ty = a.tensorType("input");
@@ -110,7 +113,7 @@ final class TensorFunctions {
               : name.startsWith("ones") ? Double.valueOf(1) : null;
       return made;
     }
-    if (name.startsWith("rand") || name.equals("empty")) {
+    if (name.startsWith("rand")) {
       throw Interpreter.error(
           Code.DN0201,
           at,
@@ -1369,7 +1372,6 @@ final class TensorFunctions {
         "atan",
         "atan2",
         "logspace",
-        "empty_like",
         "as_tensor",
         "from_numpy",
         "take",
@@ -1501,7 +1503,6 @@ final class TensorFunctions {
         "short",
         "char",
         "byte",
-        "new_empty",
         "new_tensor",
         "unfold",
         "softmax_",
