@@ -3,11 +3,13 @@
 # input: n=int64[3,4]
 # inputs: 1.0, 2.5, -0.7
 # special: x[0,0,0]=nan x[0,1,1]=inf x[1,2,3]=-inf x[1,0,2]=-0.0
-# outer, dot, mv, addmm and baddbmm (beta and alpha, beta=0 ignoring a NaN input), addcmul and
+# outer, dot, mv, addmm and baddbmm (beta and alpha; addmm with beta=0 ignoring a NaN input), addcmul and
 # addcdiv, lerp (scalar weights on both sides of 0.5, a tensor weight), remainder, fmod and
 # floor_divide with positive and negative divisors (floats and int64), torch.round (halves to
 # even, decimals), tan, exp2, nan_to_num, eye and linspace, each its own output; a data-dependent
-# branch on the input.
+# branch on the input. Only addmm checks beta=0: PyTorch 1.13's CPU baddbmm with beta=0 sometimes
+# returns NaN read from memory it never wrote (about one call in seven in a loop), which made this
+# test flaky.
 import torch
 import torch.nn as nn
 
@@ -30,7 +32,7 @@ class ProductsArith(nn.Module):
                     torch.addmm(a, a, self.w4, beta=0.5, alpha=2),
                     nan_in.addmm(a, x[1].t(), beta=0),
                     torch.baddbmm(x[:, :, :1], x, x.transpose(1, 2)),
-                    x[:, :1, :1].baddbmm(x, x.transpose(1, 2), beta=0, alpha=-1.5),
+                    x[:, :1, :1].baddbmm(x, x.transpose(1, 2), beta=0.5, alpha=-1.5),
                     torch.addcmul(x, x, y, value=0.5), x.addcmul(y, pos), torch.addcdiv(x, x, pos, value=-2),
                     n.addcmul(n, m, value=2), torch.lerp(x, y, 0.3), x.lerp(y, 0.7), torch.lerp(x, y, 1.0),
                     torch.lerp(x, y, torch.sigmoid(y) * 2 - 0.5), self.ident)
