@@ -7,7 +7,8 @@
 # outputs[:, t] = step in a loop, a row set to a number, a strided slice, ... with a negative index,
 # a value with a leading dimension of 1, an int tensor and a bool tensor, rows at run-time indices
 # (t[idx] = v), a one-hot made with onehot[torch.arange(n), k] = 1, columns at a 2-d run-time index
-# with negative values, rows at run-time indices with a slice after them, a write into the caller's tensor in a submodule, and one on one side of a
+# with negative values, rows at run-time indices with a slice after them, index_put_ and
+# index_put (a tuple of index tensors, a mask), a write into the caller's tensor in a submodule, and one on one side of a
 # data-dependent branch; each result is an output.
 import torch
 import torch.nn as nn
@@ -60,6 +61,8 @@ class Net(nn.Module):
         cols[:, torch.stack([k, k - 6])] = x[:, :1].unsqueeze(2)
         part = torch.zeros(6, 6)
         part[k - 6, 1:4] = x[:, 2:5] * 2
+        ip = torch.zeros(6, 6).index_put_((k, torch.tensor([1, 4])), x[:, 0])
+        ip2 = self.lin(x).index_put((x[:, 0] > 0, ), torch.tensor(-2.0))
         e = self.lin(x)
         s = self.stamp(e)
         g = self.lin(x)
@@ -67,4 +70,4 @@ class Net(nn.Module):
             g[:, :3] = x[:, 3:]
         else:
             g[1] = 0.0
-        return outputs, a, b, c, d, cnt, mask, rows, r, onehot, cols, part, e, s, g
+        return outputs, a, b, c, d, cnt, mask, rows, r, onehot, cols, part, ip, ip2, e, s, g

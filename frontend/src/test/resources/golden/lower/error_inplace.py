@@ -7,8 +7,8 @@
 # given to nn.ReLU(inplace=True), an in-place method on something other than a local name (a
 # parameter, an item), and reading the caller's tensor after a submodule updated it on one side of
 # a data-dependent branch only; and PyTorch's own errors: a float result written into an int
-# tensor, a broadcast that would grow the tensor; and an in-place method dynnc does not cover
-# (index_put_); augmented assignment (n2 /= 2) is in place too and checked the same way; all in one
+# tensor, a broadcast that would grow the tensor (index_put_ at run-time rows is supported);
+# augmented assignment (n2 /= 2) is in place too and checked the same way; all in one
 # run. A clone of a weight may be updated. Writes at integers and slices refuse a value that does not
 # broadcast to the region (PyTorch's message), a write into a temporary (sa[0][1] = ...) and a mask
 # mixed with other indices.
@@ -96,11 +96,6 @@ class Net(nn.Module):
 #    |
 # 48 |         e.add_(torch.ones(3, 2, 4))
 #    |           ^
-# error[DN0105]: error_inplace.py:50:11: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
-#    |
-# 50 |         g.index_put_((n,), x[0])
-#    |           ^
-#    = hint: docs/supported-api.md lists the supported functions, methods and layers
 # error[DN0202]: error_inplace.py:57:9: result type Float can't be cast to the desired output type Long
 #    |
 # 57 |         n2 /= 2

@@ -17,7 +17,7 @@ class Net(nn.Module):
     def forward(self, x):
         a = torch.fft.fft(x)
         b = torch.nonzero(x)
-        c = x.index_put_((x,), x)
+        c = x.uniform_()
         d = F.cross_entropy(x, x)
         e = self.act(x)
         return x
@@ -32,9 +32,9 @@ class Net(nn.Module):
 # 19 |         b = torch.nonzero(x)
 #    |                   ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:20:15: Tensor.index_put_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
+# error[DN0105]: error_known_unsupported.py:20:15: Tensor.uniform_ is not supported by dynnc: this in-place tensor update is not supported in forward; use the out-of-place form
 #    |
-# 20 |         c = x.index_put_((x,), x)
+# 20 |         c = x.uniform_()
 #    |               ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
 # error[DN0105]: error_known_unsupported.py:21:15: torch.nn.functional.cross_entropy is not supported by dynnc: a training loss; compiled models run inference only

@@ -68,7 +68,8 @@ final class InPlace {
           "scatter_add",
           "index_add",
           "index_copy",
-          "index_fill");
+          "index_fill",
+          "index_put");
 
   /** In-place methods that change the tensor's shape, which PyTorch allows for these. */
   private static final Set<String> RESHAPING = Set.of("unsqueeze", "squeeze", "t", "transpose");

@@ -87,6 +87,36 @@ final class MatrixFunctions {
         .in(TORCH, TENSOR)
         .note("an out-of-range index is clipped, where PyTorch raises")
         .to((t, a, at) -> takeAlongDim(t, a, at));
+    r.def(
+            "index_put(Tensor input, Any indices, Tensor|Scalar values, bool accumulate=False) ->"
+                + " Tensor")
+        .in(TORCH, TENSOR)
+        .note("accumulate=False only; as input[indices] = values, on a copy")
+        .to(
+            (t, a, at) -> {
+              if (a.bool("accumulate")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "index_put with accumulate=True is not supported yet",
+                    "use index_add or scatter_add");
+              }
+              Object given = a.raw("indices");
+              if (!(given instanceof PyTuple) && !(given instanceof PyList)) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "index_put(): argument 'indices' must be tuple of Tensors, not "
+                        + Builtins.typeName(given));
+              }
+              List<Object> index = items(given);
+              return TensorWrites.written(
+                  t.interpreter(),
+                  a.tensor("input"),
+                  index.size() == 1 ? index.get(0) : new PyTuple(ImmutableList.copyOf(index)),
+                  a.raw("values"),
+                  at);
+            });
     r.def("count_nonzero(Tensor input, int[]? dim=None) -> Tensor")
         .in(TORCH, TENSOR)
         .to(

@@ -1514,7 +1514,7 @@ final class TensorFunctions {
         "data_ptr",
         "T",
         "H");
-    r.unsupported(TENSOR, inPlace, "index_put_", "resize_", "normal_", "uniform_");
+    r.unsupported(TENSOR, inPlace, "resize_", "normal_", "uniform_");
     r.unsupported(
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
     r.unsupported(

@@ -75,17 +75,18 @@ final class TensorWrites {
             + "; assign a copy made with .clone() to '"
             + name.id()
             + "' before writing into it");
-    SymTensor result =
-        in.staging.quietly(
-            () -> {
-              if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
-                return masked(torch, t, mask, value, at);
-              } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
-                return TensorIndexing.write(torch, t, index, value, at);
-              }
-              return regionAssign(torch, t, torch.basicIndex(t, index, at), value, at);
-            });
+    SymTensor result = in.staging.quietly(() -> written(in, t, index, value, at));
     InPlace.rebind(in, f, t, result, at, "item assignment");
+  }
+
+  /** {@code t} after {@code t[index] = value}, as a new tensor. */
+  static SymTensor written(Interpreter in, SymTensor t, Object index, Object value, Span at) {
+    if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
+      return masked(in.torch, t, mask, value, at);
+    } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
+      return TensorIndexing.write(in.torch, t, index, value, at);
+    }
+    return regionAssign(in.torch, t, in.torch.basicIndex(t, index, at), value, at);
   }
 
   /** {@code t[mask] = value}: {@code where(mask, value, t)}. */

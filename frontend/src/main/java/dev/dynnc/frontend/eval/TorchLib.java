@@ -816,6 +816,10 @@ final class TorchLib {
       }
       long size = t.type().shape().get(dim);
       List<Long> indexShape = null;
+      if (x instanceof SymTensor ix && ix.type().dtype().isFloat()) {
+        throw Interpreter.error(
+            Code.DN0202, at, "tensors used as indices must be long, byte or bool tensors");
+      }
       if (x instanceof SymTensor ix) {
         // An integer tensor of one element whose value is known at compile time (a counter
         // made by torch.tensor([0]) and incremented in a static loop) indexes like that number,
