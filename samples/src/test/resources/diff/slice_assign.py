@@ -62,6 +62,7 @@ class Net(nn.Module):
         part = torch.zeros(6, 6)
         part[k - 6, 1:4] = x[:, 2:5] * 2
         ip = torch.zeros(6, 6).index_put_((k, torch.tensor([1, 4])), x[:, 0])
+        ip[k, -1] = 7.0
         ip2 = self.lin(x).index_put((x[:, 0] > 0, ), torch.tensor(-2.0))
         e = self.lin(x)
         s = self.stamp(e)

@@ -5,7 +5,7 @@
 # Reading a tensor at integer tensors computed at run time, as research code does: the logit of
 # each row's label (logits[torch.arange(n), labels]), an embedding table indexed by ids, a column
 # picked by an argmax (a 0-d index), columns by a 2-d index, negative indices, an index after a
-# slice and before one, after ..., and indices that repeat; max/min over a dimension return
+# slice and before one, after ..., an integer next to a tensor index, and indices that repeat; max/min over a dimension return
 # PyTorch's named tuple (.values, .indices); each result is an output.
 import torch
 import torch.nn as nn
@@ -29,6 +29,7 @@ class Net(nn.Module):
         mid = logits[1:3, labels[:2], ...]
         small = logits[..., labels]
         rep = x[torch.tensor([0, 0, 3]) * (labels[:3] >= 0).long()]
+        mixed = logits[labels.clamp(0, 3), -1] + logits[2, labels]
         named = logits.max(dim=1).values + torch.min(logits, 1).indices.float()
         vals, where = logits.max(1)
-        return picked, emb, col, cols, neg, mid, small, rep, named, vals, where
+        return picked, emb, col, cols, neg, mid, small, rep, mixed, named, vals, where

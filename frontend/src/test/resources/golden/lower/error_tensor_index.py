@@ -2,11 +2,11 @@
 # input: x=float32[4,6]
 # input: y=int64[4]
 # Reading at run-time integer tensors refuses what PyTorch refuses (an int32 index, index tensors
-# that do not broadcast together) and what dynnc does not support yet (tensor indices separated by
-# a slice, a tensor index next to an integer or None, a float or boolean tensor next to one, a
-# boolean mask alone, whose result's shape depends on the data); writes at run-time indices are
-# checked the same way, and a value that does not broadcast to what they select is PyTorch's error;
-# all in one run.
+# that do not broadcast together, an integer next to a tensor index out of range) and what dynnc
+# does not support yet (tensor indices separated by a slice, a tensor index next to None, a float
+# or boolean tensor next to one, a boolean mask alone, whose result's shape depends on the data);
+# writes at run-time indices are checked the same way, and a value that does not broadcast to what
+# they select is PyTorch's error; all in one run.
 import torch
 import torch.nn as nn
 
@@ -16,13 +16,13 @@ class Net(nn.Module):
         a = x[y.int()]
         b = x[y, y[:3]]
         c = x.unsqueeze(0)[y, :, y]
-        d = x[y, 0]
+        d = x[y, 6]
         e = x[y, None]
         f = x[y, x[0]]
         h = x[y, x[:, 0] > 0]
         g = x[x > 0]
         w = x.clone()
-        w[y, 0] = 1.0
+        w[y, None] = 1.0
         w[y] = torch.ones(3)
         w[y, y[:3]] = 0.0
         return w
@@ -40,11 +40,10 @@ class Net(nn.Module):
 # 18 |         c = x.unsqueeze(0)[y, :, y]
 #    |                           ^
 #    = hint: index the dimensions one after the other, or use torch.gather
-# error[DN0201]: error_tensor_index.py:19:14: indexing with an integer next to an integer tensor is not supported yet
+# error[DN0202]: error_tensor_index.py:19:14: index 6 is out of bounds for dimension 1 with size 6
 #    |
-# 19 |         d = x[y, 0]
+# 19 |         d = x[y, 6]
 #    |              ^
-#    = hint: index with integer tensors and slices, or reshape first
 # error[DN0201]: error_tensor_index.py:20:14: indexing with None next to an integer tensor is not supported yet
 #    |
 # 20 |         e = x[y, None]
@@ -64,9 +63,9 @@ class Net(nn.Module):
 # 23 |         g = x[x > 0]
 #    |              ^
 #    = hint: the result's shape would depend on the data; keep the shape with torch.where(mask, x, 0) or x * mask
-# error[DN0201]: error_tensor_index.py:25:10: indexing with an integer next to an integer tensor is not supported yet
+# error[DN0201]: error_tensor_index.py:25:10: indexing with None next to an integer tensor is not supported yet
 #    |
-# 25 |         w[y, 0] = 1.0
+# 25 |         w[y, None] = 1.0
 #    |          ^
 #    = hint: index with integer tensors and slices, or reshape first
 # error[DN0202]: error_tensor_index.py:26:10: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [4, 6]

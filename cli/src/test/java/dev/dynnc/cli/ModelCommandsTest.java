@@ -188,7 +188,7 @@ class ModelCommandsTest {
                 gates = scipy.special.expit(h)
                 t = h.clone()
                 t[0][1] = 1.0
-                picked = h[h.argmax(1), 0]
+                picked = h[h.argmax(1), None]
                 z = h.frobnicate()
                 table = torch.tensor([[1.0, 2.0], [3.0]])
                 return h, order, gates, t, picked, z, table
@@ -212,9 +212,9 @@ class ModelCommandsTest {
         16 |         t[0][1] = 1.0
            |             ^
            = hint: index the local tensor once, with a tuple: t[i, j] = v rather than t[i][j] = v
-        error[DN0201]: m/net.py:17:19: indexing with an integer next to an integer tensor is not supported yet
+        error[DN0201]: m/net.py:17:19: indexing with None next to an integer tensor is not supported yet
            |
-        17 |         picked = h[h.argmax(1), 0]
+        17 |         picked = h[h.argmax(1), None]
            |                   ^
            = hint: index with integer tensors and slices, or reshape first
         error[DN0113]: m/net.py:18:15: Tensor.frobnicate is not a PyTorch name dynnc knows

@@ -14,11 +14,12 @@ import java.util.Map;
 /**
  * Reading a tensor at integer tensors computed at run time (PyTorch's advanced indexing): {@code
  * emb[ids]}, {@code h[:, idx]}, {@code logits[torch.arange(n), labels]}. The tensor indices must be
- * adjacent; the other entries are slices or {@code ...}. The indexed dimensions are merged into
- * one, the index tensors (broadcast together, negative values counted from the end) become one flat
- * position, and an index_select along the merged dimension reads it; the broadcast index shape
- * takes the indexed dimensions' place in the result, as in PyTorch. An out-of-range position is
- * clipped, where PyTorch raises (as gather and index_select are).
+ * adjacent (an integer next to them is one more, as in PyTorch); the other entries are slices or
+ * {@code ...}. The indexed dimensions are merged into one, the index tensors (broadcast together,
+ * negative values counted from the end) become one flat position, and an index_select along the
+ * merged dimension reads it; the broadcast index shape takes the indexed dimensions' place in the
+ * result, as in PyTorch. An out-of-range position is clipped, where PyTorch raises (as gather and
+ * index_select are).
  */
 final class TensorIndexing {
   private TensorIndexing() {}
@@ -40,7 +41,7 @@ final class TensorIndexing {
   /** An index of adjacent integer tensors among slices: the slices, the tensors and where. */
   private record Parsed(List<Object> slices, List<SymTensor> indices, int first) {}
 
-  private static Parsed parse(SymTensor x, Object idx, Span at) {
+  private static Parsed parse(TorchLib t, SymTensor x, Object idx, Span at) {
     List<Object> items =
         idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : new ArrayList<>(List.of(idx));
     int ell = items.indexOf(Operators.ELLIPSIS);
@@ -56,6 +57,17 @@ final class TensorIndexing {
     int first = -1;
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
+      if (item instanceof Long v) {
+        // Next to tensor indices an integer is one too (PyTorch broadcasts it with them).
+        long size = i < x.type().rank() ? x.type().dims()[i] : 0;
+        if (v < -size || v >= size) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "index " + v + " is out of bounds for dimension " + i + " with size " + size);
+        }
+        item = t.full(v, DType.I64, at);
+      }
       if (item instanceof SymTensor ix) {
         if (ix.type().dtype() == DType.BOOL) {
           throw Interpreter.error(
@@ -88,9 +100,7 @@ final class TensorIndexing {
             Code.DN0201,
             at,
             "indexing with "
-                + (item == Values.NONE
-                    ? "None"
-                    : item instanceof Long ? "an integer" : "a " + Builtins.typeName(item))
+                + (item == Values.NONE ? "None" : "a " + Builtins.typeName(item))
                 + " next to an integer tensor is not supported yet",
             "index with integer tensors and slices, or reshape first");
       }
@@ -99,7 +109,7 @@ final class TensorIndexing {
   }
 
   static SymTensor read(TorchLib t, SymTensor x, Object idx, Span at) {
-    Parsed p = parse(x, idx, at);
+    Parsed p = parse(t, x, idx, at);
     List<Object> sliced = p.slices();
     List<SymTensor> indices = p.indices();
     int first = p.first();
@@ -177,7 +187,7 @@ final class TensorIndexing {
    * values, as PyTorch's index_put_ without accumulate may.
    */
   static SymTensor write(TorchLib t, SymTensor x, Object idx, Object value, Span at) {
-    Parsed p = parse(x, idx, at);
+    Parsed p = parse(t, x, idx, at);
     long[] dims = x.type().dims();
     int rank = dims.length;
     if (p.slices().size() > rank) {
