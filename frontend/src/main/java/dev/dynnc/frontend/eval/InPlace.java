@@ -321,11 +321,11 @@ final class InPlace {
     if (theirs != null) {
       f.callerTensors.put(now, theirs);
       if (!f.entry) {
-        if (in.staging.onEveryPath(f)) {
+        if (in.staging.onEveryPath(f) && !f.staleExports.containsKey(theirs)) {
           f.exports.put(theirs, now);
         } else if (!in.staging.inTrial()) {
           f.exports.remove(theirs);
-          in.stale.put(
+          f.staleExports.putIfAbsent(
               theirs,
               "was updated in place ("
                   + what
@@ -343,21 +343,32 @@ final class InPlace {
   /** {@code callee} returned: its updates of the caller's tensors apply to the caller's frame. */
   static void returned(Interpreter in, Interpreter.Frame callee, Span at) {
     Interpreter.Frame caller = in.frames.peek();
-    if (caller == null || callee.exports.isEmpty()) {
+    if (caller == null || (callee.exports.isEmpty() && callee.staleExports.isEmpty())) {
       return;
     }
     String who = Interpreter.qualifiedName(callee.function) + "()";
+    String what = "an in-place update in " + who;
+    String hint =
+        "PyTorch changes the tensor everywhere it is used, which dynnc cannot follow here;"
+            + " pass a .clone() to "
+            + who;
     for (Map.Entry<SymTensor, SymTensor> e : callee.exports.entrySet()) {
-      update(
-          in,
-          caller,
-          e.getKey(),
-          e.getValue(),
-          at,
-          "an in-place update in " + who,
-          "PyTorch changes the tensor everywhere it is used, which dynnc cannot follow here;"
-              + " pass a .clone() to "
-              + who);
+      update(in, caller, e.getKey(), e.getValue(), at, what, hint);
+    }
+    for (Map.Entry<SymTensor, String> e : callee.staleExports.entrySet()) {
+      SymTensor t = e.getKey();
+      check(in, caller, t, at, what, hint);
+      // Only this path's names: the caller's other paths never made the call.
+      for (Map.Entry<String, Object> local : caller.locals.entrySet()) {
+        if (local.getValue() == t) {
+          local.setValue(new Values.Stale(e.getValue()));
+        }
+      }
+      SymTensor theirs = caller.callerTensors.get(t);
+      if (theirs != null && !caller.entry) {
+        caller.exports.remove(theirs);
+        caller.staleExports.putIfAbsent(theirs, e.getValue());
+      }
     }
   }
 

@@ -65,12 +65,6 @@ public final class Interpreter {
   final java.util.ArrayDeque<Frame> frames = new java.util.ArrayDeque<>();
 
   /**
-   * The caller's tensors that an inlined call updated in place on some of its paths only, with what
-   * did it: reading one again is refused (DN0200), since its value depends on the path.
-   */
-  final Map<SymTensor, String> stale = new java.util.IdentityHashMap<>();
-
-  /**
    * The errors recorded so far, in order, each once (a statement in a loop fails on every pass).
    */
   private final java.util.LinkedHashSet<Diagnostic> errors = new java.util.LinkedHashSet<>();
@@ -133,6 +127,12 @@ public final class Interpreter {
      * its new value, applied to the caller's frame when the call returns.
      */
     final Map<SymTensor, SymTensor> exports = new java.util.IdentityHashMap<>();
+
+    /**
+     * The caller's tensors this call updated in place on some of its paths only, with what did it:
+     * the caller's names for them become {@link Stale} when the call returns.
+     */
+    final Map<SymTensor, String> staleExports = new java.util.IdentityHashMap<>();
 
     /** The staged entry point (forward): its caller is the model's user. */
     boolean entry;
@@ -1488,11 +1488,11 @@ public final class Interpreter {
         throw error(Code.DN0100, at, Code.DN0100.format(name), Suggest.hint(name, visibleNames(f)));
       }
     }
-    if (v instanceof SymTensor t && !stale.isEmpty() && stale.containsKey(t)) {
+    if (v instanceof Stale st) {
       throw error(
           Code.DN0200,
           at,
-          "'" + name + "' " + stale.get(t),
+          "'" + name + "' " + st.detail(),
           "return the updated tensor and assign it in the caller ("
               + name
               + " = f("

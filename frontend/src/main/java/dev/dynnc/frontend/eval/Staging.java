@@ -1839,6 +1839,9 @@ final class Staging {
       if (v instanceof Poison p) {
         return new Poison(name, at, p.detail());
       }
+      if (v instanceof Values.Stale stale) {
+        return stale; // stale on one path: reading it after the join is refused too
+      }
     }
     if (vals.stream()
         .allMatch(v -> v instanceof SymTensor s && s.type().equals(((SymTensor) first).type()))) {

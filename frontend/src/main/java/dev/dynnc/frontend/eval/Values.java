@@ -368,6 +368,12 @@ public final class Values {
   public record Poison(String name, Span branch, String detail) {}
 
   /**
+   * What a caller's name holds once an inlined call updated its tensor in place on some of the
+   * call's paths only: the tensor's value depends on the path, so reading it is refused (DN0200).
+   */
+  public record Stale(String detail) {}
+
+  /**
    * The value of an expression whose evaluation failed with a diagnostic already recorded (the
    * evaluator goes on to find further errors). Any operation on it abandons its statement silently
    * ({@link Signals.FailedUse}), so one mistake is reported once, not again at every use of its
