@@ -609,17 +609,13 @@ public final class Interpreter {
         l.items.addAll(iterate(rhs, a.span()));
         v = l;
       } else {
-        boolean inPlace =
-            staging != null && a.target() instanceof Expr.Name && cur instanceof SymTensor;
-        if (inPlace) {
-          InPlace.checkAugmented(this, f, ((Expr.Name) a.target()).id(), (SymTensor) cur, a.span());
-        }
-        v =
-            inPlace
-                ? staging.quietly(() -> Operators.binary(this, a.op(), cur, rhs, a.span()))
-                : Operators.binary(this, a.op(), cur, rhs, a.span());
-        if (inPlace) {
-          v = InPlace.augmented(this, f, (SymTensor) cur, v, a.span());
+        if (staging != null && a.target() instanceof Expr.Name n && cur instanceof SymTensor t) {
+          // In place: checked before, and its value computed without views of its own.
+          InPlace.checkAugmented(this, f, n.id(), t, a.span());
+          Object out = staging.quietly(() -> Operators.binary(this, a.op(), t, rhs, a.span()));
+          v = InPlace.augmented(this, f, t, out, a.span());
+        } else {
+          v = Operators.binary(this, a.op(), cur, rhs, a.span());
         }
       }
       assign(a.target(), v, f);
