@@ -10,6 +10,11 @@ order, Python scalars as 0-d arrays) as OUT_DIR/case<i>/output_<k>.npy.
 Each `# special: NAME[i,j,...]=VALUE ...` line adds one more input set after the scaled ones:
 random inputs of scale 1 with the listed elements set to VALUE (nan, inf, -inf or a number), to
 check that NaN and infinities flow through the compiled model as through PyTorch.
+
+A model whose header has `# raises: TEXT` may raise on some input sets (an index out of range):
+PyTorch's exception is written to OUT_DIR/case<i>/raises.txt instead of outputs, and the compiled
+model must raise there too, with TEXT in its message. Without that header an exception fails the
+case, as before.
 """
 import importlib.util
 import os
@@ -23,6 +28,7 @@ DTYPES = {"float32": torch.float32, "int64": torch.int64}
 
 def header(path):
     entry, inputs, scales, method, specials = None, [], [1.0], "forward", []
+    raises = None
     for line in open(path):
         if line.startswith("# method:"):
             method = line.split(":", 1)[1].strip()
@@ -36,7 +42,9 @@ def header(path):
             scales = [float(s) for s in line.split(":", 1)[1].split(",")]
         elif line.startswith("# special:"):
             specials.append([special(item) for item in line.split(":", 1)[1].split()])
-    return entry, inputs, scales, method, specials
+        elif line.startswith("# raises:"):
+            raises = line.split(":", 1)[1].strip()
+    return entry, inputs, scales, method, specials, raises
 
 
 def special(item):
@@ -69,7 +77,7 @@ def flatten(v, out):
 
 def main():
     model_path, out = sys.argv[1], sys.argv[2]
-    entry, inputs, scales, method, specials = header(model_path)
+    entry, inputs, scales, method, specials, raises = header(model_path)
     unknown = {t for c in specials for t, _, _ in c} - {name for name, _, _ in inputs}
     if unknown:
         raise ValueError("# special: names no '# input:' %s" % sorted(unknown))
@@ -104,7 +112,14 @@ def main():
             np.save(os.path.join(case, "in_%s.npy" % name), x.numpy())
             args.append(x)
         with torch.no_grad():
-            result = getattr(model, method)(*args)
+            try:
+                result = getattr(model, method)(*args)
+            except (IndexError, RuntimeError) as e:
+                if raises is None:
+                    raise
+                with open(os.path.join(case, "raises.txt"), "w") as f:
+                    f.write("%s: %s\n" % (type(e).__name__, str(e).splitlines()[0]))
+                continue
         leaves = []
         flatten(result, leaves)
         for k, leaf in enumerate(leaves):

@@ -256,8 +256,16 @@ def _cumprod(a, op, req):
 def _gather(a, op, req):
     # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
     axis = op["attrs"]["axis"]
-    n = _shape(a[0])[axis]
-    return relay.gather(a[0], axis, relay.clip(a[1], a_min=0, a_max=n - 1))
+    data_shape = _shape(a[0])
+    index_shape = _shape(a[1])
+    n = data_shape[axis]
+    data = a[0]
+    # PyTorch's index may be smaller than the input outside axis (only that part is read); TVM's
+    # gather wants the two shapes equal there.
+    end = [n if i == axis else index_shape[i] for i in range(len(data_shape))]
+    if list(end) != list(data_shape):
+        data = relay.strided_slice(data, begin=[0] * len(end), end=end)
+    return relay.gather(data, axis, relay.clip(a[1], a_min=0, a_max=n - 1))
 
 
 def _scatter_elements(a, op, req):

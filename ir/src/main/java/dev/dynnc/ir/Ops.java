@@ -103,8 +103,15 @@ public final class Ops {
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
     // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code);
-    // check_padding is nn.TransformerEncoder's padding condition, with its own message.
-    for (String[] check : new String[][] {{"check", "check"}, {"check_padding", "checkPadding"}}) {
+    // check_padding is nn.TransformerEncoder's padding condition, with its own message;
+    // check_index_range says whether a gather's, a scatter's or an advanced index's run-time
+    // indices were all in range (the device op clips them; PyTorch raises).
+    for (String[] check :
+        new String[][] {
+          {"check", "check"},
+          {"check_padding", "checkPadding"},
+          {"check_index_range", "checkIndexRange"}
+        }) {
       op(check[0], 1, 1)
           .type(
               (op, in, a, d) -> {

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestFactory;
  * infinities at chosen positions) is given random weights and inputs by PyTorch (make_case.py, in
  * this run), compiled with TVM by dynnc, run on every input, and every output leaf is compared with
  * PyTorch's; together the inputs must run every compiled subgraph (drive every branch). NaN must
- * meet NaN and an infinity the same infinity. Adding a model is adding a file.
+ * meet NaN and an infinity the same infinity. Where PyTorch raises on an input (allowed only with a
+ * {@code # raises: TEXT} header), the compiled model must raise too, with TEXT in its message.
+ * Adding a model is adding a file.
  */
 class DifferentialTest {
   static final Path DIR =
@@ -76,9 +78,12 @@ class DifferentialTest {
     }
     String entry = null;
     String method = "forward";
+    String raises = null;
     List<String> specs = new ArrayList<>();
     for (String line : Files.readAllLines(model)) {
-      if (line.startsWith("# method:")) {
+      if (line.startsWith("# raises:")) {
+        raises = line.substring(9).trim();
+      } else if (line.startsWith("# method:")) {
         method = line.substring(9).trim();
       } else if (line.startsWith("# entry:")) {
         entry = line.substring(8).trim();
@@ -122,6 +127,17 @@ class DifferentialTest {
         for (String s : specs) {
           String name = s.substring(0, s.indexOf('='));
           in.put(name, Npy.read(cs.resolve("in_" + name + ".npy")));
+        }
+        Path torchRaised = cs.resolve("raises.txt");
+        if (Files.exists(torchRaised)) {
+          String what =
+              model.getFileName() + " " + cs.getFileName() + ": " + Files.readString(torchRaised);
+          dev.dynnc.runtime.HostProgramException e =
+              org.junit.jupiter.api.Assertions.assertThrows(
+                  dev.dynnc.runtime.HostProgramException.class, () -> b.run(in), what);
+          assertTrue(e.getMessage().contains(raises), what + " but dynnc said " + e.getMessage());
+          ran.addAll(b.lastTrace());
+          continue;
         }
         List<HostTensor> leaves = b.run(in).flattenLeaves();
         ran.addAll(b.lastTrace());

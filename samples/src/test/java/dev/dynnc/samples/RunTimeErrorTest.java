@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * zero) is reported by {@code dynnc run} as the model's error on that input, at the file, line and
  * column of the expression, the file name coming from the bundle's data and never from its
  * generated code. The column is that of the operator, as in compile-time diagnostics. A failed
- * {@code assert} on tensor data is reported the same way, at the assert statement.
+ * {@code assert} on tensor data is reported the same way, at the assert statement, and so is a
+ * run-time index out of range (PyTorch raises an IndexError there), at the indexing expression.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunTimeErrorTest {
@@ -37,6 +38,7 @@ class RunTimeErrorTest {
               n = int(x.sum().item())
               m = 7 // (n + 5)
               assert x[0] < 1000.0, "out of range"
+              k = x[x[1:].long()]
               if n * 4611686018427387904 > m:
                   return x + 1.0
               return x - 1.0
@@ -109,7 +111,7 @@ class RunTimeErrorTest {
     EarlyExitCnnTest.Cli c = run("big", 1f, 1f);
     assertEquals(1, c.code(), c.err());
     assertEquals(
-        "error[DN0405]: models/net.py:10:14: the model's host arithmetic failed on this input: integer "
+        "error[DN0405]: models/net.py:11:14: the model's host arithmetic failed on this input: integer "
             + "overflow beyond 64 bits\n",
         c.err());
   }
@@ -132,6 +134,20 @@ class RunTimeErrorTest {
         "error[DN0405]: models/net.py:9:9: an assert statement's condition is false for this"
             + " input\n",
         c.err());
+  }
+
+  @Test
+  void anIndexOutOfRangeIsReportedAtTheIndexingAndWritesNothing() throws Exception {
+    EarlyExitCnnTest.Cli c = run("index", 0f, 7f);
+    assertEquals(1, c.code(), c.err());
+    assertEquals(
+        "error[DN0405]: models/net.py:10:14: "
+            + dev.dynnc.semantics.PyScalar.INDEX_OUT_OF_RANGE
+            + "\n",
+        c.err());
+    assertFalse(Files.exists(work.resolve("index")), "an output directory was written");
+    // -2 counts from the end, as in PyTorch.
+    assertEquals(0, run("index_neg", 0f, -2f).code());
   }
 
   @Test

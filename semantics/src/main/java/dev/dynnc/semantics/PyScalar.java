@@ -301,9 +301,29 @@ public final class PyScalar {
           + " nested-tensor TransformerEncoder returns a shorter output, which a compiled model"
           + " cannot";
 
+  /** The message of {@link #checkIndexRange}. */
+  public static final String INDEX_OUT_OF_RANGE =
+      "a tensor index is out of range for the dimension it indexes on this input, where PyTorch"
+          + " raises an IndexError or RuntimeError";
+
   /** Whether {@code message} is one of the model's own run-time failures raised here. */
   public static boolean isModelFailure(String message) {
-    return ASSERTION_FAILED.equals(message) || SEQUENCE_SHORTENED.equals(message);
+    return ASSERTION_FAILED.equals(message)
+        || SEQUENCE_SHORTENED.equals(message)
+        || INDEX_OUT_OF_RANGE.equals(message);
+  }
+
+  /**
+   * Whether every run-time index of a gather, an embedding, an index_select, a scatter or an
+   * advanced index was within its dimension: raises (DN0405, located at the indexing expression)
+   * where PyTorch raises. The compiled read or write clips its indices, so it never leaves the
+   * tensor; this check keeps a clipped result from being returned.
+   */
+  public static boolean checkIndexRange(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(INDEX_OUT_OF_RANGE);
+    }
+    return true;
   }
 
   /**

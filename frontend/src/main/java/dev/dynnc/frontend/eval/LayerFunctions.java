@@ -383,11 +383,15 @@ final class LayerFunctions {
               if (w.type().rank() != 2) {
                 throw Interpreter.error(Code.DN0202, at, "'weight' must be 2-D");
               }
-              return t.op("embedding", List.of(w, t.cast(idx, DType.I64, at)), Map.of(), at);
+              SymTensor index = t.cast(idx, DType.I64, at);
+              SymTensor y = t.op("embedding", List.of(w, index), Map.of(), at);
+              t.requireIndicesInRange(index, w.type().dims()[0], false, at);
+              return y;
             });
     r.def("one_hot(Tensor tensor, int num_classes=-1) -> Tensor")
         .in(FUNCTIONAL)
-        .note("num_classes given; a class outside [0, num_classes) gives a row of zeros")
+        .note(
+            "num_classes given; a class outside [0, num_classes) raises at run time, as in PyTorch")
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("tensor");
@@ -423,7 +427,9 @@ final class LayerFunctions {
                               TensorType.of(DType.I64, n),
                               at);
               SymTensor hit = (SymTensor) t.compare("==", t.reshape(x, col, at), classes, at);
-              return t.cast(hit, DType.I64, at);
+              SymTensor y = t.cast(hit, DType.I64, at);
+              t.requireIndicesInRange(x, n, false, at); // PyTorch: "Class values must be ..."
+              return y;
             });
   }
 

@@ -85,7 +85,7 @@ final class MatrixFunctions {
         .to((t, a, at) -> meshgrid(t, a, at));
     r.def("take_along_dim(Tensor input, Tensor indices, int? dim=None) -> Tensor")
         .in(TORCH, TENSOR)
-        .note("an out-of-range index is clipped, where PyTorch raises")
+        .note("an out-of-range index raises at run time, as in PyTorch")
         .to((t, a, at) -> takeAlongDim(t, a, at));
     r.def(
             "index_put(Tensor input, Any indices, Tensor|Scalar values, bool accumulate=False) ->"

@@ -284,8 +284,10 @@ final class NnLayers {
           @Override
           Object run(Interpreter in, PyObject self, Object x, Span at) {
             SymTensor idx = in.torch.tensor(x, at);
-            return in.torch.op(
-                "embedding", List.of(weight(in, self, "weight", at), idx), Map.of(), at);
+            SymTensor w = weight(in, self, "weight", at);
+            SymTensor y = in.torch.op("embedding", List.of(w, idx), Map.of(), at);
+            in.torch.requireIndicesInRange(idx, w.type().dims()[0], false, at);
+            return y;
           }
         });
     r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm1d"));

@@ -17,12 +17,13 @@ import java.util.Map;
  * reduce 'add' or 'multiply'), {@code scatter_add}, and {@code index_add}/{@code index_copy}/{@code
  * index_fill} (whole slices along a dimension), as mixture-of-experts code combines expert outputs.
  * All lower to the IR's scatter_elements; the in-place forms ({@code out.index_add_(0, idx, y)})
- * rebind a local (see {@link InPlace}). An out-of-range index is clipped where PyTorch raises.
+ * rebind a local (see {@link InPlace}). An out-of-range index raises at run time, as in PyTorch
+ * (index_fill counts a negative one from the end, as PyTorch does).
  */
 final class ScatterFunctions {
   private ScatterFunctions() {}
 
-  private static final String CLIPPED = "an out-of-range index is clipped, where PyTorch raises";
+  private static final String CLIPPED = "an out-of-range index raises at run time, as in PyTorch";
 
   static void declare(TorchRegistry r) {
     r.def(
@@ -156,11 +157,9 @@ final class ScatterFunctions {
     } else {
       updates = t.full(Operators.toDouble(src), x.type().dtype(), is, at);
     }
-    return t.op(
-        "scatter_elements",
-        List.of(x, index, updates),
-        Map.of("axis", Attr.of((long) ax), "reduction", Attr.of(reduction)),
-        at);
+    SymTensor y = scatterElements(t, x, index, updates, ax, reduction, at);
+    t.requireIndicesInRange(index, x.type().dims()[ax], false, at);
+    return y;
   }
 
   /**
@@ -214,15 +213,43 @@ final class ScatterFunctions {
     long[] col = new long[rank];
     Arrays.fill(col, 1);
     col[ax] = n;
+    SymTensor i64 = t.cast(index, DType.I64, at);
+    long size = x.type().dims()[ax];
+    boolean negatives = fn.equals("index_fill"); // PyTorch's index_fill counts them from the end
+    SymTensor position =
+        negatives
+            ? t.tensor(
+                TensorFunctions.where(
+                    t,
+                    t.tensor(t.compare("<", i64, 0L, at), at),
+                    t.binary("+", i64, size, at),
+                    i64,
+                    at),
+                at)
+            : i64;
     SymTensor spread =
         t.op(
             "broadcast_to",
-            List.of(t.reshape(t.cast(index, DType.I64, at), col, at)),
+            List.of(t.reshape(position, col, at)),
             Map.of("shape", Attr.ints(want)),
             at);
+    SymTensor y = scatterElements(t, x, spread, source, ax, reduction, at);
+    t.requireIndicesInRange(i64, size, negatives, at);
+    return y;
+  }
+
+  /** The IR's scatter_elements: {@code updates} written or reduced into x at index along ax. */
+  private static SymTensor scatterElements(
+      TorchLib t,
+      SymTensor x,
+      SymTensor index,
+      SymTensor updates,
+      int ax,
+      String reduction,
+      Span at) {
     return t.op(
         "scatter_elements",
-        List.of(x, spread, source),
+        List.of(x, index, updates),
         Map.of("axis", Attr.of((long) ax), "reduction", Attr.of(reduction)),
         at);
   }

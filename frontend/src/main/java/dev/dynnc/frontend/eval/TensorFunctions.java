@@ -1113,7 +1113,7 @@ final class TensorFunctions {
       String extra = name.equals("gather") ? ", *, bool sparse_grad=False" : "";
       r.def(name + "(Tensor input, int dim, Tensor index" + extra + ") -> Tensor")
           .in(TORCH, TENSOR)
-          .note("an out-of-range index is clipped, where PyTorch raises")
+          .note("an out-of-range index raises at run time, as in PyTorch")
           .to(
               (t, a, at) -> {
                 SymTensor x = a.tensor("input");
@@ -1124,11 +1124,12 @@ final class TensorFunctions {
                       at,
                       name + "() needs an integer index, got " + idx.type().dtype().numpyName());
                 }
-                return t.op(
-                    name,
-                    List.of(x, t.cast(idx, DType.I64, at)),
-                    Map.of("axis", Attr.of((long) a.axis("dim", x.type().rank()))),
-                    at);
+                int axis = a.axis("dim", x.type().rank());
+                SymTensor index = t.cast(idx, DType.I64, at);
+                SymTensor y =
+                    t.op(name, List.of(x, index), Map.of("axis", Attr.of((long) axis)), at);
+                t.requireIndicesInRange(index, x.type().dims()[axis], false, at);
+                return y;
               });
     }
   }

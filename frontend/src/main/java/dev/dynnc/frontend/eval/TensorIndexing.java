@@ -18,8 +18,8 @@ import java.util.Map;
  * {@code ...}. The indexed dimensions are merged into one, the index tensors (broadcast together,
  * negative values counted from the end) become one flat position, and an index_select along the
  * merged dimension reads it; the broadcast index shape takes the indexed dimensions' place in the
- * result, as in PyTorch. An out-of-range position is clipped, where PyTorch raises (as gather and
- * index_select are).
+ * result, as in PyTorch. An index out of its dimension raises at run time, as in PyTorch (the read
+ * itself clips, so it stays in bounds).
  */
 final class TensorIndexing {
   private TensorIndexing() {}
@@ -168,6 +168,7 @@ final class TensorIndexing {
     for (int j = 0; j < indices.size(); j++) {
       long size = dims[first + j];
       SymTensor ix = indices.get(j);
+      t.requireIndicesInRange(ix, size, true, at);
       SymTensor wrapped =
           t.tensor(
               TensorFunctions.where(

@@ -635,6 +635,40 @@ final class TorchLib {
     };
   }
 
+  /**
+   * Makes a run fail where PyTorch's would because an index in {@code ix} (an integer tensor the
+   * model computed or was given) lies outside a dimension of {@code size}: {@code [-size, size)}
+   * with {@code negatives} (advanced indexing, index_fill, index_put), else {@code [0, size)}
+   * (gather, index_select, embedding, scatter). The device ops clip their indices to stay in
+   * bounds; without this check a clipped result would be returned where PyTorch raises. An index
+   * known at compile time is checked here instead; other ones cost a reduction in the subgraph and
+   * a flag the host reads after the call (op {@code check_index_range}, DN0405 at {@code at}).
+   */
+  void requireIndicesInRange(SymTensor ix, long size, boolean negatives, Span at) {
+    if (ix.type().numel() == 0) {
+      return;
+    }
+    long lo = negatives ? -size : 0;
+    java.util.Optional<Object> k = staging(at).knownValue(ix);
+    if (k.isPresent() && k.get() instanceof Long v) {
+      if (v < lo || v >= size) {
+        throw Interpreter.error(
+            Code.DN0202, at, "index " + v + " is out of range for a dimension of size " + size);
+      }
+      return;
+    }
+    SymTensor i64 = cast(ix, DType.I64, at);
+    SymTensor ok =
+        op(
+            "logical_and",
+            List.of(
+                tensor(compare(">=", i64, lo, at), at), tensor(compare("<", i64, size, at), at)),
+            Map.of(),
+            at);
+    Object all = ok.type().rank() == 0 ? ok : call("all", List.of(ok), Map.of(), at);
+    staging(at).check(in, all, "check_index_range", at);
+  }
+
   Object compare(String op, Object a, Object b, Span at) {
     String ir = Operators.irOp(op).orElseThrow();
     SymTensor[] t = operands(a, b, false, at);
