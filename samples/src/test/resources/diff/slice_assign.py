@@ -8,8 +8,9 @@
 # a value with a leading dimension of 1, an int tensor and a bool tensor, rows at run-time indices
 # (t[idx] = v), a one-hot made with onehot[torch.arange(n), k] = 1, columns at a 2-d run-time index
 # with negative values, rows at run-time indices with a slice after them, index_put_ and
-# index_put (a tuple of index tensors, a mask), a write into the caller's tensor in a submodule, and one on one side of a
-# data-dependent branch; each result is an output.
+# index_put (a tuple of index tensors, a mask), index_put with accumulate=True (at run-time rows that
+# repeat, so both values are added; a mask; a known row), a write into the caller's tensor in a
+# submodule, and one on one side of a data-dependent branch; each result is an output.
 import torch
 import torch.nn as nn
 
@@ -64,6 +65,9 @@ class Net(nn.Module):
         ip = torch.zeros(6, 6).index_put_((k, torch.tensor([1, 4])), x[:, 0])
         ip[k, -1] = 7.0
         ip2 = self.lin(x).index_put((x[:, 0] > 0, ), torch.tensor(-2.0))
+        acc = torch.zeros(6, 6).index_put_((torch.cat([k, k]),), torch.cat([x, x * 2]), accumulate=True)
+        acc2 = self.lin(x).index_put((x[:, 0] > 0,), torch.tensor(1.5), accumulate=True)
+        acc3 = torch.ones(3, 6).index_put((torch.tensor(1),), x[0], accumulate=True)
         e = self.lin(x)
         s = self.stamp(e)
         g = self.lin(x)
@@ -71,4 +75,4 @@ class Net(nn.Module):
             g[:, :3] = x[:, 3:]
         else:
             g[1] = 0.0
-        return outputs, a, b, c, d, cnt, mask, rows, r, onehot, cols, part, ip, ip2, e, s, g
+        return outputs, a, b, c, d, cnt, mask, rows, r, onehot, cols, part, ip, ip2, acc, acc2, acc3, e, s, g

@@ -91,16 +91,11 @@ final class MatrixFunctions {
             "index_put(Tensor input, Any indices, Tensor|Scalar values, bool accumulate=False) ->"
                 + " Tensor")
         .in(TORCH, TENSOR)
-        .note("accumulate=False only; as input[indices] = values, on a copy")
+        .note(
+            "as input[indices] = values on a copy; with accumulate=True, values are added, a"
+                + " position indexed twice getting both")
         .to(
             (t, a, at) -> {
-              if (a.bool("accumulate")) {
-                throw Interpreter.error(
-                    Code.DN0201,
-                    at,
-                    "index_put with accumulate=True is not supported yet",
-                    "use index_add or scatter_add");
-              }
               Object given = a.raw("indices");
               if (!(given instanceof PyTuple) && !(given instanceof PyList)) {
                 throw Interpreter.error(
@@ -115,6 +110,7 @@ final class MatrixFunctions {
                   a.tensor("input"),
                   index.size() == 1 ? index.get(0) : new PyTuple(ImmutableList.copyOf(index)),
                   a.raw("values"),
+                  a.bool("accumulate"),
                   at);
             });
     r.def("count_nonzero(Tensor input, int[]? dim=None) -> Tensor")

@@ -185,9 +185,11 @@ final class TensorIndexing {
    * {@code x[idx] = value} with integer tensors among slices: the value, broadcast to the shape
    * {@code x[idx]} has, scattered into the flat positions it selects (each slice's aranges and the
    * index tensors' flat position, broadcast over the result). Repeated positions keep one of the
-   * values, as PyTorch's index_put_ without accumulate may.
+   * values, as PyTorch's index_put_ without accumulate may; with {@code accumulate} every value is
+   * added to what the position holds.
    */
-  static SymTensor write(TorchLib t, SymTensor x, Object idx, Object value, Span at) {
+  static SymTensor write(
+      TorchLib t, SymTensor x, Object idx, Object value, boolean accumulate, Span at) {
     Parsed p = parse(t, x, idx, at);
     long[] dims = x.type().dims();
     int rank = dims.length;
@@ -263,7 +265,8 @@ final class TensorIndexing {
       term = t.reshape(term, along, at);
       positions = positions == null ? term : t.tensor(t.binary("+", positions, term, at), at);
     }
-    return TensorWrites.scatterFlat(t, x, TensorFunctions.expand(t, positions, out, at), v, at);
+    return TensorWrites.scatterFlat(
+        t, x, TensorFunctions.expand(t, positions, out, at), v, accumulate, at);
   }
 
   /** The shape the index tensors broadcast to, with PyTorch's error where they do not. */

@@ -75,23 +75,28 @@ final class TensorWrites {
             + "; assign a copy made with .clone() to '"
             + name.id()
             + "' before writing into it");
-    SymTensor result = in.staging.quietly(() -> written(in, t, index, value, at));
+    SymTensor result = in.staging.quietly(() -> written(in, t, index, value, false, at));
     InPlace.rebind(in, f, t, result, at, "item assignment");
   }
 
-  /** {@code t} after {@code t[index] = value}, as a new tensor. */
-  static SymTensor written(Interpreter in, SymTensor t, Object index, Object value, Span at) {
+  /**
+   * {@code t} after {@code t[index] = value}, as a new tensor; with {@code accumulate}, after
+   * {@code t[index] += value} where a position selected twice gets both values added (index_put's
+   * {@code accumulate=True}).
+   */
+  static SymTensor written(
+      Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
     if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
-      return masked(in.torch, t, mask, value, at);
+      return masked(in.torch, t, mask, value, accumulate, at);
     } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
-      return TensorIndexing.write(in.torch, t, index, value, at);
+      return TensorIndexing.write(in.torch, t, index, value, accumulate, at);
     }
-    return regionAssign(in.torch, t, in.torch.basicIndex(t, index, at), value, at);
+    return regionAssign(in.torch, t, in.torch.basicIndex(t, index, at), value, accumulate, at);
   }
 
-  /** {@code t[mask] = value}: {@code where(mask, value, t)}. */
+  /** {@code t[mask] = value}: {@code where(mask, value, t)} ({@code t + value} with accumulate). */
   private static SymTensor masked(
-      TorchLib torch, SymTensor t, SymTensor mask, Object value, Span at) {
+      TorchLib torch, SymTensor t, SymTensor mask, Object value, boolean accumulate, Span at) {
     TensorType ty = t.type();
     List<Long> ms = mask.type().shape();
     if (ms.size() > ty.rank() || !ty.shape().subList(0, ms.size()).equals(ms)) {
@@ -108,6 +113,9 @@ final class TensorWrites {
     long[] condShape = Arrays.copyOf(mask.type().dims(), ty.rank());
     Arrays.fill(condShape, ms.size(), ty.rank(), 1L);
     SymTensor cond = torch.reshape(mask, condShape, at);
+    if (accumulate) {
+      v = torch.op("add", List.of(t, v), Map.of(), at);
+    }
     return torch.op("where", List.of(cond, v, t), Map.of(), at);
   }
 
@@ -116,7 +124,12 @@ final class TensorWrites {
    * t[i, a:b, ...]} has, scattered into the positions of the region in the flattened tensor.
    */
   private static SymTensor regionAssign(
-      TorchLib torch, SymTensor t, TorchLib.BasicIndex r, Object value, Span at) {
+      TorchLib torch,
+      SymTensor t,
+      TorchLib.BasicIndex r,
+      Object value,
+      boolean accumulate,
+      Span at) {
     TensorType ty = t.type();
     long[] counts = r.counts();
     long m = 1;
@@ -128,7 +141,8 @@ final class TensorWrites {
       return t;
     }
     if (r.whole(ty)) {
-      return torch.reshape(v, ty.dims(), at);
+      SymTensor whole = torch.reshape(v, ty.dims(), at);
+      return accumulate ? torch.op("add", List.of(t, whole), Map.of(), at) : whole;
     }
     int rank = ty.rank();
     long[] dimStride = new long[rank];
@@ -164,7 +178,8 @@ final class TensorWrites {
     }
     SymTensor base = torch.full(offset, DType.I64, at);
     positions = positions == null ? base : torch.op("add", List.of(positions, base), Map.of(), at);
-    return scatterFlat(torch, t, TensorFunctions.expand(torch, positions, counts, at), v, at);
+    return scatterFlat(
+        torch, t, TensorFunctions.expand(torch, positions, counts, at), v, accumulate, at);
   }
 
   /**
@@ -172,7 +187,12 @@ final class TensorWrites {
    * (of the same shape) holds, through the flattened tensor.
    */
   static SymTensor scatterFlat(
-      TorchLib torch, SymTensor t, SymTensor positions, SymTensor values, Span at) {
+      TorchLib torch,
+      SymTensor t,
+      SymTensor positions,
+      SymTensor values,
+      boolean accumulate,
+      Span at) {
     long m = positions.type().numel();
     SymTensor flat =
         torch.op(
@@ -181,7 +201,7 @@ final class TensorWrites {
                 torch.reshape(t, new long[] {t.type().numel()}, at),
                 torch.reshape(positions, new long[] {m}, at),
                 torch.reshape(values, new long[] {m}, at)),
-            Map.of("axis", Attr.of(0L), "reduction", Attr.of("update")),
+            Map.of("axis", Attr.of(0L), "reduction", Attr.of(accumulate ? "add" : "update")),
             at);
     return torch.reshape(flat, t.type().dims(), at);
   }
