@@ -1453,6 +1453,19 @@ final class Staging {
       return false; // no path reaches the next iteration
     }
     boolean changed = false;
+    // A tensor or scalar the body updates in place (acc.add_(h), outs[t] = h, a callee's x += y)
+    // is rebound without an assignment to its name; it is carried like an assigned one. Before
+    // this, each iteration read the value from before the loop.
+    for (Map.Entry<String, Object> e : entry.entrySet()) {
+      String name = e.getKey();
+      if (!carried.containsKey(name)
+          && after.containsKey(name)
+          && after.get(name) != e.getValue()
+          && typeOf(e.getValue()) != null) {
+        carried.put(name, new Widened(typeOf(e.getValue())));
+        changed = true;
+      }
+    }
     for (Map.Entry<String, Carried> e : carried.entrySet()) {
       String name = e.getKey();
       Object start = entry.get(name);
