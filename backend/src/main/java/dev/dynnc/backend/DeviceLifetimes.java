@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Where the host program frees each device array: right after the last read of its value, from
- * {@link Liveness} over the host program (a block's steps are its subgraph call, then its host
- * ops).
+ * {@link Liveness} over the host program (a block's steps are its uploads, its subgraph call, then
+ * its host ops).
  *
  * <p>A value dies at a step (its last read there, or its definition when nothing reads it), on
  * entry to a block that never reads a parameter, or on an edge to a block where it is no longer
@@ -36,6 +36,9 @@ final class DeviceLifetimes {
     List<Liveness.View> views = new ArrayList<>();
     for (HostPlan.HostBlock hb : hp.blocks()) {
       List<Liveness.Step> steps = new ArrayList<>();
+      for (Op op : hb.beforeCall()) {
+        steps.add(new Liveness.Step(op.operands(), List.of(op.result())));
+      }
       hb.call().ifPresent(c -> steps.add(new Liveness.Step(c.args(), c.results())));
       for (Op op : hb.hostOps()) {
         steps.add(new Liveness.Step(op.operands(), List.of(op.result())));
@@ -60,8 +63,8 @@ final class DeviceLifetimes {
   }
 
   /**
-   * Device values that die at step {@code step} of block {@code b} (the call is step 0 when the
-   * block has one).
+   * Device values that die at step {@code step} of block {@code b} (its uploads first, then its
+   * call, then its host ops).
    */
   List<ValueId> diesAt(int b, int step) {
     return device(live.diesAt(b, step));

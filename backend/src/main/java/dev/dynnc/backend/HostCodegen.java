@@ -40,6 +40,7 @@ import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.PrimitiveType;
 import com.github.javaparser.ast.type.Type;
+import com.google.common.collect.Iterables;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Op;
 import dev.dynnc.ir.OutputTree;
@@ -176,6 +177,13 @@ public final class HostCodegen {
     for (HostPlan.HostBlock hb : hp.blocks()) {
       BlockStmt cb = new BlockStmt();
       release(cb, life.deadOnEntry(hb.index()));
+      // Steps as DeviceLifetimes numbers them: the uploads (and the host ops they need), the
+      // call, the host ops.
+      int[] step = {0};
+      for (Op op : hb.beforeCall()) {
+        hostStatement(cb, op, hp, files);
+        release(cb, life.diesAt(hb.index(), step[0]++));
+      }
       hb.call()
           .ifPresent(
               c -> {
@@ -190,25 +198,11 @@ public final class HostCodegen {
                           new ArrayAccessExpr(
                               new NameExpr("r"), new IntegerLiteralExpr(String.valueOf(i)))));
                 }
-                release(cb, life.diesAt(hb.index(), 0));
+                release(cb, life.diesAt(hb.index(), step[0]++));
               });
-      int step = hb.call().isPresent() ? 1 : 0;
       for (Op op : hb.hostOps()) {
-        Expression value = hostOp(op, hp);
-        long pos =
-            op.span().isKnown() && mayRaise(value)
-                ? HostArithmeticException.encode(
-                    files.indexOf(op.span().file()), op.span().line(), op.span().column())
-                : -1;
-        if (pos >= 0) {
-          cb.addStatement(assign("pos", new LongLiteralExpr(pos + "L")));
-        }
-        ExpressionStmt s = assign(var(op.result()), value);
-        if (op.span().isKnown()) {
-          s.setComment(new LineComment(" at " + at(op.span())));
-        }
-        cb.addStatement(s);
-        release(cb, life.diesAt(hb.index(), step++));
+        hostStatement(cb, op, hp, files);
+        release(cb, life.diesAt(hb.index(), step[0]++));
       }
       terminator(cb, hb, hp, structures, life);
       SwitchEntry entry =
@@ -283,6 +277,10 @@ public final class HostCodegen {
     hp.inputs().forEach(p -> out.add(p.id()));
     for (HostPlan.HostBlock hb : hp.blocks()) {
       hb.params().forEach(p -> out.add(p.id()));
+      for (Op op : hb.beforeCall()) {
+        out.add(op.result());
+        out.addAll(op.operands());
+      }
       hb.call()
           .ifPresent(
               c -> {
@@ -420,7 +418,7 @@ public final class HostCodegen {
   public static List<String> sourceFiles(HostPlan hp) {
     java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
     for (HostPlan.HostBlock hb : hp.blocks()) {
-      for (Op op : hb.hostOps()) {
+      for (Op op : Iterables.concat(hb.beforeCall(), hb.hostOps())) {
         if (op.span().isKnown()) {
           files.add(op.span().file());
         }
@@ -446,6 +444,41 @@ public final class HostCodegen {
    */
   private static String at(dev.dynnc.ir.Span s) {
     return s.isKnown() ? s.line() + ":" + s.column() : "unknown position";
+  }
+
+  /**
+   * {@code vN = ...;} for host op {@code op} (an upload, {@link #upload}, or {@link #hostOp}),
+   * after {@code pos = ...;} where it can raise a Python error.
+   */
+  private static void hostStatement(BlockStmt cb, Op op, HostPlan hp, List<String> files) {
+    Expression value =
+        op.name().equals(dev.dynnc.rewrite.Partitioner.UPLOAD) ? upload(op, hp) : hostOp(op, hp);
+    long pos =
+        op.span().isKnown() && mayRaise(value)
+            ? HostArithmeticException.encode(
+                files.indexOf(op.span().file()), op.span().line(), op.span().column())
+            : -1;
+    if (pos >= 0) {
+      cb.addStatement(assign("pos", new LongLiteralExpr(pos + "L")));
+    }
+    ExpressionStmt s = assign(var(op.result()), value);
+    if (op.span().isKnown()) {
+      s.setComment(new LineComment(" at " + at(op.span())));
+    }
+    cb.addStatement(s);
+  }
+
+  /**
+   * {@code ctx.scalar("float32", v)}: the host scalar of a {@code to_tensor} op as a 0-d device
+   * array of the op's dtype (a dtype name of dynnc's, never model text).
+   */
+  private static Expression upload(Op op, HostPlan hp) {
+    return new MethodCallExpr(
+        new NameExpr("ctx"),
+        "scalar",
+        new NodeList<>(
+            new StringLiteralExpr(op.type().dtype().numpyName()),
+            new NameExpr(var(op.operands().get(0)))));
   }
 
   private static Expression hostOp(Op op, HostPlan hp) {

@@ -308,6 +308,7 @@ class ModelCommandsTest {
             "== after sink-into-successors ==",
             "== after hoist-into-dominators ==",
             "== after split-large-blocks ==",
+            "== after split-at-uploads ==",
             "== partition: 3 subgraph(s), 2 dynamic condition(s), 0 loop(s) =="),
         headers);
     Path svg = dir.resolve("g.svg");

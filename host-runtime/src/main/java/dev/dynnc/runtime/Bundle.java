@@ -102,6 +102,8 @@ public final class Bundle implements AutoCloseable {
   private static final int MAX_KEPT_INPUTS = 16;
 
   private final ArrayPool[] inputPools;
+  // 0-d arrays of host scalars the host program uploads (HostContext#scalar), kept between runs.
+  private final HostContext.ScalarPools scalarPools;
 
   private Bundle(
       Path source,
@@ -120,6 +122,7 @@ public final class Bundle implements AutoCloseable {
     this.manifest = manifest;
     this.leafCounts = HostContext.leafCounts(manifest.outputs());
     this.device = device;
+    this.scalarPools = new HostContext.ScalarPools(device);
     this.inputPools = new ArrayPool[manifest.inputs().size()];
     for (int i = 0; i < inputPools.length; i++) {
       Manifest.TensorSpec in = manifest.inputs().get(i);
@@ -549,7 +552,9 @@ public final class Bundle implements AutoCloseable {
 
   private OutputValue run(List<Subgraph> executors, Map<String, HostTensor> inputs)
       throws HostProgramException {
-    HostContext ctx = new HostContext(executors, device, manifest.outputs(), leafCounts, true);
+    HostContext ctx =
+        new HostContext(executors, device, manifest.outputs(), leafCounts, true)
+            .withScalarPools(scalarPools);
     try {
       DeviceArray[] args = new DeviceArray[manifest.inputs().size()];
       for (int i = 0; i < args.length; i++) {
@@ -711,6 +716,7 @@ public final class Bundle implements AutoCloseable {
     for (ArrayPool p : inputPools) {
       p.close();
     }
+    scalarPools.close();
     closeQuietly(loader);
     OwnedDirs.delete(tempDir);
   }

@@ -66,9 +66,41 @@ public final class HostContext {
   private final List<Integer> trace = new ArrayList<>();
   private final List<Integer> blocks = new ArrayList<>();
   private long kernelNanos;
+  // Kept 0-d arrays for uploads of host scalars, per dtype (int64, float64, bool); null: each
+  // upload allocates.
+  private ScalarPools scalarPools;
+
+  /** 0-d arrays per dtype for uploaded host scalars, kept between a bundle's runs. */
+  static final class ScalarPools implements AutoCloseable {
+    /** Uploads a run may hold at once without allocating (per dtype). */
+    static final int MAX_KEPT = 16;
+
+    private final Device device;
+    private final java.util.concurrent.ConcurrentHashMap<String, ArrayPool> byDtype =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    ScalarPools(Device device) {
+      this.device = device;
+    }
+
+    ArrayPool of(String dtype) {
+      return byDtype.computeIfAbsent(dtype, d -> new ArrayPool(d, new long[0], device, MAX_KEPT));
+    }
+
+    @Override
+    public void close() {
+      byDtype.values().forEach(ArrayPool::close);
+    }
+  }
 
   HostContext(List<? extends Callee> subgraphs, Device device, List<Manifest.OutputNode> outputs) {
     this(subgraphs, device, outputs, null, false);
+  }
+
+  /** Uploads of host scalars take their arrays from {@code pools}. */
+  HostContext withScalarPools(ScalarPools pools) {
+    this.scalarPools = pools;
+    return this;
   }
 
   /**
@@ -121,6 +153,52 @@ public final class HostContext {
   /** Copies a host tensor to the bundle's device, e.g. a loop counter fed to a subgraph. */
   public DeviceArray upload(HostTensor t) {
     DeviceArray a = DeviceArray.upload(t, device);
+    own(a);
+    return a;
+  }
+
+  /**
+   * A host int as a 0-d device array of the integer {@code dtype} it was read as or computed in
+   * ({@code int64}, or the dtype of the tensor {@code .item()} read it from), for a subgraph that
+   * reads a run-time int (a loop counter, {@code int(t.item())}); the run owns it.
+   */
+  public DeviceArray scalar(String dtype, long v) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    switch (dtype) {
+      case "int64" -> b.putLong(v);
+      case "int32" -> b.putInt((int) v);
+      case "int16" -> b.putShort((short) v);
+      case "int8", "uint8" -> b.put((byte) v);
+      default -> throw new IllegalArgumentException("an int cannot upload as " + dtype);
+    }
+    return uploadScalar(dtype, java.util.Arrays.copyOf(b.array(), b.position()));
+  }
+
+  /** {@link #scalar(String, long)} of a float ({@code float64}, or {@code float32}). */
+  public DeviceArray scalar(String dtype, double v) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    switch (dtype) {
+      case "float64" -> b.putDouble(v);
+      case "float32" -> b.putFloat((float) v);
+      default -> throw new IllegalArgumentException("a float cannot upload as " + dtype);
+    }
+    return uploadScalar(dtype, java.util.Arrays.copyOf(b.array(), b.position()));
+  }
+
+  /** {@link #scalar(String, long)} of a bool ({@code bool}). */
+  public DeviceArray scalar(String dtype, boolean v) {
+    if (!dtype.equals("bool")) {
+      throw new IllegalArgumentException("a bool cannot upload as " + dtype);
+    }
+    return uploadScalar(dtype, new byte[] {(byte) (v ? 1 : 0)});
+  }
+
+  private DeviceArray uploadScalar(String dtype, byte[] bytes) {
+    HostTensor t = new HostTensor(dtype, new long[0], bytes);
+    DeviceArray a =
+        scalarPools == null
+            ? DeviceArray.upload(t, device)
+            : DeviceArray.upload(t, scalarPools.of(dtype).take());
     own(a);
     return a;
   }

@@ -102,6 +102,9 @@ public final class Ops {
     // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
+    // The opposite of item: a run-time host scalar (a loop counter, int(t.item())) as a 0-d tensor
+    // of dtype, which the host program uploads before the call of the subgraph that reads it.
+    op("to_tensor", 1, 1).attr("dtype", AttrKind.STR).type(Ops::toTensor).hostOnly();
     // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code);
     // check_padding is nn.TransformerEncoder's padding condition, with its own message;
     // check_index_range says whether a gather's, a scatter's or an advanced index's run-time
@@ -493,6 +496,15 @@ public final class Ops {
       throw new TypeError("item() needs a tensor with one element, got shape " + x.shape());
     }
     return new ScalarType(x.dtype());
+  }
+
+  private static Type toTensor(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    if (!(in.get(0) instanceof ScalarType)) {
+      throw new TypeError("to_tensor needs a host scalar, got " + in.get(0));
+    }
+    return new TensorType(
+        DType.fromIrName(((Attr.StrAttr) attrs.get("dtype")).value()), ImmutableList.of());
   }
 
   private static Type reduce(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

@@ -9,8 +9,9 @@ import dev.dynnc.ir.ValueId;
 import java.util.Map;
 
 /**
- * The control skeleton left after partitioning: per block, the subgraph it calls (if any), the host
- * ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
+ * The control skeleton left after partitioning: per block, the host scalars it uploads for its
+ * subgraph ({@code to_tensor}) with the host arithmetic they need, the subgraph it calls (if any),
+ * the host ops it runs afterwards (constants, reads of device scalars, scalar arithmetic) and its
  * terminator. Values are the function's value ids throughout.
  *
  * <p>The compile side's plan, from which {@code HostCodegen} generates the host class; that class
@@ -23,10 +24,15 @@ public record HostPlan(
     ImmutableList<HostBlock> blocks,
     Map<ValueId, Type> types) {
 
-  /** A block of the host program. */
+  /**
+   * A block of the host program: {@code beforeCall} (the uploads of host scalars, {@code
+   * to_tensor}, and the host ops they need, none of which reads the call's results) runs before the
+   * call, {@code hostOps} after it.
+   */
   public record HostBlock(
       int index,
       ImmutableList<Param> params,
+      ImmutableList<Op> beforeCall,
       java.util.Optional<Call> call,
       ImmutableList<Op> hostOps,
       Terminator terminator) {}

@@ -23,8 +23,11 @@ import java.util.Set;
  * Splits a verified function at its data-dependent control flow into conditional-free subgraphs and
  * a host program.
  *
- * <p>Each block's device ops form one subgraph: device ops never depend on host values (the op
- * catalogue forbids mixing scalars and tensors), so they can all run before the block's host ops. A
+ * <p>Each block's device ops form one subgraph, which runs before the block's host ops: device ops
+ * read host values only through {@code to_tensor} (a run-time scalar as a 0-d tensor), which the
+ * host program uploads before the call; such a scalar is computed in an earlier block or by host
+ * ops of this block that the host runs before the call too, never from the block's own device
+ * values ({@link dev.dynnc.rewrite.passes.SplitAtUploads} cuts a block where it would be). A
  * subgraph's inputs are the device values it reads but does not define; its outputs are the values
  * it defines that anything else reads (host ops, the terminator, other blocks); a block with no
  * such value gets no subgraph, so none is empty. A loop's body is a block like any other: its
@@ -35,6 +38,9 @@ import java.util.Set;
  */
 public final class Partitioner {
   private Partitioner() {}
+
+  /** The op that turns a host scalar into a 0-d device tensor: the host uploads it. */
+  public static final String UPLOAD = "to_tensor";
 
   /** The partition: unique subgraphs and the host program that calls them. */
   public record Result(ImmutableList<SubgraphPlan> subgraphs, HostPlan host) {}
@@ -66,8 +72,14 @@ public final class Partitioner {
     for (Block b : f.blocks()) {
       List<Op> device = new ArrayList<>();
       List<Op> host = new ArrayList<>();
+      List<Op> uploads = new ArrayList<>();
+      Set<ValueId> beforeCall = beforeCall(b, info);
       for (Op op : b.ops()) {
-        (info.placement(op.result()) == Placement.DEVICE ? device : host).add(op);
+        if (beforeCall.contains(op.result())) {
+          uploads.add(op);
+        } else {
+          (info.placement(op.result()) == Placement.DEVICE ? device : host).add(op);
+        }
       }
       Optional<HostPlan.Call> call = Optional.empty();
       List<ValueId> outputs = outputs(b, device, info);
@@ -98,11 +110,46 @@ public final class Partitioner {
       }
       hostBlocks.add(
           new HostPlan.HostBlock(
-              b.id().index(), b.params(), call, ImmutableList.copyOf(host), b.terminator()));
+              b.id().index(),
+              b.params(),
+              ImmutableList.copyOf(uploads),
+              call,
+              ImmutableList.copyOf(host),
+              b.terminator()));
     }
     HostPlan hp =
         new HostPlan(f.name(), f.inputNames(), f.params(), ImmutableList.copyOf(hostBlocks), types);
     return new Result(shareWeights(unique, shareMinBytes), hp);
+  }
+
+  /**
+   * The ops of {@code b} the host runs before its call: each upload ({@code to_tensor}) and the
+   * host ops of the block it reads, directly or through others ({@code t * 0.1} of a counter). None
+   * reads a device value of the block: {@link dev.dynnc.rewrite.passes.SplitAtUploads} cut the
+   * block where one would.
+   */
+  private static Set<ValueId> beforeCall(Block b, ValueInfo info) {
+    Set<ValueId> needed = new HashSet<>();
+    Set<ValueId> out = new HashSet<>();
+    for (int i = b.ops().size() - 1; i >= 0; i--) {
+      Op op = b.ops().get(i);
+      boolean upload = op.name().equals(UPLOAD);
+      if (!upload && !needed.contains(op.result())) {
+        continue;
+      }
+      if (!upload
+          && (op.name().equals("item") || info.placement(op.result()) == Placement.DEVICE)) {
+        throw new IllegalStateException(
+            "block ^bb"
+                + b.id().index()
+                + " uploads a scalar computed from its own device value "
+                + op.result()
+                + "; SplitAtUploads must cut it first");
+      }
+      out.add(op.result());
+      needed.addAll(op.operands());
+    }
+    return out;
   }
 
   /**
@@ -113,7 +160,8 @@ public final class Partitioner {
   private static List<ValueId> outputs(Block b, List<Op> device, ValueInfo info) {
     Set<Integer> deviceOpIndexes = new HashSet<>();
     for (int i = 0; i < b.ops().size(); i++) {
-      if (info.placement(b.ops().get(i).result()) == Placement.DEVICE) {
+      if (info.placement(b.ops().get(i).result()) == Placement.DEVICE
+          && !b.ops().get(i).name().equals(UPLOAD)) {
         deviceOpIndexes.add(i);
       }
     }

@@ -10,6 +10,7 @@ import dev.dynnc.rewrite.passes.MergeBlocks;
 import dev.dynnc.rewrite.passes.RemoveUnreachableBlocks;
 import dev.dynnc.rewrite.passes.ReuseDominatingValues;
 import dev.dynnc.rewrite.passes.SinkIntoSuccessors;
+import dev.dynnc.rewrite.passes.SplitAtUploads;
 import dev.dynnc.rewrite.passes.SplitLargeBlocks;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * of a data-dependent branch needs is moved into that side ({@link SinkIntoSuccessors}), so a
  * block's subgraph does not compute values only the side not taken would read; and a block whose
  * device work could run in an earlier block that runs exactly when it does is moved there ({@link
- * HoistIntoDominators}), so that it does not cost a subgraph call of its own.
+ * HoistIntoDominators}), so that it does not cost a subgraph call of its own. A block whose device
+ * ops read a scalar computed from its own device values is cut there ({@link SplitAtUploads}).
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -41,7 +43,8 @@ public final class Pipeline {
           new ReuseDominatingValues(),
           new SinkIntoSuccessors(),
           new HoistIntoDominators(),
-          new SplitLargeBlocks());
+          new SplitLargeBlocks(),
+          new SplitAtUploads());
 
   public static Function run(Function f, PassContext ctx) {
     return run(f, PASSES, ctx);

@@ -86,6 +86,10 @@ final class TensorWrites {
    */
   static SymTensor written(
       Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
+    index = in.torch.uploadIndices(index, at);
+    if (value instanceof Values.HostScalar h) {
+      value = in.torch.upload(h, at); // a run-time number written, cast to t's dtype below
+    }
     if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
       return masked(in.torch, t, mask, value, accumulate, at);
     } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {

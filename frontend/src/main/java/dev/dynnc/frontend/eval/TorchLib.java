@@ -550,6 +550,15 @@ final class TorchLib {
    * simplified).
    */
   private SymTensor[] operands(Object a, Object b, boolean trueDiv, Span at) {
+    // A run-time Python scalar (a loop counter, int(t.item())) goes to the device as a 0-d tensor
+    // of
+    // the dtype PyTorch gives a Python number next to the other operand.
+    if (a instanceof HostScalar ha && Operators.isTensorLike(b)) {
+      a = scalarOperand(ha, tensor(b, at).type().dtype(), at);
+    }
+    if (b instanceof HostScalar hb && Operators.isTensorLike(a)) {
+      b = scalarOperand(hb, tensor(a, at).type().dtype(), at);
+    }
     for (Object v : new Object[] {a, b}) {
       if (v instanceof HostScalar) {
         throw Interpreter.error(
@@ -585,6 +594,52 @@ final class TorchLib {
       tb = cast(tb, dt, at);
     }
     return finishDiv(new SymTensor[] {ta, tb}, trueDiv, at);
+  }
+
+  /**
+   * A run-time host scalar as a 0-d tensor of its own kind (int64, float64 or bool), uploaded by
+   * the host program before the subgraph that reads it runs (op {@code to_tensor}).
+   */
+  SymTensor upload(HostScalar h, Span at) {
+    return (SymTensor)
+        staging(at)
+            .emit(
+                "to_tensor",
+                List.of(h.id()),
+                List.of(h.type()),
+                Map.of("dtype", Attr.of(h.type().dtype().irName())),
+                null,
+                at);
+  }
+
+  /**
+   * {@code h} next to a tensor of {@code tensorDtype}: uploaded and cast as PyTorch promotes it.
+   */
+  private SymTensor scalarOperand(HostScalar h, DType tensorDtype, Span at) {
+    DType kind = h.type().dtype();
+    Object sample = kind.isFloat() ? (Object) 0.0 : kind == DType.BOOL ? (Object) false : 0L;
+    return cast(upload(h, at), scalarDtype(sample, tensorDtype, at), at);
+  }
+
+  /**
+   * {@code idx} with each run-time int (a loop counter, {@code int(t.item())}) uploaded as a 0-d
+   * int64 tensor, which indexes as advanced indexing does: like the int, with its range checked at
+   * run time.
+   */
+  Object uploadIndices(Object idx, Span at) {
+    if (idx instanceof HostScalar h && h.type().dtype() == DType.I64) {
+      return upload(h, at);
+    }
+    if (idx instanceof PyTuple tu
+        && tu.items().stream()
+            .anyMatch(x -> x instanceof HostScalar h && h.type().dtype() == DType.I64)) {
+      List<Object> items = new ArrayList<>();
+      for (Object x : tu.items()) {
+        items.add(x instanceof HostScalar h && h.type().dtype() == DType.I64 ? upload(h, at) : x);
+      }
+      return new PyTuple(ImmutableList.copyOf(items));
+    }
+    return idx;
   }
 
   private SymTensor[] finishDiv(SymTensor[] ts, boolean trueDiv, Span at) {
@@ -927,6 +982,9 @@ final class TorchLib {
 
   Object index(Object v, Object idx, Span at) {
     SymTensor t = tensor(v, at);
+    if (in.staging != null) {
+      idx = uploadIndices(idx, at);
+    }
     if (in.staging != null && TensorIndexing.hasRunTimeIndex(in.staging, idx)) {
       return TensorIndexing.read(this, t, idx, at);
     }

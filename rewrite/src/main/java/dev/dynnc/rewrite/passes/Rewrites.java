@@ -83,6 +83,51 @@ public final class Rewrites {
     return f.withBlocks(out.build());
   }
 
+  /**
+   * {@code f} with each block cut into pieces ({@code piecesOf}, per block in order, its ops in
+   * pieces; one piece for a block that is not cut): the first piece keeps the block's parameters,
+   * each piece jumps to the next, a new block without parameters numbered right after it (later
+   * blocks are renumbered, so numbering still follows the program's order), and the last keeps the
+   * block's terminator. Each piece dominates the next, so later pieces read earlier ones' values
+   * directly. {@code f} itself when nothing is cut.
+   */
+  static Function cutBlocks(Function f, List<List<List<Op>>> piecesOf) {
+    int[] newIndex = new int[f.blocks().size()];
+    int count = 0;
+    for (Block b : f.blocks()) {
+      newIndex[b.id().index()] = count;
+      count += piecesOf.get(b.id().index()).size();
+    }
+    if (count == f.blocks().size()) {
+      return f;
+    }
+    UnaryOperator<BlockId> renumber = id -> new BlockId(newIndex[id.index()]);
+    ImmutableList.Builder<Block> out = ImmutableList.builder();
+    for (Block b : f.blocks()) {
+      List<List<Op>> pieces = piecesOf.get(b.id().index());
+      int first = newIndex[b.id().index()];
+      for (int p = 0; p < pieces.size(); p++) {
+        boolean last = p == pieces.size() - 1;
+        Terminator t =
+            last
+                ? mapTerminator(b.terminator(), UnaryOperator.identity(), renumber)
+                : new Terminator.Jump(
+                    new BlockId(first + p + 1),
+                    ImmutableList.of(),
+                    pieces.get(p + 1).isEmpty()
+                        ? b.terminator().span()
+                        : pieces.get(p + 1).get(0).span());
+        out.add(
+            new Block(
+                new BlockId(first + p),
+                p == 0 ? b.params() : ImmutableList.of(),
+                ImmutableList.copyOf(pieces.get(p)),
+                t));
+      }
+    }
+    return f.withBlocks(out.build());
+  }
+
   /** Keeps the blocks whose keep[i] is set, in order, renumbering ids and targets. */
   static Function keepBlocks(Function f, boolean[] keep) {
     int[] newIndex = new int[f.blocks().size()];

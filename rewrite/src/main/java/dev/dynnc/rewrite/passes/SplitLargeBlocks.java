@@ -6,12 +6,11 @@ import dev.dynnc.analysis.Placement;
 import dev.dynnc.analysis.ValueInfo;
 import dev.dynnc.ir.Attr;
 import dev.dynnc.ir.Block;
-import dev.dynnc.ir.BlockId;
 import dev.dynnc.ir.Function;
 import dev.dynnc.ir.Op;
-import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.Pass;
 import dev.dynnc.rewrite.PassContext;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * Cuts a block with more device ops than one subgraph should hold into a chain of blocks, each of
@@ -81,8 +79,6 @@ public final class SplitLargeBlocks implements Pass {
     int[] nextValue = {f.valueCount()};
     // Per block, its pieces' ops (one list for a block that is not cut).
     List<List<List<Op>>> piecesOf = new ArrayList<>();
-    int[] newIndex = new int[f.blocks().size()];
-    int count = 0;
     for (Block b : f.blocks()) {
       List<Op> compute = new ArrayList<>();
       for (Op op : b.ops()) {
@@ -90,42 +86,14 @@ public final class SplitLargeBlocks implements Pass {
           compute.add(op);
         }
       }
-      List<List<Op>> pieces =
-          compute.size() <= maxComputeOps
+      // A block that uploads a host scalar is left whole: its host ops may feed its device ops.
+      boolean uploads = b.ops().stream().anyMatch(op -> op.name().equals(Partitioner.UPLOAD));
+      piecesOf.add(
+          compute.size() <= maxComputeOps || uploads
               ? List.of(b.ops())
-              : withSources(b, windows(b, cut(compute, types), types, nextValue), info, nextValue);
-      newIndex[b.id().index()] = count;
-      count += pieces.size();
-      piecesOf.add(pieces);
+              : withSources(b, windows(b, cut(compute, types), types, nextValue), info, nextValue));
     }
-    if (count == f.blocks().size()) {
-      return f;
-    }
-    UnaryOperator<BlockId> renumber = id -> new BlockId(newIndex[id.index()]);
-    ImmutableList.Builder<Block> out = ImmutableList.builder();
-    for (Block b : f.blocks()) {
-      List<List<Op>> pieces = piecesOf.get(b.id().index());
-      int first = newIndex[b.id().index()];
-      for (int p = 0; p < pieces.size(); p++) {
-        boolean last = p == pieces.size() - 1;
-        Terminator t =
-            last
-                ? Rewrites.mapTerminator(b.terminator(), UnaryOperator.identity(), renumber)
-                : new Terminator.Jump(
-                    new BlockId(first + p + 1),
-                    ImmutableList.of(),
-                    pieces.get(p + 1).isEmpty()
-                        ? b.terminator().span()
-                        : pieces.get(p + 1).get(0).span());
-        out.add(
-            new Block(
-                new BlockId(first + p),
-                p == 0 ? b.params() : ImmutableList.of(),
-                ImmutableList.copyOf(pieces.get(p)),
-                t));
-      }
-    }
-    return f.withBlocks(out.build());
+    return Rewrites.cutBlocks(f, piecesOf);
   }
 
   /**

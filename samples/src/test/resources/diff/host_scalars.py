@@ -1,0 +1,33 @@
+# entry: Net()
+# input: x=float32[2,8]
+# inputs: 1.0, 0.05, -1.0, 30.0
+# Run-time Python scalars used with tensors, as decoders and adaptive models use them: a loop
+# counter of a data-dependent while loop indexing a positional table (self.pe[t]), scaling a
+# tensor (t * 0.1) and choosing the row a step writes (outs[t] = h); an int read back from an
+# argmax picking a column and added to it in the same block; a float read back dividing a tensor and
+# a threshold compared with one; a bool multiplying a tensor; and a counter counted from the end.
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pe = nn.Parameter(torch.randn(6, 8))
+        self.lin = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = torch.tanh(self.lin(x))
+        outs = torch.zeros(6, 2, 8)
+        t = 0
+        while h.abs().sum() < 12.0 and t < 6:
+            h = h * 1.3 + self.pe[t] * 0.5 + t * 0.1
+            outs[t] = h
+            t += 1
+        k = int(x[0].argmax().item())
+        picked = x[:, k] * 2 + k
+        s = x.abs().max().item()
+        scaled = x / s
+        above = (x > s * 0.5).float() * (t > 2)
+        row = self.pe[k - 6]
+        return h, outs, t, picked, scaled, above, row
