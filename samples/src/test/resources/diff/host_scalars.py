@@ -5,7 +5,8 @@
 # counter of a data-dependent while loop indexing a positional table (self.pe[t]), scaling a
 # tensor (t * 0.1) and choosing the row a step writes (outs[t] = h); an int read back from an
 # argmax picking a column and added to it in the same block; a float read back dividing a tensor and
-# a threshold compared with one; a bool multiplying a tensor; and a counter counted from the end.
+# a threshold compared with one; a bool multiplying a tensor; a counter counted from the end; and
+# windows of static length at a run-time start (x[..., t:t + 2], self.pe[e - 1:e]).
 import torch
 import torch.nn as nn
 
@@ -30,4 +31,6 @@ class Net(nn.Module):
         scaled = x / s
         above = (x > s * 0.5).float() * (t > 2)
         row = self.pe[k - 6]
-        return h, outs, t, picked, scaled, above, row
+        e = t // 2 + 1
+        win = x[..., t:t + 2] + self.pe[e - 1:e, :2]
+        return h, outs, t, picked, scaled, above, row, win

@@ -11,9 +11,9 @@ Each `# special: NAME[i,j,...]=VALUE ...` line adds one more input set after the
 random inputs of scale 1 with the listed elements set to VALUE (nan, inf, -inf or a number), to
 check that NaN and infinities flow through the compiled model as through PyTorch.
 
-A model whose header has `# raises: TEXT` may raise on some input sets (an index out of range):
-PyTorch's exception is written to OUT_DIR/case<i>/raises.txt instead of outputs, and the compiled
-model must raise there too, with TEXT in its message. Without that header an exception fails the
+A model whose header has `# raises: TEXT | TEXT ...` may raise on some input sets (an index out of
+range): PyTorch's exception is written to OUT_DIR/case<i>/raises.txt instead of outputs, and the
+compiled model must raise there too, with one TEXT in its message. Without that header an exception fails the
 case, as before.
 """
 import importlib.util

@@ -108,12 +108,14 @@ public final class Ops {
     // i8-loops: a data-dependent assert, checked on the host (it raises, so it is never dead code);
     // check_padding is nn.TransformerEncoder's padding condition, with its own message;
     // check_index_range says whether a gather's, a scatter's or an advanced index's run-time
-    // indices were all in range (the device op clips them; PyTorch raises).
+    // indices were all in range (the device op clips them; PyTorch raises); check_slice_range
+    // whether a slice with run-time bounds (x[t:t + 2]) lay within its dimension.
     for (String[] check :
         new String[][] {
           {"check", "check"},
           {"check_padding", "checkPadding"},
-          {"check_index_range", "checkIndexRange"}
+          {"check_index_range", "checkIndexRange"},
+          {"check_slice_range", "checkSliceRange"}
         }) {
       op(check[0], 1, 1)
           .type(

@@ -306,11 +306,28 @@ public final class PyScalar {
       "a tensor index is out of range for the dimension it indexes on this input, where PyTorch"
           + " raises an IndexError or RuntimeError";
 
+  /** The message of {@link #checkSliceRange}. */
+  public static final String SLICE_OUT_OF_RANGE =
+      "a slice with run-time bounds reaches outside its dimension on this input, where PyTorch"
+          + " returns a shorter slice, which a compiled model cannot";
+
   /** Whether {@code message} is one of the model's own run-time failures raised here. */
   public static boolean isModelFailure(String message) {
     return ASSERTION_FAILED.equals(message)
         || SEQUENCE_SHORTENED.equals(message)
-        || INDEX_OUT_OF_RANGE.equals(message);
+        || INDEX_OUT_OF_RANGE.equals(message)
+        || SLICE_OUT_OF_RANGE.equals(message);
+  }
+
+  /**
+   * Whether a slice with run-time bounds and a static length ({@code x[t:t + 2]}) lay within its
+   * dimension: raises (DN0405, located at the slice) where PyTorch would return a shorter slice.
+   */
+  public static boolean checkSliceRange(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(SLICE_OUT_OF_RANGE);
+    }
+    return true;
   }
 
   /**

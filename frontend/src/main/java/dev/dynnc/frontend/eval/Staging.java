@@ -93,6 +93,9 @@ final class Staging {
   /** Values of one-element tensors known at compile time, see {@link Constants}. */
   private final Map<ValueId, Object> known = new HashMap<>();
 
+  // The op that defined each host scalar, for the offsets of run-time slices (x[t:t + 2]).
+  private final Map<ValueId, Op> hostDefs = new HashMap<>();
+
   private int nextValue;
   private boolean topPending = true;
   BlockBuilder current;
@@ -179,8 +182,12 @@ final class Staging {
           "a static loop in forward runs far too long; check its bounds");
     }
     ValueId id = newValue();
-    b.ops.add(
-        new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at));
+    Op made =
+        new Op(id, op, ImmutableList.copyOf(operands), ImmutableSortedMap.copyOf(attrs), t, at);
+    b.ops.add(made);
+    if (t instanceof ScalarType) {
+      hostDefs.put(id, made);
+    }
     noteView(op, id, operands);
     if (t instanceof TensorType tt && tt.numel() == 1) {
       List<Object> values = new ArrayList<>();
@@ -289,6 +296,39 @@ final class Staging {
    * The compile-time value of a one-element tensor computed from constants only (rule
    * STATIC-TENSOR).
    */
+  /**
+   * {@code k} when host scalar {@code to} is {@code from + k} (or {@code k + from}, or {@code from}
+   * is {@code to - k}) for a constant int k: the length of the run-time slice {@code [from:to]}.
+   */
+  java.util.Optional<Long> constantOffset(HostScalar from, HostScalar to) {
+    Op t = hostDefs.get(to.id());
+    if (t != null && t.name().equals("add") && t.operands().size() == 2) {
+      for (int i = 0; i < 2; i++) {
+        if (t.operands().get(i).equals(from.id())) {
+          java.util.Optional<Long> k = constantInt(t.operands().get(1 - i));
+          if (k.isPresent()) {
+            return k;
+          }
+        }
+      }
+    }
+    Op f = hostDefs.get(from.id());
+    if (f != null
+        && f.name().equals("sub")
+        && f.operands().size() == 2
+        && f.operands().get(0).equals(to.id())) {
+      return constantInt(f.operands().get(1));
+    }
+    return java.util.Optional.empty();
+  }
+
+  private java.util.Optional<Long> constantInt(ValueId v) {
+    Op c = hostDefs.get(v);
+    return c != null && c.name().equals("const") && c.attrs().get("value") instanceof Attr.IntAttr i
+        ? java.util.Optional.of(i.value())
+        : java.util.Optional.empty();
+  }
+
   java.util.Optional<Object> knownValue(SymTensor t) {
     return java.util.Optional.ofNullable(known.get(t.id()));
   }

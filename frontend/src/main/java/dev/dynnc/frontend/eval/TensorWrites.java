@@ -86,6 +86,14 @@ final class TensorWrites {
    */
   static SymTensor written(
       Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
+    List<Object> items = index instanceof PyTuple tu ? tu.items() : List.of(index);
+    if (items.stream().anyMatch(TorchLib::runTimeSlice)) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "writing at a slice with run-time bounds is not supported yet",
+          "write step by step at a run-time index (outs[:, t] = v), or blend with torch.where");
+    }
     index = in.torch.uploadIndices(index, at);
     if (value instanceof Values.HostScalar h) {
       value = in.torch.upload(h, at); // a run-time number written, cast to t's dtype below

@@ -621,6 +621,106 @@ final class TorchLib {
     return cast(upload(h, at), scalarDtype(sample, tensorDtype, at), at);
   }
 
+  /** Whether {@code item} is a slice with a bound known only at run time. */
+  static boolean runTimeSlice(Object item) {
+    return item instanceof Operators.SliceValue s
+        && (s.lower() instanceof HostScalar || s.upper() instanceof HostScalar);
+  }
+
+  /**
+   * {@code t} with every run-time slice among {@code items} ({@code x[:, t:t + 2]}, a glimpse or a
+   * window at a computed position) read by an index_select of {@code start + arange(k)} along its
+   * dimension, and replaced in {@code items} by {@code :}. The length k must be static: the upper
+   * bound is the lower one plus a constant. Where the slice would leave the dimension (PyTorch
+   * returns a shorter one) the run raises (check_slice_range).
+   */
+  private SymTensor readRunTimeSlices(SymTensor t, List<Object> items, Span at) {
+    int rank = t.type().rank();
+    int consumed = 0;
+    for (Object x : items) {
+      consumed += dimsConsumed(x);
+    }
+    int d = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Object x = items.get(i);
+      if (x == Operators.ELLIPSIS) {
+        d += rank - consumed;
+        continue;
+      }
+      if (runTimeSlice(x)) {
+        Operators.SliceValue s = (Operators.SliceValue) x;
+        if (d >= rank) {
+          throw Interpreter.error(Code.DN0202, at, "too many indices for a tensor of rank " + rank);
+        }
+        long k = runTimeSliceLength(s, at);
+        SymTensor start = cast(upload((HostScalar) s.lower(), at), DType.I64, at);
+        SymTensor positions =
+            op(
+                "add",
+                List.of(
+                    reshape(start, new long[] {1}, at),
+                    ShapeFunctions.arange(this, 0, 1, k, DType.I64, at)),
+                Map.of(),
+                at);
+        long n = t.type().dims()[d];
+        SymTensor ok =
+            op(
+                "logical_and",
+                List.of(
+                    tensor(compare(">=", positions, 0L, at), at),
+                    tensor(compare("<", positions, n, at), at)),
+                Map.of(),
+                at);
+        staging(at).check(in, call("all", List.of(ok), Map.of(), at), "check_slice_range", at);
+        t = op("index_select", List.of(t, positions), Map.of("axis", Attr.of((long) d)), at);
+        items.set(i, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+      }
+      d += dimsConsumed(x);
+    }
+    return t;
+  }
+
+  /** The dimensions of the indexed tensor an index item uses up (None and ... none here). */
+  private static int dimsConsumed(Object x) {
+    if (x == Values.NONE || x == Operators.ELLIPSIS) {
+      return 0;
+    }
+    if (x instanceof SymTensor m && m.type().dtype() == DType.BOOL) {
+      return m.type().rank();
+    }
+    return 1;
+  }
+
+  /** The static length of a run-time slice {@code [a:a + k]} (step 1), with DN0201 otherwise. */
+  private long runTimeSliceLength(Operators.SliceValue s, Span at) {
+    if (s.step() != Values.NONE && !Long.valueOf(1).equals(s.step())) {
+      throw Interpreter.error(
+          Code.DN0201, at, "a slice with run-time bounds and a step is not supported yet");
+    }
+    for (Object b : new Object[] {s.lower(), s.upper()}) {
+      if (b instanceof HostScalar h && h.type().dtype() != DType.I64) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            "slice indices must be integers, got a run-time " + h.type().dtype().numpyName());
+      }
+    }
+    java.util.Optional<Long> k =
+        s.lower() instanceof HostScalar lo && s.upper() instanceof HostScalar hi
+            ? staging(at).constantOffset(lo, hi)
+            : java.util.Optional.empty();
+    if (k.isEmpty() || k.get() <= 0) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "a slice whose length is known only at run time is not supported: the result's shape"
+              + " would depend on the data",
+          "slice a fixed length from a run-time start, x[t:t + k], or mask the rest with"
+              + " torch.where");
+    }
+    return k.get();
+  }
+
   /**
    * {@code idx} with each run-time int (a loop counter, {@code int(t.item())}) uploaded as a 0-d
    * int64 tensor, which indexes as advanced indexing does: like the int, with its range checked at
@@ -983,6 +1083,14 @@ final class TorchLib {
   Object index(Object v, Object idx, Span at) {
     SymTensor t = tensor(v, at);
     if (in.staging != null) {
+      List<Object> items = idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : null;
+      if (items == null ? runTimeSlice(idx) : items.stream().anyMatch(TorchLib::runTimeSlice)) {
+        if (items == null) {
+          items = new ArrayList<>(List.of(idx));
+        }
+        t = readRunTimeSlices(t, items, at);
+        idx = new PyTuple(ImmutableList.copyOf(items));
+      }
       idx = uploadIndices(idx, at);
     }
     if (in.staging != null && TensorIndexing.hasRunTimeIndex(in.staging, idx)) {
