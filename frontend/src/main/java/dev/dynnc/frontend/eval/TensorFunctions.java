@@ -73,21 +73,24 @@ final class TensorFunctions {
                 + " bool requires_grad=False) -> Tensor")
         .in(TORCH)
         .atConstruction()
-        .note("in forward only; dtype defaults to float32")
+        .note("in forward only; dtype as PyTorch infers it from the value (float32, int64 or bool)")
         .to(
             (t, a, at) -> {
               requireForward(t, "full", at);
               long[] shape = checkShape(a.ints("size"), "full", at);
-              return t.full(
-                  Operators.toDouble(a.raw("fill_value")), dtypeOr(a, DType.F32), shape, at);
+              Object v = a.raw("fill_value");
+              // PyTorch 1.13 infers the dtype from the value: full((2,), 3) is int64.
+              DType inferred =
+                  v instanceof Long ? DType.I64 : v instanceof Boolean ? DType.BOOL : DType.F32;
+              return t.full(Operators.toDouble(v), dtypeOr(a, inferred), shape, at);
             });
     r.def(
             "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
         .in(TORCH)
         .atConstruction()
         .note(
-            "of Python numbers and (nested) lists or tuples of them: a constant in forward;"
-                + " dtype as PyTorch infers it (float32, int64 or bool)")
+            "of Python numbers, run-time scalars (t.item(), a loop counter) and (nested) lists or"
+                + " tuples of them; dtype as PyTorch infers it (float32, int64 or bool)")
         .to((t, a, at) -> TensorWrites.literal(t, a.raw("data"), a.dtype("dtype"), at));
     r.def(
             "arange(Scalar start, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None,"
@@ -96,6 +99,48 @@ final class TensorFunctions {
         .atConstruction()
         .note("in forward only; arange(end) counts from 0")
         .to(TensorFunctions::arange);
+    // The legacy typed constructors of older research code: torch.LongTensor([i, j]) is a tensor of
+    // that data, torch.FloatTensor(2, 3) one of that shape (values undefined in PyTorch: zeros).
+    for (Object[] legacy :
+        new Object[][] {
+          {"FloatTensor", DType.F32},
+          {"LongTensor", DType.I64},
+          {"IntTensor", DType.I32},
+          {"BoolTensor", DType.BOOL}
+        }) {
+      String name = (String) legacy[0];
+      DType dt = (DType) legacy[1];
+      r.def(name + "(Any... args) -> Tensor")
+          .in(TORCH)
+          .atConstruction()
+          .note(
+              "a list or tuple of numbers or run-time scalars is the data; ints are a shape (in"
+                  + " forward, zeros: PyTorch leaves the values undefined)")
+          .to(
+              (t, a, at) -> {
+                @SuppressWarnings("unchecked")
+                List<Object> args = (List<Object>) a.raw("args");
+                if (args.size() == 1
+                    && (args.get(0) instanceof Values.PyList
+                        || args.get(0) instanceof Values.PyTuple)) {
+                  return TensorWrites.literal(t, args.get(0), dt, at);
+                }
+                long[] size = new long[args.size()];
+                for (int i = 0; i < size.length; i++) {
+                  if (!(args.get(i) instanceof Long n)) {
+                    throw Interpreter.error(
+                        Code.DN0102,
+                        at,
+                        "torch."
+                            + name
+                            + "() takes a list of values or ints giving a shape, got "
+                            + Builtins.typeName(args.get(i)));
+                  }
+                  size[i] = n;
+                }
+                return filled(t, "empty", size, dt, at);
+              });
+    }
     r.def("is_tensor(Any obj) -> bool")
         .in(TORCH)
         .atConstruction()

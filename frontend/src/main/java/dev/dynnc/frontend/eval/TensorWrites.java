@@ -2,6 +2,7 @@ package dev.dynnc.frontend.eval;
 
 import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
+import dev.dynnc.frontend.eval.Values.HostScalar;
 import dev.dynnc.frontend.eval.Values.PyList;
 import dev.dynnc.frontend.eval.Values.PyTuple;
 import dev.dynnc.frontend.eval.Values.SymTensor;
@@ -331,8 +332,19 @@ final class TensorWrites {
     List<Long> shape = new ArrayList<>();
     List<Object> flat = new ArrayList<>();
     flatten(data, 0, shape, flat, at);
-    boolean anyFloat = flat.stream().anyMatch(x -> x instanceof Double);
-    boolean anyInt = flat.stream().anyMatch(x -> x instanceof Long);
+    boolean anyFloat =
+        flat.stream()
+            .anyMatch(
+                x ->
+                    x instanceof Double || x instanceof HostScalar h && h.type().dtype().isFloat());
+    boolean anyInt =
+        flat.stream()
+            .anyMatch(
+                x ->
+                    x instanceof Long
+                        || x instanceof HostScalar h
+                            && !h.type().dtype().isFloat()
+                            && h.type().dtype() != DType.BOOL);
     DType dt =
         requested != null ? requested : anyFloat ? DType.F32 : anyInt ? DType.I64 : DType.BOOL;
     if (flat.isEmpty()) {
@@ -344,6 +356,21 @@ final class TensorWrites {
     }
     long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
     TensorType type = TensorType.of(dt, dims);
+    if (flat.stream().anyMatch(x -> x instanceof HostScalar)) {
+      // Run-time scalars (torch.tensor([step])): each uploaded, cast and placed.
+      List<SymTensor> parts = new ArrayList<>();
+      for (Object x : flat) {
+        parts.add(
+            x instanceof HostScalar h
+                ? torch.reshape(torch.cast(torch.upload(h, at), dt, at), new long[] {1}, at)
+                : torch.full(Operators.toDouble(x), dt, new long[] {1}, at));
+      }
+      SymTensor row =
+          parts.size() == 1
+              ? parts.get(0)
+              : torch.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
+      return torch.reshape(row, dims, at);
+    }
     double first = Operators.toDouble(flat.get(0));
     boolean uniform = flat.stream().allMatch(x -> Operators.toDouble(x) == first);
     if (torch.interpreter().staging == null) {
@@ -377,7 +404,10 @@ final class TensorWrites {
     List<Object> items =
         v instanceof PyList l ? l.items : v instanceof PyTuple t ? t.items() : null;
     if (items == null) {
-      if (!(v instanceof Long || v instanceof Double || v instanceof Boolean)) {
+      if (!(v instanceof Long
+          || v instanceof Double
+          || v instanceof Boolean
+          || v instanceof HostScalar)) {
         throw Interpreter.error(
             Code.DN0201,
             at,
