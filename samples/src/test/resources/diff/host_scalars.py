@@ -6,7 +6,8 @@
 # tensor (t * 0.1) and choosing the row a step writes (outs[t] = h); an int read back from an
 # argmax picking a column and added to it in the same block; a float read back dividing a tensor and
 # a threshold compared with one; a bool multiplying a tensor; a counter counted from the end; and
-# windows of static length at a run-time start (x[..., t:t + 2], self.pe[e - 1:e]); tensors of
+# windows of static length at a run-time start (x[..., t:t + 2], self.pe[e - 1:e], t % 3 computed
+# twice in x[..., t % 3:t % 3 + 2]); tensors of
 # run-time scalars (torch.tensor([e, e - 1]), torch.tensor(s), the legacy torch.LongTensor([k, 3]));
 # and torch.full of an int, which is int64 as in PyTorch.
 import torch
@@ -34,7 +35,7 @@ class Net(nn.Module):
         above = (x > s * 0.5).float() * (t > 2)
         row = self.pe[k - 6]
         e = t // 2 + 1
-        win = x[..., t:t + 2] + self.pe[e - 1:e, :2]
+        win = x[..., t:t + 2] + self.pe[e - 1:e, :2] + x[..., t % 3:t % 3 + 2]
         pos = self.pe[torch.tensor([e, e - 1])] * torch.tensor(s)
         legacy = torch.LongTensor([k, 3]) + torch.FloatTensor(2).long()
         return h, outs, t, picked, scaled, above, row, win, pos, legacy, torch.full((2,), 3) // 2

@@ -304,7 +304,7 @@ final class Staging {
     Op t = hostDefs.get(to.id());
     if (t != null && t.name().equals("add") && t.operands().size() == 2) {
       for (int i = 0; i < 2; i++) {
-        if (t.operands().get(i).equals(from.id())) {
+        if (sameValue(t.operands().get(i), from.id(), 8)) {
           java.util.Optional<Long> k = constantInt(t.operands().get(1 - i));
           if (k.isPresent()) {
             return k;
@@ -316,10 +316,40 @@ final class Staging {
     if (f != null
         && f.name().equals("sub")
         && f.operands().size() == 2
-        && f.operands().get(0).equals(to.id())) {
+        && sameValue(f.operands().get(0), to.id(), 8)) {
       return constantInt(f.operands().get(1));
     }
     return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether host scalars {@code a} and {@code b} are equal by construction: the same value, or
+   * computed by the same op with the same attributes from operands equal by construction (host ops
+   * are pure), so {@code x[t % 4:t % 4 + 2]}, which computes {@code t % 4} twice, has length 2.
+   */
+  private boolean sameValue(ValueId a, ValueId b, int depth) {
+    if (a.equals(b)) {
+      return true;
+    }
+    Op x = hostDefs.get(a);
+    Op y = hostDefs.get(b);
+    if (x == null
+        || y == null
+        || depth == 0
+        || !x.name().equals(y.name())
+        || !x.attrs().equals(y.attrs())
+        || x.operands().size() != y.operands().size()) {
+      return false;
+    }
+    if (x.operands().isEmpty()) {
+      return x.name().equals("const"); // equal attributes: the same constant
+    }
+    for (int i = 0; i < x.operands().size(); i++) {
+      if (!sameValue(x.operands().get(i), y.operands().get(i), depth - 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private java.util.Optional<Long> constantInt(ValueId v) {

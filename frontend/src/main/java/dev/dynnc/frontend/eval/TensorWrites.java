@@ -50,6 +50,9 @@ final class TensorWrites {
       Object value) {
     Span at = s.span();
     TorchLib torch = in.torch;
+    // A value or index an earlier error made unusable: that error is reported already.
+    Signals.use(value, at);
+    Signals.use(index, at);
     if (!(container instanceof SymTensor t)) {
       throw Interpreter.error(
           Code.DN0200,
