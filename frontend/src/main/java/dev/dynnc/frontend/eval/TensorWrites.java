@@ -359,23 +359,10 @@ final class TensorWrites {
     }
     long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
     TensorType type = TensorType.of(dt, dims);
-    if (flat.stream().anyMatch(x -> x instanceof HostScalar)) {
-      // Run-time scalars (torch.tensor([step])): each uploaded, cast and placed.
-      List<SymTensor> parts = new ArrayList<>();
-      for (Object x : flat) {
-        parts.add(
-            x instanceof HostScalar h
-                ? torch.reshape(torch.cast(torch.upload(h, at), dt, at), new long[] {1}, at)
-                : torch.full(Operators.toDouble(x), dt, new long[] {1}, at));
-      }
-      SymTensor row =
-          parts.size() == 1
-              ? parts.get(0)
-              : torch.op("concat", parts, Map.of("axis", Attr.of(0L)), at);
-      return torch.reshape(row, dims, at);
-    }
-    double first = Operators.toDouble(flat.get(0));
-    boolean uniform = flat.stream().allMatch(x -> Operators.toDouble(x) == first);
+    // Run-time scalars (torch.tensor([step])) are placed one by one, like distinct numbers.
+    boolean runTime = flat.stream().anyMatch(x -> x instanceof HostScalar);
+    double first = runTime ? 0 : Operators.toDouble(flat.get(0));
+    boolean uniform = !runTime && flat.stream().allMatch(x -> Operators.toDouble(x) == first);
     if (torch.interpreter().staging == null) {
       TensorSlot made = new TensorSlot(type, at, false);
       made.fill = uniform ? Double.valueOf(first) : null;
@@ -393,7 +380,10 @@ final class TensorWrites {
     }
     List<SymTensor> parts = new ArrayList<>();
     for (Object x : flat) {
-      parts.add(torch.full(Operators.toDouble(x), dt, new long[] {1}, at));
+      parts.add(
+          x instanceof HostScalar h // uploaded and cast
+              ? torch.reshape(torch.cast(torch.upload(h, at), dt, at), new long[] {1}, at)
+              : torch.full(Operators.toDouble(x), dt, new long[] {1}, at));
     }
     SymTensor row =
         parts.size() == 1
