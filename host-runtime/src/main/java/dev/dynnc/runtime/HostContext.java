@@ -66,8 +66,7 @@ public final class HostContext {
   private final List<Integer> trace = new ArrayList<>();
   private final List<Integer> blocks = new ArrayList<>();
   private long kernelNanos;
-  // Kept 0-d arrays for uploads of host scalars, per dtype (int64, float64, bool); null: each
-  // upload allocates.
+  // Kept 0-d arrays for uploads of host scalars, per dtype; null: each upload allocates.
   private ScalarPools scalarPools;
 
   /** 0-d arrays per dtype for uploaded host scalars, kept between a bundle's runs. */

@@ -551,8 +551,7 @@ final class TorchLib {
    */
   private SymTensor[] operands(Object a, Object b, boolean trueDiv, Span at) {
     // A run-time Python scalar (a loop counter, int(t.item())) goes to the device as a 0-d tensor
-    // of
-    // the dtype PyTorch gives a Python number next to the other operand.
+    // of the dtype PyTorch gives a Python number next to the other operand.
     if (a instanceof HostScalar ha && Operators.isTensorLike(b)) {
       a = scalarOperand(ha, tensor(b, at).type().dtype(), at);
     }
@@ -662,16 +661,7 @@ final class TorchLib {
                     ShapeFunctions.arange(this, 0, 1, k, DType.I64, at)),
                 Map.of(),
                 at);
-        long n = t.type().dims()[d];
-        SymTensor ok =
-            op(
-                "logical_and",
-                List.of(
-                    tensor(compare(">=", positions, 0L, at), at),
-                    tensor(compare("<", positions, n, at), at)),
-                Map.of(),
-                at);
-        staging(at).check(in, call("all", List.of(ok), Map.of(), at), "check_slice_range", at);
+        inRange(positions, t.type().dims()[d], false, "check_slice_range", at);
         t = op("index_select", List.of(t, positions), Map.of("axis", Attr.of((long) d)), at);
         items.set(i, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
       }
@@ -800,6 +790,14 @@ final class TorchLib {
    * a flag the host reads after the call (op {@code check_index_range}, DN0405 at {@code at}).
    */
   void requireIndicesInRange(SymTensor ix, long size, boolean negatives, Span at) {
+    inRange(ix, size, negatives, "check_index_range", at);
+  }
+
+  /**
+   * {@link #requireIndicesInRange} raising through host op {@code checkOp} ({@code
+   * check_slice_range} for the windows of run-time slices, whose message differs).
+   */
+  private void inRange(SymTensor ix, long size, boolean negatives, String checkOp, Span at) {
     if (ix.type().numel() == 0) {
       return;
     }
@@ -821,7 +819,7 @@ final class TorchLib {
             Map.of(),
             at);
     Object all = ok.type().rank() == 0 ? ok : call("all", List.of(ok), Map.of(), at);
-    staging(at).check(in, all, "check_index_range", at);
+    staging(at).check(in, all, checkOp, at);
   }
 
   Object compare(String op, Object a, Object b, Span at) {
