@@ -8,7 +8,8 @@
 # a threshold compared with one; a bool multiplying a tensor; a counter counted from the end; and
 # windows of static length at a run-time start (x[..., t:t + 2], self.pe[e - 1:e], t % 3 computed
 # twice in x[..., t % 3:t % 3 + 2]); tensors of
-# run-time scalars (torch.tensor([e, e - 1]), torch.tensor(s), the legacy torch.LongTensor([k, 3]));
+# run-time scalars (torch.tensor([e, e - 1]), torch.tensor(s), the legacy torch.LongTensor([k, 3]), and
+# torch.FloatTensor(2) filled before it is read: its values are undefined in PyTorch until then);
 # and torch.full of an int, which is int64 as in PyTorch.
 import torch
 import torch.nn as nn
@@ -37,5 +38,6 @@ class Net(nn.Module):
         e = t // 2 + 1
         win = x[..., t:t + 2] + self.pe[e - 1:e, :2] + x[..., t % 3:t % 3 + 2]
         pos = self.pe[torch.tensor([e, e - 1])] * torch.tensor(s)
-        legacy = torch.LongTensor([k, 3]) + torch.FloatTensor(2).long()
+        legacy = torch.LongTensor([k, 3]) + torch.FloatTensor([2.5, -1.5]).long()
+        legacy = legacy + torch.FloatTensor(2).fill_(4).long()
         return h, outs, t, picked, scaled, above, row, win, pos, legacy, torch.full((2,), 3) // 2
