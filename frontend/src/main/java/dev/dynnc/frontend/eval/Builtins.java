@@ -181,7 +181,19 @@ final class Builtins {
           throw Interpreter.error(
               Code.DN0102, at, "float() argument must be a number, not '" + typeName(v) + "'");
         });
-    def(b, "bool", (it, a, kw, at) -> a.isEmpty() ? false : it.truthy(a.get(0), at));
+    def(
+        b,
+        "bool",
+        (it, a, kw, at) -> {
+          if (a.isEmpty()) {
+            return false;
+          }
+          // bool(t.item()) or bool(t): a run-time bool, as an if statement's test would be
+          Object v = it.foldCondition(a.get(0));
+          return Interpreter.isDynamic(v)
+              ? it.requireStaging(at).toHostBool(it, v, at)
+              : it.truthy(v, at);
+        });
     def(b, "str", (it, a, kw, at) -> a.isEmpty() ? "" : str(it, a.get(0)));
     def(b, "repr", (it, a, kw, at) -> repr(it, one(a, "repr", at)));
     def(
@@ -409,14 +421,8 @@ final class Builtins {
           Collections.reverse(l);
           return new PyList(l);
         });
-    def(
-        b,
-        "any",
-        (it, a, kw, at) -> it.iterate(a.get(0), at).stream().anyMatch(v -> it.truthy(v, at)));
-    def(
-        b,
-        "all",
-        (it, a, kw, at) -> it.iterate(a.get(0), at).stream().allMatch(v -> it.truthy(v, at)));
+    def(b, "any", (it, a, kw, at) -> anyOrAll(it, it.iterate(a.get(0), at), true, at));
+    def(b, "all", (it, a, kw, at) -> anyOrAll(it, it.iterate(a.get(0), at), false, at));
     def(
         b,
         "map",
@@ -852,6 +858,26 @@ final class Builtins {
       };
     }
     return false;
+  }
+
+  /**
+   * {@code any(items)} ({@code any}) or {@code all(items)}: a compile-time bool, or a run-time one
+   * where items are tensors or run-time scalars ({@code any(e.item() > t for e in exits)}). A
+   * compile-time item that decides the answer decides it whatever the run-time items are.
+   */
+  private static Object anyOrAll(Interpreter it, List<Object> items, boolean any, Span at) {
+    Object acc = null;
+    for (Object v : items) {
+      Object folded = it.foldCondition(v);
+      if (Interpreter.isDynamic(folded)) {
+        Staging s = it.requireStaging(at);
+        Object h = s.toHostBool(it, folded, at);
+        acc = acc == null ? h : s.logical(it, any ? "logical_or" : "logical_and", acc, h, at);
+      } else if (it.truthy(folded, at) == any) {
+        return any;
+      }
+    }
+    return acc == null ? !any : acc;
   }
 
   static String typeName(Object v) {

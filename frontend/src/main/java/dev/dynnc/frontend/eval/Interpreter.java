@@ -1803,8 +1803,27 @@ public final class Interpreter {
     return v instanceof SymTensor || v instanceof HostScalar;
   }
 
+  /**
+   * The truth of a value known at compile time. A run-time value (a tensor, {@code t.item()}) has
+   * none here: callers that can branch at run time test {@link #isDynamic} first, and the others
+   * (any(), all(), filter(), sorted(), operator.truth, ...) refuse it rather than take it as true.
+   */
   boolean truthy(Object v, Span at) {
     Signals.use(v, at);
+    if (isDynamic(v)) {
+      Object folded = foldCondition(v);
+      if (isDynamic(folded)) {
+        throw error(
+            Code.DN0201,
+            at,
+            "the truth value of a run-time "
+                + (v instanceof SymTensor ? "tensor" : "scalar")
+                + " is needed here, where dynnc cannot branch on it",
+            "test it in an if or while statement, a conditional expression, `and`, `or`, `not` or"
+                + " bool(), or compute with it as a tensor (torch.where, .any(), .all())");
+      }
+      v = folded;
+    }
     if (v instanceof Boolean b) {
       return b;
     } else if (v instanceof Long l) {

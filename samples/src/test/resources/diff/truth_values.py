@@ -1,0 +1,29 @@
+# entry: Net()
+# input: x=float32[2,8]
+# inputs: 1.0, 0.05, -1.0, 30.0
+# Python's truth of run-time values, as early-exit code tests it: bool(t.item()) and bool(tensor)
+# kept in a variable and branched on later, any() and all() over exits' confidences (a generator
+# of .item() comparisons, a list of tensors), `not` of such a flag, and a conditional expression
+# on bool(...). dynnc once took bool() of a run-time value as True, baking in one branch.
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.exits = nn.ModuleList([nn.Linear(8, 2) for _ in range(3)])
+
+    def forward(self, x):
+        confs = [F.softmax(e(x), dim=1).max() for e in self.exits]
+        flag = bool((x.sum() > 0).item())
+        if flag:
+            y = x * 2
+        else:
+            y = x - 1
+        if any(c.item() > 0.9 for c in confs):
+            y = y + 10
+        done = all([c > 0.7 for c in confs])
+        z = torch.tensor([bool(x.mean()), flag, done, not flag, any([False, x.sum() > 0])])
+        return y, z, 1.0 if bool(x.max() > 1.0) else 2.0
