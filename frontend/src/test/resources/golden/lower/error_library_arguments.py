@@ -37,7 +37,7 @@ class Net(nn.Module):
 #    |
 # 18 |         y = torch.where(x > 0)
 #    |                   ^
-#    = hint: the signature is where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor
+#    = hint: the signature is where(Tensor condition, Tensor|Number input, Tensor|Number other) -> Tensor
 # error[DN0102]: error_library_arguments.py:19:19: replace() got too few arguments (1 given)
 #    |
 # 19 |         z = 'a,b'.replace(',')

@@ -184,6 +184,9 @@ final class BoundArgs {
           case TENSOR -> Operators.isTensorLike(v) ? v : null;
           case TENSOR_OR_SCALAR -> Operators.isTensorLike(v) || isNumber(v) ? v : null;
           case SCALAR -> isNumber(v) ? v : null;
+          case NUMBER -> isNumber(v) || v instanceof Values.HostScalar ? v : null;
+          case TENSOR_OR_NUMBER ->
+              Operators.isTensorLike(v) || isNumber(v) || v instanceof Values.HostScalar ? v : null;
           case INT ->
               v instanceof Long || v instanceof Boolean ? (Object) Operators.asLong(v, at) : null;
           case FLOAT -> isNumber(v) ? (Object) Operators.toDouble(v) : null;

@@ -91,7 +91,7 @@ final class InPlace {
     Map<String, String> own =
         Map.of(
             "zero", "zero_(Tensor self) -> Tensor",
-            "fill", "fill_(Tensor self, Tensor|Scalar value) -> Tensor",
+            "fill", "fill_(Tensor self, Tensor|Number value) -> Tensor",
             "copy", "copy_(Tensor self, Tensor src, bool non_blocking=False) -> Tensor");
     for (String m : methods()) {
       String base = m.substring(0, m.length() - 1);
@@ -198,7 +198,14 @@ final class InPlace {
               }
               yield broadcastTo(t, t.cast(vt, target.type().dtype(), at), target, at);
             }
-            yield t.full(Operators.toDouble(v), target.type().dtype(), target.type().dims(), at);
+            if (!(v instanceof Long || v instanceof Double || v instanceof Boolean)
+                && !(v instanceof Values.HostScalar)) {
+              throw Interpreter.error(
+                  Code.DN0102,
+                  at,
+                  "fill_(): argument 'value' must be Tensor|Number, not " + Builtins.typeName(v));
+            }
+            yield t.filled(v, target.type().dtype(), target.type().dims(), at);
           }
           case "copy" -> {
             if (args.isEmpty() || args.size() > 2) {

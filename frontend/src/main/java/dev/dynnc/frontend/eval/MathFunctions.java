@@ -122,9 +122,9 @@ final class MathFunctions {
   }
 
   private static void masks(TorchRegistry r) {
-    r.def("masked_fill(Tensor input, Tensor mask, Tensor|Scalar value) -> Tensor")
+    r.def("masked_fill(Tensor input, Tensor mask, Tensor|Number value) -> Tensor")
         .in(TORCH, TENSOR)
-        .note("value is a number or a one-element tensor")
+        .note("value is a number, a run-time scalar or a one-element tensor")
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
@@ -149,7 +149,7 @@ final class MathFunctions {
                 }
                 value = t.reshape(t.cast(v, x.type().dtype(), at), new long[0], at);
               } else {
-                value = t.full(Operators.toDouble(value), x.type().dtype(), at);
+                value = t.operandAs(value, x.type().dtype(), at);
               }
               SymTensor out = (SymTensor) TensorFunctions.where(t, mask, value, x, at);
               if (!out.type().shape().equals(x.type().shape())) {
@@ -354,29 +354,25 @@ final class MathFunctions {
               });
     }
     r.def(
-            "new_full(Tensor input, int[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
+            "new_full(Tensor input, int[] size, Number fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
         .in(TENSOR)
         .to(
             (t, a, at) -> {
               DType dt = a.dtype("dtype");
-              return t.full(
-                  Operators.toDouble(a.raw("fill_value")),
+              return t.filled(
+                  a.raw("fill_value"),
                   dt != null ? dt : a.tensorType("input").dtype(),
                   shape(a.ints("size"), "new_full", at),
                   at);
             });
     r.def(
-            "full_like(Tensor input, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
+            "full_like(Tensor input, Number fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
         .in(TORCH)
         .to(
             (t, a, at) -> {
               TensorType ty = a.tensorType("input");
               DType dt = a.dtype("dtype");
-              return t.full(
-                  Operators.toDouble(a.raw("fill_value")),
-                  dt != null ? dt : ty.dtype(),
-                  ty.dims(),
-                  at);
+              return t.filled(a.raw("fill_value"), dt != null ? dt : ty.dtype(), ty.dims(), at);
             });
     r.def("repeat(Tensor input, int... repeats) -> Tensor")
         .in(TENSOR)

@@ -13,10 +13,12 @@ import java.util.List;
  * needs N values), {@code int[]} (a list, or one int as a list of it: a list of dimensions), {@code
  * int...} (varargs: {@code view(2, 3)} or {@code view((2, 3))}), {@code Any...} (all remaining
  * positional arguments), {@code float}, {@code bool}, {@code str}, {@code ScalarType}, {@code
- * Scalar} (a Python number), {@code Device} (a device name, which compiled code ignores) and {@code
- * Any} (checked by the implementation); a trailing {@code ?} allows None. A bare {@code *} makes
- * the parameters after it keyword-only. Defaults are None, True, False, numbers and quoted strings.
- * {@link BoundArgs#bind} binds a call to it.
+ * Scalar} (a Python number), {@code Number} and {@code Tensor|Number} (also a run-time scalar such
+ * as {@code t.item()} or a loop counter, which the implementation uploads), {@code Device} (a
+ * device name, which compiled code ignores) and {@code Any} (checked by the implementation); a
+ * trailing {@code ?} allows None. A bare {@code *} makes the parameters after it keyword-only.
+ * Defaults are None, True, False, numbers and quoted strings. {@link BoundArgs#bind} binds a call
+ * to it.
  */
 record Schema(String name, List<Param> params, String returns) {
   /** What a parameter accepts. */
@@ -31,6 +33,10 @@ record Schema(String name, List<Param> params, String returns) {
     STR("str"),
     DTYPE("ScalarType"),
     SCALAR("Scalar"),
+    /** A Python number or a run-time scalar ({@code t.item()}, a loop counter). */
+    NUMBER("Number"),
+    /** A tensor, a Python number or a run-time scalar. */
+    TENSOR_OR_NUMBER("Tensor|Number"),
     DEVICE("Device"),
     ANY("Any");
 

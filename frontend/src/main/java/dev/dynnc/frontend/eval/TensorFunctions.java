@@ -69,7 +69,7 @@ final class TensorFunctions {
               });
     }
     r.def(
-            "full(int[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None,"
+            "full(int[] size, Number fill_value, *, ScalarType? dtype=None, Device? device=None,"
                 + " bool requires_grad=False) -> Tensor")
         .in(TORCH)
         .atConstruction()
@@ -80,9 +80,7 @@ final class TensorFunctions {
               long[] shape = checkShape(a.ints("size"), "full", at);
               Object v = a.raw("fill_value");
               // PyTorch 1.13 infers the dtype from the value: full((2,), 3) is int64.
-              DType inferred =
-                  v instanceof Long ? DType.I64 : v instanceof Boolean ? DType.BOOL : DType.F32;
-              return t.full(Operators.toDouble(v), dtypeOr(a, inferred), shape, at);
+              return t.filled(v, dtypeOr(a, t.resultType(List.of(v), at)), shape, at);
             });
     r.def(
             "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
@@ -240,19 +238,11 @@ final class TensorFunctions {
                     Map.of("min", Attr.of(0.0), "max", Attr.of(6.0)),
                     at));
     for (String name : List.of("clamp", "clip")) {
-      r.def(name + "(Tensor input, Scalar? min=None, Scalar? max=None) -> Tensor")
+      r.def(name + "(Tensor input, Tensor|Number? min=None, Tensor|Number? max=None) -> Tensor")
           .in(TORCH, TENSOR)
-          .note("bounds are numbers")
-          .to(
-              (t, a, at) -> {
-                double lo = a.isNone("min") ? Double.NEGATIVE_INFINITY : a.real("min");
-                double hi = a.isNone("max") ? Double.POSITIVE_INFINITY : a.real("max");
-                return t.op(
-                    "clip",
-                    List.of(a.tensor("input")),
-                    Map.of("min", Attr.of(lo), "max", Attr.of(hi)),
-                    at);
-              });
+          .note(
+              "bounds are numbers, run-time scalars or tensors; the dtype is promoted as in PyTorch")
+          .to((t, a, at) -> clamp(t, a.tensor("input"), a.raw("min"), a.raw("max"), name, at));
     }
     r.def("gelu(Tensor input, str approximate='none') -> Tensor")
         .in(FUNCTIONAL)
@@ -324,7 +314,7 @@ final class TensorFunctions {
     }
     binary.put("true_divide", "/");
     for (Map.Entry<String, String> e : binary.entrySet()) {
-      r.def(e.getKey() + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+      r.def(e.getKey() + "(Tensor|Number input, Tensor|Number other) -> Tensor")
           .in(TORCH, TENSOR)
           .to((t, a, at) -> t.binary(e.getValue(), a.raw("input"), a.raw("other"), at));
     }
@@ -332,7 +322,7 @@ final class TensorFunctions {
         new String[][] {
           {"eq", "=="}, {"ne", "!="}, {"gt", ">"}, {"ge", ">="}, {"lt", "<"}, {"le", "<="}
         }) {
-      r.def(p[0] + "(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+      r.def(p[0] + "(Tensor|Number input, Tensor|Number other) -> Tensor")
           .in(TORCH, TENSOR)
           .to((t, a, at) -> t.compare(p[1], a.raw("input"), a.raw("other"), at));
     }
@@ -343,27 +333,52 @@ final class TensorFunctions {
               (t, a, at) ->
                   t.op(name, List.of(a.tensor("input"), a.tensor("other")), Map.of(), at));
     }
-    r.def("where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
+    r.def("where(Tensor condition, Tensor|Number input, Tensor|Number other) -> Tensor")
         .in(TORCH)
         .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
-    r.def("where(Tensor input, Tensor condition, Tensor|Scalar other) -> Tensor")
+    r.def("where(Tensor input, Tensor condition, Tensor|Number other) -> Tensor")
         .in(TENSOR)
         .note("x.where(condition, y) is torch.where(condition, x, y)")
         .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
   }
 
+  /**
+   * {@code clamp(x, lo, hi)}: min(max(x, lo), hi), so hi wins where lo > hi, in the dtype PyTorch
+   * promotes x and the bounds to ({@code clamp(int_tensor, min=0.5)} is float). Number bounds are
+   * one clip; a tensor or run-time bound is compared element-wise, keeping NaN as clamp does.
+   */
+  private static SymTensor clamp(
+      TorchLib t, SymTensor x, Object lo, Object hi, String fn, Span at) {
+    if (lo == Values.NONE && hi == Values.NONE) {
+      throw Interpreter.error(
+          Code.DN0102, at, "torch." + fn + ": at least one of 'min' or 'max' must not be None");
+    }
+    DType dt = t.resultType(List.of(x, lo, hi), at);
+    SymTensor y = t.cast(x, dt, at);
+    boolean numbers =
+        !(Operators.isTensorLike(lo) || lo instanceof Values.HostScalar)
+            && !(Operators.isTensorLike(hi) || hi instanceof Values.HostScalar);
+    if (numbers) {
+      double l = lo == Values.NONE ? Double.NEGATIVE_INFINITY : Operators.toDouble(lo);
+      double h = hi == Values.NONE ? Double.POSITIVE_INFINITY : Operators.toDouble(hi);
+      return t.op("clip", List.of(y), Map.of("min", Attr.of(l), "max", Attr.of(h)), at);
+    }
+    if (lo != Values.NONE) {
+      SymTensor l = t.operandAs(lo, dt, at);
+      y = t.op("where", List.of(t.op("lt", List.of(y, l), Map.of(), at), l, y), Map.of(), at);
+    }
+    if (hi != Values.NONE) {
+      SymTensor h = t.operandAs(hi, dt, at);
+      y = t.op("where", List.of(t.op("gt", List.of(y, h), Map.of(), at), h, y), Map.of(), at);
+    }
+    return y;
+  }
+
+  /** {@code torch.where(condition, x, y)}, with x and y promoted to one dtype as PyTorch does. */
   static Object where(TorchLib t, SymTensor condition, Object x, Object y, Span at) {
     SymTensor c = t.cast(condition, DType.BOOL, at);
-    SymTensor tx = Operators.isTensorLike(x) ? t.tensor(x, at) : null;
-    SymTensor ty = Operators.isTensorLike(y) ? t.tensor(y, at) : null;
-    DType dt = tx != null ? tx.type().dtype() : ty != null ? ty.type().dtype() : DType.F32;
-    if (tx == null) {
-      tx = t.full(Operators.toDouble(x), dt, at);
-    }
-    if (ty == null) {
-      ty = t.full(Operators.toDouble(y), dt, at);
-    }
-    return t.op("where", List.of(c, tx, ty), Map.of(), at);
+    DType dt = t.resultType(List.of(x, y), at);
+    return t.op("where", List.of(c, t.operandAs(x, dt, at), t.operandAs(y, dt, at)), Map.of(), at);
   }
 
   private static void shapes(TorchRegistry r) {

@@ -620,6 +620,103 @@ final class TorchLib {
     return cast(upload(h, at), scalarDtype(sample, tensorDtype, at), at);
   }
 
+  /**
+   * The dtype PyTorch's type promotion gives these operands (tensors, Python numbers, run-time
+   * scalars): tensors with dimensions decide, then 0-d tensors, then numbers (a float number
+   * counting as float32, the default dtype), a later category only where it is of a higher kind
+   * (bool, integer, float) than the earlier ones. {@code where(c, int_tensor, 2.5)} is float32,
+   * {@code int32_tensor + torch.tensor(3)} int32. None is skipped.
+   */
+  DType resultType(List<Object> operands, Span at) {
+    DType dims = null;
+    DType zero = null;
+    DType numbers = null;
+    for (Object v : operands) {
+      if (v == Values.NONE) {
+        continue;
+      }
+      if (Operators.isTensorLike(v)) {
+        TensorType ty = tensor(v, at).type();
+        if (ty.rank() > 0) {
+          dims = promote(dims, ty.dtype());
+        } else {
+          zero = promote(zero, ty.dtype());
+        }
+      } else {
+        numbers = promote(numbers, numberDtype(v, at));
+      }
+    }
+    DType out = combine(dims, combine(zero, numbers));
+    return out != null ? out : DType.F32;
+  }
+
+  /** The dtype of a Python number or run-time scalar next to tensors (a float one is float32). */
+  private static DType numberDtype(Object v, Span at) {
+    DType kind =
+        v instanceof HostScalar h
+            ? h.type().dtype()
+            : v instanceof Double
+                ? DType.F64
+                : v instanceof Long ? DType.I64 : v instanceof Boolean ? DType.BOOL : null;
+    if (kind == null) {
+      throw Interpreter.error(
+          Code.DN0201, at, "cannot combine a tensor with a " + Builtins.typeName(v));
+    }
+    return kind.isFloat() ? DType.F32 : kind;
+  }
+
+  /** PyTorch's promoteTypes over the IR dtypes (null is no operand yet). */
+  static DType promote(DType a, DType b) {
+    if (a == null || a == b) {
+      return b;
+    }
+    if (b == null || b == DType.BOOL) {
+      return a;
+    }
+    if (a == DType.BOOL) {
+      return b;
+    }
+    if (a.isFloat() != b.isFloat()) {
+      return a.isFloat() ? a : b;
+    }
+    return a.byteSize() >= b.byteSize() ? a : b;
+  }
+
+  /** The dtype of a higher category's operands and a lower one's, as PyTorch combines them. */
+  private static DType combine(DType higher, DType lower) {
+    if (higher == null) {
+      return lower;
+    }
+    if (lower == null || higher.isFloat()) {
+      return higher;
+    }
+    return higher == DType.BOOL || lower.isFloat() ? promote(higher, lower) : higher;
+  }
+
+  /**
+   * An operand (tensor, Python number or run-time scalar) as a tensor of {@code dt}: a number is a
+   * 0-d constant, a run-time scalar a 0-d upload.
+   */
+  SymTensor operandAs(Object v, DType dt, Span at) {
+    if (v instanceof HostScalar h) {
+      return cast(upload(h, at), dt, at);
+    }
+    if (Operators.isTensorLike(v)) {
+      return cast(tensor(v, at), dt, at);
+    }
+    numberDtype(v, at); // refuses anything but a number
+    return full(Operators.toDouble(v), dt, at);
+  }
+
+  /** A tensor of {@code dims} filled with a Python number or a run-time scalar, as {@code dt}. */
+  SymTensor filled(Object v, DType dt, long[] dims, Span at) {
+    if (v instanceof HostScalar h) {
+      return TensorFunctions.expand(this, cast(upload(h, at), dt, at), dims, at);
+    }
+    numberDtype(v, at);
+    return full(Operators.toDouble(v), dt, dims, at);
+  }
+
   /** Whether {@code item} is a slice with a bound known only at run time. */
   static boolean runTimeSlice(Object item) {
     return item instanceof Operators.SliceValue s

@@ -229,8 +229,11 @@ final class TorchRegistry {
         .append(
             "`int[2]` takes one int or two, `int[]` a list or one int, `int...` several ints or one tuple;\n")
         .append(
-            "`Tensor|Scalar` takes a tensor or a Python number, `?` allows None, and parameters after `*` are\n")
-        .append("keyword-only. A PyTorch name listed under \"Known but not supported\" is\n")
+            "`Tensor|Scalar` takes a tensor or a Python number; `Number` and `Tensor|Number` also take a\n")
+        .append(
+            "run-time scalar (`t.item()`, a while loop's counter), which the host uploads; `?` allows None,\n")
+        .append(
+            "and parameters after `*` are keyword-only. A PyTorch name listed under \"Known but not supported\" is\n")
         .append(
             "reported with its reason (DN0105); any other name is reported as unknown, with the nearest\n")
         .append("supported name (DN0113).\n");
