@@ -4,7 +4,9 @@
 # Python's truth of run-time values, as early-exit code tests it: bool(t.item()) and bool(tensor)
 # kept in a variable and branched on later, any() and all() over exits' confidences (a generator
 # of .item() comparisons, a list of tensors), `not` of such a flag, and a conditional expression
-# on bool(...). dynnc once took bool() of a run-time value as True, baking in one branch.
+# on bool(...); `in` and `not in` with a run-time item (k in (1, 2, 5), a dict's keys). dynnc once
+# took bool() of a run-time value as True and found a run-time item in no container, baking in one
+# branch.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -26,4 +28,8 @@ class Net(nn.Module):
             y = y + 10
         done = all([c > 0.7 for c in confs])
         z = torch.tensor([bool(x.mean()), flag, done, not flag, any([False, x.sum() > 0])])
-        return y, z, 1.0 if bool(x.max() > 1.0) else 2.0
+        k = int(x[0].argmax().item())
+        if k in (1, 2, 5):
+            y = y * 0.5
+        picked = [1.0 if k not in [0, 3] else 0.0, 1.0 if k in {4: 'a', 'b': 1} else 0.0]
+        return y, z, 1.0 if bool(x.max() > 1.0) else 2.0, picked

@@ -865,7 +865,7 @@ final class Builtins {
    * where items are tensors or run-time scalars ({@code any(e.item() > t for e in exits)}). A
    * compile-time item that decides the answer decides it whatever the run-time items are.
    */
-  private static Object anyOrAll(Interpreter it, List<Object> items, boolean any, Span at) {
+  static Object anyOrAll(Interpreter it, List<Object> items, boolean any, Span at) {
     Object acc = null;
     for (Object v : items) {
       Object folded = it.foldCondition(v);

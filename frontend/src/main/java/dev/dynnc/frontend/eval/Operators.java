@@ -296,8 +296,11 @@ final class Operators {
     Signals.use(b, at);
 
     if (op.equals("in") || op.equals("not in")) {
-      boolean found = contains(in, b, a, at);
-      return op.equals("in") == found;
+      Object found = contains(in, b, a, at);
+      if (found instanceof Boolean f) {
+        return op.equals("in") == f;
+      }
+      return op.equals("in") ? found : in.requireStaging(at).not(in, found, at);
     }
     if (isTensorLike(a) || isTensorLike(b)) {
       return in.torch.compare(op, a, b, at);
@@ -404,25 +407,53 @@ final class Operators {
     return ((Number) v).doubleValue();
   }
 
-  private static boolean contains(Interpreter in, Object container, Object item, Span at) {
+  private static boolean numeric(Object v) {
+    return Interpreter.isDynamic(v)
+        || isTensorLike(v)
+        || v instanceof Long
+        || v instanceof Double
+        || v instanceof Boolean;
+  }
+
+  /**
+   * {@code item in container}: a Python bool, or a run-time bool where the item or an element is a
+   * run-time value ({@code k in (1, 2)} with {@code k = int(t.argmax())}): Python's {@code any(e is
+   * item or e == item for e in container)}, with == on the device or the host.
+   */
+  private static Object contains(Interpreter in, Object container, Object item, Span at) {
     if (container instanceof String s && item instanceof String x) {
       in.budget.work(searchCost(s, x), at);
       return s.contains(x);
     }
-    if (container instanceof PyDict d) {
-      return d.map.containsKey(key(item));
-    }
     if (container instanceof PyObject o && o.module != null) {
+      if (Interpreter.isDynamic(item)) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "testing whether a run-time value is a key of a module container is not supported");
+      }
       return o.module.modules.containsKey(item);
     }
-    List<Object> items = in.iterate(container, at);
+    if (container instanceof PyDict d && !Interpreter.isDynamic(item)) {
+      return d.map.containsKey(key(item));
+    }
+    List<Object> items =
+        container instanceof PyDict d ? new ArrayList<>(d.map.keySet()) : in.iterate(container, at);
     in.budget.work(items.size(), at);
+    List<Object> dynamic = new ArrayList<>();
     for (Object o : items) {
-      if (pyEquals(o, item, in.budget, at) || o == item) {
+      if (o == item) {
+        return true;
+      }
+      if (Interpreter.isDynamic(o) || Interpreter.isDynamic(item)) {
+        if (numeric(o) && numeric(item)) { // a number never equals a string, None, a list...
+          dynamic.add(compare(in, "==", item, o, at));
+        }
+      } else if (pyEquals(o, item, in.budget, at)) {
         return true;
       }
     }
-    return false;
+    return dynamic.isEmpty() ? false : Builtins.anyOrAll(in, dynamic, true, at);
   }
 
   /**
