@@ -5,6 +5,7 @@ import dev.dynnc.diag.Code;
 import dev.dynnc.frontend.ast.Expr;
 import dev.dynnc.frontend.eval.Values.*;
 import dev.dynnc.ir.Span;
+import dev.dynnc.semantics.DType;
 import dev.dynnc.semantics.PyFloat;
 import dev.dynnc.semantics.PyScalar;
 import java.util.ArrayList;
@@ -472,6 +473,10 @@ final class Builtins {
           if (v instanceof PyTuple t && t.fields() != null) {
             return t.fields();
           }
+          if (v instanceof HostScalar h) { // the class of the Python number it will be
+            DType d = h.type().dtype();
+            return it.builtins.get(d == DType.BOOL ? "bool" : d.isFloat() ? "float" : "int");
+          }
           // `type(x) is int`: the class of a builtin value is the builtin itself.
           Object cls =
               switch (typeName(v)) {
@@ -845,9 +850,11 @@ final class Builtins {
                 || v instanceof BoundMethod
                 || v instanceof PyClass
                 || v instanceof PyObject o && o.module != null;
-        case "int" -> v instanceof Long || v instanceof Boolean;
-        case "float" -> v instanceof Double;
-        case "bool" -> v instanceof Boolean;
+        // a run-time scalar is the Python number .item() or int()/float()/bool() returns
+        case "int" ->
+            v instanceof Long || v instanceof Boolean || hostKind(v, DType.I64, DType.BOOL);
+        case "float" -> v instanceof Double || hostKind(v, DType.F64, DType.F32);
+        case "bool" -> v instanceof Boolean || hostKind(v, DType.BOOL, DType.BOOL);
         case "str" -> v instanceof String;
         case "list" -> v instanceof PyList;
         case "tuple" -> v instanceof PyTuple;
@@ -878,6 +885,11 @@ final class Builtins {
       }
     }
     return acc == null ? !any : acc;
+  }
+
+  /** Whether {@code v} is a run-time scalar of one of two dtypes. */
+  private static boolean hostKind(Object v, DType a, DType b) {
+    return v instanceof HostScalar h && (h.type().dtype() == a || h.type().dtype() == b);
   }
 
   static String typeName(Object v) {
