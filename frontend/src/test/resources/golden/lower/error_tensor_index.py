@@ -7,7 +7,8 @@
 # or boolean tensor next to one, a boolean mask alone, whose result's shape depends on the data);
 # writes at run-time indices are checked the same way, and a value that does not broadcast to what
 # they select is PyTorch's error; slices with run-time bounds whose length is not a constant, with a
-# step or with a float bound, and writes at them, are refused; all in one run.
+# step or with a float bound, and writes at them next to a run-time index, are refused; all in one
+# run.
 import torch
 import torch.nn as nn
 
@@ -30,73 +31,73 @@ class Net(nn.Module):
         s1 = x[:, :t]
         s2 = x[t:t + 2:2]
         s3 = x[x[0, 0].item():t]
-        w[:, t:t + 1] = 2.0
+        w[t, t:t + 1] = 2.0
         return w
 # ---- expected ----
-# error[DN0202]: error_tensor_index.py:17:14: tensors used as indices must be long, byte or bool tensors
+# error[DN0202]: error_tensor_index.py:18:14: tensors used as indices must be long, byte or bool tensors
 #    |
-# 17 |         a = x[y.int()]
+# 18 |         a = x[y.int()]
 #    |              ^
-# error[DN0202]: error_tensor_index.py:18:14: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
+# error[DN0202]: error_tensor_index.py:19:14: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
 #    |
-# 18 |         b = x[y, y[:3]]
+# 19 |         b = x[y, y[:3]]
 #    |              ^
-# error[DN0201]: error_tensor_index.py:19:27: integer tensor indices separated by a slice are not supported yet
+# error[DN0201]: error_tensor_index.py:20:27: integer tensor indices separated by a slice are not supported yet
 #    |
-# 19 |         c = x.unsqueeze(0)[y, :, y]
+# 20 |         c = x.unsqueeze(0)[y, :, y]
 #    |                           ^
 #    = hint: index the dimensions one after the other, or use torch.gather
-# error[DN0202]: error_tensor_index.py:20:14: index 6 is out of bounds for dimension 1 with size 6
+# error[DN0202]: error_tensor_index.py:21:14: index 6 is out of bounds for dimension 1 with size 6
 #    |
-# 20 |         d = x[y, 6]
+# 21 |         d = x[y, 6]
 #    |              ^
-# error[DN0201]: error_tensor_index.py:21:14: indexing with None next to an integer tensor is not supported yet
+# error[DN0201]: error_tensor_index.py:22:14: indexing with None next to an integer tensor is not supported yet
 #    |
-# 21 |         e = x[y, None]
+# 22 |         e = x[y, None]
 #    |              ^
 #    = hint: index with integer tensors and slices, or reshape first
-# error[DN0202]: error_tensor_index.py:22:14: tensors used as indices must be long, byte or bool tensors
+# error[DN0202]: error_tensor_index.py:23:14: tensors used as indices must be long, byte or bool tensors
 #    |
-# 22 |         f = x[y, x[0]]
+# 23 |         f = x[y, x[0]]
 #    |              ^
-# error[DN0201]: error_tensor_index.py:23:14: a boolean mask next to an integer tensor index is not supported: the result's shape would depend on the data
+# error[DN0201]: error_tensor_index.py:24:14: a boolean mask next to an integer tensor index is not supported: the result's shape would depend on the data
 #    |
-# 23 |         h = x[y, x[:, 0] > 0]
+# 24 |         h = x[y, x[:, 0] > 0]
 #    |              ^
 #    = hint: select with torch.where(mask, x, 0), or index with integer tensors only
-# error[DN0201]: error_tensor_index.py:24:14: indexing a tensor with a run-time bool tensor of shape [4, 6] is not supported yet
+# error[DN0201]: error_tensor_index.py:25:14: indexing a tensor with a run-time bool tensor of shape [4, 6] is not supported yet
 #    |
-# 24 |         g = x[x > 0]
+# 25 |         g = x[x > 0]
 #    |              ^
 #    = hint: the result's shape would depend on the data; keep the shape with torch.where(mask, x, 0) or x * mask
-# error[DN0201]: error_tensor_index.py:26:10: indexing with None next to an integer tensor is not supported yet
+# error[DN0201]: error_tensor_index.py:27:10: indexing with None next to an integer tensor is not supported yet
 #    |
-# 26 |         w[y, None] = 1.0
+# 27 |         w[y, None] = 1.0
 #    |          ^
 #    = hint: index with integer tensors and slices, or reshape first
-# error[DN0202]: error_tensor_index.py:27:10: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [4, 6]
+# error[DN0202]: error_tensor_index.py:28:10: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [4, 6]
 #    |
-# 27 |         w[y] = torch.ones(3)
+# 28 |         w[y] = torch.ones(3)
 #    |          ^
-# error[DN0202]: error_tensor_index.py:28:10: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
+# error[DN0202]: error_tensor_index.py:29:10: shape mismatch: indexing tensors could not be broadcast together with shapes [[4], [3]]
 #    |
-# 28 |         w[y, y[:3]] = 0.0
+# 29 |         w[y, y[:3]] = 0.0
 #    |          ^
-# error[DN0201]: error_tensor_index.py:30:15: a slice whose length is known only at run time is not supported: the result's shape would depend on the data
+# error[DN0201]: error_tensor_index.py:31:15: a slice whose length is known only at run time is not supported: the result's shape would depend on the data
 #    |
-# 30 |         s1 = x[:, :t]
+# 31 |         s1 = x[:, :t]
 #    |               ^
 #    = hint: slice a fixed length from a run-time start, x[t:t + k], or mask the rest with torch.where
-# error[DN0201]: error_tensor_index.py:31:15: a slice with run-time bounds and a step is not supported yet
+# error[DN0201]: error_tensor_index.py:32:15: a slice with run-time bounds and a step is not supported yet
 #    |
-# 31 |         s2 = x[t:t + 2:2]
+# 32 |         s2 = x[t:t + 2:2]
 #    |               ^
-# error[DN0102]: error_tensor_index.py:32:15: slice indices must be integers, got a run-time float32
+# error[DN0102]: error_tensor_index.py:33:15: slice indices must be integers, got a run-time float32
 #    |
-# 32 |         s3 = x[x[0, 0].item():t]
+# 33 |         s3 = x[x[0, 0].item():t]
 #    |               ^
-# error[DN0201]: error_tensor_index.py:33:10: writing at a slice with run-time bounds is not supported yet
+# error[DN0201]: error_tensor_index.py:34:10: writing at a slice with run-time bounds together with a run-time or tensor index is not supported yet
 #    |
-# 33 |         w[:, t:t + 1] = 2.0
+# 34 |         w[t, t:t + 1] = 2.0
 #    |          ^
-#    = hint: write step by step at a run-time index (outs[:, t] = v), or blend with torch.where
+#    = hint: write at the slice of a tensor selected first, or blend with torch.where

@@ -91,23 +91,32 @@ final class TensorWrites {
   static SymTensor written(
       Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
     List<Object> items = index instanceof PyTuple tu ? tu.items() : List.of(index);
-    if (items.stream().anyMatch(TorchLib::runTimeSlice)) {
-      throw Interpreter.error(
-          Code.DN0201,
-          at,
-          "writing at a slice with run-time bounds is not supported yet",
-          "write step by step at a run-time index (outs[:, t] = v), or blend with torch.where");
-    }
-    index = in.torch.uploadIndices(index, at);
     if (value instanceof Values.HostScalar h) {
       value = in.torch.upload(h, at); // a run-time number written, cast to t's dtype below
     }
+    if (items.stream().anyMatch(TorchLib::runTimeSlice)) {
+      // outs[:, t:t + 2] = v: the static region 0:k moved to the run-time start
+      if (items.stream()
+          .anyMatch(x -> x instanceof Values.HostScalar || Operators.isTensorLike(x))) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "writing at a slice with run-time bounds together with a run-time or tensor index is"
+                + " not supported yet",
+            "write at the slice of a tensor selected first, or blend with torch.where");
+      }
+      TorchLib.ShiftedIndex s = in.torch.shiftRunTimeSlices(t, items, at);
+      return regionAssign(
+          in.torch, t, in.torch.basicIndex(t, s.items(), at), value, accumulate, s.starts(), at);
+    }
+    index = in.torch.uploadIndices(index, at);
     if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
       return masked(in.torch, t, mask, value, accumulate, at);
     } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
       return TensorIndexing.write(in.torch, t, index, value, accumulate, at);
     }
-    return regionAssign(in.torch, t, in.torch.basicIndex(t, index, at), value, accumulate, at);
+    return regionAssign(
+        in.torch, t, in.torch.basicIndex(t, index, at), value, accumulate, null, at);
   }
 
   /** {@code t[mask] = value}: {@code where(mask, value, t)} ({@code t + value} with accumulate). */
@@ -137,7 +146,9 @@ final class TensorWrites {
 
   /**
    * {@code t[i, a:b, ...] = value}: the value, cast to t's dtype and broadcast to the shape {@code
-   * t[i, a:b, ...]} has, scattered into the positions of the region in the flattened tensor.
+   * t[i, a:b, ...]} has, scattered into the positions of the region in the flattened tensor. Where
+   * {@code starts} (per dimension, or null) holds a run-time start, the region is moved along that
+   * dimension by it.
    */
   private static SymTensor regionAssign(
       TorchLib torch,
@@ -145,6 +156,7 @@ final class TensorWrites {
       TorchLib.BasicIndex r,
       Object value,
       boolean accumulate,
+      SymTensor[] starts,
       Span at) {
     TensorType ty = t.type();
     long[] counts = r.counts();
@@ -156,7 +168,7 @@ final class TensorWrites {
     if (m == 0) {
       return t;
     }
-    if (r.whole(ty)) {
+    if (r.whole(ty) && starts == null) {
       SymTensor whole = torch.reshape(v, ty.dims(), at);
       return accumulate ? torch.op("add", List.of(t, whole), Map.of(), at) : whole;
     }
@@ -193,6 +205,14 @@ final class TensorWrites {
       positions = positions == null ? a : torch.op("add", List.of(positions, a), Map.of(), at);
     }
     SymTensor base = torch.full(offset, DType.I64, at);
+    for (int k = 0; starts != null && k < rank; k++) {
+      if (starts[k] != null) {
+        SymTensor moved =
+            torch.op(
+                "mul", List.of(starts[k], torch.full(dimStride[k], DType.I64, at)), Map.of(), at);
+        base = torch.op("add", List.of(base, moved), Map.of(), at);
+      }
+    }
     positions = positions == null ? base : torch.op("add", List.of(positions, base), Map.of(), at);
     return scatterFlat(
         torch, t, TensorFunctions.expand(torch, positions, counts, at), v, accumulate, at);

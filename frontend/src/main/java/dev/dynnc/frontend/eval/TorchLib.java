@@ -731,7 +731,27 @@ final class TorchLib {
    * returns a shorter one) the run raises (check_slice_range).
    */
   private SymTensor readRunTimeSlices(SymTensor t, List<Object> items, Span at) {
-    int rank = t.type().rank();
+    TensorType ty = t.type();
+    SymTensor[] out = {t};
+    forEachRunTimeSlice(
+        ty.rank(),
+        items,
+        (i, d) -> {
+          Window w = window((Operators.SliceValue) items.get(i), ty, d, at);
+          out[0] =
+              op("index_select", List.of(out[0], w.positions()), Map.of("axis", Attr.of(d)), at);
+          items.set(i, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+        });
+    return out[0];
+  }
+
+  /** A run-time slice at position {@code item} of an index, over dimension {@code dim}. */
+  private interface SliceAt {
+    void accept(int item, int dim);
+  }
+
+  /** Calls {@code f} for each run-time slice of an index of a tensor of {@code rank}. */
+  private static void forEachRunTimeSlice(int rank, List<Object> items, SliceAt f) {
     int consumed = 0;
     for (Object x : items) {
       consumed += dimsConsumed(x);
@@ -744,27 +764,57 @@ final class TorchLib {
         continue;
       }
       if (runTimeSlice(x)) {
-        Operators.SliceValue s = (Operators.SliceValue) x;
-        if (d >= rank) {
-          throw Interpreter.error(Code.DN0202, at, "too many indices for a tensor of rank " + rank);
-        }
-        long k = runTimeSliceLength(s, at);
-        SymTensor start = cast(upload((HostScalar) s.lower(), at), DType.I64, at);
-        SymTensor positions =
-            op(
-                "add",
-                List.of(
-                    reshape(start, new long[] {1}, at),
-                    ShapeFunctions.arange(this, 0, 1, k, DType.I64, at)),
-                Map.of(),
-                at);
-        inRange(positions, t.type().dims()[d], false, "check_slice_range", at);
-        t = op("index_select", List.of(t, positions), Map.of("axis", Attr.of((long) d)), at);
-        items.set(i, new Operators.SliceValue(Values.NONE, Values.NONE, Values.NONE));
+        f.accept(i, d);
       }
       d += dimsConsumed(x);
     }
-    return t;
+  }
+
+  /**
+   * A run-time slice {@code [a:a + k]} of dimension {@code d}: its start (0-d int64), its positions
+   * {@code a + arange(k)}, checked to lie inside the dimension (check_slice_range), and k.
+   */
+  private record Window(SymTensor start, SymTensor positions, long length) {}
+
+  private Window window(Operators.SliceValue s, TensorType ty, int d, Span at) {
+    if (d >= ty.rank()) {
+      throw Interpreter.error(
+          Code.DN0202, at, "too many indices for a tensor of rank " + ty.rank());
+    }
+    long k = runTimeSliceLength(s, at);
+    SymTensor start = cast(upload((HostScalar) s.lower(), at), DType.I64, at);
+    SymTensor positions =
+        op(
+            "add",
+            List.of(
+                reshape(start, new long[] {1}, at),
+                ShapeFunctions.arange(this, 0, 1, k, DType.I64, at)),
+            Map.of(),
+            at);
+    inRange(positions, ty.dims()[d], false, "check_slice_range", at);
+    return new Window(start, positions, k);
+  }
+
+  /**
+   * The index of a write at run-time slices ({@code outs[:, t:t + 2] = v}): each such slice
+   * replaced by the static {@code 0:k}, and per dimension of {@code t} the run-time start the
+   * region moves to (null where static), checked as a read checks it.
+   */
+  record ShiftedIndex(PyTuple items, SymTensor[] starts) {}
+
+  ShiftedIndex shiftRunTimeSlices(SymTensor t, List<Object> items, Span at) {
+    TensorType ty = t.type();
+    SymTensor[] starts = new SymTensor[ty.rank()];
+    List<Object> out = new ArrayList<>(items);
+    forEachRunTimeSlice(
+        ty.rank(),
+        items,
+        (i, d) -> {
+          Window w = window((Operators.SliceValue) items.get(i), ty, d, at);
+          starts[d] = w.start();
+          out.set(i, new Operators.SliceValue(0L, w.length(), Values.NONE));
+        });
+    return new ShiftedIndex(new PyTuple(ImmutableList.copyOf(out)), starts);
   }
 
   /** The dimensions of the indexed tensor an index item uses up (None and ... none here). */
