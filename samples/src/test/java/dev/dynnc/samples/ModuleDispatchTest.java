@@ -113,7 +113,7 @@ class ModuleDispatchTest {
       assertEquals(
           "error[DN0405]: models/net.py:14:25: the model's host arithmetic failed on this input: index "
               + k
-              + " is out of range for a container of 3 modules\n",
+              + " is out of range for a container of 3 items\n",
           c.err());
     }
   }

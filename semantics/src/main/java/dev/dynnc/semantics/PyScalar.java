@@ -27,7 +27,7 @@ public final class PyScalar {
   public static long checkIndex(long i, long n) throws ArithmeticException {
     if (i < -n || i >= n) {
       throw new ArithmeticException(
-          "index " + i + " is out of range for a container of " + n + " modules");
+          "index " + i + " is out of range for a container of " + n + " items");
     }
     return i < 0 ? i + n : i;
   }

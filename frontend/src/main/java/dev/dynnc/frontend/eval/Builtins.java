@@ -195,8 +195,20 @@ final class Builtins {
               ? it.requireStaging(at).toHostBool(it, v, at)
               : it.truthy(v, at);
         });
-    def(b, "str", (it, a, kw, at) -> a.isEmpty() ? "" : str(it, a.get(0)));
-    def(b, "repr", (it, a, kw, at) -> repr(it, one(a, "repr", at)));
+    def(
+        b,
+        "str",
+        (it, a, kw, at) ->
+            a.isEmpty()
+                ? ""
+                : hasRunTimeValue(a.get(0)) ? runTimeText("str(...)", at) : str(it, a.get(0)));
+    def(
+        b,
+        "repr",
+        (it, a, kw, at) -> {
+          Object v = one(a, "repr", at);
+          return hasRunTimeValue(v) ? runTimeText("repr(...)", at) : repr(it, v);
+        });
     def(
         b,
         "list",
@@ -241,7 +253,7 @@ final class Builtins {
                           + kv.size()
                           + "; 2 is required");
                 }
-                d.map.put(Operators.key(kv.get(0)), kv.get(1));
+                d.map.put(Operators.key(kv.get(0), at), kv.get(1));
               }
             }
           }
@@ -1007,18 +1019,74 @@ final class Builtins {
   // ------------------------------------------------------------------------------------------
   // Formatting
 
-  static String formatFString(Interpreter in, Expr.FStr fs, Interpreter.Frame f) {
+  /**
+   * The detail of a string made from a run-time value: its text is known only when the model runs,
+   * so it may be printed or logged (print ignores it) but not used where its text matters.
+   */
+  static final String RUN_TIME_TEXT = "text made from a value known only at run time";
+
+  /** A string made from a run-time value ({@code f"exit {k}"}, {@code str(t.item())}). */
+  static Opaque runTimeText(String what, Span at) {
+    return new Opaque(what, at, false, RUN_TIME_TEXT, null);
+  }
+
+  static boolean isRunTimeText(Object v) {
+    return v instanceof Opaque o && RUN_TIME_TEXT.equals(o.detail());
+  }
+
+  /** Whether {@code v} is, or a container holds, a tensor or scalar known only at run time. */
+  static boolean hasRunTimeValue(Object v) {
+    return hasRunTimeValue(v, 0);
+  }
+
+  private static boolean hasRunTimeValue(Object v, int depth) {
+    if (Interpreter.isDynamic(v) || isRunTimeText(v)) {
+      return true;
+    }
+    if (depth > 8) {
+      return false;
+    }
+    java.util.Collection<?> items =
+        v instanceof PyList l
+            ? l.items
+            : v instanceof PyTuple t ? t.items() : v instanceof PyDict d ? d.map.values() : null;
+    return items != null && items.stream().anyMatch(x -> hasRunTimeValue(x, depth + 1));
+  }
+
+  /** An f-string's value: a string, or run-time text where a part is a run-time value. */
+  static Object fString(Interpreter in, Expr.FStr fs, Interpreter.Frame f) {
+    List<Object> values = new ArrayList<>();
+    for (Expr.FPart p : fs.parts()) {
+      if (p.expr().isPresent()) {
+        values.add(in.eval(p.expr().get(), f));
+      }
+    }
+    if (values.stream().anyMatch(Builtins::hasRunTimeValue)) {
+      return runTimeText("f-string", fs.span());
+    }
+    return formatFString(in, fs, f, values.iterator());
+  }
+
+  private static String formatFString(
+      Interpreter in, Expr.FStr fs, Interpreter.Frame f, java.util.Iterator<Object> values) {
     StringBuilder sb = new StringBuilder();
     for (Expr.FPart p : fs.parts()) {
       if (p.literal().isPresent()) {
         sb.append(p.literal().get());
         continue;
       }
-      Object v = in.eval(p.expr().get(), f);
+      Object v = values.next();
       if (p.conversion().isPresent() && p.conversion().get().equals("r")) {
         v = repr(in, v);
       }
-      String spec = p.spec().isPresent() ? formatFString(in, (Expr.FStr) p.spec().get(), f) : "";
+      String spec = "";
+      if (p.spec().isPresent()) {
+        Object sv = fString(in, (Expr.FStr) p.spec().get(), f);
+        if (!(sv instanceof String str)) {
+          throw ((Opaque) sv).useError(fs.span()); // a format spec known only at run time
+        }
+        spec = str;
+      }
       sb.append(formatValue(in, v, spec, fs.span()));
     }
     return sb.toString();
@@ -1201,7 +1269,14 @@ final class Builtins {
   static Object method(Interpreter in, Object obj, String name, Span at) {
     if (obj instanceof String s) {
       return switch (name) {
-        case "format" -> bound("format", (it, a, kw, at2) -> strFormat(it, s, a, kw, at2));
+        case "format" ->
+            bound(
+                "format",
+                (it, a, kw, at2) ->
+                    a.stream().anyMatch(Builtins::hasRunTimeValue)
+                            || kw.values().stream().anyMatch(Builtins::hasRunTimeValue)
+                        ? runTimeText("'...'.format(...)", at2)
+                        : strFormat(it, s, a, kw, at2));
         case "join" -> bound("join", (it, a, kw, at2) -> join(it, s, a.get(0), at2));
         case "upper" ->
             bound(
@@ -1426,17 +1501,7 @@ final class Builtins {
                           : Operators.index(a.get(0), l.items.size(), at2));
                 });
         case "index" ->
-            bound(
-                "index",
-                (it, a, kw, at2) -> {
-                  it.budget.work(l.items.size(), at2);
-                  for (int i = 0; i < l.items.size(); i++) {
-                    if (Operators.pyEquals(l.items.get(i), a.get(0), it.budget, at2)) {
-                      return (long) i;
-                    }
-                  }
-                  throw Interpreter.error(Code.DN0109, at2, repr(it, a.get(0)) + " is not in list");
-                });
+            bound("index", (it, a, kw, at2) -> indexOf(it, l.items, a.get(0), "list", at2));
         case "reverse" ->
             bound(
                 "reverse",
@@ -1459,12 +1524,7 @@ final class Builtins {
     if (obj instanceof PyTuple t) {
       return switch (name) {
         case "index" ->
-            bound(
-                "index",
-                (it, a, kw, at2) -> {
-                  it.budget.work(t.items().size(), at2);
-                  return (long) t.items().indexOf(a.get(0));
-                });
+            bound("index", (it, a, kw, at2) -> indexOf(it, t.items(), a.get(0), "tuple", at2));
         case "count" -> bound("count", (it, a, kw, at2) -> count(it, t.items(), a.get(0), at2));
         default -> null;
       };
@@ -1500,12 +1560,12 @@ final class Builtins {
                 "get",
                 (it, a, kw, at2) ->
                     d.map.getOrDefault(
-                        Operators.key(a.get(0)), a.size() > 1 ? a.get(1) : Values.NONE));
+                        Operators.key(a.get(0), at2), a.size() > 1 ? a.get(1) : Values.NONE));
         case "pop" ->
             bound(
                 "pop",
                 (it, a, kw, at2) -> {
-                  Object k = Operators.key(a.get(0));
+                  Object k = Operators.key(a.get(0), at2);
                   if (d.map.containsKey(k)) {
                     return d.map.remove(k);
                   }
@@ -1520,7 +1580,7 @@ final class Builtins {
                 "setdefault",
                 (it, a, kw, at2) ->
                     d.map.computeIfAbsent(
-                        Operators.key(a.get(0)), k -> a.size() > 1 ? a.get(1) : Values.NONE));
+                        Operators.key(a.get(0), at2), k -> a.size() > 1 ? a.get(1) : Values.NONE));
         case "update" ->
             bound(
                 "update",
@@ -1681,14 +1741,42 @@ final class Builtins {
 
   /** {@code seq.count(x)}: one unit of work per element, more for elements compared deeply. */
   private static long count(Interpreter in, List<Object> items, Object x, Span at) {
+    searchable(x, at);
     in.budget.work(items.size(), at);
     long n = 0;
     for (Object item : items) {
-      if (Operators.pyEquals(item, x, in.budget, at)) {
+      if (item == x || Operators.pyEquals(item, x, in.budget, at)) {
         n++;
       }
     }
     return n;
+  }
+
+  /** {@code list.index(x)} or {@code tuple.index(x)}: the first item that is or equals x. */
+  private static long indexOf(Interpreter in, List<Object> items, Object x, String kind, Span at) {
+    searchable(x, at);
+    in.budget.work(items.size(), at);
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) == x || Operators.pyEquals(items.get(i), x, in.budget, at)) {
+        return i;
+      }
+    }
+    throw Interpreter.error(
+        Code.DN0109,
+        at,
+        kind.equals("list") ? repr(in, x) + " is not in list" : "tuple.index(x): x not in tuple");
+  }
+
+  /** Refuses searching a compile-time container for a number known only at run time. */
+  private static void searchable(Object x, Span at) {
+    if (x instanceof HostScalar) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "searching a list or tuple for a value known only at run time (from .item() or"
+              + " int(tensor)) is not supported",
+          "compare with each item (k == a), or keep the values in a tensor");
+    }
   }
 
   private static Builtin bound(String name, BuiltinImpl impl) {

@@ -40,7 +40,7 @@ final class Comprehensions {
       PyDict dict) {
     if (level == c.generators().size()) {
       if (c.kind() == Expr.CompKind.DICT) {
-        dict.map.put(Operators.key(in.eval(c.elt(), f)), in.eval(c.value().get(), f));
+        dict.map.put(Operators.key(in.eval(c.elt(), f), c.span()), in.eval(c.value().get(), f));
       } else {
         Object v = in.eval(c.elt(), f);
         if (c.kind() != Expr.CompKind.SET || !items.contains(v)) {

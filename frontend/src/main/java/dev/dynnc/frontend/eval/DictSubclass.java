@@ -85,7 +85,7 @@ final class DictSubclass {
           at,
           "dict." + name + " takes " + want + " arguments (" + a.size() + " given)");
     }
-    Object key = Operators.key(a.get(1));
+    Object key = Operators.key(a.get(1), at);
     switch (name) {
       case "__setitem__" -> {
         d.map.put(key, a.get(2));

@@ -851,7 +851,7 @@ public final class Interpreter {
       Object container = eval(sub.value(), f);
       Object index = evalIndex(sub.index(), f);
       if (container instanceof PyDict dict) {
-        Object key = Operators.key(index);
+        Object key = Operators.key(index, sub.span());
         if (!dict.map.containsKey(key)) {
           throw error(
               Code.DN0109, sub.span(), "key " + Builtins.repr(this, index) + " is not in the dict");
@@ -1044,7 +1044,7 @@ public final class Interpreter {
       if (container instanceof PyList l) {
         l.items.set(Operators.index(index, l.items.size(), s.span()), v);
       } else if (container instanceof PyDict d) {
-        d.map.put(Operators.key(index), v);
+        d.map.put(Operators.key(index, s.span()), v);
       } else if (container instanceof PyObject o && o.module != null) {
         torch.moduleSetItem(o, index, v, s.span());
       } else if (staging != null && Operators.isTensorLike(container)) {
@@ -1534,7 +1534,7 @@ public final class Interpreter {
     } else if (e instanceof Expr.Str s) {
       return s.value();
     } else if (e instanceof Expr.FStr fs) {
-      return Builtins.formatFString(this, fs, f);
+      return Builtins.fString(this, fs, f);
     } else if (e instanceof Expr.Const c) {
       return c.value() == Expr.Const.NONE ? Values.NONE : c.value();
     } else if (e instanceof Expr.TupleExpr t) {
@@ -1554,7 +1554,7 @@ public final class Interpreter {
       for (int i = 0; i < d.keys().size(); i++) {
         Object v = eval(d.values().get(i), f);
         if (d.keys().get(i).isPresent()) {
-          out.map.put(Operators.key(eval(d.keys().get(i).get(), f)), v);
+          out.map.put(Operators.key(eval(d.keys().get(i).get(), f), d.span()), v);
         } else if (v instanceof PyDict other) {
           out.map.putAll(other.map);
         }

@@ -531,7 +531,7 @@ final class MathFunctions {
                 if (bySize) {
                   out[i] = Operators.asLong(items.get(i), at);
                 } else {
-                  double f = Operators.toDouble(items.get(i));
+                  double f = Operators.asDouble(items.get(i), at);
                   out[i] = (long) Math.floor(in[i] * f);
                   // PyTorch maps coordinates with 1 / scale_factor unless told to recompute it
                   // from the sizes; the two agree when the output size is exact.

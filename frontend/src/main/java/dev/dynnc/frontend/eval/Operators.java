@@ -53,6 +53,18 @@ final class Operators {
   }
 
   static Object binary(Interpreter in, String op, Object a, Object b, Span at) {
+    // Text made from run-time values stays such text: "exit " + str(k), "k=%d" % k (to print)
+    boolean textA = Builtins.isRunTimeText(a);
+    boolean textB = Builtins.isRunTimeText(b);
+    if (op.equals("+")
+        && (textA || textB)
+        && (textA || a instanceof String)
+        && (textB || b instanceof String)) {
+      return Builtins.runTimeText("'...' + '...'", at);
+    }
+    if (op.equals("%") && a instanceof String && Builtins.hasRunTimeValue(b)) {
+      return Builtins.runTimeText("'...' % ...", at);
+    }
     Signals.use(a, at);
     Signals.use(b, at);
 
@@ -435,7 +447,7 @@ final class Operators {
       return o.module.modules.containsKey(item);
     }
     if (container instanceof PyDict d && !Interpreter.isDynamic(item)) {
-      return d.map.containsKey(key(item));
+      return d.map.containsKey(key(item, at));
     }
     List<Object> items =
         container instanceof PyDict d ? new ArrayList<>(d.map.keySet()) : in.iterate(container, at);
@@ -479,7 +491,15 @@ final class Operators {
   }
 
   /** Normalizes dict keys so 1, 1.0 and True hash alike as in Python. */
-  static Object key(Object k) {
+  static Object key(Object k, Span at) {
+    if (k instanceof HostScalar) {
+      // Python hashes the number, known only at run time: a compile-time dict cannot be searched
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "a value known only at run time (from .item() or int(tensor)) used as a dict key",
+          "keep the values in a list or tuple and index it (values[k]), or branch with if");
+    }
     if (k instanceof Boolean b) {
       return b ? 1L : 0L;
     }
@@ -564,7 +584,7 @@ final class Operators {
       return in.torch.index(v, idx, at);
     }
     if (v instanceof PyDict d) {
-      Object k = key(idx);
+      Object k = key(idx, at);
       if (!d.map.containsKey(k) && d.defaultFactory != null) {
         Object made =
             d.defaultFactory == Values.NONE
@@ -601,6 +621,27 @@ final class Operators {
         && !items.isEmpty()
         && items.stream().allMatch(x -> x instanceof PyObject o && o.module != null)) {
       return ModuleDispatch.pick(items, h, at); // a plain list of modules, called with it
+    }
+    if (idx instanceof HostScalar h
+        && (v instanceof PyList || v instanceof PyTuple)
+        && !items.isEmpty()) {
+      // thresholds[k], feats[k]: one branch per item on the run-time index, joined as after an
+      // if/elif chain; an index out of range raises at run time (IndexError in Python)
+      if (h.type().dtype().isFloat()) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            Builtins.typeName(v) + " indices must be integers or slices, not a run-time float");
+      }
+      List<Object> snapshot = List.copyOf(items);
+      in.decisions.condition("list index", at, h, true, false);
+      return in.requireStaging(at)
+          .dynamicChoice(
+              in,
+              h,
+              snapshot.size(),
+              i -> Interpreter.checkPoison(snapshot.get(i), "item " + i, at),
+              at);
     }
     if (idx instanceof SliceValue s) {
       long[] r = resolveSlice(s, items.size(), at);
