@@ -5,7 +5,8 @@
 # kept in a variable and branched on later, any() and all() over exits' confidences (a generator
 # of .item() comparisons, a list of tensors), `not` of such a flag, and a conditional expression
 # on bool(...); `in` and `not in` with a run-time item (k in (1, 2, 5), a dict's keys); isinstance
-# and type() of .item() and int(.item()), which are Python numbers. dynnc once
+# and type() of .item() and int(.item()), which are Python numbers; `j or 5` and `j and 3` of a
+# run-time int, whose value is one operand, not a bool. dynnc once
 # took bool() of a run-time value as True and found a run-time item in no container, baking in one
 # branch.
 import torch
@@ -35,4 +36,6 @@ class Net(nn.Module):
         picked = [1.0 if k not in [0, 3] else 0.0, 1.0 if k in {4: 'a', 'b': 1} else 0.0]
         s = x.max().item()
         picked.append(1.0 if isinstance(k, int) and isinstance(s, float) and type(k) is int else 0.0)
-        return y, z, 1.0 if bool(x.max() > 1.0) else 2.0, picked
+        j = int((x.sum() > 0).item())
+        vals = x * (j or 5) + x * (j and 3) + x * (0 or j) + x * (2 and j) + x * (j * 0.5 or 1.5)
+        return y, z, 1.0 if bool(x.max() > 1.0) else 2.0, picked, vals, j or 7

@@ -25,6 +25,9 @@ final class Builtins {
         b,
         "range",
         (it, a, kw, at) -> {
+          if (a.stream().anyMatch(x -> x instanceof HostScalar)) {
+            return runTimeRange(a, at);
+          }
           long start = 0;
           long stop;
           long step = 1;
@@ -510,7 +513,17 @@ final class Builtins {
                 Operators.binary(it, "%", a.get(0), a.get(1), at)));
     for (String exc : PyLibrary.EXCEPTIONS.keySet()) {
       // An exception value is its message as CPython prints it; only 'raise' looks at it.
-      def(b, exc, (it, a, kw, at) -> exc + (a.isEmpty() ? "" : ": " + str(it, a.get(0))));
+      def(
+          b,
+          exc,
+          (it, a, kw, at) ->
+              exc
+                  + (a.isEmpty()
+                      ? ""
+                      : ": "
+                          + (hasRunTimeValue(a.get(0))
+                              ? "(a message made from values known only at run time)"
+                              : str(it, a.get(0)))));
     }
     b.put("NotImplemented", Values.NONE);
     for (String name :
@@ -720,6 +733,36 @@ final class Builtins {
     return a.get(0);
   }
 
+  /** {@code range(...)} with a run-time int bound: for a for loop over it (see execFor). */
+  private static RunTimeRange runTimeRange(List<Object> a, Span at) {
+    if (a.size() > 3) {
+      throw Interpreter.error(
+          Code.DN0102, at, "range expected at most 3 arguments, got " + a.size());
+    }
+    for (Object x : a) {
+      if (x instanceof HostScalar h && h.type().dtype().isFloat()) {
+        throw Interpreter.error(
+            Code.DN0102, at, "'float' object cannot be interpreted as an integer");
+      }
+      if (!(x instanceof HostScalar)) {
+        intArg(x, at);
+      }
+    }
+    Object step = a.size() == 3 ? a.get(2) : 1L;
+    if (step instanceof HostScalar) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "a range whose step is known only at run time is not supported",
+          "give the step as a number; the bounds may be run-time ints");
+    }
+    long s = intArg(step, at);
+    if (s == 0) {
+      throw Interpreter.error(Code.DN0103, at, "range() step must not be zero");
+    }
+    return new RunTimeRange(a.size() == 1 ? 0L : a.get(0), a.get(a.size() == 1 ? 0 : 1), s);
+  }
+
   static long intArg(Object v, Span at) {
     return Operators.asLong(v, at);
   }
@@ -921,7 +964,7 @@ final class Builtins {
       return "tuple";
     } else if (v instanceof PyDict d) {
       return d.cls != null ? d.cls.name : "dict";
-    } else if (v instanceof PyRange) {
+    } else if (v instanceof PyRange || v instanceof RunTimeRange) {
       return "range";
     } else if (v instanceof PyFunction || v instanceof Builtin || v instanceof BoundMethod) {
       return "function";

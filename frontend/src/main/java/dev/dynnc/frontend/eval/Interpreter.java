@@ -947,6 +947,10 @@ public final class Interpreter {
 
   private void execFor(Stmt.For fo, Frame f) {
     Object it = eval(fo.iter(), f);
+    if (it instanceof RunTimeRange r) {
+      runTimeRangeLoop(fo, r, f);
+      return;
+    }
     if (isDynamic(it)) {
       throw error(
           Code.DN0203,
@@ -1687,10 +1691,26 @@ public final class Interpreter {
                 b.span());
       }
       Object v = eval(x, f);
-      if (acc == null) {
-        acc = v;
-      } else {
+      if (acc == null || !isDynamic(foldCondition(acc))) {
+        acc = v; // a compile-time operand that did not decide leaves the value to this one
+      } else if (boolLike(acc) && boolLike(v)) {
+        // two truth values (comparisons, flags): combined on the host, no branch
         acc = isAnd ? Operators.and(this, acc, v, b.span()) : Operators.or(this, acc, v, b.span());
+      } else {
+        // `k or 5` is k or 5, not a bool: choose the value on the run-time truth of acc
+        Object left = acc;
+        Object right = v;
+        record("and/or", b.span(), left, true, false);
+        acc =
+            requireStaging(b.span())
+                .branchValue(
+                    this,
+                    f,
+                    foldCondition(left),
+                    isAnd ? () -> right : () -> left,
+                    isAnd ? () -> left : () -> right,
+                    true,
+                    b.span());
       }
       Object folded = foldCondition(acc);
       if (!isDynamic(folded)) {
@@ -1701,6 +1721,16 @@ public final class Interpreter {
       }
     }
     return acc;
+  }
+
+  /** Whether {@code v} is a truth value: a bool, a run-time bool or a one-element bool tensor. */
+  private boolean boolLike(Object v) {
+    v = foldCondition(v);
+    return v instanceof Boolean
+        || v instanceof HostScalar h && h.type().dtype() == dev.dynnc.semantics.DType.BOOL
+        || v instanceof SymTensor t
+            && t.type().dtype() == dev.dynnc.semantics.DType.BOOL
+            && t.type().numel() == 1;
   }
 
   private static final java.util.Set<String> PLAIN_METHODS =
@@ -1868,8 +1898,52 @@ public final class Interpreter {
    * Returns the elements of an iterable value as a list, charging the copy to the budget before
    * making it.
    */
+  /**
+   * {@code for i in range(n)} with n known only at run time: the staged while loop {@code next =
+   * start; while next < stop: i = next; next = next + step; body} (> for a negative step), so that
+   * {@code continue} still steps, {@code else} runs when no break left the loop, and i keeps its
+   * last value. The range's bounds are evaluated once, before the loop, as Python does.
+   */
+  private void runTimeRangeLoop(Stmt.For fo, RunTimeRange r, Frame f) {
+    Span sp = fo.span();
+    String where = " of the for loop at " + sp.line() + ":" + sp.column() + ">";
+    String next = "<next value" + where;
+    String stop = "<stop" + where;
+    f.locals.put(next, r.start());
+    f.locals.put(stop, r.stop());
+    Expr test =
+        new Expr.Compare(
+            new Expr.Name(next, sp),
+            ImmutableList.of(r.step() > 0 ? "<" : ">"),
+            ImmutableList.of(new Expr.Name(stop, sp)),
+            sp);
+    ImmutableList<Stmt> body =
+        ImmutableList.<Stmt>builder()
+            .add(new Stmt.Assign(ImmutableList.of(fo.target()), new Expr.Name(next, sp), sp))
+            .add(
+                new Stmt.Assign(
+                    ImmutableList.of(new Expr.Name(next, sp)),
+                    new Expr.BinOp("+", new Expr.Name(next, sp), new Expr.Num(r.step(), sp), sp),
+                    sp))
+            .addAll(fo.body())
+            .build();
+    try {
+      execStmt(new Stmt.While(test, body, fo.orelse(), sp), f);
+    } finally {
+      f.locals.remove(next);
+      f.locals.remove(stop);
+    }
+  }
+
   List<Object> iterate(Object v, Span at) {
     Signals.use(v, at);
+    if (v instanceof RunTimeRange) {
+      throw error(
+          Code.DN0203,
+          at,
+          "a range with a bound known only at run time can only drive a for loop",
+          "write `for i in range(n):`; a list, comprehension or len() of it needs its length");
+    }
     if (v instanceof PyList l) {
       budget.slots(l.items.size(), at);
       return new ArrayList<>(l.items);

@@ -576,6 +576,9 @@ final class Operators {
     throw Interpreter.error(Code.DN0102, at, "expected an int, got '" + Builtins.typeName(v) + "'");
   }
 
+  /** The most items of a list or tuple indexed by a run-time int: one branch each. */
+  static final int MAX_RUN_TIME_ITEMS = 64;
+
   static Object subscript(Interpreter in, Object v, Object idx, Span at) {
     Signals.use(v, at);
     Signals.use(idx, at);
@@ -632,6 +635,19 @@ final class Operators {
             Code.DN0102,
             at,
             Builtins.typeName(v) + " indices must be integers or slices, not a run-time float");
+      }
+      if (items.size() > MAX_RUN_TIME_ITEMS) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "a "
+                + Builtins.typeName(v)
+                + " of "
+                + items.size()
+                + " items indexed by a run-time int (one branch per item; at most "
+                + MAX_RUN_TIME_ITEMS
+                + ")",
+            "keep numbers in a tensor and index that: torch.tensor(values)[k]");
       }
       List<Object> snapshot = List.copyOf(items);
       in.decisions.condition("list index", at, h, true, false);

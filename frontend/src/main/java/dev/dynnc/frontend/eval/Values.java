@@ -90,6 +90,13 @@ public final class Values {
     }
   }
 
+  /**
+   * {@code range(start, stop, step)} with a bound known only at run time (an int {@link
+   * HostScalar}) and a step known at compile time: only a for loop can use it, as a staged while
+   * loop.
+   */
+  public record RunTimeRange(Object start, Object stop, long step) {}
+
   /** A Python function or lambda with its defining environment. */
   public static final class PyFunction {
     public final String name;
