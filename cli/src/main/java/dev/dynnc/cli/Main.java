@@ -97,6 +97,11 @@ public final class Main implements Callable<Integer> {
       return cl.execute(args);
     } catch (Throwable t) { // Errors (out of memory, stack overflow) pass picocli's handler
       return internalError(t, err);
+    } finally {
+      // Diagnostics are printed with print(), which an auto-flushing writer does not flush: a
+      // warning of a command that succeeds would be lost at exit.
+      out.flush();
+      err.flush();
     }
   }
 
@@ -290,7 +295,7 @@ public final class Main implements Callable<Integer> {
           DynncCompiler.builder()
               .target(t.get())
               .maxErrors(m.maxErrors())
-              .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
+              .diagnostics((d, sources) -> err.append(Diagnostics.render(d, sources)).flush())
               .progress(progress)
               .boundaryLayouts(!nchwBoundaries);
       if (specializePath != null) {

@@ -190,7 +190,7 @@ final class ModelCommands {
       DynncCompiler c =
           DynncCompiler.builder()
               .maxErrors(maxErrors)
-              .diagnostics((d, sources) -> err.print(Diagnostics.render(d, sources)))
+              .diagnostics((d, sources) -> err.append(Diagnostics.render(d, sources)).flush())
               .build();
       return c.analyze(sourceRoot, entry, method, inputs, weights, selection);
     }

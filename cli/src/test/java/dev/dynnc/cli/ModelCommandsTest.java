@@ -136,6 +136,31 @@ class ModelCommandsTest {
   }
 
   @Test
+  void checkPrintsAWarningAndSucceeds() throws Exception {
+    Out r =
+        checkNet(
+            """
+        import torch.nn as nn
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.calls = 0
+
+            def forward(self, x):
+                self.calls += 1
+                return x * self.calls
+        """);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("m.net:Net(): supported;"), r.out());
+    assertTrue(
+        r.err()
+            .startsWith("warning[DN0117]: m/net.py:10:14: forward sets Net.calls, which it read"),
+        r.err());
+  }
+
+  @Test
   void checkReportsEveryErrorInOneRun() throws Exception {
     Out r =
         checkNet(

@@ -295,6 +295,7 @@ public final class DynncCompiler {
       return new Analysis(
           fr.diagnostics(), fr.sources(), stages, Optional.empty(), fr.decisions(), List.of());
     }
+    reportWarnings(fr);
     Function f = fr.function().get();
     stages.add(new Analysis.Stage("lowered", f));
     for (dev.dynnc.rewrite.Pass p : Pipeline.PASSES) {
@@ -376,6 +377,7 @@ public final class DynncCompiler {
       if (!fr.ok()) {
         return new CompileResult(fr.diagnostics(), fr.sources(), fr.function(), 0, 0);
       }
+      reportWarnings(fr);
       progress.stage(Stage.PASSES, "");
       Function f = Pipeline.run(fr.function().get(), PassContext.DEFAULT);
       Verifier.verifyOrThrow(f);
@@ -502,6 +504,15 @@ public final class DynncCompiler {
     } catch (CompileCache.Refused e) {
       warn(e.getMessage());
       return null;
+    }
+  }
+
+  /** Reports the frontend's warnings (DN0117) of a model that lowered. */
+  private void reportWarnings(Frontend.Result fr) {
+    synchronized (sink) {
+      fr.diagnostics().all().stream()
+          .filter(d -> d.code().severity() == dev.dynnc.diag.Severity.WARNING)
+          .forEach(d -> sink.report(d, fr.sources()));
     }
   }
 

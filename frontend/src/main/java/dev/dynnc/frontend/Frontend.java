@@ -96,6 +96,7 @@ public final class Frontend {
       ModelLowering.Lowered l =
           ModelLowering.lower(sourceRoot, entry, method, inputs, sources, maxErrors);
       Verifier.verifyOrThrow(l.function());
+      diags.addAll(l.warnings());
       Map<String, WeightTensor> weights = Map.of();
       if (checkpoint.isPresent()) {
         weights = bindWeights(l.state(), checkpoint.get(), selection, diags);

@@ -59,6 +59,12 @@ public enum Code {
    * nor a known PyTorch name.
    */
   DN0113(Severity.ERROR, "unknown PyTorch name", "{0}"),
+  /**
+   * Forward reads an attribute of a module and then sets it: PyTorch carries the new value to the
+   * next call, a compiled model does not. A warning: counters kept for statistics are common and
+   * harmless when outputs do not read them.
+   */
+  DN0117(Severity.WARNING, "forward keeps state between calls", "{0}"),
   // Frontend: lowering forward.
   DN0200(Severity.ERROR, "unsupported construct in forward", "{0}"),
   DN0201(Severity.ERROR, "unsupported tensor operation", "{0}"),

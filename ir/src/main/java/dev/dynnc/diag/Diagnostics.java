@@ -33,8 +33,9 @@ public final class Diagnostics {
     list.addAll(ds);
   }
 
+  /** Whether an error is among the diagnostics (warnings and notes do not fail a compile). */
   public boolean hasErrors() {
-    return !list.isEmpty();
+    return list.stream().anyMatch(d -> d.code().severity() == Severity.ERROR);
   }
 
   public List<Diagnostic> all() {

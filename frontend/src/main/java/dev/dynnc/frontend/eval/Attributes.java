@@ -204,6 +204,11 @@ final class Attributes {
   }
 
   private static Object getOnObject(Interpreter in, PyObject o, String name, Span at) {
+    if (in.staging != null
+        && o.module != null
+        && (o.dict.containsKey(name) || o.module.buffers.containsKey(name))) {
+      in.stateUse.read(o, name, at);
+    }
     if (o.dict.containsKey(name)) {
       return Interpreter.checkPoison(o.dict.get(name), "attribute '" + name + "'", at);
     }
@@ -285,6 +290,9 @@ final class Attributes {
             "call super().__init__() at the start of " + o.cls.name + ".__init__");
       }
       if (o.module != null) {
+        if (in.staging != null) {
+          in.stateUse.write(o, name, at);
+        }
         if (v instanceof PyObject child && child.module != null) {
           o.dict.remove(name);
           o.module.parameters.remove(name);

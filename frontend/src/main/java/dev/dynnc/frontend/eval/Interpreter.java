@@ -1829,6 +1829,9 @@ public final class Interpreter {
     return v;
   }
 
+  /** Forward's reads and writes of module attributes: state kept between calls (DN0117). */
+  final StateUse stateUse = new StateUse();
+
   public static boolean isDynamic(Object v) {
     return v instanceof SymTensor || v instanceof HostScalar;
   }

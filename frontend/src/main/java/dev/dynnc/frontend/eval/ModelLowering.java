@@ -40,7 +40,8 @@ public final class ModelLowering {
       Function function,
       ImmutableList<StateEntry> state,
       List<dev.dynnc.frontend.Decision> decisions,
-      List<dev.dynnc.ir.OpPosition> cuts) {}
+      List<dev.dynnc.ir.OpPosition> cuts,
+      List<Diagnostic> warnings) {}
 
   /**
    * Lowers {@code method} of the model that {@code entry} builds. A failing statement does not end
@@ -171,7 +172,11 @@ public final class ModelLowering {
       return null; // the staged IR of a failed lowering is incomplete; only the errors are reported
     }
     return new Lowered(
-        staging.finish(method, names, params), state, in.decisions.decisions(), staging.cuts());
+        staging.finish(method, names, params),
+        state,
+        in.decisions.decisions(),
+        staging.cuts(),
+        in.stateUse.warnings());
   }
 
   private static List<String> methodParams(Object target) {
