@@ -7,8 +7,9 @@
 # special: x[0,5]=40
 # Lists and tuples indexed by a run-time int, as early-exit and multi-scale code picks a threshold
 # or a feature map by the exit it reached: a list of tensors, a list of floats kept on the module,
-# a tuple of ints indexed from the end, then a module list with the same index; and the progress
-# printed with an f-string of run-time values, which the compiled model ignores.
+# a tuple of ints indexed from the end, then a module list with the same index; the progress
+# printed with an f-string of run-time values, which the compiled model ignores; and writes at the
+# run-time index (a slot of a list of tensors, a counter incremented, an item from the end).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -30,4 +31,9 @@ class Net(nn.Module):
         conf = F.softmax(y, dim=1).max()
         print(f"exit {k}: conf {conf.item():.3f} >= {th}?", "head " + str(k))
         done = conf > th
-        return y, done, th, scale
+        slots = [torch.zeros(2, 3) for _ in range(3)]
+        slots[k] = y
+        counts = [0, 0, 0]
+        counts[k] += 1
+        counts[k - 1] = counts[k - 1] + 5
+        return y, done, th, scale, torch.stack(slots), counts

@@ -1045,7 +1045,9 @@ public final class Interpreter {
     } else if (target instanceof Expr.Subscript s) {
       Object container = eval(s.value(), f);
       Object index = evalIndex(s.index(), f);
-      if (container instanceof PyList l) {
+      if (container instanceof PyList l && index instanceof HostScalar h) {
+        writeAtRunTimeIndex(l, h, v, s.span());
+      } else if (container instanceof PyList l) {
         l.items.set(Operators.index(index, l.items.size(), s.span()), v);
       } else if (container instanceof PyDict d) {
         d.map.put(Operators.key(index, s.span()), v);
@@ -1827,6 +1829,43 @@ public final class Interpreter {
       return staging.knownValue(t).orElse(v);
     }
     return v;
+  }
+
+  /**
+   * {@code l[k] = v} with k known only at run time ({@code slots[k] = y}, {@code counts[k] += 1}):
+   * one branch per item on k, arm i setting item i, and the list joined after them as after an
+   * if/elif chain (rule FORK-STATE); an index out of range raises at run time.
+   */
+  private void writeAtRunTimeIndex(PyList l, HostScalar k, Object v, Span at) {
+    if (k.type().dtype().isFloat()) {
+      throw error(Code.DN0102, at, "list indices must be integers or slices, not a run-time float");
+    }
+    int n = l.items.size();
+    if (n == 0) {
+      throw error(Code.DN0109, at, "list assignment index out of range");
+    }
+    if (n > Operators.MAX_RUN_TIME_ITEMS) {
+      throw error(
+          Code.DN0201,
+          at,
+          "a list of "
+              + n
+              + " items written at a run-time index (one branch per item; at most "
+              + Operators.MAX_RUN_TIME_ITEMS
+              + ")",
+          "keep the values in a tensor and write that: t[k] = v");
+    }
+    decisions.condition("list index", at, k, true, false);
+    requireStaging(at)
+        .dynamicChoice(
+            this,
+            k,
+            n,
+            i -> {
+              l.items.set(i, v);
+              return Values.NONE;
+            },
+            at);
   }
 
   /** Forward's reads and writes of module attributes: state kept between calls (DN0117). */
