@@ -19,7 +19,7 @@ class Net(nn.Module):
         p = self.fc(x).detach().cpu().numpy()
         return self.fc(x), np.median(p)
 # ---- expected ----
-# error[DN0105]: error_numpy_unsupported_function.py:20:31: numpy.median is not supported by dynnc (it models numpy's amax, amin, argmax, argmin, array, asarray, bool_, cumsum, float32, float64, float_, int32, int64, int_, max, mean, min, prod, sum)
+# error[DN0105]: error_numpy_unsupported_function.py:20:31: numpy.median is not supported by dynnc (it models numpy's abs, absolute, all, amax, amin, any, argmax, argmin, array, asarray, bool_, clip, cumsum, exp, float32, float64, float_, int32, int64, int_, log, log10, log2, max, mean, min, prod, sqrt, sum, tanh, where)
 #    |
 # 20 |         return self.fc(x), np.median(p)
 #    |                               ^

@@ -59,6 +59,14 @@ final class Numpy {
       m.put(name, new Builtin("numpy." + name, (it, a, kw, at) -> argReduce(it, name, a, kw, at)));
     }
     m.put("cumsum", new Builtin("numpy.cumsum", Numpy::cumsum));
+    for (String name : List.of("exp", "log", "log2", "log10", "sqrt", "abs", "absolute", "tanh")) {
+      m.put(name, new Builtin("numpy." + name, (it, a, kw, at) -> ufunc(it, name, a, kw, at)));
+    }
+    for (String name : List.of("any", "all")) {
+      m.put(name, new Builtin("numpy." + name, (it, a, kw, at) -> anyAll(it, name, a, kw, at)));
+    }
+    m.put("clip", new Builtin("numpy.clip", Numpy::clip));
+    m.put("where", new Builtin("numpy.where", Numpy::where));
     for (String name : List.of("array", "asarray")) {
       m.put(name, new Builtin("numpy." + name, (it, a, kw, at) -> array(it, name, a, kw, at)));
     }
@@ -96,6 +104,72 @@ final class Numpy {
   private static Long axis(List<Object> a, Map<String, Object> kw, Span at) {
     Object v = a.size() > 1 ? a.get(1) : kw.getOrDefault("axis", Values.NONE);
     return v == Values.NONE ? null : Operators.asLong(v, at);
+  }
+
+  /** The array argument of an element-wise function: a tensor (numpy's array of it). */
+  private static SymTensor array(String fn, Object v, Span at) {
+    if (v instanceof SymTensor t) {
+      return t;
+    }
+    throw Interpreter.error(
+        Code.DN0201,
+        at,
+        fn + " of a " + Builtins.typeName(v) + " is not supported",
+        "call it on the array of a tensor (t.numpy()), or use torch's function");
+  }
+
+  /**
+   * {@code numpy.exp(a)} and friends on the array of a tensor: torch's function, in float64 for an
+   * int or bool array as numpy computes it.
+   */
+  private static Object ufunc(
+      Interpreter in, String name, List<Object> a, Map<String, Object> kw, Span at) {
+    SymTensor t = array("numpy." + name, arg("numpy." + name, a, kw, at), at);
+    boolean keepsInts = name.equals("abs") || name.equals("absolute");
+    if (!keepsInts && !t.type().dtype().isFloat()) {
+      t = in.torch.cast(t, DType.F64, at);
+    }
+    return in.torch.call(keepsInts ? "abs" : name, List.of(t), Map.of(), at);
+  }
+
+  /** {@code numpy.any(a)} / {@code numpy.all(a)}, optionally along an axis: a bool array. */
+  private static Object anyAll(
+      Interpreter in, String name, List<Object> a, Map<String, Object> kw, Span at) {
+    SymTensor t = array("numpy." + name, arg("numpy." + name, a, kw, at), at);
+    Long axis = axis(a, kw, at);
+    return axis == null
+        ? in.torch.call(name, List.of(t), Map.of(), at)
+        : in.torch.call(name, List.of(t, axis), Map.of(), at);
+  }
+
+  /** {@code numpy.clip(a, a_min, a_max)} with numbers or None as the bounds. */
+  private static Object clip(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
+    if (a.size() != 3) {
+      throw Interpreter.error(Code.DN0102, at, "numpy.clip() takes the array and two bounds");
+    }
+    SymTensor t = array("numpy.clip", a.get(0), at);
+    boolean floatBound =
+        a.get(1) instanceof Double || a.get(2) instanceof Double; // numpy then computes in float64
+    if (floatBound && !t.type().dtype().isFloat()) {
+      t = in.torch.cast(t, DType.F64, at);
+    }
+    return in.torch.call("clamp", List.of(t, a.get(1), a.get(2)), Map.of(), at);
+  }
+
+  /**
+   * {@code numpy.where(condition, x, y)}; the one-argument form gives indices whose count depends
+   * on the data, which a compiled model cannot express.
+   */
+  private static Object where(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
+    if (a.size() != 3) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "numpy.where with one argument gives indices whose count depends on the data",
+          "use numpy.where(condition, x, y), or keep a mask");
+    }
+    SymTensor c = array("numpy.where", a.get(0), at);
+    return TensorFunctions.where(in.torch, c, a.get(1), a.get(2), at);
   }
 
   private static Object reduce(

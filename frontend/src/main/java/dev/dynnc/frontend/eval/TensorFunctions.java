@@ -82,6 +82,10 @@ final class TensorFunctions {
               // PyTorch 1.13 infers the dtype from the value: full((2,), 3) is int64.
               return t.filled(v, dtypeOr(a, t.resultType(List.of(v), at)), shape, at);
             });
+    r.def("from_numpy(Tensor ndarray) -> Tensor")
+        .in(TORCH)
+        .note("the array of a tensor (t.numpy()) is the tensor itself")
+        .to((t, a, at) -> a.tensor("ndarray"));
     r.def(
             "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor")
         .in(TORCH)
@@ -1434,7 +1438,6 @@ final class TensorFunctions {
         "atan2",
         "logspace",
         "as_tensor",
-        "from_numpy",
         "take",
         "squeeze_copy",
         "bitwise_and",
