@@ -35,6 +35,8 @@ class StateWarningTest {
                 super().__init__()
                 self.calls = 0
                 self.hidden = None
+                self.counts = [0, 0]
+                self.log = []
                 self.lin = nn.Linear(4, 4)
 
             def forward(self, x):
@@ -53,8 +55,8 @@ class StateWarningTest {
     List<Diagnostic> d = lower("self.calls += 1\nreturn self.lin(x) * self.calls\n");
     assertEquals(1, d.size(), d::toString);
     assertEquals(Code.DN0117, d.get(0).code());
-    assertEquals(13, d.get(0).span().line());
-    assertTrue(d.get(0).message().contains("Net.calls, which it read before (line 13)"));
+    assertEquals(15, d.get(0).span().line());
+    assertTrue(d.get(0).message().contains("Net.calls, which it read before (line 15)"));
   }
 
   @Test
@@ -65,8 +67,16 @@ class StateWarningTest {
                 + "self.hidden = torch.tanh(self.lin(h))\n"
                 + "return self.hidden\n");
     assertEquals(List.of(Code.DN0117), d.stream().map(Diagnostic::code).toList());
-    assertEquals(14, d.get(0).span().line());
-    assertTrue(d.get(0).message().contains("Net.hidden, which it read before (line 13)"));
+    assertEquals(16, d.get(0).span().line());
+    assertTrue(d.get(0).message().contains("Net.hidden, which it read before (line 15)"));
+  }
+
+  @Test
+  void aListAttributeChangedInPlaceIsState() throws IOException {
+    List<Diagnostic> d = lower("y = self.lin(x)\nself.counts[0] += 1\nreturn y\n");
+    assertEquals(List.of(Code.DN0117), d.stream().map(Diagnostic::code).toList());
+    assertEquals(16, d.get(0).span().line());
+    assertTrue(d.get(0).message().contains("changes Net.counts in place (read at line 16)"));
   }
 
   @Test
@@ -78,6 +88,8 @@ class StateWarningTest {
                 + "self.hidden = torch.tanh(self.lin(x) + self.hidden)\n"
                 + "self.calls = 0\n"
                 + "self.calls += 1\n"
-                + "return self.hidden * self.calls\n"));
+                + "self.log = []\n"
+                + "self.log.append(x)\n"
+                + "return self.hidden * self.calls + self.log[0]\n"));
   }
 }

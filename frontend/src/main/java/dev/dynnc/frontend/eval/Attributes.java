@@ -207,7 +207,8 @@ final class Attributes {
     if (in.staging != null
         && o.module != null
         && (o.dict.containsKey(name) || o.module.buffers.containsKey(name))) {
-      in.stateUse.read(o, name, at);
+      in.stateUse.read(
+          o, name, o.dict.containsKey(name) ? o.dict.get(name) : o.module.buffers.get(name), at);
     }
     if (o.dict.containsKey(name)) {
       return Interpreter.checkPoison(o.dict.get(name), "attribute '" + name + "'", at);

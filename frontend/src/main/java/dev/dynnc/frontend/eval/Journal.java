@@ -30,6 +30,9 @@ final class Journal {
   private static final AtomicLong CLOCK = new AtomicLong();
   private static final ThreadLocal<Journal> CURRENT = new ThreadLocal<>();
 
+  /** Told of every container mutation while forward is staged (see {@link StateUse}); or null. */
+  static final ThreadLocal<java.util.function.Consumer<Tracked>> MUTATIONS = new ThreadLocal<>();
+
   /**
    * A container whose mutations are journaled; {@link #born} orders containers and journals in
    * time.
@@ -89,6 +92,10 @@ final class Journal {
   }
 
   static void touch(Tracked c) {
+    java.util.function.Consumer<Tracked> m = MUTATIONS.get();
+    if (m != null) {
+      m.accept(c);
+    }
     Journal j = CURRENT.get();
     if (j != null && c.born() < j.start && !j.before.containsKey(c.born())) {
       j.before.put(c.born(), new State(c, c.copyState()));

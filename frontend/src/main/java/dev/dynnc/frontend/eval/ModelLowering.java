@@ -167,7 +167,12 @@ public final class ModelLowering {
     }
     Staging staging = new Staging(params.size());
     in.staging = staging;
-    in.call(target, args, Map.of(), entrySpan);
+    Journal.MUTATIONS.set(in.stateUse::mutated);
+    try {
+      in.call(target, args, Map.of(), entrySpan);
+    } finally {
+      Journal.MUTATIONS.remove();
+    }
     if (in.hasErrors()) {
       return null; // the staged IR of a failed lowering is incomplete; only the errors are reported
     }
