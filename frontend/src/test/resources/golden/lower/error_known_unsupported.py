@@ -12,7 +12,7 @@ import torch.nn.functional as F
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.act = nn.LocalResponseNorm(2)
+        self.act = nn.Conv3d(4, 4, 1)
 
     def forward(self, x):
         a = torch.fft.fft(x)
@@ -42,7 +42,7 @@ class Net(nn.Module):
 # 21 |         d = F.cross_entropy(x, x)
 #    |               ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:22:18: 'torch.nn.LocalResponseNorm(...)' is not supported by dynnc yet, so it cannot be used here
+# error[DN0105]: error_known_unsupported.py:22:18: 'torch.nn.Conv3d(...)' is not supported by dynnc yet, so it cannot be used here
 #    |
 # 22 |         e = self.act(x)
 #    |                  ^

@@ -91,6 +91,20 @@ public final class Ops {
     op("sin", 1, 1).type(sameTensor()).relay("sin");
     op("cos", 1, 1).type(sameTensor()).relay("cos");
     op("rsqrt", 1, 1).type(sameTensor()).relay("rsqrt");
+    for (String f : List.of("atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh")) {
+      op(f, 1, 1).type(sameTensor()).relay(f);
+    }
+    // Bitwise operators on integer tensors (on bools the frontend uses the logical ops).
+    for (String f : List.of("bitwise_and", "bitwise_or", "bitwise_xor")) {
+      op(f, 2, 2)
+          .type(
+              (op, in, a, d) -> {
+                tensors(op, in);
+                return elementwise(op, in.get(0), in.get(1), false);
+              })
+          .relay(f);
+    }
+    op("bitwise_not", 1, 1).type(sameTensor()).relay("bitwise_not");
 
     // Conversions: on the host Python's bool()/int()/float(); on tensors a cast.
     op("cast", 1, 1)

@@ -177,12 +177,9 @@ final class NnLayers {
         "AvgPool3d",
         "AdaptiveAvgPool3d",
         "BatchNorm3d",
-        "LocalResponseNorm",
         "Transformer",
         "EmbeddingBag",
-        "Bilinear",
-        "Fold",
-        "Unfold");
+        "Fold");
     r.unsupported(
         TorchRegistry.Space.NN,
         "a training loss; compiled models run inference only",

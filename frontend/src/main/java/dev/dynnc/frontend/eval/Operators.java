@@ -272,8 +272,15 @@ final class Operators {
     if (isTensorLike(v)) {
       return in.torch.unary(op, v, at);
     }
-    if (v instanceof HostScalar) {
-      return in.requireStaging(at).hostBinary(in, "-", 0L, v, at);
+    if (v instanceof HostScalar h) {
+      if (op.equals("+")) {
+        return v;
+      }
+      if (op.equals("~") && h.type().dtype().isFloat()) {
+        throw Interpreter.error(Code.DN0102, at, "bad operand type for unary ~: 'float'");
+      }
+      // ~k is -1 - k on Python's ints (and bools: ~True == -2).
+      return in.requireStaging(at).hostBinary(in, "-", op.equals("~") ? -1L : 0L, v, at);
     }
     if (v instanceof Boolean b) {
       v = b ? 1L : 0L;

@@ -106,6 +106,7 @@ final class TensorFunctions {
     for (Object[] legacy :
         new Object[][] {
           {"FloatTensor", DType.F32},
+          {"DoubleTensor", DType.F64},
           {"LongTensor", DType.I64},
           {"IntTensor", DType.I32},
           {"BoolTensor", DType.BOOL}
@@ -979,13 +980,7 @@ final class TensorFunctions {
         .note("training=False only")
         .to(
             (t, a, at) -> {
-              if (a.bool("training")) {
-                throw Interpreter.error(
-                    Code.DN0201,
-                    at,
-                    "F.batch_norm with training=True is not supported",
-                    "compiled models run in eval mode; pass training=False");
-              }
+              ExtraFunctions.evalOnly(a, "training", "F.batch_norm", at);
               SymTensor x = a.tensor("input");
               SymTensor mean = a.tensor("running_mean");
               long[] c = mean.type().dims();
@@ -1427,27 +1422,24 @@ final class TensorFunctions {
         notYet,
         "tensor_split",
         "cross",
-        "dist",
-        "cdist",
-        "median",
         "mode",
-        "kthvalue",
         "cummax",
         "cummin",
-        "atan",
-        "atan2",
         "logspace",
-        "as_tensor",
         "take",
         "squeeze_copy",
-        "bitwise_and",
-        "bitwise_or",
         "aminmax",
-        "batch_norm",
-        "dropout",
         "vdot",
         "kron",
         "det");
+    r.unsupported(
+        TORCH,
+        "dynnc computes in float32, float64, int32, int64 and bool only",
+        "HalfTensor",
+        "BFloat16Tensor",
+        "ByteTensor",
+        "CharTensor",
+        "ShortTensor");
     r.unsupported(
         TORCH,
         "complex tensors are not supported",
@@ -1536,11 +1528,8 @@ final class TensorFunctions {
         notYet,
         "conv3d",
         "max_pool3d",
-        "local_response_norm",
-        "upsample",
         "grid_sample",
         "affine_grid",
-        "unfold",
         "fold",
         "scaled_dot_product_attention",
         "multi_head_attention_forward",
@@ -1562,22 +1551,20 @@ final class TensorFunctions {
         notYet,
         "cummax",
         "cummin",
-        "half",
-        "bfloat16",
-        "short",
-        "char",
-        "byte",
-        "new_tensor",
-        "unfold",
         "softmax_",
-        "type",
         "element_size",
         "stride",
         "storage_offset",
         "is_contiguous",
-        "data_ptr",
-        "T",
-        "H");
+        "data_ptr");
+    r.unsupported(
+        TENSOR,
+        "dynnc computes in float32, float64, int32, int64 and bool only",
+        "half",
+        "bfloat16",
+        "short",
+        "char",
+        "byte");
     r.unsupported(TENSOR, inPlace, "resize_", "normal_", "uniform_");
     r.unsupported(
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");

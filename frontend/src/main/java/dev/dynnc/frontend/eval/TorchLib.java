@@ -908,6 +908,9 @@ final class TorchLib {
     if (op.equals("@")) {
       return matmul(tensor(a, at), tensor(b, at), at);
     }
+    if (op.equals("&") || op.equals("|") || op.equals("^")) {
+      return bitwise(op.equals("&") ? "and" : op.equals("|") ? "or" : "xor", a, b, at);
+    }
     String ir =
         Operators.irOp(op)
             .orElseThrow(
@@ -923,8 +926,46 @@ final class TorchLib {
     return switch (op) {
       case "-" -> op("neg", List.of(t), Map.of(), at);
       case "+" -> t;
-      default -> op("logical_not", List.of(cast(t, DType.BOOL, at)), Map.of(), at);
+      default -> bitwiseNot(t, at);
     };
+  }
+
+  /**
+   * PyTorch's {@code &}, {@code |} and {@code ^} (torch.bitwise_and, _or, _xor): logical on two
+   * bools, bitwise on integers (after promotion: a bool next to an int64 tensor is 0 or 1), and an
+   * error on floating-point operands, as in PyTorch.
+   */
+  SymTensor bitwise(String which, Object a, Object b, Span at) {
+    SymTensor[] t = operands(a, b, false, at);
+    DType dt = t[0].type().dtype();
+    if (dt.isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "bitwise_" + which + " is not implemented for " + dt.numpyName() + " tensors",
+          "PyTorch's &, | and ^ take bool or integer tensors; compare first (x > 0) for a mask");
+    }
+    if (dt == DType.BOOL) {
+      return which.equals("xor")
+          ? op("ne", List.of(t[0], t[1]), Map.of(), at)
+          : op("logical_" + which, List.of(t[0], t[1]), Map.of(), at);
+    }
+    return op("bitwise_" + which, List.of(t[0], t[1]), Map.of(), at);
+  }
+
+  /** PyTorch's {@code ~} (torch.bitwise_not): logical not of a bool, two's complement of an int. */
+  SymTensor bitwiseNot(SymTensor t, Span at) {
+    DType dt = t.type().dtype();
+    if (dt.isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "bitwise_not is not implemented for " + dt.numpyName() + " tensors",
+          "~ takes a bool or integer tensor; use torch.logical_not(x) for x == 0");
+    }
+    return dt == DType.BOOL
+        ? op("logical_not", List.of(t), Map.of(), at)
+        : op("bitwise_not", List.of(t), Map.of(), at);
   }
 
   /**
@@ -1277,22 +1318,41 @@ final class TorchLib {
       case "device":
         return "cpu";
       case "data":
-      case "T":
-        if (name.equals("T")) {
-          break;
-        }
         return v;
+      case "T":
+      case "H":
+        // PyTorch 1.13: T reverses every dimension (deprecated beyond 2-D, still allowed); H, the
+        // conjugate transpose, is a matrix's transpose for real tensors and refuses other ranks.
+        if (name.equals("H") && type.rank() != 2) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "tensor.H is only supported on matrices (2-D tensors). Got "
+                  + type.rank()
+                  + "-D tensor.");
+        }
+        if (type.rank() < 2) {
+          return v;
+        }
+        long[] reversed = new long[type.rank()];
+        for (int i = 0; i < reversed.length; i++) {
+          reversed[i] = reversed.length - 1 - i;
+        }
+        return op("transpose", List.of(tensor(v, at)), Map.of("perm", Attr.ints(reversed)), at);
       case "requires_grad":
       case "is_cuda":
         return false;
       case "ndim":
         return (long) type.rank();
       case "mT":
+      case "mH":
         if (type.rank() < 2) {
           throw Interpreter.error(
               Code.DN0202,
               at,
-              "tensor.mT is only supported on matrices or batches of matrices. Got "
+              "tensor."
+                  + name
+                  + " is only supported on matrices or batches of matrices. Got "
                   + type.rank()
                   + "-D tensor.");
         }
@@ -1337,7 +1397,18 @@ final class TorchLib {
 
   /** Tensor attributes that are not methods, for suggestions. */
   private static final List<String> TENSOR_ATTRIBUTES =
-      List.of("shape", "dtype", "device", "data", "T", "mT", "requires_grad", "is_cuda", "ndim");
+      List.of(
+          "shape",
+          "dtype",
+          "device",
+          "data",
+          "T",
+          "H",
+          "mT",
+          "mH",
+          "requires_grad",
+          "is_cuda",
+          "ndim");
 
   /** Calls torch function {@code name} with the tensor first. */
   Object call(String name, List<Object> args, Map<String, Object> kwargs, Span at) {

@@ -81,6 +81,7 @@ final class TorchRegistry {
     TensorFunctions.declare(r);
     MatrixFunctions.declare(r);
     NnLayers.declare(r);
+    ExtraFunctions.declare(r);
     InPlace.declare(r);
     for (Space s : Space.values()) {
       for (String name : r.unsupported.get(s).keySet()) {

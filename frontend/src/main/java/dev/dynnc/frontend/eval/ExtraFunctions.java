@@ -1,0 +1,853 @@
+package dev.dynnc.frontend.eval;
+
+import static dev.dynnc.frontend.eval.TorchRegistry.Space.FUNCTIONAL;
+import static dev.dynnc.frontend.eval.TorchRegistry.Space.TENSOR;
+import static dev.dynnc.frontend.eval.TorchRegistry.Space.TORCH;
+
+import com.google.common.collect.ImmutableList;
+import dev.dynnc.diag.Code;
+import dev.dynnc.frontend.eval.Values.Builtin;
+import dev.dynnc.frontend.eval.Values.PyObject;
+import dev.dynnc.frontend.eval.Values.PyTuple;
+import dev.dynnc.frontend.eval.Values.SymTensor;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Type.TensorType;
+import dev.dynnc.semantics.DType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names older and everyday research code calls that the other tables lacked: shape queries of older
+ * PyTorch ({@code nelement}, {@code ndimension}, {@code get_device}), {@code Tensor.type}, {@code
+ * new_tensor} and {@code as_tensor}, the cat and stack aliases, inverse trigonometry and {@code
+ * atan2}, the bitwise functions, the functional dropout and batch norm of the torch namespace,
+ * {@code F.upsample}, the shrink activations and RReLU, median and kthvalue, distances ({@code
+ * cdist}, {@code dist}), local response normalization, the bilinear layer, and sliding windows
+ * ({@code F.unfold}, {@code Tensor.unfold}).
+ */
+final class ExtraFunctions {
+  private ExtraFunctions() {}
+
+  /** The legacy tensor type names of Tensor.type(), by dtype. */
+  private static final Map<DType, String> LEGACY =
+      Map.of(
+          DType.F32, "FloatTensor",
+          DType.F64, "DoubleTensor",
+          DType.I32, "IntTensor",
+          DType.I64, "LongTensor",
+          DType.BOOL, "BoolTensor");
+
+  static void declare(TorchRegistry r) {
+    queries(r);
+    conversions(r);
+    aliases(r);
+    trigonometry(r);
+    bitwise(r);
+    functionalForms(r);
+    activations(r);
+    orderStatistics(r);
+    distances(r);
+    windows(r);
+    r.layer("as F.local_response_norm", NnLayers.withConfig("local_response_norm", LRN));
+    r.layer("", bilinear());
+  }
+
+  private static final String LRN =
+      "LocalResponseNorm(int size, float alpha=0.0001, float beta=0.75, float k=1.0) ->"
+          + " LocalResponseNorm";
+
+  private static void queries(TorchRegistry r) {
+    r.def("nelement(Tensor input) -> int")
+        .in(TENSOR)
+        .atConstruction()
+        .note("as numel()")
+        .to((t, a, at) -> a.tensorType("input").numel());
+    r.def("ndimension(Tensor input) -> int")
+        .in(TENSOR)
+        .atConstruction()
+        .note("as dim()")
+        .to((t, a, at) -> (long) a.tensorType("input").rank());
+    r.def("get_device(Tensor input) -> int")
+        .in(TENSOR)
+        .atConstruction()
+        .note("-1, as for a CPU tensor: the compiled model chooses its device")
+        .to((t, a, at) -> -1L);
+    r.def("ravel(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .to(
+            (t, a, at) ->
+                t.reshape(a.tensor("input"), new long[] {a.tensorType("input").numel()}, at));
+  }
+
+  private static void conversions(TorchRegistry r) {
+    r.def("type(Tensor input, Any? dtype=None, bool non_blocking=False) -> Any")
+        .in(TENSOR)
+        .note(
+            "without a dtype the legacy type name ('torch.FloatTensor'); with a dtype, a legacy"
+                + " type (torch.LongTensor) or its name, a cast")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              if (a.isNone("dtype")) {
+                return "torch." + LEGACY.get(x.type().dtype());
+              }
+              return t.cast(x, legacyDtype(a.raw("dtype"), at), at);
+            });
+    r.def(
+            "new_tensor(Tensor input, Any data, *, ScalarType? dtype=None, Device? device=None,"
+                + " bool requires_grad=False) -> Tensor")
+        .in(TENSOR)
+        .note("the data as torch.tensor takes it, of the input's dtype unless dtype is given")
+        .to(
+            (t, a, at) -> {
+              DType d = a.dtype("dtype") != null ? a.dtype("dtype") : a.tensorType("input").dtype();
+              Object data = a.raw("data");
+              if (Operators.isTensorLike(data)) {
+                return t.cast(t.tensor(data, at), d, at);
+              }
+              return TensorWrites.literal(t, data, d, at);
+            });
+    r.def("as_tensor(Any data, ScalarType? dtype=None, Device? device=None) -> Tensor")
+        .in(TORCH)
+        .note("a tensor is returned as it is (cast when dtype differs); other data as torch.tensor")
+        .to(
+            (t, a, at) -> {
+              Object data = a.raw("data");
+              DType d = a.dtype("dtype");
+              if (Operators.isTensorLike(data)) {
+                SymTensor x = t.tensor(data, at);
+                return d == null || d == x.type().dtype() ? data : t.cast(x, d, at);
+              }
+              return TensorWrites.literal(t, data, d, at);
+            });
+  }
+
+  /** Refuses {@code what} called with {@code param}=True: compiled models run in eval mode. */
+  static void evalOnly(BoundArgs a, String param, String what, Span at) {
+    if (a.bool(param)) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          what + " with " + param + "=True is not supported",
+          "compiled models run in eval mode; pass " + param + "=False");
+    }
+  }
+
+  /** The dtype named by a Tensor.type() argument: a dtype, torch.LongTensor, or its name. */
+  private static DType legacyDtype(Object v, Span at) {
+    if (v instanceof DType d) {
+      return d;
+    }
+    String name = v instanceof Builtin b ? b.name() : v instanceof String s ? s : null;
+    if (name != null) {
+      String bare = name.startsWith("torch.") ? name.substring("torch.".length()) : name;
+      // torch.cuda.FloatTensor: the device is the compiled model's, as for .cuda()
+      bare = bare.startsWith("cuda.") ? bare.substring("cuda.".length()) : bare;
+      for (Map.Entry<DType, String> e : LEGACY.entrySet()) {
+        if (e.getValue().equals(bare)) {
+          return e.getKey();
+        }
+      }
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "Tensor.type(" + name + ") is not supported",
+          "dynnc's tensors are float32, float64, int32, int64 or bool:"
+              + " torch.FloatTensor, DoubleTensor, IntTensor, LongTensor or BoolTensor");
+    }
+    throw Interpreter.error(
+        Code.DN0102,
+        at,
+        "Tensor.type() takes a dtype, a tensor type or its name, not " + Builtins.typeName(v));
+  }
+
+  private static void aliases(TorchRegistry r) {
+    for (String name : List.of("concat", "concatenate")) {
+      r.def(name + "(Tensor[] tensors, int dim=0) -> Tensor")
+          .in(TORCH)
+          .note("as torch.cat")
+          .to(
+              (t, a, at) ->
+                  t.call(
+                      "cat",
+                      List.of(
+                          new Values.PyList(new ArrayList<>(a.tensors("tensors"))),
+                          a.integer("dim")),
+                      Map.of(),
+                      at));
+    }
+    r.def("hstack(Tensor[] tensors) -> Tensor")
+        .in(TORCH)
+        .note("cat along dimension 1, or 0 when the tensors are 1-d")
+        .to(
+            (t, a, at) -> {
+              List<SymTensor> xs = a.tensors("tensors");
+              long dim = xs.stream().allMatch(x -> x.type().rank() <= 1) ? 0 : 1;
+              List<Object> items = new ArrayList<>();
+              for (SymTensor x : xs) {
+                items.add(x.type().rank() == 0 ? t.reshape(x, new long[] {1}, at) : x);
+              }
+              return t.call("cat", List.of(new Values.PyList(items), dim), Map.of(), at);
+            });
+    for (String name : List.of("vstack", "row_stack")) {
+      r.def(name + "(Tensor[] tensors) -> Tensor")
+          .in(TORCH)
+          .note("cat along dimension 0 of the tensors made at least 2-d")
+          .to(
+              (t, a, at) -> {
+                List<Object> items = new ArrayList<>();
+                for (SymTensor x : a.tensors("tensors")) {
+                  int rank = x.type().rank();
+                  items.add(
+                      rank >= 2
+                          ? x
+                          : t.reshape(x, new long[] {1, rank == 0 ? 1 : x.type().numel()}, at));
+                }
+                return t.call("cat", List.of(new Values.PyList(items), 0L), Map.of(), at);
+              });
+    }
+    r.def("t(Tensor input) -> Tensor")
+        .in(TORCH)
+        .note("as Tensor.t")
+        .to((t, a, at) -> t.call(TENSOR, "t", List.of(a.raw("input")), Map.of(), at));
+    r.def("clone(Tensor input, *, Any? memory_format=None) -> Tensor")
+        .in(TORCH)
+        .note("as Tensor.clone")
+        .to((t, a, at) -> t.call(TENSOR, "clone", List.of(a.raw("input")), Map.of(), at));
+  }
+
+  private static void trigonometry(TorchRegistry r) {
+    String[][] fns = {
+      {"atan", "arctan"},
+      {"asin", "arcsin"},
+      {"acos", "arccos"},
+      {"sinh", null},
+      {"cosh", null},
+      {"asinh", "arcsinh"},
+      {"acosh", "arccosh"},
+      {"atanh", "arctanh"}
+    };
+    for (String[] f : fns) {
+      TorchRegistry.Impl impl =
+          (t, a, at) -> t.op(f[0], List.of(toFloat(t, a.tensor("input"), at)), Map.of(), at);
+      r.def(f[0] + "(Tensor input) -> Tensor").in(TORCH, TENSOR).to(impl);
+      if (f[1] != null) {
+        r.def(f[1] + "(Tensor input) -> Tensor").in(TORCH, TENSOR).note("as " + f[0]).to(impl);
+      }
+    }
+    for (String name : List.of("atan2", "arctan2")) {
+      r.def(name + "(Tensor input, Tensor other) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note(
+              "from atan, with the quadrant from the signs of both arguments (signed zeros and"
+                  + " infinities as in C's atan2)")
+          .to((t, a, at) -> atan2(t, a.tensor("input"), a.tensor("other"), at));
+    }
+  }
+
+  private static SymTensor toFloat(TorchLib t, SymTensor x, Span at) {
+    return x.type().dtype().isFloat() ? x : t.cast(x, DType.F32, at);
+  }
+
+  private static SymTensor where(TorchLib t, SymTensor c, Object x, Object y, Span at) {
+    return (SymTensor) t.call("where", List.of(c, x, y), Map.of(), at);
+  }
+
+  private static SymTensor cmp(TorchLib t, String op, Object x, Object y, Span at) {
+    return (SymTensor) t.compare(op, x, y, at);
+  }
+
+  /**
+   * atan2(y, x) from atan(y / x): x < 0 (or -0.0) adds pi with y's sign (y's sign bit, so -0.0
+   * counts as negative); y = x = 0 gives 0 or pi with y's sign; two infinities give pi/4 or 3 pi/4
+   * with y's sign. NaN stays NaN.
+   */
+  static SymTensor atan2(TorchLib t, SymTensor y0, SymTensor x0, Span at) {
+    DType dt = t.resultType(List.of(y0, x0), at);
+    if (!dt.isFloat()) {
+      dt = DType.F32;
+    }
+    SymTensor y = t.cast(y0, dt, at);
+    SymTensor x = t.cast(x0, dt, at);
+    SymTensor base = t.op("atan", List.of((SymTensor) t.binary("/", y, x, at)), Map.of(), at);
+    SymTensor xNeg = signBit(t, x, at);
+    SymTensor yNeg = signBit(t, y, at);
+    SymTensor piSigned = where(t, yNeg, -Math.PI, Math.PI, at);
+    // x < 0 (or -0.0 with y != 0): atan(y / x) + pi with y's sign
+    SymTensor out = where(t, xNeg, t.binary("+", base, piSigned, at), base, at);
+    // y = x = 0: atan(0 / 0) is NaN; C gives +-0 for x >= +0 and +-pi for x <= -0
+    SymTensor zeros =
+        t.op(
+            "logical_and",
+            List.of(cmp(t, "==", y, 0.0, at), cmp(t, "==", x, 0.0, at)),
+            Map.of(),
+            at);
+    out = where(t, zeros, where(t, xNeg, piSigned, y, at), out, at);
+    // both infinite: inf / inf is NaN; C gives +-pi/4 or +-3pi/4
+    SymTensor infs =
+        t.op(
+            "logical_and",
+            List.of(
+                (SymTensor) t.call("isinf", List.of(y), Map.of(), at),
+                (SymTensor) t.call("isinf", List.of(x), Map.of(), at)),
+            Map.of(),
+            at);
+    SymTensor quarter = where(t, xNeg, 3 * Math.PI / 4, Math.PI / 4, at);
+    SymTensor signedQuarter = where(t, yNeg, t.unary("-", quarter, at), quarter, at);
+    return where(t, infs, signedQuarter, out, at);
+  }
+
+  /** Whether each element's sign bit is set: v < 0, or v is -0.0 (1 / v is -inf). */
+  private static SymTensor signBit(TorchLib t, SymTensor v, Span at) {
+    SymTensor negZero =
+        t.op(
+            "logical_and",
+            List.of(cmp(t, "==", v, 0.0, at), cmp(t, "<", t.binary("/", 1.0, v, at), 0.0, at)),
+            Map.of(),
+            at);
+    return t.op("logical_or", List.of(cmp(t, "<", v, 0.0, at), negZero), Map.of(), at);
+  }
+
+  private static void bitwise(TorchRegistry r) {
+    for (String which : List.of("and", "or", "xor")) {
+      r.def("bitwise_" + which + "(Tensor input, Tensor|Number other) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("bool or integer tensors; on bools the logical operation")
+          .to((t, a, at) -> t.bitwise(which, a.raw("input"), a.raw("other"), at));
+    }
+    r.def("bitwise_not(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("bool or integer tensors; on bools logical not")
+        .to((t, a, at) -> t.bitwiseNot(a.tensor("input"), at));
+  }
+
+  /** torch.dropout and friends, torch.batch_norm, F.upsample: the functional forms of layers. */
+  private static void functionalForms(TorchRegistry r) {
+    for (String name : List.of("dropout", "feature_dropout", "alpha_dropout")) {
+      r.def(name + "(Tensor input, float p, bool train) -> Tensor")
+          .in(TORCH)
+          .note("train=False only: the identity")
+          .to(
+              (t, a, at) -> {
+                evalOnly(a, "train", "torch." + name, at);
+                return a.raw("input");
+              });
+    }
+    r.def(
+            "batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor running_mean,"
+                + " Tensor running_var, bool training, float momentum, float eps,"
+                + " bool cudnn_enabled) -> Tensor")
+        .in(TORCH)
+        .note("as F.batch_norm: training=False only")
+        .to(
+            (t, a, at) -> {
+              Map<String, Object> kw = new HashMap<>();
+              kw.put("weight", a.raw("weight"));
+              kw.put("bias", a.raw("bias"));
+              kw.put("training", a.raw("training"));
+              kw.put("momentum", a.raw("momentum"));
+              kw.put("eps", a.raw("eps"));
+              return t.call(
+                  FUNCTIONAL,
+                  "batch_norm",
+                  List.of(a.raw("input"), a.raw("running_mean"), a.raw("running_var")),
+                  kw,
+                  at);
+            });
+    r.def(
+            "upsample(Tensor input, Any? size=None, Any? scale_factor=None, str mode='nearest',"
+                + " bool? align_corners=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("as F.interpolate (deprecated in PyTorch)")
+        .to(
+            (t, a, at) -> {
+              Map<String, Object> kw = new HashMap<>();
+              for (String p : List.of("size", "scale_factor", "mode", "align_corners")) {
+                kw.put(p, a.raw(p));
+              }
+              return t.call(FUNCTIONAL, "interpolate", List.of(a.raw("input")), kw, at);
+            });
+    for (String mode : List.of("nearest", "bilinear")) {
+      r.def("upsample_" + mode + "(Tensor input, Any? size=None, Any? scale_factor=None) -> Tensor")
+          .in(FUNCTIONAL)
+          .note(
+              "as F.interpolate(mode='"
+                  + mode
+                  + "'"
+                  + (mode.equals("bilinear") ? ", align_corners=True)" : ")"))
+          .to(
+              (t, a, at) -> {
+                Map<String, Object> kw = new HashMap<>();
+                kw.put("size", a.raw("size"));
+                kw.put("scale_factor", a.raw("scale_factor"));
+                kw.put("mode", mode);
+                if (mode.equals("bilinear")) {
+                  kw.put("align_corners", true);
+                }
+                return t.call(FUNCTIONAL, "interpolate", List.of(a.raw("input")), kw, at);
+              });
+    }
+  }
+
+  private static void activations(TorchRegistry r) {
+    r.def(
+            "rrelu(Tensor input, float lower=0.125, float upper=0.3333333333333333,"
+                + " bool training=False, bool inplace=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("training=False only: leaky_relu with the slope (lower + upper) / 2")
+        .to(
+            (t, a, at) -> {
+              evalOnly(a, "training", "F.rrelu", at);
+              return t.call(
+                  FUNCTIONAL,
+                  "leaky_relu",
+                  List.of(a.raw("input"), (a.real("lower") + a.real("upper")) / 2),
+                  Map.of(),
+                  at);
+            });
+    r.layer(
+        "as F.rrelu in eval mode",
+        NnLayers.withConfig(
+            "rrelu",
+            "RReLU(float lower=0.125, float upper=0.3333333333333333, bool inplace=False) ->"
+                + " RReLU"));
+    r.def("hardshrink(Tensor input, float lambd=0.5) -> Tensor")
+        .in(FUNCTIONAL, TENSOR)
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              double l = a.real("lambd");
+              // zero inside [-lambd, lambd]; NaN, which is in no interval, stays NaN
+              SymTensor inside =
+                  t.op(
+                      "logical_and",
+                      List.of(cmp(t, ">=", x, -l, at), cmp(t, "<=", x, l, at)),
+                      Map.of(),
+                      at);
+              return where(t, inside, 0.0, x, at);
+            });
+    r.def("softshrink(Tensor input, float lambd=0.5) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("NaN gives 0, as PyTorch 1.13's kernel")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              double l = a.real("lambd");
+              return where(
+                  t,
+                  cmp(t, ">", x, l, at),
+                  t.binary("-", x, l, at),
+                  where(t, cmp(t, "<", x, -l, at), t.binary("+", x, l, at), 0.0, at),
+                  at);
+            });
+    for (String[] l : new String[][] {{"hardshrink", "Hardshrink"}, {"softshrink", "Softshrink"}}) {
+      r.layer("as F." + l[0], NnLayers.withConfig(l[0], l[1] + "(float lambd=0.5) -> " + l[1]));
+    }
+  }
+
+  private static void orderStatistics(TorchRegistry r) {
+    r.def(
+            "median(Tensor input) -> Tensor",
+            "median(Tensor input, int dim, bool keepdim=False) -> (Tensor, Tensor)")
+        .in(TORCH, TENSOR)
+        .note(
+            "the lower of the two middle values; NaN when the input has one (its index the first"
+                + " NaN's); among equal values the index may be another one than PyTorch's")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              boolean all = a.schema().param("dim") == null;
+              if (all) {
+                x = t.reshape(x, new long[] {x.type().numel()}, at);
+              }
+              if (x.type().rank() == 0) {
+                TorchLib.axis(a.integer("dim"), 1, at);
+                return TensorFunctions.valuesIndices("median", x, t.full(0, DType.I64, at));
+              }
+              int ax = all ? 0 : a.axis("dim", x.type().rank());
+              long n = x.type().shape().get(ax);
+              if (n == 0) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "median() of an empty dimension is not defined");
+              }
+              boolean keep = !all && a.bool("keepdim");
+              SymTensor[] vi = kth(t, x, (n - 1) / 2, ax, keep, at);
+              if (x.type().dtype().isFloat()) {
+                SymTensor nan = (SymTensor) t.call("isnan", List.of(x), Map.of(), at);
+                SymTensor has =
+                    (SymTensor) t.call("any", List.of(nan, (long) ax, keep), Map.of(), at);
+                SymTensor first =
+                    (SymTensor)
+                        t.call(
+                            "argmax",
+                            List.of(t.cast(nan, DType.I32, at), (long) ax, keep),
+                            Map.of(),
+                            at);
+                vi[0] = where(t, has, Double.NaN, vi[0], at);
+                vi[1] = where(t, has, first, vi[1], at);
+              }
+              return all ? vi[0] : TensorFunctions.valuesIndices("median", vi[0], vi[1]);
+            });
+    r.def("kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False) -> (Tensor, Tensor)")
+        .in(TORCH, TENSOR)
+        .note("NaN counts as larger than every number; among equal values the index may differ")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              long k = a.integer("k");
+              if (x.type().rank() == 0) {
+                TorchLib.axis(a.integer("dim"), 1, at);
+                if (k != 1) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "kthvalue(): selected number k out of range for dimension 0");
+                }
+                return TensorFunctions.valuesIndices("kthvalue", x, t.full(0, DType.I64, at));
+              }
+              int ax = a.axis("dim", x.type().rank());
+              long n = x.type().shape().get(ax);
+              if (k < 1 || k > n) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "kthvalue(): selected number k out of range for dimension " + ax,
+                    "k is " + k + "; the dimension has " + n + " elements");
+              }
+              SymTensor[] vi = kth(t, x, k - 1, ax, a.bool("keepdim"), at);
+              return TensorFunctions.valuesIndices("kthvalue", vi[0], vi[1]);
+            });
+  }
+
+  /** The k-th smallest (0-based) value along {@code ax} and its index, by a stable sort. */
+  private static SymTensor[] kth(TorchLib t, SymTensor x, long k, int ax, boolean keep, Span at) {
+    PyTuple sorted =
+        (PyTuple) t.call("sort", List.of(x, (long) ax), Map.of("stable", Boolean.TRUE), at);
+    SymTensor[] out = new SymTensor[2];
+    for (int i = 0; i < 2; i++) {
+      SymTensor s = (SymTensor) sorted.items().get(i);
+      SymTensor one = (SymTensor) t.call("narrow", List.of(s, (long) ax, k, 1L), Map.of(), at);
+      if (!keep) {
+        List<Long> shape = new ArrayList<>(one.type().shape());
+        shape.remove(ax);
+        one = t.reshape(one, shape.stream().mapToLong(Long::longValue).toArray(), at);
+      }
+      out[i] = one;
+    }
+    return out;
+  }
+
+  private static void distances(TorchRegistry r) {
+    r.def(
+            "cdist(Tensor x1, Tensor x2, float p=2.0, str compute_mode="
+                + "'use_mm_for_euclid_dist_if_necessary') -> Tensor")
+        .in(TORCH)
+        .note(
+            "the p-norm of every difference, computed directly (PyTorch computes p=2 through a"
+                + " matrix product for more than 25 rows, which rounds differently)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x1 = a.tensor("x1");
+              SymTensor x2 = a.tensor("x2");
+              int r1 = x1.type().rank();
+              int r2 = x2.type().rank();
+              if (r1 < 2 || r2 < 2) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "cdist only supports at least 2D tensors, X1 got: " + r1 + "D");
+              }
+              long m1 = x1.type().shape().get(r1 - 1);
+              long m2 = x2.type().shape().get(r2 - 1);
+              if (m1 != m2) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "X1 and X2 must have the same number of columns. X1: " + m1 + " X2: " + m2);
+              }
+              if (!x1.type().dtype().isFloat() || !x2.type().dtype().isFloat()) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "cdist only supports floating-point dtypes");
+              }
+              SymTensor d =
+                  (SymTensor)
+                      t.binary("-", unsqueeze(t, x1, r1 - 1, at), unsqueeze(t, x2, r2 - 2, at), at);
+              return t.call("norm", List.of(d), Map.of("p", a.real("p"), "dim", -1L), at);
+            });
+    r.def("dist(Tensor input, Tensor other, float p=2) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("the p-norm of input - other")
+        .to(
+            (t, a, at) ->
+                t.call(
+                    "norm",
+                    List.of(t.binary("-", a.tensor("input"), a.tensor("other"), at)),
+                    Map.of("p", a.real("p")),
+                    at));
+    r.def(
+            "local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75,"
+                + " float k=1.0) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("over the channels (dimension 1), zero-padded, as PyTorch")
+        .to(
+            (t, a, at) ->
+                localResponseNorm(
+                    t,
+                    a.tensor("input"),
+                    a.integer("size", 1),
+                    a.real("alpha"),
+                    a.real("beta"),
+                    a.real("k"),
+                    at));
+    r.def("bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("as einsum('...i,oij,...j->...o') plus the bias")
+        .to(
+            (t, a, at) ->
+                bilinear(
+                    t,
+                    a.tensor("input1"),
+                    a.tensor("input2"),
+                    a.tensor("weight"),
+                    a.tensorOrNull("bias"),
+                    at));
+  }
+
+  private static SymTensor unsqueeze(TorchLib t, SymTensor x, int axis, Span at) {
+    List<Long> shape = new ArrayList<>(x.type().shape());
+    shape.add(axis, 1L);
+    return t.reshape(x, shape.stream().mapToLong(Long::longValue).toArray(), at);
+  }
+
+  /** x / (k + alpha / size * (sum of x^2 over a window of size channels))^beta. */
+  private static SymTensor localResponseNorm(
+      TorchLib t, SymTensor x, long size, double alpha, double beta, double k, Span at) {
+    int rank = x.type().rank();
+    if (rank < 3) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Expected 3D or higher dimensionality input (got " + rank + " dimensions)");
+    }
+    if (!x.type().dtype().isFloat()) {
+      throw Interpreter.error(Code.DN0202, at, "local_response_norm needs a floating-point input");
+    }
+    long c = x.type().shape().get(1);
+    SymTensor sq = (SymTensor) t.binary("*", x, x, at);
+    List<SymTensor> parts = new ArrayList<>();
+    long before = size / 2;
+    long after = (size - 1) / 2;
+    for (long pad : new long[] {before, -1, after}) {
+      if (pad == -1) {
+        parts.add(sq);
+      } else if (pad > 0) {
+        long[] dims = x.type().dims().clone();
+        dims[1] = pad;
+        parts.add(t.full(0.0, x.type().dtype(), dims, at));
+      }
+    }
+    SymTensor padded =
+        parts.size() == 1 ? sq : t.op("concat", parts, Map.of("axis", Attr.of(1L)), at);
+    Object sum = null;
+    for (long i = 0; i < size; i++) {
+      Object window = t.call("narrow", List.of(padded, 1L, i, c), Map.of(), at);
+      sum = sum == null ? window : t.binary("+", sum, window, at);
+    }
+    Object div =
+        t.binary("+", t.binary("*", t.binary("/", sum, (double) size, at), alpha, at), k, at);
+    return (SymTensor) t.binary("/", x, t.binary("**", div, beta, at), at);
+  }
+
+  private static SymTensor bilinear(
+      TorchLib t, SymTensor x1, SymTensor x2, SymTensor w, SymTensor b, Span at) {
+    if (w.type().rank() != 3) {
+      throw Interpreter.error(
+          Code.DN0202, at, "bilinear(): weight must be 3-D, got " + w.type().rank() + "-D");
+    }
+    Object y = t.call("einsum", List.of("...i,oij,...j->...o", x1, w, x2), Map.of(), at);
+    return (SymTensor) (b == null ? y : t.binary("+", y, b, at));
+  }
+
+  private static NnLayers.Declared bilinear() {
+    return new NnLayers.Declared(
+        "Bilinear(int in1_features, int in2_features, int out_features, bool bias=True,"
+            + " Device? device=None, ScalarType? dtype=None) -> Bilinear") {
+      @Override
+      void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+        long i1 = p.integer("in1_features", 1);
+        long i2 = p.integer("in2_features", 1);
+        long o = p.integer("out_features", 1);
+        self.dict.put("in1_features", i1);
+        self.dict.put("in2_features", i2);
+        self.dict.put("out_features", o);
+        NnLayers.param(self, "weight", TensorType.of(DType.F32, o, i1, i2), at);
+        if (p.bool("bias")) {
+          NnLayers.param(self, "bias", TensorType.of(DType.F32, o), at);
+        } else {
+          self.dict.put("bias", Values.NONE);
+        }
+      }
+
+      @Override
+      public Object forward(
+          Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+        if (a.size() != 2 || !kw.isEmpty()) {
+          throw Interpreter.error(
+              Code.DN0102, at, self.cls.name + ".forward takes two inputs, got " + a.size());
+        }
+        return bilinear(
+            in.torch,
+            in.torch.tensor(a.get(0), at),
+            in.torch.tensor(a.get(1), at),
+            NnLayers.weight(in, self, "weight", at),
+            self.module.parameters.containsKey("bias")
+                ? NnLayers.weight(in, self, "bias", at)
+                : null,
+            at);
+      }
+    };
+  }
+
+  private static void windows(TorchRegistry r) {
+    r.def(
+            "unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0,"
+                + " int[2] stride=1) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("4-d input: [N, C * kh * kw, L], the blocks as im2col lays them out")
+        .to(
+            (t, a, at) ->
+                im2col(
+                    t,
+                    a.tensor("input"),
+                    a.ints("kernel_size", 1),
+                    a.ints("dilation", 1),
+                    a.ints("padding", 0),
+                    a.ints("stride", 1),
+                    at));
+    r.layer(
+        "as F.unfold",
+        NnLayers.withConfig(
+            "unfold",
+            "Unfold(int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) ->"
+                + " Unfold"));
+    r.def("unfold(Tensor input, int dimension, int size, int step) -> Tensor")
+        .in(TENSOR)
+        .note("the windows of size elements every step along dimension, as a new last dimension")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              int rank = x.type().rank();
+              int ax = rank == 0 ? 0 : a.axis("dimension", rank);
+              long len = rank == 0 ? 1 : x.type().shape().get(ax);
+              long size = a.integer("size");
+              long step = a.integer("step");
+              if (step <= 0) {
+                throw Interpreter.error(Code.DN0202, at, "step is " + step + " but must be > 0");
+              }
+              if (size < 0 || size > len) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "maximum size for tensor at dimension "
+                        + ax
+                        + " is "
+                        + len
+                        + " but size is "
+                        + size);
+              }
+              if (rank == 0) {
+                return t.reshape(x, new long[] {1}, at);
+              }
+              long n = (len - size) / step + 1;
+              List<SymTensor> cols = new ArrayList<>();
+              for (long j = 0; j < size; j++) {
+                long[] begin = new long[rank];
+                long[] end = x.type().dims().clone();
+                long[] strides = new long[rank];
+                java.util.Arrays.fill(strides, 1);
+                begin[ax] = j;
+                end[ax] = j + (n - 1) * step + 1;
+                strides[ax] = step;
+                SymTensor s = slice(t, x, begin, end, strides, at);
+                cols.add(unsqueeze(t, s, rank, at));
+              }
+              if (cols.isEmpty()) {
+                long[] dims = x.type().dims().clone();
+                dims[ax] = n;
+                long[] out = java.util.Arrays.copyOf(dims, rank + 1);
+                return t.full(0.0, x.type().dtype(), out, at);
+              }
+              return cols.size() == 1
+                  ? cols.get(0)
+                  : t.op("concat", cols, Map.of("axis", Attr.of((long) rank)), at);
+            });
+  }
+
+  private static SymTensor slice(
+      TorchLib t, SymTensor x, long[] begin, long[] end, long[] strides, Span at) {
+    return t.op(
+        "strided_slice",
+        List.of(x),
+        Map.of("begin", Attr.ints(begin), "end", Attr.ints(end), "strides", Attr.ints(strides)),
+        at);
+  }
+
+  private static SymTensor im2col(
+      TorchLib t, SymTensor x, long[] k, long[] d, long[] p, long[] s, Span at) {
+    if (x.type().rank() != 4) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "F.unfold of a " + x.type().rank() + "-d input is not supported",
+          "only 4-d (N, C, H, W) inputs are");
+    }
+    for (long[] v : new long[][] {k, d, s}) {
+      if (v[0] <= 0 || v[1] <= 0) {
+        throw Interpreter.error(
+            Code.DN0202, at, "F.unfold: kernel_size, dilation and stride must be positive");
+      }
+    }
+    if (p[0] < 0 || p[1] < 0) {
+      throw Interpreter.error(Code.DN0202, at, "F.unfold: padding must be non-negative");
+    }
+    List<Long> shape = x.type().shape();
+    long n = shape.get(0);
+    long c = shape.get(1);
+    SymTensor padded = x;
+    if (p[0] > 0 || p[1] > 0) {
+      padded =
+          (SymTensor)
+              t.call(
+                  FUNCTIONAL,
+                  "pad",
+                  List.of(x, new PyTuple(ImmutableList.of(p[1], p[1], p[0], p[0]))),
+                  Map.of(),
+                  at);
+    }
+    long h = shape.get(2) + 2 * p[0];
+    long w = shape.get(3) + 2 * p[1];
+    long oh = (h - (d[0] * (k[0] - 1) + 1)) / s[0] + 1;
+    long ow = (w - (d[1] * (k[1] - 1) + 1)) / s[1] + 1;
+    if (oh <= 0 || ow <= 0) {
+      throw Interpreter.error(
+          Code.DN0202, at, "F.unfold: the kernel (with dilation) is larger than the padded input");
+    }
+    List<SymTensor> blocks = new ArrayList<>();
+    for (long i = 0; i < k[0]; i++) {
+      for (long j = 0; j < k[1]; j++) {
+        long[] begin = {0, 0, i * d[0], j * d[1]};
+        long[] end = {n, c, i * d[0] + (oh - 1) * s[0] + 1, j * d[1] + (ow - 1) * s[1] + 1};
+        SymTensor b = slice(t, padded, begin, end, new long[] {1, 1, s[0], s[1]}, at);
+        blocks.add(t.reshape(b, new long[] {n, c, 1, oh * ow}, at));
+      }
+    }
+    SymTensor all =
+        blocks.size() == 1
+            ? blocks.get(0)
+            : t.op("concat", blocks, Map.of("axis", Attr.of(2L)), at);
+    return t.reshape(all, new long[] {n, c * k[0] * k[1], oh * ow}, at);
+  }
+}
