@@ -12,7 +12,7 @@ random inputs of scale 1 with the listed elements set to VALUE (nan, inf, -inf o
 check that NaN and infinities flow through the compiled model as through PyTorch.
 
 A model whose header has `# raises: TEXT | TEXT ...` may raise on some input sets (an index out of
-range): PyTorch's exception is written to OUT_DIR/case<i>/raises.txt instead of outputs, and the
+range, a math domain error): PyTorch's exception is written to OUT_DIR/case<i>/raises.txt instead of outputs, and the
 compiled model must raise there too, with one TEXT in its message. Without that header an exception fails the
 case, as before.
 """
@@ -114,7 +114,7 @@ def main():
         with torch.no_grad():
             try:
                 result = getattr(model, method)(*args)
-            except (IndexError, RuntimeError) as e:
+            except (IndexError, RuntimeError, ValueError, OverflowError, ZeroDivisionError) as e:
                 if raises is None:
                     raise
                 with open(os.path.join(case, "raises.txt"), "w") as f:

@@ -106,6 +106,25 @@ public final class Ops {
     }
     op("bitwise_not", 1, 1).type(sameTensor()).relay("bitwise_not");
 
+    // Python's math module on a run-time float (the frontend converts ints first): PyFloat's
+    // methods, which raise where CPython does (math domain error, math range error).
+    for (String f :
+        List.of(
+            "exp", "expm1", "log", "log2", "log10", "log1p", "sqrt", "sin", "cos", "tan", "asin",
+            "acos", "atan", "sinh", "cosh", "tanh", "floor", "ceil")) {
+      DType result = f.equals("floor") || f.equals("ceil") ? DType.I64 : DType.F64;
+      op("math_" + f, 1, 1)
+          .type(
+              (op, in, a, d) -> {
+                if (!(in.get(0) instanceof ScalarType x) || x.dtype() != DType.F64) {
+                  throw new TypeError(op + " needs a float64 host scalar, got " + in.get(0));
+                }
+                return new ScalarType(result);
+              })
+          .host(f, Operands.AS_IS)
+          .hostOnly();
+    }
+
     // Conversions: on the host Python's bool()/int()/float(); on tensors a cast.
     op("cast", 1, 1)
         .attr("dtype", AttrKind.STR)

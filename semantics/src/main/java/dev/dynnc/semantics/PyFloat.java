@@ -139,4 +139,134 @@ public final class PyFloat {
   public static double min(double a, double b) {
     return b < a ? b : a;
   }
+
+  // Python's math module on floats: CPython raises ValueError("math domain error") where the
+  // argument is outside the function's domain and OverflowError("math range error") where a finite
+  // argument gives an infinite result; NaN passes through.
+
+  private static final String DOMAIN = "math domain error";
+  private static final String RANGE = "math range error";
+
+  private static double domain(boolean ok, double r) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(DOMAIN);
+    }
+    return r;
+  }
+
+  private static double range(double x, double r) throws ArithmeticException {
+    if (Double.isInfinite(r) && Double.isFinite(x)) {
+      throw new ArithmeticException(RANGE);
+    }
+    return r;
+  }
+
+  /** {@code math.exp(x)}. */
+  public static double exp(double x) throws ArithmeticException {
+    return range(x, Math.exp(x));
+  }
+
+  /** {@code math.expm1(x)}. */
+  public static double expm1(double x) throws ArithmeticException {
+    return range(x, Math.expm1(x));
+  }
+
+  /** {@code math.log(x)}: x must be positive. */
+  public static double log(double x) throws ArithmeticException {
+    return domain(!(x <= 0), Math.log(x));
+  }
+
+  /** {@code math.log2(x)}, exact on powers of two. */
+  public static double log2(double x) throws ArithmeticException {
+    if (x > 0 && x < Double.POSITIVE_INFINITY && Math.getExponent(x) >= Double.MIN_EXPONENT) {
+      double m = x / Math.scalb(1.0, Math.getExponent(x));
+      if (m == 1.0) {
+        return Math.getExponent(x);
+      }
+    }
+    return domain(!(x <= 0), Math.log(x) / Math.log(2));
+  }
+
+  /** {@code math.log10(x)}. */
+  public static double log10(double x) throws ArithmeticException {
+    return domain(!(x <= 0), Math.log10(x));
+  }
+
+  /** {@code math.log1p(x)}: x must be above -1. */
+  public static double log1p(double x) throws ArithmeticException {
+    return domain(!(x <= -1), Math.log1p(x));
+  }
+
+  /** {@code math.sqrt(x)}: x must not be negative ({@code sqrt(-0.0)} is -0.0). */
+  public static double sqrt(double x) throws ArithmeticException {
+    return domain(!(x < 0), Math.sqrt(x));
+  }
+
+  /** {@code math.sin(x)}: not of an infinity. */
+  public static double sin(double x) throws ArithmeticException {
+    return domain(!Double.isInfinite(x), Math.sin(x));
+  }
+
+  /** {@code math.cos(x)}: not of an infinity. */
+  public static double cos(double x) throws ArithmeticException {
+    return domain(!Double.isInfinite(x), Math.cos(x));
+  }
+
+  /** {@code math.tan(x)}: not of an infinity. */
+  public static double tan(double x) throws ArithmeticException {
+    return domain(!Double.isInfinite(x), Math.tan(x));
+  }
+
+  /** {@code math.asin(x)}: x in [-1, 1]. */
+  public static double asin(double x) throws ArithmeticException {
+    return domain(!(x < -1 || x > 1), Math.asin(x));
+  }
+
+  /** {@code math.acos(x)}: x in [-1, 1]. */
+  public static double acos(double x) throws ArithmeticException {
+    return domain(!(x < -1 || x > 1), Math.acos(x));
+  }
+
+  /** {@code math.atan(x)}. */
+  public static double atan(double x) {
+    return Math.atan(x);
+  }
+
+  /** {@code math.sinh(x)}. */
+  public static double sinh(double x) throws ArithmeticException {
+    return range(x, Math.sinh(x));
+  }
+
+  /** {@code math.cosh(x)}. */
+  public static double cosh(double x) throws ArithmeticException {
+    return range(x, Math.cosh(x));
+  }
+
+  /** {@code math.tanh(x)}. */
+  public static double tanh(double x) {
+    return Math.tanh(x);
+  }
+
+  /** {@code math.floor(x)} of a float: an int; NaN and infinities raise as in CPython. */
+  public static long floor(double x) throws ArithmeticException {
+    return toInt(Math.floor(x));
+  }
+
+  /** {@code math.ceil(x)} of a float: an int; NaN and infinities raise as in CPython. */
+  public static long ceil(double x) throws ArithmeticException {
+    return toInt(Math.ceil(x));
+  }
+
+  private static long toInt(double integral) throws ArithmeticException {
+    if (Double.isNaN(integral)) {
+      throw new ArithmeticException("cannot convert float NaN to integer");
+    }
+    if (Double.isInfinite(integral)) {
+      throw new ArithmeticException("cannot convert float infinity to integer");
+    }
+    if (!(integral >= -0x1p63 && integral < 0x1p63)) {
+      throw new ArithmeticException("cannot convert " + integral + " to a 64-bit integer");
+    }
+    return (long) integral;
+  }
 }

@@ -136,6 +136,86 @@ class PyFloatTest {
     assertTrue(overflows > 0, "no case reached CPython's OverflowError");
   }
 
+  /** The math functions the host computes, as PyFloat's methods. */
+  @FunctionalInterface
+  interface MathFn {
+    double apply(double x) throws ArithmeticException;
+  }
+
+  @Test
+  void mathFunctionsMatchCPythonValuesAndErrors() throws Exception {
+    java.util.Map<String, MathFn> fns = new java.util.LinkedHashMap<>();
+    fns.put("exp", PyFloat::exp);
+    fns.put("expm1", PyFloat::expm1);
+    fns.put("log", PyFloat::log);
+    fns.put("log2", PyFloat::log2);
+    fns.put("log10", PyFloat::log10);
+    fns.put("log1p", PyFloat::log1p);
+    fns.put("sqrt", PyFloat::sqrt);
+    fns.put("sin", PyFloat::sin);
+    fns.put("cos", PyFloat::cos);
+    fns.put("tan", PyFloat::tan);
+    fns.put("asin", PyFloat::asin);
+    fns.put("acos", PyFloat::acos);
+    fns.put("atan", PyFloat::atan);
+    fns.put("sinh", PyFloat::sinh);
+    fns.put("cosh", PyFloat::cosh);
+    fns.put("tanh", PyFloat::tanh);
+    fns.put("floor", x -> PyFloat.floor(x));
+    fns.put("ceil", x -> PyFloat.ceil(x));
+    List<Double> xs = new ArrayList<>();
+    for (double v : VALUES) {
+      xs.add(v);
+    }
+    for (double v : new double[] {1.0, -1.0, 0.5, -0.5, 8.0, 0.125, 709.0, 711.0, -2.0, 1e20}) {
+      xs.add(v);
+    }
+    StringBuilder input = new StringBuilder();
+    List<String[]> cases = new ArrayList<>();
+    for (String f : fns.keySet()) {
+      for (double x : xs) {
+        cases.add(new String[] {f, Double.toString(x)});
+        input.append(f).append(' ').append(x).append('\n');
+      }
+    }
+    String script =
+        "import math, sys\nfor line in sys.stdin:\n    f, a = line.split()\n"
+            + "    try:\n        r = getattr(math, f)(float(a))\n"
+            + "        print(repr(float(r)).replace('nan', 'NaN').replace('inf', 'Infinity'))\n"
+            + "    except ValueError as e:\n        print('ValueError ' + str(e))\n"
+            + "    except OverflowError as e:\n        print('OverflowError ' + str(e))\n";
+    List<String> lines = python(script, input.toString());
+    assertEquals(cases.size(), lines.size());
+    int errors = 0;
+    for (int i = 0; i < cases.size(); i++) {
+      String f = cases.get(i)[0];
+      double x = Double.parseDouble(cases.get(i)[1]);
+      String what = "math." + f + "(" + x + ")";
+      String want = lines.get(i);
+      if (want.startsWith("ValueError ") || want.startsWith("OverflowError ")) {
+        ArithmeticException e =
+            assertThrows(ArithmeticException.class, () -> fns.get(f).apply(x), what);
+        assertEquals(want.substring(want.indexOf(' ') + 1), e.getMessage(), what);
+        errors++;
+        continue;
+      }
+      if ((f.equals("floor") || f.equals("ceil")) && Math.abs(x) >= 0x1p63) {
+        // CPython's ints are unbounded; the host's are 64 bits, so this is an error there
+        assertThrows(ArithmeticException.class, () -> fns.get(f).apply(x), what);
+        continue;
+      }
+      double got = fns.get(f).apply(x);
+      double w = Double.parseDouble(want);
+      if (Double.isNaN(w) || Double.isInfinite(w) || w == 0) {
+        assertSame(w, got, what);
+      } else {
+        // libm and Java's Math may differ in the last bit
+        assertEquals(w, got, Math.abs(w) * 4e-16, what);
+      }
+    }
+    assertTrue(errors > 20, "only " + errors + " cases reached CPython's errors");
+  }
+
   static List<String> python(String script, String stdin) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();

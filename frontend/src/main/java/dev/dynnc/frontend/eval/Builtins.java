@@ -547,31 +547,38 @@ final class Builtins {
     m.put("e", Math.E);
     m.put("inf", Double.POSITIVE_INFINITY);
     m.put("nan", Double.NaN);
-    math(m, "sqrt", Math::sqrt);
-    math(m, "exp", Math::exp);
-    math(m, "log2", x -> Math.log(x) / Math.log(2));
-    math(m, "log10", Math::log10);
-    math(m, "sin", Math::sin);
-    math(m, "cos", Math::cos);
-    math(m, "tanh", Math::tanh);
+    math(m, "sqrt", PyFloat::sqrt);
+    math(m, "exp", PyFloat::exp);
+    math(m, "log2", PyFloat::log2);
+    math(m, "log10", PyFloat::log10);
+    math(m, "sin", PyFloat::sin);
+    math(m, "cos", PyFloat::cos);
+    math(m, "tanh", PyFloat::tanh);
     math(m, "fabs", Math::abs);
     def(
         m,
         "log",
-        (it, a, kw, at) ->
-            a.size() > 1
-                ? Math.log(Operators.asDouble(a.get(0), at))
-                    / Math.log(Operators.asDouble(a.get(1), at))
-                : Math.log(Operators.asDouble(a.get(0), at)));
+        (it, a, kw, at) -> {
+          Object x = one(a.subList(0, Math.min(1, a.size())), "log", at);
+          Object lx = mathOf(it, "log", PyFloat::log, x, at);
+          if (a.size() < 2) {
+            return lx;
+          }
+          Object lb = mathOf(it, "log", PyFloat::log, a.get(1), at);
+          if (lb instanceof Double d && d == 0.0) {
+            throw Interpreter.error(Code.DN0108, at, "float division by zero");
+          }
+          return Operators.binary(it, "/", lx, lb, at);
+        });
     m.put("tau", 2 * Math.PI);
-    math(m, "tan", Math::tan);
-    math(m, "asin", Math::asin);
-    math(m, "acos", Math::acos);
-    math(m, "atan", Math::atan);
-    math(m, "sinh", Math::sinh);
-    math(m, "cosh", Math::cosh);
-    math(m, "log1p", Math::log1p);
-    math(m, "expm1", Math::expm1);
+    math(m, "tan", PyFloat::tan);
+    math(m, "asin", PyFloat::asin);
+    math(m, "acos", PyFloat::acos);
+    math(m, "atan", PyFloat::atan);
+    math(m, "sinh", PyFloat::sinh);
+    math(m, "cosh", PyFloat::cosh);
+    math(m, "log1p", PyFloat::log1p);
+    math(m, "expm1", PyFloat::expm1);
     math(m, "degrees", Math::toDegrees);
     math(m, "radians", Math::toRadians);
     def(
@@ -589,9 +596,33 @@ final class Builtins {
         "copysign",
         (it, a, kw, at) ->
             Math.copySign(Operators.asDouble(a.get(0), at), Operators.asDouble(a.get(1), at)));
-    def(m, "isnan", (it, a, kw, at) -> Double.isNaN(Operators.asDouble(a.get(0), at)));
-    def(m, "isinf", (it, a, kw, at) -> Double.isInfinite(Operators.asDouble(a.get(0), at)));
-    def(m, "isfinite", (it, a, kw, at) -> Double.isFinite(Operators.asDouble(a.get(0), at)));
+    for (String f : List.of("isnan", "isinf", "isfinite")) {
+      def(
+          m,
+          f,
+          (it, a, kw, at) -> {
+            Object v = one(a, f, at);
+            if (v instanceof HostScalar h) {
+              // ints are finite; a float: x != x, abs(x) == inf, abs(x) < inf
+              if (!h.type().dtype().isFloat()) {
+                return f.equals("isfinite");
+              }
+              Staging st = it.requireStaging(at);
+              return f.equals("isnan")
+                  ? st.hostCompare(it, "!=", h, h, at)
+                  : st.hostCompare(
+                      it,
+                      f.equals("isinf") ? "==" : "<",
+                      st.hostAbs(it, h, at),
+                      Double.POSITIVE_INFINITY,
+                      at);
+            }
+            double x = Operators.asDouble(v, at);
+            return f.equals("isnan")
+                ? Double.isNaN(x)
+                : f.equals("isinf") ? Double.isInfinite(x) : Double.isFinite(x);
+          });
+    }
     for (String f : List.of("floor", "ceil", "trunc")) {
       def(
           m,
@@ -599,6 +630,9 @@ final class Builtins {
           (it, a, kw, at) -> {
             if (a.get(0) instanceof Long || a.get(0) instanceof Boolean) {
               return Operators.asLong(a.get(0), at);
+            }
+            if (a.get(0) instanceof HostScalar h) {
+              return it.requireStaging(at).hostMath(it, f, h, at);
             }
             double v = Operators.asDouble(a.get(0), at);
             double r =
@@ -687,22 +721,48 @@ final class Builtins {
     return m;
   }
 
-  private static void math(
-      Map<String, Object> m, String name, java.util.function.DoubleUnaryOperator f) {
-    def(
-        m,
-        name,
-        (it, a, kw, at) -> {
-          Object v = one(a, name, at);
-          if (!(v instanceof Number) && !(v instanceof Boolean)) {
-            throw Interpreter.error(
-                Code.DN0102,
-                at,
-                "math." + name + "() needs a number, got '" + typeName(v) + "'",
-                "use torch." + name + " for tensors");
-          }
-          return f.applyAsDouble(Operators.asDouble(v, at));
-        });
+  /** A math function of one float, raising CPython's errors ({@link PyFloat}). */
+  @FunctionalInterface
+  interface FloatFunction {
+    double apply(double x) throws ArithmeticException;
+  }
+
+  private static void math(Map<String, Object> m, String name, FloatFunction f) {
+    def(m, name, (it, a, kw, at) -> mathOf(it, name, f, one(a, name, at), at));
+  }
+
+  /**
+   * {@code math.<name>(v)}: of a number, computed now (CPython's domain and range errors are DN0108
+   * here); of a run-time scalar, a host op that computes and checks it at run time.
+   */
+  private static Object mathOf(Interpreter it, String name, FloatFunction f, Object v, Span at) {
+    if (v instanceof HostScalar h) {
+      Staging st = it.requireStaging(at);
+      if (name.equals("fabs")) {
+        return st.hostAbs(it, st.hostCast(it, h, dev.dynnc.semantics.DType.F64, at), at);
+      }
+      if (name.equals("degrees") || name.equals("radians")) {
+        return st.hostBinary(
+            it,
+            "*",
+            st.hostCast(it, h, dev.dynnc.semantics.DType.F64, at),
+            name.equals("degrees") ? 180.0 / Math.PI : Math.PI / 180.0,
+            at);
+      }
+      return st.hostMath(it, name, h, at);
+    }
+    if (!(v instanceof Number) && !(v instanceof Boolean)) {
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          "math." + name + "() needs a number, got '" + typeName(v) + "'",
+          "use torch." + name + " for tensors");
+    }
+    try {
+      return f.apply(Operators.asDouble(v, at));
+    } catch (ArithmeticException e) {
+      throw Interpreter.error(Code.DN0108, at, "math." + name + ": " + e.getMessage());
+    }
   }
 
   private static String attrName(List<Object> a, String fn, Span at) {

@@ -536,6 +536,22 @@ final class Staging {
   }
 
   /**
+   * {@code math.<fn>(h)} of a run-time scalar: op {@code math_<fn>} on it as a float (the int
+   * functions floor and ceil of an int are the int itself), raising at run time where CPython does.
+   */
+  Object hostMath(Interpreter in, String fn, HostScalar h, Span at) {
+    boolean integral = !h.type().dtype().isFloat();
+    if ((fn.equals("floor") || fn.equals("ceil") || fn.equals("trunc")) && integral) {
+      return hostCast(in, h, DType.I64, at);
+    }
+    if (fn.equals("trunc")) {
+      return hostCast(in, h, DType.I64, at);
+    }
+    HostScalar x = hostCast(in, h, DType.F64, at);
+    return emit("math_" + fn, List.of(x.id()), List.of(x.type()), Map.of(), null, at);
+  }
+
+  /**
    * Python's {@code round(x)} (an int) or {@code round(x, n)} with a run-time operand: the table's
    * {@code round} op, halves to even as CPython rounds. {@code round} of an int without digits is
    * the int itself.
