@@ -13,6 +13,10 @@ final class Attributes {
   private Attributes() {}
 
   static Object get(Interpreter in, Object obj, String name, Span at) {
+    MaskedSelections.Selection sel = in.torch.masked.of(obj);
+    if (sel != null) {
+      return in.torch.masked.attribute((Opaque) obj, sel, name, at);
+    }
     if (obj instanceof Opaque o) {
       if (o.known() != null && o.known().attrs.containsKey(name)) {
         return o.known().attrs.get(name);

@@ -1216,6 +1216,13 @@ public final class Interpreter {
       // matters
     }
     Signals.use(fn, at);
+    if (fn instanceof Builtin b
+        && b.name().equals("len")
+        && args.size() == 1
+        && kwargs.isEmpty()
+        && torch.masked.of(args.get(0)) != null) {
+      return torch.masked.len(torch.masked.of(args.get(0)), at); // len(x[mask]): the rows taken
+    }
     if (fn instanceof Builtin b && opaqueTolerant.contains(b)) {
       Signals.useAll(
           args.stream().filter(x -> !(x instanceof Opaque)).map(Signals::failedOnly).toList(), at);
@@ -1596,7 +1603,7 @@ public final class Interpreter {
         Object r = Operators.compare(this, c.ops().get(i), left, right, c.span());
         result = i == 0 ? r : Operators.and(this, result, r, c.span());
         Object folded = foldCondition(result);
-        if (!isDynamic(folded) && !truthy(folded, c.span())) {
+        if (torch.masked.of(folded) == null && !isDynamic(folded) && !truthy(folded, c.span())) {
           return false;
         }
         left = right;

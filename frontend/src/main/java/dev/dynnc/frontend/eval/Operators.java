@@ -65,6 +65,10 @@ final class Operators {
     if (op.equals("%") && a instanceof String && Builtins.hasRunTimeValue(b)) {
       return Builtins.runTimeText("'...' % ...", at);
     }
+    Object selected = in.torch.masked.binary(op, a, b, false, at);
+    if (selected != null) {
+      return selected;
+    }
     Signals.use(a, at);
     Signals.use(b, at);
 
@@ -267,6 +271,10 @@ final class Operators {
   }
 
   static Object unary(Interpreter in, String op, Object v, Span at) {
+    MaskedSelections.Selection sel = in.torch.masked.of(v);
+    if (sel != null && !op.equals("not")) {
+      return in.torch.masked.unary(op, sel, at);
+    }
     Signals.use(v, at);
 
     if (isTensorLike(v)) {
@@ -310,6 +318,12 @@ final class Operators {
       }
       boolean same = a == b || (a instanceof Boolean && a.equals(b));
       return op.equals("is") == same;
+    }
+    if (!op.equals("in") && !op.equals("not in")) {
+      Object selected = in.torch.masked.binary(op, a, b, true, at);
+      if (selected != null) {
+        return selected;
+      }
     }
     Signals.use(a, at);
     Signals.use(b, at);

@@ -50,8 +50,11 @@ final class TensorWrites {
       Object value) {
     Span at = s.span();
     TorchLib torch = in.torch;
-    // A value or index an earlier error made unusable: that error is reported already.
-    Signals.use(value, at);
+    // A value or index an earlier error made unusable: that error is reported already. A
+    // selection by a mask (out[m] = x[m]) is taken by written().
+    if (in.torch.masked.of(value) == null) {
+      Signals.use(value, at);
+    }
     Signals.use(index, at);
     if (!(container instanceof SymTensor t)) {
       throw Interpreter.error(
@@ -91,6 +94,10 @@ final class TensorWrites {
   static SymTensor written(
       Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
     List<Object> items = index instanceof PyTuple tu ? tu.items() : List.of(index);
+    if (in.torch.masked.of(value) != null
+        && !(index instanceof SymTensor m && m.type().dtype() == DType.BOOL)) {
+      Signals.use(value, at); // a selection written anywhere but at a mask
+    }
     if (value instanceof Values.HostScalar h) {
       value = in.torch.upload(h, at); // a run-time number written, cast to t's dtype below
     }
@@ -111,7 +118,8 @@ final class TensorWrites {
     }
     index = in.torch.uploadIndices(index, at);
     if (index instanceof SymTensor mask && mask.type().dtype() == DType.BOOL) {
-      return masked(in.torch, t, mask, value, accumulate, at);
+      SymTensor selected = in.torch.masked.write(t, mask, value, accumulate, at);
+      return selected != null ? selected : masked(in.torch, t, mask, value, accumulate, at);
     } else if (TensorIndexing.hasRunTimeIndex(in.staging, index)) {
       return TensorIndexing.write(in.torch, t, index, value, accumulate, at);
     }

@@ -31,6 +31,9 @@ final class TorchLib {
   final PyClass moduleClass;
   private final Map<String, PyClass> nn = new LinkedHashMap<>();
 
+  /** Selections by run-time bool masks ({@code x[mask]}) and where they are taken. */
+  final MaskedSelections masked = new MaskedSelections(this);
+
   TorchLib(Interpreter in) {
     this.in = in;
     moduleClass =
@@ -1268,6 +1271,13 @@ final class TorchLib {
 
   Object index(Object v, Object idx, Span at) {
     SymTensor t = tensor(v, at);
+    if (in.staging != null
+        && idx instanceof SymTensor mask
+        && mask.type().dtype() == DType.BOOL
+        && mask.type().rank() > 0) {
+      // x[mask]: a shape that depends on the data; kept as a selection (MaskedSelections)
+      return masked.select(t, mask, at);
+    }
     if (in.staging != null) {
       List<Object> items = idx instanceof PyTuple tu ? new ArrayList<>(tu.items()) : null;
       if (items == null ? runTimeSlice(idx) : items.stream().anyMatch(TorchLib::runTimeSlice)) {

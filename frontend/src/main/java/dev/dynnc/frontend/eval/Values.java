@@ -351,6 +351,15 @@ public final class Values {
 
     /** The located error for using this where its value matters. */
     dev.dynnc.diag.DiagnosticException useError(Span at) {
+      if (detail.equals(MaskedSelections.DETAIL)) {
+        return Interpreter.error(
+            dev.dynnc.diag.Code.DN0201,
+            at,
+            "a selection by a run-time bool mask (x[mask], made at line "
+                + origin.line()
+                + ") cannot be used here: its shape depends on the data",
+            MaskedSelections.HINT);
+      }
       return Interpreter.error(
           dev.dynnc.diag.Code.DN0105,
           at,
