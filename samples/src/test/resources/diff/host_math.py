@@ -10,9 +10,11 @@
 # Python's math module on values known only at run time (t.item(), an int of a count): the
 # functions research code calls on a confidence or an entropy, each its own output, computed on the
 # host with CPython's results; NaN and infinities pass through; a domain or range error raises at
-# run time where CPython's would (sqrt of a negative, exp of a large number).
+# run time where CPython's would (sqrt of a negative, exp of a large number); numpy's functions of
+# the same values give NaN or an infinity instead, as numpy does.
 import math
 
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -29,6 +31,10 @@ class HostMath(nn.Module):
                 math.radians(s), math.log(a + 1, 2), math.log(k + 2), math.isnan(s),
                 math.isinf(s), math.isfinite(s), math.isnan(k), math.exp(k), math.sqrt(k),
                 math.floor(k), math.ceil(k / 3), math.trunc(-k / 3))
+        # numpy's functions of the same values: NaN or an infinity where math raises
+        npvals = (np.exp(-a), np.log(a - 10), np.sqrt(s), np.log2(a + 1), np.log10(a),
+                  np.tanh(s), np.abs(k - 5), np.abs(-s), np.log(0.0), np.log2(8.0), np.exp(800.0),
+                  np.sqrt(-1.0), np.abs(-3))
         if math.isfinite(s):
             ints = (math.floor(s), math.ceil(s), math.trunc(s), math.floor(-a), math.ceil(a))
         else:
@@ -37,4 +43,4 @@ class HostMath(nn.Module):
         if x[0, 3] > 100:
             # the special inputs: sqrt of x[0, 0] raises for a negative one, exp of x[0, 2] for 800
             out = out + math.sqrt(x[0, 0].item()) + math.exp(x[0, 2].item())
-        return out, vals, ints
+        return out, vals, ints, npvals

@@ -125,6 +125,20 @@ public final class Ops {
           .hostOnly();
     }
 
+    // numpy's ufuncs on a run-time float64: IEEE results, never an error (PyFloat.np*).
+    for (String f : List.of("exp", "log", "log2", "log10", "sqrt")) {
+      op("np_" + f, 1, 1)
+          .type(
+              (op, in, a, d) -> {
+                if (!(in.get(0) instanceof ScalarType x) || x.dtype() != DType.F64) {
+                  throw new TypeError(op + " needs a float64 host scalar, got " + in.get(0));
+                }
+                return new ScalarType(DType.F64);
+              })
+          .host("np" + Character.toUpperCase(f.charAt(0)) + f.substring(1), Operands.AS_IS)
+          .hostOnly();
+    }
+
     // Conversions: on the host Python's bool()/int()/float(); on tensors a cast.
     op("cast", 1, 1)
         .attr("dtype", AttrKind.STR)

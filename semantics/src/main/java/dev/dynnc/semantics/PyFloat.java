@@ -269,4 +269,32 @@ public final class PyFloat {
     }
     return (long) integral;
   }
+
+  // numpy's ufuncs on a float64 scalar: never an error; outside the domain NaN, at the pole an
+  // infinity, on overflow an infinity (numpy warns, the value is the IEEE one).
+
+  /** {@code numpy.exp(x)}. */
+  public static double npExp(double x) {
+    return Math.exp(x);
+  }
+
+  /** {@code numpy.log(x)}: -inf at 0, NaN below. */
+  public static double npLog(double x) {
+    return Math.log(x);
+  }
+
+  /** {@code numpy.log2(x)}, exact on powers of two. */
+  public static double npLog2(double x) {
+    return x > 0 ? log2(x) : Math.log(x);
+  }
+
+  /** {@code numpy.log10(x)}. */
+  public static double npLog10(double x) {
+    return Math.log10(x);
+  }
+
+  /** {@code numpy.sqrt(x)}: NaN below 0. */
+  public static double npSqrt(double x) {
+    return Math.sqrt(x);
+  }
 }

@@ -216,6 +216,45 @@ class PyFloatTest {
     assertTrue(errors > 20, "only " + errors + " cases reached CPython's errors");
   }
 
+  @Test
+  void numpyFunctionsMatchNumpy() throws Exception {
+    java.util.Map<String, java.util.function.DoubleUnaryOperator> fns =
+        new java.util.LinkedHashMap<>();
+    fns.put("exp", PyFloat::npExp);
+    fns.put("log", PyFloat::npLog);
+    fns.put("log2", PyFloat::npLog2);
+    fns.put("log10", PyFloat::npLog10);
+    fns.put("sqrt", PyFloat::npSqrt);
+    StringBuilder input = new StringBuilder();
+    List<String[]> cases = new ArrayList<>();
+    for (String f : fns.keySet()) {
+      for (double x : VALUES) {
+        for (double v : new double[] {x, 8.0, 0.125, 711.0}) {
+          cases.add(new String[] {f, Double.toString(v)});
+          input.append(f).append(' ').append(v).append('\n');
+        }
+      }
+    }
+    String script =
+        "import sys, numpy as np\nnp.seterr(all='ignore')\nfor line in sys.stdin:\n"
+            + "    f, a = line.split()\n    r = float(getattr(np, f)(np.float64(a)))\n"
+            + "    print(repr(r).replace('nan', 'NaN').replace('inf', 'Infinity'))\n";
+    List<String> lines = python(script, input.toString());
+    assertEquals(cases.size(), lines.size());
+    for (int i = 0; i < cases.size(); i++) {
+      String f = cases.get(i)[0];
+      double x = Double.parseDouble(cases.get(i)[1]);
+      double w = Double.parseDouble(lines.get(i));
+      double got = fns.get(f).applyAsDouble(x);
+      String what = "numpy." + f + "(" + x + ")";
+      if (Double.isNaN(w) || Double.isInfinite(w) || w == 0) {
+        assertSame(w, got, what);
+      } else {
+        assertEquals(w, got, Math.abs(w) * 4e-16, what);
+      }
+    }
+  }
+
   static List<String> python(String script, String stdin) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start();

@@ -124,12 +124,38 @@ final class Numpy {
    */
   private static Object ufunc(
       Interpreter in, String name, List<Object> a, Map<String, Object> kw, Span at) {
-    SymTensor t = array("numpy." + name, arg("numpy." + name, a, kw, at), at);
+    Object x = arg("numpy." + name, a, kw, at);
+    if (x instanceof Values.HostScalar h) {
+      // a run-time Python number (conf.item()): numpy's float64 result, computed on the host
+      return in.requireStaging(at).hostNumpy(in, name, h, at);
+    }
+    if (x instanceof Long || x instanceof Double || x instanceof Boolean) {
+      return numpyOfNumber(name, x, at);
+    }
+    SymTensor t = array("numpy." + name, x, at);
     boolean keepsInts = name.equals("abs") || name.equals("absolute");
     if (!keepsInts && !t.type().dtype().isFloat()) {
       t = in.torch.cast(t, DType.F64, at);
     }
     return in.torch.call(keepsInts ? "abs" : name, List.of(t), Map.of(), at);
+  }
+
+  /** numpy's ufunc {@code name} of a Python number, as the host computes it at run time. */
+  private static Object numpyOfNumber(String name, Object x, Span at) {
+    if (name.equals("abs") || name.equals("absolute")) {
+      return x instanceof Double d
+          ? (Object) Math.abs(d)
+          : (Object) Math.abs(Operators.asLong(x, at));
+    }
+    double v = Operators.asDouble(x, at);
+    return switch (name) {
+      case "exp" -> dev.dynnc.semantics.PyFloat.npExp(v);
+      case "log" -> dev.dynnc.semantics.PyFloat.npLog(v);
+      case "log2" -> dev.dynnc.semantics.PyFloat.npLog2(v);
+      case "log10" -> dev.dynnc.semantics.PyFloat.npLog10(v);
+      case "sqrt" -> dev.dynnc.semantics.PyFloat.npSqrt(v);
+      default -> Math.tanh(v);
+    };
   }
 
   /** {@code numpy.any(a)} / {@code numpy.all(a)}, optionally along an axis: a bool array. */

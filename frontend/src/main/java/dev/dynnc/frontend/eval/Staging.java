@@ -552,6 +552,20 @@ final class Staging {
   }
 
   /**
+   * {@code numpy.<fn>(h)} of a run-time scalar (exp, log, log2, log10, sqrt, tanh, abs): a float64
+   * as numpy computes it, NaN or an infinity where math would raise; abs of an int stays an int.
+   */
+  Object hostNumpy(Interpreter in, String fn, HostScalar h, Span at) {
+    if (fn.equals("abs") || fn.equals("absolute")) {
+      // ints stay ints (a bool as 0 or 1)
+      return hostAbs(in, h.type().dtype() == DType.BOOL ? hostCast(in, h, DType.I64, at) : h, at);
+    }
+    HostScalar x = hostCast(in, h, DType.F64, at);
+    String op = fn.equals("tanh") ? "math_tanh" : "np_" + fn;
+    return emit(op, List.of(x.id()), List.of(x.type()), Map.of(), null, at);
+  }
+
+  /**
    * Python's {@code round(x)} (an int) or {@code round(x, n)} with a run-time operand: the table's
    * {@code round} op, halves to even as CPython rounds. {@code round} of an int without digits is
    * the int itself.
