@@ -82,7 +82,31 @@ final class ExtraFunctions {
                 t.reshape(a.tensor("input"), new long[] {a.tensorType("input").numel()}, at));
   }
 
+  /** The most elements {@code Tensor.tolist()} reads back to the host one by one. */
+  static final long MAX_TOLIST = 256;
+
   private static void conversions(TorchRegistry r) {
+    r.def("tolist(Tensor input) -> Any")
+        .in(TENSOR)
+        .note(
+            "nested lists of the elements, each a Python number where known at compile time and"
+                + " a run-time scalar otherwise; at most "
+                + MAX_TOLIST
+                + " elements")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              if (x.type().numel() > MAX_TOLIST) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "tolist() of a tensor of " + x.type().numel() + " elements is not supported",
+                    "each element becomes a run-time Python number read back to the host; at most "
+                        + MAX_TOLIST
+                        + " are; keep the value as a tensor");
+              }
+              return toList(t, x, at);
+            });
     r.def("type(Tensor input, Any? dtype=None, bool non_blocking=False) -> Any")
         .in(TENSOR)
         .note(
@@ -134,6 +158,17 @@ final class ExtraFunctions {
           what + " with " + param + "=True is not supported",
           "compiled models run in eval mode; pass " + param + "=False");
     }
+  }
+
+  private static Object toList(TorchLib t, SymTensor x, Span at) {
+    if (x.type().rank() == 0) {
+      return t.item(x, at);
+    }
+    List<Object> items = new ArrayList<>();
+    for (Object row : t.unbind(x, at)) {
+      items.add(toList(t, (SymTensor) row, at));
+    }
+    return new Values.PyList(items);
   }
 
   /** The dtype named by a Tensor.type() argument: a dtype, torch.LongTensor, or its name. */

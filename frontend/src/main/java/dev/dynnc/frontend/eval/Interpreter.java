@@ -951,12 +951,11 @@ public final class Interpreter {
       runTimeRangeLoop(fo, r, f);
       return;
     }
-    if (isDynamic(it)) {
+    if (it instanceof HostScalar h) {
       throw error(
-          Code.DN0203,
+          Code.DN0102,
           fo.span(),
-          "cannot iterate over a run-time tensor",
-          "iterate over range(t.size(0)) or a list of modules instead");
+          "'" + (h.type().dtype().isFloat() ? "float" : "int") + "' object is not iterable");
     }
     int[] n = {0};
     List<Object> items = iterate(it, fo.span());

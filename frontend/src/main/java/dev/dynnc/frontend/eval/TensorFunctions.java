@@ -1570,10 +1570,6 @@ final class TensorFunctions {
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");
     r.unsupported(
         TENSOR,
-        "a compiled model has no Python values at run time; keep the value as a tensor",
-        "tolist");
-    r.unsupported(
-        TENSOR,
         "gradients are not computed by compiled models",
         "backward",
         "grad",
