@@ -48,6 +48,9 @@ class Net(nn.Module):
             "where": torch.where(v > w, v, w), "where_nan": torch.where(v != v, w, v),
             "any_pos": (v > 0).any(dim=1), "any": v.any(dim=1), "all": w.all(dim=0),
             "not_lt": ~(v < w), "not_ge": ~(v >= 0.0),
+            # a value compared with itself: TVM folds x == x to true, wrong at a NaN
+            "eq_self": v == v.clone(), "le_self": w <= w, "ge_self": (v + 1) >= (v + 1),
+            "lt_self": v < v, "ne_self": w != w.clone(),
         }
         dense = {"matmul": torch.matmul(v, w.t()), "linear": self.fc(v), "conv": self.conv(x)}
         return pooled, elementwise, reductions, compare, dense

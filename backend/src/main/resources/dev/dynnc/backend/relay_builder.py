@@ -190,6 +190,20 @@ def _ne(a, op, req):
     return relay.logical_or(relay.not_equal(a[0], a[1]), relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1])))
 
 
+def _holds_when_equal(f):
+    # TVM's simplifier folds x == x, x <= x and x >= x to true, also where the two sides compute
+    # the same value after fusion (x == x.clone()); PyTorch's comparison is false at a NaN, so a
+    # float comparison that holds for equal sides also requires that neither side is NaN.
+    def lower(a, op, req):
+        r = f(a[0], a[1])
+        if not _is_float(_dtype(a[0])):
+            return r
+        nan = relay.logical_or(relay.isnan(a[0]), relay.isnan(a[1]))
+        return relay.logical_and(r, relay.equal(nan, relay.const(False)))
+
+    return lower
+
+
 def _logical_not(a, op, req):
     # TVM's simplifier rewrites not(a < b) into a >= b, which is false at a NaN where
     # PyTorch's ~(a < b) is true; comparing with True is not rewritten.
@@ -321,6 +335,9 @@ _SPECIAL = {
     "maximum": _extreme(relay.maximum),
     "minimum": _extreme(relay.minimum),
     "ne": _ne,
+    "eq": _holds_when_equal(relay.equal),
+    "le": _holds_when_equal(relay.less_equal),
+    "ge": _holds_when_equal(relay.greater_equal),
     "logical_not": _logical_not,
     "max_pool2d": _max_pool2d,
     "reduce_max": _reduce_extreme(relay.max, True),

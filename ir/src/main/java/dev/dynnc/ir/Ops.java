@@ -61,11 +61,12 @@ public final class Ops {
     op("minimum", 2, 2).type(arith()).host("min", Operands.RESULT).special("minimum");
 
     // Comparisons and logic: bool results.
-    op("ge", 2, 2).type(compare()).host("ge", Operands.NUMBERS).relay("greater_equal");
+    // eq, le and ge on floats are also false at a NaN where TVM would fold x == x to true
+    op("ge", 2, 2).type(compare()).host("ge", Operands.NUMBERS).special("ge");
     op("gt", 2, 2).type(compare()).host("gt", Operands.NUMBERS).relay("greater");
-    op("le", 2, 2).type(compare()).host("le", Operands.NUMBERS).relay("less_equal");
+    op("le", 2, 2).type(compare()).host("le", Operands.NUMBERS).special("le");
     op("lt", 2, 2).type(compare()).host("lt", Operands.NUMBERS).relay("less");
-    op("eq", 2, 2).type(compare()).host("eq", Operands.NUMBERS).relay("equal");
+    op("eq", 2, 2).type(compare()).host("eq", Operands.NUMBERS).special("eq");
     op("ne", 2, 2).type(compare()).host("ne", Operands.NUMBERS).special("ne");
     op("logical_and", 2, 2).type(compare()).host("logicalAnd", Operands.TRUTH).relay("logical_and");
     op("logical_or", 2, 2).type(compare()).host("logicalOr", Operands.TRUTH).relay("logical_or");
