@@ -68,7 +68,7 @@ class ApiMore(nn.Module):
                  x.dist(y, p=3))
         layers = (self.bil(x, y[..., :4]), self.bil_nb(x[..., 1:5], y[..., 2:]),
                   F.bilinear(x, y, self.bil.weight[:, :, :2].repeat(1, 1, 3), self.bil.bias),
-                  self.lrn(img), F.local_response_norm(x, 2), self.lrn(x),
+                  self.lrn(img), F.local_response_norm(x, 2), self.lrn(x), F.local_response_norm(x, 50),
                   self.unf(img), F.unfold(img, 2), F.unfold(img, (3, 2), dilation=(1, 2), stride=2),
                   x.unfold(2, 3, 2), y.unfold(1, 4, 1), x.unfold(0, 1, 1))
         k = int((x > 0).sum().item())

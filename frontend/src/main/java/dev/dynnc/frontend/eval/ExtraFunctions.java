@@ -51,6 +51,9 @@ final class ExtraFunctions {
     orderStatistics(r);
     distances(r);
     windows(r);
+    comparisons(r);
+    moreMath(r);
+    inPlaceFunctional(r);
     r.layer("as F.local_response_norm", NnLayers.withConfig("local_response_norm", LRN));
     r.layer("", bilinear());
   }
@@ -291,6 +294,19 @@ final class ExtraFunctions {
     return (SymTensor) t.call("where", List.of(c, x, y), Map.of(), at);
   }
 
+  private static SymTensor and(TorchLib t, SymTensor a, SymTensor b, Span at) {
+    return t.op("logical_and", List.of(a, b), Map.of(), at);
+  }
+
+  private static SymTensor or(TorchLib t, SymTensor a, SymTensor b, Span at) {
+    return t.op("logical_or", List.of(a, b), Map.of(), at);
+  }
+
+  /** torch.isnan / isinf of x. */
+  private static SymTensor is(TorchLib t, String test, SymTensor x, Span at) {
+    return (SymTensor) t.call(test, List.of(x), Map.of(), at);
+  }
+
   private static SymTensor cmp(TorchLib t, String op, Object x, Object y, Span at) {
     return (SymTensor) t.compare(op, x, y, at);
   }
@@ -314,22 +330,11 @@ final class ExtraFunctions {
     // x < 0 (or -0.0 with y != 0): atan(y / x) + pi with y's sign
     SymTensor out = where(t, xNeg, t.binary("+", base, piSigned, at), base, at);
     // y = x = 0: atan(0 / 0) is NaN; C gives +-0 for x >= +0 and +-pi for x <= -0
-    SymTensor zeros =
-        t.op(
-            "logical_and",
-            List.of(cmp(t, "==", y, 0.0, at), cmp(t, "==", x, 0.0, at)),
-            Map.of(),
-            at);
+    SymTensor zeros = and(t, cmp(t, "==", y, 0.0, at), cmp(t, "==", x, 0.0, at), at);
     out = where(t, zeros, where(t, xNeg, piSigned, y, at), out, at);
     // both infinite: inf / inf is NaN; C gives +-pi/4 or +-3pi/4
     SymTensor infs =
-        t.op(
-            "logical_and",
-            List.of(
-                (SymTensor) t.call("isinf", List.of(y), Map.of(), at),
-                (SymTensor) t.call("isinf", List.of(x), Map.of(), at)),
-            Map.of(),
-            at);
+        t.op("logical_and", List.of(is(t, "isinf", y, at), is(t, "isinf", x, at)), Map.of(), at);
     SymTensor quarter = where(t, xNeg, 3 * Math.PI / 4, Math.PI / 4, at);
     SymTensor signedQuarter = where(t, yNeg, t.unary("-", quarter, at), quarter, at);
     return where(t, infs, signedQuarter, out, at);
@@ -338,12 +343,8 @@ final class ExtraFunctions {
   /** Whether each element's sign bit is set: v < 0, or v is -0.0 (1 / v is -inf). */
   private static SymTensor signBit(TorchLib t, SymTensor v, Span at) {
     SymTensor negZero =
-        t.op(
-            "logical_and",
-            List.of(cmp(t, "==", v, 0.0, at), cmp(t, "<", t.binary("/", 1.0, v, at), 0.0, at)),
-            Map.of(),
-            at);
-    return t.op("logical_or", List.of(cmp(t, "<", v, 0.0, at), negZero), Map.of(), at);
+        and(t, cmp(t, "==", v, 0.0, at), cmp(t, "<", t.binary("/", 1.0, v, at), 0.0, at), at);
+    return or(t, cmp(t, "<", v, 0.0, at), negZero, at);
   }
 
   private static void bitwise(TorchRegistry r) {
@@ -456,12 +457,7 @@ final class ExtraFunctions {
               SymTensor x = a.tensor("input");
               double l = a.real("lambd");
               // zero inside [-lambd, lambd]; NaN, which is in no interval, stays NaN
-              SymTensor inside =
-                  t.op(
-                      "logical_and",
-                      List.of(cmp(t, ">=", x, -l, at), cmp(t, "<=", x, l, at)),
-                      Map.of(),
-                      at);
+              SymTensor inside = and(t, cmp(t, ">=", x, -l, at), cmp(t, "<=", x, l, at), at);
               return where(t, inside, 0.0, x, at);
             });
     r.def("softshrink(Tensor input, float lambd=0.5) -> Tensor")
@@ -511,7 +507,7 @@ final class ExtraFunctions {
               boolean keep = !all && a.bool("keepdim");
               SymTensor[] vi = kth(t, x, (n - 1) / 2, ax, keep, at);
               if (x.type().dtype().isFloat()) {
-                SymTensor nan = (SymTensor) t.call("isnan", List.of(x), Map.of(), at);
+                SymTensor nan = is(t, "isnan", x, at);
                 SymTensor has =
                     (SymTensor) t.call("any", List.of(nan, (long) ax, keep), Map.of(), at);
                 SymTensor first =
@@ -671,10 +667,16 @@ final class ExtraFunctions {
       throw Interpreter.error(Code.DN0202, at, "local_response_norm needs a floating-point input");
     }
     long c = x.type().shape().get(1);
+    if (c == 0 || x.type().numel() == 0) {
+      return x;
+    }
     SymTensor sq = (SymTensor) t.binary("*", x, x, at);
     List<SymTensor> parts = new ArrayList<>();
-    long before = size / 2;
-    long after = (size - 1) / 2;
+    // Channels of the zero padding beyond the tensor's own never meet its values: a window wider
+    // than the channels sums the same with at most c - 1 of padding on each side, so a huge size
+    // costs no more ops than 2c - 1 (the division below still uses size, as PyTorch's).
+    long before = Math.min(size / 2, c - 1);
+    long after = Math.min((size - 1) / 2, c - 1);
     for (long pad : new long[] {before, -1, after}) {
       if (pad == -1) {
         parts.add(sq);
@@ -687,7 +689,7 @@ final class ExtraFunctions {
     SymTensor padded =
         parts.size() == 1 ? sq : t.op("concat", parts, Map.of("axis", Attr.of(1L)), at);
     Object sum = null;
-    for (long i = 0; i < size; i++) {
+    for (long i = 0; i < before + after + 1; i++) {
       Object window = t.call("narrow", List.of(padded, 1L, i, c), Map.of(), at);
       sum = sum == null ? window : t.binary("+", sum, window, at);
     }
@@ -744,6 +746,261 @@ final class ExtraFunctions {
             at);
       }
     };
+  }
+
+  private static void comparisons(TorchRegistry r) {
+    r.def("equal(Tensor input, Tensor other) -> bool")
+        .in(TORCH, TENSOR)
+        .note("a run-time bool: same shape and every element equal (False for other shapes)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor y = a.tensor("other");
+              if (!x.type().shape().equals(y.type().shape())) {
+                return false;
+              }
+              SymTensor eq = (SymTensor) t.compare("==", x, y, at);
+              return t.item(t.tensor(t.call("all", List.of(eq), Map.of(), at), at), at);
+            });
+    r.def(
+            "isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08,"
+                + " bool equal_nan=False) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("|input - other| <= atol + rtol * |other|, or equal (infinities); NaN as equal_nan")
+        .to(ExtraFunctions::isclose);
+    r.def(
+            "allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08,"
+                + " bool equal_nan=False) -> bool")
+        .in(TORCH, TENSOR)
+        .note("a run-time bool: isclose everywhere")
+        .to(
+            (t, a, at) ->
+                t.item(t.tensor(t.call("all", List.of(isclose(t, a, at)), Map.of(), at), at), at));
+  }
+
+  /** isclose(input, other, rtol, atol, equal_nan) of a bound call. */
+  private static SymTensor isclose(TorchLib t, BoundArgs a, Span at) {
+    SymTensor x0 = a.tensor("input");
+    SymTensor y0 = a.tensor("other");
+    double rtol = a.real("rtol");
+    double atol = a.real("atol");
+    boolean nan = a.bool("equal_nan");
+    DType dt = t.resultType(List.of(x0, y0), at);
+    SymTensor x = t.cast(x0, dt, at);
+    SymTensor y = t.cast(y0, dt, at);
+    SymTensor eq = cmp(t, "==", x, y, at);
+    if (!dt.isFloat()) {
+      if (dt == DType.BOOL) {
+        return eq;
+      }
+      x = t.cast(x, DType.F64, at);
+      y = t.cast(y, DType.F64, at);
+    }
+    SymTensor diff = t.op("abs", List.of((SymTensor) t.binary("-", x, y, at)), Map.of(), at);
+    Object bound =
+        t.binary("+", t.binary("*", t.op("abs", List.of(y), Map.of(), at), rtol, at), atol, at);
+    SymTensor close = or(t, eq, cmp(t, "<=", diff, bound, at), at);
+    if (nan) {
+      SymTensor both =
+          t.op("logical_and", List.of(is(t, "isnan", x, at), is(t, "isnan", y, at)), Map.of(), at);
+      close = or(t, close, both, at);
+    }
+    return close;
+  }
+
+  private static void moreMath(TorchRegistry r) {
+    for (String name : List.of("var", "std")) {
+      r.def(
+              name
+                  + "_mean(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False)"
+                  + " -> (Tensor, Tensor)")
+          .in(TORCH)
+          .note("(torch." + name + ", torch.mean) over the same dimensions")
+          .to(
+              (t, a, at) -> {
+                Map<String, Object> kw = new HashMap<>();
+                kw.put("dim", a.given("dim"));
+                kw.put("keepdim", a.raw("keepdim"));
+                Object mean = t.call("mean", List.of(a.raw("input")), kw, at);
+                kw.put("unbiased", a.raw("unbiased"));
+                Object spread = t.call(name, List.of(a.raw("input")), kw, at);
+                return Values.PyTuple.of(spread, mean);
+              });
+    }
+    r.def("logaddexp(Tensor input, Tensor other) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("max + log1p(exp(-|input - other|)); equal infinities stay infinite")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = toFloat(t, a.tensor("input"), at);
+              SymTensor y = toFloat(t, a.tensor("other"), at);
+              SymTensor hi = (SymTensor) t.call("maximum", List.of(x, y), Map.of(), at);
+              SymTensor gap =
+                  t.op("abs", List.of((SymTensor) t.binary("-", x, y, at)), Map.of(), at);
+              Object soft =
+                  t.call(
+                      "log1p",
+                      List.of(
+                          t.op(
+                              "exp",
+                              List.of(t.op("neg", List.of(gap), Map.of(), at)),
+                              Map.of(),
+                              at)),
+                      Map.of(),
+                      at);
+              SymTensor same = cmp(t, "==", x, y, at);
+              return where(
+                  t, same, t.binary("+", x, Math.log(2), at), t.binary("+", hi, soft, at), at);
+            });
+    r.def("frac(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("input - trunc(input)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              return t.binary("-", x, t.op("trunc", List.of(x), Map.of(), at), at);
+            });
+    for (String name : List.of("fmax", "fmin")) {
+      r.def(name + "(Tensor input, Tensor other) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note("maximum/minimum ignoring a NaN unless both are NaN")
+          .to(
+              (t, a, at) -> {
+                DType dt = t.resultType(List.of(a.tensor("input"), a.tensor("other")), at);
+                SymTensor x = t.cast(a.tensor("input"), dt, at);
+                SymTensor y = t.cast(a.tensor("other"), dt, at);
+                Object m =
+                    t.call(
+                        name.equals("fmax") ? "maximum" : "minimum", List.of(x, y), Map.of(), at);
+                if (!dt.isFloat()) {
+                  return m;
+                }
+                SymTensor xn = is(t, "isnan", x, at);
+                SymTensor yn = is(t, "isnan", y, at);
+                return where(t, xn, y, where(t, yn, x, m, at), at);
+              });
+    }
+    r.def("heaviside(Tensor input, Tensor values) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("1 above 0, values at 0, 0 below (and for NaN)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor v = a.tensor("values");
+              DType dt = t.resultType(List.of(x, v), at);
+              SymTensor one = where(t, cmp(t, ">", x, 0L, at), 1L, 0L, at);
+              return t.cast(
+                  where(t, cmp(t, "==", x, 0L, at), t.cast(v, dt, at), t.cast(one, dt, at), at),
+                  dt,
+                  at);
+            });
+    r.def(
+            "addmv(Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) ->"
+                + " Tensor")
+        .in(TORCH, TENSOR)
+        .note("beta * input + alpha * (mat @ vec); beta=0 ignores input (its NaN too), as PyTorch")
+        .to(
+            (t, a, at) -> {
+              Object prod = t.matmul(a.tensor("mat"), a.tensor("vec"), at);
+              double alpha = a.real("alpha");
+              double beta = a.real("beta");
+              Object scaled = alpha == 1 ? prod : t.binary("*", prod, alpha, at);
+              if (beta == 0) {
+                // input's shape only: zeros of it added, so its NaN does not reach the result
+                SymTensor in0 = a.tensor("input");
+                return t.binary(
+                    "+", scaled, t.full(0.0, in0.type().dtype(), in0.type().dims(), at), at);
+              }
+              Object in0 =
+                  beta == 1 ? a.tensor("input") : t.binary("*", a.tensor("input"), beta, at);
+              return t.binary("+", in0, scaled, at);
+            });
+    for (String name : List.of("nansum", "nanmean")) {
+      r.def(name + "(Tensor input, int[]? dim=None, bool keepdim=False) -> Tensor")
+          .in(TORCH, TENSOR)
+          .note(
+              name.equals("nansum")
+                  ? "the sum with NaN taken as 0"
+                  : "the mean of the elements that are not NaN (NaN where all are)")
+          .to(
+              (t, a, at) -> {
+                SymTensor x = a.tensor("input");
+                Map<String, Object> kw = new HashMap<>();
+                kw.put("dim", a.given("dim"));
+                kw.put("keepdim", a.raw("keepdim"));
+                if (!x.type().dtype().isFloat()) {
+                  return t.call(name.equals("nansum") ? "sum" : "mean", List.of(x), kw, at);
+                }
+                SymTensor nan = is(t, "isnan", x, at);
+                SymTensor kept = where(t, nan, 0.0, x, at);
+                Object sum = t.call("sum", List.of(kept), kw, at);
+                if (name.equals("nansum")) {
+                  return sum;
+                }
+                SymTensor present =
+                    t.cast(t.op("logical_not", List.of(nan), Map.of(), at), x.type().dtype(), at);
+                return t.binary("/", sum, t.call("sum", List.of(present), kw, at), at);
+              });
+    }
+    r.def("hypot(Tensor input, Tensor other) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("sqrt(input^2 + other^2) without overflow; an infinity wins over NaN, as C's hypot")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = t.op("abs", List.of(toFloat(t, a.tensor("input"), at)), Map.of(), at);
+              SymTensor y = t.op("abs", List.of(toFloat(t, a.tensor("other"), at)), Map.of(), at);
+              SymTensor hi = (SymTensor) t.call("maximum", List.of(x, y), Map.of(), at);
+              SymTensor lo = (SymTensor) t.call("minimum", List.of(x, y), Map.of(), at);
+              SymTensor q = (SymTensor) t.binary("/", lo, hi, at);
+              Object h =
+                  t.binary(
+                      "*",
+                      hi,
+                      t.op(
+                          "sqrt",
+                          List.of((SymTensor) t.binary("+", 1.0, t.binary("*", q, q, at), at)),
+                          Map.of(),
+                          at),
+                      at);
+              SymTensor inf =
+                  t.op(
+                      "logical_or",
+                      List.of(is(t, "isinf", x, at), is(t, "isinf", y, at)),
+                      Map.of(),
+                      at);
+              // hi == 0: 0 / 0 is NaN, the result 0
+              SymTensor zero = cmp(t, "==", hi, 0.0, at);
+              return where(t, inf, Double.POSITIVE_INFINITY, where(t, zero, 0.0, h, at), at);
+            });
+  }
+
+  /** F.relu_(x) and friends: the functional form with inplace=True. */
+  private static void inPlaceFunctional(TorchRegistry r) {
+    String[][] fns = {
+      {"relu", "relu_(Tensor input) -> Tensor"},
+      {"leaky_relu", "leaky_relu_(Tensor input, float negative_slope=0.01) -> Tensor"},
+      {"elu", "elu_(Tensor input, float alpha=1.0) -> Tensor"},
+      {"hardtanh", "hardtanh_(Tensor input, float min_val=-1.0, float max_val=1.0) -> Tensor"},
+      {"threshold", "threshold_(Tensor input, float threshold, float value) -> Tensor"},
+      {"celu", "celu_(Tensor input, float alpha=1.0) -> Tensor"},
+      {"selu", "selu_(Tensor input) -> Tensor"},
+    };
+    for (String[] f : fns) {
+      r.def(f[1])
+          .in(FUNCTIONAL)
+          .note("as F." + f[0] + "(..., inplace=True)")
+          .to(
+              (t, a, at) -> {
+                Map<String, Object> kw = new HashMap<>();
+                for (dev.dynnc.frontend.eval.Schema.Param p : a.schema().params()) {
+                  if (!p.name().equals("input")) {
+                    kw.put(p.name(), a.raw(p.name()));
+                  }
+                }
+                kw.put("inplace", Boolean.TRUE);
+                return t.call(FUNCTIONAL, f[0], List.of(a.raw("input")), kw, at);
+              });
+    }
   }
 
   private static void windows(TorchRegistry r) {
