@@ -1506,7 +1506,6 @@ final class TensorFunctions {
         "cuda",
         "backends",
         "autograd",
-        "distributions",
         "optim",
         "utils",
         "onnx",

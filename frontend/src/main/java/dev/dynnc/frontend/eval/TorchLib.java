@@ -131,6 +131,9 @@ final class TorchLib {
     torchAttrs.put(
         "device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
     torchAttrs.put("jit", new PyNamespace("torch.jit", new HashMap<>(), true));
+    Map<String, PyNamespace> distributions = Distributions.modules();
+    torchAttrs.put("distributions", distributions.get("torch.distributions"));
+    libs.putAll(distributions);
     PyNamespace torchNs = new PyNamespace("torch", torchAttrs, false);
     libs.put("torch", torchNs);
     libs.put("torch.nn", nnNs);
