@@ -317,6 +317,29 @@ def _add(a, op, req):
     return relay.add(a[0], a[1])
 
 
+def _sub(a, op, req):
+    """x - y. TVM's simplifier folds x - x to 0, also where the two sides are equal expressions that
+    CSE merges (x.max() - x.max()); PyTorch's is NaN at an infinity or NaN, so a float difference of
+    equal sides is 0 only where that side is finite."""
+    if _is_float(op["dtype"]) and (op["args"][0] == op["args"][1]
+                                   or tvm.ir.structural_equal(a[0], a[1])):
+        nan = relay.const(float("nan"), op["dtype"])
+        return relay.where(relay.isfinite(a[0]), relay.zeros_like(a[0]), nan)
+    return relay.subtract(a[0], a[1])
+
+
+def _mul(a, op, req):
+    """x * y. TVM's simplifier folds x * 0 to 0 for a constant zero; PyTorch's is NaN where x is
+    infinite or NaN."""
+    r = relay.multiply(a[0], a[1])
+    if not _is_float(op["dtype"]):
+        return r
+    for zero, other in ((a[0], a[1]), (a[1], a[0])):
+        if isinstance(zero, relay.Constant) and not np.any(zero.data.numpy()):
+            return relay.where(relay.isfinite(other), r, relay.const(float("nan"), op["dtype"]))
+    return r
+
+
 def _pad(a, op, req):
     w = op["attrs"]["pad_width"]
     return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
@@ -354,6 +377,8 @@ _SPECIAL = {
     "topk_indices": _topk("indices"),
     "pad": _pad,
     "add": _add,
+    "sub": _sub,
+    "mul": _mul,
 }
 
 
