@@ -328,18 +328,6 @@ def _sub(a, op, req):
     return relay.subtract(a[0], a[1])
 
 
-def _mul(a, op, req):
-    """x * y. TVM's simplifier folds x * 0 to 0 for a constant zero; PyTorch's is NaN where x is
-    infinite or NaN."""
-    r = relay.multiply(a[0], a[1])
-    if not _is_float(op["dtype"]):
-        return r
-    for zero, other in ((a[0], a[1]), (a[1], a[0])):
-        if isinstance(zero, relay.Constant) and not np.any(zero.data.numpy()):
-            return relay.where(relay.isfinite(other), r, relay.const(float("nan"), op["dtype"]))
-    return r
-
-
 def _pad(a, op, req):
     w = op["attrs"]["pad_width"]
     return relay.nn.pad(a[0], pad_width=[[w[i], w[i + 1]] for i in range(0, len(w), 2)],
@@ -378,7 +366,6 @@ _SPECIAL = {
     "pad": _pad,
     "add": _add,
     "sub": _sub,
-    "mul": _mul,
 }
 
 
