@@ -267,6 +267,14 @@ def _cumprod(a, op, req):
     return relay.cumprod(a[0], axis=op["attrs"]["axis"], dtype=op["dtype"], exclusive=False)
 
 
+def _grid_sample(a, op, req):
+    # PyTorch's grid is [N, H, W, 2]; TVM's is [N, 2, H, W].
+    at = op["attrs"]
+    return relay.image.grid_sample(a[0], relay.transpose(a[1], [0, 3, 1, 2]), method=at["method"],
+                                   layout="NCHW", padding_mode=at["padding_mode"],
+                                   align_corners=bool(at["align_corners"]))
+
+
 def _gather(a, op, req):
     # An out-of-range index is an error in PyTorch; clipping keeps TVM's reads in bounds.
     axis = op["attrs"]["axis"]
@@ -360,6 +368,7 @@ _SPECIAL = {
     "cumsum": _cumsum,
     "cumprod": _cumprod,
     "gather": _gather,
+    "grid_sample": _grid_sample,
     "scatter_elements": _scatter_elements,
     "topk_values": _topk("values"),
     "topk_indices": _topk("indices"),

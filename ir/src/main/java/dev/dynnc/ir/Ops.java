@@ -298,6 +298,14 @@ public final class Ops {
             "rounding")
         // PyTorch's bicubic kernel (Keys, a = -0.75); neighbours past the border are clamped.
         .consts("cubic_alpha", -0.75, "cubic_exclude", 0);
+    // F.grid_sample on NCHW: the grid as PyTorch has it, [N, H_out, W_out, 2] of (x, y) in [-1, 1];
+    // the lowering hands it to TVM as [N, 2, H_out, W_out].
+    op("grid_sample", 2, 2)
+        .attr("method", AttrKind.STR)
+        .attr("padding_mode", AttrKind.STR)
+        .attr("align_corners", AttrKind.BOOL)
+        .type(Ops::gridSample)
+        .special("grid_sample");
 
     // Shapes and indexing.
     op("broadcast_to", 1, 1)
@@ -787,6 +795,26 @@ public final class Ops {
       throw new TypeError("resize2d expects a floating-point input, got " + x);
     }
     return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), o[0], o[1]);
+  }
+
+  private static Type gridSample(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    List<TensorType> t = tensors(op, in);
+    TensorType x = t.get(0);
+    TensorType g = t.get(1);
+    if (x.rank() != 4 || g.rank() != 4 || g.shape().get(3) != 2) {
+      throw new TypeError(
+          "grid_sample expects a 4-d input and a grid [N, H, W, 2], got " + x + ", " + g);
+    }
+    if (!x.dtype().isFloat() || g.dtype() != x.dtype()) {
+      throw new TypeError(
+          "grid_sample expects floating-point input and grid of one dtype, got " + x + ", " + g);
+    }
+    if (!x.shape().get(0).equals(g.shape().get(0))) {
+      throw new TypeError("grid_sample: the grid's batch " + g + " differs from the input's " + x);
+    }
+    return TensorType.of(
+        x.dtype(), x.shape().get(0), x.shape().get(1), g.shape().get(1), g.shape().get(2));
   }
 
   private static Type reshape(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

@@ -26,7 +26,8 @@ import java.util.Map;
  * atan2}, the bitwise functions, the functional dropout and batch norm of the torch namespace,
  * {@code F.upsample}, the shrink activations and RReLU, median and kthvalue, distances ({@code
  * cdist}, {@code dist}), local response normalization, the bilinear layer, and sliding windows
- * ({@code F.unfold}, {@code Tensor.unfold}).
+ * ({@code F.unfold}, {@code Tensor.unfold}), and the spatial transformer's {@code F.affine_grid}
+ * and {@code F.grid_sample}.
  */
 final class ExtraFunctions {
   private ExtraFunctions() {}
@@ -54,6 +55,7 @@ final class ExtraFunctions {
     comparisons(r);
     moreMath(r);
     inPlaceFunctional(r);
+    sampling(r);
     r.layer("as F.local_response_norm", NnLayers.withConfig("local_response_norm", LRN));
     r.layer("", bilinear());
   }
@@ -1141,5 +1143,222 @@ final class ExtraFunctions {
             ? blocks.get(0)
             : t.op("concat", blocks, Map.of("axis", Attr.of(2L)), at);
     return t.reshape(all, new long[] {n, c * k[0] * k[1], oh * ow}, at);
+  }
+
+  private static void sampling(TorchRegistry r) {
+    r.def("affine_grid(Tensor theta, int[] size, bool? align_corners=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note(
+            "2-d transforms (theta [N, 2, 3], size [N, C, H, W]): the base grid is a constant,"
+                + " multiplied by theta as PyTorch's bmm")
+        .to((t, a, at) -> affineGrid(t, a.tensor("theta"), a.ints("size"), corners(a), at));
+    r.def(
+            "grid_sample(Tensor input, Tensor grid, str mode='bilinear', str padding_mode='zeros',"
+                + " bool? align_corners=None) -> Tensor")
+        .in(FUNCTIONAL)
+        .note(
+            "4-d input; modes 'bilinear', 'nearest' and 'bicubic', padding 'zeros', 'border' and"
+                + " 'reflection'; where a grid coordinate is NaN the result is unspecified (PyTorch's"
+                + " own kernels differ there)")
+        .to(
+            (t, a, at) ->
+                gridSample(
+                    t,
+                    a.tensor("input"),
+                    a.tensor("grid"),
+                    a.str("mode"),
+                    a.str("padding_mode"),
+                    corners(a),
+                    at));
+  }
+
+  /** align_corners=None means False, as PyTorch's default since 1.3. */
+  private static boolean corners(BoundArgs a) {
+    return !a.isNone("align_corners") && a.bool("align_corners");
+  }
+
+  /**
+   * theta [N, 2, 3] applied to the base grid of an [N, C, H, W] output: every output pixel's (x, y,
+   * 1), x and y evenly spaced in [-1, 1] (pixel centres unless align_corners), as PyTorch's
+   * affine_grid_generator: base [1, H * W, 3] @ theta^T -> [N, H, W, 2].
+   */
+  private static SymTensor affineGrid(
+      TorchLib t, SymTensor theta, long[] size, boolean corners, Span at) {
+    if (!theta.type().dtype().isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Expected theta to have floating point type, but got "
+              + theta.type().dtype().numpyName());
+    }
+    if (size.length == 5) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "F.affine_grid of a 5-d size (a 3-d transform) is not supported yet",
+          "only 2-d transforms, theta [N, 2, 3] and size [N, C, H, W], are");
+    }
+    if (size.length != 4) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms,"
+              + " respectively. Got size "
+              + java.util.Arrays.toString(size)
+              + ".");
+    }
+    List<Long> ts = theta.type().shape();
+    if (ts.size() != 3 || ts.get(1) != 2 || ts.get(2) != 3) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+              + java.util.Arrays.toString(size)
+              + ". Got "
+              + ts
+              + ".");
+    }
+    for (long d : size) {
+      if (d <= 0) {
+        throw Interpreter.error(
+            Code.DN0202,
+            at,
+            "Expected non-zero, positive output size. Got " + java.util.Arrays.toString(size));
+      }
+    }
+    if (size[0] != ts.get(0)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "affine_grid: theta's batch of "
+              + ts.get(0)
+              + " matrices does not match the size's batch "
+              + size[0]);
+    }
+    long h = size[2];
+    long w = size[3];
+    DType dt = theta.type().dtype();
+    SymTensor xs = steps(t, w, corners, dt, at);
+    SymTensor ys = steps(t, h, corners, dt, at);
+    // base[i, j] = (xs[j], ys[i], 1), as [1, H * W, 3]
+    SymTensor bx =
+        (SymTensor)
+            t.binary(
+                "+",
+                t.reshape(xs, new long[] {1, w, 1}, at),
+                t.full(0.0, dt, new long[] {h, 1, 1}, at),
+                at);
+    SymTensor by =
+        (SymTensor)
+            t.binary(
+                "+",
+                t.reshape(ys, new long[] {h, 1, 1}, at),
+                t.full(0.0, dt, new long[] {1, w, 1}, at),
+                at);
+    SymTensor ones = t.full(1.0, dt, new long[] {h, w, 1}, at);
+    SymTensor base =
+        t.reshape(
+            t.op("concat", List.of(bx, by, ones), Map.of("axis", Attr.of(2L)), at),
+            new long[] {1, h * w, 3},
+            at);
+    Object thetaT = t.call("transpose", List.of(theta, 1L, 2L), Map.of(), at);
+    SymTensor grid = (SymTensor) t.call("matmul", List.of(base, thetaT), Map.of(), at);
+    return t.reshape(grid, new long[] {size[0], h, w, 2}, at);
+  }
+
+  /**
+   * n evenly spaced values in [-1, 1], scaled by (n - 1) / n without align_corners; 0 for n = 1.
+   */
+  private static SymTensor steps(TorchLib t, long n, boolean corners, DType dt, Span at) {
+    if (n == 1) {
+      return t.full(0.0, dt, new long[] {1}, at);
+    }
+    SymTensor r = ShapeFunctions.arange(t, -1.0, 2.0 / (n - 1), n, dt, at);
+    return corners ? r : (SymTensor) t.binary("*", r, (double) (n - 1) / n, at);
+  }
+
+  private static SymTensor gridSample(
+      TorchLib t,
+      SymTensor x,
+      SymTensor grid,
+      String mode,
+      String padding,
+      boolean corners,
+      Span at) {
+    if (!List.of("bilinear", "nearest", "bicubic").contains(mode)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic',"
+              + " but got: '"
+              + mode
+              + "'");
+    }
+    if (!List.of("zeros", "border", "reflection").contains(padding)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or"
+              + " 'reflection', but got: '"
+              + padding
+              + "'");
+    }
+    TensorType xt = x.type();
+    TensorType gt = grid.type();
+    if (xt.rank() == 5 && gt.rank() == 5) {
+      throw Interpreter.error(
+          Code.DN0201,
+          at,
+          "F.grid_sample of a 5-d input is not supported yet",
+          "only 4-d inputs (N, C, H, W) with a grid [N, H, W, 2] are");
+    }
+    if (xt.rank() != 4 || gt.rank() != 4) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but"
+              + " got input with sizes "
+              + xt.shape()
+              + " and grid with sizes "
+              + gt.shape());
+    }
+    if (!xt.shape().get(0).equals(gt.shape().get(0))) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "grid_sampler(): expected grid and input to have same batch size, but got input with"
+              + " sizes "
+              + xt.shape()
+              + " and grid with sizes "
+              + gt.shape());
+    }
+    if (gt.shape().get(3) != 2) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes "
+              + gt.shape());
+    }
+    if (!xt.dtype().isFloat() || xt.dtype() != gt.dtype()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "grid_sampler(): expected input and grid to have the same floating-point dtype, but"
+              + " input has "
+              + xt.dtype().numpyName()
+              + " and grid has "
+              + gt.dtype().numpyName());
+    }
+    return t.op(
+        "grid_sample",
+        List.of(x, grid),
+        Map.of(
+            "method",
+            Attr.of(mode),
+            "padding_mode",
+            Attr.of(padding),
+            "align_corners",
+            Attr.of(corners)),
+        at);
   }
 }

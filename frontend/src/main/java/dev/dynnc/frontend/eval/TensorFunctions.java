@@ -1527,8 +1527,6 @@ final class TensorFunctions {
         notYet,
         "conv3d",
         "max_pool3d",
-        "grid_sample",
-        "affine_grid",
         "fold",
         "scaled_dot_product_attention",
         "multi_head_attention_forward",
