@@ -36,7 +36,54 @@ final class Attention {
             + " and a run-time check stops the model where PyTorch would return a shorter sequence",
         new Encoder());
     r.layer("", new Decoder());
+    r.layer(
+        "an encoder and a decoder stack as PyTorch builds them (custom_encoder and custom_decoder"
+            + " too); the static generate_square_subsequent_mask(sz) is a constant",
+        new Transformer());
   }
+
+  /**
+   * nn.Transformer's static {@code generate_square_subsequent_mask(sz, device='cpu')}: [sz, sz]
+   * float32, -inf above the diagonal and 0 elsewhere. Called on an instance, the instance comes
+   * first and is dropped.
+   */
+  static void addStatics(PyClass transformer) {
+    transformer.dict.put(
+        "generate_square_subsequent_mask",
+        new Values.Builtin(
+            "generate_square_subsequent_mask",
+            (it, a, kw, at) -> {
+              List<Object> args = new ArrayList<>(a);
+              if (!args.isEmpty() && args.get(0) instanceof PyObject o && o.module != null) {
+                args.remove(0);
+              }
+              BoundArgs p = BoundArgs.bind(SQUARE_MASK, it, args, kw, at);
+              long sz = p.integer("sz");
+              if (sz <= 0) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "generate_square_subsequent_mask: size "
+                        + sz
+                        + " is not supported: compiled tensors have no zero-sized dimensions");
+              }
+              TorchLib t = it.torch;
+              if (it.staging == null) {
+                return new Values.TensorSlot(TensorType.of(DType.F32, sz, sz), at, false);
+              }
+              SymTensor rows =
+                  t.reshape(
+                      ShapeFunctions.arange(t, 0, 1, sz, DType.I64, at), new long[] {sz, 1}, at);
+              SymTensor cols =
+                  t.reshape(
+                      ShapeFunctions.arange(t, 0, 1, sz, DType.I64, at), new long[] {1, sz}, at);
+              SymTensor above = (SymTensor) t.compare(">", cols, rows, at);
+              return TensorFunctions.where(t, above, Double.NEGATIVE_INFINITY, 0.0, at);
+            }));
+  }
+
+  private static final Schema SQUARE_MASK =
+      Schema.parse("generate_square_subsequent_mask(int sz, Any device='cpu') -> Tensor");
 
   // ------------------------------------------------------------------------------------------
   // MultiheadAttention
@@ -879,6 +926,96 @@ final class Attention {
         x = in.torch.tensor(in.call(layer, List.of(x, memory), layerKw, at), at);
       }
       return finish(in, self, x, at);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Transformer
+
+  /** nn.Transformer: an encoder and a decoder stack, each with a final LayerNorm. */
+  static final class Transformer extends NnLayers.Declared {
+    private static final Schema FORWARD =
+        Schema.parse(
+            "forward(Tensor src, Tensor tgt, Tensor? src_mask=None, Tensor? tgt_mask=None, Tensor?"
+                + " memory_mask=None, Tensor? src_key_padding_mask=None, Tensor?"
+                + " tgt_key_padding_mask=None, Tensor? memory_key_padding_mask=None) -> Tensor");
+
+    Transformer() {
+      super(
+          "Transformer(int d_model=512, int nhead=8, int num_encoder_layers=6, int"
+              + " num_decoder_layers=6, int dim_feedforward=2048, float dropout=0.1, Any"
+              + " activation='relu', Any? custom_encoder=None, Any? custom_decoder=None, float"
+              + " layer_norm_eps=1e-05, bool batch_first=False, bool norm_first=False, Device?"
+              + " device=None, ScalarType? dtype=None) -> Transformer");
+    }
+
+    @Override
+    void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
+      long d = p.integer("d_model", 1);
+      List<Object> layerArgs =
+          List.of(
+              d,
+              p.integer("nhead", 1),
+              p.integer("dim_feedforward", 1),
+              p.real("dropout"),
+              p.raw("activation"),
+              p.real("layer_norm_eps"),
+              p.bool("batch_first"),
+              p.bool("norm_first"));
+      for (String part : List.of("encoder", "decoder")) {
+        Object custom = p.raw("custom_" + part);
+        if (custom == Values.NONE) {
+          String cap = part.equals("encoder") ? "Encoder" : "Decoder";
+          Object layer = make(in, "Transformer" + cap + "Layer", layerArgs, Map.of(), at);
+          Object norm =
+              make(in, "LayerNorm", List.of(d), Map.of("eps", p.real("layer_norm_eps")), at);
+          custom =
+              make(
+                  in,
+                  "Transformer" + cap,
+                  List.of(layer, p.integer("num_" + part + "_layers", 0), norm),
+                  Map.of(),
+                  at);
+        }
+        set(in, self, part, custom, at);
+      }
+      self.dict.put("d_model", d);
+      self.dict.put("nhead", p.integer("nhead", 1));
+      self.dict.put("batch_first", p.bool("batch_first"));
+    }
+
+    @Override
+    public Object forward(
+        Interpreter in, PyObject self, List<Object> a, Map<String, Object> kw, Span at) {
+      BoundArgs p = BoundArgs.bind(FORWARD, in, a, kw, at);
+      SymTensor src = p.tensor("src");
+      SymTensor tgt = p.tensor("tgt");
+      List<Long> ss = src.type().shape();
+      List<Long> ts = tgt.type().shape();
+      if (ss.size() == 3) {
+        int b = flag(self, "batch_first") ? 0 : 1;
+        if (ts.size() < b + 1 || !ss.get(b).equals(ts.get(b))) {
+          throw Interpreter.error(Code.DN0202, at, "the batch number of src and tgt must be equal");
+        }
+      }
+      Object dm = self.dict.get("d_model");
+      if (ss.isEmpty()
+          || ts.isEmpty()
+          || !ss.get(ss.size() - 1).equals(dm)
+          || !ts.get(ts.size() - 1).equals(dm)) {
+        throw Interpreter.error(
+            Code.DN0202, at, "the feature number of src and tgt must be equal to d_model");
+      }
+      Map<String, Object> encKw = new HashMap<>();
+      encKw.put("mask", p.raw("src_mask"));
+      encKw.put("src_key_padding_mask", p.raw("src_key_padding_mask"));
+      Object memory = in.call(child(self, "encoder", at), List.of(src), encKw, at);
+      Map<String, Object> decKw = new HashMap<>();
+      for (String name :
+          List.of("tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask")) {
+        decKw.put(name, p.raw(name));
+      }
+      return in.call(child(self, "decoder", at), List.of(tgt, memory), decKw, at);
     }
   }
 

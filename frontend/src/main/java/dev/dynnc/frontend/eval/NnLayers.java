@@ -177,7 +177,6 @@ final class NnLayers {
         "AvgPool3d",
         "AdaptiveAvgPool3d",
         "BatchNorm3d",
-        "Transformer",
         "EmbeddingBag",
         "Fold");
     r.unsupported(

@@ -58,6 +58,7 @@ final class TorchLib {
     for (TorchRegistry.Entry e : TorchRegistry.REGISTRY.entries(Space.NN)) {
       addLayer(e.name(), e.layer());
     }
+    Attention.addStatics(nn.get("Transformer"));
     Map<String, Object> nnAttrs = new HashMap<>(nn);
     nnAttrs.put("Module", moduleClass);
     nnAttrs.put(
