@@ -42,8 +42,8 @@ class Net(nn.Module):
 # 21 |         d = F.cross_entropy(x, x)
 #    |               ^
 #    = hint: docs/supported-api.md lists the supported functions, methods and layers
-# error[DN0105]: error_known_unsupported.py:22:18: 'torch.nn.Conv3d(...)' is not supported by dynnc yet, so it cannot be used here
+# error[DN0202]: error_known_unsupported.py:22:18: Conv3d expects an input of shape [N, C, D, H, W], got f32[2,4]
 #    |
 # 22 |         e = self.act(x)
 #    |                  ^
-#    = hint: named here: error_known_unsupported.py:15
+#    = hint: this Conv3d was created at error_known_unsupported.py:15:23; check its arguments against the shape of its input

@@ -139,6 +139,15 @@ def _conv2d(a, op, req):
     return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
 
 
+def _conv3d(a, op, req):
+    attrs = op["attrs"]
+    k = [int(d) for d in req["shapes"][str(op["args"][1])]]
+    y = relay.nn.conv3d(a[0], a[1], strides=attrs["strides"], padding=attrs["padding"],
+                        dilation=attrs["dilation"], groups=attrs["groups"],
+                        channels=k[0], kernel_size=(k[2], k[3], k[4]))
+    return relay.nn.bias_add(y, a[2], axis=1) if len(a) > 2 else y
+
+
 def _conv_transpose2d(a, op, req):
     attrs = op["attrs"]
     k = [int(d) for d in req["shapes"][str(op["args"][1])]]
@@ -215,6 +224,14 @@ def _max_pool2d(a, op, req):
     pool = lambda x: relay.nn.max_pool2d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
                                          padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
     # F.max_pool2d gives NaN for a window holding a NaN. Padding is the key type's minimum.
+    return _from_key(pool(_to_key(a[0], op["dtype"], True)), op["dtype"]) if _is_float(op["dtype"]) else pool(a[0])
+
+
+def _max_pool3d(a, op, req):
+    attrs = op["attrs"]
+    pool = lambda x: relay.nn.max_pool3d(x, pool_size=attrs["kernel"], strides=attrs["strides"],
+                                         padding=attrs["padding"], ceil_mode=attrs["ceil_mode"])
+    # As _max_pool2d: a window holding a NaN gives NaN.
     return _from_key(pool(_to_key(a[0], op["dtype"], True)), op["dtype"]) if _is_float(op["dtype"]) else pool(a[0])
 
 
@@ -348,6 +365,7 @@ _SPECIAL = {
     "full": _full,
     "conv2d": _conv2d,
     "conv_transpose2d": _conv_transpose2d,
+    "conv3d": _conv3d,
     "batch_norm": _batch_norm,
     "linear": _linear,
     "relu": _relu,
@@ -359,6 +377,7 @@ _SPECIAL = {
     "ge": _holds_when_equal(relay.greater_equal),
     "logical_not": _logical_not,
     "max_pool2d": _max_pool2d,
+    "max_pool3d": _max_pool3d,
     "reduce_max": _reduce_extreme(relay.max, True),
     "reduce_min": _reduce_extreme(relay.min, False),
     "argmax": _arg_extreme(relay.argmax, True),

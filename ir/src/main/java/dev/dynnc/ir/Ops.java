@@ -226,6 +226,14 @@ public final class Ops {
         .attr("groups", AttrKind.INT)
         .type(Ops::conv2d)
         .special("conv2d");
+    // Conv3d on NCDHW with an OIDHW weight; padding (front, top, left, back, bottom, right).
+    op("conv3d", 2, 3)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("dilation", AttrKind.INTS)
+        .attr("groups", AttrKind.INT)
+        .type(Ops::conv3d)
+        .special("conv3d");
     // PyTorch's ConvTranspose2d: the weight is [in, out / groups, kh, kw] (Relay's IOHW).
     op("conv_transpose2d", 2, 3)
         .attr("strides", AttrKind.INTS)
@@ -272,6 +280,36 @@ public final class Ops {
             "ceil_mode",
             "count_include_pad",
             "count_include_pad");
+    op("max_pool3d", 1, 1)
+        .attr("kernel", AttrKind.INTS)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("ceil_mode", AttrKind.BOOL)
+        .type(Ops::pool3d)
+        .special("max_pool3d");
+    op("avg_pool3d", 1, 1)
+        .attr("kernel", AttrKind.INTS)
+        .attr("strides", AttrKind.INTS)
+        .attr("padding", AttrKind.INTS)
+        .attr("ceil_mode", AttrKind.BOOL)
+        .attr("count_include_pad", AttrKind.BOOL)
+        .type(Ops::pool3d)
+        .relay(
+            "nn.avg_pool3d",
+            "pool_size",
+            "kernel",
+            "strides",
+            "strides",
+            "padding",
+            "padding",
+            "ceil_mode",
+            "ceil_mode",
+            "count_include_pad",
+            "count_include_pad");
+    op("adaptive_avg_pool3d", 1, 1)
+        .attr("output_size", AttrKind.INTS)
+        .type(Ops::adaptivePool3d)
+        .relay("nn.adaptive_avg_pool3d", "output_size", "output_size");
     op("adaptive_avg_pool2d", 1, 1)
         .attr("output_size", AttrKind.INTS)
         .type(Ops::adaptivePool2d)
@@ -619,6 +657,64 @@ public final class Ops {
     long h = window(x.shape().get(2), w.shape().get(2), s[0], p[0] + p[2], d[0], false);
     long wd = window(x.shape().get(3), w.shape().get(3), s[1], p[1] + p[3], d[1], false);
     return TensorType.of(x.dtype(), x.shape().get(0), w.shape().get(0), h, wd);
+  }
+
+  private static Type conv3d(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    List<TensorType> t = tensors(op, in);
+    TensorType x = t.get(0);
+    TensorType w = t.get(1);
+    if (x.rank() != 5 || w.rank() != 5) {
+      throw new TypeError("conv3d expects a 5-d input and weight, got " + x + " and " + w);
+    }
+    long[] s = ints(attrs, "strides");
+    long[] p = ints(attrs, "padding");
+    long[] d = ints(attrs, "dilation");
+    long groups = intAttr(attrs, "groups");
+    if (groups <= 0 || x.shape().get(1) != w.shape().get(1) * groups) {
+      throw new TypeError(
+          "conv3d: input " + x + " does not match weight " + w + " with groups=" + groups);
+    }
+    if (t.size() == 3
+        && (t.get(2).rank() != 1 || !t.get(2).shape().get(0).equals(w.shape().get(0)))) {
+      throw new TypeError(
+          "conv3d: bias " + t.get(2) + " does not match " + w.shape().get(0) + " output channels");
+    }
+    long[] out = new long[5];
+    out[0] = x.shape().get(0);
+    out[1] = w.shape().get(0);
+    for (int i = 0; i < 3; i++) {
+      out[2 + i] =
+          window(x.shape().get(2 + i), w.shape().get(2 + i), s[i], p[i] + p[i + 3], d[i], false);
+    }
+    return TensorType.of(x.dtype(), out);
+  }
+
+  private static Type pool3d(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    TensorType x = tensors(op, in).get(0);
+    if (x.rank() != 5) {
+      throw new TypeError(op + " expects a 5-d input, got " + x);
+    }
+    long[] k = ints(attrs, "kernel");
+    long[] s = ints(attrs, "strides");
+    long[] p = ints(attrs, "padding");
+    boolean ceil = bool(attrs, "ceil_mode");
+    long[] out = {x.shape().get(0), x.shape().get(1), 0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+      out[2 + i] = window(x.shape().get(2 + i), k[i], s[i], p[i] + p[i + 3], 1, ceil);
+    }
+    return TensorType.of(x.dtype(), out);
+  }
+
+  private static Type adaptivePool3d(
+      String op, List<Type> in, Map<String, Attr> attrs, Type declared) throws TypeError {
+    TensorType x = tensors(op, in).get(0);
+    long[] o = ints(attrs, "output_size");
+    if (x.rank() != 5 || o.length != 3) {
+      throw new TypeError("adaptive_avg_pool3d expects a 5-d input and 3 output sizes");
+    }
+    return TensorType.of(x.dtype(), x.shape().get(0), x.shape().get(1), o[0], o[1], o[2]);
   }
 
   private static Type convTranspose2d(

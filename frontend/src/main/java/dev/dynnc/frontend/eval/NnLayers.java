@@ -169,16 +169,7 @@ final class NnLayers {
     ExtraLayers.declare(r);
     Attention.declare(r);
     r.unsupported(
-        TorchRegistry.Space.NN,
-        TorchRegistry.NOT_YET,
-        "Conv3d",
-        "ConvTranspose3d",
-        "MaxPool3d",
-        "AvgPool3d",
-        "AdaptiveAvgPool3d",
-        "BatchNorm3d",
-        "EmbeddingBag",
-        "Fold");
+        TorchRegistry.Space.NN, TorchRegistry.NOT_YET, "ConvTranspose3d", "EmbeddingBag", "Fold");
     r.unsupported(
         TorchRegistry.Space.NN,
         "a training loss; compiled models run inference only",
@@ -202,6 +193,8 @@ final class NnLayers {
       r.layer("a container of parameters; indexed by constants", new Container(kind));
     }
     r.layer("", new Conv(2));
+    r.layer("NCDHW input", new Conv(3));
+    r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm3d"));
     r.layer("a 2-d convolution over a height of 1", new Conv(1));
     String rnn = "unrolled over the (static) time dimension";
     for (String kind : List.of("LSTM", "GRU", "RNN")) {
@@ -431,11 +424,28 @@ final class NnLayers {
         "",
         withConfig(
             "adaptive_avg_pool2d", "AdaptiveAvgPool2d(int[2] output_size) -> AdaptiveAvgPool2d"));
+    r.layer(
+        "as F.max_pool3d",
+        withConfig(
+            "max_pool3d",
+            "MaxPool3d(int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1,"
+                + " bool return_indices=False, bool ceil_mode=False) -> MaxPool3d"));
+    r.layer(
+        "as F.avg_pool3d",
+        withConfig(
+            "avg_pool3d",
+            "AvgPool3d(int[3] kernel_size, int[3]? stride=None, int[3] padding=0, bool"
+                + " ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) ->"
+                + " AvgPool3d"));
+    r.layer(
+        "",
+        withConfig(
+            "adaptive_avg_pool3d", "AdaptiveAvgPool3d(int[3] output_size) -> AdaptiveAvgPool3d"));
   }
 
   /**
-   * Conv1d and Conv2d. A 1-d convolution is lowered as a 2-d one over a height of 1 (input and
-   * weight reshaped, the weight's reshape folded away by TVM), so both share one IR op.
+   * Conv1d, Conv2d and Conv3d. A 1-d convolution is lowered as a 2-d one over a height of 1 (input
+   * and weight reshaped, the weight's reshape folded away by TVM), so both share one IR op.
    */
   static final class Conv extends Simple {
     private final int n;
@@ -554,6 +564,27 @@ final class NnLayers {
       List<SymTensor> ops = new ArrayList<>(List.of(input, w));
       if (self.module.parameters.containsKey("bias")) {
         ops.add(weight(in, self, "bias", at));
+      }
+      if (n == 3) {
+        if (input.type().rank() != 5) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "Conv3d expects an input of shape [N, C, D, H, W], got " + input.type());
+        }
+        return t.op(
+            "conv3d",
+            ops,
+            Map.of(
+                "strides",
+                Attr.ints(s),
+                "padding",
+                Attr.ints(pd[0], pd[1], pd[2], pd[0], pd[1], pd[2]),
+                "dilation",
+                Attr.ints(d),
+                "groups",
+                Attr.of((long) (Long) self.dict.get("groups"))),
+            at);
       }
       SymTensor y =
           t.op(
@@ -684,9 +715,29 @@ final class NnLayers {
 
       @Override
       Object run(Interpreter in, PyObject self, Object x, Span at) {
+        SymTensor input = in.torch.tensor(x, at);
+        int rank = input.type().rank();
+        boolean fits =
+            switch (name) {
+              case "BatchNorm1d" -> rank == 2 || rank == 3;
+              case "BatchNorm2d" -> rank == 4;
+              default -> rank == 5;
+            };
+        if (!fits) {
+          throw Interpreter.error(
+              Code.DN0202,
+              at,
+              "expected "
+                  + (name.equals("BatchNorm1d")
+                      ? "2D or 3D"
+                      : name.equals("BatchNorm2d") ? "4D" : "5D")
+                  + " input (got "
+                  + rank
+                  + "D input)");
+        }
         List<SymTensor> ops =
             List.of(
-                in.torch.tensor(x, at),
+                input,
                 weight(in, self, "weight", at),
                 weight(in, self, "bias", at),
                 weight(in, self, "running_mean", at),

@@ -913,18 +913,66 @@ final class TensorFunctions {
                     List.of(a.tensor("input")),
                     Map.of("output_size", Attr.ints(a.ints("output_size", 1))),
                     at));
+    r.def("adaptive_avg_pool3d(Tensor input, int[3] output_size) -> Tensor")
+        .in(FUNCTIONAL)
+        .to(
+            (t, a, at) ->
+                t.op(
+                    "adaptive_avg_pool3d",
+                    List.of(a.tensor("input")),
+                    Map.of("output_size", Attr.ints(a.ints("output_size", 1))),
+                    at));
+    r.def(
+            "max_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0,"
+                + " int[3] dilation=1, bool ceil_mode=False, bool return_indices=False) -> Tensor")
+        .in(FUNCTIONAL)
+        .note("dilation=1 and return_indices=False only")
+        .to((t, a, at) -> pool(t, true, 3, a, at));
+    r.def(
+            "avg_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0,"
+                + " bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)"
+                + " -> Tensor")
+        .in(FUNCTIONAL)
+        .note("divisor_override=None only")
+        .to((t, a, at) -> pool(t, false, 3, a, at));
+    r.def(
+            "conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3]"
+                + " padding=0, int[3] dilation=1, int groups=1) -> Tensor")
+        .in(TORCH, FUNCTIONAL)
+        .note("padding given as numbers only")
+        .to(
+            (t, a, at) -> {
+              List<SymTensor> ops = new ArrayList<>(List.of(a.tensor("input"), a.tensor("weight")));
+              if (!a.isNone("bias")) {
+                ops.add(a.tensor("bias"));
+              }
+              long[] p = a.ints("padding", 0);
+              return t.op(
+                  "conv3d",
+                  ops,
+                  Map.of(
+                      "strides",
+                      Attr.ints(a.ints("stride", 1)),
+                      "padding",
+                      Attr.ints(p[0], p[1], p[2], p[0], p[1], p[2]),
+                      "dilation",
+                      Attr.ints(a.ints("dilation", 1)),
+                      "groups",
+                      Attr.of(a.integer("groups", 1))),
+                  at);
+            });
     r.def(
             "max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1,"
                 + " bool ceil_mode=False, bool return_indices=False) -> Tensor")
         .in(FUNCTIONAL)
         .note("dilation=1 and return_indices=False only")
-        .to((t, a, at) -> pool(t, true, a, at));
+        .to((t, a, at) -> pool(t, true, 2, a, at));
     r.def(
             "avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False,"
                 + " bool count_include_pad=True, int? divisor_override=None) -> Tensor")
         .in(FUNCTIONAL)
         .note("divisor_override=None only")
-        .to((t, a, at) -> pool(t, false, a, at));
+        .to((t, a, at) -> pool(t, false, 2, a, at));
     r.def("dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor")
         .in(FUNCTIONAL)
         .note("the identity: compiled models run in eval mode")
@@ -996,18 +1044,25 @@ final class TensorFunctions {
             });
   }
 
-  private static Object pool(TorchLib t, boolean max, BoundArgs a, Span at) {
+  private static Object pool(TorchLib t, boolean max, int n, BoundArgs a, Span at) {
     SymTensor x = a.tensor("input");
     long[] k = a.ints("kernel_size", 1);
     long[] s = a.isNone("stride") ? k : a.ints("stride", 1);
     long[] p = a.ints("padding", 0);
-    if (max && (a.ints("dilation")[0] != 1 || a.bool("return_indices"))) {
+    String op = (max ? "max_pool" : "avg_pool") + n + "d";
+    if (max
+        && (java.util.Arrays.stream(a.ints("dilation")).anyMatch(d -> d != 1)
+            || a.bool("return_indices"))) {
       throw Interpreter.error(
-          Code.DN0201, at, "max_pool2d with dilation or return_indices is not supported yet");
+          Code.DN0201, at, op + " with dilation or return_indices is not supported yet");
     }
     if (!max && !a.isNone("divisor_override")) {
-      throw Interpreter.error(
-          Code.DN0201, at, "avg_pool2d with divisor_override is not supported yet");
+      throw Interpreter.error(Code.DN0201, at, op + " with divisor_override is not supported yet");
+    }
+    long[] both = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      both[i] = p[i];
+      both[i + n] = p[i];
     }
     Map<String, Attr> attrs =
         new java.util.HashMap<>(
@@ -1017,13 +1072,13 @@ final class TensorFunctions {
                 "strides",
                 Attr.ints(s),
                 "padding",
-                Attr.ints(p[0], p[1], p[0], p[1]),
+                Attr.ints(both),
                 "ceil_mode",
                 Attr.of(a.bool("ceil_mode"))));
     if (!max) {
       attrs.put("count_include_pad", Attr.of(a.bool("count_include_pad")));
     }
-    return t.op(max ? "max_pool2d" : "avg_pool2d", List.of(x), attrs, at);
+    return t.op(op, List.of(x), attrs, at);
   }
 
   private static Object pad(TorchLib t, BoundArgs a, Span at) {
@@ -1525,8 +1580,6 @@ final class TensorFunctions {
     r.unsupported(
         FUNCTIONAL,
         notYet,
-        "conv3d",
-        "max_pool3d",
         "fold",
         "scaled_dot_product_attention",
         "multi_head_attention_forward",
