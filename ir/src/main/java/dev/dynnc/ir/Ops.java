@@ -254,58 +254,35 @@ public final class Ops {
         .consts("axis", -1);
     // Eval-mode semantics: out-of-range indices are an error in PyTorch; clip keeps TVM in bounds.
     op("embedding", 2, 2).type(Ops::embedding).relay("take").consts("axis", 0, "mode", "clip");
-    op("max_pool2d", 1, 1)
-        .attr("kernel", AttrKind.INTS)
-        .attr("strides", AttrKind.INTS)
-        .attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL)
-        .type(Ops::pool2d)
-        .special("max_pool2d");
-    op("avg_pool2d", 1, 1)
-        .attr("kernel", AttrKind.INTS)
-        .attr("strides", AttrKind.INTS)
-        .attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL)
-        .attr("count_include_pad", AttrKind.BOOL)
-        .type(Ops::pool2d)
-        .relay(
-            "nn.avg_pool2d",
-            "pool_size",
-            "kernel",
-            "strides",
-            "strides",
-            "padding",
-            "padding",
-            "ceil_mode",
-            "ceil_mode",
-            "count_include_pad",
-            "count_include_pad");
-    op("max_pool3d", 1, 1)
-        .attr("kernel", AttrKind.INTS)
-        .attr("strides", AttrKind.INTS)
-        .attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL)
-        .type(Ops::pool3d)
-        .special("max_pool3d");
-    op("avg_pool3d", 1, 1)
-        .attr("kernel", AttrKind.INTS)
-        .attr("strides", AttrKind.INTS)
-        .attr("padding", AttrKind.INTS)
-        .attr("ceil_mode", AttrKind.BOOL)
-        .attr("count_include_pad", AttrKind.BOOL)
-        .type(Ops::pool3d)
-        .relay(
-            "nn.avg_pool3d",
-            "pool_size",
-            "kernel",
-            "strides",
-            "strides",
-            "padding",
-            "padding",
-            "ceil_mode",
-            "ceil_mode",
-            "count_include_pad",
-            "count_include_pad");
+    for (int n = 2; n <= 3; n++) {
+      OpDef.TypeRule rule = n == 2 ? Ops::pool2d : Ops::pool3d;
+      op("max_pool" + n + "d", 1, 1)
+          .attr("kernel", AttrKind.INTS)
+          .attr("strides", AttrKind.INTS)
+          .attr("padding", AttrKind.INTS)
+          .attr("ceil_mode", AttrKind.BOOL)
+          .type(rule)
+          .special("max_pool" + n + "d");
+      op("avg_pool" + n + "d", 1, 1)
+          .attr("kernel", AttrKind.INTS)
+          .attr("strides", AttrKind.INTS)
+          .attr("padding", AttrKind.INTS)
+          .attr("ceil_mode", AttrKind.BOOL)
+          .attr("count_include_pad", AttrKind.BOOL)
+          .type(rule)
+          .relay(
+              "nn.avg_pool" + n + "d",
+              "pool_size",
+              "kernel",
+              "strides",
+              "strides",
+              "padding",
+              "padding",
+              "ceil_mode",
+              "ceil_mode",
+              "count_include_pad",
+              "count_include_pad");
+    }
     op("adaptive_avg_pool3d", 1, 1)
         .attr("output_size", AttrKind.INTS)
         .type(Ops::adaptivePool3d)
