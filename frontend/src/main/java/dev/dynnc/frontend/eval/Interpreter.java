@@ -628,7 +628,7 @@ public final class Interpreter {
       cut();
       throw new ReturnSignal(v, r.span());
     } else if (s instanceof Stmt.If i) {
-      Object test = foldCondition(eval(i.test(), f));
+      Object test = foldCondition(evalTest(i.test(), f));
       if (isDynamic(test)) {
         record("if", i.span(), test, true, false);
         requireStaging(i.span()).dynamicIf(this, f, test, i.body(), i.orelse(), i.span());
@@ -904,7 +904,7 @@ public final class Interpreter {
           f,
           w.span(),
           () -> {
-            Object t = foldCondition(eval(w.test(), f));
+            Object t = foldCondition(evalTest(w.test(), f));
             if (isDynamic(t)) {
               record("while", w.span(), t, true, false);
               staged[0] = true;
@@ -926,7 +926,7 @@ public final class Interpreter {
       return;
     }
     while (true) {
-      Object t = foldCondition(eval(w.test(), f));
+      Object t = foldCondition(evalTest(w.test(), f));
       if (isDynamic(t)) {
         requireStaging(w.span()); // a run-time value outside forward: reported there
       }
@@ -1609,7 +1609,7 @@ public final class Interpreter {
       }
       return result;
     } else if (e instanceof Expr.IfExp i) {
-      Object t = foldCondition(eval(i.test(), f));
+      Object t = foldCondition(evalTest(i.test(), f));
       if (isDynamic(t)) {
         record("if-expression", i.span(), t, true, false);
         return requireStaging(i.span())
@@ -1671,7 +1671,16 @@ public final class Interpreter {
   }
 
   private Object evalBoolOp(Expr.BoolOp b, Frame f) {
-    return evalBoolOp(b, 0, null, f);
+    return evalBoolOp(b, 0, null, f, false);
+  }
+
+  /**
+   * The test of an if, a while or a conditional expression, of which only the truth counts: an
+   * and/or there may drop a run-time operand that a constant decides ({@code stop.item() > 0.5 or n
+   * >= limit} is true once n reaches the limit), which bounds a {@code while True} loop.
+   */
+  private Object evalTest(Expr e, Frame f) {
+    return e instanceof Expr.BoolOp b ? evalBoolOp(b, 0, null, f, true) : eval(e, f);
   }
 
   /**
@@ -1680,7 +1689,7 @@ public final class Interpreter {
    * on the path where Python evaluates it (rule DYN-EXPR in {@link Staging}); before a plain
    * operand (names, attributes, constants, comparisons of them) both are combined on the host.
    */
-  private Object evalBoolOp(Expr.BoolOp b, int k, Object acc, Frame f) {
+  private Object evalBoolOp(Expr.BoolOp b, int k, Object acc, Frame f, boolean truthOnly) {
     boolean isAnd = b.op().equals("and");
     for (int i = k; i < b.values().size(); i++) {
       Expr x = b.values().get(i);
@@ -1693,14 +1702,25 @@ public final class Interpreter {
                 this,
                 f,
                 foldCondition(left),
-                isAnd ? () -> evalBoolOp(b, next, null, f) : () -> left,
-                isAnd ? () -> left : () -> evalBoolOp(b, next, null, f),
+                isAnd ? () -> evalBoolOp(b, next, null, f, truthOnly) : () -> left,
+                isAnd ? () -> left : () -> evalBoolOp(b, next, null, f, truthOnly),
                 true,
                 b.span());
       }
-      Object v = eval(x, f);
+      Object v =
+          truthOnly && x instanceof Expr.BoolOp inner
+              ? evalBoolOp(inner, 0, null, f, true)
+              : eval(x, f);
       if (acc == null || !isDynamic(foldCondition(acc))) {
         acc = v; // a compile-time operand that did not decide leaves the value to this one
+      } else if (boolLike(acc)
+          && foldCondition(v) instanceof Boolean bv
+          && (truthOnly || foldCondition(acc) instanceof HostScalar)) {
+        // A run-time truth with a constant one: `t or True` is true and `t and False` false, and
+        // with the other constant the run-time truth decides. For a run-time Python bool that is
+        // also the value; for a one-element tensor Python's value would be the tensor or the
+        // constant, so only where the truth alone counts.
+        acc = isAnd != bv ? (Object) bv : acc;
       } else if (boolLike(acc) && boolLike(v)) {
         // two truth values (comparisons, flags): combined on the host, no branch
         acc = isAnd ? Operators.and(this, acc, v, b.span()) : Operators.or(this, acc, v, b.span());
@@ -1758,6 +1778,12 @@ public final class Interpreter {
       return plain(u.operand());
     } else if (e instanceof Expr.BoolOp o) {
       return o.values().stream().allMatch(Interpreter::plain);
+    } else if (e instanceof Expr.Call c
+        && c.func() instanceof Expr.Name fn
+        && fn.id().equals("len")
+        && c.args().size() == 1) {
+      // len of a list or tuple, say the tokens decoded so far
+      return plain(c.args().get(0).value());
     } else if (e instanceof Expr.Call c
         && c.func() instanceof Expr.Attribute m
         && PLAIN_METHODS.contains(m.attr())) {
