@@ -92,4 +92,25 @@ class StateWarningTest {
                 + "self.log.append(x)\n"
                 + "return self.hidden * self.calls + self.log[0]\n"));
   }
+
+  @Test
+  void aListEmptiedBeforeItIsFilledIsNot() throws IOException {
+    assertEquals(
+        List.of(),
+        lower(
+            "self.log.clear()\n"
+                + "self.log.append(self.lin(x))\n"
+                + "self.log.append(x)\n"
+                + "self.log = self.log[::-1]\n"
+                + "return self.log[0] + self.log[1]\n"));
+  }
+
+  @Test
+  void aListFilledBeforeItIsEmptiedIsState() throws IOException {
+    List<Diagnostic> d =
+        lower("self.log.append(x)\nself.log.clear()\nself.counts[0] += 1\nreturn self.lin(x)\n");
+    assertEquals(List.of(Code.DN0117, Code.DN0117), d.stream().map(Diagnostic::code).toList());
+    assertTrue(d.get(0).message().contains("changes Net.log in place (read at line 15)"));
+    assertTrue(d.get(1).message().contains("changes Net.counts in place (read at line 17)"));
+  }
 }

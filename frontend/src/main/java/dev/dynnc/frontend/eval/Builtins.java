@@ -1621,6 +1621,43 @@ final class Builtins {
                   return new PyList(l.items);
                 });
         case "count" -> bound("count", (it, a, kw, at2) -> count(it, l.items, a.get(0), at2));
+        case "clear" ->
+            bound(
+                "clear",
+                (it, a, kw, at2) -> {
+                  arity("list.clear", a, kw, 0, at2);
+                  if (l.items instanceof Journal.Tracked tracked) {
+                    it.stateUse.cleared(tracked, at2);
+                  }
+                  l.items.clear();
+                  return Values.NONE;
+                });
+        case "remove" ->
+            bound(
+                "remove",
+                (it, a, kw, at2) -> {
+                  arity("list.remove", a, kw, 1, at2);
+                  searchable(a.get(0), at2);
+                  it.budget.work(l.items.size(), at2);
+                  for (int i = 0; i < l.items.size(); i++) {
+                    Object item = l.items.get(i);
+                    if (item == a.get(0) || Operators.pyEquals(item, a.get(0), it.budget, at2)) {
+                      l.items.remove(i);
+                      return Values.NONE;
+                    }
+                  }
+                  throw Interpreter.error(Code.DN0109, at2, "list.remove(x): x not in list");
+                });
+        case "sort" ->
+            bound(
+                "sort",
+                (it, a, kw, at2) -> {
+                  arity("list.sort", a, Map.of(), 0, at2);
+                  List<Object> out = sorted(it, new ArrayList<>(l.items), kw, at2).items;
+                  l.items.clear();
+                  l.items.addAll(out);
+                  return Values.NONE;
+                });
         default -> null;
       };
     }
@@ -1677,6 +1714,17 @@ final class Builtins {
                   }
                   throw Interpreter.error(
                       Code.DN0109, at2, "key " + repr(it, a.get(0)) + " is not in the dict");
+                });
+        case "clear" ->
+            bound(
+                "clear",
+                (it, a, kw, at2) -> {
+                  arity("dict.clear", a, kw, 0, at2);
+                  if (d.map instanceof Journal.Tracked tracked) {
+                    it.stateUse.cleared(tracked, at2);
+                  }
+                  d.map.clear();
+                  return Values.NONE;
                 });
         case "setdefault" ->
             bound(
@@ -1879,6 +1927,21 @@ final class Builtins {
           "searching a list or tuple for a value known only at run time (from .item() or"
               + " int(tensor)) is not supported",
           "compare with each item (k == a), or keep the values in a tensor");
+    }
+  }
+
+  /** Python's TypeError for a method given the wrong number of arguments. */
+  private static void arity(String fn, List<Object> a, Map<String, Object> kw, int n, Span at) {
+    if (!kw.isEmpty()) {
+      throw Interpreter.error(Code.DN0102, at, fn + "() takes no keyword arguments");
+    }
+    if (a.size() != n) {
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          n == 0
+              ? fn + "() takes no arguments (" + a.size() + " given)"
+              : fn + "() takes exactly one argument (" + a.size() + " given)");
     }
   }
 

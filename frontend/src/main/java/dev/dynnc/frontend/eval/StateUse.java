@@ -16,7 +16,9 @@ import java.util.Map;
  * call sees the new value; a compiled model starts every run from the values the model had when it
  * was compiled, so such a forward can give other results from its second call on. So is a list or
  * dict such an attribute holds that forward changes in place ({@code self.counts[k] += 1}). An
- * attribute forward sets before it reads it (a state reset at the start of forward) is not state.
+ * attribute forward sets before it reads it (a state reset at the start of forward) is not state,
+ * nor is a list or dict forward empties before it changes it otherwise ({@code self.feats.clear()}
+ * and then appends).
  */
 final class StateUse {
   /** Per module object and attribute, where forward first touched it and whether by reading. */
@@ -55,6 +57,24 @@ final class StateUse {
       kept.computeIfAbsent(h.owner(), k -> new LinkedHashMap<>())
           .putIfAbsent(h.name(), new Kept(first.get(h.owner()).get(h.name()).at(), true));
     }
+  }
+
+  /**
+   * A container was emptied ({@code self.feats.clear()}): if forward got it by reading an attribute
+   * and has not changed it before, the attribute starts afresh here, as if set to an empty one, so
+   * filling it again afterwards is not state.
+   */
+  void cleared(Journal.Tracked c, Span at) {
+    Held h = held.get(c);
+    if (h == null) {
+      return;
+    }
+    Map<String, Kept> k = kept.get(h.owner());
+    if (k != null && k.containsKey(h.name())) {
+      return; // changed before it was emptied: already reported
+    }
+    held.remove(c);
+    first.get(h.owner()).put(h.name(), new First(false, at));
   }
 
   void write(PyObject o, String name, Span at) {
