@@ -268,7 +268,16 @@ def _cast(a, op, req):
 def _clip(a, op, req):
     attrs = op["attrs"]
     if not _is_float(op["dtype"]):
-        return relay.clip(a[0], a_min=attrs["min"], a_max=attrs["max"])
+        # A missing bound is an infinity, which relay.clip would convert to the integer type
+        # (overflowing int32, and wrapping +inf to int64's minimum); only finite bounds are
+        # applied, each as a constant of the tensor's type clamped to its range.
+        info = np.iinfo(op["dtype"])
+        x = a[0]
+        if attrs["min"] != float("-inf"):
+            x = relay.maximum(x, relay.const(int(min(max(attrs["min"], info.min), info.max)), op["dtype"]))
+        if attrs["max"] != float("inf"):
+            x = relay.minimum(x, relay.const(int(min(max(attrs["max"], info.min), info.max)), op["dtype"]))
+        return x
     # relay.clip maps NaN to a bound; torch.clamp (and relu6, hardtanh) keep NaN. With the
     # bound first, `lo > x ? lo : x` and `hi < y ? hi : y` pass NaN as relu does.
     lo = relay.const(attrs["min"], op["dtype"])

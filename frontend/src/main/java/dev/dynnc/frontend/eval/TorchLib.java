@@ -553,8 +553,7 @@ final class TorchLib {
   }
 
   /**
-   * Brings two operands of a binary op to tensors of one dtype (PyTorch's type promotion,
-   * simplified).
+   * Brings two operands of a binary op to tensors of one dtype, as PyTorch's type promotion does.
    */
   private SymTensor[] operands(Object a, Object b, boolean trueDiv, Span at) {
     // A run-time Python scalar (a loop counter, int(t.item())) goes to the device as a 0-d tensor
@@ -590,12 +589,9 @@ final class TorchLib {
     SymTensor ta = tensor(a, at);
     SymTensor tb = tensor(b, at);
     if (ta.type().dtype() != tb.type().dtype()) {
-      DType dt =
-          ta.type().dtype().isFloat()
-              ? ta.type().dtype()
-              : tb.type().dtype().isFloat()
-                  ? tb.type().dtype()
-                  : ta.type().dtype() == DType.BOOL ? tb.type().dtype() : ta.type().dtype();
+      // float32 + float64 is float64 and int32 + int64 int64 where both have dimensions; a 0-d
+      // tensor of the same kind does not widen one with dimensions (resultType).
+      DType dt = resultType(List.of(ta, tb), at);
       ta = cast(ta, dt, at);
       tb = cast(tb, dt, at);
     }
