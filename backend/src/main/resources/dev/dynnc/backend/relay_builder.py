@@ -285,6 +285,40 @@ def _clip(a, op, req):
     return relay.minimum(hi, relay.maximum(lo, a[0]))
 
 
+def _pow(a, op, req):
+    dtype = op["dtype"]
+    if _is_float(dtype):
+        return relay.power(a[0], a[1])
+    # Integers, as PyTorch computes them. A constant exponent (x ** 2) is unrolled into squarings
+    # and products: exact, wrapping on overflow. A tensor exponent goes through float64 power,
+    # exact while the power's magnitude is below 2**53 (beyond that PyTorch's wrapped result is
+    # not reproduced; README); int32 results wrap through int64. A negative exponent gives 1 for a
+    # base of 1, +-1 for -1 and 0 otherwise (a constant negative exponent is refused before this,
+    # as PyTorch refuses it).
+    base = relay.cast(a[0], dtype)
+    e = relay.cast(a[1], dtype)
+    one = relay.const(1, dtype)
+    zero = relay.const(0, dtype)
+    shape = [int(d) for d in op["shape"]]
+    if isinstance(a[1], relay.Constant) and a[1].data.numpy().size == 1 and int(a[1].data.numpy().reshape(())) >= 0:
+        n = int(a[1].data.numpy().reshape(()))
+        result = None
+        while n:
+            if n & 1:
+                result = base if result is None else relay.multiply(result, base)
+            n >>= 1
+            if n:
+                base = relay.multiply(base, base)
+        return relay.broadcast_to(one if result is None else result, shape)
+    power = relay.power(relay.cast(base, "float64"), relay.cast(e, "float64"))
+    result = relay.cast(relay.cast(relay.round(power), "int64"), dtype)
+    odd = relay.not_equal(relay.bitwise_and(e, one), zero)
+    negative = relay.where(relay.equal(base, one), one,
+                           relay.where(relay.equal(base, relay.const(-1, dtype)),
+                                       relay.where(odd, relay.const(-1, dtype), one), zero))
+    return relay.broadcast_to(relay.where(relay.less(e, zero), negative, result), shape)
+
+
 def _cumsum(a, op, req):
     return relay.cumsum(a[0], axis=op["attrs"]["axis"], dtype=op["dtype"])
 
@@ -396,6 +430,7 @@ _SPECIAL = {
     "cumsum": _cumsum,
     "cumprod": _cumprod,
     "gather": _gather,
+    "pow": _pow,
     "grid_sample": _grid_sample,
     "scatter_elements": _scatter_elements,
     "topk_values": _topk("values"),

@@ -57,7 +57,8 @@ public final class Ops {
     op("div", 2, 2).type(Ops::trueDiv).host("div", Operands.RESULT).relay("divide");
     op("floor_div", 2, 2).type(arith()).host("floorDiv", Operands.RESULT).relay("floor_divide");
     op("mod", 2, 2).type(arith()).host("mod", Operands.RESULT).relay("floor_mod");
-    op("pow", 2, 2).type(arith()).host("pow", Operands.RESULT).relay("power");
+    // Integer powers are exact and wrap, as PyTorch's (TVM's power is float only).
+    op("pow", 2, 2).type(arith()).host("pow", Operands.RESULT).special("pow");
     // On the host, Python's builtin max/min (a NaN wins only as the first operand); on tensors
     // torch.maximum/minimum, which propagate NaN (a special lowering, as TVM's max drops it).
     op("maximum", 2, 2).type(arith()).host("max", Operands.RESULT).special("maximum");

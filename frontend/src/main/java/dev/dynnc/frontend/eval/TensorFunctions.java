@@ -319,9 +319,37 @@ final class TensorFunctions {
     }
     binary.put("true_divide", "/");
     for (Map.Entry<String, String> e : binary.entrySet()) {
-      r.def(e.getKey() + "(Tensor|Number input, Tensor|Number other) -> Tensor")
-          .in(TORCH, TENSOR)
-          .to((t, a, at) -> t.binary(e.getValue(), a.raw("input"), a.raw("other"), at));
+      String op = e.getValue();
+      if (op.equals("+") || op.equals("-")) {
+        r.def(
+                e.getKey()
+                    + "(Tensor|Number input, Tensor|Number other, *, Number alpha=1) -> Tensor")
+            .in(TORCH, TENSOR)
+            .note("input " + op + " alpha * other")
+            .to(
+                (t, a, at) -> {
+                  Object other = a.raw("other");
+                  Object alpha = a.raw("alpha");
+                  if (!(alpha instanceof Long l && l == 1)) {
+                    other = Operators.binary(t.interpreter(), "*", other, alpha, at);
+                  }
+                  return t.binary(op, a.raw("input"), other, at);
+                });
+      } else if (e.getKey().equals("div")) {
+        for (String name : List.of("div", "divide")) {
+          r.def(
+                  name
+                      + "(Tensor|Number input, Tensor|Number other, *, str? rounding_mode=None) ->"
+                      + " Tensor")
+              .in(TORCH, TENSOR)
+              .note("rounding_mode None, 'trunc' or 'floor'")
+              .to(TensorFunctions::divide);
+        }
+      } else {
+        r.def(e.getKey() + "(Tensor|Number input, Tensor|Number other) -> Tensor")
+            .in(TORCH, TENSOR)
+            .to((t, a, at) -> t.binary(op, a.raw("input"), a.raw("other"), at));
+      }
     }
     for (String[] p :
         new String[][] {
@@ -377,6 +405,40 @@ final class TensorFunctions {
       y = t.op("where", List.of(t.op("gt", List.of(y, h), Map.of(), at), h, y), Map.of(), at);
     }
     return y;
+  }
+
+  /**
+   * torch.div with a rounding mode: none is true division, 'floor' is {@code //}, and 'trunc'
+   * rounds the quotient toward zero: the truncated true quotient for floats, for integers the floor
+   * quotient plus one where the division is inexact and the operands' signs differ.
+   */
+  private static Object divide(TorchLib t, BoundArgs a, Span at) {
+    Object x = a.raw("input");
+    Object y = a.raw("other");
+    if (a.isNone("rounding_mode")) {
+      return t.binary("/", x, y, at);
+    }
+    String mode = a.str("rounding_mode");
+    if (mode.equals("floor")) {
+      return t.binary("//", x, y, at);
+    }
+    if (!mode.equals("trunc")) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '"
+              + mode
+              + "'");
+    }
+    Object floor = t.binary("//", x, y, at);
+    SymTensor f = t.tensor(floor, at);
+    if (f.type().dtype().isFloat()) {
+      return t.op("trunc", List.of(t.tensor(t.binary("/", x, y, at), at)), Map.of(), at);
+    }
+    Object inexact = t.compare("!=", t.binary("%", x, y, at), 0L, at);
+    Object signs = t.compare("!=", t.compare("<", x, 0L, at), t.compare("<", y, 0L, at), at);
+    SymTensor up = t.tensor(t.binary("&", inexact, signs, at), at);
+    return where(t, up, t.binary("+", f, 1L, at), f, at);
   }
 
   /** {@code torch.where(condition, x, y)}, with x and y promoted to one dtype as PyTorch does. */

@@ -921,6 +921,10 @@ final class TorchLib {
                     Interpreter.error(
                         Code.DN0201, at, "operator " + op + " on tensors is not supported"));
     SymTensor[] t = operands(a, b, op.equals("/"), at);
+    if (op.equals("**") && !t[0].type().dtype().isFloat() && b instanceof Long n && n < 0) {
+      throw Interpreter.error(
+          Code.DN0202, at, "Integers to negative integer powers are not allowed.");
+    }
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
   }
 
