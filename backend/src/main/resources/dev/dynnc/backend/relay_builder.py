@@ -285,6 +285,24 @@ def _clip(a, op, req):
     return relay.minimum(hi, relay.maximum(lo, a[0]))
 
 
+def _int_division(f, by_minus_one):
+    """floor_divide or floor_mod; on integers with no division by 0 or -1, which trap on x86 (a
+    SIGFPE in a kernel kills the JVM): a zero divisor is replaced by 1 (the result there is
+    undefined; the frontend's check_divisor raises ZeroDivisionError as PyTorch does), and a
+    divisor of -1 gives `by_minus_one(x)` (-x, wrapping at the minimum, or 0)."""
+    def lower(a, op, req):
+        x, d = a
+        dtype = op["dtype"]
+        if _is_float(dtype):
+            return f(x, d)
+        zero = relay.const(0, dtype)
+        minus_one = relay.const(-1, dtype)
+        unsafe = relay.logical_or(relay.equal(d, zero), relay.equal(d, minus_one))
+        safe = relay.where(unsafe, relay.const(1, dtype), d)
+        return relay.where(relay.equal(d, minus_one), by_minus_one(x, dtype), f(x, safe))
+    return lower
+
+
 def _pow(a, op, req):
     dtype = op["dtype"]
     if _is_float(dtype):
@@ -430,6 +448,8 @@ _SPECIAL = {
     "cumsum": _cumsum,
     "cumprod": _cumprod,
     "gather": _gather,
+    "floor_div": _int_division(relay.floor_divide, lambda x, dtype: relay.negative(x)),
+    "mod": _int_division(relay.floor_mod, lambda x, dtype: relay.zeros_like(x)),
     "pow": _pow,
     "grid_sample": _grid_sample,
     "scatter_elements": _scatter_elements,

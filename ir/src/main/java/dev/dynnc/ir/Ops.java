@@ -55,8 +55,10 @@ public final class Ops {
     op("sub", 2, 2).type(arith()).host("sub", Operands.RESULT).special("sub");
     op("mul", 2, 2).type(arith()).host("mul", Operands.RESULT).relay("multiply");
     op("div", 2, 2).type(Ops::trueDiv).host("div", Operands.RESULT).relay("divide");
-    op("floor_div", 2, 2).type(arith()).host("floorDiv", Operands.RESULT).relay("floor_divide");
-    op("mod", 2, 2).type(arith()).host("mod", Operands.RESULT).relay("floor_mod");
+    // On integers their lowering never divides by 0 or -1 (x86 traps both: SIGFPE would kill the
+    // JVM): a zero divisor gives an undefined value that check_divisor reports, x // -1 is -x.
+    op("floor_div", 2, 2).type(arith()).host("floorDiv", Operands.RESULT).special("floor_div");
+    op("mod", 2, 2).type(arith()).host("mod", Operands.RESULT).special("mod");
     // Integer powers are exact and wrap, as PyTorch's (TVM's power is float only).
     op("pow", 2, 2).type(arith()).host("pow", Operands.RESULT).special("pow");
     // On the host, Python's builtin max/min (a NaN wins only as the first operand); on tensors
@@ -161,13 +163,17 @@ public final class Ops {
     // check_padding is nn.TransformerEncoder's padding condition, with its own message;
     // check_index_range says whether a gather's, a scatter's or an advanced index's run-time
     // indices were all in range (the device op clips them; PyTorch raises); check_slice_range
-    // whether a slice with run-time bounds (x[t:t + 2]) lay within its dimension.
+    // whether a slice with run-time bounds (x[t:t + 2]) lay within its dimension; check_divisor
+    // whether an integer division's run-time divisor had no zero (TVM's gives garbage there,
+    // PyTorch
+    // raises ZeroDivisionError).
     for (String[] check :
         new String[][] {
           {"check", "check"},
           {"check_padding", "checkPadding"},
           {"check_index_range", "checkIndexRange"},
-          {"check_slice_range", "checkSliceRange"}
+          {"check_slice_range", "checkSliceRange"},
+          {"check_divisor", "checkDivisor"}
         }) {
       op(check[0], 1, 1)
           .type(

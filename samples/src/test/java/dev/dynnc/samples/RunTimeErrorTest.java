@@ -156,4 +156,43 @@ class RunTimeErrorTest {
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().contains("output_0"), c.out());
   }
+
+  /**
+   * An integer division by a tensor that holds 0 raises ZeroDivisionError as in PyTorch, and one by
+   * -1 of the most negative int64 (where PyTorch's own kernel dies of SIGFPE) wraps: neither may
+   * run an x86 division that traps, which would kill the JVM.
+   */
+  @Test
+  void integerDivisionByZeroOrMinusOneNeitherTrapsNorPasses(@TempDir Path dir) throws Exception {
+    Path b =
+        compileParameterFree(
+            dir,
+            """
+            import torch
+            import torch.nn as nn
+
+
+            class Net(nn.Module):
+                def forward(self, x):
+                    i = x[:1].long()
+                    d = x[1:].long()
+                    return i // d, i % d, torch.fmod(i, d), torch.div(i, d, rounding_mode='trunc')
+            """);
+    EarlyExitCnnTest.Cli zero = run(dir, b, "zero", 5f, 0f);
+    assertEquals(1, zero.code(), zero.err());
+    assertEquals(
+        "error[DN0405]: models/net.py:9:18: "
+            + dev.dynnc.semantics.PyScalar.DIVISION_BY_ZERO
+            + "\n",
+        zero.err());
+    EarlyExitCnnTest.Cli min = run(dir, b, "min", -9.223372e18f, -1f);
+    assertEquals(0, min.code(), min.err());
+    long[] expected = {Long.MIN_VALUE, 0, 0, Long.MIN_VALUE};
+    for (int k = 0; k < 4; k++) {
+      HostTensor out = Npy.read(dir.resolve("min").resolve("output_" + k + ".npy"));
+      long v = ByteBuffer.wrap(out.data()).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      assertEquals(expected[k], v, "output_" + k);
+    }
+    assertEquals(0, run(dir, b, "fine", -7f, 2f).code());
+  }
 }

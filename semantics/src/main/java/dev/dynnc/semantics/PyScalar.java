@@ -311,12 +311,29 @@ public final class PyScalar {
       "a slice with run-time bounds reaches outside its dimension on this input, where PyTorch"
           + " returns a shorter slice, which a compiled model cannot";
 
+  /** The message of {@link #checkDivisor}. */
+  public static final String DIVISION_BY_ZERO =
+      "ZeroDivisionError: an integer tensor is divided by zero on this input, where PyTorch raises";
+
   /** Whether {@code message} is one of the model's own run-time failures raised here. */
   public static boolean isModelFailure(String message) {
     return ASSERTION_FAILED.equals(message)
         || SEQUENCE_SHORTENED.equals(message)
         || INDEX_OUT_OF_RANGE.equals(message)
-        || SLICE_OUT_OF_RANGE.equals(message);
+        || SLICE_OUT_OF_RANGE.equals(message)
+        || DIVISION_BY_ZERO.equals(message);
+  }
+
+  /**
+   * Whether an integer division's ({@code //}, {@code %}, floor_divide, remainder, fmod, div with a
+   * rounding mode) run-time divisor had no zero: raises (DN0405, located at the division) where
+   * PyTorch raises ZeroDivisionError. The compiled division's result there is undefined.
+   */
+  public static boolean checkDivisor(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(DIVISION_BY_ZERO);
+    }
+    return true;
   }
 
   /**

@@ -1289,7 +1289,8 @@ final class ShapeFunctions {
 
   private static void arithmetic(TorchRegistry r) {
     String divNote =
-        "an integer division by zero is undefined (PyTorch raises); an infinite float divisor"
+        "an integer division by zero raises ZeroDivisionError, as in PyTorch; an infinite float"
+            + " divisor"
             + " gives NaN";
     r.def("remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor")
         .in(TORCH)

@@ -921,6 +921,9 @@ final class TorchLib {
                     Interpreter.error(
                         Code.DN0201, at, "operator " + op + " on tensors is not supported"));
     SymTensor[] t = operands(a, b, op.equals("/"), at);
+    if ((op.equals("//") || op.equals("%")) && !t[1].type().dtype().isFloat()) {
+      requireNonzeroDivisor(b, t[1], at);
+    }
     if (op.equals("**") && !t[0].type().dtype().isFloat() && b instanceof Long n && n < 0) {
       throw Interpreter.error(
           Code.DN0202, at, "Integers to negative integer powers are not allowed.");
@@ -973,6 +976,27 @@ final class TorchLib {
     return dt == DType.BOOL
         ? op("logical_not", List.of(t), Map.of(), at)
         : op("bitwise_not", List.of(t), Map.of(), at);
+  }
+
+  /**
+   * An integer division by {@code divisor} (the operand as given, and as the tensor it became):
+   * PyTorch raises ZeroDivisionError where it holds a zero; the compiled division divides by 1
+   * there instead (relay_builder: an integer division by zero traps), an undefined value this check
+   * keeps from being returned. A number divisor is checked here; a tensor one costs a reduction in
+   * the subgraph and a flag the host reads after the call (op {@code check_divisor}, DN0405).
+   */
+  private void requireNonzeroDivisor(Object given, SymTensor divisor, Span at) {
+    Object known =
+        Operators.isTensorLike(given) ? staging(at).knownValue(divisor).orElse(null) : given;
+    if (known instanceof Long || known instanceof Boolean || known instanceof Double) {
+      if (Operators.toDouble(known) == 0) {
+        throw Interpreter.error(Code.DN0202, at, "ZeroDivisionError");
+      }
+      return;
+    }
+    SymTensor nonzero = tensor(compare("!=", divisor, 0L, at), at);
+    Object all = nonzero.type().rank() == 0 ? nonzero : call("all", List.of(nonzero), Map.of(), at);
+    staging(at).check(in, all, "check_divisor", at);
   }
 
   /**
