@@ -1852,7 +1852,11 @@ final class Staging {
       }
       LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
       for (Object key : keys) {
-        String keyName = name + "[" + key + "]";
+        String keyName =
+            "key "
+                + (key instanceof String k ? "'" + k + "'" : String.valueOf(key))
+                + " of "
+                + name;
         List<Object> vals = new ArrayList<>();
         for (Object st : states) {
           Map<?, ?> m = (Map<?, ?>) st;
@@ -2159,7 +2163,10 @@ final class Staging {
               + p.detail()
               + " after the data-dependent branch at "
               + p.branch(),
-          "make every path produce a tensor of the same shape, or the same constant");
+          p.detail().equals("is set on only one path")
+              ? "set the key on every path, to a value of the same kind (False here, say), or return from"
+                  + " inside the branch"
+              : "make every path produce a tensor of the same shape, or the same constant");
     }
     throw Interpreter.error(
         Code.DN0206,
