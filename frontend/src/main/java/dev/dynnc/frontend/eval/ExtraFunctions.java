@@ -56,6 +56,7 @@ final class ExtraFunctions {
     moreMath(r);
     inPlaceFunctional(r);
     sampling(r);
+    searching(r);
     r.layer("as F.local_response_norm", NnLayers.withConfig("local_response_norm", LRN));
     r.layer("", bilinear());
   }
@@ -1360,5 +1361,103 @@ final class ExtraFunctions {
             "align_corners",
             Attr.of(corners)),
         at);
+  }
+
+  private static void searching(TorchRegistry r) {
+    String note =
+        "a count of the boundaries below each value (at or below it with right=True), which is"
+            + " PyTorch's binary search on sorted boundaries (an unsorted sequence, one holding NaN"
+            + " say, may give another index); a NaN value goes past the last";
+    r.def(
+            "bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool"
+                + " right=False) -> Tensor")
+        .in(TORCH)
+        .note(note)
+        .to(
+            (t, a, at) -> {
+              SymTensor b = a.tensor("boundaries");
+              if (b.type().rank() != 1) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "boundaries tensor must be 1 dimension, but got dim(" + b.type().rank() + ")");
+              }
+              return search(t, b, a.raw("input"), a.bool("right"), a.bool("out_int32"), at);
+            });
+    r.def(
+            "searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False,"
+                + " bool right=False, str? side=None, Tensor? sorter=None) -> Tensor")
+        .in(TORCH)
+        .note(note + "; sorter=None only")
+        .to(
+            (t, a, at) -> {
+              if (!a.isNone("sorter")) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "torch.searchsorted with a sorter is not supported yet",
+                    "sort the sequence first");
+              }
+              boolean right = a.bool("right");
+              if (!a.isNone("side")) {
+                String side = a.str("side");
+                if (!side.equals("left") && !side.equals("right")) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "torch.searchsorted(): side can only be 'left' or 'right' but got " + side);
+                }
+                if (side.equals("left") && right) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "torch.searchsorted(): side and right can't be set to opposites, got side"
+                          + " of left while right was True");
+                }
+                right = side.equals("right");
+              }
+              SymTensor seq = a.tensor("sorted_sequence");
+              Object v = a.raw("input");
+              if (seq.type().rank() > 1) {
+                SymTensor vt = t.tensor(v, at);
+                List<Long> ss = seq.type().shape();
+                List<Long> vs = vt.type().shape();
+                if (vs.size() != ss.size()
+                    || !vs.subList(0, vs.size() - 1).equals(ss.subList(0, ss.size() - 1))) {
+                  throw Interpreter.error(
+                      Code.DN0202,
+                      at,
+                      "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1"
+                          + " dimensions of boundaries tensor and input value tensor must match, but we"
+                          + " got boundaries tensor "
+                          + ss
+                          + " and input value tensor "
+                          + vs);
+                }
+              }
+              return search(t, seq, v, right, a.bool("out_int32"), at);
+            });
+  }
+
+  /**
+   * For each value, how many items of the last dimension of {@code seq} lie below it ({@code !(b >=
+   * v)}; with {@code right}, {@code !(b > v)}): the index PyTorch's binary search gives on a sorted
+   * sequence, NaN values included (no comparison with NaN holds, so they count every item). On a
+   * sequence that is not sorted (one holding NaN, say) PyTorch's result is that of its search path,
+   * which this count need not reproduce.
+   */
+  private static SymTensor search(
+      TorchLib t, SymTensor seq, Object value, boolean right, boolean int32, Span at) {
+    SymTensor v =
+        Operators.isTensorLike(value)
+            ? t.tensor(value, at)
+            : t.full(Operators.toDouble(value), seq.type().dtype(), new long[0], at);
+    // [K] against [..., 1], or [..., 1, K] against [..., M, 1]
+    SymTensor b = seq.type().rank() == 1 ? seq : unsqueeze(t, seq, seq.type().rank() - 1, at);
+    SymTensor vv = unsqueeze(t, v, v.type().rank(), at);
+    SymTensor holds = t.tensor(t.compare(right ? ">" : ">=", b, vv, at), at);
+    SymTensor below = t.op("logical_not", List.of(holds), Map.of(), at);
+    SymTensor count = t.tensor(t.call("sum", List.of(below), Map.of("dim", -1L), at), at);
+    return int32 ? t.cast(count, DType.I32, at) : count;
   }
 }
