@@ -6,7 +6,14 @@ import static org.bytedeco.cpython.global.python.PyUnicode_DecodeFSDefault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * The TVM compile worker's main class: runs TVM's Python compiler in this process through the
@@ -31,6 +38,14 @@ public final class EmbeddedTvm {
     ProcessHandle.current()
         .parent()
         .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(2)));
+    // Several workers start at once (one per core, and more from other dynnc processes). On a
+    // fresh JavaCPP cache they unpacked the native libraries at the same time, and one of them
+    // could load a second copy of libtvm_runtime.so: the worker then aborted with "Global
+    // PackedFunc runtime.BoxBool is already registered" (2 of 4 cold compiles on a fresh cache).
+    // So until one worker of these library versions has imported TVM completely (the marker
+    // says so), workers start one at a time. Taking the lock on every start would serialize
+    // the 4 s of unpacking checks and imports: +3 s on every compile of a 3-subgraph model.
+    InitGate gate = InitGate.enter();
     try {
       org.bytedeco.cpython.helper.python.Py_Initialize(
           org.bytedeco.tvm.presets.tvm.cachePackages());
@@ -63,6 +78,76 @@ public final class EmbeddedTvm {
       System.err.println("dynnc TVM worker: TVM's Python package failed to import");
       System.exit(1);
     }
+    gate.done();
     System.exit(PyRun_SimpleString("dynnc_serve()") == 0 ? 0 : 1);
+  }
+
+  /**
+   * One worker at a time through TVM's first unpacking and import, across processes: an exclusive
+   * lock on {@code dynnc-tvm-init.lock} in JavaCPP's cache directory, skipped once a marker there
+   * says that a worker with this class path (so these library versions) got through. Neither file
+   * is ever deleted: deleting the lock file would let a later worker lock a new file while an
+   * earlier one still holds the old.
+   */
+  private static final class InitGate {
+    private final FileChannel lock;
+    private final Path marker;
+
+    private InitGate(FileChannel lock, Path marker) {
+      this.lock = lock;
+      this.marker = marker;
+    }
+
+    static InitGate enter() {
+      Path marker = null;
+      try {
+        Path dir = org.bytedeco.javacpp.Loader.getCacheDir().toPath();
+        String classpath = System.getProperty("java.class.path", "");
+        String key =
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(classpath.getBytes(StandardCharsets.UTF_8)),
+                    0,
+                    8);
+        marker = dir.resolve("dynnc-tvm-ready-" + key);
+        if (Files.exists(marker)) {
+          return new InitGate(null, null);
+        }
+        Files.createDirectories(dir);
+        FileChannel ch =
+            FileChannel.open(
+                dir.resolve("dynnc-tvm-init.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        ch.lock();
+        return new InitGate(ch, marker);
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        System.err.println(
+            "dynnc TVM worker: cannot lock JavaCPP's cache directory to unpack TVM: "
+                + e.getMessage());
+        System.exit(1);
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** TVM is imported: mark these versions as unpacked and let the next worker in. */
+    void done() {
+      if (lock == null) {
+        return;
+      }
+      try {
+        if (!Files.exists(marker)) {
+          Files.write(marker, new byte[0]);
+        }
+      } catch (IOException ignored) {
+        // Without the marker, later workers only take the lock again.
+      }
+      try {
+        lock.close(); // releases the lock
+      } catch (IOException ignored) {
+        // The lock goes with the process at the latest.
+      }
+    }
   }
 }
