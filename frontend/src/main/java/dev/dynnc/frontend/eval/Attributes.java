@@ -221,6 +221,13 @@ final class Attributes {
     if (cv instanceof PyFunction f && f.decoration.equals("property")) {
       return in.callFunction(f, List.of(o), Map.of(), at);
     }
+    // nn.Module keeps parameters, buffers and submodules out of the instance's __dict__ (in
+    // _parameters, _buffers, _modules) and finds them in __getattr__, which Python calls only when
+    // the class has no such attribute: a class attribute shadows them (`self.forward =
+    // nn.Linear(...)` in a class that defines forward leaves forward the method).
+    if (cv != null) {
+      return bind(o, cv, in, at);
+    }
     if (o.module != null) {
       if (o.module.parameters.containsKey(name)) {
         return in.torch.slotValue(o.module.parameters.get(name), at);
@@ -231,9 +238,6 @@ final class Attributes {
       if (o.module.modules.containsKey(name)) {
         return o.module.modules.get(name);
       }
-    }
-    if (cv != null) {
-      return bind(o, cv, in, at);
     }
     if (name.equals("__class__")) {
       return o.cls;
@@ -305,6 +309,18 @@ final class Attributes {
           return;
         }
         if (v instanceof TensorSlot slot && slot.isParameter) {
+          if (!o.module.parameters.containsKey(name) && o.cls.lookup(name) != null) {
+            // Module.register_parameter refuses a name that getattr already finds; after
+            // __setattr__ has dropped the instance's own, only the class's can be left.
+            throw Interpreter.error(
+                Code.DN0101,
+                at,
+                "attribute '" + name + "' already exists (PyTorch raises KeyError here)",
+                o.cls.name
+                    + " defines '"
+                    + name
+                    + "' at class level, which would shadow the parameter; remove or rename it");
+          }
           o.dict.remove(name);
           o.module.modules.remove(name);
           o.module.parameters.put(name, slot);
