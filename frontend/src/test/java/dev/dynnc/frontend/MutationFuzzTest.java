@@ -18,32 +18,44 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Robustness: golden models with random small edits (lines dropped, duplicated or swapped,
- * characters deleted or inserted, names and numbers replaced) never make {@link Frontend#lower}
- * throw, and every diagnostic it reports has a source location.
+ * Robustness: golden and differential models with random small edits (lines dropped, duplicated or
+ * swapped, characters deleted or inserted, names and numbers replaced) never make {@link
+ * Frontend#lower} throw, and every diagnostic it reports has a source location.
  *
  * <p>Deterministic (fixed seed). {@code -Dfuzz.count=N} and {@code -Dfuzz.seed=S} run longer or
  * other campaigns; a failure prints the mutated source to reproduce it.
  */
 class MutationFuzzTest {
+  private static final Path DIFF = Path.of("../samples/src/test/resources/diff");
+
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|\\d+(\\.\\d+)?");
 
   @Test
   void mutatedModelsNeverCrashTheFrontend() throws IOException {
     int count = Integer.getInteger("fuzz.count", 400);
     Random rnd = new Random(Long.getLong("fuzz.seed", 20240601L));
-    List<Path> files;
+    List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(LoweringGoldenTest.DIR)) {
       // The error_eval_ files run the compile-time budgets to exhaustion (seconds each): mutating
-      // them tests the
-      // budgets again, not the parser or evaluator, and would triple this test's time.
-      files =
-          s.filter(
-                  p ->
-                      p.toString().endsWith(".py")
-                          && !p.getFileName().toString().startsWith("error_eval_"))
-              .sorted()
-              .toList();
+      // them tests the budgets again, not the parser or evaluator, and would triple this test's
+      // time.
+      s.filter(
+              p ->
+                  p.toString().endsWith(".py")
+                      && !p.getFileName().toString().startsWith("error_eval_"))
+          .sorted()
+          .forEach(files::add);
+    }
+    // The differential models too: larger, in research code's style, and each compiled against
+    // PyTorch, so their mutants reach deeper into the evaluator (they found a library layer as the
+    // entry and a Sequential called without its input, both internal errors).
+    try (Stream<Path> s = Files.list(DIFF)) {
+      s.filter(
+              p ->
+                  p.toString().endsWith(".py")
+                      && !p.getFileName().toString().equals("make_case.py"))
+          .sorted()
+          .forEach(files::add);
     }
     Path root = Files.createTempDirectory("dynnc-fuzz");
     try {

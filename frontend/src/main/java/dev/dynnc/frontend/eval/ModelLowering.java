@@ -169,7 +169,10 @@ public final class ModelLowering {
     in.staging = staging;
     Journal.MUTATIONS.set(in.stateUse::mutated);
     try {
-      in.call(target, args, Map.of(), entrySpan);
+      Object result = in.call(target, args, Map.of(), entrySpan);
+      if (!in.hasErrors()) {
+        staging.returnFromEntry(in, result, entrySpan);
+      }
     } finally {
       Journal.MUTATIONS.remove();
     }

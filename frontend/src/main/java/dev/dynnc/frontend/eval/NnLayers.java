@@ -155,7 +155,43 @@ final class NnLayers {
       if (!kind.equals("Sequential")) {
         throw Interpreter.error(Code.DN0102, at, kind + " is not callable; index or iterate it");
       }
-      Object x = args.get(0);
+      // Sequential.forward(self, input), with Python's messages for a wrong call
+      List<Object> all = new ArrayList<>(args);
+      String hint = "a Sequential passes one value from layer to layer; pack several into a tuple";
+      for (String k : kw.keySet()) {
+        if (!k.equals("input")) {
+          throw Interpreter.error(
+              Code.DN0102,
+              at,
+              "Sequential.forward() got an unexpected keyword argument '" + k + "'",
+              hint);
+        }
+        if (!all.isEmpty()) {
+          throw Interpreter.error(
+              Code.DN0102,
+              at,
+              "Sequential.forward() got multiple values for argument 'input'",
+              hint);
+        }
+        all.add(kw.get(k));
+      }
+      if (all.isEmpty()) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            "Sequential.forward() missing 1 required positional argument: 'input'",
+            hint);
+      }
+      if (all.size() > 1) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            "Sequential.forward() takes 2 positional arguments but "
+                + (all.size() + 1)
+                + " were given",
+            hint);
+      }
+      Object x = all.get(0);
       for (Object m : self.module.modules.values()) {
         x = in.call(m, List.of(x), Map.of(), at);
       }

@@ -1716,6 +1716,21 @@ final class Staging {
     return (SymTensor) emit("full", List.of(), List.of(), Map.of("value", value), t, at);
   }
 
+  /**
+   * Ends the method with {@code value} when no Python function body ran as the method: a library
+   * layer lowered as the model itself ({@code models.a:layer()} returning {@code nn.Linear}), whose
+   * call stages its ops but no {@code return}.
+   */
+  void returnFromEntry(Interpreter in, Object value, Span at) {
+    if (!topPending) {
+      return;
+    }
+    topPending = false;
+    current.terminator =
+        new Terminator.Return(
+            tree(in, current, freeze(value, new java.util.IdentityHashMap<>()), at), at);
+  }
+
   /** Evaluates a function body, merging returns from data-dependent paths (rule RET). */
   Object runFunction(Interpreter in, Interpreter.Frame f, List<Stmt> body, Span at) {
     boolean top = topPending;
