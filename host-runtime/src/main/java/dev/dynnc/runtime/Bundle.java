@@ -378,12 +378,18 @@ public final class Bundle implements AutoCloseable {
     }
     Set<String> names = new HashSet<>();
     for (Manifest.TensorSpec in : m.inputs()) {
+      if (in == null) {
+        throw bad(source, "inputs: an entry is null");
+      }
       checkSpec(source, "input '" + in.name() + "'", in);
       if (in.name() == null || !names.add(in.name())) {
         throw bad(source, "input names must be present and unique, got '" + in.name() + "'");
       }
     }
     for (Manifest.SubgraphSpec sg : m.subgraphs()) {
+      if (sg == null) {
+        throw bad(source, "subgraphs: an entry is null");
+      }
       String what = "subgraph '" + sg.name() + "'";
       if (sg.library() == null || sg.inputs() == null || sg.outputs() == null) {
         throw bad(source, what + " lacks one of 'library', 'inputs', 'outputs'");
@@ -413,6 +419,9 @@ public final class Bundle implements AutoCloseable {
 
   private static void checkSpec(Path source, String what, Manifest.TensorSpec t)
       throws BundleException {
+    if (t == null) {
+      throw bad(source, what + ": null instead of a tensor spec");
+    }
     try {
       HostTensor.itemSize(t.dtype());
       HostTensor.numel(t.shape());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -311,6 +312,66 @@ class BundleTest {
             + ": subgraph 'sg0' library 'lib/sg0.so' is not listed in the"
             + " manifest's files",
         openError(unlisted));
+  }
+
+  /**
+   * Found by mutating a manifest at random: a null in one of its lists was a NullPointerException.
+   */
+  @Test
+  void refusesNullEntriesInTheManifestsLists() throws Exception {
+    Path input =
+        TestSupport.writeBundle(
+            tmp.resolve("input"),
+            TestSupport.HOST_SOURCE,
+            m -> {
+              List<Manifest.TensorSpec> in = new ArrayList<>(m.inputs());
+              in.add(0, null);
+              return withLists(m, in, m.subgraphs());
+            });
+    assertEquals("bad bundle " + input + ": inputs: an entry is null", openError(input));
+
+    Path subgraph =
+        TestSupport.writeBundle(
+            tmp.resolve("subgraph"),
+            TestSupport.HOST_SOURCE,
+            m -> {
+              List<Manifest.SubgraphSpec> sgs = new ArrayList<>(m.subgraphs());
+              sgs.add(null);
+              return withLists(m, m.inputs(), sgs);
+            });
+    assertEquals("bad bundle " + subgraph + ": subgraphs: an entry is null", openError(subgraph));
+
+    Path spec =
+        TestSupport.writeBundle(
+            tmp.resolve("spec"),
+            TestSupport.HOST_SOURCE,
+            m -> {
+              Manifest.SubgraphSpec sg = m.subgraphs().get(0);
+              List<Manifest.TensorSpec> outs = new ArrayList<>(sg.outputs());
+              outs.set(0, null);
+              return withLists(
+                  m,
+                  m.inputs(),
+                  List.of(new Manifest.SubgraphSpec(sg.name(), sg.library(), sg.inputs(), outs)));
+            });
+    assertEquals(
+        "bad bundle " + spec + ": subgraph 'sg0' output: null instead of a tensor spec",
+        openError(spec));
+  }
+
+  private static Manifest withLists(
+      Manifest m, List<Manifest.TensorSpec> inputs, List<Manifest.SubgraphSpec> subgraphs) {
+    return new Manifest(
+        m.format(),
+        m.formatVersion(),
+        m.target(),
+        m.device(),
+        m.entry(),
+        m.hostClass(),
+        inputs,
+        m.outputs(),
+        subgraphs,
+        m.files());
   }
 
   @Test
