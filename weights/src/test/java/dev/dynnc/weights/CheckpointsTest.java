@@ -214,6 +214,18 @@ class CheckpointsTest {
                   lambda n, b: None if n.endswith('/data/0') else b)
             os.remove(os.path.join(d, 'tmp.pt'))
 
+            # One bit of a stored tensor flipped, the zip's CRC-32 left as it was: torch.load reads it.
+            flipped = os.path.join(d, 'flipped.pt')
+            torch.save({'w': torch.arange(12, dtype=torch.float32)}, flipped)
+            with zipfile.ZipFile(flipped) as z:
+                info = [i for i in z.infolist() if i.filename.endswith('/data/0')][0]
+            raw = bytearray(open(flipped, 'rb').read())
+            n, e = struct.unpack('<HH', raw[info.header_offset + 26:info.header_offset + 30])
+            raw[info.header_offset + 30 + n + e + 5] ^= 0x10
+            with open(flipped, 'wb') as f:
+                f.write(raw)
+            assert torch.load(flipped)['w'][1].item() != 1.0
+
             # BINUNICODE claiming 4294967280 bytes with 3 bytes left.
             torch_layout(os.path.join(d, 'hugestr.pt'), 'hugestr',
                          bytes([0x80, 2]) + b'X' + struct.pack('<I', 0xFFFFFFF0) + b'abc')
@@ -454,6 +466,17 @@ class CheckpointsTest {
     assertEquals(
         "nostorage.pt: storage '0' is missing: the archive has no entry 'nostorage/data/0'",
         error("nostorage.pt"));
+  }
+
+  /** Stricter than torch.load, which reads the flipped bit as a wrong weight. */
+  @Test
+  void rejectsStorageThatFailsItsCrc() {
+    String message = error("flipped.pt");
+    assertTrue(
+        message.matches(
+            "flipped\\.pt: zip entry 'flipped/data/0' fails its CRC-32 check \\(the zip records"
+                + " [0-9a-f]{8}, its bytes give [0-9a-f]{8}\\); the file is corrupt"),
+        message);
   }
 
   @Test
