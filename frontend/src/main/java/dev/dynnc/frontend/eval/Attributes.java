@@ -102,6 +102,17 @@ final class Attributes {
         if (mro.get(k).dict.containsKey(name)) {
           return bind(s.self(), mro.get(k).dict.get(name), in, at);
         }
+        // A library layer's forward has no Python body: `super().forward(x)` in a subclass of,
+        // say, nn.Conv2d (padding or masking before the layer's own computation) runs the layer.
+        if (mro.get(k).layer != null
+            && name.equals("forward")
+            && s.self() instanceof PyObject self
+            && self.module != null) {
+          Layer layer = mro.get(k).layer;
+          return new Builtin(
+              mro.get(k).name + ".forward",
+              (it, a, kw, at2) -> layer.forward(it, self, a, kw, at2));
+        }
       }
       throw Interpreter.error(Code.DN0101, at, "'super' object has no attribute '" + name + "'");
     } else if (obj instanceof SymTensor || obj instanceof TensorSlot || obj instanceof HostScalar) {
