@@ -1054,6 +1054,14 @@ public final class Interpreter {
         torch.moduleSetItem(o, index, v, s.span());
       } else if (staging != null && Operators.isTensorLike(container)) {
         TensorWrites.assign(this, f, s, container, index, v);
+      } else if (staging == null && container instanceof TensorSlot slot) {
+        // Construction code writing into a tensor (a PixelCNN mask zeroed past its centre, a
+        // causal mask built row by row): once the tensor is a parameter or a persistent buffer,
+        // its values are the checkpoint's, which load_state_dict writes over these. Anything
+        // else now holds values dynnc does not know, and using it is DN0201.
+        Signals.use(index, s.span());
+        Signals.use(v, s.span());
+        slot.fill = null;
       } else {
         throw error(
             Code.DN0200,
