@@ -297,6 +297,12 @@ final class Attributes {
       DictSubclass.set(in, d, name, v, at);
       return;
     }
+    if (name.equals("requires_grad")
+        && (obj instanceof TensorSlot || obj instanceof SymTensor)
+        && v instanceof Boolean) {
+      // `self.conv.weight.requires_grad = False` (freezing layers): no effect on inference.
+      return;
+    }
     if (obj instanceof PyObject o) {
       if (o.module == null
           && o.cls.nearestLayer() != null

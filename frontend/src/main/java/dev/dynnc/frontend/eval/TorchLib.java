@@ -105,17 +105,11 @@ final class TorchLib {
     torchAttrs.put("long", DType.I64);
     torchAttrs.put("int", DType.I32);
     torchAttrs.put("double", DType.F64);
+    // torch.Tensor(2, 3) and torch.Tensor([1, 2]): the legacy constructor of the default type,
+    // torch.FloatTensor. It stays a builtin named Tensor, which isinstance(x, torch.Tensor) tests.
+    Object floatTensor = torchAttrs.get("FloatTensor");
     torchAttrs.put(
-        "Tensor",
-        new Builtin(
-            "Tensor",
-            (it, a, kw, at) -> {
-              throw Interpreter.error(
-                  Code.DN0201,
-                  at,
-                  "torch.Tensor(...) is not supported",
-                  "use torch.zeros or torch.tensor");
-            }));
+        "Tensor", new Builtin("Tensor", (it, a, kw, at) -> it.call(floatTensor, a, kw, at)));
     // Gradient modes do not change eval-mode results. Each is a context manager (`with
     // torch.no_grad():`)
     // and a decorator, with or without parentheses (`@torch.no_grad()`, `@torch.no_grad`).
