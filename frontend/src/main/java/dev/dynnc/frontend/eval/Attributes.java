@@ -303,6 +303,23 @@ final class Attributes {
       // `self.conv.weight.requires_grad = False` (freezing layers): no effect on inference.
       return;
     }
+    if (name.equals("data") && in.staging == null && obj instanceof TensorSlot slot) {
+      // `self.fc.weight.data = torch.randn(4, 4) * 0.1` in __init__: new values, which the
+      // checkpoint's replace; only the type must stay what the checkpoint is checked against.
+      if (!(v instanceof TensorSlot w) || !w.type.equals(slot.type)) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            "assigning .data a "
+                + (v instanceof TensorSlot w2 ? w2.type.toString() : Builtins.typeName(v))
+                + " where the tensor is "
+                + slot.type
+                + " is not supported",
+            "make the parameter with its final shape and dtype");
+      }
+      slot.fill = null;
+      return;
+    }
     if (obj instanceof PyObject o) {
       if (o.module == null
           && o.cls.nearestLayer() != null

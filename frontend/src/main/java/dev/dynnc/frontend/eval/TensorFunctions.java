@@ -184,7 +184,6 @@ final class TensorFunctions {
   }
 
   private static Object arange(TorchLib t, BoundArgs a, Span at) {
-    requireForward(t, "arange", at);
     boolean onlyEnd = a.isNone("end");
     double start = onlyEnd ? 0 : a.real("start");
     double end = onlyEnd ? a.real("start") : a.real("end");
@@ -198,6 +197,11 @@ final class TensorFunctions {
             && a.raw("step") instanceof Long;
     DType d = dtypeOr(a, integral ? DType.I64 : DType.F32);
     long n = (long) Math.max(0, Math.ceil((end - start) / step));
+    if (t.interpreter().staging == null) {
+      // In __init__ (a positional encoding's positions): its type, as for other construction-time
+      // tensors (TorchLib.byType); the values reach the model only through the checkpoint.
+      return new TensorSlot(TensorType.of(d, n), at, false);
+    }
     return (SymTensor)
         t.interpreter()
             .staging

@@ -902,6 +902,9 @@ final class TorchLib {
   }
 
   Object binary(String op, Object a, Object b, Span at) {
+    if (in.staging == null && (a instanceof TensorSlot || b instanceof TensorSlot)) {
+      return byType(List.of(a, b), Map.of(), at, (l, k) -> binary(op, l.get(0), l.get(1), at));
+    }
     if (op.equals("@")) {
       return matmul(tensor(a, at), tensor(b, at), at);
     }
@@ -926,6 +929,9 @@ final class TorchLib {
   }
 
   Object unary(String op, Object v, Span at) {
+    if (in.staging == null && v instanceof TensorSlot) {
+      return byType(List.of(v), Map.of(), at, (l, k) -> unary(op, l.get(0), at));
+    }
     SymTensor t = tensor(v, at);
     return switch (op) {
       case "-" -> op("neg", List.of(t), Map.of(), at);
@@ -1036,6 +1042,9 @@ final class TorchLib {
   }
 
   Object compare(String op, Object a, Object b, Span at) {
+    if (in.staging == null && (a instanceof TensorSlot || b instanceof TensorSlot)) {
+      return byType(List.of(a, b), Map.of(), at, (l, k) -> compare(op, l.get(0), l.get(1), at));
+    }
     String ir = Operators.irOp(op).orElseThrow();
     SymTensor[] t = operands(a, b, false, at);
     return op(ir, List.of(t[0], t[1]), Map.of(), at);
@@ -1292,6 +1301,9 @@ final class TorchLib {
   }
 
   Object index(Object v, Object idx, Span at) {
+    if (in.staging == null && holdsSlot(List.of(v, idx))) {
+      return byType(List.of(v, idx), Map.of(), at, (l, k) -> index(l.get(0), l.get(1), at));
+    }
     SymTensor t = tensor(v, at);
     if (in.staging != null
         && idx instanceof SymTensor mask
@@ -1410,8 +1422,10 @@ final class TorchLib {
             if (method == null) {
               throw TorchRegistry.REGISTRY.missing(Space.TENSOR, name, TENSOR_ATTRIBUTES, at2);
             }
-            throw Interpreter.error(
-                Code.DN0201, at2, "tensor method '" + name + "' is not supported in __init__");
+            List<Object> all = new ArrayList<>();
+            all.add(slot);
+            all.addAll(a);
+            return byType(all, kw, at2, (aa, kk) -> invoke(method, aa, kk, at2));
           });
     }
     if (method == null) {
@@ -1425,6 +1439,108 @@ final class TorchLib {
           all.addAll(a);
           return invoke(method, all, kw, at2);
         });
+  }
+
+  /**
+   * Construction code computing with tensors (a positional encoding's sine and cosine table, built
+   * before {@code register_buffer}): evaluated for the result's type only, by the op's own lowering
+   * in a scratch program whose inputs stand for the construction-time tensors. The values are the
+   * checkpoint's once the result is a parameter or a persistent buffer; any other use of the result
+   * in forward is DN0201, and reading a value into Python (a branch, {@code item()}) is refused
+   * here. The inputs forget a known fill value too: the result may be a view that a later write
+   * changes.
+   */
+  Object byType(
+      List<Object> args,
+      Map<String, Object> kwargs,
+      Span at,
+      java.util.function.BiFunction<List<Object>, Map<String, Object>, Object> op) {
+    java.util.IdentityHashMap<TensorSlot, SymTensor> stand = new java.util.IdentityHashMap<>();
+    List<Object> a2 = new ArrayList<>();
+    for (Object v : args) {
+      a2.add(standIn(v, stand));
+    }
+    Map<String, Object> k2 = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> en : kwargs.entrySet()) {
+      k2.put(en.getKey(), standIn(en.getValue(), stand));
+    }
+    Staging scratch = new Staging(stand.size());
+    int i = 0;
+    for (Map.Entry<TensorSlot, SymTensor> en : stand.entrySet()) {
+      en.getKey().fill = null;
+      en.setValue(new SymTensor(new ValueId(i++), en.getKey().type));
+    }
+    a2.replaceAll(v -> resolve(v, stand));
+    k2.replaceAll((k, v) -> resolve(v, stand));
+    in.staging = scratch;
+    try {
+      return backToSlots(op.apply(a2, k2), at);
+    } finally {
+      in.staging = null;
+    }
+  }
+
+  private static boolean holdsSlot(java.util.Collection<Object> values) {
+    for (Object v : values) {
+      if (v instanceof TensorSlot
+          || v instanceof PyList l && holdsSlot(l.items)
+          || v instanceof PyTuple t && holdsSlot(t.items())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Marks the slots in {@code v} (a placeholder null until the scratch program numbers them). */
+  private static Object standIn(Object v, java.util.IdentityHashMap<TensorSlot, SymTensor> stand) {
+    if (v instanceof TensorSlot s) {
+      stand.putIfAbsent(s, null);
+    } else if (v instanceof PyList l) {
+      l.items.forEach(x -> standIn(x, stand));
+    } else if (v instanceof PyTuple t) {
+      t.items().forEach(x -> standIn(x, stand));
+    }
+    return v;
+  }
+
+  private static Object resolve(Object v, java.util.IdentityHashMap<TensorSlot, SymTensor> stand) {
+    if (v instanceof TensorSlot s) {
+      return stand.get(s);
+    } else if (v instanceof PyList l) {
+      List<Object> items = new ArrayList<>();
+      l.items.forEach(x -> items.add(resolve(x, stand)));
+      return new PyList(items);
+    } else if (v instanceof PyTuple t) {
+      List<Object> items = new ArrayList<>();
+      t.items().forEach(x -> items.add(resolve(x, stand)));
+      return new PyTuple(ImmutableList.copyOf(items), t.fields());
+    }
+    return v;
+  }
+
+  private Object backToSlots(Object r, Span at) {
+    if (r instanceof SymTensor t) {
+      return new TensorSlot(t.type(), at, false);
+    } else if (r instanceof HostScalar) {
+      throw Interpreter.error(
+          Code.DN0112,
+          at,
+          "the value of a tensor made in __init__ is not known when dynnc compiles the model",
+          "compute with Python numbers (the math module) here, or move this to forward");
+    } else if (r instanceof PyTuple t) {
+      List<Object> items = new ArrayList<>();
+      for (Object x : t.items()) {
+        items.add(backToSlots(x, at));
+      }
+      return new PyTuple(ImmutableList.copyOf(items), t.fields());
+    } else if (r instanceof PyList l) {
+      List<Object> items = new ArrayList<>();
+      for (Object x : l.items) {
+        items.add(backToSlots(x, at));
+      }
+      return new PyList(items);
+    }
+    return r;
   }
 
   /** Tensor attributes that are not methods, for suggestions. */
@@ -1460,6 +1576,9 @@ final class TorchLib {
   private Object invoke(
       TorchRegistry.Entry e, List<Object> args, Map<String, Object> kwargs, Span at) {
     if (in.staging == null && !e.atConstruction()) {
+      if (holdsSlot(args) || holdsSlot(kwargs.values())) {
+        return byType(args, kwargs, at, (a, k) -> invoke(e, a, k, at));
+      }
       throw Interpreter.error(
           Code.DN0201,
           at,
