@@ -144,11 +144,7 @@ final class Builtins {
             return it.torch.item(t, at);
           }
           if (v instanceof TensorSlot) {
-            throw Interpreter.error(
-                Code.DN0112,
-                at,
-                "the value of a tensor made in __init__ is not known when dynnc compiles the model",
-                "compute with Python numbers (the math module) here, or move this to forward");
+            throw TorchLib.unknownAtConstruction(at);
           }
           throw Interpreter.error(
               Code.DN0102, at, "int() argument must be a number, not '" + typeName(v) + "'");
@@ -190,11 +186,7 @@ final class Builtins {
             return it.torch.item(t, at);
           }
           if (v instanceof TensorSlot) {
-            throw Interpreter.error(
-                Code.DN0112,
-                at,
-                "the value of a tensor made in __init__ is not known when dynnc compiles the model",
-                "compute with Python numbers (the math module) here, or move this to forward");
+            throw TorchLib.unknownAtConstruction(at);
           }
           throw Interpreter.error(
               Code.DN0102, at, "float() argument must be a number, not '" + typeName(v) + "'");

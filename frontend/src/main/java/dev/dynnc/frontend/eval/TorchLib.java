@@ -1480,6 +1480,15 @@ final class TorchLib {
     }
   }
 
+  /** A construction-time tensor's value read into Python: dynnc does not know it. */
+  static DiagnosticException unknownAtConstruction(Span at) {
+    return Interpreter.error(
+        Code.DN0112,
+        at,
+        "the value of a tensor made in __init__ is not known when dynnc compiles the model",
+        "compute with Python numbers (the math module) here, or move this to forward");
+  }
+
   private static boolean holdsSlot(java.util.Collection<Object> values) {
     for (Object v : values) {
       if (v instanceof TensorSlot
@@ -1522,11 +1531,7 @@ final class TorchLib {
     if (r instanceof SymTensor t) {
       return new TensorSlot(t.type(), at, false);
     } else if (r instanceof HostScalar) {
-      throw Interpreter.error(
-          Code.DN0112,
-          at,
-          "the value of a tensor made in __init__ is not known when dynnc compiles the model",
-          "compute with Python numbers (the math module) here, or move this to forward");
+      throw unknownAtConstruction(at);
     } else if (r instanceof PyTuple t) {
       List<Object> items = new ArrayList<>();
       for (Object x : t.items()) {
