@@ -249,6 +249,12 @@ final class Attributes {
       if (o.module.modules.containsKey(name)) {
         return o.module.modules.get(name);
       }
+      if (o.module.weightNorms.containsKey(name)) {
+        // weight_norm's computed weight, as its forward pre-hook sets it
+        return in.staging != null
+            ? NnLayers.weightNormed(in, o, name, at)
+            : new TensorSlot(o.module.parameters.get(name + "_v").type, at, false);
+      }
     }
     if (name.equals("__class__")) {
       return o.cls;

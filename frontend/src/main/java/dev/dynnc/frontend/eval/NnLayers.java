@@ -719,10 +719,91 @@ final class NnLayers {
         self.module.parameters.containsKey(name)
             ? self.module.parameters.get(name)
             : self.module.buffers.get(name);
+    if (s == null && self.module.weightNorms.containsKey(name)) {
+      return weightNormed(in, self, name, at);
+    }
     if (s == null) {
       throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no parameter '" + name + "'");
     }
     return in.staging.weight(s, at);
+  }
+
+  /**
+   * A parameter split by {@code nn.utils.weight_norm}: {@code v * (g / norm_except_dim(v, 2,
+   * dim))}, in PyTorch's order of operations; the norm is the square root of the sum of squares
+   * over every other dim (over all of them for dim -1).
+   */
+  static SymTensor weightNormed(Interpreter in, PyObject self, String name, Span at) {
+    int dim = self.module.weightNorms.get(name);
+    SymTensor g = in.staging.weight(self.module.parameters.get(name + "_g"), at);
+    SymTensor v = in.staging.weight(self.module.parameters.get(name + "_v"), at);
+    Object squares = in.torch.binary("*", v, v, at);
+    Object sum;
+    if (dim < 0) {
+      sum = in.torch.call("sum", List.of(squares), Map.of(), at);
+    } else {
+      List<Object> others = new ArrayList<>();
+      for (long d = 0; d < v.type().rank(); d++) {
+        if (d != dim) {
+          others.add(d);
+        }
+      }
+      sum =
+          others.isEmpty()
+              ? squares
+              : in.torch.call(
+                  "sum",
+                  List.of(
+                      squares, new PyTuple(com.google.common.collect.ImmutableList.copyOf(others))),
+                  Map.of("keepdim", true),
+                  at);
+    }
+    Object norm = in.torch.call("sqrt", List.of(sum), Map.of(), at);
+    return in.torch.tensor(in.torch.binary("*", v, in.torch.binary("/", g, norm, at), at), at);
+  }
+
+  /** {@code nn.utils.weight_norm(module, name='weight', dim=0)} at construction. */
+  static Object applyWeightNorm(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
+    Object m = a.isEmpty() ? kw.get("module") : a.get(0);
+    Object n = a.size() > 1 ? a.get(1) : kw.getOrDefault("name", "weight");
+    Object d = a.size() > 2 ? a.get(2) : kw.getOrDefault("dim", 0L);
+    if (!(m instanceof PyObject o) || o.module == null) {
+      throw Interpreter.error(
+          Code.DN0102, at, "weight_norm() takes a module, got " + Builtins.typeName(m));
+    }
+    if (!(n instanceof String name) || !o.module.parameters.containsKey(name)) {
+      throw Interpreter.error(
+          Code.DN0101,
+          at,
+          "weight_norm(): "
+              + o.cls.name
+              + " has no parameter "
+              + (n instanceof String ? "'" + n + "'" : Builtins.typeName(n)),
+          "name one of its parameters: " + String.join(", ", o.module.parameters.keySet()));
+    }
+    TensorSlot w = o.module.parameters.get(name);
+    int rank = w.type.rank();
+    int dim;
+    if (d == Values.NONE || d instanceof Long l && l == -1) {
+      dim = -1;
+    } else if (d instanceof Long l && l >= 0 && l < rank) {
+      dim = (int) (long) l;
+    } else {
+      throw Interpreter.error(
+          Code.DN0102,
+          at,
+          "weight_norm(): dim must be None, -1 or between 0 and " + (rank - 1) + ", got " + d);
+    }
+    long[] gShape = new long[dim < 0 ? 0 : rank];
+    for (int i = 0; i < gShape.length; i++) {
+      gShape[i] = i == dim ? w.type.shape().get(i) : 1;
+    }
+    o.module.parameters.remove(name);
+    o.module.parameters.put(
+        name + "_g", new TensorSlot(TensorType.of(w.type.dtype(), gShape), at, true));
+    o.module.parameters.put(name + "_v", new TensorSlot(w.type, at, true));
+    o.module.weightNorms.put(name, dim);
+    return o;
   }
 
   private static Simple batchNorm(String name) {

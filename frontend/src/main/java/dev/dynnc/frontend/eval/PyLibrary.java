@@ -584,6 +584,7 @@ final class PyLibrary {
           for (Map.Entry<String, TensorSlot> e : o.module.buffers.entrySet()) {
             c.module.buffers.put(e.getKey(), (TensorSlot) copy(e.getValue()));
           }
+          c.module.weightNorms.putAll(o.module.weightNorms);
           Attention.afterCopy(in, c);
         }
         return c;

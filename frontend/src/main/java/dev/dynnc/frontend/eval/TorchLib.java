@@ -92,6 +92,11 @@ final class TorchLib {
       init.attrs.put(fn, new Builtin(fn, (it, a, kw, at) -> a.isEmpty() ? Values.NONE : a.get(0)));
     }
     nnAttrs.put("init", init);
+    PyNamespace utils = new PyNamespace("torch.nn.utils", new HashMap<>(), false);
+    utils.attrs.put(
+        "weight_norm",
+        new Builtin("weight_norm", (it, a, kw, at) -> NnLayers.applyWeightNorm(it, a, kw, at)));
+    nnAttrs.put("utils", utils);
     PyNamespace functional =
         new PyNamespace("torch.nn.functional", functions(Space.FUNCTIONAL), false);
     nnAttrs.put("functional", functional);
@@ -134,6 +139,7 @@ final class TorchLib {
     libs.put("torch.nn", nnNs);
     libs.put("torch.nn.functional", functional);
     libs.put("torch.nn.init", init);
+    libs.put("torch.nn.utils", (PyNamespace) nnNs.attrs.get("utils"));
     libs.put("math", new PyNamespace("math", Builtins.mathModule(), false));
     Map<String, Object> collections = new HashMap<>();
     collections.put(

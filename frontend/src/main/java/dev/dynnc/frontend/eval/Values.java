@@ -247,6 +247,13 @@ public final class Values {
     /** Buffers registered with {@code persistent=False}: not in the state_dict. */
     public final java.util.Set<String> nonPersistent = new java.util.HashSet<>();
 
+    /**
+     * Parameters that {@code nn.utils.weight_norm} split into {@code NAME_g} and {@code NAME_v}:
+     * NAME to the dim it keeps (-1: the norm of the whole tensor). NAME is then computed from the
+     * two, as the hook PyTorch installs does before each forward.
+     */
+    public final LinkedHashMap<String, Integer> weightNorms = new LinkedHashMap<>();
+
     private Span createdAt;
 
     public ModuleState(Span createdAt) {
