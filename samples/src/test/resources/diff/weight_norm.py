@@ -3,8 +3,8 @@
 # inputs: 1.0, -1.0, 2.0, -2.0, 0.5, -0.5
 # nn.utils.weight_norm as temporal convolutional networks and WaveNet-style models use it: the
 # checkpoint holds weight_g and weight_v, and the weight is v * (g / ||v||) over every dim but
-# dim (0 by default; None normalizes the whole tensor). Imported both ways; a data-dependent
-# branch.
+# dim (0 by default; None normalizes the whole tensor), also for an optional term such as
+# LayerNorm's bias. Imported both ways; a data-dependent branch.
 import torch
 import torch.nn as nn
 from torch.nn.utils import weight_norm
@@ -27,9 +27,10 @@ class Net(nn.Module):
         self.blocks = nn.Sequential(TemporalBlock(3, 4, 1), TemporalBlock(4, 4, 2))
         self.head = nn.utils.weight_norm(nn.Linear(4, 2), dim=None)
         self.gate = nn.utils.weight_norm(nn.Linear(4, 1), name='weight', dim=1)
+        self.norm = nn.utils.weight_norm(nn.LayerNorm(4), name='bias', dim=None)
 
     def forward(self, x):
-        h = self.blocks(x)[:, :, -1]
+        h = self.norm(self.blocks(x)[:, :, -1])
         g = self.gate(h)
         if x.sum() > 0:
             return self.head(h) * g

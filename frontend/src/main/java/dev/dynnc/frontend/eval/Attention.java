@@ -251,7 +251,7 @@ final class Attention {
     }
     // In-projection.
     SymTensor bias =
-        self.module.parameters.containsKey("in_proj_bias")
+        NnLayers.hasParam(self, "in_proj_bias")
             ? NnLayers.weight(in, self, "in_proj_bias", at)
             : null;
     SymTensor[] w = new SymTensor[3];
@@ -337,7 +337,7 @@ final class Attention {
     out = t.reshape(out, new long[] {n, l, embed}, at);
     PyObject outProj = child(self, "out_proj", at);
     List<SymTensor> ops = new ArrayList<>(List.of(out, NnLayers.weight(in, outProj, "weight", at)));
-    if (outProj.module.parameters.containsKey("bias")) {
+    if (NnLayers.hasParam(outProj, "bias")) {
       ops.add(NnLayers.weight(in, outProj, "bias", at));
     }
     out = t.op("linear", ops, Map.of(), at);

@@ -743,9 +743,7 @@ final class ExtraFunctions {
             in.torch.tensor(a.get(0), at),
             in.torch.tensor(a.get(1), at),
             NnLayers.weight(in, self, "weight", at),
-            self.module.parameters.containsKey("bias")
-                ? NnLayers.weight(in, self, "bias", at)
-                : null,
+            NnLayers.hasParam(self, "bias") ? NnLayers.weight(in, self, "bias", at) : null,
             at);
       }
     };

@@ -302,9 +302,7 @@ final class ExtraLayers {
             in.torch,
             p.tensor("input"),
             NnLayers.weight(in, self, "weight", at),
-            self.module.parameters.containsKey("bias")
-                ? NnLayers.weight(in, self, "bias", at)
-                : null,
+            NnLayers.hasParam(self, "bias") ? NnLayers.weight(in, self, "bias", at) : null,
             geometry,
             (Long) self.dict.get("groups"),
             n,

@@ -275,8 +275,8 @@ final class NnLayers {
                 Conv.ints(
                     self.dict.get("normalized_shape"),
                     ((PyTuple) self.dict.get("normalized_shape")).items().size());
-            boolean w = self.module.parameters.containsKey("weight");
-            boolean b = self.module.parameters.containsKey("bias");
+            boolean w = hasParam(self, "weight");
+            boolean b = hasParam(self, "bias");
             return LayerFunctions.layerNorm(
                 in.torch,
                 in.torch.tensor(x, at),
@@ -339,7 +339,7 @@ final class NnLayers {
           Object run(Interpreter in, PyObject self, Object x, Span at) {
             List<SymTensor> ops =
                 new ArrayList<>(List.of(in.torch.tensor(x, at), weight(in, self, "weight", at)));
-            if (self.module.parameters.containsKey("bias")) {
+            if (hasParam(self, "bias")) {
               ops.add(weight(in, self, "bias", at));
             }
             return in.torch.op("linear", ops, Map.of(), at);
@@ -598,7 +598,7 @@ final class NnLayers {
         d = new long[] {1, d[0]};
       }
       List<SymTensor> ops = new ArrayList<>(List.of(input, w));
-      if (self.module.parameters.containsKey("bias")) {
+      if (hasParam(self, "bias")) {
         ops.add(weight(in, self, "bias", at));
       }
       if (n == 3) {
@@ -712,6 +712,15 @@ final class NnLayers {
 
   static void buffer(PyObject self, String name, TensorType type, Span at) {
     self.module.buffers.put(name, new TensorSlot(type, at, false));
+  }
+
+  /**
+   * Whether a layer has parameter {@code name}: its own, or one that {@code nn.utils.weight_norm}
+   * split and {@link #weight} computes. Optional terms (a bias, LayerNorm's affine weight) test
+   * this, so a weight-normed one is not dropped.
+   */
+  static boolean hasParam(PyObject self, String name) {
+    return self.module.parameters.containsKey(name) || self.module.weightNorms.containsKey(name);
   }
 
   static SymTensor weight(Interpreter in, PyObject self, String name, Span at) {
