@@ -165,15 +165,16 @@ public final class Ops {
     // indices were all in range (the device op clips them; PyTorch raises); check_slice_range
     // whether a slice with run-time bounds (x[t:t + 2]) lay within its dimension; check_divisor
     // whether an integer division's run-time divisor had no zero (TVM's gives garbage there,
-    // PyTorch
-    // raises ZeroDivisionError).
+    // PyTorch raises ZeroDivisionError); check_lengths whether the run-time lengths of a packed
+    // sequence were ones PyTorch accepts.
     for (String[] check :
         new String[][] {
           {"check", "check"},
           {"check_padding", "checkPadding"},
           {"check_index_range", "checkIndexRange"},
           {"check_slice_range", "checkSliceRange"},
-          {"check_divisor", "checkDivisor"}
+          {"check_divisor", "checkDivisor"},
+          {"check_lengths", "checkLengths"}
         }) {
       op(check[0], 1, 1)
           .type(

@@ -315,13 +315,20 @@ public final class PyScalar {
   public static final String DIVISION_BY_ZERO =
       "ZeroDivisionError: an integer tensor is divided by zero on this input, where PyTorch raises";
 
+  /** The message of {@link #checkLengths}. */
+  public static final String BAD_LENGTHS =
+      "a sequence length given to pack_padded_sequence is not one PyTorch accepts on this input"
+          + " (not positive, longer than the padded sequence or than pad_packed_sequence's"
+          + " total_length, or out of decreasing order with enforce_sorted=True)";
+
   /** Whether {@code message} is one of the model's own run-time failures raised here. */
   public static boolean isModelFailure(String message) {
     return ASSERTION_FAILED.equals(message)
         || SEQUENCE_SHORTENED.equals(message)
         || INDEX_OUT_OF_RANGE.equals(message)
         || SLICE_OUT_OF_RANGE.equals(message)
-        || DIVISION_BY_ZERO.equals(message);
+        || DIVISION_BY_ZERO.equals(message)
+        || BAD_LENGTHS.equals(message);
   }
 
   /**
@@ -332,6 +339,18 @@ public final class PyScalar {
   public static boolean checkDivisor(boolean ok) throws ArithmeticException {
     if (!ok) {
       throw new ArithmeticException(DIVISION_BY_ZERO);
+    }
+    return true;
+  }
+
+  /**
+   * Whether the run-time lengths of a packed sequence were ones PyTorch accepts: raises (DN0405,
+   * located at pack_padded_sequence or pad_packed_sequence) where PyTorch raises, and also where a
+   * length exceeds the padded sequence, which PyTorch 1.13 reads past.
+   */
+  public static boolean checkLengths(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(BAD_LENGTHS);
     }
     return true;
   }

@@ -233,6 +233,11 @@ class PyScalarTest {
     assertEquals(PyScalar.SEQUENCE_SHORTENED, p.getMessage());
     assertTrue(PyScalar.isModelFailure(a.getMessage()));
     assertTrue(PyScalar.isModelFailure(p.getMessage()));
+    assertTrue(PyScalar.checkLengths(true));
+    ArithmeticException l =
+        assertThrows(ArithmeticException.class, () -> PyScalar.checkLengths(false));
+    assertEquals(PyScalar.BAD_LENGTHS, l.getMessage());
+    assertTrue(PyScalar.isModelFailure(l.getMessage()));
     assertFalse(PyScalar.isModelFailure("division by zero"));
   }
 }

@@ -25,6 +25,9 @@ final class Attributes {
         return o.attribute(name);
       }
     }
+    if (obj instanceof PackedSequences.PackedSequence p) {
+      return PackedSequences.attribute(p, name, at);
+    }
     Signals.use(obj, at);
     if (obj instanceof PyDict d && d.cls != null) {
       return DictSubclass.get(in, d, name, at);
@@ -297,6 +300,9 @@ final class Attributes {
   static void set(Interpreter in, Object obj, String name, Object v, Span at) {
     if (obj instanceof Opaque && in.staging == null) {
       return; // torch.backends.cudnn.benchmark = True: a setting of a library dynnc does not model
+    }
+    if (obj instanceof PackedSequences.PackedSequence) {
+      throw Interpreter.error(Code.DN0101, at, "can't set attribute '" + name + "'");
     }
     Signals.use(obj, at);
     if (obj instanceof PyDict d && d.cls != null) {

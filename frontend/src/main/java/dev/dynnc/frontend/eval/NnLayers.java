@@ -236,10 +236,7 @@ final class NnLayers {
     for (String kind : List.of("LSTM", "GRU", "RNN")) {
       r.layer("", new Recurrent(kind, true));
       r.layer(
-          (kind.equals("RNN")
-                  ? "bidirectional=False only; "
-                  : "bidirectional=False and proj_size=0 only; ")
-              + rnn,
+          (kind.equals("LSTM") ? "bidirectional and proj_size too; " : "bidirectional too; ") + rnn,
           new Recurrent(kind, false));
     }
     r.layer("affine=True and track_running_stats=True only", batchNorm("BatchNorm2d"));

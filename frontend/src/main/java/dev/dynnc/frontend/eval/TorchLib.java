@@ -96,6 +96,7 @@ final class TorchLib {
     utils.attrs.put(
         "weight_norm",
         new Builtin("weight_norm", (it, a, kw, at) -> NnLayers.applyWeightNorm(it, a, kw, at)));
+    utils.attrs.put("rnn", PackedSequences.module());
     nnAttrs.put("utils", utils);
     PyNamespace functional =
         new PyNamespace("torch.nn.functional", functions(Space.FUNCTIONAL), false);
@@ -140,6 +141,9 @@ final class TorchLib {
     libs.put("torch.nn.functional", functional);
     libs.put("torch.nn.init", init);
     libs.put("torch.nn.utils", (PyNamespace) nnNs.attrs.get("utils"));
+    libs.put(
+        "torch.nn.utils.rnn",
+        (PyNamespace) ((PyNamespace) nnNs.attrs.get("utils")).attrs.get("rnn"));
     libs.put("math", new PyNamespace("math", Builtins.mathModule(), false));
     Map<String, Object> collections = new HashMap<>();
     collections.put(
