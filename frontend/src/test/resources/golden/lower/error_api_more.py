@@ -44,7 +44,7 @@ class Net(nn.Module):
 #    |
 # 21 |         c = x.H
 #    |               ^
-# error[DN0105]: error_api_more.py:22:26: torch.HalfTensor is not supported by dynnc: dynnc computes in float32, float64, int32, int64 and bool only
+# error[DN0105]: error_api_more.py:22:26: torch.HalfTensor is not supported by dynnc: dynnc computes in float32, float64, int32, int64, uint8 and bool only
 #    |
 # 22 |         d = x.type(torch.HalfTensor)
 #    |                          ^

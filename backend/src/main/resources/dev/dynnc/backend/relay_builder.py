@@ -61,6 +61,10 @@ def _is_float(dtype):
     return str(dtype) in _BITS
 
 
+def _is_unsigned(dtype):
+    return str(dtype).startswith("uint")
+
+
 def _dtype(e):
     return str(relay.transform.InferTypeLocal(e).dtype)
 
@@ -296,6 +300,9 @@ def _int_division(f, by_minus_one):
         if _is_float(dtype):
             return f(x, d)
         zero = relay.const(0, dtype)
+        if _is_unsigned(dtype):
+            # uint8 has no -1; only a zero divisor traps
+            return f(x, relay.where(relay.equal(d, zero), relay.const(1, dtype), d))
         minus_one = relay.const(-1, dtype)
         unsafe = relay.logical_or(relay.equal(d, zero), relay.equal(d, minus_one))
         safe = relay.where(unsafe, relay.const(1, dtype), d)
@@ -330,6 +337,9 @@ def _pow(a, op, req):
         return relay.broadcast_to(one if result is None else result, shape)
     power = relay.power(relay.cast(base, "float64"), relay.cast(e, "float64"))
     result = relay.cast(relay.cast(relay.round(power), "int64"), dtype)
+    if _is_unsigned(dtype):
+        # no negative exponent: the power wraps modulo 256 through int64
+        return relay.broadcast_to(result, shape)
     odd = relay.not_equal(relay.bitwise_and(e, one), zero)
     negative = relay.where(relay.equal(base, one), one,
                            relay.where(relay.equal(base, relay.const(-1, dtype)),

@@ -579,7 +579,8 @@ public final class Ops {
     if (x.numel() != 1) {
       throw new TypeError("item() needs a tensor with one element, got shape " + x.shape());
     }
-    return new ScalarType(x.dtype());
+    // A uint8 element is a Python int, as every other integer element.
+    return new ScalarType(x.dtype() == DType.U8 ? DType.I64 : x.dtype());
   }
 
   private static Type toTensor(String op, List<Type> in, Map<String, Attr> attrs, Type declared)

@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * The element types of tensors in dynnc: every PyTorch dtype it reads from checkpoints, of which
- * five are the types the IR, the generated host and the bundles compute with.
+ * six are the types the IR, the generated host and the bundles compute with.
  *
  * <p>The constants are named by their safetensors codes. Complex, quantized and float8 dtypes are
  * deliberately absent: no dynnc backend can use them, so a checkpoint holding them is rejected with
  * a message rather than read into a type nothing downstream understands. The storage-only types
- * (float16, bfloat16, int16, int8, uint8) have no IR name: weights stored in them are converted on
- * binding, as {@code load_state_dict} does.
+ * (float16, bfloat16, int16, int8) have no IR name: weights stored in them are converted on
+ * binding, as {@code load_state_dict} does. uint8 is computed with since 2026-12-04: older research
+ * code makes its masks with {@code .byte()}.
  */
 public enum DType {
   F32("f32", "float32", 4),
@@ -25,7 +26,8 @@ public enum DType {
   BF16(null, "bfloat16", 2),
   I16(null, "int16", 2),
   I8(null, "int8", 1),
-  U8(null, "uint8", 1);
+  /** Unsigned bytes, wrapping modulo 256 as PyTorch's do. */
+  U8("u8", "uint8", 1);
 
   private static final DType[] VALUES = values(); // values() copies the array on every call
 
@@ -68,7 +70,7 @@ public enum DType {
     return irName != null;
   }
 
-  /** The five types the IR computes with, in declaration order. */
+  /** The six types the IR computes with, in declaration order. */
   public static List<DType> irTypes() {
     return IR_TYPES;
   }

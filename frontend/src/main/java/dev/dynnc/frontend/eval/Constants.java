@@ -104,6 +104,6 @@ final class Constants {
       return dt == DType.F32 ? (double) (float) d : d;
     }
     long l = v instanceof Double d ? (long) (double) d : asLong(v);
-    return dt == DType.I32 ? (long) (int) l : l;
+    return dt == DType.I32 ? (long) (int) l : dt == DType.U8 ? l & 0xff : l;
   }
 }

@@ -39,7 +39,8 @@ final class ExtraFunctions {
           DType.F64, "DoubleTensor",
           DType.I32, "IntTensor",
           DType.I64, "LongTensor",
-          DType.BOOL, "BoolTensor");
+          DType.BOOL, "BoolTensor",
+          DType.U8, "ByteTensor");
 
   static void declare(TorchRegistry r) {
     queries(r);

@@ -128,7 +128,8 @@ final class MathFunctions {
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
-              SymTensor mask = a.tensor("mask");
+              // A uint8 mask is PyTorch's deprecated but working older form.
+              SymTensor mask = TorchLib.byteMasks(t, a.tensor("mask"), at);
               if (mask.type().dtype() != DType.BOOL) {
                 throw Interpreter.error(
                     Code.DN0102,

@@ -109,7 +109,8 @@ final class TensorFunctions {
           {"DoubleTensor", DType.F64},
           {"LongTensor", DType.I64},
           {"IntTensor", DType.I32},
-          {"BoolTensor", DType.BOOL}
+          {"BoolTensor", DType.BOOL},
+          {"ByteTensor", DType.U8}
         }) {
       String name = (String) legacy[0];
       DType dt = (DType) legacy[1];
@@ -398,6 +399,11 @@ final class TensorFunctions {
     if (numbers) {
       double l = lo == Values.NONE ? Double.NEGATIVE_INFINITY : Operators.toDouble(lo);
       double h = hi == Values.NONE ? Double.POSITIVE_INFINITY : Operators.toDouble(hi);
+      if (dt == DType.U8) {
+        // PyTorch puts a number bound into uint8 first, wrapping it: clamp(min=-5) is min=251.
+        l = lo == Values.NONE ? l : (double) (((long) l) & 0xff);
+        h = hi == Values.NONE ? h : (double) (((long) h) & 0xff);
+      }
       return t.op("clip", List.of(y), Map.of("min", Attr.of(l), "max", Attr.of(h)), at);
     }
     if (lo != Values.NONE) {
@@ -650,7 +656,9 @@ final class TensorFunctions {
             "double",
             DType.F64,
             "bool",
-            DType.BOOL);
+            DType.BOOL,
+            "byte",
+            DType.U8);
     for (Map.Entry<String, DType> e : casts.entrySet()) {
       r.def(e.getKey() + "(Tensor input) -> Tensor")
           .in(TENSOR)
@@ -759,13 +767,17 @@ final class TensorFunctions {
               (t, a, at) -> {
                 SymTensor x = a.tensor("input");
                 SymTensor b = t.cast(t.cast(x, DType.BOOL, at), DType.F32, at);
+                // PyTorch's any and all of a uint8 tensor are uint8 (0 or 1), of others bool.
                 return t.cast(
-                    t.op(
-                        name.equals("any") ? "reduce_max" : "reduce_min",
-                        List.of(b),
-                        reduceAttrs(a, x, at),
+                    t.cast(
+                        t.op(
+                            name.equals("any") ? "reduce_max" : "reduce_min",
+                            List.of(b),
+                            reduceAttrs(a, x, at),
+                            at),
+                        DType.BOOL,
                         at),
-                    DType.BOOL,
+                    x.type().dtype() == DType.U8 ? DType.U8 : DType.BOOL,
                     at);
               });
     }
@@ -1555,10 +1567,9 @@ final class TensorFunctions {
         "det");
     r.unsupported(
         TORCH,
-        "dynnc computes in float32, float64, int32, int64 and bool only",
+        "dynnc computes in float32, float64, int32, int64, uint8 and bool only",
         "HalfTensor",
         "BFloat16Tensor",
-        "ByteTensor",
         "CharTensor",
         "ShortTensor");
     r.unsupported(
@@ -1675,12 +1686,11 @@ final class TensorFunctions {
         "data_ptr");
     r.unsupported(
         TENSOR,
-        "dynnc computes in float32, float64, int32, int64 and bool only",
+        "dynnc computes in float32, float64, int32, int64, uint8 and bool only",
         "half",
         "bfloat16",
         "short",
-        "char",
-        "byte");
+        "char");
     r.unsupported(TENSOR, inPlace, "resize_", "normal_", "uniform_");
     r.unsupported(
         TENSOR, shapeFromData, "nonzero", "unique", "masked_select", "bincount", "argwhere");

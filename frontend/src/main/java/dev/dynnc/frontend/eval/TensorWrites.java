@@ -93,6 +93,7 @@ final class TensorWrites {
    */
   static SymTensor written(
       Interpreter in, SymTensor t, Object index, Object value, boolean accumulate, Span at) {
+    index = TorchLib.byteMasks(in.torch, index, at);
     List<Object> items = index instanceof PyTuple tu ? tu.items() : List.of(index);
     if (in.torch.masked.of(value) != null
         && !(index instanceof SymTensor m && m.type().dtype() == DType.BOOL)) {

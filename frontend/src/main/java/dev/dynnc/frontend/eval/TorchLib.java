@@ -536,7 +536,10 @@ final class TorchLib {
     Attr v =
         dt.isFloat()
             ? Attr.of(value)
-            : dt == DType.BOOL ? Attr.of(value != 0) : Attr.of((long) value);
+            : dt == DType.BOOL
+                ? Attr.of(value != 0)
+                // a number put into uint8 wraps modulo 256, as PyTorch's m + 300 does
+                : Attr.of(dt == DType.U8 ? ((long) value) & 0xff : (long) value);
     return (SymTensor)
         staging(at)
             .emit("full", List.of(), List.of(), Map.of("value", v), TensorType.of(dt, shape), at);
@@ -1310,9 +1313,36 @@ final class TorchLib {
         begin, end, strides, outShape.stream().mapToLong(Long::longValue).toArray());
   }
 
+  /**
+   * An index with its uint8 tensors as the boolean masks PyTorch takes them for (deprecated there
+   * since 1.2, with a warning, and still common in older research code).
+   */
+  static <T> T byteMasks(TorchLib t, T idx, Span at) {
+    if (idx instanceof SymTensor s && s.type().dtype() == DType.U8) {
+      @SuppressWarnings("unchecked")
+      T mask = (T) t.cast(s, DType.BOOL, at);
+      return mask;
+    }
+    if (idx instanceof PyTuple tu
+        && tu.items().stream()
+            .anyMatch(x -> x instanceof SymTensor s && s.type().dtype() == DType.U8)) {
+      List<Object> items = new ArrayList<>();
+      for (Object x : tu.items()) {
+        items.add(byteMasks(t, x, at));
+      }
+      @SuppressWarnings("unchecked")
+      T out = (T) PyTuple.of(items.toArray());
+      return out;
+    }
+    return idx;
+  }
+
   Object index(Object v, Object idx, Span at) {
     if (in.staging == null && holdsSlot(List.of(v, idx))) {
       return byType(List.of(v, idx), Map.of(), at, (l, k) -> index(l.get(0), l.get(1), at));
+    }
+    if (in.staging != null) {
+      idx = byteMasks(this, idx, at);
     }
     SymTensor t = tensor(v, at);
     if (in.staging != null
