@@ -124,27 +124,20 @@ final class TensorFunctions {
               (t, a, at) -> {
                 @SuppressWarnings("unchecked")
                 List<Object> args = (List<Object>) a.raw("args");
-                if (args.size() == 1
-                    && (args.get(0) instanceof Values.PyList
-                        || args.get(0) instanceof Values.PyTuple)) {
-                  return TensorWrites.literal(t, args.get(0), dt, at);
-                }
-                long[] size = new long[args.size()];
-                for (int i = 0; i < size.length; i++) {
-                  if (!(args.get(i) instanceof Long n)) {
-                    throw Interpreter.error(
-                        Code.DN0102,
-                        at,
-                        "torch."
-                            + name
-                            + "() takes a list of values or ints giving a shape, got "
-                            + Builtins.typeName(args.get(i)));
-                  }
-                  size[i] = n;
-                }
-                return filled(t, "empty", size, dt, at);
+                return legacyNew(t, args, dt, "torch." + name, at);
               });
     }
+    r.def("new(Tensor input, Any... args) -> Tensor")
+        .in(TENSOR)
+        .note(
+            "the legacy constructor in the input's dtype: a list is the data, ints a shape (zeros:"
+                + " PyTorch leaves the values undefined)")
+        .to(
+            (t, a, at) -> {
+              @SuppressWarnings("unchecked")
+              List<Object> args = (List<Object>) a.raw("args");
+              return legacyNew(t, args, a.tensor("input").type().dtype(), "Tensor.new", at);
+            });
     r.def("is_tensor(Any obj) -> bool")
         .in(TORCH)
         .atConstruction()
@@ -1701,6 +1694,59 @@ final class TensorFunctions {
         "grad",
         "register_hook",
         "retain_grad");
+  }
+
+  /**
+   * A legacy constructor ({@code torch.FloatTensor(...)}, {@code x.new(...)}) of dtype {@code dt}:
+   * a list, or a tuple holding a float or a run-time scalar, is the data; ints are a shape, whose
+   * values PyTorch leaves undefined (zeros here); no argument is an empty vector. A tuple of ints
+   * is data in PyTorch but a torch.Size ({@code x.new(x.size())}) is a shape, and dynnc does not
+   * tell them apart, so that one is refused rather than guessed.
+   */
+  static Object legacyNew(TorchLib t, List<Object> args, DType dt, String name, Span at) {
+    if (args.size() == 1 && args.get(0) instanceof Values.PyList) {
+      return TensorWrites.literal(t, args.get(0), dt, at);
+    }
+    if (args.size() == 1 && args.get(0) instanceof PyTuple tu) {
+      if (!tu.items().isEmpty() && tu.items().stream().allMatch(v -> v instanceof Long)) {
+        throw Interpreter.error(
+            Code.DN0201,
+            at,
+            name
+                + "() of a tuple of ints: PyTorch reads a tuple as the data but a torch.Size (such"
+                + " as x.size()) as a shape, and dynnc does not tell them apart",
+            "write new_zeros(size)/torch.zeros(size) for a shape, or a list [...] for the data");
+      }
+      return TensorWrites.literal(t, tu, dt, at);
+    }
+    if (args.size() == 1 && Operators.isTensorLike(args.get(0))) {
+      SymTensor x = t.tensor(args.get(0), at);
+      if (x.type().dtype() != dt) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            name
+                + "(): expected "
+                + ShapeFunctions.scalarName(dt)
+                + " (got "
+                + ShapeFunctions.scalarName(x.type().dtype())
+                + ")");
+      }
+      return t.call(TENSOR, "clone", List.of(x), Map.of(), at);
+    }
+    long[] size = args.isEmpty() ? new long[] {0} : new long[args.size()];
+    for (int i = 0; i < args.size(); i++) {
+      if (!(args.get(i) instanceof Long n)) {
+        throw Interpreter.error(
+            Code.DN0102,
+            at,
+            name
+                + "() takes a list of values or ints giving a shape, got "
+                + Builtins.typeName(args.get(i)));
+      }
+      size[i] = n;
+    }
+    return filled(t, "empty", size, dt, at);
   }
 
   static long[] resolveShape(TensorType x, long[] dims, Span at) {
