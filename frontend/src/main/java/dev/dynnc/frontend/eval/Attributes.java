@@ -258,6 +258,11 @@ final class Attributes {
             ? NnLayers.weightNormed(in, o, name, at)
             : new TensorSlot(o.module.parameters.get(name + "_v").type, at, false);
       }
+      if (o.module.spectralNorms.containsKey(name)) {
+        return in.staging != null
+            ? NnLayers.spectralNormed(in, o, name, at)
+            : new TensorSlot(o.module.parameters.get(name + "_orig").type, at, false);
+      }
     }
     if (name.equals("__class__")) {
       return o.cls;

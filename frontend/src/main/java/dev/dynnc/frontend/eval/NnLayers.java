@@ -717,7 +717,9 @@ final class NnLayers {
    * this, so a weight-normed one is not dropped.
    */
   static boolean hasParam(PyObject self, String name) {
-    return self.module.parameters.containsKey(name) || self.module.weightNorms.containsKey(name);
+    return self.module.parameters.containsKey(name)
+        || self.module.weightNorms.containsKey(name)
+        || self.module.spectralNorms.containsKey(name);
   }
 
   static SymTensor weight(Interpreter in, PyObject self, String name, Span at) {
@@ -727,6 +729,9 @@ final class NnLayers {
             : self.module.buffers.get(name);
     if (s == null && self.module.weightNorms.containsKey(name)) {
       return weightNormed(in, self, name, at);
+    }
+    if (s == null && self.module.spectralNorms.containsKey(name)) {
+      return spectralNormed(in, self, name, at);
     }
     if (s == null) {
       throw Interpreter.error(Code.DN0101, at, self.cls.name + " has no parameter '" + name + "'");
@@ -766,6 +771,116 @@ final class NnLayers {
     }
     Object norm = in.torch.call("sqrt", List.of(sum), Map.of(), at);
     return in.torch.tensor(in.torch.binary("*", v, in.torch.binary("/", g, norm, at), at), at);
+  }
+
+  /**
+   * A parameter normalized by {@code nn.utils.spectral_norm}, as its eval-mode hook computes it:
+   * {@code W / sigma} with {@code W = NAME_orig} and {@code sigma = dot(u, mv(W_mat, v))}, where
+   * {@code W_mat} is W with dim {@code dim} moved first and the rest flattened, and u, v are the
+   * stored buffers (no power iteration outside training).
+   */
+  static SymTensor spectralNormed(Interpreter in, PyObject self, String name, Span at) {
+    int dim = self.module.spectralNorms.get(name);
+    TorchLib t = in.torch;
+    SymTensor w = in.staging.weight(self.module.parameters.get(name + "_orig"), at);
+    SymTensor u = in.staging.weight(self.module.buffers.get(name + "_u"), at);
+    SymTensor v = in.staging.weight(self.module.buffers.get(name + "_v"), at);
+    SymTensor mat = w;
+    if (dim != 0) {
+      List<Object> order = new ArrayList<>(List.of((long) dim));
+      for (long d = 0; d < w.type().rank(); d++) {
+        if (d != dim) {
+          order.add(d);
+        }
+      }
+      mat =
+          t.tensor(
+              t.call(
+                  "permute",
+                  List.of(w, new PyTuple(com.google.common.collect.ImmutableList.copyOf(order))),
+                  Map.of(),
+                  at),
+              at);
+    }
+    long h = w.type().dims()[dim];
+    mat = t.reshape(mat, new long[] {h, w.type().numel() / h}, at);
+    Object sigma =
+        t.call("dot", List.of(u, t.call("mv", List.of(mat, v), Map.of(), at)), Map.of(), at);
+    return t.tensor(t.binary("/", w, sigma, at), at);
+  }
+
+  private static final Schema SPECTRAL_NORM =
+      Schema.parse(
+          "spectral_norm(Any module, str name='weight', int n_power_iterations=1, float eps=1e-12,"
+              + " int? dim=None) -> Any");
+
+  /**
+   * {@code nn.utils.spectral_norm(module, name='weight', n_power_iterations=1, eps=1e-12,
+   * dim=None)} at construction: NAME becomes the parameter NAME_orig and the buffers NAME_u (the
+   * kept dim's size) and NAME_v (the rest), as the checkpoint holds them. dim defaults to 1 for
+   * transposed convolutions, else 0.
+   */
+  static Object applySpectralNorm(Interpreter in, List<Object> a, Map<String, Object> kw, Span at) {
+    BoundArgs p = BoundArgs.bind(SPECTRAL_NORM, in, a, kw, at);
+    Object m = p.raw("module");
+    if (!(m instanceof PyObject o) || o.module == null) {
+      throw Interpreter.error(
+          Code.DN0102, at, "spectral_norm() takes a module, got " + Builtins.typeName(m));
+    }
+    String name = p.str("name");
+    if (!o.module.parameters.containsKey(name)) {
+      throw Interpreter.error(
+          Code.DN0101,
+          at,
+          "spectral_norm(): " + o.cls.name + " has no parameter '" + name + "'",
+          "name one of its parameters: " + String.join(", ", o.module.parameters.keySet()));
+    }
+    long iterations = p.integer("n_power_iterations");
+    if (iterations <= 0) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "Expected n_power_iterations to be positive, but got n_power_iterations=" + iterations);
+    }
+    TensorSlot w = o.module.parameters.get(name);
+    int rank = w.type.rank();
+    long d;
+    if (p.isNone("dim")) {
+      d = o.cls.name.startsWith("ConvTranspose") || inherits(o, "ConvTranspose") ? 1 : 0;
+    } else {
+      d = p.integer("dim");
+    }
+    if (d < -rank || d >= Math.max(rank, 1)) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "spectral_norm(): dim " + d + " is out of range for a weight of rank " + rank);
+    }
+    int dim = (int) (d < 0 ? d + rank : d);
+    if (rank == 0) {
+      throw Interpreter.error(
+          Code.DN0202, at, "spectral_norm() needs a weight of at least one dimension");
+    }
+    long h = w.type.shape().get(dim);
+    o.module.parameters.remove(name);
+    o.module.parameters.put(name + "_orig", new TensorSlot(w.type, at, true));
+    o.module.buffers.put(name + "_u", new TensorSlot(TensorType.of(w.type.dtype(), h), at, false));
+    o.module.buffers.put(
+        name + "_v", new TensorSlot(TensorType.of(w.type.dtype(), w.type.numel() / h), at, false));
+    o.module.spectralNorms.put(name, dim);
+    return o;
+  }
+
+  /**
+   * Whether {@code o}'s class derives from a library layer whose name starts with {@code prefix}.
+   */
+  private static boolean inherits(PyObject o, String prefix) {
+    for (Values.PyClass c = o.cls; c != null; c = c.bases.isEmpty() ? null : c.bases.get(0)) {
+      if (c.name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code nn.utils.weight_norm(module, name='weight', dim=0)} at construction. */

@@ -585,6 +585,7 @@ final class PyLibrary {
             c.module.buffers.put(e.getKey(), (TensorSlot) copy(e.getValue()));
           }
           c.module.weightNorms.putAll(o.module.weightNorms);
+          c.module.spectralNorms.putAll(o.module.spectralNorms);
           Attention.afterCopy(in, c);
         }
         return c;

@@ -96,6 +96,9 @@ final class TorchLib {
     utils.attrs.put(
         "weight_norm",
         new Builtin("weight_norm", (it, a, kw, at) -> NnLayers.applyWeightNorm(it, a, kw, at)));
+    utils.attrs.put(
+        "spectral_norm",
+        new Builtin("spectral_norm", (it, a, kw, at) -> NnLayers.applySpectralNorm(it, a, kw, at)));
     utils.attrs.put("rnn", PackedSequences.module());
     nnAttrs.put("utils", utils);
     PyNamespace functional =

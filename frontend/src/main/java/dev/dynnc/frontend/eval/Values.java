@@ -254,6 +254,13 @@ public final class Values {
      */
     public final LinkedHashMap<String, Integer> weightNorms = new LinkedHashMap<>();
 
+    /**
+     * Parameters that {@code nn.utils.spectral_norm} replaced by {@code NAME_orig} and the buffers
+     * {@code NAME_u}, {@code NAME_v}: NAME to the dim its matrix keeps. In eval mode NAME is {@code
+     * NAME_orig / (u . (W v))}, with the stored u and v (no power iteration).
+     */
+    public final LinkedHashMap<String, Integer> spectralNorms = new LinkedHashMap<>();
+
     private Span createdAt;
 
     public ModuleState(Span createdAt) {
