@@ -87,6 +87,72 @@ final class ExtraFunctions {
         .to(
             (t, a, at) ->
                 t.reshape(a.tensor("input"), new long[] {a.tensorType("input").numel()}, at));
+    r.def("is_floating_point(Tensor input) -> bool")
+        .in(TORCH, TENSOR)
+        .atConstruction()
+        .to((t, a, at) -> a.tensorType("input").dtype().isFloat());
+    r.def("get_default_dtype() -> Any")
+        .in(TORCH)
+        .atConstruction()
+        .note("torch.float32: dynnc compiles float32 models")
+        .to((t, a, at) -> DType.F32);
+    r.def("finfo(ScalarType? type=None) -> Any")
+        .in(TORCH)
+        .atConstruction()
+        .note(
+            "float32 (the default) or float64: bits, eps, max, min, tiny, smallest_normal,"
+                + " resolution, dtype")
+        .to((t, a, at) -> finfo(a.dtype("type") == null ? DType.F32 : a.dtype("type"), at));
+    r.def("iinfo(ScalarType type) -> Any")
+        .in(TORCH)
+        .atConstruction()
+        .note("uint8, int32 or int64: bits, min, max, dtype")
+        .to((t, a, at) -> iinfo(a.dtype("type"), at));
+  }
+
+  /** torch.finfo of a float dtype, with PyTorch's values. */
+  private static Values.PyNamespace finfo(DType dt, Span at) {
+    if (!dt.isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "torch.finfo() requires a floating point input type. Use torch.iinfo to handle"
+              + " 'torch.finfo'");
+    }
+    boolean single = dt == DType.F32;
+    double max = single ? Float.MAX_VALUE : Double.MAX_VALUE;
+    double tiny = single ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+    Map<String, Object> attrs = new java.util.HashMap<>();
+    attrs.put("bits", single ? 32L : 64L);
+    attrs.put("eps", single ? (double) Math.ulp(1.0f) : Math.ulp(1.0));
+    attrs.put("max", max);
+    attrs.put("min", -max);
+    attrs.put("tiny", tiny);
+    attrs.put("smallest_normal", tiny);
+    attrs.put("resolution", single ? 1e-06 : 1e-15);
+    attrs.put("dtype", dt.numpyName());
+    return new Values.PyNamespace("torch.finfo", attrs, false);
+  }
+
+  /** torch.iinfo of an integer dtype, with PyTorch's values. */
+  private static Values.PyNamespace iinfo(DType dt, Span at) {
+    if (dt == DType.BOOL) {
+      throw Interpreter.error(Code.DN0202, at, "torch.bool is not supported by torch.iinfo");
+    }
+    if (dt.isFloat()) {
+      throw Interpreter.error(
+          Code.DN0202,
+          at,
+          "torch.iinfo() requires an integer input type. Use torch.finfo to handle"
+              + " 'torch.iinfo'");
+    }
+    long bits = dt.byteSize() * 8L;
+    Map<String, Object> attrs = new java.util.HashMap<>();
+    attrs.put("bits", bits);
+    attrs.put("min", dt == DType.U8 ? 0L : bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1)));
+    attrs.put("max", dt == DType.U8 ? 255L : bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1);
+    attrs.put("dtype", dt.numpyName());
+    return new Values.PyNamespace("torch.iinfo", attrs, false);
   }
 
   /** The most elements {@code Tensor.tolist()} reads back to the host one by one. */
