@@ -35,12 +35,7 @@ class Net(nn.Module):
 #    |
 # 15 |         d = F.interpolate(x, size=4, mode='area')
 #    |               ^
-#    = hint: use mode='nearest', 'bilinear' or 'bicubic'
-# error[DN0201]: error_interpolate.py:16:15: F.interpolate of a 3-d input is not supported yet
-#    |
-# 16 |         e = F.interpolate(x[0], size=4)
-#    |               ^
-#    = hint: only 4-d (N, C, H, W) inputs are
+#    = hint: use mode='nearest', 'linear' (3-d), 'bilinear' or 'bicubic' (4-d)
 # error[DN0201]: error_interpolate.py:17:15: F.interpolate with scale_factor 1.5 of a size 5 dimension (not a whole output size) is not supported yet
 #    |
 # 17 |         f = F.interpolate(x, scale_factor=1.5)

@@ -462,25 +462,53 @@ final class MathFunctions {
                 + " bool antialias=False) -> Tensor")
         .in(FUNCTIONAL)
         .note(
-            "4-d input, mode 'nearest', 'bilinear' or 'bicubic'; a NaN reaches the outputs that"
-                + " weigh it (PyTorch's kernels spread it further)")
+            "3-d input with mode 'nearest' or 'linear', 4-d with 'nearest', 'bilinear' or"
+                + " 'bicubic'; a NaN reaches the outputs that weigh it (PyTorch's kernels spread it"
+                + " further)")
         .to(
             (t, a, at) -> {
               SymTensor x = a.tensor("input");
               String mode = a.str("mode");
-              if (x.type().rank() != 4) {
+              int rank = x.type().rank();
+              if (rank != 3 && rank != 4) {
                 throw Interpreter.error(
                     Code.DN0201,
                     at,
-                    "F.interpolate of a " + x.type().rank() + "-d input is not supported yet",
-                    "only 4-d (N, C, H, W) inputs are");
+                    "F.interpolate of a " + rank + "-d input is not supported yet",
+                    "only 3-d (N, C, L) and 4-d (N, C, H, W) inputs are");
               }
-              if (!List.of("nearest", "bilinear", "bicubic").contains(mode)) {
+              // PyTorch's message for a mode of the other rank
+              if (rank == 3 && List.of("bilinear", "bicubic").contains(mode)
+                  || rank == 4 && mode.equals("linear")) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "Got "
+                        + rank
+                        + "D input, but "
+                        + mode
+                        + " mode needs "
+                        + (mode.equals("linear") ? 3 : 4)
+                        + "D input");
+              }
+              if (!List.of("nearest", "linear", "bilinear", "bicubic").contains(mode)) {
                 throw Interpreter.error(
                     Code.DN0201,
                     at,
                     "F.interpolate mode '" + mode + "' is not supported yet",
-                    "use mode='nearest', 'bilinear' or 'bicubic'");
+                    "use mode='nearest', 'linear' (3-d), 'bilinear' or 'bicubic' (4-d)");
+              }
+              // A 3-d input runs as a 4-d one of two equal rows, which the resize keeps as they are
+              // (TVM's resize divides by the height minus one), and the first row is the result.
+              boolean oneD = rank == 3;
+              long[] dims3 = x.type().dims();
+              if (oneD) {
+                x =
+                    t.op(
+                        "broadcast_to",
+                        List.of(t.reshape(x, new long[] {dims3[0], dims3[1], 1, dims3[2]}, at)),
+                        Map.of("shape", Attr.ints(new long[] {dims3[0], dims3[1], 2, dims3[2]})),
+                        at);
               }
               if (!x.type().dtype().isFloat()) {
                 throw Interpreter.error(
@@ -518,15 +546,24 @@ final class MathFunctions {
               List<Object> items =
                   given instanceof Values.PyTuple tu
                       ? tu.items()
-                      : given instanceof Values.PyList l ? l.items : List.of(given, given);
-              if (items.size() != 2) {
+                      : given instanceof Values.PyList l
+                          ? l.items
+                          : oneD ? List.of(given) : List.of(given, given);
+              if (items.size() != rank - 2) {
                 throw Interpreter.error(
                     Code.DN0202,
                     at,
-                    "F.interpolate of a 4-d input needs 2 "
+                    "F.interpolate of a "
+                        + rank
+                        + "-d input needs "
+                        + (rank - 2)
+                        + " "
                         + (bySize ? "sizes" : "scale factors")
                         + ", got "
                         + items.size());
+              }
+              if (oneD) {
+                items = List.of(bySize ? (Object) 2L : (Object) 1.0, items.get(0));
               }
               for (int i = 0; i < 2; i++) {
                 if (bySize) {
@@ -558,22 +595,30 @@ final class MathFunctions {
                 }
               }
               boolean nearest = mode.equals("nearest");
-              return t.op(
-                  "resize2d",
-                  List.of(x),
-                  Map.of(
-                      "size",
-                      Attr.ints(out),
-                      "method",
-                      Attr.of(
-                          nearest
-                              ? "nearest_neighbor"
-                              : mode.equals("bicubic") ? "cubic" : "linear"),
-                      "coordinates",
-                      Attr.of(nearest ? "asymmetric" : corners ? "align_corners" : "half_pixel"),
-                      "rounding",
-                      Attr.of(nearest ? "floor" : "")),
-                  at);
+              SymTensor resized =
+                  t.op(
+                      "resize2d",
+                      List.of(x),
+                      Map.of(
+                          "size",
+                          Attr.ints(out),
+                          "method",
+                          Attr.of(
+                              nearest
+                                  ? "nearest_neighbor"
+                                  : mode.equals("bicubic") ? "cubic" : "linear"),
+                          "coordinates",
+                          Attr.of(
+                              nearest ? "asymmetric" : corners ? "align_corners" : "half_pixel"),
+                          "rounding",
+                          Attr.of(nearest ? "floor" : "")),
+                      at);
+              return oneD
+                  ? t.reshape(
+                      Recurrent.slice(t, resized, 2, 0, 1, at),
+                      new long[] {dims3[0], dims3[1], out[1]},
+                      at)
+                  : resized;
             });
   }
 
