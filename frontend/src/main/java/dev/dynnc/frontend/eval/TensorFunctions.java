@@ -1644,11 +1644,13 @@ final class TensorFunctions {
         "profiler",
         "overrides");
     r.unsupported(
+        FUNCTIONAL, notYet, "fold", "scaled_dot_product_attention", "multi_head_attention_forward");
+    // Gumbel noise is drawn in eval mode too; eval-mode decisions take the argmax of the logits.
+    r.unsupported(
         FUNCTIONAL,
-        notYet,
-        "fold",
-        "scaled_dot_product_attention",
-        "multi_head_attention_forward",
+        random
+            + " (in eval mode, F.one_hot(logits.argmax(-1), n) is the hard decision without"
+            + " noise)",
         "gumbel_softmax");
     r.unsupported(
         FUNCTIONAL,
