@@ -87,6 +87,22 @@ final class ExtraFunctions {
         .to(
             (t, a, at) ->
                 t.reshape(a.tensor("input"), new long[] {a.tensorType("input").numel()}, at));
+    r.def("logit(Tensor input, float? eps=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("log(z / (1 - z)), z the input clamped to [eps, 1 - eps] where eps is given")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              if (!x.type().dtype().isFloat()) {
+                x = t.cast(x, DType.F32, at);
+              }
+              Object z =
+                  a.isNone("eps")
+                      ? x
+                      : t.call("clamp", List.of(x, a.real("eps"), 1 - a.real("eps")), Map.of(), at);
+              return t.call(
+                  "log", List.of(t.binary("/", z, t.binary("-", 1.0, z, at), at)), Map.of(), at);
+            });
     r.def("is_floating_point(Tensor input) -> bool")
         .in(TORCH, TENSOR)
         .atConstruction()

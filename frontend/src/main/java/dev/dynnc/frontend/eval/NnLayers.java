@@ -362,16 +362,16 @@ final class NnLayers {
       r.layer(
           act.startsWith("Dropout")
               ? "the identity: compiled models run in eval mode"
-              : act.equals("GELU") ? "approximate='none' only" : "",
+              : act.equals("GELU") ? "approximate='none' or 'tanh'" : "",
           new Simple(act + "(" + e.getValue() + ") -> " + act) {
             @Override
             void build(Interpreter in, PyObject self, BoundArgs p, Span at) {
-              if (act.equals("GELU") && !p.str("approximate").equals("none")) {
-                throw Interpreter.error(
-                    Code.DN0201,
-                    at,
-                    "nn.GELU with approximate='" + p.str("approximate") + "' is not supported yet",
-                    "use approximate='none'");
+              if (act.equals("GELU")) {
+                if (!List.of("none", "tanh").contains(p.str("approximate"))) {
+                  throw Interpreter.error(
+                      Code.DN0202, at, "approximate argument must be either none or tanh.");
+                }
+                self.dict.put("approximate", p.str("approximate"));
               }
               if (act.equals("Softplus")) {
                 self.dict.put("beta", p.real("beta"));
@@ -404,7 +404,12 @@ final class NnLayers {
                         Operators.toDouble(self.dict.get("threshold")),
                         at);
                 case "GELU" ->
-                    in.torch.call(TorchRegistry.Space.FUNCTIONAL, "gelu", List.of(x), Map.of(), at);
+                    in.torch.call(
+                        TorchRegistry.Space.FUNCTIONAL,
+                        "gelu",
+                        List.of(x),
+                        Map.of("approximate", self.dict.get("approximate")),
+                        at);
                 case "SiLU", "Hardswish", "Hardsigmoid", "LogSigmoid" ->
                     in.torch.call(
                         TorchRegistry.Space.FUNCTIONAL,

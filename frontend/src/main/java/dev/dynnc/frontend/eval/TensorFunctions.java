@@ -249,18 +249,28 @@ final class TensorFunctions {
     }
     r.def("gelu(Tensor input, str approximate='none') -> Tensor")
         .in(FUNCTIONAL)
-        .note("approximate='none' only")
+        .note("approximate='none' or 'tanh'")
         .to(
             (t, a, at) -> {
-              if (!a.str("approximate").equals("none")) {
+              String approximate = a.str("approximate");
+              SymTensor x = a.tensor("input");
+              if (approximate.equals("tanh")) {
+                // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))), as PyTorch's kernel
+                Object cube = t.binary("*", t.binary("*", x, x, at), x, at);
+                Object inner =
+                    t.binary(
+                        "*",
+                        Math.sqrt(2 / Math.PI),
+                        t.binary("+", x, t.binary("*", 0.044715, cube, at), at),
+                        at);
+                Object th = t.op("tanh", List.of(t.tensor(inner, at)), Map.of(), at);
+                return t.binary("*", t.binary("*", x, 0.5, at), t.binary("+", th, 1.0, at), at);
+              }
+              if (!approximate.equals("none")) {
                 throw Interpreter.error(
-                    Code.DN0201,
-                    at,
-                    "F.gelu with approximate='" + a.str("approximate") + "' is not supported yet",
-                    "use approximate='none'");
+                    Code.DN0202, at, "approximate argument must be either none or tanh.");
               }
               // gelu(x) = 0.5 · x · (1 + erf(x / √2)), the exact form nn.GELU() uses by default.
-              SymTensor x = a.tensor("input");
               Object inner =
                   t.op(
                       "erf",
@@ -1577,7 +1587,6 @@ final class TensorFunctions {
     r.unsupported(
         TORCH,
         "a linear-algebra decomposition, not supported",
-        "linalg",
         "svd",
         "qr",
         "inverse",
@@ -1631,7 +1640,6 @@ final class TensorFunctions {
         "utils",
         "onnx",
         "hub",
-        "special",
         "sparse",
         "testing",
         "compile",

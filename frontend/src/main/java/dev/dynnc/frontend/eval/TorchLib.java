@@ -135,6 +135,8 @@ final class TorchLib {
     torchAttrs.put(
         "device", new Builtin("device", (it, a, kw, at) -> a.isEmpty() ? "cpu" : a.get(0)));
     torchAttrs.put("jit", new PyNamespace("torch.jit", new HashMap<>(), true));
+    torchAttrs.put("linalg", Linalg.linalg());
+    torchAttrs.put("special", Linalg.special());
     Map<String, PyNamespace> distributions = Distributions.modules();
     torchAttrs.put("distributions", distributions.get("torch.distributions"));
     libs.putAll(distributions);
@@ -142,6 +144,8 @@ final class TorchLib {
     libs.put("torch", torchNs);
     libs.put("torch.nn", nnNs);
     libs.put("torch.nn.functional", functional);
+    libs.put("torch.linalg", (PyNamespace) torchAttrs.get("linalg"));
+    libs.put("torch.special", (PyNamespace) torchAttrs.get("special"));
     libs.put("torch.nn.init", init);
     libs.put("torch.nn.utils", (PyNamespace) nnNs.attrs.get("utils"));
     libs.put(
