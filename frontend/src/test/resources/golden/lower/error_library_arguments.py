@@ -33,11 +33,11 @@ class Net(nn.Module):
 # 15 |         self.register_buffer(5, torch.zeros(4))
 #    |              ^
 #    = hint: the signature is register_buffer(str name, Any? tensor, bool persistent=True) -> None
-# error[DN0102]: error_library_arguments.py:18:19: where() missing required argument 'input'
+# error[DN0201]: error_library_arguments.py:18:19: torch.where(condition) with one argument is torch.nonzero(condition, as_tuple=True): its result's shape depends on the data
 #    |
 # 18 |         y = torch.where(x > 0)
 #    |                   ^
-#    = hint: the signature is where(Tensor condition, Tensor|Number input, Tensor|Number other) -> Tensor
+#    = hint: select with torch.where(condition, x, y), or mask with x * condition
 # error[DN0102]: error_library_arguments.py:19:19: replace() got too few arguments (1 given)
 #    |
 # 19 |         z = 'a,b'.replace(',')

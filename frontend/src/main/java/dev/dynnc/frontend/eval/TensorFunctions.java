@@ -374,9 +374,23 @@ final class TensorFunctions {
               (t, a, at) ->
                   t.op(name, List.of(a.tensor("input"), a.tensor("other")), Map.of(), at));
     }
-    r.def("where(Tensor condition, Tensor|Number input, Tensor|Number other) -> Tensor")
+    r.def(
+            "where(Tensor condition, Tensor|Number input, Tensor|Number other) -> Tensor",
+            "where(Tensor condition) -> Tensor")
         .in(TORCH)
-        .to((t, a, at) -> where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at));
+        .note("three arguments; where(condition) alone is nonzero(as_tuple=True), refused")
+        .to(
+            (t, a, at) -> {
+              if (a.schema().param("input") == null) {
+                throw Interpreter.error(
+                    Code.DN0201,
+                    at,
+                    "torch.where(condition) with one argument is torch.nonzero(condition,"
+                        + " as_tuple=True): its result's shape depends on the data",
+                    "select with torch.where(condition, x, y), or mask with x * condition");
+              }
+              return where(t, a.tensor("condition"), a.raw("input"), a.raw("other"), at);
+            });
     r.def("where(Tensor input, Tensor condition, Tensor|Number other) -> Tensor")
         .in(TENSOR)
         .note("x.where(condition, y) is torch.where(condition, x, y)")
@@ -751,9 +765,10 @@ final class TensorFunctions {
     for (String name : List.of("var", "std")) {
       r.def(
               name
-                  + "(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False) -> Tensor")
+                  + "(Tensor input, int[]? dim=None, bool unbiased=True, bool keepdim=False, *,"
+                  + " int? correction=None) -> Tensor")
           .in(TORCH, TENSOR)
-          .note("unbiased (n - 1) by default, as PyTorch's")
+          .note("unbiased (n - 1) by default, as PyTorch's; correction=c divides by n - c")
           .to(
               (t, a, at) -> {
                 SymTensor v = variance(t, name, a, at);
@@ -890,8 +905,12 @@ final class TensorFunctions {
     SymTensor centred = (SymTensor) t.binary("-", x, t.op("reduce_mean", List.of(x), kept, at), at);
     SymTensor sum =
         t.op("reduce_sum", List.of((SymTensor) t.binary("*", centred, centred, at)), attrs, at);
-    // PyTorch divides by n - 1 (nan for one element) or by n.
-    return (SymTensor) t.binary("/", sum, (double) (a.bool("unbiased") ? n - 1 : n), at);
+    // PyTorch divides by n - 1 (nan for one element) or by n, or by max(0, n - correction).
+    long correction =
+        a.schema().param("correction") != null && !a.isNone("correction")
+            ? a.integer("correction")
+            : a.bool("unbiased") ? 1 : 0;
+    return (SymTensor) t.binary("/", sum, (double) Math.max(0, n - correction), at);
   }
 
   static Map<String, Attr> reduceAttrs(BoundArgs a, SymTensor x, Span at) {

@@ -82,6 +82,7 @@ final class TorchRegistry {
     MatrixFunctions.declare(r);
     NnLayers.declare(r);
     ExtraFunctions.declare(r);
+    MoreFunctions.declare(r);
     InPlace.declare(r);
     for (Space s : Space.values()) {
       for (String name : r.unsupported.get(s).keySet()) {
