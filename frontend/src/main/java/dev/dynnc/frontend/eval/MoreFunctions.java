@@ -27,6 +27,246 @@ final class MoreFunctions {
     elementwise(r);
     shapes(r);
     products(r);
+    more(r);
+  }
+
+  private static final Values.NamedTupleType AMINMAX =
+      new Values.NamedTupleType(
+          "torch.return_types.aminmax",
+          com.google.common.collect.ImmutableList.of("min", "max"),
+          Map.of());
+
+  /** The second batch: isin, aminmax, rot90, triu/tril_indices, take, cross, sinc and friends. */
+  private static void more(TorchRegistry r) {
+    r.def(
+            "isin(Tensor|Number elements, Tensor|Number test_elements, *, bool assume_unique=False,"
+                + " bool invert=False) -> Tensor")
+        .in(TORCH)
+        .note("each element compared with every test element (NaN is in nothing)")
+        .to(
+            (t, a, at) -> {
+              SymTensor e = t.tensor(t.operandAs(a.raw("elements"), elementType(t, a, at), at), at);
+              SymTensor test = t.operandAs(a.raw("test_elements"), elementType(t, a, at), at);
+              long n = Math.max(1, test.type().numel());
+              SymTensor flat = t.reshape(test, new long[] {n}, at);
+              long[] d = e.type().dims();
+              long[] spread = java.util.Arrays.copyOf(d, d.length + 1);
+              spread[d.length] = 1;
+              Object eq = t.compare("==", t.reshape(e, spread, at), flat, at);
+              Object any = call(t, "any", at, eq, (long) d.length);
+              return a.bool("invert") ? call(t, "logical_not", at, any) : any;
+            });
+    r.def("aminmax(Tensor input, *, int? dim=None, bool keepdim=False) -> Any")
+        .in(TORCH, TENSOR)
+        .note("the named tuple (min, max)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              Map<String, Object> kw = new java.util.HashMap<>();
+              kw.put("keepdim", a.bool("keepdim"));
+              Object lo;
+              Object hi;
+              if (a.isNone("dim")) {
+                lo = t.call("amin", List.of(x), Map.of(), at);
+                hi = t.call("amax", List.of(x), Map.of(), at);
+                if (a.bool("keepdim")) {
+                  long[] ones = new long[x.type().rank()];
+                  java.util.Arrays.fill(ones, 1);
+                  lo = t.reshape(t.tensor(lo, at), ones, at);
+                  hi = t.reshape(t.tensor(hi, at), ones, at);
+                }
+              } else {
+                kw.put("dim", a.integer("dim"));
+                lo = t.call("amin", List.of(x), kw, at);
+                hi = t.call("amax", List.of(x), kw, at);
+              }
+              return new PyTuple(com.google.common.collect.ImmutableList.of(lo, hi), AMINMAX);
+            });
+    r.def("rot90(Tensor input, int k=1, int[]? dims=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("k quarter turns from dims[0] towards dims[1]")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              long[] dims = a.isNone("dims") ? new long[] {0, 1} : a.ints("dims");
+              int rank = x.type().rank();
+              if (dims.length != 2 || rank < 2) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "expected total rotation dims == 2 and total dims >= 2, but got rotation dims "
+                        + dims.length
+                        + " and total dims "
+                        + rank);
+              }
+              long d0 = dims[0] < 0 ? dims[0] + rank : dims[0];
+              long d1 = dims[1] < 0 ? dims[1] + rank : dims[1];
+              if (d0 == d1 || d0 < 0 || d1 < 0 || d0 >= rank || d1 >= rank) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "rot90: the two dims must differ and lie in the tensor");
+              }
+              long k = Math.floorMod(a.integer("k"), 4);
+              return switch ((int) k) {
+                case 1 -> call(t, "transpose", at, flip(t, x, List.of(d1), at), d0, d1);
+                case 2 -> flip(t, x, List.of(d0, d1), at);
+                case 3 -> call(t, "transpose", at, flip(t, x, List.of(d0), at), d0, d1);
+                default -> call(t, "clone", at, x);
+              };
+            });
+    for (String part : List.of("triu", "tril")) {
+      r.def(
+              part
+                  + "_indices(int row, int col, int offset=0, *, ScalarType? dtype=None,"
+                  + " Any? device=None, Any? layout=None) -> Tensor")
+          .in(TORCH)
+          .note("a constant 2 x N tensor of int64 (or dtype) indices, row by row")
+          .to(
+              (t, a, at) -> {
+                long rows = a.integer("row");
+                long cols = a.integer("col");
+                long offset = a.integer("offset");
+                List<Object> is = new ArrayList<>();
+                List<Object> js = new ArrayList<>();
+                for (long i = 0; i < rows; i++) {
+                  for (long j = 0; j < cols; j++) {
+                    boolean in = part.equals("triu") ? j - i >= offset : j - i <= offset;
+                    if (in) {
+                      is.add(i);
+                      js.add(j);
+                    }
+                  }
+                }
+                if (is.isEmpty() || is.size() > 1 << 16) {
+                  throw Interpreter.error(
+                      Code.DN0201,
+                      at,
+                      part
+                          + "_indices("
+                          + rows
+                          + ", "
+                          + cols
+                          + ", "
+                          + offset
+                          + ") selects "
+                          + is.size()
+                          + " positions; compiled tensors need 1 to 65536");
+                }
+                DType dt = a.dtype("dtype") == null ? DType.I64 : a.dtype("dtype");
+                return TensorWrites.literal(
+                    t,
+                    new PyList(new ArrayList<>(List.of(new PyList(is), new PyList(js)))),
+                    dt,
+                    at);
+              });
+    }
+    r.def("take(Tensor input, Tensor index) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("the flattened input read at index (negative from the end; out of range raises)")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor flat = t.reshape(x, new long[] {x.type().numel()}, at);
+              return t.index(flat, a.tensor("index"), at);
+            });
+    r.def("cross(Tensor input, Tensor other, int? dim=None) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("dim defaults to the first dimension of size 3, as torch.cross")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = a.tensor("input");
+              SymTensor y = a.tensor("other");
+              int rank = x.type().rank();
+              int dim = -1;
+              if (a.isNone("dim")) {
+                for (int i = 0; i < rank && dim < 0; i++) {
+                  if (x.type().dims()[i] == 3) {
+                    dim = i;
+                  }
+                }
+              } else {
+                dim = a.axis("dim", rank);
+              }
+              if (dim < 0
+                  || x.type().dims()[dim] != 3
+                  || y.type().rank() != rank
+                  || y.type().dims()[dim] != 3) {
+                throw Interpreter.error(
+                    Code.DN0202,
+                    at,
+                    "cross(): inputs dimension " + (dim < 0 ? "-1" : dim) + " must have length 3");
+              }
+              SymTensor[] u = new SymTensor[3];
+              SymTensor[] v = new SymTensor[3];
+              for (int i = 0; i < 3; i++) {
+                u[i] = Recurrent.slice(t, x, dim, i, i + 1, at);
+                v[i] = Recurrent.slice(t, y, dim, i, i + 1, at);
+              }
+              List<Object> parts = new ArrayList<>();
+              for (int i = 0; i < 3; i++) {
+                int j = (i + 1) % 3;
+                int k = (i + 2) % 3;
+                parts.add(
+                    t.binary(
+                        "-", t.binary("*", u[j], v[k], at), t.binary("*", u[k], v[j], at), at));
+              }
+              return call(t, "cat", at, new PyList(parts), (long) dim);
+            });
+    r.def("sinc(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("sin(pi x) / (pi x), 1 at 0")
+        .to(
+            (t, a, at) -> {
+              SymTensor x = floating(t, a.tensor("input"), at);
+              Object px = t.binary("*", x, Math.PI, at);
+              Object q = t.binary("/", call(t, "sin", at, px), px, at);
+              return call(t, "where", at, t.compare("==", x, 0.0, at), 1.0, q);
+            });
+    r.def("vdot(Tensor input, Tensor other) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("dot, for real tensors")
+        .to((t, a, at) -> call(t, "dot", at, a.tensor("input"), a.tensor("other")));
+    r.def("adjoint(Tensor input) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("the last two dimensions swapped (real tensors)")
+        .to((t, a, at) -> call(t, "transpose", at, a.tensor("input"), -2L, -1L));
+    r.def("detach_(Tensor input) -> Tensor")
+        .in(TENSOR)
+        .note("the tensor itself: compiled models keep no gradients")
+        .to((t, a, at) -> a.raw("input"));
+    r.def("chain_matmul(Any... matrices) -> Tensor")
+        .in(TORCH)
+        .note("the product of the matrices, left to right")
+        .to(
+            (t, a, at) -> {
+              @SuppressWarnings("unchecked")
+              List<Object> ms = (List<Object>) a.raw("matrices");
+              if (ms.isEmpty()) {
+                throw Interpreter.error(
+                    Code.DN0202, at, "chain_matmul(): Expected one or more matrices");
+              }
+              SymTensor out = t.tensor(ms.get(0), at);
+              for (Object m : ms.subList(1, ms.size())) {
+                out = t.matmul(out, t.tensor(m, at), at);
+              }
+              return out;
+            });
+    r.def("result_type(Any tensor1, Any tensor2) -> Any")
+        .in(TORCH)
+        .atConstruction()
+        .to((t, a, at) -> t.resultType(List.of(a.raw("tensor1"), a.raw("tensor2")), at));
+    r.def("promote_types(ScalarType type1, ScalarType type2) -> Any")
+        .in(TORCH)
+        .atConstruction()
+        .to((t, a, at) -> TorchLib.promote(a.dtype("type1"), a.dtype("type2")));
+  }
+
+  /** The dtype isin compares in: the two operands promoted. */
+  private static DType elementType(TorchLib t, BoundArgs a, Span at) {
+    return t.resultType(List.of(a.raw("elements"), a.raw("test_elements")), at);
+  }
+
+  private static Object flip(TorchLib t, SymTensor x, List<Long> dims, Span at) {
+    return call(t, "flip", at, x, PyTuple.of(dims.toArray()));
   }
 
   private static Object call(TorchLib t, String fn, Span at, Object... args) {

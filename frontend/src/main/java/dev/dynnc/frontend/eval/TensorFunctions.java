@@ -1576,15 +1576,11 @@ final class TensorFunctions {
         TORCH,
         notYet,
         "tensor_split",
-        "cross",
         "mode",
         "cummax",
         "cummin",
         "logspace",
-        "take",
         "squeeze_copy",
-        "aminmax",
-        "vdot",
         "kron",
         "det");
     r.unsupported(
