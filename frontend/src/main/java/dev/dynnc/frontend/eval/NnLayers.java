@@ -526,28 +526,42 @@ final class NnLayers {
         throw Interpreter.error(
             Code.DN0103, at, "in_channels and out_channels must be divisible by groups");
       }
-      if (!"zeros".equals(p.str("padding_mode"))) {
+      String mode = p.str("padding_mode");
+      if (!List.of("zeros", "reflect", "replicate", "circular").contains(mode)) {
         throw Interpreter.error(
-            Code.DN0201, at, "padding_mode '" + p.str("padding_mode") + "' is not supported yet");
-      }
-      long[] pad = new long[n];
-      if (p.raw("padding") instanceof String s) {
-        if (!s.equals("same") && !s.equals("valid")) {
-          throw Interpreter.error(Code.DN0102, at, "padding must be 'same', 'valid' or numbers");
-        }
-        for (int i = 0; i < n && s.equals("same"); i++) {
-          pad[i] = (k[i] - 1) / 2;
-        }
-      } else {
-        pad = p.ints("padding", 0);
+            Code.DN0102,
+            at,
+            "padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got"
+                + " padding_mode='"
+                + mode
+                + "'");
       }
       long[] stride = p.ints("stride", 1);
       long[] dil = p.ints("dilation", 1);
+      // 'same' and 'valid' stay strings, as PyTorch keeps them in conv.padding; the padding
+      // itself is worked out per side in run.
+      Object padding;
+      if (p.raw("padding") instanceof String s) {
+        if (!s.equals("same") && !s.equals("valid")) {
+          throw Interpreter.error(
+              Code.DN0102,
+              at,
+              "Invalid padding string '" + s + "', should be one of {'valid', 'same'}");
+        }
+        if (s.equals("same") && java.util.Arrays.stream(stride).anyMatch(v -> v != 1)) {
+          throw Interpreter.error(
+              Code.DN0102, at, "padding='same' is not supported for strided convolutions");
+        }
+        padding = s;
+      } else {
+        padding = tuple(p.ints("padding", 0));
+      }
       self.dict.put("in_channels", cin);
       self.dict.put("out_channels", cout);
       self.dict.put("kernel_size", tuple(k));
       self.dict.put("stride", tuple(stride));
-      self.dict.put("padding", tuple(pad));
+      self.dict.put("padding", padding);
+      self.dict.put("padding_mode", mode);
       self.dict.put("dilation", tuple(dil));
       self.dict.put("groups", groups);
       long[] wshape = new long[n + 2];
@@ -578,14 +592,62 @@ final class NnLayers {
       return out;
     }
 
+    /**
+     * The padding before and after each spatial dimension: the given numbers on both sides, nothing
+     * for 'valid', and for 'same' PyTorch's split of dilation * (kernel - 1), the odd element
+     * after.
+     */
+    private long[][] sides(PyObject self) {
+      long[] lo = new long[n];
+      long[] hi = new long[n];
+      Object padding = self.dict.get("padding");
+      if (padding instanceof String s) {
+        if (s.equals("same")) {
+          long[] k = ints(self.dict.get("kernel_size"), n);
+          long[] d = ints(self.dict.get("dilation"), n);
+          for (int i = 0; i < n; i++) {
+            long total = d[i] * (k[i] - 1);
+            lo[i] = total / 2;
+            hi[i] = total - lo[i];
+          }
+        }
+      } else {
+        lo = ints(padding, n);
+        hi = lo.clone();
+      }
+      return new long[][] {lo, hi};
+    }
+
     @Override
     Object run(Interpreter in, PyObject self, Object x, Span at) {
       TorchLib t = in.torch;
       SymTensor input = t.tensor(x, at);
       SymTensor w = weight(in, self, "weight", at);
       long[] s = ints(self.dict.get("stride"), n);
-      long[] pd = ints(self.dict.get("padding"), n);
+      long[][] sides = sides(self);
+      long[] pd = sides[0];
+      long[] pdHi = sides[1];
       long[] d = ints(self.dict.get("dilation"), n);
+      String mode = (String) self.dict.getOrDefault("padding_mode", "zeros");
+      if (!mode.equals("zeros")) {
+        // F.pad with the mode first (the last dimension's pair first), then no padding
+        List<Object> pads = new ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {
+          pads.add(pd[i]);
+          pads.add(pdHi[i]);
+        }
+        input =
+            t.tensor(
+                t.call(
+                    TorchRegistry.Space.FUNCTIONAL,
+                    "pad",
+                    List.of(input, PyTuple.of(pads.toArray())),
+                    Map.of("mode", mode),
+                    at),
+                at);
+        pd = new long[n];
+        pdHi = new long[n];
+      }
       if (n == 1) {
         if (input.type().rank() != 3) {
           throw Interpreter.error(
@@ -597,6 +659,7 @@ final class NnLayers {
         w = t.reshape(w, new long[] {ws[0], ws[1], 1, ws[2]}, at);
         s = new long[] {1, s[0]};
         pd = new long[] {0, pd[0]};
+        pdHi = new long[] {0, pdHi[0]};
         d = new long[] {1, d[0]};
       }
       List<SymTensor> ops = new ArrayList<>(List.of(input, w));
@@ -617,7 +680,7 @@ final class NnLayers {
                 "strides",
                 Attr.ints(s),
                 "padding",
-                Attr.ints(pd[0], pd[1], pd[2], pd[0], pd[1], pd[2]),
+                Attr.ints(pd[0], pd[1], pd[2], pdHi[0], pdHi[1], pdHi[2]),
                 "dilation",
                 Attr.ints(d),
                 "groups",
@@ -632,7 +695,7 @@ final class NnLayers {
                   "strides",
                   Attr.ints(s),
                   "padding",
-                  Attr.ints(pd[0], pd[1], pd[0], pd[1]),
+                  Attr.ints(pd[0], pd[1], pdHi[0], pdHi[1]),
                   "dilation",
                   Attr.ints(d),
                   "groups",
