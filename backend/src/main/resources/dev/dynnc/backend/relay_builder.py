@@ -473,6 +473,17 @@ _SPECIAL = {
 
 def _lower(lowering, a, op, req):
     """The Relay expression of one op, from its lowering in the op table (sent by RelayExport)."""
+    e = _lower_call(lowering, a, op, req)
+    if op["attrs"].get("ceil_mode") is True:
+        # TVM's ceil mode keeps a last window that starts in the right padding, where PyTorch's
+        # rule (the op's type) drops it: cut the result to the type's shape.
+        want = [int(d) for d in op["shape"]]
+        if _shape(e) != want:
+            e = relay.strided_slice(e, begin=[0] * len(want), end=want)
+    return e
+
+
+def _lower_call(lowering, a, op, req):
     if "special" in lowering:
         return _SPECIAL[lowering["special"]](a, op, req)
     # A plain call relay.<fn>(operands, **kwargs): fn is the table's name of a Relay function.
