@@ -20,7 +20,7 @@ class Net(nn.Module):
 # 11 |         a = torch.linalg.inv(x)
 #    |                          ^
 #    = hint: named here: error_linalg.py:11
-# error[DN0201]: error_linalg.py:12:26: the matrix norm ord=int 2 is not supported
+# error[DN0201]: error_linalg.py:12:26: the matrix norm ord=2 is not supported
 #    |
 # 12 |         b = torch.linalg.matrix_norm(x, ord=2)
 #    |                          ^
@@ -30,7 +30,7 @@ class Net(nn.Module):
 # 13 |         c = torch.special.entr(x)
 #    |                           ^
 #    = hint: named here: error_linalg.py:13
-# error[DN0201]: error_linalg.py:14:26: the matrix norm ord=int 2 is not supported
+# error[DN0201]: error_linalg.py:14:26: the matrix norm ord=2 is not supported
 #    |
 # 14 |         d = torch.linalg.norm(x, ord=2)
 #    |                          ^

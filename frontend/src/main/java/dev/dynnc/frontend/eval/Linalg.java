@@ -127,7 +127,9 @@ final class Linalg {
       throw Interpreter.error(
           Code.DN0201,
           at,
-          "the matrix norm ord=" + Builtins.typeName(ord) + " " + ord + " is not supported",
+          "the matrix norm ord="
+              + (ord instanceof String o ? "'" + o + "'" : ord)
+              + " is not supported",
           "only ord='fro' is: the others need singular values or column sums");
     }
   }
