@@ -97,8 +97,15 @@ def _flip(bits, dtype):
 def _to_key(x, dtype, nan_high, merge_zeros=False):
     it, top, _, _ = _BITS[dtype]
     bits = relay.reinterpret(x, it)
-    nan_sign = relay.bitwise_and(_nan_mask(bits, dtype), relay.const(-(1 << top), it))
-    bits = relay.bitwise_and(bits, relay.bitwise_not(nan_sign)) if nan_high else relay.bitwise_or(bits, nan_sign)
+    # A NaN's sign bit cleared (nan_high) or set; other floats as they are. Written with the
+    # largest integer, never the smallest: TVM's CUDA code prints int32's -2147483648 as a C++
+    # long, and nvcc 13 then finds min(int, long) ambiguous.
+    not_nan = relay.bitwise_not(_nan_mask(bits, dtype))
+    largest = relay.const((1 << top) - 1, it)
+    if nan_high:
+        bits = relay.bitwise_and(bits, relay.bitwise_or(not_nan, largest))
+    else:
+        bits = relay.bitwise_or(bits, relay.bitwise_not(relay.bitwise_or(not_nan, largest)))
     key = _flip(bits, dtype)
     if merge_zeros:
         # -0.0 (key -1) ties with 0.0 (key 0) in PyTorch's comparisons, so argmax/argmin must
@@ -949,7 +956,7 @@ def _build(req):
     lib.export_library(tmp, options=["-s"])
     os.replace(tmp, req["output"])
     with open(req["relay_file"], "w") as fh:
-        fh.write("// target: " + target + "\n")
+        fh.write("// target: " + str(target) + "\n")
         fh.write(mod.astext(show_meta_data=False))
 
 
@@ -976,12 +983,22 @@ def _simplify_failed(e):
 
 
 def _relay_build_links(mod, target, records, disabled):
+    if _on_gpu(target):
+        # TVM's graph executor hands a linked weight to the kernels as a view of the library's
+        # constant data in host memory, tagged with the executor's device: a CUDA kernel reading
+        # it faults ("an illegal memory access was encountered", every sample on an H200). On a
+        # GPU the weights stay a parameter blob, which the executor copies into device memory.
+        return _relay_build_once(mod, target, False, records, disabled)
     try:
         return _relay_build_once(mod, target, True, records, disabled)
     except tvm.TVMError as e:
         if _simplify_failed(e):
             raise
         return _relay_build_once(mod, target, False, records, disabled)
+
+
+def _on_gpu(target):
+    return tvm.target.Target(target).kind.name != "llvm"
 
 
 def _relay_build_once(mod, target, link_params, records, disabled):
@@ -1185,6 +1202,8 @@ def host_target(target):
     wants, so plain 'llvm' (or 'llvm' with other options) always gets the host's CPU.
     """
     parts = target.split()
+    if parts and parts[0] == "cuda":
+        return tvm.target.Target(" ".join(parts), host=host_target("llvm"))
     if parts and parts[0] == "llvm" and not any(p.startswith("-mcpu=") for p in parts):
         parts.append("-mcpu=" + tvm.target.codegen.llvm_get_system_cpu())
     return " ".join(parts)
@@ -1199,7 +1218,9 @@ def dynnc_compile(request_path, log=None):
         report = traceback.format_exc()
         tail = _log_tail(log)
         if tail:
-            report += "\nTVM's log of this compile (its end):\n" + tail
+            # The log first: the report's last line is the exception's, which the compiler shows
+            # as the error (TVM's log can end with a warning, such as bound.cc's "not in feed graph").
+            report = "TVM's log of this compile (its end):\n" + tail + "\n" + report
         with open(req["error_file"], "w") as fh:
             fh.write(report)
 
