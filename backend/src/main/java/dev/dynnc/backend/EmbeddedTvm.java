@@ -102,7 +102,11 @@ public final class EmbeddedTvm {
       Path marker = null;
       try {
         Path dir = org.bytedeco.javacpp.Loader.getCacheDir().toPath();
-        String classpath = System.getProperty("java.class.path", "");
+        // The platform extension too: the GPU build's libraries unpack apart from the CPU build's.
+        String classpath =
+            System.getProperty("java.class.path", "")
+                + "\n"
+                + System.getProperty(TvmWorker.EXTENSION_PROPERTY, "");
         String key =
             HexFormat.of()
                 .formatHex(

@@ -73,6 +73,18 @@ public final class TvmWorker implements CompileService {
   static final int WORKER_STACK_MIB = 256;
 
   private static TvmWorker shared;
+  private static TvmWorker sharedGpu;
+
+  /**
+   * JavaCPP's platform extension that selects TVM's GPU build (its {@code linux-x86_64-gpu} jar)
+   * over the CPU build.
+   */
+  public static final String GPU_EXTENSION = "-gpu";
+
+  static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
+  /** Whether this pool's workers load TVM's GPU build. */
+  private final boolean gpu;
 
   private final List<Worker> workers = new ArrayList<>();
 
@@ -80,11 +92,16 @@ public final class TvmWorker implements CompileService {
   private final LinkedBlockingDeque<Worker> idle = new LinkedBlockingDeque<>();
 
   TvmWorker(int size) {
+    this(size, false);
+  }
+
+  TvmWorker(int size, boolean gpu) {
+    this.gpu = gpu;
     if (size < 1) {
       throw new IllegalArgumentException("a TVM worker pool needs at least one worker");
     }
     for (int i = 0; i < size; i++) {
-      Worker w = new Worker();
+      Worker w = new Worker(gpu);
       workers.add(w);
       idle.addLast(w);
     }
@@ -97,6 +114,30 @@ public final class TvmWorker implements CompileService {
       Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "dynnc-tvm-worker-stop"));
     }
     return shared;
+  }
+
+  /**
+   * The JVM-wide pool of workers that load TVM's GPU build (for {@code --target cuda}), beside the
+   * CPU build's: the GPU build loads the CUDA libraries, which a CPU-only machine lacks.
+   */
+  public static synchronized TvmWorker sharedGpu() {
+    if (sharedGpu == null) {
+      sharedGpu = new TvmWorker(defaultSize(), true);
+      Runtime.getRuntime().addShutdownHook(new Thread(sharedGpu::stop, "dynnc-tvm-worker-stop"));
+    }
+    return sharedGpu;
+  }
+
+  /**
+   * Whether TVM's GPU build is on the class path (the jar with classifier {@code linux-x86_64-gpu},
+   * which {@code mvn -Pgpu} adds), without loading anything.
+   */
+  public static boolean gpuBuildPresent() {
+    String platform = org.bytedeco.javacpp.Loader.getPlatform();
+    return TvmWorker.class
+            .getClassLoader()
+            .getResource("org/bytedeco/tvm/" + platform + GPU_EXTENSION + "/libtvm_runtime.so")
+        != null;
   }
 
   /**
@@ -250,10 +291,15 @@ public final class TvmWorker implements CompileService {
      */
     private volatile Path tmp;
 
+    private final boolean gpu;
     private Writer requests;
     private BlockingQueue<String> answers;
     private boolean ready;
     private long nextId;
+
+    Worker(boolean gpu) {
+      this.gpu = gpu;
+    }
 
     boolean running() {
       Process p = process;
@@ -388,9 +434,12 @@ public final class TvmWorker implements CompileService {
               "-XX:TieredStopAtLevel=1",
               "-Xshare:auto"));
       System.getProperties().stringPropertyNames().stream()
-          .filter(k -> k.startsWith("org.bytedeco."))
+          .filter(k -> k.startsWith("org.bytedeco.") && !k.equals(EXTENSION_PROPERTY))
           .sorted()
           .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+      if (gpu) {
+        cmd.add("-D" + EXTENSION_PROPERTY + "=" + GPU_EXTENSION);
+      }
       cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
       Process p;
       try {

@@ -7,6 +7,7 @@ import dev.dynnc.compiler.CompileResult;
 import dev.dynnc.compiler.DynncCompiler;
 import dev.dynnc.compiler.ProgressListener;
 import dev.dynnc.compiler.Target;
+import dev.dynnc.compiler.TargetSpec;
 import dev.dynnc.compiler.Tuning;
 import dev.dynnc.diag.Code;
 import dev.dynnc.diag.Diagnostics;
@@ -138,7 +139,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(
         names = "--target",
-        description = "Compilation target: llvm (CPU; cuda is planned) (default: llvm).")
+        description =
+            "Compilation target: llvm (this machine's CPU) or 'cuda -arch=sm_NN' (NVIDIA GPUs of"
+                + " that architecture, sm_90 for H100 and H200; needs dynnc built with -Pgpu)"
+                + " (default: llvm).")
     String target;
 
     @Option(
@@ -280,7 +284,7 @@ public final class Main implements Callable<Integer> {
         return USAGE;
       }
       String targetName = target != null ? target : m.target().orElse(Target.LLVM.tvmName());
-      Optional<Target> t = Target.named(targetName);
+      Optional<TargetSpec> t = TargetSpec.parse(targetName);
       if (t.isEmpty()) {
         return failed(
             err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
@@ -374,20 +378,28 @@ public final class Main implements Callable<Integer> {
   @Command(
       name = "run",
       mixinStandardHelpOptions = true,
-      description = "Run a bundle on .npy inputs.")
+      description =
+          "Run a bundle on .npy inputs. A name given again starts the next input set, e.g. --input"
+              + " x=a.npy --input x=b.npy runs the bundle twice, in one process; the outputs of the"
+              + " k-th set (from 0) then go to OUTPUT_DIR/k/.")
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", description = "Bundle directory or .zip.")
     Path bundle;
 
-    @Option(names = "--input", required = true, description = "NAME=FILE.npy, one per model input.")
+    @Option(
+        names = "--input",
+        required = true,
+        description = "NAME=FILE.npy, one per model input; repeat a name for another input set.")
     List<String> inputs;
 
     @Option(
         names = "--output-dir",
         required = true,
-        description = "Where output_<i>.npy and outputs.json go.")
+        description =
+            "Where output_<i>.npy and outputs.json go (in a folder per input set when there are"
+                + " several).")
     Path outputDir;
 
     @Option(names = "--trust", description = TRUST_HELP)
@@ -401,34 +413,41 @@ public final class Main implements Callable<Integer> {
           err,
           () -> {
             checkOutputDir(outputDir);
-            Map<String, HostTensor> in = new LinkedHashMap<>();
-            for (String s : inputs) {
-              Map.Entry<String, HostTensor> e = readInput(s);
-              in.put(e.getKey(), e.getValue());
-            }
-            return runBundle(in, out);
+            return runBundle(Bench.inputSets(inputs), out);
           });
     }
 
-    private int runBundle(Map<String, HostTensor> in, PrintWriter out) throws Exception {
+    private int runBundle(List<Bench.InputSet> sets, PrintWriter out) throws Exception {
       try (Bundle b = Bundle.open(bundle, trustPolicy(trust))) {
-        OutputValue result = b.run(in);
-        List<HostTensor> leaves = result.flattenLeaves();
+        // Every set runs before anything is written, and the files move into --output-dir only
+        // when all are written: a failing set leaves no outputs of the others behind.
+        List<OutputValue> results = new java.util.ArrayList<>();
+        for (Bench.InputSet set : sets) {
+          results.add(b.run(set.tensors()));
+        }
+        boolean several = sets.size() > 1;
         Path tmp = createOutputTemp(outputDir);
+        List<Path> written = new java.util.ArrayList<>();
         try {
-          for (int i = 0; i < leaves.size(); i++) {
-            Npy.write(tmp.resolve("output_" + i + ".npy"), leaves.get(i));
-          }
-          Files.writeString(
-              tmp.resolve("outputs.json"), result.structureJson() + "\n", StandardCharsets.UTF_8);
-          Files.createDirectories(outputDir);
-          try (var files = Files.list(tmp)) {
-            for (Path p : files.toList()) {
-              Files.move(
-                  p,
-                  outputDir.resolve(p.getFileName()),
-                  java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          for (int k = 0; k < results.size(); k++) {
+            Path dir = several ? tmp.resolve(Integer.toString(k)) : tmp;
+            Files.createDirectories(dir);
+            List<HostTensor> leaves = results.get(k).flattenLeaves();
+            for (int i = 0; i < leaves.size(); i++) {
+              Npy.write(dir.resolve("output_" + i + ".npy"), leaves.get(i));
+              written.add(tmp.relativize(dir.resolve("output_" + i + ".npy")));
             }
+            Files.writeString(
+                dir.resolve("outputs.json"),
+                results.get(k).structureJson() + "\n",
+                StandardCharsets.UTF_8);
+            written.add(tmp.relativize(dir.resolve("outputs.json")));
+          }
+          Files.createDirectories(outputDir);
+          for (Path rel : written) {
+            Path target = outputDir.resolve(rel);
+            Files.createDirectories(target.getParent());
+            Files.move(tmp.resolve(rel), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           }
         } catch (java.io.IOException e) {
           throw new CliError(
@@ -438,11 +457,24 @@ public final class Main implements Callable<Integer> {
         } finally {
           OwnedDirs.delete(tmp);
         }
-        for (int i = 0; i < leaves.size(); i++) {
-          out.println("output_" + i + ": " + preview(leaves.get(i)));
+        for (int k = 0; k < results.size(); k++) {
+          String prefix = several ? "[" + k + "] " + sets.get(k).label() + " " : "";
+          List<HostTensor> leaves = results.get(k).flattenLeaves();
+          for (int i = 0; i < leaves.size(); i++) {
+            out.println(prefix + "output_" + i + ": " + preview(leaves.get(i)));
+          }
+          out.println(prefix + "structure: " + results.get(k).structureJson());
         }
-        out.println("structure: " + result.structureJson());
-        out.println("wrote " + leaves.size() + " output(s) to " + outputDir);
+        int files = results.get(0).flattenLeaves().size();
+        out.println(
+            several
+                ? "wrote the outputs of "
+                    + results.size()
+                    + " input sets to "
+                    + outputDir
+                    + "/0 .. /"
+                    + (results.size() - 1)
+                : "wrote " + files + " output(s) to " + outputDir);
         return OK;
       }
     }
@@ -890,6 +922,9 @@ public final class Main implements Callable<Integer> {
       return e.exit;
     } catch (BadInputException e) {
       err.println(Code.DN0402.prefix() + e.getMessage());
+      return DIAGNOSTICS;
+    } catch (dev.dynnc.runtime.DeviceUnavailableException e) {
+      err.println(Code.DN0409.prefix() + e.getMessage());
       return DIAGNOSTICS;
     } catch (BundleException e) {
       err.println(Code.DN0403.prefix() + e.getMessage());

@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -77,6 +78,7 @@ public final class DynncCompiler {
   static final String SOURCES_FILE = dev.dynnc.runtime.Bundle.SOURCES_FILE;
 
   private final Target target;
+  private final TargetSpec targetSpec;
   private final CompileService service;
   private final Optional<Path> cacheDir;
   private final DiagnosticSink sink;
@@ -95,8 +97,12 @@ public final class DynncCompiler {
   static final Duration TUNE_MARGIN = Duration.ofSeconds(180);
 
   private DynncCompiler(Builder b) {
-    this.target = b.target;
-    this.service = b.service != null ? b.service : TvmWorker.shared();
+    this.target = b.target.kind();
+    this.targetSpec = b.target;
+    this.service =
+        b.service != null
+            ? b.service
+            : b.target.kind() == Target.CUDA ? TvmWorker.sharedGpu() : TvmWorker.shared();
     this.cacheDir = Optional.ofNullable(b.cacheDir);
     this.sink = b.sink;
     this.progress = b.progress;
@@ -114,7 +120,7 @@ public final class DynncCompiler {
 
   /** Configures a {@link DynncCompiler}; every setting has a default. */
   public static final class Builder {
-    private Target target = Target.LLVM;
+    private TargetSpec target = TargetSpec.of(Target.LLVM);
     private CompileService service;
     private Path cacheDir;
     private DiagnosticSink sink = DiagnosticSink.NONE;
@@ -189,6 +195,11 @@ public final class DynncCompiler {
 
     /** What to compile for (default {@link Target#LLVM}). */
     public Builder target(Target t) {
+      return target(TargetSpec.of(Objects.requireNonNull(t, "target")));
+    }
+
+    /** The target with its options ({@code cuda -arch=sm_90}). */
+    public Builder target(TargetSpec t) {
       this.target = Objects.requireNonNull(t, "target");
       return this;
     }
@@ -247,6 +258,11 @@ public final class DynncCompiler {
 
   public Target target() {
     return target;
+  }
+
+  /** The target with its options, as the manifest records it. */
+  public TargetSpec targetSpec() {
+    return targetSpec;
   }
 
   /**
@@ -314,21 +330,57 @@ public final class DynncCompiler {
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */
   public static Diagnostic unknownTarget(String name) {
-    return Diagnostic.of(Code.DN0400, Span.NONE, "unknown target '" + name + "'", "use llvm (CPU)");
+    return Diagnostic.of(
+        Code.DN0400,
+        Span.NONE,
+        "unknown target '" + name + "'",
+        "use llvm (CPU) or 'cuda -arch=sm_NN' (an NVIDIA GPU of that architecture)");
+  }
+
+  /**
+   * Why this compiler cannot compile for its target at all, checked before any work: cuda without
+   * an architecture, or without TVM's GPU build on the class path.
+   */
+  private Optional<Diagnostic> targetUnavailable() {
+    if (target != Target.CUDA) {
+      return Optional.empty();
+    }
+    if (targetSpec.arch() == null) {
+      return Optional.of(
+          Diagnostic.of(
+              Code.DN0400,
+              Span.NONE,
+              "target 'cuda' needs the GPU's architecture: the kernels are machine code for it",
+              "write the target as 'cuda -arch=sm_NN' (sm_90: H100 and H200, sm_80: A100, sm_89:"
+                  + " L4 and RTX 40xx; nvidia-smi --query-gpu=compute_cap prints 9.0 for sm_90)"));
+    }
+    if (tune != null) {
+      return Optional.of(
+          Diagnostic.of(
+              Code.DN0400,
+              Span.NONE,
+              "--tune is not available for target 'cuda': tuning times each kernel on the device,"
+                  + " and dynnc's tuning runs on this machine's CPU",
+              "compile for cuda without --tune (TVM's CUDA schedules are used as they are)"));
+    }
+    if (service instanceof TvmWorker && !TvmWorker.gpuBuildPresent()) {
+      return Optional.of(
+          Diagnostic.of(
+              Code.DN0409,
+              Span.NONE,
+              "target 'cuda' needs TVM's GPU build, and this dynnc was built without it",
+              "build dynnc with 'mvn -Pgpu install' (adds org.bytedeco:tvm, classifier"
+                  + " linux-x86_64-gpu); see the README's 'GPU' section for the CUDA libraries it"
+                  + " loads"));
+    }
+    return Optional.empty();
   }
 
   private CompileResult run(CompileRequest req) throws IOException {
     Diagnostics diags = new Diagnostics();
-    if (target == Target.CUDA) {
-      // The Maven Central TVM build dynnc uses is CPU-only; the GPU preset (linux-x86_64-gpu) and
-      // the
-      // runtime's CUDA device path come with the GPU issue.
-      diags.add(
-          Diagnostic.of(
-              Code.DN0400,
-              Span.NONE,
-              "target 'cuda' is not available in this build yet",
-              "compile for --target llvm (CPU)"));
+    Optional<Diagnostic> unavailable = targetUnavailable();
+    if (unavailable.isPresent()) {
+      diags.add(unavailable.get());
       return new CompileResult(diags, new SourceMap(), Optional.empty(), 0, 0);
     }
     Optional<String> notFile = notARegularFile(req.weights());
@@ -422,7 +474,7 @@ public final class DynncCompiler {
             new Manifest(
                 Manifest.FORMAT,
                 Manifest.FORMAT_VERSION,
-                target.tvmName(),
+                targetSpec.tvmString(),
                 target.device().manifestName(),
                 f.name(),
                 hostClass,
@@ -693,7 +745,7 @@ public final class DynncCompiler {
       RelayExport.write(
           sg,
           fr.weights(),
-          target.tvmName(),
+          targetSpec.tvmString(),
           work,
           so,
           layouts.inputs().get(sg.index()),
@@ -756,7 +808,11 @@ public final class DynncCompiler {
           "TVM could not compile subgraph "
               + name
               + ": "
-              + e.getMessage().lines().findFirst().orElse(""),
+              + e.getMessage().lines().findFirst().orElse("")
+              // DYNNC_DEBUG=1: TVM's whole report (traceback and log), for a bug report.
+              + ("1".equals(System.getenv("DYNNC_DEBUG"))
+                  ? "\n" + e.getMessage().lines().skip(1).collect(Collectors.joining("\n"))
+                  : ""),
           "this is a dynnc bug if the model is supported; please report it with the model");
     } finally {
       deleteTree(work);
@@ -859,7 +915,7 @@ public final class DynncCompiler {
     try {
       Path answer = work.resolve("layouts.json");
       Path relay = work.resolve("relay.txt");
-      RelayExport.write(sg, fr.weights(), target.tvmName(), work, answer, null, null, true);
+      RelayExport.write(sg, fr.weights(), targetSpec.tvmString(), work, answer, null, null, true);
       String key =
           cache == null
               ? null

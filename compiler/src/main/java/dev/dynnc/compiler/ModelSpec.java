@@ -56,7 +56,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * @param inputs input specs in the form of {@code --input}, NAME=DTYPE[D0,...], in order
  * @param weightsKey the checkpoint's entry that holds the state dict, as {@code --weights-key}
  * @param stripPrefix the prefix to remove from the checkpoint's keys, as {@code --strip-prefix}
- * @param target the target's name, checked by the caller against {@link Target#named}
+ * @param target the target as written, checked by the caller with {@link TargetSpec#parse}
  */
 public record ModelSpec(
     Path file,

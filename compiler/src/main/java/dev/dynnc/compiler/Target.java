@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /** A compilation target: what TVM generates code for and which device the bundle runs on. */
 public enum Target {
-  /** CPU code through TVM's LLVM backend. */
+  /** CPU code through TVM's LLVM backend, for the host's CPU. */
   LLVM("llvm", Device.CPU),
   /**
-   * NVIDIA GPUs; named so that it gets its own message, refused until the GPU build of TVM is used.
+   * NVIDIA GPUs through TVM's CUDA backend (kernels built by nvcc for one architecture, {@link
+   * TargetSpec#arch}); needs TVM's GPU build.
    */
   CUDA("cuda", Device.CUDA);
 
@@ -20,7 +21,7 @@ public enum Target {
     this.device = device;
   }
 
-  /** TVM's name for the target, as written in compile requests and the manifest. */
+  /** TVM's name for the target kind. */
   public String tvmName() {
     return tvmName;
   }
@@ -30,10 +31,7 @@ public enum Target {
     return device;
   }
 
-  /**
-   * The target called {@code name} on the command line ({@code llvm}, {@code cuda}), if there is
-   * one.
-   */
+  /** The target kind called {@code name} ({@code llvm}, {@code cuda}), if there is one. */
   public static Optional<Target> named(String name) {
     for (Target t : values()) {
       if (t.tvmName.equals(name)) {

@@ -278,22 +278,104 @@ class DynncCompilerTest {
     }
   }
 
+  /**
+   * Compiles {@code out} with {@code b} (and a fake TVM unless {@code fake} is null) and returns
+   * the one diagnostic, asserting that it has {@code code}, and that nothing reached TVM and
+   * nothing was written: the target is refused before any work.
+   */
+  private Diagnostic refusedBeforeAnyWork(
+      DynncCompiler.Builder b, FakeService fake, Path out, Code code) throws Exception {
+    if (fake != null) {
+      b.compileService(fake);
+    }
+    CompileResult r = b.build().compile(request(out));
+    assertEquals(List.of(code), r.diagnostics().all().stream().map(Diagnostic::code).toList());
+    assertTrue(fake == null || fake.requests.isEmpty());
+    assertFalse(Files.exists(out));
+    return r.diagnostics().all().get(0);
+  }
+
   @Test
-  void cudaIsRefusedBeforeAnyWork() throws Exception {
+  void cudaIsRefusedBeforeAnyWorkWithoutArchitectureWithTuningOrWithoutTheGpuBuild()
+      throws Exception {
+    Diagnostic d =
+        refusedBeforeAnyWork(
+            DynncCompiler.builder().target(Target.CUDA),
+            new FakeService(null),
+            dir.resolve("cuda"),
+            Code.DN0400);
+    assertEquals(
+        "target 'cuda' needs the GPU's architecture: the kernels are machine code for it",
+        d.message());
+    assertTrue(d.hint().orElseThrow().contains("'cuda -arch=sm_NN'"));
+
+    d =
+        refusedBeforeAnyWork(
+            DynncCompiler.builder()
+                .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
+                .tune(Duration.ofSeconds(5)),
+            new FakeService(null),
+            dir.resolve("cuda-tune"),
+            Code.DN0400);
+    assertTrue(d.message().startsWith("--tune is not available for target 'cuda'"), d.message());
+
+    // The compiler's test class path has TVM's CPU build only (mvn -Pgpu adds the GPU build to
+    // the CLI's), so the default worker pool cannot compile for cuda.
+    assertFalse(dev.dynnc.backend.TvmWorker.gpuBuildPresent());
+    d =
+        refusedBeforeAnyWork(
+            DynncCompiler.builder().target(TargetSpec.parse("cuda -arch=sm_80").orElseThrow()),
+            null,
+            dir.resolve("cuda-nogpu"),
+            Code.DN0409);
+    assertEquals(
+        "target 'cuda' needs TVM's GPU build, and this dynnc was built without it", d.message());
+    assertTrue(d.hint().orElseThrow().contains("mvn -Pgpu install"));
+  }
+
+  @Test
+  void cudaTargetReachesTvmAndTheManifestWithItsArchitecture() throws Exception {
     FakeService fake = new FakeService(null);
-    Path out = dir.resolve("cuda");
+    Path out = dir.resolve("cuda90");
     CompileResult r =
         DynncCompiler.builder()
-            .target(Target.CUDA)
+            .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
             .compileService(fake)
             .build()
             .compile(request(out));
+    assertFalse(r.diagnostics().hasErrors(), r.diagnostics().all().toString());
+    assertFalse(fake.requests.isEmpty());
+    for (Map<String, Object> req : fake.requests) {
+      assertEquals("cuda -arch=sm_90", req.get("target"));
+    }
+    String manifest = Files.readString(out.resolve("manifest.json"));
+    assertTrue(manifest.contains("\"target\": \"cuda -arch=sm_90\""), manifest);
+    assertTrue(manifest.contains("\"device\": \"cuda\""), manifest);
+  }
+
+  @Test
+  void targetTextIsAKindAndForCudaAnArchitectureOnly() {
+    assertEquals(TargetSpec.of(Target.LLVM), TargetSpec.parse("llvm").orElseThrow());
+    assertEquals(TargetSpec.of(Target.CUDA), TargetSpec.parse(" cuda ").orElseThrow());
     assertEquals(
-        List.of(Code.DN0400), r.diagnostics().all().stream().map(Diagnostic::code).toList());
-    assertEquals(
-        "target 'cuda' is not available in this build yet", r.diagnostics().all().get(0).message());
-    assertTrue(fake.requests.isEmpty());
-    assertFalse(Files.exists(out));
+        "cuda -arch=sm_90", TargetSpec.parse("cuda -arch=sm_90").orElseThrow().tvmString());
+    assertEquals("sm_90a", TargetSpec.parse("cuda  -arch=sm_90a").orElseThrow().arch());
+    assertEquals("sm_100", TargetSpec.parse("cuda -arch=sm_100").orElseThrow().arch());
+    assertEquals("llvm", TargetSpec.parse("llvm").orElseThrow().tvmString());
+    for (String bad :
+        List.of(
+            "",
+            "LLVM",
+            "cuda -arch=sm_9",
+            "cuda -arch=compute_90",
+            "cuda -arch=sm_90;rm",
+            "cuda -arch=sm_90 -libs=cublas",
+            "cuda -libs=cublas",
+            "llvm -arch=sm_90",
+            "llvm -mcpu=skylake",
+            "cuda -arch=")) {
+      assertTrue(TargetSpec.parse(bad).isEmpty(), bad);
+    }
     assertEquals(Target.CUDA, Target.named("cuda").orElseThrow());
     assertTrue(Target.named("LLVM").isEmpty(), "target names are exact");
   }

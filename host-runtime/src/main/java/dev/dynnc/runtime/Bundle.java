@@ -234,6 +234,11 @@ public final class Bundle implements AutoCloseable {
       Manifest m = parseManifest(path, manifestBytes);
       Device device = checkManifest(path, m);
       Map<String, Path> files = verifyFiles(path, root, m);
+      try {
+        TvmRuntime.requireDevice(device);
+      } catch (DeviceUnavailableException e) {
+        throw new DeviceUnavailableException(path + ": " + e.getMessage(), e);
+      }
 
       for (Manifest.SubgraphSpec sg : m.subgraphs()) {
         try {

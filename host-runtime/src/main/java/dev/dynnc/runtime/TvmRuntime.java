@@ -1,13 +1,18 @@
 package dev.dynnc.runtime;
 
+import static org.bytedeco.tvm.global.tvm_runtime.TVMFuncCall;
+import static org.bytedeco.tvm.global.tvm_runtime.TVMFuncGetGlobal;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMGetLastError;
 import static org.bytedeco.tvm.global.tvm_runtime.kDLFloat;
 import static org.bytedeco.tvm.global.tvm_runtime.kDLInt;
 import static org.bytedeco.tvm.global.tvm_runtime.kDLUInt;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tvm.DLTensor;
+import org.bytedeco.tvm.TVMFunctionHandle;
+import org.bytedeco.tvm.TVMValue;
 import org.bytedeco.tvm.global.tvm_runtime;
 
 /**
@@ -41,6 +46,130 @@ public final class TvmRuntime {
   /** Loads the native runtime; idempotent and safe to call from any thread. */
   public static void init() {
     Native.touch();
+    loaded = true;
+  }
+
+  private static volatile boolean loaded;
+
+  /** JavaCPP's platform extension that selects TVM's GPU build over its CPU build. */
+  static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
+  static final String GPU_EXTENSION = "-gpu";
+
+  private static final String GPU_LIBRARIES =
+      "TVM's GPU build needs the NVIDIA driver's libcuda.so.1 and CUDA 12's libcudart.so.12,"
+          + " libcublas.so.12 and libcublasLt.so.12 and cuDNN 9's libcudnn.so.9 on the library"
+          + " path (LD_LIBRARY_PATH)";
+
+  /**
+   * Makes sure this JVM can run kernels on {@code device}, before any library of a bundle is
+   * loaded. For CUDA: when nothing has loaded TVM yet and TVM's GPU build is on the class path,
+   * selects it (JavaCPP reads the platform extension when it loads); then checks that the runtime
+   * loaded has CUDA and that a GPU answers. Each failure says what is missing.
+   */
+  static synchronized void requireDevice(Device device) throws DeviceUnavailableException {
+    if (device == Device.CPU) {
+      return;
+    }
+    boolean gpuBuild =
+        TvmRuntime.class
+                .getClassLoader()
+                .getResource(
+                    "org/bytedeco/tvm/"
+                        + Loader.getPlatform()
+                        + GPU_EXTENSION
+                        + "/libtvm_runtime.so")
+            != null;
+    boolean loadedBefore = loaded;
+    if (!loadedBefore && gpuBuild && System.getProperty(EXTENSION_PROPERTY) == null) {
+      System.setProperty(EXTENSION_PROPERTY, GPU_EXTENSION);
+    }
+    String name = device.manifestName();
+    try {
+      init();
+    } catch (LinkageError e) { // UnsatisfiedLinkError, or the class's initialisation failed
+      throw new DeviceUnavailableException(
+          "TVM's runtime could not be loaded for "
+              + name
+              + ": "
+              + String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                  .strip()
+              + "; "
+              + GPU_LIBRARIES,
+          e);
+    }
+    TVMFunctionHandle api = new TVMFunctionHandle();
+    if (TVMFuncGetGlobal("device_api." + name, api) != 0 || api.isNull()) {
+      String why;
+      if (loadedBefore) {
+        why =
+            "this JVM loaded TVM's CPU build before this bundle; start it with -D"
+                + EXTENSION_PROPERTY
+                + "="
+                + GPU_EXTENSION;
+      } else if (!gpuBuild) {
+        why =
+            "TVM's GPU build (org.bytedeco:tvm, classifier "
+                + Loader.getPlatform()
+                + GPU_EXTENSION
+                + ") is not on the class path";
+      } else {
+        // JavaCPP falls back to the CPU build when a library of the GPU build fails to load.
+        why =
+            "TVM's GPU build did not load, so JavaCPP loaded the CPU build: "
+                + GPU_LIBRARIES
+                + " (-Dorg.bytedeco.javacpp.logger.debug=true shows the library that failed)";
+      }
+      throw new DeviceUnavailableException(
+          "the bundle was compiled for "
+              + name
+              + ", but the TVM runtime has no "
+              + name
+              + ": "
+              + why);
+    }
+    if (!deviceExists(device)) {
+      throw new DeviceUnavailableException(
+          "the bundle was compiled for "
+              + name
+              + ", and no "
+              + name
+              + " device answers here ("
+              + lastError()
+              + ")");
+    }
+  }
+
+  /** TVM's kExist attribute of device 0 of {@code device}'s type. */
+  private static boolean deviceExists(Device device) {
+    TVMFunctionHandle f = new TVMFunctionHandle();
+    if (TVMFuncGetGlobal("runtime.GetDeviceAttr", f) != 0 || f.isNull()) {
+      return false;
+    }
+    try (TVMValue args = new TVMValue(3);
+        TVMValue ret = new TVMValue(1);
+        IntPointer codes = new IntPointer(3);
+        IntPointer retCode = new IntPointer(1)) {
+      args.position(0).v_int64(device.dlDeviceType());
+      args.position(1).v_int64(0);
+      args.position(2).v_int64(0); // kExist
+      for (int i = 0; i < 3; i++) {
+        codes.put(i, kDLInt);
+      }
+      if (TVMFuncCall(f, args.position(0), codes, 3, ret, retCode) != 0) {
+        return false;
+      }
+      return retCode.get(0) == kDLInt && ret.v_int64() != 0;
+    }
+  }
+
+  private static String lastError() {
+    BytePointer err = TVMGetLastError();
+    String msg = err == null || err.isNull() ? "" : err.getString().strip();
+    int newline = msg.indexOf('\n');
+    return msg.isEmpty()
+        ? "the runtime reports none"
+        : newline < 0 ? msg : msg.substring(0, newline);
   }
 
   /** Throws {@link TvmException} with TVM's last error message if {@code rc} signals failure. */

@@ -114,7 +114,12 @@ public enum Code {
    * The compile cache's directory was refused or an entry was unusable; the compile goes on without
    * it.
    */
-  DN0408(Severity.WARNING, "compile cache not used", "{0}");
+  DN0408(Severity.WARNING, "compile cache not used", "{0}"),
+  /**
+   * The target's device or the runtime for it is missing here: a cuda bundle on a machine without
+   * an NVIDIA GPU, or a dynnc built without TVM's GPU build.
+   */
+  DN0409(Severity.ERROR, "device not available", "{0}");
 
   private final Severity severity;
   private final String title;

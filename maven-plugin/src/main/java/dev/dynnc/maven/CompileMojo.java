@@ -7,6 +7,7 @@ import dev.dynnc.compiler.DynncCompiler;
 import dev.dynnc.compiler.InputSpecs;
 import dev.dynnc.compiler.ModelSpec;
 import dev.dynnc.compiler.Target;
+import dev.dynnc.compiler.TargetSpec;
 import dev.dynnc.compiler.Tuning;
 import dev.dynnc.diag.Diagnostic;
 import dev.dynnc.diag.Diagnostics;
@@ -76,7 +77,7 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.packageName", defaultValue = "dynnc.models")
   private String packageName;
 
-  /** Overrides every spec's target ({@code llvm}). */
+  /** Overrides every spec's target ({@code llvm}, {@code cuda -arch=sm_90}). */
   @Parameter(property = "dynnc.target")
   private String target;
 
@@ -203,7 +204,7 @@ public class CompileMojo extends AbstractMojo {
   private boolean compileModel(ModelSpec spec, String cls, Path sources, Path resources, Path work)
       throws IOException, ModelSpec.SpecException {
     String targetName = target != null ? target : spec.target().orElse(Target.LLVM.tvmName());
-    Optional<Target> t = Target.named(targetName);
+    Optional<TargetSpec> t = TargetSpec.parse(targetName);
     if (t.isEmpty()) {
       logDiagnostic(DynncCompiler.unknownTarget(targetName), spec, new SourceMap());
       return false;
@@ -225,7 +226,7 @@ public class CompileMojo extends AbstractMojo {
     String settings =
         String.join(
             "\n",
-            "target=" + t.get().tvmName(),
+            "target=" + t.get().tvmString(),
             "timeout=" + timeout,
             "maxErrors=" + errors,
             "package=" + packageName,

@@ -212,6 +212,105 @@ class EarlyExitCnnTest {
     return exit;
   }
 
+  /**
+   * One run command over every input: a repeated name starts the next input set, set k's outputs go
+   * to OUTPUT_DIR/k, and each matches PyTorch as a run of that input alone does.
+   */
+  @Test
+  void runTakesSeveralInputSetsInOneProcess() throws Exception {
+    List<Path> inputs = inputs(SAMPLE.resolve("inputs"));
+    List<String> args = new ArrayList<>(List.of("run", bundle.toString()));
+    for (Path in : inputs) {
+      args.addAll(List.of("--input", "x=" + in));
+    }
+    Path out = work.resolve("out-sets");
+    args.addAll(List.of("--output-dir", out.toString()));
+    Cli c = cli(args.toArray(String[]::new));
+    assertEquals(0, c.code(), c.err());
+    Set<Long> exits = new TreeSet<>();
+    for (int k = 0; k < inputs.size(); k++) {
+      String stem = inputs.get(k).getFileName().toString().replace(".npy", "");
+      Path set = out.resolve(Integer.toString(k));
+      DifferentialTest.compare(
+          Npy.read(reference.resolve(stem).resolve("output_0.npy")),
+          Npy.read(set.resolve("output_0.npy")),
+          "set " + k + " (" + stem + ") logits",
+          1e-4,
+          0);
+      long exit = (long) Npy.read(set.resolve("output_1.npy")).getDouble(0);
+      assertEquals(
+          (long) Npy.read(reference.resolve(stem).resolve("output_1.npy")).getDouble(0), exit);
+      exits.add(exit);
+      assertTrue(Files.exists(set.resolve("outputs.json")));
+      assertTrue(c.out().contains("[" + k + "] " + stem + ".npy output_0: float32[1,10]"), c.out());
+    }
+    assertEquals(Set.of(0L, 1L, 2L), exits);
+    assertFalse(Files.exists(out.resolve("output_0.npy")), "several sets write only to folders");
+    assertTrue(c.out().contains("wrote the outputs of " + inputs.size() + " input sets"), c.out());
+
+    // A set that fails (the wrong shape) fails the command before anything is written.
+    Path bad = work.resolve("bad-shape.npy");
+    python(
+        SAMPLE, "-c", "import numpy as np; np.save(r'" + bad + "', np.zeros((1, 3, 8, 8), 'f4'))");
+    Path out2 = work.resolve("out-sets-bad");
+    Cli failed =
+        cli(
+            "run",
+            bundle.toString(),
+            "--input",
+            "x=" + inputs.get(0),
+            "--input",
+            "x=" + bad,
+            "--output-dir",
+            out2.toString());
+    assertEquals(1, failed.code(), failed.out());
+    assertTrue(failed.err().startsWith("error[DN0402]: "), failed.err());
+    assertFalse(Files.exists(out2), "no outputs of the sets before the failing one");
+  }
+
+  /**
+   * A bundle compiled for cuda, opened where TVM's GPU build is absent (CI's class path), is
+   * refused as a missing device (DN0409) before any library of it is loaded, not as a bad bundle.
+   */
+  @Test
+  void aCudaBundleWithoutTheGpuRuntimeIsADeviceError() throws Exception {
+    Path cuda = work.resolve("as-cuda");
+    copyTree(bundle, cuda);
+    Path manifest = cuda.resolve("manifest.json");
+    String m = Files.readString(manifest);
+    assertTrue(m.contains("\"device\": \"cpu\""), m);
+    Files.writeString(
+        manifest,
+        m.replace("\"device\": \"cpu\"", "\"device\": \"cuda\"")
+            .replace("\"target\": \"llvm\"", "\"target\": \"cuda -arch=sm_90\""));
+    Cli c =
+        cli(
+            "run",
+            cuda.toString(),
+            "--input",
+            "x=" + inputs(SAMPLE.resolve("inputs")).get(0),
+            "--output-dir",
+            work.resolve("out-cuda").toString());
+    assertEquals(1, c.code(), c.out());
+    assertTrue(
+        c.err().startsWith("error[DN0409]: " + cuda + ": the bundle was compiled for cuda, but"),
+        c.err());
+    assertFalse(Files.exists(work.resolve("out-cuda")));
+  }
+
+  static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
   @Test
   void irRoundTripsThroughTextAndVerifies() throws Exception {
     LinkedHashMap<String, Type.TensorType> in = new LinkedHashMap<>();
