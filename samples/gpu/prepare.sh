@@ -3,13 +3,13 @@
 # `cuda -arch=ARCH`, computes PyTorch's outputs on the CPU, and packs what the GPU machine needs
 # into .gpu/ (git-ignored, under 64 MiB): a Java runtime (jlink), dynnc's jars with TVM's GPU
 # runtime, the CUDA 12 libraries that runtime links, the bundles and the reference outputs. Then
-# samples/gpu/device_check.sh runs there.
+# samples/gpu/device_check.sh and device_stress.sh run there (README, GPU, has the command).
 #
 # Usage: samples/gpu/prepare.sh [ARCH]     (default sm_90: H100 and H200)
 # Needs: mvn -Pgpu -q -B install -DskipTests (TVM's GPU build in cli/target/lib), nvcc (TVM builds
 # the kernels with it), /usr/bin/python3 with torch, and once about 2 GB of download: the CUDA 12
 # libraries TVM's GPU build links (org.bytedeco:cuda's redist jar from Maven Central), of which
-# 0.8 GB are kept in .gpu/cuda12-full/.
+# 0.65 GB are kept in .gpu/cuda12-full/.
 set -euo pipefail
 arch="${1:-sm_90}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -79,6 +79,10 @@ for j in "$lib"/*.jar; do
   esac
 done
 (cd cli/target/classes && jar cf "$g/jars/dynnc-cli.jar" .)
+# The thread check and the soak, compiled here: the Java that travels has no compiler.
+mkdir -p "$work/check"
+javac -d "$work/check" -cp "$lib/*" samples/gpu/Threads.java samples/bench/Soak.java
+(cd "$work/check" && jar cf "$g/jars/dynnc-gpu-check.jar" .)
 # TVM's GPU runtime alone (2 MB of the jar's 42): bundles need no compiler there.
 rm -f "$work/tvm/org/bytedeco/tvm/linux-x86_64-gpu/python/tvm/libtvm.so"
 (cd "$work/tvm" && jar cf "$g/jars/tvm-0.18.0-1.5.11-linux-x86_64-gpu.jar" .)
