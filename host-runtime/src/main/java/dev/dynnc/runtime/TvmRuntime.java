@@ -80,7 +80,9 @@ public final class TvmRuntime {
                         + GPU_EXTENSION
                         + "/libtvm_runtime.so")
             != null;
-    boolean loadedBefore = loaded;
+    // TVM may have been loaded by other code of this JVM (any use of its JavaCPP classes loads it).
+    boolean loadedBefore =
+        loaded || Loader.getLoadedLibraries().keySet().stream().anyMatch(k -> k.contains("tvm"));
     if (!loadedBefore && gpuBuild && System.getProperty(EXTENSION_PROPERTY) == null) {
       System.setProperty(EXTENSION_PROPERTY, GPU_EXTENSION);
     }
