@@ -388,9 +388,17 @@ def _gather(a, op, req):
 def _scatter_elements(a, op, req):
     # An out-of-range index is an error in PyTorch; clipping keeps TVM's writes in bounds.
     axis = op["attrs"]["axis"]
+    reduction = op["attrs"]["reduction"]
     n = _shape(a[0])[axis]
-    return relay.scatter_elements(a[0], relay.clip(a[1], a_min=0, a_max=n - 1), a[2], axis=axis,
-                                  reduction=op["attrs"]["reduction"])
+    index = relay.clip(a[1], a_min=0, a_max=n - 1)
+    dtype = op["dtype"]
+    if reduction in ("max", "min") and _is_float(dtype):
+        # On the integer keys of max/min reductions: NaN wins, as in PyTorch's amax/amin.
+        nan_high = reduction == "max"
+        key = relay.scatter_elements(_to_key(a[0], dtype, nan_high), index, _to_key(a[2], dtype, nan_high),
+                                     axis=axis, reduction=reduction)
+        return _from_key(key, dtype)
+    return relay.scatter_elements(a[0], index, a[2], axis=axis, reduction=reduction)
 
 
 def _topk(ret):

@@ -1012,8 +1012,9 @@ public final class Ops {
       }
     }
     String r = ((Attr.StrAttr) attrs.get("reduction")).value();
-    if (!List.of("update", "add", "mul").contains(r)) {
-      throw new TypeError("scatter_elements: reduction must be update, add or mul, got " + r);
+    if (!List.of("update", "add", "mul", "max", "min").contains(r)) {
+      throw new TypeError(
+          "scatter_elements: reduction must be update, add, mul, max or min, got " + r);
     }
     return x;
   }

@@ -66,6 +66,7 @@ final class InPlace {
           "triu",
           "scatter",
           "scatter_add",
+          "scatter_reduce",
           "index_add",
           "index_copy",
           "index_fill",

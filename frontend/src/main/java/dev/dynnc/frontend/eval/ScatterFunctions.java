@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Writes of values at computed positions, out of place: {@code scatter} (a source or a value, with
- * reduce 'add' or 'multiply'), {@code scatter_add}, and {@code index_add}/{@code index_copy}/{@code
+ * reduce 'add' or 'multiply'), {@code scatter_add}, {@code scatter_reduce} (sum, prod, mean, amax,
+ * amin, with or without the input's own values), and {@code index_add}/{@code index_copy}/{@code
  * index_fill} (whole slices along a dimension), as mixture-of-experts code combines expert outputs.
  * All lower to the IR's scatter_elements; the in-place forms ({@code out.index_add_(0, idx, y)})
  * rebind a local (see {@link InPlace}). An out-of-range index raises at run time, as in PyTorch
@@ -66,6 +67,22 @@ final class ScatterFunctions {
                     "add",
                     at));
     r.def(
+            "scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, str reduce, *,"
+                + " bool include_self=True) -> Tensor")
+        .in(TORCH, TENSOR)
+        .note("reduce 'sum', 'prod', 'mean', 'amax' or 'amin'; " + CLIPPED)
+        .to(
+            (t, a, at) ->
+                scatterReduce(
+                    t,
+                    a.tensor("input"),
+                    a.integer("dim"),
+                    a.tensor("index"),
+                    a.tensor("src"),
+                    a.str("reduce"),
+                    a.bool("include_self"),
+                    at));
+    r.def(
             "index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor")
         .in(TORCH, TENSOR)
         .note(CLIPPED)
@@ -103,8 +120,93 @@ final class ScatterFunctions {
    */
   private static SymTensor scatter(
       TorchLib t, SymTensor x, long dim, SymTensor index, Object src, String reduction, Span at) {
+    int ax = TorchLib.axis(dim, x.type().rank(), at);
+    SymTensor y =
+        scatterElements(t, x, index, updates(t, x, ax, index, src, at), ax, reduction, at);
+    t.requireIndicesInRange(index, x.type().dims()[ax], false, at);
+    return y;
+  }
+
+  /**
+   * scatter_reduce: {@code src} reduced at {@code index} along {@code dim} into the input, with the
+   * input's own value among the reduced ones ({@code includeSelf}) or not (then a position no index
+   * names keeps the input's value). amax and amin are the IR's max and min reductions (NaN wins, as
+   * in PyTorch); without the input's values, the positions the index names start from one of their
+   * own values (amax, amin) or the reduction's identity (sum, prod). mean divides a sum by a count,
+   * both scattered, rounding down for integers as PyTorch does.
+   */
+  private static SymTensor scatterReduce(
+      TorchLib t,
+      SymTensor x,
+      long dim,
+      SymTensor index,
+      SymTensor src,
+      String reduce,
+      boolean includeSelf,
+      Span at) {
+    int ax = TorchLib.axis(dim, x.type().rank(), at);
+    String reduction =
+        switch (reduce) {
+          case "sum", "mean" -> "add";
+          case "prod" -> "mul";
+          case "amax" -> "max";
+          case "amin" -> "min";
+          default ->
+              throw Interpreter.error(
+                  Code.DN0202,
+                  at,
+                  "reduce argument must be either sum, prod, mean, amax or amin, got " + reduce);
+        };
+    DType dt = x.type().dtype();
+    if (dt == DType.BOOL) {
+      throw Interpreter.error(
+          Code.DN0201, at, "scatter_reduce of a bool tensor is not supported; cast it first");
+    }
+    SymTensor updates = updates(t, x, ax, index, src, at);
+    long[] is = index.type().dims();
+    SymTensor zeros = t.full(0, dt, x.type().dims(), at);
+    // How many values each position receives (mean) or whether it receives any.
+    SymTensor counts = scatterElements(t, zeros, index, t.full(1, dt, is, at), ax, "add", at);
+    SymTensor y;
+    if (reduce.equals("mean")) {
+      SymTensor sums = scatterElements(t, zeros, index, updates, ax, "add", at);
+      if (includeSelf) {
+        sums = t.tensor(t.binary("+", sums, x, at), at);
+        counts = t.tensor(t.binary("+", counts, 1L, at), at);
+      } else {
+        // A position no index names keeps its value; its count of 0 must not divide.
+        SymTensor named = t.tensor(t.compare(">", counts, 0L, at), at);
+        counts = t.tensor(TensorFunctions.where(t, named, counts, 1L, at), at);
+        sums = t.tensor(TensorFunctions.where(t, named, sums, x, at), at);
+      }
+      y = t.tensor(t.binary(dt.isFloat() ? "/" : "//", sums, counts, at), at);
+    } else {
+      SymTensor base = x;
+      if (!includeSelf && (reduce.equals("amax") || reduce.equals("amin"))) {
+        // One of its own values first at each position the index names: the largest of a set
+        // and one of its members is the largest of the set, for every dtype, NaN included.
+        base = scatterElements(t, x, index, updates, ax, "update", at);
+      } else if (!includeSelf) {
+        SymTensor named = t.tensor(t.compare(">", counts, 0L, at), at);
+        double identity = reduce.equals("sum") ? 0 : 1;
+        base =
+            t.tensor(
+                TensorFunctions.where(t, named, t.full(identity, dt, x.type().dims(), at), x, at),
+                at);
+      }
+      y = scatterElements(t, base, index, updates, ax, reduction, at);
+    }
+    t.requireIndicesInRange(index, x.type().dims()[ax], false, at);
+    return y;
+  }
+
+  /**
+   * The updates of a scatter: {@code src} (a tensor, cut to the index's shape, or a number filling
+   * it), after PyTorch's checks of the index and the source.
+   */
+  private static SymTensor updates(
+      TorchLib t, SymTensor x, int ax, SymTensor index, Object src, Span at) {
     int rank = x.type().rank();
-    int ax = TorchLib.axis(dim, rank, at);
     if (index.type().dtype() != DType.I64) {
       throw Interpreter.error(Code.DN0202, at, "scatter(): Expected dtype int64 for index");
     }
@@ -157,9 +259,7 @@ final class ScatterFunctions {
     } else {
       updates = t.full(Operators.toDouble(src), x.type().dtype(), is, at);
     }
-    SymTensor y = scatterElements(t, x, index, updates, ax, reduction, at);
-    t.requireIndicesInRange(index, x.type().dims()[ax], false, at);
-    return y;
+    return updates;
   }
 
   /**
