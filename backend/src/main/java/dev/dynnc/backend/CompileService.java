@@ -42,6 +42,16 @@ public interface CompileService {
     }
   }
 
+  /**
+   * The compiler for the target cannot run on this machine (TVM's GPU build without the CUDA
+   * libraries it links): no fault of the model's or dynnc's.
+   */
+  final class Unavailable extends CompileException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+
   /** The compile did not finish within its time limit and was stopped. */
   final class Timeout extends CompileException {
     public Timeout(String message) {

@@ -74,9 +74,22 @@ public final class EmbeddedTvm {
       System.exit(1);
       return;
     }
+    boolean gpu = TvmWorker.GPU_EXTENSION.equals(System.getProperty(TvmWorker.EXTENSION_PROPERTY));
     if (PyRun_SimpleString(script) != 0) {
-      System.err.println("dynnc TVM worker: TVM's Python package failed to import");
-      System.exit(1);
+      System.err.println(
+          gpu
+              ? "dynnc TVM worker: TVM's GPU build failed to import (the error above); "
+                  + TvmWorker.GPU_NEEDS
+              : "dynnc TVM worker: TVM's Python package failed to import");
+      System.exit(gpu ? TvmWorker.GPU_UNUSABLE : 1);
+    }
+    // JavaCPP falls back to the CPU build when the GPU build's libraries do not load: a worker
+    // that would fail every cuda compile with "target.build.cuda is not enabled" says why now.
+    if (gpu && PyRun_SimpleString("dynnc_require_cuda()") != 0) {
+      System.err.println(
+          "dynnc TVM worker: the TVM that loaded has no CUDA code generator; "
+              + TvmWorker.GPU_NEEDS);
+      System.exit(TvmWorker.GPU_UNUSABLE);
     }
     gate.done();
     System.exit(PyRun_SimpleString("dynnc_serve()") == 0 ? 0 : 1);

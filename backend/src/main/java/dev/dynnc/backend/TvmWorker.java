@@ -83,6 +83,14 @@ public final class TvmWorker implements CompileService {
 
   static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
 
+  /** The exit status of a GPU worker whose TVM cannot compile for CUDA here. */
+  static final int GPU_UNUSABLE = 3;
+
+  static final String GPU_NEEDS =
+      "compiling for cuda needs CUDA 12's libcudart.so.12, libnvrtc.so.12, libcublas.so.12 and"
+          + " libcublasLt.so.12, cuDNN 9's libcudnn.so.9 and the driver's libcuda.so.1 (or a"
+          + " stand-in: samples/gpu/cuda_stubs.sh --driver) on LD_LIBRARY_PATH, and nvcc";
+
   /** Whether this pool's workers load TVM's GPU build. */
   private final boolean gpu;
 
@@ -388,6 +396,9 @@ public final class TvmWorker implements CompileService {
         Thread.currentThread().interrupt();
       }
       stop();
+      if (gpu && how.equals(" (exit code " + GPU_UNUSABLE + ")")) {
+        return new Unavailable("TVM's GPU build cannot compile here: " + GPU_NEEDS);
+      }
       String tail = logTail(log);
       return new CompileException(
           "TVM's compile worker stopped unexpectedly"

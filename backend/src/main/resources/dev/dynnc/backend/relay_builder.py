@@ -1217,6 +1217,12 @@ def host_target(target):
     return " ".join(parts)
 
 
+def dynnc_require_cuda():
+    """The GPU worker's check after importing TVM: its CUDA code generator is there."""
+    if tvm.get_global_func("target.build.cuda", allow_missing=True) is None:
+        raise RuntimeError("TVM has no CUDA code generator (target.build.cuda)")
+
+
 def dynnc_compile(request_path, log=None):
     with open(request_path) as fh:
         req = json.load(fh)

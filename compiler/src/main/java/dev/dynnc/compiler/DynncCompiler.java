@@ -801,6 +801,8 @@ public final class DynncCompiler {
           spanOf(sg),
           "TVM did not finish compiling subgraph " + name + " within " + timeout.toSeconds() + " s",
           "raise the limit with --compile-timeout SECONDS if the model is this large");
+    } catch (CompileService.Unavailable e) {
+      return Diagnostic.of(Code.DN0409, Span.NONE, e.getMessage());
     } catch (CompileService.CompileException e) {
       return Diagnostic.of(
           Code.DN0404,

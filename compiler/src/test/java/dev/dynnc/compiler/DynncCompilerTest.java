@@ -334,6 +334,27 @@ class DynncCompilerTest {
   }
 
   @Test
+  void aCompilerThatCannotRunHereIsADeviceErrorNotABug() throws Exception {
+    Path out = dir.resolve("cuda-unusable");
+    CompileService unusable =
+        (request, errorFile, timeout) -> {
+          throw new CompileService.Unavailable("TVM's GPU build cannot compile here: it needs X");
+        };
+    CompileResult r =
+        DynncCompiler.builder()
+            .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
+            .compileService(unusable)
+            .build()
+            .compile(request(out));
+    assertEquals(
+        List.of(Code.DN0409), r.diagnostics().all().stream().map(Diagnostic::code).toList());
+    Diagnostic d = r.diagnostics().all().get(0);
+    assertEquals("TVM's GPU build cannot compile here: it needs X", d.message());
+    assertTrue(d.hint().isEmpty(), "not reported as a dynnc bug");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void cudaTargetReachesTvmAndTheManifestWithItsArchitecture() throws Exception {
     FakeService fake = new FakeService(null);
     Path out = dir.resolve("cuda90");
