@@ -1,6 +1,7 @@
 package dev.dynnc.runtime;
 
 import static org.bytedeco.tvm.global.tvm_runtime.TVMFuncCall;
+import static org.bytedeco.tvm.global.tvm_runtime.TVMFuncFree;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMFuncGetGlobal;
 import static org.bytedeco.tvm.global.tvm_runtime.TVMGetLastError;
 import static org.bytedeco.tvm.global.tvm_runtime.kDLFloat;
@@ -101,7 +102,11 @@ public final class TvmRuntime {
           e);
     }
     TVMFunctionHandle api = new TVMFunctionHandle();
-    if (TVMFuncGetGlobal("device_api." + name, api) != 0 || api.isNull()) {
+    boolean hasApi = TVMFuncGetGlobal("device_api." + name, api) == 0 && !api.isNull();
+    if (hasApi) {
+      TVMFuncFree(api); // a new handle to the registry's function
+    }
+    if (!hasApi) {
       String why;
       if (loadedBefore) {
         why =
@@ -158,10 +163,14 @@ public final class TvmRuntime {
       for (int i = 0; i < 3; i++) {
         codes.put(i, kDLInt);
       }
-      if (TVMFuncCall(f, args.position(0), codes, 3, ret, retCode) != 0) {
-        return false;
+      try {
+        if (TVMFuncCall(f, args.position(0), codes, 3, ret, retCode) != 0) {
+          return false;
+        }
+        return retCode.get(0) == kDLInt && ret.v_int64() != 0;
+      } finally {
+        TVMFuncFree(f);
       }
-      return retCode.get(0) == kDLInt && ret.v_int64() != 0;
     }
   }
 
