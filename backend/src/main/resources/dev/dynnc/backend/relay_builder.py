@@ -1204,14 +1204,19 @@ def _tune_and_choose(mod, target, untuned, req):
 
 
 def host_target(target):
-    """The target with this machine's CPU as -mcpu when it is LLVM and names none.
+    """The target with this machine's CPU as -mcpu when it is LLVM and names none; a CUDA target
+    with a generic host.
 
     Without -mcpu, LLVM generates generic x86-64 code (no AVX): never what a user of this machine
     wants, so plain 'llvm' (or 'llvm' with other options) always gets the host's CPU.
     """
     parts = target.split()
     if parts and parts[0] == "cuda":
-        return tvm.target.Target(" ".join(parts), host=host_target("llvm"))
+        # The host side of a CUDA library (argument unpacking, kernel launches) is generic x86-64:
+        # a GPU bundle is meant to run on other machines with that GPU, and with this machine's
+        # -mcpu it held AVX-512 moves (zmm) that a GPU server without AVX-512 (AMD Zen 3, say)
+        # cannot execute.
+        return tvm.target.Target(" ".join(parts), host="llvm")
     if parts and parts[0] == "llvm" and not any(p.startswith("-mcpu=") for p in parts):
         parts.append("-mcpu=" + tvm.target.codegen.llvm_get_system_cpu())
     return " ".join(parts)
