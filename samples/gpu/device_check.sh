@@ -13,28 +13,13 @@ cd "$root"
 logs="${1:-/tmp/dynnc-gpu-logs}"
 bench=1
 [ "${2:-}" = --no-bench ] && bench=0
-g="$root/.gpu"
-work="$(mktemp -d /tmp/dynnc-gpu-XXXXXX)"
 mkdir -p "$logs"
-java=java
-if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
-  tar -C "$work" -xJf "$g/jre.tar.xz"
-  java="$work/jre/bin/java"
-fi
+. samples/gpu/kit.sh
 "$java" -version 2>&1 | head -1
 nvidia-smi -L || true
-export LD_LIBRARY_PATH="$g/cuda12:/usr/local/nvidia/lib64:${LD_LIBRARY_PATH:-}"
-# The native libraries of OpenBLAS and oneDNN travel as one xz archive (half the size of their
-# jars) and become jars again here.
-mkdir -p "$work/nat" "$work/jars"
-tar -C "$work/nat" -xJf "$g/natives.tar.xz"
-for d in "$work/nat"/*/; do
-  (cd "$d" && python3 -m zipfile -c "$work/jars/$(basename "$d").jar" $(ls))
-done
-tar -C "$work" -xJf "$g/bundles.tar.xz"
 tar -C "$work" -xJf "$g/refs.tar.xz"
 dynnc() {
-  "$java" -Dorg.bytedeco.javacpp.platform.extension=-gpu -cp "$g/jars/*:$work/jars/*" dev.dynnc.cli.Main "$@"
+  "$java" -Dorg.bytedeco.javacpp.platform.extension=-gpu -cp "$cp" dev.dynnc.cli.Main "$@"
 }
 status=0
 matched=()

@@ -10,21 +10,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 runs="${1:-100000}"
-g="$root/.gpu"
-work="$(mktemp -d /tmp/dynnc-gpu-XXXXXX)"
-java=java
-if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
-  tar -C "$work" -xJf "$g/jre.tar.xz"
-  java="$work/jre/bin/java"
-fi
-export LD_LIBRARY_PATH="$g/cuda12:/usr/local/nvidia/lib64:${LD_LIBRARY_PATH:-}"
-mkdir -p "$work/nat" "$work/jars"
-tar -C "$work/nat" -xJf "$g/natives.tar.xz"
-for d in "$work/nat"/*/; do
-  (cd "$d" && python3 -m zipfile -c "$work/jars/$(basename "$d").jar" $(ls))
-done
-tar -C "$work" -xJf "$g/bundles.tar.xz"
-cp="$g/jars/*:$work/jars/*"
+. samples/gpu/kit.sh
 run_java() {
   "$java" -Xms256m -Xmx256m -XX:+AlwaysPreTouch -Dorg.bytedeco.javacpp.platform.extension=-gpu \
     -cp "$cp" "$@"
