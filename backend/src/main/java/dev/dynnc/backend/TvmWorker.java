@@ -83,6 +83,38 @@ public final class TvmWorker implements CompileService {
 
   static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
 
+  /** The command line of a worker of a GPU or a CPU pool, with class path {@code classpath}. */
+  static List<String> command(boolean gpu, String classpath) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
+    // speed.
+    // -Xss: TVM's C++ passes recurse once per op along a chain of ops, on this thread (CPython
+    // runs on the JVM's main thread, whose stack -Xss sizes). At Java's default of 1 MiB, a chain
+    // of about 2,400 ops crashed the worker with a stack overflow. The stack is reserved, not
+    // committed: only what a compile touches costs memory.
+    cmd.addAll(
+        List.of(
+            "-Xmx512m",
+            "-Xss" + WORKER_STACK_MIB + "m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto"));
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith("org.bytedeco.") && !k.equals(EXTENSION_PROPERTY))
+        .sorted()
+        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+    // Always explicit, the CPU build's empty extension too: left unset, JavaCPP tries the GPU
+    // build first whenever its jar is on the class path (a -Pgpu build, a plugin with the GPU
+    // jar). Where CUDA's libraries are missing that load fails, and JavaCPP falls back to the
+    // CPU build by replacing the GPU build's libtvm.so in its cache with a link to the CPU one:
+    // a GPU worker starting at that moment crashed with SIGBUS, or loaded the CPU build and
+    // refused every cuda compile.
+    cmd.add("-D" + EXTENSION_PROPERTY + "=" + (gpu ? GPU_EXTENSION : ""));
+    cmd.addAll(List.of("-cp", classpath, EmbeddedTvm.class.getName()));
+    return cmd;
+  }
+
   /** The exit status of a GPU worker whose TVM cannot compile for CUDA here. */
   static final int GPU_UNUSABLE = 3;
 
@@ -429,29 +461,7 @@ public final class TvmWorker implements CompileService {
         return;
       }
       stop();
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      // The worker's Java side only hosts CPython: a small heap and a quick start matter, not peak
-      // speed.
-      // -Xss: TVM's C++ passes recurse once per op along a chain of ops, on this thread (CPython
-      // runs on the JVM's main thread, whose stack -Xss sizes). At Java's default of 1 MiB, a chain
-      // of about 2,400 ops crashed the worker with a stack overflow. The stack is reserved, not
-      // committed: only what a compile touches costs memory.
-      cmd.addAll(
-          List.of(
-              "-Xmx512m",
-              "-Xss" + WORKER_STACK_MIB + "m",
-              "-XX:+UseSerialGC",
-              "-XX:TieredStopAtLevel=1",
-              "-Xshare:auto"));
-      System.getProperties().stringPropertyNames().stream()
-          .filter(k -> k.startsWith("org.bytedeco.") && !k.equals(EXTENSION_PROPERTY))
-          .sorted()
-          .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-      if (gpu) {
-        cmd.add("-D" + EXTENSION_PROPERTY + "=" + GPU_EXTENSION);
-      }
-      cmd.addAll(List.of("-cp", classpath(), EmbeddedTvm.class.getName()));
+      List<String> cmd = command(gpu, classpath());
       Process p;
       try {
         tmp = Files.createTempDirectory("dynnc-worker-");

@@ -38,7 +38,7 @@ public final class TvmRuntime {
    */
   private static final class Native {
     static {
-      Loader.load(tvm_runtime.class);
+      load(gpuWanted ? GPU_EXTENSION : "");
     }
 
     static void touch() {}
@@ -51,6 +51,33 @@ public final class TvmRuntime {
   }
 
   private static volatile boolean loaded;
+
+  /** Whether the first load should select TVM's GPU build ({@link #requireDevice} of CUDA). */
+  private static volatile boolean gpuWanted;
+
+  /**
+   * Loads TVM's runtime with JavaCPP's platform extension {@code extension} ("" the CPU build,
+   * "-gpu" the GPU build) unless the JVM was started with one; the property is set only for this
+   * load, so other JavaCPP libraries of the JVM load as they would have.
+   *
+   * <p>Left unset, JavaCPP tries the GPU build first whenever its jar is on the class path, even
+   * for CPU bundles. Where CUDA's libraries are missing that load fails and JavaCPP falls back to
+   * the CPU build, replacing the GPU build's {@code libtvm.so} in its cache with a link to the CPU
+   * build's: a dynnc GPU compile worker starting at that moment crashed (SIGBUS) or loaded the CPU
+   * build.
+   */
+  private static void load(String extension) {
+    if (System.getProperty(EXTENSION_PROPERTY) != null) {
+      Loader.load(tvm_runtime.class);
+      return;
+    }
+    System.setProperty(EXTENSION_PROPERTY, extension);
+    try {
+      Loader.load(tvm_runtime.class);
+    } finally {
+      System.clearProperty(EXTENSION_PROPERTY);
+    }
+  }
 
   /** JavaCPP's platform extension that selects TVM's GPU build over its CPU build. */
   static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
@@ -84,8 +111,8 @@ public final class TvmRuntime {
     // TVM may have been loaded by other code of this JVM (any use of its JavaCPP classes loads it).
     boolean loadedBefore =
         loaded || Loader.getLoadedLibraries().keySet().stream().anyMatch(k -> k.contains("tvm"));
-    if (!loadedBefore && gpuBuild && System.getProperty(EXTENSION_PROPERTY) == null) {
-      System.setProperty(EXTENSION_PROPERTY, GPU_EXTENSION);
+    if (!loadedBefore && gpuBuild) {
+      gpuWanted = true; // the load below selects the GPU build, unless the JVM chose a build
     }
     String name = device.manifestName();
     try {
