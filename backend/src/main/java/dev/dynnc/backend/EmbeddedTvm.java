@@ -45,6 +45,15 @@ public final class EmbeddedTvm {
     // So until one worker of these library versions has imported TVM completely (the marker
     // says so), workers start one at a time. Taking the lock on every start would serialize
     // the 4 s of unpacking checks and imports: +3 s on every compile of a 3-subgraph model.
+    boolean gpu = TvmWorker.GPU_EXTENSION.equals(System.getProperty(TvmWorker.EXTENSION_PROPERTY));
+    // TVM's GPU build loads only where its CUDA libraries do: otherwise JavaCPP would fall back
+    // to the CPU build, rewriting the GPU build's files in its cache under other processes.
+    String missing =
+        gpu ? dev.dynnc.runtime.TvmRuntime.firstMissing(TvmWorker.GPU_LIBRARIES) : null;
+    if (missing != null) {
+      System.err.println("dynnc TVM worker: " + missing + "; " + TvmWorker.GPU_NEEDS);
+      System.exit(TvmWorker.GPU_UNUSABLE);
+    }
     InitGate gate = InitGate.enter();
     try {
       org.bytedeco.cpython.helper.python.Py_Initialize(
@@ -74,7 +83,6 @@ public final class EmbeddedTvm {
       System.exit(1);
       return;
     }
-    boolean gpu = TvmWorker.GPU_EXTENSION.equals(System.getProperty(TvmWorker.EXTENSION_PROPERTY));
     if (PyRun_SimpleString(script) != 0) {
       System.err.println(
           gpu

@@ -118,6 +118,16 @@ public final class TvmWorker implements CompileService {
   /** The exit status of a GPU worker whose TVM cannot compile for CUDA here. */
   static final int GPU_UNUSABLE = 3;
 
+  /** The libraries outside its jars that TVM's GPU build links for compiling. */
+  static final List<String> GPU_LIBRARIES =
+      List.of(
+          "libcuda.so.1",
+          "libcudart.so.12",
+          "libnvrtc.so.12",
+          "libcudnn.so.9",
+          "libcublas.so.12",
+          "libcublasLt.so.12");
+
   static final String GPU_NEEDS =
       "compiling for cuda needs CUDA 12's libcudart.so.12, libnvrtc.so.12, libcublas.so.12 and"
           + " libcublasLt.so.12, cuDNN 9's libcudnn.so.9 and the driver's libcuda.so.1 (or a"

@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynnc.runtime.TvmRuntime;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,41 +56,77 @@ class WorkerStartTest {
    */
   @Test
   void aCpuWorkerNeverTouchesTheGpuBuild(@TempDir Path jars) throws Exception {
+    Decoy d = decoy(jars);
+    List<String> cmd = TvmWorker.command(false, TvmWorker.classpath() + File.pathSeparator + d.jar);
+    assertTrue(cmd.contains("-Dorg.bytedeco.javacpp.platform.extension="), cmd.toString());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      finish(p);
+    } finally {
+      assertFalse(d.cleanUp(), "the CPU worker unpacked the GPU build into " + d.unpacked);
+    }
+  }
+
+  /**
+   * A GPU worker where CUDA's libraries are missing (CI, this workstation without LD_LIBRARY_PATH)
+   * says which one and exits as unusable before JavaCPP tries TVM's GPU build, whose failed load
+   * would rewrite the GPU build's files in the cache as above.
+   */
+  @Test
+  void aGpuWorkerWithoutCudaLibrariesNeverLoadsTheGpuBuild(@TempDir Path jars) throws Exception {
+    String missing = TvmRuntime.firstMissing(TvmWorker.GPU_LIBRARIES);
+    Decoy d = decoy(jars);
+    List<String> cmd = TvmWorker.command(true, TvmWorker.classpath() + File.pathSeparator + d.jar);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean touched;
+    try {
+      assertTrue(p.waitFor(300, TimeUnit.SECONDS), out);
+      assertEquals(TvmWorker.GPU_UNUSABLE, p.exitValue(), out);
+    } finally {
+      touched = d.cleanUp();
+    }
+    if (missing != null) { // a machine without CUDA's libraries (CI): the check must catch it
+      assertTrue(out.contains("dynnc TVM worker: " + missing + "; compiling for cuda needs"), out);
+      assertFalse(touched, "the GPU worker tried the GPU build without its libraries:\n" + out);
+    }
+  }
+
+  /** A jar with TVM's GPU build's resource paths and contents that cannot load. */
+  private record Decoy(Path jar, Path unpacked) {
+    /** Removes what JavaCPP unpacked of the decoy; whether there was anything. */
+    boolean cleanUp() throws Exception {
+      if (!Files.exists(unpacked)) {
+        return false;
+      }
+      try (Stream<Path> s = Files.walk(unpacked)) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+      return true;
+    }
+  }
+
+  private static Decoy decoy(Path jars) throws Exception {
     String name =
         "tvm-gpu-decoy-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jar";
-    Path decoy = jars.resolve(name);
-    String gpuDir = "org/bytedeco/tvm/" + org.bytedeco.javacpp.Loader.getPlatform() + "-gpu/";
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(decoy))) {
+    Path jar = jars.resolve(name);
+    String gpuDir = "org/bytedeco/tvm/" + Loader.getPlatform() + "-gpu/";
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       for (String lib :
           List.of(
               "libjnitvm.so",
               "libjnitvm_runtime.so",
               "libtvm_runtime.so",
               "python/tvm/libtvm.so")) {
-        jar.putNextEntry(new JarEntry(gpuDir + lib));
-        jar.write("not a library".getBytes(StandardCharsets.US_ASCII));
-        jar.closeEntry();
+        out.putNextEntry(new JarEntry(gpuDir + lib));
+        out.write("not a library".getBytes(StandardCharsets.US_ASCII));
+        out.closeEntry();
       }
     }
     // The worker unpacks into JavaCPP's own cache, as every compile's workers do (a fresh one
     // would unpack over 1 GB); the decoy's name is new, so a directory of that name is the proof.
-    Path javacppCache = org.bytedeco.javacpp.Loader.getCacheDir().toPath();
-    List<String> cmd =
-        TvmWorker.command(false, TvmWorker.classpath() + java.io.File.pathSeparator + decoy);
-    assertTrue(cmd.contains("-Dorg.bytedeco.javacpp.platform.extension="), cmd.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      finish(p);
-    } finally {
-      Path unpacked = javacppCache.resolve(name);
-      boolean touched = Files.exists(unpacked);
-      if (touched) {
-        try (Stream<Path> s = Files.walk(unpacked)) {
-          s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-      }
-      assertFalse(touched, "the CPU worker unpacked the GPU build into " + unpacked);
-    }
+    return new Decoy(jar, Loader.getCacheDir().toPath().resolve(name));
   }
 
   private List<Process> start(int n) throws Exception {

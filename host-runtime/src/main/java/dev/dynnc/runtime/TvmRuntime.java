@@ -71,11 +71,16 @@ public final class TvmRuntime {
       Loader.load(tvm_runtime.class);
       return;
     }
+    // JavaCPP reads its platform properties once, at its first use (which may have been another
+    // library's, or firstMissing's): they are read again with the extension, and after the load
+    // without it.
     System.setProperty(EXTENSION_PROPERTY, extension);
     try {
+      Loader.loadProperties(true);
       Loader.load(tvm_runtime.class);
     } finally {
       System.clearProperty(EXTENSION_PROPERTY);
+      Loader.loadProperties(true);
     }
   }
 
@@ -83,6 +88,36 @@ public final class TvmRuntime {
   static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
 
   static final String GPU_EXTENSION = "-gpu";
+
+  /** The libraries outside its jar that TVM's GPU runtime links (its ELF NEEDED entries). */
+  public static final java.util.List<String> GPU_RUNTIME_LIBRARIES =
+      java.util.List.of(
+          "libcuda.so.1",
+          "libcudart.so.12",
+          "libcudnn.so.9",
+          "libcublas.so.12",
+          "libcublasLt.so.12");
+
+  /**
+   * The dynamic loader's reason why the first of {@code libraries} (sonames, looked up as the
+   * loader looks up a library's dependencies) cannot load here, or null when all load. A library
+   * that loads stays loaded.
+   *
+   * <p>TVM's GPU build is loaded only after this says its CUDA libraries are there: when it fails
+   * to load, JavaCPP falls back to the CPU build and replaces the GPU build's {@code libtvm.so} in
+   * its cache with a link to the CPU one, under any other process that has it mapped.
+   */
+  public static String firstMissing(java.util.List<String> libraries) {
+    for (String lib : libraries) {
+      try {
+        Loader.loadGlobal(lib);
+      } catch (UnsatisfiedLinkError e) {
+        String why = String.valueOf(e.getMessage()).strip();
+        return why.contains(lib) ? why : lib + ": " + why;
+      }
+    }
+    return null;
+  }
 
   private static final String GPU_LIBRARIES =
       "TVM's GPU build needs the NVIDIA driver's libcuda.so.1 and CUDA 12's libcudart.so.12,"
@@ -95,7 +130,13 @@ public final class TvmRuntime {
    * selects it (JavaCPP reads the platform extension when it loads); then checks that the runtime
    * loaded has CUDA and that a GPU answers. Each failure says what is missing.
    */
-  static synchronized void requireDevice(Device device) throws DeviceUnavailableException {
+  static void requireDevice(Device device) throws DeviceUnavailableException {
+    requireDevice(device, GPU_RUNTIME_LIBRARIES);
+  }
+
+  /** {@link #requireDevice(Device)}, checking {@code gpuLibraries} before TVM's GPU build loads. */
+  static synchronized void requireDevice(Device device, java.util.List<String> gpuLibraries)
+      throws DeviceUnavailableException {
     if (device == Device.CPU) {
       return;
     }
@@ -112,6 +153,16 @@ public final class TvmRuntime {
     boolean loadedBefore =
         loaded || Loader.getLoadedLibraries().keySet().stream().anyMatch(k -> k.contains("tvm"));
     if (!loadedBefore && gpuBuild) {
+      String missing = firstMissing(gpuLibraries);
+      if (missing != null) {
+        throw new DeviceUnavailableException(
+            "TVM's runtime could not be loaded for "
+                + device.manifestName()
+                + ": "
+                + missing
+                + "; "
+                + GPU_LIBRARIES);
+      }
       gpuWanted = true; // the load below selects the GPU build, unless the JVM chose a build
     }
     String name = device.manifestName();

@@ -31,9 +31,26 @@ import org.junit.jupiter.api.io.TempDir;
 class TvmRuntimeLoadTest {
   @TempDir Path dir;
 
-  /** Loads the runtime the way a CPU bundle does and prints the JNI library that loaded. */
+  /**
+   * Loads the runtime the way a CPU bundle does, or with argument {@code cuda} a cuda bundle where
+   * a library TVM's GPU build links is missing, and prints the JNI library that loaded.
+   */
   public static final class Child {
     public static void main(String[] args) {
+      // JavaCPP in use before TVM loads, as in a service with other JavaCPP libraries: it has
+      // read its platform properties already, without an extension.
+      Loader.loadProperties();
+      if (args.length > 0) {
+        // A library no machine has, first: the check must stop before TVM's GPU build is tried.
+        List<String> libs = new ArrayList<>(List.of("libdynnc-test-missing.so.1"));
+        libs.addAll(TvmRuntime.GPU_RUNTIME_LIBRARIES);
+        try {
+          TvmRuntime.requireDevice(Device.CUDA, libs);
+          System.out.println("no error");
+        } catch (DeviceUnavailableException e) {
+          System.out.println("unavailable: " + e.getMessage());
+        }
+      }
       TvmRuntime.init();
       System.out.println("loaded " + Loader.getLoadedLibraries().get("jnitvm_runtime"));
       System.out.println(
@@ -44,6 +61,26 @@ class TvmRuntimeLoadTest {
 
   @Test
   void aCpuLoadNeverTouchesTheGpuBuild() throws Exception {
+    String out = runChild();
+    assertFalse(out.contains("-gpu/"), "the CPU load took the GPU build's library:\n" + out);
+    assertDecoyUntouched();
+  }
+
+  @Test
+  void aGpuLoadWithoutCudaLibrariesNeverTriesTheGpuBuild() throws Exception {
+    String out = runChild("cuda");
+    assertTrue(
+        out.contains(
+            "unavailable: TVM's runtime could not be loaded for cuda: libdynnc-test-missing.so.1:"
+                + " cannot open shared object file"),
+        out);
+    assertTrue(out.contains("libcudart.so.12"), "the message names what is needed:\n" + out);
+    // The CPU build loads afterwards, for CPU bundles, and the GPU build's files stay untouched.
+    assertFalse(out.contains("-gpu/"), out);
+    assertDecoyUntouched();
+  }
+
+  private String runChild(String... args) throws Exception {
     Path decoy = dir.resolve("tvm-gpu-decoy.jar");
     String gpuDir = "org/bytedeco/tvm/" + Loader.getPlatform() + "-gpu/";
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(decoy))) {
@@ -61,6 +98,7 @@ class TvmRuntimeLoadTest {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path") + File.pathSeparator + decoy);
     cmd.add(Child.class.getName());
+    cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try (OutputStream in = p.getOutputStream()) {
       // nothing to send
@@ -69,11 +107,14 @@ class TvmRuntimeLoadTest {
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), out);
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("loaded "), out);
-    assertFalse(out.contains("-gpu/"), "the CPU load took the GPU build's library:\n" + out);
     assertTrue(
         out.contains("extension after (unset)"),
         "the platform extension is set for the load only:\n" + out);
-    try (Stream<Path> s = Files.list(cache)) {
+    return out;
+  }
+
+  private void assertDecoyUntouched() throws Exception {
+    try (Stream<Path> s = Files.list(dir.resolve("cache"))) {
       List<String> unpacked = s.map(x -> x.getFileName().toString()).toList();
       assertFalse(
           unpacked.contains("tvm-gpu-decoy.jar"),
