@@ -99,7 +99,12 @@ public final class TvmWorker implements CompileService {
             "-Xss" + WORKER_STACK_MIB + "m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto"));
+            "-Xshare:auto",
+            // A native crash in TVM (or in a library it loads) must not write into the user's
+            // working directory: the JVM's report goes to the temp directory, where the compile's
+            // error names it, and no core file is written.
+            "-XX:ErrorFile=" + crashReportPattern(),
+            "-XX:-CreateCoredumpOnCrash"));
     System.getProperties().stringPropertyNames().stream()
         .filter(k -> k.startsWith("org.bytedeco.") && !k.equals(EXTENSION_PROPERTY))
         .sorted()
@@ -113,6 +118,17 @@ public final class TvmWorker implements CompileService {
     cmd.add("-D" + EXTENSION_PROPERTY + "=" + (gpu ? GPU_EXTENSION : ""));
     cmd.addAll(List.of("-cp", classpath, EmbeddedTvm.class.getName()));
     return cmd;
+  }
+
+  /** Where a worker's JVM writes its report when it crashes ({@code %p}: the worker's pid). */
+  static String crashReportPattern() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "dynnc-worker-crash-%p.log").toString();
+  }
+
+  /** The crash report of worker {@code pid}, if its JVM wrote one. */
+  static java.util.Optional<Path> crashReport(long pid) {
+    Path p = Path.of(crashReportPattern().replace("%p", Long.toString(pid)));
+    return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
   }
 
   /** The exit status of a GPU worker whose TVM cannot compile for CUDA here. */
@@ -388,6 +404,16 @@ public final class TvmWorker implements CompileService {
       try {
         answer = GSON.fromJson(line, JsonObject.class);
       } catch (JsonParseException e) {
+        // A JVM that crashes prints its banner ("# A fatal error ...") on stdout, the answers'
+        // channel: a worker that ended says how instead.
+        Process p = process;
+        try {
+          if (p != null && p.waitFor(5, TimeUnit.SECONDS)) {
+            throw died(log);
+          }
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
         stop();
         throw new CompileException("TVM's compile worker gave an unreadable answer: " + line);
       }
@@ -429,10 +455,12 @@ public final class TvmWorker implements CompileService {
     private CompileException died(Path log) {
       Process p = process;
       String how = "";
+      java.util.Optional<Path> report = java.util.Optional.empty();
       try {
         if (p != null && p.waitFor(5, TimeUnit.SECONDS)) {
           int rc = p.exitValue();
           how = rc > 128 ? " (killed by signal " + (rc - 128) + ")" : " (exit code " + rc + ")";
+          report = crashReport(p.pid());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -445,6 +473,7 @@ public final class TvmWorker implements CompileService {
       return new CompileException(
           "TVM's compile worker stopped unexpectedly"
               + how
+              + report.map(r -> ": its JVM crashed; report: " + r).orElse("")
               + (tail.isEmpty() ? "; see the messages above" : "; the end of its log:\n" + tail));
     }
 

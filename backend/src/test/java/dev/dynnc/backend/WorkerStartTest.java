@@ -93,6 +93,43 @@ class WorkerStartTest {
     }
   }
 
+  /**
+   * A worker whose JVM crashes (here a SIGSEGV sent once it is ready; on this workstation a SIGBUS
+   * in the dynamic loader) writes its report to the temp directory, where the compile's error names
+   * it, instead of an hs_err file in the user's working directory, and no core file.
+   */
+  @Test
+  void aCrashedWorkerLeavesTheWorkingDirectoryAlone(@TempDir Path cwd) throws Exception {
+    Process p =
+        new ProcessBuilder(TvmWorker.command(false, TvmWorker.classpath()))
+            .directory(cwd.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.contains("\"ready\": true")) {
+      // TVM's import messages
+    }
+    assertTrue(line != null, "the worker never answered ready");
+    Process kill = new ProcessBuilder("kill", "-SEGV", Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the crashed worker did not end");
+    java.util.Optional<Path> report = TvmWorker.crashReport(p.pid());
+    try {
+      assertTrue(report.isPresent(), "no crash report at " + TvmWorker.crashReportPattern());
+      assertTrue(Files.readString(report.get()).contains("SIGSEGV"), report.get().toString());
+      try (Stream<Path> s = Files.list(cwd)) {
+        assertEquals(List.of(), s.toList(), "the crashed worker wrote into its working directory");
+      }
+    } finally {
+      if (report.isPresent()) {
+        Files.delete(report.get());
+      }
+    }
+  }
+
   /** A jar with TVM's GPU build's resource paths and contents that cannot load. */
   private record Decoy(Path jar, Path unpacked) {
     /** Removes what JavaCPP unpacked of the decoy; whether there was anything. */
