@@ -965,7 +965,19 @@ def _build(req):
     os.replace(tmp, req["output"])
     with open(req["relay_file"], "w") as fh:
         fh.write("// target: " + str(target) + "\n")
+        if isinstance(target, str) and target.split()[0] == "llvm":
+            # The instruction set the kernels may use: the bundle's manifest records it, and the
+            # runtime refuses the bundle on a CPU without it (instead of an illegal instruction).
+            fh.write("// cpu features: " + " ".join(_cpu_features(target)) + "\n")
         fh.write(mod.astext(show_meta_data=False))
+
+
+def _cpu_features(target):
+    """The features LLVM generates code with for the target's -mcpu, sorted, in LLVM's names."""
+    feats = tvm.target.codegen.llvm_get_cpu_features(tvm.target.Target(target))
+    if hasattr(feats, "items"):
+        return sorted(str(k) for k, v in feats.items() if bool(v))
+    return sorted(str(k) for k in feats)
 
 
 def _relay_build(mod, target, records=None):

@@ -140,9 +140,11 @@ public final class Main implements Callable<Integer> {
     @Option(
         names = "--target",
         description =
-            "Compilation target: llvm (this machine's CPU) or 'cuda -arch=sm_NN' (NVIDIA GPUs of"
-                + " that architecture, sm_90 for H100 and H200; needs dynnc built with -Pgpu)"
-                + " (default: llvm).")
+            "Compilation target: llvm (this machine's CPU), 'llvm -mcpu=NAME' (the CPU LLVM"
+                + " names, for bundles that run on other machines: x86-64-v3 for any CPU with"
+                + " AVX2 and FMA, x86-64-v2, x86-64-v4, znver4, ...) or 'cuda -arch=sm_NN'"
+                + " (NVIDIA GPUs of that architecture, sm_90 for H100 and H200; needs dynnc"
+                + " built with -Pgpu) (default: llvm).")
     String target;
 
     @Option(

@@ -330,11 +330,23 @@ public final class DynncCompiler {
 
   /** The diagnostic for a target name no {@link Target} has (the CLI takes targets as text). */
   public static Diagnostic unknownTarget(String name) {
+    String[] parts = name.strip().split("\\s+");
+    if (parts.length == 2 && parts[0].equals("llvm") && parts[1].startsWith("-mcpu=")) {
+      return Diagnostic.of(
+          Code.DN0400,
+          Span.NONE,
+          "unknown CPU in target '" + name + "'",
+          "give one of LLVM's x86-64 CPU names: x86-64-v2 (SSE4.2), x86-64-v3 (AVX2, FMA),"
+              + " x86-64-v4 (AVX-512), or a model such as haswell, skylake-avx512, icelake-server,"
+              + " sapphirerapids, znver3, znver4; without -mcpu, llvm compiles for this machine's"
+              + " CPU");
+    }
     return Diagnostic.of(
         Code.DN0400,
         Span.NONE,
         "unknown target '" + name + "'",
-        "use llvm (CPU) or 'cuda -arch=sm_NN' (an NVIDIA GPU of that architecture)");
+        "use llvm (this machine's CPU), 'llvm -mcpu=NAME' (the CPU named, e.g. x86-64-v3) or"
+            + " 'cuda -arch=sm_NN' (an NVIDIA GPU of that architecture)");
   }
 
   /**
@@ -482,7 +494,8 @@ public final class DynncCompiler {
                 HostCodegen.outputStructures(parts.host()),
                 specs,
                 Map.of(),
-                shared);
+                shared,
+                target == Target.LLVM ? cpuRequirement(tmp, specs) : null);
         m = m.withFiles(Manifest.hashFiles(tmp));
         m.write(tmp);
         if (req.signingKey() != null) {
@@ -510,6 +523,43 @@ public final class DynncCompiler {
       }
     }
   }
+
+  /**
+   * The CPU the subgraphs' kernels were compiled for and the instruction set features LLVM used,
+   * from the lines that start each library's Relay text ({@code // target: llvm -mcpu=znver4},
+   * {@code // cpu features: avx avx2 ...}, written by relay_builder.py); null when no library says.
+   */
+  static Manifest.CpuRequirement cpuRequirement(Path bundle, List<Manifest.SubgraphSpec> specs)
+      throws IOException {
+    String cpu = null;
+    java.util.TreeSet<String> features = new java.util.TreeSet<>();
+    for (Manifest.SubgraphSpec sg : specs) {
+      Path relay = bundle.resolve("relay/" + sg.name() + ".relay");
+      if (!Files.isRegularFile(relay)) {
+        continue;
+      }
+      try (java.io.BufferedReader r = Files.newBufferedReader(relay)) {
+        String line;
+        while ((line = r.readLine()) != null && line.startsWith("//")) {
+          java.util.regex.Matcher mcpu = MCPU.matcher(line);
+          if (line.startsWith("// target: ") && mcpu.find()) {
+            cpu = mcpu.group(1);
+          } else if (line.startsWith(CPU_FEATURES)) {
+            String list = line.substring(CPU_FEATURES.length()).strip();
+            if (!list.isEmpty()) {
+              features.addAll(java.util.Arrays.asList(list.split("\\s+")));
+            }
+          }
+        }
+      }
+    }
+    return cpu == null ? null : new Manifest.CpuRequirement(cpu, List.copyOf(features));
+  }
+
+  private static final java.util.regex.Pattern MCPU =
+      java.util.regex.Pattern.compile("-mcpu=([A-Za-z0-9_.+-]+)");
+
+  private static final String CPU_FEATURES = "// cpu features: ";
 
   /** Why a checkpoint path cannot be read as one, or empty for a regular file. */
   private static Optional<String> notARegularFile(Path p) {

@@ -376,6 +376,17 @@ class DynncCompilerTest {
 
   @Test
   void targetTextIsAKindAndForCudaAnArchitectureOnly() {
+    // llvm may name one of LLVM's x86-64 CPUs, for bundles that run on other machines.
+    TargetSpec v3 = TargetSpec.parse("llvm -mcpu=x86-64-v3").orElseThrow();
+    assertEquals("x86-64-v3", v3.cpu());
+    assertEquals("llvm -mcpu=x86-64-v3", v3.tvmString());
+    assertEquals("znver4", TargetSpec.parse(" llvm  -mcpu=znver4 ").orElseThrow().cpu());
+    assertEquals(
+        "skylake-avx512", TargetSpec.parse("llvm -mcpu=skylake-avx512").orElseThrow().cpu());
+    assertEquals(null, TargetSpec.parse("llvm").orElseThrow().cpu());
+    assertEquals(
+        "unknown CPU in target 'llvm -mcpu=pentium9'",
+        DynncCompiler.unknownTarget("llvm -mcpu=pentium9").message());
     assertEquals(TargetSpec.of(Target.LLVM), TargetSpec.parse("llvm").orElseThrow());
     assertEquals(TargetSpec.of(Target.CUDA), TargetSpec.parse(" cuda ").orElseThrow());
     assertEquals(
@@ -393,7 +404,14 @@ class DynncCompilerTest {
             "cuda -arch=sm_90 -libs=cublas",
             "cuda -libs=cublas",
             "llvm -arch=sm_90",
-            "llvm -mcpu=skylake",
+            "llvm -mcpu=pentium9",
+            "llvm -mcpu=",
+            "llvm -mcpu=native",
+            "llvm -mcpu=generic",
+            "llvm -mcpu=znver4;rm",
+            "llvm -mcpu=x86-64-v3 -mattr=+avx512f",
+            "llvm -mattr=+avx512f",
+            "cuda -mcpu=znver4",
             "cuda -arch=")) {
       assertTrue(TargetSpec.parse(bad).isEmpty(), bad);
     }

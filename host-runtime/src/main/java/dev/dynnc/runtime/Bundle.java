@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -239,6 +240,9 @@ public final class Bundle implements AutoCloseable {
       } catch (DeviceUnavailableException e) {
         throw new DeviceUnavailableException(path + ": " + e.getMessage(), e);
       }
+      if (device == Device.CPU && m.cpu() != null) {
+        requireCpu(path, m.cpu(), CpuFeatures.hostFlags());
+      }
 
       for (Manifest.SubgraphSpec sg : m.subgraphs()) {
         try {
@@ -351,6 +355,29 @@ public final class Bundle implements AutoCloseable {
   }
 
   /** Checks everything in the manifest that does not need the files; returns the device. */
+  /**
+   * Refuses a CPU bundle whose kernels use instructions this CPU lacks ({@link CpuFeatures}): its
+   * first run would stop the JVM with an illegal instruction.
+   */
+  static void requireCpu(Path source, Manifest.CpuRequirement cpu, Optional<Set<String>> flags)
+      throws DeviceUnavailableException {
+    if (flags.isEmpty()) {
+      return;
+    }
+    List<String> missing = CpuFeatures.missing(cpu.features(), flags.get());
+    if (!missing.isEmpty()) {
+      throw new DeviceUnavailableException(
+          source
+              + ": its kernels were compiled for the CPU '"
+              + cpu.name()
+              + "' and use "
+              + String.join(", ", missing)
+              + ", which this CPU lacks (they would stop the JVM with an illegal instruction);"
+              + " compile the model on this machine, or for a CPU that both machines can run, e.g."
+              + " --target 'llvm -mcpu=x86-64-v3' (AVX2) or 'llvm -mcpu=x86-64-v2'");
+    }
+  }
+
   private static Device checkManifest(Path source, Manifest m) throws BundleException {
     if (!Manifest.FORMAT.equals(m.format())) {
       throw bad(source, "format is '" + m.format() + "', expected '" + Manifest.FORMAT + "'");
@@ -408,6 +435,12 @@ public final class Bundle implements AutoCloseable {
       if (!m.files().containsKey(sg.library())) {
         throw bad(
             source, what + " library '" + sg.library() + "' is not listed in the manifest's files");
+      }
+    }
+    if (m.cpu() != null) {
+      Optional<String> why = CpuFeatures.malformed(m.cpu());
+      if (why.isPresent()) {
+        throw bad(source, why.get());
       }
     }
     if (!m.files().containsKey(m.hostClassFile())) {

@@ -30,7 +30,36 @@ public record Manifest(
     List<OutputNode> outputs,
     List<SubgraphSpec> subgraphs,
     Map<String, String> files,
-    SharedWeights sharedWeights) {
+    SharedWeights sharedWeights,
+    CpuRequirement cpu) {
+
+  /** A manifest without a CPU requirement (older bundles, GPU bundles). */
+  public Manifest(
+      String format,
+      int formatVersion,
+      String target,
+      String device,
+      String entry,
+      String hostClass,
+      List<TensorSpec> inputs,
+      List<OutputNode> outputs,
+      List<SubgraphSpec> subgraphs,
+      Map<String, String> files,
+      SharedWeights sharedWeights) {
+    this(
+        format,
+        formatVersion,
+        target,
+        device,
+        entry,
+        hostClass,
+        inputs,
+        outputs,
+        subgraphs,
+        files,
+        sharedWeights,
+        null);
+  }
 
   /** A manifest without weights shared between subgraphs. */
   public Manifest(
@@ -274,6 +303,13 @@ public record Manifest(
    */
   public record SharedWeights(String file, List<WeightSpec> tensors) {}
 
+  /**
+   * The CPU a CPU bundle's kernels were compiled for: LLVM's name for it ({@code -mcpu}) and the
+   * instruction set features LLVM generates code with for it, in LLVM's names ({@code avx512f},
+   * {@code sse4.2}); {@link Bundle#open} checks them against the CPU it runs on.
+   */
+  public record CpuRequirement(String name, List<String> features) {}
+
   /** One shared weight: its state_dict key, type, and byte offset in the shared weights file. */
   public record WeightSpec(String key, String dtype, long[] shape, long offset) {}
 
@@ -361,7 +397,8 @@ public record Manifest(
         outputs,
         subgraphs,
         newFiles,
-        sharedWeights);
+        sharedWeights,
+        cpu);
   }
 
   /**

@@ -314,6 +314,44 @@ class BundleTest {
         openError(unlisted));
   }
 
+  /** A CPU requirement that is not LLVM names is a bad bundle; one this CPU meets opens. */
+  @Test
+  void checksTheManifestsCpuRequirement() throws Exception {
+    java.util.function.Function<Manifest.CpuRequirement, java.util.function.UnaryOperator<Manifest>>
+        withCpu =
+            cpu ->
+                m ->
+                    new Manifest(
+                        m.format(),
+                        m.formatVersion(),
+                        m.target(),
+                        m.device(),
+                        m.entry(),
+                        m.hostClass(),
+                        m.inputs(),
+                        m.outputs(),
+                        m.subgraphs(),
+                        m.files(),
+                        m.sharedWeights(),
+                        cpu);
+    Path bad =
+        TestSupport.writeBundle(
+            tmp.resolve("bad-cpu"),
+            TestSupport.HOST_SOURCE,
+            withCpu.apply(new Manifest.CpuRequirement("znver4\nerror[DN0000]: forged", List.of())));
+    assertEquals(
+        "bad bundle " + bad + ": cpu name is missing or not an LLVM CPU name", openError(bad));
+    // sse2 is part of every x86-64 CPU, and a feature the runtime does not check is ignored.
+    Path ok =
+        TestSupport.writeBundle(
+            tmp.resolve("ok-cpu"),
+            TestSupport.HOST_SOURCE,
+            withCpu.apply(new Manifest.CpuRequirement("x86-64", List.of("sse2", "64bit"))));
+    try (Bundle b = Bundle.open(ok)) {
+      assertEquals("x86-64", Manifest.read(ok).cpu().name());
+    }
+  }
+
   /**
    * Found by mutating a manifest at random: a null in one of its lists was a NullPointerException.
    */

@@ -77,7 +77,10 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.packageName", defaultValue = "dynnc.models")
   private String packageName;
 
-  /** Overrides every spec's target ({@code llvm}, {@code cuda -arch=sm_90}). */
+  /**
+   * Overrides every spec's target ({@code llvm}, {@code llvm -mcpu=x86-64-v3} for servers other
+   * than the build machine, {@code cuda -arch=sm_90}).
+   */
   @Parameter(property = "dynnc.target")
   private String target;
 

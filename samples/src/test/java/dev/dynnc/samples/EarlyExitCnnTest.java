@@ -305,6 +305,105 @@ class EarlyExitCnnTest {
     assertFalse(Files.exists(work.resolve("out-cuda")));
   }
 
+  /**
+   * A bundle compiled for another CPU than this machine's ({@code llvm -mcpu=x86-64-v3}: any CPU
+   * with AVX2 and FMA) records that CPU and its instruction set in the manifest, holds no AVX-512
+   * instruction, and matches PyTorch here. By default the kernels are built for this machine's CPU
+   * (on this workstation, with AVX-512) and would stop the JVM with SIGILL on an older server.
+   */
+  @Test
+  void aBundleForAnotherCpuRunsHereAndMatchesPyTorch() throws Exception {
+    Path portable = work.resolve("x86-64-v3");
+    Cli c = compileSample(portable, "--target", "llvm -mcpu=x86-64-v3");
+    assertEquals(0, c.code(), c.err());
+    com.google.gson.JsonObject m =
+        com.google.gson.JsonParser.parseString(Files.readString(portable.resolve("manifest.json")))
+            .getAsJsonObject();
+    assertEquals("llvm -mcpu=x86-64-v3", m.get("target").getAsString());
+    com.google.gson.JsonObject cpu = m.getAsJsonObject("cpu");
+    assertEquals("x86-64-v3", cpu.get("name").getAsString());
+    List<String> features = new ArrayList<>();
+    cpu.getAsJsonArray("features").forEach(f -> features.add(f.getAsString()));
+    assertTrue(features.containsAll(List.of("avx", "avx2", "fma", "sse4.2")), features.toString());
+    assertTrue(features.stream().noneMatch(f -> f.startsWith("avx512")), features.toString());
+    try (Stream<Path> libs = Files.list(portable.resolve("lib"))) {
+      for (Path lib : libs.toList()) {
+        Process p = new ProcessBuilder("objdump", "-d", lib.toString()).start();
+        String asm = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        assertTrue(asm.contains("ymm"), lib + " is not vectorized with AVX2");
+        assertFalse(asm.contains("zmm"), lib + " holds AVX-512 instructions");
+      }
+    }
+    // The default bundle's manifest names the CPU its libraries were built for.
+    String defaultCpu =
+        com.google.gson.JsonParser.parseString(Files.readString(bundle.resolve("manifest.json")))
+            .getAsJsonObject()
+            .getAsJsonObject("cpu")
+            .get("name")
+            .getAsString();
+    assertTrue(
+        Files.readString(bundle.resolve("relay/sg0.relay"))
+            .startsWith("// target: llvm -mcpu=" + defaultCpu + "\n"),
+        defaultCpu);
+    Path saved = bundle;
+    bundle = portable;
+    try {
+      for (Path in : inputs(SAMPLE.resolve("inputs"))) {
+        runAndCompare(in, reference);
+      }
+    } finally {
+      bundle = saved;
+    }
+  }
+
+  /**
+   * A bundle whose kernels use a vector extension this CPU lacks is refused when opened, as a
+   * device that is not available (DN0409), instead of stopping the JVM with an illegal instruction
+   * in its first run.
+   */
+  @Test
+  void aBundleNeedingInstructionsThisCpuLacksIsRefused() throws Exception {
+    Set<String> flags = new java.util.HashSet<>();
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("flags")) {
+        flags.addAll(List.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+")));
+        break;
+      }
+    }
+    // LLVM's name and Linux's: no x86 CPU has both AMD's XOP (Bulldozer) and Intel's AMX.
+    String[][] candidates = {{"amx-tile", "amx_tile"}, {"xop", "xop"}, {"fma4", "fma4"}};
+    String lacking = null;
+    for (String[] cand : candidates) {
+      if (!flags.contains(cand[1])) {
+        lacking = cand[0];
+        break;
+      }
+    }
+    assertTrue(lacking != null, "this CPU has AMX and XOP: " + flags);
+    Path other = work.resolve("other-cpu");
+    copyTree(bundle, other);
+    Path manifest = other.resolve("manifest.json");
+    String m = Files.readString(manifest);
+    assertTrue(m.contains("\"features\": [\n"), m);
+    Files.writeString(
+        manifest, m.replace("\"features\": [\n", "\"features\": [\n\"" + lacking + "\",\n"));
+    Cli c =
+        cli(
+            "run",
+            other.toString(),
+            "--input",
+            "x=" + inputs(SAMPLE.resolve("inputs")).get(0),
+            "--output-dir",
+            work.resolve("out-other-cpu").toString());
+    assertEquals(1, c.code(), c.out());
+    assertTrue(
+        c.err().startsWith("error[DN0409]: " + other + ": its kernels were compiled for the CPU '"),
+        c.err());
+    assertTrue(c.err().contains("' and use " + lacking + ", which this CPU lacks"), c.err());
+    assertFalse(Files.exists(work.resolve("out-other-cpu")));
+  }
+
   static void copyTree(Path from, Path to) throws java.io.IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : s.toList()) {
