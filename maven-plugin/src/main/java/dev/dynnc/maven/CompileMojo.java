@@ -327,7 +327,30 @@ public class CompileMojo extends AbstractMojo {
                 + packageName
                 + "."
                 + cls);
+    if (t.get().kind() == Target.LLVM && t.get().cpu() == null && m.cpu() != null) {
+      getLog().info("dynnc: " + spec.name() + ": " + buildMachineCpuNote(m.cpu()));
+    }
     return true;
+  }
+
+  /**
+   * What a bundle built for the build machine's own CPU means for the servers that will run it: its
+   * widest vector extension, and the target that runs elsewhere.
+   */
+  static String buildMachineCpuNote(Manifest.CpuRequirement cpu) {
+    String widest =
+        cpu.features().contains("avx512f")
+            ? "AVX-512"
+            : cpu.features().contains("avx2")
+                ? "AVX2"
+                : cpu.features().contains("avx") ? "AVX" : null;
+    return "compiled for this machine's CPU ("
+        + cpu.name()
+        + (widest == null ? "" : ", with " + widest)
+        + "); a server whose CPU lacks "
+        + (widest == null ? "its instructions" : widest)
+        + " refuses the bundle. For other servers set target: 'llvm -mcpu=x86-64-v3' (AVX2) or"
+        + " 'llvm -mcpu=x86-64-v4' (AVX-512) in dynnc.yaml, or -Ddynnc.target=...";
   }
 
   /**
