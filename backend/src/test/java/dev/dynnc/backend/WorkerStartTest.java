@@ -113,7 +113,8 @@ class WorkerStartTest {
       // TVM's import messages
     }
     assertTrue(line != null, "the worker never answered ready");
-    Process kill = new ProcessBuilder("kill", "-SEGV", Long.toString(p.pid())).start();
+    Process kill =
+        new ProcessBuilder("bash", "-c", "kill -SEGV " + p.pid()).start(); // bash's own kill
     assertEquals(0, kill.waitFor());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the crashed worker did not end");
     java.util.Optional<Path> report = TvmWorker.crashReport(p.pid());
