@@ -664,7 +664,19 @@ public final class Interpreter {
     } else if (s instanceof Stmt.With w) {
       execWith(w, 0, f);
     } else if (s instanceof Stmt.Raise r) {
+      if (staging != null && r.exc().isPresent()) {
+        staging.raiseToHandler(this, f, r); // returns only when no staged try takes it
+      }
       String what = r.exc().isPresent() ? describeRaise(r.exc().get(), f) : "re-raise";
+      if (staging != null && ownException(r, f)) {
+        throw error(
+            Code.DN0200,
+            r.span(),
+            "forward raises " + what + ", which no try statement around it in forward handles",
+            "catch it in forward (try: ... except "
+                + what
+                + " as e: ...), or return instead of raising");
+      }
       if (staging != null) {
         throw error(
             Code.DN0200,
@@ -688,6 +700,10 @@ public final class Interpreter {
                 ? what.substring(type.length() + 2)
                 : what.equals(type) ? "" : what
           });
+      PyObject own = ownExceptionObject(r, f);
+      if (own != null) {
+        raisedObjects.put(raised, own);
+      }
       throw raised;
     } else if (s instanceof Stmt.Assert a) {
       Object t = foldCondition(eval(a.test(), f));
@@ -713,11 +729,8 @@ public final class Interpreter {
       }
     } else if (s instanceof Stmt.Try t) {
       if (staging != null) {
-        throw error(
-            Code.DN0200,
-            t.span(),
-            "try/except in forward is not supported",
-            "exceptions cannot be raised by compiled tensor code; remove the try block");
+        staging.stagedTry(this, f, t);
+        return;
       }
       execTry(t, f);
     } else {
@@ -774,11 +787,18 @@ public final class Interpreter {
       }
       String[] raised = raisedTypes.get(caught);
       String type = raised != null ? raised[0] : PyLibrary.exceptionOf(caught.diagnostics().get(0));
+      PyObject own = raisedObjects.get(caught);
       for (Stmt.Handler h : t.handlers()) {
-        if (h.type().isEmpty() || PyLibrary.handles(eval(h.type().get(), f), type)) {
+        if (h.type().isEmpty()
+            || (own != null
+                ? ExceptionClasses.handles(eval(h.type().get(), f), own.cls)
+                : PyLibrary.handles(eval(h.type().get(), f), type))) {
           if (h.name().isPresent()) {
             f.locals.put(
-                h.name().get(), raised != null ? raised[1] : caught.diagnostics().get(0).message());
+                h.name().get(),
+                own != null
+                    ? own
+                    : raised != null ? raised[1] : caught.diagnostics().get(0).message());
           }
           execBlock(h.body(), f);
           return;
@@ -882,11 +902,57 @@ public final class Interpreter {
     }
   }
 
+  /**
+   * The exception object a construction-time {@code raise} of a class of the model's own raised,
+   * for its handler's {@code as} name; null for other raises.
+   */
+  private PyObject ownExceptionObject(Stmt.Raise r, Frame f) {
+    if (!ownException(r, f)) {
+      return null;
+    }
+    try {
+      Object v = eval(r.exc().get(), f);
+      if (v instanceof PyClass c) {
+        v = call(c, List.of(), Map.of(), r.span());
+      }
+      return v instanceof PyObject o ? o : null;
+    } catch (DiagnosticException ex) {
+      return null;
+    }
+  }
+
+  /** The exception objects of construction-time raises of the model's own classes. */
+  private final Map<DiagnosticException, PyObject> raisedObjects =
+      new java.util.IdentityHashMap<>();
+
+  /** Whether {@code r} raises an exception class of the model's own (rule TRY in Staging). */
+  private boolean ownException(Stmt.Raise r, Frame f) {
+    if (r.exc().isEmpty()) {
+      return false;
+    }
+    Expr e = r.exc().get() instanceof Expr.Call c ? c.func() : r.exc().get();
+    try {
+      return eval(e, f) instanceof PyClass c
+          && ExceptionClasses.derives(c)
+          && !PyLibrary.EXCEPTIONS.containsKey(c.qualifiedName);
+    } catch (DiagnosticException ex) {
+      return false;
+    }
+  }
+
   private String describeRaise(Expr e, Frame f) {
     try {
       Object v = eval(e, f);
       if (v instanceof Builtin b) {
         return b.name(); // raise ValueError
+      }
+      if (v instanceof PyClass c && ExceptionClasses.derives(c)) {
+        return c.name; // raise Stop
+      }
+      if (v instanceof PyObject o
+          && ExceptionClasses.derives(o.cls)
+          && o.cls.lookup("__str__") == null) {
+        return o.cls.name; // raise Stop(x)
       }
       return Builtins.str(this, v);
     } catch (DiagnosticException ex) {
@@ -1184,6 +1250,8 @@ public final class Interpreter {
         bases.add(pc);
       } else if (b instanceof Builtin bi && bi.name().equals("dict")) {
         bases.add(DictSubclass.BASE);
+      } else if (b instanceof Builtin bi && PyLibrary.EXCEPTIONS.containsKey(bi.name())) {
+        bases.add(ExceptionClasses.base(bi.name()));
       } else if (!(b instanceof Builtin bi && bi.name().equals("object"))) {
         throw error(
             Code.DN0105,

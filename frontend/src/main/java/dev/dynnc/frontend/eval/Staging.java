@@ -977,6 +977,252 @@ final class Staging {
   }
 
   // ------------------------------------------------------------------------------------------
+  // Exceptions (rule TRY)
+
+  /**
+   * A try statement being staged: the frame it is in, its journal (begun with it) and, per handler,
+   * the paths that raised an exception it takes.
+   */
+  static final class TryFrame {
+    final Interpreter.Frame owner;
+    final Journal journal;
+    final List<Object> handlerTypes;
+    final List<List<Raised>> raised = new ArrayList<>();
+    final int stagedLoops;
+
+    TryFrame(Interpreter.Frame owner, Journal journal, List<Object> handlerTypes, int stagedLoops) {
+      this.owner = owner;
+      this.journal = journal;
+      this.handlerTypes = handlerTypes;
+      this.stagedLoops = stagedLoops;
+      handlerTypes.forEach(h -> raised.add(new ArrayList<>()));
+    }
+
+    boolean noRaises() {
+      return raised.stream().allMatch(List::isEmpty);
+    }
+  }
+
+  /**
+   * A path that raised: where it stopped, with the try's frame's variables and the containers it
+   * had touched since the try began, and the exception (its class and attributes, frozen).
+   */
+  record Raised(Exit exit, PyClass cls, Map<String, Object> attrs, Span span) {}
+
+  /** The try statements being staged, innermost first (rule TRY). */
+  private final java.util.ArrayDeque<TryFrame> tries = new java.util.ArrayDeque<>();
+
+  /** Local names under which a raised exception's attributes travel to its handler's join. */
+  private static final String EXC_ATTR = "\0exception.";
+
+  /**
+   * Rule TRY, at a {@code raise} of the model's own exception class in forward: the first staged
+   * try, innermost out, with a handler for the class takes it. The path ends here and waits, with
+   * the exception, for that handler; every path that raised to one handler is joined before it
+   * runs, like the exits of a loop. Returns normally (the caller reports the raise) when no staged
+   * try handles it or the exception is not an instance of a class of the model's own.
+   */
+  void raiseToHandler(Interpreter in, Interpreter.Frame f, Stmt.Raise r) {
+    if (tries.isEmpty()) {
+      return;
+    }
+    Object v = in.eval(r.exc().get(), f);
+    if (v instanceof PyClass pc && ExceptionClasses.derives(pc)) {
+      v = in.call(pc, List.of(), Map.of(), r.span());
+    }
+    if (!(v instanceof PyObject exc) || !ExceptionClasses.derives(exc.cls)) {
+      return;
+    }
+    for (TryFrame t : tries) {
+      for (int k = 0; k < t.handlerTypes.size(); k++) {
+        if (!ExceptionClasses.handles(t.handlerTypes.get(k), exc.cls)) {
+          continue;
+        }
+        if (trial || stagedLoops > t.stagedLoops) {
+          throw Interpreter.error(
+              Code.DN0200,
+              r.span(),
+              "raising " + exc.cls.name + " inside a data-dependent loop is not supported",
+              "leave the loop with 'break' and raise after it, or return from the loop instead");
+        }
+        Map<Object, Object> done = new java.util.IdentityHashMap<>();
+        Map<String, Object> locals = new HashMap<>();
+        t.owner.locals.forEach((name, x) -> locals.put(name, freeze(x, done)));
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        exc.dict.forEach((name, x) -> attrs.put(name, freeze(x, done)));
+        Exit e = new Exit(current, locals, Journal.pathStates(t.journal));
+        t.raised.get(k).add(new Raised(e, exc.cls, attrs, r.span()));
+        throw new PathEnded(r.span());
+      }
+    }
+  }
+
+  /**
+   * Rule TRY: a try statement in forward. Its body runs on the current path; a raise that one of
+   * its handlers takes ends its path there ({@link #raiseToHandler}), also from inside a call. Then
+   * each handler runs once on the join of the paths that raised to it, its {@code as} name bound to
+   * the exception (an object with the attributes of the raised ones, merged like variables), and
+   * the paths out of the body (through {@code else}) and out of the handlers meet after the
+   * statement, as after an if. A try whose body never raises at run time is its body (and else).
+   */
+  void stagedTry(Interpreter in, Interpreter.Frame f, Stmt.Try st) {
+    Span at = st.span();
+    if (!st.finalbody().isEmpty()) {
+      throw Interpreter.error(
+          Code.DN0200,
+          at,
+          "try/finally in forward is not supported",
+          "move the statements of the finally block after the try statement");
+    }
+    List<Object> types = new ArrayList<>();
+    for (Stmt.Handler h : st.handlers()) {
+      types.add(h.type().isPresent() ? in.eval(h.type().get(), f) : null);
+    }
+    TryFrame t = new TryFrame(f, Journal.push(), types, stagedLoops);
+    try {
+      boolean fell = false;
+      tries.push(t);
+      try {
+        in.execBlock(st.body(), f);
+        fell = true;
+      } catch (PathEnded p) {
+        // every path of the body raised or returned
+      } catch (ReturnSignal r) {
+        if (t.noRaises()) {
+          throw r;
+        }
+        f.pending.add(pending(f, r.value, r.span));
+      } catch (BreakSignal | ContinueSignal s) {
+        if (t.noRaises()) {
+          throw s;
+        }
+        throw leavesTry(s.span);
+      } finally {
+        tries.pop();
+      }
+      if (t.noRaises()) {
+        if (!fell) {
+          throw new PathEnded(at);
+        }
+        in.execBlock(st.orelse(), f);
+        return;
+      }
+      List<Exit> outs = new ArrayList<>();
+      if (fell) {
+        runClause(in, f, st.orelse(), null, t, outs);
+      }
+      for (int k = 0; k < st.handlers().size(); k++) {
+        List<Raised> rs = t.raised.get(k);
+        if (rs.isEmpty()) {
+          continue;
+        }
+        PyClass cls = rs.get(0).cls();
+        for (Raised r : rs) {
+          if (r.cls() != cls) {
+            throw Interpreter.error(
+                Code.DN0205,
+                st.handlers().get(k).span(),
+                "this handler takes "
+                    + cls.name
+                    + " and "
+                    + r.cls().name
+                    + " raised on different data-dependent paths",
+                "raise one exception class per handler, or give each class its own except clause");
+          }
+        }
+        List<Exit> exits = new ArrayList<>();
+        for (Raised r : rs) {
+          Map<String, Object> locals = new HashMap<>(r.exit().locals());
+          r.attrs().forEach((name, x) -> locals.put(EXC_ATTR + name, x));
+          exits.add(new Exit(r.exit().block(), locals, r.exit().heap()));
+        }
+        t.journal.rollback();
+        joinExits(f, exits, t.journal, at, "when the exception reaches this handler");
+        PyObject exc = new PyObject(cls);
+        for (String name : rs.get(0).attrs().keySet()) {
+          Object x = f.locals.remove(EXC_ATTR + name);
+          if (x instanceof Poison p) {
+            throw Interpreter.error(
+                Code.DN0205,
+                st.handlers().get(k).span(),
+                "attribute '"
+                    + name
+                    + "' of the "
+                    + cls.name
+                    + " this handler takes "
+                    + p.detail().replaceFirst("^is ", "")
+                    + " on different data-dependent paths",
+                "raise it with tensors of the same shape (or the same constants) on every path");
+          }
+          exc.dict.put(name, x);
+        }
+        f.locals.keySet().removeIf(name -> name.startsWith(EXC_ATTR));
+        Stmt.Handler h = st.handlers().get(k);
+        h.name().ifPresent(name -> f.locals.put(name, exc));
+        runClause(in, f, h.body(), h.name().orElse(null), t, outs);
+      }
+      if (outs.isEmpty()) {
+        throw new PathEnded(at);
+      }
+      t.journal.rollback();
+      joinExits(f, outs, t.journal, at, "after the try statement here");
+    } finally {
+      t.journal.pop();
+      t.journal.commitToParent();
+    }
+  }
+
+  /**
+   * Runs an else or except clause of a staged try on the current path; the path that falls out of
+   * it is added to {@code outs}. A handler's {@code as} name is unbound after the clause, as in
+   * Python.
+   */
+  private void runClause(
+      Interpreter in,
+      Interpreter.Frame f,
+      List<Stmt> body,
+      String asName,
+      TryFrame t,
+      List<Exit> outs) {
+    try {
+      in.execBlock(body, f);
+      if (asName != null) {
+        f.locals.remove(asName);
+      }
+      outs.add(new Exit(current, new HashMap<>(f.locals), Journal.pathStates(t.journal)));
+    } catch (PathEnded p) {
+      // the clause returned on every path
+    } catch (ReturnSignal r) {
+      f.pending.add(pending(f, r.value, r.span));
+    } catch (BreakSignal | ContinueSignal s) {
+      throw leavesTry(s.span);
+    }
+  }
+
+  private static RuntimeException leavesTry(Span at) {
+    return Interpreter.error(
+        Code.DN0200,
+        at,
+        "'break' or 'continue' out of a try statement whose body raises on a data-dependent path"
+            + " is not supported",
+        "set a flag in the try statement and break after it");
+  }
+
+  /** Joins {@code exits} into the current path, their heaps seen from before {@code base} began. */
+  private void joinExits(
+      Interpreter.Frame f, List<Exit> exits, Journal base, Span at, String where) {
+    View before = before(base);
+    List<View> views = new ArrayList<>();
+    Map<Long, Journal.Tracked> shared = new LinkedHashMap<>();
+    for (Exit e : exits) {
+      views.add(view(e.heap(), before));
+      e.heap().values().forEach(s -> shared.putIfAbsent(s.container().born(), s.container()));
+    }
+    base.touched().forEach(c -> shared.putIfAbsent(c.born(), c));
+    joinPaths(f, exits, views, shared.values(), at, where);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Loops (rule DYN-LOOP)
 
   /**
@@ -1015,7 +1261,7 @@ final class Staging {
         return false;
       }
       Journal open = j;
-      boolean unrolled = false;
+      boolean unrolled = tries.stream().anyMatch(t -> t.journal == open && t.noRaises());
       for (Loop l : f.loops) {
         unrolled |= l.journal == open && l.unrolled && l.breaks.isEmpty() && l.continues.isEmpty();
       }
@@ -1353,6 +1599,18 @@ final class Staging {
    * the latter.
    */
   void stagedWhile(Interpreter in, Interpreter.Frame f, Stmt.While w, Object first) {
+    stagedLoops++;
+    try {
+      stageWhile(in, f, w, first);
+    } finally {
+      stagedLoops--;
+    }
+  }
+
+  /** Data-dependent loops being staged now (their bodies run as trials first). */
+  private int stagedLoops;
+
+  private void stageWhile(Interpreter in, Interpreter.Frame f, Stmt.While w, Object first) {
     Span at = w.span();
     Set<String> bound = new java.util.TreeSet<>();
     Interpreter.boundNames(w.body(), bound);
@@ -1751,6 +2009,9 @@ final class Staging {
               new Terminator.Return(tree(in, p.block(), p.frozen(), p.span()), p.span());
         }
         return Values.NONE;
+      }
+      if (f.pending.isEmpty()) {
+        throw new PathEnded(at); // every path of the call raised to a try of a caller (rule TRY)
       }
       if (f.pending.size() == 1) {
         current = f.pending.get(0).block();
