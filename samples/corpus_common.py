@@ -185,7 +185,8 @@ def write_sample(out_dir, model, xs, chosen, traces, required):
     covered = set()
     for k, i in enumerate(chosen):
         name = 'x%d.npy' % k
-        np.save(os.path.join(inputs_dir, name), np.ascontiguousarray(xs[i].numpy(), dtype=np.float32))
+        np.save(os.path.join(inputs_dir, name), np.ascontiguousarray(
+            xs[i].numpy(), dtype=np.float32 if xs[i].is_floating_point() else np.int64))
         expected[name] = {'outcomes': [str(o) for o in traces[i][0]], 'margin': round(float(traces[i][1]), 4)}
         covered |= set(traces[i][0])
         print('%s: %s (margin %.4f)' % (name, ' '.join(map(str, traces[i][0])), traces[i][1]))

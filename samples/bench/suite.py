@@ -47,6 +47,8 @@ SAMPLES = [
     {'name': 'sdn', 'entry': 'models.sdn_vgg:create_vgg_sdn()', 'method': 'predict_early', 'input': 'x'},
     {'name': 'act_rnn', 'entry': 'models.act:build_model()', 'method': 'forward', 'input': 'x',
      'type': 'float32[1,8]'},
+    {'name': 'deebert', 'entry': 'models.deebert:build_model()', 'method': 'forward', 'input': 'input_ids',
+     'type': 'int64[1,16]'},
     {'name': 'caption_decoder', 'entry': 'models.caption:build_model()', 'method': 'forward', 'input': 'images'},
 ]
 

@@ -135,6 +135,14 @@ class CorpusSamplesTest {
             true,
             out -> List.of("steps:" + scalar(out.get(3)))),
         new Spec(
+            "deebert",
+            "models.deebert:build_model()",
+            "forward",
+            "input_ids",
+            "int64[1,16]",
+            true,
+            out -> List.of("exit" + scalar(out.get(1)))),
+        new Spec(
             "caption_decoder",
             "models.caption:build_model()",
             "forward",
