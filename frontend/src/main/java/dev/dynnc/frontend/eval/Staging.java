@@ -1140,21 +1140,9 @@ final class Staging {
         joinExits(f, exits, t.journal, at, "when the exception reaches this handler");
         PyObject exc = new PyObject(cls);
         for (String name : rs.get(0).attrs().keySet()) {
-          Object x = f.locals.remove(EXC_ATTR + name);
-          if (x instanceof Poison p) {
-            throw Interpreter.error(
-                Code.DN0205,
-                st.handlers().get(k).span(),
-                "attribute '"
-                    + name
-                    + "' of the "
-                    + cls.name
-                    + " this handler takes "
-                    + p.detail().replaceFirst("^is ", "")
-                    + " on different data-dependent paths",
-                "raise it with tensors of the same shape (or the same constants) on every path");
-          }
-          exc.dict.put(name, x);
+          // An attribute that differs in kind between the paths (a message string per layer) is
+          // a Poison, reported only where the handler reads it.
+          exc.dict.put(name, f.locals.remove(EXC_ATTR + name));
         }
         f.locals.keySet().removeIf(name -> name.startsWith(EXC_ATTR));
         Stmt.Handler h = st.handlers().get(k);
