@@ -80,7 +80,8 @@ exprlist : (expr | star_expr) (',' (expr | star_expr))* ','? ;
 star_expr : '*' expr ;
 
 test
-    : or_test ('if' or_test 'else' test)?                       # CondTest
+    : NAME ':=' test                                            # NamedExprTest
+    | or_test ('if' or_test 'else' test)?                       # CondTest
     | 'lambda' parameters? ':' test                             # LambdaTest
     ;
 

@@ -85,6 +85,9 @@ public sealed interface Expr {
 
   record IfExp(Expr test, Expr body, Expr orelse, Span span) implements Expr {}
 
+  /** An assignment expression {@code target := value}. */
+  record NamedExpr(String target, Expr value, Span span) implements Expr {}
+
   record Lambda(ImmutableList<Parameter> params, Expr body, Span span) implements Expr {}
 
   /** List/set/dict comprehension or generator expression. */

@@ -21,6 +21,7 @@ final class Comprehensions {
             outer.moduleName,
             outer.function,
             false);
+    f.enclosing = outer.enclosing != null ? outer.enclosing : outer;
     List<Object> items = new ArrayList<>();
     PyDict dict = new PyDict();
     loop(in, c, f, 0, items, dict);

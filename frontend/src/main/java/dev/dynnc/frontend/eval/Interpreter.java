@@ -100,6 +100,13 @@ public final class Interpreter {
     final String moduleName;
     final PyFunction function;
     final boolean classBody;
+
+    /**
+     * For a comprehension's own scope: the frame of the function around it, where an assignment
+     * expression in the comprehension binds its name (as in Python); null elsewhere.
+     */
+    Frame enclosing;
+
     final List<Staging.Pending> pending = new ArrayList<>();
 
     /** While forward is staged: the loops running now, innermost first (their pending exits). */
@@ -578,6 +585,10 @@ public final class Interpreter {
       w.body().forEach(x -> boundTargets(x, out));
     } else if (s instanceof Stmt.Try t) {
       t.body().forEach(x -> boundTargets(x, out));
+      for (Stmt.Handler h : t.handlers()) {
+        h.name().ifPresent(name -> out.add(new Expr.Name(name, h.span())));
+        h.body().forEach(x -> boundTargets(x, out));
+      }
       t.orelse().forEach(x -> boundTargets(x, out));
       t.finalbody().forEach(x -> boundTargets(x, out));
     } else if (s instanceof Stmt.FunctionDef d) {
@@ -1684,6 +1695,10 @@ public final class Interpreter {
         left = right;
       }
       return result;
+    } else if (e instanceof Expr.NamedExpr n) {
+      Object v = eval(n.value(), f);
+      assign(new Expr.Name(n.target(), n.span()), v, f.enclosing != null ? f.enclosing : f);
+      return v;
     } else if (e instanceof Expr.IfExp i) {
       Object t = foldCondition(evalTest(i.test(), f));
       if (isDynamic(t)) {

@@ -416,6 +416,9 @@ final class AstBuilder {
     if (ctx instanceof LambdaTestContext l) {
       return new Expr.Lambda(params(l.parameters()), test(l.test()), span(l));
     }
+    if (ctx instanceof NamedExprTestContext n) {
+      return new Expr.NamedExpr(n.NAME().getText(), test(n.test()), span(n));
+    }
     CondTestContext c = (CondTestContext) ctx;
     Expr body = orTest(c.or_test(0));
     if (c.test() == null) {
