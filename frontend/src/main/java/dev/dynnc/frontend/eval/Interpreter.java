@@ -667,7 +667,15 @@ public final class Interpreter {
       }
       f.locals.put(d.name(), v);
     } else if (s instanceof Stmt.ClassDef c) {
-      f.locals.put(c.name(), makeClass(c, f));
+      Object cls = makeClass(c, f);
+      for (int k = c.decorators().size() - 1; k >= 0 && cls instanceof PyClass; k--) {
+        Object deco = eval(c.decorators().get(k), f);
+        // A registry of an unmodelled library (@MODELS.register_module()) returns the class.
+        if (!(deco instanceof Opaque)) {
+          cls = call(deco, List.of(cls), Map.of(), c.decorators().get(k).span());
+        }
+      }
+      f.locals.put(c.name(), cls);
     } else if (s instanceof Stmt.Import im) {
       execImport(im, f);
     } else if (s instanceof Stmt.ImportFrom im) {
@@ -1243,6 +1251,7 @@ public final class Interpreter {
 
   private Object makeClass(Stmt.ClassDef c, Frame f) {
     List<PyClass> bases = new ArrayList<>();
+    boolean namedTuple = false;
     for (Expr.Arg a : c.bases()) {
       if (a.kind() != Expr.ArgKind.POSITIONAL) {
         continue; // metaclass= and friends: ignored
@@ -1257,7 +1266,9 @@ public final class Interpreter {
             "a class derived from '" + o.name() + "', which is " + o.detail(),
             null);
       }
-      if (b instanceof PyClass pc) {
+      if (b == DataModels.NAMED_TUPLE) {
+        namedTuple = true;
+      } else if (b instanceof PyClass pc) {
         bases.add(pc);
       } else if (b instanceof Builtin bi && bi.name().equals("dict")) {
         bases.add(DictSubclass.BASE);
@@ -1285,12 +1296,18 @@ public final class Interpreter {
             null,
             true);
     execBlock(c.body(), body);
+    for (Stmt st : c.body()) {
+      if (st instanceof Stmt.AnnAssign an && an.target() instanceof Expr.Name n) {
+        cls.annotations.remove(n.id());
+        cls.annotations.add(n.id());
+      }
+    }
     for (Object v : cls.dict.values()) {
       if (v instanceof PyFunction fn) {
         fn.owner = cls;
       }
     }
-    return cls;
+    return namedTuple ? DataModels.namedTuple(cls, c.span()) : cls;
   }
 
   /** Calls any callable value. */

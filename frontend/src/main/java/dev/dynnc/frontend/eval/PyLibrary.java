@@ -63,6 +63,14 @@ final class PyLibrary {
     module("types", m -> m.put("SimpleNamespace", simple));
     // argparse: Namespace is modelled; the parser is opaque (it reads the command line, which a
     // model never sees).
+    // typing: NamedTuple classes are modelled, the other names (Optional, List, ...) stay opaque;
+    // dataclasses: the decorator, field, asdict, replace.
+    PyNamespace typing = new PyNamespace("typing", new HashMap<>(), true);
+    DataModels.fillTyping(typing.attrs);
+    modules.put("typing", typing);
+    PyNamespace dataclasses = new PyNamespace("dataclasses", new HashMap<>(), true);
+    DataModels.fillDataclasses(dataclasses.attrs);
+    modules.put("dataclasses", dataclasses);
     PyNamespace argparse = new PyNamespace("argparse", new HashMap<>(), true);
     argparse.attrs.put("Namespace", namespaceClass("Namespace", "argparse.Namespace"));
     modules.put("argparse", argparse);

@@ -156,6 +156,9 @@ public final class Values {
     public final LinkedHashMap<String, Object> dict = new LinkedHashMap<>();
     public final Layer layer; // non-null for torch.nn classes
 
+    /** The names its body annotates ({@code hidden: int = 8}), in order: a dataclass's fields. */
+    public final List<String> annotations = new ArrayList<>();
+
     public PyClass(String name, String qualifiedName, List<PyClass> bases, Layer layer) {
       this.name = name;
       this.qualifiedName = qualifiedName;
