@@ -651,6 +651,17 @@ final class Staging {
         new Terminator.Branch(c.id(), t.id, ImmutableList.of(), e.id, ImmutableList.of(), at);
     Side ts = side(t, whenTrue);
     Side es = side(e, whenFalse);
+    if (ts.end() == null || es.end() == null) {
+      if (ts.end() == null && es.end() == null) {
+        throw new PathEnded(at);
+      }
+      Side only = ts.end() == null ? es : ts; // the other side raised: this one goes on
+      for (Journal.State st : only.after().values()) {
+        st.container().restoreTracked(st.state());
+      }
+      current = only.end();
+      return only.value();
+    }
     Object a = ts.value();
     Object b = es.value();
     BlockBuilder tEnd = ts.end();
@@ -690,13 +701,17 @@ final class Staging {
   private Side side(BlockBuilder start, java.util.function.Supplier<Object> eval) {
     Journal j = Journal.push();
     Object v;
+    boolean ended = false;
     try {
       current = start;
       v = eval.get();
+    } catch (PathEnded p) {
+      v = null; // a call on this side raised on every path (rule TRY): no value comes out
+      ended = true;
     } finally {
       j.pop();
     }
-    Side out = new Side(current, v, j, j.afterStates());
+    Side out = new Side(ended ? null : current, v, j, j.afterStates());
     j.rollback();
     return out;
   }
@@ -860,14 +875,24 @@ final class Staging {
       }
       current = body;
       Journal j = Journal.push();
+      boolean ended = false;
       try {
         values.add(freeze(arm.apply(i), new java.util.IdentityHashMap<>()));
+      } catch (PathEnded p) {
+        ended = true; // this arm raised on every path (rule TRY)
       } finally {
         j.pop();
       }
-      afters.add(j.afterStates());
+      if (!ended) {
+        afters.add(j.afterStates());
+      }
       j.rollback();
-      preds.add(current);
+      if (!ended) {
+        preds.add(current);
+      }
+    }
+    if (preds.isEmpty()) {
+      throw new PathEnded(at);
     }
     BlockBuilder join = newBlock();
     Map<BlockBuilder, List<ValueId>> args = new LinkedHashMap<>();
