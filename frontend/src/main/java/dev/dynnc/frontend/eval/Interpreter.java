@@ -537,6 +537,47 @@ public final class Interpreter {
   }
 
   /**
+   * The first statement-level {@code yield} of a function body (nested functions and classes are
+   * their own scopes), or null: such a body is a generator's.
+   */
+  private static Span firstYield(List<Stmt> body) {
+    for (Stmt s : body) {
+      Span y = null;
+      if (s instanceof Stmt.ExprStmt e && e.value() instanceof Expr.Yield yi) {
+        y = yi.span();
+      } else if (s instanceof Stmt.Assign a && a.value() instanceof Expr.Yield yi) {
+        y = yi.span();
+      } else if (s instanceof Stmt.If i) {
+        y = first(firstYield(i.body()), firstYield(i.orelse()));
+      } else if (s instanceof Stmt.For fo) {
+        y = first(firstYield(fo.body()), firstYield(fo.orelse()));
+      } else if (s instanceof Stmt.While w) {
+        y = first(firstYield(w.body()), firstYield(w.orelse()));
+      } else if (s instanceof Stmt.With w) {
+        y = firstYield(w.body());
+      } else if (s instanceof Stmt.Try t) {
+        y = first(firstYield(t.body()), firstYield(t.orelse()), firstYield(t.finalbody()));
+        for (Stmt.Handler h : t.handlers()) {
+          y = first(y, firstYield(h.body()));
+        }
+      }
+      if (y != null) {
+        return y;
+      }
+    }
+    return null;
+  }
+
+  private static Span first(Span... spans) {
+    for (Span s : spans) {
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The targets {@code body} may assign, unpacking targets ({@code a, *b = ...}) replaced by their
    * elements.
    */
@@ -1414,6 +1455,18 @@ public final class Interpreter {
           "unbounded recursion in model code?");
     }
     try {
+      if (fn.body != null) {
+        Span yield = firstYield(fn.body);
+        if (yield != null) {
+          // A generator function: refused where it is called, so the call's value is unusable
+          // without a second error at its use (iterating the None its body would return).
+          throw error(
+              Code.DN0003,
+              yield,
+              "'yield' is not supported: " + fn.name + "() is a generator",
+              "dynnc compiles plain methods; build and return a list (or tuple) of the items instead");
+        }
+      }
       Map<String, Object> locals = new HashMap<>();
       bindArguments(fn, args, kwargs, locals, at);
       Frame f = new Frame(locals, fn.globalsRef, fn.closure, fn.moduleName, fn, false);
