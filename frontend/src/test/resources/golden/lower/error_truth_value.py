@@ -1,9 +1,9 @@
 # entry: Net()
 # input: x=float32[2,5]
 # Where Python needs the truth of a run-time value and dynnc cannot branch on it, the value is
-# refused with a located error (it was once taken as true): filter(), sorted() and max() with a key
-# comparing tensors, operator.truth. Also refused as PyTorch refuses them: fill_ with a string and
-# clamp with neither bound.
+# refused with a located error (it was once taken as true): filter(), sorted() with a key comparing
+# tensors (max() and min() branch on it now: diff test max_key.py), operator.truth. Also refused as
+# PyTorch refuses them: fill_ with a string and clamp with neither bound.
 import operator
 
 import torch
@@ -15,7 +15,6 @@ class Net(nn.Module):
         rows = [x[0], x[1]]
         a = list(filter(lambda r: r.sum() > 0, rows))
         b = sorted(rows, key=lambda r: r.sum())
-        c = max(rows, key=lambda r: r.sum().item())
         d = operator.truth(x.sum())
         e = x.clone().fill_("1")
         f = x.clamp()
@@ -31,21 +30,16 @@ class Net(nn.Module):
 # 17 |         b = sorted(rows, key=lambda r: r.sum())
 #    |             ^
 #    = hint: test it in an if or while statement, a conditional expression, `and`, `or`, `not` or bool(), or compute with it as a tensor (torch.where, .any(), .all())
-# error[DN0201]: error_truth_value.py:18:13: the truth value of a run-time scalar is needed here, where dynnc cannot branch on it
+# error[DN0201]: error_truth_value.py:18:22: the truth value of a run-time tensor is needed here, where dynnc cannot branch on it
 #    |
-# 18 |         c = max(rows, key=lambda r: r.sum().item())
-#    |             ^
-#    = hint: test it in an if or while statement, a conditional expression, `and`, `or`, `not` or bool(), or compute with it as a tensor (torch.where, .any(), .all())
-# error[DN0201]: error_truth_value.py:19:22: the truth value of a run-time tensor is needed here, where dynnc cannot branch on it
-#    |
-# 19 |         d = operator.truth(x.sum())
+# 18 |         d = operator.truth(x.sum())
 #    |                      ^
 #    = hint: test it in an if or while statement, a conditional expression, `and`, `or`, `not` or bool(), or compute with it as a tensor (torch.where, .any(), .all())
-# error[DN0102]: error_truth_value.py:20:23: fill_(): argument 'value' must be Tensor|Number, not str
+# error[DN0102]: error_truth_value.py:19:23: fill_(): argument 'value' must be Tensor|Number, not str
 #    |
-# 20 |         e = x.clone().fill_("1")
+# 19 |         e = x.clone().fill_("1")
 #    |                       ^
-# error[DN0102]: error_truth_value.py:21:15: torch.clamp: at least one of 'min' or 'max' must not be None
+# error[DN0102]: error_truth_value.py:20:15: torch.clamp: at least one of 'min' or 'max' must not be None
 #    |
-# 21 |         f = x.clamp()
+# 20 |         f = x.clamp()
 #    |               ^

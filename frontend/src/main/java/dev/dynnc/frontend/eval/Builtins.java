@@ -877,7 +877,29 @@ final class Builtins {
       Object bestKey = it.call(key, List.of(best), Map.of(), at);
       for (Object v : items.subList(1, items.size())) {
         Object k = it.call(key, List.of(v), Map.of(), at);
-        if (it.truthy(Operators.compare(it, min ? "<" : ">", k, bestKey, at), at)) {
+        Object better = it.foldCondition(Operators.compare(it, min ? "<" : ">", k, bestKey, at));
+        if (Interpreter.isDynamic(better)) {
+          // A key known at run time (o.sum().item()): the pick is a data-dependent branch whose
+          // sides carry (item, key), joined like the values of a conditional expression.
+          Object cand = new PyTuple(ImmutableList.of(v, k));
+          Object kept = new PyTuple(ImmutableList.of(best, bestKey));
+          Object pair =
+              it.requireStaging(at)
+                  .branchValue(it, it.frames.peek(), better, () -> cand, () -> kept, false, at);
+          if (!(pair instanceof PyTuple t)
+              || t.items().stream().anyMatch(x -> x instanceof Values.Poison)) {
+            throw Interpreter.error(
+                Code.DN0205,
+                at,
+                (min ? "min" : "max")
+                    + "() with a key known only at run time picks among items of different kinds",
+                "the items must be tensors of one shape (or numbers of one type)");
+          }
+          best = t.items().get(0);
+          bestKey = t.items().get(1);
+          continue;
+        }
+        if (it.truthy(better, at)) {
           best = v;
           bestKey = k;
         }
