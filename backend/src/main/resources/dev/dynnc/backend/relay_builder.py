@@ -26,7 +26,7 @@ _devnull = os.open(os.devnull, os.O_WRONLY)
 os.dup2(_devnull, 2)
 try:
     import tvm
-    from tvm import relay
+    from tvm import relay, tir
 finally:
     os.dup2(_saved_stderr, 2)
     os.close(_devnull)
@@ -928,6 +928,9 @@ def _pool_in(call, x, layout):
 
 
 def _build(req):
+    if req.get("kind") == "native":
+        _native(req)
+        return
     with open(req["weights_file"], "rb") as fh:
         req["weights_blob"] = fh.read()
     mod = _function(req)
@@ -940,13 +943,7 @@ def _build(req):
         with open(req["relay_file"], "w") as fh:
             fh.write("")
         return
-    blocked = any(i.get("layout") for i in req["inputs"]) or any(req.get("output_layouts") or [])
-    if blocked or _has_global_pool(mod):
-        passes = ([_CancelBoundaryTransforms()] if blocked else []) + [_FastGlobalPools()]
-        with tvm.target.Target(target):
-            with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-                mod = tvm.transform.Sequential(passes + [relay.transform.FoldConstant(), relay.transform.InferType()])(
-                    _until_layouts(mod, target))
+    mod = _boundary_passes(req, mod, target)
     # tir.disable_assert drops the argument checks of every kernel's packed entry point (about 300
     # messages, 75 KiB per library): only the graph executor calls the kernels, always with the
     # buffers it planned, and the runtime checks every input's type before set_input.
@@ -972,6 +969,469 @@ def _build(req):
         fh.write(mod.astext(show_meta_data=False))
 
 
+def _boundary_passes(req, mod, target):
+    """The subgraph's boundary transforms cancelled against TVM's layout pass, and global pools
+    made fast, before relay.build (see _CancelBoundaryTransforms and _FastGlobalPools)."""
+    blocked = any(i.get("layout") for i in req["inputs"]) or any(req.get("output_layouts") or [])
+    if blocked or _has_global_pool(mod):
+        passes = ([_CancelBoundaryTransforms()] if blocked else []) + [_FastGlobalPools()]
+        with tvm.target.Target(target):
+            with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+                mod = tvm.transform.Sequential(passes + [relay.transform.FoldConstant(), relay.transform.InferType()])(
+                    _until_layouts(mod, target))
+    return mod
+
+
+# --native-host: the whole host program as one native function (rule NATIVE-HOST). The compiler
+# sends the host plan (blocks of host ops, subgraph calls and terminators, only ops listed in
+# _NATIVE_OPS) and every subgraph's own request. Each subgraph is built as for its library, with
+# symbols of its own (mod_name sgK); a TIR function written here then runs the plan: it calls each
+# subgraph's kernels in its graph's order on buffers laid out as its graph's storage plan says
+# (direct calls, as TVM's AOT executor makes them), evaluates the host ops, follows the branches
+# and jumps, and at a return copies the leaves into the outputs of that return site, with the site's
+# number and the number of an op that raised (-1: none). TVM's LLVM backend compiles it into the
+# same library as the kernels, exposed as a graph of one node, so the runtime loads and runs it as
+# any subgraph. Measured in samples/bench/README.md (the probe it grew from: probes/native_loop.py).
+
+class NativeUnsupported(Exception):
+    """The plan needs something the native host program does not do; the compiler keeps the JVM
+    host program and says why."""
+
+
+_MAX_COPIED_PARAM = 1 << 16  # elements of a tensor a jump copies into a block parameter
+
+
+def _native_cmp(name):
+    return {
+        "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+        "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b,
+        # Python's != of floats is true when either is NaN: the negation of ordered equality.
+        "ne": lambda a, b: tir.Not(a == b),
+    }[name]
+
+
+def _native(req):
+    target = host_target(req["target"])
+    if tvm.target.Target(target).kind.name != "llvm":
+        raise NativeUnsupported("native host programs are built for CPU targets only")
+    plan = req["plan"]
+    libs, graphs = [], []
+    for k, path in enumerate(req["subgraphs"]):
+        with open(path) as fh:
+            sreq = json.load(fh)
+        with open(sreq["weights_file"], "rb") as fh:
+            sreq["weights_blob"] = fh.read()
+        mod = _boundary_passes(sreq, _function(sreq), target)
+        lib = _relay_build(mod, target, mod_name="sg%d" % k)
+        libs.append(lib)
+        graphs.append(json.loads(lib.get_graph_json()))
+    consts = [{n: v.numpy() for n, v in lib.get_params().items()} for lib in libs]
+    func, outputs = _native_function(plan, graphs, consts)
+    with tvm.transform.PassContext(config={"tir.disable_assert": True}):
+        driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
+    for lib in libs:
+        driver.import_module(lib.get_lib())
+    nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
+    n_in = len(nodes)
+    nodes.append({"op": "tvm_op", "name": "dynnc_native",
+                  "attrs": {"func_name": "dynnc_native", "flatten_data": "0",
+                            "num_inputs": str(n_in), "num_outputs": str(len(outputs))},
+                  "inputs": [[i, 0, 0] for i in range(n_in)]})
+    ins = [_native_value(plan, v) for v in plan["inputs"]]
+    shapes = [list(sh) for sh, _ in ins] + [list(sh) for sh, _ in outputs]
+    dtypes = [dt for _, dt in ins] + [dt for _, dt in outputs]
+    graph = {
+        "nodes": nodes, "arg_nodes": list(range(n_in)), "heads": [[n_in, j, 0] for j in range(len(outputs))],
+        "node_row_ptr": list(range(n_in + 1)) + [n_in + len(outputs)],
+        "attrs": {"storage_id": ["list_int", list(range(len(shapes)))],
+                  "shape": ["list_shape", shapes], "dltype": ["list_str", dtypes]},
+    }
+    factory = tvm.relay.backend.executor_factory.GraphExecutorFactoryModule(
+        None, tvm.target.Target(target), relay.backend.Executor("graph"), json.dumps(graph), driver,
+        "default", {}, {})
+    tmp = req["output"] + ".partial.so"
+    # -z now: every symbol is bound when the library loads, so one the runtime lacks fails the load
+    # (here, below, with an error) instead of aborting the process at its first call.
+    factory.export_library(tmp, options=["-s", "-Wl,-z,now"])
+    tvm.runtime.load_module(tmp)["default"](tvm.cpu())
+    os.replace(tmp, req["output"])
+    with open(req["relay_file"], "w") as fh:
+        fh.write("// target: " + str(target) + "\n")
+        fh.write("// cpu features: " + " ".join(_cpu_features(target)) + "\n")
+        fh.write("// native host program: the subgraphs' kernels and the host program in one function\n")
+        fh.write(str(func))
+
+
+def _native_value(plan, v):
+    info = plan["values"][str(v)]
+    return tuple(info.get("shape", [])), info["dtype"]
+
+
+def _native_function(plan, graphs, consts):
+    """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
+    leaves in order, then the site taken and the op that raised (int64[1] each). `consts` are
+    each subgraph's parameters: the weights TVM did not link into its kernels (a constant that is
+    an output of the subgraph as it is, say), copied from the library's constant data into
+    aligned buffers when a run starts."""
+    values = plan["values"]
+    allocs = []  # (pointer, offset in int64 units into the arena) of each buffer of the body
+    arena_size = [0]
+    const_data, const_init = [], []  # (buffer, array) of constant data; their copies
+
+    def local(name, shape, dtype):
+        # Every buffer starts 64-byte aligned, as the kernels assume of their arguments (the graph
+        # executor's allocations are): storage in whole 64-byte units, which TVM's stack and
+        # workspace allocations align to 64 bytes.
+        n = 1
+        for d in shape:
+            n *= int(d)
+        # All of them are slices of one arena, allocated once per run (a TVM workspace per buffer
+        # cost 1.8 us a run on act_rnn's 73 buffers).
+        units = max(1, (n * ((tvm.DataType(dtype).bits + 7) // 8) + 63) // 64)
+        ptr = tir.Var(name + "_ptr", tvm.ir.PointerType(tvm.ir.PrimType("int64")))
+        allocs.append((ptr, arena_size[0]))
+        arena_size[0] += units * 8
+        return tir.decl_buffer(_nz(shape), dtype, name=name, data=ptr)
+
+    inputs = {}
+    for v in plan["inputs"]:
+        shape, dtype = _native_value(plan, v)
+        inputs[v] = tir.decl_buffer(_nz(shape), dtype, name="in%d" % v)
+    tensors = dict(inputs)  # value id -> buffer of a tensor value
+    scalars = {}  # value id -> 1-element local buffer of a host scalar (int64, float64, int32 bool)
+
+    def scalar_buf(v):
+        if v not in scalars:
+            dt = values[str(v)]["dtype"]
+            kind = "float64" if dt.startswith("float") else "int32" if dt == "bool" else "int64"
+            scalars[v] = local("s%d" % v, (1,), kind)
+        return scalars[v]
+
+    # The shape each tensor value is stored in: a subgraph's output as its graph has it (blocked,
+    # NCHW8c say, where dynnc passes it blocked to the next subgraph), a block parameter as the
+    # arguments jumps pass it.
+    stored = {}
+    for _ in range(len(plan["blocks"]) + 1):
+        for b in plan["blocks"]:
+            call = b.get("call")
+            if call:
+                g = graphs[call["subgraph"]]
+                rowptr = g["node_row_ptr"]
+                for h, v in zip(g["heads"], call["results"]):
+                    e = rowptr[h[0]] + h[1]
+                    stored[v] = (tuple(g["attrs"]["shape"][1][e]), g["attrs"]["dltype"][1][e])
+            t = b["term"]
+            pairs = []
+            if t["kind"] == "jump":
+                pairs = [(t["target"], t["args"])]
+            elif t["kind"] == "branch":
+                pairs = [(t["then"], t["then_args"]), (t["else"], t["else_args"])]
+            for target, args in pairs:
+                for p_, a in zip(plan["blocks"][target]["params"], args):
+                    if a in stored:
+                        stored[p_] = stored[a]
+
+    def tensor_buf(v, shape=None, dtype=None):
+        if v not in tensors:
+            sh, dt = stored.get(v) or _native_value(plan, v)
+            tensors[v] = local("t%d" % v, shape if shape is not None else sh, dtype or dt)
+        return tensors[v]
+
+    def is_scalar(v):
+        return values[str(v)].get("scalar", False)
+
+    def numel(b):
+        n = 1
+        for d in b.shape:
+            n *= int(d)
+        return n
+
+    def copy(dst, src):
+        cast = dst.dtype == "bool" and src.dtype == "int8"  # a bool constant, stored as bytes
+        if numel(dst) != numel(src) or (dst.dtype != src.dtype and not cast):
+            raise NativeUnsupported("a value changes type between blocks")
+        n = numel(dst)
+        i = tir.Var("i", "int32")
+        d = tir.decl_buffer((n,), dst.dtype, data=dst.data)
+        sb = tir.decl_buffer((n,), src.dtype, data=src.data)
+        x = tir.BufferLoad(sb, [i])
+        return tir.For(i, 0, n, tir.ForKind.SERIAL,
+                       tir.BufferStore(d, x != tir.const(0, "int8") if cast else x, [i]))
+
+    # The graphs' internal storage, one allocation per storage id of each subgraph.
+    entries = []
+    for k, g in enumerate(graphs):
+        sids, shapes, dts = g["attrs"]["storage_id"][1], g["attrs"]["shape"][1], g["attrs"]["dltype"][1]
+        size = {}
+        for e, sid in enumerate(sids):
+            n = 1
+            for d in shapes[e]:
+                n *= d
+            size[sid] = max(size.get(sid, 0), n * ((tvm.DataType(dts[e]).bits + 7) // 8))
+        store = {sid: local("g%d_s%d" % (k, sid), (max(1, (size[sid] + 7) // 8),), "int64") for sid in size}
+        entries.append({e: tir.decl_buffer(_nz(shapes[e]), dts[e], name="g%d_e%d" % (k, e), data=store[sid].data)
+                        for e, sid in enumerate(sids)})
+
+    site_out = tir.decl_buffer((1,), "int64", name="site")
+    raised_out = tir.decl_buffer((1,), "int64", name="raised")
+    out_bufs, out_types = [], []
+    site_bufs = []
+    for s, leaves in enumerate(plan["sites"]):
+        bufs = []
+        for j, v in enumerate(leaves):
+            if is_scalar(v):
+                shape, dtype = (1,), values[str(v)]["dtype"]
+            else:
+                shape, dtype = _native_value(plan, v)
+            b = tir.decl_buffer(_nz(shape), dtype, name="out%d_%d" % (s, j))
+            bufs.append(b)
+            out_bufs.append(b)
+            out_types.append((tuple(shape), dtype))
+        site_bufs.append(bufs)
+    out_types += [((1,), "int64"), ((1,), "int64")]
+
+    block_var = local("block", (1,), "int32")
+    null = tir.reinterpret("handle", tir.const(0, "uint64"))
+
+    def read(v):
+        b = scalar_buf(v)
+        return b[0]
+
+    def op_stmt(op):
+        fn, v = op["fn"], op["id"]
+        if fn == "const":
+            dst = scalar_buf(v)
+            x = float(op["value"]) if dst.dtype == "float64" else int(op["value"])
+            return tir.BufferStore(dst, tir.const(x, dst.dtype), [0])
+        if fn == "item":
+            src = tensor_buf(op["args"][0])
+            flat = tir.decl_buffer((numel(src),), src.dtype, data=src.data)
+            dst = scalar_buf(v)
+            x = tir.BufferLoad(flat, [0])
+            x = tir.Cast("int32", x != tir.const(0, x.dtype)) if src.dtype == "bool" else tir.Cast(dst.dtype, x)
+            return tir.BufferStore(dst, x, [0])
+        if fn == "upload":
+            dst = tensor_buf(v, (), values[str(v)]["dtype"])
+            x = read(op["args"][0])
+            return tir.BufferStore(dst, tir.Cast(dst.dtype, x) if dst.dtype != "bool" else x != 0, [0])
+        args = [read(a) for a in op["args"]]
+        cls, name = fn.split(".")
+        dst = scalar_buf(v)
+        if name in ("lt", "le", "gt", "ge", "eq", "ne"):
+            return tir.BufferStore(dst, tir.Cast("int32", _native_cmp(name)(*args)), [0])
+        if name == "logicalAnd":
+            return tir.BufferStore(dst, tir.Cast("int32", tir.And(args[0] != 0, args[1] != 0)), [0])
+        if name == "logicalOr":
+            return tir.BufferStore(dst, tir.Cast("int32", tir.Or(args[0] != 0, args[1] != 0)), [0])
+        if name == "logicalNot":
+            return tir.BufferStore(dst, tir.Cast("int32", args[0] == 0), [0])
+        if cls == "PyScalar" and name in ("add", "sub"):
+            # Wrapping arithmetic on the bits, and the sign test of two's complement overflow: TVM's
+            # simplifier assumes signed ints never overflow and folded `a > MAX - b` to false.
+            a, b = args
+            ua, ub = tir.reinterpret("uint64", a), tir.reinterpret("uint64", b)
+            r = tir.reinterpret("int64", ua + ub if name == "add" else ua - ub)
+            zero = tir.const(0, "int64")
+            if name == "add":
+                over = tir.bitwise_and(tir.bitwise_xor(a, r), tir.bitwise_xor(b, r)) < zero
+            else:
+                over = tir.bitwise_and(tir.bitwise_xor(a, b), tir.bitwise_xor(a, r)) < zero
+            return tir.IfThenElse(over, _native_raise(raised_out, block_var, op["raise"]),
+                                  tir.BufferStore(dst, r, [0]))
+        if cls == "PyFloat" and name in ("add", "sub", "mul"):
+            a, b = args
+            value = a + b if name == "add" else a - b if name == "sub" else a * b
+            return tir.BufferStore(dst, value, [0])
+        raise NativeUnsupported("host op " + fn)
+
+    made_consts = {}
+
+    def const_buf(k, name):
+        if (k, name) not in made_consts:
+            arr = consts[k][name]
+            if arr.size > _MAX_COPIED_PARAM:
+                raise NativeUnsupported("subgraph sg%d keeps a weight of %d elements unlinked" % (k, arr.size))
+            stored = arr.astype("int8") if arr.dtype == np.bool_ else arr  # TVM links no bool data
+            data = tir.decl_buffer(_nz(arr.shape), str(stored.dtype), name="c%d_%s_data" % (k, name))
+            const_data.append((data, stored))
+            buf = local("c%d_%s" % (k, name), arr.shape, str(arr.dtype))
+            const_init.append(copy(buf, data))
+            made_consts[(k, name)] = buf
+        return made_consts[(k, name)]
+
+    def call_stmts(call):
+        k = call["subgraph"]
+        g, ent = graphs[k], dict(entries[k])
+        nodes, rowptr = g["nodes"], g["node_row_ptr"]
+        out = []
+        arg_nodes = g["arg_nodes"]
+        if len(arg_nodes) != len(call["args"]) + len(consts[k]):
+            raise NativeUnsupported("subgraph sg%d takes inputs the plan does not pass" % k)
+        args = iter(call["args"])
+        for i in arg_nodes:
+            name = nodes[i]["name"]
+            if name in consts[k]:
+                ent[rowptr[i]] = const_buf(k, name)
+            else:
+                ent[rowptr[i]] = tensor_buf(next(args))
+        heads = [rowptr[h[0]] + h[1] for h in g["heads"]]
+        inputs_e = {rowptr[i] for i in arg_nodes}
+        bound = set()
+        results = call["results"]
+        if len(results) != len(heads):
+            raise NativeUnsupported("subgraph sg%d returns a different number of outputs" % k)
+        after = []
+        for e, v in zip(heads, results):
+            sh = tuple(g["attrs"]["shape"][1][e])
+            dt = g["attrs"]["dltype"][1][e]
+            dst = tensor_buf(v, sh, dt)
+            if e in inputs_e or e in bound:
+                after.append(copy(dst, ent[e]))
+            else:
+                ent[e] = dst
+                bound.add(e)
+        for n, node in enumerate(nodes):
+            if node["op"] == "tvm_op" and node["attrs"]["func_name"] == "__nop":
+                # a reshape the graph executor makes by sharing storage: the output is the input
+                src = ent[rowptr[node["inputs"][0][0]] + node["inputs"][0][1]]
+                e = rowptr[n]
+                view = tir.decl_buffer(_nz(g["attrs"]["shape"][1][e]), g["attrs"]["dltype"][1][e],
+                                       name="g%d_e%d_view" % (k, e), data=src.data)
+                if e in bound:
+                    out.append(copy(ent[e], view))
+                else:
+                    ent[e] = view
+            elif node["op"] == "tvm_op":
+                a = [ent[rowptr[src] + j] for src, j, *_ in node["inputs"]]
+                a += [ent[rowptr[n] + j] for j in range(int(node["attrs"]["num_outputs"]))]
+                out.append(tir.Evaluate(tir.call_cpacked(node["attrs"]["func_name"], *a, null)))
+            elif n not in arg_nodes:
+                raise NativeUnsupported("subgraph sg%d has a graph node the native host cannot pass" % k)
+        return out + after
+
+    def jump(target, args):
+        params = plan["blocks"][target]["params"]
+        stmts = []
+        clash = set(args) & set(params)
+        temps = {}
+        for p, a in zip(params, args):
+            if p == a:
+                continue
+            if a in clash:  # parallel copy: read every argument before writing any parameter
+                src = scalar_buf(a) if is_scalar(a) else tensor_buf(a)
+                t = local("tmp%d_%d" % (target, a), src.shape, src.dtype)
+                stmts.append(copy(t, src))
+                temps[a] = t
+        for p, a in zip(params, args):
+            if p == a:
+                continue
+            if is_scalar(p):
+                src = temps.get(a, scalar_buf(a))
+                stmts.append(tir.BufferStore(scalar_buf(p), src[0], [0]))
+            else:
+                src = temps.get(a, tensor_buf(a))
+                dst = tensor_buf(p, tuple(int(d) for d in src.shape), src.dtype)
+                if numel(dst) > _MAX_COPIED_PARAM:
+                    raise NativeUnsupported("a jump would copy a tensor of %d elements" % numel(dst))
+                stmts.append(copy(dst, src))
+        stmts.append(tir.BufferStore(block_var, target, [0]))
+        return stmts
+
+    def guarded(ops):
+        """The ops' statements; after one that may raise, the rest run only if it did not."""
+        out = []
+        for op in ops:
+            out.append((op_stmt(op), op.get("raise", -1) >= 0))
+        return out
+
+    def fold(items):
+        stmts = []
+        for k in range(len(items) - 1, -1, -1):
+            stmt, raises = items[k]
+            if raises and stmts:
+                rest = _seq(stmts)
+                stmts = [stmt, tir.IfThenElse(block_var[0] != -2, rest, None)]
+            else:
+                stmts = [stmt] + stmts
+        return stmts
+
+    cases = []
+    for idx, b in enumerate(plan["blocks"]):
+        items = guarded(b["before"])
+        if b.get("call"):
+            items += [(x, False) for x in call_stmts(b["call"])]
+        items += guarded(b["ops"])
+        t = b["term"]
+        stmts = []
+        if t["kind"] == "jump":
+            stmts += jump(t["target"], t["args"])
+        elif t["kind"] == "branch":
+            stmts.append(tir.IfThenElse(read(t["cond"]) != 0, _seq(jump(t["then"], t["then_args"])),
+                                        _seq(jump(t["else"], t["else_args"]))))
+        else:
+            s = t["site"]
+            for buf, v in zip(site_bufs[s], plan["sites"][s]):
+                if is_scalar(v):
+                    x = read(v)
+                    stmts.append(tir.BufferStore(buf, tir.Cast(buf.dtype, x != 0) if buf.dtype == "bool"
+                                                 else tir.Cast(buf.dtype, x), [0]))
+                else:
+                    stmts.append(copy(buf, tensor_buf(v)))
+            stmts.append(tir.BufferStore(site_out, tir.const(s, "int64"), [0]))
+            stmts.append(tir.BufferStore(block_var, -1, [0]))
+        stmts = fold(items + [(x, False) for x in stmts])
+        cases.append((idx, _seq(stmts)))
+    def dispatch_of(lo, hi):
+        """The blocks lo..hi-1 chosen by binary search on the block number (depth log2 of their
+        count: a chain of ifs as deep as the blocks took TVM minutes on a thousand blocks)."""
+        if hi - lo == 1:
+            return cases[lo][1]
+        mid = (lo + hi) // 2
+        return tir.IfThenElse(block_var[0] < mid, dispatch_of(lo, mid), dispatch_of(mid, hi))
+
+    dispatch = dispatch_of(0, len(cases))
+    main = [tir.BufferStore(raised_out, tir.const(-1, "int64"), [0]),
+            tir.BufferStore(site_out, tir.const(-1, "int64"), [0]),
+            tir.BufferStore(block_var, 0, [0]),
+            tir.While(block_var[0] >= 0, dispatch)]
+    body = _seq(const_init + main)
+    for data, arr in const_data:
+        body = tir.AllocateConst(data.data, data.dtype, list(_nz(arr.shape)),
+                                 tvm.nd.array(arr.reshape(_nz(arr.shape))), body)
+    arena = tir.decl_buffer((max(8, arena_size[0]),), "int64", name="arena")
+    for ptr, offset in allocs:
+        body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
+    body = tir.Allocate(arena.data, "int64", [max(8, arena_size[0])], tir.const(1, "bool"), body)
+    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [site_out, raised_out]
+    handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
+    func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
+    return func.with_attr("global_symbol", "dynnc_native"), out_types
+
+
+def _nz(shape):
+    """A shape for the native function's buffers: a 0-d tensor as one element (the kernels, built
+    without argument checks, read it the same)."""
+    shape = tuple(int(d) for d in shape)
+    return shape if shape else (1,)
+
+
+def _seq(stmts):
+    """Statements in order, as TIR wants them: nested sequences flattened, one statement alone."""
+    flat = []
+    for st in stmts:
+        if isinstance(st, tir.SeqStmt):
+            flat.extend(st.seq)
+        else:
+            flat.append(st)
+    return flat[0] if len(flat) == 1 else tir.SeqStmt(flat)
+
+
+def _native_raise(raised_out, block_var, index):
+    """Ends the run at an op that raised: the host program raises Python's error there."""
+    return _seq([tir.BufferStore(raised_out, tir.const(index, "int64"), [0]),
+                        tir.BufferStore(block_var, -2, [0])])
+
+
 def _cpu_features(target):
     """The features LLVM generates code with for the target's -mcpu, sorted, in LLVM's names."""
     feats = tvm.target.codegen.llvm_get_cpu_features(tvm.target.Target(target))
@@ -980,7 +1440,7 @@ def _cpu_features(target):
     return sorted(str(k) for k in feats)
 
 
-def _relay_build(mod, target, records=None):
+def _relay_build(mod, target, records=None, mod_name="default"):
     """relay.build with linked weights, or with a parameter blob where TVM cannot link them; with
     the auto-scheduler's schedules from `records` when given.
 
@@ -989,11 +1449,11 @@ def _relay_build(mod, target, records=None):
     `h = h * 0.999 + 0.001` fail with "Observed 100 rewrite passes". Such a subgraph is built
     again without SimplifyExpr (its other passes, FoldConstant among them, still run)."""
     try:
-        return _relay_build_links(mod, target, records, [])
+        return _relay_build_links(mod, target, records, [], mod_name)
     except tvm.TVMError as e:
         if not _simplify_failed(e):
             raise
-    return _relay_build_links(mod, target, records, ["SimplifyExpr"])
+    return _relay_build_links(mod, target, records, ["SimplifyExpr"], mod_name)
 
 
 def _simplify_failed(e):
@@ -1002,31 +1462,31 @@ def _simplify_failed(e):
     return any(m in str(e) for m in ("rewrite passes, possible conflicting passes", "contains free variables"))
 
 
-def _relay_build_links(mod, target, records, disabled):
+def _relay_build_links(mod, target, records, disabled, mod_name="default"):
     if _on_gpu(target):
         # TVM's graph executor hands a linked weight to the kernels as a view of the library's
         # constant data in host memory, tagged with the executor's device: a CUDA kernel reading
         # it faults ("an illegal memory access was encountered", every sample on an H200). On a
         # GPU the weights stay a parameter blob, which the executor copies into device memory.
-        return _relay_build_once(mod, target, False, records, disabled)
+        return _relay_build_once(mod, target, False, records, disabled, mod_name)
     try:
-        return _relay_build_once(mod, target, True, records, disabled)
+        return _relay_build_once(mod, target, True, records, disabled, mod_name)
     except tvm.TVMError as e:
         if _simplify_failed(e):
             raise
-        return _relay_build_once(mod, target, False, records, disabled)
+        return _relay_build_once(mod, target, False, records, disabled, mod_name)
 
 
 def _on_gpu(target):
     return tvm.target.Target(target).kind.name != "llvm"
 
 
-def _relay_build_once(mod, target, link_params, records, disabled):
+def _relay_build_once(mod, target, link_params, records, disabled, mod_name="default"):
     executor = relay.backend.Executor("graph", {"link-params": link_params})
     config = {"tir.disable_assert": True}
     if records is None:
         with tvm.transform.PassContext(opt_level=3, config=config, disabled_pass=disabled):
-            return relay.build(mod, target=tvm.target.Target(target), executor=executor)
+            return relay.build(mod, target=tvm.target.Target(target), executor=executor, mod_name=mod_name)
     from tvm import auto_scheduler
     config["relay.backend.use_auto_scheduler"] = True
     with auto_scheduler.ApplyHistoryBest(records):

@@ -208,6 +208,15 @@ public final class Main implements Callable<Integer> {
     boolean keepDecisions;
 
     @Option(
+        names = "--native-host",
+        description =
+            "Compile the host program to native code together with the subgraphs' kernels: one library"
+                + " that a run calls once, with no return to the JVM between subgraphs (a data-dependent"
+                + " loop runs natively). CPU only; where the host program needs what native code does"
+                + " not do, dynnc warns and keeps it in Java.")
+    boolean nativeHost;
+
+    @Option(
         names = "--nchw-boundaries",
         description =
             "Pass every activation between subgraphs in NCHW, as the model has it, instead of in the"
@@ -303,7 +312,8 @@ public final class Main implements Callable<Integer> {
               .maxErrors(m.maxErrors())
               .diagnostics((d, sources) -> err.append(Diagnostics.render(d, sources)).flush())
               .progress(progress)
-              .boundaryLayouts(!nchwBoundaries);
+              .boundaryLayouts(!nchwBoundaries)
+              .nativeHost(nativeHost);
       if (specializePath != null) {
         try {
           builder.specializePath(PathSpecializer.parsePath(specializePath));

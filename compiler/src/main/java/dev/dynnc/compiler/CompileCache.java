@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -198,6 +199,18 @@ final class CompileCache {
    * compiler compiles it, and dynnc's version (the runtime API it is compiled against). A warm
    * compile then skips javac, which took 1.3-2.0 s of the 4-6 s of recompiling an unchanged sample.
    */
+  /**
+   * The key of a native host program's library (rule NATIVE-HOST): its plan (ids and dtypes, as
+   * data), the target, and the key of each subgraph it builds again.
+   */
+  static String nativeKey(
+      String plan, String target, List<String> subgraphKeys, String dynncVersion) {
+    List<String> parts =
+        new java.util.ArrayList<>(List.of(FORMAT, "native host", dynncVersion, target, plan));
+    parts.addAll(subgraphKeys);
+    return digest(parts.toArray(new String[0]));
+  }
+
   static String hostKey(String source, String dynncVersion) {
     return digest(FORMAT, "host class", dynncVersion, Runtime.version().toString(), source);
   }

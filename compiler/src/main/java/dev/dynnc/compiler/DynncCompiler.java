@@ -89,6 +89,7 @@ public final class DynncCompiler {
   private final boolean keepDecisions;
   private final Duration tune;
   private final boolean boundaryLayouts;
+  private final boolean nativeHost;
 
   /**
    * Added to a tuned subgraph's compile time limit besides its share of the budget: a search round
@@ -112,6 +113,7 @@ public final class DynncCompiler {
     this.keepDecisions = b.keepDecisions;
     this.tune = b.tune;
     this.boundaryLayouts = b.boundaryLayouts;
+    this.nativeHost = b.nativeHost;
   }
 
   public static Builder builder() {
@@ -131,8 +133,20 @@ public final class DynncCompiler {
     private boolean keepDecisions;
     private Duration tune;
     private boolean boundaryLayouts = true;
+    private boolean nativeHost;
 
     private Builder() {}
+
+    /**
+     * Compiles the host program to native code with the subgraphs' kernels, one library that a run
+     * calls once (rule NATIVE-HOST, {@link NativeHost}); off by default. Where the host program
+     * uses what native code does not do, or the target is not a CPU, the compile warns and keeps
+     * the host program in Java.
+     */
+    public Builder nativeHost(boolean on) {
+      this.nativeHost = on;
+      return this;
+    }
 
     /**
      * Whether activations that pass only between subgraphs keep the blocked layout TVM's kernels
@@ -472,9 +486,28 @@ public final class DynncCompiler {
       if (diags.hasErrors()) {
         return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
       }
+      dev.dynnc.rewrite.HostPlan hostPlan = parts.host();
+      if (nativeHost) {
+        Manifest.SubgraphSpec nativeSpec =
+            buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
+        if (diags.hasErrors()) {
+          return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
+        }
+        if (nativeSpec != null) {
+          for (Manifest.SubgraphSpec sg : specs) {
+            Files.deleteIfExists(tmp.resolve(sg.library())); // its kernels are in the native one
+          }
+          specs = List.of(nativeSpec);
+          hostPlan = NativeHost.hostPlan(parts.host());
+          if (!HostCodegen.outputStructures(hostPlan)
+              .equals(HostCodegen.outputStructures(parts.host()))) {
+            throw new IllegalStateException("native host program returns other structures");
+          }
+        }
+      }
       try {
         progress.stage(Stage.HOST, "");
-        String hostClass = writeHost(parts, tmp, cache);
+        String hostClass = writeHost(hostPlan, tmp, cache);
         progress.stage(Stage.BUNDLE, "");
         Files.writeString(tmp.resolve("ir/" + f.name() + ".ir"), Printer.print(f));
         List<Manifest.TensorSpec> inputs = new ArrayList<>();
@@ -491,7 +524,7 @@ public final class DynncCompiler {
                 f.name(),
                 hostClass,
                 inputs,
-                HostCodegen.outputStructures(parts.host()),
+                HostCodegen.outputStructures(hostPlan),
                 specs,
                 Map.of(),
                 shared,
@@ -871,6 +904,139 @@ public final class DynncCompiler {
     }
   }
 
+  /**
+   * Builds the native host program (rule NATIVE-HOST) into {@code bundle/lib/native.so} and returns
+   * its manifest entry; null, with a warning, where the host program must stay in Java.
+   */
+  private Manifest.SubgraphSpec buildNative(
+      Partitioner.Result parts,
+      Frontend.Result fr,
+      Path bundle,
+      Duration timeout,
+      CompileCache cache,
+      BoundaryLayouts.Plan layouts,
+      Diagnostics diags)
+      throws IOException {
+    String stays = "--native-host: the host program stays in Java: ";
+    if (target != Target.LLVM) {
+      warn(stays + "native host programs are built for CPU targets only");
+      return null;
+    }
+    if (tune != null) {
+      // The native library builds every subgraph again, with TVM's own schedules.
+      warn(stays + "--tune keeps the tuned subgraphs' libraries");
+      return null;
+    }
+    boolean shared = parts.subgraphs().stream().anyMatch(sg -> !sg.sharedWeights().isEmpty());
+    Optional<String> why = NativeHost.unsupported(parts.host(), shared);
+    if (why.isPresent()) {
+      warn(stays + why.get());
+      return null;
+    }
+    progress.stage(Stage.SUBGRAPH, "native host program");
+    Path work = Files.createTempDirectory(bundle, "work-native");
+    boolean built = false;
+    try {
+      com.google.gson.JsonArray subs = new com.google.gson.JsonArray();
+      for (SubgraphPlan sg : parts.subgraphs()) {
+        Path dir = work.resolve("sg" + sg.index());
+        Files.createDirectories(dir);
+        RelayExport.write(
+            sg,
+            fr.weights(),
+            targetSpec.tvmString(),
+            dir,
+            dir.resolve("unused.so"),
+            layouts.inputs().get(sg.index()),
+            layouts.outputs().get(sg.index()),
+            false);
+        subs.add(dir.resolve("request.json").toString());
+      }
+      com.google.gson.JsonObject plan = NativeHost.plan(parts.host());
+      com.google.gson.JsonObject req = new com.google.gson.JsonObject();
+      req.addProperty("kind", "native");
+      req.addProperty("target", targetSpec.tvmString());
+      req.add("subgraphs", subs);
+      req.add("plan", plan);
+      req.addProperty("output", bundle.resolve("lib/native.so").toString());
+      req.addProperty("relay_file", work.resolve("relay.txt").toString());
+      req.addProperty("error_file", work.resolve("error.txt").toString());
+      Files.writeString(work.resolve("request.json"), req.toString());
+      Path so = bundle.resolve("lib/native.so");
+      Path relay = bundle.resolve("relay/native.relay");
+      String key = null;
+      if (cache != null) {
+        String identity = service.identity();
+        List<String> subKeys = new ArrayList<>();
+        for (int i = 0; i < subs.size(); i++) {
+          subKeys.add(
+              CompileCache.key(Path.of(subs.get(i).getAsString()), identity, dynncVersion()));
+        }
+        key =
+            CompileCache.nativeKey(
+                plan.toString(), targetSpec.tvmString(), subKeys, dynncVersion());
+        CompileCache.Lookup found = cache.fetch(key, so, relay);
+        if (found == CompileCache.Lookup.HIT) {
+          progress.cacheHit("native host program");
+          built = true;
+          return nativeSpec(parts);
+        }
+      }
+      // every subgraph is built again, with symbols of its own, then the native function
+      timeout = timeout.multipliedBy(parts.subgraphs().size() + 1L);
+      service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
+      Files.move(work.resolve("relay.txt"), relay);
+      if (key != null) {
+        storeQuietly(cache, key, so, relay);
+      }
+      built = true;
+    } catch (CompileService.Timeout e) {
+      warn(stays + "TVM did not build it within " + timeout.toSeconds() + " s");
+      return null;
+    } catch (CompileService.Unavailable e) {
+      diags.add(Diagnostic.of(Code.DN0409, Span.NONE, e.getMessage()));
+      return null;
+    } catch (CompileService.CompileException e) {
+      // What native code cannot run is said as such; any other failure to build the native
+      // program is a dynnc bug, but the Java host program that was built runs the model.
+      String marker = "NativeUnsupported: ";
+      String reason =
+          e.getMessage()
+              .lines()
+              .filter(l -> l.startsWith(marker))
+              .findFirst()
+              .map(l -> l.substring(marker.length()))
+              .orElse(
+                  "TVM could not build it ("
+                      + e.getMessage().lines().findFirst().orElse("")
+                      + "; a dynnc bug, please report it with the model)");
+      warn(stays + reason);
+      return null;
+    } finally {
+      deleteTree(work);
+      if (!built) { // nothing of a failed native build stays in the bundle
+        Files.deleteIfExists(bundle.resolve("lib/native.so"));
+        Files.deleteIfExists(bundle.resolve("lib/native.so.partial.so"));
+        Files.deleteIfExists(bundle.resolve("relay/native.relay"));
+      }
+    }
+    return nativeSpec(parts);
+  }
+
+  /** The manifest entry of the native host program's library. */
+  private static Manifest.SubgraphSpec nativeSpec(Partitioner.Result parts) {
+    List<Manifest.TensorSpec> ins = new ArrayList<>();
+    for (Param p : parts.host().inputs()) {
+      ins.add(spec("in" + p.id().index(), p.type()));
+    }
+    List<Manifest.TensorSpec> outs = new ArrayList<>();
+    List<Type.TensorType> outTypes = NativeHost.outputs(parts.host());
+    for (int j = 0; j < outTypes.size(); j++) {
+      outs.add(spec("out" + j, outTypes.get(j)));
+    }
+    return new Manifest.SubgraphSpec("native", "lib/native.so", ins, outs, List.of());
+  }
+
   /** The manifest entry of a compiled subgraph. */
   private static Manifest.SubgraphSpec subgraphSpec(
       SubgraphPlan sg, Map<ValueId, Type> types, BoundaryLayouts.Plan layouts) {
@@ -1042,9 +1208,9 @@ public final class DynncCompiler {
   }
 
   /** Generates the host class, compiles it with javax.tools, returns its binary name. */
-  private static String writeHost(Partitioner.Result parts, Path bundle, CompileCache cache)
+  private static String writeHost(dev.dynnc.rewrite.HostPlan plan, Path bundle, CompileCache cache)
       throws IOException {
-    CompilationUnit cu = HostCodegen.generate(parts.host());
+    CompilationUnit cu = HostCodegen.generate(plan);
     String simple = HostCodegen.CLASS_NAME;
     String packagePath = HostCodegen.PACKAGE.replace('.', '/');
     Path src = bundle.resolve("host/src/" + packagePath + "/" + simple + ".java");
@@ -1055,7 +1221,7 @@ public final class DynncCompiler {
     // (HostCodegen.sourceFiles).
     Files.writeString(
         bundle.resolve(SOURCES_FILE),
-        new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(parts.host())));
+        new com.google.gson.Gson().toJson(HostCodegen.sourceFiles(plan)));
     Path classes = bundle.resolve("host/classes");
     Files.createDirectories(classes);
     Files.createDirectories(bundle.resolve("ir"));

@@ -103,6 +103,14 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.nchwBoundaries", defaultValue = "false")
   private boolean nchwBoundaries;
 
+  /**
+   * Compiles each host program to native code with its subgraphs' kernels (as {@code dynnc compile
+   * --native-host}): one library a run calls once. CPU targets; a host program native code cannot
+   * run stays in Java, with a warning.
+   */
+  @Parameter(property = "dynnc.nativeHost", defaultValue = "false")
+  private boolean nativeHost;
+
   /** Overrides every spec's limit on errors reported per model. */
   @Parameter(property = "dynnc.maxErrors")
   private Integer maxErrors;
@@ -236,7 +244,8 @@ public class CompileMojo extends AbstractMojo {
             "class=" + cls,
             "method=" + spec.method().orElse("forward"),
             "tune=" + (tuneSeconds == null ? "off" : tuneSeconds),
-            "nchwBoundaries=" + nchwBoundaries);
+            "nchwBoundaries=" + nchwBoundaries,
+            "nativeHost=" + nativeHost);
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -277,7 +286,8 @@ public class CompileMojo extends AbstractMojo {
             .target(t.get())
             .maxErrors(errors)
             .diagnostics((d, src) -> logDiagnostic(d, spec, src))
-            .boundaryLayouts(!nchwBoundaries);
+            .boundaryLayouts(!nchwBoundaries)
+            .nativeHost(nativeHost);
     if (tuneSeconds != null) {
       builder.tune(Duration.ofSeconds(tuneSeconds));
     }

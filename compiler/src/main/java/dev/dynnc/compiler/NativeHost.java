@@ -1,0 +1,475 @@
+package dev.dynnc.compiler;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import dev.dynnc.ir.Attr;
+import dev.dynnc.ir.BlockId;
+import dev.dynnc.ir.Op;
+import dev.dynnc.ir.OutputTree;
+import dev.dynnc.ir.Param;
+import dev.dynnc.ir.ScalarEval;
+import dev.dynnc.ir.Span;
+import dev.dynnc.ir.Terminator;
+import dev.dynnc.ir.Type;
+import dev.dynnc.ir.ValueId;
+import dev.dynnc.rewrite.HostPlan;
+import dev.dynnc.rewrite.Partitioner;
+import dev.dynnc.semantics.DType;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Rule NATIVE-HOST ({@code compile --native-host}): the whole host program compiled to native code
+ * with the subgraphs' kernels, so that a run is one call into TVM instead of a call per subgraph
+ * with the JVM between them (a data-dependent loop: one JVM round trip per iteration).
+ *
+ * <p>{@link #unsupported} says whether a host plan can run natively: every host op must be one
+ * whose Python semantics native code reproduces exactly (reads of device scalars, constants,
+ * uploads, comparisons of two ints or two floats, {@code and}/{@code or}/{@code not}, float {@code
+ * + - *}, int {@code + -} with Python's overflow error reported where it happened), and no subgraph
+ * may read shared weights. {@link #plan} is the plan as data for the TVM worker (relay_builder.py's
+ * {@code _native}), which writes the native function; {@link #hostPlan} is the host program that
+ * calls it: one call, then the return site it reports, with the leaves of that site, or the error
+ * of the op that raised, at that op's source position.
+ */
+final class NativeHost {
+  private NativeHost() {}
+
+  /** The semantic methods native code reproduces exactly, by class and name. */
+  private static final Set<String> NATIVE_OPS =
+      Set.of(
+          "PyFloat.lt",
+          "PyFloat.le",
+          "PyFloat.gt",
+          "PyFloat.ge",
+          "PyFloat.eq",
+          "PyFloat.ne",
+          "PyFloat.add",
+          "PyFloat.sub",
+          "PyFloat.mul",
+          "PyScalar.lt",
+          "PyScalar.le",
+          "PyScalar.gt",
+          "PyScalar.ge",
+          "PyScalar.eq",
+          "PyScalar.ne",
+          "PyScalar.add",
+          "PyScalar.sub",
+          "PyScalar.logicalAnd",
+          "PyScalar.logicalOr",
+          "PyScalar.logicalNot");
+
+  /** Of those, the ones that raise (an int beyond 64 bits), with Python's error. */
+  private static final Set<String> RAISING = Set.of("PyScalar.add", "PyScalar.sub");
+
+  /**
+   * The most blocks and host ops a native host program has: one function of TIR, which TVM and LLVM
+   * compile in time that grows faster than its size (6,000 host ops in one block did not finish in
+   * minutes); larger host programs are not where a JVM round trip per subgraph matters.
+   */
+  static final int MAX_BLOCKS = 512;
+
+  static final int MAX_HOST_OPS = 1024;
+
+  /** Why {@code hp} cannot run natively, or empty when it can. */
+  static Optional<String> unsupported(HostPlan hp, boolean sharedWeights) {
+    if (sharedWeights) {
+      return Optional.of("a subgraph reads weights shared with another");
+    }
+    int ops = hp.blocks().stream().mapToInt(b -> b.beforeCall().size() + b.hostOps().size()).sum();
+    if (hp.blocks().size() > MAX_BLOCKS || ops > MAX_HOST_OPS) {
+      return Optional.of(
+          hp.blocks().size()
+              + " blocks and "
+              + ops
+              + " host ops, more than a native host program takes ("
+              + MAX_BLOCKS
+              + " and "
+              + MAX_HOST_OPS
+              + ")");
+    }
+    for (HostPlan.HostBlock b : hp.blocks()) {
+      for (Op op : concat(b.beforeCall(), b.hostOps())) {
+        Optional<String> why = opUnsupported(op, hp);
+        if (why.isPresent()) {
+          return why;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> opUnsupported(Op op, HostPlan hp) {
+    switch (op.name()) {
+      case "const", "item", Partitioner.UPLOAD:
+        return Optional.empty();
+      default:
+        String fn = function(op, hp);
+        if (fn == null || !NATIVE_OPS.contains(fn)) {
+          return Optional.of(
+              "host op '"
+                  + op.name()
+                  + "' at "
+                  + (op.span().isKnown() ? op.span().line() + ":" + op.span().column() : "?"));
+        }
+        return Optional.empty();
+    }
+  }
+
+  /** {@code PyScalar.add} for a host op with no operand conversions, else null. */
+  private static String function(Op op, HostPlan hp) {
+    List<ScalarEval.Kind> kinds =
+        op.operands().stream().map(v -> ScalarEval.Kind.of(hp.types().get(v).dtype())).toList();
+    Optional<ScalarEval.Call> c =
+        ScalarEval.call(op.name(), kinds, ScalarEval.Kind.of(op.type().dtype()));
+    if (c.isEmpty() || c.get().method().isEmpty() || !c.get().params().equals(kinds)) {
+      return null;
+    }
+    Method m = c.get().method().get();
+    return m.getDeclaringClass().getSimpleName() + "." + m.getName();
+  }
+
+  /** The raising ops of {@code hp} in the order the native plan numbers them. */
+  static List<Op> raisingOps(HostPlan hp) {
+    List<Op> out = new ArrayList<>();
+    for (HostPlan.HostBlock b : hp.blocks()) {
+      for (Op op : concat(b.beforeCall(), b.hostOps())) {
+        String fn = function(op, hp);
+        if (fn != null && RAISING.contains(fn)) {
+          out.add(op);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The return sites of {@code hp}, one per returning block, in block order. */
+  static List<OutputTree> sites(HostPlan hp) {
+    List<OutputTree> out = new ArrayList<>();
+    for (HostPlan.HostBlock b : hp.blocks()) {
+      if (b.terminator() instanceof Terminator.Return r) {
+        out.add(r.value());
+      }
+    }
+    return out;
+  }
+
+  /** The plan as data for relay_builder.py's {@code _native} (ids and dtypes, no model text). */
+  static JsonObject plan(HostPlan hp) {
+    List<Op> raising = raisingOps(hp);
+    JsonObject values = new JsonObject();
+    hp.types()
+        .forEach(
+            (v, t) -> {
+              JsonObject o = new JsonObject();
+              o.addProperty("dtype", t.dtype().numpyName());
+              if (t instanceof Type.TensorType tt) {
+                JsonArray shape = new JsonArray();
+                tt.shape().forEach(shape::add);
+                o.add("shape", shape);
+              } else {
+                o.addProperty("scalar", true);
+              }
+              values.add(Integer.toString(v.index()), o);
+            });
+    JsonObject plan = new JsonObject();
+    plan.add("values", values);
+    plan.add("inputs", ids(hp.inputs().stream().map(Param::id).toList()));
+    JsonArray blocks = new JsonArray();
+    JsonArray sites = new JsonArray();
+    for (HostPlan.HostBlock b : hp.blocks()) {
+      JsonObject o = new JsonObject();
+      o.add("params", ids(b.params().stream().map(Param::id).toList()));
+      o.add("before", ops(b.beforeCall(), hp, raising));
+      if (b.call().isPresent()) {
+        JsonObject c = new JsonObject();
+        c.addProperty("subgraph", b.call().get().subgraph());
+        c.add("args", ids(b.call().get().args()));
+        c.add("results", ids(b.call().get().results()));
+        o.add("call", c);
+      } else {
+        o.add("call", JsonNull.INSTANCE);
+      }
+      o.add("ops", ops(b.hostOps(), hp, raising));
+      JsonObject t = new JsonObject();
+      if (b.terminator() instanceof Terminator.Jump j) {
+        t.addProperty("kind", "jump");
+        t.addProperty("target", j.target().index());
+        t.add("args", ids(j.args()));
+      } else if (b.terminator() instanceof Terminator.Branch br) {
+        t.addProperty("kind", "branch");
+        t.addProperty("cond", br.condition().index());
+        t.addProperty("then", br.ifTrue().index());
+        t.add("then_args", ids(br.trueArgs()));
+        t.addProperty("else", br.ifFalse().index());
+        t.add("else_args", ids(br.falseArgs()));
+      } else if (b.terminator() instanceof Terminator.Return r) {
+        t.addProperty("kind", "return");
+        t.addProperty("site", sites.size());
+        sites.add(ids(r.value().leaves()));
+      }
+      o.add("term", t);
+      blocks.add(o);
+    }
+    plan.add("blocks", blocks);
+    plan.add("sites", sites);
+    return plan;
+  }
+
+  private static JsonArray ops(List<Op> ops, HostPlan hp, List<Op> raising) {
+    JsonArray out = new JsonArray();
+    for (Op op : ops) {
+      JsonObject o = new JsonObject();
+      o.addProperty("id", op.result().index());
+      o.add("args", ids(op.operands()));
+      switch (op.name()) {
+        case "const" -> {
+          o.addProperty("fn", "const");
+          Attr v = op.attrs().get("value");
+          // as text: JSON has no NaN or infinities, and Python's float() reads these forms
+          o.addProperty(
+              "value",
+              v instanceof Attr.BoolAttr b
+                  ? (b.value() ? "1" : "0")
+                  : v instanceof Attr.IntAttr i
+                      ? Long.toString(i.value())
+                      : pythonFloat(((Attr.FloatAttr) v).value()));
+        }
+        case "item" -> o.addProperty("fn", "item");
+        case Partitioner.UPLOAD -> o.addProperty("fn", "upload");
+        default -> o.addProperty("fn", function(op, hp));
+      }
+      o.addProperty("raise", raising.indexOf(op));
+      out.add(o);
+    }
+    return out;
+  }
+
+  private static String pythonFloat(double d) {
+    if (Double.isNaN(d)) {
+      return "nan";
+    } else if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    return Double.toString(d);
+  }
+
+  private static JsonArray ids(List<ValueId> vs) {
+    JsonArray a = new JsonArray();
+    vs.forEach(v -> a.add(v.index()));
+    return a;
+  }
+
+  /**
+   * The native function's outputs: each site's leaves (a scalar as a 1-element tensor), then two.
+   */
+  static List<Type.TensorType> outputs(HostPlan hp) {
+    List<Type.TensorType> out = new ArrayList<>();
+    for (OutputTree site : sites(hp)) {
+      for (ValueId v : site.leaves()) {
+        out.add(outputType(hp.types().get(v)));
+      }
+    }
+    out.add(new Type.TensorType(DType.I64, ImmutableList.of(1L)));
+    out.add(new Type.TensorType(DType.I64, ImmutableList.of(1L)));
+    return out;
+  }
+
+  private static Type.TensorType outputType(Type t) {
+    return t instanceof Type.TensorType tt
+        ? tt
+        : new Type.TensorType(t.dtype(), ImmutableList.of(1L));
+  }
+
+  /**
+   * The host program that runs the native function (subgraph 0 of the bundle): one call, then a
+   * branch on the op that raised (repeating that op's error at its source position, as the JVM host
+   * program would raise it) or on the return site taken, whose block returns its leaves.
+   */
+  static HostPlan hostPlan(HostPlan hp) {
+    int[] next = {hp.types().keySet().stream().mapToInt(ValueId::index).max().orElse(0) + 1};
+    Map<ValueId, Type> types = new HashMap<>(hp.types());
+    java.util.function.Function<Type, ValueId> fresh =
+        t -> {
+          ValueId v = new ValueId(next[0]++);
+          types.put(v, t);
+          return v;
+        };
+    List<OutputTree> sites = sites(hp);
+    List<Op> raising = raisingOps(hp);
+    // results of the call: each site's leaves as tensors, the site, the op that raised
+    List<List<ValueId>> siteArrays = new ArrayList<>();
+    List<ValueId> results = new ArrayList<>();
+    for (OutputTree site : sites) {
+      List<ValueId> arrays = new ArrayList<>();
+      for (ValueId v : site.leaves()) {
+        ValueId a = fresh.apply(outputType(hp.types().get(v)));
+        arrays.add(a);
+        results.add(a);
+      }
+      siteArrays.add(arrays);
+    }
+    Type.TensorType i64 = new Type.TensorType(DType.I64, ImmutableList.of(1L));
+    Type.ScalarType int64 = new Type.ScalarType(DType.I64);
+    Type.ScalarType bool = new Type.ScalarType(DType.BOOL);
+    ValueId siteArray = fresh.apply(i64);
+    ValueId raisedArray = fresh.apply(i64);
+    results.add(siteArray);
+    results.add(raisedArray);
+
+    List<HostPlan.HostBlock> blocks = new ArrayList<>();
+    int nSites = sites.size();
+    int nRaise = raising.size();
+    // Block numbering: 0 the call; 1..nRaise the raise checks and raises (two each); then the site
+    // checks (one per site but the last) and the site returns.
+    int raiseBase = 1;
+    int siteCheckBase = raiseBase + 2 * nRaise;
+    int siteReturnBase = siteCheckBase + Math.max(0, nSites - 1);
+    List<Op> ops0 = new ArrayList<>();
+    ValueId site = fresh.apply(int64);
+    ValueId raised = fresh.apply(int64);
+    ops0.add(op(site, "item", List.of(siteArray), int64, Span.NONE));
+    ops0.add(op(raised, "item", List.of(raisedArray), int64, Span.NONE));
+    Terminator t0;
+    int firstSite = nSites == 1 ? siteReturnBase : siteCheckBase;
+    if (nRaise > 0) {
+      ValueId zero = fresh.apply(int64);
+      ValueId didRaise = fresh.apply(bool);
+      ops0.add(constOp(zero, 0, int64));
+      ops0.add(op(didRaise, "ge", List.of(raised, zero), bool, Span.NONE));
+      t0 = branch(didRaise, raiseBase, firstSite);
+    } else {
+      t0 = jump(firstSite);
+    }
+    blocks.add(
+        block(
+            0,
+            List.of(),
+            Optional.of(new HostPlan.Call(0, ids(hp), ImmutableList.copyOf(results))),
+            ops0,
+            t0));
+    for (int j = 0; j < nRaise; j++) {
+      // check: raised == j ? raise j : next check (the last check raises the last op)
+      int check = raiseBase + 2 * j;
+      List<Op> ops = new ArrayList<>();
+      ValueId k = fresh.apply(int64);
+      ValueId is = fresh.apply(bool);
+      ops.add(constOp(k, j, int64));
+      ops.add(op(is, "eq", List.of(raised, k), bool, Span.NONE));
+      int otherwise = j + 1 < nRaise ? check + 2 : check + 1;
+      blocks.add(block(check, List.of(), Optional.empty(), ops, branch(is, check + 1, otherwise)));
+      // raise: the op again on operands that overflow as the native program found, at its place
+      Op original = raising.get(j);
+      ValueId a = fresh.apply(int64);
+      ValueId b = fresh.apply(int64);
+      ValueId r = fresh.apply(int64);
+      boolean add = original.name().equals("add");
+      List<Op> raiseOps =
+          List.of(
+              constOp(a, add ? Long.MAX_VALUE : Long.MIN_VALUE, int64),
+              constOp(b, 1, int64),
+              op(r, original.name(), List.of(a, b), int64, original.span()));
+      // never reached past the raise; a jump keeps the program well formed
+      blocks.add(block(check + 1, List.of(), Optional.empty(), raiseOps, jump(firstSite)));
+    }
+    for (int s = 0; s + 1 < nSites; s++) {
+      List<Op> ops = new ArrayList<>();
+      ValueId k = fresh.apply(int64);
+      ValueId is = fresh.apply(bool);
+      ops.add(constOp(k, s, int64));
+      ops.add(op(is, "eq", List.of(site, k), bool, Span.NONE));
+      int otherwise = s + 2 < nSites ? siteCheckBase + s + 1 : siteReturnBase + s + 1;
+      blocks.add(
+          block(
+              siteCheckBase + s,
+              List.of(),
+              Optional.empty(),
+              ops,
+              branch(is, siteReturnBase + s, otherwise)));
+    }
+    for (int s = 0; s < nSites; s++) {
+      List<ValueId> leaves = sites.get(s).leaves();
+      List<Op> ops = new ArrayList<>();
+      List<ValueId> order = new ArrayList<>(); // what each leaf, in order, becomes
+      for (int i = 0; i < leaves.size(); i++) {
+        ValueId array = siteArrays.get(s).get(i);
+        if (hp.types().get(leaves.get(i)) instanceof Type.ScalarType st) {
+          ValueId x = fresh.apply(st);
+          ops.add(op(x, "item", List.of(array), st, Span.NONE));
+          order.add(x);
+        } else {
+          order.add(array);
+        }
+      }
+      int[] position = {0};
+      OutputTree tree = sites.get(s).mapLeaves(v -> order.get(position[0]++));
+      blocks.add(
+          block(
+              siteReturnBase + s,
+              List.of(),
+              Optional.empty(),
+              ops,
+              new Terminator.Return(tree, Span.NONE)));
+    }
+    blocks.sort(java.util.Comparator.comparingInt(HostPlan.HostBlock::index));
+    return new HostPlan(
+        hp.name(), hp.inputNames(), hp.inputs(), ImmutableList.copyOf(blocks), Map.copyOf(types));
+  }
+
+  private static ImmutableList<ValueId> ids(HostPlan hp) {
+    return hp.inputs().stream().map(Param::id).collect(ImmutableList.toImmutableList());
+  }
+
+  private static HostPlan.HostBlock block(
+      int index, List<Param> params, Optional<HostPlan.Call> call, List<Op> ops, Terminator t) {
+    return new HostPlan.HostBlock(
+        index,
+        ImmutableList.copyOf(params),
+        ImmutableList.of(),
+        call,
+        ImmutableList.copyOf(ops),
+        t);
+  }
+
+  private static Op op(ValueId r, String name, List<ValueId> operands, Type t, Span at) {
+    return new Op(r, name, ImmutableList.copyOf(operands), ImmutableSortedMap.of(), t, at);
+  }
+
+  private static Op constOp(ValueId r, long value, Type t) {
+    return new Op(
+        r,
+        "const",
+        ImmutableList.of(),
+        ImmutableSortedMap.of("value", Attr.of(value)),
+        t,
+        Span.NONE);
+  }
+
+  private static Terminator branch(ValueId cond, int ifTrue, int ifFalse) {
+    return new Terminator.Branch(
+        cond,
+        new BlockId(ifTrue),
+        ImmutableList.of(),
+        new BlockId(ifFalse),
+        ImmutableList.of(),
+        Span.NONE);
+  }
+
+  private static Terminator jump(int target) {
+    return new Terminator.Jump(new BlockId(target), ImmutableList.of(), Span.NONE);
+  }
+
+  private static List<Op> concat(List<Op> a, List<Op> b) {
+    List<Op> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}
