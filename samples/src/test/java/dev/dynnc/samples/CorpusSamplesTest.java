@@ -280,35 +280,42 @@ class CorpusSamplesTest {
         out.toString());
   }
 
-  /** Compiles the unmodified sample, runs every input and compares with PyTorch's outputs. */
+  /**
+   * Compiles the unmodified sample (with {@code extraArgs} added to the compile command), runs
+   * every input and compares with PyTorch's outputs.
+   */
   static void compileRunAndCompare(
       Spec spec,
       Path sample,
       Path ref,
       Path work,
       List<Path> inputs,
-      Map<String, List<String>> expected)
+      Map<String, List<String>> expected,
+      String... extraArgs)
       throws Exception {
     Path bundle = work.resolve("bundle");
-    EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            sample.toString(),
-            "--entry",
-            spec.entry(),
-            "--method",
-            spec.method(),
-            "--input",
-            spec.input() + "=" + spec.inputType(),
-            "--weights",
-            sample.resolve("checkpoint.pt").toString(),
-            "--cache-dir",
-            SAMPLES.resolve("target/corpus-cache").toString(),
-            "-o",
-            bundle.toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                sample.toString(),
+                "--entry",
+                spec.entry(),
+                "--method",
+                spec.method(),
+                "--input",
+                spec.input() + "=" + spec.inputType(),
+                "--weights",
+                sample.resolve("checkpoint.pt").toString(),
+                "--cache-dir",
+                SAMPLES.resolve("target/corpus-cache").toString(),
+                "-o",
+                bundle.toString()));
+    args.addAll(List.of(extraArgs));
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
     assertEquals(0, c.code(), c.err());
-    if (spec.dir().equals("blockdrop")) {
+    if (spec.dir().equals("blockdrop") && extraArgs.length == 0) {
       // A residual block (convolutions, the add of its blocked input, the ReLU) runs blocked from
       // its input to its output: the add and the ReLU of transformed values run on the blocked
       // values, and the transform back cancels against the blocked output (relay_builder's Sink).
