@@ -1069,7 +1069,7 @@ def _native_value(plan, v):
 
 def _native_function(plan, graphs, consts):
     """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
-    leaves in order, then the site taken and the op that raised (int64[1] each). `consts` are
+    leaves in order, then the status (int64[1]: the site taken, or -2 - k where op k raised). `consts` are
     each subgraph's parameters: the weights TVM did not link into its kernels (a constant that is
     an output of the subgraph as it is, say), copied from the library's constant data into
     aligned buffers when a run starts."""
@@ -1172,8 +1172,8 @@ def _native_function(plan, graphs, consts):
         entries.append({e: tir.decl_buffer(_nz(shapes[e]), dts[e], name="g%d_e%d" % (k, e), data=store[sid].data)
                         for e, sid in enumerate(sids)})
 
-    site_out = tir.decl_buffer((1,), "int64", name="site")
-    raised_out = tir.decl_buffer((1,), "int64", name="raised")
+    # The run's end: the return site taken (0, 1, ...), or -2 - k where op k raised.
+    status_out = tir.decl_buffer((1,), "int64", name="status")
     out_bufs, out_types = [], []
     site_bufs = []
     for s, leaves in enumerate(plan["sites"]):
@@ -1188,7 +1188,7 @@ def _native_function(plan, graphs, consts):
             out_bufs.append(b)
             out_types.append((tuple(shape), dtype))
         site_bufs.append(bufs)
-    out_types += [((1,), "int64"), ((1,), "int64")]
+    out_types += [((1,), "int64")]
 
     block_var = local("block", (1,), "int32")
     null = tir.reinterpret("handle", tir.const(0, "uint64"))
@@ -1226,18 +1226,24 @@ def _native_function(plan, graphs, consts):
         if name == "logicalNot":
             return tir.BufferStore(dst, tir.Cast("int32", args[0] == 0), [0])
         if cls == "PyScalar" and name in ("add", "sub"):
-            # Wrapping arithmetic on the bits, and the sign test of two's complement overflow: TVM's
-            # simplifier assumes signed ints never overflow and folded `a > MAX - b` to false.
+            # a + b overflows iff b > 0 and a > MAX - b, or b < 0 and a < MIN - b (for a - b: b < 0
+            # and a > MAX + b, or b > 0 and a < MIN + b); each bound is computed where it cannot
+            # overflow. It goes through memory: TVM's simplifier, which assumes that signed ints
+            # never overflow, folded `a > MAX - b` to false, and so did LLVM a sign test on a + b.
             a, b = args
-            ua, ub = tir.reinterpret("uint64", a), tir.reinterpret("uint64", b)
-            r = tir.reinterpret("int64", ua + ub if name == "add" else ua - ub)
+            big, small = tir.const((1 << 63) - 1, "int64"), tir.const(-(1 << 63), "int64")
             zero = tir.const(0, "int64")
-            if name == "add":
-                over = tir.bitwise_and(tir.bitwise_xor(a, r), tir.bitwise_xor(b, r)) < zero
-            else:
-                over = tir.bitwise_and(tir.bitwise_xor(a, b), tir.bitwise_xor(a, r)) < zero
-            return tir.IfThenElse(over, _native_raise(raised_out, block_var, op["raise"]),
-                                  tir.BufferStore(dst, r, [0]))
+            lim = local("lim%d" % v, (1,), "int64")
+            up = b > zero if name == "add" else b < zero
+            down = b < zero if name == "add" else b > zero
+            bound = (tir.Select(up, big - b, small - b) if name == "add"
+                     else tir.Select(up, big + b, small + b))
+            over = tir.Or(tir.And(up, a > lim[0]), tir.And(down, a < lim[0]))
+            value = a + b if name == "add" else a - b
+            # (bound, overflow test, the raise, the result): the rest of the block goes after the
+            # result, in the branch where the op did not raise (see fold)
+            return (tir.BufferStore(lim, bound, [0]), over,
+                    _native_raise(status_out, block_var, op["raise"]), tir.BufferStore(dst, value, [0]))
         if cls == "PyFloat" and name in ("add", "sub", "mul"):
             a, b = args
             value = a + b if name == "add" else a - b if name == "sub" else a * b
@@ -1338,28 +1344,27 @@ def _native_function(plan, graphs, consts):
         return stmts
 
     def guarded(ops):
-        """The ops' statements; after one that may raise, the rest run only if it did not."""
-        out = []
-        for op in ops:
-            out.append((op_stmt(op), op.get("raise", -1) >= 0))
-        return out
+        """The ops' statements: a statement, or for an op that may raise its 4 parts."""
+        return [op_stmt(op) for op in ops]
 
     def fold(items):
+        """The statements in order, the ones after an op that may raise nested in the branch
+        where it did not (not behind a test of a flag set on raising: TVM's simplifier took such a
+        test as decided by the conditions around it, as if the flag could not have changed)."""
         stmts = []
-        for k in range(len(items) - 1, -1, -1):
-            stmt, raises = items[k]
-            if raises and stmts:
-                rest = _seq(stmts)
-                stmts = [stmt, tir.IfThenElse(block_var[0] != -2, rest, None)]
+        for item in reversed(items):
+            if isinstance(item, tuple):
+                bound, over, raise_, ok = item
+                stmts = [bound, tir.IfThenElse(over, raise_, _seq([ok] + stmts))]
             else:
-                stmts = [stmt] + stmts
+                stmts = [item] + stmts
         return stmts
 
     cases = []
     for idx, b in enumerate(plan["blocks"]):
         items = guarded(b["before"])
         if b.get("call"):
-            items += [(x, False) for x in call_stmts(b["call"])]
+            items += call_stmts(b["call"])
         items += guarded(b["ops"])
         t = b["term"]
         stmts = []
@@ -1377,9 +1382,9 @@ def _native_function(plan, graphs, consts):
                                                  else tir.Cast(buf.dtype, x), [0]))
                 else:
                     stmts.append(copy(buf, tensor_buf(v)))
-            stmts.append(tir.BufferStore(site_out, tir.const(s, "int64"), [0]))
+            stmts.append(tir.BufferStore(status_out, tir.const(s, "int64"), [0]))
             stmts.append(tir.BufferStore(block_var, -1, [0]))
-        stmts = fold(items + [(x, False) for x in stmts])
+        stmts = fold(items + stmts)
         cases.append((idx, _seq(stmts)))
     def dispatch_of(lo, hi):
         """The blocks lo..hi-1 chosen by binary search on the block number (depth log2 of their
@@ -1390,8 +1395,7 @@ def _native_function(plan, graphs, consts):
         return tir.IfThenElse(block_var[0] < mid, dispatch_of(lo, mid), dispatch_of(mid, hi))
 
     dispatch = dispatch_of(0, len(cases))
-    main = [tir.BufferStore(raised_out, tir.const(-1, "int64"), [0]),
-            tir.BufferStore(site_out, tir.const(-1, "int64"), [0]),
+    main = [tir.BufferStore(status_out, tir.const(-1, "int64"), [0]),
             tir.BufferStore(block_var, 0, [0]),
             tir.While(block_var[0] >= 0, dispatch)]
     body = _seq(const_init + main)
@@ -1402,7 +1406,7 @@ def _native_function(plan, graphs, consts):
     for ptr, offset in allocs:
         body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
     body = tir.Allocate(arena.data, "int64", [max(8, arena_size[0])], tir.const(1, "bool"), body)
-    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [site_out, raised_out]
+    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [status_out]
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
     return func.with_attr("global_symbol", "dynnc_native"), out_types
@@ -1426,9 +1430,9 @@ def _seq(stmts):
     return flat[0] if len(flat) == 1 else tir.SeqStmt(flat)
 
 
-def _native_raise(raised_out, block_var, index):
+def _native_raise(status_out, block_var, index):
     """Ends the run at an op that raised: the host program raises Python's error there."""
-    return _seq([tir.BufferStore(raised_out, tir.const(index, "int64"), [0]),
+    return _seq([tir.BufferStore(status_out, tir.const(-2 - index, "int64"), [0]),
                         tir.BufferStore(block_var, -2, [0])])
 
 

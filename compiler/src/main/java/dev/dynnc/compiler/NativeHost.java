@@ -269,7 +269,8 @@ final class NativeHost {
   }
 
   /**
-   * The native function's outputs: each site's leaves (a scalar as a 1-element tensor), then two.
+   * The native function's outputs: each site's leaves (a scalar as a 1-element tensor), then the
+   * status: the site taken, or -2 - k where raising op k raised.
    */
   static List<Type.TensorType> outputs(HostPlan hp) {
     List<Type.TensorType> out = new ArrayList<>();
@@ -278,7 +279,6 @@ final class NativeHost {
         out.add(outputType(hp.types().get(v)));
       }
     }
-    out.add(new Type.TensorType(DType.I64, ImmutableList.of(1L)));
     out.add(new Type.TensorType(DType.I64, ImmutableList.of(1L)));
     return out;
   }
@@ -305,7 +305,7 @@ final class NativeHost {
         };
     List<OutputTree> sites = sites(hp);
     List<Op> raising = raisingOps(hp);
-    // results of the call: each site's leaves as tensors, the site, the op that raised
+    // results of the call: each site's leaves as tensors, then the status
     List<List<ValueId>> siteArrays = new ArrayList<>();
     List<ValueId> results = new ArrayList<>();
     for (OutputTree site : sites) {
@@ -320,10 +320,8 @@ final class NativeHost {
     Type.TensorType i64 = new Type.TensorType(DType.I64, ImmutableList.of(1L));
     Type.ScalarType int64 = new Type.ScalarType(DType.I64);
     Type.ScalarType bool = new Type.ScalarType(DType.BOOL);
-    ValueId siteArray = fresh.apply(i64);
-    ValueId raisedArray = fresh.apply(i64);
-    results.add(siteArray);
-    results.add(raisedArray);
+    ValueId statusArray = fresh.apply(i64);
+    results.add(statusArray);
 
     List<HostPlan.HostBlock> blocks = new ArrayList<>();
     int nSites = sites.size();
@@ -334,17 +332,15 @@ final class NativeHost {
     int siteCheckBase = raiseBase + 2 * nRaise;
     int siteReturnBase = siteCheckBase + Math.max(0, nSites - 1);
     List<Op> ops0 = new ArrayList<>();
-    ValueId site = fresh.apply(int64);
-    ValueId raised = fresh.apply(int64);
-    ops0.add(op(site, "item", List.of(siteArray), int64, Span.NONE));
-    ops0.add(op(raised, "item", List.of(raisedArray), int64, Span.NONE));
+    ValueId status = fresh.apply(int64);
+    ops0.add(op(status, "item", List.of(statusArray), int64, Span.NONE));
     Terminator t0;
     int firstSite = nSites == 1 ? siteReturnBase : siteCheckBase;
     if (nRaise > 0) {
       ValueId zero = fresh.apply(int64);
       ValueId didRaise = fresh.apply(bool);
       ops0.add(constOp(zero, 0, int64));
-      ops0.add(op(didRaise, "ge", List.of(raised, zero), bool, Span.NONE));
+      ops0.add(op(didRaise, "lt", List.of(status, zero), bool, Span.NONE));
       t0 = branch(didRaise, raiseBase, firstSite);
     } else {
       t0 = jump(firstSite);
@@ -357,13 +353,13 @@ final class NativeHost {
             ops0,
             t0));
     for (int j = 0; j < nRaise; j++) {
-      // check: raised == j ? raise j : next check (the last check raises the last op)
+      // check: status == -2 - j ? raise op j : next check (the last check raises the last op)
       int check = raiseBase + 2 * j;
       List<Op> ops = new ArrayList<>();
       ValueId k = fresh.apply(int64);
       ValueId is = fresh.apply(bool);
-      ops.add(constOp(k, j, int64));
-      ops.add(op(is, "eq", List.of(raised, k), bool, Span.NONE));
+      ops.add(constOp(k, -2L - j, int64));
+      ops.add(op(is, "eq", List.of(status, k), bool, Span.NONE));
       int otherwise = j + 1 < nRaise ? check + 2 : check + 1;
       blocks.add(block(check, List.of(), Optional.empty(), ops, branch(is, check + 1, otherwise)));
       // raise: the op again on operands that overflow as the native program found, at its place
@@ -385,7 +381,7 @@ final class NativeHost {
       ValueId k = fresh.apply(int64);
       ValueId is = fresh.apply(bool);
       ops.add(constOp(k, s, int64));
-      ops.add(op(is, "eq", List.of(site, k), bool, Span.NONE));
+      ops.add(op(is, "eq", List.of(status, k), bool, Span.NONE));
       int otherwise = s + 2 < nSites ? siteCheckBase + s + 1 : siteReturnBase + s + 1;
       blocks.add(
           block(
