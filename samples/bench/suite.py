@@ -391,7 +391,7 @@ def measure_torch(sample, source_root, checkpoint, files, a, work):
         return json.load(f)
 
 
-def measure_oracle(sample, args, bundle, rows, files, work, a, env):
+def measure_oracle(sample, args, bundle, rows, files, work, a, env, also=()):
     """Per block path the inputs take, two single-graph bundles: the path alone (`dynnc compile
     --specialize-path`, the oracle) and the path with the conditions of its branches
     (`--keep-decisions`, the decision oracle). Both are timed interleaved with the dynamic bundle in one
@@ -425,18 +425,20 @@ def measure_oracle(sample, args, bundle, rows, files, work, a, env):
         try:
             obundle, c = built[(k, False)].result()
             dbundle, dc = built[(k, True)].result()
-            side, _ = bench_bundle(bundle, sample['input'], chosen, a, env, against=(obundle, dbundle))
+            side, _ = bench_bundle(bundle, sample['input'], chosen, a, env, against=(obundle, dbundle) + tuple(also))
         except RuntimeError as e:
             for f in chosen:
                 out[os.path.basename(f)] = {'error': str(e)}
             continue
         for r in side:
-            o, d = r['against']
+            o, d = r['against'][:2]
             o.update({'oracle_subgraphs': (c.get('cache') or {}).get('subgraphs'), 'oracle_compile_s': c['wall_s'],
                       'dynnc_side_by_side_us': r['median_us']})
             d.update({'oracle_subgraphs': (dc.get('cache') or {}).get('subgraphs'), 'oracle_compile_s': dc['wall_s'],
                       'dynnc_side_by_side_us': r['median_us']})
             out[r['input']] = {'oracle': o, 'decision_oracle': d}
+            if also:  # --native-host: the Java host program's bundle, timed in the same blocks
+                out[r['input']]['java_host'] = r['against'][2]
         shutil.rmtree(obundle, ignore_errors=True)
         shutil.rmtree(dbundle, ignore_errors=True)
     return out
@@ -460,6 +462,21 @@ def measure_sample(sample, a, work, env):
     shutil.rmtree(bundle)
     warm = compile_bundle(args, bundle, cache)
     brows, rss = bench_bundle(bundle, sample['input'], files, a, env)
+    native, jvm_bundle = None, None
+    if a.native_host:
+        # The bundle timed is the one compiled with --native-host; the block paths (and so the
+        # oracles) come from the Java host program's bundle, whose blocks are the model's.
+        paths = brows
+        nbundle = os.path.join(work, name + '.native.bundle')
+        cold = compile_bundle(args + ['--native-host'], nbundle, cache)
+        shutil.rmtree(nbundle)
+        warm = compile_bundle(args + ['--native-host'], nbundle, cache)
+        with open(os.path.join(nbundle, 'manifest.json')) as f:
+            native = [sg['name'] for sg in json.load(f)['subgraphs']] == ['native']
+        jvm_bundle, bundle = bundle, nbundle
+        brows, rss = bench_bundle(bundle, sample['input'], files, a, env)
+        for r, p in zip(brows, paths):
+            r['blocks'], r['trace'] = p['blocks'], p['trace']
     # Memory to load and run the model once, JVM included; the bench's own JVM pre-touches a fixed
     # heap (bin/dynnc), so its peak says little about the model.
     rc, _, err, _, run_rss = run_measured([DYNNC, 'run', bundle, '--input', '%s=%s' % (sample['input'], files[0]),
@@ -467,7 +484,8 @@ def measure_sample(sample, a, work, env):
     if rc != 0:
         raise RuntimeError('dynnc run failed: ' + first_error(err))
     t = measure_torch(sample, source_root, checkpoint, files, a, work)
-    oracle = {} if a.no_oracle else measure_oracle(sample, args, bundle, brows, files, work, a, env)
+    also = (jvm_bundle,) if a.native_host else ()
+    oracle = {} if a.no_oracle else measure_oracle(sample, args, bundle, brows, files, work, a, env, also)
     rows = []
     for i, r in enumerate(brows):
         row = {'input': r['input'], 'path': r['trace'], 'blocks': r['blocks'], 'host_pct': r['host_pct'],
@@ -480,8 +498,10 @@ def measure_sample(sample, a, work, env):
         elif o:
             row['oracle'] = o['oracle']
             row['decision_oracle'] = o['decision_oracle']
+            if 'java_host' in o:
+                row['java_host'] = o['java_host']
         rows.append(row)
-    return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm},
+    return {'name': name, 'status': 'ok', 'compile': {'cold': cold, 'warm': warm}, 'native_host': native,
             'bundle_bytes': dir_bytes(bundle), 'bundle_zip_bytes': zip_bytes(bundle),
             'checkpoint_tensor_bytes': t['checkpoint_tensor_bytes'],
             'bench_peak_rss_kb': rss, 'run_peak_rss_kb': run_rss, 'torch': t['torch'], 'torch_blas': t.get('blas'),
@@ -501,7 +521,7 @@ def run_suite(a):
     results = {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
                'command': ' '.join(['bin/bench-suite'] + sys.argv[1:]), 'host_cpus': os.cpu_count(),
                'settings': {'threads': a.threads, 'warmup': a.warmup, 'iterations': a.iterations,
-                            'batch': 1, 'input': INPUT_TYPE}, 'samples': []}
+                            'batch': 1, 'input': INPUT_TYPE, 'native_host': a.native_host}, 'samples': []}
     with tempfile.TemporaryDirectory(prefix='dynnc-bench-') as work:
         for s in SAMPLES:
             if s['name'] not in names:
@@ -618,6 +638,8 @@ def main():
                     default='openblas' if os.path.exists(os.path.join(OPENBLAS_DIR, 'libblas.so.3')) else 'system',
                     help='BLAS for PyTorch (default: OpenBLAS when installed)')
     ap.add_argument('--no-oracle', action='store_true', help='skip the static-path oracle bundles')
+    ap.add_argument('--native-host', action='store_true',
+                    help='time bundles compiled with --native-host (the host program in native code)')
     ap.add_argument('--oracle-max-paths', type=int, default=16,
                     help='compile an oracle for at most this many distinct paths per sample (default 16)')
     ap.add_argument('--self-test', action='store_true', help='check the parsers and the table, then exit')
