@@ -1215,17 +1215,17 @@ def _native_function(plan, graphs, consts):
             x = read(op["args"][0])
             return tir.BufferStore(dst, tir.Cast(dst.dtype, x) if dst.dtype != "bool" else x != 0, [0])
         args = [read(a) for a in op["args"]]
-        cls, name = fn.split(".")
+        cls, method = fn.split(".")
         dst = scalar_buf(v)
-        if name in ("lt", "le", "gt", "ge", "eq", "ne"):
-            return tir.BufferStore(dst, tir.Cast("int32", _native_cmp(name)(*args)), [0])
-        if name == "logicalAnd":
+        if method in ("lt", "le", "gt", "ge", "eq", "ne"):
+            return tir.BufferStore(dst, tir.Cast("int32", _native_cmp(method)(*args)), [0])
+        if method == "logicalAnd":
             return tir.BufferStore(dst, tir.Cast("int32", tir.And(args[0] != 0, args[1] != 0)), [0])
-        if name == "logicalOr":
+        if method == "logicalOr":
             return tir.BufferStore(dst, tir.Cast("int32", tir.Or(args[0] != 0, args[1] != 0)), [0])
-        if name == "logicalNot":
+        if method == "logicalNot":
             return tir.BufferStore(dst, tir.Cast("int32", args[0] == 0), [0])
-        if cls == "PyScalar" and name in ("add", "sub"):
+        if cls == "PyScalar" and method in ("add", "sub"):
             # a + b overflows iff b > 0 and a > MAX - b, or b < 0 and a < MIN - b (for a - b: b < 0
             # and a > MAX + b, or b > 0 and a < MIN + b); each bound is computed where it cannot
             # overflow. It goes through memory: TVM's simplifier, which assumes that signed ints
@@ -1234,19 +1234,19 @@ def _native_function(plan, graphs, consts):
             big, small = tir.const((1 << 63) - 1, "int64"), tir.const(-(1 << 63), "int64")
             zero = tir.const(0, "int64")
             lim = local("lim%d" % v, (1,), "int64")
-            up = b > zero if name == "add" else b < zero
-            down = b < zero if name == "add" else b > zero
-            bound = (tir.Select(up, big - b, small - b) if name == "add"
+            up = b > zero if method == "add" else b < zero
+            down = b < zero if method == "add" else b > zero
+            bound = (tir.Select(up, big - b, small - b) if method == "add"
                      else tir.Select(up, big + b, small + b))
             over = tir.Or(tir.And(up, a > lim[0]), tir.And(down, a < lim[0]))
-            value = a + b if name == "add" else a - b
+            value = a + b if method == "add" else a - b
             # (bound, overflow test, the raise, the result): the rest of the block goes after the
             # result, in the branch where the op did not raise (see fold)
             return (tir.BufferStore(lim, bound, [0]), over,
                     _native_raise(status_out, block_var, op["raise"]), tir.BufferStore(dst, value, [0]))
-        if cls == "PyFloat" and name in ("add", "sub", "mul"):
+        if cls == "PyFloat" and method in ("add", "sub", "mul"):
             a, b = args
-            value = a + b if name == "add" else a - b if name == "sub" else a * b
+            value = a + b if method == "add" else a - b if method == "sub" else a * b
             return tir.BufferStore(dst, value, [0])
         raise NativeUnsupported("host op " + fn)
 
@@ -1275,9 +1275,9 @@ def _native_function(plan, graphs, consts):
             raise NativeUnsupported("subgraph sg%d takes inputs the plan does not pass" % k)
         args = iter(call["args"])
         for i in arg_nodes:
-            name = nodes[i]["name"]
-            if name in consts[k]:
-                ent[rowptr[i]] = const_buf(k, name)
+            weight = nodes[i]["name"]
+            if weight in consts[k]:
+                ent[rowptr[i]] = const_buf(k, weight)
             else:
                 ent[rowptr[i]] = tensor_buf(next(args))
         heads = [rowptr[h[0]] + h[1] for h in g["heads"]]
