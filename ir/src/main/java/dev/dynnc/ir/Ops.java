@@ -165,7 +165,9 @@ public final class Ops {
     // indices were all in range (the device op clips them; PyTorch raises); check_slice_range
     // whether a slice with run-time bounds (x[t:t + 2]) lay within its dimension; check_divisor
     // whether an integer division's run-time divisor had no zero (TVM's gives garbage there,
-    // PyTorch raises ZeroDivisionError); check_lengths whether the run-time lengths of a packed
+    // PyTorch raises ZeroDivisionError); check_float_divisor whether the divisor of a run-time
+    // Python /, or of // or % on floats, was nonzero (Python raises ZeroDivisionError where IEEE
+    // division gives an infinity or NaN); check_lengths whether the run-time lengths of a packed
     // sequence were ones PyTorch accepts.
     for (String[] check :
         new String[][] {
@@ -174,6 +176,7 @@ public final class Ops {
           {"check_index_range", "checkIndexRange"},
           {"check_slice_range", "checkSliceRange"},
           {"check_divisor", "checkDivisor"},
+          {"check_float_divisor", "checkFloatDivisor"},
           {"check_lengths", "checkLengths"}
         }) {
       op(check[0], 1, 1)

@@ -344,6 +344,18 @@ public final class PyScalar {
   }
 
   /**
+   * Whether the divisor of a run-time Python {@code /} (of ints or floats), or of {@code //} or
+   * {@code %} on floats, was nonzero: raises where Python raises ZeroDivisionError, which IEEE
+   * division (PyFloat's, the result then) does not.
+   */
+  public static boolean checkFloatDivisor(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException("float division by zero");
+    }
+    return true;
+  }
+
+  /**
    * Whether the run-time lengths of a packed sequence were ones PyTorch accepts: raises (DN0405,
    * located at pack_padded_sequence or pad_packed_sequence) where PyTorch raises, and also where a
    * length exceeds the padded sequence, which PyTorch 1.13 reads past.

@@ -490,6 +490,14 @@ final class Staging {
       x = hostCast(in, x, DType.F64, at);
       y = hostCast(in, y, DType.F64, at);
     }
+    boolean floats = x.type().dtype().isFloat() || y.type().dtype().isFloat();
+    boolean nonzeroConstant = b instanceof Number n && n.doubleValue() != 0;
+    if (floats && !nonzeroConstant && (op.equals("/") || op.equals("//") || op.equals("%"))) {
+      // Python raises ZeroDivisionError where IEEE division gives an infinity or NaN (ints raise
+      // in PyScalar.floorDiv and mod themselves)
+      HostScalar zero = constant(current, (Object) 0.0, at);
+      check(in, hostOp("ne", y, zero, at), "check_float_divisor", at);
+    }
     return hostOp(ir, x, y, at);
   }
 
