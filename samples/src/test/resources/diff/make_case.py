@@ -23,7 +23,7 @@ import sys
 import numpy as np
 import torch
 
-DTYPES = {"float32": torch.float32, "int64": torch.int64}
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64}
 
 
 def header(path):

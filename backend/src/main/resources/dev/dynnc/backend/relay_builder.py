@@ -983,13 +983,16 @@ def _boundary_passes(req, mod, target):
 
 
 # --native-host: the whole host program as one native function (rule NATIVE-HOST). The compiler
-# sends the host plan (blocks of host ops, subgraph calls and terminators, only ops listed in
-# _NATIVE_OPS) and every subgraph's own request. Each subgraph is built as for its library, with
+# sends the host plan (blocks of host ops, subgraph calls and terminators; each op as the semantic
+# method that computes it, PyScalar.mul say, with the kinds its operands are converted to) and
+# every subgraph's own request. Each subgraph is built as for its library, with
 # symbols of its own (mod_name sgK); a TIR function written here then runs the plan: it calls each
 # subgraph's kernels in its graph's order on buffers laid out as its graph's storage plan says
 # (direct calls, as TVM's AOT executor makes them), evaluates the host ops, follows the branches
 # and jumps, and at a return copies the leaves into the outputs of that return site, with the site's
-# number and the number of an op that raised (-1: none). TVM's LLVM backend compiles it into the
+# number as the status. An op that raises where its Java method throws (_native_method) ends the
+# run instead with -2 - its number as the status and its operands in the slot outputs, and the host
+# program repeats it there. TVM's LLVM backend compiles it into the
 # same library as the kernels, exposed as a graph of one node, so the runtime loads and runs it as
 # any subgraph. Measured in samples/bench/README.md (the probe it grew from: probes/native_loop.py).
 
@@ -1002,12 +1005,21 @@ _MAX_COPIED_PARAM = 1 << 16  # elements of a tensor a jump copies into a block p
 
 
 def _native_cmp(name):
+    """Python's comparison `name` of two ints or two floats, but != of floats (_native_negate)."""
     return {
         "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
-        "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b,
-        # Python's != of floats is true when either is NaN: the negation of ordered equality.
-        "ne": lambda a, b: tir.Not(a == b),
+        "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
     }[name]
+
+
+def _native_negate(cond, steps, temp):
+    """`not cond` for a cond that compares floats, true where a NaN made cond false: 0 == the
+    truth of cond stored in memory (appended to steps). Written as not, TVM's simplifier rewrites
+    not (a == b) into a != b, and not (a < b) into a >= b, which LLVM compares ordered, false at a
+    NaN."""
+    t = temp("int32")
+    steps.append(tir.BufferStore(t, tir.Cast("int32", cond), [0]))
+    return t[0] == 0
 
 
 def _native(req):
@@ -1069,7 +1081,8 @@ def _native_value(plan, v):
 
 def _native_function(plan, graphs, consts):
     """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
-    leaves in order, then the status (int64[1]: the site taken, or -2 - k where op k raised). `consts` are
+    leaves in order, then the status (int64[1]: the site taken, or -2 - k where op k raised), then the
+    slots that hold the operands of the op that raised (plan["slots"]). `consts` are
     each subgraph's parameters: the weights TVM did not link into its kernels (a constant that is
     an output of the subgraph as it is, say), copied from the library's constant data into
     aligned buffers when a run starts."""
@@ -1193,62 +1206,70 @@ def _native_function(plan, graphs, consts):
     block_var = local("block", (1,), "int32")
     null = tir.reinterpret("handle", tir.const(0, "uint64"))
 
+    # The slots of a raising op's operands: it stores them there, and the host program repeats the
+    # op on them, so that the error is the JVM host program's own, message and source position.
+    slot_bufs = [tir.decl_buffer((1,), s["dtype"], name="slot%d" % j) for j, s in enumerate(plan["slots"])]
+    out_types += [((1,), s["dtype"]) for s in plan["slots"]]
+
     def read(v):
         b = scalar_buf(v)
         return b[0]
 
+    temps_made = [0]
+
+    def temp(dtype):
+        """A fresh one-element local: a value that must go through memory, where TVM's simplifier,
+        which takes signed ints as never overflowing, cannot rewrite the test that uses it."""
+        temps_made[0] += 1
+        return local("tmp_%d" % temps_made[0], (1,), dtype)
+
+    def raise_stmt(op):
+        stmts = []
+        for a, j in zip(op["args"], op["slots"]):
+            dst = slot_bufs[j]
+            x = read(a)
+            stmts.append(tir.BufferStore(dst, x != 0 if dst.dtype == "bool" else tir.Cast(dst.dtype, x), [0]))
+        return _seq(stmts + [_native_raise(status_out, block_var, op["raise"])])
+
     def op_stmt(op):
+        """The op's statements, in order; a _RaiseIf among them ends the run where its condition
+        holds (fold nests what follows in the branch where it does not)."""
         fn, v = op["fn"], op["id"]
         if fn == "const":
             dst = scalar_buf(v)
             x = float(op["value"]) if dst.dtype == "float64" else int(op["value"])
-            return tir.BufferStore(dst, tir.const(x, dst.dtype), [0])
+            return [tir.BufferStore(dst, tir.const(x, dst.dtype), [0])]
         if fn == "item":
             src = tensor_buf(op["args"][0])
             flat = tir.decl_buffer((numel(src),), src.dtype, data=src.data)
             dst = scalar_buf(v)
             x = tir.BufferLoad(flat, [0])
             x = tir.Cast("int32", x != tir.const(0, x.dtype)) if src.dtype == "bool" else tir.Cast(dst.dtype, x)
-            return tir.BufferStore(dst, x, [0])
+            return [tir.BufferStore(dst, x, [0])]
         if fn == "upload":
             dst = tensor_buf(v, (), values[str(v)]["dtype"])
             x = read(op["args"][0])
-            return tir.BufferStore(dst, tir.Cast(dst.dtype, x) if dst.dtype != "bool" else x != 0, [0])
-        args = [read(a) for a in op["args"]]
-        cls, method = fn.split(".")
+            return [tir.BufferStore(dst, tir.Cast(dst.dtype, x) if dst.dtype != "bool" else x != 0, [0])]
+        raise_ = raise_stmt(op) if op["raise"] >= 0 else None
+        steps, args = [], []
+        # One value as two operands (c != c, s - s) is read from two copies: TVM's simplifier
+        # takes x == x as true and x - x as 0, which NaN and the infinities are not.
+        twice = len(set(op["args"])) < len(op["args"])
+        for a, want in zip(op["args"], op["params"]):
+            x = read(a)
+            if twice:
+                copy_ = temp(scalar_buf(a).dtype)
+                steps.append(tir.BufferStore(copy_, x, [0]))
+                x = copy_[0]
+            have = _native_kind(values[str(a)]["dtype"])
+            if have != want:
+                x = _native_convert(x, have, want, steps, temp, raise_)
+            args.append(x)
         dst = scalar_buf(v)
-        if method in ("lt", "le", "gt", "ge", "eq", "ne"):
-            return tir.BufferStore(dst, tir.Cast("int32", _native_cmp(method)(*args)), [0])
-        if method == "logicalAnd":
-            return tir.BufferStore(dst, tir.Cast("int32", tir.And(args[0] != 0, args[1] != 0)), [0])
-        if method == "logicalOr":
-            return tir.BufferStore(dst, tir.Cast("int32", tir.Or(args[0] != 0, args[1] != 0)), [0])
-        if method == "logicalNot":
-            return tir.BufferStore(dst, tir.Cast("int32", args[0] == 0), [0])
-        if cls == "PyScalar" and method in ("add", "sub"):
-            # a + b overflows iff b > 0 and a > MAX - b, or b < 0 and a < MIN - b (for a - b: b < 0
-            # and a > MAX + b, or b > 0 and a < MIN + b); each bound is computed where it cannot
-            # overflow. It goes through memory: TVM's simplifier, which assumes that signed ints
-            # never overflow, folded `a > MAX - b` to false, and so did LLVM a sign test on a + b.
-            a, b = args
-            big, small = tir.const((1 << 63) - 1, "int64"), tir.const(-(1 << 63), "int64")
-            zero = tir.const(0, "int64")
-            lim = local("lim%d" % v, (1,), "int64")
-            up = b > zero if method == "add" else b < zero
-            down = b < zero if method == "add" else b > zero
-            bound = (tir.Select(up, big - b, small - b) if method == "add"
-                     else tir.Select(up, big + b, small + b))
-            over = tir.Or(tir.And(up, a > lim[0]), tir.And(down, a < lim[0]))
-            value = a + b if method == "add" else a - b
-            # (bound, overflow test, the raise, the result): the rest of the block goes after the
-            # result, in the branch where the op did not raise (see fold)
-            return (tir.BufferStore(lim, bound, [0]), over,
-                    _native_raise(status_out, block_var, op["raise"]), tir.BufferStore(dst, value, [0]))
-        if cls == "PyFloat" and method in ("add", "sub", "mul"):
-            a, b = args
-            value = a + b if method == "add" else a - b if method == "sub" else a * b
-            return tir.BufferStore(dst, value, [0])
-        raise NativeUnsupported("host op " + fn)
+        if fn == "id":
+            return steps + [tir.BufferStore(dst, args[0], [0])]
+        cls, method = fn.split(".")
+        return steps + _native_method(cls, method, op["params"], args, dst, temp, raise_)
 
     made_consts = {}
 
@@ -1344,8 +1365,8 @@ def _native_function(plan, graphs, consts):
         return stmts
 
     def guarded(ops):
-        """The ops' statements: a statement, or for an op that may raise its 4 parts."""
-        return [op_stmt(op) for op in ops]
+        """The ops' statements and _RaiseIf steps, in order."""
+        return [st for op in ops for st in op_stmt(op)]
 
     def fold(items):
         """The statements in order, the ones after an op that may raise nested in the branch
@@ -1353,9 +1374,8 @@ def _native_function(plan, graphs, consts):
         test as decided by the conditions around it, as if the flag could not have changed)."""
         stmts = []
         for item in reversed(items):
-            if isinstance(item, tuple):
-                bound, over, raise_, ok = item
-                stmts = [bound, tir.IfThenElse(over, raise_, _seq([ok] + stmts))]
+            if isinstance(item, _RaiseIf):
+                stmts = [tir.IfThenElse(item.cond, item.stmt, _seq(stmts))]
             else:
                 stmts = [item] + stmts
         return stmts
@@ -1406,7 +1426,7 @@ def _native_function(plan, graphs, consts):
     for ptr, offset in allocs:
         body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
     body = tir.Allocate(arena.data, "int64", [max(8, arena_size[0])], tir.const(1, "bool"), body)
-    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [status_out]
+    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [status_out] + slot_bufs
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
     return func.with_attr("global_symbol", "dynnc_native"), out_types
@@ -1434,6 +1454,227 @@ def _native_raise(status_out, block_var, index):
     """Ends the run at an op that raised: the host program raises Python's error there."""
     return _seq([tir.BufferStore(status_out, tir.const(-2 - index, "int64"), [0]),
                         tir.BufferStore(block_var, -2, [0])])
+
+
+class _RaiseIf:
+    """A step of a native op: where `cond` holds, the run ends at the op with `stmt` (see fold)."""
+
+    def __init__(self, cond, stmt):
+        if stmt is None:
+            raise NativeUnsupported("an op that may raise is not numbered as one in the plan")
+        self.cond, self.stmt = cond, stmt
+
+
+_I64_MAX, _I64_MIN = (1 << 63) - 1, -(1 << 63)
+_TWO_63 = float(1 << 63)
+
+
+def _native_kind(dtype):
+    """A host scalar's kind (ScalarEval.Kind) from its dtype."""
+    return "FLOAT" if dtype.startswith("float") else "BOOL" if dtype == "bool" else "INT"
+
+
+def _i64(x):
+    return tir.const(x, "int64")
+
+
+def _f64(x):
+    return tir.const(x, "float64")
+
+
+def _native_convert(x, have, want, steps, temp, raise_):
+    """x (stored as the native host keeps a kind: int64, float64, int32 for a bool) converted as
+    PyScalar's toBool, toInt and toFloat convert; a conversion that raises (int() of NaN, an
+    infinity or a float beyond 64 bits) appends its _RaiseIf and the converted value's store to
+    `steps` and returns a read of it."""
+    if want == "FLOAT":
+        return tir.Cast("float64", x)
+    if want == "BOOL":
+        # a float's truth: NaN is true, so the negation of ordered equality with zero
+        return tir.Cast("int32", _native_negate(x == _f64(0.0), steps, temp) if have == "FLOAT" else x != 0)
+    if have == "BOOL":
+        return tir.Cast("int64", x)
+    # float to int: truncation where the value fits (as PyScalar.trunc: -2**63 itself is refused)
+    out = temp("int64")
+    fits = tir.And(x > _f64(-_TWO_63), x < _f64(_TWO_63))
+    steps.append(_RaiseIf(_native_negate(fits, steps, temp), raise_))
+    steps.append(tir.BufferStore(out, tir.Cast("int64", x), [0]))
+    return out[0]
+
+
+def _native_compare_mixed(i, f, temp):
+    """PyScalar.compare(i, f) for an int and a non-NaN float, exactly (the int never rounded): a
+    read of -1, 0 or 1, and the statement that stores it. The float is clamped before its
+    truncation, so that no conversion is out of range even where the result does not use it."""
+    c = temp("int64")
+    inside = tir.And(f >= _f64(-_TWO_63), f < _f64(_TWO_63))
+    t = tir.Cast("int64", tir.Select(inside, f, _f64(0.0)))
+    frac = f - tir.Cast("float64", t)
+    value = tir.Select(
+        f >= _f64(_TWO_63), _i64(-1),
+        tir.Select(f < _f64(-_TWO_63), _i64(1),
+                   tir.Select(i != t, tir.Select(i < t, _i64(-1), _i64(1)),
+                              tir.Select(frac > _f64(0.0), _i64(-1),
+                                         tir.Select(frac < _f64(0.0), _i64(1), _i64(0))))))
+    return c[0], tir.BufferStore(c, value, [0])
+
+
+def _native_method(cls, method, params, args, dst, temp, raise_):
+    """The statements (and _RaiseIf steps) of PyScalar's or PyFloat's `method` on `args`, already
+    converted to `params`' kinds, storing the result in `dst`: the same value, and an error exactly
+    where the Java method throws."""
+    def store(x):
+        return tir.BufferStore(dst, x, [0])
+
+    def bool_(x):
+        return store(tir.Cast("int32", x))
+
+    if method in ("lt", "le", "gt", "ge", "eq", "ne"):
+        if params[0] == params[1]:
+            if method == "ne" and params[0] == "FLOAT":
+                steps = []
+                ne = _native_negate(args[0] == args[1], steps, temp)
+                return steps + [bool_(ne)]
+            return [bool_(_native_cmp(method)(*args))]
+        # an int and a float: Python compares them exactly; NaN is unordered
+        flip = params[0] == "FLOAT"
+        i, f = (args[1], args[0]) if flip else (args[0], args[1])
+        c, st = _native_compare_mixed(i, f, temp)
+        # not NaN: f == f, on two copies, so that no simplifier takes the test as true
+        f1, f2 = temp("float64"), temp("float64")
+        st = _seq([st, tir.BufferStore(f1, f, [0]), tir.BufferStore(f2, f, [0])])
+        ordered = f1[0] == f2[0]
+        if method in ("eq", "ne"):
+            eq = tir.And(ordered, c == _i64(0))
+            steps = [st]
+            truth = eq if method == "eq" else _native_negate(eq, steps, temp)
+            return steps + [bool_(truth)]
+        # x op y where x is the int: c op 0; where x is the float: 0 op c
+        lhs, rhs = (_i64(0), c) if flip else (c, _i64(0))
+        return [st, bool_(tir.And(ordered, _native_cmp(method)(lhs, rhs)))]
+    if method == "logicalAnd":
+        return [bool_(tir.And(args[0] != 0, args[1] != 0))]
+    if method == "logicalOr":
+        return [bool_(tir.Or(args[0] != 0, args[1] != 0))]
+    if method == "logicalNot":
+        return [bool_(args[0] == 0)]
+    if method == "select":
+        return [store(tir.Select(args[0] != 0, args[1], args[2]))]
+    if method in ("toBool", "toInt", "toFloat", "trunc"):
+        steps = []
+        want = {"toBool": "BOOL", "toFloat": "FLOAT"}.get(method, "INT")
+        x = _native_convert(args[0], params[0], want, steps, temp, raise_)
+        return steps + [store(x)]
+    if method.startswith("check") and params == ["BOOL"]:
+        # checkIndexRange, checkDivisor, ... and check (an assert): raise where false
+        return [_RaiseIf(args[0] == 0, raise_), store(tir.const(1, "int32"))]
+    if cls == "PyFloat":
+        return _native_float(method, args, store, temp)
+    return _native_int(method, args, store, temp, raise_)
+
+
+def _native_float(method, args, store, temp):
+    """PyFloat's arithmetic (IEEE, as Java's operators and Math compute it)."""
+    x = args[0]
+    y = args[1] if len(args) > 1 else None
+    if method == "add":
+        return [store(x + y)]
+    if method == "sub":
+        return [store(x - y)]
+    if method == "mul":
+        return [store(x * y)]
+    if method == "div":
+        return [store(tir.Div(x, y))]
+    if method == "neg":
+        return [store(x * _f64(-1.0))]  # -0.0 for 0.0, as Java's -x
+    if method == "abs":
+        return [store(tir.fabs(x))]
+    if method in ("max", "min"):
+        # y only where y > x (max) or y < x (min), so a NaN wins only as x. Statements, not a
+        # Select: TVM's simplifier may rewrite select(y > x, y, x) into max, which NaN breaks.
+        return [tir.IfThenElse(y > x if method == "max" else y < x, store(y), store(x))]
+    if method in ("mod", "floorDiv"):
+        # CPython's float_rem and float_floor_div, from fmod (LLVM's frem, C's fmod, Java's %)
+        m = temp("float64")
+        steps = [tir.BufferStore(m, tir.truncmod(x, y), [0])]
+        mm = m[0]
+        # m != 0 as Java's: true for NaN (TVM's != on floats is ordered, false for NaN)
+        nonzero = _native_negate(mm == _f64(0.0), steps, temp)
+        if method == "mod":
+            adjusted = tir.Select(tir.And(nonzero, (y < _f64(0.0)) != (mm < _f64(0.0))), mm + y, mm)
+            return steps + [store(tir.Select(nonzero, adjusted, tir.copysign(_f64(0.0), y)))]
+        d = temp("float64")
+        steps.append(tir.BufferStore(d, tir.Div(x - mm, y), [0]))
+        dd = d[0]
+        steps.append(tir.IfThenElse(tir.And(nonzero, (y < _f64(0.0)) != (mm < _f64(0.0))),
+                                    tir.BufferStore(d, dd - _f64(1.0), [0]), None))
+        f = tir.floor(dd)
+        return steps + [store(tir.Select(dd == _f64(0.0), tir.copysign(_f64(0.0), tir.Div(x, y)),
+                                         tir.Select(dd - f > _f64(0.5), f + _f64(1.0), f)))]
+    raise NativeUnsupported("host op PyFloat." + method)
+
+
+def _native_int(method, args, store, temp, raise_):
+    """PyScalar's exact int arithmetic: an error (raise_) exactly where a Java method throws. Every
+    bound a test compares with goes through memory (temp): TVM's simplifier, which assumes that
+    signed ints never overflow, folded `a > MAX - b` to false."""
+    big, small, zero = _i64(_I64_MAX), _i64(_I64_MIN), _i64(0)
+    a = args[0]
+    b = args[1] if len(args) > 1 else None
+    if method in ("add", "sub"):
+        # a + b overflows iff b > 0 and a > MAX - b, or b < 0 and a < MIN - b (for a - b: b < 0
+        # and a > MAX + b, or b > 0 and a < MIN + b); each bound is computed where it cannot
+        # overflow.
+        lim = temp("int64")
+        up = b > zero if method == "add" else b < zero
+        down = b < zero if method == "add" else b > zero
+        bound = (tir.Select(up, big - b, small - b) if method == "add"
+                 else tir.Select(up, big + b, small + b))
+        over = tir.Or(tir.And(up, a > lim[0]), tir.And(down, a < lim[0]))
+        return [tir.BufferStore(lim, bound, [0]), _RaiseIf(over, raise_),
+                store(a + b if method == "add" else a - b)]
+    if method == "mul":
+        # |a * b| beyond 64 bits, by the sign of each: a > MAX / b (both positive), b < MIN / a (a
+        # positive, b negative), a < MIN / b (a negative, b positive), a < MAX / b (both negative),
+        # with C's truncating division, each divisor nonzero where it is divided by. MIN is read
+        # from memory: TVM's bound analysis of MIN / x divides MIN by -1, a SIGFPE in TVM itself.
+        lim, lo = temp("int64"), temp("int64")
+        set_lim = tir.IfThenElse(
+            a > zero,
+            tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(big, b), [0]),
+                           tir.BufferStore(lim, tir.truncdiv(lo[0], a), [0])),
+            tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(lo[0], b), [0]),
+                           tir.BufferStore(lim, tir.truncdiv(big, tir.Select(b < zero, b, _i64(-1))), [0])))
+        l = lim[0]
+        over = tir.Or(tir.Or(tir.And(tir.And(a > zero, b > zero), a > l),
+                             tir.And(tir.And(a > zero, b < zero), b < l)),
+                      tir.And(a < zero, tir.And(b != zero, a < l)))
+        return [tir.BufferStore(lo, small, [0]), set_lim, _RaiseIf(over, raise_), store(a * b)]
+    if method == "neg":
+        return [_RaiseIf(a == small, raise_), store(zero - a)]
+    if method == "abs":
+        return [_RaiseIf(a == small, raise_), store(tir.Select(a < zero, zero - a, a))]
+    if method == "max":
+        return [store(tir.max(a, b))]
+    if method == "min":
+        return [store(tir.min(a, b))]
+    if method == "floorDiv":
+        return [_RaiseIf(tir.Or(b == zero, tir.And(a == small, b == _i64(-1))), raise_),
+                store(tir.floordiv(a, b))]
+    if method == "mod":
+        # MIN % -1 is 0 in Python and traps in the division instruction: -1 on its own branch
+        return [_RaiseIf(b == zero, raise_),
+                tir.IfThenElse(b == _i64(-1), store(zero), store(tir.floormod(a, b)))]
+    if method == "div":
+        return [_RaiseIf(b == zero, raise_), store(tir.Div(tir.Cast("float64", a), tir.Cast("float64", b)))]
+    if method == "checkIndex":
+        # i in [-n, n), counted from the end where negative; a bound of 1 where n <= 0, where
+        # every index is out of range
+        lim = temp("int64")
+        over = tir.Or(b <= zero, tir.Or(a >= lim[0], a < zero - lim[0]))
+        return [tir.BufferStore(lim, tir.Select(b > zero, b, _i64(1)), [0]), _RaiseIf(over, raise_),
+                store(tir.Select(a < zero, a + b, a))]
+    raise NativeUnsupported("host op PyScalar." + method)
 
 
 def _cpu_features(target):

@@ -32,43 +32,77 @@ import java.util.Set;
  * with the JVM between them (a data-dependent loop: one JVM round trip per iteration).
  *
  * <p>{@link #unsupported} says whether a host plan can run natively: every host op must be one
- * whose Python semantics native code reproduces exactly (reads of device scalars, constants,
- * uploads, comparisons of two ints or two floats, {@code and}/{@code or}/{@code not}, float {@code
- * + - *}, int {@code + -} with Python's overflow error reported where it happened), and no subgraph
- * may read shared weights. {@link #plan} is the plan as data for the TVM worker (relay_builder.py's
- * {@code _native}), which writes the native function; {@link #hostPlan} is the host program that
- * calls it: one call, then the return site it reports, with the leaves of that site, or the error
- * of the op that raised, at that op's source position.
+ * whose Python semantics native code reproduces exactly ({@link #NATIVE_OPS}: reads of device
+ * scalars, constants, uploads, comparisons, {@code and}/{@code or}/{@code not}, int and float
+ * arithmetic, {@code //} and {@code %}, conversions, index checks and the other run-time checks),
+ * and no subgraph may read shared weights. {@link #plan} is the plan as data for the TVM worker
+ * (relay_builder.py's {@code _native}), which writes the native function; {@link #hostPlan} is the
+ * host program that calls it: one call, then the return site it reports, with the leaves of that
+ * site; or, where an op raised, that op again on the operands the native function stored in its
+ * slots ({@link Slot}), so that the error is the Java host program's own, message and source
+ * position.
  */
 final class NativeHost {
   private NativeHost() {}
 
-  /** The semantic methods native code reproduces exactly, by class and name. */
-  private static final Set<String> NATIVE_OPS =
-      Set.of(
-          "PyFloat.lt",
-          "PyFloat.le",
-          "PyFloat.gt",
-          "PyFloat.ge",
-          "PyFloat.eq",
-          "PyFloat.ne",
-          "PyFloat.add",
-          "PyFloat.sub",
-          "PyFloat.mul",
-          "PyScalar.lt",
-          "PyScalar.le",
-          "PyScalar.gt",
-          "PyScalar.ge",
-          "PyScalar.eq",
-          "PyScalar.ne",
-          "PyScalar.add",
-          "PyScalar.sub",
-          "PyScalar.logicalAnd",
-          "PyScalar.logicalOr",
-          "PyScalar.logicalNot");
+  /**
+   * The semantic methods native code reproduces exactly, by class, name and operand kinds (after
+   * Python's conversions, which native code makes too): the same value, and an error exactly where
+   * the method throws.
+   */
+  private static final Set<String> NATIVE_OPS = nativeOps();
 
-  /** Of those, the ones that raise (an int beyond 64 bits), with Python's error. */
-  private static final Set<String> RAISING = Set.of("PyScalar.add", "PyScalar.sub");
+  private static Set<String> nativeOps() {
+    Set<String> s = new java.util.HashSet<>();
+    for (String cmp : List.of("lt", "le", "gt", "ge", "eq", "ne")) {
+      s.add("PyScalar." + cmp + "(INT,INT)");
+      s.add("PyScalar." + cmp + "(INT,FLOAT)");
+      s.add("PyScalar." + cmp + "(FLOAT,INT)");
+      s.add("PyFloat." + cmp + "(FLOAT,FLOAT)");
+    }
+    for (String f : List.of("add", "sub", "mul", "div", "max", "min", "mod", "floorDiv")) {
+      s.add("PyFloat." + f + "(FLOAT,FLOAT)");
+    }
+    s.add("PyFloat.neg(FLOAT)");
+    s.add("PyFloat.abs(FLOAT)");
+    for (String f : List.of("add", "sub", "mul", "max", "min", "floorDiv", "mod", "div")) {
+      s.add("PyScalar." + f + "(INT,INT)");
+    }
+    s.add("PyScalar.neg(INT)");
+    s.add("PyScalar.abs(INT)");
+    s.add("PyScalar.checkIndex(INT,INT)");
+    s.add("PyScalar.trunc(FLOAT)");
+    for (String k : List.of("BOOL", "INT", "FLOAT")) {
+      s.add("PyScalar.select(BOOL," + k + "," + k + ")");
+    }
+    s.add("PyScalar.logicalAnd(BOOL,BOOL)");
+    s.add("PyScalar.logicalOr(BOOL,BOOL)");
+    s.add("PyScalar.logicalNot(BOOL)");
+    for (String check :
+        List.of(
+            "check",
+            "checkDivisor",
+            "checkFloatDivisor",
+            "checkLengths",
+            "checkSliceRange",
+            "checkIndexRange",
+            "checkPadding")) {
+      s.add("PyScalar." + check + "(BOOL)");
+    }
+    // the conversions, as methods (a cast) and of operands: bool(), int(), float()
+    for (String[] c :
+        new String[][] {
+          {"toBool", "INT"},
+          {"toBool", "FLOAT"},
+          {"toInt", "BOOL"},
+          {"toInt", "FLOAT"},
+          {"toFloat", "BOOL"},
+          {"toFloat", "INT"}
+        }) {
+      s.add("PyScalar." + c[0] + "(" + c[1] + ")");
+    }
+    return Set.copyOf(s);
+  }
 
   /**
    * The most blocks and host ops a native host program has: one function of TIR, which TVM and LLVM
@@ -112,8 +146,7 @@ final class NativeHost {
       case "const", "item", Partitioner.UPLOAD:
         return Optional.empty();
       default:
-        String fn = function(op, hp);
-        if (fn == null || !NATIVE_OPS.contains(fn)) {
+        if (nativeOp(op, hp).isEmpty()) {
           return Optional.of(
               "host op '"
                   + op.name()
@@ -124,17 +157,62 @@ final class NativeHost {
     }
   }
 
-  /** {@code PyScalar.add} for a host op with no operand conversions, else null. */
-  private static String function(Op op, HostPlan hp) {
-    List<ScalarEval.Kind> kinds =
-        op.operands().stream().map(v -> ScalarEval.Kind.of(hp.types().get(v).dtype())).toList();
-    Optional<ScalarEval.Call> c =
-        ScalarEval.call(op.name(), kinds, ScalarEval.Kind.of(op.type().dtype()));
-    if (c.isEmpty() || c.get().method().isEmpty() || !c.get().params().equals(kinds)) {
-      return null;
+  /**
+   * A host op as native code computes it: {@code fn} the semantic method ({@code PyScalar.add};
+   * "id" for a conversion to the operand's own kind), after converting the operands to {@code
+   * params}; {@code raises} where the method or a conversion may throw.
+   */
+  record NativeOp(String fn, List<ScalarEval.Kind> params, boolean raises) {}
+
+  /** How native code computes {@code op}, or empty where it does not. */
+  static Optional<NativeOp> nativeOp(Op op, HostPlan hp) {
+    List<ScalarEval.Kind> kinds = new ArrayList<>();
+    for (ValueId v : op.operands()) {
+      // native code keeps a host scalar as the Java host program does: by its kind (a float32
+      // scalar as a double, as the Java host holds it)
+      if (!(hp.types().get(v) instanceof Type.ScalarType st)) {
+        return Optional.empty();
+      }
+      kinds.add(ScalarEval.Kind.of(st.dtype()));
     }
-    Method m = c.get().method().get();
-    return m.getDeclaringClass().getSimpleName() + "." + m.getName();
+    if (!(op.type() instanceof Type.ScalarType)) {
+      return Optional.empty();
+    }
+    ScalarEval.Kind result = ScalarEval.Kind.of(op.type().dtype());
+    Optional<ScalarEval.Call> c = ScalarEval.call(op.name(), kinds, result);
+    if (c.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ScalarEval.Kind> params = c.get().params();
+    for (int i = 0; i < kinds.size(); i++) {
+      if (kinds.get(i) != params.get(i)) {
+        Optional<Method> conv = ScalarEval.conversion(kinds.get(i), params.get(i));
+        if (conv.isEmpty() || !NATIVE_OPS.contains(signature(conv.get(), List.of(kinds.get(i))))) {
+          return Optional.empty();
+        }
+      }
+    }
+    String fn;
+    if (c.get().method().isEmpty()) {
+      fn = "id";
+    } else {
+      Method m = c.get().method().get();
+      if (!NATIVE_OPS.contains(signature(m, params))) {
+        return Optional.empty();
+      }
+      fn = m.getDeclaringClass().getSimpleName() + "." + m.getName();
+    }
+    return Optional.of(
+        new NativeOp(fn, List.copyOf(params), ScalarEval.mayRaise(op.name(), kinds, result)));
+  }
+
+  private static String signature(Method m, List<ScalarEval.Kind> params) {
+    return m.getDeclaringClass().getSimpleName()
+        + "."
+        + m.getName()
+        + "("
+        + String.join(",", params.stream().map(Enum::name).toList())
+        + ")";
   }
 
   /** The raising ops of {@code hp} in the order the native plan numbers them. */
@@ -142,8 +220,7 @@ final class NativeHost {
     List<Op> out = new ArrayList<>();
     for (HostPlan.HostBlock b : hp.blocks()) {
       for (Op op : concat(b.beforeCall(), b.hostOps())) {
-        String fn = function(op, hp);
-        if (fn != null && RAISING.contains(fn)) {
+        if (nativeOp(op, hp).map(NativeOp::raises).orElse(false)) {
           out.add(op);
         }
       }
@@ -165,6 +242,7 @@ final class NativeHost {
   /** The plan as data for relay_builder.py's {@code _native} (ids and dtypes, no model text). */
   static JsonObject plan(HostPlan hp) {
     List<Op> raising = raisingOps(hp);
+    List<Slot> slots = slots(hp);
     JsonObject values = new JsonObject();
     hp.types()
         .forEach(
@@ -188,7 +266,7 @@ final class NativeHost {
     for (HostPlan.HostBlock b : hp.blocks()) {
       JsonObject o = new JsonObject();
       o.add("params", ids(b.params().stream().map(Param::id).toList()));
-      o.add("before", ops(b.beforeCall(), hp, raising));
+      o.add("before", ops(b.beforeCall(), hp, raising, slots));
       if (b.call().isPresent()) {
         JsonObject c = new JsonObject();
         c.addProperty("subgraph", b.call().get().subgraph());
@@ -198,7 +276,7 @@ final class NativeHost {
       } else {
         o.add("call", JsonNull.INSTANCE);
       }
-      o.add("ops", ops(b.hostOps(), hp, raising));
+      o.add("ops", ops(b.hostOps(), hp, raising, slots));
       JsonObject t = new JsonObject();
       if (b.terminator() instanceof Terminator.Jump j) {
         t.addProperty("kind", "jump");
@@ -221,10 +299,45 @@ final class NativeHost {
     }
     plan.add("blocks", blocks);
     plan.add("sites", sites);
+    JsonArray slotTypes = new JsonArray();
+    for (Slot s : slots) {
+      JsonObject o = new JsonObject();
+      o.addProperty("dtype", s.dtype().numpyName());
+      slotTypes.add(o);
+    }
+    plan.add("slots", slotTypes);
     return plan;
   }
 
-  private static JsonArray ops(List<Op> ops, HostPlan hp, List<Op> raising) {
+  /**
+   * An output of the native function that holds an operand of the op that raised: one per position
+   * and kind among the raising ops' operands. The host program repeats the op on them.
+   */
+  record Slot(int position, DType dtype) {}
+
+  private static List<Slot> slotsOf(Op op, HostPlan hp) {
+    List<Slot> out = new ArrayList<>();
+    for (int i = 0; i < op.operands().size(); i++) {
+      // the dtype that holds the operand's kind exactly (a float32 scalar is a double)
+      DType d = hp.types().get(op.operands().get(i)).dtype();
+      out.add(new Slot(i, d == DType.BOOL ? DType.BOOL : d.isFloat() ? DType.F64 : DType.I64));
+    }
+    return out;
+  }
+
+  static List<Slot> slots(HostPlan hp) {
+    List<Slot> out = new ArrayList<>();
+    for (Op op : raisingOps(hp)) {
+      for (Slot s : slotsOf(op, hp)) {
+        if (!out.contains(s)) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static JsonArray ops(List<Op> ops, HostPlan hp, List<Op> raising, List<Slot> slots) {
     JsonArray out = new JsonArray();
     for (Op op : ops) {
       JsonObject o = new JsonObject();
@@ -245,7 +358,18 @@ final class NativeHost {
         }
         case "item" -> o.addProperty("fn", "item");
         case Partitioner.UPLOAD -> o.addProperty("fn", "upload");
-        default -> o.addProperty("fn", function(op, hp));
+        default -> {
+          NativeOp n = nativeOp(op, hp).orElseThrow();
+          o.addProperty("fn", n.fn());
+          JsonArray params = new JsonArray();
+          n.params().forEach(k -> params.add(k.name()));
+          o.add("params", params);
+          if (n.raises()) {
+            JsonArray at = new JsonArray();
+            slotsOf(op, hp).forEach(s -> at.add(slots.indexOf(s)));
+            o.add("slots", at);
+          }
+        }
       }
       o.addProperty("raise", raising.indexOf(op));
       out.add(o);
@@ -280,6 +404,9 @@ final class NativeHost {
       }
     }
     out.add(new Type.TensorType(DType.I64, ImmutableList.of(1L)));
+    for (Slot s : slots(hp)) {
+      out.add(new Type.TensorType(s.dtype(), ImmutableList.of(1L)));
+    }
     return out;
   }
 
@@ -322,6 +449,13 @@ final class NativeHost {
     Type.ScalarType bool = new Type.ScalarType(DType.BOOL);
     ValueId statusArray = fresh.apply(i64);
     results.add(statusArray);
+    List<Slot> slots = slots(hp);
+    List<ValueId> slotArrays = new ArrayList<>();
+    for (Slot s : slots) {
+      ValueId a = fresh.apply(new Type.TensorType(s.dtype(), ImmutableList.of(1L)));
+      slotArrays.add(a);
+      results.add(a);
+    }
 
     List<HostPlan.HostBlock> blocks = new ArrayList<>();
     int nSites = sites.size();
@@ -362,17 +496,27 @@ final class NativeHost {
       ops.add(op(is, "eq", List.of(status, k), bool, Span.NONE));
       int otherwise = j + 1 < nRaise ? check + 2 : check + 1;
       blocks.add(block(check, List.of(), Optional.empty(), ops, branch(is, check + 1, otherwise)));
-      // raise: the op again on operands that overflow as the native program found, at its place
+      // raise: the op again, on the operands the native program found, at its place, so that the
+      // error is the one the JVM host program raises there
       Op original = raising.get(j);
-      ValueId a = fresh.apply(int64);
-      ValueId b = fresh.apply(int64);
-      ValueId r = fresh.apply(int64);
-      boolean add = original.name().equals("add");
-      List<Op> raiseOps =
-          List.of(
-              constOp(a, add ? Long.MAX_VALUE : Long.MIN_VALUE, int64),
-              constOp(b, 1, int64),
-              op(r, original.name(), List.of(a, b), int64, original.span()));
+      List<Op> raiseOps = new ArrayList<>();
+      List<ValueId> operands = new ArrayList<>();
+      List<Slot> at = slotsOf(original, hp);
+      for (int i = 0; i < at.size(); i++) {
+        Type t = hp.types().get(original.operands().get(i));
+        ValueId x = fresh.apply(t);
+        raiseOps.add(
+            op(x, "item", List.of(slotArrays.get(slots.indexOf(at.get(i)))), t, Span.NONE));
+        operands.add(x);
+      }
+      raiseOps.add(
+          new Op(
+              fresh.apply(original.type()),
+              original.name(),
+              ImmutableList.copyOf(operands),
+              original.attrs(),
+              original.type(),
+              original.span()));
       // never reached past the raise; a jump keeps the program well formed
       blocks.add(block(check + 1, List.of(), Optional.empty(), raiseOps, jump(firstSite)));
     }

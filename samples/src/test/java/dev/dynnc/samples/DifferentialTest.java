@@ -43,9 +43,12 @@ class DifferentialTest {
               .toList();
     }
     assertTrue(models.size() >= 4);
-    // -Ddynnc.diff.only=PREFIX runs only the models whose file name starts with PREFIX.
-    String only = System.getProperty("dynnc.diff.only", "");
-    models = models.stream().filter(m -> m.getFileName().toString().startsWith(only)).toList();
+    // -Ddynnc.diff.only=PREFIX[,PREFIX...] runs only the models whose file name starts with one.
+    List<String> only = List.of(System.getProperty("dynnc.diff.only", "").split(",", -1));
+    models =
+        models.stream()
+            .filter(m -> only.stream().anyMatch(m.getFileName().toString()::startsWith))
+            .toList();
     // -Ddynnc.diff.args="--native-host" compiles every model with these flags added (a sweep).
     String[] extra =
         System.getProperty("dynnc.diff.args", "").isBlank()

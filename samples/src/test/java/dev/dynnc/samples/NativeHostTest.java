@@ -30,13 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * native code cannot run stays in Java with a warning that says why.
  */
 class NativeHostTest {
-  /** Corpus samples whose host programs run natively. */
-  static final Set<String> NATIVE_SAMPLES =
-      Set.of(
-          "early_exit_cnn", "skipnet_ff", "skipnet_rnn", "blockdrop", "msdnet", "sdn", "act_rnn");
-
+  /** The corpus samples: every one's host program runs natively. */
   static Stream<CorpusSamplesTest.Spec> samples() {
-    return CorpusSamplesTest.samples().filter(s -> NATIVE_SAMPLES.contains(s.dir()));
+    return CorpusSamplesTest.samples();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,7 +52,20 @@ class NativeHostTest {
   /** Differential models (random weights, PyTorch's outputs) whose host programs run natively. */
   static Stream<String> models() {
     return Stream.of(
-        "dyn_loops.py", "dyn_nested_loop.py", "branch_join.py", "pabee_exit.py", "resnet_exits.py");
+        "dyn_loops.py",
+        "dyn_nested_loop.py",
+        "branch_join.py",
+        "pabee_exit.py",
+        "resnet_exits.py",
+        // host arithmetic that raises as Python does: int overflow, division by zero, an index
+        // Python checks, int() of NaN; NaN in conditions
+        "int_arith.py",
+        "int_division_zero.py",
+        "host_float_division.py",
+        "index_range.py",
+        "exception_helpers.py",
+        "nan_branch.py",
+        "host_scalars.py");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -71,14 +80,32 @@ class NativeHostTest {
 
   @Test
   void aHostProgramNativeCodeCannotRunStaysInJavaAndSaysWhy(@TempDir Path work) throws Exception {
-    // run_time_lists.py indexes a list with a run-time int, which Python checks (IndexError).
-    EarlyExitCnnTest.Cli c =
-        DifferentialTest.check(
-            DifferentialTest.DIR.resolve("run_time_lists.py"), work, "--native-host");
+    // Python's ** on floats (pow, with its own domain errors) is not an op native code computes.
+    Path model = work.resolve("float_pow.py");
+    Files.writeString(
+        model,
+        String.join(
+            "\n",
+            "# entry: Net()",
+            "# input: x=float32[1,4]",
+            "# inputs: 0.1, 1.0, 4.0",
+            "import torch",
+            "import torch.nn as nn",
+            "",
+            "",
+            "class Net(nn.Module):",
+            "    def forward(self, x):",
+            "        s = x.sum().item()",
+            "        if s ** 2 > 1.0:",
+            "            return x * 2",
+            "        return x - 1",
+            ""));
+    EarlyExitCnnTest.Cli c = DifferentialTest.check(model, work.resolve("case"), "--native-host");
     assertTrue(
-        c.err().contains("--native-host: the host program stays in Java: host op '"), c.err());
+        c.err().contains("--native-host: the host program stays in Java: host op 'pow' at 11:14"),
+        c.err());
     List<String> names =
-        Manifest.read(work.resolve("bundle")).subgraphs().stream()
+        Manifest.read(work.resolve("case/bundle")).subgraphs().stream()
             .map(Manifest.SubgraphSpec::name)
             .toList();
     assertTrue(!names.contains("native") && names.contains("sg0"), names.toString());
@@ -114,35 +141,7 @@ class NativeHostTest {
             "            return x + 1, steps",
             "        return x - 1, steps",
             ""));
-    Path src = work.resolve("src");
-    Path ref = work.resolve("ref");
-    Files.createDirectories(src);
-    Files.copy(model, src.resolve("case_model.py"));
-    EarlyExitCnnTest.python(DifferentialTest.DIR, "make_case.py", model.toString(), ref.toString());
-    Map<String, Path> bundles = new LinkedHashMap<>();
-    for (String mode : List.of("java", "native")) {
-      Path bundle = work.resolve(mode);
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "compile",
-                  "--source-root",
-                  src.toString(),
-                  "--entry",
-                  "case_model:Net()",
-                  "--weights",
-                  ref.resolve("weights.pt").toString(),
-                  "--input",
-                  "x=float32[1,4]",
-                  "-o",
-                  bundle.toString()));
-      if (mode.equals("native")) {
-        args.add("--native-host");
-      }
-      EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
-      assertEquals(0, c.code(), c.err());
-      bundles.put(mode, bundle);
-    }
+    Map<String, Path> bundles = compileBoth(model, work, "x=float32[1,4]");
     assertNative(bundles.get("native"));
     float[][] xs = {{0.002f, 0, 0, 0}, {0.001f, 0, 0, 0.0005f}, {5, -3, 2, 1}, {0, 0, 0, 0}};
     int raised = 0;
@@ -182,6 +181,202 @@ class NativeHostTest {
       }
     }
     assertEquals(1, raised, "inputs that overflow");
+  }
+
+  /**
+   * Every host scalar op native code computes gives the Java host program's result, bit for bit, or
+   * its error, message and source position, on edge values: zeros of both signs, NaN, infinities,
+   * 64-bit limits, 2**53 + 1 (which a double does not hold), and floats at 2**63.
+   */
+  @Test
+  void hostScalarOpsMatchTheJavaHostOnEdgeValues(@TempDir Path work) throws Exception {
+    Path model = Path.of("src/test/resources/native/scalar_edges.py").toAbsolutePath();
+    Map<String, Path> bundles =
+        compileBoth(model, work, "k=int64[1]", "a=int64[2]", "f=float64[2]");
+    assertNative(bundles.get("native"));
+    long[] ints = {
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      3,
+      -7,
+      3037000499L,
+      -3037000499L,
+      3037000500L,
+      1L << 32,
+      (1L << 53) + 1,
+      Long.MAX_VALUE,
+      Long.MIN_VALUE,
+      Long.MAX_VALUE - 1,
+      Long.MIN_VALUE + 1
+    };
+    double[] floats = {
+      0.0,
+      -0.0,
+      1.0,
+      -1.5,
+      2.5,
+      3.0,
+      -7.0,
+      0.1,
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      0x1p63,
+      -0x1p63,
+      0x1p53,
+      1e300,
+      -1e-300
+    };
+    int n = Math.max(ints.length, floats.length);
+    int runs = 0;
+    Map<String, Integer> errors = new java.util.TreeMap<>();
+    try (Bundle jvm = Bundle.open(bundles.get("java"));
+        Bundle nat = Bundle.open(bundles.get("native"))) {
+      for (long op = 0; op <= 21; op++) {
+        for (int p = 0; p < n; p++) {
+          for (int q = 0; q < n; q++) {
+            // (i, j), (x, y) and (i, x) each meet every pair of their edge values
+            long i = ints[p % ints.length];
+            long j = ints[q % ints.length];
+            double x = floats[q % floats.length];
+            double y = floats[p % floats.length];
+            Map<String, HostTensor> in =
+                Map.of(
+                    "k", longs(op),
+                    "a", longs(i, j),
+                    "f", doubles(x, y));
+            String where = "op " + op + " on i=" + i + " j=" + j + " x=" + x + " y=" + y;
+            String javaError = null;
+            List<HostTensor> javaOut = null;
+            try {
+              javaOut = jvm.run(in).flattenLeaves();
+            } catch (HostProgramException e) {
+              javaError = e.getMessage();
+            }
+            runs++;
+            if (javaError != null) {
+              String expected = javaError;
+              HostProgramException e =
+                  assertThrows(HostProgramException.class, () -> nat.run(in), where);
+              assertEquals(expected, e.getMessage(), where);
+              errors.merge(
+                  expected.replaceAll("(?s).*case_model.py:(\\d+):.*", "line $1"), 1, Integer::sum);
+              continue;
+            }
+            List<HostTensor> natOut;
+            try {
+              natOut = nat.run(in).flattenLeaves();
+            } catch (HostProgramException e) {
+              throw new AssertionError(where + ": native raised " + e.getMessage(), e);
+            }
+            assertEquals(javaOut.size(), natOut.size(), where);
+            for (int k = 0; k < javaOut.size(); k++) {
+              assertEquals(javaOut.get(k).dtype(), natOut.get(k).dtype(), where);
+              assertEquals(bits(javaOut.get(k)), bits(natOut.get(k)), where + ", output " + k);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(22 * n * n, runs);
+    // the statements that raise on some edge values: int overflow (* - abs + -), division by
+    // zero (/ // % of ints and of floats), int() of NaN, an infinity or 2**63; and no other
+    List<String> lines = Files.readAllLines(model);
+    Set<String> raising = new java.util.TreeSet<>();
+    errors
+        .keySet()
+        .forEach(l -> raising.add(lines.get(Integer.parseInt(l.substring(5)) - 1).trim()));
+    assertEquals(
+        new java.util.TreeSet<>(
+            List.of(
+                "return i * j",
+                "return i // j",
+                "return i % j",
+                "return i / j",
+                "return -i, abs(i)",
+                "return i + j",
+                "return i - j",
+                "return x % y",
+                "return x // y",
+                "return int(x)",
+                "return x / y",
+                "return x != x, x == x, x < x, x >= x, x - x, x / x, i // i")),
+        raising,
+        errors.toString());
+  }
+
+  /**
+   * {@code model} compiled twice, with its host program in Java ("java") and native ("native"), on
+   * weights PyTorch saved for it.
+   */
+  private static Map<String, Path> compileBoth(Path model, Path work, String... inputs)
+      throws Exception {
+    Path src = work.resolve("src");
+    Path ref = work.resolve("ref");
+    Files.createDirectories(src);
+    Files.copy(model, src.resolve("case_model.py"));
+    EarlyExitCnnTest.python(DifferentialTest.DIR, "make_case.py", model.toString(), ref.toString());
+    Map<String, Path> bundles = new LinkedHashMap<>();
+    for (String mode : List.of("java", "native")) {
+      Path bundle = work.resolve(mode);
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "compile",
+                  "--source-root",
+                  src.toString(),
+                  "--entry",
+                  "case_model:Net()",
+                  "--weights",
+                  ref.resolve("weights.pt").toString(),
+                  "-o",
+                  bundle.toString()));
+      for (String in : inputs) {
+        args.add("--input");
+        args.add(in);
+      }
+      if (mode.equals("native")) {
+        args.add("--native-host");
+      }
+      EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
+      assertEquals(0, c.code(), c.err());
+      assertTrue(!c.err().contains("stays in Java"), c.err());
+      bundles.put(mode, bundle);
+    }
+    return bundles;
+  }
+
+  /** A tensor's values as text, floats by their bits (one NaN), so -0.0 differs from 0.0. */
+  private static String bits(HostTensor t) {
+    if (!t.dtype().startsWith("float")) {
+      return t.dtype() + " " + java.util.HexFormat.of().formatHex(t.data());
+    }
+    StringBuilder s = new StringBuilder(t.dtype());
+    for (long k = 0; k < t.numel(); k++) {
+      s.append(' ').append(Long.toHexString(Double.doubleToLongBits(t.getDouble(k))));
+    }
+    return s.toString();
+  }
+
+  private static HostTensor longs(long... v) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (long x : v) {
+      b.putLong(x);
+    }
+    return new HostTensor("int64", new long[] {v.length}, b.array());
+  }
+
+  private static HostTensor doubles(double... v) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (double x : v) {
+      b.putDouble(x);
+    }
+    return new HostTensor("float64", new long[] {v.length}, b.array());
   }
 
   /** The bundle's only library is the native host program's. */
