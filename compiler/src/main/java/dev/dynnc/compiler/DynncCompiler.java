@@ -481,28 +481,29 @@ public final class DynncCompiler {
           boundaryLayouts && tune == null && target == Target.LLVM
               ? planLayouts(parts, fr, tmp, req.compileTimeout(), cache)
               : BoundaryLayouts.Plan.NONE;
-      List<Manifest.SubgraphSpec> specs =
-          compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
-      if (diags.hasErrors()) {
-        return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
-      }
-      dev.dynnc.rewrite.HostPlan hostPlan = parts.host();
+      // The native host program first: its library holds every subgraph's kernels, so where it
+      // builds, the subgraphs' own libraries are not built at all; where it cannot (a warning
+      // says why), they are, for the Java host program.
+      Manifest.SubgraphSpec nativeSpec = null;
       if (nativeHost) {
-        Manifest.SubgraphSpec nativeSpec =
-            buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
+        nativeSpec = buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
         if (diags.hasErrors()) {
           return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
         }
-        if (nativeSpec != null) {
-          for (Manifest.SubgraphSpec sg : specs) {
-            Files.deleteIfExists(tmp.resolve(sg.library())); // its kernels are in the native one
-          }
-          specs = List.of(nativeSpec);
-          hostPlan = NativeHost.hostPlan(parts.host());
-          if (!HostCodegen.outputStructures(hostPlan)
-              .equals(HostCodegen.outputStructures(parts.host()))) {
-            throw new IllegalStateException("native host program returns other structures");
-          }
+      }
+      dev.dynnc.rewrite.HostPlan hostPlan = parts.host();
+      List<Manifest.SubgraphSpec> specs;
+      if (nativeSpec != null) {
+        specs = List.of(nativeSpec);
+        hostPlan = NativeHost.hostPlan(parts.host());
+        if (!HostCodegen.outputStructures(hostPlan)
+            .equals(HostCodegen.outputStructures(parts.host()))) {
+          throw new IllegalStateException("native host program returns other structures");
+        }
+      } else {
+        specs = compileSubgraphs(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
+        if (diags.hasErrors()) {
+          return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
         }
       }
       try {
@@ -934,6 +935,8 @@ public final class DynncCompiler {
       return null;
     }
     progress.stage(Stage.SUBGRAPH, "native host program");
+    Files.createDirectories(bundle.resolve("lib"));
+    Files.createDirectories(bundle.resolve("relay"));
     Path work = Files.createTempDirectory(bundle, "work-native");
     boolean built = false;
     try {
@@ -982,7 +985,7 @@ public final class DynncCompiler {
           return nativeSpec(parts);
         }
       }
-      // every subgraph is built again, with symbols of its own, then the native function
+      // every subgraph is built, with symbols of its own, then the native function
       timeout = timeout.multipliedBy(parts.subgraphs().size() + 1L);
       service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
       Files.move(work.resolve("relay.txt"), relay);
