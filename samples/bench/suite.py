@@ -68,7 +68,7 @@ def parse_bench(text):
     if not lines or not lines[0].split()[:2] == ['inputs', 'median_us']:
         raise ValueError('not dynnc bench output (no header): %r' % text[:200])
     others = sum(1 for c in lines[0].split() if re.fullmatch(r'ratio\d+', c))
-    row = re.compile(r'^(\S+)' + r'\s+([0-9.]+)' * (4 + 4 * others) + r'\s+([0-9]+(?:,[0-9]+)*)\s+(.*)$')
+    row = re.compile(r'^(\S+)' + r'\s+([0-9.]+)' * (4 + 4 * others) + r'\s+([0-9]+(?:,[0-9]+)*|native)\s+(.*)$')
     rows = []
     for line in lines[1:]:
         m = row.match(line)
@@ -437,7 +437,7 @@ def measure_oracle(sample, args, bundle, rows, files, work, a, env, also=()):
             d.update({'oracle_subgraphs': (dc.get('cache') or {}).get('subgraphs'), 'oracle_compile_s': dc['wall_s'],
                       'dynnc_side_by_side_us': r['median_us']})
             out[r['input']] = {'oracle': o, 'decision_oracle': d}
-            if also:  # --native-host: the Java host program's bundle, timed in the same blocks
+            if also:  # the Java host program's bundle, timed in the same blocks as the default one
                 out[r['input']]['java_host'] = r['against'][2]
         shutil.rmtree(obundle, ignore_errors=True)
         shutil.rmtree(dbundle, ignore_errors=True)
@@ -458,19 +458,21 @@ def measure_sample(sample, a, work, env):
     work = os.path.join(work, name)
     os.makedirs(work)
     bundle, cache = os.path.join(work, name + '.bundle'), os.path.join(work, 'cache')
-    cold = compile_bundle(args, bundle, cache)
+    cold = compile_bundle(args + ['--java-host'], bundle, cache)
     shutil.rmtree(bundle)
-    warm = compile_bundle(args, bundle, cache)
+    warm = compile_bundle(args + ['--java-host'], bundle, cache)
     brows, rss = bench_bundle(bundle, sample['input'], files, a, env)
-    native, jvm_bundle = None, None
-    if a.native_host:
-        # The bundle timed is the one compiled with --native-host; the block paths (and so the
-        # oracles) come from the Java host program's bundle, whose blocks are the model's.
+    native, jvm_bundle = False, None
+    if not a.java_host:
+        # The bundle timed is the one a default compile gives (--native-host: required); the block
+        # paths (and so the oracles) come from the Java host program's bundle, whose blocks are
+        # the model's.
         paths = brows
         nbundle = os.path.join(work, name + '.native.bundle')
-        cold = compile_bundle(args + ['--native-host'], nbundle, cache)
+        flags = ['--native-host'] if a.native_host else []
+        cold = compile_bundle(args + flags, nbundle, cache)
         shutil.rmtree(nbundle)
-        warm = compile_bundle(args + ['--native-host'], nbundle, cache)
+        warm = compile_bundle(args + flags, nbundle, cache)
         with open(os.path.join(nbundle, 'manifest.json')) as f:
             native = [sg['name'] for sg in json.load(f)['subgraphs']] == ['native']
         jvm_bundle, bundle = bundle, nbundle
@@ -484,7 +486,7 @@ def measure_sample(sample, a, work, env):
     if rc != 0:
         raise RuntimeError('dynnc run failed: ' + first_error(err))
     t = measure_torch(sample, source_root, checkpoint, files, a, work)
-    also = (jvm_bundle,) if a.native_host else ()
+    also = (jvm_bundle,) if jvm_bundle else ()
     oracle = {} if a.no_oracle else measure_oracle(sample, args, bundle, brows, files, work, a, env, also)
     rows = []
     for i, r in enumerate(brows):
@@ -521,7 +523,8 @@ def run_suite(a):
     results = {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
                'command': ' '.join(['bin/bench-suite'] + sys.argv[1:]), 'host_cpus': os.cpu_count(),
                'settings': {'threads': a.threads, 'warmup': a.warmup, 'iterations': a.iterations,
-                            'batch': 1, 'input': INPUT_TYPE, 'native_host': a.native_host}, 'samples': []}
+                            'batch': 1, 'input': INPUT_TYPE, 'native_host': not a.java_host,
+                            'host_program': 'java' if a.java_host else 'native' if a.native_host else 'default'}, 'samples': []}
     with tempfile.TemporaryDirectory(prefix='dynnc-bench-') as work:
         for s in SAMPLES:
             if s['name'] not in names:
@@ -638,8 +641,12 @@ def main():
                     default='openblas' if os.path.exists(os.path.join(OPENBLAS_DIR, 'libblas.so.3')) else 'system',
                     help='BLAS for PyTorch (default: OpenBLAS when installed)')
     ap.add_argument('--no-oracle', action='store_true', help='skip the static-path oracle bundles')
-    ap.add_argument('--native-host', action='store_true',
-                    help='time bundles compiled with --native-host (the host program in native code)')
+    host = ap.add_mutually_exclusive_group()
+    host.add_argument('--native-host', action='store_true',
+                      help='compile the timed bundles with --native-host (native code required; by default'
+                           ' dynnc builds it wherever it can)')
+    host.add_argument('--java-host', action='store_true',
+                      help='time bundles compiled with --java-host (the Java host program, timed call by call)')
     ap.add_argument('--oracle-max-paths', type=int, default=16,
                     help='compile an oracle for at most this many distinct paths per sample (default 16)')
     ap.add_argument('--self-test', action='store_true', help='check the parsers and the table, then exit')

@@ -1044,12 +1044,16 @@ def _native(req):
     for lib in libs:
         driver.import_module(lib.get_lib())
     nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
+    # Weights shared between subgraphs: inputs of the native function too, which the runtime binds
+    # once (weights/shared.bin), as it binds them to the subgraphs of a Java host program.
+    nodes += [{"op": "null", "name": "sw%d" % j, "inputs": []} for j in range(len(plan.get("shared", [])))]
     n_in = len(nodes)
     nodes.append({"op": "tvm_op", "name": "dynnc_native",
                   "attrs": {"func_name": "dynnc_native", "flatten_data": "0",
                             "num_inputs": str(n_in), "num_outputs": str(len(outputs))},
                   "inputs": [[i, 0, 0] for i in range(n_in)]})
     ins = [_native_value(plan, v) for v in plan["inputs"]]
+    ins += [(tuple(w["shape"]), w["dtype"]) for w in plan.get("shared", [])]
     shapes = [list(sh) for sh, _ in ins] + [list(sh) for sh, _ in outputs]
     dtypes = [dt for _, dt in ins] + [dt for _, dt in outputs]
     graph = {
@@ -1110,6 +1114,11 @@ def _native_function(plan, graphs, consts):
     for v in plan["inputs"]:
         shape, dtype = _native_value(plan, v)
         inputs[v] = tir.decl_buffer(_nz(shape), dtype, name="in%d" % v)
+    # plan["shared"]: the weights subgraphs share, inputs after the plan's; plan["weight_inputs"][k]:
+    # subgraph k's graph input of each shared weight it reads -> its index in plan["shared"]
+    shared_bufs = [tir.decl_buffer(_nz(w["shape"]), w["dtype"], name="sw%d" % j)
+                   for j, w in enumerate(plan.get("shared", []))]
+    weight_inputs = plan.get("weight_inputs", [])
     tensors = dict(inputs)  # value id -> buffer of a tensor value
     scalars = {}  # value id -> 1-element local buffer of a host scalar (int64, float64, int32 bool)
 
@@ -1292,13 +1301,16 @@ def _native_function(plan, graphs, consts):
         nodes, rowptr = g["nodes"], g["node_row_ptr"]
         out = []
         arg_nodes = g["arg_nodes"]
-        if len(arg_nodes) != len(call["args"]) + len(consts[k]):
+        bound = weight_inputs[k] if k < len(weight_inputs) else {}
+        if len(arg_nodes) != len(call["args"]) + len(consts[k]) + len(bound):
             raise NativeUnsupported("subgraph sg%d takes inputs the plan does not pass" % k)
         args = iter(call["args"])
         for i in arg_nodes:
             weight = nodes[i]["name"]
             if weight in consts[k]:
                 ent[rowptr[i]] = const_buf(k, weight)
+            elif weight in bound:
+                ent[rowptr[i]] = shared_bufs[bound[weight]]
             else:
                 ent[rowptr[i]] = tensor_buf(next(args))
         heads = [rowptr[h[0]] + h[1] for h in g["heads"]]
@@ -1426,7 +1438,7 @@ def _native_function(plan, graphs, consts):
     for ptr, offset in allocs:
         body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
     body = tir.Allocate(arena.data, "int64", [max(8, arena_size[0])], tir.const(1, "bool"), body)
-    bufs = [inputs[v] for v in plan["inputs"]] + out_bufs + [status_out] + slot_bufs
+    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + out_bufs + [status_out] + slot_bufs
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
     return func.with_attr("global_symbol", "dynnc_native"), out_types

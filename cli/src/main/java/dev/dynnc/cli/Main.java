@@ -195,7 +195,7 @@ public final class Main implements Callable<Integer> {
         paramLabel = "BLOCKS",
         description =
             "Compile only one path of the method, the blocks BLOCKS (e.g. 0,2,5, as the blocks column of"
-                + " `dynnc bench` prints it), as one static graph: the oracle that `dynnc bench` of the"
+                + " `dynnc bench` prints it for a bundle compiled with --java-host), as one static graph: the oracle that `dynnc bench` of the"
                 + " whole model is measured against.")
     String specializePath;
 
@@ -210,11 +210,19 @@ public final class Main implements Callable<Integer> {
     @Option(
         names = "--native-host",
         description =
-            "Compile the host program to native code together with the subgraphs' kernels: one library"
-                + " that a run calls once, with no return to the JVM between subgraphs (a data-dependent"
-                + " loop runs natively). CPU only; where the host program needs what native code does"
-                + " not do, dynnc warns and keeps it in Java.")
+            "Require the native host program, and warn where it cannot be built. By default dynnc"
+                + " compiles the host program to native code together with the subgraphs' kernels"
+                + " wherever it can: one library that a run calls once, with no return to the JVM"
+                + " between subgraphs (a data-dependent loop runs natively). CPU only; where the host"
+                + " program needs what native code does not do, it stays in Java (-v says why).")
     boolean nativeHost;
+
+    @Option(
+        names = "--java-host",
+        description =
+            "Keep the host program in Java: one library per subgraph, called from a generated Java"
+                + " class. Slower on small models; `dynnc bench` then profiles each subgraph call.")
+    boolean javaHost;
 
     @Option(
         names = "--nchw-boundaries",
@@ -301,6 +309,11 @@ public final class Main implements Callable<Integer> {
             err, Diagnostics.render(DynncCompiler.unknownTarget(targetName), new SourceMap()));
       }
       long t0 = System.nanoTime();
+      if (nativeHost && javaHost) {
+        err.println(
+            Code.DN0400.prefix() + "--native-host and --java-host contradict each other; give one");
+        return USAGE;
+      }
       if (quiet && verbose) {
         err.println(Code.DN0400.prefix() + "--quiet and --verbose contradict each other; give one");
         return USAGE;
@@ -313,7 +326,10 @@ public final class Main implements Callable<Integer> {
               .diagnostics((d, sources) -> err.append(Diagnostics.render(d, sources)).flush())
               .progress(progress)
               .boundaryLayouts(!nchwBoundaries)
-              .nativeHost(nativeHost);
+              .hostProgram(
+                  nativeHost
+                      ? DynncCompiler.HostProgram.NATIVE
+                      : javaHost ? DynncCompiler.HostProgram.JAVA : DynncCompiler.HostProgram.AUTO);
       if (specializePath != null) {
         try {
           builder.specializePath(PathSpecializer.parsePath(specializePath));
@@ -501,7 +517,8 @@ public final class Main implements Callable<Integer> {
               + " Columns: latency of a whole run (inputs in, outputs out); host_%%, the share of it spent outside"
               + " the compiled kernels (host program, copies at subgraph boundaries, runtime), measured on up to"
               + " 500 further runs that read the clock around every kernel call, which the timed runs do not; the host program's"
-              + " block path (for compile --specialize-path) and the subgraphs it called. With --against, other"
+              + " block path (for compile --specialize-path) and the subgraphs it called, for a bundle compiled with"
+              + " --java-host (a native host program's run is one call, shown as such). With --against, other"
               + " bundles of the same model (say its static-path oracles) are timed interleaved with the first, in"
               + " blocks of runs in one process, and each row adds their latency and the ratio of the medians: a"
               + " comparison that load changing on the machine does not skew.")
@@ -660,14 +677,23 @@ public final class Main implements Callable<Integer> {
                     t[k].p90(),
                     t[0].median() / t[k].median()));
           }
+          // A native host program's run is one call: its blocks are not the model's, and only a
+          // bundle compiled with --java-host shows the path (for --specialize-path) and calls.
+          boolean nativeHost =
+              b.manifest().subgraphs().stream()
+                  .map(dev.dynnc.runtime.Manifest.SubgraphSpec::name)
+                  .toList()
+                  .equals(java.util.List.of("native"));
           out.printf(
               java.util.Locale.ROOT,
               "%s  %-16s %s%n",
               row,
-              last.blockPath().stream()
-                  .map(String::valueOf)
-                  .collect(java.util.stream.Collectors.joining(",")),
-              last.trace());
+              nativeHost
+                  ? "native"
+                  : last.blockPath().stream()
+                      .map(String::valueOf)
+                      .collect(java.util.stream.Collectors.joining(",")),
+              nativeHost ? "(one native call; --java-host shows the blocks)" : last.trace());
         }
         return OK;
       } finally {

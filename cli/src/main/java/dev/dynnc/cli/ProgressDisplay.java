@@ -81,6 +81,15 @@ final class ProgressDisplay implements ProgressListener {
   }
 
   @Override
+  public synchronized void note(String message) {
+    if (verbose) {
+      clearLine();
+      err.println("dynnc: note: " + message);
+      err.flush();
+    }
+  }
+
+  @Override
   public synchronized void subgraphDone(String subgraph, boolean fromCache) {
     finished.put(subgraph, fromCache ? " from the compile cache" : " compiled by TVM");
     if (verbose) {
@@ -101,6 +110,16 @@ final class ProgressDisplay implements ProgressListener {
           (System.nanoTime() - (t0 == null ? started : t0)) / 1e9);
     }
     if (terminal || verbose) {
+      return;
+    }
+    if (!subgraph.matches("sg[0-9]+")) { // the native host program: one library, nothing to order
+      String detail =
+          announced.stream()
+              .filter(d -> d.split(" ", 2)[0].equals(subgraph))
+              .findFirst()
+              .orElse(subgraph);
+      err.println("dynnc: [subgraph] " + detail + finished.get(subgraph));
+      err.flush();
       return;
     }
     // Every finished subgraph whose predecessors have all finished, in subgraph order.

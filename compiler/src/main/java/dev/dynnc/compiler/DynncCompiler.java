@@ -89,7 +89,25 @@ public final class DynncCompiler {
   private final boolean keepDecisions;
   private final Duration tune;
   private final boolean boundaryLayouts;
-  private final boolean nativeHost;
+  private final HostProgram hostProgram;
+
+  /**
+   * Which host program a compile builds: the model's control flow in native code with the
+   * subgraphs' kernels ({@link #NATIVE}, rule NATIVE-HOST), or a Java class that calls each
+   * subgraph's library ({@link #JAVA}).
+   */
+  public enum HostProgram {
+    /**
+     * Native where it can be (a CPU target, no tuning, a host program native code computes exactly,
+     * not an oracle path), else Java; the progress listener is told why it stays in Java. The
+     * default.
+     */
+    AUTO,
+    /** Native; where it cannot be, the compile warns (DN0408, saying why) and builds Java. */
+    NATIVE,
+    /** Java: one library per subgraph, which {@code dynnc bench} profiles one by one. */
+    JAVA
+  }
 
   /**
    * Added to a tuned subgraph's compile time limit besides its share of the budget: a search round
@@ -113,7 +131,7 @@ public final class DynncCompiler {
     this.keepDecisions = b.keepDecisions;
     this.tune = b.tune;
     this.boundaryLayouts = b.boundaryLayouts;
-    this.nativeHost = b.nativeHost;
+    this.hostProgram = b.hostProgram;
   }
 
   public static Builder builder() {
@@ -133,18 +151,17 @@ public final class DynncCompiler {
     private boolean keepDecisions;
     private Duration tune;
     private boolean boundaryLayouts = true;
-    private boolean nativeHost;
+    private HostProgram hostProgram = HostProgram.AUTO;
 
     private Builder() {}
 
     /**
-     * Compiles the host program to native code with the subgraphs' kernels, one library that a run
-     * calls once (rule NATIVE-HOST, {@link NativeHost}); off by default. Where the host program
-     * uses what native code does not do, or the target is not a CPU, the compile warns and keeps
-     * the host program in Java.
+     * Which host program to build ({@link HostProgram}); {@link HostProgram#AUTO} by default: the
+     * host program in native code with the subgraphs' kernels, one library that a run calls once
+     * (rule NATIVE-HOST, {@link NativeHost}), wherever native code can run it.
      */
-    public Builder nativeHost(boolean on) {
-      this.nativeHost = on;
+    public Builder hostProgram(HostProgram h) {
+      this.hostProgram = java.util.Objects.requireNonNull(h);
       return this;
     }
 
@@ -485,7 +502,8 @@ public final class DynncCompiler {
       // builds, the subgraphs' own libraries are not built at all; where it cannot (a warning
       // says why), they are, for the Java host program.
       Manifest.SubgraphSpec nativeSpec = null;
-      if (nativeHost) {
+      if (hostProgram == HostProgram.NATIVE
+          || (hostProgram == HostProgram.AUTO && specializePath == null)) {
         nativeSpec = buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
         if (diags.hasErrors()) {
           return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
@@ -656,6 +674,19 @@ public final class DynncCompiler {
    * Reports a warning to the sink as it happens. Warnings stay out of the result's diagnostics,
    * every one of which fails the compile. Subgraphs compiling in parallel warn one at a time.
    */
+  /**
+   * The host program stays in Java for {@code why}, something native code does not do: a warning
+   * where {@code --native-host} asked for native code, a note to the progress listener where the
+   * compile only prefers it ({@link HostProgram#AUTO}).
+   */
+  private void javaHost(String why) {
+    if (hostProgram == HostProgram.NATIVE) {
+      warn("--native-host: the host program stays in Java: " + why);
+    } else {
+      progress.note("the host program is in Java: " + why);
+    }
+  }
+
   private void warn(String message) {
     synchronized (sink) {
       sink.report(Diagnostic.of(Code.DN0408, Span.NONE, message), new SourceMap());
@@ -920,18 +951,17 @@ public final class DynncCompiler {
       throws IOException {
     String stays = "--native-host: the host program stays in Java: ";
     if (target != Target.LLVM) {
-      warn(stays + "native host programs are built for CPU targets only");
+      javaHost("native host programs are built for CPU targets only");
       return null;
     }
     if (tune != null) {
       // The native library builds every subgraph again, with TVM's own schedules.
-      warn(stays + "--tune keeps the tuned subgraphs' libraries");
+      javaHost("--tune keeps the tuned subgraphs' libraries");
       return null;
     }
-    boolean shared = parts.subgraphs().stream().anyMatch(sg -> !sg.sharedWeights().isEmpty());
-    Optional<String> why = NativeHost.unsupported(parts.host(), shared);
+    Optional<String> why = NativeHost.unsupported(parts.host());
     if (why.isPresent()) {
-      warn(stays + why.get());
+      javaHost(why.get());
       return null;
     }
     progress.stage(Stage.SUBGRAPH, "native host program");
@@ -956,6 +986,34 @@ public final class DynncCompiler {
         subs.add(dir.resolve("request.json").toString());
       }
       com.google.gson.JsonObject plan = NativeHost.plan(parts.host());
+      // Weights shared between subgraphs are inputs of the native function, bound by the runtime
+      // from weights/shared.bin as for the Java host program's subgraphs: each key once, and per
+      // subgraph, its graph input of each -> the key's index.
+      List<String> keys = sharedKeys(parts);
+      com.google.gson.JsonArray shared = new com.google.gson.JsonArray();
+      Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
+      parts
+          .subgraphs()
+          .forEach(sg -> sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w)));
+      for (SubgraphPlan.SharedWeight w : byKey.values()) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("dtype", w.type().dtype().numpyName());
+        com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
+        for (long d : w.type().dims()) {
+          shape.add(d);
+        }
+        o.add("shape", shape);
+        shared.add(o);
+      }
+      com.google.gson.JsonArray weightInputs = new com.google.gson.JsonArray();
+      for (SubgraphPlan sg : parts.subgraphs()) {
+        com.google.gson.JsonObject m = new com.google.gson.JsonObject();
+        sg.sharedWeights()
+            .forEach(w -> m.addProperty(RelayExport.inputName(w), keys.indexOf(w.key())));
+        weightInputs.add(m);
+      }
+      plan.add("shared", shared);
+      plan.add("weight_inputs", weightInputs);
       com.google.gson.JsonObject req = new com.google.gson.JsonObject();
       req.addProperty("kind", "native");
       req.addProperty("target", targetSpec.tvmString());
@@ -981,6 +1039,7 @@ public final class DynncCompiler {
         CompileCache.Lookup found = cache.fetch(key, so, relay);
         if (found == CompileCache.Lookup.HIT) {
           progress.cacheHit("native host program");
+          progress.subgraphDone("native", true);
           built = true;
           return nativeSpec(parts);
         }
@@ -992,9 +1051,11 @@ public final class DynncCompiler {
       if (key != null) {
         storeQuietly(cache, key, so, relay);
       }
+      progress.subgraphDone("native", false);
       built = true;
     } catch (CompileService.Timeout e) {
-      warn(stays + "TVM did not build it within " + timeout.toSeconds() + " s");
+      // The subgraphs, built one by one, will show which one is slow.
+      javaHost("TVM did not build it within " + timeout.toSeconds() + " s");
       return null;
     } catch (CompileService.Unavailable e) {
       diags.add(Diagnostic.of(Code.DN0409, Span.NONE, e.getMessage()));
@@ -1003,17 +1064,21 @@ public final class DynncCompiler {
       // What native code cannot run is said as such; any other failure to build the native
       // program is a dynnc bug, but the Java host program that was built runs the model.
       String marker = "NativeUnsupported: ";
-      String reason =
+      Optional<String> unsupported =
           e.getMessage()
               .lines()
               .filter(l -> l.startsWith(marker))
               .findFirst()
-              .map(l -> l.substring(marker.length()))
-              .orElse(
-                  "TVM could not build it ("
-                      + e.getMessage().lines().findFirst().orElse("")
-                      + "; a dynnc bug, please report it with the model)");
-      warn(stays + reason);
+              .map(l -> l.substring(marker.length()));
+      if (unsupported.isPresent()) {
+        javaHost(unsupported.get());
+      } else {
+        warn(
+            (hostProgram == HostProgram.NATIVE ? stays : "the host program stays in Java: ")
+                + "TVM could not build it ("
+                + e.getMessage().lines().findFirst().orElse("")
+                + "; a dynnc bug, please report it with the model)");
+      }
       return null;
     } finally {
       deleteTree(work);
@@ -1037,7 +1102,19 @@ public final class DynncCompiler {
     for (int j = 0; j < outTypes.size(); j++) {
       outs.add(spec("out" + j, outTypes.get(j)));
     }
-    return new Manifest.SubgraphSpec("native", "lib/native.so", ins, outs, List.of());
+    List<Manifest.WeightInput> weights = new ArrayList<>();
+    List<String> keys = sharedKeys(parts);
+    for (int j = 0; j < keys.size(); j++) {
+      weights.add(new Manifest.WeightInput("sw" + j, keys.get(j)));
+    }
+    return new Manifest.SubgraphSpec("native", "lib/native.so", ins, outs, weights);
+  }
+
+  /** The keys of the weights that subgraphs share, each once, in the order of first use. */
+  private static List<String> sharedKeys(Partitioner.Result parts) {
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+    parts.subgraphs().forEach(sg -> sg.sharedWeights().forEach(w -> keys.add(w.key())));
+    return List.copyOf(keys);
   }
 
   /** The manifest entry of a compiled subgraph. */

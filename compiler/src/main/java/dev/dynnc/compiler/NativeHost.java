@@ -114,10 +114,7 @@ final class NativeHost {
   static final int MAX_HOST_OPS = 1024;
 
   /** Why {@code hp} cannot run natively, or empty when it can. */
-  static Optional<String> unsupported(HostPlan hp, boolean sharedWeights) {
-    if (sharedWeights) {
-      return Optional.of("a subgraph reads weights shared with another");
-    }
+  static Optional<String> unsupported(HostPlan hp) {
     int ops = hp.blocks().stream().mapToInt(b -> b.beforeCall().size() + b.hostOps().size()).sum();
     if (hp.blocks().size() > MAX_BLOCKS || ops > MAX_HOST_OPS) {
       return Optional.of(

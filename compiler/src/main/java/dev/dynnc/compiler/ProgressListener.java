@@ -36,4 +36,11 @@ public interface ProgressListener {
    * subgraphs were announced.
    */
   default void subgraphDone(String subgraph, boolean fromCache) {}
+
+  /**
+   * Something worth knowing about the compile that is not a diagnostic: a choice dynnc made for the
+   * user (say, why the host program is in Java rather than native code). Verbose front ends print
+   * it.
+   */
+  default void note(String message) {}
 }

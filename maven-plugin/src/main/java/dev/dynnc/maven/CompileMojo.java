@@ -104,12 +104,14 @@ public class CompileMojo extends AbstractMojo {
   private boolean nchwBoundaries;
 
   /**
-   * Compiles each host program to native code with its subgraphs' kernels (as {@code dynnc compile
-   * --native-host}): one library a run calls once. CPU targets; a host program native code cannot
-   * run stays in Java, with a warning.
+   * Which host program each bundle gets: {@code auto} (the default) compiles it to native code with
+   * the subgraphs' kernels wherever it can, one library a run calls once, and keeps it in Java
+   * where native code cannot run it (a GPU target, {@code tuneSeconds}, a host op native code does
+   * not compute); {@code native} does the same but warns where it stays in Java (as {@code dynnc
+   * compile --native-host}); {@code java} always keeps it in Java ({@code --java-host}).
    */
-  @Parameter(property = "dynnc.nativeHost", defaultValue = "false")
-  private boolean nativeHost;
+  @Parameter(property = "dynnc.hostProgram", defaultValue = "auto")
+  private String hostProgram;
 
   /** Overrides every spec's limit on errors reported per model. */
   @Parameter(property = "dynnc.maxErrors")
@@ -143,6 +145,10 @@ public class CompileMojo extends AbstractMojo {
               + packageName
               + "' is not a Java package name"
               + " (lower-case letters, digits and '_', separated by '.')");
+    }
+    if (hostProgramOf(hostProgram).isEmpty()) {
+      throw new MojoFailureException(
+          "dynnc: hostProgram '" + hostProgram + "' is not one of auto, native, java");
     }
     Path specs = specDirectory.toPath();
     List<Path> files = new ArrayList<>();
@@ -212,6 +218,19 @@ public class CompileMojo extends AbstractMojo {
   }
 
   /** Compiles one model unless it is up to date; false when it has errors (already logged). */
+  /** The {@code hostProgram} parameter's mode; empty where it names none. */
+  static Optional<DynncCompiler.HostProgram> hostProgramOf(String name) {
+    if (name == null) {
+      return Optional.of(DynncCompiler.HostProgram.AUTO);
+    }
+    for (DynncCompiler.HostProgram h : DynncCompiler.HostProgram.values()) {
+      if (h.name().equalsIgnoreCase(name.trim())) {
+        return Optional.of(h);
+      }
+    }
+    return Optional.empty();
+  }
+
   private boolean compileModel(ModelSpec spec, String cls, Path sources, Path resources, Path work)
       throws IOException, ModelSpec.SpecException {
     String targetName = target != null ? target : spec.target().orElse(Target.LLVM.tvmName());
@@ -245,7 +264,7 @@ public class CompileMojo extends AbstractMojo {
             "method=" + spec.method().orElse("forward"),
             "tune=" + (tuneSeconds == null ? "off" : tuneSeconds),
             "nchwBoundaries=" + nchwBoundaries,
-            "nativeHost=" + nativeHost);
+            "hostProgram=" + hostProgram);
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -287,7 +306,7 @@ public class CompileMojo extends AbstractMojo {
             .maxErrors(errors)
             .diagnostics((d, src) -> logDiagnostic(d, spec, src))
             .boundaryLayouts(!nchwBoundaries)
-            .nativeHost(nativeHost);
+            .hostProgram(hostProgramOf(hostProgram).orElseThrow());
     if (tuneSeconds != null) {
       builder.tune(Duration.ofSeconds(tuneSeconds));
     }

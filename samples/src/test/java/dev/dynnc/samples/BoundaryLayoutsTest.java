@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * {@code diff/boundary_layouts.py} (a skipped block, a loop, two readers of one feature map, a
  * convolution and two poolings of it in one subgraph, a returned activation) passes some
  * activations blocked, TVM's transforms at those boundaries are gone, and the outputs match PyTorch
- * on every branch; {@code --nchw-boundaries} passes everything in NCHW and matches too.
+ * on every branch; {@code --nchw-boundaries} passes everything in NCHW and matches too. Compiled
+ * with {@code --java-host}, whose bundle keeps each subgraph's library and Relay (the native host
+ * program builds the same subgraphs, with the same boundary layouts, into one library).
  */
 class BoundaryLayoutsTest {
   static final Path MODEL = DifferentialTest.DIR.resolve("boundary_layouts.py");
@@ -36,7 +38,7 @@ class BoundaryLayoutsTest {
     Path work = Files.createTempDirectory("dynnc-shortcut");
     try {
       Path bundle = work.resolve("bundle");
-      DifferentialTest.check(SHORTCUT, work);
+      DifferentialTest.check(SHORTCUT, work, "--java-host");
       Manifest m = Manifest.read(bundle);
       List<String> nchw = new ArrayList<>();
       List<String> blockedConcats = new ArrayList<>();
@@ -93,7 +95,7 @@ class BoundaryLayoutsTest {
     Path work = Files.createTempDirectory("dynnc-layouts");
     try {
       Path bundle = work.resolve("bundle");
-      DifferentialTest.check(MODEL, work);
+      DifferentialTest.check(MODEL, work, "--java-host");
       Manifest m = Manifest.read(bundle);
       List<String> blockedInputs = new ArrayList<>();
       List<String> readByKernels = new ArrayList<>();
@@ -141,7 +143,7 @@ class BoundaryLayoutsTest {
       // runtime's
       // type check before each call would have failed the runs above.
 
-      DifferentialTest.check(MODEL, work, "--nchw-boundaries");
+      DifferentialTest.check(MODEL, work, "--java-host", "--nchw-boundaries");
       for (Manifest.SubgraphSpec sg : Manifest.read(bundle).subgraphs()) {
         for (Manifest.TensorSpec t :
             Stream.concat(sg.inputs().stream(), sg.outputs().stream()).toList()) {

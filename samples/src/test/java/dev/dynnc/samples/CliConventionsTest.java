@@ -47,7 +47,8 @@ class CliConventionsTest {
         """);
     bundle = work.resolve("two.bundle");
     EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(args(compileArgs(), "-o", bundle.toString(), "--no-cache"));
+        EarlyExitCnnTest.cli(
+            args(compileArgs(), "-o", bundle.toString(), "--no-cache", "--java-host"));
     assertEquals(0, c.code(), c.err());
     npy("xpos", 1f, 2f);
     npy("xneg", -1f, -2f);
@@ -255,6 +256,27 @@ class CliConventionsTest {
   void verboseTimesEveryStageAndQuietPrintsNothing() {
     List<String> model = new java.util.ArrayList<>(compileArgs());
     model.addAll(List.of("--cache-dir", work.resolve("cache").toString()));
+    // A default compile: the native host program, one library with every subgraph's kernels.
+    EarlyExitCnnTest.Cli nat =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("n1.bundle").toString(), "-v"));
+    assertEquals(0, nat.code(), nat.err());
+    assertEquals(
+        List.of("frontend", "passes", "partition", "subgraph", "host", "bundle", "1"),
+        nat.err().lines().map(l -> l.split("\\s+")[1]).toList(),
+        nat.err());
+    assertTrue(nat.err().contains("dynnc: subgraph  native host program "), nat.err());
+    EarlyExitCnnTest.Cli natPlain =
+        EarlyExitCnnTest.cli(args(model, "-o", work.resolve("n2.bundle").toString()));
+    assertTrue(
+        natPlain
+            .err()
+            .contains(
+                "dynnc: [partition] done\n"
+                    + "dynnc: [subgraph] native host program from the compile cache\n"
+                    + "dynnc: [host] done\n"),
+        natPlain.err());
+    // With the Java host program: one library per subgraph.
+    model.add("--java-host");
     EarlyExitCnnTest.Cli cold =
         EarlyExitCnnTest.cli(args(model, "-o", work.resolve("v1.bundle").toString(), "-v"));
     assertEquals(0, cold.code(), cold.err());

@@ -216,8 +216,37 @@ class CorpusSamplesTest {
     missing.removeAll(taken);
     assertEquals(Set.of(), missing, spec.dir() + ": outcomes no input takes");
     if (spec.compiles()) {
+      // as a user's compile is: the host program in native code (rule NATIVE-HOST)
       compileRunAndCompare(spec, sample, ref, work, inputs, expected);
+      NativeHostTest.assertNative(work.resolve("bundle"));
     }
+  }
+
+  /**
+   * Every sample with the Java host program ({@code --java-host}): one library per subgraph, called
+   * from the generated Java class, must match PyTorch and take the recorded paths too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void theJavaHostProgramTakesTheRecordedPathsToo(Spec spec, @TempDir Path work) throws Exception {
+    Path sample = SAMPLES.resolve(spec.dir());
+    Path ref = work.resolve("reference");
+    reference(sample, spec, ref);
+    compileRunAndCompare(
+        spec,
+        sample,
+        ref,
+        work,
+        EarlyExitCnnTest.inputs(sample.resolve("inputs")),
+        expected(sample),
+        "--java-host");
+    List<String> libs =
+        dev.dynnc.runtime.Manifest.read(work.resolve("bundle")).subgraphs().stream()
+            .map(dev.dynnc.runtime.Manifest.SubgraphSpec::library)
+            .toList();
+    assertTrue(
+        !libs.isEmpty() && libs.stream().allMatch(l -> l.matches("lib/sg[0-9]+\\.so")),
+        libs.toString());
   }
 
   /**
@@ -242,7 +271,7 @@ class CorpusSamplesTest {
       inputs.forEach(in -> expected.put(in.getFileName().toString(), List.of()));
       expected.put("required", List.of());
       Path dir = work.resolve("limit" + limit);
-      compileRunAndCompare(spec, sample, ref, dir, inputs, expected);
+      compileRunAndCompare(spec, sample, ref, dir, inputs, expected, "--java-host");
       String manifest = Files.readString(dir.resolve("bundle/manifest.json"));
       subgraphs.put(
           limit, (int) Pattern.compile("\"library\"").matcher(manifest).results().count());
@@ -315,7 +344,7 @@ class CorpusSamplesTest {
     args.addAll(List.of(extraArgs));
     EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
     assertEquals(0, c.code(), c.err());
-    if (spec.dir().equals("blockdrop") && extraArgs.length == 0) {
+    if (spec.dir().equals("blockdrop") && List.of(extraArgs).contains("--java-host")) {
       // A residual block (convolutions, the add of its blocked input, the ReLU) runs blocked from
       // its input to its output: the add and the ReLU of transformed values run on the blocked
       // values, and the transform back cancels against the blocked output (relay_builder's Sink).

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.TestFactory;
  * meet NaN and an infinity the same infinity. Where PyTorch raises on an input (allowed only with a
  * {@code # raises: TEXT | TEXT ...} header), the compiled model must raise too, with one TEXT in
  * its message. Adding a model is adding a file.
+ *
+ * <p>Every model is compiled twice: as a user's compile is (the host program in native code
+ * wherever it can be, rule NATIVE-HOST), where it must be native unless {@link #JAVA_HOST} names it
+ * with the reason the compile gives; and with {@code --java-host}, the Java host program with one
+ * library per subgraph, whose inputs must run every subgraph.
  */
 class DifferentialTest {
   static final Path DIR =
@@ -49,14 +54,34 @@ class DifferentialTest {
         models.stream()
             .filter(m -> only.stream().anyMatch(m.getFileName().toString()::startsWith))
             .toList();
-    // -Ddynnc.diff.args="--native-host" compiles every model with these flags added (a sweep).
-    String[] extra =
-        System.getProperty("dynnc.diff.args", "").isBlank()
-            ? new String[0]
-            : System.getProperty("dynnc.diff.args").trim().split("\\s+");
+    // -Ddynnc.diff.args="--java-host" compiles every model once, with these flags added (a
+    // sweep); by default, every model is compiled as a user's compile is and with --java-host.
+    if (!System.getProperty("dynnc.diff.args", "").isBlank()) {
+      String[] extra = System.getProperty("dynnc.diff.args").trim().split("\\s+");
+      return models.stream()
+          .map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m, extra)));
+    }
     return models.stream()
-        .map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m, extra)));
+        .flatMap(
+            m ->
+                Stream.of(
+                    DynamicTest.dynamicTest(m.getFileName().toString(), () -> check(m)),
+                    DynamicTest.dynamicTest(
+                        m.getFileName() + " --java-host", () -> check(m, "--java-host"))));
   }
+
+  /**
+   * The models whose host programs stay in Java in a default compile, with what the compile says
+   * about why (its {@code -v} note). Every other model's host program must be native.
+   */
+  static final java.util.Map<String, String> JAVA_HOST =
+      java.util.Map.of(
+          "host_math.py", "host op 'math_exp' at ",
+          "py_scalars.py", "host op 'pow' at ",
+          "many_exits.py", "more than a native host program takes",
+          "host_chain.py", "more than a native host program takes");
+
+  static final String JAVA_HOST_NOTE = "dynnc: note: the host program is in Java: ";
 
   static void check(Path model, String... extraArgs) throws Exception {
     Path work = Files.createTempDirectory("dynnc-diff");
@@ -118,13 +143,43 @@ class DifferentialTest {
       args.add(s);
     }
     args.addAll(List.of(extraArgs));
+    boolean byDefault = extraArgs.length == 0;
+    if (byDefault) {
+      args.add("-v"); // for the note that says why a host program stays in Java
+    }
     EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
     assertEquals(0, c.code(), c.err());
+    String name = model.getFileName().toString();
+    boolean nativeBundle =
+        dev.dynnc.runtime.Manifest.read(work.resolve("bundle")).subgraphs().stream()
+            .map(dev.dynnc.runtime.Manifest.SubgraphSpec::name)
+            .toList()
+            .equals(List.of("native"));
+    if (byDefault) {
+      String why =
+          c.err()
+              .lines()
+              .filter(l -> l.startsWith(JAVA_HOST_NOTE))
+              .map(l -> l.substring(JAVA_HOST_NOTE.length()))
+              .findFirst()
+              .orElse("");
+      assertEquals(
+          !JAVA_HOST.containsKey(name),
+          nativeBundle,
+          name + ": native host program expected " + !JAVA_HOST.containsKey(name) + "; " + why);
+      assertTrue(
+          nativeBundle || why.contains(JAVA_HOST.get(name)),
+          name + ": stays in Java because '" + why + "', not " + JAVA_HOST.get(name));
+      assertFalse(c.err().contains("warning"), name + ": " + c.err());
+    }
+    if (List.of(extraArgs).contains("--java-host")) {
+      assertFalse(nativeBundle, name + ": --java-host built a native host program");
+    }
     if (List.of(extraArgs).contains("--native-host")) {
       // For a sweep: which models' host programs ran natively, and why the others did not.
       System.out.println(
           "native-host "
-              + model.getFileName()
+              + name
               + ": "
               + c.err()
                   .lines()
@@ -145,8 +200,8 @@ class DifferentialTest {
       for (Path cs : cases) {
         java.util.Map<String, HostTensor> in = new java.util.LinkedHashMap<>();
         for (String s : specs) {
-          String name = s.substring(0, s.indexOf('='));
-          in.put(name, Npy.read(cs.resolve("in_" + name + ".npy")));
+          String input = s.substring(0, s.indexOf('='));
+          in.put(input, Npy.read(cs.resolve("in_" + input + ".npy")));
         }
         Path torchRaised = cs.resolve("raises.txt");
         if (Files.exists(torchRaised)) {
@@ -181,7 +236,7 @@ class DifferentialTest {
       }
     }
     // The checks of the Java host program's shape below do not apply to a native host program.
-    boolean javaHost = !List.of(extraArgs).contains("--native-host");
+    boolean javaHost = !nativeBundle;
     if (javaHost && model.getFileName().toString().equals("long_unroll.py")) {
       // About 2,000 device ops in one straight line are cut into pieces of at most 256
       // (SplitLargeBlocks); one subgraph of them crashed TVM's compile worker. Each piece slices
@@ -226,8 +281,10 @@ class DifferentialTest {
           m.sharedWeights().tensors().stream()
               .map(dev.dynnc.runtime.Manifest.WeightSpec::key)
               .toList());
+      // The native host program's library takes it once, as an input of its own.
       assertEquals(
-          2, m.subgraphs().stream().filter(sg -> sg.weightInputsOrEmpty().size() == 1).count());
+          nativeBundle ? 1 : 2,
+          m.subgraphs().stream().filter(sg -> sg.weightInputsOrEmpty().size() == 1).count());
     }
     assertEquals(
         subgraphs,

@@ -343,7 +343,7 @@ class EarlyExitCnnTest {
             .get("name")
             .getAsString();
     assertTrue(
-        Files.readString(bundle.resolve("relay/sg0.relay"))
+        Files.readString(bundle.resolve("relay/native.relay"))
             .startsWith("// target: llvm -mcpu=" + defaultCpu + "\n"),
         defaultCpu);
     Path saved = bundle;
@@ -578,7 +578,7 @@ class EarlyExitCnnTest {
         }
       }
     }
-    Path lib = copy.resolve("lib/sg1.so");
+    Path lib = copy.resolve("lib/native.so");
     byte[] bytes = Files.readAllBytes(lib);
     bytes[bytes.length / 2] ^= 1;
     Files.write(lib, bytes);
@@ -594,7 +594,7 @@ class EarlyExitCnnTest {
     assertTrue(
         c.err()
             .startsWith(
-                "error[DN0403]: bad bundle " + copy + ": file lib/sg1.so: SHA-256 mismatch"),
+                "error[DN0403]: bad bundle " + copy + ": file lib/native.so: SHA-256 mismatch"),
         c.err());
     assertFalse(Files.exists(work.resolve("tampered-out")));
   }

@@ -155,7 +155,7 @@ class OutputInstallTest {
             out.toString());
     assertEquals(1, c.code(), c.err());
     assertEquals(List.of("m.bundle"), names(dir));
-    assertTrue(Files.isRegularFile(out.resolve("lib/sg0.so")));
+    assertTrue(Files.isRegularFile(out.resolve("lib/native.so")));
     assertEquals(
         before.replaceAll("\"[0-9a-f]{64}\"", ""),
         marker(out).replaceAll("\"[0-9a-f]{64}\"", ""),
@@ -204,7 +204,7 @@ class OutputInstallTest {
     Path dir = Files.createDirectories(work.resolve("names"));
     Path out = dir.resolve("it's \"odd\"\\')\nimport os; os._exit(3)#.bundle");
     compileOk("Tiny", out);
-    assertTrue(Files.isRegularFile(out.resolve("lib/sg0.so")));
+    assertTrue(Files.isRegularFile(out.resolve("lib/native.so")));
     assertEquals(List.of(out.getFileName().toString()), names(dir));
   }
 

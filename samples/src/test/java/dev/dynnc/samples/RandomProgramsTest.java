@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * RandomPrograms}) are compiled with TVM by dynnc and run on random inputs, and every output must
  * equal PyTorch's run of the same source on the same inputs (floats within 1e-4, the step counter
  * exactly). Reference outputs come from PyTorch in this run ({@code random/reference.py}), which
- * keeps only inputs whose path does not change under a 1e-4 perturbation.
+ * keeps only inputs whose path does not change under a 1e-4 perturbation. Every other program is
+ * compiled with {@code --java-host}, the rest as a default compile is (the host program in native
+ * code wherever it can be).
  *
  * <p>{@code -Ddynnc.random.programs=N} (default 200) sets how many programs run and {@code
  * -Ddynnc.random.seed=S} the first seed; {@code -Ddynnc.random.features=STATIC_FOR,...} limits the
@@ -82,7 +84,9 @@ class RandomProgramsTest {
         multiPath++;
       }
       try {
-        compared += check(name, src, ref, weights);
+        // every other program with the Java host program; the rest as a default compile builds
+        // them (the host program in native code)
+        compared += check(name, src, ref, weights, i % 2 == 1);
       } catch (AssertionError e) {
         failures.add(name + " (seed " + (seed + i) + "): " + e.getMessage());
       }
@@ -98,26 +102,32 @@ class RandomProgramsTest {
   }
 
   /** Compiles program {@code name} and compares it with PyTorch on every kept input. */
-  private static int check(String name, Path src, Path ref, Path weights) throws Exception {
+  private static int check(String name, Path src, Path ref, Path weights, boolean javaHost)
+      throws Exception {
     Path bundle = WORK.resolve("bundles").resolve(name);
-    EarlyExitCnnTest.Cli c =
-        EarlyExitCnnTest.cli(
-            "compile",
-            "--source-root",
-            src.toString(),
-            "--entry",
-            name + ":Prog()",
-            "--input",
-            "x=float32[4]",
-            "--input",
-            "y=float32[4]",
-            "--weights",
-            weights.toString(),
-            "--cache-dir",
-            WORK.getParent().resolve("random-programs-cache").toString(),
-            "-q",
-            "-o",
-            bundle.toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compile",
+                "--source-root",
+                src.toString(),
+                "--entry",
+                name + ":Prog()",
+                "--input",
+                "x=float32[4]",
+                "--input",
+                "y=float32[4]",
+                "--weights",
+                weights.toString(),
+                "--cache-dir",
+                WORK.getParent().resolve("random-programs-cache").toString(),
+                "-q",
+                "-o",
+                bundle.toString()));
+    if (javaHost) {
+      args.add("--java-host");
+    }
+    EarlyExitCnnTest.Cli c = EarlyExitCnnTest.cli(args.toArray(new String[0]));
     assertEquals(0, c.code(), "compile failed:\n" + c.err());
     List<Path> cases;
     Path dir = ref.resolve(name);

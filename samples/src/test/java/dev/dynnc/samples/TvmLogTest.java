@@ -65,7 +65,7 @@ class TvmLogTest {
     assertTrue(p.waitFor(600, TimeUnit.SECONDS), "dynnc compile did not finish");
     String err = Files.readString(work.resolve("err.txt"));
     assertEquals(0, p.exitValue(), err);
-    assertTrue(Files.exists(work.resolve("bundle/lib/sg0.so")), err);
+    assertTrue(Files.exists(work.resolve("bundle/lib/native.so")), err);
     assertFalse(err.contains("not in feed graph"), err);
     for (String line : err.lines().toList()) {
       // dynnc's own lines: progress and the summary, all of them starting "dynnc" or "compiled".
