@@ -1738,9 +1738,44 @@ def _on_gpu(target):
     return tvm.target.Target(target).kind.name != "llvm"
 
 
+# A parallel loop of a CPU kernel runs through TVMBackendParallelLaunch, which reads
+# TVM_NUM_THREADS from the environment on every call (getenv and strtol: a scan of every
+# variable) even with one thread, and with more it wakes the thread pool. On act_rnn's native run
+# those calls took about as long as the kernels they launched. A parallel loop over fewer
+# innermost iterations than this runs serially instead: a few microseconds of work at most, less
+# than waking a second thread saves. Larger loops (a convolution over a feature map) stay parallel.
+_SERIAL_WORK = 4096
+
+
+def _loop_work(stmt):
+    """Innermost iterations under `stmt`: nested loops' extents multiplied, statements in sequence
+    added; a loop of unknown extent counts as large."""
+    if isinstance(stmt, tir.For):
+        n = int(stmt.extent) if isinstance(stmt.extent, tir.IntImm) else _SERIAL_WORK
+        return n * _loop_work(stmt.body)
+    if isinstance(stmt, tir.SeqStmt):
+        return sum(_loop_work(s) for s in stmt.seq)
+    if isinstance(stmt, tir.IfThenElse):
+        return max(_loop_work(stmt.then_case), _loop_work(stmt.else_case) if stmt.else_case else 1)
+    body = getattr(stmt, "body", None)
+    return _loop_work(body) if isinstance(body, tir.Stmt) else 1
+
+
+@tvm.tir.transform.prim_func_pass(opt_level=0, name="dynnc.SerializeSmallParallelLoops")
+def _serialize_small_parallel(func, mod, ctx):
+    def post(op):
+        if op.kind == tir.ForKind.PARALLEL and _loop_work(op) < _SERIAL_WORK:
+            return tir.For(op.loop_var, op.min, op.extent, tir.ForKind.SERIAL, op.body, op.thread_binding,
+                           op.annotations)
+        return None
+    return func.with_body(tir.stmt_functor.ir_transform(func.body, None, post, ["tir.For"]))
+
+
 def _relay_build_once(mod, target, link_params, records, disabled, mod_name="default"):
     executor = relay.backend.Executor("graph", {"link-params": link_params})
     config = {"tir.disable_assert": True}
+    if not _on_gpu(target):
+        config["tir.add_lower_pass"] = [(3, _serialize_small_parallel)]
     if records is None:
         with tvm.transform.PassContext(opt_level=3, config=config, disabled_pass=disabled):
             return relay.build(mod, target=tvm.target.Target(target), executor=executor, mod_name=mod_name)

@@ -11,6 +11,33 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressDisplayTest {
+  /**
+   * The native host program is one library: its line comes when it is done; a note (why the host
+   * program stays in Java) shows only with --verbose.
+   */
+  @Test
+  void theNativeHostProgramGetsALineAndNotesNeedVerbose() {
+    StringWriter log = new StringWriter();
+    ProgressDisplay l = new ProgressDisplay(new PrintWriter(log, true), false, false);
+    l.stage(Stage.PARTITION, "");
+    l.stage(Stage.SUBGRAPH, "native host program");
+    l.note("the host program is in Java: host op 'pow' at 3:9");
+    l.subgraphDone("native", false);
+    l.stage(Stage.HOST, "");
+    l.done(true);
+    assertEquals(
+        "dynnc: [partition] done\n"
+            + "dynnc: [subgraph] native host program compiled by TVM\n"
+            + "dynnc: [host] done\n",
+        log.toString().replace(System.lineSeparator(), "\n"));
+    StringWriter verbose = new StringWriter();
+    ProgressDisplay v = new ProgressDisplay(new PrintWriter(verbose, true), false, true);
+    v.note("the host program is in Java: host op 'pow' at 3:9");
+    assertEquals(
+        "dynnc: note: the host program is in Java: host op 'pow' at 3:9\n",
+        verbose.toString().replace(System.lineSeparator(), "\n"));
+  }
+
   @Test
   void theLauncherDecidesWhetherStderrIsATerminal() {
     assertTrue(ProgressDisplay.stderrIsTerminal("1"));

@@ -106,6 +106,7 @@ class CheckpointSelectionTest {
     Path bundle = dir.resolve(out);
     CompileResult r =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .compileService(new FakeService(null))
             .diagnostics((d, s) -> reported.add(d))
             .build()

@@ -63,6 +63,7 @@ class CompileCacheTest {
     Path out = dir.resolve("bundle" + bundles++);
     CompileResult r =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .compileService(fake)
             .cacheDir(cache)
             .diagnostics((d, s) -> reported.add(d))

@@ -169,6 +169,7 @@ class DynncCompilerTest {
     List<Diagnostic> reported = new ArrayList<>();
     DynncCompiler c =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .target(Target.LLVM)
             .compileService(fake)
             .cacheDir(dir.resolve("cache"))
@@ -260,6 +261,7 @@ class DynncCompilerTest {
     Path out = dir.resolve("failed");
     CompileResult r =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .compileService(fake)
             .diagnostics((d, s) -> reported.add(d))
             .build()
@@ -300,7 +302,7 @@ class DynncCompilerTest {
       throws Exception {
     Diagnostic d =
         refusedBeforeAnyWork(
-            DynncCompiler.builder().target(Target.CUDA),
+            DynncCompiler.builder().hostProgram(DynncCompiler.HostProgram.JAVA).target(Target.CUDA),
             new FakeService(null),
             dir.resolve("cuda"),
             Code.DN0400);
@@ -312,6 +314,7 @@ class DynncCompilerTest {
     d =
         refusedBeforeAnyWork(
             DynncCompiler.builder()
+                .hostProgram(DynncCompiler.HostProgram.JAVA)
                 .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
                 .tune(Duration.ofSeconds(5)),
             new FakeService(null),
@@ -324,7 +327,9 @@ class DynncCompilerTest {
     assertFalse(dev.dynnc.backend.TvmWorker.gpuBuildPresent());
     d =
         refusedBeforeAnyWork(
-            DynncCompiler.builder().target(TargetSpec.parse("cuda -arch=sm_80").orElseThrow()),
+            DynncCompiler.builder()
+                .hostProgram(DynncCompiler.HostProgram.JAVA)
+                .target(TargetSpec.parse("cuda -arch=sm_80").orElseThrow()),
             null,
             dir.resolve("cuda-nogpu"),
             Code.DN0409);
@@ -342,6 +347,7 @@ class DynncCompilerTest {
         };
     CompileResult r =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
             .compileService(unusable)
             .build()
@@ -360,6 +366,7 @@ class DynncCompilerTest {
     Path out = dir.resolve("cuda90");
     CompileResult r =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .target(TargetSpec.parse("cuda -arch=sm_90").orElseThrow())
             .compileService(fake)
             .build()
@@ -452,6 +459,7 @@ class DynncCompilerTest {
       Path out = dir.resolve("bundle-without-class-path");
       CompileResult r =
           DynncCompiler.builder()
+              .hostProgram(DynncCompiler.HostProgram.JAVA)
               .compileService(new FakeService(null))
               .build()
               .compile(request(out));

@@ -66,6 +66,7 @@ class LoopSoakTest {
     bundle = dir.resolve("loop.bundle");
     DynncCompiler c =
         DynncCompiler.builder()
+            .hostProgram(DynncCompiler.HostProgram.JAVA)
             .cacheDir(Path.of("target", "loop-soak-cache").toAbsolutePath())
             .lowering(
                 req -> {

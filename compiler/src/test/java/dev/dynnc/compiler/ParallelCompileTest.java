@@ -90,6 +90,7 @@ class ParallelCompileTest {
 
   static CompileResult compile(OverlapService service, String out) throws IOException {
     return DynncCompiler.builder()
+        .hostProgram(DynncCompiler.HostProgram.JAVA)
         .compileService(service)
         .diagnostics((d, s) -> {})
         .build()
