@@ -1038,7 +1038,7 @@ def _native(req):
         libs.append(lib)
         graphs.append(json.loads(lib.get_graph_json()))
     consts = [{n: v.numpy() for n, v in lib.get_params().items()} for lib in libs]
-    func, outputs = _native_function(plan, graphs, consts)
+    func, outputs, arena_len = _native_function(plan, graphs, consts)
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
         driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
     for lib in libs:
@@ -1050,15 +1050,16 @@ def _native(req):
     n_in = len(nodes)
     nodes.append({"op": "tvm_op", "name": "dynnc_native",
                   "attrs": {"func_name": "dynnc_native", "flatten_data": "0",
-                            "num_inputs": str(n_in), "num_outputs": str(len(outputs))},
+                            "num_inputs": str(n_in), "num_outputs": str(len(outputs) + 1)},
                   "inputs": [[i, 0, 0] for i in range(n_in)]})
     ins = [_native_value(plan, v) for v in plan["inputs"]]
     ins += [(tuple(w["shape"]), w["dtype"]) for w in plan.get("shared", [])]
-    shapes = [list(sh) for sh, _ in ins] + [list(sh) for sh, _ in outputs]
-    dtypes = [dt for _, dt in ins] + [dt for _, dt in outputs]
+    # the node's outputs: the plan's, then the arena, which is no output of the graph
+    shapes = [list(sh) for sh, _ in ins] + [list(sh) for sh, _ in outputs] + [[arena_len]]
+    dtypes = [dt for _, dt in ins] + [dt for _, dt in outputs] + ["int64"]
     graph = {
         "nodes": nodes, "arg_nodes": list(range(n_in)), "heads": [[n_in, j, 0] for j in range(len(outputs))],
-        "node_row_ptr": list(range(n_in + 1)) + [n_in + len(outputs)],
+        "node_row_ptr": list(range(n_in + 1)) + [n_in + len(outputs) + 1],
         "attrs": {"storage_id": ["list_int", list(range(len(shapes)))],
                   "shape": ["list_shape", shapes], "dltype": ["list_str", dtypes]},
     }
@@ -1089,7 +1090,8 @@ def _native_function(plan, graphs, consts):
     slots that hold the operands of the op that raised (plan["slots"]). `consts` are
     each subgraph's parameters: the weights TVM did not link into its kernels (a constant that is
     an output of the subgraph as it is, say), copied from the library's constant data into
-    aligned buffers when a run starts."""
+    aligned buffers when a run starts. Also returns the length in int64s of the arena, the
+    function's last argument, which holds every buffer of the body."""
     values = plan["values"]
     allocs = []  # (pointer, offset in int64 units into the arena) of each buffer of the body
     arena_size = [0]
@@ -1102,8 +1104,8 @@ def _native_function(plan, graphs, consts):
         n = 1
         for d in shape:
             n *= int(d)
-        # All of them are slices of one arena, allocated once per run (a TVM workspace per buffer
-        # cost 1.8 us a run on act_rnn's 73 buffers).
+        # All of them are slices of one arena, which the graph executor allocates once (a TVM
+        # workspace per buffer cost 1.8 us a run on act_rnn's 73 buffers).
         units = max(1, (n * ((tvm.DataType(dtype).bits + 7) // 8) + 63) // 64)
         ptr = tir.Var(name + "_ptr", tvm.ir.PointerType(tvm.ir.PrimType("int64")))
         allocs.append((ptr, arena_size[0]))
@@ -1434,14 +1436,18 @@ def _native_function(plan, graphs, consts):
     for data, arr in const_data:
         body = tir.AllocateConst(data.data, data.dtype, list(_nz(arr.shape)),
                                  tvm.nd.array(arr.reshape(_nz(arr.shape))), body)
-    arena = tir.decl_buffer((max(8, arena_size[0]),), "int64", name="arena")
+    # The arena is the function's last argument: an entry of the graph that is not one of its
+    # outputs, which the graph executor allocates once, with the executor (64-byte aligned), and
+    # keeps; a TVM workspace allocated and freed on every run cost act_rnn's shortest path about a
+    # tenth of its time.
+    arena_len = max(8, arena_size[0])
+    arena = tir.decl_buffer((arena_len,), "int64", name="arena")
     for ptr, offset in allocs:
         body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
-    body = tir.Allocate(arena.data, "int64", [max(8, arena_size[0])], tir.const(1, "bool"), body)
-    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + out_bufs + [status_out] + slot_bufs
+    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + out_bufs + [status_out] + slot_bufs + [arena]
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
-    return func.with_attr("global_symbol", "dynnc_native"), out_types
+    return func.with_attr("global_symbol", "dynnc_native"), out_types, arena_len
 
 
 def _nz(shape):
