@@ -989,12 +989,9 @@ public final class DynncCompiler {
       // Weights shared between subgraphs are inputs of the native function, bound by the runtime
       // from weights/shared.bin as for the Java host program's subgraphs: each key once, and per
       // subgraph, its graph input of each -> the key's index.
-      List<String> keys = sharedKeys(parts);
+      Map<String, SubgraphPlan.SharedWeight> byKey = sharedWeights(parts);
+      List<String> keys = List.copyOf(byKey.keySet());
       com.google.gson.JsonArray shared = new com.google.gson.JsonArray();
-      Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
-      parts
-          .subgraphs()
-          .forEach(sg -> sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w)));
       for (SubgraphPlan.SharedWeight w : byKey.values()) {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         o.addProperty("dtype", w.type().dtype().numpyName());
@@ -1103,18 +1100,20 @@ public final class DynncCompiler {
       outs.add(spec("out" + j, outTypes.get(j)));
     }
     List<Manifest.WeightInput> weights = new ArrayList<>();
-    List<String> keys = sharedKeys(parts);
+    List<String> keys = List.copyOf(sharedWeights(parts).keySet());
     for (int j = 0; j < keys.size(); j++) {
       weights.add(new Manifest.WeightInput("sw" + j, keys.get(j)));
     }
     return new Manifest.SubgraphSpec("native", "lib/native.so", ins, outs, weights);
   }
 
-  /** The keys of the weights that subgraphs share, each once, in the order of first use. */
-  private static List<String> sharedKeys(Partitioner.Result parts) {
-    java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-    parts.subgraphs().forEach(sg -> sg.sharedWeights().forEach(w -> keys.add(w.key())));
-    return List.copyOf(keys);
+  /** The weights that subgraphs share, each key once, in the order of first use. */
+  private static Map<String, SubgraphPlan.SharedWeight> sharedWeights(Partitioner.Result parts) {
+    Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
+    for (SubgraphPlan sg : parts.subgraphs()) {
+      sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
+    }
+    return byKey;
   }
 
   /** The manifest entry of a compiled subgraph. */
@@ -1260,10 +1259,7 @@ public final class DynncCompiler {
    */
   private static Manifest.SharedWeights writeSharedWeights(
       Partitioner.Result parts, Frontend.Result fr, Path bundle) throws IOException {
-    Map<String, SubgraphPlan.SharedWeight> byKey = new LinkedHashMap<>();
-    for (SubgraphPlan sg : parts.subgraphs()) {
-      sg.sharedWeights().forEach(w -> byKey.putIfAbsent(w.key(), w));
-    }
+    Map<String, SubgraphPlan.SharedWeight> byKey = sharedWeights(parts);
     if (byKey.isEmpty()) {
       return null;
     }
