@@ -6,6 +6,7 @@
 # builds the Relay function, compiles it with relay.build and exports a shared library. Errors
 # are written to request["error_file"] instead of escaping, so the JVM gets a message, not a
 # crash.
+import hashlib
 import json
 import logging
 import os
@@ -1027,18 +1028,24 @@ def _native(req):
     if tvm.target.Target(target).kind.name != "llvm":
         raise NativeUnsupported("native host programs are built for CPU targets only")
     plan = req["plan"]
-    libs, graphs = [], []
-    for k, path in enumerate(req["subgraphs"]):
+    sreqs = []
+    for path in req["subgraphs"]:
         with open(path) as fh:
-            sreq = json.load(fh)
+            sreqs.append(json.load(fh))
+    linked = _linked_subgraphs(sreqs)
+    libs, graphs = [], []
+    for k, sreq in enumerate(sreqs):
         with open(sreq["weights_file"], "rb") as fh:
             sreq["weights_blob"] = fh.read()
         mod = _boundary_passes(sreq, _function(sreq), target)
-        lib = _relay_build(mod, target, mod_name="sg%d" % k)
+        # Unlinked, the constants TVM folded (weights pre-packed for their kernels) come back as
+        # parameters, which go into the bundle once however many subgraphs hold them (below).
+        lib = _relay_build(mod, target, mod_name="sg%d" % k, link_params=linked[k])
+        del sreq["weights_blob"]
         libs.append(lib)
         graphs.append(json.loads(lib.get_graph_json()))
-    consts = [{n: v.numpy() for n, v in lib.get_params().items()} for lib in libs]
-    func, outputs, arena_len = _native_function(plan, graphs, consts)
+    params, param_of = _unique_params([{n: v.numpy() for n, v in lib.get_params().items()} for lib in libs])
+    func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params))
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
         driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
     for lib in libs:
@@ -1047,6 +1054,9 @@ def _native(req):
     # Weights shared between subgraphs: inputs of the native function too, which the runtime binds
     # once (weights/shared.bin), as it binds them to the subgraphs of a Java host program.
     nodes += [{"op": "null", "name": "sw%d" % j, "inputs": []} for j in range(len(plan.get("shared", [])))]
+    # The subgraphs' folded constants, each distinct one once: inputs too, bound once from the
+    # bundle's weights file (req["params_file"]) and read in place by every executor.
+    nodes += [{"op": "null", "name": "np%d" % j, "inputs": []} for j in range(len(params))]
     n_in = len(nodes)
     nodes.append({"op": "tvm_op", "name": "dynnc_native",
                   "attrs": {"func_name": "dynnc_native", "flatten_data": "0",
@@ -1054,6 +1064,7 @@ def _native(req):
                   "inputs": [[i, 0, 0] for i in range(n_in)]})
     ins = [_native_value(plan, v) for v in plan["inputs"]]
     ins += [(tuple(w["shape"]), w["dtype"]) for w in plan.get("shared", [])]
+    ins += [(a.shape, str(a.dtype)) for a in params]
     # the node's outputs: the plan's, then the arena, which is no output of the graph
     shapes = [list(sh) for sh, _ in ins] + [list(sh) for sh, _ in outputs] + [[arena_len]]
     dtypes = [dt for _, dt in ins] + [dt for _, dt in outputs] + ["int64"]
@@ -1071,6 +1082,7 @@ def _native(req):
     # (here, below, with an error) instead of aborting the process at its first call.
     factory.export_library(tmp, options=["-s", "-Wl,-z,now"])
     tvm.runtime.load_module(tmp)["default"](tvm.cpu())
+    _write_params(params, req["params_file"], req["params_index"])
     os.replace(tmp, req["output"])
     with open(req["relay_file"], "w") as fh:
         fh.write("// target: " + str(target) + "\n")
@@ -1079,23 +1091,87 @@ def _native(req):
         fh.write(str(func))
 
 
+# A subgraph that shares at least this many bytes of weights with other subgraphs of a native host
+# program is built with its constants unlinked, so that they are stored once (_unique_params). Linked
+# constants are cheaper to call: an unlinked one is one more argument of every kernel that reads
+# it, which made act_rnn's runs 3-5% slower (40 ns of its shortest 1 us path, interleaved) for
+# 6 KB of weights. caption_decoder's decoder step, which three subgraphs repeat, shares 58 KB:
+# linked, its library held 239 KB of constant data for 124 KB of weights; unlinked, it runs 1% slower.
+_DEDUP_MIN_BYTES = 16 * 1024
+
+
+def _linked_subgraphs(sreqs):
+    """Per subgraph request, whether to link its constants into its kernels: unless the weights it
+    shares with other subgraphs come to _DEDUP_MIN_BYTES or more."""
+    users = {}
+    for k, sreq in enumerate(sreqs):
+        for key in sreq["weights"]:
+            users.setdefault(key, set()).add(k)
+
+    def nbytes(w):
+        return int(np.prod(w["shape"], dtype=np.int64)) * np.dtype(w["dtype"]).itemsize
+
+    return [sum(nbytes(w) for key, w in sreq["weights"].items() if len(users[key]) > 1) < _DEDUP_MIN_BYTES
+            for sreq in sreqs]
+
+
+# The dtypes a bundle's weights file holds (the runtime's HostTensor).
+_PARAM_DTYPES = ("float32", "float64", "int64", "int32", "bool", "uint8")
+
+
+def _unique_params(consts):
+    """The distinct arrays among the subgraphs' parameters `consts` (one dict of name -> array per
+    subgraph), by dtype, shape and bytes, and per subgraph its parameter name -> index into them.
+    A decoder step that three subgraphs repeat keeps its weights once, not three times."""
+    unique, index, of = [], {}, []
+    for c in consts:
+        m = {}
+        for param in sorted(c):
+            a = np.ascontiguousarray(c[param])
+            if str(a.dtype) not in _PARAM_DTYPES:
+                raise NativeUnsupported("TVM folded a constant of dtype %s, which a bundle's weights file "
+                                        "does not hold" % a.dtype)
+            key = (str(a.dtype), a.shape, hashlib.sha256(a.tobytes()).digest())
+            if key not in index:
+                index[key] = len(unique)
+                unique.append(a)
+            m[param] = index[key]
+        of.append(m)
+    return unique, of
+
+
+def _write_params(params, path, index_path):
+    """The parameters, little-endian, each at a 64-byte aligned offset, into `path`; their dtypes,
+    shapes and offsets, as JSON, into `index_path`."""
+    index, offset = [], 0
+    with open(path, "wb") as fh:
+        for a in params:
+            pad = -offset % 64
+            fh.write(b"\0" * pad)
+            offset += pad
+            data = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+            fh.write(data)
+            index.append({"dtype": str(a.dtype), "shape": list(a.shape), "offset": offset})
+            offset += len(data)
+    with open(index_path, "w") as fh:
+        json.dump(index, fh)
+
+
 def _native_value(plan, v):
     info = plan["values"][str(v)]
     return tuple(info.get("shape", [])), info["dtype"]
 
 
-def _native_function(plan, graphs, consts):
+def _native_function(plan, graphs, param_of, n_params):
     """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
     leaves in order, then the status (int64[1]: the site taken, or -2 - k where op k raised), then the
-    slots that hold the operands of the op that raised (plan["slots"]). `consts` are
-    each subgraph's parameters: the weights TVM did not link into its kernels (a constant that is
-    an output of the subgraph as it is, say), copied from the library's constant data into
-    aligned buffers when a run starts. Also returns the length in int64s of the arena, the
+    slots that hold the operands of the op that raised (plan["slots"]). `param_of[k]` maps each
+    parameter of subgraph k (a weight TVM folded) to its index among the `n_params` parameter
+    inputs, which follow the shared weights. Also returns the length in int64s of the arena, the
     function's last argument, which holds every buffer of the body."""
     values = plan["values"]
     allocs = []  # (pointer, offset in int64 units into the arena) of each buffer of the body
     arena_size = [0]
-    const_data, const_init = [], []  # (buffer, array) of constant data; their copies
 
     def local(name, shape, dtype):
         # Every buffer starts 64-byte aligned, as the kernels assume of their arguments (the graph
@@ -1121,6 +1197,7 @@ def _native_function(plan, graphs, consts):
     shared_bufs = [tir.decl_buffer(_nz(w["shape"]), w["dtype"], name="sw%d" % j)
                    for j, w in enumerate(plan.get("shared", []))]
     weight_inputs = plan.get("weight_inputs", [])
+    param_bufs = [None] * n_params  # declared where a subgraph first reads one (its shape, dtype)
     tensors = dict(inputs)  # value id -> buffer of a tensor value
     scalars = {}  # value id -> 1-element local buffer of a host scalar (int64, float64, int32 bool)
 
@@ -1171,16 +1248,13 @@ def _native_function(plan, graphs, consts):
         return n
 
     def copy(dst, src):
-        cast = dst.dtype == "bool" and src.dtype == "int8"  # a bool constant, stored as bytes
-        if numel(dst) != numel(src) or (dst.dtype != src.dtype and not cast):
+        if numel(dst) != numel(src) or dst.dtype != src.dtype:
             raise NativeUnsupported("a value changes type between blocks")
         n = numel(dst)
         i = tir.Var("i", "int32")
         d = tir.decl_buffer((n,), dst.dtype, data=dst.data)
         sb = tir.decl_buffer((n,), src.dtype, data=src.data)
-        x = tir.BufferLoad(sb, [i])
-        return tir.For(i, 0, n, tir.ForKind.SERIAL,
-                       tir.BufferStore(d, x != tir.const(0, "int8") if cast else x, [i]))
+        return tir.For(i, 0, n, tir.ForKind.SERIAL, tir.BufferStore(d, tir.BufferLoad(sb, [i]), [i]))
 
     # The graphs' internal storage, one allocation per storage id of each subgraph.
     entries = []
@@ -1282,20 +1356,12 @@ def _native_function(plan, graphs, consts):
         cls, method = fn.split(".")
         return steps + _native_method(cls, method, op["params"], args, dst, temp, raise_)
 
-    made_consts = {}
-
-    def const_buf(k, name):
-        if (k, name) not in made_consts:
-            arr = consts[k][name]
-            if arr.size > _MAX_COPIED_PARAM:
-                raise NativeUnsupported("subgraph sg%d keeps a weight of %d elements unlinked" % (k, arr.size))
-            stored = arr.astype("int8") if arr.dtype == np.bool_ else arr  # TVM links no bool data
-            data = tir.decl_buffer(_nz(arr.shape), str(stored.dtype), name="c%d_%s_data" % (k, name))
-            const_data.append((data, stored))
-            buf = local("c%d_%s" % (k, name), arr.shape, str(arr.dtype))
-            const_init.append(copy(buf, data))
-            made_consts[(k, name)] = buf
-        return made_consts[(k, name)]
+    def param_buf(k, i, name):
+        j = param_of[k][name]
+        if param_bufs[j] is None:
+            shape, dtype = graphs[k]["attrs"]["shape"][1][i], graphs[k]["attrs"]["dltype"][1][i]
+            param_bufs[j] = tir.decl_buffer(_nz(shape), dtype, name="np%d" % j)
+        return param_bufs[j]
 
     def call_stmts(call):
         k = call["subgraph"]
@@ -1304,13 +1370,13 @@ def _native_function(plan, graphs, consts):
         out = []
         arg_nodes = g["arg_nodes"]
         bound = weight_inputs[k] if k < len(weight_inputs) else {}
-        if len(arg_nodes) != len(call["args"]) + len(consts[k]) + len(bound):
+        if len(arg_nodes) != len(call["args"]) + len(param_of[k]) + len(bound):
             raise NativeUnsupported("subgraph sg%d takes inputs the plan does not pass" % k)
         args = iter(call["args"])
         for i in arg_nodes:
             weight = nodes[i]["name"]
-            if weight in consts[k]:
-                ent[rowptr[i]] = const_buf(k, weight)
+            if weight in param_of[k]:
+                ent[rowptr[i]] = param_buf(k, rowptr[i], weight)
             elif weight in bound:
                 ent[rowptr[i]] = shared_bufs[bound[weight]]
             else:
@@ -1432,10 +1498,7 @@ def _native_function(plan, graphs, consts):
     main = [tir.BufferStore(status_out, tir.const(-1, "int64"), [0]),
             tir.BufferStore(block_var, 0, [0]),
             tir.While(block_var[0] >= 0, dispatch)]
-    body = _seq(const_init + main)
-    for data, arr in const_data:
-        body = tir.AllocateConst(data.data, data.dtype, list(_nz(arr.shape)),
-                                 tvm.nd.array(arr.reshape(_nz(arr.shape))), body)
+    body = _seq(main)
     # The arena is the function's last argument: an entry of the graph that is not one of its
     # outputs, which the graph executor allocates once, with the executor (64-byte aligned), and
     # keeps; a TVM workspace allocated and freed on every run cost act_rnn's shortest path about a
@@ -1444,7 +1507,10 @@ def _native_function(plan, graphs, consts):
     arena = tir.decl_buffer((arena_len,), "int64", name="arena")
     for ptr, offset in allocs:
         body = tir.LetStmt(ptr, tir.address_of(tir.BufferLoad(arena, [offset])), body)
-    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + out_bufs + [status_out] + slot_bufs + [arena]
+    # a parameter no run reads (its subgraph is never called) still takes its argument
+    param_bufs = [b if b is not None else tir.decl_buffer((1,), "int64", name="np%d" % j)
+                  for j, b in enumerate(param_bufs)]
+    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + param_bufs + out_bufs + [status_out] + slot_bufs + [arena]
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
     return func.with_attr("global_symbol", "dynnc_native"), out_types, arena_len
@@ -1703,20 +1769,25 @@ def _cpu_features(target):
     return sorted(str(k) for k in feats)
 
 
-def _relay_build(mod, target, records=None, mod_name="default"):
-    """relay.build with linked weights, or with a parameter blob where TVM cannot link them; with
-    the auto-scheduler's schedules from `records` when given.
+def _relay_build(mod, target, records=None, mod_name="default", link_params=True):
+    """relay.build with linked weights, or with a parameter blob where TVM cannot link them or
+    `link_params` is false; with the auto-scheduler's schedules from `records` when given.
 
     TVM 0.18's SimplifyExpr rewrites to a fixed point capped at 100 rounds, and its rules for
     multiply and add chains do not reach one on a few repeated affine updates: five of
     `h = h * 0.999 + 0.001` fail with "Observed 100 rewrite passes". Such a subgraph is built
     again without SimplifyExpr (its other passes, FoldConstant among them, still run)."""
+    build = _relay_build_links if link_params else _relay_build_once_unlinked
     try:
-        return _relay_build_links(mod, target, records, [], mod_name)
+        return build(mod, target, records, [], mod_name)
     except tvm.TVMError as e:
         if not _simplify_failed(e):
             raise
-    return _relay_build_links(mod, target, records, ["SimplifyExpr"], mod_name)
+    return build(mod, target, records, ["SimplifyExpr"], mod_name)
+
+
+def _relay_build_once_unlinked(mod, target, records, disabled, mod_name="default"):
+    return _relay_build_once(mod, target, False, records, disabled, mod_name)
 
 
 def _simplify_failed(e):

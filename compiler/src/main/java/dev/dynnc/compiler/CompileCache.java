@@ -211,6 +211,14 @@ final class CompileCache {
     return digest(parts.toArray(new String[0]));
   }
 
+  /**
+   * The key of a native host program's constants (the entry's library file holds their bytes, its
+   * text file their index), stored beside its library under {@code nativeKey}.
+   */
+  static String nativeParamsKey(String nativeKey) {
+    return digest(FORMAT, "native host constants", nativeKey);
+  }
+
   static String hostKey(String source, String dynncVersion) {
     return digest(FORMAT, "host class", dynncVersion, Runtime.version().toString(), source);
   }

@@ -501,18 +501,18 @@ public final class DynncCompiler {
       // The native host program first: its library holds every subgraph's kernels, so where it
       // builds, the subgraphs' own libraries are not built at all; where it cannot (a warning
       // says why), they are, for the Java host program.
-      Manifest.SubgraphSpec nativeSpec = null;
+      NativeBuild nativeBuild = null;
       if (hostProgram == HostProgram.NATIVE
           || (hostProgram == HostProgram.AUTO && specializePath == null)) {
-        nativeSpec = buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
+        nativeBuild = buildNative(parts, fr, tmp, req.compileTimeout(), cache, layouts, diags);
         if (diags.hasErrors()) {
           return new CompileResult(diags, fr.sources(), Optional.of(f), 0, 0);
         }
       }
       dev.dynnc.rewrite.HostPlan hostPlan = parts.host();
       List<Manifest.SubgraphSpec> specs;
-      if (nativeSpec != null) {
-        specs = List.of(nativeSpec);
+      if (nativeBuild != null) {
+        specs = List.of(nativeBuild.spec());
         hostPlan = NativeHost.hostPlan(parts.host());
         if (!HostCodegen.outputStructures(hostPlan)
             .equals(HostCodegen.outputStructures(parts.host()))) {
@@ -533,7 +533,9 @@ public final class DynncCompiler {
         for (int i = 0; i < f.params().size(); i++) {
           inputs.add(spec(f.inputNames().get(i), f.params().get(i).type()));
         }
-        Manifest.SharedWeights shared = writeSharedWeights(parts, fr, tmp);
+        Manifest.SharedWeights shared =
+            writeSharedWeights(
+                parts, fr, nativeBuild == null ? NativeParams.NONE : nativeBuild.params(), tmp);
         Manifest m =
             new Manifest(
                 Manifest.FORMAT,
@@ -938,9 +940,10 @@ public final class DynncCompiler {
 
   /**
    * Builds the native host program (rule NATIVE-HOST) into {@code bundle/lib/native.so} and returns
-   * its manifest entry; null, with a warning, where the host program must stay in Java.
+   * its manifest entry and its constants; null, with a warning, where the host program must stay in
+   * Java.
    */
-  private Manifest.SubgraphSpec buildNative(
+  private NativeBuild buildNative(
       Partitioner.Result parts,
       Frontend.Result fr,
       Path bundle,
@@ -1017,6 +1020,10 @@ public final class DynncCompiler {
       req.add("subgraphs", subs);
       req.add("plan", plan);
       req.addProperty("output", bundle.resolve("lib/native.so").toString());
+      Path paramsBin = work.resolve("params.bin");
+      Path paramsIndex = work.resolve("params.json");
+      req.addProperty("params_file", paramsBin.toString());
+      req.addProperty("params_index", paramsIndex.toString());
       req.addProperty("relay_file", work.resolve("relay.txt").toString());
       req.addProperty("error_file", work.resolve("error.txt").toString());
       Files.writeString(work.resolve("request.json"), req.toString());
@@ -1033,23 +1040,34 @@ public final class DynncCompiler {
         key =
             CompileCache.nativeKey(
                 plan.toString(), targetSpec.tvmString(), subKeys, dynncVersion());
-        CompileCache.Lookup found = cache.fetch(key, so, relay);
+        // the constants first: without them the library is no use
+        CompileCache.Lookup found =
+            cache.fetch(CompileCache.nativeParamsKey(key), paramsBin, paramsIndex, "rw-------");
         if (found == CompileCache.Lookup.HIT) {
-          progress.cacheHit("native host program");
-          progress.subgraphDone("native", true);
-          built = true;
-          return nativeSpec(parts);
+          found = cache.fetch(key, so, relay);
+          if (found == CompileCache.Lookup.HIT) {
+            progress.cacheHit("native host program");
+            progress.subgraphDone("native", true);
+            NativeParams params = NativeParams.read(paramsBin, paramsIndex, byKey.keySet());
+            built = true;
+            return new NativeBuild(nativeSpec(parts, params), params);
+          }
+          Files.delete(paramsBin);
+          Files.delete(paramsIndex);
         }
       }
       // every subgraph is built, with symbols of its own, then the native function
       timeout = timeout.multipliedBy(parts.subgraphs().size() + 1L);
       service.compile(work.resolve("request.json"), work.resolve("error.txt"), timeout);
       Files.move(work.resolve("relay.txt"), relay);
+      NativeParams params = NativeParams.read(paramsBin, paramsIndex, byKey.keySet());
       if (key != null) {
         storeQuietly(cache, key, so, relay);
+        storeQuietly(cache, CompileCache.nativeParamsKey(key), paramsBin, paramsIndex);
       }
       progress.subgraphDone("native", false);
       built = true;
+      return new NativeBuild(nativeSpec(parts, params), params);
     } catch (CompileService.Timeout e) {
       // The subgraphs, built one by one, will show which one is slow.
       javaHost("TVM did not build it within " + timeout.toSeconds() + " s");
@@ -1085,11 +1103,13 @@ public final class DynncCompiler {
         Files.deleteIfExists(bundle.resolve("relay/native.relay"));
       }
     }
-    return nativeSpec(parts);
   }
 
+  /** A native host program's manifest entry and the constants its library takes. */
+  private record NativeBuild(Manifest.SubgraphSpec spec, NativeParams params) {}
+
   /** The manifest entry of the native host program's library. */
-  private static Manifest.SubgraphSpec nativeSpec(Partitioner.Result parts) {
+  private static Manifest.SubgraphSpec nativeSpec(Partitioner.Result parts, NativeParams params) {
     List<Manifest.TensorSpec> ins = new ArrayList<>();
     for (Param p : parts.host().inputs()) {
       ins.add(spec("in" + p.id().index(), p.type()));
@@ -1103,6 +1123,9 @@ public final class DynncCompiler {
     List<String> keys = List.copyOf(sharedWeights(parts).keySet());
     for (int j = 0; j < keys.size(); j++) {
       weights.add(new Manifest.WeightInput("sw" + j, keys.get(j)));
+    }
+    for (int j = 0; j < params.weights().size(); j++) {
+      weights.add(new Manifest.WeightInput(NativeParams.input(j), params.weights().get(j).key()));
     }
     return new Manifest.SubgraphSpec("native", "lib/native.so", ins, outs, weights);
   }
@@ -1255,12 +1278,14 @@ public final class DynncCompiler {
   }
 
   /**
-   * Writes the weights several subgraphs share, once, 64-byte aligned; null when there are none.
+   * Writes the weights several subgraphs share, then a native host program's constants, each once,
+   * 64-byte aligned; null when there are none.
    */
   private static Manifest.SharedWeights writeSharedWeights(
-      Partitioner.Result parts, Frontend.Result fr, Path bundle) throws IOException {
+      Partitioner.Result parts, Frontend.Result fr, NativeParams constants, Path bundle)
+      throws IOException {
     Map<String, SubgraphPlan.SharedWeight> byKey = sharedWeights(parts);
-    if (byKey.isEmpty()) {
+    if (byKey.isEmpty() && constants.weights().isEmpty()) {
       return null;
     }
     String file = "weights/shared.bin";
@@ -1277,6 +1302,16 @@ public final class DynncCompiler {
         specs.add(
             new Manifest.WeightSpec(
                 w.key(), w.type().dtype().numpyName(), w.type().dims(), offset));
+        offset += data.length;
+      }
+      for (int j = 0; j < constants.weights().size(); j++) {
+        long pad = (64 - offset % 64) % 64;
+        out.write(new byte[(int) pad]);
+        offset += pad;
+        Manifest.WeightSpec c = constants.weights().get(j);
+        byte[] data = constants.bytes(j);
+        out.write(data);
+        specs.add(new Manifest.WeightSpec(c.key(), c.dtype(), c.shape(), offset));
         offset += data.length;
       }
     }

@@ -253,7 +253,7 @@ class CliConventionsTest {
   }
 
   @Test
-  void verboseTimesEveryStageAndQuietPrintsNothing() {
+  void verboseTimesEveryStageAndQuietPrintsNothing() throws Exception {
     List<String> model = new java.util.ArrayList<>(compileArgs());
     model.addAll(List.of("--cache-dir", work.resolve("cache").toString()));
     // A default compile: the native host program, one library with every subgraph's kernels.
@@ -275,6 +275,11 @@ class CliConventionsTest {
                     + "dynnc: [subgraph] native host program from the compile cache\n"
                     + "dynnc: [host] done\n"),
         natPlain.err());
+    // From the cache, the same bundle: the library and its constants in the weights file (the
+    // manifest lists every file's SHA-256).
+    assertEquals(
+        java.nio.file.Files.readString(work.resolve("n1.bundle/manifest.json")),
+        java.nio.file.Files.readString(work.resolve("n2.bundle/manifest.json")));
     // With the Java host program: one library per subgraph.
     model.add("--java-host");
     EarlyExitCnnTest.Cli cold =

@@ -232,6 +232,23 @@ class CorpusSamplesTest {
             lib.contains("__TVMBackendParallelLaunch"),
             spec.dir() + ": parallel launches");
       }
+      if (spec.dir().equals("caption_decoder")) {
+        // Three of its subgraphs repeat the decoder step and its 58 KB of weights. The native
+        // library takes them unlinked, as constants of the weights file, each once (relay_builder's
+        // _unique_params); linked into each subgraph's kernels, the library was 411 KB, with 239 KB
+        // of constant data.
+        long tensors =
+            dev.dynnc.weights.Checkpoints.read(sample.resolve("checkpoint.pt")).values().stream()
+                .mapToLong(t -> t.data().length)
+                .sum();
+        Path bundle = work.resolve("bundle");
+        long weightsFile = Files.size(bundle.resolve("weights/shared.bin"));
+        long lib = Files.size(bundle.resolve("lib/native.so"));
+        assertTrue(
+            weightsFile > 0.9 * tensors && weightsFile < 1.1 * tensors,
+            "weights file " + weightsFile + " B for " + tensors + " B of tensors");
+        assertTrue(lib < tensors + 100 * 1024, "library " + lib + " B");
+      }
     }
   }
 
