@@ -508,6 +508,17 @@ public final class HostCodegen {
           String read = in.isFloat() ? "readDouble" : in == DType.BOOL ? "readBool" : "readLong";
           return new MethodCallExpr(new NameExpr("ctx"), read, new NodeList<>(a.get(0)));
         }
+      case "item_at":
+        {
+          // a packed scalar (Ops: item_at): decoded as the declared type's kind
+          String read =
+              out.isFloat() ? "readDoubleAt" : out == DType.BOOL ? "readBoolAt" : "readLongAt";
+          long index = ((Attr.IntAttr) op.attrs().get("index")).value();
+          return new MethodCallExpr(
+              new NameExpr("ctx"),
+              read,
+              new NodeList<>(a.get(0), new IntegerLiteralExpr(Long.toString(index))));
+        }
       default:
         {
           // Every other host op is one call of its Python-semantics method from the op table, the

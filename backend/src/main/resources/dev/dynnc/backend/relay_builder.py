@@ -1164,8 +1164,9 @@ def _native_value(plan, v):
 
 def _native_function(plan, graphs, param_of, n_params):
     """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
-    leaves in order, then the status (int64[1]: the site taken, or -2 - k where op k raised), then the
-    slots that hold the operands of the op that raised (plan["slots"]). `param_of[k]` maps each
+    tensor leaves in order, then the status array: the status (the site taken, or -2 - k where op k
+    raised), the sites' scalar leaves, and the slots that hold the operands of the op that raised
+    (plan["slots"]), 64 bits each (_packed). `param_of[k]` maps each
     parameter of subgraph k (a weight TVM folded) to its index among the `n_params` parameter
     inputs, which follow the shared weights. Also returns the length in int64s of the arena, the
     function's last argument, which holds every buffer of the body."""
@@ -1270,31 +1271,36 @@ def _native_function(plan, graphs, param_of, n_params):
         entries.append({e: tir.decl_buffer(_nz(shapes[e]), dts[e], name="g%d_e%d" % (k, e), data=store[sid].data)
                         for e, sid in enumerate(sids)})
 
-    # The run's end: the return site taken (0, 1, ...), or -2 - k where op k raised.
-    status_out = tir.decl_buffer((1,), "int64", name="status")
+    # The outputs: each site's tensor leaves, then the status array (NativeHost.statusType): the
+    # run's end (the return site taken, 0, 1, ..., or -2 - k where op k raised), then every site's
+    # scalar leaves and the slots, 64 bits each (_packed).
     out_bufs, out_types = [], []
-    site_bufs = []
+    site_bufs = []  # per site, per leaf: its output buffer, or its element of the status array
+    packed = 0
     for s, leaves in enumerate(plan["sites"]):
         bufs = []
         for j, v in enumerate(leaves):
             if is_scalar(v):
-                shape, dtype = (1,), values[str(v)]["dtype"]
-            else:
-                shape, dtype = _native_value(plan, v)
+                packed += 1
+                bufs.append(packed)
+                continue
+            shape, dtype = _native_value(plan, v)
             b = tir.decl_buffer(_nz(shape), dtype, name="out%d_%d" % (s, j))
             bufs.append(b)
             out_bufs.append(b)
             out_types.append((tuple(shape), dtype))
         site_bufs.append(bufs)
-    out_types += [((1,), "int64")]
+    first_slot = packed + 1
+    status_len = first_slot + len(plan["slots"])
+    status_out = tir.decl_buffer((status_len,), "int64", name="status")
+    out_types += [((status_len,), "int64")]
 
     block_var = local("block", (1,), "int32")
     null = tir.reinterpret("handle", tir.const(0, "uint64"))
 
     # The slots of a raising op's operands: it stores them there, and the host program repeats the
     # op on them, so that the error is the JVM host program's own, message and source position.
-    slot_bufs = [tir.decl_buffer((1,), s["dtype"], name="slot%d" % j) for j, s in enumerate(plan["slots"])]
-    out_types += [((1,), s["dtype"]) for s in plan["slots"]]
+    slot_dtypes = [s["dtype"] for s in plan["slots"]]
 
     def read(v):
         b = scalar_buf(v)
@@ -1311,9 +1317,7 @@ def _native_function(plan, graphs, param_of, n_params):
     def raise_stmt(op):
         stmts = []
         for a, j in zip(op["args"], op["slots"]):
-            dst = slot_bufs[j]
-            x = read(a)
-            stmts.append(tir.BufferStore(dst, x != 0 if dst.dtype == "bool" else tir.Cast(dst.dtype, x), [0]))
+            stmts.append(tir.BufferStore(status_out, _packed(read(a), slot_dtypes[j]), [first_slot + j]))
         return _seq(stmts + [_native_raise(status_out, block_var, op["raise"])])
 
     def op_stmt(op):
@@ -1477,9 +1481,7 @@ def _native_function(plan, graphs, param_of, n_params):
             s = t["site"]
             for buf, v in zip(site_bufs[s], plan["sites"][s]):
                 if is_scalar(v):
-                    x = read(v)
-                    stmts.append(tir.BufferStore(buf, tir.Cast(buf.dtype, x != 0) if buf.dtype == "bool"
-                                                 else tir.Cast(buf.dtype, x), [0]))
+                    stmts.append(tir.BufferStore(status_out, _packed(read(v), values[str(v)]["dtype"]), [buf]))
                 else:
                     stmts.append(copy(buf, tensor_buf(v)))
             stmts.append(tir.BufferStore(status_out, tir.const(s, "int64"), [0]))
@@ -1510,7 +1512,7 @@ def _native_function(plan, graphs, param_of, n_params):
     # a parameter no run reads (its subgraph is never called) still takes its argument
     param_bufs = [b if b is not None else tir.decl_buffer((1,), "int64", name="np%d" % j)
                   for j, b in enumerate(param_bufs)]
-    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + param_bufs + out_bufs + [status_out] + slot_bufs + [arena]
+    bufs = [inputs[v] for v in plan["inputs"]] + shared_bufs + param_bufs + out_bufs + [status_out, arena]
     handles = [tir.Var("a%d" % k, "handle") for k in range(len(bufs))]
     func = tir.PrimFunc(handles, body, buffer_map=dict(zip(handles, bufs)))
     return func.with_attr("global_symbol", "dynnc_native"), out_types, arena_len
@@ -1532,6 +1534,17 @@ def _seq(stmts):
         else:
             flat.append(st)
     return flat[0] if len(flat) == 1 else tir.SeqStmt(flat)
+
+
+def _packed(x, dtype):
+    """The host scalar x (an int64, a float64, or a bool as an int32) converted to `dtype`, as the
+    64 bits the status array holds it in: an int sign-extended, a bool 0 or 1, a float as the bits
+    of its float64 (NativeHost.statusType; the JVM side decodes it by the scalar's type)."""
+    if dtype == "bool":
+        return tir.Cast("int64", x != tir.const(0, x.dtype))
+    if dtype.startswith("float"):
+        return tir.reinterpret("int64", tir.Cast("float64", tir.Cast(dtype, x)))
+    return tir.Cast("int64", tir.Cast(dtype, x))
 
 
 def _native_raise(status_out, block_var, index):

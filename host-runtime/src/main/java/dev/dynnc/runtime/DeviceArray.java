@@ -263,6 +263,27 @@ public final class DeviceArray implements AutoCloseable {
   }
 
   /**
+   * Element {@code index} of a 1-d int64 array: on the CPU straight from the array's memory,
+   * elsewhere through a copy of the array. A native host program packs its status and host scalars
+   * into one such array (64 bits each).
+   */
+  public long readLongAt(int index) {
+    DLTensor h = handle();
+    if (!dtype.equals("int64") || shape.length != 1 || index < 0 || index >= numel) {
+      throw new IllegalStateException(
+          "expected a 1-d int64 array of more than " + index + " elements, got " + describe());
+    }
+    ByteBuffer v = view();
+    if (v != null) {
+      return v.getLong(8 * index);
+    }
+    try (BytePointer tmp = new BytePointer(8 * numel)) {
+      TvmRuntime.check(TVMArrayCopyToBytes(h, tmp, 8 * numel), "TVMArrayCopyToBytes");
+      return tmp.getLong(8L * index);
+    }
+  }
+
+  /**
    * Reads one element without building a HostTensor: on the CPU straight from the array's memory,
    * elsewhere through one 8-byte copy.
    */

@@ -296,6 +296,21 @@ public final class HostContext {
     return a.readBool();
   }
 
+  /** Packed scalar {@code index} of a 1-d int64 array ({@link DeviceArray#readLongAt}): an int. */
+  public long readLongAt(DeviceArray a, int index) {
+    return a.readLongAt(index);
+  }
+
+  /** Packed scalar {@code index}: a float, stored as its float64 bits. */
+  public double readDoubleAt(DeviceArray a, int index) {
+    return Double.longBitsToDouble(a.readLongAt(index));
+  }
+
+  /** Packed scalar {@code index}: a bool, stored as 0 or 1. */
+  public boolean readBoolAt(DeviceArray a, int index) {
+    return a.readLongAt(index) != 0;
+  }
+
   /**
    * Records that the host program enters block {@code index} of its function; generated code calls
    * it at the head of its block loop. The block path identifies the path a run took (the benchmark

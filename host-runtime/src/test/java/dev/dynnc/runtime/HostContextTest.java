@@ -2,6 +2,7 @@ package dev.dynnc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -78,5 +79,24 @@ class HostContextTest {
     ctx.releaseAll();
     assertTrue(x.isClosed());
     assertEquals(0, ctx.liveBytes());
+  }
+
+  @Test
+  void packedScalarsAreReadByIndexAndDecodedByKind() {
+    // A native host program's status array: the status, then scalars as 64 bits each.
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putLong(-3).putLong(Double.doubleToRawLongBits(-0.5)).putLong(1).putLong(Long.MIN_VALUE);
+    HostContext ctx = new HostContext(List.of(), Device.CPU, List.of());
+    DeviceArray a = ctx.upload(new HostTensor("int64", new long[] {4}, b.array()));
+    assertEquals(-3, ctx.readLongAt(a, 0));
+    assertEquals(-0.5, ctx.readDoubleAt(a, 1));
+    assertTrue(ctx.readBoolAt(a, 2));
+    assertEquals(Long.MIN_VALUE, ctx.readLongAt(a, 3));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.readLongAt(4));
+    assertTrue(e.getMessage().contains("int64[4]"), e.getMessage());
+    DeviceArray f = ctx.upload(tensor());
+    assertThrows(IllegalStateException.class, () -> f.readLongAt(0));
+    ctx.releaseAll();
   }
 }

@@ -156,6 +156,10 @@ public final class Ops {
     // this op).
     op("round", 1, 2).type(Ops::round).host("round", Operands.AS_IS).hostOnly();
     op("item", 1, 1).type(Ops::item).hostOnly();
+    // Element `index` of an int64 array that packs host scalars as 64 bits each (a native host
+    // program's status output): an int as is, a bool as 0 or 1, a float as its float64 bits; the
+    // declared type says which.
+    op("item_at", 1, 1).attr("index", AttrKind.INT).type(Ops::itemAt).hostOnly();
     // The opposite of item: a run-time host scalar (a loop counter, int(t.item())) as a 0-d tensor
     // of dtype, which the host program uploads before the call of the subgraph that reads it.
     op("to_tensor", 1, 1).attr("dtype", AttrKind.STR).type(Ops::toTensor).hostOnly();
@@ -584,6 +588,19 @@ public final class Ops {
     }
     // A uint8 element is a Python int, as every other integer element.
     return new ScalarType(x.dtype() == DType.U8 ? DType.I64 : x.dtype());
+  }
+
+  private static Type itemAt(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
+      throws TypeError {
+    TensorType x = tensors(op, in).get(0);
+    long index = ((Attr.IntAttr) attrs.get("index")).value();
+    if (x.dtype() != DType.I64 || x.rank() != 1 || index < 0 || index >= x.numel()) {
+      throw new TypeError("item_at(" + index + ") needs a 1-d int64 tensor that long, got " + x);
+    }
+    if (!(declared instanceof ScalarType)) {
+      throw new TypeError("item_at must have a host scalar type, got " + declared);
+    }
+    return declared;
   }
 
   private static Type toTensor(String op, List<Type> in, Map<String, Attr> attrs, Type declared)
