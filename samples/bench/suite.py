@@ -535,9 +535,18 @@ def run_suite(a):
             except Exception as e:  # noqa: BLE001 (one sample's failure must not lose the others)
                 results['samples'].append({'name': s['name'], 'status': 'failed',
                                            'reason': '%s: %s' % (type(e).__name__, e)})
-    with open(os.path.join(a.out_dir, 'results.json'), 'w') as f:
-        json.dump(results, f, indent=1)
+            # the samples so far, so that a run cut short keeps what it measured
+            write_results(results, os.path.join(a.out_dir, 'results.partial.json'))
+    write_results(results, os.path.join(a.out_dir, 'results.json'))
+    if os.path.exists(os.path.join(a.out_dir, 'results.partial.json')):
+        os.remove(os.path.join(a.out_dir, 'results.partial.json'))
     report(results, a.out_dir)
+
+
+def write_results(results, path):
+    with open(path + '.tmp', 'w') as f:
+        json.dump(results, f, indent=1)
+    os.replace(path + '.tmp', path)
 
 
 def report(results, out_dir):
