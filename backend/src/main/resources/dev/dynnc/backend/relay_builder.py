@@ -986,10 +986,12 @@ def _boundary_passes(req, mod, target):
 # --native-host: the whole host program as one native function (rule NATIVE-HOST). The compiler
 # sends the host plan (blocks of host ops, subgraph calls and terminators; each op as the semantic
 # method that computes it, PyScalar.mul say, with the kinds its operands are converted to) and
-# every subgraph's own request. Each subgraph is built as for its library, with
-# symbols of its own (mod_name sgK); a TIR function written here then runs the plan: it calls each
-# subgraph's kernels in its graph's order on buffers laid out as its graph's storage plan says
-# (direct calls, as TVM's AOT executor makes them), evaluates the host ops, follows the branches
+# every subgraph's own request. Each subgraph is built by relay as for its library, with symbols of
+# its own (mod_name sgK), as far as its kernels in TIR; the kernels of all the subgraphs are pooled,
+# each distinct one kept once (_KernelPool). A TIR function written here then runs the plan: it
+# calls each subgraph's kernels in its graph's order on buffers laid out as its graph's storage plan
+# says (direct C calls with the buffers' addresses, as TVM's AOT executor makes them with its
+# unpacked API), evaluates the host ops, follows the branches
 # and jumps, and at a return copies the leaves into the outputs of that return site, with the site's
 # number as the status. An op that raises where its Java method throws (_native_method) ends the
 # run instead with -2 - its number as the status and its operands in the slot outputs, and the host
@@ -1033,23 +1035,25 @@ def _native(req):
         with open(path) as fh:
             sreqs.append(json.load(fh))
     linked = _linked_subgraphs(sreqs)
-    libs, graphs = [], []
+    kernels = _KernelPool()
+    lows, graphs = [], []
     for k, sreq in enumerate(sreqs):
         with open(sreq["weights_file"], "rb") as fh:
             sreq["weights_blob"] = fh.read()
         mod = _boundary_passes(sreq, _function(sreq), target)
         # Unlinked, the constants TVM folded (weights pre-packed for their kernels) come back as
         # parameters, which go into the bundle once however many subgraphs hold them (below).
-        lib = _relay_build(mod, target, mod_name="sg%d" % k, link_params=linked[k])
+        low = _relay_build(mod, target, mod_name="sg%d" % k, link_params=linked[k], lowered=True)
         del sreq["weights_blob"]
-        libs.append(lib)
-        graphs.append(json.loads(lib.get_graph_json()))
-    params, param_of = _unique_params([{n: v.numpy() for n, v in lib.get_params().items()} for lib in libs])
-    func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params))
+        lows.append(low)
+        graphs.append(kernels.add_graph(json.loads(low.graph_json), low.funcs, shareable=not linked[k],
+                                        subgraph=k))
+    params, param_of = _unique_params([{n: v.numpy() for n, v in low.params.items()} for low in lows])
+    func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params), kernels.packed)
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
         driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
-    for lib in libs:
-        driver.import_module(lib.get_lib())
+    for lib in kernels.build(target):
+        driver.import_module(lib)
     nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
     # Weights shared between subgraphs: inputs of the native function too, which the runtime binds
     # once (weights/shared.bin), as it binds them to the subgraphs of a Java host program.
@@ -1091,28 +1095,93 @@ def _native(req):
         fh.write(str(func))
 
 
-# A subgraph that shares at least this many bytes of weights with other subgraphs of a native host
-# program is built with its constants unlinked, so that they are stored once (_unique_params). Linked
-# constants are cheaper to call: an unlinked one is one more argument of every kernel that reads
-# it, which made act_rnn's runs 3-5% slower (40 ns of its shortest 1 us path, interleaved) for
-# 6 KB of weights. caption_decoder's decoder step, which three subgraphs repeat, shares 58 KB:
-# linked, its library held 239 KB of constant data for 124 KB of weights; unlinked, it runs 1% slower.
-_DEDUP_MIN_BYTES = 16 * 1024
+class _KernelPool:
+    """The kernels of a native host program's subgraphs, each distinct one compiled once.
+
+    relay builds every subgraph on its own, so a kernel that several subgraphs have (the layers of
+    deebert's four exits, one transformer layer each; caption_decoder's repeated decoder step)
+    was compiled into the library once per subgraph: deebert's held 96 kernels, 29 of them distinct.
+    Here the subgraphs' lowered kernels (TIR) are pooled, two structurally equal ones (same loops,
+    same buffers, the weights as arguments) are kept once, and the pool is compiled into one
+    library. A kernel with linked weights reads them as constants of its own, and is never shared.
+
+    The kernels are compiled with TVM's unpacked API, each a C function of its buffers' addresses,
+    which the native function calls directly: packing a call's arguments (a DLTensor per buffer,
+    ten stores each) was most of the native function's code, 44 KB of deebert's 85 KB. A kernel
+    whose buffers' shapes it reads from its arguments (top-k's k, bound from its output's shape)
+    keeps the packed API (`packed`)."""
+
+    def __init__(self):
+        self.funcs = {}   # name -> PrimFunc, the kernels compiled
+        self.by_hash = {}  # structural hash -> names of the shareable kernels with it
+        self.packed = set()  # the names of the kernels that keep the packed API
+
+    def add(self, kernel, func, shareable):
+        """The name the pool compiles `func` (named `kernel`) under."""
+        if kernel in self.funcs:
+            raise NativeUnsupported("two subgraphs have a kernel named %s" % kernel)
+        if shareable:
+            bare = func.without_attr("global_symbol")
+            h = tvm.ir.structural_hash(bare)
+            for other in self.by_hash.get(h, []):
+                if tvm.ir.structural_equal(bare, self.funcs[other].without_attr("global_symbol")):
+                    return other
+            self.by_hash.setdefault(h, []).append(kernel)
+        self.funcs[kernel] = func
+        if any(not isinstance(d, tir.IntImm) for b in func.buffer_map.values() for d in b.shape):
+            self.packed.add(kernel)
+        return kernel
+
+    def add_graph(self, graph, funcs, shareable, subgraph):
+        """Pools the kernels `funcs` of a subgraph's graph (executor JSON, as a dict) and returns the
+        graph with each node calling its kernel by the pool's name for it."""
+        names = {n: self.add(n, f, shareable) for n, f in sorted(funcs.items())}
+        for node in graph["nodes"]:
+            if node["op"] == "tvm_op" and node["attrs"]["func_name"] != "__nop":
+                name = node["attrs"]["func_name"]
+                if name not in names:
+                    raise NativeUnsupported("subgraph sg%d calls %s, which relay did not lower to TIR"
+                                            % (subgraph, name))
+                node["attrs"]["func_name"] = names[name]
+        return graph
+
+    def build(self, target):
+        """The pooled kernels compiled (TIR to machine code, as relay.build's last step does; the
+        kernels are lowered already): a module of those with the unpacked API and one of those
+        with the packed API, where there are any."""
+        from tvm.driver import _ffi_api as driver_api
+        t = tvm.target.Target(target, host=target)
+        libs = []
+        for packed in (False, True):
+            funcs = {n: f for n, f in self.funcs.items() if (n in self.packed) == packed}
+            if not funcs:
+                continue
+            mod = tvm.IRModule(funcs).with_attr("runtime", relay.backend.Runtime("cpp"))
+            mod = mod.with_attr("executor", relay.backend.Executor("aot", {"unpacked-api": not packed}))
+            with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+                libs.append(driver_api.tir_to_runtime({t: mod}, t))
+        return libs
+
+
+# A native host program whose weights come to less than this links them into its kernels; a larger
+# one keeps every subgraph's weights unlinked, as parameters stored once (_unique_params), and its
+# kernels shareable between subgraphs (_KernelPool). Linked constants are a little cheaper to call:
+# unlinked ones are more arguments of the native function, which made act_rnn's runs 1-12% slower
+# (median 4%, 40 ns of 1-2 us, interleaved; 6 KB of weights), where its code, not its weights, is
+# most of its bundle. On deebert (177 KB) and caption_decoder the two run alike; linked, deebert's
+# four exits each held their own copy of the same layer's kernels (96 kernels, 29 distinct) and
+# caption_decoder's library held its repeated decoder step's weights three times.
+_LINK_MAX_BYTES = 16 * 1024
 
 
 def _linked_subgraphs(sreqs):
-    """Per subgraph request, whether to link its constants into its kernels: unless the weights it
-    shares with other subgraphs come to _DEDUP_MIN_BYTES or more."""
-    users = {}
-    for k, sreq in enumerate(sreqs):
-        for key in sreq["weights"]:
-            users.setdefault(key, set()).add(k)
-
-    def nbytes(w):
-        return int(np.prod(w["shape"], dtype=np.int64)) * np.dtype(w["dtype"]).itemsize
-
-    return [sum(nbytes(w) for key, w in sreq["weights"].items() if len(users[key]) > 1) < _DEDUP_MIN_BYTES
-            for sreq in sreqs]
+    """Per subgraph request, whether to link its constants into its kernels: all of them when the
+    weights of all the subgraphs, each counted once, come to less than _LINK_MAX_BYTES, else none."""
+    sizes = {}
+    for sreq in sreqs:
+        for key, w in sreq["weights"].items():
+            sizes[key] = int(np.prod(w["shape"], dtype=np.int64)) * np.dtype(w["dtype"]).itemsize
+    return [sum(sizes.values()) < _LINK_MAX_BYTES] * len(sreqs)
 
 
 # The dtypes a bundle's weights file holds (the runtime's HostTensor).
@@ -1162,7 +1231,7 @@ def _native_value(plan, v):
     return tuple(info.get("shape", [])), info["dtype"]
 
 
-def _native_function(plan, graphs, param_of, n_params):
+def _native_function(plan, graphs, param_of, n_params, packed_kernels=frozenset()):
     """The TIR function of the host plan, and its outputs' (shape, dtype): every return site's
     tensor leaves in order, then the status array: the status (the site taken, or -2 - k where op k
     raised), the sites' scalar leaves, and the slots that hold the operands of the op that raised
@@ -1296,7 +1365,6 @@ def _native_function(plan, graphs, param_of, n_params):
     out_types += [((status_len,), "int64")]
 
     block_var = local("block", (1,), "int32")
-    null = tir.reinterpret("handle", tir.const(0, "uint64"))
 
     # The slots of a raising op's operands: it stores them there, and the host program repeats the
     # op on them, so that the error is the JVM host program's own, message and source position.
@@ -1415,7 +1483,17 @@ def _native_function(plan, graphs, param_of, n_params):
             elif node["op"] == "tvm_op":
                 a = [ent[rowptr[src] + j] for src, j, *_ in node["inputs"]]
                 a += [ent[rowptr[n] + j] for j in range(int(node["attrs"]["num_outputs"]))]
-                out.append(tir.Evaluate(tir.call_cpacked(node["attrs"]["func_name"], *a, null)))
+                kernel = node["attrs"]["func_name"]
+                if kernel in packed_kernels:
+                    null = tir.reinterpret("handle", tir.const(0, "uint64"))
+                    out.append(tir.Evaluate(tir.call_cpacked(kernel, *a, null)))
+                    continue
+                # A direct C call with the buffers' addresses: the pool compiles the kernel with
+                # the unpacked API (_KernelPool.build), so no argument is packed. A kernel fails
+                # only where TVM's workspace allocator does; the run then fails with its code.
+                rc = tir.Var("rc", "int32")
+                out.append(tir.LetStmt(rc, tir.call_extern("int32", kernel, *[b.data for b in a]),
+                                       tir.IfThenElse(rc != 0, tir.Evaluate(tir.ret(rc)), None)))
             elif n not in arg_nodes:
                 raise NativeUnsupported("subgraph sg%d has a graph node the native host cannot pass" % k)
         return out + after
@@ -1782,9 +1860,10 @@ def _cpu_features(target):
     return sorted(str(k) for k in feats)
 
 
-def _relay_build(mod, target, records=None, mod_name="default", link_params=True):
+def _relay_build(mod, target, records=None, mod_name="default", link_params=True, lowered=False):
     """relay.build with linked weights, or with a parameter blob where TVM cannot link them or
-    `link_params` is false; with the auto-scheduler's schedules from `records` when given.
+    `link_params` is false; with the auto-scheduler's schedules from `records` when given. With
+    `lowered`, a _Lowered (the graph, the parameters and the kernels as TIR) instead of a library.
 
     TVM 0.18's SimplifyExpr rewrites to a fixed point capped at 100 rounds, and its rules for
     multiply and add chains do not reach one on a few repeated affine updates: five of
@@ -1792,15 +1871,15 @@ def _relay_build(mod, target, records=None, mod_name="default", link_params=True
     again without SimplifyExpr (its other passes, FoldConstant among them, still run)."""
     build = _relay_build_links if link_params else _relay_build_once_unlinked
     try:
-        return build(mod, target, records, [], mod_name)
+        return build(mod, target, records, [], mod_name, lowered)
     except tvm.TVMError as e:
         if not _simplify_failed(e):
             raise
-    return build(mod, target, records, ["SimplifyExpr"], mod_name)
+    return build(mod, target, records, ["SimplifyExpr"], mod_name, lowered)
 
 
-def _relay_build_once_unlinked(mod, target, records, disabled, mod_name="default"):
-    return _relay_build_once(mod, target, False, records, disabled, mod_name)
+def _relay_build_once_unlinked(mod, target, records, disabled, mod_name="default", lowered=False):
+    return _relay_build_once(mod, target, False, records, disabled, mod_name, lowered)
 
 
 def _simplify_failed(e):
@@ -1809,19 +1888,19 @@ def _simplify_failed(e):
     return any(m in str(e) for m in ("rewrite passes, possible conflicting passes", "contains free variables"))
 
 
-def _relay_build_links(mod, target, records, disabled, mod_name="default"):
+def _relay_build_links(mod, target, records, disabled, mod_name="default", lowered=False):
     if _on_gpu(target):
         # TVM's graph executor hands a linked weight to the kernels as a view of the library's
         # constant data in host memory, tagged with the executor's device: a CUDA kernel reading
         # it faults ("an illegal memory access was encountered", every sample on an H200). On a
         # GPU the weights stay a parameter blob, which the executor copies into device memory.
-        return _relay_build_once(mod, target, False, records, disabled, mod_name)
+        return _relay_build_once(mod, target, False, records, disabled, mod_name, lowered)
     try:
-        return _relay_build_once(mod, target, True, records, disabled, mod_name)
+        return _relay_build_once(mod, target, True, records, disabled, mod_name, lowered)
     except tvm.TVMError as e:
         if _simplify_failed(e):
             raise
-        return _relay_build_once(mod, target, False, records, disabled, mod_name)
+        return _relay_build_once(mod, target, False, records, disabled, mod_name, lowered)
 
 
 def _on_gpu(target):
@@ -1861,11 +1940,35 @@ def _serialize_small_parallel(func, mod, ctx):
     return func.with_body(tir.stmt_functor.ir_transform(func.body, None, post, ["tir.For"]))
 
 
-def _relay_build_once(mod, target, link_params, records, disabled, mod_name="default"):
+class _Lowered:
+    """A subgraph built by relay up to TIR: its graph executor JSON, its parameters (name ->
+    NDArray) and its kernels, lowered PrimFuncs named as the graph's nodes call them."""
+
+    def __init__(self, graph_json, params, funcs):
+        self.graph_json, self.params, self.funcs = graph_json, params, funcs
+
+
+def _relay_build_once(mod, target, link_params, records, disabled, mod_name="default", lowered=False):
     executor = relay.backend.Executor("graph", {"link-params": link_params})
     config = {"tir.disable_assert": True}
     if not _on_gpu(target):
         config["tir.add_lower_pass"] = [(3, _serialize_small_parallel)]
+    if lowered:
+        if records is not None:
+            raise ValueError("a lowered build takes no tuning records")
+        with tvm.transform.PassContext(opt_level=3, config=config, disabled_pass=disabled):
+            bld = relay.build_module.BuildModule()
+            graph_json, _, params = bld.build(
+                mod, target=tvm.target.Target.canon_multi_target_and_host(tvm.target.Target(target)),
+                executor=executor, mod_name=mod_name)
+            funcs = {}
+            for irmod in bld.get_irmodule().values():
+                for gv, f in irmod.functions.items():
+                    if not isinstance(f, tir.PrimFunc):
+                        raise NativeUnsupported("subgraph %s lowered to a function that is not TIR (%s)"
+                                                % (mod_name, type(f).__name__))
+                    funcs[gv.name_hint] = f
+            return _Lowered(graph_json, params, funcs)
     if records is None:
         with tvm.transform.PassContext(opt_level=3, config=config, disabled_pass=disabled):
             return relay.build(mod, target=tvm.target.Target(target), executor=executor, mod_name=mod_name)
