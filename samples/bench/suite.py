@@ -280,14 +280,24 @@ def dir_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
+# The files of a bundle's root that its manifest does not list (BundleSignature.UNLISTED).
+UNLISTED = ('manifest.json', 'manifest.sig')
+
+
 def zip_bytes(path):
-    """The size of the bundle zipped as the Maven plugin ships it (deflated, default level)."""
+    """The size of the bundle zipped as the Maven plugin ships it (deflated, default level): the
+    manifest, its signature and the files the manifest lists to run the bundle (its 'files'), not
+    the inspection files (its 'inspection')."""
+    with open(os.path.join(path, 'manifest.json'), encoding='utf-8') as fh:
+        ships = set(json.load(fh)['files']) | set(UNLISTED)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
         for d, _, fs in sorted(os.walk(path)):
             for f in sorted(fs):
                 full = os.path.join(d, f)
-                z.write(full, os.path.relpath(full, path))
+                rel = os.path.relpath(full, path).replace(os.sep, '/')
+                if rel in ships:
+                    z.write(full, rel)
     return len(buf.getvalue())
 
 
@@ -623,10 +633,16 @@ def self_test():
     # bundle_zip_bytes no zipped size.
     assert '| toy2 | - | - | - | - | - | 1.0 | 1.0 | 2 (1) | 0 | 0 | 1.00 | - | 0 (bench) |' in table, table
     with tempfile.TemporaryDirectory() as d:
-        os.makedirs(os.path.join(d, 'lib'))
+        for sub in ('lib', 'ir'):
+            os.makedirs(os.path.join(d, sub))
         with open(os.path.join(d, 'lib', 'a.bin'), 'wb') as fh:
             fh.write(bytes(4096))
-        assert dir_bytes(d) == 4096 and 0 < zip_bytes(d) < 1024, zip_bytes(d)
+        with open(os.path.join(d, 'manifest.json'), 'w') as fh:
+            json.dump({'files': {'lib/a.bin': '0' * 64}, 'inspection': {'ir/f.ir': '0' * 64}}, fh)
+        shipped = zip_bytes(d)
+        with open(os.path.join(d, 'ir', 'f.ir'), 'wb') as fh:  # an inspection file does not ship
+            fh.write(os.urandom(4096))
+        assert dir_bytes(d) > 8192 and 0 < zip_bytes(d) == shipped < 1024, (dir_bytes(d), zip_bytes(d), shipped)
     # A run saved before bench --against: the ratio of the two medians, and no decision oracle.
     old = {'dynnc': lat(120.0), 'oracle': dict(lat(60.0), dynnc_side_by_side_us=90.0)}
     assert oracle_ratio(old) == 1.5 and oracle_ratio(old, 'decision_oracle') is None

@@ -19,6 +19,7 @@ import dev.dynnc.ir.Terminator;
 import dev.dynnc.ir.Type;
 import dev.dynnc.rewrite.Partitioner;
 import dev.dynnc.rewrite.SubgraphPlan;
+import dev.dynnc.runtime.Manifest;
 import dev.dynnc.weights.Checkpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -413,7 +414,12 @@ final class ModelCommands {
     Path ir = bundle.resolve("ir");
     if (!Files.isDirectory(bundle) || !Files.isDirectory(ir)) {
       throw new Main.CliError(
-          Code.DN0403, Main.DIAGNOSTICS, bundle + " is not a bundle directory with an ir/ folder");
+          Code.DN0403,
+          Main.DIAGNOSTICS,
+          bundle
+              + " is not a bundle directory with an ir/ folder (a bundle packed to ship, as the"
+              + " Maven plugin's zip, leaves its inspection files out: inspect the bundle the"
+              + " compiler wrote)");
     }
     try (Stream<Path> files = Files.list(ir)) {
       List<Path> irs =
@@ -431,6 +437,14 @@ final class ModelCommands {
         throw new Main.CliError(
             Code.DN0403, Main.DIAGNOSTICS, irs.get(0) + " is larger than 64 MiB");
       }
+      String rel = "ir/" + irs.get(0).getFileName();
+      String listed = listedInspectionHash(bundle, rel);
+      if (listed != null && !listed.equalsIgnoreCase(Manifest.sha256(irs.get(0)))) {
+        throw new Main.CliError(
+            Code.DN0403,
+            Main.DIAGNOSTICS,
+            bundle + "/" + rel + " does not match its SHA-256 in the manifest: it was modified");
+      }
       return Parser.parse(Files.readString(irs.get(0), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new Main.CliError(
@@ -440,6 +454,21 @@ final class ModelCommands {
           Code.DN0403,
           Main.DIAGNOSTICS,
           bundle + "/ir is not a valid dynnc program: " + e.getMessage());
+    }
+  }
+
+  /** The hash the bundle's manifest lists for inspection file {@code rel}, or null if none. */
+  private static String listedInspectionHash(Path bundle, String rel) throws Main.CliError {
+    if (!Files.isRegularFile(bundle.resolve(Manifest.FILE_NAME))) {
+      return null;
+    }
+    try {
+      return Manifest.read(bundle).inspectionOrEmpty().get(rel);
+    } catch (IOException | RuntimeException e) {
+      throw new Main.CliError(
+          Code.DN0403,
+          Main.DIAGNOSTICS,
+          bundle + "/manifest.json cannot be read: " + e.getMessage());
     }
   }
 

@@ -355,6 +355,19 @@ class ModelCommandsTest {
     Out fromBundle = run("inspect", "--format", "dot", dir.resolve("b.bundle").toString());
     assertEquals(0, fromBundle.code(), fromBundle.err());
     assertEquals(dot.out(), fromBundle.out());
+    // A manifest that lists the program under its inspection files: a changed one is refused.
+    Files.writeString(
+        dir.resolve("b.bundle/manifest.json"),
+        "{\"inspection\": {\"ir/forward.ir\": \"" + "0".repeat(64) + "\"}}");
+    Out modified = run("inspect", "--format", "dot", dir.resolve("b.bundle").toString());
+    assertEquals(1, modified.code(), modified.out());
+    assertTrue(modified.err().contains("ir/forward.ir does not match its SHA-256"), modified.err());
+    // A bundle packed to ship has no ir/ folder: the error says where to look instead.
+    Files.delete(bundle.resolve("forward.ir"));
+    Files.delete(bundle);
+    Out shipped = run("inspect", "--format", "dot", dir.resolve("b.bundle").toString());
+    assertEquals(1, shipped.code(), shipped.out());
+    assertTrue(shipped.err().contains("leaves its inspection files out"), shipped.err());
   }
 
   @Test

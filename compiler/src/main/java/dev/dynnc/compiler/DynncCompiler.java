@@ -550,7 +550,7 @@ public final class DynncCompiler {
                 Map.of(),
                 shared,
                 target == Target.LLVM ? cpuRequirement(tmp, specs) : null);
-        m = m.withFiles(Manifest.hashFiles(tmp));
+        m = m.withFilesOf(tmp);
         m.write(tmp);
         if (req.signingKey() != null) {
           BundleSignature.sign(tmp, req.signingKey());

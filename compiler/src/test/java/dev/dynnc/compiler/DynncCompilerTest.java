@@ -238,7 +238,21 @@ class DynncCompilerTest {
     assertEquals("fake relay", Files.readString(out.resolve("relay/sg1.relay")));
     assertTrue(Files.isRegularFile(out.resolve("host/classes/dynnc/generated/Host.class")));
     assertTrue(Files.isRegularFile(out.resolve("host/src/dynnc/generated/Host.java")));
-    assertEquals(m.files().keySet(), bundleFiles(out), "the manifest hashes every file but itself");
+    java.util.Set<String> listed = new java.util.TreeSet<>(m.files().keySet());
+    listed.addAll(m.inspectionOrEmpty().keySet());
+    assertEquals(listed, bundleFiles(out), "the manifest hashes every file but itself");
+    // What runs the bundle and what is there to inspect it are listed apart: a shipped bundle
+    // leaves the inspection files out.
+    assertEquals(
+        java.util.Set.of(
+            "relay/sg0.relay",
+            "relay/sg1.relay",
+            "relay/sg2.relay",
+            "ir/forward.ir",
+            "host/src/dynnc/generated/Host.java"),
+        m.inspectionOrEmpty().keySet());
+    assertTrue(
+        m.files().keySet().stream().noneMatch(Manifest::isInspectionFile), m.files()::toString);
     assertEquals(Path.of(dir.resolve("cache").toString()), c.cacheDir().orElseThrow());
     try (var entries = Files.list(dir.resolve("cache"))) {
       assertEquals(4, entries.count(), "one cache entry per subgraph and one for the host class");

@@ -53,7 +53,7 @@ public final class BundleSignature {
   private static final String PUBLIC_PEM = "PUBLIC KEY";
 
   /** Files of a bundle root that the manifest does not list: itself and its signature. */
-  static final Set<String> UNLISTED = Set.of(Manifest.FILE_NAME, FILE_NAME);
+  public static final Set<String> UNLISTED = Set.of(Manifest.FILE_NAME, FILE_NAME);
 
   private BundleSignature() {}
 

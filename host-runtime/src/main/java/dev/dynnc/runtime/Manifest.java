@@ -16,8 +16,11 @@ import java.util.stream.Stream;
  * Describes a bundle: the {@code manifest.json} at its root, mapped one-to-one onto records for
  * Gson.
  *
- * <p>{@code files} maps every bundle-relative path (forward slashes) except {@code manifest.json}
- * itself to its lower-case SHA-256; {@link Bundle#open} refuses a bundle whose files do not match.
+ * <p>{@code files} maps every bundle-relative path (forward slashes) that running the bundle reads
+ * to its lower-case SHA-256; {@link Bundle#open} refuses a bundle whose files do not match. {@code
+ * inspection} maps the inspection files ({@link #INSPECTION_DIRS}) the same way: a bundle may ship
+ * without them (the Maven plugin's zip leaves them out), and {@code dynnc inspect} checks the one
+ * it reads.
  */
 public record Manifest(
     String format,
@@ -31,7 +34,38 @@ public record Manifest(
     List<SubgraphSpec> subgraphs,
     Map<String, String> files,
     SharedWeights sharedWeights,
-    CpuRequirement cpu) {
+    CpuRequirement cpu,
+    Map<String, String> inspection) {
+
+  /** A manifest without inspection files (older bundles, bundles built to ship). */
+  public Manifest(
+      String format,
+      int formatVersion,
+      String target,
+      String device,
+      String entry,
+      String hostClass,
+      List<TensorSpec> inputs,
+      List<OutputNode> outputs,
+      List<SubgraphSpec> subgraphs,
+      Map<String, String> files,
+      SharedWeights sharedWeights,
+      CpuRequirement cpu) {
+    this(
+        format,
+        formatVersion,
+        target,
+        device,
+        entry,
+        hostClass,
+        inputs,
+        outputs,
+        subgraphs,
+        files,
+        sharedWeights,
+        cpu,
+        null);
+  }
 
   /** A manifest without a CPU requirement (older bundles, GPU bundles). */
   public Manifest(
@@ -386,6 +420,11 @@ public record Manifest(
 
   /** A copy of this manifest with {@code files} replaced. */
   public Manifest withFiles(Map<String, String> newFiles) {
+    return withFiles(newFiles, inspection);
+  }
+
+  /** A copy of this manifest with {@code files} and {@code inspection} replaced. */
+  public Manifest withFiles(Map<String, String> newFiles, Map<String, String> newInspection) {
     return new Manifest(
         format,
         formatVersion,
@@ -398,7 +437,37 @@ public record Manifest(
         subgraphs,
         newFiles,
         sharedWeights,
-        cpu);
+        cpu,
+        newInspection);
+  }
+
+  /**
+   * The bundle-relative folders of the inspection files: what the compiler made, for people and for
+   * {@code dynnc inspect} ({@code ir/}: the lowered program; {@code relay/}: each subgraph's Relay
+   * text, the native host program's TIR, tuning reports; {@code host/src/}: the host program's Java
+   * source). Nothing that runs a bundle reads them.
+   */
+  public static final List<String> INSPECTION_DIRS = List.of("ir/", "relay/", "host/src/");
+
+  /** Whether a bundle-relative path is an inspection file ({@link #INSPECTION_DIRS}). */
+  public static boolean isInspectionFile(String rel) {
+    return INSPECTION_DIRS.stream().anyMatch(rel::startsWith);
+  }
+
+  /** The inspection files' hashes; empty for a bundle that lists none. */
+  public Map<String, String> inspectionOrEmpty() {
+    return inspection == null ? Map.of() : inspection;
+  }
+
+  /**
+   * A copy of this manifest whose files are those under {@code bundleDir}, hashed: the files that
+   * run it in {@code files}, the inspection files in {@code inspection}.
+   */
+  public Manifest withFilesOf(Path bundleDir) throws IOException {
+    Map<String, String> run = new TreeMap<>();
+    Map<String, String> inspect = new TreeMap<>();
+    hashFiles(bundleDir).forEach((k, v) -> (isInspectionFile(k) ? inspect : run).put(k, v));
+    return withFiles(run, inspect.isEmpty() ? null : inspect);
   }
 
   /**

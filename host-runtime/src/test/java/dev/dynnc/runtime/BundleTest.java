@@ -54,6 +54,23 @@ class BundleTest {
   }
 
   @Test
+  void runsWithoutItsInspectionFiles() throws Exception {
+    Path dir = TestSupport.writeBundle(tmp.resolve("b"));
+    Manifest split = Manifest.read(dir).withFilesOf(dir);
+    split.write(dir);
+    assertEquals(
+        java.util.Set.of("host/src/dynnc/generated/ForwardHost.java"),
+        split.inspectionOrEmpty().keySet());
+    assertFalse(split.files().containsKey("host/src/dynnc/generated/ForwardHost.java"));
+    // A bundle packed to ship leaves them out, and runs as before.
+    Files.delete(dir.resolve("host/src/dynnc/generated/ForwardHost.java"));
+    try (Bundle b = Bundle.open(dir)) {
+      assertArrayEquals(
+          new float[] {2, 4, 2, 6}, b.run(input(-1, 2, -3, 4)).flattenLeaves().get(0).toFloats());
+    }
+  }
+
+  @Test
   void timesKernelsOnlyWhenAsked() throws Exception {
     try (Bundle b = Bundle.open(TestSupport.writeBundle(tmp.resolve("b")))) {
       b.run(input(-1, 2, -3, 4));

@@ -125,6 +125,14 @@ public class CompileMojo extends AbstractMojo {
   @Parameter(property = "dynnc.noCache", defaultValue = "false")
   private boolean noCache;
 
+  /**
+   * Ships the inspection files (the lowered program, Relay and TIR text, the host program's Java
+   * source) in the jar's bundle zip too. They stay in {@code target/dynnc/bundles} either way;
+   * nothing that runs a bundle reads them.
+   */
+  @Parameter(property = "dynnc.includeInspection", defaultValue = "false")
+  private boolean includeInspection;
+
   /** Compiles even models whose fingerprint is unchanged. */
   @Parameter(property = "dynnc.force", defaultValue = "false")
   private boolean force;
@@ -264,7 +272,8 @@ public class CompileMojo extends AbstractMojo {
             "method=" + spec.method().orElse("forward"),
             "tune=" + (tuneSeconds == null ? "off" : tuneSeconds),
             "nchwBoundaries=" + nchwBoundaries,
-            "hostProgram=" + hostProgram);
+            "hostProgram=" + hostProgram,
+            "includeInspection=" + includeInspection);
     if (!Files.isRegularFile(spec.weights())) {
       throw new ModelSpec.SpecException(
           spec.file() + ": weights " + spec.weights() + " is not a regular file");
@@ -341,7 +350,7 @@ public class CompileMojo extends AbstractMojo {
     String java = TypedApiWriter.write(packageName, cls, m);
     Files.createDirectories(javaFile.getParent());
     AtomicFiles.write(javaFile, java.getBytes(StandardCharsets.UTF_8));
-    BundleZip.write(bundle, zipFile);
+    BundleZip.write(bundle, zipFile, includeInspection);
     if (fingerprint != null) {
       Files.createDirectories(stateFile.getParent());
       Files.writeString(stateFile, fingerprint + "\n", StandardCharsets.UTF_8);
