@@ -1049,10 +1049,11 @@ def _native(req):
         graphs.append(kernels.add_graph(json.loads(low.graph_json), low.funcs, shareable=not linked[k],
                                         subgraph=k))
     params, param_of = _unique_params([{n: v.numpy() for n, v in low.params.items()} for low in lows])
+    kernel_libs = kernels.build(target)
     func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params), kernels.packed)
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
         driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
-    for lib in kernels.build(target):
+    for lib in kernel_libs:
         driver.import_module(lib)
     nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
     # Weights shared between subgraphs: inputs of the native function too, which the runtime binds
@@ -1128,7 +1129,7 @@ class _KernelPool:
                     return other
             self.by_hash.setdefault(h, []).append(kernel)
         self.funcs[kernel] = func
-        if any(not isinstance(d, tir.IntImm) for b in func.buffer_map.values() for d in b.shape):
+        if not all(_static_buffer(b) for b in func.buffer_map.values()):
             self.packed.add(kernel)
         return kernel
 
@@ -1148,19 +1149,31 @@ class _KernelPool:
     def build(self, target):
         """The pooled kernels compiled (TIR to machine code, as relay.build's last step does; the
         kernels are lowered already): a module of those with the unpacked API and one of those
-        with the packed API, where there are any."""
+        with the packed API, where there are any. Should TVM fail to give the kernels the
+        unpacked API, they all keep the packed one (and `packed` says so)."""
+        try:
+            unpacked = self._compile(target, [n for n in self.funcs if n not in self.packed], False)
+        except tvm.TVMError:
+            self.packed.update(self.funcs)
+            unpacked = []
+        return unpacked + self._compile(target, sorted(self.packed), True)
+
+    def _compile(self, target, kernels, packed):
+        if not kernels:
+            return []
         from tvm.driver import _ffi_api as driver_api
         t = tvm.target.Target(target, host=target)
-        libs = []
-        for packed in (False, True):
-            funcs = {n: f for n, f in self.funcs.items() if (n in self.packed) == packed}
-            if not funcs:
-                continue
-            mod = tvm.IRModule(funcs).with_attr("runtime", relay.backend.Runtime("cpp"))
-            mod = mod.with_attr("executor", relay.backend.Executor("aot", {"unpacked-api": not packed}))
-            with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
-                libs.append(driver_api.tir_to_runtime({t: mod}, t))
-        return libs
+        mod = tvm.IRModule({n: self.funcs[n] for n in kernels}).with_attr("runtime", relay.backend.Runtime("cpp"))
+        mod = mod.with_attr("executor", relay.backend.Executor("aot", {"unpacked-api": not packed}))
+        with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+            return [driver_api.tir_to_runtime({t: mod}, t)]
+
+
+def _static_buffer(b):
+    """Whether a kernel's buffer has a constant shape, strides and offset: a kernel with the
+    unpacked API receives only the buffer's address, so it cannot read them from its argument."""
+    return (all(isinstance(d, tir.IntImm) for d in list(b.shape) + list(b.strides))
+            and isinstance(b.elem_offset, tir.IntImm))
 
 
 # A native host program whose weights come to less than this links them into its kernels; a larger
