@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import sys
 import tempfile
 import time
@@ -582,7 +583,8 @@ def _until_layouts(mod, target, fold=True):
     passes += [relay.transform.CanonicalizeOps(), relay.transform.AlterOpLayout(),
                relay.transform.InferType()]
     with tvm.target.Target(target):
-        with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
+        with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True},
+                                       disabled_pass=_NEVER_RUN):
             return tvm.transform.Sequential(passes)(mod)
 
 
@@ -1052,7 +1054,7 @@ def _native(req):
     kernel_libs = kernels.build(target)
     func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params), kernels.packed)
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
-        driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(target))
+        driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(_driver_target(target)))
     for lib in kernel_libs:
         driver.import_module(lib)
     nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
@@ -1080,12 +1082,18 @@ def _native(req):
                   "shape": ["list_shape", shapes], "dltype": ["list_str", dtypes]},
     }
     factory = tvm.relay.backend.executor_factory.GraphExecutorFactoryModule(
-        None, tvm.target.Target(target), relay.backend.Executor("graph"), json.dumps(graph), driver,
+        None, tvm.target.Target(target), relay.backend.Executor("graph"), json.dumps(graph, separators=(",", ":")), driver,
         "default", {}, {})
     tmp = req["output"] + ".partial.so"
     # -z now: every symbol is bound when the library loads, so one the runtime lacks fails the load
     # (here, below, with an error) instead of aborting the process at its first call.
-    factory.export_library(tmp, options=["-s", "-Wl,-z,now"])
+    script = tmp + ".exports"
+    with open(script, "w") as fh:
+        fh.write(_NATIVE_EXPORTS)
+    try:
+        factory.export_library(tmp, options=["-s", "-Wl,-z,now", "-Wl,--version-script=" + script])
+    finally:
+        os.remove(script)
     tvm.runtime.load_module(tmp)["default"](tvm.cpu())
     _write_params(params, req["params_file"], req["params_index"])
     os.replace(tmp, req["output"])
@@ -1093,7 +1101,25 @@ def _native(req):
         fh.write("// target: " + str(target) + "\n")
         fh.write("// cpu features: " + " ".join(_cpu_features(target)) + "\n")
         fh.write("// native host program: the subgraphs' kernels and the host program in one function\n")
+        fh.write("// kernels compiled with -O2, whose -O3 code is much larger: " + (" ".join(kernels.smaller) or "none") + "\n")
         fh.write(str(func))
+
+
+# The symbols a native host program's library exports: the native function, which the graph
+# executor looks up, and TVM's own (the module blob, the runtime's function pointers that the
+# loader fills in). The kernels stay local: the native function calls them directly, not through
+# the procedure linkage table, and their long names leave the dynamic symbol table.
+_NATIVE_EXPORTS = "{ global: dynnc_native; __tvm_*; __TVM*; local: *; };\n"
+
+
+def _driver_target(target):
+    """The target the native function is compiled for: LLVM's -O1 unless the target names a level.
+
+    The native function is a straight line of kernel calls, branches on scalars and copies, which
+    LLVM turns into memcpy calls at -O1 as at -O3. At -O3 the function's code was 10% larger
+    (caption_decoder, 2026-12-05) and ran no faster: act_rnn, where it is most of the time, ran
+    alike (interleaved, see the commit adding this)."""
+    return target if "-opt-level=" in target else target + " -opt-level=1"
 
 
 class _KernelPool:
@@ -1116,6 +1142,7 @@ class _KernelPool:
         self.funcs = {}   # name -> PrimFunc, the kernels compiled
         self.by_hash = {}  # structural hash -> names of the shareable kernels with it
         self.packed = set()  # the names of the kernels that keep the packed API
+        self.smaller = []  # the names of the kernels compiled with -O2 (_by_code_size)
 
     def add(self, kernel, func, shareable):
         """The name the pool compiles `func` (named `kernel`) under."""
@@ -1148,15 +1175,40 @@ class _KernelPool:
 
     def build(self, target):
         """The pooled kernels compiled (TIR to machine code, as relay.build's last step does; the
-        kernels are lowered already): a module of those with the unpacked API and one of those
-        with the packed API, where there are any. Should TVM fail to give the kernels the
-        unpacked API, they all keep the packed one (and `packed` says so)."""
+        kernels are lowered already): modules of those with the unpacked API (see _by_code_size)
+        and one of those with the packed API, where there are any. Should TVM fail to give the
+        kernels the unpacked API, they all keep the packed one (and `packed` says so)."""
         try:
-            unpacked = self._compile(target, [n for n in self.funcs if n not in self.packed], False)
+            unpacked = self._by_code_size(target, [n for n in self.funcs if n not in self.packed])
         except tvm.TVMError:
             self.packed.update(self.funcs)
             unpacked = []
         return unpacked + self._compile(target, sorted(self.packed), True)
+
+    def _by_code_size(self, target, kernels):
+        """The kernels compiled with LLVM's -O3 (TVM's default), except those whose machine code
+        -O3 makes much larger than -O2 does (_UNROLLED), which are compiled with -O2.
+
+        TVM's schedules already block and unroll a kernel's loops for the registers; -O3 then
+        unrolls some loops whole. caption_decoder's 16x32x24 dense became 18 KB of code at -O3
+        and 8.9 KB at -O2, a third of the library's kernel code; the pooling kernels of sdn,
+        skipnet and blockdrop grew two to four times. The choice depends on the code only, so the
+        same model always gives the same library."""
+        if not kernels:
+            return []
+        if "-opt-level=" in target:
+            return self._compile(target, kernels, False)
+        smaller = target + " -opt-level=2"
+        full, small = self._compile(target, kernels, False), self._compile(smaller, kernels, False)
+        full_sizes, small_sizes = _function_sizes(full), _function_sizes(small)
+        o2 = sorted(n for n in kernels if _unrolled(full_sizes.get(n), small_sizes.get(n)))
+        self.smaller = o2
+        if len(o2) == len(kernels):
+            return small
+        if not o2:
+            return full
+        return (self._compile(target, [n for n in kernels if n not in o2], False)
+                + self._compile(smaller, o2, False))
 
     def _compile(self, target, kernels, packed):
         if not kernels:
@@ -1167,6 +1219,51 @@ class _KernelPool:
         mod = mod.with_attr("executor", relay.backend.Executor("aot", {"unpacked-api": not packed}))
         with tvm.transform.PassContext(opt_level=3, config={"tir.disable_assert": True}):
             return [driver_api.tir_to_runtime({t: mod}, t)]
+
+
+# A kernel is compiled with -O2 when -O3 makes its code at least this much larger, in bytes and
+# as a ratio. Measured on the ten samples' kernels (2026-12-05): 27 kernels qualify, among them
+# dense, pooling and convolution kernels; the -O2 code of each is what TVM's schedule wrote, with
+# its loops kept as loops where -O3 repeated their body.
+_UNROLLED = (512, 1.5)
+
+
+def _unrolled(o3, o2):
+    """Whether a kernel's -O3 code (bytes) is enough larger than its -O2 code to prefer -O2."""
+    return o3 is not None and o2 is not None and o3 - o2 >= _UNROLLED[0] and o3 >= _UNROLLED[1] * o2
+
+
+def _function_sizes(mods):
+    """Function name -> bytes of machine code, over the LLVM modules `mods` (their object files'
+    symbol tables)."""
+    sizes = {}
+    for m in mods:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "kernels.o")
+            m.save(path)
+            with open(path, "rb") as fh:
+                sizes.update(_elf_function_sizes(fh.read()))
+    return sizes
+
+
+def _elf_function_sizes(elf):
+    """Name -> size of every function symbol of a 64-bit little-endian ELF object."""
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        raise ValueError("not a 64-bit little-endian ELF object")
+    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", elf, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    sizes = {}
+    for _, kind, _, _, offset, size, link, _, _, entsize in sections:
+        if kind != 2:  # SHT_SYMTAB
+            continue
+        strtab = sections[link]
+        for at in range(offset, offset + size, entsize or 24):
+            name, info, _, _, _, sym_size = struct.unpack_from("<IBBHQQ", elf, at)
+            if info & 0xF == 2:  # STT_FUNC
+                start = strtab[4] + name
+                sizes[elf[start:elf.index(b"\0", start)].decode()] = sym_size
+    return sizes
 
 
 def _static_buffer(b):
@@ -1961,8 +2058,19 @@ class _Lowered:
         self.graph_json, self.params, self.funcs = graph_json, params, funcs
 
 
+# relay passes no build runs. ForwardFoldScaleAxis rewrites dense(x * s, W) as dense(x, W * s),
+# which pays when s is a constant (FoldConstant then scales W once), but it also takes a scale
+# computed at run time: in caption_decoder's last step, h = sigmoid(o) * tanh(c) feeds only the
+# L_h projection, so tanh(c) was multiplied into L_h's weight and that product packed into the
+# dense kernel's layout on every run, 512 multiplications instead of 32, and the bundle held L_h's
+# weight twice (as read, and packed for the other steps: 2 KiB). With it left out, no other
+# sample's relay program changed (all ten compared pass by pass, 2026-12-05).
+_NEVER_RUN = ["ForwardFoldScaleAxis"]
+
+
 def _relay_build_once(mod, target, link_params, records, disabled, mod_name="default", lowered=False):
     executor = relay.backend.Executor("graph", {"link-params": link_params})
+    disabled = list(disabled) + _NEVER_RUN
     config = {"tir.disable_assert": True}
     if not _on_gpu(target):
         config["tir.add_lower_pass"] = [(3, _serialize_small_parallel)]

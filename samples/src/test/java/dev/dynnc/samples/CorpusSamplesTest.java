@@ -1,6 +1,7 @@
 package dev.dynnc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynnc.runtime.HostTensor;
@@ -246,23 +247,44 @@ class CorpusSamplesTest {
         Path bundle = work.resolve("bundle");
         long weightsFile = Files.size(bundle.resolve("weights/shared.bin"));
         long lib = Files.size(bundle.resolve("lib/native.so"));
+        // At most 1% over the tensors: every weight once, in one layout. caption_decoder's
+        // weights file was 1.8% over while TVM's ForwardFoldScaleAxis kept L_h's weight twice.
         assertTrue(
-            weightsFile > 0.9 * tensors && weightsFile < 1.1 * tensors,
+            weightsFile > 0.9 * tensors && weightsFile < 1.01 * tensors,
             "weights file " + weightsFile + " B for " + tensors + " B of tensors");
         assertTrue(lib < 150 * 1024, "library " + lib + " B");
-        // The kernels are exported C functions (the unpacked API), one per distinct kernel.
-        String text =
-            new String(
-                Files.readAllBytes(bundle.resolve("lib/native.so")),
-                java.nio.charset.StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher k = java.util.regex.Pattern.compile("tvmgen_sg\\w+").matcher(text);
+        // The kernels are C functions (the unpacked API), one per distinct kernel, which the native
+        // function calls by name (its TIR, relay/native.relay) and the library keeps local.
+        String relay = Files.readString(bundle.resolve("relay/native.relay"));
+        java.util.regex.Matcher k = java.util.regex.Pattern.compile("tvmgen_sg\\w+").matcher(relay);
         Set<String> kernels = new TreeSet<>();
         while (k.find()) {
           kernels.add(k.group());
         }
         assertTrue(
-            kernels.size() < (spec.dir().equals("deebert") ? 40 : 60),
+            kernels.size() > 10 && kernels.size() < (spec.dir().equals("deebert") ? 40 : 60),
             kernels.size() + " kernels: " + kernels);
+        Matcher o2 =
+            Pattern.compile("(?m)^// kernels compiled with -O2, [^:]*: (.*)$").matcher(relay);
+        assertTrue(o2.find(), "relay/native.relay does not say which kernels -O2 compiled");
+        for (String name : o2.group(1).split(" ")) {
+          assertTrue(name.equals("none") || kernels.contains(name), "-O2 kernel " + name);
+        }
+        if (spec.dir().equals("caption_decoder")
+            && Files.readString(bundle.resolve("manifest.json")).contains("\"avx512f\"")) {
+          // With AVX-512, -O3 unrolled its 16x32x24 dense whole: 18 KB of code, against 8.9 KB
+          // at -O2 (relay_builder's _by_code_size).
+          assertTrue(
+              List.of(o2.group(1).split(" "))
+                  .contains("tvmgen_sg0_fused_nn_contrib_dense_pack_add"),
+              "the unrolled dense kernel is not compiled with -O2: " + o2.group(1));
+        }
+        String text =
+            new String(
+                Files.readAllBytes(bundle.resolve("lib/native.so")),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("tvmgen_"), "the library exports kernel symbols");
+        assertTrue(text.contains("dynnc_native"), "the library lacks the native function");
       }
     }
   }
