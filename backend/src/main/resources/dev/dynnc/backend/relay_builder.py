@@ -1051,10 +1051,10 @@ def _native(req):
         graphs.append(kernels.add_graph(json.loads(low.graph_json), low.funcs, shareable=not linked[k],
                                         subgraph=k))
     params, param_of = _unique_params([{n: v.numpy() for n, v in low.params.items()} for low in lows])
-    kernel_libs = kernels.build(target)
+    kernel_libs = kernels.build(target, _weight_bytes(sreqs))
     func, outputs, arena_len = _native_function(plan, graphs, param_of, len(params), kernels.packed)
     with tvm.transform.PassContext(config={"tir.disable_assert": True}):
-        driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(_driver_target(target)))
+        driver = tvm.build(tvm.IRModule({"dynnc_native": func}), target=tvm.target.Target(_driver_target(target, kernels.code_heavy)))
     for lib in kernel_libs:
         driver.import_module(lib)
     nodes = [{"op": "null", "name": "in%d" % v, "inputs": []} for v in plan["inputs"]]
@@ -1112,14 +1112,17 @@ def _native(req):
 _NATIVE_EXPORTS = "{ global: dynnc_native; __tvm_*; __TVM*; local: *; };\n"
 
 
-def _driver_target(target):
-    """The target the native function is compiled for: LLVM's -O1 unless the target names a level.
+def _driver_target(target, code_heavy):
+    """The target the native function is compiled for: LLVM's -O1 in a code-heavy model's library
+    (_KernelPool.code_heavy) unless the target names a level, else the target as it is.
 
     The native function is a straight line of kernel calls, branches on scalars and copies, which
-    LLVM turns into memcpy calls at -O1 as at -O3. At -O3 the function's code was 10% larger
-    (caption_decoder, 2026-12-05) and ran no faster: act_rnn, where it is most of the time, ran
-    alike (interleaved, see the commit adding this)."""
-    return target if "-opt-level=" in target else target + " -opt-level=1"
+    LLVM turns into memcpy calls at -O1 as at -O3. At -O3 its code was 10% larger
+    (caption_decoder, 2026-12-05), and it ran 0.5-1.3% faster on blockdrop and alike on act_rnn
+    (interleaved)."""
+    if not code_heavy or "-opt-level=" in target:
+        return target
+    return target + " -opt-level=1"
 
 
 class _KernelPool:
@@ -1143,6 +1146,7 @@ class _KernelPool:
         self.by_hash = {}  # structural hash -> names of the shareable kernels with it
         self.packed = set()  # the names of the kernels that keep the packed API
         self.smaller = []  # the names of the kernels compiled with -O2 (_by_code_size)
+        self.code_heavy = False  # whether the kernels' code came to more than _CODE_SHARE of the weights
 
     def add(self, kernel, func, shareable):
         """The name the pool compiles `func` (named `kernel`) under."""
@@ -1173,34 +1177,42 @@ class _KernelPool:
                 node["attrs"]["func_name"] = names[name]
         return graph
 
-    def build(self, target):
+    def build(self, target, weight_bytes):
         """The pooled kernels compiled (TIR to machine code, as relay.build's last step does; the
         kernels are lowered already): modules of those with the unpacked API (see _by_code_size)
         and one of those with the packed API, where there are any. Should TVM fail to give the
         kernels the unpacked API, they all keep the packed one (and `packed` says so)."""
         try:
-            unpacked = self._by_code_size(target, [n for n in self.funcs if n not in self.packed])
+            unpacked = self._by_code_size(target, [n for n in self.funcs if n not in self.packed], weight_bytes)
         except tvm.TVMError:
             self.packed.update(self.funcs)
             unpacked = []
         return unpacked + self._compile(target, sorted(self.packed), True)
 
-    def _by_code_size(self, target, kernels):
-        """The kernels compiled with LLVM's -O3 (TVM's default), except those whose machine code
-        -O3 makes much larger than -O2 does (_UNROLLED), which are compiled with -O2.
+    def _by_code_size(self, target, kernels, weight_bytes):
+        """The kernels compiled with LLVM's -O3 (TVM's default). In a code-heavy model, whose
+        kernels' -O3 code comes to more than _CODE_SHARE of its weights' bytes, those whose code
+        -O3 makes much larger than -O2 does (_UNROLLED) are compiled with -O2.
 
         TVM's schedules already block and unroll a kernel's loops for the registers; -O3 then
         unrolls some loops whole. caption_decoder's 16x32x24 dense became 18 KB of code at -O3
         and 8.9 KB at -O2, a third of the library's kernel code; the pooling kernels of sdn,
-        skipnet and blockdrop grew two to four times. The choice depends on the code only, so the
-        same model always gives the same library."""
+        skipnet and blockdrop grew two to four times. -O2 costs a little time, though: blockdrop
+        ran 0.5-1.4% slower with its two pooling kernels and a convolution at -O2 (interleaved),
+        so only a model whose code weighs in its bundle pays it. The choice depends on the code
+        and the weights only, so the same model always gives the same library."""
         if not kernels:
             return []
+        full = self._compile(target, kernels, False)
         if "-opt-level=" in target:
-            return self._compile(target, kernels, False)
+            return full
+        full_sizes = _function_sizes(full)
+        self.code_heavy = sum(full_sizes.get(n, 0) for n in kernels) > _CODE_SHARE * weight_bytes
+        if not self.code_heavy:
+            return full
         smaller = target + " -opt-level=2"
-        full, small = self._compile(target, kernels, False), self._compile(smaller, kernels, False)
-        full_sizes, small_sizes = _function_sizes(full), _function_sizes(small)
+        small = self._compile(smaller, kernels, False)
+        small_sizes = _function_sizes(small)
         o2 = sorted(n for n in kernels if _unrolled(full_sizes.get(n), small_sizes.get(n)))
         self.smaller = o2
         if len(o2) == len(kernels):
@@ -1221,8 +1233,14 @@ class _KernelPool:
             return [driver_api.tir_to_runtime({t: mod}, t)]
 
 
-# A kernel is compiled with -O2 when -O3 makes its code at least this much larger, in bytes and
-# as a ratio. Measured on the ten samples' kernels (2026-12-05): 27 kernels qualify, among them
+# A model's library is code-heavy when its kernels' code (at -O3) is more than this share of its
+# weights' bytes: a bundle of at most 1.2 times its tensors leaves a fifth of them for the rest.
+# Of the ten samples, caption_decoder (54 KB of kernel code, 124 KB of weights) and act_rnn are;
+# the others' kernels come to 9-19% of their weights.
+_CODE_SHARE = 0.2
+
+# A code-heavy model's kernel is compiled with -O2 when -O3 makes its code at least this much
+# larger, in bytes and as a ratio. Measured on the ten samples' kernels (2026-12-05): 27 kernels qualify, among them
 # dense, pooling and convolution kernels; the -O2 code of each is what TVM's schedule wrote, with
 # its loops kept as loops where -O3 repeated their body.
 _UNROLLED = (512, 1.5)
@@ -1287,11 +1305,16 @@ _LINK_MAX_BYTES = 16 * 1024
 def _linked_subgraphs(sreqs):
     """Per subgraph request, whether to link its constants into its kernels: all of them when the
     weights of all the subgraphs, each counted once, come to less than _LINK_MAX_BYTES, else none."""
+    return [_weight_bytes(sreqs) < _LINK_MAX_BYTES] * len(sreqs)
+
+
+def _weight_bytes(sreqs):
+    """The bytes of the weights of all the subgraphs, each counted once."""
     sizes = {}
     for sreq in sreqs:
         for key, w in sreq["weights"].items():
             sizes[key] = int(np.prod(w["shape"], dtype=np.int64)) * np.dtype(w["dtype"]).itemsize
-    return [sum(sizes.values()) < _LINK_MAX_BYTES] * len(sreqs)
+    return sum(sizes.values())
 
 
 # The dtypes a bundle's weights file holds (the runtime's HostTensor).
