@@ -1877,11 +1877,11 @@ def _native_method(cls, method, params, args, dst, temp, raise_):
         # checkIndexRange, checkDivisor, ... and check (an assert): raise where false
         return [_RaiseIf(args[0] == 0, raise_), store(tir.const(1, "int32"))]
     if cls == "PyFloat":
-        return _native_float(method, args, store, temp)
+        return _native_float(method, args, store, temp, raise_)
     return _native_int(method, args, store, temp, raise_)
 
 
-def _native_float(method, args, store, temp):
+def _native_float(method, args, store, temp, raise_):
     """PyFloat's arithmetic (IEEE, as Java's operators and Math compute it)."""
     x = args[0]
     y = args[1] if len(args) > 1 else None
@@ -1896,7 +1896,7 @@ def _native_float(method, args, store, temp):
     if method == "neg":
         return [store(x * _f64(-1.0))]  # -0.0 for 0.0, as Java's -x
     if method == "abs":
-        return [store(tir.fabs(x))]
+        return [store(tir.abs(x))]
     if method in ("max", "min"):
         # y only where y > x (max) or y < x (min), so a NaN wins only as x. Statements, not a
         # Select: TVM's simplifier may rewrite select(y > x, y, x) into max, which NaN breaks.
@@ -1919,7 +1919,67 @@ def _native_float(method, args, store, temp):
         f = tir.floor(dd)
         return steps + [store(tir.Select(dd == _f64(0.0), tir.copysign(_f64(0.0), tir.Div(x, y)),
                                          tir.Select(dd - f > _f64(0.5), f + _f64(1.0), f)))]
+    if method in _LIBM_DOMAIN or method in ("sqrt", "npSqrt", "floor", "ceil"):
+        return _native_math(method, x, store, temp, raise_)
     raise NativeUnsupported("host op PyFloat." + method)
+
+
+# Python's math functions and numpy's that the C library computes, by PyFloat's name: the C
+# function, and where PyFloat raises ("domain": ValueError where the argument is outside the
+# function's domain, which the lambda tests; "range": OverflowError where a finite argument gives
+# an infinite result; None: never). CPython's math module and numpy call these very functions.
+_LIBM_DOMAIN = {
+    "exp": ("exp", "range"),
+    "expm1": ("expm1", "range"),
+    "log": ("log", lambda x: x <= _f64(0.0)),
+    "log2": ("log2", lambda x: x <= _f64(0.0)),
+    "log10": ("log10", lambda x: x <= _f64(0.0)),
+    "log1p": ("log1p", lambda x: x <= _f64(-1.0)),
+    "sin": ("sin", lambda x: tir.abs(x) == _f64(float("inf"))),
+    "cos": ("cos", lambda x: tir.abs(x) == _f64(float("inf"))),
+    "tan": ("tan", lambda x: tir.abs(x) == _f64(float("inf"))),
+    "asin": ("asin", lambda x: tir.Or(x < _f64(-1.0), x > _f64(1.0))),
+    "acos": ("acos", lambda x: tir.Or(x < _f64(-1.0), x > _f64(1.0))),
+    "atan": ("atan", None),
+    "sinh": ("sinh", "range"),
+    "cosh": ("cosh", "range"),
+    "tanh": ("tanh", None),
+    "npExp": ("exp", None),
+    "npLog": ("log", None),
+    "npLog2": ("log2", None),
+    "npLog10": ("log10", None),
+}
+
+
+def _native_math(method, x, store, temp, raise_):
+    """PyFloat's math function `method` of x: sqrt, floor and ceil as IEEE instructions (exact, as
+    Java's Math), the others by calling the C library (as CPython does; TVM's own tanh, sinh and
+    log10 are formulas of exp and log, less exact). Each test of a float is ordered, false at NaN,
+    which passes through as in PyFloat."""
+    if method in ("sqrt", "npSqrt"):
+        steps = [] if method == "npSqrt" else [_RaiseIf(x < _f64(0.0), raise_)]
+        return steps + [store(tir.sqrt(x))]
+    if method in ("floor", "ceil"):
+        return _native_integral(tir.floor(x) if method == "floor" else tir.ceil(x), store, temp, raise_)
+    fn, error = _LIBM_DOMAIN[method]
+    if error is None:
+        return [store(tir.call_pure_extern("float64", fn, x))]
+    if error == "range":
+        r = temp("float64")
+        inf = _f64(float("inf"))
+        return [tir.BufferStore(r, tir.call_pure_extern("float64", fn, x), [0]),
+                _RaiseIf(tir.And(tir.abs(r[0]) == inf, tir.abs(x) < inf), raise_), store(r[0])]
+    return [_RaiseIf(error(x), raise_), store(tir.call_pure_extern("float64", fn, x))]
+
+
+def _native_integral(value, store, temp, raise_):
+    """The integral float `value` as an int, as PyFloat.floor, ceil and PyScalar.round convert it:
+    NaN, the infinities and values beyond 64 bits raise (-2**63 itself fits)."""
+    f = temp("float64")
+    steps = [tir.BufferStore(f, value, [0])]
+    fits = tir.And(f[0] >= _f64(-_TWO_63), f[0] < _f64(_TWO_63))
+    steps.append(_RaiseIf(_native_negate(fits, steps, temp), raise_))
+    return steps + [store(tir.Cast("int64", f[0]))]
 
 
 def _native_int(method, args, store, temp, raise_):
@@ -1975,6 +2035,9 @@ def _native_int(method, args, store, temp, raise_):
                 tir.IfThenElse(b == _i64(-1), store(zero), store(tir.floormod(a, b)))]
     if method == "div":
         return [_RaiseIf(b == zero, raise_), store(tir.Div(tir.Cast("float64", a), tir.Cast("float64", b)))]
+    if method == "round" and a.dtype == "float64" and b is None:
+        # round(x) of a float: halves to even, as rint in the default rounding mode
+        return _native_integral(tir.nearbyint(a), store, temp, raise_)
     if method == "checkIndex":
         # i in [-n, n), counted from the end where negative; a bound of 1 where n <= 0, where
         # every index is out of range

@@ -81,7 +81,6 @@ class DifferentialTest {
    */
   static final java.util.Map<String, String> JAVA_HOST =
       java.util.Map.of(
-          "host_math.py", "host op 'math_exp' at ",
           "py_scalars.py", "host op 'pow' at ",
           "many_exits.py", "more than a native host program takes",
           "host_chain.py", "more than a native host program takes");

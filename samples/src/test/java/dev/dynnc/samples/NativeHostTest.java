@@ -265,6 +265,148 @@ class NativeHostTest {
   }
 
   /**
+   * Python's math functions, numpy's and round() on a run-time float, in native code, on edge
+   * values (zeros of both signs, NaN, infinities, the ends of each function's domain, results past
+   * the float range, floats at 2**63): each result of math is CPython's, bit for bit (both call the
+   * C library), each of numpy's within two ulps of numpy's, and each error the Java host program's,
+   * message and source position. Where neither raises, the Java host program's result (Java's Math)
+   * is within one ulp of native code's.
+   */
+  @Test
+  void mathFunctionsGiveCPythonsResultsOnEdgeValues(@TempDir Path work) throws Exception {
+    Path model = Path.of("src/test/resources/native/math_edges.py").toAbsolutePath();
+    Map<String, Path> bundles = compileBoth(model, work, "k=int64[1]", "f=float64[1]");
+    assertNative(bundles.get("native"));
+    double[] xs = {
+      0.0,
+      -0.0,
+      1.0,
+      -1.0,
+      0.5,
+      -0.5,
+      1.0000000000000002,
+      -1.0000000000000002,
+      2.0,
+      8.0,
+      0.1,
+      2.5,
+      -2.5,
+      Math.PI,
+      1e-300,
+      -1e-300,
+      Double.MIN_VALUE,
+      20.0,
+      709.0,
+      710.0,
+      -745.5,
+      1e22,
+      1e300,
+      -1e300,
+      0x1p63,
+      -0x1p63,
+      0x1p62 * 3,
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY
+    };
+    int ops = 24;
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                Path.of("src/test/resources/native/math_reference.py").toAbsolutePath().toString(),
+                model.toString(),
+                work.resolve("cpython.txt").toString(),
+                String.valueOf(ops)));
+    for (double x : xs) {
+      args.add(String.format("%016x", Double.doubleToRawLongBits(x)));
+    }
+    EarlyExitCnnTest.python(work, args.toArray(new String[0]));
+    Map<String, String> cpython = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(work.resolve("cpython.txt"))) {
+      String[] f = line.split(" ", 3);
+      cpython.put(f[0] + " " + f[1], f[2]);
+    }
+    int raised = 0;
+    int ulpApart = 0;
+    try (Bundle jvm = Bundle.open(bundles.get("java"));
+        Bundle nat = Bundle.open(bundles.get("native"))) {
+      for (int op = 0; op < ops; op++) {
+        for (double x : xs) {
+          String key = op + " " + String.format("%016x", Double.doubleToRawLongBits(x));
+          String expected = cpython.get(key);
+          String where = "op " + op + " on " + x + " (CPython: " + expected + ")";
+          Map<String, HostTensor> in = Map.of("k", longs(op), "f", doubles(x));
+          String javaError = null;
+          List<HostTensor> javaOut = null;
+          try {
+            javaOut = jvm.run(in).flattenLeaves();
+          } catch (HostProgramException e) {
+            javaError = e.getMessage();
+          }
+          if (javaError != null) {
+            String message = javaError;
+            HostProgramException e =
+                assertThrows(HostProgramException.class, () -> nat.run(in), where);
+            assertEquals(message, e.getMessage(), where);
+            // CPython raises there too, but for an int past 64 bits (floor, ceil and round)
+            assertTrue(
+                expected.startsWith("e:")
+                    ? message.contains(expected.substring(2))
+                    : message.contains("64-bit integer"),
+                where + ": " + message);
+            raised++;
+            continue;
+          }
+          List<HostTensor> natOut;
+          try {
+            natOut = nat.run(in).flattenLeaves();
+          } catch (HostProgramException e) {
+            throw new AssertionError(where + ": native raised " + e.getMessage(), e);
+          }
+          String got = result(natOut.get(0));
+          if (op >= 18 && op <= 21 && expected.startsWith("f:") && !expected.equals("f:nan")) {
+            // numpy's exp and log (18-21) are its own SIMD loops on some CPUs, which may differ
+            // from the C library's in the last bits
+            assertTrue(
+                got.startsWith("f:")
+                    && Math.abs(
+                            Long.parseUnsignedLong(got.substring(2), 16)
+                                - Long.parseUnsignedLong(expected.substring(2), 16))
+                        <= 2,
+                where + ": " + got);
+          } else {
+            assertEquals(expected, got, where);
+          }
+          HostTensor j = javaOut.get(0);
+          if (j.dtype().equals("float64") && !Double.isNaN(j.getDouble(0))) {
+            long apart =
+                Math.abs(
+                    Double.doubleToLongBits(j.getDouble(0))
+                        - Double.doubleToLongBits(natOut.get(0).getDouble(0)));
+            assertTrue(apart <= 1, where + ": Java's " + j.getDouble(0));
+            ulpApart += (int) apart;
+          } else {
+            assertEquals(expected, result(j), where);
+          }
+        }
+      }
+    }
+    // the domain and range errors of math, and int() of NaN, an infinity or a float past 64 bits
+    assertTrue(raised >= 60, "edge values that raise: " + raised);
+    System.out.println("math edge values: " + raised + " raise, Java one ulp apart on " + ulpApart);
+  }
+
+  /** A scalar result as math_reference.py writes CPython's: f:<bits>, f:nan or i:<int>. */
+  private static String result(HostTensor t) {
+    if (t.dtype().equals("int64")) {
+      return "i:"
+          + java.nio.ByteBuffer.wrap(t.data()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+    double d = t.getDouble(0);
+    return Double.isNaN(d) ? "f:nan" : "f:" + String.format("%016x", Double.doubleToRawLongBits(d));
+  }
+
+  /**
    * {@code model} compiled twice, with its host program in Java ("java") and native ("native"), on
    * weights PyTorch saved for it.
    */

@@ -262,7 +262,7 @@ public final class PyFloat {
       throw new ArithmeticException("cannot convert float NaN to integer");
     }
     if (Double.isInfinite(integral)) {
-      throw new ArithmeticException("cannot convert float infinity to integer");
+      throw new ArithmeticException(PyScalar.INFINITY_TO_INT);
     }
     if (!(integral >= -0x1p63 && integral < 0x1p63)) {
       throw new ArithmeticException("cannot convert " + integral + " to a 64-bit integer");

@@ -143,12 +143,18 @@ public final class PyScalar {
     return (double) x / y;
   }
 
+  /** CPython's message for {@code int()} or {@code round()} of an infinity. */
+  static final String INFINITY_TO_INT = "cannot convert float infinity to integer";
+
   /** {@code round(x)}: to the nearest int, halves to even ({@code round(2.5) == 2}). */
   public static long round(double x) throws ArithmeticException {
     if (Double.isNaN(x)) {
       throw new ArithmeticException("cannot convert float NaN to integer");
     }
     double r = Math.rint(x);
+    if (Double.isInfinite(x)) {
+      throw new ArithmeticException(INFINITY_TO_INT);
+    }
     if (!(r >= -TWO_63 && r < TWO_63)) {
       throw new ArithmeticException("cannot convert " + x + " to a 64-bit integer");
     }
@@ -177,6 +183,9 @@ public final class PyScalar {
   public static long trunc(double x) throws ArithmeticException {
     if (Double.isNaN(x)) {
       throw new ArithmeticException("cannot convert float NaN to integer");
+    }
+    if (Double.isInfinite(x)) {
+      throw new ArithmeticException(INFINITY_TO_INT);
     }
     if (!(x > -TWO_63 - 1 && x < TWO_63)) {
       throw new ArithmeticException("cannot convert " + x + " to a 64-bit integer");

@@ -195,6 +195,28 @@ class PyScalarTest {
     }
   }
 
+  /** int() and round() of a float that is no int raise with CPython's messages. */
+  @Test
+  void conversionsOfNanAndInfinitiesRaiseWithCPythonsMessages() throws Exception {
+    String script =
+        "import math\n"
+            + "for x in (float('nan'), float('inf'), float('-inf')):\n"
+            + "    for f in (int, round, math.floor, math.ceil):\n"
+            + "        try:\n            f(x)\n        except (ValueError, OverflowError) as e:\n"
+            + "            print(e)\n";
+    List<String> lines = PyFloatTest.python(script, "");
+    List<String> got = new ArrayList<>();
+    for (double x : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      for (java.util.function.DoubleUnaryOperator f :
+          List.<java.util.function.DoubleUnaryOperator>of(
+              PyScalar::trunc, PyScalar::round, PyFloat::floor, PyFloat::ceil)) {
+        got.add(assertThrows(ArithmeticException.class, () -> f.applyAsDouble(x)).getMessage());
+      }
+    }
+    assertEquals(12, lines.size(), lines.toString());
+    assertEquals(lines, got);
+  }
+
   @Test
   void roundOfAnIntWithDigitsMatchesCPython() throws Exception {
     long[] ns = {-25, -19, -18, -3, -2, -1, 0, 2};
