@@ -1,7 +1,8 @@
 # entry: Net()
 # input: k=int64[1]
-# input: f=float64[1]
-# Python's math functions, numpy's and round() on a run-time float, for NativeHostTest: function k of f[0].
+# input: f=float64[2]
+# Python's math functions, numpy's, round() and ** on run-time floats, for NativeHostTest: function
+# k of f[0] (** of f[0] and f[1]).
 # The test runs each on edge values (zeros of both signs, NaN, infinities, the ends of each
 # function's domain, values whose result overflows) in native code: each result must be CPython's,
 # bit for bit, and each error the Java host program's.
@@ -16,6 +17,7 @@ class Net(nn.Module):
     def forward(self, k, f):
         op = int(k.item())
         x = float(f[0].item())
+        y = float(f[1].item())
         if op == 0:
             return math.exp(x)
         if op == 1:
@@ -64,4 +66,6 @@ class Net(nn.Module):
             return np.sqrt(x)
         if op == 23:
             return round(x)
+        if op == 24:
+            return x ** y
         return x

@@ -1,7 +1,8 @@
 """CPython's results of math_edges.py's functions, for NativeHostTest: run as
-math_reference.py MODEL OUT OPS BITS..., it calls the model's forward for each op in range(OPS) on
-each float64 given by its bits (16 hex digits) and writes one line per call to OUT:
-"op bits f:<hex bits of a float result>", "f:nan", "i:<an int result>" or "e:<the error's message>".
+math_reference.py MODEL CASES OUT, it calls the model's forward on each line "op xbits ybits" of
+CASES (floats as the 16 hex digits of their bits) and writes one line per case to OUT:
+"f:<hex bits of a float result>", "f:nan", "i:<an int result>", "c:" (a complex result) or
+"e:<the error's message>".
 """
 import importlib.util
 import math
@@ -17,19 +18,22 @@ spec.loader.exec_module(mod)
 net = mod.Net().eval()
 warnings.simplefilter("ignore")  # numpy's warnings at a pole or past the float range
 lines = []
-for op in range(int(sys.argv[3])):
-    for h in sys.argv[4:]:
-        x = struct.unpack(">d", bytes.fromhex(h))[0]
+with open(sys.argv[2]) as cases:
+    for case in cases:
+        op, xh, yh = case.split()
+        x, y = (struct.unpack(">d", bytes.fromhex(h))[0] for h in (xh, yh))
         try:
-            r = net(torch.tensor([op]), torch.tensor([x], dtype=torch.float64))
-        except (ValueError, OverflowError) as e:
-            lines.append("%d %s e:%s" % (op, h, e))
+            r = net(torch.tensor([int(op)]), torch.tensor([x, y], dtype=torch.float64))
+        except (ValueError, OverflowError, ZeroDivisionError) as e:
+            lines.append("e:%s" % e)
             continue
-        if isinstance(r, int):
-            lines.append("%d %s i:%d" % (op, h, r))
+        if isinstance(r, complex):
+            lines.append("c:")
+        elif isinstance(r, int):
+            lines.append("i:%d" % r)
         elif math.isnan(r):
-            lines.append("%d %s f:nan" % (op, h))
+            lines.append("f:nan")
         else:
-            lines.append("%d %s f:%s" % (op, h, struct.pack(">d", float(r)).hex()))
-with open(sys.argv[2], "w") as out:
+            lines.append("f:%s" % struct.pack(">d", float(r)).hex())
+with open(sys.argv[3], "w") as out:
     out.write("\n".join(lines) + "\n")

@@ -1919,6 +1919,19 @@ def _native_float(method, args, store, temp, raise_):
         f = tir.floor(dd)
         return steps + [store(tir.Select(dd == _f64(0.0), tir.copysign(_f64(0.0), tir.Div(x, y)),
                                          tir.Select(dd - f > _f64(0.5), f + _f64(1.0), f)))]
+    if method == "pow":
+        # C99's pow, whose zeros, infinities, NaN and ones are CPython's float_pow's; raises where
+        # PyFloat.pow does, for finite operands: 0.0 to a negative power, a negative number to a
+        # non-integer power (complex in Python), a result past the float range
+        inf = _f64(float("inf"))
+        r, fy = temp("float64"), temp("float64")
+        finite = tir.And(tir.abs(x) < inf, tir.abs(y) < inf)
+        steps = [tir.BufferStore(r, tir.call_pure_extern("float64", "pow", x, y), [0]),
+                 tir.BufferStore(fy, tir.floor(y), [0])]
+        raises = tir.And(finite, tir.Or(tir.Or(tir.And(x == _f64(0.0), y < _f64(0.0)),
+                                               tir.And(x < _f64(0.0), y != fy[0])),
+                                        tir.abs(r[0]) == inf))
+        return steps + [_RaiseIf(raises, raise_), store(r[0])]
     if method in _LIBM_DOMAIN or method in ("sqrt", "npSqrt", "floor", "ceil"):
         return _native_math(method, x, store, temp, raise_)
     raise NativeUnsupported("host op PyFloat." + method)

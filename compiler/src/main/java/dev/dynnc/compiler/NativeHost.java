@@ -60,7 +60,7 @@ final class NativeHost {
       s.add("PyScalar." + cmp + "(FLOAT,INT)");
       s.add("PyFloat." + cmp + "(FLOAT,FLOAT)");
     }
-    for (String f : List.of("add", "sub", "mul", "div", "max", "min", "mod", "floorDiv")) {
+    for (String f : List.of("add", "sub", "mul", "div", "max", "min", "mod", "floorDiv", "pow")) {
       s.add("PyFloat." + f + "(FLOAT,FLOAT)");
     }
     s.add("PyFloat.neg(FLOAT)");
@@ -543,7 +543,18 @@ final class NativeHost {
               original.attrs(),
               original.type(),
               original.span()));
-      // never reached past the raise; a jump keeps the program well formed
+      // Not reached past the raise, unless Java's arithmetic differs from the C library's in the
+      // last bit at an overflow's edge: then the run fails (check_native) rather than return.
+      ValueId no = fresh.apply(bool);
+      raiseOps.add(
+          new Op(
+              no,
+              "const",
+              ImmutableList.of(),
+              ImmutableSortedMap.of("value", Attr.of(false)),
+              bool,
+              Span.NONE));
+      raiseOps.add(op(fresh.apply(bool), "check_native", List.of(no), bool, original.span()));
       blocks.add(block(check + 1, List.of(), Optional.empty(), raiseOps, jump(firstSite)));
     }
     for (int s = 0; s + 1 < nSites; s++) {

@@ -172,7 +172,8 @@ public final class Ops {
     // PyTorch raises ZeroDivisionError); check_float_divisor whether the divisor of a run-time
     // Python /, or of // or % on floats, was nonzero (Python raises ZeroDivisionError where IEEE
     // division gives an infinity or NaN); check_lengths whether the run-time lengths of a packed
-    // sequence were ones PyTorch accepts.
+    // sequence were ones PyTorch accepts; check_native ends a native host program's raise block
+    // (NativeHost) where the op repeated in Java did not raise.
     for (String[] check :
         new String[][] {
           {"check", "check"},
@@ -181,7 +182,8 @@ public final class Ops {
           {"check_slice_range", "checkSliceRange"},
           {"check_divisor", "checkDivisor"},
           {"check_float_divisor", "checkFloatDivisor"},
-          {"check_lengths", "checkLengths"}
+          {"check_lengths", "checkLengths"},
+          {"check_native", "checkNative"}
         }) {
       op(check[0], 1, 1)
           .type(

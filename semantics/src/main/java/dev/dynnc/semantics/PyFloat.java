@@ -37,9 +37,37 @@ public final class PyFloat {
     return x / y;
   }
 
-  /** Python's {@code x ** y} on floats, as {@link Math#pow}. */
-  public static double pow(double x, double y) {
-    return Math.pow(x, y);
+  /** CPython's message for a float to a power whose result is past the float range. */
+  public static final String POW_RANGE = "(34, 'Numerical result out of range')";
+
+  /**
+   * Python's {@code x ** y} on floats, as CPython's float_pow: {@code x ** 0} and {@code 1.0 ** y}
+   * are 1.0 even for NaN, {@code (-1.0) ** inf} is 1.0, and the infinities and zeros follow C99's
+   * pow. Raises where CPython does: 0.0 to a negative power (ZeroDivisionError), and a finite
+   * result past the float range (OverflowError); and where CPython's result is a complex number (a
+   * negative number to a non-integer power), which a host scalar cannot hold. The power of finite
+   * operands is {@link Math#pow}'s, which may differ from the C library's in the last bit.
+   */
+  public static double pow(double x, double y) throws ArithmeticException {
+    if (y == 0 || x == 1.0 || (x == -1.0 && Double.isInfinite(y))) {
+      return 1.0; // where Java's Math.pow gives NaN for a NaN or infinite y
+    }
+    if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)) {
+      return Math.pow(x, y); // C99's pow from here on
+    }
+    if (x == 0 && y < 0) {
+      throw new ArithmeticException("0.0 cannot be raised to a negative power");
+    }
+    if (x < 0 && y != Math.floor(y)) {
+      throw new ArithmeticException(
+          "a negative float to a non-integer power is a complex number in Python, which a host"
+              + " scalar cannot hold");
+    }
+    double r = Math.pow(x, y);
+    if (Double.isInfinite(r)) {
+      throw new ArithmeticException(POW_RANGE);
+    }
+    return r;
   }
 
   /** Python's {@code -x}. */

@@ -129,10 +129,7 @@ public final class PyScalar {
    * {@code x ** y} for a negative int exponent: a float, and {@code 0 ** -1} an error as in Python.
    */
   public static double truePow(long x, long y) throws ArithmeticException {
-    if (x == 0 && y < 0) {
-      throw new ArithmeticException("0.0 cannot be raised to a negative power");
-    }
-    return Math.pow(x, y);
+    return PyFloat.pow(x, y); // as CPython: float(x) ** float(y)
   }
 
   /** {@code x / y} on ints: a float, correctly rounded for operands up to 2**53. */
@@ -329,6 +326,25 @@ public final class PyScalar {
       "a sequence length given to pack_padded_sequence is not one PyTorch accepts on this input"
           + " (not positive, longer than the padded sequence or than pad_packed_sequence's"
           + " total_length, or out of decreasing order with enforce_sorted=True)";
+
+  /** The message of {@link #checkNative}. */
+  public static final String NATIVE_DISAGREES =
+      "the native host program raised an error here that the same op in Java does not raise on"
+          + " these operands (a dynnc bug, please report it; a compile with --java-host runs the"
+          + " model in Java)";
+
+  /**
+   * Raises where {@code ok} is false: after a native host program reported an error at an op and
+   * the Java host program repeated the op without raising (native and Java arithmetic differ in the
+   * last bit at an overflow's edge), so that the run fails rather than return another path's
+   * values.
+   */
+  public static boolean checkNative(boolean ok) throws ArithmeticException {
+    if (!ok) {
+      throw new ArithmeticException(NATIVE_DISAGREES);
+    }
+    return true;
+  }
 
   /** Whether {@code message} is one of the model's own run-time failures raised here. */
   public static boolean isModelFailure(String message) {

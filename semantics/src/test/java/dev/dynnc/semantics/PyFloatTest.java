@@ -74,6 +74,59 @@ class PyFloatTest {
   }
 
   /**
+   * {@code x ** y} as CPython's float_pow computes it on every pair of special values and -1.0,
+   * 1.0, 0.5 (1.0 ** nan is 1.0, (-1.0) ** inf is 1.0), raising where CPython raises (0.0 to a
+   * negative power, a result past the float range) and where its result is complex; within one ulp
+   * elsewhere (Java's Math.pow against the C library's pow).
+   */
+  @Test
+  void powMatchesCPython() throws Exception {
+    double[] values = java.util.Arrays.copyOf(VALUES, VALUES.length + 3);
+    values[VALUES.length] = -1.0;
+    values[VALUES.length + 1] = 1.0;
+    values[VALUES.length + 2] = 0.5;
+    String script =
+        "import sys, struct\nfor line in sys.stdin:\n    a, b = map(float, line.split())\n"
+            + "    try:\n        r = a ** b\n    except (ZeroDivisionError, OverflowError) as e:\n"
+            + "        print('error', e)\n        continue\n"
+            + "    print('complex' if isinstance(r, complex) else 'nan' if r != r"
+            + " else struct.pack('>d', r).hex())\n";
+    StringBuilder input = new StringBuilder();
+    for (double a : values) {
+      for (double b : values) {
+        input.append(a).append(' ').append(b).append('\n');
+      }
+    }
+    List<String> lines = python(script, input.toString());
+    assertEquals(values.length * values.length, lines.size());
+    int i = 0;
+    int raised = 0;
+    for (double a : values) {
+      for (double b : values) {
+        String want = lines.get(i++);
+        String at = a + " ** " + b + " (CPython: " + want + ")";
+        if (want.startsWith("error ") || want.equals("complex")) {
+          ArithmeticException e =
+              assertThrows(ArithmeticException.class, () -> PyFloat.pow(a, b), at);
+          if (want.startsWith("error ")) {
+            assertEquals(want.substring(6), e.getMessage(), at);
+          }
+          raised++;
+          continue;
+        }
+        double got = PyFloat.pow(a, b);
+        if (want.equals("nan")) {
+          assertTrue(Double.isNaN(got), at + ": " + got);
+          continue;
+        }
+        long bits = Long.parseUnsignedLong(want, 16);
+        assertTrue(Math.abs(Double.doubleToRawLongBits(got) - bits) <= 1, at + ": " + got);
+      }
+    }
+    assertTrue(raised >= 10, "pairs that raise: " + raised);
+  }
+
+  /**
    * {@code round(x, n)} as CPython computes it (correctly rounded, halves to even on exact ties,
    * signed zeros kept, OverflowError past the largest double) on values whose decimal form is not
    * their binary value (2.675 is 2.67499999...), ties, huge and tiny values, for n from -310 to 20.

@@ -264,7 +264,11 @@ final class Operators {
       case "%":
         return PyFloat.mod(x, nonZero(op, y, "float ", at));
       case "**":
-        return Math.pow(x, y);
+        try {
+          return PyFloat.pow(x, y);
+        } catch (ArithmeticException e) {
+          throw Interpreter.error(Code.DN0108, at, e.getMessage());
+        }
       default:
         throw Interpreter.error(Code.DN0102, at, "unsupported operator " + op + " on floats");
     }
