@@ -1882,7 +1882,8 @@ def _native_method(cls, method, params, args, dst, temp, raise_):
 
 
 def _native_float(method, args, store, temp, raise_):
-    """PyFloat's arithmetic (IEEE, as Java's operators and Math compute it)."""
+    """PyFloat's arithmetic: IEEE, as Java's operators compute it; pow and the math functions as
+    CPython computes them (_native_math)."""
     x = args[0]
     y = args[1] if len(args) > 1 else None
     if method == "add":

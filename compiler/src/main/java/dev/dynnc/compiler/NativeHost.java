@@ -34,13 +34,14 @@ import java.util.Set;
  * <p>{@link #unsupported} says whether a host plan can run natively: every host op must be one
  * whose Python semantics native code reproduces exactly ({@link #NATIVE_OPS}: reads of device
  * scalars, constants, uploads, comparisons, {@code and}/{@code or}/{@code not}, int and float
- * arithmetic, {@code //} and {@code %}, Python's {@code math} functions and numpy's on a float,
- * conversions, index checks and the other run-time checks), and no subgraph may read shared
- * weights. {@link #plan} is the plan as data for the TVM worker (relay_builder.py's {@code
- * _native}), which writes the native function; {@link #hostPlan} is the host program that calls it:
- * one call, then the return site it reports, with the leaves of that site; or, where an op raised,
- * that op again on the operands the native function stored in its slots ({@link Slot}), so that the
- * error is the Java host program's own, message and source position.
+ * arithmetic, {@code //}, {@code %} and {@code **} of floats, Python's {@code math} functions and
+ * numpy's on a float, {@code round(x)}, conversions, index checks and the other run-time checks),
+ * and no subgraph may read shared weights. {@link #plan} is the plan as data for the TVM worker
+ * (relay_builder.py's {@code _native}), which writes the native function; {@link #hostPlan} is the
+ * host program that calls it: one call, then the return site it reports, with the leaves of that
+ * site; or, where an op raised, that op again on the operands the native function stored in its
+ * slots ({@link Slot}), so that the error is the Java host program's own, message and source
+ * position.
  */
 final class NativeHost {
   private NativeHost() {}
@@ -65,10 +66,10 @@ final class NativeHost {
     }
     s.add("PyFloat.neg(FLOAT)");
     s.add("PyFloat.abs(FLOAT)");
-    // Python's math module and numpy's ufuncs on a float: sqrt, floor, ceil (and round(x), above)
-    // exactly (IEEE), the
-    // others by the C library's function, as CPython and numpy compute them (the Java host
-    // program's Math may differ from it in the last bit); the same domain and range errors.
+    // Python's math module and numpy's ufuncs on a float (and ** of floats, above): sqrt, floor
+    // and ceil exactly (IEEE), the others by the C library's function, as CPython computes them
+    // (the Java host program's Math may differ from it in the last bit); the same domain and range
+    // errors.
     for (String f :
         List.of(
             "exp", "expm1", "log", "log2", "log10", "log1p", "sqrt", "sin", "cos", "tan", "asin",
