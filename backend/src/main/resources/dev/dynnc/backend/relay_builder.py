@@ -1996,6 +1996,27 @@ def _native_integral(value, store, temp, raise_):
     return steps + [store(tir.Cast("int64", f[0]))]
 
 
+def _mul_overflow(a, b, temp):
+    """The statements that prepare, and the test that is true where, a * b of int64s is beyond 64
+    bits: by the sign of each, a > MAX / b (both positive), b < MIN / a (a positive, b negative), a <
+    MIN / b (a negative, b positive), a < MAX / b (both negative), with C's truncating division,
+    each divisor nonzero where it is divided by. MIN is read from memory: TVM's bound analysis of
+    MIN / x divides MIN by -1, a SIGFPE in TVM itself."""
+    big, small, zero = _i64(_I64_MAX), _i64(_I64_MIN), _i64(0)
+    lim, lo = temp("int64"), temp("int64")
+    set_lim = tir.IfThenElse(
+        a > zero,
+        tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(big, b), [0]),
+                       tir.BufferStore(lim, tir.truncdiv(lo[0], a), [0])),
+        tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(lo[0], b), [0]),
+                       tir.BufferStore(lim, tir.truncdiv(big, tir.Select(b < zero, b, _i64(-1))), [0])))
+    l = lim[0]
+    over = tir.Or(tir.Or(tir.And(tir.And(a > zero, b > zero), a > l),
+                         tir.And(tir.And(a > zero, b < zero), b < l)),
+                  tir.And(a < zero, tir.And(b != zero, a < l)))
+    return [tir.BufferStore(lo, small, [0]), set_lim], over
+
+
 def _native_int(method, args, store, temp, raise_):
     """PyScalar's exact int arithmetic: an error (raise_) exactly where a Java method throws. Every
     bound a test compares with goes through memory (temp): TVM's simplifier, which assumes that
@@ -2016,22 +2037,31 @@ def _native_int(method, args, store, temp, raise_):
         return [tir.BufferStore(lim, bound, [0]), _RaiseIf(over, raise_),
                 store(a + b if method == "add" else a - b)]
     if method == "mul":
-        # |a * b| beyond 64 bits, by the sign of each: a > MAX / b (both positive), b < MIN / a (a
-        # positive, b negative), a < MIN / b (a negative, b positive), a < MAX / b (both negative),
-        # with C's truncating division, each divisor nonzero where it is divided by. MIN is read
-        # from memory: TVM's bound analysis of MIN / x divides MIN by -1, a SIGFPE in TVM itself.
-        lim, lo = temp("int64"), temp("int64")
-        set_lim = tir.IfThenElse(
-            a > zero,
-            tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(big, b), [0]),
-                           tir.BufferStore(lim, tir.truncdiv(lo[0], a), [0])),
-            tir.IfThenElse(b > zero, tir.BufferStore(lim, tir.truncdiv(lo[0], b), [0]),
-                           tir.BufferStore(lim, tir.truncdiv(big, tir.Select(b < zero, b, _i64(-1))), [0])))
-        l = lim[0]
-        over = tir.Or(tir.Or(tir.And(tir.And(a > zero, b > zero), a > l),
-                             tir.And(tir.And(a > zero, b < zero), b < l)),
-                      tir.And(a < zero, tir.And(b != zero, a < l)))
-        return [tir.BufferStore(lo, small, [0]), set_lim, _RaiseIf(over, raise_), store(a * b)]
+        prepare, over = _mul_overflow(a, b, temp)
+        return prepare + [_RaiseIf(over, raise_), store(a * b)]
+    if method == "pow":
+        # PyScalar.pow: square and multiply, each product checked (Math.multiplyExact), in a loop
+        # of at most 64 steps that an overflow ends; a negative exponent raises (a float in Python)
+        r, base, e, over = temp("int64"), temp("int64"), temp("int64"), temp("int32")
+        prepare_r, over_r = _mul_overflow(r[0], base[0], temp)
+        prepare_b, over_b = _mul_overflow(base[0], base[0], temp)
+        one, flag = _i64(1), tir.const(1, "int32")
+        multiply = tir.IfThenElse(tir.bitwise_and(e[0], one) == one, _seq(prepare_r + [
+            tir.IfThenElse(over_r, tir.BufferStore(over, flag, [0]),
+                           tir.BufferStore(r, r[0] * base[0], [0]))]), None)
+        # the exponent halved goes through a temp of its own: TVM's simplifier would take e > 0 as
+        # still true after the shift, within the branch that tested it (and square every time)
+        half = temp("int64")
+        square = tir.IfThenElse(half[0] > zero, _seq(prepare_b + [
+            tir.IfThenElse(over_b, tir.BufferStore(over, flag, [0]),
+                           tir.BufferStore(base, base[0] * base[0], [0]))]), None)
+        step = tir.IfThenElse(tir.And(e[0] > zero, over[0] == 0), _seq(
+            [multiply, tir.BufferStore(half, tir.shift_right(e[0], one), [0]),
+             tir.BufferStore(e, half[0], [0]), square]), None)
+        return [tir.BufferStore(r, one, [0]), tir.BufferStore(base, a, [0]),
+                tir.BufferStore(e, b, [0]), tir.BufferStore(over, tir.const(0, "int32"), [0]),
+                tir.For(tir.Var("k", "int32"), 0, 64, tir.ForKind.SERIAL, step),
+                _RaiseIf(tir.Or(b < zero, over[0] != 0), raise_), store(r[0])]
     if method == "neg":
         return [_RaiseIf(a == small, raise_), store(zero - a)]
     if method == "abs":

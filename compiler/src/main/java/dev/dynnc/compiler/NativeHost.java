@@ -34,9 +34,9 @@ import java.util.Set;
  * <p>{@link #unsupported} says whether a host plan can run natively: every host op must be one
  * whose Python semantics native code reproduces exactly ({@link #NATIVE_OPS}: reads of device
  * scalars, constants, uploads, comparisons, {@code and}/{@code or}/{@code not}, int and float
- * arithmetic, {@code //}, {@code %} and {@code **} of floats, Python's {@code math} functions and
- * numpy's on a float, {@code round(x)}, conversions, index checks and the other run-time checks),
- * and no subgraph may read shared weights. {@link #plan} is the plan as data for the TVM worker
+ * arithmetic, {@code //}, {@code %} and {@code **}, Python's {@code math} functions and numpy's on
+ * a float, {@code round(x)}, conversions, index checks and the other run-time checks), and no
+ * subgraph may read shared weights. {@link #plan} is the plan as data for the TVM worker
  * (relay_builder.py's {@code _native}), which writes the native function; {@link #hostPlan} is the
  * host program that calls it: one call, then the return site it reports, with the leaves of that
  * site; or, where an op raised, that op again on the operands the native function stored in its
@@ -77,7 +77,7 @@ final class NativeHost {
             "npLog10", "npSqrt")) {
       s.add("PyFloat." + f + "(FLOAT)");
     }
-    for (String f : List.of("add", "sub", "mul", "max", "min", "floorDiv", "mod", "div")) {
+    for (String f : List.of("add", "sub", "mul", "max", "min", "floorDiv", "mod", "div", "pow")) {
       s.add("PyScalar." + f + "(INT,INT)");
     }
     s.add("PyScalar.neg(INT)");

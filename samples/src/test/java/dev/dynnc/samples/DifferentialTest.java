@@ -81,7 +81,7 @@ class DifferentialTest {
    */
   static final java.util.Map<String, String> JAVA_HOST =
       java.util.Map.of(
-          "py_scalars.py", "host op 'pow' at ",
+          "py_scalars.py", "host op 'round' at ",
           "many_exits.py", "more than a native host program takes",
           "host_chain.py", "more than a native host program takes");
 

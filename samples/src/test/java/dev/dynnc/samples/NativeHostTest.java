@@ -188,7 +188,7 @@ class NativeHostTest {
     Map<String, Integer> errors = new java.util.TreeMap<>();
     try (Bundle jvm = Bundle.open(bundles.get("java"));
         Bundle nat = Bundle.open(bundles.get("native"))) {
-      for (long op = 0; op <= 21; op++) {
+      for (long op = 0; op <= 22; op++) {
         for (int p = 0; p < n; p++) {
           for (int q = 0; q < n; q++) {
             // (i, j), (x, y) and (i, x) each meet every pair of their edge values
@@ -230,9 +230,10 @@ class NativeHostTest {
         }
       }
     }
-    assertEquals(22 * n * n, runs);
-    // the statements that raise on some edge values: int overflow (* - abs + -), division by
-    // zero (/ // % of ints and of floats), int() of NaN, an infinity or 2**63; and no other
+    assertEquals(23 * n * n, runs);
+    // the statements that raise on some edge values: int overflow (* ** - abs + -) and ** to a
+    // negative power, division by zero (/ // % of ints and of floats), int() of NaN, an infinity or
+    // 2**63; and no other
     List<String> lines = Files.readAllLines(model);
     Set<String> raising = new java.util.TreeSet<>();
     errors
@@ -242,6 +243,7 @@ class NativeHostTest {
         new java.util.TreeSet<>(
             List.of(
                 "return i * j",
+                "return i ** j",
                 "return i // j",
                 "return i % j",
                 "return i / j",
