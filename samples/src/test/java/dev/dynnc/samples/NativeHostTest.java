@@ -215,12 +215,7 @@ class NativeHostTest {
                   expected.replaceAll("(?s).*case_model.py:(\\d+):.*", "line $1"), 1, Integer::sum);
               continue;
             }
-            List<HostTensor> natOut;
-            try {
-              natOut = nat.run(in).flattenLeaves();
-            } catch (HostProgramException e) {
-              throw new AssertionError(where + ": native raised " + e.getMessage(), e);
-            }
+            List<HostTensor> natOut = Outcome.of(nat, in).outputs(where);
             assertEquals(javaOut.size(), natOut.size(), where);
             for (int k = 0; k < javaOut.size(); k++) {
               assertEquals(javaOut.get(k).dtype(), natOut.get(k).dtype(), where);
@@ -357,12 +352,7 @@ class NativeHostTest {
           raised++;
           continue;
         }
-        List<HostTensor> natOut;
-        try {
-          natOut = nat.run(in).flattenLeaves();
-        } catch (HostProgramException e) {
-          throw new AssertionError(where + ": native raised " + e.getMessage(), e);
-        }
+        List<HostTensor> natOut = Outcome.of(nat, in).outputs(where);
         String got = result(natOut.get(0));
         if (op >= 18 && op <= 21 && expected.startsWith("f:") && !expected.equals("f:nan")) {
           // numpy's exp and log (18-21) are its own SIMD loops on some CPUs, which may differ
@@ -404,6 +394,14 @@ class NativeHostTest {
       } catch (HostProgramException e) {
         return new Outcome(null, e.getMessage());
       }
+    }
+
+    /** The outputs, where the run was to raise nothing. */
+    List<HostTensor> outputs(String where) {
+      if (error != null) {
+        throw new AssertionError(where + ": native raised " + error);
+      }
+      return out;
     }
   }
 
