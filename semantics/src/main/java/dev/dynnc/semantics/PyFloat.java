@@ -60,8 +60,8 @@ public final class PyFloat {
     }
     if (x < 0 && y != Math.floor(y)) {
       throw new ArithmeticException(
-          "a negative float to a non-integer power is a complex number in Python, which a host"
-              + " scalar cannot hold");
+          "a negative float to a non-integer power is a complex number in Python, and dynnc"
+              + " has no complex scalars");
     }
     double r = Math.pow(x, y);
     if (Double.isInfinite(r)) {

@@ -220,7 +220,7 @@ final class Operators {
       case "**":
         if (y < 0) {
           if (x == 0) {
-            throw Interpreter.error(Code.DN0108, at, "0 cannot be raised to a negative power");
+            throw Interpreter.error(Code.DN0108, at, "0.0 cannot be raised to a negative power");
           }
           return PyScalar.truePow(x, y);
         }
